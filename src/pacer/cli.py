@@ -1,0 +1,267 @@
+"""The ``pacer`` command. Subcommands are thin shells over services; each one commits."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from pacer.config import get_settings
+from pacer.db import get_engine, unit_of_work
+from pacer.errors import DomainError
+from pacer.kit import periods
+
+app = typer.Typer(help="Pacer: operations management for multi-level enterprise groups.",
+                  no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
+org_app = typer.Typer(help="Import and export the org tree.", no_args_is_help=True)
+indicators_app = typer.Typer(help="The indicator library and indicator sets.", no_args_is_help=True)
+targets_app = typer.Typer(help="Annual targets (ensure / strive tiers).", no_args_is_help=True)
+facts_app = typer.Typer(help="Monthly figures reported by units.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and their role grants.", no_args_is_help=True)
+for sub, name in ((db_app, "db"), (org_app, "org"), (indicators_app, "indicators"),
+                  (targets_app, "targets"), (facts_app, "facts"), (users_app, "users")):
+    app.add_typer(sub, name=name)
+
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(func: F) -> F:
+    """Turn domain errors into a clear message and a non-zero exit code, not a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DomainError as exc:
+            err.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
+            raise typer.Exit(code=2 if exc.status == 422 else 1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _ensure_schema() -> None:
+    from pacer.errors import DomainError
+    from pacer.migrate import is_initialised
+
+    if not is_initialised(get_engine()):
+        raise DomainError("the database has no schema yet: run 'pacer db upgrade' first")
+
+
+def _actor(username: str | None):  # type: ignore[no-untyped-def]
+    from pacer.auth.permissions import SYSTEM, load_actor
+
+    if username is None:
+        return SYSTEM
+    with unit_of_work() as session:
+        return load_actor(session, username)
+
+
+AsUser = Annotated[str | None, typer.Option("--as", help="Act as this user (their grants apply); default: the system.")]
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade() -> None:
+    """Apply every migration and load the built-in indicator library."""
+    from pacer.indicators.service import sync_library
+    from pacer.migrate import upgrade
+
+    upgrade(get_engine())
+    with unit_of_work() as session:
+        result = sync_library(session)
+    console.print(f"Database ready at {_safe_url()} ({result['indicators']} indicators, {result['sets']} sets).")
+
+
+def _safe_url() -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(get_settings().database_url).render_as_string(hide_password=True)
+
+
+@app.command("demo")
+@reports_errors
+def demo(
+    units: Annotated[int | None, typer.Option(help="Approximate number of units (default: the configured group, about 50).")] = None,
+    years: Annotated[int | None, typer.Option(help="Years of monthly history up to --as-of (default: from 2019).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same group.")] = 7,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Last month with figures, YYYY-MM (default: the last complete month).")] = None,
+    indicators: Annotated[int, typer.Option(help="Extra statistical indicators to add (the benchmark uses 280).")] = 0,
+    config: Annotated[Path | None, typer.Option(help="A group configuration YAML instead of the built-in one.")] = None,
+    summary: Annotated[bool, typer.Option(help="Print the group's picture afterwards.")] = True,
+) -> None:
+    """Create a realistic demo group (org, people, users, monthly figures, targets)."""
+    from pacer.demo.loader import load_demo
+    from pacer.migrate import upgrade
+
+    as_of_period = periods.parse_period(as_of) if as_of else periods.last_complete_month()
+    upgrade(get_engine())
+    result = load_demo(get_engine(), units=units, years=years, seed=seed, as_of=as_of_period,
+                       extra_indicators=indicators, config=config, console=console)
+    console.print(
+        f"Demo group loaded: {result['units']} units, {result['facts']:,} facts, "
+        f"{result['targets']} targets, {result['users']} users, in {result['seconds']:.1f} s."
+    )
+    if summary:
+        show_summary(as_of=periods.format_period(as_of_period))
+
+
+@app.command("summary")
+@reports_errors
+def show_summary(
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Period YYYY-MM (default: the latest month with figures).")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit code (default: the group).")] = None,
+    lang: Annotated[str | None, typer.Option(help="zh or en (default: PACER_LANGUAGE).")] = None,
+) -> None:
+    """Print a unit's picture for a month: key figures YTD, year on year, against target and time."""
+    from pacer.summary import render_summary
+
+    _ensure_schema()
+    render_summary(console, as_of=periods.parse_period(as_of) if as_of else None, unit_code=unit,
+                   language=lang or get_settings().language)
+
+
+@org_app.command("import")
+@reports_errors
+def org_import(
+    file: Annotated[Path, typer.Argument(help="CSV: code,name_zh,name_en,kind,parent_code[,tags,created_on,dissolved_on,effective].")],
+    as_user: AsUser = None,
+) -> None:
+    """Create or update units; a changed parent is an effective-dated move."""
+    from pacer.org.service import import_units_file
+
+    _ensure_schema()
+    actor = _actor(as_user)
+    with unit_of_work() as session:
+        counts = import_units_file(session, file, actor.username)
+    console.print("Org imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@org_app.command("export")
+@reports_errors
+def org_export(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of standard output.")] = None,
+    on: Annotated[str | None, typer.Option(help="The tree as it was on this date, YYYY-MM-DD (default: today).")] = None,
+) -> None:
+    """Export the org tree as CSV (the format 'org import' reads)."""
+    from pacer.org.service import export_units
+
+    _ensure_schema()
+    with unit_of_work() as session:
+        text = export_units(session, date.fromisoformat(on) if on else None)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"Wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+@indicators_app.command("list")
+@reports_errors
+def indicators_list(
+    set_code: Annotated[str | None, typer.Option("--set", help="Only this indicator set, in its order.")] = None,
+    year: Annotated[int | None, typer.Option(help="Definitions and set membership in force this year.")] = None,
+    lang: Annotated[str | None, typer.Option(help="zh or en.")] = None,
+) -> None:
+    """List indicators with their kind, unit, direction and formula."""
+    from rich.table import Table
+
+    from pacer.indicators.service import list_indicators, set_exists
+
+    _ensure_schema()
+    language = lang or get_settings().language
+    with unit_of_work() as session:
+        if set_code and not set_exists(session, set_code):
+            raise DomainError(f"unknown indicator set '{set_code}' (see 'pacer indicators sets')")
+        rows = list_indicators(session, set_code, year)
+    table = Table("code", "name", "kind", "unit", "direction", "reported as", "formula")
+    for r in rows:
+        table.add_row(r.code, r.name_zh if language == "zh" else r.name_en, r.kind, r.unit,
+                      r.direction, r.reporting or "", r.formula or "")
+    console.print(table)
+
+
+@indicators_app.command("sets")
+@reports_errors
+def indicators_sets() -> None:
+    """List the indicator sets."""
+    from sqlalchemy import select
+
+    from pacer.models import IndicatorSet
+
+    _ensure_schema()
+    with unit_of_work() as session:
+        for s in session.scalars(select(IndicatorSet).order_by(IndicatorSet.code)):
+            console.print(f"{s.code:28} {s.name_zh}  {s.name_en}")
+
+
+@targets_app.command("import")
+@reports_errors
+def targets_import(
+    file: Annotated[Path, typer.Argument(help="CSV: unit_code,indicator_code,year,tier[,value,growth_pct,phasing,reason].")],
+    as_user: AsUser = None,
+) -> None:
+    """Import annual targets; a changed target becomes a new revision and needs a reason."""
+    from pacer.targets.service import import_targets_file
+
+    _ensure_schema()
+    actor = _actor(as_user)
+    with unit_of_work() as session:
+        counts = import_targets_file(session, file, actor)
+    console.print("Targets imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@facts_app.command("import")
+@reports_errors
+def facts_import(
+    file: Annotated[Path, typer.Argument(help="CSV: unit_code,indicator_code,period,value[,basis].")],
+    as_user: AsUser = None,
+) -> None:
+    """Import monthly figures; the whole file is one transaction."""
+    from pacer.facts.service import import_facts_file
+
+    _ensure_schema()
+    actor = _actor(as_user)
+    with unit_of_work() as session:
+        counts = import_facts_file(session, file, actor)
+    console.print("Figures imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@users_app.command("list")
+@reports_errors
+def users_list() -> None:
+    """List users and their grants."""
+    from pacer.auth.service import list_users
+
+    _ensure_schema()
+    with unit_of_work() as session:
+        for user, grants in list_users(session):
+            console.print(f"{user.username:20} {user.display_name:16} " + ", ".join(f"{r}@{u}" for r, u in grants))
+
+
+@users_app.command("add")
+@reports_errors
+def users_add(
+    username: str,
+    display_name: Annotated[str, typer.Option(help="Name shown to others.")],
+    grant: Annotated[list[str] | None, typer.Option(help="ROLE@UNIT_CODE, repeatable.")] = None,
+) -> None:
+    """Create a user with role grants (each scoped to a unit's subtree)."""
+    from pacer.auth.service import add_user
+
+    _ensure_schema()
+    with unit_of_work() as session:
+        add_user(session, username, display_name, grant or [], actor="system")
+    console.print(f"User {username} created.")
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    app()

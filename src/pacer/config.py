@@ -1,0 +1,57 @@
+"""One place for settings: ``PACER_*`` environment variables and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_database_url() -> str:
+    # The embedded default lives in the user's data directory so that `pacer` works from any
+    # working directory; PACER_DATABASE_URL overrides it (PostgreSQL in production).
+    data = Path(user_data_dir("pacer", appauthor=False))
+    data.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{data / 'pacer.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PACER_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(default_factory=default_database_url)
+    """SQLAlchemy URL. Default: a SQLite file ``pacer.db`` in the user's data directory."""
+
+    environment: str = "development"
+    """``development`` or ``production``; production refuses unsafe defaults."""
+
+    language: str = "zh"
+    """Default language of terminal output and pages: ``zh`` or ``en``."""
+
+    echo_sql: bool = False
+    """Log every SQL statement (debugging)."""
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in ("zh", "en"):
+            raise ValueError("PACER_LANGUAGE must be 'zh' or 'en'")
+        return value
+
+    @field_validator("environment")
+    @classmethod
+    def _known_environment(cls, value: str) -> str:
+        if value not in ("development", "production", "test"):
+            raise ValueError("PACER_ENVIRONMENT must be development, production or test")
+        return value
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

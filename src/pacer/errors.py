@@ -1,0 +1,59 @@
+"""Domain errors carry their HTTP status and, for imports, where the problem is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    status: int = 400
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status is not None:
+            self.status = status
+
+
+class NotFound(DomainError):
+    status = 404
+
+
+class Forbidden(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    status = 409
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, and where: file row (1-based, header = 1) and field."""
+
+    message: str
+    row: int | None = None
+    field: str | None = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.field:
+            where.append(f"field '{self.field}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class ValidationFailed(DomainError):
+    """An input was refused as a whole; ``problems`` lists every reason found."""
+
+    status = 422
+
+    def __init__(self, problems: list[Problem], source: str = "input") -> None:
+        self.problems = problems
+        self.source = source
+        head = f"{source}: {len(problems)} problem(s), nothing was stored"
+        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in problems[:50]))

@@ -1,0 +1,56 @@
+"""Queries on facts, submissions and period locks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from pacer.models import Fact, PeriodLock, Submission
+
+LOCKED_STATES = ("accepted",)
+
+
+def facts_for(session: Session, unit_ids: Iterable[int], indicator_ids: Iterable[int],
+              first: int, last: int) -> dict[tuple[int, int, int], int]:
+    stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(
+        Fact.unit_id.in_(list(unit_ids)), Fact.indicator_id.in_(list(indicator_ids)),
+        Fact.period.between(first, last),
+    )
+    return {(u, i, p): v for u, i, p, v in session.execute(stmt)}
+
+
+def locked_periods(session: Session, periods: Iterable[int]) -> set[int]:
+    return set(session.scalars(select(PeriodLock.period).where(PeriodLock.period.in_(list(periods)))))
+
+
+def submissions_for(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], Submission]:
+    keys = list(keys)
+    if not keys:
+        return {}
+    found: dict[tuple[int, int], Submission] = {}
+    for chunk in range(0, len(keys), 500):
+        part = keys[chunk:chunk + 500]
+        stmt = select(Submission).where(tuple_(Submission.unit_id, Submission.period).in_(part))
+        found.update({(s.unit_id, s.period): s for s in session.scalars(stmt)})
+    return found
+
+
+def upsert_facts(session: Session, rows: list[dict[str, int | None]]) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(Fact)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Fact.unit_id, Fact.indicator_id, Fact.period],
+        set_={"value": stmt.excluded.value, "submission_id": stmt.excluded.submission_id},
+    )
+    for chunk in range(0, len(rows), 5000):
+        session.execute(stmt, rows[chunk:chunk + 5000])
+
+
+def count_facts(connection: Connection | Session) -> int:
+    return int(connection.scalar(select(func.count()).select_from(Fact)) or 0)

@@ -1,0 +1,200 @@
+"""Import monthly figures. The whole file is one transaction: any problem stores nothing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pacer.audit.service import record_many
+from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
+from pacer.errors import Problem, ValidationFailed
+from pacer.facts import repository
+from pacer.kit import periods
+from pacer.kit.numbers import format_scaled, parse_scaled
+from pacer.kit.tabular import Row, read_csv
+from pacer.models import Indicator, Submission, Unit
+from pacer.models.base import utcnow
+
+FACT_COLUMNS = ("unit_code", "indicator_code", "period", "value")
+FACT_OPTIONAL = ("basis",)
+
+
+@dataclass(frozen=True)
+class FactRow:
+    row: int
+    unit: Unit
+    indicator: Indicator
+    period: int
+    value: int  # as given: a month's amount or year-to-date, per ``basis``
+    basis: str
+
+
+def import_facts_file(session: Session, path: Path, actor: Actor = SYSTEM, today: date | None = None) -> dict[str, int]:
+    rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL)
+    return import_facts(session, rows, actor, today, str(path))
+
+
+def import_facts(session: Session, rows: list[Row], actor: Actor = SYSTEM,
+                 today: date | None = None, source: str = "facts") -> dict[str, int]:
+    parsed, problems = _parse(session, rows, actor, today)
+    if not problems:
+        monthly, problems = _to_monthly(session, parsed)
+    if problems:
+        raise ValidationFailed(problems, source)
+    return _store(session, parsed, monthly, actor, source)
+
+
+def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) -> tuple[list[FactRow], list[Problem]]:
+    units = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_({r.get("unit_code") for r in rows})))}
+    indicators = {i.code: i for i in session.scalars(select(Indicator))}
+    allowed = visible_unit_ids(session, actor, REPORT)
+    now = periods.current_month(today)
+    problems: list[Problem] = []
+    parsed: list[FactRow] = []
+    seen: dict[tuple[str, str, int], int] = {}
+    for row in rows:
+        before = len(problems)
+        unit = units.get(row.get("unit_code"))
+        if unit is None or (allowed is not None and unit.id not in allowed):
+            # An invisible unit reads as unknown, so imports cannot probe the tree.
+            problems.append(Problem(f"unknown unit '{row.get('unit_code')}'", row.number, "unit_code"))
+        indicator = indicators.get(row.get("indicator_code"))
+        if indicator is None:
+            problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))
+        elif indicator.kind == "derived":
+            problems.append(Problem(f"'{indicator.code}' is derived from other indicators and is not reported", row.number, "indicator_code"))
+        period = _period(row, now, unit, problems)
+        basis = row.get("basis") or (indicator.reporting if indicator else None) or "monthly"
+        if basis not in ("monthly", "ytd"):
+            problems.append(Problem(f"basis must be 'monthly' or 'ytd', not '{basis}'", row.number, "basis"))
+        value = None
+        if indicator is not None:
+            try:
+                value = parse_scaled(row.get("value"), indicator.scale)
+            except ValueError as exc:
+                problems.append(Problem(str(exc), row.number, "value"))
+        if len(problems) > before:
+            continue
+        key = (unit.code, indicator.code, period)
+        if key in seen:
+            problems.append(Problem(f"the same unit, indicator and period as row {seen[key]}", row.number, "period"))
+            continue
+        seen[key] = row.number
+        parsed.append(FactRow(row.number, unit, indicator, period, value, basis))
+    problems += _locked(session, parsed)
+    return parsed, problems
+
+
+def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> int:
+    try:
+        period = periods.parse_period(row.get("period"))
+    except ValueError as exc:
+        problems.append(Problem(str(exc), row.number, "period"))
+        return 0
+    if period > now:
+        problems.append(Problem(f"{periods.format_period(period)} is in the future", row.number, "period"))
+    if unit is not None:
+        start = periods.first_day(period)
+        if unit.created_on and periods.add_months(period, 1) <= unit.created_on.year * 100 + unit.created_on.month:
+            problems.append(Problem(f"unit '{unit.code}' was created on {unit.created_on}", row.number, "period"))
+        if unit.dissolved_on and start > unit.dissolved_on:
+            problems.append(Problem(f"unit '{unit.code}' was dissolved on {unit.dissolved_on}", row.number, "period"))
+    return period
+
+
+def _locked(session: Session, parsed: list[FactRow]) -> list[Problem]:
+    locked = repository.locked_periods(session, {f.period for f in parsed})
+    accepted = {
+        key for key, sub in repository.submissions_for(session, {(f.unit.id, f.period) for f in parsed}).items()
+        if sub.state in repository.LOCKED_STATES
+    }
+    problems = []
+    for f in parsed:
+        if f.period in locked:
+            problems.append(Problem(f"period {periods.format_period(f.period)} is locked", f.row, "period"))
+        elif (f.unit.id, f.period) in accepted:
+            problems.append(Problem(
+                f"{f.unit.code}'s submission for {periods.format_period(f.period)} is accepted and locked",
+                f.row, "period"))
+    return problems
+
+
+def _to_monthly(session: Session, parsed: list[FactRow]) -> tuple[dict[int, int], list[Problem]]:
+    """Each row's own-month amount; year-to-date flows are differenced against the prior month."""
+    monthly: dict[int, int] = {}
+    ytd_rows = [f for f in parsed if f.basis == "ytd" and f.indicator.kind == "flow" and f.period % 100 > 1]
+    for f in parsed:
+        monthly[f.row] = f.value
+    if not ytd_rows:
+        return monthly, []
+    stored = repository.facts_for(
+        session, {f.unit.id for f in ytd_rows}, {f.indicator.id for f in ytd_rows},
+        min(f.period for f in ytd_rows) // 100 * 100 + 1, max(f.period for f in ytd_rows),
+    )
+    in_file = {(f.unit.id, f.indicator.id, f.period): f for f in parsed}
+    ytd_cache: dict[tuple[int, int, int], int | None] = {}
+
+    def ytd(unit_id: int, ind_id: int, period: int) -> int | None:
+        # YTD at ``period``: from the file when given there, else stored months summed.
+        key = (unit_id, ind_id, period)
+        if key not in ytd_cache:
+            f = in_file.get(key)
+            if f is not None and f.basis == "ytd":
+                ytd_cache[key] = f.value
+            else:
+                own = f.value if f is not None else stored.get(key)
+                prior = 0 if period % 100 == 1 else ytd(unit_id, ind_id, period - 1)
+                ytd_cache[key] = None if own is None or prior is None else own + prior
+        return ytd_cache[key]
+
+    problems = []
+    for f in ytd_rows:
+        prior = ytd(f.unit.id, f.indicator.id, f.period - 1)
+        if prior is None:
+            problems.append(Problem(
+                f"a year-to-date value for {periods.format_period(f.period)} needs {f.unit.code}'s "
+                f"'{f.indicator.code}' for every earlier month of {f.period // 100}", f.row, "value"))
+        else:
+            monthly[f.row] = f.value - prior
+    return monthly, problems
+
+
+def _store(session: Session, parsed: list[FactRow], monthly: dict[int, int], actor: Actor, source: str) -> dict[str, int]:
+    keys = {(f.unit.id, f.period) for f in parsed}
+    subs = repository.submissions_for(session, keys)
+    for unit_id, period in sorted(keys - set(subs)):
+        subs[(unit_id, period)] = sub = Submission(unit_id=unit_id, period=period, state="draft", source=source[-200:])
+        session.add(sub)
+    session.flush()
+    before = repository.facts_for(
+        session, {f.unit.id for f in parsed}, {f.indicator.id for f in parsed},
+        min(f.period for f in parsed) if parsed else 0, max(f.period for f in parsed) if parsed else 0,
+    )
+    writes, audit = [], []
+    counts = defaultdict(int)
+    for f in parsed:
+        key = (f.unit.id, f.indicator.id, f.period)
+        new, old = monthly[f.row], before.get(key)
+        if old == new:
+            counts["unchanged"] += 1
+            continue
+        counts["created" if old is None else "updated"] += 1
+        writes.append({"unit_id": f.unit.id, "indicator_id": f.indicator.id, "period": f.period,
+                       "value": new, "submission_id": subs[(f.unit.id, f.period)].id})
+        audit.append({
+            "actor": actor.username, "action": "fact.set", "entity": "fact",
+            "entity_key": f"{f.unit.code}/{f.indicator.code}/{periods.format_period(f.period)}",
+            "before": None if old is None else {"value": format_scaled(old, f.indicator.scale)},
+            "after": {"value": format_scaled(new, f.indicator.scale)},
+        })
+    repository.upsert_facts(session, writes)
+    record_many(session, audit)
+    for key in keys:
+        subs[key].updated_at = utcnow()
+    session.flush()
+    return {"rows": len(parsed), **counts}

@@ -1,0 +1,23 @@
+"""Every table, on one metadata (Alembic autogenerates against ``Base.metadata``)."""
+
+from pacer.models.auth import ROLES, RoleGrant, User
+from pacer.models.base import Base
+from pacer.models.figures import (
+    SUBMISSION_STATES,
+    TARGET_BASES,
+    TARGET_TIERS,
+    AuditEntry,
+    Fact,
+    PeriodLock,
+    Submission,
+    Target,
+)
+from pacer.models.indicators import Indicator, IndicatorSet, IndicatorSetMember, IndicatorVersion
+from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
+
+__all__ = [
+    "ROLES", "SUBMISSION_STATES", "TARGET_BASES", "TARGET_TIERS", "UNIT_KINDS", "LEADER_ROLES",
+    "AuditEntry", "Base", "Fact", "Indicator", "IndicatorSet", "IndicatorSetMember",
+    "IndicatorVersion", "PeriodLock", "Person", "RoleGrant", "Submission", "Target", "Unit",
+    "UnitLeader", "UnitParentage", "User",
+]

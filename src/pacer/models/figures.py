@@ -1,0 +1,99 @@
+"""Monthly facts, the submissions they came from, targets, and period locks.
+
+Values are exact: a scaled integer (value x 10**indicator.scale), never a binary float.
+Periods are integers YYYYMM.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pacer.models.base import Base, utcnow
+
+SUBMISSION_STATES = ("draft", "submitted", "approved", "accepted", "returned")
+TARGET_TIERS = ("ensure", "strive")
+TARGET_BASES = ("absolute", "growth")
+
+
+class Submission(Base):
+    """One unit's figures for one period; the workflow over ``state`` comes later."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("unit_id", "period"), Index("ix_submission_period", "period"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    period: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), default="draft")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Fact(Base):
+    __tablename__ = "fact"
+    # The primary key is the read path (unit, indicator, period); SQLite stores it clustered.
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), primary_key=True)
+    period: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
+
+
+class PeriodLock(Base):
+    """A closed period: no figure for it may change."""
+
+    __tablename__ = "period_lock"
+
+    period: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    locked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    locked_by: Mapped[str] = mapped_column(String(64), default="system")
+
+
+class Target(Base):
+    """An annual target tier; a revision adds a row and retires the previous one."""
+
+    __tablename__ = "target"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "indicator_id", "year", "tier", "revision"),
+        Index("ix_target_lookup", "year", "indicator_id", "unit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    tier: Mapped[str] = mapped_column(String(10))
+    basis: Mapped[str] = mapped_column(String(10), default="absolute")
+    value: Mapped[int] = mapped_column(BigInteger)
+    growth_bp: Mapped[int | None] = mapped_column(Integer)
+    phasing_bp: Mapped[list[int] | None] = mapped_column(JSON)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(default=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="system")
+
+
+class AuditEntry(Base):
+    """Append-only: database triggers refuse UPDATE and DELETE on this table."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_key: Mapped[str] = mapped_column(String(200))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")

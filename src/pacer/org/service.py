@@ -1,0 +1,128 @@
+"""Import and export the org tree. Callers own the transaction (the edge commits)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pacer.audit.service import record
+from pacer.errors import Problem, ValidationFailed
+from pacer.kit.tabular import read_csv, write_csv
+from pacer.models import Unit, UnitParentage
+from pacer.org import repository
+from pacer.org.validation import ORG_COLUMNS, ORG_OPTIONAL, UnitRow, check_tree, parse_rows
+
+# Units imported without a date exist "since always", so history aggregates under them.
+BEGINNING = date(1900, 1, 1)
+
+
+def _snapshot(unit: Unit, parent_code: str | None) -> dict[str, object]:
+    return {
+        "code": unit.code, "name_zh": unit.name_zh, "name_en": unit.name_en, "kind": unit.kind,
+        "tags": unit.tags, "parent_code": parent_code,
+        "created_on": unit.created_on.isoformat() if unit.created_on else None,
+        "dissolved_on": unit.dissolved_on.isoformat() if unit.dissolved_on else None,
+    }
+
+
+def import_units_file(session: Session, path: Path, actor: str, today: date | None = None) -> dict[str, int]:
+    rows = read_csv(path, ORG_COLUMNS, ORG_OPTIONAL)
+    return import_units(session, parse_rows_or_fail(rows, str(path)), actor, today, str(path))
+
+
+def parse_rows_or_fail(rows, source: str) -> list[UnitRow]:  # type: ignore[no-untyped-def]
+    parsed, problems = parse_rows(rows)
+    if problems:
+        raise ValidationFailed(problems, source)
+    return parsed
+
+
+def import_units(
+    session: Session, parsed: list[UnitRow], actor: str, today: date | None = None, source: str = "org"
+) -> dict[str, int]:
+    """Create or update units; a changed parent is an effective-dated move. All or nothing."""
+    today = today or date.today()
+    units = repository.units_by_code(session)
+    code_of = {u.id: u.code for u in units.values()}
+    current = repository.current_parentage(session, today)
+    existing_parent = {
+        u.code: (code_of[current[u.id].parent_id] if current.get(u.id) and current[u.id].parent_id else None)
+        for u in units.values()
+    }
+    problems = check_tree(parsed, existing_parent)
+    problems += _check_moves(parsed, units, current, existing_parent, today)
+    if problems:
+        raise ValidationFailed(problems, source)
+    counts = {"created": 0, "updated": 0, "moved": 0, "unchanged": 0}
+    for item in parsed:  # parents may come after children in the file: create all first
+        if item.code not in units:
+            unit = Unit(code=item.code, name_zh=item.name_zh, name_en=item.name_en, kind=item.kind,
+                        tags=item.tags, created_on=item.created_on, dissolved_on=item.dissolved_on)
+            session.add(unit)
+            units[item.code] = unit
+    session.flush()
+    for item in parsed:
+        counts[_apply(session, item, units, current, existing_parent, actor, today)] += 1
+    session.flush()
+    return counts
+
+
+def _check_moves(parsed, units, current, existing_parent, today) -> list[Problem]:  # type: ignore[no-untyped-def]
+    problems = []
+    for item in parsed:
+        unit = units.get(item.code)
+        if unit is None or existing_parent.get(item.code) == item.parent_code:
+            continue
+        effective = item.effective or today
+        held = current.get(unit.id)
+        if held is not None and effective <= held.valid_from:
+            problems.append(Problem(
+                f"a move must take effect after the current placement began ({held.valid_from})",
+                item.row, "effective",
+            ))
+    return problems
+
+
+def _apply(session, item: UnitRow, units, current, existing_parent, actor: str, today: date) -> str:  # type: ignore[no-untyped-def]
+    unit = units[item.code]
+    parent_id = units[item.parent_code].id if item.parent_code else None
+    held = current.get(unit.id)
+    if held is None:  # a new unit (or one never placed)
+        session.add(UnitParentage(unit_id=unit.id, parent_id=parent_id,
+                                  valid_from=item.effective or item.created_on or BEGINNING))
+        record(session, actor, "unit.create", "unit", unit.code, None, _snapshot(unit, item.parent_code))
+        return "created"
+    before = _snapshot(unit, existing_parent.get(item.code))
+    unit.name_zh, unit.name_en, unit.kind, unit.tags = item.name_zh, item.name_en, item.kind, item.tags
+    unit.created_on, unit.dissolved_on = item.created_on, item.dissolved_on
+    outcome = "updated"
+    if held.parent_id != parent_id:
+        effective = item.effective or today
+        held.valid_to = effective
+        session.add(UnitParentage(unit_id=unit.id, parent_id=parent_id, valid_from=effective))
+        outcome = "moved"
+    after = _snapshot(unit, item.parent_code)
+    if after == before:
+        return "unchanged"
+    record(session, actor, f"unit.{'move' if outcome == 'moved' else 'update'}", "unit", unit.code, before, after)
+    return outcome
+
+
+def export_units(session: Session, on: date | None = None) -> str:
+    """Today's tree as CSV, depth-first, in the same columns the import reads."""
+    on = on or date.today()
+    tree = repository.tree_on(session, on)
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(tree))))}
+    rows = []
+    for unit_id, _level in repository.depth_first(tree, {i: u.code for i, u in units.items()}):
+        unit, parent_id = units[unit_id], tree[unit_id]
+        rows.append({
+            "code": unit.code, "name_zh": unit.name_zh, "name_en": unit.name_en, "kind": unit.kind,
+            "parent_code": units[parent_id].code if parent_id else "",
+            "tags": ";".join(f"{k}={v}" for k, v in sorted(unit.tags.items())),
+            "created_on": unit.created_on, "dissolved_on": unit.dissolved_on,
+        })
+    return write_csv(rows, list(ORG_COLUMNS) + ["tags", "created_on", "dissolved_on"])

@@ -1,0 +1,106 @@
+"""Pure checks of an org-tree import: every problem found, with its row and field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pacer.errors import Problem
+from pacer.kit.tabular import Row
+from pacer.models import UNIT_KINDS
+
+ORG_COLUMNS = ("code", "name_zh", "name_en", "kind", "parent_code")
+ORG_OPTIONAL = ("tags", "created_on", "dissolved_on", "effective")
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+
+
+@dataclass(frozen=True)
+class UnitRow:
+    row: int
+    code: str
+    name_zh: str
+    name_en: str
+    kind: str
+    parent_code: str | None
+    tags: dict[str, str]
+    created_on: date | None
+    dissolved_on: date | None
+    effective: date | None
+
+
+def _date(row: Row, field: str, problems: list[Problem]) -> date | None:
+    text = row.get(field)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.append(Problem(f"'{text}' is not a date (YYYY-MM-DD)", row.number, field))
+        return None
+
+
+def _tags(row: Row, problems: list[Problem]) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in row.get("tags").split(";"))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            problems.append(Problem(f"'{part}' is not key=value", row.number, "tags"))
+            continue
+        tags[key.strip()] = value.strip()
+    return tags
+
+
+def parse_rows(rows: list[Row]) -> tuple[list[UnitRow], list[Problem]]:
+    problems: list[Problem] = []
+    parsed: list[UnitRow] = []
+    first_row: dict[str, int] = {}
+    for row in rows:
+        code = row.get("code")
+        if not _CODE.match(code):
+            problems.append(Problem(f"'{code}' is not a unit code (letters, digits, _ . -; at most 32)", row.number, "code"))
+            continue
+        if code in first_row:
+            problems.append(Problem(f"duplicate code '{code}' (first on row {first_row[code]})", row.number, "code"))
+            continue
+        first_row[code] = row.number
+        name_zh, name_en = row.get("name_zh"), row.get("name_en")
+        if not name_zh and not name_en:
+            problems.append(Problem("the unit has no name (name_zh or name_en)", row.number, "name_zh"))
+        kind = row.get("kind")
+        if kind not in UNIT_KINDS:
+            problems.append(Problem(f"unknown kind '{kind}' (one of {', '.join(UNIT_KINDS)})", row.number, "kind"))
+        parent = row.get("parent_code") or None
+        if parent == code:
+            problems.append(Problem("a unit cannot be its own parent", row.number, "parent_code"))
+        parsed.append(UnitRow(
+            row.number, code, name_zh or name_en, name_en or name_zh, kind, parent,
+            _tags(row, problems), _date(row, "created_on", problems),
+            _date(row, "dissolved_on", problems), _date(row, "effective", problems),
+        ))
+    return parsed, problems
+
+
+def check_tree(parsed: list[UnitRow], existing_parent: dict[str, str | None]) -> list[Problem]:
+    """Unknown parents and cycles in the tree that the import would produce."""
+    problems: list[Problem] = []
+    parent = dict(existing_parent)
+    parent.update({u.code: u.parent_code for u in parsed})
+    for unit in parsed:
+        if unit.parent_code and unit.parent_code not in parent:
+            problems.append(Problem(f"unknown parent '{unit.parent_code}'", unit.row, "parent_code"))
+    row_of = {u.code: u.row for u in parsed}
+    reported: set[str] = set()
+    for unit in parsed:
+        path, node = [], unit.code
+        while node is not None and node in parent and node not in path:
+            path.append(node)
+            node = parent[node]
+        if node is not None and node in path and node not in reported:
+            cycle = path[path.index(node):]
+            reported.update(cycle)
+            problems.append(Problem(
+                "cycle in the tree: " + " -> ".join(cycle + [node]),
+                row_of.get(node, unit.row), "parent_code",
+            ))
+    return problems

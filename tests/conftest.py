@@ -1,0 +1,128 @@
+"""Test databases are built by the migrations; each test runs in a transaction rolled back after.
+
+SQLite by default; set PACER_TEST_DATABASE_URL (a postgresql+psycopg URL to any database on the
+server) to run the same suite on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from pacer.config import get_settings
+from pacer.db import _engine_for, make_engine
+from pacer.migrate import upgrade
+
+SERVER_URL = os.environ.get("PACER_TEST_DATABASE_URL")
+
+
+def _admin_execute(statement: str) -> None:
+    admin = make_engine(str(make_url(SERVER_URL).set(database="postgres")))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(statement))
+    admin.dispose()
+
+
+def _migrated(url: str) -> None:
+    from pacer.indicators.service import sync_library
+
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        sync_library(session)
+        session.commit()
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated database with the indicator library: SQLite file or PostgreSQL template."""
+    if SERVER_URL:
+        name = f"pacer_tmpl_{uuid.uuid4().hex[:10]}"
+        _admin_execute(f"CREATE DATABASE {name}")
+        url = str(make_url(SERVER_URL).set(database=name))
+        _migrated(url)
+        yield url
+        _admin_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    else:
+        path = tmp_path_factory.mktemp("db") / "template.db"
+        url = f"sqlite:///{path}"
+        _migrated(url)
+        yield url
+
+
+def fresh_database(template_url: str, tmp_path: Path) -> Iterator[str]:
+    """A private copy of the template, for tests whose code commits (the CLI)."""
+    if SERVER_URL:
+        template = make_url(template_url).database
+        name = f"pacer_t_{uuid.uuid4().hex[:10]}"
+        _admin_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        yield str(make_url(SERVER_URL).set(database=name))
+        _engine_for.cache_clear()
+        _admin_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    else:
+        path = tmp_path / "pacer.db"
+        path.write_bytes(Path(make_url(template_url).database).read_bytes())
+        yield f"sqlite:///{path}"
+        _engine_for.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def engine(database_template: str) -> Iterator[Engine]:
+    engine = make_engine(database_template)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session whose every commit is a savepoint inside one transaction rolled back at the end."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield session
+    session.close()
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def database_url(database_template: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A private committed database, made current for code that reads the settings."""
+    for url in fresh_database(database_template, tmp_path):
+        monkeypatch.setenv("PACER_DATABASE_URL", url)
+        get_settings.cache_clear()
+        yield url
+    get_settings.cache_clear()
+
+
+class Org:
+    """A small group: G -> A (A1, A2), B (B1), with one persona per role that matters."""
+
+    def __init__(self, session: Session) -> None:
+        from tests.factories import create_unit, create_user
+
+        self.G = create_unit(session, "G", kind="group")
+        self.A = create_unit(session, "A", self.G, kind="academy")
+        self.A1 = create_unit(session, "A1", self.A, kind="institute")
+        self.A2 = create_unit(session, "A2", self.A, kind="factory")
+        self.B = create_unit(session, "B", self.G)
+        self.B1 = create_unit(session, "B1", self.B)
+        self.group_admin = create_user(session, "grace", [("group_admin", self.G)])
+        self.hq_analyst = create_user(session, "hannah", [("hq_analyst", self.G)])
+        self.academy_viewer = create_user(session, "victor", [("viewer", self.A)])
+        self.unit_reporter = create_user(session, "alice", [("unit_reporter", self.A1)])
+        self.other_reporter = create_user(session, "bob", [("unit_reporter", self.B1)])
+        self.outsider = create_user(session, "oscar")
+
+
+@pytest.fixture
+def org(session: Session) -> Org:
+    return Org(session)
