@@ -97,12 +97,15 @@ def demo(
     indicators: Annotated[int, typer.Option(help="Extra statistical indicators to add (the benchmark uses 280).")] = 0,
     config: Annotated[Path | None, typer.Option(help="A group configuration YAML instead of the built-in one.")] = None,
     summary: Annotated[bool, typer.Option(help="Print the group's picture afterwards.")] = True,
+    reset: Annotated[bool, typer.Option(help="Drop every table and rebuild the schema first: ALL data is lost.")] = False,
 ) -> None:
     """Create a realistic demo group (org, people, users, monthly figures, targets)."""
     from pacer.demo.loader import load_demo
-    from pacer.migrate import upgrade
+    from pacer.migrate import downgrade, is_initialised, upgrade
 
     as_of_period = periods.parse_period(as_of) if as_of else periods.last_complete_month()
+    if reset and is_initialised(get_engine()):
+        downgrade(get_engine(), "base")
     upgrade(get_engine())
     result = load_demo(get_engine(), units=units, years=years, seed=seed, as_of=as_of_period,
                        extra_indicators=indicators, config=config, console=console)
@@ -183,6 +186,7 @@ def indicators_list(
             raise DomainError(f"unknown indicator set '{set_code}' (see 'pacer indicators sets')")
         rows = list_indicators(session, set_code, year)
     table = Table("code", "name", "kind", "unit", "direction", "reported as", "formula")
+    table.columns[0].no_wrap = True
     for r in rows:
         table.add_row(r.code, r.name_zh if language == "zh" else r.name_en, r.kind, r.unit,
                       r.direction, r.reporting or "", r.formula or "")

@@ -1,0 +1,30 @@
+# The two commands a newcomer types: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# The demo gets its own SQLite file here, so `--reset` can never touch another database.
+DEMO_DB ?= sqlite:///$(CURDIR)/pacer-demo.db
+
+.PHONY: demo test install benchmark clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer demo --reset
+
+test: install
+	$(BIN)/python -m pytest -q
+
+benchmark: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) pacer-demo.db pacer-demo.db-wal pacer-demo.db-shm
