@@ -267,5 +267,19 @@ def users_add(
     console.print(f"User {username} created.")
 
 
+@app.command("serve")
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web application and JSON API for the database PACER_DATABASE_URL names."""
+    from pacer.web.server import run_server
+
+    _ensure_schema()
+    run_server(host=host, port=port, workers=workers)
+
+
 def main() -> None:  # pragma: no cover - console entry point alias
     app()
