@@ -1,0 +1,226 @@
+"""The formula language of derived indicators.
+
+A formula is an arithmetic expression over indicator codes::
+
+    net_profit / avg(owners_equity) * 100
+
+Allowed: numbers, indicator codes, ``+ - * /``, unary ``-`` and ``+``, parentheses, and two
+balance functions that take a single indicator code:
+
+* ``avg(code)``: the average balance of the year, ``(opening + current) / 2``, where the
+  opening balance is the previous December's;
+* ``opening(code)``: the opening balance itself.
+
+Formulas are parsed with :mod:`ast` against a whitelist of node types, so nothing else
+(attribute access, subscripts, other calls, comparisons, lambdas …) can reach evaluation.
+Parsing compiles the expression once into a tree of closures over numpy operations; evaluating
+it is then only the arithmetic, on scalars or arrays of any broadcastable shape. Division by
+zero yields NaN, silently: a ratio over an empty denominator has no value, it is not an error.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+Number = np.ndarray | float
+Inputs = Mapping[str, Number]
+_Node = Callable[[Inputs, Inputs], Number]
+
+BALANCE_FUNCTIONS = frozenset({"avg", "opening"})
+CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+# Compiling and evaluating recurse once per level of nesting; real formulas stay far below
+# these limits, and hostile input must fail with a FormulaError, not a RecursionError.
+MAX_LENGTH = 2000
+MAX_DEPTH = 200
+
+_NO_OPENING: Mapping[str, Number] = {}
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be parsed, is not allowed, or lacks an input when evaluated."""
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A parsed, compiled formula. Build it with :func:`parse`."""
+
+    text: str
+    references: frozenset[str]
+    balance_references: frozenset[str]
+    _compiled: _Node = field(repr=False, compare=False)
+
+    def evaluate(self, values: Inputs, opening: Inputs | None = None) -> np.ndarray:
+        """Evaluate on ``values`` (and ``opening`` balances for ``avg``/``opening``).
+
+        Inputs may be floats or arrays; they broadcast together and the result is a float64
+        array of the broadcast shape (0-d for scalar inputs). Division by zero gives NaN.
+        """
+        if opening is None:
+            if self.balance_references:
+                missing = ", ".join(sorted(self.balance_references))
+                raise FormulaError(f"formula {self.text!r} needs opening balances for: {missing}")
+            opening = _NO_OPENING
+        with np.errstate(all="ignore"):
+            return np.asarray(self._compiled(values, opening), dtype=np.float64)
+
+
+def parse(expr: str, known: Iterable[str] | None = None) -> Formula:
+    """Parse and compile ``expr``; with ``known``, every referenced code must be in it."""
+    text = expr.strip()
+    if not text:
+        raise FormulaError("formula is empty")
+    if len(text) > MAX_LENGTH:
+        raise FormulaError(f"formula is longer than {MAX_LENGTH} characters")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except (SyntaxError, RecursionError, MemoryError) as exc:
+        raise FormulaError(f"formula {text!r} is not a valid expression: {exc}") from None
+    if _depth(tree.body) > MAX_DEPTH:
+        raise FormulaError(f"formula {text!r} is nested more than {MAX_DEPTH} levels deep")
+    compiler = _Compiler(text)
+    compiled = compiler.compile(tree.body)
+    if known is not None:
+        unknown = sorted(compiler.references - set(known))
+        if unknown:
+            names = ", ".join(unknown)
+            raise FormulaError(f"formula {text!r} refers to unknown indicator(s): {names}")
+    return Formula(
+        text=text,
+        references=frozenset(compiler.references),
+        balance_references=frozenset(compiler.balance_references),
+        _compiled=compiled,
+    )
+
+
+def _depth(tree: ast.AST) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+def _divide(a: Number, b: Number) -> Number:
+    # x / 0 is inf for x != 0 in IEEE arithmetic; a ratio over nothing has no value, so NaN.
+    return np.where(b == 0, np.nan, np.divide(a, b))
+
+
+_BINARY: dict[type[ast.operator], Callable[[Number, Number], Number]] = {
+    ast.Add: np.add,
+    ast.Sub: np.subtract,
+    ast.Mult: np.multiply,
+    ast.Div: _divide,
+}
+_UNARY: dict[type[ast.unaryop], Callable[[Number], Number]] = {
+    ast.USub: np.negative,
+    ast.UAdd: np.positive,
+}
+
+
+class _Compiler:
+    """Turns a whitelisted AST into closures, collecting the codes it references."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.references: set[str] = set()
+        self.balance_references: set[str] = set()
+
+    def refuse(self, node: ast.AST, why: str) -> FormulaError:
+        part = ast.get_source_segment(self.text, node) or type(node).__name__
+        return FormulaError(f"formula {self.text!r}: {why}: {part!r}")
+
+    def compile(self, node: ast.expr) -> _Node:
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.code(node)
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            return self.binary(node)
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+            return self.unary(node)
+        if isinstance(node, ast.Call):
+            return self.call(node)
+        raise self.refuse(node, _refusal(node))
+
+    def constant(self, node: ast.Constant) -> _Node:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.refuse(node, "only numbers are allowed as constants")
+        try:
+            number = np.float64(float(value))
+        except OverflowError:  # an integer literal too large for a float
+            number = np.float64(np.inf)
+        if not np.isfinite(number):
+            raise self.refuse(node, "number out of range")
+        return lambda values, opening: number
+
+    def code(self, node: ast.Name) -> _Node:
+        name = self.check_code(node)
+        self.references.add(name)
+        return _reader(self.text, name, balance=False)
+
+    def check_code(self, node: ast.Name) -> str:
+        if node.id in BALANCE_FUNCTIONS:
+            raise self.refuse(node, f"{node.id}() must be called with an indicator code")
+        if not CODE_PATTERN.match(node.id):
+            raise self.refuse(node, "an indicator code is lower-case letters, digits and _")
+        return node.id
+
+    def binary(self, node: ast.BinOp) -> _Node:
+        left, right = self.compile(node.left), self.compile(node.right)
+        op = _BINARY[type(node.op)]
+        return lambda values, opening: op(left(values, opening), right(values, opening))
+
+    def unary(self, node: ast.UnaryOp) -> _Node:
+        operand = self.compile(node.operand)
+        op = _UNARY[type(node.op)]
+        return lambda values, opening: op(operand(values, opening))
+
+    def call(self, node: ast.Call) -> _Node:
+        func = node.func
+        if not isinstance(func, ast.Name) or func.id not in BALANCE_FUNCTIONS:
+            raise self.refuse(node, "only avg(code) and opening(code) may be called")
+        arg = node.args[0] if len(node.args) == 1 else None
+        if node.keywords or not isinstance(arg, ast.Name):
+            raise self.refuse(node, f"{func.id}() takes exactly one indicator code")
+        name = self.check_code(arg)
+        self.references.add(name)
+        self.balance_references.add(name)
+        start = _reader(self.text, name, balance=True)
+        if func.id == "opening":
+            return start
+        current = _reader(self.text, name, balance=False)
+        return lambda values, opening: (start(values, opening) + current(values, opening)) * 0.5
+
+
+def _reader(text: str, name: str, balance: bool) -> _Node:
+    what = "opening balance" if balance else "value"
+
+    def read(values: Inputs, opening: Inputs) -> Number:
+        try:
+            return np.asarray((opening if balance else values)[name], dtype=np.float64)
+        except KeyError:
+            raise FormulaError(f"formula {text!r}: no {what} for {name!r}") from None
+
+    return read
+
+
+def _refusal(node: ast.AST) -> str:
+    reasons: dict[type[ast.AST], str] = {
+        ast.Attribute: "attribute access is not allowed",
+        ast.Subscript: "subscripts are not allowed",
+        ast.Lambda: "lambdas are not allowed",
+        ast.Compare: "comparisons are not allowed",
+        ast.BoolOp: "boolean operators are not allowed",
+        ast.IfExp: "conditional expressions are not allowed",
+        ast.NamedExpr: "assignments are not allowed",
+        ast.BinOp: "only the operators + - * / are allowed",
+        ast.UnaryOp: "only unary - and + are allowed",
+    }
+    return reasons.get(type(node), f"{type(node).__name__} is not allowed")
