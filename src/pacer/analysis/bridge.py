@@ -1,0 +1,120 @@
+"""The bridge: each child's contribution to a node's change between two windows.
+
+A node's aggregate in a month is its own figures plus the aggregates of the units that were its
+children in that month's tree. Attributing every month to the child it came through, the
+children's amounts plus the node's own line (its own figures and any elimination entries booked
+on it) add up to the node's value exactly, in scaled integers, even when units moved in or out
+between the two windows: a child that left shows a negative line, one that arrived a positive one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from pacer.analysis.calc import classify_change
+from pacer.analysis.catalog import IndicatorCatalog
+from pacer.analysis.cube import Cube
+from pacer.analysis.inputs import Int64Array
+from pacer.analysis.results import BridgeLine, Change, Value
+from pacer.analysis.views import change_of
+from pacer.analysis.windows import Window
+
+
+@dataclass(frozen=True, eq=False)
+class Attribution:
+    """One window of a node split by where it came from; ``own + children.sum() == total``."""
+
+    children: Int64Array  # per unit index (zero for units that are not children)
+    own: int
+    total: int
+    present: bool
+
+
+def attribute(cube: Cube, node: int, r: int, window: Window, is_flow: bool) -> Attribution:
+    """Split reported indicator ``r`` of ``node`` over ``window`` (inside one year) by child:
+    flows sum the window's months, stocks take its last month."""
+    n = cube.ytd.shape[0]
+    children = np.zeros(n, dtype=np.int64)
+    if window.first < 0 or window.last >= cube.n_months:
+        return Attribution(children, 0, 0, False)
+    first = window.first if is_flow else window.last
+    own = 0
+    for start, stop, tree in cube.timeline.spans(first, window.last):
+        kids = tree.children(node)
+        if kids.size:
+            children[kids] += _span_amount(cube, kids, r, start, stop, is_flow)
+        if tree.active[node]:
+            own += int(cube.facts.values[node, r, start:stop].sum())
+    node_ix = np.array([node])
+    total = int(_span_amount(cube, node_ix, r, first, window.last + 1, is_flow)[0])
+    seen = _span_amount(cube, node_ix, r, first, window.last + 1, is_flow, cube.seen)[0]
+    return Attribution(children, own, total, bool(seen > 0))
+
+
+def _span_amount(cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, is_flow: bool,
+                 source: np.ndarray | None = None) -> Int64Array:
+    """Flow: the months ``start..stop-1`` (one year) of ``nodes``; stock: the last month."""
+    a = cube.ytd if source is None else source
+    end = a[nodes, r, stop - 1].astype(np.int64)
+    if is_flow and start % 12:
+        end -= a[nodes, r, start - 1]
+    return end
+
+
+def was_child(cube: Cube, node: int, window: Window) -> np.ndarray:
+    """Units that were a child of ``node`` in any month of ``window``."""
+    mask = np.zeros(cube.ytd.shape[0], dtype=bool)
+    if window.first >= 0 and window.last < cube.n_months:
+        for _, _, tree in cube.timeline.spans(window.first, window.last):
+            mask[tree.children(node)] = True
+    return mask
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """``current`` − ``previous`` of ``node`` explained by ``lines`` (children, then the node's
+    own line); the lines' changes add up to ``change`` exactly."""
+
+    node: int
+    code: str
+    current: Value
+    previous: Value
+    change: Value
+    yoy: Change
+    lines: tuple[BridgeLine, ...]
+
+
+def build_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int,
+                 current: Window, previous: Window) -> Bridge:
+    """Bridge of a reported indicator of ``node`` from the ``previous`` to the ``current`` window."""
+    r = int(catalog.reported_pos[indicator])
+    if r < 0:
+        raise ValueError(f"bridge: {catalog.codes[indicator]} is derived; bridge its components")
+    flow, scale = bool(catalog.is_flow[indicator]), int(catalog.scale[indicator])
+    now = attribute(cube, node, r, current, flow)
+    before = attribute(cube, node, r, previous, flow)
+    kids = np.flatnonzero(was_child(cube, node, current) | was_child(cube, node, previous))
+    delta = now.children[kids] - before.children[kids]
+    kids = kids[np.argsort(-delta, kind="stable")]  # biggest increase first
+    total_change = now.total - before.total
+
+    def value(x: int) -> Value:
+        return Value(x, scale, True, x / 10**scale)
+
+    def line(unit: int | None, cur: int, prev: int) -> BridgeLine:
+        d = cur - prev
+        share = d / total_change * 100.0 if total_change else None
+        pp = d / abs(before.total) * 100.0 if before.total else None
+        return BridgeLine(unit, value(cur), value(prev), value(d), share, pp)
+
+    lines = [line(int(u), int(now.children[u]), int(before.children[u])) for u in kids]
+    lines.append(line(None, now.own, before.own))
+    ok = now.present and before.present
+    code, change, pct = classify_change(np.array(now.total / 10**scale),
+                                        np.array(before.total / 10**scale), np.array(ok),
+                                        np.array(bool(catalog.is_percent[indicator])))
+    yoy = change_of(int(code), float(change), total_change, float(pct))
+    return Bridge(node, catalog.codes[indicator], value(now.total), value(before.total),
+                  value(total_change), yoy, tuple(lines))

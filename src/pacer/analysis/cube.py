@@ -1,0 +1,147 @@
+"""Consolidation: every node's own figures plus the sum over its subtree, month by month.
+
+Aggregates are stored in year-to-date form, exact int64:
+
+- ``ytd[node, r, t]`` is, for a flow, the sum of the node's consolidated months from January of
+  t's year through t; for a stock, the consolidated balance at t;
+- ``seen[node, r, t]`` is the matching count of reporting units in the subtree (cumulated the
+  same way for flows), so a window has a value exactly when its count is positive and presence
+  is kept current by deltas.
+
+Every window the analysis reads (month, quarter, half, YTD, year) lies inside one calendar year,
+so its value is a difference of two stored points instead of a sum over months; a cockpit then
+reads a handful of points per cell. Each month uses the tree of that month (or today's tree for
+every month when the cube is restated).
+
+The rollup goes level by level, deepest first, summing each level's children into their parents
+with one ``reduceat`` per level, through the indicators in chunks so the temporaries stay in
+cache. Measured at 1,000 units x 300 indicators x 120 months it took about half the time of
+prefix sums over a depth-first numbering.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pacer.analysis.inputs import BoolArray, Facts, Int64Array
+from pacer.analysis.tree import Tree, TreeTimeline
+
+_CHUNK = 16
+
+
+def count_dtype(n_units: int) -> type[np.signedinteger]:
+    """The narrowest integer that holds a year's cumulated count of reporting units."""
+    return np.int16 if 12 * n_units < np.iinfo(np.int16).max else np.int32
+
+
+class Cube:
+    """Consolidated aggregates for one view of the org history (as it was, or restated)."""
+
+    def __init__(self, facts: Facts, timeline: TreeTimeline, is_flow: BoolArray) -> None:
+        n, r, t = facts.shape
+        if timeline.latest.n != n or timeline.n_months != t or len(is_flow) != r:
+            raise ValueError("cube: facts, tree history and indicators disagree in size")
+        # absent figures must not leak into sums; zeroing them once lets rollups skip the mask
+        np.putmask(facts.values, ~facts.present, 0)
+        self.facts = facts
+        self.timeline = timeline
+        self.is_flow: BoolArray = np.asarray(is_flow, dtype=bool)
+        self.flows: Int64Array = np.flatnonzero(self.is_flow)
+        self.stocks: Int64Array = np.flatnonzero(~self.is_flow)
+        self.ytd: Int64Array = np.empty((n, r, t), dtype=np.int64)
+        self.seen = np.empty((n, r, t), dtype=count_dtype(n))
+        self.rebuild()
+
+    @property
+    def n_months(self) -> int:
+        return self.timeline.n_months
+
+    def rebuild(self) -> None:
+        """Recompute every aggregate from the facts."""
+        for r0 in range(0, self.ytd.shape[1], _CHUNK):
+            cols = np.s_[:, r0 : r0 + _CHUNK]
+            for start, stop, tree in self.timeline.spans():
+                months = (*cols, np.s_[start:stop])
+                _roll_up(self.ytd[months], self.facts.values[months], tree)
+                _roll_up(self.seen[months], self.facts.present[months], tree)
+            flows = self.is_flow[cols[1]]
+            _accumulate_years(self.ytd[cols], flows)
+            _accumulate_years(self.seen[cols], flows)
+
+    def apply(
+        self, unit: int, month: int, values: Int64Array, present: BoolArray
+    ) -> tuple[Int64Array, Int64Array]:
+        """Replace one unit-month of reported figures and update every ancestor by the delta.
+
+        Returns the ``(value_delta, count_delta)`` so a second cube over the same facts can be
+        brought up to date with :meth:`propagate`.
+        """
+        values = np.asarray(values, dtype=np.int64)
+        present = np.asarray(present, dtype=bool)
+        if values.shape != (self.ytd.shape[1],) or present.shape != values.shape:
+            raise ValueError("apply: one value and one present flag per reported indicator")
+        if not (0 <= unit < self.ytd.shape[0] and 0 <= month < self.n_months):
+            raise IndexError("apply: unit or month out of range")
+        new = np.where(present, values, 0)
+        dv = new - self.facts.values[unit, :, month]
+        dc = present.astype(np.int64) - self.facts.present[unit, :, month]
+        self.facts.values[unit, :, month] = new
+        self.facts.present[unit, :, month] = present
+        self.propagate(unit, month, dv, dc)
+        return dv, dc
+
+    def propagate(self, unit: int, month: int, dv: Int64Array, dc: Int64Array) -> None:
+        """Add a unit-month's change to the unit and its ancestors in the tree of that month:
+        a flow's change runs on through December (it is in every later YTD of the year)."""
+        path = self.timeline.tree_at(month).path_to_root(unit)
+        if not path:
+            return
+        rest_of_year = np.arange(month, min(month - month % 12 + 12, self.n_months))
+        for cols, months in ((self.flows, rest_of_year), (self.stocks, np.array([month]))):
+            if cols.size:
+                ix = np.ix_(path, cols, months)
+                self.ytd[ix] += dv[cols][None, :, None]
+                self.seen[ix] += dc[cols][None, :, None].astype(self.seen.dtype)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def points(self, nodes: Int64Array, rpos: Int64Array | None,
+               months: Int64Array) -> tuple[Int64Array, np.ndarray]:
+        """``ytd`` and ``seen`` at ``[nodes, rpos, months]`` (all reported when ``rpos`` is None)."""
+        if rpos is None:
+            ix: tuple = (nodes[:, None], slice(None), months[None, :])
+            # numpy puts the broadcast node x month axes first
+            return (self.ytd[ix].transpose(0, 2, 1), self.seen[ix].transpose(0, 2, 1))
+        ix = (nodes[:, None, None], rpos[None, :, None], months[None, None, :])
+        return self.ytd[ix], self.seen[ix]
+
+    def monthly(self, nodes: Int64Array, rpos: Int64Array, first: int,
+                stop: int) -> tuple[Int64Array, BoolArray]:
+        """Consolidated monthly amounts (flows) or balances (stocks) and presence,
+        ``[nodes, rpos, first:stop]``."""
+        lead = 1 if first % 12 else 0  # the month before, to difference the first YTD
+        ix = (nodes[:, None], rpos[None, :], slice(first - lead, stop))
+        ytd, seen = self.ytd[ix], self.seen[ix].astype(np.int64)
+        start_of_year = (np.arange(first - lead, stop) % 12 == 0)[1:]
+        flows = self.is_flow[rpos][:, None]
+        for a in (ytd, seen):
+            a[..., 1:] -= np.where(flows & ~start_of_year, a[..., :-1], 0)
+        return ytd[..., lead:], seen[..., lead:] > 0
+
+
+def _roll_up(out: np.ndarray, own: np.ndarray, tree: Tree) -> None:
+    """``out = own + sum over the subtree``, for a block ``[units, indicators, months]``."""
+    out[...] = own
+    out[~tree.active] = 0
+    for step in tree.steps:
+        out[step.parents] += np.add.reduceat(out[step.children], step.starts, axis=0)
+
+
+def _accumulate_years(block: np.ndarray, flows: BoolArray) -> None:
+    """Turn the flow columns of ``[units, indicators, months]`` into year-to-date sums."""
+    if not flows.any():
+        return
+    cols = slice(None) if flows.all() else np.flatnonzero(flows)
+    for t in range(1, block.shape[2]):
+        if t % 12:
+            block[:, cols, t] += block[:, cols, t - 1]

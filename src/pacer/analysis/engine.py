@@ -1,0 +1,285 @@
+"""The analysis engine: consolidated cubes kept current, and the questions HQ asks of them.
+
+Build it once from the loader's arrays, then ask; ``apply`` keeps it current as submissions are
+accepted. Nodes are unit indices, periods are (year, month 1..12). With ``restate=True`` every
+month is consolidated under today's tree (a comparable basis, 同口径); otherwise each month uses
+the tree as it was. The restated cube is built on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from pacer.analysis import calc, views
+from pacer.analysis.bridge import Bridge, build_bridge
+from pacer.analysis.calc import Thresholds
+from pacer.analysis.catalog import IndicatorCatalog
+from pacer.analysis.checks import (
+    RD_INTENSITY_LINE_PCT,
+    CheckCodes,
+    CheckRow,
+    negative_operating_cash_flow,
+    rd_intensity_below,
+    two_funds_outpacing_revenue,
+)
+from pacer.analysis.cube import Cube
+from pacer.analysis.history import History, build_history
+from pacer.analysis.holt_winters import Grid
+from pacer.analysis.inputs import Facts, IndicatorDef, Int64Array, Targets, TreeHistory, Units
+from pacer.analysis.measures import PeriodMeasures, TimeBasis, period_measures
+from pacer.analysis.outlook_table import Outlook, build_outlook
+from pacer.analysis.results import CockpitRow, Dispersion, OffTrackRow, RankRow, Value, opt
+from pacer.analysis.tree import Tree, TreeTimeline
+from pacer.analysis.views import Measure
+from pacer.analysis.windows import Span, Window
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Nodes ranked best first on ``measure`` of one indicator (ties keep the given order,
+    nodes without the measure come last), with the spread of the measure."""
+
+    code: str
+    measure: Measure
+    descending: bool
+    rows: tuple[RankRow, ...]
+    dispersion: Dispersion
+
+
+@dataclass(frozen=True, eq=False)
+class Cockpit:
+    """A node at one period: one row per indicator, and its children ranked on each indicator.
+
+    ``measures`` holds the arrays behind it (row 0 the node, rows 1.. the children);
+    ``ranking(code)`` builds the children's typed ranking on demand.
+    """
+
+    node: int
+    year: int
+    month: int
+    restated: bool
+    rows: tuple[CockpitRow, ...]
+    children: tuple[int, ...]
+    child_ranks: Int64Array  # [children, rows]: competition rank, 0 without the measure
+    rank_measures: dict[str, Measure]
+    measures: PeriodMeasures
+    _catalog: IndicatorCatalog
+
+    def row(self, code: str) -> CockpitRow:
+        return self.rows[self._row_of[code]]
+
+    @cached_property
+    def _row_of(self) -> dict[str, int]:
+        return {r.code: i for i, r in enumerate(self.rows)}
+
+    def ranking(self, code: str, measure: Measure | None = None) -> Ranking:
+        rows = np.arange(1, len(self.children) + 1)
+        return _ranking(self.measures, self._catalog, code, measure or self.rank_measures[code],
+                        rows, None)
+
+
+class Engine:
+    """Pure, in-memory analysis over a group's figures (see the module docstring)."""
+
+    def __init__(
+        self,
+        units: Units,
+        tree_history: TreeHistory,
+        indicators: Sequence[IndicatorDef],
+        facts: Facts,
+        targets: Targets | None,
+        first_year: int,
+        *,
+        thresholds: Thresholds | None = None,
+        reference_years: int = 3,
+        grid: Grid | None = None,
+    ) -> None:
+        self.units = units
+        self.tree_history = tree_history
+        self.catalog = IndicatorCatalog(indicators)
+        self.facts = facts
+        self.targets = targets
+        self.first_year = first_year
+        self.thresholds = thresholds or Thresholds()
+        self.reference_years = reference_years
+        self.grid = grid
+        n, r, t = facts.shape
+        if n != len(units) or n != tree_history.n_units or r != self.catalog.n_reported:
+            raise ValueError("engine: units, tree, indicators and facts disagree in size")
+        if targets is not None and targets.values.shape[:2] != (n, len(self.catalog)):
+            raise ValueError("engine: targets must be [units, indicators, years, 2]")
+        self._is_flow = self.catalog.is_flow[self.catalog.reported]
+        self._cubes = {False: Cube(facts, TreeTimeline(tree_history, t), self._is_flow)}
+
+    # -- structure -----------------------------------------------------------------------------
+
+    @property
+    def n_months(self) -> int:
+        return self.facts.shape[2]
+
+    def cube(self, restate: bool = False) -> Cube:
+        if restate not in self._cubes:
+            timeline = TreeTimeline(self.tree_history, self.n_months, restate=True)
+            self._cubes[restate] = Cube(self.facts, timeline, self._is_flow)
+        return self._cubes[restate]
+
+    def month_index(self, year: int, month: int) -> int:
+        t = 12 * (year - self.first_year) + month - 1
+        if not (1 <= month <= 12 and 0 <= t < self.n_months):
+            raise ValueError(f"no figures for {year}-{month:02d}")
+        return t
+
+    def tree(self, year: int, month: int, restate: bool = False) -> Tree:
+        return self.cube(restate).timeline.tree_at(self.month_index(year, month))
+
+    def children(self, node: int, year: int, month: int, restate: bool = False) -> list[int]:
+        return self.tree(year, month, restate).children(node).tolist()
+
+    # -- keeping current -----------------------------------------------------------------------
+
+    def apply(self, unit: int, year: int, month: int, values: Int64Array,
+              present: np.ndarray) -> None:
+        """Accept one unit-month of reported figures (one per reported indicator, scaled) and
+        bring every ancestor's aggregates up to date in every cube built so far."""
+        t = self.month_index(year, month)
+        dv, dc = self._cubes[False].apply(unit, t, values, present)
+        for restate, cube in self._cubes.items():
+            if restate:
+                cube.propagate(unit, t, dv, dc)
+
+    def rebuild(self) -> None:
+        """Recompute every aggregate from the facts."""
+        for cube in self._cubes.values():
+            cube.rebuild()
+
+    # -- questions -----------------------------------------------------------------------------
+
+    def measures(self, nodes: Sequence[int], year: int, month: int,
+                 codes: Sequence[str] | None = None, *, restate: bool = False,
+                 time_basis: TimeBasis = "linear") -> PeriodMeasures:
+        """All measures of ``nodes`` x ``codes`` (and what they reference) as arrays."""
+        self.month_index(year, month)
+        return period_measures(
+            self.cube(restate), self.catalog, self.targets, self.first_year,
+            np.asarray(nodes, dtype=np.int64), year, month, self.catalog.indices(codes),
+            self.thresholds, time_basis, self.reference_years)
+
+    def cockpit(self, node: int, year: int, month: int, codes: Sequence[str] | None = None, *,
+                restate: bool = False, time_basis: TimeBasis = "linear",
+                rank_by: Measure = "completion") -> Cockpit:
+        """Every indicator of ``codes`` for ``node`` at the period, and its children ranked on
+        ``rank_by`` (on YTD for an indicator where no child has that measure)."""
+        kids = self.children(node, year, month, restate)
+        pm = self.measures([node, *kids], year, month, codes, restate=restate,
+                           time_basis=time_basis)
+        selected = self.catalog.indices(codes)
+        rows = views.cockpit_rows(pm, self.catalog, selected)
+        ranks, rank_measures = self._child_ranks(pm, selected, rank_by)
+        return Cockpit(node, year, month, restate, rows, tuple(kids), ranks, rank_measures, pm,
+                       self.catalog)
+
+    def _child_ranks(self, pm: PeriodMeasures, selected: Int64Array,
+                     rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:
+        cols = np.searchsorted(pm.columns, selected)
+        wanted = views.measure_matrix(pm, rank_by)[1:, cols]
+        has = ~np.isnan(wanted).all(axis=0)
+        keys = np.where(has, wanted, views.measure_matrix(pm, "ytd")[1:, cols])
+        # best first: a gap is signed so that higher is better, other measures follow direction
+        best_high = ~self.catalog.is_lower[selected] | (has & (rank_by == "gap"))
+        _, ranks = calc.rank_order(np.where(best_high, keys, -keys), descending=True)
+        measures: dict[str, Measure] = {self.catalog.codes[i]: rank_by if h else "ytd"
+                                        for i, h in zip(selected.tolist(), has.tolist(),
+                                                        strict=True)}
+        return ranks, measures
+
+    def rank(self, code: str, year: int, month: int, *, nodes: Sequence[int] | None = None,
+             parent: int | None = None, measure: Measure = "ytd",
+             descending: bool | None = None, restate: bool = False,
+             time_basis: TimeBasis = "linear") -> Ranking:
+        """Rank ``nodes`` (or the children of ``parent``) on ``measure`` of ``code``."""
+        if (nodes is None) == (parent is None):
+            raise ValueError("rank: give either nodes or parent")
+        members = self.children(parent, year, month, restate) if parent is not None else nodes
+        pm = self.measures(list(members or ()), year, month, [code], restate=restate,
+                           time_basis=time_basis)
+        return _ranking(pm, self.catalog, code, measure, np.arange(len(pm.nodes)), descending)
+
+    def off_track(self, node: int, year: int, month: int, codes: Sequence[str] | None = None, *,
+                  restate: bool = False, time_basis: TimeBasis = "linear"
+                  ) -> tuple[OffTrackRow, ...]:
+        """Children x indicators judged off track or watch, worst first."""
+        kids = self.children(node, year, month, restate)
+        pm = self.measures(kids, year, month, codes, restate=restate, time_basis=time_basis)
+        return views.off_track_rows(pm, self.catalog, self.catalog.indices(codes),
+                                    np.arange(len(kids)))
+
+    def bridge(self, node: int, year: int, month: int, code: str, span: Span = "ytd", *,
+               restate: bool = False) -> Bridge:
+        """How each child (and the node's own line) moved ``code`` against the same span of
+        last year; the lines add up to the node's change exactly."""
+        self.month_index(year, month)
+        yi = year - self.first_year
+        return build_bridge(self.cube(restate), self.catalog, node, self.catalog.index[code],
+                            Window.span(yi, span, month), Window.span(yi - 1, span, month))
+
+    def checks(self, node: int, year: int, month: int, codes: CheckCodes | None = None, *,
+               rd_line_pct: float = RD_INTENSITY_LINE_PCT, restate: bool = False
+               ) -> tuple[CheckRow, ...]:
+        """Two funds against revenue, R&D intensity and operating cash flow, for each child."""
+        codes = codes or CheckCodes()
+        kids = self.children(node, year, month, restate)
+        pm = self.measures(kids, year, month, codes.all(), restate=restate)
+        col = {c: pm.column(self.catalog.index[c]) for c in codes.all()}
+
+        def now(c: str) -> np.ndarray:
+            return pm.ytd.number[:, col[c]]
+
+        def before(c: str) -> np.ndarray:
+            return pm.ytd_last_year.number[:, col[c]]
+
+        tf_flag, tf_growth, rev_growth = two_funds_outpacing_revenue(
+            now(codes.receivables), before(codes.receivables), now(codes.inventory),
+            before(codes.inventory), now(codes.revenue), before(codes.revenue))
+        rd_flag, intensity = rd_intensity_below(now(codes.rd_expense), now(codes.revenue),
+                                                rd_line_pct)
+        ocf = now(codes.operating_cash_flow)
+        cash_flag = negative_operating_cash_flow(ocf)
+        scale = int(self.catalog.scale[self.catalog.index[codes.operating_cash_flow]])
+        ocf_scaled = pm.ytd.scaled[:, col[codes.operating_cash_flow]]
+        return tuple(
+            CheckRow(kid, opt(float(tf_growth[i])), opt(float(rev_growth[i])), bool(tf_flag[i]),
+                     opt(float(intensity[i])), bool(rd_flag[i]),
+                     Value(int(ocf_scaled[i]), scale, True, float(ocf[i]))
+                     if not np.isnan(ocf[i]) else None, bool(cash_flag[i]))
+            for i, kid in enumerate(kids))
+
+    def outlook(self, nodes: Sequence[int], year: int, month: int,
+                codes: Sequence[str] | None = None, *, restate: bool = False) -> Outlook:
+        """Year-end outlook of every reported indicator of ``codes`` for each of ``nodes``."""
+        t = self.month_index(year, month)
+        selected = [i for i in self.catalog.indices(codes).tolist()
+                    if not self.catalog.is_derived[i]]
+        return build_outlook(self.cube(restate), self.catalog, self.targets, year,
+                             np.asarray(nodes, dtype=np.int64), np.array(selected, np.int64), t,
+                             self.grid, self.reference_years)
+
+    def history(self, node: int, code: str, *, restate: bool = False) -> History:
+        """Every month of ``code`` for ``node``: value, YTD, last year's YTD, YoY, month on month."""
+        return build_history(self.cube(restate), self.catalog, node, self.catalog.index[code],
+                             self.first_year)
+
+
+def _ranking(pm: PeriodMeasures, catalog: IndicatorCatalog, code: str, measure: Measure,
+             rows: Int64Array, descending: bool | None) -> Ranking:
+    indicator = catalog.index[code]
+    values = views.measure_matrix(pm, measure)[rows, pm.column(indicator)]
+    if descending is None:
+        descending = views.default_descending(catalog, indicator, measure)
+    order, ranks = calc.rank_order(values, descending)
+    return Ranking(code, measure, descending,
+                   views.rank_rows(pm, catalog, indicator, rows, values, order, ranks),
+                   views.dispersion(values))

@@ -1,0 +1,185 @@
+"""The arrays the analysis engine is built from, as a loader hands them over.
+
+Conventions shared by every input:
+
+- units are indexed ``0..n-1`` (every unit that ever existed; a node of the tree is a unit);
+- months are indexed ``0..T-1`` from January of ``first_year`` (``t = 12 * (year - first_year)
+  + month - 1``);
+- reported amounts are exact ``int64`` scaled integers: ``value * 10**scale``;
+- the engine takes ownership of the fact arrays: it zeroes values that are not present and
+  ``apply`` writes into them, so a loader must not share them with anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+Kind = Literal["flow", "stock", "derived"]
+UnitOfMeasure = Literal["yuan", "person", "count", "percent", "yuan_per_person"]
+Direction = Literal["higher", "lower", "band"]
+
+Int64Array = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+
+
+@runtime_checkable
+class Formula(Protocol):
+    """A derived indicator's formula, as ``pacer.indicators.formula.parse`` returns it.
+
+    ``values`` maps each referenced code to float64 arrays in the referenced indicator's own unit
+    (a percent indicator in percent: 65.0 means 65 %); ``opening`` maps the same codes to the
+    opening balance (the previous December) for stocks and to NaN for flows, which is what
+    ``avg(x) = (opening(x) + x) / 2`` needs. The result is float64 in the derived indicator's
+    unit, NaN where a denominator is zero or an input is missing.
+    """
+
+    @property
+    def references(self) -> frozenset[str]: ...
+
+    def evaluate(
+        self, values: Mapping[str, FloatArray], opening: Mapping[str, FloatArray]
+    ) -> FloatArray: ...
+
+
+@dataclass(frozen=True)
+class Units:
+    """Every unit that ever existed, in index order."""
+
+    codes: tuple[str, ...]
+    names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.names and len(self.names) != len(self.codes):
+            raise ValueError("units: names and codes differ in length")
+        if len(set(self.codes)) != len(self.codes):
+            raise ValueError("units: duplicate unit code")
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+
+@dataclass(frozen=True, eq=False)
+class TreeSegment:
+    """The org tree as it was from ``first_month`` until the next segment starts.
+
+    ``parent[u]`` is the parent unit, -1 for a root or a unit absent from this tree; ``active[u]``
+    says whether the unit exists in this span. Figures of inactive units are kept but are not
+    consolidated for the months of this segment.
+    """
+
+    first_month: int
+    parent: Int32Array
+    active: BoolArray
+
+
+@dataclass(frozen=True, eq=False)
+class TreeHistory:
+    """Effective-dated org trees: segments in month order, the first one starting at month 0."""
+
+    segments: tuple[TreeSegment, ...]
+
+    def __post_init__(self) -> None:
+        if not self.segments:
+            raise ValueError("tree history: at least one segment is needed")
+        if self.segments[0].first_month != 0:
+            raise ValueError("tree history: the first segment must start at month 0")
+        starts = [s.first_month for s in self.segments]
+        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+            raise ValueError("tree history: segment first months must increase strictly")
+        n = len(self.segments[0].parent)
+        if any(len(s.parent) != n or len(s.active) != n for s in self.segments):
+            raise ValueError("tree history: every segment must cover all units")
+
+    @property
+    def n_units(self) -> int:
+        return len(self.segments[0].parent)
+
+    @classmethod
+    def constant(cls, parent: Sequence[int] | Int32Array) -> TreeHistory:
+        """One tree for all months, every unit active."""
+        p = np.asarray(parent, dtype=np.int32)
+        return cls((TreeSegment(0, p, np.ones(len(p), dtype=bool)),))
+
+
+@dataclass(frozen=True)
+class IndicatorDef:
+    """One indicator. ``scale`` is the number of decimal places stored exactly.
+
+    For ``direction == 'band'`` the two target tiers are read as the band's bounds: ``ensure`` is
+    the lower bound and ``strive`` the upper bound.
+    """
+
+    code: str
+    kind: Kind
+    unit: UnitOfMeasure
+    scale: int
+    direction: Direction = "higher"
+    formula: Formula | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind == "derived" and self.formula is None:
+            raise ValueError(f"indicator {self.code}: a derived indicator needs a formula")
+        if self.kind != "derived" and self.formula is not None:
+            raise ValueError(f"indicator {self.code}: only derived indicators have a formula")
+        if not 0 <= self.scale <= 8:
+            raise ValueError(f"indicator {self.code}: scale must be 0..8")
+
+
+@dataclass(frozen=True, eq=False)
+class Facts:
+    """Reported figures: ``values[unit, r, month]`` for the reported (flow and stock) indicators
+    in the order they appear in the indicator list; flows are monthly amounts, stocks month-end
+    balances."""
+
+    values: Int64Array
+    present: BoolArray
+
+    def __post_init__(self) -> None:
+        if self.values.dtype != np.int64 or self.present.dtype != np.bool_:
+            raise TypeError("facts: values must be int64 and present bool")
+        if self.values.shape != self.present.shape or self.values.ndim != 3:
+            raise ValueError("facts: values and present must both be [units, reported, months]")
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        n, r, t = self.values.shape
+        return n, r, t
+
+
+TIER_ENSURE = 0
+TIER_STRIVE = 1
+
+
+@dataclass(frozen=True, eq=False)
+class Targets:
+    """Annual targets ``values[node, indicator, year - first_year, tier]`` (tier 0 = ensure,
+    1 = strive), scaled like the indicator, for every indicator of the list (derived ones too).
+
+    ``phasing[node, indicator, year, month]`` optionally spreads the annual target over the
+    months in basis points; a row that does not add up to 10,000 counts as absent.
+    """
+
+    values: Int64Array
+    present: BoolArray
+    first_year: int
+    phasing: Int32Array | None = None
+
+    def __post_init__(self) -> None:
+        if self.values.ndim != 4 or self.values.shape[3] != 2:
+            raise ValueError("targets: values must be [nodes, indicators, years, 2]")
+        if self.present.shape != self.values.shape:
+            raise ValueError("targets: present must match values")
+        if self.phasing is not None and self.phasing.shape != (*self.values.shape[:3], 12):
+            raise ValueError("targets: phasing must be [nodes, indicators, years, 12]")
+
+    @classmethod
+    def empty(cls, n_nodes: int, n_indicators: int, first_year: int, n_years: int) -> Targets:
+        shape = (n_nodes, n_indicators, n_years, 2)
+        return cls(np.zeros(shape, np.int64), np.zeros(shape, bool), first_year)

@@ -1,0 +1,189 @@
+"""Turning measure arrays into typed rows (cockpit rows, ranking rows, off-track rows)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from pacer.analysis import calc
+from pacer.analysis.calc import ChangeCode, StatusCode
+from pacer.analysis.catalog import IndicatorCatalog
+from pacer.analysis.inputs import FloatArray, Int64Array
+from pacer.analysis.measures import PeriodMeasures
+from pacer.analysis.results import (
+    BASES,
+    CHANGE_KINDS,
+    STATUSES,
+    Change,
+    ChangeKind,
+    CockpitRow,
+    Dispersion,
+    Need,
+    OffTrackRow,
+    RankRow,
+    Value,
+    opt,
+)
+from pacer.analysis.windows import Values, round_scaled
+
+Measure = Literal["value", "ytd", "yoy", "yoy_change", "completion", "gap"]
+MEASURES: tuple[Measure, ...] = ("value", "ytd", "yoy", "yoy_change", "completion", "gap")
+_TIERS = ("ensure", "strive")
+
+
+class _Cells:
+    """Plain-Python lists of one measure table's cells, for fast row building."""
+
+    def __init__(self, pm: PeriodMeasures, catalog: IndicatorCatalog, rows: Int64Array,
+                 cols: Int64Array) -> None:
+        every = len(cols) == len(pm.columns) and np.array_equal(cols, np.arange(len(cols)))
+        self.ix: tuple = (rows, slice(None)) if every else np.ix_(rows, cols)
+        ind = pm.columns[cols]
+        self.scale = np.broadcast_to(catalog.scale[ind], self.ix[0].shape[:1] + ind.shape)
+        self.exact = np.broadcast_to(~catalog.is_derived[ind], self.scale.shape)
+
+    def get(self, a: np.ndarray) -> list:
+        return a[self.ix].tolist()
+
+    def values(self, v: Values) -> list[list[Value | None]]:
+        return [[_new(Value, (s, sc, ex, n)) if p else None
+                 for s, n, p, sc, ex in zip(*r, strict=True)]
+                for r in zip(self.get(v.scaled), self.get(v.number), self.get(v.present),
+                             self.scale.tolist(), self.exact.tolist(), strict=True)]
+
+    def changes(self, code: np.ndarray, change: FloatArray, scaled: Int64Array,
+                pct: FloatArray) -> list[list[Change]]:
+        kinds = [[CHANGE_KINDS[k] for k in row] for row in self.get(code)]
+        return [[_new(Change, (k, None if c != c else c, s, None if p != p else p))
+                 if k is not ChangeKind.NO_DATA else _NO_CHANGE
+                 for k, c, s, p in zip(*r, strict=True)]
+                for r in zip(kinds, self.get(change), self.get(scaled), self.get(pct),
+                             strict=True)]
+
+
+_NO_CHANGE = Change(ChangeKind.NO_DATA, None, None, None)
+# the named tuples' own constructors bind arguments by name; a cockpit builds thousands of them
+_new = tuple.__new__
+
+
+def change_of(kind: int, change: float, scaled: int, pct: float) -> Change:
+    """A typed change from array cells (NaN becomes None)."""
+    if kind == ChangeCode.NO_DATA:
+        return _NO_CHANGE
+    return Change(CHANGE_KINDS[kind], opt(change), scaled, opt(pct))
+
+
+def cockpit_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, selected: Int64Array,
+                 row: int = 0) -> tuple[CockpitRow, ...]:
+    """Typed rows of one node (``row`` of the measure table) for the ``selected`` indicators."""
+    cols = np.searchsorted(pm.columns, selected)
+    c = _Cells(pm, catalog, np.array([row]), cols)
+    mom_scaled = pm.value.scaled - pm.previous_month.scaled
+    targets = [c.values(_tier(pm, catalog, t))[0] for t in range(2)]
+    needs = _needs(pm, catalog, c)
+    columns = zip(
+        (catalog.codes[i] for i in selected), c.values(pm.value)[0], c.values(pm.ytd)[0],
+        c.values(pm.ytd_last_year)[0],
+        c.changes(pm.yoy_code, pm.yoy_change, pm.yoy_change_scaled, pm.yoy_pct)[0],
+        c.changes(pm.mom_code, pm.mom_change, mom_scaled, pm.mom_pct)[0], *targets,
+        c.get(pm.completion)[0], c.get(pm.completion_strive)[0], c.get(pm.progress)[0],
+        c.get(pm.basis)[0], c.get(pm.gap)[0], c.get(pm.status)[0], needs, strict=True)
+    return tuple(
+        _new(CockpitRow, (code, v, y, ly, yoy, mom, te, ts, None if comp != comp else comp,
+                          None if comp_s != comp_s else comp_s,
+                          None if prog != prog else prog * 100.0, BASES[basis],
+                          None if gap != gap else gap, STATUSES[status], need))
+        for code, v, y, ly, yoy, mom, te, ts, comp, comp_s, prog, basis, gap, status, need
+        in columns)
+
+
+def _tier(pm: PeriodMeasures, catalog: IndicatorCatalog, tier: int) -> Values:
+    scaled = pm.target_scaled[..., tier]
+    number = scaled / catalog.unit_scale_factor[pm.columns]
+    return Values(scaled, number, pm.target_present[..., tier])
+
+
+def _needs(pm: PeriodMeasures, catalog: IndicatorCatalog, c: _Cells) -> list[tuple[Need, ...]]:
+    factor = catalog.unit_scale_factor[pm.columns]
+    per_tier = []
+    for t, tier in enumerate(_TIERS):
+        remaining = pm.remaining_scaled[..., t]
+        monthly = pm.monthly_need[..., t]
+        rest = pm.last_year_rest
+        ok = pm.need_ok[..., t]
+        change = remaining / factor - rest.number
+        change_scaled = remaining - rest.scaled
+        cells = zip(c.get(ok)[0], c.get(remaining)[0], c.get(monthly)[0],
+                    c.get(round_scaled(monthly, catalog.scale[pm.columns]))[0],
+                    c.changes(pm.implied_code[..., t], change, change_scaled,
+                              pm.implied_pct[..., t])[0],
+                    c.scale[0].tolist(), c.exact[0].tolist(), strict=True)
+        per_tier.append([
+            _new(Need, (tier, _new(Value, (rem, sc, ex, rem / 10**sc)),
+                        None if m != m else _new(Value, (m_scaled, sc, False, m)), growth))
+            if good else None
+            for good, rem, m, m_scaled, growth, sc, ex in cells])
+    return [tuple(n for n in pair if n is not None) for pair in zip(*per_tier, strict=True)]
+
+
+def measure_matrix(pm: PeriodMeasures, measure: Measure) -> FloatArray:
+    """``[nodes, columns]`` of the measure to rank on, NaN where absent. ``yoy`` is the % change,
+    or the pp change for percent-unit indicators; other YoY kinds have no number and rank last."""
+    if measure == "value":
+        return pm.value.number
+    if measure == "ytd":
+        return pm.ytd.number
+    if measure == "yoy":
+        return np.where(pm.yoy_code == ChangeCode.PP, pm.yoy_change, pm.yoy_pct)
+    if measure == "yoy_change":
+        return pm.yoy_change
+    if measure == "completion":
+        return pm.completion
+    if measure == "gap":
+        return pm.gap
+    raise ValueError(f"unknown measure {measure!r}; use one of {MEASURES}")
+
+
+def default_descending(catalog: IndicatorCatalog, indicator: int, measure: Measure) -> bool:
+    """Best first: gaps are signed so that higher is better; other measures follow direction."""
+    return measure == "gap" or not catalog.is_lower[indicator]
+
+
+def rank_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, indicator: int, rows: Int64Array,
+              values: FloatArray, order: Int64Array, ranks: Int64Array) -> tuple[RankRow, ...]:
+    """Ranking rows of measure-table ``rows`` in ranked order for one indicator."""
+    col = np.array([pm.column(indicator)])
+    c = _Cells(pm, catalog, rows[order], col)
+    ytd = c.values(pm.ytd)
+    yoy = c.changes(pm.yoy_code, pm.yoy_change, pm.yoy_change_scaled, pm.yoy_pct)
+    return tuple(
+        RankRow(int(node), rank or None, opt(v), y[0], ch[0], opt(comp[0]), opt(gap[0]),
+                STATUSES[st[0]])
+        for node, rank, v, y, ch, comp, gap, st in zip(
+            pm.nodes[rows[order]].tolist(), ranks[order].tolist(), values[order].tolist(), ytd,
+            yoy, c.get(pm.completion), c.get(pm.gap), c.get(pm.status), strict=True))
+
+
+def dispersion(values: FloatArray) -> Dispersion:
+    d = calc.dispersion(values)
+    return Dispersion(int(d["count"]), d["min"], d["max"], d["mean"], d["std"], d["cv"])
+
+
+def off_track_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, selected: Int64Array,
+                   rows: Int64Array) -> tuple[OffTrackRow, ...]:
+    """Cells judged watch or off track, off track first, then by gap (worst first)."""
+    cols = np.searchsorted(pm.columns, selected)
+    status = pm.status[np.ix_(rows, cols)]
+    r, k = np.nonzero((status == StatusCode.WATCH) | (status == StatusCode.OFF_TRACK))
+    gap = pm.gap[rows[r], cols[k]]
+    order = np.lexsort((gap, -status[r, k]))
+    out = []
+    for i in order.tolist():
+        row, col = int(rows[r[i]]), int(cols[k[i]])
+        c = _Cells(pm, catalog, np.array([row]), np.array([col]))
+        target = c.values(_tier(pm, catalog, 0))[0][0]
+        out.append(OffTrackRow(int(pm.nodes[row]), catalog.codes[int(pm.columns[col])],
+                               STATUSES[int(status[r[i], k[i]])], float(gap[i]),  # type: ignore[arg-type]
+                               opt(float(pm.completion[row, col])), c.values(pm.ytd)[0][0], target))
+    return tuple(out)

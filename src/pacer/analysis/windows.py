@@ -1,0 +1,177 @@
+"""Indicator values of nodes over windows of months, derived indicators evaluated after
+aggregation (a group ratio is Σ numerator / Σ denominator, never an average of ratios).
+
+A flow's window value is the sum of its months, a stock's the balance at the window's last month;
+``opening`` is the balance at the December before the window's year, which ``avg()`` uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from pacer.analysis.catalog import IndicatorCatalog
+from pacer.analysis.cube import Cube
+from pacer.analysis.inputs import BoolArray, FloatArray, Int64Array
+
+Span = Literal["month", "quarter", "half", "ytd", "year"]
+SPANS: tuple[Span, ...] = ("month", "quarter", "half", "ytd", "year")
+
+
+def span_months(span: Span, month: int) -> tuple[int, int]:
+    """First and last calendar month (1..12) of ``span`` at ``month``; a quarter or half that
+    has not ended yet runs to ``month`` (quarter- or half-to-date)."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"month must be 1..12, not {month}")
+    firsts = {"month": month, "quarter": 3 * ((month - 1) // 3) + 1,
+              "half": 1 if month <= 6 else 7, "ytd": 1, "year": 1}
+    if span not in firsts:
+        raise ValueError(f"unknown span {span!r}")
+    return firsts[span], 12 if span == "year" else month
+
+
+@dataclass(frozen=True)
+class Window:
+    """Months ``first..last`` (month indices, inclusive) and the opening-balance month."""
+
+    first: int
+    last: int
+    opening: int
+
+    @classmethod
+    def of(cls, year_index: int, first_month: int, last_month: int) -> Window:
+        base = 12 * year_index
+        return cls(base + first_month - 1, base + last_month - 1, base - 1)
+
+    @classmethod
+    def span(cls, year_index: int, span: Span, month: int) -> Window:
+        return cls.of(year_index, *span_months(span, month))
+
+
+@dataclass(frozen=True, eq=False)
+class Values:
+    """``[..., nodes, columns]`` values: scaled integers (exact for reported indicators, rounded
+    for derived ones), the value in the indicator's unit, and whether it exists."""
+
+    scaled: Int64Array
+    number: FloatArray
+    present: BoolArray
+
+
+def round_scaled(number: FloatArray, scale: Int64Array) -> Int64Array:
+    """Half away from zero (四舍五入) to the indicator's scale; NaN becomes 0."""
+    x = number * np.power(10.0, scale)
+    with np.errstate(invalid="ignore"):
+        r = np.trunc(x + np.copysign(0.5, x))
+    return np.where(np.isfinite(r), r, 0).astype(np.int64)
+
+
+def evaluate_windows(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    nodes: Int64Array,
+    columns: Int64Array,
+    windows: Sequence[Window],
+) -> list[Values]:
+    """Values of the ``columns`` (catalog positions, closed under formula references) for each
+    window; one call per derived indicator covers all windows and nodes at once."""
+    w_n, n_n, k = len(windows), len(nodes), len(columns)
+    scaled = np.zeros((w_n, n_n, k), np.int64)
+    present = np.zeros((w_n, n_n, k), bool)
+    rep = np.flatnonzero(catalog.reported_pos[columns] >= 0)
+    usable = [w for w, win in enumerate(windows) if win.first >= 0 and win.last < cube.n_months]
+    if rep.size and usable:
+        rpos = catalog.reported_pos[columns[rep]]
+        ends = [windows[w].last for w in usable]
+        # a window starting after January is its end's YTD less the YTD of the month before
+        befores = [windows[w].first - 1 if windows[w].first % 12 else -1 for w in usable]
+        months = np.unique(np.array(ends + befores))
+        months = months[months >= 0]
+        everything = 4 * len(rpos) >= cube.ytd.shape[1]
+        ytd, seen = cube.points(nodes, None if everything else rpos, months)
+        if everything and not np.array_equal(rpos, np.arange(cube.ytd.shape[1])):
+            ytd, seen = ytd[:, rpos], seen[:, rpos]
+        at = {int(m): i for i, m in enumerate(months)}
+        flow = catalog.is_flow[columns[rep]]
+        for w, end, before in zip(usable, ends, befores, strict=True):
+            v, c = ytd[..., at[end]], seen[..., at[end]]
+            if before >= 0:
+                v = np.where(flow, v - ytd[..., at[before]], v)
+                c = np.where(flow, c - seen[..., at[before]], c)
+            scaled[w][:, rep] = v
+            present[w][:, rep] = c > 0
+    number = scaled / catalog.unit_scale_factor[columns]
+    number[~present] = np.nan
+    col_of = {int(c): j for j, c in enumerate(columns)}
+    derived = [i for i in catalog.derived_order if i in col_of]
+    if derived:
+        flat = number.reshape(w_n * n_n, k)
+        openings = _Openings(cube, catalog, nodes, columns, windows, col_of)
+        for i in derived:
+            formula = catalog.defs[i].formula
+            assert formula is not None
+            refs = {r: flat[:, col_of[catalog.index[r]]] for r in formula.references}
+            flat[:, col_of[i]] = np.asarray(formula.evaluate(refs, openings), dtype=np.float64)
+        dcols = np.array([col_of[i] for i in derived])
+        finite = np.isfinite(number[..., dcols])
+        number[..., dcols] = np.where(finite, number[..., dcols], np.nan)
+        present[..., dcols] = finite
+        scaled[..., dcols] = round_scaled(number[..., dcols], catalog.scale[columns[dcols]])
+    return [Values(scaled[w], number[w], present[w]) for w in range(w_n)]
+
+
+class _Openings(Mapping[str, FloatArray]):
+    """Opening balances by code, flattened like the values; computed only when a formula asks.
+
+    Stocks: the previous December's balance. Flows: NaN (an opening flow means nothing).
+    Derived: the formula evaluated on its references' openings.
+    """
+
+    def __init__(
+        self,
+        cube: Cube,
+        catalog: IndicatorCatalog,
+        nodes: Int64Array,
+        columns: Int64Array,
+        windows: Sequence[Window],
+        col_of: dict[int, int],
+    ) -> None:
+        self._cube, self._catalog, self._nodes = cube, catalog, nodes
+        self._windows, self._col_of = windows, col_of
+        self._codes = [catalog.codes[int(c)] for c in columns]
+        self._cache: dict[str, FloatArray] = {}
+
+    def __getitem__(self, code: str) -> FloatArray:
+        if code not in self._cache:
+            self._cache[code] = self._compute(code)
+        return self._cache[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def _compute(self, code: str) -> FloatArray:
+        cat, cube = self._catalog, self._cube
+        i = cat.index[code]
+        size = len(self._windows) * len(self._nodes)
+        if cat.is_flow[i]:
+            return np.full(size, np.nan)
+        if cat.is_derived[i]:
+            formula = cat.defs[i].formula
+            assert formula is not None
+            refs = {r: self[r] for r in formula.references}
+            nan = {r: np.full(size, np.nan) for r in formula.references}
+            return np.asarray(formula.evaluate(refs, nan), dtype=np.float64)
+        r = int(cat.reported_pos[i])
+        out = np.full((len(self._windows), len(self._nodes)), np.nan)
+        for w, win in enumerate(self._windows):
+            if 0 <= win.opening < cube.n_months:
+                seen = cube.seen[self._nodes, r, win.opening] > 0
+                vals = cube.ytd[self._nodes, r, win.opening] / cat.unit_scale_factor[i]
+                out[w] = np.where(seen, vals, np.nan)
+        return out.reshape(size)

@@ -1,0 +1,109 @@
+"""The terminal picture of a unit for one month: what HQ reads first."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+
+from pacer.analysis import wording
+from pacer.analysis.display import breakdown
+from pacer.analysis.results import CockpitRow, Status
+from pacer.analysis.service import get_analysis
+from pacer.db import get_engine, unit_of_work
+from pacer.errors import NotFound
+from pacer.kit import periods
+from pacer.models import Indicator, IndicatorVersion
+
+COLUMNS = ("revenue", "total_profit", "two_funds", "rd_intensity")
+STATUS_STYLE = {Status.ON_TRACK: "green", Status.WATCH: "yellow", Status.OFF_TRACK: "red"}
+TEXT = {
+    "zh": {"unit": "单位", "ytd": "本年累计", "yoy": "同比", "completion": "完成率", "title":
+           "{name} · {period} 经营情况（本年累计，金额单位：亿元；时间进度 {progress}）",
+           "checks": "预警", "rd_low": "研发投入强度低于10%", "funds": "两金增速高于收入增速",
+           "cash": "经营现金流为负", "none": "无"},
+    "en": {"unit": "Unit", "ytd": "YTD", "yoy": "YoY", "completion": "Completion", "title":
+           "{name} · {period} operations (year to date, amounts in 亿元 = 100 million yuan; time progress {progress})",
+           "checks": "Warnings", "rd_low": "R&D intensity below 10%", "funds": "two funds growing faster than revenue",
+           "cash": "negative operating cash flow", "none": "none"},
+}
+
+
+def _names(language: str) -> dict[str, str]:
+    with unit_of_work() as session:
+        rows = session.execute(select(Indicator.code, IndicatorVersion.name_zh, IndicatorVersion.name_en)
+                               .join(IndicatorVersion).order_by(IndicatorVersion.from_year))
+        return {code: (zh if language == "zh" else en) for code, zh, en in rows}
+
+
+def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> list[str]:
+    if code == "rd_intensity":
+        value = wording.percent(row.ytd.number if row.ytd else None, 2)
+        return [value, wording.change(row.yoy, language)]
+    cells = ["—" if shown is None else f"{shown:,.2f}", wording.change(row.yoy, language)]
+    if code in ("revenue", "total_profit"):
+        text = f"{wording.percent(row.completion_pct)} {wording.gap(row.gap_pp)}".strip()
+        style = STATUS_STYLE.get(row.status) if row.status else None
+        cells.append(f"[{style}]{text}[/]" if style else text)
+    return cells
+
+
+def _shown_amounts(node_row: CockpitRow, child_rows: list[CockpitRow]) -> tuple[Decimal | None, list[Decimal | None]]:
+    """Rounded so that the children shown (plus the node's own line) add up to the total shown."""
+    if node_row.ytd is None or any(r.ytd is None for r in child_rows) or not node_row.ytd.exact:
+        return (None if node_row.ytd is None else Decimal(wording.money(node_row.ytd).replace(",", "")),
+                [None if r.ytd is None else Decimal(wording.money(r.ytd).replace(",", "")) for r in child_rows])
+    parts = [r.ytd.scaled for r in child_rows]
+    own = node_row.ytd.scaled - sum(parts)
+    total, shown = breakdown([*parts, own], node_row.ytd.scale)
+    return total, shown[:-1]
+
+
+def render_summary(console: Console, as_of: int | None, unit_code: str | None, language: str) -> None:
+    analysis = get_analysis(get_engine())
+    data, engine = analysis.data, analysis.engine
+    period = as_of or data.last_period
+    year, month = periods.split(period)
+    index = data.unit_index()
+    code = unit_code or data.units.codes[0]
+    if code not in index:
+        raise NotFound(f"unknown unit '{code}'")
+    node = index[code]
+    cockpit = engine.cockpit(node, year, month, COLUMNS)
+    text, names = TEXT[language], _names(language)
+    unit_names = {r.code: (r.name_zh if language == "zh" else r.name_en) for r in data.unit_rows}
+    progress = wording.percent(cockpit.row("revenue").time_progress_pct)
+    table = Table(title=text["title"].format(name=unit_names[code], period=periods.format_period(period),
+                                             progress=progress), title_justify="left")
+    table.add_column(text["unit"], no_wrap=True)
+    for c in COLUMNS:
+        table.add_column(f"{names[c]}\n{text['ytd']}", justify="right")
+        table.add_column(text["yoy"], justify="right")
+        if c in ("revenue", "total_profit"):
+            table.add_column(text["completion"], justify="right")
+    kids = [engine.cockpit(child, year, month, COLUMNS) for child in cockpit.children]
+    shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids]) for c in COLUMNS}
+    table.add_row(f"[bold]{unit_names[code]}[/]",
+                  *[cell for c in COLUMNS for cell in _cells(cockpit.row(c), c, language, shown[c][0])])
+    for i, kid in enumerate(kids):
+        table.add_row("  " + unit_names[data.units.codes[kid.node]],
+                      *[cell for c in COLUMNS for cell in _cells(kid.row(c), c, language, shown[c][1][i])])
+    console.print(table)
+    _print_checks(console, engine, node, year, month, text, data, unit_names)
+
+
+def _print_checks(console, engine, node, year, month, text, data, unit_names) -> None:  # type: ignore[no-untyped-def]
+    lines = []
+    for row in engine.checks(node, year, month):
+        name = unit_names[data.units.codes[row.node]]
+        if row.rd_intensity_below_line:
+            lines.append(f"{name}: {text['rd_low']} ({wording.percent(row.rd_intensity_pct, 2)})")
+        if row.two_funds_outpacing_revenue:
+            lines.append(f"{name}: {text['funds']} ({wording.percent(row.two_funds_growth_pct)} > {wording.percent(row.revenue_growth_pct)})")
+        if row.operating_cash_flow_negative:
+            lines.append(f"{name}: {text['cash']}")
+    console.print(f"[bold]{text['checks']}[/]: " + (text["none"] if not lines else ""))
+    for line in lines:
+        console.print("  • " + line)

@@ -1,0 +1,95 @@
+"""The demo group as loaded into the database: the same figures the generator made, and they tie."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from typer.testing import CliRunner
+
+from pacer.analysis import source
+from pacer.cli import app
+from pacer.demo.generator import DemoConfig, generate
+from pacer.models import Fact, Submission, Target, Unit, User
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def demo_db(database_url):
+    result = runner.invoke(app, ["demo", "--reset", "--years", "3", "--as-of", "2026-10", "--no-summary"])
+    assert result.exit_code == 0, result.output
+    engine = create_engine(database_url)
+    yield engine, result.output
+    engine.dispose()
+
+
+def test_the_database_holds_exactly_what_the_generator_made(demo_db):
+    engine, output = demo_db
+    group = generate(DemoConfig.load(), seed=7, first_year=2024, as_of=(2026, 10))
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Fact)) == len(group.facts)
+        assert conn.scalar(select(func.count()).select_from(Unit)) == len(group.units)
+        assert conn.scalar(select(func.count()).select_from(Target)) == len(group.targets)
+        assert conn.scalar(select(func.count()).select_from(User)) == len(group.users)
+        assert conn.scalar(select(func.sum(Fact.value))) == int(group.facts.value.sum())
+        states = dict(conn.execute(select(Submission.state, func.count()).group_by(Submission.state)).all())
+    assert set(states) == {"accepted", "submitted"}
+    assert f"{len(group.facts):,} facts" in output
+
+
+def test_balance_sheets_balance_in_the_database(demo_db):
+    engine, _ = demo_db
+    query = text("""
+        SELECT count(*) FROM fact a
+        JOIN indicator ia ON ia.id = a.indicator_id AND ia.code = 'total_assets'
+        JOIN fact l ON l.unit_id = a.unit_id AND l.period = a.period
+        JOIN indicator il ON il.id = l.indicator_id AND il.code = 'total_liabilities'
+        JOIN fact e ON e.unit_id = a.unit_id AND e.period = a.period
+        JOIN indicator ie ON ie.id = e.indicator_id AND ie.code = 'owners_equity'
+        WHERE a.value <> l.value + e.value""")
+    with engine.connect() as conn:
+        assert conn.scalar(query) == 0
+
+
+def test_the_engine_reads_the_same_figures_row_wise_and_column_wise(demo_db):
+    engine, _ = demo_db
+    with engine.connect() as conn:
+        rows = source.load(conn, columnar=False)
+        cols = source.load(conn, columnar=True)
+    assert np.array_equal(rows.facts.values, cols.facts.values)
+    assert np.array_equal(rows.facts.present, cols.facts.present)
+    assert rows.units.codes == cols.units.codes
+
+
+def test_the_group_ytd_in_the_engine_equals_plain_sql(demo_db):
+    from pacer.analysis.service import build
+
+    engine, _ = demo_db
+    with engine.connect() as conn:
+        analysis = build(conn)
+        expected = conn.scalar(text(
+            "SELECT sum(value) FROM fact JOIN indicator ON indicator.id = fact.indicator_id "
+            "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202610"))
+    row = analysis.engine.cockpit(0, 2026, 10, ["revenue"]).row("revenue")
+    assert row.ytd.scaled == expected
+
+
+def test_demo_refuses_a_database_that_already_holds_a_group(demo_db):
+    result = runner.invoke(app, ["demo", "--years", "2", "--no-summary"])
+    assert result.exit_code == 1 and "--reset" in result.output
+
+
+def test_summary_prints_the_group_and_its_second_level_units(demo_db):
+    result = runner.invoke(app, ["summary", "--lang", "en"], env={"COLUMNS": "220"})
+    assert result.exit_code == 0, result.output
+    group = generate(DemoConfig.load(), seed=7, first_year=2024, as_of=(2026, 10))
+    second_level = [u.name_en for u in group.units if u.parent_code == "G"]
+    assert group.units[0].name_en in result.output
+    assert all(name in result.output for name in second_level)
+    assert "2026-10" in result.output and "Completion" in result.output
+
+
+def test_summary_of_an_unknown_unit_is_refused(demo_db):
+    result = runner.invoke(app, ["summary", "--unit", "NOPE"])
+    assert result.exit_code == 1 and "unknown unit 'NOPE'" in result.output
