@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from pacer.config import get_settings
 from pacer.db import _engine_for, make_engine
@@ -76,7 +77,8 @@ def fresh_database(template_url: str, tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def engine(database_template: str) -> Iterator[Engine]:
-    engine = make_engine(database_template)
+    # No pool: PostgreSQL copies a template only while nobody is connected to it.
+    engine = make_engine(database_template, poolclass=NullPool)
     yield engine
     engine.dispose()
 

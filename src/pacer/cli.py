@@ -115,6 +115,18 @@ def demo(
     )
     if summary:
         show_summary(as_of=periods.format_period(as_of_period))
+    _print_demo_accounts(result["group"])
+
+
+def _print_demo_accounts(group: Any) -> None:
+    from rich.table import Table
+
+    from pacer.demo.loader import DEMO_PASSWORD
+
+    table = Table("username", "role", "unit", "password", title="Demo accounts (pacer serve, then sign in)")
+    for user in group.users:
+        table.add_row(user.username, user.role, user.unit_code, DEMO_PASSWORD)
+    console.print(table)
 
 
 @app.command("summary")
@@ -265,6 +277,26 @@ def users_add(
     with unit_of_work() as session:
         add_user(session, username, display_name, grant or [], actor="system")
     console.print(f"User {username} created.")
+
+
+@users_app.command("set-password")
+@reports_errors
+def users_set_password(
+    username: str,
+    password: Annotated[str, typer.Option(prompt=True, confirmation_prompt=True, hide_input=True,
+                                          help="The new password (asked for when not given).")],
+) -> None:
+    """Set a user's web sign-in password; the user's open sessions end."""
+    from pacer.auth.repository import user_by_username
+    from pacer.auth.sessions import set_password
+
+    _ensure_schema()
+    with unit_of_work() as session:
+        user = user_by_username(session, username)
+        if user is None:
+            raise DomainError(f"no user '{username}'")
+        set_password(session, user, password, actor="system")
+    console.print(f"Password of {username} set.")
 
 
 @app.command("serve")

@@ -6,8 +6,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+DEVELOPMENT_SECRET = "pacer-development-secret-change-me"
 
 
 def default_database_url() -> str:
@@ -33,6 +36,21 @@ class Settings(BaseSettings):
     echo_sql: bool = False
     """Log every SQL statement (debugging)."""
 
+    secret_key: str = DEVELOPMENT_SECRET
+    """Signs the sign-in form's CSRF cookie; production refuses the built-in default."""
+
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    """Hours a web sign-in lasts before the user must sign in again."""
+
+    cookie_secure: bool = False
+    """Send cookies over HTTPS only (set it when Pacer is served behind TLS)."""
+
+    login_max_failures: int = Field(default=5, ge=1)
+    """Failed sign-ins allowed per username and address within the window, then 429."""
+
+    login_window_minutes: int = Field(default=15, ge=1)
+    """The window over which failed sign-ins are counted."""
+
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:
@@ -46,6 +64,12 @@ class Settings(BaseSettings):
         if value not in ("development", "production", "test"):
             raise ValueError("PACER_ENVIRONMENT must be development, production or test")
         return value
+
+    @model_validator(mode="after")
+    def _safe_in_production(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("PACER_SECRET_KEY must be set to a private random value in production")
+        return self
 
     @property
     def is_sqlite(self) -> bool:

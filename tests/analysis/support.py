@@ -32,7 +32,7 @@ def ratio(num: str, den: str, times: float = 100.0) -> StandIn:
 
 
 def total(*codes: str) -> StandIn:
-    return StandIn(frozenset(codes), lambda v, o: sum(v[c] for c in codes))
+    return StandIn(frozenset(codes), lambda v, o: np.sum([v[c] for c in codes], axis=0))
 
 
 def ratio_to_average(num: str, stock: str, times: float = 100.0) -> StandIn:

@@ -115,7 +115,7 @@ def test_spending_past_the_cap_is_off_track_even_in_december() -> None:
 def test_a_debt_ratio_at_or_under_its_cap_is_on_track() -> None:
     for value, status in [(63.0, StatusCode.ON_TRACK), (65.0, StatusCode.ON_TRACK),
                           (66.5, StatusCode.WATCH), (68.0, StatusCode.OFF_TRACK)]:
-        comp, gap, got = judge(value, 65.0, np.nan, accumulates=False, lower=True, percent=True)
+        _, gap, got = judge(value, 65.0, np.nan, accumulates=False, lower=True, percent=True)
         assert got is status
         assert gap == pytest.approx(65.0 - value)
 
@@ -134,7 +134,7 @@ def test_a_band_is_on_track_inside_its_bounds() -> None:
 
 
 def test_a_loss_target_is_judged_on_the_amount_due_by_now() -> None:
-    # target: lose at most 2 (−2); half-way through the year a loss of 0.8 is better than −1
+    # target: lose at most 2 (-2); half-way through the year a loss of 0.8 is better than -1
     comp, gap, status = judge(-0.8, -2.0, 0.5)
     assert math.isnan(comp) and gap == pytest.approx(10.0) and status is StatusCode.ON_TRACK
 

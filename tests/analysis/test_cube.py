@@ -28,7 +28,9 @@ def monthly(cube: Cube) -> tuple[np.ndarray, np.ndarray]:
 
 @FAST
 @given(worlds())
-def test_every_node_is_its_own_figures_plus_its_subtree_under_that_months_tree(world: World) -> None:
+def test_every_node_is_its_own_figures_plus_its_subtree_under_that_months_tree(
+    world: World,
+) -> None:
     values, present = monthly(cube_of(world))
     expected, count = naive_monthly(world)
     assert values.tolist() == expected.tolist()

@@ -185,3 +185,16 @@ def test_engine_outlook_reads_node_series_and_targets() -> None:
     assert group.p_strive == pytest.approx(0.0)
     assert group.ytd == pytest.approx(values[1:, 0, 48:].sum() / 100)
     assert rows[1].point == pytest.approx(100 * YI / 100)
+
+
+def test_series_of_different_lengths_fit_together_as_they_would_alone() -> None:
+    y = np.stack([seasonal_series(66, s) for s in range(3)])
+    present = np.ones(y.shape, bool)
+    present[1, :20] = False
+    present[2, :30] = False
+    together = hw.fit(y, present)
+    for i in range(3):
+        alone = hw.fit(y[i : i + 1], present[i : i + 1])
+        assert together.alpha[i] == alone.alpha[0] and together.gamma[i] == alone.gamma[0]
+        assert np.allclose(hw.forecast(together, 65, 6)[i], hw.forecast(alone, 65, 6)[0],
+                           rtol=1e-9)

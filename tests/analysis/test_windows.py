@@ -74,7 +74,7 @@ def test_a_derived_ratio_is_the_ratio_of_the_consolidated_sums(world: World) -> 
     window = Window.of(t // 12, 1, t % 12 + 1)
     got = evaluate_windows(cube, catalog, np.arange(world.n_units), np.arange(len(catalog)),
                            [window])[0]
-    monthly, count = naive_monthly(world)
+    monthly, _ = naive_monthly(world)
 
     def consolidated(r: int) -> np.ndarray:
         if world.is_flow[r]:

@@ -57,7 +57,7 @@ def _span_amount(cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, i
                  source: np.ndarray | None = None) -> Int64Array:
     """Flow: the months ``start..stop-1`` (one year) of ``nodes``; stock: the last month."""
     a = cube.ytd if source is None else source
-    end = a[nodes, r, stop - 1].astype(np.int64)
+    end: Int64Array = a[nodes, r, stop - 1].astype(np.int64)
     if is_flow and start % 12:
         end -= a[nodes, r, start - 1]
     return end
@@ -74,7 +74,7 @@ def was_child(cube: Cube, node: int, window: Window) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Bridge:
-    """``current`` − ``previous`` of ``node`` explained by ``lines`` (children, then the node's
+    """``current`` - ``previous`` of ``node`` explained by ``lines`` (children, then the node's
     own line); the lines' changes add up to ``change`` exactly."""
 
     node: int
@@ -88,7 +88,8 @@ class Bridge:
 
 def build_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int,
                  current: Window, previous: Window) -> Bridge:
-    """Bridge of a reported indicator of ``node`` from the ``previous`` to the ``current`` window."""
+    """Bridge of reported ``indicator`` of ``node`` from the ``previous`` to the ``current``
+    window."""
     r = int(catalog.reported_pos[indicator])
     if r < 0:
         raise ValueError(f"bridge: {catalog.codes[indicator]} is derived; bridge its components")

@@ -74,7 +74,7 @@ def classify_change(
     current: FloatArray,
     previous: FloatArray,
     ok: BoolArray,
-    is_percent: BoolArray,
+    is_percent: BoolArray | bool,
 ) -> tuple[Int8Array, FloatArray, FloatArray]:
     """Year-on-year (or any) change: ``(code, current - previous, percent)``.
 
@@ -106,7 +106,7 @@ def history_shares(monthly: FloatArray, present: BoolArray) -> FloatArray:
     (pooled, so a large year weighs more). NaN where no year is complete or the pooled total is
     not positive, which callers read as "fall back to linear".
     """
-    return ytd_shares(np.cumsum(monthly, axis=-1), present.all(axis=-1))
+    return ytd_shares(np.cumsum(monthly, axis=-1), np.asarray(present.all(axis=-1)))
 
 
 def ytd_shares(ytd: FloatArray, complete: BoolArray) -> FloatArray:
@@ -138,8 +138,8 @@ def judge(
 ) -> tuple[FloatArray, FloatArray, FloatArray, Int8Array]:
     """``(completion %, completion vs strive %, gap pp, status code)`` against the ensure tier.
 
-    Missing inputs are NaN. A running total's gap is (value − target × progress) / |target|
-    in pp, sign-flipped for lower-is-better caps, which equals completion − time progress when
+    Missing inputs are NaN. A running total's gap is (value - target × progress) / |target|
+    in pp, sign-flipped for lower-is-better caps, which equals completion - time progress when
     the target is positive and still reads sensibly for a loss target. A level's gap is its
     distance to the target in pp (percent units) or in % of the target, positive when better.
     For a band, ``ensure`` and ``strive`` are the lower and upper bounds.

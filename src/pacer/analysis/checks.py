@@ -31,7 +31,7 @@ class CheckCodes:
 
 
 def growth_pct(current: FloatArray, previous: FloatArray) -> FloatArray:
-    """(current − previous) / previous in %, only over a positive base."""
+    """(current - previous) / previous in %, only over a positive base."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(previous > 0, (current - previous) / previous * 100.0, np.nan)
 

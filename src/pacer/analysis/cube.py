@@ -21,6 +21,8 @@ prefix sums over a depth-first numbering.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from pacer.analysis.inputs import BoolArray, Facts, Int64Array
@@ -99,7 +101,7 @@ class Cube:
         rest_of_year = np.arange(month, min(month - month % 12 + 12, self.n_months))
         for cols, months in ((self.flows, rest_of_year), (self.stocks, np.array([month]))):
             if cols.size:
-                ix = np.ix_(path, cols, months)
+                ix = np.ix_(np.array(path), cols, months)
                 self.ytd[ix] += dv[cols][None, :, None]
                 self.seen[ix] += dc[cols][None, :, None].astype(self.seen.dtype)
 
@@ -107,9 +109,10 @@ class Cube:
 
     def points(self, nodes: Int64Array, rpos: Int64Array | None,
                months: Int64Array) -> tuple[Int64Array, np.ndarray]:
-        """``ytd`` and ``seen`` at ``[nodes, rpos, months]`` (all reported when ``rpos`` is None)."""
+        """``ytd`` and ``seen`` at ``[nodes, rpos, months]`` (every reported indicator when
+        ``rpos`` is None)."""
         if rpos is None:
-            ix: tuple = (nodes[:, None], slice(None), months[None, :])
+            ix: tuple[Any, ...] = (nodes[:, None], slice(None), months[None, :])
             # numpy puts the broadcast node x month axes first
             return (self.ytd[ix].transpose(0, 2, 1), self.seen[ix].transpose(0, 2, 1))
         ix = (nodes[:, None, None], rpos[None, :, None], months[None, None, :])

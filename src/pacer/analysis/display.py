@@ -65,7 +65,8 @@ def apportion(total_units: int, parts: Sequence[int], scale: int, unit: DisplayU
     """Displayed units of ``parts`` adding up to ``total_units``, each its exact value rounded
     down or up. ``total_units`` must itself be the exact sum rounded down or up."""
     mul, div = _divisor(scale, unit, decimals)
-    floors, remainders = zip(*(divmod(p * mul, div) for p in parts), strict=True) if parts else ((), ())
+    split = [divmod(p * mul, div) for p in parts]
+    floors, remainders = [f for f, _ in split], [r for _, r in split]
     extra = total_units - sum(floors)
     if not 0 <= extra <= sum(1 for r in remainders if r):
         raise ValueError("apportion: the total is not a rounding of the parts' sum")

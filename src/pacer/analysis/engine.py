@@ -9,7 +9,7 @@ the tree as it was. The restated cube is built on first use.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -29,13 +29,29 @@ from pacer.analysis.checks import (
 from pacer.analysis.cube import Cube
 from pacer.analysis.history import History, build_history
 from pacer.analysis.holt_winters import Grid
-from pacer.analysis.inputs import Facts, IndicatorDef, Int64Array, Targets, TreeHistory, Units
+from pacer.analysis.inputs import (
+    BoolArray,
+    Facts,
+    IndicatorDef,
+    Int64Array,
+    Targets,
+    TreeHistory,
+    Units,
+)
 from pacer.analysis.measures import PeriodMeasures, TimeBasis, period_measures
 from pacer.analysis.outlook_table import Outlook, build_outlook
-from pacer.analysis.results import CockpitRow, Dispersion, OffTrackRow, RankRow, Value, opt
+from pacer.analysis.results import (
+    CockpitRow,
+    Dispersion,
+    OffTrackRow,
+    RankRow,
+    SpanRow,
+    Value,
+    opt,
+)
 from pacer.analysis.tree import Tree, TreeTimeline
 from pacer.analysis.views import Measure
-from pacer.analysis.windows import Span, Window
+from pacer.analysis.windows import Span, Window, evaluate_windows
 
 
 @dataclass(frozen=True)
@@ -64,10 +80,10 @@ class Cockpit:
     restated: bool
     rows: tuple[CockpitRow, ...]
     children: tuple[int, ...]
-    child_ranks: Int64Array  # [children, rows]: competition rank, 0 without the measure
-    rank_measures: dict[str, Measure]
-    measures: PeriodMeasures
-    _catalog: IndicatorCatalog
+    child_ranks: Int64Array = field(repr=False)  # [children, rows]: rank, 0 without measure
+    rank_measures: dict[str, Measure] = field(repr=False)
+    measures: PeriodMeasures = field(repr=False)
+    _catalog: IndicatorCatalog = field(repr=False)
 
     def row(self, code: str) -> CockpitRow:
         return self.rows[self._row_of[code]]
@@ -83,7 +99,12 @@ class Cockpit:
 
 
 class Engine:
-    """Pure, in-memory analysis over a group's figures (see the module docstring)."""
+    """Pure, in-memory analysis over a group's figures (see the module docstring).
+
+    The engine owns ``facts`` (``apply`` writes into them). It holds no lock: readers must not
+    run while ``apply`` or ``rebuild`` does, and the first restated question builds the
+    restated cube, so a multi-threaded caller guards the engine with a read-write lock.
+    """
 
     def __init__(
         self,
@@ -137,7 +158,7 @@ class Engine:
         return self.cube(restate).timeline.tree_at(self.month_index(year, month))
 
     def children(self, node: int, year: int, month: int, restate: bool = False) -> list[int]:
-        return self.tree(year, month, restate).children(node).tolist()
+        return [int(k) for k in self.tree(year, month, restate).children(node)]
 
     # -- keeping current -----------------------------------------------------------------------
 
@@ -168,6 +189,20 @@ class Engine:
             np.asarray(nodes, dtype=np.int64), year, month, self.catalog.indices(codes),
             self.thresholds, time_basis, self.reference_years)
 
+    def span(self, node: int, year: int, month: int, span: Span,
+             codes: Sequence[str] | None = None, *, restate: bool = False
+             ) -> tuple[SpanRow, ...]:
+        """``codes`` of ``node`` over a span ending at the period (a quarter or half not yet
+        over runs to date; ``year`` is the whole calendar year) against the same span of last
+        year; derived indicators are evaluated on the span's sums."""
+        self.month_index(year, month)
+        yi, selected = year - self.first_year, self.catalog.indices(codes)
+        columns = self.catalog.closure(selected)
+        now, before = evaluate_windows(
+            self.cube(restate), self.catalog, np.array([node]), columns,
+            [Window.span(yi, span, month), Window.span(yi - 1, span, month)])
+        return views.span_rows(columns, self.catalog, selected, now, before)
+
     def cockpit(self, node: int, year: int, month: int, codes: Sequence[str] | None = None, *,
                 restate: bool = False, time_basis: TimeBasis = "linear",
                 rank_by: Measure = "completion") -> Cockpit:
@@ -186,7 +221,7 @@ class Engine:
                      rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:
         cols = np.searchsorted(pm.columns, selected)
         wanted = views.measure_matrix(pm, rank_by)[1:, cols]
-        has = ~np.isnan(wanted).all(axis=0)
+        has: BoolArray = np.asarray(~np.isnan(wanted).all(axis=0))
         keys = np.where(has, wanted, views.measure_matrix(pm, "ytd")[1:, cols])
         # best first: a gap is signed so that higher is better, other measures follow direction
         best_high = ~self.catalog.is_lower[selected] | (has & (rank_by == "gap"))
@@ -268,7 +303,8 @@ class Engine:
                              self.grid, self.reference_years)
 
     def history(self, node: int, code: str, *, restate: bool = False) -> History:
-        """Every month of ``code`` for ``node``: value, YTD, last year's YTD, YoY, month on month."""
+        """Every month of ``code`` for ``node``: value, YTD, last year's YTD, YoY and month on
+        month."""
         return build_history(self.cube(restate), self.catalog, node, self.catalog.index[code],
                              self.first_year)
 

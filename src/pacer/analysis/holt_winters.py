@@ -8,14 +8,15 @@ parameter combination of a grid at once ([series, grid] arrays) and keeps the co
 the smallest in-sample one-step squared error.
 
 The recursion is the error-correction form of statsmodels' ``ExponentialSmoothing(trend='add',
-seasonal='add')``: with e = y − (l + b + s_{t−12}),
-``l ← l + b + αe``, ``b ← b + αβe``, ``s_t ← s_{t−12} + γe``.
+seasonal='add')``: with e = y - (l + b + s_{t-12}),
+``l ← l + b + αe``, ``b ← b + αβe``, ``s_t ← s_{t-12} + γe``.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -79,11 +80,11 @@ def fit(
     for s0 in range(0, n_series, step):
         rows = np.s_[s0 : s0 + step]
         parts.append(_fit_chunk(y[rows], present[rows], start[rows], a, b, g, keep_fitted))
-    return Fit(**{f: _concat([getattr(p, f) for p in parts]) for f in Fit.__dataclass_fields__})
-
-
-def _concat(arrays: list[np.ndarray | None]) -> np.ndarray | None:
-    return None if arrays[0] is None else np.concatenate(arrays)  # type: ignore[arg-type]
+    fields: dict[str, Any] = {
+        f: None if getattr(parts[0], f) is None else np.concatenate([getattr(p, f) for p in parts])
+        for f in Fit.__dataclass_fields__
+    }
+    return Fit(**fields)
 
 
 def _fit_chunk(
@@ -199,31 +200,35 @@ def forecast(result: Fit, last_month: int, horizon: int) -> FloatArray:
     shared axis, so its calendar month is ``last_month % 12``)."""
     h = np.arange(1, horizon + 1)
     cal = (last_month + h) % SEASON
-    return result.level[:, None] + h * result.trend[:, None] + result.seasonal[:, cal]
+    path: FloatArray = result.level[:, None] + h * result.trend[:, None] + result.seasonal[:, cal]
+    return path
 
 
 def error_weights(result: Fit, horizon: int) -> FloatArray:
     """``c_j`` of the innovations form, ``[series, horizon]``: the forecast error h steps ahead is
-    ε_{n+h} + Σ_{j<h} c_j ε_{n+h−j} with c_j = α(1 + jβ) + γ·[j a multiple of 12]."""
+    ε_{n+h} + Σ_{j<h} c_j ε_{n+h-j} with c_j = α(1 + jβ) + γ·[j a multiple of 12]."""
     j = np.arange(1, horizon + 1)
-    return (result.alpha[:, None] * (1 + j * result.beta[:, None])
-            + result.gamma[:, None] * (j % SEASON == 0))
+    weights: FloatArray = (result.alpha[:, None] * (1 + j * result.beta[:, None])
+                           + result.gamma[:, None] * (j % SEASON == 0))
+    return weights
 
 
 def variance_of_sum(result: Fit, horizon: int) -> FloatArray:
     """Variance of the summed forecast errors of the next ``horizon`` months (a flow's rest of
-    year): Σ_{i=1..H} (1 + Σ_{j=1..H−i} c_j)² σ²."""
+    year): Σ_{i=1..H} (1 + Σ_{j=1..H-i} c_j)² σ²."""
     if horizon == 0:
         return np.zeros_like(result.sigma2)
     c = np.cumsum(error_weights(result, horizon), axis=1)
     weights = 1 + np.concatenate([c[:, : horizon - 1][:, ::-1], np.zeros((len(c), 1))], axis=1)
-    return result.sigma2 * (weights**2).sum(axis=1)
+    variance: FloatArray = result.sigma2 * (weights**2).sum(axis=1)
+    return variance
 
 
 def variance_at(result: Fit, horizon: int) -> FloatArray:
     """Variance of the forecast error ``horizon`` months ahead (a stock's balance then):
-    (1 + Σ_{j=1..H−1} c_j²) σ²."""
+    (1 + Σ_{j=1..H-1} c_j²) σ²."""
     if horizon == 0:
         return np.zeros_like(result.sigma2)
     c = error_weights(result, horizon)[:, : horizon - 1]
-    return result.sigma2 * (1 + (c**2).sum(axis=1))
+    variance: FloatArray = result.sigma2 * (1 + (c**2).sum(axis=1))
+    return variance

@@ -12,6 +12,7 @@ Conventions shared by every input:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
@@ -91,7 +92,7 @@ class TreeHistory:
         if self.segments[0].first_month != 0:
             raise ValueError("tree history: the first segment must start at month 0")
         starts = [s.first_month for s in self.segments]
-        if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        if any(b <= a for a, b in itertools.pairwise(starts)):
             raise ValueError("tree history: segment first months must increase strictly")
         n = len(self.segments[0].parent)
         if any(len(s.parent) != n or len(s.active) != n for s in self.segments):

@@ -51,7 +51,8 @@ class OutlookArrays:
 
 
 def normal_cdf(z: FloatArray) -> FloatArray:
-    return 0.5 * (1.0 + _erf(np.asarray(z, dtype=np.float64) / math.sqrt(2.0)).astype(np.float64))
+    erf = np.asarray(_erf(np.asarray(z, dtype=np.float64) / math.sqrt(2.0)), dtype=np.float64)
+    return 0.5 * (1.0 + erf)
 
 
 def year_end_outlook(

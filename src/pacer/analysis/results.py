@@ -69,7 +69,7 @@ class Value(NamedTuple):
 
 
 class Change(NamedTuple):
-    """A comparison with a base period. ``change`` is current − base in the indicator's unit
+    """A comparison with a base period. ``change`` is current - base in the indicator's unit
     (pp for percent units) and ``change_scaled`` the same as a scaled integer (exact for
     reported indicators); ``percent`` exists only for kind ``percent``."""
 
@@ -80,7 +80,7 @@ class Change(NamedTuple):
 
 
 class Need(NamedTuple):
-    """What the rest of the year needs to reach one target tier: ``remaining`` = target − YTD,
+    """What the rest of the year needs to reach one target tier: ``remaining`` = target - YTD,
     its average over the remaining months (None in December), and the growth that average
     implies over the same months of last year."""
 
@@ -125,7 +125,7 @@ class RankRow(NamedTuple):
 
 
 class Dispersion(NamedTuple):
-    count: int
+    n_values: int
     min: float
     max: float
     mean: float
@@ -174,6 +174,16 @@ class OutlookRow(NamedTuple):
     p_strive: float | None
     target_ensure: float | None
     target_strive: float | None
+
+
+class SpanRow(NamedTuple):
+    """One indicator over a span (month, quarter, half, YTD or year) against the same span of
+    last year."""
+
+    code: str
+    value: Value | None
+    last_year: Value | None
+    yoy: Change
 
 
 class HistoryRow(NamedTuple):

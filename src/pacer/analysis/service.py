@@ -60,8 +60,10 @@ def get_analysis(db_engine: DbEngine) -> Analysis:
     with _lock:
         cached = _cache.get(key)
         if cached is None or cached.marker != marker:
+            # ADBC's SQLite driver carries its own copy of SQLite; two copies locking one WAL
+            # database file in one process end in "disk I/O error", so SQLite reads row-wise.
             with db_engine.connect() as conn:
-                cached = build(conn, columnar=True, marker=marker)
+                cached = build(conn, columnar=db_engine.dialect.name != "sqlite", marker=marker)
             _cache[key] = cached
         return cached
 

@@ -26,21 +26,21 @@ class Tree:
 
     def __init__(self, parent: Int32Array, active: BoolArray) -> None:
         active = np.asarray(active, dtype=bool)
-        parent = np.where(active, np.asarray(parent, dtype=np.int64), -1)
-        n = len(parent)
-        if np.any((parent < -1) | (parent >= n)):
+        links = np.where(active, np.asarray(parent), -1).astype(np.int64)
+        n = len(links)
+        if np.any((links < -1) | (links >= n)):
             raise ValueError("tree: parent index out of range")
-        attached = parent >= 0
-        if np.any(~active[parent[attached]]):
+        attached = links >= 0
+        if np.any(~active[links[attached]]):
             raise ValueError("tree: an active unit has an inactive parent")
-        self.parent: Int64Array = parent
+        self.parent: Int64Array = links
         self.active: BoolArray = active
         self.depth: Int64Array = self._depths()
-        order = np.argsort(parent, kind="stable")
-        order = order[parent[order] >= 0]
+        order: Int64Array = np.argsort(links, kind="stable").astype(np.int64)
+        order = order[links[order] >= 0]
         # children of p are child_idx[child_ptr[p]:child_ptr[p + 1]], in unit order
         self.child_idx: Int64Array = order
-        self.child_ptr: Int64Array = np.searchsorted(parent[order], np.arange(n + 1))
+        self.child_ptr: Int64Array = np.searchsorted(links[order], np.arange(n + 1))
         self.steps: tuple[RollupStep, ...] = self._rollup_steps()
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from pacer.analysis.results import (
     Need,
     OffTrackRow,
     RankRow,
+    SpanRow,
     Value,
     opt,
 )
@@ -33,18 +34,29 @@ _TIERS = ("ensure", "strive")
 
 
 class _Cells:
-    """Plain-Python lists of one measure table's cells, for fast row building."""
+    """Plain-Python lists of one measure table's cells, for fast row building: ``[rows, cols]``
+    of the table, or with :meth:`column` one column's ``rows`` laid out as a single row."""
 
-    def __init__(self, pm: PeriodMeasures, catalog: IndicatorCatalog, rows: Int64Array,
+    def __init__(self, columns: Int64Array, catalog: IndicatorCatalog, rows: Int64Array,
                  cols: Int64Array) -> None:
-        every = len(cols) == len(pm.columns) and np.array_equal(cols, np.arange(len(cols)))
-        self.ix: tuple = (rows, slice(None)) if every else np.ix_(rows, cols)
-        ind = pm.columns[cols]
-        self.scale = np.broadcast_to(catalog.scale[ind], self.ix[0].shape[:1] + ind.shape)
+        every = len(cols) == len(columns) and np.array_equal(cols, np.arange(len(cols)))
+        self.ix: tuple[Any, ...] = (rows, slice(None)) if every else np.ix_(rows, cols)
+        ind = columns[cols]
+        self.scale = np.broadcast_to(catalog.scale[ind], (len(rows), len(ind)))
         self.exact = np.broadcast_to(~catalog.is_derived[ind], self.scale.shape)
 
-    def get(self, a: np.ndarray) -> list:
-        return a[self.ix].tolist()
+    @classmethod
+    def column(cls, columns: Int64Array, catalog: IndicatorCatalog, rows: Int64Array,
+               col: int) -> _Cells:
+        cells = cls(columns, catalog, np.array([0]), np.array([col]))
+        cells.ix = (rows[None, :], col)
+        cells.scale = np.broadcast_to(cells.scale[:, :1], (1, len(rows)))
+        cells.exact = np.broadcast_to(cells.exact[:, :1], (1, len(rows)))
+        return cells
+
+    def get(self, a: np.ndarray) -> list[list[Any]]:
+        cells: list[list[Any]] = a[self.ix].tolist()
+        return cells
 
     def values(self, v: Values) -> list[list[Value | None]]:
         return [[_new(Value, (s, sc, ex, n)) if p else None
@@ -78,7 +90,7 @@ def cockpit_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, selected: Int64A
                  row: int = 0) -> tuple[CockpitRow, ...]:
     """Typed rows of one node (``row`` of the measure table) for the ``selected`` indicators."""
     cols = np.searchsorted(pm.columns, selected)
-    c = _Cells(pm, catalog, np.array([row]), cols)
+    c = _Cells(pm.columns, catalog, np.array([row]), cols)
     mom_scaled = pm.value.scaled - pm.previous_month.scaled
     targets = [c.values(_tier(pm, catalog, t))[0] for t in range(2)]
     needs = _needs(pm, catalog, c)
@@ -98,6 +110,20 @@ def cockpit_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, selected: Int64A
         in columns)
 
 
+def span_rows(columns: Int64Array, catalog: IndicatorCatalog, selected: Int64Array,
+              current: Values, last_year: Values) -> tuple[SpanRow, ...]:
+    """Typed rows of one node (row 0) comparing a span with the same span last year."""
+    cols = np.searchsorted(columns, selected)
+    c = _Cells(columns, catalog, np.array([0]), cols)
+    ok = current.present & last_year.present
+    code, change, pct = calc.classify_change(current.number, last_year.number, ok,
+                                             catalog.is_percent[columns])
+    scaled = np.where(ok, current.scaled - last_year.scaled, 0)
+    return tuple(_new(SpanRow, cells) for cells in zip(
+        (catalog.codes[i] for i in selected), c.values(current)[0], c.values(last_year)[0],
+        c.changes(code, change, scaled, pct)[0], strict=True))
+
+
 def _tier(pm: PeriodMeasures, catalog: IndicatorCatalog, tier: int) -> Values:
     scaled = pm.target_scaled[..., tier]
     number = scaled / catalog.unit_scale_factor[pm.columns]
@@ -105,26 +131,25 @@ def _tier(pm: PeriodMeasures, catalog: IndicatorCatalog, tier: int) -> Values:
 
 
 def _needs(pm: PeriodMeasures, catalog: IndicatorCatalog, c: _Cells) -> list[tuple[Need, ...]]:
+    """Per cell, the needs of the tiers that have a target (ensure first)."""
+    ok: list[list[bool]] = pm.need_ok[c.ix][0].tolist()  # [columns, tiers] of the cells' row
+    if not any(t for pair in ok for t in pair):
+        return [()] * len(ok)
+    rest = pm.last_year_rest
     factor = catalog.unit_scale_factor[pm.columns]
-    per_tier = []
-    for t, tier in enumerate(_TIERS):
-        remaining = pm.remaining_scaled[..., t]
-        monthly = pm.monthly_need[..., t]
-        rest = pm.last_year_rest
-        ok = pm.need_ok[..., t]
-        change = remaining / factor - rest.number
-        change_scaled = remaining - rest.scaled
-        cells = zip(c.get(ok)[0], c.get(remaining)[0], c.get(monthly)[0],
-                    c.get(round_scaled(monthly, catalog.scale[pm.columns]))[0],
-                    c.changes(pm.implied_code[..., t], change, change_scaled,
-                              pm.implied_pct[..., t])[0],
-                    c.scale[0].tolist(), c.exact[0].tolist(), strict=True)
-        per_tier.append([
-            _new(Need, (tier, _new(Value, (rem, sc, ex, rem / 10**sc)),
-                        None if m != m else _new(Value, (m_scaled, sc, False, m)), growth))
-            if good else None
-            for good, rem, m, m_scaled, growth, sc, ex in cells])
-    return [tuple(n for n in pair if n is not None) for pair in zip(*per_tier, strict=True)]
+    growth = [c.changes(pm.implied_code[..., t], pm.remaining_scaled[..., t] / factor - rest.number,
+                        pm.remaining_scaled[..., t] - rest.scaled, pm.implied_pct[..., t])[0]
+              for t in range(2)]
+    scale = c.scale[0][:, None]
+    remaining, monthly = pm.remaining_scaled[c.ix][0], pm.monthly_need[c.ix][0]
+    columns = zip(ok, remaining.tolist(), (remaining / 10.0**scale).tolist(), monthly.tolist(),
+                  round_scaled(monthly, scale).tolist(), zip(*growth, strict=True),
+                  c.scale[0].tolist(), c.exact[0].tolist(), strict=True)
+    return [tuple(_new(Need, (_TIERS[t], _new(Value, (rem[t], sc, ex, rem_n[t])),
+                              None if m[t] != m[t] else _new(Value, (m_s[t], sc, False, m[t])),
+                              grow[t]))
+                  for t in (0, 1) if good[t])
+            for good, rem, rem_n, m, m_s, grow, sc, ex in columns]
 
 
 def measure_matrix(pm: PeriodMeasures, measure: Measure) -> FloatArray:
@@ -153,16 +178,16 @@ def default_descending(catalog: IndicatorCatalog, indicator: int, measure: Measu
 def rank_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, indicator: int, rows: Int64Array,
               values: FloatArray, order: Int64Array, ranks: Int64Array) -> tuple[RankRow, ...]:
     """Ranking rows of measure-table ``rows`` in ranked order for one indicator."""
-    col = np.array([pm.column(indicator)])
-    c = _Cells(pm, catalog, rows[order], col)
-    ytd = c.values(pm.ytd)
-    yoy = c.changes(pm.yoy_code, pm.yoy_change, pm.yoy_change_scaled, pm.yoy_pct)
+    picked = rows[order]
+    c = _Cells.column(pm.columns, catalog, picked, pm.column(indicator))
     return tuple(
-        RankRow(int(node), rank or None, opt(v), y[0], ch[0], opt(comp[0]), opt(gap[0]),
-                STATUSES[st[0]])
+        _new(RankRow, (node, rank or None, None if v != v else v, y, ch,
+                       None if comp != comp else comp, None if gap != gap else gap, STATUSES[st]))
         for node, rank, v, y, ch, comp, gap, st in zip(
-            pm.nodes[rows[order]].tolist(), ranks[order].tolist(), values[order].tolist(), ytd,
-            yoy, c.get(pm.completion), c.get(pm.gap), c.get(pm.status), strict=True))
+            pm.nodes[picked].tolist(), ranks[order].tolist(), values[order].tolist(),
+            c.values(pm.ytd)[0],
+            c.changes(pm.yoy_code, pm.yoy_change, pm.yoy_change_scaled, pm.yoy_pct)[0],
+            c.get(pm.completion)[0], c.get(pm.gap)[0], c.get(pm.status)[0], strict=True))
 
 
 def dispersion(values: FloatArray) -> Dispersion:
@@ -181,7 +206,7 @@ def off_track_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, selected: Int6
     out = []
     for i in order.tolist():
         row, col = int(rows[r[i]]), int(cols[k[i]])
-        c = _Cells(pm, catalog, np.array([row]), np.array([col]))
+        c = _Cells(pm.columns, catalog, np.array([row]), np.array([col]))
         target = c.values(_tier(pm, catalog, 0))[0][0]
         out.append(OffTrackRow(int(pm.nodes[row]), catalog.codes[int(pm.columns[col])],
                                STATUSES[int(status[r[i], k[i]])], float(gap[i]),  # type: ignore[arg-type]

@@ -65,3 +65,18 @@ def list_users(session: Session) -> list[tuple[User, list[tuple[str, str]]]]:
     for user_id, role, code in rows:
         by_user.setdefault(user_id, []).append((role, code))
     return [(u, by_user.get(u.id, [])) for u in users]
+
+
+def grants_of(session: Session, user_id: int) -> list[tuple[RoleGrant, Unit]]:
+    rows = session.execute(
+        select(RoleGrant, Unit).join(Unit, Unit.id == RoleGrant.unit_id)
+        .where(RoleGrant.user_id == user_id).order_by(Unit.code, RoleGrant.role)
+    ).all()
+    return [(g, u) for g, u in rows]
+
+
+def set_language(session: Session, user: User, language: str) -> None:
+    if language not in ("zh", "en"):
+        raise ValidationFailed([Problem("language must be zh or en", field="language")], source="language")
+    user.language = language
+    session.flush()

@@ -1,6 +1,6 @@
 """Every table, on one metadata (Alembic autogenerates against ``Base.metadata``)."""
 
-from pacer.models.auth import ROLES, RoleGrant, User
+from pacer.models.auth import ROLES, ApiToken, LoginAttempt, RoleGrant, User, WebSession
 from pacer.models.base import Base
 from pacer.models.figures import (
     SUBMISSION_STATES,
@@ -17,7 +17,7 @@ from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader,
 
 __all__ = [
     "ROLES", "SUBMISSION_STATES", "TARGET_BASES", "TARGET_TIERS", "UNIT_KINDS", "LEADER_ROLES",
-    "AuditEntry", "Base", "Fact", "Indicator", "IndicatorSet", "IndicatorSetMember",
-    "IndicatorVersion", "PeriodLock", "Person", "RoleGrant", "Submission", "Target", "Unit",
-    "UnitLeader", "UnitParentage", "User",
+    "ApiToken", "AuditEntry", "Base", "Fact", "Indicator", "IndicatorSet", "IndicatorSetMember",
+    "IndicatorVersion", "LoginAttempt", "PeriodLock", "Person", "RoleGrant", "Submission", "Target", "Unit",
+    "UnitLeader", "UnitParentage", "User", "WebSession",
 ]

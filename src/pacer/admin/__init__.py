@@ -1,0 +1,1 @@
+"""Administration: users, their passwords and their role grants."""

@@ -1,0 +1,67 @@
+"""Users and role grants as JSON, for group administrators."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from pacer.admin import service
+from pacer.admin.schemas import ActiveIn, GrantIn, PasswordResetIn, UserIn, UserOut
+from pacer.auth.schemas import GrantOut
+from pacer.web import csrf
+from pacer.web.deps import CurrentViewer, Db
+from pacer.web.pagination import Page, Paging
+
+router = APIRouter(prefix="/api/admin", tags=["administration"], dependencies=[Depends(csrf.protect)])
+
+
+def _out(row: service.UserRow, lang: str) -> UserOut:
+    u = row.user
+    return UserOut(username=u.username, display_name=u.display_name, language=u.language, is_active=u.is_active,
+                   grants=[GrantOut(id=g.id, role=g.role, unit_code=unit.code, unit_name=unit.name(lang))
+                           for g, unit in row.grants])
+
+
+@router.get("/users")
+def list_users(viewer: CurrentViewer, db: Db, paging: Paging) -> Page[UserOut]:
+    """Users in the administrator's scope, with their grants there."""
+    total, rows = service.list_users(db, viewer.actor, paging.limit, paging.offset)
+    return Page.of([_out(r, viewer.user.language) for r in rows], total, paging)
+
+
+@router.post("/users", status_code=201)
+def create_user(body: UserIn, viewer: CurrentViewer, db: Db) -> UserOut:
+    """Create a user with an initial password."""
+    user = service.create_user(db, viewer.actor, body.username, body.display_name, body.password, body.language)
+    return _out(service.get_user(db, viewer.actor, user.username), viewer.user.language)
+
+
+@router.get("/users/{username}")
+def get_user(username: str, viewer: CurrentViewer, db: Db) -> UserOut:
+    """One user and their grants in the administrator's scope."""
+    return _out(service.get_user(db, viewer.actor, username), viewer.user.language)
+
+
+@router.post("/users/{username}/grants", status_code=201)
+def add_grant(username: str, body: GrantIn, viewer: CurrentViewer, db: Db) -> UserOut:
+    """Grant a role on a unit's subtree."""
+    service.add_grant(db, viewer.actor, username, body.role, body.unit_code)
+    return get_user(username, viewer, db)
+
+
+@router.delete("/users/{username}/grants/{grant_id}", status_code=204)
+def remove_grant(username: str, grant_id: int, viewer: CurrentViewer, db: Db) -> None:
+    """Take a role grant back."""
+    service.remove_grant(db, viewer.actor, username, grant_id)
+
+
+@router.put("/users/{username}/active")
+def set_active(username: str, body: ActiveIn, viewer: CurrentViewer, db: Db) -> UserOut:
+    """Activate or deactivate a user (deactivation ends their sessions; tokens stop working)."""
+    service.set_active(db, viewer.actor, username, body.is_active)
+    return get_user(username, viewer, db)
+
+
+@router.put("/users/{username}/password", status_code=204)
+def reset_password(username: str, body: PasswordResetIn, viewer: CurrentViewer, db: Db) -> None:
+    """Set a user's password; their sessions end."""
+    service.reset_password(db, viewer.actor, username, body.password)

@@ -1,0 +1,92 @@
+"""Pages for administering users and role grants."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from pacer.admin import service
+from pacer.errors import DomainError
+from pacer.models import ROLES
+from pacer.web import csrf
+from pacer.web.deps import CurrentViewer, Db
+from pacer.web.templating import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+Protected = [Depends(csrf.protect)]
+PER_PAGE = 50
+
+
+@router.get("/users")
+def users(request: Request, viewer: CurrentViewer, db: Db,
+          offset: Annotated[int, Query(ge=0)] = 0, error: str | None = None) -> Response:
+    total, rows = service.list_users(db, viewer.actor, PER_PAGE, offset)
+    return render(request, "admin/users.html", {"rows": rows, "total": total, "offset": offset,
+                                                "per_page": PER_PAGE, "roles": ROLES, "error": error})
+
+
+@router.post("/users", dependencies=Protected)
+def create_user(request: Request, viewer: CurrentViewer, db: Db, username: Annotated[str, Form()],
+                display_name: Annotated[str, Form()], password: Annotated[str, Form()],
+                language: Annotated[str, Form()] = "zh") -> Response:
+    try:
+        service.create_user(db, viewer.actor, username, display_name, password, language)
+    except DomainError as exc:
+        db.rollback()
+        return _users_with_error(request, viewer, db, exc)
+    return RedirectResponse(f"/admin/users/{username}", status_code=303)
+
+
+def _users_with_error(request: Request, viewer: CurrentViewer, db: Db, exc: DomainError) -> Response:
+    total, rows = service.list_users(db, viewer.actor, PER_PAGE, 0)
+    return render(request, "admin/users.html", {"rows": rows, "total": total, "offset": 0, "per_page": PER_PAGE,
+                                                "roles": ROLES, "error": exc.message}, status_code=exc.status)
+
+
+@router.get("/users/{username}")
+def user(request: Request, viewer: CurrentViewer, db: Db, username: str) -> Response:
+    return _user_page(request, viewer, db, username)
+
+
+def _user_page(request: Request, viewer: CurrentViewer, db: Db, username: str, error: str | None = None,
+               status_code: int = 200) -> Response:
+    row = service.get_user(db, viewer.actor, username)
+    return render(request, "admin/user.html", {"row": row, "roles": ROLES, "error": error}, status_code)
+
+
+def _act(request: Request, viewer: CurrentViewer, db: Db, username: str, action: object) -> Response:
+    """Run a change; a refusal is shown on the user's page instead of a bare error page."""
+    try:
+        action()  # type: ignore[operator]
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        db.rollback()
+        return _user_page(request, viewer, db, username, exc.message, exc.status)
+    return RedirectResponse(f"/admin/users/{username}", status_code=303)
+
+
+@router.post("/users/{username}/grants", dependencies=Protected)
+def add_grant(request: Request, viewer: CurrentViewer, db: Db, username: str, role: Annotated[str, Form()],
+              unit_code: Annotated[str, Form()]) -> Response:
+    return _act(request, viewer, db, username, lambda: service.add_grant(db, viewer.actor, username, role, unit_code))
+
+
+@router.post("/users/{username}/grants/{grant_id}/delete", dependencies=Protected)
+def remove_grant(request: Request, viewer: CurrentViewer, db: Db, username: str, grant_id: int) -> Response:
+    return _act(request, viewer, db, username, lambda: service.remove_grant(db, viewer.actor, username, grant_id))
+
+
+@router.post("/users/{username}/password", dependencies=Protected)
+def reset_password(request: Request, viewer: CurrentViewer, db: Db, username: str,
+                   password: Annotated[str, Form()]) -> Response:
+    return _act(request, viewer, db, username, lambda: service.reset_password(db, viewer.actor, username, password))
+
+
+@router.post("/users/{username}/active", dependencies=Protected)
+def set_active(request: Request, viewer: CurrentViewer, db: Db, username: str,
+               active: Annotated[str, Form()]) -> Response:
+    return _act(request, viewer, db, username,
+                lambda: service.set_active(db, viewer.actor, username, active == "1"))

@@ -1,0 +1,37 @@
+"""What the user-administration API reads and answers."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from pacer.auth.schemas import GrantOut
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    language: str
+    is_active: bool
+    grants: list[GrantOut]
+
+
+class UserIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    display_name: str = Field(min_length=1, max_length=100)
+    password: str
+    language: Literal["zh", "en"] = "zh"
+
+
+class GrantIn(BaseModel):
+    role: str
+    unit_code: str
+
+
+class ActiveIn(BaseModel):
+    is_active: bool
+
+
+class PasswordResetIn(BaseModel):
+    password: str

@@ -1,0 +1,54 @@
+"""The application factory: pages, JSON API, static assets and API docs, all served locally."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fastapi_offline
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from pacer.config import Settings, get_settings
+from pacer.db import get_engine, session_factory
+from pacer.web import errors, vendor
+
+STATIC = Path(__file__).parent / "static"
+SWAGGER = Path(fastapi_offline.__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    from pacer.admin import api as admin_api, pages as admin_pages
+    from pacer.auth import api as auth_api, pages as auth_pages
+    from pacer.cockpit import api as cockpit_api, pages as cockpit_pages
+
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Pacer", summary="Operations management for multi-level enterprise groups.",
+        version="0.1.0", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db_engine = get_engine(settings)
+    app.state.session_factory = session_factory(app.state.db_engine)
+    app.mount("/static/docs", StaticFiles(directory=SWAGGER), name="docs-static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in (auth_pages.router, admin_pages.router, cockpit_pages.router, auth_api.router,
+                   admin_api.router, cockpit_api.router, vendor.router):
+        app.include_router(router)
+    errors.install(app)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> Response:
+        return RedirectResponse("/cockpit", status_code=303)
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        # Swagger UI from Pacer's own static files: isolated networks have no CDN.
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json", title="Pacer API",
+            swagger_js_url="/static/docs/swagger-ui-bundle.js",
+            swagger_css_url="/static/docs/swagger-ui.css", swagger_favicon_url="/static/docs/favicon.png",
+        )
+
+    return app

@@ -1,0 +1,59 @@
+"""The signed-in user and their API tokens, as JSON."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from pacer.auth import service, sessions, tokens
+from pacer.auth.schemas import GrantOut, LanguageIn, MeOut, PasswordIn, TokenCreated, TokenIn, TokenOut
+from pacer.models import ApiToken
+from pacer.web import csrf
+from pacer.web.deps import CurrentViewer, Db
+
+router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(csrf.protect)])
+
+
+def _token_out(token: ApiToken) -> TokenOut:
+    return TokenOut.model_validate(token, from_attributes=True)
+
+
+@router.get("/me")
+def me(viewer: CurrentViewer, db: Db) -> MeOut:
+    """The signed-in user, language and role grants."""
+    grants = [GrantOut(id=g.id, role=g.role, unit_code=u.code, unit_name=u.name(viewer.user.language))
+              for g, u in service.grants_of(db, viewer.user.id)]
+    return MeOut(username=viewer.user.username, display_name=viewer.user.display_name,
+                 language=viewer.user.language, grants=grants)
+
+
+@router.put("/me/language")
+def set_language(body: LanguageIn, viewer: CurrentViewer, db: Db) -> MeOut:
+    """Store the user's interface language (zh or en)."""
+    service.set_language(db, viewer.user, body.language)
+    return me(viewer, db)
+
+
+@router.put("/me/password", status_code=204)
+def change_password(body: PasswordIn, viewer: CurrentViewer, db: Db) -> None:
+    """Change the password; every other sign-in of the user ends."""
+    keep = viewer.web_session.id if viewer.web_session else None
+    sessions.change_password(db, viewer.user, body.current_password, body.new_password, keep)
+
+
+@router.get("/tokens")
+def list_tokens(viewer: CurrentViewer, db: Db) -> list[TokenOut]:
+    """The user's API tokens (never the secrets)."""
+    return [_token_out(t) for t in tokens.list_tokens(db, viewer.user)]
+
+
+@router.post("/tokens", status_code=201)
+def create_token(body: TokenIn, viewer: CurrentViewer, db: Db) -> TokenCreated:
+    """Create a bearer token; the answer holds the secret, shown this once only."""
+    raw, token = tokens.create_token(db, viewer.user, body.name, body.days)
+    return TokenCreated(token=raw, **_token_out(token).model_dump())
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(token_id: int, viewer: CurrentViewer, db: Db) -> None:
+    """Revoke one of the user's tokens."""
+    tokens.revoke_token(db, viewer.user, token_id)

@@ -1,0 +1,64 @@
+"""API tokens for machine clients: ``Authorization: Bearer pcr_…``.
+
+The token is shown once when created; the database keeps its SHA-256 and a short prefix so the
+owner can tell tokens apart.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from pacer.audit.service import record
+from pacer.auth import repository
+from pacer.auth.sessions import digest
+from pacer.errors import NotFound, Problem, ValidationFailed
+from pacer.models import ApiToken, User
+from pacer.models.base import utcnow
+
+TOKEN_PREFIX = "pcr_"
+
+
+def create_token(session: Session, user: User, name: str, days: int | None = None) -> tuple[str, ApiToken]:
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed([Problem("a name of 1 to 100 characters is needed", field="name")], source="token")
+    if days is not None and not 1 <= days <= 3650:
+        raise ValidationFailed([Problem("days must be between 1 and 3650", field="days")], source="token")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = utcnow()
+    token = ApiToken(user_id=user.id, name=name, token_hash=digest(raw), prefix=raw[:10], created_at=now,
+                     expires_at=now + timedelta(days=days) if days else None)
+    session.add(token)
+    session.flush()
+    record(session, user.username, "token.create", "api_token", f"{user.username}/{token.id}", None,
+           {"name": name, "prefix": token.prefix, "days": days})
+    return raw, token
+
+
+def list_tokens(session: Session, user: User) -> list[ApiToken]:
+    return repository.tokens_of(session, user.id)
+
+
+def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
+    token = repository.token_of(session, user.id, token_id)
+    if token is None or token.revoked_at is not None:
+        raise NotFound("no such active token")
+    token.revoked_at = utcnow()
+    record(session, user.username, "token.revoke", "api_token", f"{user.username}/{token.id}",
+           {"name": token.name, "prefix": token.prefix}, None)
+    session.flush()
+    return token
+
+
+def resolve_token(session: Session, raw: str, now: datetime | None = None) -> User | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    found = repository.token_with_user(session, digest(raw), now or utcnow())
+    if found is None:
+        return None
+    token, user = found
+    token.last_used_at = now or utcnow()
+    return user

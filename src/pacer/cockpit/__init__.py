@@ -1,0 +1,1 @@
+"""The leadership cockpit: where a unit stands for a month, its children, and drill-down."""

@@ -1,0 +1,75 @@
+"""The cockpit pages: a unit at a month, one indicator across units and years, exports, chart images."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import RedirectResponse, Response
+
+from pacer.cockpit import charts, export, service
+from pacer.web import charts as render_charts
+from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
+from pacer.web.templating import lang_of, render
+
+router = APIRouter(prefix="/cockpit", include_in_schema=False)
+Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; default: the latest month")]
+Code = Annotated[str | None, Query(max_length=64)]
+
+
+@router.get("")
+def home(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis) -> Response:
+    roots = service.top_roots(db, viewer.actor, analysis)
+    if not roots:
+        return render(request, "cockpit/no_units.html")
+    code = analysis.data.units.codes[roots[0]]
+    query = f"?{request.url.query}" if request.url.query else ""
+    return RedirectResponse(f"/cockpit/{code}{query}", status_code=303)
+
+
+@router.get("/{unit_code}")
+def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
+            period: Period = None, rank: Code = None, bridge: Code = None) -> Response:
+    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    view = service.cockpit(scope, rank, bridge)
+    roots = [scope.unit(n) for n in service.top_roots(db, viewer.actor, analysis)]
+    key = [scope.indicator(c, None) for c in scope.key_codes]
+    return render(request, "cockpit/cockpit.html", {"view": view, "roots": roots, "key": key})
+
+
+@router.get("/{unit_code}/ranking.xlsx")
+def ranking_export(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
+                   period: Period = None, rank: Code = None) -> Response:
+    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    ranking = service.ranking(scope, rank) or service.empty_ranking(scope, rank)
+    body = export.ranking_workbook(scope.unit(scope.node), f"{scope.year}-{scope.month:02d}", ranking, scope.lang)
+    return _download(body, f"{unit_code}-{ranking.indicator.code}-{scope.year}{scope.month:02d}.xlsx")
+
+
+@router.get("/{unit_code}/indicators/{code}")
+def indicator(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, code: str,
+              period: Period = None) -> Response:
+    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    return render(request, "cockpit/indicator.html", {"view": service.indicator_page(scope, code)})
+
+
+@router.get("/{unit_code}/indicators/{code}/export.xlsx")
+def indicator_export(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
+                     code: str, period: Period = None) -> Response:
+    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    page = service.indicator_page(scope, code)
+    return _download(export.indicator_workbook(page, scope.lang), f"{unit_code}-{code}-{scope.year}{scope.month:02d}.xlsx")
+
+
+@router.get("/{unit_code}/charts/{name}.{fmt}")
+def chart_image(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, name: str,
+                fmt: Literal["svg", "png"], period: Period = None, indicator: Code = None) -> Response:
+    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    spec = charts.for_image(charts.spec(scope, name, indicator))
+    if fmt == "svg":
+        return Response(render_charts.to_svg(spec), media_type="image/svg+xml")
+    return Response(render_charts.to_png(spec), media_type="image/png")
+
+
+def _download(body: bytes, filename: str) -> Response:
+    return Response(body, media_type=export.XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

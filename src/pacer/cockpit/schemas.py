@@ -1,0 +1,156 @@
+"""What the cockpit answers, as JSON and as the context of its pages.
+
+Amounts are exact decimals in the indicator's unit (元 for money, % for ratios); ``display``
+says how pages show them (万元 or 亿元 and the decimals). Percentages are in percent, gaps and
+ratio changes in percentage points (pp).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field
+
+
+class UnitRef(BaseModel):
+    code: str
+    name: str
+
+
+class Display(BaseModel):
+    """How a column of this indicator is shown: value / divisor, with decimals and a unit label."""
+
+    label: str
+    divisor: float
+    decimals: int
+
+
+class IndicatorRef(BaseModel):
+    code: str
+    name: str
+    unit: str = Field(description="unit of measure: yuan, percent, person, count, yuan_per_person")
+    kind: str = Field(description="flow, stock or derived")
+    direction: str = Field(description="higher, lower or band: which way is better")
+    display: Display
+
+
+class ChangeOut(BaseModel):
+    kind: str = Field(description="percent, pp, new, turned_profitable, loss_narrowed, … or no_data")
+    percent: float | None = None
+    change: Decimal | None = Field(default=None, description="current − previous, in the indicator's unit (pp for ratios)")
+    text: str = Field(description="the comparison in words, in the request's language")
+    good: bool | None = Field(default=None, description="whether the move is in the better direction")
+
+
+class Tile(BaseModel):
+    indicator: IndicatorRef
+    value: Decimal | None = Field(description="the month's own value")
+    ytd: Decimal | None
+    ytd_last_year: Decimal | None
+    yoy: ChangeOut
+    target_ensure: Decimal | None
+    target_strive: Decimal | None
+    completion_pct: float | None
+    completion_strive_pct: float | None
+    time_progress_pct: float | None
+    time_basis: str | None
+    gap_pp: float | None
+    status: str | None = Field(description="on_track, watch, off_track, or null without a target")
+
+
+class RankRow(BaseModel):
+    rank: int | None
+    unit: UnitRef
+    ytd: Decimal | None
+    yoy: ChangeOut
+    completion_pct: float | None
+    gap_pp: float | None
+    status: str | None
+    trend: list[float | None] = Field(description="the last twelve months' own values, oldest first")
+
+
+class Ranking(BaseModel):
+    indicator: IndicatorRef
+    measure: str
+    rows: list[RankRow]
+
+
+class OffTrackRow(BaseModel):
+    unit: UnitRef
+    indicator: IndicatorRef
+    status: str
+    gap_pp: float
+    completion_pct: float | None
+    ytd: Decimal | None
+    target_ensure: Decimal | None
+
+
+class BridgeLine(BaseModel):
+    unit: UnitRef | None = Field(description="a child unit, or null for the unit's own figures and eliminations")
+    current: Decimal
+    previous: Decimal
+    change: Decimal
+    share_pct: float | None
+    contribution_pp: float | None
+
+
+class Bridge(BaseModel):
+    indicator: IndicatorRef
+    current: Decimal
+    previous: Decimal
+    change: Decimal
+    yoy: ChangeOut
+    lines: list[BridgeLine]
+
+
+class OutlookRow(BaseModel):
+    indicator: IndicatorRef
+    method: str
+    ytd: float | None
+    point: float | None
+    low: float | None = Field(description="lower bound of the 80 % interval")
+    high: float | None
+    p_ensure: float | None = Field(description="probability of reaching the ensure tier, 0..1")
+    p_strive: float | None
+    target_ensure: float | None
+    target_strive: float | None
+
+
+class NotReported(BaseModel):
+    unit: UnitRef
+    period: str
+
+
+class CockpitOut(BaseModel):
+    unit: UnitRef
+    breadcrumbs: list[UnitRef]
+    children: list[UnitRef]
+    period: str
+    period_label: str
+    ytd_label: str
+    periods: list[str]
+    tiles: list[Tile]
+    ranking: Ranking | None
+    off_track: list[OffTrackRow]
+    bridge: Bridge | None
+    outlook: list[OutlookRow]
+    not_reported: list[NotReported]
+
+
+class MonthRow(BaseModel):
+    period: str
+    value: Decimal | None
+    ytd: Decimal | None
+    ytd_last_year: Decimal | None
+    yoy: ChangeOut
+
+
+class IndicatorOut(BaseModel):
+    unit: UnitRef
+    breadcrumbs: list[UnitRef]
+    period: str
+    period_label: str
+    periods: list[str]
+    tile: Tile
+    children: Ranking
+    months: list[MonthRow] = Field(description="every month of the last five years, newest first")

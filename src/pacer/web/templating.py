@@ -1,0 +1,62 @@
+"""Jinja2 rendering with what every page needs: language, viewer, CSRF token, formatters."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from importlib.metadata import version as package_version
+from pacer.web import csrf, i18n
+
+TEMPLATES = Path(__file__).parents[1] / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+templates.env.globals.update(fmt=i18n, version=package_version("pacer"))
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
+
+
+def lang_of(request: Request) -> str:
+    lang = getattr(request.state, "lang", None)
+    if lang is None:
+        from pacer.web.deps import language_of
+
+        lang = language_of(request, None)
+        request.state.lang = lang
+    return lang  # type: ignore[no-any-return]
+
+
+def url_with(request: Request, **changes: Any) -> str:
+    """The current URL with some query parameters replaced (None removes one)."""
+    query = dict(request.query_params)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return request.url.path + ("?" + urlencode(query) if query else "")
+
+
+def is_fragment(request: Request) -> bool:
+    """A progressive-enhancement request asking for a page part only."""
+    return request.headers.get("x-pacer-fragment") == "1"
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    lang = lang_of(request)
+    ctx = {
+        "request": request, "lang": lang, "t": partial(i18n.translate, lang),
+        "viewer": getattr(request.state, "viewer", None), "csrf_token": csrf.token_for(request),
+        "url_with": partial(url_with, request),
+        **(context or {}),
+    }
+    response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
+    csrf.set_cookie_if_new(request, response)
+    response.headers["Content-Language"] = "zh-CN" if lang == "zh" else "en"
+    return response

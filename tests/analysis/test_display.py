@@ -1,0 +1,60 @@
+"""Display scales keep a breakdown adding up on screen."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pacer.analysis import DisplayUnit, apportion, breakdown, to_display
+
+
+def test_amounts_convert_to_yi_yuan_rounding_half_away_from_zero() -> None:
+    assert to_display(17_000_000_000_00, 2) == Decimal("170.00")
+    assert to_display(12_345_000_00, 2, DisplayUnit.WAN_YUAN, 1) == Decimal("1234.5")
+    assert to_display(5_000_00, 2, DisplayUnit.WAN_YUAN, 0) == Decimal("1")
+    assert to_display(-5_000_00, 2, DisplayUnit.WAN_YUAN, 0) == Decimal("-1")
+    assert to_display(123, 0, DisplayUnit.YUAN, 2) == Decimal("123.00")
+
+
+def test_three_thirds_still_add_up_to_the_whole() -> None:
+    # 1亿 split 0.333.. / 0.333.. / 0.333..: rounded alone they show 0.33 x 3 = 0.99 ≠ 1.00
+    parts = [3_333_333_333, 3_333_333_333, 3_333_333_334]
+    total, shown = breakdown(parts, 2)
+    assert total == Decimal("1.00") and sum(shown) == total
+    assert sorted(shown) == [Decimal("0.33"), Decimal("0.33"), Decimal("0.34")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-10**15, 10**15), min_size=1, max_size=12),
+       st.sampled_from(list(DisplayUnit)), st.integers(0, 4), st.integers(0, 4))
+def test_displayed_parts_add_up_to_the_displayed_total_and_are_each_rounded_down_or_up(
+    parts: list[int], unit: DisplayUnit, scale: int, decimals: int
+) -> None:
+    total, shown = breakdown(parts, scale, unit, decimals)
+    assert sum(shown) == total
+    assert total == to_display(sum(parts), scale, unit, decimals)
+    for part, s in zip(parts, shown, strict=True):
+        exact = Decimal(part).scaleb(-scale - unit.exponent)
+        step = Decimal(1).scaleb(-decimals)
+        assert s - step < exact < s + step or s == exact
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 10**12), min_size=1, max_size=4), min_size=1,
+                max_size=4))
+def test_apportioning_top_down_keeps_every_level_adding_up(groups: list[list[int]]) -> None:
+    scale, unit, decimals = 2, DisplayUnit.YI_YUAN, 2
+    subtotals = [sum(g) for g in groups]
+    _, shown = breakdown(subtotals, scale, unit, decimals)
+    for group, parent in zip(groups, shown, strict=True):
+        units = int(parent.scaleb(decimals))
+        children = apportion(units, group, scale, unit, decimals)
+        assert sum(children) == units
+
+
+def test_apportion_refuses_a_total_that_is_not_a_rounding_of_the_parts() -> None:
+    with pytest.raises(ValueError):
+        apportion(5, [100, 100], 0, DisplayUnit.YUAN, 0)

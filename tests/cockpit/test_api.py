@@ -1,0 +1,122 @@
+"""The cockpit's JSON API: the numbers, and the visibility rule on every route."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+ROUTES = [
+    "/api/cockpit/{u}", "/api/cockpit/{u}/tiles", "/api/cockpit/{u}/ranking", "/api/cockpit/{u}/off-track",
+    "/api/cockpit/{u}/bridge", "/api/cockpit/{u}/outlook", "/api/cockpit/{u}/not-reported",
+    "/api/cockpit/{u}/charts/trend", "/api/cockpit/{u}/charts/cumulative", "/api/cockpit/{u}/charts/bridge",
+    "/api/cockpit/{u}/charts/outlook", "/api/cockpit/{u}/charts/history", "/api/cockpit/{u}/indicators/revenue",
+]
+PAGES = [
+    "/cockpit/{u}", "/cockpit/{u}/ranking.xlsx", "/cockpit/{u}/indicators/revenue",
+    "/cockpit/{u}/indicators/revenue/export.xlsx", "/cockpit/{u}/charts/trend.svg", "/cockpit/{u}/charts/bridge.png",
+]
+
+
+def test_group_cockpit_consolidates_the_leaves(signed_in, figures):
+    body = signed_in("grace").get("/api/cockpit/G?period=2025-06").json()
+    revenue = next(t for t in body["tiles"] if t["indicator"]["code"] == "revenue")
+    assert Decimal(revenue["ytd"]) == Decimal(6 * 600 * 10_000) * Decimal("1.1")
+    assert revenue["yoy"]["kind"] == "percent" and round(revenue["yoy"]["percent"], 6) == 10.0
+    assert revenue["target_ensure"] is not None and revenue["status"] in ("on_track", "watch", "off_track")
+    assert [c["code"] for c in body["children"]] == ["A", "B"]
+    assert body["breadcrumbs"] == []
+
+
+def test_a_loss_both_years_is_worded_not_a_percentage(signed_in, figures):
+    tiles = signed_in("grace").get("/api/cockpit/B1/tiles?period=2025-06&lang=zh").json()
+    profit = next(t for t in tiles if t["indicator"]["code"] == "total_profit")
+    assert profit["yoy"]["kind"] == "loss_unchanged" and profit["yoy"]["percent"] is None
+
+
+def test_bridge_lines_add_up_to_the_change(signed_in, figures):
+    body = signed_in("grace").get("/api/cockpit/G/bridge?period=2025-06").json()
+    assert sum(Decimal(line["change"]) for line in body["lines"]) == Decimal(body["change"])
+
+
+def test_ranking_is_paginated(signed_in, figures):
+    page = signed_in("grace").get("/api/cockpit/A/ranking?period=2025-06&limit=1&offset=1").json()
+    assert page["total"] == 2 and page["limit"] == 1 and len(page["items"]) == 1
+    assert page["items"][0]["unit"]["code"] in ("A1", "A2") and len(page["items"][0]["trend"]) == 12
+
+
+def test_a_unit_with_figures_last_month_and_none_now_has_not_reported(signed_in, figures):
+    body = signed_in("grace").get("/api/cockpit/G/not-reported?period=2025-12").json()
+    assert [r["unit"]["code"] for r in body["items"]] == ["A1"]
+
+
+def test_reporter_lands_on_their_own_unit(signed_in, figures):
+    alice = signed_in("alice")
+    response = alice.get("/cockpit")
+    assert response.status_code == 303 and response.headers["location"] == "/cockpit/A1"
+    assert [u["code"] for u in alice.get("/api/units").json()["items"]] == ["A1"]
+
+
+@pytest.mark.parametrize("route", ROUTES + PAGES)
+def test_reporter_cannot_tell_a_sibling_unit_from_a_missing_one(signed_in, figures, route):
+    alice = signed_in("alice")
+    assert alice.get(route.format(u="A1") + "?period=2025-06").status_code == 200
+    for code in ("B1", "B", "G", "A"):
+        guessed = alice.get(route.format(u=code) + "?period=2025-06")
+        missing = alice.get(route.format(u="NOPE") + "?period=2025-06")
+        assert guessed.status_code == missing.status_code == 404
+        assert _same(guessed.text, code) == _same(missing.text, "NOPE")
+
+
+def _same(text: str, code: str) -> str:
+    """The answer with the asked-for code and the per-session CSRF token blanked out."""
+    text = re.sub(r'name="csrf_token" value="[^"]+"', "", text).replace(f"/cockpit/{code}", "/cockpit/X")
+    return text.replace(f"'{code}'", "'X'").replace(f"&#39;{code}&#39;", "'X'")
+
+
+def test_academy_viewer_sees_the_academy_subtree_only(signed_in, figures):
+    victor = signed_in("victor")
+    body = victor.get("/api/cockpit/A?period=2025-06").json()
+    assert [c["code"] for c in body["children"]] == ["A1", "A2"]
+    assert body["breadcrumbs"] == []  # G is above the grant: not shown
+    assert victor.get("/api/cockpit/G").status_code == 404
+    assert victor.get("/api/cockpit/A1").json()["breadcrumbs"] == [{"code": "A", "name": "单位A"}]
+
+
+def test_outsider_sees_no_units(signed_in, figures):
+    oscar = signed_in("oscar")
+    assert oscar.get("/api/units").json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    assert "尚未给您授权任何单位" in oscar.get("/cockpit").text
+    assert oscar.get("/api/cockpit/G").status_code == 404
+
+
+def test_a_period_without_figures_is_404(signed_in, figures):
+    grace = signed_in("grace")
+    assert grace.get("/api/cockpit/G?period=2030-01").status_code == 404
+    assert grace.get("/api/cockpit/G?period=13").status_code == 422
+
+
+def test_an_unknown_indicator_is_404(signed_in, figures):
+    grace = signed_in("grace")
+    assert grace.get("/api/cockpit/G/indicators/nope").status_code == 404
+    assert grace.get("/api/cockpit/G/ranking?indicator=nope").status_code == 404
+
+
+def test_chart_spec_is_vega_lite_in_the_requested_language(signed_in, figures):
+    spec = signed_in("grace").get("/api/cockpit/G/charts/trend?period=2025-06&lang=en").json()
+    assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+    assert "months this year and last" in spec["title"]
+    assert {row["year"] for row in spec["data"]["values"]} == {"2024", "2025"}
+
+
+def test_api_requires_authentication(client, figures):
+    assert client.get("/api/cockpit/G").status_code == 401
+    assert client.get("/api/units").status_code == 401
+
+
+def test_openapi_and_local_docs_are_served(client):
+    assert "/api/cockpit/{unit_code}" in client.get("/openapi.json").json()["paths"]
+    docs = client.get("/docs").text
+    assert "/static/docs/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
