@@ -1,0 +1,81 @@
+"""The benchmark group, built once per database and reused while its parameters match."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from pacer.db import make_engine
+from pacer.demo.loader import load_demo
+from pacer.migrate import downgrade, is_initialised, upgrade
+
+HERE = Path(__file__).parent
+DATA = HERE / "data"
+RESULTS = HERE / "results"
+# ≈ 1,000 units × 300 indicators × 118 months ≈ 35 M facts.
+GROUP = {"units": 1000, "years": 10, "seed": 7, "as_of": 202610, "extra_indicators": 280}
+SQLITE_URL = f"sqlite:///{DATA / 'bench.db'}"
+POSTGRES_URL = os.environ.get("PACER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pacer_bench")
+
+
+def _marker(url: str) -> str | None:
+    engine = make_engine(url)
+    try:
+        if not is_initialised(engine):
+            return None
+        with engine.connect() as conn:
+            return conn.scalar(text("SELECT note FROM audit_entry WHERE action = 'benchmark.group' ORDER BY id DESC LIMIT 1"))
+    except Exception:
+        return None
+    finally:
+        engine.dispose()
+
+
+def _create_postgres_database(url: str) -> None:
+    admin = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        name = make_url(url).database
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+
+
+def ensure_group(url: str) -> dict[str, float | str]:
+    """Build the benchmark group into ``url`` unless it already holds exactly that group."""
+    wanted = repr(sorted(GROUP.items()))
+    if _marker(url) == wanted:
+        return {"url": url, "load_seconds": "reused"}
+    DATA.mkdir(exist_ok=True)
+    if url.startswith("postgresql"):
+        _create_postgres_database(url)
+    engine = make_engine(url)
+    if is_initialised(engine):
+        downgrade(engine, "base")
+    upgrade(engine)
+    result = load_demo(engine, units=GROUP["units"], years=GROUP["years"], seed=GROUP["seed"],
+                       as_of=GROUP["as_of"], extra_indicators=GROUP["extra_indicators"])
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_entry (at, actor, action, entity, entity_key, note) "
+                          "VALUES (CURRENT_TIMESTAMP, 'system', 'benchmark.group', 'group', 'G', :n)"), {"n": wanted})
+    engine.dispose()
+    return {"url": url, "load_seconds": round(result["seconds"], 1), "facts": result["facts"]}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
+            f"SQLite {__import__('sqlite3').sqlite_version}, {pg or 'PostgreSQL client not found'}")

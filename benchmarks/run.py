@@ -1,0 +1,37 @@
+"""Run every benchmark and assemble benchmarks/RESULTS.md: `python benchmarks/run.py`.
+
+Each benchmark module writes its own section to benchmarks/results/<name>.md; this script runs
+them in order (engine, web) and puts the sections together under a header naming the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import runpy
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+
+from benchmarks.common import RESULTS, machine  # noqa: E402
+
+SECTIONS = ("engine", "web")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("only", nargs="*", choices=SECTIONS, help="run only these benchmarks")
+    args = parser.parse_args()
+    for name in args.only or SECTIONS:
+        runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
+    parts = [f"# Benchmark results\n\nMachine: {machine()}  \nAssembled: {datetime.date.today()}  \n"
+             "Command: `make benchmark` (that is, `python benchmarks/run.py`)\n"]
+    parts += [(RESULTS / f"{n}.md").read_text(encoding="utf-8") for n in SECTIONS if (RESULTS / f"{n}.md").exists()]
+    (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
+    print(f"wrote {HERE / 'RESULTS.md'}")
+
+
+if __name__ == "__main__":
+    main()
