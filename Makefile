@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The demo gets its own SQLite file here, so `--reset` can never touch another database.
 DEMO_DB ?= sqlite:///$(CURDIR)/pacer-demo.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: demo test install benchmark clean
 
@@ -19,6 +21,7 @@ install: $(VENV)/.installed
 
 demo: install
 	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer demo --reset
+	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q

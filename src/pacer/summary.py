@@ -18,13 +18,14 @@ from pacer.kit import periods
 from pacer.models import Indicator, IndicatorVersion
 
 COLUMNS = ("revenue", "total_profit", "two_funds", "rd_intensity")
+BALANCES = frozenset({"two_funds"})  # period-end balances: their "YTD" is the month-end figure
 STATUS_STYLE = {Status.ON_TRACK: "green", Status.WATCH: "yellow", Status.OFF_TRACK: "red"}
 TEXT = {
-    "zh": {"unit": "单位", "ytd": "本年累计", "yoy": "同比", "completion": "完成率", "title":
+    "zh": {"unit": "单位", "ytd": "本年累计", "balance": "期末余额", "yoy": "同比", "completion": "完成率", "title":
            "{name} · {period} 经营情况（本年累计，金额单位：亿元；时间进度 {progress}）",
            "checks": "预警", "rd_low": "研发投入强度低于10%", "funds": "两金增速高于收入增速",
            "cash": "经营现金流为负", "none": "无"},
-    "en": {"unit": "Unit", "ytd": "YTD", "yoy": "YoY", "completion": "Completion", "title":
+    "en": {"unit": "Unit", "ytd": "YTD", "balance": "Period end", "yoy": "YoY", "completion": "Completion", "title":
            "{name} · {period} operations (year to date, amounts in 亿元 = 100 million yuan; time progress {progress})",
            "checks": "Warnings", "rd_low": "R&D intensity below 10%", "funds": "two funds growing faster than revenue",
            "cash": "negative operating cash flow", "none": "none"},
@@ -75,22 +76,33 @@ def render_summary(console: Console, as_of: int | None, unit_code: str | None, l
     text, names = TEXT[language], _names(language)
     unit_names = {r.code: (r.name_zh if language == "zh" else r.name_en) for r in data.unit_rows}
     progress = wording.percent(cockpit.row("revenue").time_progress_pct)
-    table = Table(title=text["title"].format(name=unit_names[code], period=periods.format_period(period),
-                                             progress=progress), title_justify="left")
-    table.add_column(text["unit"], no_wrap=True)
-    for c in COLUMNS:
-        table.add_column(f"{names[c]}\n{text['ytd']}", justify="right")
-        table.add_column(text["yoy"], justify="right")
-        if c in ("revenue", "total_profit"):
-            table.add_column(text["completion"], justify="right")
     kids = [engine.cockpit(child, year, month, COLUMNS) for child in cockpit.children]
     shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids]) for c in COLUMNS}
-    table.add_row(f"[bold]{unit_names[code]}[/]",
-                  *[cell for c in COLUMNS for cell in _cells(cockpit.row(c), c, language, shown[c][0])])
-    for i, kid in enumerate(kids):
-        table.add_row("  " + unit_names[data.units.codes[kid.node]],
-                      *[cell for c in COLUMNS for cell in _cells(kid.row(c), c, language, shown[c][1][i])])
-    console.print(table)
+    labels = [f"[bold]{unit_names[code]}[/]"] + ["  " + unit_names[data.units.codes[k.node]] for k in kids]
+    rows = [cockpit] + kids
+
+    def cells(c: str) -> list[list[str]]:
+        amounts = [shown[c][0], *shown[c][1]]
+        return [_cells(r.row(c), c, language, amounts[i]) for i, r in enumerate(rows)]
+
+    console.print(text["title"].format(name=unit_names[code], period=periods.format_period(period),
+                                       progress=progress), style="bold", highlight=False)
+    # A wide terminal gets one table; a narrow one a table per indicator, so nothing is cut.
+    groups = [list(COLUMNS)] if console.width >= 150 else [[c] for c in COLUMNS]
+    for group in groups:
+        table = Table(title_justify="left", title=None if len(group) > 1 else names[group[0]])
+        table.add_column(text["unit"], no_wrap=True)
+        for c in group:
+            measure = text["balance"] if c in BALANCES else text["ytd"]
+            head = f"{names[c]}\n{measure}" if len(group) > 1 else measure
+            table.add_column(head, justify="right", no_wrap=True)
+            table.add_column(text["yoy"], justify="right", no_wrap=True)
+            if c in ("revenue", "total_profit"):
+                table.add_column(text["completion"], justify="right", no_wrap=True)
+        by_code = {c: cells(c) for c in group}
+        for i, label in enumerate(labels):
+            table.add_row(label, *[cell for c in group for cell in by_code[c][i]])
+        console.print(table)
     _print_checks(console, engine, node, year, month, text, data, unit_names)
 
 
