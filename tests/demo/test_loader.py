@@ -17,7 +17,7 @@ runner = CliRunner()
 
 @pytest.fixture
 def demo_db(database_url):
-    result = runner.invoke(app, ["demo", "--reset", "--years", "3", "--as-of", "2026-10", "--no-summary"])
+    result = runner.invoke(app, ["demo", "--reset", "--years", "4", "--as-of", "2026-10", "--no-summary"])
     assert result.exit_code == 0, result.output
     engine = create_engine(database_url)
     yield engine, result.output
@@ -26,7 +26,7 @@ def demo_db(database_url):
 
 def test_the_database_holds_exactly_what_the_generator_made(demo_db):
     engine, output = demo_db
-    group = generate(DemoConfig.load(), seed=7, first_year=2024, as_of=(2026, 10))
+    group = generate(DemoConfig.load(), seed=7, first_year=2023, as_of=(2026, 10))
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Fact)) == len(group.facts)
         assert conn.scalar(select(func.count()).select_from(Unit)) == len(group.units)
@@ -83,7 +83,7 @@ def test_demo_refuses_a_database_that_already_holds_a_group(demo_db):
 def test_summary_prints_the_group_and_its_second_level_units(demo_db):
     result = runner.invoke(app, ["summary", "--lang", "en"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output
-    group = generate(DemoConfig.load(), seed=7, first_year=2024, as_of=(2026, 10))
+    group = generate(DemoConfig.load(), seed=7, first_year=2023, as_of=(2026, 10))
     second_level = [u.name_en for u in group.units if u.parent_code == "G"]
     assert group.units[0].name_en in result.output
     assert all(name in result.output for name in second_level)
@@ -93,3 +93,30 @@ def test_summary_prints_the_group_and_its_second_level_units(demo_db):
 def test_summary_of_an_unknown_unit_is_refused(demo_db):
     result = runner.invoke(app, ["summary", "--unit", "NOPE"])
     assert result.exit_code == 1 and "unknown unit 'NOPE'" in result.output
+
+
+def test_history_aggregates_under_the_tree_as_it_was_and_can_be_restated(demo_db):
+    from pacer.analysis.service import build
+
+    group = generate(DemoConfig.load(), seed=7, first_year=2023, as_of=(2026, 10))
+    move = group.moves[0]
+    old_parent = next(u.parent_code for u in group.units if u.code == move.unit_code)
+    engine, _ = demo_db
+    with engine.connect() as conn:
+        analysis = build(conn)
+    index = analysis.data.unit_index()
+    eng = analysis.engine
+    mover, old, new = index[move.unit_code], index[old_parent], index[move.new_parent_code]
+    before = (move.effective.year - 1, 12) if move.effective.month == 1 else (move.effective.year, move.effective.month - 1)
+    assert before[0] >= analysis.data.first_year, "the fixture must load the year before the move"
+
+    def ytd(node, year, month, restate=False):
+        return eng.cockpit(node, year, month, ["revenue"], restate=restate).row("revenue").ytd.scaled
+
+    mover_ytd = ytd(mover, *before)
+    assert mover in eng.children(old, *before) and mover not in eng.children(new, *before)
+    assert mover in eng.children(new, 2026, 10)
+    # as it was, the unit's figures of that month count under its old parent ...
+    assert ytd(old, *before) - ytd(old, *before, restate=True) == mover_ytd
+    # ... and restated under today's tree, under the new one
+    assert ytd(new, *before, restate=True) - ytd(new, *before) == mover_ytd
