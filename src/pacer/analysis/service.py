@@ -1,21 +1,45 @@
-"""One analysis engine per process and database, rebuilt when the figures change.
+"""One analysis engine per process and database, kept current as the figures change.
 
 The audit trail is append-only and every change to figures, targets or the org tree writes to
 it, so its highest id is a cheap change marker: one indexed query per request decides whether
-the cached engine is still current.
+the cached engine is still current. When it is not, the audit rows written since the engine's
+marker say what changed:
+
+- only figures (entity ``fact``) of units, months and indicators the engine already holds: each
+  touched unit-month is read back from the fact table and applied with :meth:`Engine.apply`,
+  which brings every ancestor up to date (the same result as a rebuild, exactly);
+- only users, grants or tokens: nothing the engine holds, so only the marker moves;
+- anything else (the org tree, targets, indicators, a new month or unit, a very large import):
+  the engine is rebuilt from the database.
+
+Changes go to a copy of the engine that replaces the cached one when complete, so a reader
+holding the previous :class:`Analysis` never sees a half-applied change. The marker is read
+after the writer committed, and a rolled-back import writes no audit row, so a failed import
+changes nothing here. This works across processes (a CLI import, several web workers), since
+every process compares markers with the database rather than listening for its own commits.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 from sqlalchemy import Connection, Engine as DbEngine, func, select
 
 from pacer.analysis import source
 from pacer.analysis.engine import Engine
 from pacer.analysis.source import EngineData
-from pacer.models import AuditEntry
+from pacer.kit import periods
+from pacer.models import AuditEntry, Fact, Indicator
+
+# Audit entities that do not reach the engine (visibility is read per request, not cached).
+UNRELATED_ENTITIES = frozenset({"user", "role_grant", "api_token"})
+# Past this many audit rows since the marker, a rebuild is cheaper than replaying them.
+MAX_REPLAY_ROWS = 50_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,12 +69,94 @@ def change_marker(connection: Connection) -> int:
     return int(connection.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))) or 0)
 
 
+# -- incremental updates ---------------------------------------------------------------------------
+
+def catch_up(connection: Connection, analysis: Analysis, marker: int) -> Analysis | None:
+    """``analysis`` brought up to ``marker`` by replaying the audit rows since its own marker,
+    or None when the changes need a rebuild. ``analysis`` itself is never modified."""
+    if marker == analysis.marker:
+        return analysis
+    rows = connection.execute(
+        select(AuditEntry.entity, AuditEntry.entity_key)
+        .where(AuditEntry.id > analysis.marker, AuditEntry.id <= marker)
+        .order_by(AuditEntry.id).limit(MAX_REPLAY_ROWS + 1)
+    ).all()
+    if len(rows) > MAX_REPLAY_ROWS:
+        return None
+    touched = _touched_unit_months(analysis, rows)
+    if touched is None:
+        return None
+    if not touched:
+        return replace(analysis, marker=marker)
+    figures = _unit_month_figures(connection, analysis, touched)
+    if figures is None:
+        return None
+    engine = copy.deepcopy(analysis.engine)
+    for (node, period), (values, present) in figures.items():
+        engine.apply(node, period // 100, period % 100, values, present)
+    return replace(analysis, engine=engine, marker=marker, data=replace(analysis.data, facts=engine.facts))
+
+
+def _touched_unit_months(analysis: Analysis, rows: Iterable[tuple[str, str]]) -> set[tuple[int, int]] | None:
+    """(node, period) of every figure in ``rows``; None when a row is not one the engine can apply."""
+    data = analysis.data
+    index = data.unit_index()
+    first, last = data.first_year * 100 + 1, data.last_period
+    touched: set[tuple[int, int]] = set()
+    for entity, key in rows:
+        if entity in UNRELATED_ENTITIES:
+            continue
+        if entity != "fact":
+            return None
+        parts = key.rsplit("/", 2)  # unit_code/indicator_code/YYYY-MM; a unit code may hold '/'
+        if len(parts) != 3:
+            return None
+        try:
+            period = periods.parse_period(parts[2])
+        except ValueError:
+            return None
+        node = index.get(parts[0])
+        if node is None or not first <= period <= last:
+            return None  # a new unit or a month outside the engine's time axis
+        touched.add((node, period))
+    return touched
+
+
+def _unit_month_figures(connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
+                        ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None:
+    """Every reported figure of each touched unit-month as stored now, in the engine's layout."""
+    catalog = analysis.engine.catalog
+    position: dict[int, int] = {}
+    for ind_id, code in connection.execute(select(Indicator.id, Indicator.code)):
+        i = catalog.index.get(code)
+        if i is not None and catalog.reported_pos[i] >= 0:
+            position[ind_id] = int(catalog.reported_pos[i])
+    n = catalog.n_reported
+    out = {key: (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)) for key in sorted(touched)}
+    by_period: dict[int, list[int]] = defaultdict(list)
+    for node, period in touched:
+        by_period[period].append(analysis.unit_id(node))
+    for period, unit_ids in by_period.items():
+        for start in range(0, len(unit_ids), 500):
+            stmt = select(Fact.unit_id, Fact.indicator_id, Fact.value).where(
+                Fact.period == period, Fact.unit_id.in_(unit_ids[start:start + 500]))
+            for unit_id, ind_id, value in connection.execute(stmt):
+                pos = position.get(ind_id)
+                if pos is None:
+                    return None  # an indicator the engine does not know yet
+                values, present = out[(analysis.node_of_id[unit_id], period)]
+                values[pos], present[pos] = value, True
+    return out
+
+
+# -- the cache ---------------------------------------------------------------------------------------
+
 _cache: dict[str, Analysis] = {}
 _lock = threading.Lock()
 
 
 def get_analysis(db_engine: DbEngine) -> Analysis:
-    """The current engine for this database, built or rebuilt when its figures have changed."""
+    """The current engine for this database: cached, caught up on new figures, or rebuilt."""
     key = db_engine.url.render_as_string(hide_password=False)
     with db_engine.connect() as conn:
         marker = change_marker(conn)
@@ -59,16 +165,18 @@ def get_analysis(db_engine: DbEngine) -> Analysis:
         return cached
     with _lock:
         cached = _cache.get(key)
-        if cached is None or cached.marker != marker:
-            # ADBC's SQLite driver carries its own copy of SQLite; two copies locking one WAL
-            # database file in one process end in "disk I/O error", so SQLite reads row-wise.
-            with db_engine.connect() as conn:
-                cached = build(conn, columnar=db_engine.dialect.name != "sqlite", marker=marker)
-            _cache[key] = cached
-        return cached
+        if cached is not None and cached.marker == marker:
+            return cached
+        with db_engine.connect() as conn:
+            current = catch_up(conn, cached, marker) if cached is not None else None
+            if current is None:
+                # ADBC's SQLite driver carries its own copy of SQLite; two copies locking one
+                # WAL database file in one process end in "disk I/O error", so SQLite reads
+                # row-wise.
+                current = build(conn, columnar=db_engine.dialect.name != "sqlite", marker=marker)
+        _cache[key] = current
+        return current
 
 
 def clear() -> None:
     _cache.clear()
-
-

@@ -23,15 +23,20 @@ def session_with_user(session: Session, session_id: str, now: datetime) -> tuple
     return (row[0], row[1]) if row else None
 
 
+# SQLite hands datetimes back without a zone; evaluating a bulk delete in Python against loaded
+# rows would compare naive with aware values, so the identity map is not synchronised here.
+_NO_SYNC = {"synchronize_session": False}
+
+
 def delete_sessions(session: Session, user_id: int, keep: str | None = None) -> None:
     stmt = delete(WebSession).where(WebSession.user_id == user_id)
     if keep is not None:
         stmt = stmt.where(WebSession.id != keep)
-    session.execute(stmt)
+    session.execute(stmt, execution_options=_NO_SYNC)
 
 
 def delete_expired_sessions(session: Session, now: datetime) -> None:
-    session.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    session.execute(delete(WebSession).where(WebSession.expires_at <= now), execution_options=_NO_SYNC)
 
 
 def recent_failures(session: Session, username: str, ip: str, since: datetime) -> int:
