@@ -397,7 +397,7 @@ def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
     elif fmt is OutputFormat.csv:
         sys.stdout.write(rows_csv(doc))
     else:
-        console.print(table(doc, money))
+        console.print(table(doc, money, console.width))
 
 
 @analyze_app.callback(invoke_without_command=True)

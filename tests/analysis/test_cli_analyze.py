@@ -338,3 +338,12 @@ def test_the_readme_documents_the_analyze_command_and_its_options():
                    "--as", "--measure", "--level", "--span", "--months"):
         assert option in README.split("## Commands", 1)[1].split("## JSON output", 1)[0], option
     assert "`pacer analyze [--unit CODE]" in README
+
+
+@pytest.mark.parametrize("command", [[], ["rank", "--indicator", "revenue"], ["outlook"]])
+def test_a_narrow_terminal_splits_tables_instead_of_cutting_figures(demo, command):
+    result = runner.invoke(app, ["analyze", *command, "--lang", "en"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    assert "Operating revenue" in result.output

@@ -14,7 +14,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from rich.table import Table
+from rich.cells import cell_len
+from rich.console import Group, RenderableType
+from rich.table import Column, Table
 
 from pacer.analysis.display import DisplayUnit, breakdown, to_display
 from pacer.analysis.report import (
@@ -255,8 +257,39 @@ TABLES = {"cockpit": cockpit_table, "rank": rank_table, "bridge": bridge_table, 
           "history": history_table}
 
 
-def table(doc: Mapping[str, Any], money: DisplayUnit) -> Table:
-    return TABLES[doc["command"]](doc, money)  # type: ignore[operator]
+def table(doc: Mapping[str, Any], money: DisplayUnit, width: int | None = None) -> RenderableType:
+    """The document's table; split into several (each repeating the first column) when it is
+    wider than ``width``, so no figure is ever cut off."""
+    whole = TABLES[doc["command"]](doc, money)  # type: ignore[operator]
+    return whole if width is None else fit(whole, width)
+
+
+def _column_width(column: Column) -> int:
+    return max([cell_len(str(column.header)), *(cell_len(str(c)) for c in column._cells)]) + 3
+
+
+def fit(whole: Table, width: int) -> RenderableType:
+    columns = whole.columns
+    if sum(_column_width(c) for c in columns) + 1 <= width or len(columns) < 3:
+        return whole
+    groups: list[list[Column]] = [[]]
+    room = width - 1 - _column_width(columns[0])
+    used = 0
+    for column in columns[1:]:
+        if groups[-1] and used + _column_width(column) > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(column)
+        used += _column_width(column)
+    parts = []
+    for n, group in enumerate(groups):
+        part = Table(title=whole.title if n == 0 else None, title_justify="left")
+        for column in [columns[0], *group]:
+            part.add_column(column.header, justify=column.justify, no_wrap=True)
+        for row in range(whole.row_count):
+            part.add_row(*(column._cells[row] for column in [columns[0], *group]))
+        parts.append(part)
+    return Group(*parts)
 
 
 # -- CSV ----------------------------------------------------------------------------------------------
