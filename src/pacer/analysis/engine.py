@@ -70,7 +70,9 @@ class Ranking:
 class Cockpit:
     """A node at one period: one row per indicator, and its children ranked on each indicator.
 
-    ``measures`` holds the arrays behind it (row 0 the node, rows 1.. the children);
+    ``measures`` holds the arrays behind it (row 0 the node, rows 1.. the children) and
+    ``child_ranks`` the children's rank on each indicator; the typed ``rows`` are built on first
+    use (a caller that reads the arrays, or a few rows, does not pay for all of them), and
     ``ranking(code)`` builds the children's typed ranking on demand.
     """
 
@@ -78,19 +80,30 @@ class Cockpit:
     year: int
     month: int
     restated: bool
-    rows: tuple[CockpitRow, ...]
+    selected: Int64Array = field(repr=False)  # catalog positions of the rows, in order
     children: tuple[int, ...]
     child_ranks: Int64Array = field(repr=False)  # [children, rows]: rank, 0 without measure
     rank_measures: dict[str, Measure] = field(repr=False)
     measures: PeriodMeasures = field(repr=False)
     _catalog: IndicatorCatalog = field(repr=False)
 
+    @cached_property
+    def rows(self) -> tuple[CockpitRow, ...]:
+        return views.cockpit_rows(self.measures, self._catalog, self.selected)
+
+    @cached_property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self._catalog.codes[i] for i in self.selected.tolist())
+
     def row(self, code: str) -> CockpitRow:
-        return self.rows[self._row_of[code]]
+        if "rows" in self.__dict__:
+            return self.rows[self._row_of[code]]
+        return views.cockpit_rows(self.measures, self._catalog,
+                                  self.selected[self._row_of[code]:][:1])[0]
 
     @cached_property
     def _row_of(self) -> dict[str, int]:
-        return {r.code: i for i, r in enumerate(self.rows)}
+        return {c: i for i, c in enumerate(self.codes)}
 
     def ranking(self, code: str, measure: Measure | None = None) -> Ranking:
         rows = np.arange(1, len(self.children) + 1)
@@ -212,10 +225,9 @@ class Engine:
         pm = self.measures([node, *kids], year, month, codes, restate=restate,
                            time_basis=time_basis)
         selected = self.catalog.indices(codes)
-        rows = views.cockpit_rows(pm, self.catalog, selected)
         ranks, rank_measures = self._child_ranks(pm, selected, rank_by)
-        return Cockpit(node, year, month, restate, rows, tuple(kids), ranks, rank_measures, pm,
-                       self.catalog)
+        return Cockpit(node, year, month, restate, selected, tuple(kids), ranks, rank_measures,
+                       pm, self.catalog)
 
     def _child_ranks(self, pm: PeriodMeasures, selected: Int64Array,
                      rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:

@@ -22,6 +22,7 @@ every process compares markers with the database rather than listening for its o
 from __future__ import annotations
 
 import copy
+import gc
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
@@ -34,7 +35,7 @@ from pacer.analysis import source
 from pacer.analysis.engine import Engine
 from pacer.analysis.source import EngineData
 from pacer.kit import periods
-from pacer.models import AuditEntry, Fact, Indicator
+from pacer.models import AuditEntry, Fact, Indicator, Submission
 
 # Audit entities that do not reach the engine (visibility is read per request, not cached).
 UNRELATED_ENTITIES = frozenset({"user", "role_grant", "api_token"})
@@ -170,12 +171,24 @@ def get_analysis(db_engine: DbEngine) -> Analysis:
         with db_engine.connect() as conn:
             current = catch_up(conn, cached, marker) if cached is not None else None
             if current is None:
-                # ADBC's SQLite driver carries its own copy of SQLite; two copies locking one
-                # WAL database file in one process end in "disk I/O error", so SQLite reads
-                # row-wise.
-                current = build(conn, columnar=db_engine.dialect.name != "sqlite", marker=marker)
+                current = build(conn, columnar=_is_large(conn), marker=marker)
+                # The engine's arrays live as long as the process: keep the collector off them.
+                gc.collect()
+                gc.freeze()
         _cache[key] = current
         return current
+
+
+# The column-wise read starts helper processes (about a second); it pays off only for big groups.
+COLUMNAR_FROM_FACTS = 2_000_000
+
+
+def _is_large(conn: Connection) -> bool:
+    """Whether the group holds enough figures for the column-wise read, judged cheaply from
+    submissions (one per unit-month) times indicators rather than counting facts."""
+    submissions = conn.scalar(select(func.count()).select_from(Submission)) or 0
+    indicators = conn.scalar(select(func.count()).select_from(Indicator)) or 0
+    return submissions * indicators >= COLUMNAR_FROM_FACTS
 
 
 def clear() -> None:

@@ -1,20 +1,24 @@
 """Read the database into the engine's arrays.
 
-Facts are read column-wise: through ADBC (Arrow) on a separate connection when the data are
-committed, which is an order of magnitude faster than fetching Python tuples; through the
-caller's connection otherwise (inside a transaction that has not committed yet, as in tests).
+Facts are read either row-wise through the caller's connection (sees its own uncommitted
+work, as in tests) or column-wise through ADBC (Arrow) in a child process, which is an order of
+magnitude faster than fetching Python tuples but sees committed data only. Either way they are
+scattered batch by batch into the dense arrays, so the columns are never all in memory.
 """
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, String, case, cast, select
 
+from pacer.analysis import columnar as columnar_read
 from pacer.analysis.inputs import Facts, IndicatorDef, Targets, TreeHistory, TreeSegment, Units
 from pacer.indicators.formula import parse
 from pacer.kit import periods
@@ -22,6 +26,7 @@ from pacer.models import Indicator, IndicatorVersion, Target, Unit, UnitParentag
 from pacer.org.repository import depth_first
 
 FACT_QUERY = "SELECT unit_id, indicator_id, period, value FROM fact"
+_READERS = 4  # at most this many child processes read facts at once
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,35 +46,115 @@ class EngineData:
 
 
 def load(conn: Connection, columnar: bool = False, today: date | None = None) -> EngineData:
+    """Everything the engine needs, read through ``conn``.
+
+    With ``columnar`` the facts are read with ADBC in a child process (see
+    :mod:`pacer.analysis.columnar`), which sees committed data only; an in-memory SQLite
+    database is always read through ``conn``.
+    """
     today = today or date.today()
     unit_rows, unit_ids, parentage = _units(conn, today)
     indicators, indicator_ids = _indicators(conn)
     unit_ix, ind_ix = _index(unit_ids), _index(indicator_ids)
-    u, i, p, v = _fact_columns(conn) if not columnar else _fact_columns_adbc(conn)
-    if len(p):
-        first_year, last_period = int(p.min()) // 100, int(p.max())
-    else:
-        first_year = last_period = periods.current_month(today) // 100
-        last_period = periods.last_complete_month(today)
-    n_months = periods.month_index(last_period, first_year) + 1
     reported = [k for k, d in enumerate(indicators) if d.kind != "derived"]
     rep_pos = np.full(len(indicators), -1, dtype=np.int64)
     rep_pos[reported] = np.arange(len(reported))
-    values = np.zeros((len(unit_ids), len(reported), n_months), dtype=np.int64)
-    present = np.zeros(values.shape, dtype=bool)
-    rows, cols = unit_ix[u], rep_pos[ind_ix[i]]
-    months = (p // 100 - first_year) * 12 + p % 100 - 1
-    keep = cols >= 0
-    values[rows[keep], cols[keep], months[keep]] = v[keep]
-    present[rows[keep], cols[keep], months[keep]] = True
+    url = conn.engine.url
+    batches = (columnar_read.fact_batches(url, _fact_queries(unit_ids))
+               if columnar and columnar_read.supported(url) else _fact_rows(conn))
+    dense = DenseFacts(unit_ix, np.where(ind_ix >= 0, rep_pos[ind_ix], -1), len(reported))
+    for batch in batches:
+        dense.add(*batch)
+    if dense.first_year is not None:
+        first_year, last_period = dense.first_year, dense.last_period
+    else:
+        first_year = periods.current_month(today) // 100
+        last_period = periods.last_complete_month(today)
+    n_months = periods.month_index(last_period, first_year) + 1
+    facts = dense.facts(first_year, n_months)
     return EngineData(
         units=Units(tuple(r.code for r in unit_rows), tuple(r.name_zh for r in unit_rows)),
         unit_ids=unit_ids, unit_rows=tuple(unit_rows),
         tree=_tree_history(parentage, unit_ix, len(unit_ids), first_year, n_months),
-        indicators=tuple(indicators), facts=Facts(values, present),
+        indicators=tuple(indicators), facts=facts,
         targets=_targets(conn, unit_ix, ind_ix, len(unit_ids), len(indicators), first_year, last_period // 100),
         first_year=first_year, last_period=last_period,
     )
+
+
+class DenseFacts:
+    """Builds ``Facts`` from batches of (unit id, indicator id, period, value) columns.
+
+    Each batch is scattered straight into the dense arrays, so no more than one batch of columns
+    is ever held; the month axis grows (rarely: it is set by the first batch) when a batch
+    reaches outside the months seen so far. Facts of unknown units or derived indicators are
+    ignored.
+    """
+
+    def __init__(self, unit_ix: np.ndarray, rep_of_id: np.ndarray, n_reported: int) -> None:
+        self._unit_ix, self._rep_of_id = unit_ix, rep_of_id
+        self._n, self._r = int((unit_ix >= 0).sum()), n_reported
+        self._first = 0  # absolute month (12 * year + month - 1) of month index 0
+        self._values = np.zeros((self._n, self._r, 0), dtype=np.int64)
+        self._present = np.zeros((self._n, self._r, 0), dtype=bool)
+
+    @property
+    def first_year(self) -> int | None:
+        return self._first // 12 if self._values.shape[2] else None
+
+    @property
+    def last_period(self) -> int:
+        last = self._first + self._values.shape[2] - 1
+        return (last // 12) * 100 + last % 12 + 1
+
+    def add(self, unit_id: np.ndarray, indicator_id: np.ndarray, period: np.ndarray,
+            value: np.ndarray) -> None:
+        if not len(period):
+            return
+        rows = self._unit_ix[unit_id]
+        cols = self._rep_of_id[indicator_id]
+        if rows.min() < 0 or cols.min() < 0:
+            keep = (rows >= 0) & (cols >= 0)
+            rows, cols, period, value = rows[keep], cols[keep], period[keep], value[keep]
+            if not len(period):
+                return
+        # periods (yyyymm) to months through a small table: one gather instead of four passes
+        low, high = int(period.min()), int(period.max())
+        table = np.arange(low, high + 1, dtype=np.int64)
+        table = (table // 100) * 12 + table % 100 - 1
+        self._cover(int(table[0]), int(table[-1]))
+        table -= self._first
+        flat = rows  # reuse the gathered rows: flat = (row * R + col) * T + month
+        flat *= self._r
+        flat += cols
+        flat *= self._values.shape[2]
+        flat += table[period - low]
+        self._values.reshape(-1)[flat] = value
+        self._present.reshape(-1)[flat] = True
+
+    def _cover(self, low: int, high: int) -> None:
+        t = self._values.shape[2]
+        if t and self._first <= low and high < self._first + t:
+            return
+        first = min(low, self._first) if t else low
+        first -= first % 12  # month index 0 is a January
+        last = max(high, self._first + t - 1) if t else high
+        values = np.zeros((self._n, self._r, last - first + 1), dtype=np.int64)
+        present = np.zeros(values.shape, dtype=bool)
+        if t:
+            at = self._first - first
+            values[:, :, at:at + t] = self._values
+            present[:, :, at:at + t] = self._present
+        self._first, self._values, self._present = first, values, present
+
+    def facts(self, first_year: int, n_months: int) -> Facts:
+        """The arrays for months ``0..n_months-1`` from January of ``first_year``."""
+        self._cover(12 * first_year, 12 * first_year + n_months - 1)
+        at = self._first - 12 * first_year
+        if at == 0 and self._values.shape[2] == n_months:
+            return Facts(self._values, self._present)
+        return Facts(np.ascontiguousarray(self._values[:, :, -at:n_months - at]),
+                     np.ascontiguousarray(self._present[:, :, -at:n_months - at]))
 
 
 def _index(ids: np.ndarray) -> np.ndarray:
@@ -102,27 +187,25 @@ def _indicators(conn: Connection) -> tuple[list[IndicatorDef], np.ndarray]:
     return defs, np.array([r.id for r in rows], dtype=np.int64)
 
 
-def _fact_columns(conn: Connection) -> tuple[np.ndarray, ...]:
-    rows = conn.exec_driver_sql(FACT_QUERY).fetchall()
-    if not rows:
-        return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
-    return tuple(np.array(col, dtype=np.int64) for col in zip(*rows))
+def _fact_queries(unit_ids: np.ndarray) -> list[str]:
+    """The fact query split into one part per core by ranges of unit id (the leading column of
+    the primary key, so each part is a range scan)."""
+    ids = np.sort(unit_ids)
+    parts = max(1, min(os.cpu_count() or 1, _READERS, len(ids)))
+    if parts == 1:
+        return [FACT_QUERY]
+    bounds = [int(ids[len(ids) * k // parts]) for k in range(1, parts)]
+    ranges = [f"unit_id < {bounds[0]}"]
+    ranges += [f"unit_id >= {a} AND unit_id < {b}" for a, b in zip(bounds, bounds[1:], strict=False)]
+    ranges.append(f"unit_id >= {bounds[-1]}")
+    return [f"{FACT_QUERY} WHERE {r}" for r in ranges]
 
 
-def _fact_columns_adbc(conn: Connection) -> tuple[np.ndarray, ...]:
-    url = make_url(str(conn.engine.url.render_as_string(hide_password=False)))
-    if url.get_backend_name() == "sqlite":
-        import adbc_driver_sqlite.dbapi as adbc
-
-        connection = adbc.connect(url.database)
-    else:
-        import adbc_driver_postgresql.dbapi as adbc
-
-        connection = adbc.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
-    with connection, connection.cursor() as cursor:
-        cursor.execute(FACT_QUERY)
-        table = cursor.fetch_arrow_table()
-    return tuple(table.column(k).to_numpy().astype(np.int64, copy=False) for k in range(4))
+def _fact_rows(conn: Connection, rows_per_batch: int = 500_000) -> Iterator[tuple[np.ndarray, ...]]:
+    """The facts through the DBAPI driver (one Python tuple per fact), in batches."""
+    result = conn.exec_driver_sql(FACT_QUERY, execution_options={"yield_per": rows_per_batch})
+    for part in result.partitions(rows_per_batch):
+        yield tuple(np.array(column, dtype=np.int64) for column in zip(*part, strict=True))
 
 
 def _month_starting(day: date, first_year: int) -> int:
@@ -155,11 +238,33 @@ def _targets(conn: Connection, unit_ix: np.ndarray, ind_ix: np.ndarray, n_units:
     n_years = last_year - first_year + 2  # room for next year's targets
     out = Targets.empty(n_units, n_ind, first_year, n_years)
     phasing = np.zeros((n_units, n_ind, n_years, 12), dtype=np.int32)
-    stmt = select(Target.unit_id, Target.indicator_id, Target.year, Target.tier, Target.value, Target.phasing_bp).where(
+    # phasing travels as JSON text and is parsed in one go: decoding a JSON list per row
+    # costs more than everything else about the targets
+    stmt = select(Target.unit_id, Target.indicator_id, Target.year,
+                  case((Target.tier == "ensure", 0), else_=1), Target.value,
+                  cast(Target.phasing_bp, String)).where(
         Target.is_current.is_(True), Target.year.between(first_year, first_year + n_years - 1))
-    for unit_id, ind_id, year, tier, value, phasing_bp in conn.execute(stmt):
-        key = (unit_ix[unit_id], ind_ix[ind_id], year - first_year, 0 if tier == "ensure" else 1)
-        out.values[key], out.present[key] = value, True
-        if phasing_bp and tier == "ensure":
-            phasing[key[:3]] = phasing_bp
+    rows = conn.execute(stmt).all()
+    if not rows:
+        return Targets(out.values, out.present, first_year, phasing)
+    unit_id, ind_id, year, tier, value, texts = zip(*rows, strict=True)
+    key = (unit_ix[np.array(unit_id)], ind_ix[np.array(ind_id)], np.array(year) - first_year,
+           np.array(tier))
+    out.values[key], out.present[key] = np.array(value, dtype=np.int64), True
+    phased = [k for k, (t, text) in enumerate(zip(tier, texts, strict=True))
+              if t == 0 and text and text != "null"]
+    if phased:
+        phasing[tuple(a[phased] for a in key[:3])] = _phasing_rows([texts[k] for k in phased])
     return Targets(out.values, out.present, first_year, phasing)
+
+
+def _phasing_rows(texts: list[str]) -> np.ndarray:
+    """``[rows, 12]`` basis points from JSON lists of twelve integers."""
+    joined = ",".join(t.strip().strip("[]") for t in texts)
+    try:
+        flat = np.array(joined.split(","), dtype=np.int32)
+    except ValueError:
+        flat = np.zeros(0, dtype=np.int32)
+    if flat.size == 12 * len(texts):
+        return flat.reshape(len(texts), 12)
+    return np.array([json.loads(t) for t in texts], dtype=np.int32).reshape(len(texts), 12)
