@@ -27,6 +27,7 @@ test: install
 	$(BIN)/python -m pytest -q
 
 benchmark: install
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean:

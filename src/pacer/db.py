@@ -35,7 +35,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    connection.exec_driver_sql("BEGIN")
+    # A deferred transaction that read first cannot become a writer once another connection has
+    # committed (SQLite answers "database is locked" without waiting); one that is known to write
+    # takes the write lock at BEGIN, waiting its turn.
+    writes = connection.get_execution_options().get("sqlite_write", False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
 
 @lru_cache

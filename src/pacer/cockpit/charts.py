@@ -11,8 +11,10 @@ from typing import Any
 import altair as alt
 
 from pacer.cockpit import service
+from pacer.cockpit.cache import cached
 from pacer.cockpit.service import Scope
 from pacer.errors import NotFound
+from pacer.web import charts as render_charts
 from pacer.web.charts import base_config
 from pacer.web.i18n import translate
 
@@ -21,6 +23,24 @@ COLORS = {"this": "#b3261e", "last": "#8a98a8", "ensure": "#1b7f3b", "strive": "
 
 
 def spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:
+    """The chart's specification, kept per engine version (the bridge lists the visible children,
+    so they are part of the key). Callers must not modify it."""
+    if name not in CHARTS:
+        raise NotFound(f"no chart '{name}'")
+    return cached(scope.analysis, scope.key("chart", name, code, tuple(scope.children)),
+                  lambda: _spec(scope, name, code))
+
+
+def image(scope: Scope, name: str, code: str | None, fmt: str) -> bytes:
+    """The chart as SVG or PNG; converting takes hundreds of milliseconds, so it is kept too."""
+    def make() -> bytes:
+        fixed = for_image(spec(scope, name, code))
+        return render_charts.to_svg(fixed).encode() if fmt == "svg" else render_charts.to_png(fixed)
+
+    return cached(scope.analysis, scope.key("chart." + fmt, name, code, tuple(scope.children)), make)
+
+
+def _spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:
     builders = {"trend": _trend, "cumulative": _cumulative, "bridge": _bridge, "outlook": _outlook,
                 "history": _history}
     if name not in builders:

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from pacer.cockpit import charts, export, service
-from pacer.web import charts as render_charts
+from pacer.cockpit.cache import cached
 from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
-from pacer.web.templating import lang_of, render
+from pacer.web.templating import lang_of, render, render_fragment
 
 router = APIRouter(prefix="/cockpit", include_in_schema=False)
 Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; default: the latest month")]
@@ -34,7 +34,15 @@ def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAn
     view = service.cockpit(scope, rank, bridge)
     roots = [scope.unit(n) for n in service.top_roots(db, viewer.actor, analysis)]
     key = [scope.indicator(c, None) for c in scope.key_codes]
-    return render(request, "cockpit/cockpit.html", {"view": view, "roots": roots, "key": key})
+    # The long tables are the same for everyone with the same key as their data: kept rendered.
+    ranking_html = view.ranking and cached(
+        analysis, scope.key("ranking.html", view.ranking.indicator.code, tuple(scope.children)),
+        lambda: render_fragment("cockpit/_ranking.html", scope.lang, {"ranking": view.ranking, "view": view}))
+    bridge_html = view.bridge and cached(
+        analysis, scope.key("bridge.html", view.bridge.indicator.code, tuple(scope.children)),
+        lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}))
+    return render(request, "cockpit/cockpit.html", {"view": view, "roots": roots, "key": key,
+                                                    "ranking_html": ranking_html, "bridge_html": bridge_html})
 
 
 @router.get("/{unit_code}/ranking.xlsx")
@@ -65,10 +73,8 @@ def indicator_export(request: Request, viewer: CurrentViewer, db: Db, analysis: 
 def chart_image(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, name: str,
                 fmt: Literal["svg", "png"], period: Period = None, indicator: Code = None) -> Response:
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
-    spec = charts.for_image(charts.spec(scope, name, indicator))
-    if fmt == "svg":
-        return Response(render_charts.to_svg(spec), media_type="image/svg+xml")
-    return Response(render_charts.to_png(spec), media_type="image/png")
+    body = charts.image(scope, name, indicator, fmt)
+    return Response(body, media_type="image/svg+xml" if fmt == "svg" else "image/png")
 
 
 def _download(body: bytes, filename: str) -> Response:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import distinct, exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import Actor, restrict
-from pacer.models import Fact, Submission, Unit
+from pacer.models import Submission, Unit
 
 
 def visible_roots(session: Session, actor: Actor) -> list[Unit]:
@@ -17,13 +17,7 @@ def visible_roots(session: Session, actor: Actor) -> list[Unit]:
     return sorted(units, key=lambda u: (len(u.code), u.code))
 
 
-def not_reported(session: Session, actor: Actor, unit_ids: list[int], period: int, previous: int) -> list[Unit]:
-    """Units among ``unit_ids`` with figures for ``previous`` but neither a submission nor
-    figures for ``period``: who has not reported yet."""
-    had_figures = select(distinct(Fact.unit_id)).where(Fact.period == previous)
-    submitted = exists().where(Submission.unit_id == Unit.id, Submission.period == period)
-    reported = exists().where(Fact.unit_id == Unit.id, Fact.period == period)
-    stmt = (select(Unit).where(Unit.id.in_(unit_ids), Unit.id.in_(had_figures), ~submitted, ~reported)
-            .order_by(Unit.code))
-    return list(session.scalars(restrict(stmt, actor, Unit.id)))
-
+def submitted(session: Session, actor: Actor, unit_ids: list[int], period: int) -> set[int]:
+    """Which of ``unit_ids`` have a submission for ``period`` (in any state)."""
+    stmt = select(Submission.unit_id).where(Submission.unit_id.in_(unit_ids), Submission.period == period)
+    return set(session.scalars(restrict(stmt, actor, Submission.unit_id)))

@@ -2,11 +2,17 @@
 
 Pages and the JSON API both call these functions. A unit outside the viewer's subtrees answers
 exactly like a unit that does not exist (404), whatever the route.
+
+Answers are kept per engine version (``cache``): a node's own figures under the node's key, and
+whatever lists other units under a key that includes the visible ones (the visible children), or
+cached whole and cut to what the viewer sees on every request. Who sees what is decided on every
+request from the viewer's current grants.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 import numpy as np
@@ -16,6 +22,7 @@ from pacer.analysis import Cockpit, Engine
 from pacer.analysis.service import Analysis
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cockpit import format as fmt, repository, schemas
+from pacer.cockpit.cache import cached
 from pacer.errors import NotFound
 from pacer.indicators.service import IndicatorRow, list_indicators
 from pacer.kit import periods
@@ -53,14 +60,21 @@ class Scope:
     def sees(self, node: int) -> bool:
         return self.visible is None or node in self.visible
 
+    def key(self, *parts: object) -> tuple[object, ...]:
+        """A cache key for an answer about this node, month and language."""
+        return (self.node, self.year, self.month, self.lang, *parts)
+
     @cached_property
     def indicators(self) -> dict[str, IndicatorRow]:
-        return {r.code: r for r in list_indicators(self.db, None, self.year)}
+        # indicator definitions change only with an audited change, hence a new engine version
+        return cached(self.analysis, ("indicators", self.year),
+                      lambda: {r.code: r for r in list_indicators(self.db, None, self.year)})
 
     @cached_property
     def key_codes(self) -> list[str]:
         known = set(self.engine.catalog.codes)
-        return [r.code for r in list_indicators(self.db, KEY_SET, self.year) if r.code in known]
+        return cached(self.analysis, ("key_codes", self.year), lambda: [
+            r.code for r in list_indicators(self.db, KEY_SET, self.year) if r.code in known])
 
     def indicator(self, code: str, magnitude: float | None) -> schemas.IndicatorRef:
         row = self.indicators.get(code)
@@ -89,11 +103,27 @@ class Scope:
 
 def open_scope(db: Session, actor: Actor, analysis: Analysis, unit_code: str | None, period: str | None,
                lang: str) -> Scope:
-    ids = visible_unit_ids(db, actor)
-    visible = None if ids is None else frozenset(n for i in ids if (n := analysis.node(i)) is not None)
+    visible = visible_nodes(db, actor, analysis)
     node = _node(db, actor, analysis, unit_code, visible)
     year, month = _period(analysis, period)
     return Scope(db, actor, analysis, node, year, month, lang, visible)
+
+
+def visible_nodes(db: Session, actor: Actor, analysis: Analysis) -> frozenset[int] | None:
+    """The engine nodes of the units the actor may read (None: everything).
+
+    The actor's grants are read from the database on every request; the subtrees they open
+    depend only on the org tree (which changes only with a new engine version) and on today's
+    date, so their expansion is kept per granted roots and day.
+    """
+    if actor.is_system:
+        return None
+
+    def expand() -> frozenset[int] | None:
+        ids = visible_unit_ids(db, actor)
+        return None if ids is None else frozenset(n for i in ids if (n := analysis.node(i)) is not None)
+
+    return cached(analysis, ("visible", tuple(actor.roots_for("read")), date.today()), expand)
 
 
 def _node(db: Session, actor: Actor, analysis: Analysis, code: str | None, visible: frozenset[int] | None) -> int:
@@ -135,8 +165,12 @@ def _period(analysis: Analysis, text: str | None) -> tuple[int, int]:
 
 def tiles(scope: Scope, codes: list[str] | None = None) -> list[schemas.Tile]:
     codes = codes or scope.key_codes
-    cockpit = scope.engine.cockpit(scope.node, scope.year, scope.month, codes)
-    return [_tile(scope, row) for row in cockpit.rows]
+
+    def make() -> list[schemas.Tile]:
+        cockpit = scope.engine.cockpit(scope.node, scope.year, scope.month, codes)
+        return [_tile(scope, row) for row in cockpit.rows]
+
+    return cached(scope.analysis, scope.key("tiles", tuple(codes)), make)
 
 
 def _tile(scope: Scope, row) -> schemas.Tile:  # type: ignore[no-untyped-def]
@@ -159,6 +193,11 @@ def ranking(scope: Scope, code: str | None = None) -> schemas.Ranking | None:
         return None
     if code not in scope.engine.catalog.index:
         raise NotFound(f"no indicator '{code}'")
+    # only visible children are ranked, so they are part of the key
+    return cached(scope.analysis, scope.key("ranking", code, tuple(scope.children)), lambda: _ranking(scope, code))
+
+
+def _ranking(scope: Scope, code: str) -> schemas.Ranking:
     ranked = scope.engine.rank(code, scope.year, scope.month, nodes=scope.children, measure="completion")
     if all(r.measure is None for r in ranked.rows):
         ranked = scope.engine.rank(code, scope.year, scope.month, nodes=scope.children, measure="ytd")
@@ -195,11 +234,15 @@ def _trends(scope: Scope, code: str, nodes: list[int]) -> dict[int, list[float |
 
 
 def off_track(scope: Scope) -> list[schemas.OffTrackRow]:
-    rows = scope.engine.off_track(scope.node, scope.year, scope.month, scope.key_codes)
-    return [schemas.OffTrackRow(
-        unit=scope.unit(r.node), indicator=scope.indicator(r.code, r.ytd.number if r.ytd else None),
-        status=r.status.value, gap_pp=r.gap_pp, completion_pct=r.completion_pct, ytd=fmt.decimal(r.ytd),
-        target_ensure=fmt.decimal(r.target_ensure)) for r in rows if scope.sees(r.node)]
+    # every child is kept with its node, and the list is cut to the visible ones per request
+    def make() -> list[tuple[int, schemas.OffTrackRow]]:
+        rows = scope.engine.off_track(scope.node, scope.year, scope.month, scope.key_codes)
+        return [(r.node, schemas.OffTrackRow(
+            unit=scope.unit(r.node), indicator=scope.indicator(r.code, r.ytd.number if r.ytd else None),
+            status=r.status.value, gap_pp=r.gap_pp, completion_pct=r.completion_pct, ytd=fmt.decimal(r.ytd),
+            target_ensure=fmt.decimal(r.target_ensure))) for r in rows]
+
+    return [row for node, row in cached(scope.analysis, scope.key("off_track"), make) if scope.sees(node)]
 
 
 def bridge(scope: Scope, code: str | None = None) -> schemas.Bridge | None:
@@ -209,6 +252,11 @@ def bridge(scope: Scope, code: str | None = None) -> schemas.Bridge | None:
         return None
     if code not in scope.engine.catalog.index:
         raise NotFound(f"no indicator '{code}'")
+    # children the viewer does not see are folded into one line, so the visible ones are the key
+    return cached(scope.analysis, scope.key("bridge", code, tuple(scope.children)), lambda: _bridge(scope, code))
+
+
+def _bridge(scope: Scope, code: str) -> schemas.Bridge:
     b = scope.engine.bridge(scope.node, scope.year, scope.month, code)
     ref = scope.indicator(code, b.current.number)
     lines, hidden = [], [0, 0, 0]
@@ -243,21 +291,42 @@ def _first_flow(scope: Scope) -> str | None:
 
 
 def outlook(scope: Scope) -> list[schemas.OutlookRow]:
-    out = scope.engine.outlook([scope.node], scope.year, scope.month, scope.key_codes)
-    return [schemas.OutlookRow(
-        indicator=scope.indicator(r.code, r.point), method=r.method, ytd=r.ytd, point=r.point, low=r.low,
-        high=r.high, p_ensure=r.p_ensure, p_strive=r.p_strive, target_ensure=r.target_ensure,
-        target_strive=r.target_strive) for r in out.rows()]
+    def make() -> list[schemas.OutlookRow]:
+        out = scope.engine.outlook([scope.node], scope.year, scope.month, scope.key_codes)
+        return [schemas.OutlookRow(
+            indicator=scope.indicator(r.code, r.point), method=r.method, ytd=r.ytd, point=r.point, low=r.low,
+            high=r.high, p_ensure=r.p_ensure, p_strive=r.p_strive, target_ensure=r.target_ensure,
+            target_strive=r.target_strive) for r in out.rows()]
+
+    return cached(scope.analysis, scope.key("outlook"), make)
 
 
 def not_reported(scope: Scope) -> list[schemas.NotReported]:
-    previous = periods.add_months(scope.period, -1)
-    subtree = scope.engine.tree(scope.year, scope.month).descendants(scope.node).tolist()
-    ids = [scope.analysis.unit_id(n) for n in {scope.node, *subtree}]
-    units = repository.not_reported(scope.db, scope.actor, ids, scope.period, previous)
+    """Units of the subtree with figures last month and none this month, that have not opened a
+    submission for this month either (the engine holds every figure; submissions are asked)."""
+    candidates = [n for n in cached(scope.analysis, ("silent", scope.node, scope.period),
+                                        lambda: _silent(scope)) if scope.sees(n)]
+    if not candidates:
+        return []
+    submitted = repository.submitted(scope.db, scope.actor, [scope.analysis.unit_id(n) for n in candidates],
+                                     scope.period)
     label = periods.format_period(scope.period)
-    return [schemas.NotReported(unit=schemas.UnitRef(code=u.code, name=u.name(scope.lang)), period=label)
-            for u in units]
+    refs = sorted((scope.unit(n) for n in candidates if scope.analysis.unit_id(n) not in submitted),
+                  key=lambda u: u.code)
+    return [schemas.NotReported(unit=ref, period=label) for ref in refs]
+
+
+def _silent(scope: Scope) -> list[int]:
+    """Nodes of the subtree (the node included) with a figure last month and none this month."""
+    t = scope.engine.month_index(scope.year, scope.month)
+    if t == 0:
+        return []
+    nodes = np.array(sorted({scope.node, *scope.engine.tree(scope.year, scope.month).descendants(scope.node).tolist()}),
+                     dtype=np.int64)
+    present = scope.engine.facts.present
+    had = present[nodes, :, t - 1].any(axis=1)
+    has = present[nodes, :, t].any(axis=1)
+    return nodes[had & ~has].tolist()
 
 
 def cockpit(scope: Scope, rank_code: str | None = None, bridge_code: str | None = None) -> schemas.CockpitOut:

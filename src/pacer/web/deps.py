@@ -26,8 +26,14 @@ def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def get_db(request: Request) -> Iterator[Session]:
     session: Session = request.app.state.session_factory()
+    if request.method not in SAFE_METHODS and session.get_bind().dialect.name == "sqlite":
+        # concurrent sign-ins and form posts queue for SQLite's write lock instead of failing
+        session.connection(execution_options={"sqlite_write": True})
     try:
         yield session
         session.commit()

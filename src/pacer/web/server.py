@@ -2,11 +2,63 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 import uvicorn
+from fastapi import FastAPI
+
+from pacer.analysis.service import get_analysis
+from pacer.app import create_app
+
+log = logging.getLogger("pacer.web")
+# Requests let into the application at once per worker; the rest wait in the event loop holding
+# nothing. Each request in flight may hold two database connections (its session and the change
+# marker's), so this stays under the pool's 15: otherwise threads waiting for a connection can
+# hold every thread the requests holding connections need, and all wait for the pool's timeout.
+ADMITTED = 6
+
+
+class AdmissionLimit:
+    """At most ``limit`` HTTP requests inside the application at once (ASGI middleware)."""
+
+    def __init__(self, app: Any, limit: int = ADMITTED) -> None:
+        self.app, self.gate = app, asyncio.Semaphore(limit)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        async with self.gate:
+            await self.app(scope, receive, send)
+
+
+def create_served_app() -> FastAPI:
+    """The application as ``pacer serve`` runs it: each worker builds its analysis engine before
+    it accepts a connection, so no request waits for a build (a worker still starting leaves its
+    connections to the others)."""
+    app = create_app()
+    inner = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(a: FastAPI) -> AsyncIterator[object]:
+        try:
+            await asyncio.to_thread(get_analysis, a.state.db_engine)
+        except Exception:  # an empty or unreachable database: requests will say why
+            log.exception("the analysis engine could not be built at start")
+        async with inner(a) as state:
+            yield state
+
+    app.router.lifespan_context = lifespan
+    app.add_middleware(AdmissionLimit)
+    return app
 
 
 def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
     # With more than one worker uvicorn must import the app itself in each process, hence the
     # import string and factory flag rather than an app object.
-    uvicorn.run("pacer.app:create_app", factory=True, host=host, port=port, workers=max(workers, 1),
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", log_level="info")
+    uvicorn.run("pacer.web.server:create_served_app", factory=True, host=host, port=port,
+                workers=max(workers, 1), proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                log_level="info")

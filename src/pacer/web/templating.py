@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
 from importlib.metadata import version as package_version
@@ -60,3 +61,10 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None,
     csrf.set_cookie_if_new(request, response)
     response.headers["Content-Language"] = "zh-CN" if lang == "zh" else "en"
     return response
+
+
+def render_fragment(name: str, lang: str, context: dict[str, Any]) -> Markup:
+    """A partial rendered on its own, from its context and the language alone (no request, no
+    viewer), so that a page can keep it and reuse it for everyone who may see the same thing."""
+    ctx = {"lang": lang, "t": partial(i18n.translate, lang), **context}
+    return Markup(templates.get_template(name).render(ctx))  # noqa: S704 (autoescaped template)
