@@ -22,9 +22,16 @@ SECTIONS = ("engine", "web")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("only", nargs="*", choices=SECTIONS, help="run only these benchmarks")
+    parser.add_argument("only", nargs="*", help=f"run only these benchmarks ({', '.join(SECTIONS)})")
+    parser.add_argument("--assemble", action="store_true",
+                        help="only put the existing sections together, running nothing")
     args = parser.parse_args()
-    for name in args.only or SECTIONS:
+    unknown = set(args.only) - set(SECTIONS)
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    for name in [] if args.assemble else args.only or SECTIONS:
+        # each benchmark parses its own options: give it none of ours
+        sys.argv = [str(HERE / f"{name}.py")]
         runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
     parts = [f"# Benchmark results\n\nMachine: {machine()}  \nAssembled: {datetime.date.today()}  \n"
              "Command: `make benchmark` (that is, `python benchmarks/run.py`)\n"]
