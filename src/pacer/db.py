@@ -57,9 +57,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
-    """One transaction: commit when the block ends, roll back everything if it raises."""
-    session = session_factory(engine or get_engine())()
+def unit_of_work(engine: Engine | None = None, factory: sessionmaker[Session] | None = None,
+                 writes: bool = False) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back everything if it raises.
+
+    ``writes`` says the transaction will write: on SQLite it then queues for the write lock at
+    its start instead of failing when a concurrent writer commits first.
+    """
+    session = (factory or session_factory(engine or get_engine()))()
+    if writes and session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options={"sqlite_write": True})
     try:
         yield session
         session.commit()

@@ -18,6 +18,7 @@ from pacer.analysis.service import Analysis, get_analysis
 from pacer.auth import sessions, tokens
 from pacer.auth.permissions import Actor
 from pacer.config import Settings
+from pacer.db import unit_of_work
 from pacer.models import RoleGrant, User, WebSession
 from pacer.web.i18n import LANGUAGES
 
@@ -30,18 +31,9 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    session: Session = request.app.state.session_factory()
-    if request.method not in SAFE_METHODS and session.get_bind().dialect.name == "sqlite":
-        # concurrent sign-ins and form posts queue for SQLite's write lock instead of failing
-        session.connection(execution_options={"sqlite_write": True})
-    try:
+    with unit_of_work(factory=request.app.state.session_factory,
+                      writes=request.method not in SAFE_METHODS) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 Db = Annotated[Session, Depends(get_db, scope="function")]
