@@ -8,7 +8,7 @@ the tree as it was. The restated cube is built on first use.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -38,7 +38,13 @@ from pacer.analysis.inputs import (
     TreeHistory,
     Units,
 )
-from pacer.analysis.measures import PeriodMeasures, TimeBasis, period_measures
+from pacer.analysis.measures import (
+    LeanMeasures,
+    PeriodMeasures,
+    TimeBasis,
+    lean_measures,
+    period_measures,
+)
 from pacer.analysis.outlook_table import Outlook, build_outlook
 from pacer.analysis.results import (
     CockpitRow,
@@ -52,6 +58,10 @@ from pacer.analysis.results import (
 from pacer.analysis.tree import Tree, TreeTimeline
 from pacer.analysis.views import Measure
 from pacer.analysis.windows import Span, Window, evaluate_windows
+
+
+# from this many children on, the cockpit computes only the lean measures for them
+_LEAN_CHILDREN = 24
 
 
 @dataclass(frozen=True)
@@ -70,10 +80,14 @@ class Ranking:
 class Cockpit:
     """A node at one period: one row per indicator, and its children ranked on each indicator.
 
-    ``measures`` holds the arrays behind it (row 0 the node, rows 1.. the children) and
-    ``child_ranks`` the children's rank on each indicator; the typed ``rows`` are built on first
-    use (a caller that reads the arrays, or a few rows, does not pay for all of them), and
-    ``ranking(code)`` builds the children's typed ranking on demand.
+    ``child_ranks`` holds the children's rank on each indicator; the typed ``rows`` are built on
+    first use (a caller that reads a few rows does not pay for all of them), and
+    ``ranking(code)`` builds the children's typed ranking on demand. Every measure is computed
+    for the node; for many children, only the lean set (:class:`LeanMeasures`) is computed for
+    them, and ``measures``, every measure of the node and its children as arrays (row 0 the
+    node, rows 1.. the children), and a ranking on the month's value are computed on first use,
+    from the engine as it was when the cockpit was built (after ``apply`` or ``rebuild`` they
+    raise instead).
     """
 
     node: int
@@ -84,12 +98,19 @@ class Cockpit:
     children: tuple[int, ...]
     child_ranks: Int64Array = field(repr=False)  # [children, rows]: rank, 0 without measure
     rank_measures: dict[str, Measure] = field(repr=False)
-    measures: PeriodMeasures = field(repr=False)
+    _node_measures: PeriodMeasures = field(repr=False)  # the node alone
+    _child_measures: LeanMeasures = field(repr=False)  # rows _child_rows: the children
+    _child_rows: Int64Array = field(repr=False)
+    _all_measures: Callable[[], PeriodMeasures] = field(repr=False)
     _catalog: IndicatorCatalog = field(repr=False)
 
     @cached_property
+    def measures(self) -> PeriodMeasures:
+        return self._all_measures()
+
+    @cached_property
     def rows(self) -> tuple[CockpitRow, ...]:
-        return views.cockpit_rows(self.measures, self._catalog, self.selected)
+        return views.cockpit_rows(self._node_measures, self._catalog, self.selected)
 
     @cached_property
     def codes(self) -> tuple[str, ...]:
@@ -98,7 +119,7 @@ class Cockpit:
     def row(self, code: str) -> CockpitRow:
         if "rows" in self.__dict__:
             return self.rows[self._row_of[code]]
-        return views.cockpit_rows(self.measures, self._catalog,
+        return views.cockpit_rows(self._node_measures, self._catalog,
                                   self.selected[self._row_of[code]:][:1])[0]
 
     @cached_property
@@ -106,9 +127,12 @@ class Cockpit:
         return {c: i for i, c in enumerate(self.codes)}
 
     def ranking(self, code: str, measure: Measure | None = None) -> Ranking:
-        rows = np.arange(1, len(self.children) + 1)
-        return _ranking(self.measures, self._catalog, code, measure or self.rank_measures[code],
-                        rows, None)
+        measure = measure or self.rank_measures[code]
+        if views.has_measure(self._child_measures, measure):
+            return _ranking(self._child_measures, self._catalog, code, measure,
+                            self._child_rows, None)
+        return _ranking(self.measures, self._catalog, code, measure,
+                        np.arange(1, len(self.children) + 1), None)
 
 
 class Engine:
@@ -148,6 +172,7 @@ class Engine:
             raise ValueError("engine: targets must be [units, indicators, years, 2]")
         self._is_flow = self.catalog.is_flow[self.catalog.reported]
         self._cubes = {False: Cube(facts, TreeTimeline(tree_history, t), self._is_flow)}
+        self._generation = 0  # counts changes to the figures (apply, rebuild)
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -180,6 +205,7 @@ class Engine:
         """Accept one unit-month of reported figures (one per reported indicator, scaled) and
         bring every ancestor's aggregates up to date in every cube built so far."""
         t = self.month_index(year, month)
+        self._generation += 1
         dv, dc = self._cubes[False].apply(unit, t, values, present)
         for restate, cube in self._cubes.items():
             if restate:
@@ -187,6 +213,7 @@ class Engine:
 
     def rebuild(self) -> None:
         """Recompute every aggregate from the facts."""
+        self._generation += 1
         for cube in self._cubes.values():
             cube.rebuild()
 
@@ -222,19 +249,40 @@ class Engine:
         """Every indicator of ``codes`` for ``node`` at the period, and its children ranked on
         ``rank_by`` (on YTD for an indicator where no child has that measure)."""
         kids = self.children(node, year, month, restate)
-        pm = self.measures([node, *kids], year, month, codes, restate=restate,
-                           time_basis=time_basis)
         selected = self.catalog.indices(codes)
-        ranks, rank_measures = self._child_ranks(pm, selected, rank_by)
-        return Cockpit(node, year, month, restate, selected, tuple(kids), ranks, rank_measures,
-                       pm, self.catalog)
+        if len(kids) < _LEAN_CHILDREN or rank_by == "value":
+            # one pass over the node and its children costs less than two
+            every = self.measures([node, *kids], year, month, codes, restate=restate,
+                                  time_basis=time_basis)
+            ranks, rank_measures = self._child_ranks(every, np.arange(1, len(kids) + 1),
+                                                     selected, rank_by)
+            return Cockpit(node, year, month, restate, selected, tuple(kids), ranks,
+                           rank_measures, every, every, np.arange(1, len(kids) + 1),
+                           lambda: every, self.catalog)
+        own = self.measures([node], year, month, codes, restate=restate, time_basis=time_basis)
+        theirs = lean_measures(
+            self.cube(restate), self.catalog, self.targets, self.first_year,
+            np.asarray(kids, dtype=np.int64), year, month, selected, self.thresholds, time_basis,
+            self.reference_years)
+        ranks, rank_measures = self._child_ranks(theirs, np.arange(len(kids)), selected, rank_by)
+        generation = self._generation
 
-    def _child_ranks(self, pm: PeriodMeasures, selected: Int64Array,
+        def every_measure() -> PeriodMeasures:
+            if self._generation != generation:
+                raise RuntimeError("the engine's figures changed after this cockpit was built")
+            return self.measures([node, *kids], year, month, codes, restate=restate,
+                                 time_basis=time_basis)
+
+        return Cockpit(node, year, month, restate, selected, tuple(kids), ranks, rank_measures,
+                       own, theirs, np.arange(len(kids)), every_measure, self.catalog)
+
+    def _child_ranks(self, pm: LeanMeasures, rows: Int64Array, selected: Int64Array,
                      rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:
+        """The rank of each of ``pm``'s ``rows`` (the children) on each ``selected`` indicator."""
         cols = np.searchsorted(pm.columns, selected)
-        wanted = views.measure_matrix(pm, rank_by)[1:, cols]
+        wanted = views.measure_matrix(pm, rank_by)[np.ix_(rows, cols)]
         has: BoolArray = np.asarray(~np.isnan(wanted).all(axis=0))
-        keys = np.where(has, wanted, views.measure_matrix(pm, "ytd")[1:, cols])
+        keys = np.where(has, wanted, views.measure_matrix(pm, "ytd")[np.ix_(rows, cols)])
         # best first: a gap is signed so that higher is better, other measures follow direction
         best_high = ~self.catalog.is_lower[selected] | (has & (rank_by == "gap"))
         _, ranks = calc.rank_order(np.where(best_high, keys, -keys), descending=True)
@@ -321,7 +369,7 @@ class Engine:
                              self.first_year)
 
 
-def _ranking(pm: PeriodMeasures, catalog: IndicatorCatalog, code: str, measure: Measure,
+def _ranking(pm: LeanMeasures, catalog: IndicatorCatalog, code: str, measure: Measure,
              rows: Int64Array, descending: bool | None) -> Ranking:
     indicator = catalog.index[code]
     values = views.measure_matrix(pm, measure)[rows, pm.column(indicator)]

@@ -1,11 +1,12 @@
 """Everything HQ reads about a set of nodes at one period, as arrays ``[nodes, indicators]``:
 value, YTD, last year, YoY, month on month, targets, time progress, completion, gap, status and
-what the rest of the year needs. The cockpit, rankings, off-track lists and checks all read it.
+what the rest of the year needs. The cockpit, rankings, off-track lists and checks all read it;
+a ranking alone reads the lean set (:class:`LeanMeasures`), about half the work.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import IntEnum
 from typing import Literal
 
@@ -30,8 +31,9 @@ _NO_WINDOW = Window(-1, -1, -1)
 
 
 @dataclass(frozen=True, eq=False)
-class PeriodMeasures:
-    """Measures of ``nodes`` x ``columns`` (catalog positions) at month ``month`` of ``year``.
+class LeanMeasures:
+    """What a ranking reads of ``nodes`` x ``columns`` (catalog positions) at month ``month`` of
+    ``year``: YTD, last year's YTD, YoY, targets, time progress, completion, gap and status.
 
     Target arrays end in a tier axis (0 = ensure, 1 = strive); percentages are in percent,
     gaps in pp, ``progress`` is a fraction of the year (NaN for levels).
@@ -41,18 +43,12 @@ class PeriodMeasures:
     columns: Int64Array
     year: int
     month: int
-    value: Values
-    previous_month: Values
     ytd: Values
     ytd_last_year: Values
-    last_year_rest: Values
     yoy_code: np.ndarray
     yoy_change: FloatArray
     yoy_pct: FloatArray
     yoy_change_scaled: Int64Array
-    mom_code: np.ndarray
-    mom_change: FloatArray
-    mom_pct: FloatArray
     target_scaled: Int64Array
     target_present: BoolArray
     progress: FloatArray
@@ -61,14 +57,27 @@ class PeriodMeasures:
     completion_strive: FloatArray
     gap: FloatArray
     status: np.ndarray
+
+    def column(self, catalog_position: int) -> int:
+        return int(np.searchsorted(self.columns, catalog_position))
+
+
+@dataclass(frozen=True, eq=False)
+class PeriodMeasures(LeanMeasures):
+    """Every measure: the :class:`LeanMeasures`, and the month's value, the previous month, month
+    on month, the rest of last year and what the rest of this year needs (per target tier)."""
+
+    value: Values
+    previous_month: Values
+    last_year_rest: Values
+    mom_code: np.ndarray
+    mom_change: FloatArray
+    mom_pct: FloatArray
     need_ok: BoolArray
     remaining_scaled: Int64Array
     monthly_need: FloatArray
     implied_code: np.ndarray
     implied_pct: FloatArray
-
-    def column(self, catalog_position: int) -> int:
-        return int(np.searchsorted(self.columns, catalog_position))
 
 
 def period_measures(
@@ -92,11 +101,70 @@ def period_measures(
     windows = [Window.span(yi, "month", month), prev_month, Window.span(yi, "ytd", month),
                Window.span(yi - 1, "ytd", month), rest]
     value, previous, ytd, ytd_ly, ly_rest = evaluate_windows(cube, catalog, nodes, columns, windows)
+    lean = _lean(cube, catalog, targets, nodes, columns, year, month, yi, ytd, ytd_ly, thresholds,
+                 time_basis, reference_years)
+    pct_unit = catalog.is_percent[columns]
+    mom = calc.classify_change(value.number, previous.number, value.present & previous.present,
+                               pct_unit)
+    accumulates, band = catalog.accumulates[columns], catalog.is_band[columns]
+    t_scaled, t_present = lean.target_scaled, lean.target_present
+    need_ok = (accumulates & ~band)[:, None] & t_present & ytd.present[..., None]
+    remaining = np.where(need_ok, t_scaled - ytd.scaled[..., None], 0)
+    remaining_number = remaining / catalog.unit_scale_factor[columns][:, None]
+    implied_code, _, implied_pct = calc.classify_change(
+        remaining_number, ly_rest.number[..., None], need_ok & ly_rest.present[..., None], False)
+    return PeriodMeasures(
+        **{f.name: getattr(lean, f.name) for f in fields(LeanMeasures)},
+        value=value, previous_month=previous, last_year_rest=ly_rest,
+        mom_code=mom[0], mom_change=mom[1], mom_pct=mom[2],
+        need_ok=need_ok, remaining_scaled=remaining,
+        monthly_need=np.where(need_ok, calc.required_monthly(remaining_number, month), np.nan),
+        implied_code=implied_code, implied_pct=implied_pct,
+    )
+
+
+def lean_measures(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    targets: Targets | None,
+    first_year: int,
+    nodes: Int64Array,
+    year: int,
+    month: int,
+    selected: Int64Array,
+    thresholds: calc.Thresholds,
+    time_basis: TimeBasis = "linear",
+    reference_years: int = 3,
+) -> LeanMeasures:
+    """Compute :class:`LeanMeasures` for ``selected`` indicators and whatever they reference:
+    the same figures as :func:`period_measures` from two windows (this year's and last year's
+    YTD) instead of five."""
+    columns = catalog.closure(selected)
+    yi = year - first_year
+    ytd, ytd_ly = evaluate_windows(cube, catalog, nodes, columns,
+                                   [Window.span(yi, "ytd", month), Window.span(yi - 1, "ytd", month)])
+    return _lean(cube, catalog, targets, nodes, columns, year, month, yi, ytd, ytd_ly, thresholds,
+                 time_basis, reference_years)
+
+
+def _lean(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    targets: Targets | None,
+    nodes: Int64Array,
+    columns: Int64Array,
+    year: int,
+    month: int,
+    yi: int,
+    ytd: Values,
+    ytd_ly: Values,
+    thresholds: calc.Thresholds,
+    time_basis: TimeBasis,
+    reference_years: int,
+) -> LeanMeasures:
     pct_unit = catalog.is_percent[columns]
     yoy_ok = ytd.present & ytd_ly.present
     yoy = calc.classify_change(ytd.number, ytd_ly.number, yoy_ok, pct_unit)
-    mom = calc.classify_change(value.number, previous.number, value.present & previous.present,
-                               pct_unit)
     t_scaled, t_present = _targets(targets, nodes, columns, year)
     t_number = np.where(t_present, t_scaled / catalog.unit_scale_factor[columns][:, None], np.nan)
     progress, basis = _progress(cube, catalog, targets, nodes, columns, yi, month, year,
@@ -106,22 +174,12 @@ def period_measures(
     completion, completion_strive, gap, status = calc.judge(
         np.where(ytd.present, ytd.number, np.nan), t_number[..., 0], t_number[..., 1],
         progress, accumulates, lower, band, pct_unit, thresholds)
-    need_ok = (accumulates & ~band)[:, None] & t_present & ytd.present[..., None]
-    remaining = np.where(need_ok, t_scaled - ytd.scaled[..., None], 0)
-    remaining_number = remaining / catalog.unit_scale_factor[columns][:, None]
-    implied_code, _, implied_pct = calc.classify_change(
-        remaining_number, ly_rest.number[..., None], need_ok & ly_rest.present[..., None], False)
-    return PeriodMeasures(
-        nodes=nodes, columns=columns, year=year, month=month, value=value,
-        previous_month=previous, ytd=ytd, ytd_last_year=ytd_ly, last_year_rest=ly_rest,
+    return LeanMeasures(
+        nodes=nodes, columns=columns, year=year, month=month, ytd=ytd, ytd_last_year=ytd_ly,
         yoy_code=yoy[0], yoy_change=yoy[1], yoy_pct=yoy[2],
         yoy_change_scaled=np.where(yoy_ok, ytd.scaled - ytd_ly.scaled, 0),
-        mom_code=mom[0], mom_change=mom[1], mom_pct=mom[2],
         target_scaled=t_scaled, target_present=t_present, progress=progress, basis=basis,
         completion=completion, completion_strive=completion_strive, gap=gap, status=status,
-        need_ok=need_ok, remaining_scaled=remaining,
-        monthly_need=np.where(need_ok, calc.required_monthly(remaining_number, month), np.nan),
-        implied_code=implied_code, implied_pct=implied_pct,
     )
 
 

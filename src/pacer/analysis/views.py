@@ -10,7 +10,7 @@ from pacer.analysis import calc
 from pacer.analysis.calc import ChangeCode, StatusCode
 from pacer.analysis.catalog import IndicatorCatalog
 from pacer.analysis.inputs import FloatArray, Int64Array
-from pacer.analysis.measures import PeriodMeasures
+from pacer.analysis.measures import LeanMeasures, PeriodMeasures
 from pacer.analysis.results import (
     BASES,
     CHANGE_KINDS,
@@ -152,10 +152,17 @@ def _needs(pm: PeriodMeasures, catalog: IndicatorCatalog, c: _Cells) -> list[tup
             for good, rem, rem_n, m, m_s, grow, sc, ex in columns]
 
 
-def measure_matrix(pm: PeriodMeasures, measure: Measure) -> FloatArray:
+def has_measure(pm: LeanMeasures, measure: Measure) -> bool:
+    """Whether ``pm`` holds ``measure`` (lean measures have no month's value)."""
+    return measure != "value" or isinstance(pm, PeriodMeasures)
+
+
+def measure_matrix(pm: LeanMeasures, measure: Measure) -> FloatArray:
     """``[nodes, columns]`` of the measure to rank on, NaN where absent. ``yoy`` is the % change,
     or the pp change for percent-unit indicators; other YoY kinds have no number and rank last."""
     if measure == "value":
+        if not isinstance(pm, PeriodMeasures):
+            raise ValueError("the month's value is not among the lean measures")
         return pm.value.number
     if measure == "ytd":
         return pm.ytd.number
@@ -175,7 +182,7 @@ def default_descending(catalog: IndicatorCatalog, indicator: int, measure: Measu
     return measure == "gap" or not catalog.is_lower[indicator]
 
 
-def rank_rows(pm: PeriodMeasures, catalog: IndicatorCatalog, indicator: int, rows: Int64Array,
+def rank_rows(pm: LeanMeasures, catalog: IndicatorCatalog, indicator: int, rows: Int64Array,
               values: FloatArray, order: Int64Array, ranks: Int64Array) -> tuple[RankRow, ...]:
     """Ranking rows of measure-table ``rows`` in ranked order for one indicator."""
     picked = rows[order]
