@@ -9,7 +9,8 @@ Two measurements, written to benchmarks/results/web.md:
    and Locust, headless, with ``--users`` simulated users signed in as several personas, each
    looping over the cockpit page, a drill-down to a child and the JSON API for ``--seconds``;
    percentiles and errors from Locust's records of the measured phase (after every user has
-   signed in).
+   been spawned and has signed in). The run starts once every worker has computed the latest month's answers ahead
+   (``pacer.cockpit.warm``); how long that took is reported.
 
 This file is also the Locust file (Locust imports it under another name than ``__main__``).
 """
@@ -39,6 +40,8 @@ PASSWORD = "pacer-demo"
 # persona -> the node the persona's cockpit opens on (demo accounts, see pacer.demo)
 PERSONAS = {"admin": "G", "wangjing": "G", "liuyang": "G", "zhoumin": "G01", "lina": "G0101"}
 GOALS = {"median_ms": 50.0, "p99_ms": 150.0, "load_p99_ms": 300.0}
+# a served worker's log line once it has computed the latest month's answers ahead (pacer.cockpit.warm)
+WALKED = re.compile(r"cockpit answers computed ahead: (\d+) node views \(version \d+\) in ([\d.]+) s")
 
 
 # -- Locust users (only when Locust imports this file) -------------------------------------------
@@ -48,10 +51,19 @@ if __name__ != "__main__":
 
     _RECORD: dict[str, list] = {"times": [], "errors": []}
     _MEASURING = {"on": False}
+    # the measured phase starts once every user is spawned and has signed in (a sign-in verifies
+    # a password, which takes the server's CPU for a while, and is not what is measured)
+    _SIGNED_IN: dict[str, int | None] = {"count": 0, "users": None}
+
+    def _maybe_start_measuring() -> None:
+        users = _SIGNED_IN["users"]
+        if users is not None and (_SIGNED_IN["count"] or 0) >= users:
+            _MEASURING["on"] = True
 
     @events.spawning_complete.add_listener
     def _start_measuring(user_count: int, **_: object) -> None:
-        _MEASURING["on"] = True
+        _SIGNED_IN["users"] = user_count
+        _maybe_start_measuring()
 
     @events.request.add_listener
     def _record(name: str, response_time: float, exception: BaseException | None, **_: object) -> None:
@@ -83,6 +95,8 @@ if __name__ != "__main__":
             body = self.client.get(f"/api/cockpit/{self.home}", name="sign-in").json()
             self.children = [c["code"] for c in body["children"]] or [self.home]
             self.periods = body["periods"][:12]
+            _SIGNED_IN["count"] = (_SIGNED_IN["count"] or 0) + 1
+            _maybe_start_measuring()
 
         @task(4)
         def cockpit(self) -> None:
@@ -216,6 +230,13 @@ def load_test(url: str, users: int, seconds: int, workers: int) -> dict[str, obj
                 raise RuntimeError(f"the server did not start; see {work / 'server.log'}")
             time.sleep(1)
         started_s = time.time() - (deadline - 1800)
+        # then each worker computes the latest month's answers for every node in the background
+        # (pacer.cockpit.warm) and says so in the log; the run starts after that
+        while len(walks := WALKED.findall((work / "server.log").read_text())) < workers:
+            if server.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"the workers did not compute their answers ahead; see {work / 'server.log'}")
+            time.sleep(1)
+        ahead_s = time.time() - (deadline - 1800) - started_s
         warm_s = _warm(base, time.time() + 1800)
         record = work / "locust.json"
         command = [str(bin_dir / "locust"), "-f", str(Path(__file__).resolve()), "--headless", "--host", base,
@@ -237,6 +258,7 @@ def load_test(url: str, users: int, seconds: int, workers: int) -> dict[str, obj
     times = data["times"]
     return {"command": " ".join(["locust", *command[1:]]).replace(str(ROOT) + "/", ""),
             "serve": " ".join(["pacer", *serve[1:]]), "warm_s": warm_s, "start_s": started_s, "elapsed_s": elapsed,
+            "ahead_s": ahead_s, "walks": [(int(n), float(t)) for n, t in walks[:workers]],
             "requests": len(times), "errors": len(data["errors"]), "error_samples": data["errors"][:5],
             "p50": _percentile(times, 50), "p95": _percentile(times, 95), "p99": _percentile(times, 99),
             "max": max(times), "rps": len(times) / seconds, "per_name": stats, "locust_exit": done.returncode,
@@ -290,38 +312,47 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]]) -> s
         if "load" in r:
             ld = r["load"]
             lines += [f"- Load test: `{ld['serve']}`, then `{ld['command']}` (host and CSV path vary per run). "
-                      f"The workers were ready (engine built) {ld['start_s']:.0f} s after launch; warm-up requests took "
-                      f"{ld['warm_s']:.0f} s more. Measured phase: "
+                      f"The workers were ready (engine built) {ld['start_s']:.0f} s after launch; computing the latest "
+                      f"month's answers ahead, in the background, took {ld['ahead_s']:.0f} s more ("
+                      + ", ".join(f"{n} node views in {t:.0f} s" for n, t in ld["walks"])  # type: ignore[union-attr]
+                      + f" per worker); warm-up requests took {ld['warm_s']:.0f} s more. Measured phase: "
                       f"{ld['requests']} requests ({ld['rps']:.1f}/s), p50 {ld['p50']:.0f} ms, p95 {ld['p95']:.0f} ms, "
                       f"p99 {ld['p99']:.0f} ms, max {ld['max']:.0f} ms, {ld['errors']} errors.",
-                      "", "| request | count | failures | median ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|"]
+                      "", "Per request, Locust's own figures over the whole run (the sign-in phase included, so "
+                      "higher in the tail than the measured phase above):", "",
+                      "| request | count | failures | median ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|"]
             lines += [f"| {s['Name']} | {s['Request Count']} | {s['Failure Count']} | {s['50%']} | {s['95%']} | {s['99%']} |"
                       for s in ld["per_name"]]  # type: ignore[union-attr]
     if any("load" in r and r["load"]["p99"] > GOALS["load_p99_ms"] for r in results.values()):  # type: ignore[index]
         lines += ["", "### Goals missed, and why\n",
-                  "- Load p99: the tail is the first view of a node and month in each worker (every answer "
-                  "computed once, ≈ 100–300 ms, while requests queued behind it in that worker wait), with Locust "
-                  "on the same two cores. Fix: compute the latest month's answers for every node in the background "
-                  "once a worker's engine is built, share kept answers between workers, and compute the ranking "
-                  "trends in one engine call instead of one per month."]
+                  "- Load p99: the tail is the first view of a node and month the background walk does not cover "
+                  "(an earlier month, another language past the walk's share of the cache, a viewer who sees only "
+                  "some children) in each worker: every answer computed once while requests queued behind it in "
+                  "that worker wait, with Locust on the same two cores. Fix: share kept answers between workers."]
     lines += ["", "### Method\n",
               "- Server time: `create_app` on the benchmark database in this process, signed in as the group "
               "administrator, Starlette's TestClient (no network); wall time of each GET, "
               f"{args.warmup} warm-up requests, then {args.requests} timed ones per page.",
               "- Load: `pacer serve` (uvicorn, production settings) on 127.0.0.1; each worker builds its engine before "
-              "it accepts connections, and the run starts once every worker is up and a batch of concurrent "
-              "sign-ins and page views answers within 2 s. "
+              "it accepts connections, then computes the latest month's answers for every node in a background "
+              "thread; the run starts once every worker has logged the end of that walk and a batch of "
+              "concurrent sign-ins and page views answers within 2 s. "
               f"Locust {args.users} users, 10 spawned per second, each signs in as one of "
               f"{', '.join(PERSONAS)} and waits 1–3 s between requests; tasks weighted 4 cockpit page, 3 drill-down "
               "to a child (one in five at one of the last twelve months), 2 cockpit JSON, 1 ranking JSON, "
-              "1 chart specification. Percentiles are computed from every request after all users were spawned; "
-              "sign-ins are not counted. Locust runs on the same two cores as the server.",
+              "1 chart specification. Percentiles are computed from every request after all users were spawned "
+              "and had signed in (a sign-in verifies an Argon2 password hash, ≈ 0.1 s of CPU); sign-ins are not "
+              "counted. Locust runs on the same two cores as the server.",
               "- Why it is fast: the engine answers from memory; each answer (tiles, ranking with its trends, "
               "bridge, outlook, off-track list, chart specifications and images, the rendered ranking and bridge "
               "tables) is kept per engine version and key (node, month, language, and the visible children where "
               "the answer lists other units); the visibility rule runs on every request and cuts cached lists to "
               "what the viewer sees. A change to figures, targets, the org tree or grants yields a new engine "
-              "version, and with it empty caches.", ""]
+              "version, and with it empty caches. In a served worker a background thread computes the latest "
+              "month's answers for every node (top down, the site's language first, giving way to requests) "
+              "after each new engine version, with every child visible: the keys a viewer who sees all of a "
+              "node's children asks for. Other months, and viewers who see fewer children, are computed on "
+              "their first view.", ""]
     return "\n".join(lines)
 
 

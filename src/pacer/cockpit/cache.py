@@ -18,8 +18,10 @@ from weakref import WeakKeyDictionary
 from pacer.analysis.service import Analysis
 
 T = TypeVar("T")
-# Per engine version; at a few hundred kilobytes for the largest answer this bounds the memory.
-MAX_ENTRIES = 2048
+# Per engine version. Most answers are small (about 16 KB on average for the latest month of
+# every node of the 1,000-unit benchmark group, the largest a few hundred kilobytes); half the
+# bound is left to the answers computed ahead of the first view (``warm``).
+MAX_ENTRIES = 16384
 
 
 class _Lru:
@@ -69,6 +71,13 @@ def cached(analysis: Analysis, key: Hashable, make: Callable[[], T]) -> T:
     value = make()
     lru.put(key, value)
     return value
+
+
+def size(analysis: Analysis) -> int:
+    """How many answers are kept for this engine version."""
+    lru = _lru(analysis)
+    with lru.lock:
+        return len(lru.items)
 
 
 def clear() -> None:

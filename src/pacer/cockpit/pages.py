@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
+from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
-from pacer.cockpit import charts, export, service
+from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit.cache import cached
 from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
 from pacer.web.templating import lang_of, render, render_fragment
@@ -34,15 +35,21 @@ def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAn
     view = service.cockpit(scope, rank, bridge)
     roots = [scope.unit(n) for n in service.top_roots(db, viewer.actor, analysis)]
     key = [scope.indicator(c, None) for c in scope.key_codes]
-    # The long tables are the same for everyone with the same key as their data: kept rendered.
-    ranking_html = view.ranking and cached(
-        analysis, scope.key("ranking.html", view.ranking.indicator.code, tuple(scope.children)),
-        lambda: render_fragment("cockpit/_ranking.html", scope.lang, {"ranking": view.ranking, "view": view}))
-    bridge_html = view.bridge and cached(
-        analysis, scope.key("bridge.html", view.bridge.indicator.code, tuple(scope.children)),
-        lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}))
+    ranking_html, bridge_html = tables_html(scope, view)
     return render(request, "cockpit/cockpit.html", {"view": view, "roots": roots, "key": key,
                                                     "ranking_html": ranking_html, "bridge_html": bridge_html})
+
+
+def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:
+    """The ranking and bridge tables of the cockpit page, rendered. They are the same for everyone
+    with the same key as their data (node, month, language, visible children): kept rendered."""
+    ranking_html = view.ranking and cached(
+        scope.analysis, scope.key("ranking.html", view.ranking.indicator.code, tuple(scope.children)),
+        lambda: render_fragment("cockpit/_ranking.html", scope.lang, {"ranking": view.ranking, "view": view}))
+    bridge_html = view.bridge and cached(
+        scope.analysis, scope.key("bridge.html", view.bridge.indicator.code, tuple(scope.children)),
+        lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}))
+    return ranking_html, bridge_html
 
 
 @router.get("/{unit_code}/ranking.xlsx")

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from pacer.analysis import Cockpit, Engine
 from pacer.analysis.service import Analysis
+from pacer.analysis.windows import Window, evaluate_windows
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cockpit import format as fmt, repository, schemas
 from pacer.cockpit.cache import cached
@@ -219,18 +220,21 @@ def empty_ranking(scope: Scope, code: str | None = None) -> schemas.Ranking:
 
 
 def _trends(scope: Scope, code: str, nodes: list[int]) -> dict[int, list[float | None]]:
-    """The last twelve months' own values of ``nodes``, one engine call per month."""
-    out: dict[int, list[float | None]] = {n: [] for n in nodes}
-    end = scope.period
-    for p in periods.periods_between(periods.add_months(end, -(TREND_MONTHS - 1)), end):
-        if p // 100 < scope.analysis.data.first_year:
-            continue
-        pm = scope.engine.measures(nodes, p // 100, p % 100, [code])
-        col = pm.column(scope.engine.catalog.index[code])
-        numbers, present = pm.value.number[:, col].tolist(), pm.value.present[:, col].tolist()
-        for i, n in enumerate(nodes):
-            out[n].append(numbers[i] if present[i] else None)
-    return out
+    """The last twelve months' own values of ``nodes`` (months before the first year left out),
+    in one engine call: a window per month, each month read on that month's tree."""
+    engine, first_year = scope.engine, scope.analysis.data.first_year
+    first = periods.add_months(scope.period, -(TREND_MONTHS - 1))
+    months = [p for p in periods.periods_between(first, scope.period) if p // 100 >= first_year]
+    windows = [Window.of(p // 100 - first_year, p % 100, p % 100) for p in months]
+    columns = engine.catalog.closure(engine.catalog.indices([code]))
+    per_month = evaluate_windows(engine.cube(), engine.catalog, np.asarray(nodes, dtype=np.int64), columns,
+                                 windows)
+    col = int(np.searchsorted(columns, engine.catalog.index[code]))
+    # the month of the scope is never before the first year, so there is at least one window
+    numbers = np.stack([v.number[:, col] for v in per_month], axis=1).tolist()
+    present = np.stack([v.present[:, col] for v in per_month], axis=1).tolist()
+    return {n: [x if ok else None for x, ok in zip(numbers[i], present[i], strict=True)]
+            for i, n in enumerate(nodes)}
 
 
 def off_track(scope: Scope) -> list[schemas.OffTrackRow]:

@@ -13,6 +13,8 @@ from fastapi import FastAPI
 
 from pacer.analysis.service import get_analysis
 from pacer.app import create_app
+from pacer.cockpit.warm import Warmer
+from pacer.web.i18n import LANGUAGES
 
 log = logging.getLogger("pacer.web")
 # Requests let into the application at once per worker; the rest wait in the event loop holding
@@ -22,25 +24,44 @@ log = logging.getLogger("pacer.web")
 ADMITTED = 6
 
 
+class InFlight:
+    """How many HTTP requests are inside the application now (read by background work that
+    should give way to them)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def busy(self) -> bool:
+        return self.count > 0
+
+
 class AdmissionLimit:
     """At most ``limit`` HTTP requests inside the application at once (ASGI middleware)."""
 
-    def __init__(self, app: Any, limit: int = ADMITTED) -> None:
+    def __init__(self, app: Any, limit: int = ADMITTED, in_flight: InFlight | None = None) -> None:
         self.app, self.gate = app, asyncio.Semaphore(limit)
+        self.in_flight = in_flight or InFlight()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         async with self.gate:
-            await self.app(scope, receive, send)
+            self.in_flight.count += 1  # only the event loop's thread writes it
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self.in_flight.count -= 1
 
 
 def create_served_app() -> FastAPI:
     """The application as ``pacer serve`` runs it: each worker builds its analysis engine before
     it accepts a connection, so no request waits for a build (a worker still starting leaves its
-    connections to the others)."""
+    connections to the others). Then, and after every new engine version, a background thread
+    computes the latest month's cockpit answers for every node, giving way to requests
+    (:mod:`pacer.cockpit.warm`)."""
     app = create_app()
     inner = app.router.lifespan_context
+    in_flight = InFlight()
 
     @asynccontextmanager
     async def lifespan(a: FastAPI) -> AsyncIterator[object]:
@@ -48,11 +69,19 @@ def create_served_app() -> FastAPI:
             await asyncio.to_thread(get_analysis, a.state.db_engine)
         except Exception:  # an empty or unreachable database: requests will say why
             log.exception("the analysis engine could not be built at start")
-        async with inner(a) as state:
-            yield state
+        default = a.state.settings.language
+        # uvicorn's logger: the one whose records a served worker prints
+        warmer = Warmer(a.state.db_engine, [default, *(x for x in LANGUAGES if x != default)],
+                        busy=in_flight.busy, logger=logging.getLogger("uvicorn.error"))
+        warmer.start()
+        try:
+            async with inner(a) as state:
+                yield state
+        finally:
+            await asyncio.to_thread(warmer.stop)
 
     app.router.lifespan_context = lifespan
-    app.add_middleware(AdmissionLimit)
+    app.add_middleware(AdmissionLimit, in_flight=in_flight)
     return app
 
 
