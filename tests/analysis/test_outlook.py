@@ -38,7 +38,6 @@ def statsmodels_fit(y: np.ndarray, fit: hw.Fit, i: int, start: int = 0):
 
 @pytest.mark.parametrize("params", [(0.3, 0.1, 0.2), (0.7, 0.0, 0.05), (0.1, 0.3, 0.45)])
 def test_fit_matches_statsmodels_exponential_smoothing_with_the_same_parameters(params) -> None:
-    pytest.importorskip("statsmodels")
     a, b, g = params
     y = np.stack([seasonal_series(60, seed) for seed in range(4)])
     fit = hw.fit(y, np.ones(y.shape, bool), hw.Grid((a,), (b,), (g,)), keep_fitted=True)
@@ -51,7 +50,6 @@ def test_fit_matches_statsmodels_exponential_smoothing_with_the_same_parameters(
 
 
 def test_a_series_starting_mid_year_matches_statsmodels_on_its_own_months() -> None:
-    pytest.importorskip("statsmodels")
     y = seasonal_series(70, 11)
     present = np.ones(70, bool)
     present[:17] = False  # the unit was created in June of the second year
