@@ -125,6 +125,8 @@ if __name__ != "__main__":
 # -- measuring ------------------------------------------------------------------------------------
 
 def _percentile(values: list[float], q: float) -> float:
+    if not values:  # no request reached the measured phase: say so rather than crash
+        return float("nan")
     ordered = sorted(values)
     k = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
     return ordered[k]
