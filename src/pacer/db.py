@@ -13,8 +13,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from pacer.config import Settings, get_settings
 
 
+SQLITE_BUSY_SECONDS = 30
+
+
 def make_engine(url: str, echo: bool = False, **options: Any) -> Engine:
     if url.startswith("sqlite"):
+        # Writers queue for SQLite's single write lock; wait for it as a server would rather
+        # than failing after the driver's default five seconds.
+        options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_SECONDS)
         engine = create_engine(url, echo=echo, **options)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
