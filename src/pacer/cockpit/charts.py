@@ -120,11 +120,13 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
     rows, level = [], float(b.previous) / d
     rows.append({"label": _t(scope, "chart.last_year"), "start": 0.0, "end": level, "kind": "total", "order": 0})
     lines = sorted(b.lines, key=lambda x: -abs(float(x.change)))
+    # coloured like the tiles: a change for the better green, for the worse red
+    lower_is_better = bool(scope.engine.catalog.is_lower[scope.engine.catalog.index[code]])
     for i, line in enumerate(lines, 1):
         step = float(line.change) / d
         label = line.unit.name if line.unit else _t(scope, "bridge.own")
         rows.append({"label": label, "start": level, "end": level + step,
-                     "kind": "up" if step >= 0 else "down", "order": i})
+                     "kind": "better" if (step >= 0) != lower_is_better else "worse", "order": i})
         level += step
     rows.append({"label": _t(scope, "chart.this_year"), "start": 0.0, "end": float(b.current) / d, "kind": "total",
                  "order": len(lines) + 1})
@@ -132,8 +134,8 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
         x=alt.X("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelAngle=-40, labelLimit=110)))
     bars = base.mark_bar().encode(
         y=alt.Y("start:Q", title=b.indicator.display.label), y2="end:Q",
-        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["total", "up", "down"],
-                                                              range=["#5b7fa6", "#d0584e", "#3f9a5c"])),
+        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["total", "better", "worse"],
+                                                              range=["#5b7fa6", "#3f9a5c", "#d0584e"])),
         tooltip=[alt.Tooltip("label:N"), alt.Tooltip("start:Q", format=",.2f"), alt.Tooltip("end:Q", format=",.2f")])
     return alt.layer(bars).properties(title=_t(scope, "chart.bridge", name=b.indicator.name), height=240)
 
