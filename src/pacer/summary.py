@@ -9,8 +9,8 @@ from rich.table import Table
 from sqlalchemy import select
 
 from pacer.analysis import wording
-from pacer.analysis.display import breakdown
-from pacer.analysis.results import CockpitRow, Status
+from pacer.analysis.display import breakdown, to_display
+from pacer.analysis.results import CockpitRow, Status, Value
 from pacer.analysis.service import get_analysis
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import NotFound
@@ -54,8 +54,10 @@ def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> 
 def _shown_amounts(node_row: CockpitRow, child_rows: list[CockpitRow]) -> tuple[Decimal | None, list[Decimal | None]]:
     """Rounded so that the children shown (plus the node's own line) add up to the total shown."""
     if node_row.ytd is None or any(r.ytd is None for r in child_rows) or not node_row.ytd.exact:
-        return (None if node_row.ytd is None else Decimal(wording.money(node_row.ytd).replace(",", "")),
-                [None if r.ytd is None else Decimal(wording.money(r.ytd).replace(",", "")) for r in child_rows])
+        def alone(v: Value | None) -> Decimal | None:
+            return None if v is None else to_display(v.scaled, v.scale)
+
+        return alone(node_row.ytd), [alone(r.ytd) for r in child_rows]
     parts = [r.ytd.scaled for r in child_rows]
     own = node_row.ytd.scaled - sum(parts)
     total, shown = breakdown([*parts, own], node_row.ytd.scale)
@@ -91,7 +93,7 @@ def render_summary(console: Console, as_of: int | None, unit_code: str | None, l
     groups = [list(COLUMNS)] if console.width >= 150 else [[c] for c in COLUMNS]
     for group in groups:
         table = Table(title_justify="left", title=None if len(group) > 1 else names[group[0]])
-        table.add_column(text["unit"], no_wrap=True)
+        table.add_column(text["unit"], ratio=1)  # the name wraps, so no figure is cut
         for c in group:
             measure = text["balance"] if c in BALANCES else text["ytd"]
             head = f"{names[c]}\n{measure}" if len(group) > 1 else measure

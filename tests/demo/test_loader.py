@@ -120,3 +120,9 @@ def test_history_aggregates_under_the_tree_as_it_was_and_can_be_restated(demo_db
     assert ytd(old, *before) - ytd(old, *before, restate=True) == mover_ytd
     # ... and restated under today's tree, under the new one
     assert ytd(new, *before, restate=True) - ytd(new, *before) == mover_ytd
+
+
+def test_summary_in_a_narrow_terminal_cuts_no_figure(demo_db):
+    result = runner.invoke(app, ["summary", "--lang", "en"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output

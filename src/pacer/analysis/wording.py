@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from pacer.analysis.display import DisplayUnit, to_display
 from pacer.analysis.results import Change, ChangeKind, Status, Value
@@ -58,7 +57,3 @@ def status(s: Status | None, language: str) -> str:
 
 def gap(pp: float | None) -> str:
     return "" if pp is None else f"{pp:+.1f}pp"
-
-
-def decimal_text(d: Decimal) -> str:
-    return f"{d:,}"
