@@ -26,10 +26,12 @@ org_app = typer.Typer(help="Import and export the org tree.", no_args_is_help=Tr
 indicators_app = typer.Typer(help="The indicator library and indicator sets.", no_args_is_help=True)
 targets_app = typer.Typer(help="Annual targets (ensure / strive tiers).", no_args_is_help=True)
 facts_app = typer.Typer(help="Monthly figures reported by units.", no_args_is_help=True)
+eliminations_app = typer.Typer(help="Elimination entries for intra-group amounts (内部抵销).", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their role grants.", no_args_is_help=True)
 analyze_app = typer.Typer(help="Analyse the figures: a unit's indicators (the default), rankings, bridges, outlook, history.")
 for sub, name in ((db_app, "db"), (org_app, "org"), (indicators_app, "indicators"),
-                  (targets_app, "targets"), (facts_app, "facts"), (users_app, "users"),
+                  (targets_app, "targets"), (facts_app, "facts"), (eliminations_app, "eliminations"),
+                  (users_app, "users"),
                   (analyze_app, "analyze")):
     app.add_typer(sub, name=name)
 
@@ -257,6 +259,22 @@ def facts_import(
     console.print("Figures imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
 
+@eliminations_app.command("import")
+@reports_errors
+def eliminations_import(
+    file: Annotated[Path, typer.Argument(help="CSV: unit_code,indicator_code,period,value[,counterparty,description].")],
+    as_user: AsUser = None,
+) -> None:
+    """Import elimination entries of consolidating units; the whole file is one transaction."""
+    from pacer.eliminations.service import import_eliminations_file
+
+    _ensure_schema()
+    actor = _actor(as_user)
+    with unit_of_work() as session:
+        counts = import_eliminations_file(session, file, actor)
+    console.print("Eliminations imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 @users_app.command("list")
 @reports_errors
 def users_list() -> None:
@@ -482,7 +500,7 @@ def analyze_outlook(
     restate: RestateOpt = None,
     as_user: AsUser = None,
 ) -> None:
-    """Year-end outlook of a unit's reported indicators: run-rate, seasonal, statistical, and the chance of each target."""
+    """Year-end outlook of a unit's indicators: run-rate, seasonal, statistical, and the chance of each target."""
     opts = _shared(ctx, unit=unit, period=period, format=fmt, lang=lang, scale=scale, restate=restate,
                    as_user=as_user, set_code=set_code)
     _analyze("outlook", opts, set_code=opts["set_code"] or "key", restate=bool(opts["restate"]))

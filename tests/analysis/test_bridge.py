@@ -85,9 +85,9 @@ def test_own_figures_of_the_node_form_their_own_line() -> None:
     assert bridge.lines[1].change.scaled == -2 * YI and bridge.change.scaled == 2 * YI
 
 
-def test_derived_indicators_are_bridged_through_their_components() -> None:
+def test_a_derived_formula_that_cannot_be_read_is_refused_with_its_code() -> None:
     from .support import derived, ratio
     e = engine([-1], [flow("a"), flow("b"), derived("r", ratio("a", "b"))],
                np.ones((1, 2, 13), np.int64), first_year=2023)
-    with pytest.raises(ValueError, match="derived"):
+    with pytest.raises(ValueError, match="formula of r"):
         e.bridge(0, 2024, 1, "r")

@@ -191,6 +191,32 @@ def test_a_rank_counts_the_strictly_better_values(values: np.ndarray, descending
     assert sorted(valid, key=lambda i: (-values[i] if descending else values[i], i)) == valid
 
 
+_NEAR_ONE = [float(np.nextafter(1.0, 2.0 * k)) for k in (0, 1)] + [1.0 + 2**-40, 1.0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(hnp.arrays(np.float64, st.tuples(st.integers(0, 40), st.integers(0, 4)),
+                  elements=st.one_of(st.integers(-3, 3).map(float), st.sampled_from(_NEAR_ONE),
+                                     st.just(np.nan), st.just(-0.0), st.just(np.inf),
+                                     st.floats(-1e12, 1e12))),
+       st.booleans())
+def test_competition_ranks_equal_the_ranks_of_the_full_ordering(values: np.ndarray,
+                                                                 descending: bool) -> None:
+    """Nearly equal keys (one unit in the last place apart) look equal once packed with their
+    position, and must still be told apart; -0.0 ties with 0.0; NaN of either sign comes last."""
+    _, want = calc.rank_order(values, descending)
+    np.testing.assert_array_equal(calc.competition_ranks(values, descending), want)
+    np.testing.assert_array_equal(calc.competition_ranks(-values, descending),
+                                  calc.rank_order(-values, descending)[1])
+
+
+def test_competition_ranks_of_more_items_than_fit_beside_the_key() -> None:
+    values = np.random.default_rng(3).integers(0, 1000, size=(70_000, 2)).astype(np.float64)
+    values[::7] = np.nan
+    np.testing.assert_array_equal(calc.competition_ranks(values, True),
+                                  calc.rank_order(values, True)[1])
+
+
 def test_dispersion_ignores_missing_values() -> None:
     d = calc.dispersion(np.array([2.0, 4.0, np.nan, 6.0]))
     assert d["count"] == 3 and d["mean"] == 4.0 and d["min"] == 2.0 and d["max"] == 6.0

@@ -121,6 +121,10 @@ def test_the_cockpit_json_carries_exact_ytd_equal_to_plain_sql(demo):
         expected = conn.scalar(text(
             "SELECT sum(value) FROM fact JOIN indicator ON indicator.id = fact.indicator_id "
             "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202606"))
+        # less the group's intra-group sales: every elimination entry reaches the group
+        expected -= conn.scalar(text(
+            "SELECT sum(value) FROM elimination_entry JOIN indicator ON indicator.id = indicator_id "
+            "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202606"))
     assert row["ytd"] == {"value": str(Decimal(expected).scaleb(-2)), "unit": "yuan"}
     assert isinstance(row["completion_pct"], float) and row["status"] in ("on_track", "watch", "off_track")
     assert doc["unit"]["code"] == "G" and doc["set"] == "key" and doc["period"] == "2026-06"
@@ -180,7 +184,18 @@ def test_options_before_the_subcommand_apply_to_it(demo):
 def test_bridge_lines_add_up_to_the_change_exactly(demo, span):
     doc = as_json("bridge", "--indicator", "total_profit", "--span", span)
     assert sum(Decimal(ln["change"]["value"]) for ln in doc["lines"]) == Decimal(doc["change"]["value"])
-    assert doc["lines"][-1]["unit"] is None
+    assert doc["lines"][-1]["unit"] is None and doc["lines"][-1]["line"] == "own"  # no eliminations
+
+
+@pytest.mark.parametrize("span", ["month", "ytd"])
+def test_a_bridge_of_an_eliminated_indicator_has_an_eliminations_line_and_still_adds_up(demo, span):
+    doc = as_json("bridge", "--indicator", "revenue", "--span", span)
+    own, eliminations = doc["lines"][-2:]
+    assert (own["unit"], own["line"]) == (None, "own")
+    assert (eliminations["unit"], eliminations["line"]) == (None, "eliminations")
+    assert Decimal(eliminations["current"]["value"]) < 0 and Decimal(eliminations["previous"]["value"]) < 0
+    for field in ("current", "previous", "change"):
+        assert sum(Decimal(ln[field]["value"]) for ln in doc["lines"]) == Decimal(doc[field]["value"])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -188,12 +203,27 @@ def test_the_bridge_table_adds_up_on_screen(demo, lang):
     rows = table_rows(run("bridge", "--indicator", "revenue", "--unit", "G01", "--lang", lang, "--scale", "wan").stdout)
     for col in (1, 2, 3):
         assert sum(number(r[col]) for r in rows[1:]) == number(rows[0][col])
-    assert rows[-1][0] == ("本级及抵销" if lang == "zh" else "Own and eliminations")
+    assert [r[0] for r in rows[-2:]] == (["本级", "内部抵销"] if lang == "zh" else ["Own figures", "Intra-group eliminations"])
 
 
-def test_the_bridge_csv_has_a_line_per_child_and_the_own_line(demo):
+def test_the_bridge_csv_has_a_line_per_child_the_own_line_and_the_eliminations_line(demo):
     lines = list(csv.DictReader(io.StringIO(run("bridge", "--indicator", "revenue", "--format", "csv").stdout)))
-    assert lines[-1]["unit.code"] == "" and all(r["unit.code"] for r in lines[:-1])
+    assert [(r["unit.code"], r["line"]) for r in lines[-2:]] == [("", "own"), ("", "eliminations")]
+    assert all(r["unit.code"] and r["line"] == "child" for r in lines[:-2])
+
+
+def test_a_derived_ratio_is_bridged_in_pp_adding_up_to_the_shown_change(demo):
+    doc = as_json("bridge", "--indicator", "rd_intensity", "--unit", "G")
+    assert doc["method"] == "ratio" and doc["change"]["unit"] == "pp"
+    scaled = [Decimal(ln["change"]["value"]) for ln in doc["lines"]]
+    assert sum(scaled) == Decimal(doc["change"]["value"]) == \
+        Decimal(doc["current"]["value"]) - Decimal(doc["previous"]["value"])
+    assert all(ln["change"]["unit"] == "pp" for ln in doc["lines"])
+    out = run("bridge", "--indicator", "rd_intensity", "--lang", "en").stdout
+    assert "pp" in out
+    two_funds = as_json("bridge", "--indicator", "two_funds")
+    assert two_funds["method"] == "linear"
+    assert sum(Decimal(ln["change"]["value"]) for ln in two_funds["lines"]) == Decimal(two_funds["change"]["value"])
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -201,7 +231,8 @@ def test_the_outlook_in_every_format(demo, lang):
     out = run("outlook", "--lang", lang).stdout
     assert ("全年预计" if lang == "zh" else "year-end outlook") in out
     doc = as_json("outlook", "--unit", "G02")
-    assert doc["rows"] and all(r["indicator"]["kind"] != "derived" for r in doc["rows"])
+    kinds = {r["indicator"]["kind"] for r in doc["rows"]}
+    assert {"flow", "derived"} <= kinds
     assert all(r["p_ensure"] is None or 0 <= r["p_ensure"] <= 1 for r in doc["rows"])
     lines = list(csv.DictReader(io.StringIO(run("outlook", "--format", "csv").stdout)))
     assert "point" in lines[0] and "p_ensure" in lines[0]
@@ -229,7 +260,8 @@ def test_the_history_in_every_format(demo, lang):
     (["rank", "--indicator", "nope"], "unknown indicator 'nope'"),
     (["rank", "--indicator", "revenue", "--level", "2", "--unit", "G01"], "either --level or --unit"),
     (["rank", "--indicator", "revenue", "--level", "9"], "no unit at level 9"),
-    (["bridge", "--indicator", "rd_intensity"], "derived"),
+    # the demo's figures start in 2025: last year's ROE has no opening equity to average with
+    (["bridge", "--indicator", "roe"], "roe has no value last year"),
     (["history", "--indicator", "nope"], "unknown indicator 'nope'"),
     (["outlook", "--set", "nope"], "unknown indicator set 'nope'"),
     (["--as", "nobody"], "no active user 'nobody'"),

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import struct
+
 import numpy as np
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from pacer.analysis import source
+from pacer.analysis import copy_reader, source
 from pacer.analysis.source import DenseFacts, _fact_queries, _phasing_rows
 from pacer.cli import app
+from pacer.db import make_engine
+from pacer.models import Fact
+from tests.factories import create_unit, indicator
 
 runner = CliRunner()
 
@@ -93,3 +99,109 @@ def test_a_columnar_read_leaves_the_sqlite_file_usable_in_this_process(demo_file
         rows_wise = source.load(conn, columnar=False)
     assert np.array_equal(columnar.facts.values, rows_wise.facts.values)
     assert np.array_equal(columnar.facts.present, rows_wise.facts.present)
+
+
+# -- PostgreSQL: facts packed per unit by the server, read with binary COPY --------------------
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def copy_output(*units: tuple[int, list[tuple[int, int, int]]], extension: bytes = b"") -> bytes:
+    """What the COPY of the unit query sends: a row per unit of its (indicator, period, value)."""
+    out = [copy_reader._SIGNATURE, struct.pack(">ii", 0, len(extension)), extension]
+    for unit, facts in units:
+        keys = b"".join(struct.pack(">q", (i << 32) + p) for i, p, _ in facts)
+        values = b"".join(struct.pack(">q", v) for _, _, v in facts)
+        out.append(struct.pack(">hii", 3, 4, unit))
+        out += [struct.pack(">i", len(keys)), keys, struct.pack(">i", len(values)), values]
+    out.append(struct.pack(">h", -1))
+    return b"".join(out)
+
+
+def parsed(chunks, **options) -> list[tuple[int, int, int, int]]:
+    batches = list(copy_reader.parse(chunks, **options))
+    return sorted(zip(*(np.concatenate([b[k] for b in batches]).tolist() for k in range(4)), strict=True))
+
+
+def test_the_copy_output_is_parsed_whatever_its_chunks() -> None:
+    units = [(7, [(3, 202401, 5), (3, 202402, -6), (4, 202401, INT64_MAX)]),
+             (9, [(3, 202312, INT64_MIN), (2**31 - 1, -1, 1), (-5, 2**31 - 1, 0)])]
+    data = copy_output(*units, extension=b"ext")
+    expected = sorted((u, i, p, v) for u, facts in units for i, p, v in facts)
+    assert parsed([data]) == expected
+    assert parsed([data[k:k + 1] for k in range(len(data))], batch_facts=2) == expected
+    assert parsed([data[:5], b"", data[5:40], data[40:]]) == expected
+
+
+def test_an_empty_copy_output_gives_no_batches() -> None:
+    assert list(copy_reader.parse([copy_output()])) == []
+
+
+def test_a_null_value_or_a_cut_output_is_refused() -> None:
+    data = bytearray(copy_output((7, [(3, 202401, 5)])))
+    values_length = len(data) - 2 - 8 - 4
+    data[values_length:values_length + 4] = struct.pack(">i", -1)  # values: NULL
+    with pytest.raises(copy_reader.CopyFormatError, match="NULL"):
+        list(copy_reader.parse([bytes(data[:values_length + 4]) + struct.pack(">h", -1)]))
+    with pytest.raises(copy_reader.CopyFormatError, match="ends before"):
+        list(copy_reader.parse([copy_output((7, [(3, 202401, 5)]))[:-2]]))
+
+
+@pytest.fixture
+def committed(database_url):
+    """A private database on the test server, committed to as the application would."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("reading facts with COPY is for PostgreSQL")
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def write_facts(engine, values: list[int], months: int = 30) -> None:
+    with Session(engine) as session:
+        units = [create_unit(session, code) for code in ("G", "A", "B")]
+        revenue, cost = indicator(session, "revenue"), indicator(session, "operating_cost")
+        k = 0
+        for unit in units:
+            for ind in (revenue, cost):
+                for m in range(months):
+                    if (k * 7) % 11:  # gaps, so some months have no figure
+                        session.add(Fact(unit_id=unit.id, indicator_id=ind.id,
+                                         period=(2023 + m // 12) * 100 + m % 12 + 1,
+                                         value=values[k % len(values)]))
+                    k += 1
+        session.commit()
+
+
+def same_facts(engine) -> None:
+    with engine.connect() as conn:
+        rows, bulk = source.load(conn, columnar=False), source.load(conn, columnar=True)
+    assert np.array_equal(rows.facts.values, bulk.facts.values)
+    assert np.array_equal(rows.facts.present, bulk.facts.present)
+    assert (rows.first_year, rows.last_period) == (bulk.first_year, bulk.last_period)
+
+
+def test_copy_reads_the_same_facts_as_the_rows(committed, monkeypatch) -> None:
+    write_facts(committed, [0, 1, -1, 123_456_789_012, -987_654_321, INT64_MAX, INT64_MIN, INT64_MAX - 1])
+    with committed.connect() as conn:
+        assert copy_reader.supported(conn)
+    same_facts(committed)
+    monkeypatch.setattr(copy_reader, "RANGE_BLOCKS", 1)  # many ranges, taken in turn by the readers
+    same_facts(committed)
+
+
+def test_copy_reads_an_empty_fact_table(committed) -> None:
+    with Session(committed) as session:
+        create_unit(session, "G")
+        session.commit()
+    same_facts(committed)
+
+
+def test_a_copy_read_stopped_early_leaves_the_engine_usable(committed, monkeypatch) -> None:
+    write_facts(committed, [1, 2, 3], months=120)
+    monkeypatch.setattr(copy_reader, "RANGE_BLOCKS", 1)
+    batches = copy_reader.fact_batches(committed, 2)
+    assert len(next(batches)[0])
+    batches.close()
+    with committed.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM fact")).scalar()

@@ -120,3 +120,34 @@ def test_openapi_and_local_docs_are_served(client):
     docs = client.get("/docs").text
     assert "/static/docs/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
     assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_a_derived_ratios_bridge_is_in_pp_and_adds_up(signed_in, figures):
+    grace = signed_in("grace")
+    body = grace.get("/api/cockpit/G/bridge?period=2025-06&indicator=profit_margin").json()
+    assert body["method"] == "ratio" and body["yoy"]["kind"] == "pp"
+    assert sum(Decimal(line["change"]) for line in body["lines"]) == Decimal(body["change"]) == \
+        Decimal(body["current"]) - Decimal(body["previous"])
+    page = grace.get("/cockpit/G?period=2025-06&bridge=profit_margin&lang=en").text
+    assert "YoY (pp)" in page
+    chart = grace.get("/api/cockpit/G/charts/bridge?period=2025-06&indicator=profit_margin").json()
+    # the waterfall is of the ratio: it ends at this year's margin
+    assert f"'end': {float(body['current'])}, 'kind': 'total'" in str(chart)
+
+
+def test_a_formula_changed_this_year_compares_with_last_years_formula(signed_in, figures, session):
+    from sqlalchemy import select
+
+    from pacer.models import IndicatorVersion
+    from tests.factories import indicator
+
+    margin = indicator(session, "profit_margin")
+    version = session.scalars(select(IndicatorVersion).where(IndicatorVersion.indicator_id == margin.id)).one()
+    version.to_year = 2024
+    session.add(IndicatorVersion(indicator_id=margin.id, from_year=2025, to_year=None, name_zh=version.name_zh,
+                                 name_en=version.name_en, definition_zh="", definition_en="",
+                                 formula="total_profit / revenue * 1000"))
+    session.flush()
+    tile = signed_in("grace").get("/api/cockpit/A/indicators/profit_margin?period=2025-06").json()["tile"]
+    # A's profit is a tenth of its revenue in both years: 10 % by the old formula, 100 by the new
+    assert Decimal(tile["ytd_last_year"]) == Decimal("10.00") and Decimal(tile["ytd"]) == Decimal("100.00")

@@ -68,11 +68,33 @@ def test_the_group_ytd_in_the_engine_equals_plain_sql(demo_db):
     engine, _ = demo_db
     with engine.connect() as conn:
         analysis = build(conn)
-        expected = conn.scalar(text(
+        reported = conn.scalar(text(
             "SELECT sum(value) FROM fact JOIN indicator ON indicator.id = fact.indicator_id "
             "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202610"))
+        # every elimination entry is booked inside the group, so each one reaches its root
+        eliminated = conn.scalar(text(
+            "SELECT sum(value) FROM elimination_entry JOIN indicator ON indicator.id = indicator_id "
+            "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202610"))
+    reported, eliminated = int(reported), int(eliminated)  # PostgreSQL sums bigints as numeric
+    assert reported // 100 < eliminated < reported // 20  # intra-group sales: a few per cent
     row = analysis.engine.cockpit(0, 2026, 10, ["revenue"]).row("revenue")
-    assert row.ytd.scaled == expected
+    assert row.ytd.scaled == reported - eliminated
+
+
+def test_the_configured_group_eliminates_intra_group_sales_and_a_resized_one_does_not():
+    group = generate(DemoConfig.load(), seed=7, first_year=2025, as_of=(2026, 10))
+    again = generate(DemoConfig.load(), seed=7, first_year=2025, as_of=(2026, 10))
+    assert group.eliminations and group.eliminations == again.eliminations
+    at = {e.unit_code for e in group.eliminations}
+    assert "G" in at and at - {"G"}  # between sister units of one academy, and across the group
+    by_key: dict[tuple[str, int, str], dict[str, int]] = {}
+    for e in group.eliminations:
+        by_key.setdefault((e.unit_code, e.period, e.counterparty), {})[e.indicator_code] = e.value
+    for amounts in by_key.values():  # consolidated profit and balance sheets still tie
+        assert amounts["revenue"] == amounts["operating_cost"] > 0
+        assert amounts["total_assets"] == amounts["total_liabilities"] == amounts["accounts_receivable"]
+    assert not generate(DemoConfig.load(), seed=7, units=60, first_year=2026,
+                        as_of=(2026, 3)).eliminations
 
 
 def test_demo_refuses_a_database_that_already_holds_a_group(demo_db):

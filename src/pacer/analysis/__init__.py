@@ -5,6 +5,7 @@ facade the services call.
 """
 
 from pacer.analysis.bridge import Bridge
+from pacer.analysis.bridge_derived import NotDecomposable
 from pacer.analysis.calc import Thresholds
 from pacer.analysis.checks import CheckCodes, CheckRow
 from pacer.analysis.display import DisplayUnit, apportion, breakdown, to_display
@@ -12,8 +13,10 @@ from pacer.analysis.engine import Cockpit, Engine, Ranking
 from pacer.analysis.history import History
 from pacer.analysis.holt_winters import Grid
 from pacer.analysis.inputs import (
+    Eliminations,
     Facts,
     Formula,
+    FormulaVersion,
     IndicatorDef,
     Targets,
     TreeHistory,
@@ -48,14 +51,17 @@ __all__ = [
     "CockpitRow",
     "Dispersion",
     "DisplayUnit",
+    "Eliminations",
     "Engine",
     "Facts",
     "Formula",
+    "FormulaVersion",
     "Grid",
     "History",
     "HistoryRow",
     "IndicatorDef",
     "Need",
+    "NotDecomposable",
     "OffTrackRow",
     "Outlook",
     "OutlookRow",

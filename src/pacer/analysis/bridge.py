@@ -2,14 +2,16 @@
 
 A node's aggregate in a month is its own figures plus the aggregates of the units that were its
 children in that month's tree. Attributing every month to the child it came through, the
-children's amounts plus the node's own line (its own figures and any elimination entries booked
-on it) add up to the node's value exactly, in scaled integers, even when units moved in or out
-between the two windows: a child that left shows a negative line, one that arrived a positive one.
+children's amounts, the node's own line (its own figures) and its eliminations line (the
+elimination entries booked on it, negative) add up to the node's value exactly, in scaled
+integers, even when units moved in or out between the two windows: a child that left shows a
+negative line, one that arrived a positive one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -24,12 +26,14 @@ from pacer.analysis.windows import Window
 
 @dataclass(frozen=True, eq=False)
 class Attribution:
-    """One window of a node split by where it came from; ``own + children.sum() == total``."""
+    """One window of a node split by where it came from;
+    ``own + children.sum() - eliminated == total``."""
 
     children: Int64Array  # per unit index (zero for units that are not children)
     own: int
     total: int
     present: bool
+    eliminated: int = 0  # the elimination entries booked on the node itself
 
 
 def attribute(cube: Cube, node: int, r: int, window: Window, is_flow: bool) -> Attribution:
@@ -40,17 +44,18 @@ def attribute(cube: Cube, node: int, r: int, window: Window, is_flow: bool) -> A
     if window.first < 0 or window.last >= cube.n_months:
         return Attribution(children, 0, 0, False)
     first = window.first if is_flow else window.last
-    own = 0
+    own = eliminated = 0
     for start, stop, tree in cube.timeline.spans(first, window.last):
         kids = tree.children(node)
         if kids.size:
             children[kids] += _span_amount(cube, kids, r, start, stop, is_flow)
         if tree.active[node]:
             own += int(cube.facts.values[node, r, start:stop].sum())
+            eliminated += cube.eliminations.amount(node, r, start, stop)
     node_ix = np.array([node])
     total = int(_span_amount(cube, node_ix, r, first, window.last + 1, is_flow)[0])
     seen = _span_amount(cube, node_ix, r, first, window.last + 1, is_flow, cube.seen)[0]
-    return Attribution(children, own, total, bool(seen > 0))
+    return Attribution(children, own, total, bool(seen > 0), eliminated)
 
 
 def _span_amount(cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, is_flow: bool,
@@ -75,7 +80,11 @@ def was_child(cube: Cube, node: int, window: Window) -> np.ndarray:
 @dataclass(frozen=True)
 class Bridge:
     """``current`` - ``previous`` of ``node`` explained by ``lines`` (children, then the node's
-    own line); the lines' changes add up to ``change`` exactly."""
+    own line); the lines' changes add up to ``change`` exactly.
+
+    ``method`` says how: ``sum`` for a reported indicator, ``linear`` for a derived sum of
+    reported ones, ``ratio`` for a derived ratio, whose lines' ``current`` and ``previous`` are
+    each line's own ratio and do not add up (see :mod:`pacer.analysis.bridge_derived`)."""
 
     node: int
     code: str
@@ -84,6 +93,7 @@ class Bridge:
     change: Value
     yoy: Change
     lines: tuple[BridgeLine, ...]
+    method: Literal["sum", "linear", "ratio"] = "sum"
 
 
 def build_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int,
@@ -108,10 +118,14 @@ def build_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: in
         d = cur - prev
         share = d / total_change * 100.0 if total_change else None
         pp = d / abs(before.total) * 100.0 if before.total else None
-        return BridgeLine(unit, value(cur), value(prev), value(d), share, pp)
+        return BridgeLine(unit, value(cur), value(prev), value(d), share, pp,
+                          "child" if unit is not None else "own")
 
     lines = [line(int(u), int(now.children[u]), int(before.children[u])) for u in kids]
     lines.append(line(None, now.own, before.own))
+    if now.eliminated or before.eliminated:
+        # eliminations reduce the total: the line carries them negative
+        lines.append(line(None, -now.eliminated, -before.eliminated)._replace(kind="eliminations"))
     ok = now.present and before.present
     code, change, pct = classify_change(np.array(now.total / 10**scale),
                                         np.array(before.total / 10**scale), np.array(ok),

@@ -214,3 +214,60 @@ def rank_order(
     ranks = np.empty(keys.shape, dtype=np.int64)
     np.put_along_axis(ranks, order, first + 1, axis=0)
     return order, np.where(np.isnan(keys), 0, ranks)
+
+
+def competition_ranks(values: FloatArray, descending: bool) -> npt.NDArray[np.int64]:
+    """The ranks of :func:`rank_order` (1, 2, 2, 4 along axis 0; 0 for NaN) for ``values`` of
+    shape [items, columns], without the order.
+
+    Each column is sorted as one row of integers that keep the floats' order with the item's
+    position in the lowest bits: a plain (vectorised) sort of numbers instead of an argsort,
+    several times faster. Dropping those low bits can only make nearly equal keys look equal;
+    such a column comes out of order by its exact keys, which is checked, and is ranked again by
+    an argsort.
+    """
+    keys = np.asarray(values, dtype=np.float64).T
+    keys = np.negative(keys, order="C") if descending else np.ascontiguousarray(keys)
+    n_cols, n = keys.shape
+    ranks = np.zeros(keys.shape, dtype=np.int64)
+    if n == 0 or n_cols == 0:
+        return ranks.T
+    bits = keys.view(np.int64)
+    exact = bits ^ ((bits >> 63) & np.int64(0x7FFF_FFFF_FFFF_FFFF))  # ordered like the floats
+    missing = np.isnan(keys)
+    exact[missing] = np.iinfo(np.int64).max  # NaN last, whatever its sign bit
+    low = max(1, int(n - 1).bit_length())
+    if low > 16:  # too many items to pack: argsort every column
+        return _ranks_by_argsort(keys, np.arange(n_cols), ranks).T
+    packed = np.sort((exact & ~np.int64((1 << low) - 1)) | np.arange(n), axis=-1)
+    # flat positions: one-dimensional take and put are much faster than paired index arrays
+    at = (packed & np.int64((1 << low) - 1)) + (np.arange(n_cols) * n)[:, None]
+    ordered = np.take(exact, at)
+    wrong = np.flatnonzero((ordered[:, 1:] < ordered[:, :-1]).any(axis=-1))
+    ranked = np.take(keys, at)
+    starts = np.empty(ranked.shape, dtype=bool)
+    starts[:, :1] = True
+    np.not_equal(ranked[:, 1:], ranked[:, :-1], out=starts[:, 1:])
+    first = np.maximum.accumulate(np.where(starts, np.arange(n), 0), axis=-1)
+    np.put(ranks, at, first + 1)
+    if wrong.size:
+        _ranks_by_argsort(keys, wrong, ranks)
+    ranks[missing] = 0
+    return ranks.T
+
+
+def _ranks_by_argsort(keys: FloatArray, rows: npt.NDArray[np.intp],
+                      ranks: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Competition ranks of ``keys[rows]`` (each row ascending) into ``ranks[rows]``."""
+    sub = keys[rows]
+    order = np.argsort(sub, axis=-1)
+    at = np.arange(len(rows))[:, None]
+    ranked = sub[at, order]
+    starts = np.ones(ranked.shape, dtype=bool)
+    starts[:, 1:] = ranked[:, 1:] != ranked[:, :-1]
+    first = np.maximum.accumulate(np.where(starts, np.arange(sub.shape[1]), 0), axis=-1)
+    out = np.empty(sub.shape, dtype=np.int64)
+    out[at, order] = first + 1
+    ranks[rows] = out
+    ranks[np.isnan(keys)] = 0
+    return ranks

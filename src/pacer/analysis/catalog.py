@@ -7,17 +7,22 @@ from functools import cached_property
 
 import numpy as np
 
-from pacer.analysis.inputs import BoolArray, IndicatorDef, Int64Array
+from pacer.analysis.inputs import BoolArray, Formula, IndicatorDef, Int64Array
 
 # Derived amounts of these units add up like flows (a sum of flows is a flow); ratios never do.
 _ADDITIVE_UNITS = frozenset({"yuan", "person", "count"})
 
 
 class IndicatorCatalog:
-    """Indicators in list order; reported ones (flows and stocks) keep that order in ``Facts``."""
+    """Indicators in list order; reported ones (flows and stocks) keep that order in ``Facts``.
 
-    def __init__(self, indicators: Sequence[IndicatorDef]) -> None:
+    ``first_year`` (the year of month index 0) places the formula versions of a derived
+    indicator whose formula changed over the years (see :meth:`formula_at`).
+    """
+
+    def __init__(self, indicators: Sequence[IndicatorDef], first_year: int | None = None) -> None:
         self.defs: tuple[IndicatorDef, ...] = tuple(indicators)
+        self.first_year = first_year
         self.codes: tuple[str, ...] = tuple(d.code for d in self.defs)
         if len(set(self.codes)) != len(self.codes):
             raise ValueError("indicators: duplicate code")
@@ -29,6 +34,11 @@ class IndicatorCatalog:
         self.reported_pos: Int64Array = np.full(len(self.defs), -1, dtype=np.int64)
         self.reported_pos[self.reported] = np.arange(len(self.reported))
         self.derived_order: tuple[int, ...] = self._topological_order()
+        # derived indicators evaluated by more than one formula, by year
+        self.versioned: frozenset[int] = frozenset(
+            i for i, d in enumerate(self.defs) if len(d.formulas) > 1)
+        if self.versioned and first_year is None:
+            raise ValueError("indicators: formula versions need the catalog's first year")
         self.scale: Int64Array = np.array([d.scale for d in self.defs], dtype=np.int64)
         self.is_flow: BoolArray = np.array([d.kind == "flow" for d in self.defs])
         self.is_stock: BoolArray = np.array([d.kind == "stock" for d in self.defs])
@@ -70,10 +80,21 @@ class IndicatorCatalog:
             if i in seen:
                 continue
             seen.add(i)
-            formula = self.defs[i].formula
-            if formula is not None:
-                stack.extend(self.index[c] for c in formula.references)
+            stack.extend(self.index[c] for c in self.references(i))
         return np.array(sorted(seen), dtype=np.int64)
+
+    def references(self, i: int) -> frozenset[str]:
+        """Codes that any formula version of indicator ``i`` refers to."""
+        return frozenset().union(*(f.references for f in self.defs[i].formulas))
+
+    def formula_at(self, i: int, year_index: int) -> Formula:
+        """The formula of derived indicator ``i`` for the year ``first_year + year_index``."""
+        d = self.defs[i]
+        formula = d.formula if i not in self.versioned else \
+            d.formula_for(year_index + (self.first_year or 0))
+        if formula is None:
+            raise ValueError(f"indicator {d.code} is not derived")
+        return formula
 
     @cached_property
     def unit_scale_factor(self) -> np.ndarray:
@@ -90,8 +111,7 @@ class IndicatorCatalog:
             if state.get(i) == 1:
                 raise ValueError(f"indicators: circular formula {' -> '.join(path)}")
             state[i] = 1
-            formula = self.defs[i].formula
-            for ref in sorted(formula.references) if formula is not None else ():
+            for ref in sorted(self.references(i)):
                 if ref not in self.index:
                     raise ValueError(f"indicator {self.codes[i]}: unknown reference {ref!r}")
                 visit(self.index[ref], (*path, ref))
@@ -109,6 +129,5 @@ class IndicatorCatalog:
         acc = self.is_flow.copy()
         for i in self.derived_order:
             d = self.defs[i]
-            refs = d.formula.references if d.formula is not None else frozenset()
-            acc[i] = d.unit in _ADDITIVE_UNITS and all(acc[self.index[r]] for r in refs)
+            acc[i] = d.unit in _ADDITIVE_UNITS and all(acc[self.index[r]] for r in self.references(i))
         return acc

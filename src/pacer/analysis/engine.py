@@ -16,6 +16,7 @@ import numpy as np
 
 from pacer.analysis import calc, views
 from pacer.analysis.bridge import Bridge, build_bridge
+from pacer.analysis.bridge_derived import build_derived_bridge
 from pacer.analysis.calc import Thresholds
 from pacer.analysis.catalog import IndicatorCatalog
 from pacer.analysis.checks import (
@@ -26,12 +27,14 @@ from pacer.analysis.checks import (
     rd_intensity_below,
     two_funds_outpacing_revenue,
 )
-from pacer.analysis.cube import Cube
+from pacer.analysis.cube import Cube, EliminationBook
 from pacer.analysis.history import History, build_history
 from pacer.analysis.holt_winters import Grid
 from pacer.analysis.inputs import (
     BoolArray,
+    Eliminations,
     Facts,
+    FloatArray,
     IndicatorDef,
     Int64Array,
     Targets,
@@ -44,6 +47,7 @@ from pacer.analysis.measures import (
     TimeBasis,
     lean_measures,
     period_measures,
+    ranking_keys,
 )
 from pacer.analysis.outlook_table import Outlook, build_outlook
 from pacer.analysis.results import (
@@ -60,8 +64,8 @@ from pacer.analysis.views import Measure
 from pacer.analysis.windows import Span, Window, evaluate_windows
 
 
-# from this many children on, the cockpit computes only the lean measures for them
-_LEAN_CHILDREN = 24
+# from this many children on, the cockpit computes for them only what their ranks need
+_LEAN_CHILDREN = 4
 
 
 @dataclass(frozen=True)
@@ -83,11 +87,11 @@ class Cockpit:
     ``child_ranks`` holds the children's rank on each indicator; the typed ``rows`` are built on
     first use (a caller that reads a few rows does not pay for all of them), and
     ``ranking(code)`` builds the children's typed ranking on demand. Every measure is computed
-    for the node; for many children, only the lean set (:class:`LeanMeasures`) is computed for
-    them, and ``measures``, every measure of the node and its children as arrays (row 0 the
-    node, rows 1.. the children), and a ranking on the month's value are computed on first use,
-    from the engine as it was when the cockpit was built (after ``apply`` or ``rebuild`` they
-    raise instead).
+    for the node up front; for many children, only what their ranks need is, and the rest on
+    first use: ``measures``, every measure of the node and its children as arrays (row 0 the
+    node, rows 1.. the children), and the children's measures of one indicator for
+    ``ranking(code)``, from the engine as it was when the cockpit was built (after ``apply`` or
+    ``rebuild`` they raise instead).
     """
 
     node: int
@@ -99,8 +103,8 @@ class Cockpit:
     child_ranks: Int64Array = field(repr=False)  # [children, rows]: rank, 0 without measure
     rank_measures: dict[str, Measure] = field(repr=False)
     _node_measures: PeriodMeasures = field(repr=False)  # the node alone
-    _child_measures: LeanMeasures = field(repr=False)  # rows _child_rows: the children
-    _child_rows: Int64Array = field(repr=False)
+    # the children's measures of some indicators, and the children's rows in them
+    _child_measures: Callable[[Sequence[str]], tuple[LeanMeasures, Int64Array]] = field(repr=False)
     _all_measures: Callable[[], PeriodMeasures] = field(repr=False)
     _catalog: IndicatorCatalog = field(repr=False)
 
@@ -128,18 +132,18 @@ class Cockpit:
 
     def ranking(self, code: str, measure: Measure | None = None) -> Ranking:
         measure = measure or self.rank_measures[code]
-        if views.has_measure(self._child_measures, measure):
-            return _ranking(self._child_measures, self._catalog, code, measure,
-                            self._child_rows, None)
-        return _ranking(self.measures, self._catalog, code, measure,
-                        np.arange(1, len(self.children) + 1), None)
+        pm, rows = self._child_measures([code])
+        if not views.has_measure(pm, measure):
+            pm, rows = self.measures, np.arange(1, len(self.children) + 1)
+        return _ranking(pm, self._catalog, code, measure, rows, None)
 
 
 class Engine:
     """Pure, in-memory analysis over a group's figures (see the module docstring).
 
-    The engine owns ``facts`` (``apply`` writes into them). It holds no lock: readers must not
-    run while ``apply`` or ``rebuild`` does, and the first restated question builds the
+    The engine owns ``facts`` (``apply`` writes into them) and the elimination entries
+    (``eliminate`` replaces them). It holds no lock: readers must not run while ``apply``,
+    ``eliminate`` or ``rebuild`` does, and the first restated question builds the
     restated cube, so a multi-threaded caller guards the engine with a read-write lock.
     """
 
@@ -155,10 +159,11 @@ class Engine:
         thresholds: Thresholds | None = None,
         reference_years: int = 3,
         grid: Grid | None = None,
+        eliminations: Eliminations | None = None,
     ) -> None:
         self.units = units
         self.tree_history = tree_history
-        self.catalog = IndicatorCatalog(indicators)
+        self.catalog = IndicatorCatalog(indicators, first_year)
         self.facts = facts
         self.targets = targets
         self.first_year = first_year
@@ -171,7 +176,10 @@ class Engine:
         if targets is not None and targets.values.shape[:2] != (n, len(self.catalog)):
             raise ValueError("engine: targets must be [units, indicators, years, 2]")
         self._is_flow = self.catalog.is_flow[self.catalog.reported]
-        self._cubes = {False: Cube(facts, TreeTimeline(tree_history, t), self._is_flow)}
+        # elimination entries per node (see Cube); shared by every cube, like the facts
+        self.eliminations = EliminationBook.of(eliminations, r, t)
+        self._cubes = {False: Cube(facts, TreeTimeline(tree_history, t), self._is_flow,
+                                   self.eliminations)}
         self._generation = 0  # counts changes to the figures (apply, rebuild)
 
     # -- structure -----------------------------------------------------------------------------
@@ -183,7 +191,7 @@ class Engine:
     def cube(self, restate: bool = False) -> Cube:
         if restate not in self._cubes:
             timeline = TreeTimeline(self.tree_history, self.n_months, restate=True)
-            self._cubes[restate] = Cube(self.facts, timeline, self._is_flow)
+            self._cubes[restate] = Cube(self.facts, timeline, self._is_flow, self.eliminations)
         return self._cubes[restate]
 
     def month_index(self, year: int, month: int) -> int:
@@ -210,6 +218,22 @@ class Engine:
         for restate, cube in self._cubes.items():
             if restate:
                 cube.propagate(unit, t, dv, dc)
+
+    def eliminate(self, unit: int, year: int, month: int, values: Int64Array) -> None:
+        """Replace ``unit``'s elimination entries of one month (their sum per reported
+        indicator, scaled; zero where there is none) and bring every ancestor up to date in
+        every cube built so far."""
+        t = self.month_index(year, month)
+        values = np.asarray(values, dtype=np.int64)
+        if values.shape != (self.catalog.n_reported,):
+            raise ValueError("eliminate: one value per reported indicator")
+        if not 0 <= unit < len(self.units):
+            raise IndexError("eliminate: unit out of range")
+        self._generation += 1
+        delta = self.eliminations.replace(unit, t, values)
+        if delta.any():
+            for cube in self._cubes.values():
+                cube.eliminate(unit, t, delta)
 
     def rebuild(self) -> None:
         """Recompute every aggregate from the facts."""
@@ -250,42 +274,60 @@ class Engine:
         ``rank_by`` (on YTD for an indicator where no child has that measure)."""
         kids = self.children(node, year, month, restate)
         selected = self.catalog.indices(codes)
-        if len(kids) < _LEAN_CHILDREN or rank_by == "value":
+        rows = np.arange(1, len(kids) + 1)
+        if len(kids) < _LEAN_CHILDREN or rank_by not in ("completion", "ytd"):
             # one pass over the node and its children costs less than two
             every = self.measures([node, *kids], year, month, codes, restate=restate,
                                   time_basis=time_basis)
-            ranks, rank_measures = self._child_ranks(every, np.arange(1, len(kids) + 1),
-                                                     selected, rank_by)
+            ranks, rank_measures = self._child_ranks(every, rows, selected, rank_by)
             return Cockpit(node, year, month, restate, selected, tuple(kids), ranks,
-                           rank_measures, every, every, np.arange(1, len(kids) + 1),
-                           lambda: every, self.catalog)
+                           rank_measures, every, lambda wanted: (every, rows), lambda: every,
+                           self.catalog)
         own = self.measures([node], year, month, codes, restate=restate, time_basis=time_basis)
-        theirs = lean_measures(
-            self.cube(restate), self.catalog, self.targets, self.first_year,
-            np.asarray(kids, dtype=np.int64), year, month, selected, self.thresholds, time_basis,
-            self.reference_years)
-        ranks, rank_measures = self._child_ranks(theirs, np.arange(len(kids)), selected, rank_by)
+        kid_nodes = np.asarray(kids, dtype=np.int64)
+        completion, ytd = ranking_keys(self.cube(restate), self.catalog, self.targets,
+                                       self.first_year, kid_nodes, year, month, selected)
+        ranks, rank_measures = self._ranks(completion if rank_by == "completion" else ytd, ytd,
+                                           selected, rank_by)
         generation = self._generation
 
-        def every_measure() -> PeriodMeasures:
+        def current() -> None:
             if self._generation != generation:
                 raise RuntimeError("the engine's figures changed after this cockpit was built")
+
+        def lean(wanted: Sequence[str]) -> tuple[LeanMeasures, Int64Array]:
+            current()
+            return lean_measures(
+                self.cube(restate), self.catalog, self.targets, self.first_year, kid_nodes,
+                year, month, self.catalog.indices(wanted), self.thresholds, time_basis,
+                self.reference_years), rows - 1
+
+        def every_measure() -> PeriodMeasures:
+            current()
             return self.measures([node, *kids], year, month, codes, restate=restate,
                                  time_basis=time_basis)
 
         return Cockpit(node, year, month, restate, selected, tuple(kids), ranks, rank_measures,
-                       own, theirs, np.arange(len(kids)), every_measure, self.catalog)
+                       own, lean, every_measure, self.catalog)
 
     def _child_ranks(self, pm: LeanMeasures, rows: Int64Array, selected: Int64Array,
                      rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:
         """The rank of each of ``pm``'s ``rows`` (the children) on each ``selected`` indicator."""
-        cols = np.searchsorted(pm.columns, selected)
-        wanted = views.measure_matrix(pm, rank_by)[np.ix_(rows, cols)]
+        ix = np.ix_(rows, np.searchsorted(pm.columns, selected))
+        return self._ranks(views.measure_matrix(pm, rank_by)[ix],
+                           views.measure_matrix(pm, "ytd")[ix], selected, rank_by)
+
+    def _ranks(self, wanted: FloatArray, ytd: FloatArray, selected: Int64Array,
+               rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:
+        """Ranks on ``wanted`` ([children, selected]), on ``ytd`` for an indicator where no
+        child has the wanted measure."""
         has: BoolArray = np.asarray(~np.isnan(wanted).all(axis=0))
-        keys = np.where(has, wanted, views.measure_matrix(pm, "ytd")[np.ix_(rows, cols)])
+        keys = np.where(has, wanted, ytd) if not has.all() else wanted
         # best first: a gap is signed so that higher is better, other measures follow direction
         best_high = ~self.catalog.is_lower[selected] | (has & (rank_by == "gap"))
-        _, ranks = calc.rank_order(np.where(best_high, keys, -keys), descending=True)
+        if not best_high.all():
+            keys = keys * np.where(best_high, 1.0, -1.0)
+        ranks = calc.competition_ranks(keys, descending=True)
         measures: dict[str, Measure] = {self.catalog.codes[i]: rank_by if h else "ytd"
                                         for i, h in zip(selected.tolist(), has.tolist(),
                                                         strict=True)}
@@ -315,11 +357,18 @@ class Engine:
     def bridge(self, node: int, year: int, month: int, code: str, span: Span = "ytd", *,
                restate: bool = False) -> Bridge:
         """How each child (and the node's own line) moved ``code`` against the same span of
-        last year; the lines add up to the node's change exactly."""
+        last year; the lines add up to the node's change exactly.
+
+        A derived indicator that is a sum of reported ones is bridged through that sum, a ratio
+        of sums by each line's contribution to the ratio's change (in pp for a percent
+        indicator; see :mod:`pacer.analysis.bridge_derived`); a ratio without a value in either
+        span raises :class:`NotDecomposable`, a formula of another shape ``ValueError``."""
         self.month_index(year, month)
         yi = year - self.first_year
-        return build_bridge(self.cube(restate), self.catalog, node, self.catalog.index[code],
-                            Window.span(yi, span, month), Window.span(yi - 1, span, month))
+        indicator = self.catalog.index[code]
+        build = build_derived_bridge if self.catalog.is_derived[indicator] else build_bridge
+        return build(self.cube(restate), self.catalog, node, indicator,
+                     Window.span(yi, span, month), Window.span(yi - 1, span, month))
 
     def checks(self, node: int, year: int, month: int, codes: CheckCodes | None = None, *,
                rd_line_pct: float = RD_INTENSITY_LINE_PCT, restate: bool = False
@@ -354,12 +403,12 @@ class Engine:
 
     def outlook(self, nodes: Sequence[int], year: int, month: int,
                 codes: Sequence[str] | None = None, *, restate: bool = False) -> Outlook:
-        """Year-end outlook of every reported indicator of ``codes`` for each of ``nodes``."""
+        """Year-end outlook of every indicator of ``codes`` for each of ``nodes``; a derived
+        indicator is its formula on its references' outlooks, with an interval and chances
+        simulated from theirs (see :mod:`pacer.analysis.outlook_table`)."""
         t = self.month_index(year, month)
-        selected = [i for i in self.catalog.indices(codes).tolist()
-                    if not self.catalog.is_derived[i]]
         return build_outlook(self.cube(restate), self.catalog, self.targets, year,
-                             np.asarray(nodes, dtype=np.int64), np.array(selected, np.int64), t,
+                             np.asarray(nodes, dtype=np.int64), self.catalog.indices(codes), t,
                              self.grid, self.reference_years)
 
     def history(self, node: int, code: str, *, restate: bool = False) -> History:
@@ -379,3 +428,4 @@ def _ranking(pm: LeanMeasures, catalog: IndicatorCatalog, code: str, measure: Me
     return Ranking(code, measure, descending,
                    views.rank_rows(pm, catalog, indicator, rows, values, order, ranks),
                    views.dispersion(values))
+

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -110,11 +110,26 @@ class TreeHistory:
 
 
 @dataclass(frozen=True)
+class FormulaVersion:
+    """A derived indicator's formula for the years ``from_year..to_year`` (``to_year`` None:
+    open-ended)."""
+
+    from_year: int
+    to_year: int | None
+    formula: Formula
+
+
+@dataclass(frozen=True)
 class IndicatorDef:
     """One indicator. ``scale`` is the number of decimal places stored exactly.
 
     For ``direction == 'band'`` the two target tiers are read as the band's bounds: ``ensure`` is
     the lower bound and ``strive`` the upper bound.
+
+    A derived indicator whose formula changed over the years lists its ``versions`` (in year
+    order, contiguous); each year is then evaluated by the version valid in it, years before the
+    first version by the first and years after the last by ``formula``, which is the latest
+    definition's. Without ``versions``, ``formula`` holds for every year.
     """
 
     code: str
@@ -123,14 +138,34 @@ class IndicatorDef:
     scale: int
     direction: Direction = "higher"
     formula: Formula | None = None
+    versions: tuple[FormulaVersion, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind == "derived" and self.formula is None:
             raise ValueError(f"indicator {self.code}: a derived indicator needs a formula")
-        if self.kind != "derived" and self.formula is not None:
+        if self.kind != "derived" and (self.formula is not None or self.versions):
             raise ValueError(f"indicator {self.code}: only derived indicators have a formula")
         if not 0 <= self.scale <= 8:
             raise ValueError(f"indicator {self.code}: scale must be 0..8")
+        for a, b in itertools.pairwise(self.versions):
+            if a.to_year is None or a.to_year < a.from_year or b.from_year != a.to_year + 1:
+                raise ValueError(f"indicator {self.code}: formula versions must be contiguous "
+                                 "spans of years in year order")
+
+    @property
+    def formulas(self) -> tuple[Formula, ...]:
+        """Every formula the indicator has had, the latest last (empty for reported ones)."""
+        if self.formula is None:
+            return ()
+        earlier = [v.formula for v in self.versions if v.formula is not self.formula]
+        return (*earlier, self.formula)
+
+    def formula_for(self, year: int) -> Formula | None:
+        """The formula that evaluates ``year``."""
+        for v in self.versions:  # contiguous and in order: the first not over yet
+            if v.to_year is None or year <= v.to_year:
+                return v.formula
+        return self.formula
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +189,36 @@ class Facts:
         return n, r, t
 
 
+@dataclass(frozen=True, eq=False)
+class Eliminations:
+    """Elimination entries for intra-group amounts, as equal-length columns: the consolidating
+    ``unit``, the ``reported`` position of the indicator, the ``month`` index and the scaled,
+    signed ``value`` removed (a flow's amount for the month, a stock's balance at its end).
+    Entries on the same unit, indicator and month add up. The amount leaves the unit's
+    consolidated figure and, through it, every ancestor's; whether a value exists is still
+    decided by the reported facts alone."""
+
+    unit: Int64Array
+    reported: Int64Array
+    month: Int64Array
+    value: Int64Array
+
+    def __post_init__(self) -> None:
+        columns = (self.unit, self.reported, self.month, self.value)
+        if any(c.dtype != np.int64 or c.ndim != 1 for c in columns):
+            raise TypeError("eliminations: every column must be a flat int64 array")
+        if len({len(c) for c in columns}) != 1:
+            raise ValueError("eliminations: columns differ in length")
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+    @classmethod
+    def none(cls) -> Eliminations:
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(empty, empty, empty, empty)
+
+
 TIER_ENSURE = 0
 TIER_STRIVE = 1
 
@@ -171,6 +236,9 @@ class Targets:
     present: BoolArray
     first_year: int
     phasing: Int32Array | None = None
+    # one year's values and presence with each node's row contiguous, made on first use
+    _years: dict[int, tuple[Int64Array, BoolArray]] = field(
+        default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.values.ndim != 4 or self.values.shape[3] != 2:
@@ -179,6 +247,15 @@ class Targets:
             raise ValueError("targets: present must match values")
         if self.phasing is not None and self.phasing.shape != (*self.values.shape[:3], 12):
             raise ValueError("targets: phasing must be [nodes, indicators, years, 12]")
+
+    def of_year(self, year_index: int) -> tuple[Int64Array, BoolArray]:
+        """``values`` and ``present`` of one year as ``[node, indicator, tier]``, C-contiguous,
+        so that gathering nodes reads whole rows (the arrays are treated as read-only once an
+        engine reads them; the copies are cached)."""
+        if year_index not in self._years:
+            self._years[year_index] = (np.ascontiguousarray(self.values[:, :, year_index]),
+                                       np.ascontiguousarray(self.present[:, :, year_index]))
+        return self._years[year_index]
 
     @classmethod
     def empty(cls, n_nodes: int, n_indicators: int, first_year: int, n_years: int) -> Targets:

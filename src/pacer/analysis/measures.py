@@ -147,6 +147,31 @@ def lean_measures(
                  time_basis, reference_years)
 
 
+def ranking_keys(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    targets: Targets | None,
+    first_year: int,
+    nodes: Int64Array,
+    year: int,
+    month: int,
+    selected: Int64Array,
+) -> tuple[FloatArray, FloatArray]:
+    """``(completion, YTD)`` of ``nodes`` x ``selected`` (not their closure), as
+    :class:`LeanMeasures` has them, from this year's YTD and the ensure targets alone: what a
+    ranking on completion (or on YTD) reads, a fraction of the lean set's work."""
+    columns = catalog.closure(selected)
+    (ytd,) = evaluate_windows(cube, catalog, nodes, columns,
+                              [Window.span(year - first_year, "ytd", month)])
+    value = ytd.number[:, np.searchsorted(columns, selected)]
+    scaled, present = _targets(targets, nodes, selected, year)
+    ensure = np.where(present[..., 0], scaled[..., 0] / catalog.unit_scale_factor[selected], np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        completion = np.where((ensure > 0) & ~catalog.is_band[selected], value / ensure * 100.0,
+                              np.nan)
+    return completion, value
+
+
 def _lean(
     cube: Cube,
     catalog: IndicatorCatalog,
@@ -189,12 +214,12 @@ def _targets(
     shape = (len(nodes), len(columns), 2)
     if targets is None or not 0 <= year - targets.first_year < targets.values.shape[2]:
         return np.zeros(shape, np.int64), np.zeros(shape, bool)
-    yi = year - targets.first_year
-    if 4 * len(columns) < targets.values.shape[1]:
-        ix = (nodes[:, None], columns[None, :], yi)
-        return targets.values[ix], targets.present[ix]
+    values, present = targets.of_year(year - targets.first_year)
+    if 4 * len(columns) < values.shape[1]:
+        ix = (nodes[:, None], columns[None, :])
+        return values[ix], present[ix]
     # whole node rows are much faster to gather than node x indicator pairs
-    values, present = targets.values[nodes, :, yi], targets.present[nodes, :, yi]
+    values, present = values[nodes], present[nodes]
     if len(columns) == values.shape[1]:  # the closure of a full selection is every indicator
         return values, present
     return values[:, columns], present[:, columns]

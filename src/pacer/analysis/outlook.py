@@ -35,7 +35,8 @@ class OutlookMethod(IntEnum):
 class OutlookArrays:
     """Per series, in the series' unit. For a flow the year-end value is the annual total, for a
     stock the December balance. ``point`` is the best available estimate (Holt-Winters, else
-    seasonal, else run-rate); interval and probabilities exist only for Holt-Winters and actuals."""
+    seasonal, else run-rate); interval and probabilities exist only for Holt-Winters and actuals.
+    ``fit`` is None for series evaluated from other series' outlooks (derived indicators)."""
 
     method: np.ndarray
     ytd: FloatArray
@@ -47,7 +48,7 @@ class OutlookArrays:
     high: FloatArray
     p_ensure: FloatArray
     p_strive: FloatArray
-    fit: hw.Fit
+    fit: hw.Fit | None
 
 
 def normal_cdf(z: FloatArray) -> FloatArray:

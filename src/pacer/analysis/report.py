@@ -17,9 +17,10 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from pacer.analysis import wording
+from pacer.analysis.bridge import Bridge
 from pacer.analysis.display import DisplayUnit
 from pacer.analysis.measures import TimeBasis
-from pacer.analysis.results import Change, Status, Value
+from pacer.analysis.results import BridgeLine, Change, Status, Value
 from pacer.analysis.service import Analysis
 from pacer.analysis.views import Measure
 from pacer.analysis.windows import Span
@@ -134,11 +135,12 @@ class RankReport(TypedDict):
 
 class BridgeLineOut(TypedDict):
     unit: UnitRef | None
-    current: Quantity
-    previous: Quantity
+    current: Quantity | None
+    previous: Quantity | None
     change: Quantity
     share_pct: float | None
     contribution_pp: float | None
+    line: str
 
 
 class BridgeReport(TypedDict):
@@ -149,6 +151,7 @@ class BridgeReport(TypedDict):
     period: str
     span: str
     restated: bool
+    method: str
     current: Quantity
     previous: Quantity
     change: Quantity
@@ -396,9 +399,12 @@ def rank_report(scope: Scope, code: str, measure: Measure = "ytd", level: int | 
 
 def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = False) -> BridgeReport:
     ref = scope.indicator(code)
-    if ref["kind"] == "derived":
-        raise DomainError(f"'{code}' is derived from other indicators; bridge its components instead")
-    bridge = scope.analysis.engine.bridge(scope.node, scope.year, scope.month, code, span, restate=restate)
+    try:
+        bridge = scope.analysis.engine.bridge(scope.node, scope.year, scope.month, code, span, restate=restate)
+    except ValueError as exc:  # a derived indicator of another shape, or a ratio without a value
+        raise DomainError(str(exc).removeprefix("bridge: "), 422) from None
+    if bridge.method == "ratio":
+        return _ratio_bridge_report(scope, ref, bridge, span, restate)
     unit, scale = ref["unit"], _scale(scope, code)
     previous_total = bridge.previous.scaled
     total_change = bridge.change.scaled
@@ -406,31 +412,88 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
     def q(x: int) -> Quantity:
         return {"value": str(Decimal(x).scaleb(-scale)), "unit": unit}
 
-    def line(node: int | None, cur: int, prev: int) -> BridgeLineOut:
+    def line(node: int | None, cur: int, prev: int, kind: str = "child") -> BridgeLineOut:
         d = cur - prev
         return {"unit": None if node is None else scope.unit(node), "current": q(cur), "previous": q(prev),
                 "change": q(d), "share_pct": d / total_change * 100.0 if total_change else None,
-                "contribution_pp": d / abs(previous_total) * 100.0 if previous_total else None}
+                "contribution_pp": d / abs(previous_total) * 100.0 if previous_total else None,
+                "line": kind}
 
     # A child that has since moved out of the actor's view joins the node's own line.
     lines: list[BridgeLineOut] = []
+    eliminations: list[BridgeLineOut] = []
     other_cur = other_prev = 0
     for bl in bridge.lines:
-        if bl.node is not None and scope.sees(bl.node):
+        # a sum's lines (reported or derived) always have both amounts
+        assert bl.current is not None and bl.previous is not None
+        if bl.kind == "eliminations":
+            eliminations.append(line(None, bl.current.scaled, bl.previous.scaled, bl.kind))
+        elif bl.node is not None and scope.sees(bl.node):
             lines.append(line(bl.node, bl.current.scaled, bl.previous.scaled))
         else:
             other_cur += bl.current.scaled
             other_prev += bl.previous.scaled
-    lines.append(line(None, other_cur, other_prev))
+    lines.append(line(None, other_cur, other_prev, "own"))
+    lines += eliminations
     return {"command": "bridge", "language": scope.language, "unit": scope.unit(scope.node), "indicator": ref,
-            "period": scope.period, "span": span, "restated": restate, "current": q(bridge.current.scaled),
-            "previous": q(previous_total), "change": q(total_change),
+            "period": scope.period, "span": span, "restated": restate, "method": bridge.method,
+            "current": q(bridge.current.scaled), "previous": q(previous_total), "change": q(total_change),
             "yoy": change_out(bridge.yoy, ref, scale, scope), "lines": lines}
 
 
+def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: Span,
+                         restate: bool) -> BridgeReport:
+    """A ratio's bridge: each line's contribution to the change (pp for a percent indicator),
+    with the line's own ratio this year and last; children out of the actor's view join the
+    unit's own line, whose own ratio is then not shown."""
+    unit, scale = ref["unit"], _scale(scope, ref["code"])
+    change_unit = "pp" if unit == "percent" else unit
+
+    def amount(v: Value, as_unit: str) -> Quantity:
+        return {"value": str(v.decimal), "unit": as_unit}
+
+    def out(bl: BridgeLine, kind: str) -> BridgeLineOut:
+        return {"unit": None if bl.node is None else scope.unit(bl.node),
+                "current": None if bl.current is None else amount(bl.current, unit),
+                "previous": None if bl.previous is None else amount(bl.previous, unit),
+                "change": amount(bl.change, change_unit), "share_pct": bl.share_pct,
+                "contribution_pp": bl.contribution_pp, "line": kind}
+
+    lines: list[BridgeLineOut] = []
+    tail: list[BridgeLineOut] = []
+    own: BridgeLine | None = None
+    hidden: list[BridgeLine] = []
+    for bl in bridge.lines:
+        if bl.kind == "eliminations":
+            tail.append(out(bl, bl.kind))
+        elif bl.node is not None and scope.sees(bl.node):
+            lines.append(out(bl, "child"))
+        elif bl.node is None:
+            own = bl
+        else:
+            hidden.append(bl)
+    assert own is not None
+    if hidden:
+        folded = [own, *hidden]
+        change = sum(b.change.scaled for b in folded)
+        own = own._replace(current=None, previous=None,
+                           change=own.change._replace(scaled=change, number=change / 10**scale),
+                           share_pct=_sum_or_none([b.share_pct for b in folded]),
+                           contribution_pp=_sum_or_none([b.contribution_pp for b in folded]))
+    lines += [out(own, "own"), *tail]
+    return {"command": "bridge", "language": scope.language, "unit": scope.unit(scope.node), "indicator": ref,
+            "period": scope.period, "span": span, "restated": restate, "method": bridge.method,
+            "current": amount(bridge.current, unit), "previous": amount(bridge.previous, unit),
+            "change": amount(bridge.change, change_unit),
+            "yoy": change_out(bridge.yoy, ref, scale, scope), "lines": lines}
+
+
+def _sum_or_none(xs: list[float | None]) -> float | None:
+    return None if any(x is None for x in xs) else sum(x for x in xs if x is not None)
+
+
 def outlook_report(scope: Scope, set_code: str = DEFAULT_SET, restate: bool = False) -> OutlookReport:
-    refs = [r for r in scope.set_members(set_code) if r["kind"] != "derived"]
-    by_code = {r["code"]: r for r in refs}
+    by_code = {r["code"]: r for r in scope.set_members(set_code)}
     outlook = scope.analysis.engine.outlook([scope.node], scope.year, scope.month, list(by_code),
                                             restate=restate)
     rows: list[OutlookRowOut] = []

@@ -3,7 +3,7 @@
 Tables are drawn from the documents alone, so the three formats cannot disagree. Money is shown
 in 亿元 or 万元; wherever a table shows a total and the lines it is made of, the lines are
 apportioned with :func:`pacer.analysis.display.breakdown` so the shown lines add up to the shown
-total (a unit's own figures and elimination entries are a line of their own).
+total (a unit's own figures and the elimination entries booked on it are lines of their own).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pacer.analysis.report import (
     Quantity,
     RankReport,
 )
+from pacer.analysis.wording import bridge_line
 
 DASH = "—"
 WORDS: dict[str, dict[str, str]] = {
@@ -55,7 +56,8 @@ WORDS: dict[str, dict[str, str]] = {
         "ytd_ly": "Last year YTD", "yoy": "YoY", "mom": "MoM", "ensure": "Ensure", "strive": "Strive",
         "completion": "Completion", "progress": "Time", "gap": "Gap", "status": "Status",
         "need": "Remaining (per month)", "rank": "Rank", "unit": "Unit", "own": "Own and eliminations",
-        "total": "Total", "current": "Current", "previous": "Last year", "change": "Change",
+        "total": "Total",
+        "current": "Current", "previous": "Last year", "change": "Change",
         "share": "Share", "pull": "Contribution", "point": "Year-end", "range": "Range (80%)",
         "method": "Method", "p_ensure": "P(ensure)", "p_strive": "P(strive)", "period": "Period",
         "amounts": "amounts in {label}",
@@ -205,7 +207,7 @@ def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
                                       span=w[f"{doc['span']}_s"], amounts=amounts),
                    [w["unit"], w["current"], w["previous"], w["change"], w["share"], w["pull"]], 1)
     lines = doc["lines"]
-    named, own = lines[:-1], lines[-1]
+    named = lines[:-1]
     cols: dict[str, tuple[str, list[str]]] = {}
     for field in ("current", "previous", "change"):
         split = shown_breakdown(doc[field], [ln[field] for ln in named], money)  # type: ignore[literal-required]
@@ -216,7 +218,7 @@ def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
     table.add_row(f"[bold]{doc['unit']['name']}[/]", cols["current"][0], cols["previous"][0],
                   cols["change"][0], "100.0%" if doc["change"]["value"].strip("-0.") else DASH, doc["yoy"]["text"])
     for i, ln in enumerate(lines):
-        name = w["own"] if ln is own else ln["unit"]["name"]  # type: ignore[index]
+        name = ln["unit"]["name"] if ln["unit"] is not None else bridge_line(ln["line"], doc["language"])
         table.add_row("  " + name, cols["current"][1][i], cols["previous"][1][i], cols["change"][1][i],
                       pct(ln["share_pct"]), pp(ln["contribution_pp"]))
     return table
@@ -313,7 +315,8 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
 def rows_csv(doc: Mapping[str, Any]) -> str:
     """One line per element of the document's ``rows`` (``lines`` for a bridge)."""
     items = doc["lines"] if doc["command"] == "bridge" else doc["rows"]
-    # the bridge's own line has no unit; blank cells keep its columns those of the other lines
+    # the bridge's own and eliminations lines have no unit; blank cells keep their columns those
+    # of the other lines
     rows = [dict(flatten({**r, "unit": r["unit"] or {"code": "", "name": ""}} if "unit" in r else r))
             for r in items]
     header: list[str] = []

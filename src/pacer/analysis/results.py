@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from pacer.analysis.calc import ChangeCode, StatusCode
 from pacer.analysis.measures import BasisCode
@@ -133,17 +133,26 @@ class Dispersion(NamedTuple):
     cv: float
 
 
+BridgeLineKind = Literal["child", "own", "eliminations"]
+
+
 class BridgeLine(NamedTuple):
-    """One contributor to a node's change: a child (``node``) or the node's own figures and
-    elimination entries (``node`` None). ``share_pct`` is its share of the total change,
-    ``contribution_pp`` its part of the node's YoY percentage."""
+    """One contributor to a node's change: a child (``node``, ``kind`` 'child'), the node's
+    own figures (``node`` None, 'own') or the elimination entries booked on the node (``node``
+    None, 'eliminations', negative: they reduce the total). ``share_pct`` is its share of the
+    total change, ``contribution_pp`` its part of the node's YoY percentage.
+
+    For a derived ratio, ``change`` is the line's contribution to the ratio's change (in pp for
+    a percent indicator) and ``current``/``previous`` the line's own ratio, None where it has
+    none; they do not add up to the node's."""
 
     node: int | None
-    current: Value
-    previous: Value
+    current: Value | None
+    previous: Value | None
     change: Value
     share_pct: float | None
     contribution_pp: float | None
+    kind: BridgeLineKind = "child"
 
 
 class OffTrackRow(NamedTuple):

@@ -5,9 +5,10 @@ it, so its highest id is a cheap change marker: one indexed query per request de
 the cached engine is still current. When it is not, the audit rows written since the engine's
 marker say what changed:
 
-- only figures (entity ``fact``) of units, months and indicators the engine already holds: each
-  touched unit-month is read back from the fact table and applied with :meth:`Engine.apply`,
-  which brings every ancestor up to date (the same result as a rebuild, exactly);
+- only figures (entity ``fact``) and elimination entries (entity ``elimination``) of units,
+  months and indicators the engine already holds: each touched unit-month is read back from the
+  fact or elimination table and applied with :meth:`Engine.apply` or :meth:`Engine.eliminate`,
+  which bring every ancestor up to date (the same result as a rebuild, exactly);
 - only users, grants or tokens: nothing the engine holds, so only the marker moves;
 - anything else (the org tree, targets, indicators, a new month or unit, a very large import):
   the engine is rebuilt from the database.
@@ -35,10 +36,12 @@ from pacer.analysis import source
 from pacer.analysis.engine import Engine
 from pacer.analysis.source import EngineData
 from pacer.kit import periods
-from pacer.models import AuditEntry, Fact, Indicator, Submission
+from pacer.models import AuditEntry, EliminationEntry, Fact, Indicator, Submission
 
 # Audit entities that do not reach the engine (visibility is read per request, not cached).
 UNRELATED_ENTITIES = frozenset({"user", "role_grant", "api_token"})
+# Audit entities replayed unit-month by unit-month.
+REPLAYED_ENTITIES = frozenset({"fact", "elimination"})
 # Past this many audit rows since the marker, a rebuild is cheaper than replaying them.
 MAX_REPLAY_ROWS = 50_000
 
@@ -61,7 +64,8 @@ class Analysis:
 
 def build(connection: Connection, columnar: bool = False, marker: int = 0) -> Analysis:
     data = source.load(connection, columnar=columnar)
-    engine = Engine(data.units, data.tree, data.indicators, data.facts, data.targets, data.first_year)
+    engine = Engine(data.units, data.tree, data.indicators, data.facts, data.targets, data.first_year,
+                    eliminations=data.eliminations)
     ids = data.unit_ids.tolist()
     return Analysis(data, engine, marker, {int(u): i for i, u in enumerate(ids)})
 
@@ -84,30 +88,37 @@ def catch_up(connection: Connection, analysis: Analysis, marker: int) -> Analysi
     ).all()
     if len(rows) > MAX_REPLAY_ROWS:
         return None
-    touched = _touched_unit_months(analysis, rows)
-    if touched is None:
+    changes = [(entity, key) for entity, key in rows]
+    touched = _touched_unit_months(analysis, changes)
+    eliminated = _touched_unit_months(analysis, changes, "elimination")
+    if touched is None or eliminated is None:
         return None
-    if not touched:
+    if not touched and not eliminated:
         return replace(analysis, marker=marker)
     figures = _unit_month_figures(connection, analysis, touched)
-    if figures is None:
+    entries = _unit_month_eliminations(connection, analysis, eliminated)
+    if figures is None or entries is None:
         return None
     engine = copy.deepcopy(analysis.engine)
     for (node, period), (values, present) in figures.items():
         engine.apply(node, period // 100, period % 100, values, present)
+    for (node, period), amounts in entries.items():
+        engine.eliminate(node, period // 100, period % 100, amounts)
     return replace(analysis, engine=engine, marker=marker, data=replace(analysis.data, facts=engine.facts))
 
 
-def _touched_unit_months(analysis: Analysis, rows: Iterable[tuple[str, str]]) -> set[tuple[int, int]] | None:
-    """(node, period) of every figure in ``rows``; None when a row is not one the engine can apply."""
+def _touched_unit_months(analysis: Analysis, rows: Iterable[tuple[str, str]],
+                         wanted: str = "fact") -> set[tuple[int, int]] | None:
+    """(node, period) of every ``wanted`` row (figures, or elimination entries) in ``rows``;
+    None when a row is not one the engine can apply."""
     data = analysis.data
     index = data.unit_index()
     first, last = data.first_year * 100 + 1, data.last_period
     touched: set[tuple[int, int]] = set()
     for entity, key in rows:
-        if entity in UNRELATED_ENTITIES:
+        if entity in UNRELATED_ENTITIES or (entity in REPLAYED_ENTITIES and entity != wanted):
             continue
-        if entity != "fact":
+        if entity != wanted:
             return None
         parts = key.rsplit("/", 2)  # unit_code/indicator_code/YYYY-MM; a unit code may hold '/'
         if len(parts) != 3:
@@ -147,6 +158,35 @@ def _unit_month_figures(connection: Connection, analysis: Analysis, touched: set
                     return None  # an indicator the engine does not know yet
                 values, present = out[(analysis.node_of_id[unit_id], period)]
                 values[pos], present[pos] = value, True
+    return out
+
+
+def _unit_month_eliminations(connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
+                             ) -> dict[tuple[int, int], np.ndarray] | None:
+    """Each touched unit-month's elimination entries as stored now, summed per reported
+    indicator configured for them (zero elsewhere)."""
+    if not touched:
+        return {}
+    catalog = analysis.engine.catalog
+    position: dict[int, int] = {}
+    for ind_id, code in connection.execute(select(Indicator.id, Indicator.code).where(Indicator.eliminated.is_(True))):
+        i = catalog.index.get(code)
+        if i is None or catalog.reported_pos[i] < 0:
+            return None  # an indicator the engine does not know yet
+        position[ind_id] = int(catalog.reported_pos[i])
+    out = {key: np.zeros(catalog.n_reported, dtype=np.int64) for key in sorted(touched)}
+    by_period: dict[int, list[int]] = defaultdict(list)
+    for node, period in touched:
+        by_period[period].append(analysis.unit_id(node))
+    for period, unit_ids in by_period.items():
+        for start in range(0, len(unit_ids), 500):
+            stmt = select(EliminationEntry.unit_id, EliminationEntry.indicator_id,
+                          func.sum(EliminationEntry.value)).where(
+                EliminationEntry.period == period, EliminationEntry.unit_id.in_(unit_ids[start:start + 500]),
+                EliminationEntry.indicator_id.in_(list(position)),
+            ).group_by(EliminationEntry.unit_id, EliminationEntry.indicator_id)
+            for unit_id, ind_id, value in connection.execute(stmt):
+                out[(analysis.node_of_id[unit_id], period)][position[ind_id]] = int(value)
     return out
 
 

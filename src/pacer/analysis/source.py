@@ -1,28 +1,47 @@
 """Read the database into the engine's arrays.
 
 Facts are read either row-wise through the caller's connection (sees its own uncommitted
-work, as in tests) or column-wise through ADBC (Arrow) in a child process, which is an order of
-magnitude faster than fetching Python tuples but sees committed data only. Either way they are
-scattered batch by batch into the dense arrays, so the columns are never all in memory.
+work, as in tests) or in bulk, which is an order of magnitude faster than fetching Python tuples
+but sees committed data only: from PostgreSQL with binary ``COPY`` of facts packed by the server
+(:mod:`pacer.analysis.copy_reader`), from SQLite column-wise through ADBC (Arrow) in a child
+process (:mod:`pacer.analysis.columnar`). Either way they are scattered batch by batch into the
+dense arrays, so the columns are never all in memory.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, String, case, cast, select
+from sqlalchemy import Connection, String, case, cast, func, select
 
 from pacer.analysis import columnar as columnar_read
-from pacer.analysis.inputs import Facts, IndicatorDef, Targets, TreeHistory, TreeSegment, Units
-from pacer.indicators.formula import parse
+from pacer.analysis import copy_reader
+from pacer.analysis.inputs import (
+    Eliminations,
+    Facts,
+    FormulaVersion,
+    IndicatorDef,
+    Targets,
+    TreeHistory,
+    TreeSegment,
+    Units,
+)
+from pacer.indicators.formula import Formula, parse
 from pacer.kit import periods
-from pacer.models import Indicator, IndicatorVersion, Target, Unit, UnitParentage
+from pacer.models import (
+    EliminationEntry,
+    Indicator,
+    IndicatorVersion,
+    Target,
+    Unit,
+    UnitParentage,
+)
 from pacer.org.repository import depth_first
 
 FACT_QUERY = "SELECT unit_id, indicator_id, period, value FROM fact"
@@ -40,6 +59,8 @@ class EngineData:
     targets: Targets
     first_year: int
     last_period: int  # the latest month with any figure
+    # as loaded; the engine keeps its own copy current (Engine.eliminate)
+    eliminations: Eliminations = field(default_factory=Eliminations.none)
 
     def unit_index(self) -> dict[str, int]:
         return {code: i for i, code in enumerate(self.units.codes)}
@@ -48,9 +69,10 @@ class EngineData:
 def load(conn: Connection, columnar: bool = False, today: date | None = None) -> EngineData:
     """Everything the engine needs, read through ``conn``.
 
-    With ``columnar`` the facts are read with ADBC in a child process (see
-    :mod:`pacer.analysis.columnar`), which sees committed data only; an in-memory SQLite
-    database is always read through ``conn``.
+    With ``columnar`` the facts are read in bulk on connections of their own, which see
+    committed data only: with binary ``COPY`` from PostgreSQL 14 or later through psycopg (see
+    :mod:`pacer.analysis.copy_reader`), otherwise with ADBC in a child process (see
+    :mod:`pacer.analysis.columnar`); an in-memory SQLite database is always read through ``conn``.
     """
     today = today or date.today()
     unit_rows, unit_ids, parentage = _units(conn, today)
@@ -60,8 +82,13 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
     rep_pos = np.full(len(indicators), -1, dtype=np.int64)
     rep_pos[reported] = np.arange(len(reported))
     url = conn.engine.url
-    batches = (columnar_read.fact_batches(url, _fact_queries(unit_ids))
-               if columnar and columnar_read.supported(url) else _fact_rows(conn))
+    batches: Iterable[tuple[np.ndarray, ...]]
+    if columnar and copy_reader.supported(conn):
+        batches = copy_reader.fact_batches(conn.engine, min(os.cpu_count() or 1, _READERS))
+    elif columnar and columnar_read.supported(url):
+        batches = columnar_read.fact_batches(url, _fact_queries(unit_ids))
+    else:
+        batches = _fact_rows(conn)
     dense = DenseFacts(unit_ix, np.where(ind_ix >= 0, rep_pos[ind_ix], -1), len(reported))
     for batch in batches:
         dense.add(*batch)
@@ -79,6 +106,7 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
         indicators=tuple(indicators), facts=facts,
         targets=_targets(conn, unit_ix, ind_ix, len(unit_ids), len(indicators), first_year, last_period // 100),
         first_year=first_year, last_period=last_period,
+        eliminations=load_eliminations(conn, unit_ix, ind_ix, indicators, first_year, n_months),
     )
 
 
@@ -157,6 +185,37 @@ class DenseFacts:
                      np.ascontiguousarray(self._present[:, :, -at:n_months - at]))
 
 
+def load_eliminations(conn: Connection, unit_ix: np.ndarray, ind_ix: np.ndarray,
+                      indicators: list[IndicatorDef], first_year: int, n_months: int) -> Eliminations:
+    """The elimination entries of indicators configured for them, summed per unit, indicator
+    and month, in the engine's layout (``unit_ix`` and ``ind_ix`` map database ids to unit and
+    indicator positions). Entries outside the engine's months are left out: a month gets into
+    the engine with its first figure, and a new month rebuilds it."""
+    stmt = (select(EliminationEntry.unit_id, EliminationEntry.indicator_id, EliminationEntry.period,
+                   func.sum(EliminationEntry.value))
+            .join(Indicator, Indicator.id == EliminationEntry.indicator_id)
+            .where(Indicator.eliminated.is_(True))
+            .group_by(EliminationEntry.unit_id, EliminationEntry.indicator_id, EliminationEntry.period))
+    rows = conn.execute(stmt).all()
+    if not rows:
+        return Eliminations.none()
+    unit_id, ind_id, period, value = (np.array(c, dtype=np.int64) for c in zip(*rows, strict=True))
+    reported = np.array([d.kind != "derived" for d in indicators], dtype=bool)
+    rep_pos = np.where(reported, np.cumsum(reported) - 1, -1)
+    unit = _lookup(unit_ix, unit_id)
+    ind = _lookup(ind_ix, ind_id)
+    r = np.where(ind >= 0, rep_pos[ind], -1)
+    month = (period // 100 - first_year) * 12 + period % 100 - 1
+    keep = (unit >= 0) & (r >= 0) & (month >= 0) & (month < n_months)
+    return Eliminations(unit[keep], r[keep], month[keep], value[keep])
+
+
+def _lookup(index: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """Positions of database ``ids`` through an ``_index`` table; -1 for ids it does not hold."""
+    inside = (ids >= 0) & (ids < len(index))
+    return np.where(inside, index[np.where(inside, ids, 0)], -1)
+
+
 def _index(ids: np.ndarray) -> np.ndarray:
     lookup = np.full(int(ids.max()) + 1 if len(ids) else 1, -1, dtype=np.int64)
     lookup[ids] = np.arange(len(ids))
@@ -176,14 +235,22 @@ def _units(conn: Connection, today: date) -> tuple[list[Unit], np.ndarray, list[
 
 def _indicators(conn: Connection) -> tuple[list[IndicatorDef], np.ndarray]:
     rows = conn.execute(select(Indicator.__table__).order_by(Indicator.id)).all()
-    # The engine evaluates one formula per indicator: the latest definition's.
-    formulas: dict[int, str | None] = {}
-    for ind_id, formula in conn.execute(
-        select(IndicatorVersion.indicator_id, IndicatorVersion.formula).order_by(IndicatorVersion.from_year)
+    # Each year of a derived indicator is evaluated by the formula of the version valid in it.
+    versions: dict[int, list[FormulaVersion]] = {}
+    parsed: dict[str, Formula] = {}
+    for ind_id, from_year, to_year, text in conn.execute(
+        select(IndicatorVersion.indicator_id, IndicatorVersion.from_year, IndicatorVersion.to_year,
+               IndicatorVersion.formula).where(IndicatorVersion.formula.is_not(None))
+        .order_by(IndicatorVersion.indicator_id, IndicatorVersion.from_year)
     ):
-        formulas[ind_id] = formula
-    defs = [IndicatorDef(code=r.code, kind=r.kind, unit=r.unit, scale=r.scale, direction=r.direction,
-                         formula=parse(formulas[r.id]) if r.kind == "derived" else None) for r in rows]
+        formula = parsed.setdefault(text, parse(text))  # one object per text: one call per text
+        versions.setdefault(ind_id, []).append(FormulaVersion(from_year, to_year, formula))
+    defs = []
+    for r in rows:
+        mine = tuple(versions.get(r.id, ())) if r.kind == "derived" else ()
+        several = len({id(v.formula) for v in mine}) > 1
+        defs.append(IndicatorDef(code=r.code, kind=r.kind, unit=r.unit, scale=r.scale, direction=r.direction,
+                                 formula=mine[-1].formula if mine else None, versions=mine if several else ()))
     return defs, np.array([r.id for r in rows], dtype=np.int64)
 
 

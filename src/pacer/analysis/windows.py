@@ -15,7 +15,7 @@ import numpy as np
 
 from pacer.analysis.catalog import IndicatorCatalog
 from pacer.analysis.cube import Cube
-from pacer.analysis.inputs import BoolArray, FloatArray, Int64Array
+from pacer.analysis.inputs import BoolArray, FloatArray, Formula, Int64Array
 
 Span = Literal["month", "quarter", "half", "ytd", "year"]
 SPANS: tuple[Span, ...] = ("month", "quarter", "half", "ytd", "year")
@@ -77,7 +77,22 @@ def evaluate_windows(
     windows: Sequence[Window],
 ) -> list[Values]:
     """Values of the ``columns`` (catalog positions, closed under formula references) for each
-    window; one call per derived indicator covers all windows and nodes at once."""
+    window; one call per derived indicator covers all windows and nodes at once (one per formula
+    version for an indicator whose formula changed: each window takes its year's)."""
+    scaled, number, present = window_arrays(cube, catalog, nodes, columns, windows)
+    return [Values(scaled[w], number[w], present[w]) for w in range(len(windows))]
+
+
+def window_arrays(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    nodes: Int64Array,
+    columns: Int64Array,
+    windows: Sequence[Window],
+) -> tuple[Int64Array, FloatArray, BoolArray]:
+    """:func:`evaluate_windows` as three arrays ``[windows, nodes, columns]``: scaled, number
+    and present. The reported columns of every window are read in a few array operations,
+    however many windows there are (a history asks for two per month)."""
     w_n, n_n, k = len(windows), len(nodes), len(columns)
     scaled = np.zeros((w_n, n_n, k), np.int64)
     present = np.zeros((w_n, n_n, k), bool)
@@ -94,23 +109,36 @@ def evaluate_windows(
         ytd, seen = cube.points(nodes, None if everything else rpos, months)
         if everything and not np.array_equal(rpos, np.arange(cube.ytd.shape[1])):
             ytd, seen = ytd[:, rpos], seen[:, rpos]
-        at = {int(m): i for i, m in enumerate(months)}
-        flow = catalog.is_flow[columns[rep]]
-        for w, end, before in zip(usable, ends, befores, strict=True):
-            v, c = ytd[..., at[end]], seen[..., at[end]]
-            if before >= 0:
-                v = np.where(flow, v - ytd[..., at[before]], v)
-                c = np.where(flow, c - seen[..., at[before]], c)
-            scaled[w][:, rep] = v
-            present[w][:, rep] = c > 0
+        # [nodes, reported columns, usable windows] at each window's end ...
+        at_end = np.searchsorted(months, ends)
+        v, c = ytd[..., at_end], seen[..., at_end]
+        before = np.array(befores)
+        if (before >= 0).any():
+            # ... less, for a flow, the YTD of the month before the window
+            less = catalog.is_flow[columns[rep]][:, None] & (before >= 0)[None, :]
+            at_before = np.minimum(np.searchsorted(months, before), len(months) - 1)
+            v = v - np.where(less, ytd[..., at_before], 0)
+            c = c - np.where(less, seen[..., at_before], 0)
+        v, c = v.transpose(2, 0, 1), c.transpose(2, 0, 1)
+        into = (slice(None) if len(usable) == w_n else np.array(usable), slice(None),
+                slice(None) if rep.size == k else rep)
+        if len(usable) < w_n and rep.size < k:  # two index arrays would pair up, not cross
+            into = np.ix_(np.array(usable), np.arange(n_n), rep)
+        scaled[into], present[into] = v, c > 0
     number = scaled / catalog.unit_scale_factor[columns]
     number[~present] = np.nan
-    col_of = {int(c): j for j, c in enumerate(columns)}
-    derived = [i for i in catalog.derived_order if i in col_of]
+    in_columns = np.zeros(len(catalog), bool)
+    in_columns[columns] = True
+    derived = [i for i in catalog.derived_order if in_columns[i]]
     if derived:
+        col_of = {int(c): j for j, c in enumerate(columns)}
         flat = number.reshape(w_n * n_n, k)
         openings = _Openings(cube, catalog, nodes, columns, windows, col_of)
         for i in derived:
+            if i in catalog.versioned:
+                columns_of = {r: flat[:, col_of[catalog.index[r]]] for r in catalog.references(i)}
+                flat[:, col_of[i]] = _by_year(catalog, i, windows, n_n, columns_of, openings)
+                continue
             formula = catalog.defs[i].formula
             assert formula is not None
             refs = {r: flat[:, col_of[catalog.index[r]]] for r in formula.references}
@@ -120,7 +148,7 @@ def evaluate_windows(
         number[..., dcols] = np.where(finite, number[..., dcols], np.nan)
         present[..., dcols] = finite
         scaled[..., dcols] = round_scaled(number[..., dcols], catalog.scale[columns[dcols]])
-    return [Values(scaled[w], number[w], present[w]) for w in range(w_n)]
+    return scaled, number, present
 
 
 class _Openings(Mapping[str, FloatArray]):
@@ -141,7 +169,7 @@ class _Openings(Mapping[str, FloatArray]):
     ) -> None:
         self._cube, self._catalog, self._nodes = cube, catalog, nodes
         self._windows, self._col_of = windows, col_of
-        self._codes = [catalog.codes[int(c)] for c in columns]
+        self._columns = columns
         self._cache: dict[str, FloatArray] = {}
 
     def __getitem__(self, code: str) -> FloatArray:
@@ -150,10 +178,10 @@ class _Openings(Mapping[str, FloatArray]):
         return self._cache[code]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._codes)
+        return (self._catalog.codes[c] for c in self._columns.tolist())
 
     def __len__(self) -> int:
-        return len(self._codes)
+        return len(self._columns)
 
     def _compute(self, code: str) -> FloatArray:
         cat, cube = self._catalog, self._cube
@@ -161,6 +189,10 @@ class _Openings(Mapping[str, FloatArray]):
         size = len(self._windows) * len(self._nodes)
         if cat.is_flow[i]:
             return np.full(size, np.nan)
+        if cat.is_derived[i] and i in cat.versioned:
+            every = {r: self[r] for r in cat.references(i)}
+            nan = {r: np.full(size, np.nan) for r in every}
+            return _by_year(cat, i, self._windows, len(self._nodes), every, nan)
         if cat.is_derived[i]:
             formula = cat.defs[i].formula
             assert formula is not None
@@ -168,10 +200,41 @@ class _Openings(Mapping[str, FloatArray]):
             nan = {r: np.full(size, np.nan) for r in formula.references}
             return np.asarray(formula.evaluate(refs, nan), dtype=np.float64)
         r = int(cat.reported_pos[i])
-        out = np.full((len(self._windows), len(self._nodes)), np.nan)
-        for w, win in enumerate(self._windows):
-            if 0 <= win.opening < cube.n_months:
-                seen = cube.seen[self._nodes, r, win.opening] > 0
-                vals = cube.ytd[self._nodes, r, win.opening] / cat.unit_scale_factor[i]
-                out[w] = np.where(seen, vals, np.nan)
+        opening = np.array([win.opening for win in self._windows])
+        known = (opening >= 0) & (opening < cube.n_months)
+        ix = (self._nodes[None, :], r, np.where(known, opening, 0)[:, None])  # [windows, nodes]
+        out = np.where(known[:, None] & (cube.seen[ix] > 0),
+                       cube.ytd[ix] / cat.unit_scale_factor[i], np.nan)
         return out.reshape(size)
+
+
+def _by_year(catalog: IndicatorCatalog, i: int, windows: Sequence[Window], n_nodes: int,
+             values: Mapping[str, FloatArray], opening: Mapping[str, FloatArray]) -> FloatArray:
+    """Derived indicator ``i`` over rows flattened as [window, node], each window evaluated by
+    the formula version of its year: one call per version."""
+    groups: dict[int, tuple[Formula, list[int]]] = {}
+    for w, win in enumerate(windows):
+        formula = catalog.formula_at(i, win.last // 12)
+        groups.setdefault(id(formula), (formula, []))[1].append(w)
+    out = np.full(len(windows) * n_nodes, np.nan)
+    for formula, ws in groups.values():
+        rows = (np.array(ws)[:, None] * n_nodes + np.arange(n_nodes)).ravel()
+        refs = {r: values[r][rows] for r in formula.references}
+        out[rows] = formula.evaluate(refs, _Rows(opening, rows))
+    return out
+
+
+class _Rows(Mapping[str, FloatArray]):
+    """Some rows of each array of a mapping, taken when asked."""
+
+    def __init__(self, whole: Mapping[str, FloatArray], rows: Int64Array) -> None:
+        self._whole, self._rows = whole, rows
+
+    def __getitem__(self, code: str) -> FloatArray:
+        return self._whole[code][self._rows]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._whole)
+
+    def __len__(self) -> int:
+        return len(self._whole)

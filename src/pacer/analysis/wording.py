@@ -48,6 +48,19 @@ def change(c: Change, language: str, unit: DisplayUnit = DisplayUnit.YI_YUAN, sc
     return "—"
 
 
+# the bridge's lines that are not a child unit
+BRIDGE_LINE_WORDS = {
+    "own": ("本级", "Own figures"),
+    "eliminations": ("内部抵销", "Intra-group eliminations"),
+}
+
+
+def bridge_line(kind: str, language: str) -> str:
+    """The name of a bridge line that is not a child: the unit's own figures or its eliminations."""
+    zh, en = BRIDGE_LINE_WORDS[kind]
+    return zh if language == "zh" else en
+
+
 def status(s: Status | None, language: str) -> str:
     if s is None:
         return ""

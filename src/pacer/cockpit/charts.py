@@ -13,7 +13,7 @@ import altair as alt
 from pacer.cockpit import service
 from pacer.cockpit.cache import cached
 from pacer.cockpit.service import Scope
-from pacer.errors import NotFound
+from pacer.errors import DomainError, NotFound
 from pacer.web import charts as render_charts
 from pacer.web.charts import base_config
 from pacer.web.i18n import translate
@@ -113,7 +113,12 @@ def _cumulative(scope: Scope, code: str) -> alt.Chart:
 
 def _bridge(scope: Scope, code: str) -> alt.LayerChart:
     """A waterfall from last year's figure to this year's, one step per child."""
-    b = service.bridge(scope, code if scope.engine.catalog.is_flow[scope.engine.catalog.index[code]] else None)
+    cat = scope.engine.catalog
+    wanted = code if cat.is_flow[cat.index[code]] or cat.is_derived[cat.index[code]] else None
+    try:
+        b = service.bridge(scope, wanted)
+    except DomainError:  # a derived indicator whose change cannot be split here
+        b = None
     if b is None:
         return alt.Chart(alt.Data(values=[])).mark_text().properties(title=_t(scope, "chart.no_bridge"))
     d = b.indicator.display.divisor
@@ -124,7 +129,7 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
     lower_is_better = bool(scope.engine.catalog.is_lower[scope.engine.catalog.index[code]])
     for i, line in enumerate(lines, 1):
         step = float(line.change) / d
-        label = line.unit.name if line.unit else _t(scope, "bridge.own")
+        label = line.unit.name if line.unit else _t(scope, f"bridge.{line.line}")
         rows.append({"label": label, "start": level, "end": level + step,
                      "kind": "better" if (step >= 0) != lower_is_better else "worse", "order": i})
         level += step

@@ -8,6 +8,7 @@ ratio changes in percentage points (pp).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -86,12 +87,16 @@ class OffTrackRow(BaseModel):
 
 
 class BridgeLine(BaseModel):
-    unit: UnitRef | None = Field(description="a child unit, or null for the unit's own figures and eliminations")
-    current: Decimal
-    previous: Decimal
-    change: Decimal
+    unit: UnitRef | None = Field(description="a child unit, or null for the unit's own figures and for its eliminations")
+    current: Decimal | None = Field(description="what came through this line; for a ratio, the line's own ratio "
+                                                "(null where it has none)")
+    previous: Decimal | None
+    change: Decimal = Field(description="the line's part of the change (pp for a percent ratio)")
     share_pct: float | None
     contribution_pp: float | None
+    line: Literal["child", "own", "eliminations"] = Field(
+        "child", description="a child unit, the unit's own figures, or the intra-group eliminations booked on "
+                             "the unit (negative: they reduce the total)")
 
 
 class Bridge(BaseModel):
@@ -101,6 +106,9 @@ class Bridge(BaseModel):
     change: Decimal
     yoy: ChangeOut
     lines: list[BridgeLine]
+    method: Literal["sum", "linear", "ratio"] = Field(
+        "sum", description="sum: a reported indicator; linear: a derived sum of reported ones; ratio: a derived "
+                           "ratio, each line's change its contribution to the ratio's change")
 
 
 class OutlookRow(BaseModel):

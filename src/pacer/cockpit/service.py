@@ -24,7 +24,7 @@ from pacer.analysis.windows import Window, evaluate_windows
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cockpit import format as fmt, repository, schemas
 from pacer.cockpit.cache import cached
-from pacer.errors import NotFound
+from pacer.errors import DomainError, NotFound
 from pacer.indicators.service import IndicatorRow, list_indicators
 from pacer.kit import periods
 from pacer.web import i18n
@@ -257,30 +257,37 @@ def bridge(scope: Scope, code: str | None = None) -> schemas.Bridge | None:
     if code not in scope.engine.catalog.index:
         raise NotFound(f"no indicator '{code}'")
     # children the viewer does not see are folded into one line, so the visible ones are the key
-    return cached(scope.analysis, scope.key("bridge", code, tuple(scope.children)), lambda: _bridge(scope, code))
+    try:
+        return cached(scope.analysis, scope.key("bridge", code, tuple(scope.children)), lambda: _bridge(scope, code))
+    except ValueError as exc:  # a derived indicator of another shape, or a ratio without a value
+        raise DomainError(str(exc).removeprefix("bridge: "), 422) from None
 
 
 def _bridge(scope: Scope, code: str) -> schemas.Bridge:
     b = scope.engine.bridge(scope.node, scope.year, scope.month, code)
     ref = scope.indicator(code, b.current.number)
     lines, hidden = [], [0, 0, 0]
+    ratio = b.method == "ratio"  # a ratio's lines carry their own ratios, which do not add up
     for line in b.lines:
         if line.node is not None and not scope.sees(line.node):
             # a unit no longer in the viewer's subtrees: folded into the unit's own line
-            hidden = [hidden[0] + line.current.scaled, hidden[1] + line.previous.scaled, hidden[2] + line.change.scaled]
+            hidden = [hidden[0] + (line.current.scaled if line.current else 0),
+                      hidden[1] + (line.previous.scaled if line.previous else 0), hidden[2] + line.change.scaled]
             continue
         lines.append(schemas.BridgeLine(
-            unit=scope.unit(line.node) if line.node is not None else None, current=line.current.decimal,
-            previous=line.previous.decimal, change=line.change.decimal, share_pct=line.share_pct,
-            contribution_pp=line.contribution_pp))
+            unit=scope.unit(line.node) if line.node is not None else None, current=fmt.decimal(line.current),
+            previous=fmt.decimal(line.previous), change=line.change.decimal, share_pct=line.share_pct,
+            contribution_pp=line.contribution_pp, line=line.kind))
     if any(hidden):
         scale = scope.scale_of(code)
-        lines.append(schemas.BridgeLine(unit=None, current=_dec(hidden[0], scale), previous=_dec(hidden[1], scale),
-                                        change=_dec(hidden[2], scale), share_pct=None, contribution_pp=None))
+        lines.append(schemas.BridgeLine(unit=None, current=None if ratio else _dec(hidden[0], scale),
+                                        previous=None if ratio else _dec(hidden[1], scale),
+                                        change=_dec(hidden[2], scale), share_pct=None, contribution_pp=None,
+                                        line="own"))
     return schemas.Bridge(indicator=ref, current=b.current.decimal, previous=b.previous.decimal,
                           change=b.change.decimal,
                           yoy=fmt.change(b.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
-                          lines=lines)
+                          lines=lines, method=b.method)
 
 
 def _dec(scaled: int, scale: int):  # type: ignore[no-untyped-def]
@@ -340,7 +347,17 @@ def cockpit(scope: Scope, rank_code: str | None = None, bridge_code: str | None 
         period_label=i18n.period(scope.year, scope.month, scope.lang),
         ytd_label=i18n.ytd_label(scope.year, scope.month, scope.lang), periods=scope.period_choices(),
         tiles=tiles(scope), ranking=ranking(scope, rank_code), off_track=off_track(scope),
-        bridge=bridge(scope, bridge_code), outlook=outlook(scope), not_reported=not_reported(scope))
+        bridge=_bridge_or_none(scope, bridge_code), outlook=outlook(scope), not_reported=not_reported(scope))
+
+
+def _bridge_or_none(scope: Scope, code: str | None) -> schemas.Bridge | None:
+    """The page's bridge; none for an indicator whose change cannot be split here."""
+    try:
+        return bridge(scope, code)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        return None
 
 
 # -- one indicator -------------------------------------------------------------------------------

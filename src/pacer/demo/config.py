@@ -82,6 +82,16 @@ class Story:
 
 
 @dataclass(frozen=True)
+class IntraGroupSale:
+    """``seller`` sells ``share_bp`` basis points of its monthly revenue to ``buyer``; the group
+    eliminates the sale where the two are consolidated together (their nearest common parent)."""
+
+    seller: str
+    buyer: str
+    share_bp: int
+
+
+@dataclass(frozen=True)
 class TargetSpec:
     ensure_growth_bp: int
     strive_growth_bp: int
@@ -122,6 +132,7 @@ class DemoConfig:
     extra_weight_sigma: float
     leaders: tuple[DemoLeader, ...]
     users: tuple[DemoUser, ...]
+    intra_group_sales: tuple[IntraGroupSale, ...] = ()
     source: str = field(default="", compare=False)
 
     @classmethod
@@ -185,6 +196,10 @@ def _parse(raw: dict[str, Any], source: str) -> DemoConfig:
                 unit_code=str(u["unit"]),
             )
             for u in raw.get("users") or []
+        ),
+        intra_group_sales=tuple(
+            IntraGroupSale(str(s["seller"]), str(s["buyer"]), round(float(s["share"]) * 10_000))
+            for s in raw.get("intra_group_sales") or []
         ),
         source=source,
     )
@@ -296,6 +311,9 @@ def _check_references(config: DemoConfig) -> None:
     known = set(codes)
     referenced = config.story.codes() | {leader.unit_code for leader in config.leaders}
     referenced |= {user.unit_code for user in config.users}
+    referenced |= {code for s in config.intra_group_sales for code in (s.seller, s.buyer)}
+    problems += [f"intra-group sale {s.seller} -> {s.buyer}: share must be between 0 and 1"
+                 for s in config.intra_group_sales if not 0 < s.share_bp < 10_000]
     problems += [f"unknown unit {code!r} referenced" for code in sorted(referenced - known)]
     problems += [
         f"profile key {key!r} of {spec.code} has no default"

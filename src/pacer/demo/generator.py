@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from pacer.demo.calendar import MonthGrid
 from pacer.demo.config import DemoConfig, DemoConfigError
+from pacer.demo.eliminations import intra_group_eliminations
 from pacer.demo.figures import Figures, generate_figures
 from pacer.demo.filler import filler_indicators, filler_values
 from pacer.demo.org import OrgTree, build_org
@@ -55,6 +56,8 @@ def generate(
     January of ``first_year`` (default 2019) to the ``as_of`` (year, month) inclusive;
     ``extra_indicators`` adds that many filler statistics. Separate random streams drive the
     tree, the base figures and the fillers, so adding fillers leaves the base figures alone.
+    The configured group's intra-group sales are eliminated; a resized group has none, so its
+    consolidated figures stay plain sums of the facts.
     """
     first = DEFAULT_FIRST_YEAR if first_year is None else first_year
     _check_arguments(first, as_of, units, extra_indicators)
@@ -67,17 +70,21 @@ def generate(
     fillers = filler_indicators(extra_indicators)
     facts = _facts(org, grid, figures, first, fillers, np.random.default_rng(filler_stream))
     present = {unit.code for unit in org.units}
+    indicators = list(BASE_CODES) + [filler.code for filler in fillers]
+    eliminations = [] if units is not None else intra_group_eliminations(
+        config, org.units, org.moves, facts, indicators)
     return DemoGroup(
         units=org.units,
         moves=org.moves,
         leaders=[leader for leader in config.leaders if leader.unit_code in present],
         users=[user for user in config.users if user.unit_code in present],
-        indicators=list(BASE_CODES) + [filler.code for filler in fillers],
+        indicators=indicators,
         extra_indicators=fillers,
         facts=facts,
         targets=build_targets(config, org, grid, figures, first),
         as_of=as_of,
         first_year=first,
+        eliminations=eliminations,
     )
 
 

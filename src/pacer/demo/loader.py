@@ -25,8 +25,8 @@ from pacer.errors import Conflict
 from pacer.indicators.service import sync_library
 from pacer.kit import periods
 from pacer.models import (
-    AuditEntry, Fact, Indicator, IndicatorVersion, PeriodLock, Person, RoleGrant, Submission,
-    Target, Unit, UnitLeader, UnitParentage, User,
+    AuditEntry, EliminationEntry, Fact, Indicator, IndicatorVersion, PeriodLock, Person, RoleGrant,
+    Submission, Target, Unit, UnitLeader, UnitParentage, User,
 )
 from pacer.models.base import utcnow
 
@@ -59,6 +59,7 @@ def load_demo(engine: Engine, *, units: int | None, years: int | None, seed: int
             submission_ids = _submissions(conn, group)
             _facts(conn, group, indicator_ids, submission_ids, progress)
             _targets(conn, group, {**indicator_ids, **_ids(conn)})
+            _eliminations(conn, group, indicator_ids)
             _locks_and_audit(conn, group)
             session.close()
     return {"units": len(group.units), "facts": len(group.facts), "targets": len(group.targets),
@@ -244,6 +245,18 @@ def _targets(conn: Connection, group: DemoGroup, indicator_ids: dict[str, int]) 
             for t in group.targets]
     for start in range(0, len(rows), 20_000):
         conn.execute(insert(Target), rows[start:start + 20_000])
+
+
+def _eliminations(conn: Connection, group: DemoGroup, indicator_ids: dict[str, int]) -> None:
+    if not group.eliminations:
+        return
+    ids = {u.code: n + 1 for n, u in enumerate(group.units)}
+    now = utcnow()
+    conn.execute(insert(EliminationEntry), [
+        {"unit_id": ids[e.unit_code], "indicator_id": indicator_ids[e.indicator_code], "period": e.period,
+         "counterparty": e.counterparty, "value": e.value, "description": "内部交易抵销 intra-group sale",
+         "created_at": now, "created_by": "demo", "updated_at": now, "updated_by": "demo"}
+        for e in group.eliminations])
 
 
 def _locks_and_audit(conn: Connection, group: DemoGroup) -> None:

@@ -146,6 +146,17 @@ class FactArrays:
         return int(self.value.shape[0])
 
 
+@dataclass(frozen=True, slots=True)
+class DemoElimination:
+    """An elimination entry booked on ``unit_code`` (scaled like the indicator, signed)."""
+
+    unit_code: str
+    indicator_code: str
+    period: int
+    counterparty: str
+    value: int
+
+
 @dataclass(frozen=True)
 class DemoGroup:
     """A complete demo group: org tree, people, indicators, monthly facts and targets."""
@@ -160,6 +171,7 @@ class DemoGroup:
     targets: list[DemoTarget]
     as_of: tuple[int, int]
     first_year: int
+    eliminations: list[DemoElimination] = field(default_factory=list)
 
     def scale_of(self, indicator_code: str) -> int:
         """Decimal places of a reported indicator's stored values."""

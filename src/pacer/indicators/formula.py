@@ -224,3 +224,114 @@ def _refusal(node: ast.AST) -> str:
         ast.UnaryOp: "only unary - and + are allowed",
     }
     return reasons.get(type(node), f"{type(node).__name__} is not allowed")
+
+
+# -- shape: sums and ratios of sums --------------------------------------------------------------
+
+Term = tuple[str, bool]  # an indicator code and whether it is its opening balance
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A formula as ``Σ numerator`` or ``Σ numerator / Σ denominator``: each a linear
+    combination of terms (an indicator's value, or its opening balance), constant factors folded
+    into the numerator's coefficients (``a / b * 100`` is ``{a: 100} / {b: 1}``, ``avg(x)`` is
+    ``0.5·x + 0.5·opening(x)``). ``denominator`` is None for a linear formula."""
+
+    numerator: Mapping[Term, float]
+    denominator: Mapping[Term, float] | None
+
+
+class _Lin:
+    """Σ coefficient × term + constant."""
+
+    __slots__ = ("constant", "terms")
+
+    def __init__(self, terms: dict[Term, float] | None = None, constant: float = 0.0) -> None:
+        self.terms = {t: c for t, c in (terms or {}).items() if c != 0.0}
+        self.constant = constant
+
+    @property
+    def is_constant(self) -> bool:
+        return not self.terms
+
+    def scaled(self, k: float) -> _Lin:
+        return _Lin({t: c * k for t, c in self.terms.items()}, self.constant * k)
+
+    def plus(self, other: _Lin, sign: float) -> _Lin:
+        terms = dict(self.terms)
+        for t, c in other.terms.items():
+            terms[t] = terms.get(t, 0.0) + sign * c
+        return _Lin(terms, self.constant + sign * other.constant)
+
+    def same(self, other: _Lin) -> bool:
+        return self.terms == other.terms and self.constant == other.constant
+
+
+_ONE = _Lin(constant=1.0)
+
+
+class NotASumOrRatio(FormulaError):
+    """A formula that is neither a linear combination nor a ratio of two linear combinations."""
+
+
+def shape(text: str) -> Shape:
+    """The formula ``text`` as a sum or a ratio of sums (see :class:`Shape`); refuses any other
+    shape, and constant terms (a constant cannot be attributed to anything it is made of)."""
+    formula = parse(text)
+    num, den = _shape_of(formula.text, ast.parse(formula.text, mode="eval").body)
+    if den.is_constant:
+        if den.constant == 0.0:
+            raise NotASumOrRatio(f"formula {formula.text!r} divides by zero")
+        num, den = num.scaled(1.0 / den.constant), _ONE
+    if num.constant != 0.0 or (den.constant != 0.0 and not den.is_constant):
+        raise NotASumOrRatio(f"formula {formula.text!r} has a constant term")
+    if not num.terms:
+        raise NotASumOrRatio(f"formula {formula.text!r} has no indicator in its numerator")
+    return Shape(num.terms, None if den.is_constant else den.terms)
+
+
+def _shape_of(text: str, node: ast.expr) -> tuple[_Lin, _Lin]:
+    """(numerator, denominator) of ``node``."""
+    def refuse() -> NotASumOrRatio:
+        part = ast.get_source_segment(text, node) or type(node).__name__
+        return NotASumOrRatio(f"formula {text!r} is not a sum or a ratio of sums: {part!r}")
+
+    if isinstance(node, ast.Constant):
+        assert isinstance(node.value, int | float)  # parse() accepted the formula
+        return _Lin(constant=float(node.value)), _ONE
+    if isinstance(node, ast.Name):
+        return _Lin({(node.id, False): 1.0}), _ONE
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        arg = node.args[0]
+        assert isinstance(arg, ast.Name)  # parse() accepted the formula
+        if node.func.id == "opening":
+            return _Lin({(arg.id, True): 1.0}), _ONE
+        return _Lin({(arg.id, False): 0.5, (arg.id, True): 0.5}), _ONE
+    if isinstance(node, ast.UnaryOp):
+        num, den = _shape_of(text, node.operand)
+        return (num.scaled(-1.0) if isinstance(node.op, ast.USub) else num), den
+    if not isinstance(node, ast.BinOp):
+        raise refuse()
+    (an, ad), (bn, bd) = _shape_of(text, node.left), _shape_of(text, node.right)
+    if isinstance(node.op, ast.Add | ast.Sub):
+        sign = 1.0 if isinstance(node.op, ast.Add) else -1.0
+        if ad.is_constant and bd.is_constant:
+            return an.scaled(1.0 / ad.constant).plus(bn.scaled(1.0 / bd.constant), sign), _ONE
+        if ad.same(bd):
+            return an.plus(bn, sign), ad
+        raise refuse()
+    if isinstance(node.op, ast.Mult):
+        if an.is_constant and ad.is_constant:
+            return bn.scaled(an.constant / ad.constant), bd
+        if bn.is_constant and bd.is_constant:
+            return an.scaled(bn.constant / bd.constant), ad
+        raise refuse()
+    # division
+    if bn.is_constant and bd.is_constant:
+        if bn.constant == 0.0:
+            raise refuse()
+        return an.scaled(bd.constant / bn.constant), ad
+    if ad.is_constant and bd.is_constant:
+        return an.scaled(bd.constant / ad.constant), bn
+    raise refuse()

@@ -74,6 +74,7 @@ class IndicatorSpec:
     kind: Kind
     reporting: Reporting | None
     versions: tuple[IndicatorVersion, ...]
+    eliminated: bool = False  # consolidation takes elimination entries for intra-group amounts
 
     def version_for(self, year: int) -> IndicatorVersion:
         """The version in force in ``year``; KeyError naming the code and year if none is."""
@@ -302,7 +303,7 @@ def _declared_kinds(raw_indicators: list[Any]) -> dict[str, str]:
 # ---- indicators -------------------------------------------------------------------------------
 
 _INDICATOR_FIELDS = {
-    "code", "category", "unit", "scale", "direction", "kind", "reporting", "versions"
+    "code", "category", "unit", "scale", "direction", "kind", "reporting", "versions", "eliminated"
 }
 _VERSION_FIELDS = {
     "from_year", "to_year", "name_zh", "name_en", "definition_zh", "definition_en", "formula"
@@ -332,6 +333,12 @@ def _read_indicator(fields: _Fields) -> IndicatorSpec | None:
         fields.problem("reporting", "a derived indicator is computed, not reported")
     elif kind != "derived":
         reporting = fields.choice("reporting", REPORTINGS)
+    eliminated = fields.raw.get("eliminated", False)
+    if not isinstance(eliminated, bool):
+        fields.problem("eliminated", f"expected true or false, got {eliminated!r}")
+    elif eliminated and kind == "derived":
+        fields.problem("eliminated", "a derived indicator is computed after consolidation; "
+                                     "eliminate the indicators it is computed from")
     spec = IndicatorSpec(
         code=code,
         category=fields.choice("category", CATEGORIES),
@@ -341,6 +348,7 @@ def _read_indicator(fields: _Fields) -> IndicatorSpec | None:
         kind=kind,
         reporting=reporting,
         versions=_read_versions(fields, kind == "derived"),
+        eliminated=eliminated is True,
     )
     return spec if fields.ok else None
 

@@ -22,6 +22,7 @@ def sync_library(session: Session, library: Library | None = None, actor: str = 
         fields = {
             "category": spec.category, "unit": spec.unit, "scale": spec.scale,
             "direction": spec.direction, "kind": spec.kind, "reporting": spec.reporting,
+            "eliminated": spec.eliminated,
         }
         if indicator is None:
             indicator = Indicator(code=spec.code, **fields)

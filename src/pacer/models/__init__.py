@@ -7,6 +7,7 @@ from pacer.models.figures import (
     TARGET_BASES,
     TARGET_TIERS,
     AuditEntry,
+    EliminationEntry,
     Fact,
     PeriodLock,
     Submission,
@@ -17,7 +18,7 @@ from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader,
 
 __all__ = [
     "ROLES", "SUBMISSION_STATES", "TARGET_BASES", "TARGET_TIERS", "UNIT_KINDS", "LEADER_ROLES",
-    "ApiToken", "AuditEntry", "Base", "Fact", "Indicator", "IndicatorSet", "IndicatorSetMember",
+    "ApiToken", "AuditEntry", "Base", "EliminationEntry", "Fact", "Indicator", "IndicatorSet", "IndicatorSetMember",
     "IndicatorVersion", "LoginAttempt", "PeriodLock", "Person", "RoleGrant", "Submission", "Target", "Unit",
     "UnitLeader", "UnitParentage", "User", "WebSession",
 ]

@@ -82,6 +82,31 @@ class Target(Base):
     created_by: Mapped[str] = mapped_column(String(64), default="system")
 
 
+class EliminationEntry(Base):
+    """An intra-group amount removed when ``unit_id`` consolidates its subtree for ``period``.
+
+    ``value`` is scaled like :class:`Fact` (a flow's amount for the month, a stock's balance at
+    the month end) and signed: it is subtracted from the unit and, through it, from every
+    ancestor. Several entries may remove amounts of one indicator at one unit and month, one per
+    ``counterparty`` (the intra-group pair they come from).
+    """
+
+    __tablename__ = "elimination_entry"
+    __table_args__ = (UniqueConstraint("unit_id", "indicator_id", "period", "counterparty"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    period: Mapped[int] = mapped_column(Integer)
+    counterparty: Mapped[str] = mapped_column(String(200), default="")
+    value: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64), default="system")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(64), default="system")
+
+
 class AuditEntry(Base):
     """Append-only: database triggers refuse UPDATE and DELETE on this table."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pacer.models.base import Base
@@ -19,6 +19,8 @@ class Indicator(Base):
     direction: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(10))
     reporting: Mapped[str | None] = mapped_column(String(10))
+    # whether consolidation takes elimination entries for intra-group amounts of it
+    eliminated: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     versions: Mapped[list[IndicatorVersion]] = relationship(
         back_populates="indicator", lazy="raise", order_by="IndicatorVersion.from_year"
