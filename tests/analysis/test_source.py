@@ -157,7 +157,7 @@ def committed(database_url):
     engine.dispose()
 
 
-def write_facts(engine, values: list[int], months: int = 30) -> None:
+def write_facts(engine, values: list[int], months: int = 60) -> None:
     with Session(engine) as session:
         units = [create_unit(session, code) for code in ("G", "A", "B")]
         revenue, cost = indicator(session, "revenue"), indicator(session, "operating_cost")

@@ -75,11 +75,13 @@ def copy_statement(first_block: int, end_block: int | None) -> str:
 def fact_batches(engine: Engine, readers: int) -> Iterator[Columns]:
     """The four integer columns (unit id, indicator id, period, value) of the facts, batch by
     batch in no particular order, read on ``readers`` connections of ``engine`` (one per core)."""
-    connections = [engine.raw_connection() for _ in range(max(1, readers))]
+    connections: list[Any] = []
     batches: queue.Queue[Columns | BaseException | None] = queue.Queue(maxsize=4)
     stop = threading.Event()
     threads: list[threading.Thread] = []
     try:
+        for _ in range(max(1, readers)):
+            connections.append(engine.raw_connection())
         blocks = _begin([c.driver_connection for c in connections])
         starts = iter(range(0, max(blocks, 1), RANGE_BLOCKS))
         lock = threading.Lock()
@@ -236,10 +238,9 @@ class _Stream:
                 return at
             (values_length,) = length.unpack_from(view, keys_end)
             if values_length != keys_length:
-                raise CopyFormatError(
-                    f"unit {unit}: {keys_length // 8} indicators and periods but "
-                    f"{'no' if values_length < 0 else values_length / 8:g} values "
-                    "(a NULL indicator, period or value?)")
+                values = "no" if values_length < 0 else f"{values_length / 8:g}"
+                raise CopyFormatError(f"unit {unit}: {keys_length // 8} indicators and periods but "
+                                      f"{values} values (a NULL indicator, period or value?)")
             stop = keys_end + length.size + values_length
             if stop > end:
                 self._need = stop - at

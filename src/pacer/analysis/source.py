@@ -10,6 +10,7 @@ dense arrays, so the columns are never all in memory.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -263,7 +264,7 @@ def _fact_queries(unit_ids: np.ndarray) -> list[str]:
         return [FACT_QUERY]
     bounds = [int(ids[len(ids) * k // parts]) for k in range(1, parts)]
     ranges = [f"unit_id < {bounds[0]}"]
-    ranges += [f"unit_id >= {a} AND unit_id < {b}" for a, b in zip(bounds, bounds[1:], strict=False)]
+    ranges += [f"unit_id >= {a} AND unit_id < {b}" for a, b in itertools.pairwise(bounds)]
     ranges.append(f"unit_id >= {bounds[-1]}")
     return [f"{FACT_QUERY} WHERE {r}" for r in ranges]
 

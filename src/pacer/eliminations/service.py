@@ -22,7 +22,7 @@ from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.eliminations import repository
 from pacer.eliminations.repository import Placements
 from pacer.errors import Problem, ValidationFailed
-from pacer.facts import repository as facts_repository
+from pacer.facts.service import lock_problems
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled, parse_scaled
 from pacer.kit.tabular import Row, read_csv
@@ -96,7 +96,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None
             continue
         seen[key] = row.number
         parsed.append(EntryRow(row.number, unit, indicator, period, value, counterparty, row.get("description")))
-    problems += _locked(session, parsed)
+    problems += lock_problems(session, parsed)
     return parsed, problems
 
 
@@ -133,23 +133,6 @@ def _period(row: Row, now: int, unit: Unit | None, placements: Placements, probl
             problems.append(Problem(f"unit '{unit.code}' has no units under it in {periods.format_period(period)}: "
                                     "only a consolidating unit takes eliminations", row.number, "unit_code"))
     return period
-
-
-def _locked(session: Session, parsed: list[EntryRow]) -> list[Problem]:
-    locked = facts_repository.locked_periods(session, {e.period for e in parsed})
-    accepted = {
-        key for key, sub in facts_repository.submissions_for(session, {(e.unit.id, e.period) for e in parsed}).items()
-        if sub.state in facts_repository.LOCKED_STATES
-    }
-    problems = []
-    for e in parsed:
-        if e.period in locked:
-            problems.append(Problem(f"period {periods.format_period(e.period)} is locked", e.row, "period"))
-        elif (e.unit.id, e.period) in accepted:
-            problems.append(Problem(
-                f"{e.unit.code}'s submission for {periods.format_period(e.period)} is accepted and locked",
-                e.row, "period"))
-    return problems
 
 
 def _store(session: Session, parsed: list[EntryRow], actor: Actor) -> dict[str, int]:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,7 +88,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) 
             continue
         seen[key] = row.number
         parsed.append(FactRow(row.number, unit, indicator, period, value, basis))
-    problems += _locked(session, parsed)
+    problems += lock_problems(session, parsed)
     return parsed, problems
 
 
@@ -107,7 +109,20 @@ def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> i
     return period
 
 
-def _locked(session: Session, parsed: list[FactRow]) -> list[Problem]:
+class _Dated(Protocol):
+    """A parsed row of a unit's month."""
+
+    @property
+    def unit(self) -> Unit: ...
+    @property
+    def period(self) -> int: ...
+    @property
+    def row(self) -> int: ...
+
+
+def lock_problems(session: Session, parsed: Sequence[_Dated]) -> list[Problem]:
+    """A problem for each row whose month is locked, or whose unit's submission for that month
+    is accepted (figures and eliminations alike can no longer change there)."""
     locked = repository.locked_periods(session, {f.period for f in parsed})
     accepted = {
         key for key, sub in repository.submissions_for(session, {(f.unit.id, f.period) for f in parsed}).items()
