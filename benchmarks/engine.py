@@ -78,7 +78,8 @@ def reachable(url: str) -> bool:
 
 
 def build_engine(data: source.EngineData) -> Engine:
-    return Engine(data.units, data.tree, data.indicators, data.facts, data.targets, data.first_year)
+    return Engine(data.units, data.tree, data.indicators, data.facts, data.targets, data.first_year,
+                  eliminations=data.eliminations)
 
 
 def cold_start_child(url: str, mode: str) -> None:

@@ -48,6 +48,7 @@ class IndicatorCatalog:
         self.is_band: BoolArray = np.array([d.direction == "band" for d in self.defs])
         self.accumulates: BoolArray = self._accumulates()
         self._closures: dict[bytes, Int64Array] = {}
+        self._positions: dict[bytes, dict[int, int]] = {}
 
     def __len__(self) -> int:
         return len(self.defs)
@@ -71,6 +72,13 @@ class IndicatorCatalog:
         if key not in self._closures:
             self._closures[key] = self._closure(selected)
         return self._closures[key]
+
+    def positions(self, columns: Int64Array) -> dict[int, int]:
+        """``{catalog position: index in columns}`` for a closure (read-only, cached)."""
+        key = columns.tobytes()
+        if key not in self._positions:
+            self._positions[key] = {int(c): j for j, c in enumerate(columns)}
+        return self._positions[key]
 
     def _closure(self, selected: Int64Array) -> Int64Array:
         seen: set[int] = set()

@@ -163,12 +163,17 @@ def ranking_keys(
     columns = catalog.closure(selected)
     (ytd,) = evaluate_windows(cube, catalog, nodes, columns,
                               [Window.span(year - first_year, "ytd", month)])
-    value = ytd.number[:, np.searchsorted(columns, selected)]
+    value = ytd.number if np.array_equal(columns, selected) else \
+        ytd.number[:, np.searchsorted(columns, selected)]
+    completion = np.full(value.shape, np.nan)
     scaled, present = _targets(targets, nodes, selected, year)
-    ensure = np.where(present[..., 0], scaled[..., 0] / catalog.unit_scale_factor[selected], np.nan)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        completion = np.where((ensure > 0) & ~catalog.is_band[selected], value / ensure * 100.0,
-                              np.nan)
+    # only indicators with an ensure target somewhere have a completion
+    judged = np.flatnonzero(present[..., 0].any(axis=0) & ~catalog.is_band[selected])
+    if judged.size:
+        factor = catalog.unit_scale_factor[selected[judged]]
+        ensure = np.where(present[:, judged, 0], scaled[:, judged, 0] / factor, np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            completion[:, judged] = np.where(ensure > 0, value[:, judged] / ensure * 100.0, np.nan)
     return completion, value
 
 

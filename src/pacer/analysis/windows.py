@@ -131,7 +131,7 @@ def window_arrays(
     in_columns[columns] = True
     derived = [i for i in catalog.derived_order if in_columns[i]]
     if derived:
-        col_of = {int(c): j for j, c in enumerate(columns)}
+        col_of = catalog.positions(columns)
         flat = number.reshape(w_n * n_n, k)
         openings = _Openings(cube, catalog, nodes, columns, windows, col_of)
         for i in derived:

@@ -19,8 +19,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('indicator', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('eliminated', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # a plain ADD COLUMN: rebuilding the indicator table (SQLite's batch mode) would check every
+    # fact referring to it, which takes hours on a group's years of figures
+    op.add_column('indicator', sa.Column('eliminated', sa.Boolean(), server_default=sa.false(),
+                                         nullable=False))
 
     op.create_table('elimination_entry',
     sa.Column('id', sa.Integer(), nullable=False),
