@@ -17,6 +17,7 @@ def sync_library(session: Session, library: Library | None = None, actor: str = 
     library = library or load_library()
     existing = {i.code: i for i in session.scalars(select(Indicator))}
     changed = 0
+    unchanged: set[str] = set()
     for spec in library.indicators.values():
         indicator = existing.get(spec.code)
         fields = {
@@ -34,25 +35,43 @@ def sync_library(session: Session, library: Library | None = None, actor: str = 
                 setattr(indicator, key, value)
             record(session, actor, "indicator.update", "indicator", spec.code, before, fields)
         else:
+            unchanged.add(spec.code)
             continue
         changed += 1
     session.flush()
-    _sync_versions(session, library, existing)
+    changed += _sync_versions(session, library, existing, actor, unchanged)
     _sync_sets(session, library, existing)
     session.flush()
     return {"indicators": len(library.indicators), "changed": changed, "sets": len(library.sets)}
 
 
-def _sync_versions(session: Session, library: Library, indicators: dict[str, Indicator]) -> None:
+_VERSION_FIELDS = ("from_year", "to_year", "name_zh", "name_en", "definition_zh", "definition_en",
+                   "formula")
+
+
+def _sync_versions(session: Session, library: Library, indicators: dict[str, Indicator],
+                   actor: str, unchanged: set[str]) -> int:
+    """Replace every indicator's versions; a changed one (a new formula for some years, say) is
+    audited, which also tells cached analysis engines to rebuild. Returns how many indicators
+    of ``unchanged`` (not counted as changed yet) had their versions changed."""
     ids = [indicators[c].id for c in library.indicators]
+    before: dict[int, list[dict[str, object]]] = {}
+    for row in session.scalars(select(IndicatorVersion).where(IndicatorVersion.indicator_id.in_(ids))
+                               .order_by(IndicatorVersion.from_year)):
+        before.setdefault(row.indicator_id, []).append({f: getattr(row, f) for f in _VERSION_FIELDS})
     session.execute(delete(IndicatorVersion).where(IndicatorVersion.indicator_id.in_(ids)))
+    changed = 0
     for spec in library.indicators.values():
-        for v in spec.versions:
-            session.add(IndicatorVersion(
-                indicator_id=indicators[spec.code].id, from_year=v.from_year, to_year=v.to_year,
-                name_zh=v.name_zh, name_en=v.name_en, definition_zh=v.definition_zh,
-                definition_en=v.definition_en, formula=v.formula,
-            ))
+        indicator_id = indicators[spec.code].id
+        after = [{f: getattr(v, f) for f in _VERSION_FIELDS} for v in spec.versions]
+        for version in after:
+            session.add(IndicatorVersion(indicator_id=indicator_id, **version))
+        old = before.get(indicator_id)
+        if old is not None and old != after:
+            record(session, actor, "indicator.versions", "indicator", spec.code,
+                   {"versions": old}, {"versions": after})
+            changed += spec.code in unchanged
+    return changed
 
 
 def _sync_sets(session: Session, library: Library, indicators: dict[str, Indicator]) -> None:
