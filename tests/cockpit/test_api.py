@@ -151,3 +151,24 @@ def test_a_formula_changed_this_year_compares_with_last_years_formula(signed_in,
     tile = signed_in("grace").get("/api/cockpit/A/indicators/profit_margin?period=2025-06").json()["tile"]
     # A's profit is a tenth of its revenue in both years: 10 % by the old formula, 100 by the new
     assert Decimal(tile["ytd_last_year"]) == Decimal("10.00") and Decimal(tile["ytd"]) == Decimal("100.00")
+
+
+def test_eliminations_booked_on_a_unit_have_their_own_bridge_line(signed_in, figures, session):
+    from pacer.models import EliminationEntry
+    from tests.factories import indicator
+
+    revenue = indicator(session, "revenue")
+    grace = signed_in("grace")
+    before = grace.get("/api/cockpit/A/bridge?period=2025-06").json()
+    # A1 sold 10万元 a month to A2 in 2025: A eliminates it
+    session.add_all(EliminationEntry(unit_id=figures.A.id, indicator_id=revenue.id, period=202500 + m,
+                                     value=10 * 10_000 * 100, counterparty="A1 -> A2") for m in range(1, 7))
+    session.flush()
+    body = grace.get("/api/cockpit/A/bridge?period=2025-06").json()
+    lines = {line["line"]: line for line in body["lines"] if line["line"] != "child"}
+    assert Decimal(lines["eliminations"]["change"]) == Decimal(-600_000)  # 60万元, in yuan
+    assert Decimal(body["change"]) == Decimal(before["change"]) - 600_000
+    assert sum(Decimal(line["change"]) for line in body["lines"]) == Decimal(body["change"])
+    zh = grace.get("/cockpit/A?period=2025-06&lang=zh").text
+    en = grace.get("/cockpit/A?period=2025-06&lang=en").text
+    assert "内部抵销" in zh and "Intra-group eliminations" in en
