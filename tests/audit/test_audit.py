@@ -21,3 +21,40 @@ def test_audit_entries_cannot_be_deleted(session):
         with session.begin_nested():
             session.execute(delete(AuditEntry))
     assert session.scalars(select(AuditEntry.actor)).all() == ["grace"]
+
+
+def test_audit_ids_are_in_commit_order_across_transactions(database_url):
+    """A transaction that has written audit rows keeps others from writing theirs until it
+    ends, so a higher id never commits before a lower one (the engines' change marker relies on
+    it). On SQLite, writers are serialised by the database itself."""
+    import threading
+    import time
+
+    from sqlalchemy.orm import Session as OrmSession
+
+    from pacer.db import make_engine
+
+    db = make_engine(database_url)
+    first, second = OrmSession(db), OrmSession(db)
+    record(first, "grace", "unit.update", "unit", "A1")
+    first.flush()  # the first transaction holds its id and the audit lock, uncommitted
+    done = threading.Event()
+
+    def other() -> None:
+        record(second, "hannah", "unit.update", "unit", "A2")
+        second.commit()
+        done.set()
+
+    writer = threading.Thread(target=other)
+    writer.start()
+    assert not done.wait(0.5)  # waits for the first transaction, not committed ahead of it
+    time.sleep(0.1)
+    first.commit()
+    writer.join(10)
+    assert done.is_set()
+    with db.connect() as conn:
+        rows = conn.execute(select(AuditEntry.actor).order_by(AuditEntry.id)).scalars().all()
+    assert rows[-2:] == ["grace", "hannah"]
+    first.close()
+    second.close()
+    db.dispose()

@@ -1,7 +1,8 @@
 """One analysis engine per process and database, kept current as the figures change.
 
 The audit trail is append-only and every change to figures, targets or the org tree writes to
-it, so its highest id is a cheap change marker: one indexed query per request decides whether
+it, and its ids are handed out in commit order (see :mod:`pacer.audit.service`), so its
+highest id is a cheap change marker: one indexed query per request decides whether
 the cached engine is still current. When it is not, the audit rows written since the engine's
 marker say what changed:
 

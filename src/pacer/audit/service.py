@@ -1,10 +1,20 @@
-"""Write the append-only audit trail, in the caller's transaction."""
+"""Write the append-only audit trail, in the caller's transaction.
+
+Audit ids are the change marker of every cached analysis engine (:mod:`pacer.analysis.service`),
+which replays the rows above the id it has seen. That needs ids in commit order: on PostgreSQL a
+transaction that drew a lower id from the sequence could otherwise commit after one that drew a
+higher id, and its rows would fall below a marker that had already moved past them. So writing
+audit rows takes a transaction-scoped advisory lock first: transactions that audit commit one
+after the other from their first audit row on (their other work still runs side by side). SQLite
+serialises writers anyway.
+"""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from pacer.models import AuditEntry
@@ -21,6 +31,7 @@ def record(
     after: dict[str, Any] | None = None,
     note: str = "",
 ) -> None:
+    _in_commit_order(session)
     session.add(
         AuditEntry(
             actor=actor, action=action, entity=entity, entity_key=key,
@@ -33,8 +44,26 @@ def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
     """Bulk form for imports that change thousands of rows; same columns as ``record``."""
     if not rows:
         return
+    _in_commit_order(session)
     now = utcnow()
     session.execute(
         insert(AuditEntry),
         [{"note": "", "before": None, "after": None, "at": now, **row} for row in rows],
     )
+
+
+# the advisory lock key of the audit trail (any fixed 64-bit number; "PACERAUD" in ASCII)
+AUDIT_LOCK = 0x5041434552415544
+
+
+def _in_commit_order(session: Session) -> None:
+    """Hold the audit lock until this transaction ends (PostgreSQL; once per transaction)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    transaction = session.get_transaction()
+    held = session.info.get("audit_lock")
+    if transaction is not None and held is not None and held() is transaction:
+        return
+    session.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK)))
+    if transaction is not None:
+        session.info["audit_lock"] = weakref.ref(transaction)
