@@ -249,7 +249,7 @@ def competition_ranks(values: FloatArray, descending: bool) -> npt.NDArray[np.in
     starts[:, :1] = True
     np.not_equal(ranked[:, 1:], ranked[:, :-1], out=starts[:, 1:])
     first = np.maximum.accumulate(np.where(starts, np.arange(n), 0), axis=-1)
-    np.put(ranks, at, first + 1)
+    ranks.reshape(-1)[at.reshape(-1)] = (first + 1).reshape(-1)
     if wrong.size:
         _ranks_by_argsort(keys, wrong, ranks)
     ranks[missing] = 0
