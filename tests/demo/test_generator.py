@@ -28,6 +28,8 @@ from pacer.demo.targets import allocate, basis_points
 YI = 10**10  # 亿元 in fen
 LAST_FULL_YEAR, BASE_YEAR = 2025, 2024
 
+RATIOS = ("debt_to_asset_ratio", "rd_intensity")
+
 
 @pytest.fixture(scope="module")
 def config() -> DemoConfig:
@@ -443,7 +445,8 @@ def test_targets_add_up_for_a_scaled_group_too(medium: DemoGroup) -> None:
 def assert_targets_add_up(group: DemoGroup) -> None:
     by_key: dict[tuple[str, int, str], dict[str, int]] = defaultdict(dict)
     for target in group.targets:
-        by_key[target.indicator_code, target.year, target.tier][target.unit_code] = target.value
+        if target.indicator_code not in RATIOS:  # a ratio's line is a policy, not a sum
+            by_key[target.indicator_code, target.year, target.tier][target.unit_code] = target.value
     checked = 0
     for (_, year, _), values in by_key.items():
         children: dict[str, list[str]] = defaultdict(list)
@@ -461,13 +464,26 @@ def test_targets_cover_every_year_indicator_and_tier(config: DemoConfig, group: 
     for year in range(2020, 2027):
         for code in config.targets.flows:
             assert {(code, year, "ensure"), (code, year, "strive")} <= keys
-        for code in config.targets.caps:
+        for code in (*config.targets.caps, *config.targets.ratios):
             assert (code, year, "ensure") in keys and (code, year, "strive") not in keys
+
+
+def test_every_unit_has_hqs_lines_for_ratios(group: DemoGroup) -> None:
+    """A 65 % debt-to-asset cap and a 10 % R&D intensity line, for every unit that takes
+    targets in the year (the units of the year's tree that report in it)."""
+    for year in (2021, 2025):
+        units = {t.unit_code for t in group.targets
+                 if (t.indicator_code, t.year, t.tier) == ("revenue", year, "ensure")}
+        lines = {(t.unit_code, t.indicator_code): t.value for t in group.targets
+                 if t.year == year and t.indicator_code in RATIOS}
+        assert {u for u, _ in lines} == units
+        assert {code: {v for (_, c), v in lines.items() if c == code} for code in RATIOS} == {
+            "debt_to_asset_ratio": {6500}, "rd_intensity": {1000}}
 
 
 def test_phasing_is_twelve_shares_summing_to_exactly_10000(group: DemoGroup) -> None:
     for target in group.targets:
-        if target.indicator_code in ("accounts_receivable", "inventory"):
+        if target.indicator_code in ("accounts_receivable", "inventory", *RATIOS):
             assert target.phasing_bp is None
         else:
             assert target.phasing_bp is not None and len(target.phasing_bp) == 12
@@ -476,7 +492,7 @@ def test_phasing_is_twelve_shares_summing_to_exactly_10000(group: DemoGroup) -> 
 
 def test_group_targets_are_whole_wan_yuan_and_grow_over_last_year(group: DemoGroup) -> None:
     for target in group.targets:
-        if target.unit_code == "G":
+        if target.unit_code == "G" and target.indicator_code not in RATIOS:
             assert target.value % 1_000_000 == 0
     # Growth is over the same perimeter: units that report in the target year.
     _, periods, revenue = matrix(group, "revenue")

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from pacer.demo.records import BASE_CODES, ROLES, DemoLeader, DemoUser
+from pacer.indicators.library import load_library
 
 SCHEMA = 1
 
@@ -100,6 +101,9 @@ class TargetSpec:
     rounding_yuan: int
     reference_years: int
     exclude_years: tuple[int, ...]
+    # HQ's line for a ratio, the same for every unit (a cap where lower is better), in
+    # hundredths of a percent: 6500 is 65.00 %
+    ratios: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -263,6 +267,7 @@ def _targets(raw: Mapping[str, Any]) -> TargetSpec:
         flows=tuple(str(code) for code in raw["flows"]),
         caps={str(k): int(v) for k, v in (raw.get("caps") or {}).items()},
         rounding_yuan=int(raw.get("rounding_yuan", 1)),
+        ratios={str(k): int(round(float(v) * 100)) for k, v in (raw.get("ratios") or {}).items()},
         reference_years=int(phasing.get("reference_years", 2)),
         exclude_years=tuple(int(y) for y in phasing.get("exclude_years") or ()),
     )
@@ -322,6 +327,10 @@ def _check_references(config: DemoConfig) -> None:
     problems += [f"unknown role {u.role!r}" for u in config.users if u.role not in ROLES]
     unknown = set(config.targets.flows) | set(config.targets.caps)
     problems += [f"unknown target indicator {c!r}" for c in sorted(unknown - set(BASE_CODES))]
+    ratios = {code for code, spec in load_library().indicators.items()
+              if spec.is_derived and spec.unit == "percent"}
+    problems += [f"targets.ratios: {c!r} is not a percent ratio of the indicator library"
+                 for c in sorted(set(config.targets.ratios) - ratios)]
     missing = {"revenue", "cash_from_sales", "payments", "investment", "accounts_receivable",
                "inventory", "headcount"} - set(config.seasonality.profiles)
     problems += [f"seasonality.{name} is missing" for name in sorted(missing)]

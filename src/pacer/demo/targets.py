@@ -51,6 +51,12 @@ def build_targets(
                 targets += _emit(config, org, grid, figures, context, code, tier, phasing)
         for code in config.targets.caps:
             targets += _emit(config, org, grid, figures, context, code, "ensure", None)
+        # a ratio's line is a policy, not a sum: every unit of the year's tree gets it
+        in_tree = rollup(context.present.astype(np.int64), org, context) > 0
+        targets += [
+            DemoTarget(unit_code=org.units[i].code, indicator_code=code, year=year, tier="ensure",
+                       value=line, growth_bp=None, phasing_bp=None)
+            for code, line in config.targets.ratios.items() for i in np.flatnonzero(in_tree)]
     return targets
 
 
