@@ -22,7 +22,7 @@ from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.eliminations import repository
 from pacer.eliminations.repository import Placements
 from pacer.errors import Problem, ValidationFailed
-from pacer.facts.service import lock_problems
+from pacer.facts.service import lock_problems, past_period
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled, parse_scaled
 from pacer.kit.tabular import Row, read_csv
@@ -116,14 +116,8 @@ def _indicator(row: Row, indicators: dict[str, Indicator], problems: list[Proble
 
 
 def _period(row: Row, now: int, unit: Unit | None, placements: Placements, problems: list[Problem]) -> int:
-    try:
-        period = periods.parse_period(row.get("period"))
-    except ValueError as exc:
-        problems.append(Problem(str(exc), row.number, "period"))
-        return 0
-    if period > now:
-        problems.append(Problem(f"{periods.format_period(period)} is in the future", row.number, "period"))
-    elif unit is not None:
+    period = past_period(row, now, problems)
+    if 0 < period <= now and unit is not None:
         # the tree of a month is the tree on its first day, as the analysis consolidates it
         day = periods.first_day(period)
         if not placements.in_tree(unit.id, day):

@@ -92,7 +92,9 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) 
     return parsed, problems
 
 
-def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> int:
+def past_period(row: Row, now: int, problems: list[Problem]) -> int:
+    """The row's ``period`` (YYYY-MM), a problem if it is not one or lies after ``now``; 0 when
+    it cannot be read."""
     try:
         period = periods.parse_period(row.get("period"))
     except ValueError as exc:
@@ -100,7 +102,12 @@ def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> i
         return 0
     if period > now:
         problems.append(Problem(f"{periods.format_period(period)} is in the future", row.number, "period"))
-    if unit is not None:
+    return period
+
+
+def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> int:
+    period = past_period(row, now, problems)
+    if period and unit is not None:
         start = periods.first_day(period)
         if unit.created_on and periods.add_months(period, 1) <= unit.created_on.year * 100 + unit.created_on.month:
             problems.append(Problem(f"unit '{unit.code}' was created on {unit.created_on}", row.number, "period"))
