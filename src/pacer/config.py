@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     """The window over which failed sign-ins are counted."""
 
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Comma-separated addresses (or ``*``) of reverse proxies whose X-Forwarded-For names the
+    client: sign-in throttling then counts the client's address, not the proxy's."""
+
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from pacer.analysis.service import get_analysis
 from pacer.app import create_app
+from pacer.config import get_settings
 from pacer.cockpit.warm import Warmer
 from pacer.web.i18n import LANGUAGES
 
@@ -89,5 +90,5 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     # With more than one worker uvicorn must import the app itself in each process, hence the
     # import string and factory flag rather than an app object.
     uvicorn.run("pacer.web.server:create_served_app", factory=True, host=host, port=port,
-                workers=max(workers, 1), proxy_headers=True, forwarded_allow_ips="127.0.0.1",
-                log_level="info")
+                workers=max(workers, 1), proxy_headers=True,
+                forwarded_allow_ips=get_settings().forwarded_allow_ips, log_level="info")
