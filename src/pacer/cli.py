@@ -227,6 +227,16 @@ def indicators_sets() -> None:
             console.print(f"{s.code:28} {s.name_zh}  {s.name_en}")
 
 
+def _import_file(what: str, importer: Callable[..., dict[str, int]], file: Path,
+                 as_user: str | None) -> None:
+    """Run one CSV import as one transaction and print its counts."""
+    _ensure_schema()
+    actor = _actor(as_user)
+    with unit_of_work() as session:
+        counts = importer(session, file, actor)
+    console.print(f"{what} imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
 @targets_app.command("import")
 @reports_errors
 def targets_import(
@@ -236,11 +246,7 @@ def targets_import(
     """Import annual targets; a changed target becomes a new revision and needs a reason."""
     from pacer.targets.service import import_targets_file
 
-    _ensure_schema()
-    actor = _actor(as_user)
-    with unit_of_work() as session:
-        counts = import_targets_file(session, file, actor)
-    console.print("Targets imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    _import_file("Targets", import_targets_file, file, as_user)
 
 
 @facts_app.command("import")
@@ -252,11 +258,7 @@ def facts_import(
     """Import monthly figures; the whole file is one transaction."""
     from pacer.facts.service import import_facts_file
 
-    _ensure_schema()
-    actor = _actor(as_user)
-    with unit_of_work() as session:
-        counts = import_facts_file(session, file, actor)
-    console.print("Figures imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    _import_file("Figures", import_facts_file, file, as_user)
 
 
 @eliminations_app.command("import")
@@ -268,11 +270,7 @@ def eliminations_import(
     """Import elimination entries of consolidating units; the whole file is one transaction."""
     from pacer.eliminations.service import import_eliminations_file
 
-    _ensure_schema()
-    actor = _actor(as_user)
-    with unit_of_work() as session:
-        counts = import_eliminations_file(session, file, actor)
-    console.print("Eliminations imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    _import_file("Eliminations", import_eliminations_file, file, as_user)
 
 
 @users_app.command("list")

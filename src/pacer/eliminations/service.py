@@ -22,7 +22,7 @@ from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.eliminations import repository
 from pacer.eliminations.repository import Placements
 from pacer.errors import Problem, ValidationFailed
-from pacer.facts.service import lock_problems, past_period
+from pacer.facts.rows import lock_problems, past_period, visible_unit
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled, parse_scaled
 from pacer.kit.tabular import Row, read_csv
@@ -71,11 +71,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None
     seen: dict[tuple[str, str, int, str], int] = {}
     for row in rows:
         before = len(problems)
-        unit = units.get(row.get("unit_code"))
-        if unit is None or (allowed is not None and unit.id not in allowed):
-            # An invisible unit reads as unknown, so imports cannot probe the tree.
-            problems.append(Problem(f"unknown unit '{row.get('unit_code')}'", row.number, "unit_code"))
-            unit = None
+        unit = visible_unit(row, units, allowed, problems)
         indicator = _indicator(row, indicators, problems)
         period = _period(row, now, unit, placements, problems)
         value = None

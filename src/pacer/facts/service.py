@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +14,7 @@ from pacer.audit.service import record_many
 from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
+from pacer.facts.rows import lock_problems, past_period, visible_unit
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled, parse_scaled
 from pacer.kit.tabular import Row, read_csv
@@ -61,10 +60,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) 
     seen: dict[tuple[str, str, int], int] = {}
     for row in rows:
         before = len(problems)
-        unit = units.get(row.get("unit_code"))
-        if unit is None or (allowed is not None and unit.id not in allowed):
-            # An invisible unit reads as unknown, so imports cannot probe the tree.
-            problems.append(Problem(f"unknown unit '{row.get('unit_code')}'", row.number, "unit_code"))
+        unit = visible_unit(row, units, allowed, problems)
         indicator = indicators.get(row.get("indicator_code"))
         if indicator is None:
             problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))
@@ -92,19 +88,6 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) 
     return parsed, problems
 
 
-def past_period(row: Row, now: int, problems: list[Problem]) -> int:
-    """The row's ``period`` (YYYY-MM), a problem if it is not one or lies after ``now``; 0 when
-    it cannot be read."""
-    try:
-        period = periods.parse_period(row.get("period"))
-    except ValueError as exc:
-        problems.append(Problem(str(exc), row.number, "period"))
-        return 0
-    if period > now:
-        problems.append(Problem(f"{periods.format_period(period)} is in the future", row.number, "period"))
-    return period
-
-
 def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> int:
     period = past_period(row, now, problems)
     if period and unit is not None:
@@ -114,36 +97,6 @@ def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> i
         if unit.dissolved_on and start > unit.dissolved_on:
             problems.append(Problem(f"unit '{unit.code}' was dissolved on {unit.dissolved_on}", row.number, "period"))
     return period
-
-
-class _Dated(Protocol):
-    """A parsed row of a unit's month."""
-
-    @property
-    def unit(self) -> Unit: ...
-    @property
-    def period(self) -> int: ...
-    @property
-    def row(self) -> int: ...
-
-
-def lock_problems(session: Session, parsed: Sequence[_Dated]) -> list[Problem]:
-    """A problem for each row whose month is locked, or whose unit's submission for that month
-    is accepted (figures and eliminations alike can no longer change there)."""
-    locked = repository.locked_periods(session, {f.period for f in parsed})
-    accepted = {
-        key for key, sub in repository.submissions_for(session, {(f.unit.id, f.period) for f in parsed}).items()
-        if sub.state in repository.LOCKED_STATES
-    }
-    problems = []
-    for f in parsed:
-        if f.period in locked:
-            problems.append(Problem(f"period {periods.format_period(f.period)} is locked", f.row, "period"))
-        elif (f.unit.id, f.period) in accepted:
-            problems.append(Problem(
-                f"{f.unit.code}'s submission for {periods.format_period(f.period)} is accepted and locked",
-                f.row, "period"))
-    return problems
 
 
 def _to_monthly(session: Session, parsed: list[FactRow]) -> tuple[dict[int, int], list[Problem]]:

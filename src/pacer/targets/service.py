@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from pacer.audit.service import record
 from pacer.auth.permissions import SET_TARGETS, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
+from pacer.facts.rows import visible_unit
 from pacer.kit.numbers import format_scaled, parse_scaled
 from pacer.kit.tabular import Row, read_csv
 from pacer.models import TARGET_TIERS, Fact, Indicator, Target, Unit
@@ -60,9 +61,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor) -> tuple[list[Target
     seen: dict[tuple[str, str, int, str], int] = {}
     for row in rows:
         before = len(problems)
-        unit = units.get(row.get("unit_code"))
-        if unit is None or (allowed is not None and unit.id not in allowed):
-            problems.append(Problem(f"unknown unit '{row.get('unit_code')}'", row.number, "unit_code"))
+        unit = visible_unit(row, units, allowed, problems)
         indicator = indicators.get(row.get("indicator_code"))
         if indicator is None:
             problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))

@@ -1,0 +1,71 @@
+"""Checks every CSV import of a unit's rows shares (figures, elimination entries, targets): the
+unit must exist and be visible, the month must be readable and not in the future, and the month
+must not be locked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from pacer.errors import Problem
+from pacer.facts import repository
+from pacer.kit import periods
+from pacer.kit.tabular import Row
+from pacer.models import Unit
+
+
+def visible_unit(row: Row, units: dict[str, Unit], allowed: set[int] | None,
+                 problems: list[Problem]) -> Unit | None:
+    """The row's ``unit_code``, None with a problem when it is unknown or outside ``allowed``
+    (the units the actor may act on; None: all). An invisible unit reads as unknown, so imports
+    cannot probe the tree."""
+    unit = units.get(row.get("unit_code"))
+    if unit is None or (allowed is not None and unit.id not in allowed):
+        problems.append(Problem(f"unknown unit '{row.get('unit_code')}'", row.number, "unit_code"))
+        return None
+    return unit
+
+
+def past_period(row: Row, now: int, problems: list[Problem]) -> int:
+    """The row's ``period`` (YYYY-MM), a problem if it is not one or lies after ``now``; 0 when
+    it cannot be read."""
+    try:
+        period = periods.parse_period(row.get("period"))
+    except ValueError as exc:
+        problems.append(Problem(str(exc), row.number, "period"))
+        return 0
+    if period > now:
+        problems.append(Problem(f"{periods.format_period(period)} is in the future", row.number, "period"))
+    return period
+
+
+class _Dated(Protocol):
+    """A parsed row of a unit's month."""
+
+    @property
+    def unit(self) -> Unit: ...
+    @property
+    def period(self) -> int: ...
+    @property
+    def row(self) -> int: ...
+
+
+def lock_problems(session: Session, parsed: Sequence[_Dated]) -> list[Problem]:
+    """A problem for each row whose month is locked, or whose unit's submission for that month
+    is accepted (figures and eliminations alike can no longer change there)."""
+    locked = repository.locked_periods(session, {f.period for f in parsed})
+    accepted = {
+        key for key, sub in repository.submissions_for(session, {(f.unit.id, f.period) for f in parsed}).items()
+        if sub.state in repository.LOCKED_STATES
+    }
+    problems = []
+    for f in parsed:
+        if f.period in locked:
+            problems.append(Problem(f"period {periods.format_period(f.period)} is locked", f.row, "period"))
+        elif (f.unit.id, f.period) in accepted:
+            problems.append(Problem(
+                f"{f.unit.code}'s submission for {periods.format_period(f.period)} is accepted and locked",
+                f.row, "period"))
+    return problems
