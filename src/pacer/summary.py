@@ -19,13 +19,14 @@ from pacer.models import Indicator, IndicatorVersion
 
 COLUMNS = ("revenue", "total_profit", "two_funds", "rd_intensity")
 BALANCES = frozenset({"two_funds"})  # period-end balances: their "YTD" is the month-end figure
+RATIOS = frozenset({"rd_intensity"})  # shown in percent; children's ratios do not add up
 STATUS_STYLE = {Status.ON_TRACK: "green", Status.WATCH: "yellow", Status.OFF_TRACK: "red"}
 TEXT = {
-    "zh": {"unit": "单位", "ytd": "本年累计", "balance": "期末余额", "yoy": "同比", "completion": "完成率", "title":
+    "zh": {"unit": "单位", "own": "本级及抵销", "ytd": "本年累计", "balance": "期末余额", "yoy": "同比", "completion": "完成率", "title":
            "{name} · {period} 经营情况（本年累计，金额单位：亿元；时间进度 {progress}）",
            "checks": "预警", "rd_low": "研发投入强度低于10%", "funds": "两金增速高于收入增速",
            "cash": "经营现金流为负", "none": "无"},
-    "en": {"unit": "Unit", "ytd": "YTD", "balance": "Period end", "yoy": "YoY", "completion": "Completion", "title":
+    "en": {"unit": "Unit", "own": "Own and eliminations", "ytd": "YTD", "balance": "Period end", "yoy": "YoY", "completion": "Completion", "title":
            "{name} · {period} operations (year to date, amounts in 亿元 = 100 million yuan; time progress {progress})",
            "checks": "Warnings", "rd_low": "R&D intensity below 10%", "funds": "two funds growing faster than revenue",
            "cash": "negative operating cash flow", "none": "none"},
@@ -40,7 +41,7 @@ def _names(language: str) -> dict[str, str]:
 
 
 def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> list[str]:
-    if code == "rd_intensity":
+    if code in RATIOS:
         value = wording.percent(row.ytd.number if row.ytd else None, 2)
         return [value, wording.change(row.yoy, language)]
     cells = ["—" if shown is None else f"{shown:,.2f}", wording.change(row.yoy, language)]
@@ -51,17 +52,21 @@ def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> 
     return cells
 
 
-def _shown_amounts(node_row: CockpitRow, child_rows: list[CockpitRow]) -> tuple[Decimal | None, list[Decimal | None]]:
-    """Rounded so that the children shown (plus the node's own line) add up to the total shown."""
-    if node_row.ytd is None or any(r.ytd is None for r in child_rows) or not node_row.ytd.exact:
+def _shown_amounts(node_row: CockpitRow, child_rows: list[CockpitRow], additive: bool
+                   ) -> tuple[Decimal | None, list[Decimal | None], Decimal | None]:
+    """``(total, children, own line)`` rounded so that the children shown and the node's own line
+    (its own figures less the eliminations booked on it) add up to the total shown; the own
+    line is None for a ratio or where a value is missing. (A sum of reported amounts, such as
+    the two funds, is a whole number of fen, so its scaled values add up as well.)"""
+    if node_row.ytd is None or any(r.ytd is None for r in child_rows) or not additive:
         def alone(v: Value | None) -> Decimal | None:
             return None if v is None else to_display(v.scaled, v.scale)
 
-        return alone(node_row.ytd), [alone(r.ytd) for r in child_rows]
+        return alone(node_row.ytd), [alone(r.ytd) for r in child_rows], None
     parts = [r.ytd.scaled for r in child_rows]
     own = node_row.ytd.scaled - sum(parts)
     total, shown = breakdown([*parts, own], node_row.ytd.scale)
-    return total, shown[:-1]
+    return total, shown[:-1], shown[-1]
 
 
 def render_summary(console: Console, as_of: int | None, unit_code: str | None, language: str) -> None:
@@ -79,13 +84,23 @@ def render_summary(console: Console, as_of: int | None, unit_code: str | None, l
     unit_names = {r.code: (r.name_zh if language == "zh" else r.name_en) for r in data.unit_rows}
     progress = wording.percent(cockpit.row("revenue").time_progress_pct)
     kids = [engine.cockpit(child, year, month, COLUMNS) for child in cockpit.children]
-    shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids]) for c in COLUMNS}
+    shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids], c not in RATIOS)
+             for c in COLUMNS}
     labels = [f"[bold]{unit_names[code]}[/]"] + ["  " + unit_names[data.units.codes[k.node]] for k in kids]
     rows = [cockpit] + kids
 
     def cells(c: str) -> list[list[str]]:
         amounts = [shown[c][0], *shown[c][1]]
-        return [_cells(r.row(c), c, language, amounts[i]) for i, r in enumerate(rows)]
+        out = [_cells(r.row(c), c, language, amounts[i]) for i, r in enumerate(rows)]
+        if has_own:  # the remainder, so that the lines shown add up to the total shown
+            own = shown[c][2]
+            blank = len(out[0]) - 1
+            out.append(["" if own is None else f"{own:,.2f}"] + [""] * blank)
+        return out
+
+    has_own = any(shown[c][2] for c in COLUMNS)
+    if has_own:
+        labels.append("  " + text["own"])
 
     console.print(text["title"].format(name=unit_names[code], period=periods.format_period(period),
                                        progress=progress), style="bold", highlight=False)

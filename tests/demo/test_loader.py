@@ -148,3 +148,21 @@ def test_summary_in_a_narrow_terminal_cuts_no_figure(demo_db):
     result = runner.invoke(app, ["summary", "--lang", "en"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     assert "…" not in result.output
+
+
+def test_summary_lines_add_up_to_the_total_with_the_groups_eliminations(demo_db):
+    from pacer.analysis.service import build
+    from pacer.summary import _shown_amounts
+
+    result = runner.invoke(app, ["summary", "--lang", "en"], env={"COLUMNS": "220"})
+    assert result.exit_code == 0, result.output
+    assert "Own and eliminations" in result.output
+    engine, _ = demo_db
+    with engine.connect() as conn:
+        eng = build(conn).engine
+    cockpit = eng.cockpit(0, 2026, 10, ["revenue", "two_funds"])
+    kids = [eng.cockpit(k, 2026, 10, ["revenue", "two_funds"]) for k in cockpit.children]
+    for code in ("revenue", "two_funds"):
+        total, children, own = _shown_amounts(cockpit.row(code), [k.row(code) for k in kids], True)
+        assert own is not None and own < 0  # the sales and receivables eliminated at the group
+        assert total == sum(children) + own
