@@ -23,21 +23,23 @@ def _out(row: service.UserRow, lang: str) -> UserOut:
 
 @router.get("/users")
 def list_users(viewer: CurrentViewer, db: Db, paging: Paging) -> Page[UserOut]:
-    """Users in the administrator's scope, with their grants there."""
+    """The users the administrator manages, each with every grant: an administrator of a
+    subtree manages the users all of whose grants lie in it."""
     total, rows = service.list_users(db, viewer.actor, paging.limit, paging.offset)
     return Page.of([_out(r, viewer.user.language) for r in rows], total, paging)
 
 
 @router.post("/users", status_code=201)
 def create_user(body: UserIn, viewer: CurrentViewer, db: Db) -> UserOut:
-    """Create a user with an initial password."""
-    user = service.create_user(db, viewer.actor, body.username, body.display_name, body.password, body.language)
+    """Create a user with an initial password (and, with role and unit_code, a first grant)."""
+    user = service.create_user(db, viewer.actor, body.username, body.display_name, body.password, body.language,
+                               body.role, body.unit_code)
     return _out(service.get_user(db, viewer.actor, user.username), viewer.user.language)
 
 
 @router.get("/users/{username}")
 def get_user(username: str, viewer: CurrentViewer, db: Db) -> UserOut:
-    """One user and their grants in the administrator's scope."""
+    """One user the administrator manages, with every grant."""
     return _out(service.get_user(db, viewer.actor, username), viewer.user.language)
 
 

@@ -30,10 +30,13 @@ def users(request: Request, viewer: CurrentViewer, db: Db,
 @router.post("/users", dependencies=Protected)
 def create_user(request: Request, viewer: CurrentViewer, db: Db, username: Annotated[str, Form()],
                 display_name: Annotated[str, Form()], password: Annotated[str, Form()],
-                language: Annotated[str, Form()] = "zh") -> Response:
+                language: Annotated[str, Form()] = "zh", role: Annotated[str, Form()] = "",
+                unit_code: Annotated[str, Form()] = "") -> Response:
     try:
-        service.create_user(db, viewer.actor, username, display_name, password, language)
+        service.create_user(db, viewer.actor, username, display_name, password, language, role, unit_code)
     except DomainError as exc:
+        if exc.status == 403:
+            raise
         db.rollback()
         return _users_with_error(request, viewer, db, exc)
     return RedirectResponse(f"/admin/users/{username}", status_code=303)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from pacer.auth.permissions import ADMINISTER, READ, Actor, restrict
+from pacer.auth.permissions import ADMINISTER, READ, Actor, restrict, visible_units
 from pacer.models import ApiToken, LoginAttempt, RoleGrant, Unit, User, WebSession
 
 
@@ -35,30 +35,51 @@ def delete_sessions(session: Session, user_id: int, keep: str | None = None) -> 
     session.execute(stmt, execution_options=_NO_SYNC)
 
 
+def revoke_tokens(session: Session, user_id: int, now: datetime) -> int:
+    """Revoke every live token of the user; the number revoked."""
+    result = session.execute(
+        update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now),
+        execution_options=_NO_SYNC,
+    )
+    return result.rowcount or 0  # type: ignore[attr-defined]
+
+
 def delete_expired_sessions(session: Session, now: datetime) -> None:
     session.execute(delete(WebSession).where(WebSession.expires_at <= now), execution_options=_NO_SYNC)
 
 
-def recent_failures(session: Session, username: str, ip: str, since: datetime) -> int:
-    """Failures since ``since`` that came after the last success of the same username and address."""
-    last_success = (
-        select(func.max(LoginAttempt.at))
-        .where(LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True))
-        .scalar_subquery()
-    )
-    return session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(False),
-            LoginAttempt.at > since, LoginAttempt.at > func.coalesce(last_success, since),
+def failure_streak(session: Session, username: str, ip: str | None, since: datetime) -> tuple[int, datetime | None]:
+    """Failed sign-ins of ``username`` since ``since`` and after its last success — from ``ip``
+    alone when given, else from every address: how many, and the latest."""
+    def same(stmt: Select) -> Select:  # type: ignore[type-arg]
+        stmt = stmt.where(LoginAttempt.username == username)
+        return stmt.where(LoginAttempt.ip == ip) if ip is not None else stmt
+
+    last_success = same(select(func.max(LoginAttempt.at)).where(LoginAttempt.succeeded.is_(True))).scalar_subquery()
+    count, latest = session.execute(same(
+        select(func.count(), func.max(LoginAttempt.at)).where(
+            LoginAttempt.succeeded.is_(False), LoginAttempt.at > since,
+            LoginAttempt.at > func.coalesce(last_success, since),
         )
-    ) or 0
+    )).one()
+    if latest is not None and latest.tzinfo is None:  # SQLite keeps no zone; every stamp is UTC
+        latest = latest.replace(tzinfo=timezone.utc)
+    return count or 0, latest
 
 
-def token_with_user(session: Session, token_hash: str, now: datetime) -> tuple[ApiToken, User] | None:
+def signed_in_from(session: Session, username: str, ip: str, since: datetime) -> bool:
+    """Whether ``username`` signed in successfully from ``ip`` since ``since``."""
+    return session.scalar(select(LoginAttempt.id).where(
+        LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True),
+        LoginAttempt.at > since).limit(1)) is not None
+
+
+def token_with_user(session: Session, token_hash: str, now: datetime,
+                    created_after: datetime) -> tuple[ApiToken, User] | None:
     row = session.execute(
         select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(
             ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.is_active.is_(True),
-            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now), ApiToken.created_at > created_after,
         )
     ).first()
     return (row[0], row[1]) if row else None
@@ -80,19 +101,37 @@ def visible_unit_by_code(session: Session, actor: Actor, code: str, action: str 
     return session.scalar(restrict(select(Unit).where(Unit.code == code), actor, Unit.id, action))
 
 
-def users_in_scope(session: Session, actor: Actor, limit: int, offset: int,
-                   username: str | None = None) -> tuple[int, list[User]]:
-    """Users holding a grant inside the actor's administered subtrees, and users with no grant."""
-    granted_here = restrict(select(RoleGrant.user_id), actor, RoleGrant.unit_id, ADMINISTER)
-    no_grant = ~select(RoleGrant.id).where(RoleGrant.user_id == User.id).exists()
-    stmt = select(User).where(User.id.in_(granted_here) | no_grant)
+def users_in_scope(session: Session, actor: Actor, limit: int, offset: int, username: str | None = None,
+                   everything: bool = False) -> tuple[int, list[User]]:
+    """The users ``actor`` administers. An administrator of the whole group (``everything``)
+    administers every user; a subtree administrator only users who hold at least one grant and
+    every grant inside the subtrees they administer, so no account that sees more than they do
+    (nor a grant-less account that may be given more later) is theirs to take over."""
+    stmt = select(User)
+    if not everything:
+        inside = visible_units(actor, ADMINISTER)
+        grants = select(RoleGrant.id).where(RoleGrant.user_id == User.id)
+        stmt = stmt.where(grants.exists(), ~grants.where(RoleGrant.unit_id.not_in(inside)).exists())
     if username is not None:
         stmt = stmt.where(User.username == username)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     return total, list(session.scalars(stmt.order_by(User.username).limit(limit).offset(offset)))
 
 
-def grants_in_scope(session: Session, actor: Actor, user_ids: list[int]) -> list[tuple[RoleGrant, Unit]]:
+def grants_of_users(session: Session, user_ids: list[int]) -> list[tuple[RoleGrant, Unit]]:
+    """Every grant of these users (an administrator sees all of a user's roles)."""
     stmt = (select(RoleGrant, Unit).join(Unit, Unit.id == RoleGrant.unit_id)
             .where(RoleGrant.user_id.in_(user_ids)).order_by(Unit.code, RoleGrant.role))
-    return [(g, u) for g, u in session.execute(restrict(stmt, actor, RoleGrant.unit_id, ADMINISTER)).all()]
+    return [(g, u) for g, u in session.execute(stmt).all()]
+
+
+def active_administrators_of(session: Session, unit_id: int, except_grant: int | None = None,
+                             except_user: int | None = None) -> int:
+    """Active users holding group_admin on the unit itself, leaving out one grant or one user."""
+    stmt = (select(func.count()).select_from(RoleGrant).join(User, User.id == RoleGrant.user_id)
+            .where(RoleGrant.unit_id == unit_id, RoleGrant.role == "group_admin", User.is_active.is_(True)))
+    if except_grant is not None:
+        stmt = stmt.where(RoleGrant.id != except_grant)
+    if except_user is not None:
+        stmt = stmt.where(RoleGrant.user_id != except_user)
+    return session.scalar(stmt) or 0
