@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -41,8 +41,72 @@ def test_a_created_token_authenticates_machine_clients(signed_in, client, sessio
 
 def test_token_writes_need_no_csrf_token(signed_in, client):
     raw = _create_token(signed_in("alice")).json()["token"]
-    response = client.post("/api/tokens", json={"name": "second"}, headers={"Authorization": f"Bearer {raw}"})
-    assert response.status_code == 201
+    response = client.put("/api/me/language", json={"language": "en"}, headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200 and response.json()["language"] == "en"
+
+
+def test_a_token_cannot_create_another_token(signed_in, client, session):
+    """Otherwise a leaked token could mint a long-lived one that outlives its own revocation."""
+    raw = _create_token(signed_in("alice")).json()["token"]
+    response = client.post("/api/tokens", json={"name": "child", "days": 3650},
+                           headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 403 and "browser session" in response.json()["error"]["message"]
+    assert len(session.scalars(select(ApiToken.id)).all()) == 1
+
+
+def _bearer(client, raw):  # type: ignore[no-untyped-def]
+    return client.get("/api/me", headers={"Authorization": f"Bearer {raw}"}).status_code
+
+
+def test_a_password_change_ends_every_token(signed_in, client, session):
+    alice = signed_in("alice")
+    raw = _create_token(alice).json()["token"]
+    assert _bearer(client, raw) == 200
+    changed = alice.put("/api/me/password", json={"current_password": "correct-horse", "new_password": "another-one-1"},
+                        headers={"X-CSRF-Token": page_token(alice)})
+    assert changed.status_code == 204
+    assert _bearer(client, raw) == 401
+    assert alice.get("/api/tokens").json()[0]["revoked_at"] is not None
+
+
+def test_a_password_change_on_the_account_page_ends_every_token(signed_in, client):
+    alice = signed_in("alice")
+    raw = _create_token(alice).json()["token"]
+    page = alice.post("/account/password", data={"current_password": "correct-horse", "new_password": "another-one-1",
+                                                  "csrf_token": page_token(alice)})
+    assert page.status_code == 200 and "API" in page.text
+    assert _bearer(client, raw) == 401
+
+
+def test_an_administrators_password_reset_and_deactivation_end_every_token(signed_in, client):
+    alice = signed_in("alice")
+    first, second = _create_token(alice).json()["token"], _create_token(alice, "second").json()["token"]
+    grace = signed_in("grace")
+    headers = {"X-CSRF-Token": page_token(grace)}
+    assert grace.put("/api/admin/users/alice/password", json={"password": "reset-by-grace"},
+                     headers=headers).status_code == 204
+    assert _bearer(client, first) == 401
+    bob = signed_in("bob")
+    raw = _create_token(bob).json()["token"]
+    assert grace.put("/api/admin/users/bob/active", json={"is_active": False}, headers=headers).status_code == 200
+    assert grace.put("/api/admin/users/bob/active", json={"is_active": True}, headers=headers).status_code == 200
+    assert _bearer(client, raw) == 401  # reactivating does not bring tokens back
+    assert _bearer(client, second) == 401
+
+
+def test_tokens_live_at_most_the_configured_maximum(signed_in, client, session, app):
+    alice = signed_in("alice")
+    too_long = _create_token(alice, days=91)
+    assert too_long.status_code == 422 and "between 1 and 90" in too_long.json()["error"]["message"]
+    created = _create_token(alice).json()
+    lifetime = datetime.fromisoformat(created["expires_at"]) - datetime.fromisoformat(created["created_at"])
+    assert lifetime == timedelta(days=90)
+    app.state.settings = app.state.settings.model_copy(update={"token_max_days": 7})
+    # a token given out under a longer maximum ends when the maximum is lowered
+    session.execute(update(ApiToken).values(created_at=utcnow() - timedelta(days=8)))
+    assert _bearer(client, created["token"]) == 401
+    form = alice.post("/account/tokens", data={"name": "etl", "days": "30", "csrf_token": page_token(alice)})
+    assert form.status_code == 422 and "between 1 and 7" in form.text
 
 
 def test_cookie_authenticated_api_writes_need_the_csrf_header(signed_in):

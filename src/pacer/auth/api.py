@@ -8,7 +8,7 @@ from pacer.auth import service, sessions, tokens
 from pacer.auth.schemas import GrantOut, LanguageIn, MeOut, PasswordIn, TokenCreated, TokenIn, TokenOut
 from pacer.models import ApiToken
 from pacer.web import csrf
-from pacer.web.deps import CurrentViewer, Db
+from pacer.web.deps import AppSettings, CurrentViewer, Db
 
 router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(csrf.protect)])
 
@@ -47,9 +47,12 @@ def list_tokens(viewer: CurrentViewer, db: Db) -> list[TokenOut]:
 
 
 @router.post("/tokens", status_code=201)
-def create_token(body: TokenIn, viewer: CurrentViewer, db: Db) -> TokenCreated:
-    """Create a bearer token; the answer holds the secret, shown this once only."""
-    raw, token = tokens.create_token(db, viewer.user, body.name, body.days)
+def create_token(body: TokenIn, viewer: CurrentViewer, db: Db, settings: AppSettings) -> TokenCreated:
+    """Create a bearer token; the answer holds the secret, shown this once only. Only a browser
+    sign-in creates tokens (a token cannot create another); a token lives at most
+    PACER_TOKEN_MAX_DAYS days and ends when the user's password changes."""
+    tokens.require_session(viewer.web_session)
+    raw, token = tokens.create_token(db, viewer.user, body.name, body.days, settings.token_max_days)
     return TokenCreated(token=raw, **_token_out(token).model_dump())
 
 

@@ -37,10 +37,12 @@ def login(request: Request, db: Db, settings: AppSettings, username: Annotated[s
           password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/cockpit") -> Response:
     try:
         user = sessions.authenticate(db, username, password, client_ip(request), settings)
-    except sessions.Throttled:
-        error = translate(lang_of(request), "login.throttled", minutes=settings.login_window_minutes)
-        return render(request, "auth/login.html", {"next": _safe_next(next), "username": username, "error": error},
-                      status_code=429)
+    except sessions.Throttled as exc:
+        error = translate(lang_of(request), "login.throttled", minutes=exc.minutes)
+        response = render(request, "auth/login.html",
+                          {"next": _safe_next(next), "username": username, "error": error}, status_code=429)
+        response.headers["Retry-After"] = str(exc.minutes * 60)
+        return response
     if user is None:
         # A normal return, so the failed attempt is committed and counts towards throttling.
         error = translate(lang_of(request), "login.failed")
@@ -49,7 +51,7 @@ def login(request: Request, db: Db, settings: AppSettings, username: Annotated[s
     sign_in = sessions.start_session(db, user, settings, client_ip(request), request.headers.get("user-agent", ""))
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(sessions.SESSION_COOKIE, sign_in.cookie_value, max_age=settings.session_hours * 3600,
-                        httponly=True, samesite="lax", secure=settings.cookie_secure)
+                        httponly=True, samesite="lax", secure=csrf.secure_cookies(request))
     response.delete_cookie(csrf.COOKIE)
     return response
 
@@ -67,7 +69,8 @@ def _account(request: Request, viewer: CurrentViewer, db: Db, status_code: int =
     grants = [{"role": g.role, "unit_code": u.code, "unit_name": u.name(lang_of(request))}
               for g, u in service.grants_of(db, viewer.user.id)]
     return render(request, "auth/account.html",
-                  {"grants": grants, "tokens": tokens.list_tokens(db, viewer.user), **extra}, status_code)
+                  {"grants": grants, "tokens": tokens.list_tokens(db, viewer.user),
+                   "token_max_days": request.app.state.settings.token_max_days, **extra}, status_code)
 
 
 @router.get("/account")
@@ -104,9 +107,15 @@ def change_password(request: Request, viewer: CurrentViewer, db: Db, current_pas
 
 
 @router.post("/account/tokens", dependencies=Protected)
-def create_token(request: Request, viewer: CurrentViewer, db: Db, name: Annotated[str, Form()],
-                 days: Annotated[str, Form()] = "") -> Response:
-    raw, _token = tokens.create_token(db, viewer.user, name, int(days) if days.strip().isdigit() else None)
+def create_token(request: Request, viewer: CurrentViewer, db: Db, settings: AppSettings,
+                 name: Annotated[str, Form()], days: Annotated[str, Form()] = "") -> Response:
+    try:
+        tokens.require_session(viewer.web_session)
+        raw, _token = tokens.create_token(db, viewer.user, name, int(days) if days.strip().isdigit() else None,
+                                          settings.token_max_days)
+    except ValidationFailed as exc:
+        db.rollback()
+        return _account(request, viewer, db, 422, error="; ".join(str(p) for p in exc.problems))
     return _account(request, viewer, db, new_token=raw)
 
 

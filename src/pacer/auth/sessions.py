@@ -8,6 +8,7 @@ so throttling holds across several worker processes.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,9 @@ from pacer.models import LoginAttempt, User, WebSession
 from pacer.models.base import utcnow
 
 SESSION_COOKIE = "pacer_session"
+# Failures older than this are forgotten; an address that signed in this recently is the user's.
+STREAK_HOURS = 24
+KNOWN_ADDRESS_DAYS = 30
 
 
 class NotAuthenticated(DomainError):
@@ -30,6 +34,10 @@ class NotAuthenticated(DomainError):
 
 class Throttled(DomainError):
     status = 429
+
+    def __init__(self, message: str, minutes: int) -> None:
+        super().__init__(message)
+        self.minutes = minutes
 
 
 @dataclass(frozen=True)
@@ -43,28 +51,54 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def locked_until(session: Session, username: str, ip: str, settings: Settings, now: datetime) -> datetime | None:
+    """When the account's sign-in lock ends, or None when it is open.
+
+    Failures count per account from every address together, so changing address (or a forged
+    X-Forwarded-For) buys no further guesses. After ``login_max_failures`` failures in a row the
+    account is locked for ``login_window_minutes``; each failure after a lock doubles the next one,
+    up to ``login_lockout_max_minutes``. Attempts during a lock are refused without counting, so
+    a lock always ends. An address from which the account signed in successfully in the last
+    30 days counts only its own failures: the real user still gets in while strangers are
+    locked out, and their success opens the account again."""
+    known = repository.signed_in_from(session, username, ip, now - timedelta(days=KNOWN_ADDRESS_DAYS))
+    failures, latest = repository.failure_streak(session, username, ip if known else None,
+                                                 now - timedelta(hours=STREAK_HOURS))
+    if failures < settings.login_max_failures or latest is None:
+        return None
+    doublings = min(failures - settings.login_max_failures, 30)
+    minutes = min(settings.login_window_minutes * 2 ** doublings, settings.login_lockout_max_minutes)
+    until = latest + timedelta(minutes=minutes)
+    return until if until > now else None
+
+
 def authenticate(session: Session, username: str, password: str, ip: str, settings: Settings,
                  now: datetime | None = None) -> User | None:
     """The user if the password is right; None otherwise. The attempt is recorded either way,
     so the caller must commit even when it answers 'wrong password'."""
     now = now or utcnow()
     username = username.strip()[:64]
-    since = now - timedelta(minutes=settings.login_window_minutes)
-    if repository.recent_failures(session, username, ip, since) >= settings.login_max_failures:
+    ip = ip[:64]
+    until = locked_until(session, username, ip, settings, now)
+    if until is not None:
         raise Throttled(
-            f"too many failed sign-ins for '{username}' from this address; "
-            f"try again in {settings.login_window_minutes} minutes"
+            f"too many failed sign-ins for '{username}'; try again in {minutes_until(until, now)} minutes",
+            minutes=minutes_until(until, now),
         )
     user = repository.user_by_username(session, username)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.is_active
-    session.add(LoginAttempt(username=username, ip=ip[:64], at=now, succeeded=ok))
+    session.add(LoginAttempt(username=username, ip=ip, at=now, succeeded=ok))
     session.flush()
     if not ok or user is None:
         return None
     if user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
+
+
+def minutes_until(until: datetime, now: datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
 def start_session(session: Session, user: User, settings: Settings, ip: str = "", user_agent: str = "",
@@ -90,21 +124,31 @@ def end_session(session: Session, web_session: WebSession) -> None:
     session.flush()
 
 
+def end_sign_ins(session: Session, user: User, keep_session: str | None = None) -> int:
+    """End every sign-in of the user but ``keep_session``, and revoke every API token they hold
+    (a token is a sign-in too). The number of tokens revoked."""
+    repository.delete_sessions(session, user.id, keep=keep_session)
+    return repository.revoke_tokens(session, user.id, utcnow())
+
+
 def change_password(session: Session, user: User, current: str, new: str, keep_session: str | None) -> None:
-    """Set a new password and end every other sign-in of the user (a stolen session dies too)."""
+    """Set a new password and end every other sign-in of the user and every API token (a stolen
+    session or token dies too)."""
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed([Problem("the current password is wrong", field="current_password")], source="password")
     passwords.check_new_password(new, user.username)
     user.password_hash = passwords.hash_password(new)
-    repository.delete_sessions(session, user.id, keep=keep_session)
-    record(session, user.username, "user.password", "user", user.username, None, None, note="password changed")
+    revoked = end_sign_ins(session, user, keep_session)
+    record(session, user.username, "user.password", "user", user.username, None, None,
+           note=f"password changed; {revoked} API token(s) revoked")
     session.flush()
 
 
 def set_password(session: Session, user: User, new: str, actor: str) -> None:
-    """An administrator's reset: the user's sessions end."""
+    """An administrator's reset: the user's sessions end and their API tokens are revoked."""
     passwords.check_new_password(new, user.username)
     user.password_hash = passwords.hash_password(new)
-    repository.delete_sessions(session, user.id)
-    record(session, actor, "user.password_reset", "user", user.username, None, None, note="password set")
+    revoked = end_sign_ins(session, user)
+    record(session, actor, "user.password_reset", "user", user.username, None, None,
+           note=f"password set; {revoked} API token(s) revoked")
     session.flush()

@@ -14,23 +14,34 @@ from sqlalchemy.orm import Session
 from pacer.audit.service import record
 from pacer.auth import repository
 from pacer.auth.sessions import digest
-from pacer.errors import NotFound, Problem, ValidationFailed
+from pacer.errors import Forbidden, NotFound, Problem, ValidationFailed
 from pacer.models import ApiToken, User
 from pacer.models.base import utcnow
 
 TOKEN_PREFIX = "pcr_"
+DEFAULT_MAX_DAYS = 90
 
 
-def create_token(session: Session, user: User, name: str, days: int | None = None) -> tuple[str, ApiToken]:
+def require_session(web_session: object | None) -> None:
+    """Tokens are created from a browser sign-in only: a token that could create tokens would let
+    a leaked one outlive its own revocation or expiry."""
+    if web_session is None:
+        raise Forbidden("API tokens are created from a signed-in browser session, not with a token")
+
+
+def create_token(session: Session, user: User, name: str, days: int | None = None,
+                 max_days: int = DEFAULT_MAX_DAYS) -> tuple[str, ApiToken]:
+    """A new token for ``user``, valid ``days`` (at most, and by default, ``max_days``)."""
     name = name.strip()
     if not name or len(name) > 100:
         raise ValidationFailed([Problem("a name of 1 to 100 characters is needed", field="name")], source="token")
-    if days is not None and not 1 <= days <= 3650:
-        raise ValidationFailed([Problem("days must be between 1 and 3650", field="days")], source="token")
+    if days is not None and not 1 <= days <= max_days:
+        raise ValidationFailed([Problem(f"days must be between 1 and {max_days}", field="days")], source="token")
+    days = days or max_days
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(user_id=user.id, name=name, token_hash=digest(raw), prefix=raw[:10], created_at=now,
-                     expires_at=now + timedelta(days=days) if days else None)
+                     expires_at=now + timedelta(days=days))
     session.add(token)
     session.flush()
     record(session, user.username, "token.create", "api_token", f"{user.username}/{token.id}", None,
@@ -53,12 +64,16 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     return token
 
 
-def resolve_token(session: Session, raw: str, now: datetime | None = None) -> User | None:
+def resolve_token(session: Session, raw: str, now: datetime | None = None,
+                  max_days: int = DEFAULT_MAX_DAYS) -> User | None:
+    """The token's user if it is live: not revoked, not expired, and not older than ``max_days``
+    (so lowering the maximum shortens tokens already given out)."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    found = repository.token_with_user(session, digest(raw), now or utcnow())
+    now = now or utcnow()
+    found = repository.token_with_user(session, digest(raw), now, now - timedelta(days=max_days))
     if found is None:
         return None
     token, user = found
-    token.last_used_at = now or utcnow()
+    token.last_used_at = now
     return user

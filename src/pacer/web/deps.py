@@ -73,7 +73,7 @@ def optional_viewer(request: Request, db: Db) -> Viewer | None:
     viewer = None
     raw = _bearer(request)
     if raw is not None:
-        user = tokens.resolve_token(db, raw)
+        user = tokens.resolve_token(db, raw, max_days=request.app.state.settings.token_max_days)
         if user is None:
             raise sessions.NotAuthenticated("the API token is not valid (unknown, revoked or expired)")
         viewer = Viewer(user, _actor_of(db, user), display_name=user.display_name)
