@@ -9,13 +9,22 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import ASGIApp
 
 from pacer.config import Settings, get_settings
 from pacer.db import get_engine, session_factory
-from pacer.web import errors, vendor
+from pacer.web import errors, headers, vendor
 
 STATIC = Path(__file__).parent / "static"
 SWAGGER = Path(fastapi_offline.__file__).parent / "static"
+
+
+class PacerApp(FastAPI):
+    """The application with its security headers outermost, so that every answer carries them,
+    the server-error page included."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return headers.SecurityHeaders(super().build_middleware_stack())
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -24,7 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.cockpit import api as cockpit_api, pages as cockpit_pages
 
     settings = settings or get_settings()
-    app = FastAPI(
+    app = PacerApp(
         title="Pacer", summary="Operations management for multi-level enterprise groups.",
         version="0.1.0", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
     )
@@ -44,11 +53,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
-        # Swagger UI from Pacer's own static files: isolated networks have no CDN.
-        return get_swagger_ui_html(
+        # Swagger UI from Pacer's own static files: isolated networks have no CDN. Its one
+        # inline script (the set-up) is allowed by its hash, no other.
+        page = get_swagger_ui_html(
             openapi_url="/openapi.json", title="Pacer API",
             swagger_js_url="/static/docs/swagger-ui-bundle.js",
             swagger_css_url="/static/docs/swagger-ui.css", swagger_favicon_url="/static/docs/favicon.png",
         )
+        page.headers["Content-Security-Policy"] = headers.policy_allowing_inline_scripts_of(bytes(page.body).decode())
+        return page
 
     return app

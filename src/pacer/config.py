@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
@@ -10,15 +12,44 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+# Secrets anyone can read in Pacer's source: a server must never sign with them.
 DEVELOPMENT_SECRET = "pacer-development-secret-change-me"
+KNOWN_SECRETS = frozenset({DEVELOPMENT_SECRET})
+MIN_SECRET_LENGTH = 32
+SECRET_FILE = "secret_key"
+
+
+def data_dir() -> Path:
+    data = Path(user_data_dir("pacer", appauthor=False))
+    data.mkdir(parents=True, exist_ok=True)
+    return data
 
 
 def default_database_url() -> str:
     # The embedded default lives in the user's data directory so that `pacer` works from any
     # working directory; PACER_DATABASE_URL overrides it (PostgreSQL in production).
-    data = Path(user_data_dir("pacer", appauthor=False))
-    data.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{data / 'pacer.db'}"
+    return f"sqlite:///{data_dir() / 'pacer.db'}"
+
+
+def stored_secret(directory: Path | None = None) -> str:
+    """The installation's own secret key: generated once into ``secret_key`` in the user's data
+    directory, readable by its owner only (0600), and read back by every later process. Several
+    processes starting at once agree: the file appears complete or not at all (a hard link of a
+    finished file), and the first one written wins."""
+    path = (directory or data_dir()) / SECRET_FILE
+    if not path.exists():
+        temp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_urlsafe(48) + "\n")
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                pass  # another process was first: use theirs
+        finally:
+            temp.unlink(missing_ok=True)
+    return path.read_text().strip()
 
 
 class Settings(BaseSettings):
@@ -36,24 +67,34 @@ class Settings(BaseSettings):
     echo_sql: bool = False
     """Log every SQL statement (debugging)."""
 
-    secret_key: str = DEVELOPMENT_SECRET
-    """Signs the sign-in form's CSRF cookie; production refuses the built-in default."""
+    secret_key: str = Field(default_factory=stored_secret)
+    """Signs the sign-in form's CSRF cookie. Unset: a random key generated once and kept in
+    ``secret_key`` (mode 0600) in the user's data directory. A published or short key is refused
+    in production and by a server listening beyond loopback."""
 
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     """Hours a web sign-in lasts before the user must sign in again."""
 
-    cookie_secure: bool = False
-    """Send cookies over HTTPS only (set it when Pacer is served behind TLS)."""
+    cookie_secure: bool | None = None
+    """Send cookies over HTTPS only. Unset: when the request came over HTTPS (directly or as a
+    trusted proxy says) and always in production; ``false`` turns it off, ``true`` on."""
 
     login_max_failures: int = Field(default=5, ge=1)
-    """Failed sign-ins allowed per username and address within the window, then 429."""
+    """Failed sign-ins in a row an account may have before it is locked for a while (429)."""
 
     login_window_minutes: int = Field(default=15, ge=1)
-    """The window over which failed sign-ins are counted."""
+    """The first lock's length; each further failure doubles it, up to the maximum below."""
 
-    forwarded_allow_ips: str = "127.0.0.1"
-    """Comma-separated addresses (or ``*``) of reverse proxies whose X-Forwarded-For names the
-    client: sign-in throttling then counts the client's address, not the proxy's."""
+    login_lockout_max_minutes: int = Field(default=60, ge=1)
+    """The longest lock, so that an attacker cannot keep a user out for long."""
+
+    token_max_days: int = Field(default=90, ge=1, le=3650)
+    """The longest an API token lives (and how long one lives when no days are given)."""
+
+    forwarded_allow_ips: str = ""
+    """Comma-separated addresses (or ``*``) of the reverse proxies whose X-Forwarded-For and
+    X-Forwarded-Proto are believed. Empty (the default): nobody's; the connection's own address
+    is the client's."""
 
     @field_validator("language")
     @classmethod
@@ -71,9 +112,14 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
-            raise ValueError("PACER_SECRET_KEY must be set to a private random value in production")
+        if self.environment == "production" and not self.has_private_secret:
+            raise ValueError(f"PACER_SECRET_KEY must be a private random value of {MIN_SECRET_LENGTH} characters "
+                             "or more in production (or unset, to generate one)")
         return self
+
+    @property
+    def has_private_secret(self) -> bool:
+        return self.secret_key not in KNOWN_SECRETS and len(self.secret_key) >= MIN_SECRET_LENGTH
 
     @property
     def is_sqlite(self) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from pacer.auth.sessions import SESSION_COOKIE
 from pacer.models import AuditEntry, LoginAttempt, WebSession
@@ -153,3 +153,72 @@ def test_language_is_stored_on_the_user_and_can_be_overridden_per_request(signed
 
 def test_sign_in_page_speaks_english_when_asked(client):
     assert "Sign in" in client.get("/login?lang=en").text
+
+
+def _from(app, address: str):  # type: ignore[no-untyped-def]
+    """A browser at ``address`` (as the connection, or a trusted proxy, names it)."""
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, follow_redirects=False, client=(address, 50000))
+
+
+def test_throttling_counts_the_account_from_every_address_together(app, org, session):
+    """Changing address (or a forged X-Forwarded-For) buys no further guesses."""
+    set_passwords(session, "alice")
+    for n in range(5):
+        with _from(app, f"203.0.113.{n}") as attacker:
+            assert _post_login(attacker, "alice", "wrong-password").status_code == 401
+    with _from(app, "203.0.113.99") as attacker:
+        response = _post_login(attacker, "alice", PASSWORD)
+        assert response.status_code == 429 and response.headers["retry-after"] == "900"
+    with _from(app, "198.51.100.7") as elsewhere:
+        forged = elsewhere.post("/login", headers={"X-Forwarded-For": "192.0.2.1"},
+                                data={"username": "alice", "password": PASSWORD,
+                                      "csrf_token": csrf_from(elsewhere.get("/login").text)})
+        assert forged.status_code == 429
+
+
+def test_the_users_own_address_still_signs_in_while_strangers_are_locked_out(app, org, session):
+    set_passwords(session, "alice")
+    with _from(app, "198.51.100.7") as laptop:
+        sign_in(laptop, "alice")
+    for n in range(6):
+        with _from(app, f"203.0.113.{n}") as attacker:
+            _post_login(attacker, "alice", "wrong-password")
+    with _from(app, "203.0.113.50") as attacker:
+        assert _post_login(attacker, "alice", PASSWORD).status_code == 429
+    with _from(app, "198.51.100.7") as laptop:
+        assert _post_login(laptop, "alice", PASSWORD).status_code == 303
+    # her success opens the account again for the next few guesses from anywhere
+    with _from(app, "203.0.113.50") as attacker:
+        assert _post_login(attacker, "alice", "wrong-password").status_code == 401
+
+
+def _earlier(session, minutes: int) -> None:  # type: ignore[no-untyped-def]
+    for attempt in session.scalars(select(LoginAttempt)):
+        attempt.at = attempt.at - timedelta(minutes=minutes)
+    session.flush()
+
+
+def test_each_failure_after_a_lock_doubles_the_next_lock_up_to_the_maximum(client, org, session):
+    set_passwords(session, "alice")
+    for _ in range(5):
+        _post_login(client, "alice", "wrong-password")
+    _earlier(session, 16)
+    assert _post_login(client, "alice", "wrong-password").status_code == 401  # the lock ended: one more guess
+    _earlier(session, 16)
+    locked = _post_login(client, "alice", PASSWORD)
+    assert locked.status_code == 429 and "14" in locked.text  # 30 minutes from the last failure
+    # refused attempts are not counted, so they do not lengthen the lock
+    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 6
+    _earlier(session, 15)
+    assert _post_login(client, "alice", PASSWORD).status_code == 303
+
+
+def test_a_lock_never_lasts_longer_than_the_maximum(client, org, session):
+    set_passwords(session, "alice")
+    now = utcnow()
+    session.add_all([LoginAttempt(username="alice", ip="203.0.113.1", at=now - timedelta(minutes=61, seconds=n),
+                                  succeeded=False) for n in range(40)])
+    session.flush()
+    assert _post_login(client, "alice", PASSWORD).status_code == 303

@@ -1,10 +1,16 @@
-"""The served application: its admission gate counts the requests inside it, and it trusts the
-configured reverse proxies to name the client."""
+"""The served application: its admission gate counts the requests inside it, it trusts only the
+configured reverse proxies to name the client, and it never signs with a published secret where
+others can reach it."""
 
 from __future__ import annotations
 
 import asyncio
+import stat
 
+import pytest
+
+from pacer.config import DEVELOPMENT_SECRET, Settings, stored_secret
+from pacer.errors import DomainError
 from pacer.web.server import AdmissionLimit, InFlight
 
 
@@ -26,9 +32,7 @@ def test_the_admission_gate_counts_requests_in_flight_and_lets_at_most_its_limit
     assert seen[-1] == 0  # a lifespan message is not a request
 
 
-def test_the_server_trusts_the_configured_proxies_to_name_the_client(monkeypatch) -> None:
-    """Behind a reverse proxy, X-Forwarded-For from the proxies named in
-    PACER_FORWARDED_ALLOW_IPS gives the client's address (sign-in throttling counts it)."""
+def _run(monkeypatch, tmp_path, host: str = "127.0.0.1", **env: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
     import uvicorn
 
     from pacer.config import get_settings
@@ -36,12 +40,57 @@ def test_the_server_trusts_the_configured_proxies_to_name_the_client(monkeypatch
 
     calls: list[dict[str, object]] = []
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
-    monkeypatch.setenv("PACER_FORWARDED_ALLOW_IPS", "10.0.0.5,10.0.0.6")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # where a generated secret is kept
+    for name in ("PACER_FORWARDED_ALLOW_IPS", "PACER_SECRET_KEY", "PACER_ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     try:
-        server.run_server(port=8123)
+        server.run_server(host=host, port=8123)
     finally:
         get_settings.cache_clear()
-    assert calls[0]["proxy_headers"] is True
-    assert calls[0]["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6"
-    assert calls[0]["port"] == 8123
+    return calls[0]
+
+
+def test_the_server_trusts_the_configured_proxies_to_name_the_client(monkeypatch, tmp_path) -> None:
+    """Behind a reverse proxy, X-Forwarded-For from the proxies named in
+    PACER_FORWARDED_ALLOW_IPS gives the client's address."""
+    call = _run(monkeypatch, tmp_path, PACER_FORWARDED_ALLOW_IPS="10.0.0.5,10.0.0.6")
+    assert call["proxy_headers"] is True
+    assert call["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6"
+    assert call["port"] == 8123
+
+
+def test_by_default_the_server_believes_no_forwarded_header(monkeypatch, tmp_path) -> None:
+    """Not even from a local client: otherwise anyone on the machine (or a proxy passing the
+    header through) could name any address."""
+    call = _run(monkeypatch, tmp_path)
+    assert call["proxy_headers"] is False and call["forwarded_allow_ips"] is None
+
+
+def test_a_server_beyond_loopback_refuses_a_published_or_short_secret(monkeypatch, tmp_path) -> None:
+    for secret in (DEVELOPMENT_SECRET, "short-secret"):
+        with pytest.raises(DomainError, match="refusing to listen on 0.0.0.0: PACER_SECRET_KEY"):
+            _run(monkeypatch, tmp_path, host="0.0.0.0", PACER_SECRET_KEY=secret)
+    assert _run(monkeypatch, tmp_path, host="localhost", PACER_SECRET_KEY=DEVELOPMENT_SECRET)["host"] == "localhost"
+    assert _run(monkeypatch, tmp_path, host="0.0.0.0", PACER_SECRET_KEY="x" * 40)["host"] == "0.0.0.0"
+    # unset: the installation's generated key, private and long enough
+    assert _run(monkeypatch, tmp_path, host="::")["host"] == "::"
+
+
+def test_without_a_secret_key_one_is_generated_once_and_kept_private(monkeypatch, tmp_path) -> None:
+    monkeypatch.delenv("PACER_SECRET_KEY", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    first, second = Settings(database_url="sqlite://"), Settings(database_url="sqlite://")
+    path = tmp_path / "pacer" / "secret_key"
+    assert first.secret_key == second.secret_key == path.read_text().strip()
+    assert first.has_private_secret and first.secret_key != DEVELOPMENT_SECRET
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stored_secret(tmp_path / "pacer") == first.secret_key
+    assert stored_secret(tmp_path) != first.secret_key  # another installation, another key
+
+
+def test_production_refuses_a_published_secret() -> None:
+    with pytest.raises(ValueError, match="PACER_SECRET_KEY must be a private random value"):
+        Settings(database_url="sqlite://", environment="production", secret_key=DEVELOPMENT_SECRET)

@@ -52,11 +52,19 @@ def token_for(request: Request) -> str:
     return request.state.new_csrf_cookie  # type: ignore[no-any-return]
 
 
+def secure_cookies(request: Request) -> bool:
+    """Whether cookies carry ``Secure``: as PACER_COOKIE_SECURE says, else when the request came
+    over HTTPS (the scheme a trusted proxy forwarded counts) and always in production."""
+    settings = request.app.state.settings
+    if settings.cookie_secure is not None:
+        return bool(settings.cookie_secure)
+    return request.url.scheme == "https" or settings.environment == "production"
+
+
 def set_cookie_if_new(request: Request, response: Response) -> None:
     new = getattr(request.state, "new_csrf_cookie", None)
     if new:
-        settings = request.app.state.settings
-        response.set_cookie(COOKIE, new, httponly=True, samesite="lax", secure=settings.cookie_secure)
+        response.set_cookie(COOKIE, new, httponly=True, samesite="lax", secure=secure_cookies(request))
 
 
 def check(request: Request, sent: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,8 +14,9 @@ from fastapi import FastAPI
 
 from pacer.analysis.service import get_analysis
 from pacer.app import create_app
-from pacer.config import get_settings
+from pacer.config import MIN_SECRET_LENGTH, Settings, get_settings
 from pacer.cockpit.warm import Warmer
+from pacer.errors import DomainError
 from pacer.web.i18n import LANGUAGES
 
 log = logging.getLogger("pacer.web")
@@ -86,9 +88,35 @@ def create_served_app() -> FastAPI:
     return app
 
 
+LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return host.lower() in LOOPBACK_NAMES
+
+
+def check_secret(settings: Settings, host: str) -> None:
+    """A server others can reach must sign with a private key: with a published one, anyone
+    could forge the sign-in form's CSRF pair."""
+    if not is_loopback(host) and not settings.has_private_secret:
+        raise DomainError(
+            f"refusing to listen on {host}: PACER_SECRET_KEY is a published value or shorter than "
+            f"{MIN_SECRET_LENGTH} characters; set a private random one, or unset it to use the key "
+            "generated in the data directory"
+        )
+
+
 def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    settings = get_settings()
+    check_secret(settings, host)
+    # X-Forwarded-For and -Proto are believed from the configured proxies only: from anyone else
+    # they would let a client choose the address sign-in throttling and the sessions record.
+    proxies = settings.forwarded_allow_ips.strip()
     # With more than one worker uvicorn must import the app itself in each process, hence the
     # import string and factory flag rather than an app object.
     uvicorn.run("pacer.web.server:create_served_app", factory=True, host=host, port=port,
-                workers=max(workers, 1), proxy_headers=True,
-                forwarded_allow_ips=get_settings().forwarded_allow_ips, log_level="info")
+                workers=max(workers, 1), proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None, log_level="info")
