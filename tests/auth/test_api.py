@@ -171,3 +171,23 @@ def test_password_change_through_the_api(signed_in):
     response = alice.put("/api/me/password", json={"current_password": "correct-horse", "new_password": "short"},
                          headers={"X-CSRF-Token": page_token(alice)})
     assert response.status_code == 422 and "8 characters" in response.json()["error"]["message"]
+
+
+def test_wrong_current_passwords_count_towards_the_accounts_lock(signed_in, session):
+    """Changing the password is a guess at it too: a stolen session or token gets no more guesses
+    there than at the sign-in form."""
+    from pacer.models import LoginAttempt
+
+    alice = signed_in("alice")
+    headers = {"X-CSRF-Token": page_token(alice)}
+    for n in range(5):
+        wrong = alice.put("/api/me/password", json={"current_password": f"guess-{n}", "new_password": "another-one-1"},
+                          headers=headers)
+        assert wrong.status_code == 422 and "current password is wrong" in wrong.json()["error"]["message"]
+    assert len(session.scalars(select(LoginAttempt.id).where(LoginAttempt.succeeded.is_(False))).all()) == 5
+    right = alice.put("/api/me/password", json={"current_password": "correct-horse", "new_password": "another-one-1"},
+                      headers=headers)
+    assert right.status_code == 429
+    page = alice.post("/account/password", data={"current_password": "correct-horse", "new_password": "another-one-1",
+                                                 "csrf_token": page_token(alice)})
+    assert page.status_code == 429 and "分钟后再试" in page.text

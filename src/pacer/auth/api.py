@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
+from starlette.responses import Response
 
 from pacer.auth import service, sessions, tokens
 from pacer.auth.schemas import GrantOut, LanguageIn, MeOut, PasswordIn, TokenCreated, TokenIn, TokenOut
 from pacer.models import ApiToken
-from pacer.web import csrf
-from pacer.web.deps import AppSettings, CurrentViewer, Db
+from pacer.web import csrf, errors
+from pacer.web.deps import AppSettings, CurrentViewer, Db, client_ip
 
 router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(csrf.protect)])
 
@@ -33,11 +34,21 @@ def set_language(body: LanguageIn, viewer: CurrentViewer, db: Db) -> MeOut:
     return me(viewer, db)
 
 
-@router.put("/me/password", status_code=204)
-def change_password(body: PasswordIn, viewer: CurrentViewer, db: Db) -> None:
-    """Change the password; every other sign-in of the user ends."""
+@router.put("/me/password", status_code=204, response_model=None)
+def change_password(request: Request, body: PasswordIn, viewer: CurrentViewer, db: Db,
+                    settings: AppSettings) -> Response | None:
+    """Change the password; every other sign-in of the user and every API token end. Wrong
+    current passwords count towards the account's sign-in lock."""
     keep = viewer.web_session.id if viewer.web_session else None
-    sessions.change_password(db, viewer.user, body.current_password, body.new_password, keep)
+    username, ip = viewer.user.username, client_ip(request)
+    try:
+        sessions.change_password(db, viewer.user, body.current_password, body.new_password, keep, ip, settings)
+    except sessions.WrongPassword as exc:
+        db.rollback()
+        sessions.record_failure(db, username, ip)  # kept: the answer is a normal return
+        details: list[dict[str, object]] = [{"message": p.message, "field": p.field, "row": p.row} for p in exc.problems]
+        return errors.error_response(request, exc.status, "; ".join(str(p) for p in exc.problems), details)
+    return None
 
 
 @router.get("/tokens")

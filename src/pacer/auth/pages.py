@@ -95,13 +95,19 @@ def _without_lang(target: str) -> str:
 
 
 @router.post("/account/password", dependencies=Protected)
-def change_password(request: Request, viewer: CurrentViewer, db: Db, current_password: Annotated[str, Form()],
-                    new_password: Annotated[str, Form()]) -> Response:
+def change_password(request: Request, viewer: CurrentViewer, db: Db, settings: AppSettings,
+                    current_password: Annotated[str, Form()], new_password: Annotated[str, Form()]) -> Response:
     keep = viewer.web_session.id if viewer.web_session else None
+    username, ip = viewer.user.username, client_ip(request)
     try:
-        sessions.change_password(db, viewer.user, current_password, new_password, keep)
+        sessions.change_password(db, viewer.user, current_password, new_password, keep, ip, settings)
+    except sessions.Throttled as exc:
+        return _account(request, viewer, db, 429,
+                        error=translate(lang_of(request), "login.throttled", minutes=exc.minutes))
     except ValidationFailed as exc:
         db.rollback()
+        if isinstance(exc, sessions.WrongPassword):
+            sessions.record_failure(db, username, ip)  # kept: the page is a normal return
         return _account(request, viewer, db, 422, error="; ".join(p.message for p in exc.problems))
     return _account(request, viewer, db, notice=translate(lang_of(request), "account.password_changed"))
 

@@ -40,6 +40,10 @@ class Throttled(DomainError):
         self.minutes = minutes
 
 
+class WrongPassword(ValidationFailed):
+    """The current password given to change it is wrong."""
+
+
 @dataclass(frozen=True)
 class SignIn:
     user: User
@@ -131,11 +135,29 @@ def end_sign_ins(session: Session, user: User, keep_session: str | None = None) 
     return repository.revoke_tokens(session, user.id, utcnow())
 
 
-def change_password(session: Session, user: User, current: str, new: str, keep_session: str | None) -> None:
+def check_current_password(session: Session, user: User, current: str, ip: str, settings: Settings,
+                           now: datetime | None = None) -> None:
+    """Refuse a wrong current password, throttled like a sign-in (it is a guess at the password
+    too). The caller records a refusal with :func:`record_failure` after rolling back."""
+    now = now or utcnow()
+    until = locked_until(session, user.username, ip[:64], settings, now)
+    if until is not None:
+        raise Throttled(f"too many failed password checks for '{user.username}'; try again in "
+                        f"{minutes_until(until, now)} minutes", minutes=minutes_until(until, now))
+    if not passwords.verify_password(user.password_hash, current):
+        raise WrongPassword([Problem("the current password is wrong", field="current_password")], source="password")
+
+
+def record_failure(session: Session, username: str, ip: str, now: datetime | None = None) -> None:
+    session.add(LoginAttempt(username=username, ip=ip[:64], at=now or utcnow(), succeeded=False))
+    session.flush()
+
+
+def change_password(session: Session, user: User, current: str, new: str, keep_session: str | None,
+                    ip: str, settings: Settings) -> None:
     """Set a new password and end every other sign-in of the user and every API token (a stolen
     session or token dies too)."""
-    if not passwords.verify_password(user.password_hash, current):
-        raise ValidationFailed([Problem("the current password is wrong", field="current_password")], source="password")
+    check_current_password(session, user, current, ip, settings)
     passwords.check_new_password(new, user.username)
     user.password_hash = passwords.hash_password(new)
     revoked = end_sign_ins(session, user, keep_session)
