@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from functools import lru_cache
@@ -36,7 +37,17 @@ def stored_secret(directory: Path | None = None) -> str:
     directory, readable by its owner only (0600), and read back by every later process. Several
     processes starting at once agree: the file appears complete or not at all (a hard link of a
     finished file), and the first one written wins."""
-    path = (directory or data_dir()) / SECRET_FILE
+    try:
+        return _read_or_create_secret((directory or data_dir()) / SECRET_FILE)
+    except OSError as exc:
+        # A read-only home must not stop every command; a server then signs with a key of its
+        # own process (several workers would not share it: set PACER_SECRET_KEY).
+        logging.getLogger("pacer").warning("cannot keep a secret key in the data directory (%s); "
+                                           "using one for this process only", exc)
+        return secrets.token_urlsafe(48)
+
+
+def _read_or_create_secret(path: Path) -> str:
     if not path.exists():
         temp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -89,6 +89,10 @@ def test_without_a_secret_key_one_is_generated_once_and_kept_private(monkeypatch
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stored_secret(tmp_path / "pacer") == first.secret_key
     assert stored_secret(tmp_path) != first.secret_key  # another installation, another key
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("")
+    fallback = stored_secret(blocked)  # a data directory that cannot be written: a key for this process
+    assert len(fallback) >= 32 and fallback != stored_secret(blocked)
 
 
 def test_production_refuses_a_published_secret() -> None:
