@@ -180,7 +180,7 @@ def test_an_administrator_cannot_take_back_their_own_administration(signed_in, s
     grace = signed_in("grace")
     grace_own = session.scalar(select(RoleGrant.id).where(RoleGrant.unit_id == org.G.id, RoleGrant.role == "group_admin"))
     page = grace.post(f"/admin/users/grace/grants/{grace_own}/delete", data={"csrf_token": page_token(grace)})
-    assert page.status_code == 409 and "your own administration" in page.text
+    assert page.status_code == 409 and "不能收回您自己的管理员权限" in page.text
     # another administrator may take it back
     assert grace.delete(f"/api/admin/users/ada/grants/{own}", headers=_h(grace)).status_code == 204
 

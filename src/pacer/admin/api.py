@@ -23,8 +23,7 @@ def _out(row: service.UserRow, lang: str) -> UserOut:
 
 @router.get("/users")
 def list_users(viewer: CurrentViewer, db: Db, paging: Paging) -> Page[UserOut]:
-    """The users the administrator manages, each with every grant: an administrator of a
-    subtree manages the users all of whose grants lie in it."""
+    """The users the administrator manages (all of whose grants lie where they administer), with every grant."""
     total, rows = service.list_users(db, viewer.actor, paging.limit, paging.offset)
     return Page.of([_out(r, viewer.user.language) for r in rows], total, paging)
 

@@ -12,7 +12,8 @@ from pacer.errors import DomainError
 from pacer.models import ROLES
 from pacer.web import csrf
 from pacer.web.deps import CurrentViewer, Db
-from pacer.web.templating import render
+from pacer.web.i18n import translate
+from pacer.web.templating import lang_of, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Protected = [Depends(csrf.protect)]
@@ -67,7 +68,9 @@ def _act(request: Request, viewer: CurrentViewer, db: Db, username: str, action:
         if exc.status in (403, 404):
             raise
         db.rollback()
-        return _user_page(request, viewer, db, username, exc.message, exc.status)
+        message = (translate(lang_of(request), f"admin.refused.{exc.key}", **exc.values)
+                   if isinstance(exc, service.Refused) else exc.message)
+        return _user_page(request, viewer, db, username, message, exc.status)
     return RedirectResponse(f"/admin/users/{username}", status_code=303)
 
 

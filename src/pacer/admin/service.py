@@ -17,6 +17,15 @@ from pacer.models import ROLES, RoleGrant, Unit, User
 from pacer.org.repository import roots_on
 
 
+class Refused(Conflict):
+    """A change refused for the administrator's safety; pages show it in the reader's language
+    (``admin.refused.<key>``), the API in English."""
+
+    def __init__(self, key: str, message: str, **values: str) -> None:
+        super().__init__(message)
+        self.key, self.values = key, values
+
+
 @dataclass(frozen=True)
 class UserRow:
     user: User
@@ -118,10 +127,16 @@ def remove_grant(session: Session, actor: Actor, username: str, grant_id: int) -
             remaining = Actor(actor.username, actor.user_id,
                               tuple(g for g in actor.grants if g != (grant.role, grant.unit_id)))
             if visible_unit_ids(session, remaining, ADMINISTER) != visible_unit_ids(session, actor, ADMINISTER):
-                raise Conflict("you cannot take back your own administration; another administrator can")
+                raise Refused("own_administration",
+                              "you cannot take back your own administration; another administrator can")
         if _is_root(session, unit.id) and repository.active_administrators_of(session, unit.id, except_grant=grant.id) == 0:
-            raise Conflict(f"'{username}' is the last administrator of '{unit.code}'; grant the role to someone else first")
+            raise _last_administrator(username, unit.code)
     service.revoke_role(session, row.user, grant.role, unit.code, actor=actor.username)
+
+
+def _last_administrator(username: str, unit_code: str) -> Refused:
+    return Refused("last_administrator", f"'{username}' is the last administrator of '{unit_code}'; "
+                   "grant the role to someone else first", username=username, unit=unit_code)
 
 
 def _is_root(session: Session, unit_id: int) -> bool:
@@ -136,13 +151,12 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> N
     row = get_user(session, actor, username)
     user = row.user
     if user.username == actor.username and not active:
-        raise Conflict("you cannot deactivate yourself")
+        raise Refused("deactivate_self", "you cannot deactivate yourself")
     if not active:
         for grant, unit in row.grants:
             if (grant.role == "group_admin" and _is_root(session, unit.id)
                     and repository.active_administrators_of(session, unit.id, except_user=user.id) == 0):
-                raise Conflict(f"'{username}' is the last administrator of '{unit.code}'; "
-                               "grant the role to someone else first")
+                raise _last_administrator(username, unit.code)
     before = user.is_active
     user.is_active = active
     if not active:

@@ -37,8 +37,8 @@ def set_language(body: LanguageIn, viewer: CurrentViewer, db: Db) -> MeOut:
 @router.put("/me/password", status_code=204, response_model=None)
 def change_password(request: Request, body: PasswordIn, viewer: CurrentViewer, db: Db,
                     settings: AppSettings) -> Response | None:
-    """Change the password; every other sign-in of the user and every API token end. Wrong
-    current passwords count towards the account's sign-in lock."""
+    """Change the password; every other sign-in of the user and every API token end."""
+    # A wrong current password is a guess at it too: it counts towards the account's sign-in lock.
     keep = viewer.web_session.id if viewer.web_session else None
     username, ip = viewer.user.username, client_ip(request)
     try:
@@ -59,9 +59,8 @@ def list_tokens(viewer: CurrentViewer, db: Db) -> list[TokenOut]:
 
 @router.post("/tokens", status_code=201)
 def create_token(body: TokenIn, viewer: CurrentViewer, db: Db, settings: AppSettings) -> TokenCreated:
-    """Create a bearer token; the answer holds the secret, shown this once only. Only a browser
-    sign-in creates tokens (a token cannot create another); a token lives at most
-    PACER_TOKEN_MAX_DAYS days and ends when the user's password changes."""
+    """Create a bearer token from a browser sign-in (not with a token); the secret is shown this once."""
+    # A token lives at most PACER_TOKEN_MAX_DAYS and ends with a password change or deactivation.
     tokens.require_session(viewer.web_session)
     raw, token = tokens.create_token(db, viewer.user, body.name, body.days, settings.token_max_days)
     return TokenCreated(token=raw, **_token_out(token).model_dump())
