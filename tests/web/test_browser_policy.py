@@ -26,6 +26,7 @@ def test_no_page_breaks_its_content_security_policy(browser, server):  # noqa: F
     for path in ("/account", "/admin/users"):
         page.goto(path)
         page.wait_for_load_state()
+        page.screenshot(path=ARTIFACTS / f"{path.strip('/').replace('/', '-')}-policy-zh.png", full_page=True)
     page.goto("/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
     page.screenshot(path=ARTIFACTS / "api-docs.png")
