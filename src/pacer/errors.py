@@ -52,8 +52,12 @@ class ValidationFailed(DomainError):
 
     status = 422
 
-    def __init__(self, problems: list[Problem], source: str = "input") -> None:
-        self.problems = problems
+    def __init__(self, problems: list[Problem], source: str = "input", more: int = 0) -> None:
+        self.problems = list(problems)
         self.source = source
-        head = f"{source}: {len(problems)} problem(s), nothing was stored"
-        super().__init__(head + "\n" + "\n".join(f"  - {p}" for p in problems[:50]))
+        self.more = more  # problems found beyond those listed, only counted
+        head = f"{source}: {len(self.problems) + more:,} problem(s), nothing was stored"
+        lines = [f"  - {p}" for p in self.problems]
+        if more:
+            lines.append(f"  ... and {more:,} more")
+        super().__init__("\n".join([head, *lines]))

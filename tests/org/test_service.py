@@ -24,7 +24,7 @@ def test_import_creates_a_tree_whatever_the_row_order(session, tmp_path):
     path = write_csv(tmp_path / "org.csv", HEADER,
                      "X1,一所,Institute One,institute,X,segment=defence;civil=no",
                      "X,集团,The Group,group,,")
-    counts = import_units_file(session, path, "tester")
+    counts = import_units_file(session, path)
     assert counts["created"] == 2
     tree = repository.tree_on(session, date.today())
     units = repository.units_by_code(session, ["X", "X1"])
@@ -48,7 +48,7 @@ def test_bad_org_files_are_refused_whole_with_row_and_field(session, tmp_path, l
     before = snapshot(session)
     path = write_csv(tmp_path / "org.csv", HEADER, "OK1,好,Fine,group,,", *lines)
     with pytest.raises(ValidationFailed) as caught:
-        import_units_file(session, path, "tester")
+        import_units_file(session, path)
     problem = caught.value.problems[0]
     assert problem.field == field and words in problem.message and problem.row is not None
     assert snapshot(session) == before
@@ -57,25 +57,25 @@ def test_bad_org_files_are_refused_whole_with_row_and_field(session, tmp_path, l
 def test_missing_column_is_named(session, tmp_path):
     path = write_csv(tmp_path / "org.csv", "code,name_zh,kind", "X,集团,group")
     with pytest.raises(ValidationFailed) as caught:
-        import_units_file(session, path, "tester")
+        import_units_file(session, path)
     assert {p.field for p in caught.value.problems} == {"name_en", "parent_code"}
 
 
 def test_changing_a_parent_is_an_effective_dated_move(session, org, tmp_path):
     path = write_csv(tmp_path / "org.csv", HEADER + ",effective", "A2,二厂,Factory Two,factory,B,,2024-01-01")
-    counts = import_units_file(session, path, "tester")
+    counts = import_units_file(session, path)
     assert counts["moved"] == 1
     assert repository.tree_on(session, date(2023, 12, 31))[org.A2.id] == org.A.id
     assert repository.tree_on(session, date(2024, 1, 1))[org.A2.id] == org.B.id
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "unit.move")).one()
     assert entry.before["parent_code"] == "A" and entry.after["parent_code"] == "B"
-    assert entry.actor == "tester"
+    assert entry.actor == "system"
 
 
 def test_a_move_into_its_own_subtree_is_a_cycle(session, org, tmp_path):
     path = write_csv(tmp_path / "org.csv", HEADER, "A,研究院,Academy,academy,A1,")
     with pytest.raises(ValidationFailed, match="cycle"):
-        import_units_file(session, path, "tester")
+        import_units_file(session, path)
 
 
 def test_export_round_trips_through_import(session, org, tmp_path):
@@ -84,12 +84,12 @@ def test_export_round_trips_through_import(session, org, tmp_path):
     assert [line.split(",")[0] for line in text.splitlines()[1:]] == ["G", "A", "A1", "A2", "B", "B1"]
     path = tmp_path / "export.csv"
     path.write_text(text, encoding="utf-8")
-    counts = import_units_file(session, path, "tester")
+    counts = import_units_file(session, path)
     assert counts["unchanged"] == 6
 
 
 def test_gb18030_files_from_chinese_spreadsheets_are_read(session, tmp_path):
     path = tmp_path / "org.csv"
     path.write_bytes((HEADER + "\nX,航天集团,Group,group,,\n").encode("gb18030"))
-    import_units_file(session, path, "tester")
+    import_units_file(session, path)
     assert repository.units_by_code(session, ["X"])["X"].name_zh == "航天集团"

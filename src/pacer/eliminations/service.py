@@ -10,6 +10,7 @@ keyed by unit, indicator, month and counterparty: importing the same key again r
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,10 +23,10 @@ from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.eliminations import repository
 from pacer.eliminations.repository import Placements
 from pacer.errors import Problem, ValidationFailed
-from pacer.facts.rows import lock_problems, past_period, visible_unit
+from pacer.facts.rows import lock_problems, parse_figure, past_period, visible_unit
 from pacer.kit import periods
-from pacer.kit.numbers import format_scaled, parse_scaled
-from pacer.kit.tabular import Row, read_csv
+from pacer.kit.numbers import format_scaled
+from pacer.kit.tabular import Problems, Row, read_csv
 from pacer.models import EliminationEntry, Indicator, Unit
 from pacer.models.base import utcnow
 
@@ -47,26 +48,30 @@ class EntryRow:
 
 def import_eliminations_file(session: Session, path: Path, actor: Actor = SYSTEM,
                              today: date | None = None) -> dict[str, int]:
-    rows = read_csv(path, ELIMINATION_COLUMNS, ELIMINATION_OPTIONAL)
-    return import_eliminations(session, rows, actor, today, str(path))
+    problems = Problems()
+    rows = read_csv(path, ELIMINATION_COLUMNS, ELIMINATION_OPTIONAL, problems)
+    return import_eliminations(session, rows, actor, today, str(path), problems)
 
 
-def import_eliminations(session: Session, rows: list[Row], actor: Actor = SYSTEM,
-                        today: date | None = None, source: str = "eliminations") -> dict[str, int]:
-    parsed, problems = _parse(session, rows, actor, today)
+def import_eliminations(session: Session, rows: Iterable[Row], actor: Actor = SYSTEM,
+                        today: date | None = None, source: str = "eliminations",
+                        problems: Problems | None = None) -> dict[str, int]:
+    problems = Problems() if problems is None else problems
+    parsed = _parse(session, rows, actor, today, problems)
     if problems:
-        raise ValidationFailed(problems, source)
+        raise problems.failure(source)
+    if not parsed:
+        raise ValidationFailed([Problem("no rows: nothing to import")], source)
     return _store(session, parsed, actor)
 
 
-def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None
-           ) -> tuple[list[EntryRow], list[Problem]]:
-    units = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_({r.get("unit_code") for r in rows})))}
+def _parse(session: Session, rows: Iterable[Row], actor: Actor, today: date | None,
+           problems: Problems) -> list[EntryRow]:
+    units = {u.code: u for u in session.scalars(select(Unit))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     allowed = visible_unit_ids(session, actor, REPORT)
     placements = Placements(session)
     now = periods.current_month(today)
-    problems: list[Problem] = []
     parsed: list[EntryRow] = []
     seen: dict[tuple[str, str, int, str], int] = {}
     for row in rows:
@@ -74,12 +79,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None
         unit = visible_unit(row, units, allowed, problems)
         indicator = _indicator(row, indicators, problems)
         period = _period(row, now, unit, placements, problems)
-        value = None
-        if indicator is not None:
-            try:
-                value = parse_scaled(row.get("value"), indicator.scale)
-            except ValueError as exc:
-                problems.append(Problem(str(exc), row.number, "value"))
+        value = None if indicator is None else parse_figure(row, "value", indicator, problems)
         counterparty = row.get("counterparty")
         if len(counterparty) > COUNTERPARTY_LENGTH:
             problems.append(Problem(f"longer than {COUNTERPARTY_LENGTH} characters", row.number, "counterparty"))
@@ -93,7 +93,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None
         seen[key] = row.number
         parsed.append(EntryRow(row.number, unit, indicator, period, value, counterparty, row.get("description")))
     problems += lock_problems(session, parsed)
-    return parsed, problems
+    return parsed
 
 
 def _indicator(row: Row, indicators: dict[str, Indicator], problems: list[Problem]) -> Indicator | None:

@@ -12,8 +12,48 @@ from sqlalchemy.orm import Session
 from pacer.errors import Problem
 from pacer.facts import repository
 from pacer.kit import periods
+from pacer.kit.numbers import FLOW_LIMIT, STOCK_LIMIT, check_range, format_scaled, parse_scaled
 from pacer.kit.tabular import Row
-from pacer.models import Unit
+from pacer.models import Indicator, Unit
+
+# Figures counted in persons or items are never negative (headcount, lots, problems): neither a
+# balance nor a month's amount, so a year-to-date figure below the month before is refused too.
+# Money may be negative: a loss, negative equity, a month's returns exceeding its sales.
+NEVER_NEGATIVE_UNITS = ("person", "count")
+
+
+def figure_limit(indicator: Indicator) -> int:
+    """The largest magnitude one stored figure of ``indicator`` may have (scaled units)."""
+    return STOCK_LIMIT if indicator.kind == "stock" else FLOW_LIMIT
+
+
+def parse_figure(row: Row, field: str, indicator: Indicator, problems: list[Problem],
+                 months: int = 1) -> int | None:
+    """The row's ``field`` as a figure of ``indicator`` (a sum of ``months`` months' amounts for a
+    year-to-date flow), None with a problem when it is not a number, too precise, out of range,
+    or negative where the indicator cannot be."""
+    try:
+        value = parse_scaled(row.get(field), indicator.scale, figure_limit(indicator) * months)
+    except ValueError as exc:
+        problems.append(Problem(str(exc), row.number, field))
+        return None
+    if value < 0 and indicator.unit in NEVER_NEGATIVE_UNITS:
+        problems.append(Problem(f"'{indicator.code}' cannot be negative", row.number, field))
+        return None
+    return value
+
+
+def monthly_problem(value: int, indicator: Indicator, row: int, field: str = "value") -> Problem | None:
+    """A problem when a month's amount worked out from year-to-date figures is out of range or
+    negative where the indicator cannot be."""
+    try:
+        check_range(value, indicator.scale, figure_limit(indicator))
+    except ValueError as exc:
+        return Problem(f"the month's amount {exc}", row, field)
+    if value < 0 and indicator.unit in NEVER_NEGATIVE_UNITS:
+        return Problem(f"the year-to-date figure is below the month before's: '{indicator.code}' "
+                       f"cannot have a negative month ({format_scaled(value, indicator.scale)})", row, field)
+    return None
 
 
 def visible_unit(row: Row, units: dict[str, Unit], allowed: set[int] | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -14,10 +15,10 @@ from pacer.audit.service import record_many
 from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
-from pacer.facts.rows import lock_problems, past_period, visible_unit
+from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
 from pacer.kit import periods
-from pacer.kit.numbers import format_scaled, parse_scaled
-from pacer.kit.tabular import Row, read_csv
+from pacer.kit.numbers import format_scaled
+from pacer.kit.tabular import Problems, Row, read_csv
 from pacer.models import Indicator, Submission, Unit
 from pacer.models.base import utcnow
 
@@ -36,26 +37,31 @@ class FactRow:
 
 
 def import_facts_file(session: Session, path: Path, actor: Actor = SYSTEM, today: date | None = None) -> dict[str, int]:
-    rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL)
-    return import_facts(session, rows, actor, today, str(path))
+    problems = Problems()
+    rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL, problems)
+    return import_facts(session, rows, actor, today, str(path), problems)
 
 
-def import_facts(session: Session, rows: list[Row], actor: Actor = SYSTEM,
-                 today: date | None = None, source: str = "facts") -> dict[str, int]:
-    parsed, problems = _parse(session, rows, actor, today)
+def import_facts(session: Session, rows: Iterable[Row], actor: Actor = SYSTEM,
+                 today: date | None = None, source: str = "facts",
+                 problems: Problems | None = None) -> dict[str, int]:
+    problems = Problems() if problems is None else problems
+    parsed = _parse(session, rows, actor, today, problems)
     if not problems:
-        monthly, problems = _to_monthly(session, parsed)
+        monthly = _to_monthly(session, parsed, problems)
     if problems:
-        raise ValidationFailed(problems, source)
+        raise problems.failure(source)
+    if not parsed:
+        raise ValidationFailed([Problem("no rows: nothing to import")], source)
     return _store(session, parsed, monthly, actor, source)
 
 
-def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) -> tuple[list[FactRow], list[Problem]]:
-    units = {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_({r.get("unit_code") for r in rows})))}
+def _parse(session: Session, rows: Iterable[Row], actor: Actor, today: date | None,
+           problems: Problems) -> list[FactRow]:
+    units = {u.code: u for u in session.scalars(select(Unit))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     allowed = visible_unit_ids(session, actor, REPORT)
     now = periods.current_month(today)
-    problems: list[Problem] = []
     parsed: list[FactRow] = []
     seen: dict[tuple[str, str, int], int] = {}
     for row in rows:
@@ -71,11 +77,9 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) 
         if basis not in ("monthly", "ytd"):
             problems.append(Problem(f"basis must be 'monthly' or 'ytd', not '{basis}'", row.number, "basis"))
         value = None
-        if indicator is not None:
-            try:
-                value = parse_scaled(row.get("value"), indicator.scale)
-            except ValueError as exc:
-                problems.append(Problem(str(exc), row.number, "value"))
+        if indicator is not None and basis in ("monthly", "ytd"):
+            months = 12 if basis == "ytd" and indicator.kind == "flow" else 1
+            value = parse_figure(row, "value", indicator, problems, months)
         if len(problems) > before:
             continue
         key = (unit.code, indicator.code, period)
@@ -85,7 +89,7 @@ def _parse(session: Session, rows: list[Row], actor: Actor, today: date | None) 
         seen[key] = row.number
         parsed.append(FactRow(row.number, unit, indicator, period, value, basis))
     problems += lock_problems(session, parsed)
-    return parsed, problems
+    return parsed
 
 
 def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> int:
@@ -99,14 +103,19 @@ def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> i
     return period
 
 
-def _to_monthly(session: Session, parsed: list[FactRow]) -> tuple[dict[int, int], list[Problem]]:
+def _to_monthly(session: Session, parsed: list[FactRow], problems: Problems) -> dict[int, int]:
     """Each row's own-month amount; year-to-date flows are differenced against the prior month."""
     monthly: dict[int, int] = {}
     ytd_rows = [f for f in parsed if f.basis == "ytd" and f.indicator.kind == "flow" and f.period % 100 > 1]
     for f in parsed:
         monthly[f.row] = f.value
+        if f.basis == "ytd" and f.indicator.kind == "flow" and f.period % 100 == 1:
+            # January's year-to-date figure is its month's amount
+            problem = monthly_problem(f.value, f.indicator, f.row)
+            if problem is not None:
+                problems.append(problem)
     if not ytd_rows:
-        return monthly, []
+        return monthly
     stored = repository.facts_for(
         session, {f.unit.id for f in ytd_rows}, {f.indicator.id for f in ytd_rows},
         min(f.period for f in ytd_rows) // 100 * 100 + 1, max(f.period for f in ytd_rows),
@@ -127,16 +136,18 @@ def _to_monthly(session: Session, parsed: list[FactRow]) -> tuple[dict[int, int]
                 ytd_cache[key] = None if own is None or prior is None else own + prior
         return ytd_cache[key]
 
-    problems = []
     for f in ytd_rows:
         prior = ytd(f.unit.id, f.indicator.id, f.period - 1)
         if prior is None:
             problems.append(Problem(
                 f"a year-to-date value for {periods.format_period(f.period)} needs {f.unit.code}'s "
                 f"'{f.indicator.code}' for every earlier month of {f.period // 100}", f.row, "value"))
-        else:
-            monthly[f.row] = f.value - prior
-    return monthly, problems
+            continue
+        monthly[f.row] = f.value - prior
+        problem = monthly_problem(monthly[f.row], f.indicator, f.row)
+        if problem is not None:
+            problems.append(problem)
+    return monthly
 
 
 def _store(session: Session, parsed: list[FactRow], monthly: dict[int, int], actor: Actor, source: str) -> dict[str, int]:

@@ -1,23 +1,77 @@
-"""Exact numbers: text <-> scaled integers, never through a binary float."""
+"""Exact numbers: text <-> scaled integers, never through a binary float.
+
+One reading of a number for every import: ASCII digits, an optional leading ``-``, an optional
+``.`` before the decimals, and optionally ``,`` between groups of three digits (``1,234.5``).
+Anything else is refused with the reason: a ``+`` sign, an exponent (``1e3``), ``_``, spaces
+inside, full-width digits or minus, or more decimals than the indicator stores.
+
+Stored figures are 64-bit integers and the analysis sums them over a subtree and a year, so each
+figure is bounded well below the 64-bit limit (``FLOW_LIMIT``, ``STOCK_LIMIT``): the sum of every
+figure of a subtree of up to ``HEADROOM_UNITS`` units over a year cannot overflow even when each
+figure sits at its bound (flows: units x 12 months x 10^14 < 2^62; stocks, one balance a month:
+units x 10^15 < 2^62), and the difference of two such sums (year on year, a target's gap) stays
+below 2^63. Targets are compared with those sums and are bounded by ``TARGET_LIMIT``.
+"""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
+INT64_MAX = 2**63 - 1
+FLOW_LIMIT = 10**14  # a month's amount, in scaled units: 1,000,000,000,000.00 yuan at scale 2
+STOCK_LIMIT = 10**15  # a balance: 10,000,000,000,000.00 yuan at scale 2
+TARGET_LIMIT = 10**17  # an annual target of a subtree
+HEADROOM_UNITS = 3_800  # 3,800 x 12 x 10^14 and 3,800 x 10^15 are both below 2^62
+MAX_NUMBER_CHARS = 40
 
-def parse_scaled(text: str, scale: int) -> int:
-    """'1,234.5' at scale 2 -> 123450. Raises ValueError saying why (not a number, too precise)."""
-    cleaned = text.strip().replace(",", "").replace("，", "")
+_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+_FORMAT = ("digits 0-9 with an optional leading '-', '.' before decimals and ',' between "
+           "thousands only")
+
+
+def shown(text: str, width: int = 30) -> str:
+    """``text`` quoted for a message, cut short when long (a cell may hold 128 KB)."""
+    return f"'{text}'" if len(text) <= width else f"'{text[:width]}…' ({len(text):,} characters)"
+
+
+def parse_decimal(text: str) -> Decimal:
+    """The number ``text`` writes in the one accepted format; ValueError saying why not."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError("a number is needed")
+    if len(cleaned) > MAX_NUMBER_CHARS:
+        raise ValueError(f"{shown(cleaned)} is too long for a number")
+    if not cleaned.isascii():
+        raise ValueError(f"{shown(cleaned)} holds full-width or other non-ASCII characters: write "
+                         "half-width digits 0-9 and '-'")
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError(f"{shown(cleaned)} is not a number ({_FORMAT}; no '+', exponent, '_' or spaces)")
     try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number") from None
-    if not number.is_finite():
-        raise ValueError(f"'{text}' is not a finite number")
+        return Decimal(cleaned.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise ValueError(f"{shown(cleaned)} is not a number") from None
+
+
+def parse_scaled(text: str, scale: int, limit: int | None = None) -> int:
+    """'1,234.5' at scale 2 -> 123450. Raises ValueError saying why: not a number, too precise,
+    or beyond ``limit`` (in scaled units) either way."""
+    number = parse_decimal(text)
     scaled = number.scaleb(scale)
     if scaled != scaled.to_integral_value():
-        raise ValueError(f"'{text}' has more than {scale} decimal place(s)")
-    return int(scaled)
+        raise ValueError(f"{shown(text.strip())} has more than {scale} decimal place(s)")
+    value = int(scaled)
+    check_range(value, scale, limit, text.strip())
+    return value
+
+
+def check_range(value: int, scale: int, limit: int | None, text: str | None = None) -> None:
+    """ValueError when ``|value|`` exceeds ``limit`` (None: the 64-bit range)."""
+    bound = INT64_MAX if limit is None else limit
+    if -bound <= value <= bound:
+        return
+    what = shown(text) if text is not None else format_scaled(value, scale)
+    raise ValueError(f"{what} is out of range: at most {format_scaled(bound, scale)} either way")
 
 
 def to_decimal(scaled: int, scale: int) -> Decimal:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_PERIOD = re.compile(r"^\s*(\d{4})[-/.]?(\d{1,2})\s*$")
+# The accepted spellings of a month: 2025-07, 2025-7, 2025/07, 2025/7 (how spreadsheets in China
+# show a month) and 202507. ASCII digits only; no other separator (2025.10 reads back from a
+# spreadsheet as 2025.1), no day.
+_PERIOD = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})|([0-9]{4})([0-9]{2})")
 
 
 def parse_period(text: str) -> int:
     """'2025-06', '2025/6', '202506' -> 202506; raises ValueError with the text otherwise."""
-    match = _PERIOD.match(str(text))
+    text = str(text).strip()
+    match = _PERIOD.fullmatch(text)
     if not match:
-        raise ValueError(f"'{text}' is not a period (expected YYYY-MM)")
-    year, month = int(match.group(1)), int(match.group(2))
+        shown = text if len(text) <= 30 else text[:30] + "…"
+        raise ValueError(f"'{shown}' is not a period (a month: YYYY-MM, YYYY/MM or YYYYMM)")
+    year, month = (int(g) for g in match.groups() if g is not None)
     if not 1 <= month <= 12 or not 1900 <= year <= 2999:
         raise ValueError(f"'{text}' is not a period (month 1-12, year 1900-2999)")
     return year * 100 + month

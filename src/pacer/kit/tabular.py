@@ -1,13 +1,24 @@
-"""Read tabular input files into rows that remember where they came from."""
+"""Read tabular input files into rows that remember where they came from.
+
+A file is read as a stream: rows are yielded one at a time, never the whole file at once, and
+the problems found are kept up to a bound and only counted beyond it. A file larger than the
+configured bound (``PACER_IMPORT_MAX_BYTES``) is refused before it is read.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from pacer.errors import Problem, ValidationFailed
+
+PROBLEM_LIMIT = 100  # problems listed; the rest are counted ("and N more")
+MAX_CELL_CHARS = 1_000  # longer than any column an import fills (names and counterparties: 200)
+_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -19,42 +30,121 @@ class Row:
         return (self.values.get(field) or "").strip()
 
 
-def _decode(data: bytes, source: str) -> str:
-    # Spreadsheets in China save CSV as UTF-8 with a BOM or as GB18030; accept both.
+class Problems:
+    """The problems of one input: the first ``limit`` kept with where they are, the rest counted.
+    Used like a list (``append``, ``+=``, ``len``, truth, iteration over the kept ones)."""
+
+    def __init__(self, limit: int = PROBLEM_LIMIT) -> None:
+        self.limit = limit
+        self.kept: list[Problem] = []
+        self.more = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self.kept) < self.limit:
+            self.kept.append(problem)
+        else:
+            self.more += 1
+
+    def __iadd__(self, problems: Iterable[Problem]) -> Problems:
+        for problem in problems:
+            self.append(problem)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.more
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.kept)
+
+    def failure(self, source: str) -> ValidationFailed:
+        return ValidationFailed(self.kept, source, self.more)
+
+
+def _encoding(path: Path, source: str) -> str:
+    # Spreadsheets in China save CSV as UTF-8 with a BOM or as GB18030; accept both. The file is
+    # checked chunk by chunk, so memory does not grow with its size.
     for encoding in ("utf-8-sig", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
         try:
-            return data.decode(encoding)
+            with path.open("rb") as handle:
+                while chunk := handle.read(_CHUNK):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             continue
+        return encoding
     raise ValidationFailed([Problem("the file is neither UTF-8 nor GB18030 text")], source)
 
 
-def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[Row]:
-    """Rows of a CSV file whose header holds every ``required`` column; blank lines skipped."""
+def _max_bytes() -> int:
+    from pacer.config import get_settings
+
+    return get_settings().import_max_bytes
+
+
+def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = (),
+             problems: Problems | None = None, max_bytes: int | None = None) -> Iterator[Row]:
+    """The rows of a CSV file whose header holds every ``required`` column, one at a time; blank
+    lines skipped. A file that cannot be read, is too large, or whose header is wrong is refused
+    at once (ValidationFailed); a row that cannot be read goes to ``problems`` (when none is
+    given, the rows' problems are raised at the end). A file without rows is refused."""
     source = str(path)
-    if not path.exists():
+    if not path.is_file():
         raise ValidationFailed([Problem(f"file not found: {path}")], source)
-    reader = csv.reader(io.StringIO(_decode(path.read_bytes(), source)))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ValidationFailed([Problem("the file is empty", row=1)], source) from None
-    problems = [Problem("required column is missing", row=1, field=c) for c in required if c not in header]
-    known = set(required) | set(optional)
-    problems += [Problem("unknown column", row=1, field=h) for h in header if h and h not in known]
-    if problems:
-        raise ValidationFailed(problems, source)
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) > len(header):
-            problems.append(Problem(f"{len(cells)} cells but the header has {len(header)}", row=number))
-            continue
-        rows.append(Row(number, dict(zip(header, cells))))
-    if problems:
-        raise ValidationFailed(problems, source)
-    return rows
+    limit = _max_bytes() if max_bytes is None else max_bytes
+    size = path.stat().st_size
+    if size > limit:
+        raise ValidationFailed([Problem(
+            f"the file has {size:,} bytes, more than the {limit:,} an import takes "
+            "(PACER_IMPORT_MAX_BYTES); split it into several files")], source)
+    encoding = _encoding(path, source)
+    return _rows(path, encoding, required, optional, problems, source)
+
+
+def _rows(path: Path, encoding: str, required: tuple[str, ...], optional: tuple[str, ...],
+          problems: Problems | None, source: str) -> Iterator[Row]:
+    own = problems is None
+    found = Problems() if problems is None else problems
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            raise ValidationFailed([Problem("the file is empty", row=1)], source) from None
+        except csv.Error as exc:
+            raise ValidationFailed([Problem(f"the header cannot be read: {exc}", row=1)], source) from None
+        head = [Problem("required column is missing", row=1, field=c) for c in required if c not in header]
+        known = set(required) | set(optional)
+        head += [Problem("unknown column", row=1, field=h[:40]) for h in header if h and h not in known]
+        if head:
+            raise ValidationFailed(head, source)
+        rows = 0
+        number = 1
+        while True:
+            number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                # the csv module's own bound: a cell over 131,072 characters (or a broken quote)
+                found.append(Problem(f"the row cannot be read: {exc}", row=number))
+                break
+            if not any(c.strip() for c in cells):
+                continue
+            rows += 1
+            if len(cells) > len(header):
+                found.append(Problem(f"{len(cells)} cells but the header has {len(header)}", row=number))
+                continue
+            long = [h for h, c in zip(header, cells) if len(c) > MAX_CELL_CHARS]
+            if long:
+                found += (Problem(f"longer than {MAX_CELL_CHARS:,} characters", number, h) for h in long)
+                continue
+            yield Row(number, dict(zip(header, cells)))
+    if rows == 0:
+        raise ValidationFailed([Problem("the file has a header but no rows: nothing to import", row=2)], source)
+    if own and found:
+        raise found.failure(source)
 
 
 def write_csv(rows: list[dict[str, object]], columns: list[str]) -> str:

@@ -9,11 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
+from pacer.auth.permissions import ADMINISTER, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
-from pacer.kit.tabular import read_csv, write_csv
+from pacer.kit.tabular import Problems, read_csv, write_csv
 from pacer.models import Unit, UnitParentage
 from pacer.org import repository
-from pacer.org.validation import ORG_COLUMNS, ORG_OPTIONAL, UnitRow, check_tree, parse_rows
+from pacer.org.validation import (
+    ORG_COLUMNS, ORG_OPTIONAL, UnitRow, check_one_root, check_tree, parse_rows,
+)
 
 # Units imported without a date exist "since always", so history aggregates under them.
 BEGINNING = date(1900, 1, 1)
@@ -28,22 +31,30 @@ def _snapshot(unit: Unit, parent_code: str | None) -> dict[str, object]:
     }
 
 
-def import_units_file(session: Session, path: Path, actor: str, today: date | None = None) -> dict[str, int]:
-    rows = read_csv(path, ORG_COLUMNS, ORG_OPTIONAL)
-    return import_units(session, parse_rows_or_fail(rows, str(path)), actor, today, str(path))
+def import_units_file(session: Session, path: Path, actor: Actor = SYSTEM, today: date | None = None) -> dict[str, int]:
+    problems = Problems()
+    rows = read_csv(path, ORG_COLUMNS, ORG_OPTIONAL, problems)
+    return import_units(session, parse_rows_or_fail(rows, str(path), problems), actor, today, str(path))
 
 
-def parse_rows_or_fail(rows, source: str) -> list[UnitRow]:  # type: ignore[no-untyped-def]
-    parsed, problems = parse_rows(rows)
+def parse_rows_or_fail(rows, source: str, problems: Problems | None = None) -> list[UnitRow]:  # type: ignore[no-untyped-def]
+    problems = Problems() if problems is None else problems
+    parsed, _ = parse_rows(rows, problems)  # type: ignore[arg-type]
     if problems:
-        raise ValidationFailed(problems, source)
+        raise problems.failure(source)
+    if not parsed:
+        raise ValidationFailed([Problem("no rows: nothing to import")], source)
     return parsed
 
 
 def import_units(
-    session: Session, parsed: list[UnitRow], actor: str, today: date | None = None, source: str = "org"
+    session: Session, parsed: list[UnitRow], actor: Actor = SYSTEM, today: date | None = None, source: str = "org"
 ) -> dict[str, int]:
-    """Create or update units; a changed parent is an effective-dated move. All or nothing."""
+    """Create or update units; a changed parent is an effective-dated move. All or nothing.
+
+    An actor other than the system changes only units they administer: each row's unit must lie
+    in their subtrees (a new one: under a unit that does), and a move must leave from and arrive
+    at units there. A unit outside reads as unknown, as in every import."""
     today = today or date.today()
     units = repository.units_by_code(session)
     code_of = {u.id: u.code for u in units.values()}
@@ -52,7 +63,12 @@ def import_units(
         u.code: (code_of[current[u.id].parent_id] if current.get(u.id) and current[u.id].parent_id else None)
         for u in units.values()
     }
+    problems = _check_actor(session, actor, parsed, units, existing_parent, today)
+    if problems:  # say nothing more about units the actor may not see
+        raise ValidationFailed(problems, source)
     problems = check_tree(parsed, existing_parent)
+    problems += check_one_root(parsed, {u.code for u in units.values()
+                                        if u.id in current and current[u.id].parent_id is None})
     problems += _check_moves(parsed, units, current, existing_parent, today)
     if problems:
         raise ValidationFailed(problems, source)
@@ -65,9 +81,43 @@ def import_units(
             units[item.code] = unit
     session.flush()
     for item in parsed:
-        counts[_apply(session, item, units, current, existing_parent, actor, today)] += 1
+        counts[_apply(session, item, units, current, existing_parent, actor.username, today)] += 1
     session.flush()
     return counts
+
+
+def _check_actor(session: Session, actor: Actor, parsed: list[UnitRow], units: dict[str, Unit],
+                 existing_parent: dict[str, str | None], today: date) -> list[Problem]:
+    allowed_ids = visible_unit_ids(session, actor, ADMINISTER, today)
+    if allowed_ids is None:
+        return []
+    allowed = {u.code for u in units.values() if u.id in allowed_ids}
+    new = {u.code: u for u in parsed if u.code not in units}
+    # a new unit is the actor's when it hangs under one of theirs, directly or through new ones
+    placed: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for code, item in new.items():
+            if code not in placed and item.parent_code in allowed | placed:
+                placed.add(code)
+                grew = True
+    problems = []
+    for item in parsed:
+        if item.code in units and item.code not in allowed:
+            problems.append(Problem(f"'{item.code}' is not a unit you administer", item.row, "code"))
+            continue
+        moves = item.code in new or existing_parent.get(item.code) != item.parent_code
+        if not moves:
+            continue
+        if item.parent_code is None:
+            problems.append(Problem("only the system may place a unit at the top of the tree", item.row, "parent_code"))
+        elif item.parent_code not in allowed and item.parent_code not in placed:
+            problems.append(Problem(f"unknown parent '{item.parent_code}'", item.row, "parent_code"))
+        elif item.code in units and existing_parent.get(item.code) not in allowed:
+            problems.append(Problem(f"moving '{item.code}' needs administration of its parent "
+                                    f"'{existing_parent.get(item.code)}'", item.row, "parent_code"))
+    return problems
 
 
 def _check_moves(parsed, units, current, existing_parent, today) -> list[Problem]:  # type: ignore[no-untyped-def]

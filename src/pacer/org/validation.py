@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,6 +14,7 @@ from pacer.models import UNIT_KINDS
 ORG_COLUMNS = ("code", "name_zh", "name_en", "kind", "parent_code")
 ORG_OPTIONAL = ("tags", "created_on", "dissolved_on", "effective")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}$")
+NAME_LENGTH = 200  # the name columns' width
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,14 @@ def _tags(row: Row, problems: list[Problem]) -> dict[str, str]:
     return tags
 
 
-def parse_rows(rows: list[Row]) -> tuple[list[UnitRow], list[Problem]]:
-    problems: list[Problem] = []
+def parse_rows(rows: Iterable[Row], problems: list[Problem] | None = None) -> tuple[list[UnitRow], list[Problem]]:
+    problems = [] if problems is None else problems
     parsed: list[UnitRow] = []
     first_row: dict[str, int] = {}
     for row in rows:
         code = row.get("code")
-        if not _CODE.match(code):
-            problems.append(Problem(f"'{code}' is not a unit code (letters, digits, _ . -; at most 32)", row.number, "code"))
+        if not _CODE.fullmatch(code):
+            problems.append(Problem(f"'{code[:40]}' is not a unit code (letters, digits, _ . -; at most 32)", row.number, "code"))
             continue
         if code in first_row:
             problems.append(Problem(f"duplicate code '{code}' (first on row {first_row[code]})", row.number, "code"))
@@ -67,16 +69,22 @@ def parse_rows(rows: list[Row]) -> tuple[list[UnitRow], list[Problem]]:
         name_zh, name_en = row.get("name_zh"), row.get("name_en")
         if not name_zh and not name_en:
             problems.append(Problem("the unit has no name (name_zh or name_en)", row.number, "name_zh"))
+        for field, name in (("name_zh", name_zh), ("name_en", name_en)):
+            if len(name) > NAME_LENGTH:
+                problems.append(Problem(f"longer than {NAME_LENGTH} characters", row.number, field))
         kind = row.get("kind")
         if kind not in UNIT_KINDS:
             problems.append(Problem(f"unknown kind '{kind}' (one of {', '.join(UNIT_KINDS)})", row.number, "kind"))
         parent = row.get("parent_code") or None
         if parent == code:
             problems.append(Problem("a unit cannot be its own parent", row.number, "parent_code"))
+        created_on, dissolved_on = _date(row, "created_on", problems), _date(row, "dissolved_on", problems)
+        if created_on and dissolved_on and dissolved_on < created_on:
+            problems.append(Problem(f"dissolved on {dissolved_on}, before it was created on {created_on}",
+                                    row.number, "dissolved_on"))
         parsed.append(UnitRow(
             row.number, code, name_zh or name_en, name_en or name_zh, kind, parent,
-            _tags(row, problems), _date(row, "created_on", problems),
-            _date(row, "dissolved_on", problems), _date(row, "effective", problems),
+            _tags(row, problems), created_on, dissolved_on, _date(row, "effective", problems),
         ))
     return parsed, problems
 
@@ -103,4 +111,21 @@ def check_tree(parsed: list[UnitRow], existing_parent: dict[str, str | None]) ->
                 "cycle in the tree: " + " -> ".join(cycle + [node]),
                 row_of.get(node, unit.row), "parent_code",
             ))
+    return problems
+
+
+def check_one_root(parsed: list[UnitRow], existing_roots: set[str]) -> list[Problem]:
+    """The tree keeps a single top unit: a row may not leave a second unit without a parent."""
+    in_file = {u.code for u in parsed}
+    roots = {code for code in existing_roots if code not in in_file}
+    problems = []
+    for unit in parsed:
+        if unit.parent_code is not None:
+            continue
+        if roots and unit.code not in existing_roots:
+            problems.append(Problem(
+                f"a second top unit: the tree has one ('{sorted(roots)[0]}'); give a parent_code",
+                unit.row, "parent_code"))
+            continue
+        roots.add(unit.code)
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -13,14 +14,15 @@ from sqlalchemy.orm import Session
 from pacer.audit.service import record
 from pacer.auth.permissions import SET_TARGETS, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
-from pacer.facts.rows import visible_unit
-from pacer.kit.numbers import format_scaled, parse_scaled
-from pacer.kit.tabular import Row, read_csv
+from pacer.facts.rows import NEVER_NEGATIVE_UNITS, visible_unit
+from pacer.kit.numbers import TARGET_LIMIT, check_range, format_scaled, parse_scaled
+from pacer.kit.tabular import Problems, Row, read_csv
 from pacer.models import TARGET_TIERS, Fact, Indicator, Target, Unit
 from pacer.org.repository import subtree_select
 
 TARGET_COLUMNS = ("unit_code", "indicator_code", "year", "tier")
 TARGET_OPTIONAL = ("value", "growth_pct", "phasing", "reason")
+GROWTH_LIMIT_BP = 1_000_000  # growth_pct from -100 to 10,000 (a target at most 101 times last year)
 
 
 @dataclass(frozen=True)
@@ -37,26 +39,31 @@ class TargetRow:
 
 
 def import_targets_file(session: Session, path: Path, actor: Actor = SYSTEM) -> dict[str, int]:
-    return import_targets(session, read_csv(path, TARGET_COLUMNS, TARGET_OPTIONAL), actor, str(path))
+    problems = Problems()
+    rows = read_csv(path, TARGET_COLUMNS, TARGET_OPTIONAL, problems)
+    return import_targets(session, rows, actor, str(path), problems)
 
 
-def import_targets(session: Session, rows: list[Row], actor: Actor = SYSTEM, source: str = "targets") -> dict[str, int]:
-    parsed, problems = _parse(session, rows, actor)
+def import_targets(session: Session, rows: Iterable[Row], actor: Actor = SYSTEM, source: str = "targets",
+                   problems: Problems | None = None) -> dict[str, int]:
+    problems = Problems() if problems is None else problems
+    parsed = _parse(session, rows, actor, problems)
     resolved: dict[int, int] = {}
     if not problems:
-        resolved, problems = _resolve_growth(session, parsed)
+        resolved = _resolve_growth(session, parsed, problems)
     if not problems:
-        problems = _check_tiers(parsed, resolved) + _check_revisions(session, parsed, resolved)
+        problems += _check_tiers(parsed, resolved) + _check_revisions(session, parsed, resolved)
     if problems:
-        raise ValidationFailed(problems, source)
+        raise problems.failure(source)
+    if not parsed:
+        raise ValidationFailed([Problem("no rows: nothing to import")], source)
     return _store(session, parsed, resolved, actor)
 
 
-def _parse(session: Session, rows: list[Row], actor: Actor) -> tuple[list[TargetRow], list[Problem]]:
+def _parse(session: Session, rows: Iterable[Row], actor: Actor, problems: Problems) -> list[TargetRow]:
     units = {u.code: u for u in session.scalars(select(Unit))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     allowed = visible_unit_ids(session, actor, SET_TARGETS)
-    problems: list[Problem] = []
     parsed: list[TargetRow] = []
     seen: dict[tuple[str, str, int, str], int] = {}
     for row in rows:
@@ -79,12 +86,12 @@ def _parse(session: Session, rows: list[Row], actor: Actor) -> tuple[list[Target
             continue
         seen[key] = row.number
         parsed.append(TargetRow(row.number, unit, indicator, year, tier, value, growth, phasing, row.get("reason")))
-    return parsed, problems
+    return parsed
 
 
 def _year(row: Row, problems: list[Problem]) -> int:
     text = row.get("year")
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= 2100:
         problems.append(Problem(f"'{text}' is not a year", row.number, "year"))
         return 0
     return int(text)
@@ -99,11 +106,19 @@ def _amount(row: Row, indicator: Indicator | None, problems: list[Problem]) -> t
         return None, None
     try:
         if value_text:
-            return parse_scaled(value_text, indicator.scale), None
+            value = parse_scaled(value_text, indicator.scale, TARGET_LIMIT)
+            if value < 0 and indicator.unit in NEVER_NEGATIVE_UNITS:
+                problems.append(Problem(f"'{indicator.code}' cannot be negative", row.number, "value"))
+                return None, None
+            return value, None
         if indicator.kind == "derived":
             problems.append(Problem("a derived indicator's target must be a value", row.number, "growth_pct"))
             return None, None
-        return None, parse_scaled(growth_text, 2)
+        growth = parse_scaled(growth_text, 2, GROWTH_LIMIT_BP)
+        if growth < -10000:
+            problems.append(Problem(f"'{growth_text}' is below -100 %", row.number, "growth_pct"))
+            return None, None
+        return None, growth
     except ValueError as exc:
         problems.append(Problem(str(exc), row.number, "value" if value_text else "growth_pct"))
         return None, None
@@ -114,7 +129,7 @@ def _phasing(row: Row, problems: list[Problem]) -> list[int] | None:
     if not text:
         return None
     try:
-        shares = [parse_scaled(part, 2) for part in text.split(";")]
+        shares = [parse_scaled(part, 2, 10000) for part in text.split(";")]
     except ValueError as exc:
         problems.append(Problem(f"phasing: {exc}", row.number, "phasing"))
         return None
@@ -136,8 +151,8 @@ def last_year_actual(session: Session, unit: Unit, indicator: Indicator, year: i
     return int(total) if count else None
 
 
-def _resolve_growth(session: Session, parsed: list[TargetRow]) -> tuple[dict[int, int], list[Problem]]:
-    resolved, problems = {}, []
+def _resolve_growth(session: Session, parsed: list[TargetRow], problems: Problems) -> dict[int, int]:
+    resolved = {}
     for t in parsed:
         if t.value is not None:
             resolved[t.row] = t.value
@@ -147,8 +162,13 @@ def _resolve_growth(session: Session, parsed: list[TargetRow]) -> tuple[dict[int
             problems.append(Problem(f"growth needs {t.unit.code}'s actual for {t.year - 1}, which has no figures", t.row, "growth_pct"))
             continue
         target = (Decimal(base) * (Decimal(10000 + t.growth_bp) / 10000)).quantize(Decimal(1), ROUND_HALF_EVEN)
+        try:
+            check_range(int(target), t.indicator.scale, TARGET_LIMIT)
+        except ValueError as exc:
+            problems.append(Problem(f"the target this growth gives, {exc}", t.row, "growth_pct"))
+            continue
         resolved[t.row] = int(target)
-    return resolved, problems
+    return resolved
 
 
 def _check_tiers(parsed: list[TargetRow], resolved: dict[int, int]) -> list[Problem]:
