@@ -163,7 +163,7 @@ def org_import(
 
     _ensure_schema()
     actor = _actor(as_user)
-    with unit_of_work(writes=True) as session:
+    with unit_of_work(writes=True, queue=True) as session:
         counts = import_units_file(session, file, actor)
     console.print("Org imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -232,7 +232,7 @@ def _import_file(what: str, importer: Callable[..., dict[str, int]], file: Path,
     """Run one CSV import as one transaction and print its counts."""
     _ensure_schema()
     actor = _actor(as_user)
-    with unit_of_work(writes=True) as session:
+    with unit_of_work(writes=True, queue=True) as session:
         counts = importer(session, file, actor)
     console.print(f"{what} imported: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
@@ -296,7 +296,7 @@ def users_add(
     from pacer.auth.service import add_user
 
     _ensure_schema()
-    with unit_of_work(writes=True) as session:
+    with unit_of_work(writes=True, queue=True) as session:
         add_user(session, username, display_name, grant or [], actor="system")
     console.print(f"User {username} created.")
 

@@ -7,13 +7,15 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.config import Settings, get_settings
 
 
 SQLITE_BUSY_SECONDS = 30
+# the advisory lock key queued writers take on PostgreSQL (any fixed 64-bit number; "PACERWRQ")
+WRITER_QUEUE_LOCK = 0x5041434552575251
 
 
 def make_engine(url: str, echo: bool = False, **options: Any) -> Engine:
@@ -64,15 +66,22 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(engine: Engine | None = None, factory: sessionmaker[Session] | None = None,
-                 writes: bool = False) -> Iterator[Session]:
+                 writes: bool = False, queue: bool = False) -> Iterator[Session]:
     """One transaction: commit when the block ends, roll back everything if it raises.
 
     ``writes`` says the transaction will write: on SQLite it then queues for the write lock at
-    its start instead of failing when a concurrent writer commits first.
+    its start instead of failing when a concurrent writer commits first. ``queue`` (with
+    ``writes``) makes it wait, from its start, for every other queued writer to end on PostgreSQL
+    as well (a transaction-scoped advisory lock): imports that read, check and then write the
+    same rows (a unit's submission for a month, a target's current revision) run one after the
+    other instead of failing on each other's uncommitted rows. Other writers are not held up.
     """
     session = (factory or session_factory(engine or get_engine()))()
-    if writes and session.get_bind().dialect.name == "sqlite":
+    dialect = session.get_bind().dialect.name
+    if writes and dialect == "sqlite":
         session.connection(execution_options={"sqlite_write": True})
+    elif writes and queue and dialect == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(WRITER_QUEUE_LOCK)))
     try:
         yield session
         session.commit()

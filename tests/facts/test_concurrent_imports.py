@@ -1,4 +1,6 @@
-"""Imports run side by side, as several people or jobs start them at once on one database."""
+"""Imports run side by side, as several people or jobs start them at once on one database: on
+SQLite each queues for the write lock, on PostgreSQL for the writers' advisory lock, and all succeed,
+also when they open the same unit's submission for a month."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from tests.factories import write_csv
 PROCESSES = 8
 MONTHS = 6
 RUNNER = "from pacer.cli import app; app()"
+SHARED = dict(zip([f"U{n}" for n in range(PROCESSES)],
+                  ["revenue", "operating_cost", "total_profit", "net_profit", "rd_expense", "inventory",
+                   "total_assets", "total_liabilities"]))
 
 
 def test_concurrent_facts_imports_queue_for_the_write_lock_and_all_succeed(database_url, tmp_path):
@@ -28,6 +33,8 @@ def test_concurrent_facts_imports_queue_for_the_write_lock_and_all_succeed(datab
     for unit in units:
         lines = [f"{unit},revenue,2025-{m:02d},{100 * m},ytd" for m in range(1, MONTHS + 1)]
         lines += [f"{unit},headcount,2025-{m:02d},{10 + m}," for m in range(1, MONTHS + 1)]
+        # and one figure each of the same unit's same month: one submission, opened by the first
+        lines.append(f"G,{SHARED[unit]},2025-01,1,monthly")
         files.append(write_csv(tmp_path / f"{unit}.csv", "unit_code,indicator_code,period,value,basis", *lines))
     running = [subprocess.Popen([*cli, "facts", "import", str(path)], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for path in files]
@@ -38,5 +45,5 @@ def test_concurrent_facts_imports_queue_for_the_write_lock_and_all_succeed(datab
     assert [code for code, _ in outcomes] == [0] * PROCESSES, [e for _, e in outcomes if e]
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(Fact)) == PROCESSES * MONTHS * 2
+        assert conn.scalar(select(func.count()).select_from(Fact)) == PROCESSES * (MONTHS * 2 + 1)
     engine.dispose()
