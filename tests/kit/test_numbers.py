@@ -74,3 +74,10 @@ def test_accepted_months(text, period):
 def test_refused_months(text):
     with pytest.raises(ValueError, match="is not a period"):
         parse_period(text)
+
+
+def test_decimals_are_checked_exactly_beyond_decimal_arithmetics_28_digits():
+    with pytest.raises(ValueError, match="more than 2 decimal place"):
+        parse_scaled("1.000000000000000000000000000001", 2)
+    assert parse_scaled("1.000000000000000000000000000000", 2) == 100
+    assert parse_scaled("-0.00", 2) == 0

@@ -56,11 +56,16 @@ def parse_decimal(text: str) -> Decimal:
 def parse_scaled(text: str, scale: int, limit: int | None = None) -> int:
     """'1,234.5' at scale 2 -> 123450. Raises ValueError saying why: not a number, too precise,
     or beyond ``limit`` (in scaled units) either way."""
-    number = parse_decimal(text)
-    scaled = number.scaleb(scale)
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{shown(text.strip())} has more than {scale} decimal place(s)")
-    value = int(scaled)
+    sign, digits, exponent = parse_decimal(text).as_tuple()
+    # in integers, exactly: Decimal arithmetic would round beyond 28 digits
+    magnitude, shift = int("".join(map(str, digits))), int(exponent) + scale
+    if shift < 0:
+        magnitude, rest = divmod(magnitude, 10**-shift)
+        if rest:
+            raise ValueError(f"{shown(text.strip())} has more than {scale} decimal place(s)")
+    else:
+        magnitude *= 10**shift
+    value = -magnitude if sign else magnitude
     check_range(value, scale, limit, text.strip())
     return value
 
