@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     X-Forwarded-Proto are believed. Empty (the default): nobody's; the connection's own address
     is the client's."""
 
-    import_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
+    import_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """The largest CSV file an import reads (bytes); a larger one is refused before reading."""
 
     @field_validator("language")

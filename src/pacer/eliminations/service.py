@@ -35,7 +35,7 @@ ELIMINATION_OPTIONAL = ("counterparty", "description")
 COUNTERPARTY_LENGTH = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EntryRow:
     row: int
     unit: Unit

@@ -26,7 +26,7 @@ FACT_COLUMNS = ("unit_code", "indicator_code", "period", "value")
 FACT_OPTIONAL = ("basis",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FactRow:
     row: int
     unit: Unit

@@ -21,7 +21,7 @@ MAX_CELL_CHARS = 1_000  # longer than any column an import fills (names and coun
 _CHUNK = 1 << 16
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     number: int  # the line in the file; the header is row 1, as a spreadsheet shows it
     values: dict[str, str]
