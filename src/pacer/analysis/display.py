@@ -23,17 +23,21 @@ from enum import Enum
 class DisplayUnit(Enum):
     """A money display scale: its label and its power of ten in yuan."""
 
-    YUAN = ("元", 0)
-    WAN_YUAN = ("万元", 4)
-    YI_YUAN = ("亿元", 8)
+    YUAN = ("元", "RMB", 0)
+    WAN_YUAN = ("万元", "RMB 10k", 4)
+    YI_YUAN = ("亿元", "RMB 100m", 8)
 
     @property
     def label(self) -> str:
+        """The Chinese label (万元); :meth:`label_in` gives either language's."""
         return self.value[0]
+
+    def label_in(self, language: str) -> str:
+        return self.value[0] if language == "zh" else self.value[1]
 
     @property
     def exponent(self) -> int:
-        return self.value[1]
+        return self.value[2]
 
 
 def _divisor(scale: int, unit: DisplayUnit, decimals: int) -> tuple[int, int]:

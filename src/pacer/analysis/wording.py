@@ -1,10 +1,22 @@
-"""How a measure reads to a person, in Chinese or English (terminal, pages and reports)."""
+"""How a measure reads to a person, in Chinese or English: the one place for the words and the
+number formats that the pages, the exports and the terminal share.
+
+- A number is rounded half away from zero (四舍五入) from its exact decimal value, and a figure
+  that rounds to zero is shown without a sign: never ``-0.0``.
+- One word per status (正常 / 关注 / 滞后), and one label per unit of measure in each language.
+- Where a total and the lines it is made of are shown, the lines add up on screen:
+  :func:`pacer.analysis.display.breakdown`.
+"""
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from pacer.analysis.display import DisplayUnit, to_display
 from pacer.analysis.results import Change, ChangeKind, Status, Value
+
+DASH = "—"
 
 STATUS_WORDS = {
     Status.ON_TRACK: ("正常", "on track"),
@@ -13,14 +25,69 @@ STATUS_WORDS = {
 }
 
 
+def exact(x: float | Decimal | int) -> Decimal:
+    # a float's shortest repr is the decimal a person wrote, not its binary expansion
+    return x if isinstance(x, Decimal) else Decimal(repr(x)) if isinstance(x, float) else Decimal(x)
+
+
+def number(x: float | Decimal | int | None, decimals: int = 2, signed: bool = False, grouped: bool = True) -> str:
+    """``x`` rounded half away from zero to ``decimals`` places, with thousands separators; a
+    figure that rounds to zero reads ``0.00`` (no sign), a signed positive one ``+1.00``."""
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return DASH
+    try:
+        shown = exact(x).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except InvalidOperation:
+        return DASH
+    if shown == 0:
+        shown = abs(shown)  # Decimal('-0.0') -> '0.0'
+        sign = ""
+    else:
+        sign = "+" if signed and shown > 0 else ""
+    return sign + (f"{shown:,.{decimals}f}" if grouped else f"{shown:.{decimals}f}")
+
+
+def is_zero(x: float | Decimal | int | None, decimals: int) -> bool:
+    """Whether ``x`` is shown as zero at ``decimals`` places (a change that reads neither good nor bad)."""
+    return x is not None and number(x, decimals, grouped=False) == number(0, decimals, grouped=False)
+
+
+def percent(x: float | Decimal | None, decimals: int = 1, signed: bool = False) -> str:
+    return DASH if x is None else number(x, decimals, signed) + "%"
+
+
+def pp(x: float | Decimal | None, language: str, decimals: int = 1, compact: bool = False) -> str:
+    """Percentage points: ``+1.2个百分点`` / ``+1.2 pp`` (compact, for the terminal: ``+1.2pp``)."""
+    if x is None:
+        return DASH
+    text = number(x, decimals, signed=True)
+    if compact:
+        return text + "pp"
+    return text + ("个百分点" if language == "zh" else " pp")
+
+
 def money(value: Value | None, unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2) -> str:
     if value is None:
-        return "—"
-    return f"{to_display(value.scaled, value.scale, unit, decimals):,.{decimals}f}"
+        return DASH
+    return number(to_display(value.scaled, value.scale, unit, decimals), decimals)
 
 
-def percent(value: float | None, decimals: int = 1) -> str:
-    return "—" if value is None else f"{value:.{decimals}f}%"
+# units of measure other than money: (中文, English)
+UNIT_WORDS = {
+    "percent": ("%", "%"),
+    "pp": ("个百分点", "pp"),
+    "person": ("人", "persons"),
+    "count": ("个", "count"),
+    "yuan_per_person": ("万元/人", "RMB 10k/person"),
+}
+
+
+def unit_label(unit: str, language: str, money_unit: DisplayUnit = DisplayUnit.YI_YUAN) -> str:
+    """The label of a unit of measure in one language: 亿元 / RMB 100m, 万元/人 / RMB 10k/person."""
+    if unit == "yuan":
+        return money_unit.label_in(language)
+    zh, en = UNIT_WORDS.get(unit, (unit, unit))
+    return zh if language == "zh" else en
 
 
 def change(c: Change, language: str, unit: DisplayUnit = DisplayUnit.YI_YUAN, scale: int = 2) -> str:
@@ -28,9 +95,9 @@ def change(c: Change, language: str, unit: DisplayUnit = DisplayUnit.YI_YUAN, sc
     zh = language == "zh"
     kind = c.kind
     if kind is ChangeKind.PERCENT and c.percent is not None:
-        return f"{c.percent:+.1f}%"
+        return percent(c.percent, 1, signed=True)
     if kind is ChangeKind.PP and c.change is not None:
-        return f"{c.change:+.2f}pp"
+        return pp(c.change, language, 2, compact=True)
     if kind is ChangeKind.NEW:
         return "新增" if zh else "new"
     if kind is ChangeKind.TURNED_PROFITABLE:
@@ -38,35 +105,36 @@ def change(c: Change, language: str, unit: DisplayUnit = DisplayUnit.YI_YUAN, sc
     if kind is ChangeKind.TURNED_LOSS:
         return "由盈转亏" if zh else "turned to a loss"
     if kind in (ChangeKind.LOSS_NARROWED, ChangeKind.LOSS_WIDENED) and c.change_scaled is not None:
-        amount = to_display(abs(c.change_scaled), scale, unit, 2)
+        amount = number(to_display(abs(c.change_scaled), scale, unit, 2), 2)
         narrowed = kind is ChangeKind.LOSS_NARROWED
         if zh:
             return f"{'减亏' if narrowed else '增亏'}{amount}{unit.label}"
-        return f"loss {'narrowed' if narrowed else 'widened'} by {amount} {unit.label}"
+        return f"loss {'narrowed' if narrowed else 'widened'} by {amount} {unit.label_in('en')}"
     if kind is ChangeKind.LOSS_UNCHANGED:
         return "亏损持平" if zh else "loss unchanged"
-    return "—"
+    return DASH
 
 
 # the bridge's lines that are not a child unit
 BRIDGE_LINE_WORDS = {
     "own": ("本级", "Own figures"),
     "eliminations": ("内部抵销", "Intra-group eliminations"),
+    "own_and_eliminations": ("本级及抵销", "Own and eliminations"),
 }
 
 
 def bridge_line(kind: str, language: str) -> str:
-    """The name of a bridge line that is not a child: the unit's own figures or its eliminations."""
+    """The name of a line that is not a child: the unit's own figures, its eliminations, or both."""
     zh, en = BRIDGE_LINE_WORDS[kind]
     return zh if language == "zh" else en
 
 
-def status(s: Status | None, language: str) -> str:
+def status(s: Status | str | None, language: str) -> str:
     if s is None:
         return ""
-    zh, en = STATUS_WORDS[s]
+    zh, en = STATUS_WORDS[Status(s)]
     return zh if language == "zh" else en
 
 
-def gap(pp: float | None) -> str:
-    return "" if pp is None else f"{pp:+.1f}pp"
+def gap(pp_: float | None) -> str:
+    return "" if pp_ is None else pp(pp_, "en", 1, compact=True)

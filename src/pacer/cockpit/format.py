@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pacer.analysis import Change, ChangeKind, Value
+from pacer.analysis import Change, ChangeKind, Value, wording
+from pacer.analysis.display import DisplayUnit, breakdown
+from pacer.cockpit import schemas
 from pacer.cockpit.schemas import ChangeOut, Display
 from pacer.web import i18n
 
@@ -25,8 +27,13 @@ def display_for(unit: str, magnitude: float | None, lang: str) -> Display:
     return Display(label=scale.label(lang), divisor=scale.divisor, decimals=scale.decimals)
 
 
+def shown(x: float | Decimal | None, display: Display) -> Decimal | None:
+    """``x`` on the display scale, exactly (no binary float between the stored value and the digits)."""
+    return None if x is None else wording.exact(x) / wording.exact(display.divisor)
+
+
 def amount(x: float | Decimal | None, display: Display, signed: bool = False) -> str:
-    return i18n.number(None if x is None else float(x) / display.divisor, display.decimals, signed)
+    return i18n.number(shown(x, display), display.decimals, signed)
 
 
 def change(c: Change, display: Display, lang: str, direction: str = "higher", scale: int = 2) -> ChangeOut:
@@ -40,7 +47,10 @@ def change(c: Change, display: Display, lang: str, direction: str = "higher", sc
         size = amount(abs(c.change) if c.change is not None else None, display) + " " + display.label
         text = (zh if lang == "zh" else en).format(amount=size.strip())
     good = None
-    if c.change is not None and c.change != 0 and direction in ("higher", "lower"):
+    # a change that reads as zero is neither good nor bad (no red "-0.0")
+    zero = c.change is None or c.change == 0 or (
+        kind is ChangeKind.PERCENT and i18n.is_zero(c.percent, 1)) or (kind is ChangeKind.PP and i18n.is_zero(c.change, 1))
+    if not zero and direction in ("higher", "lower"):
         good = (c.change > 0) == (direction == "higher")
     if kind is ChangeKind.TURNED_PROFITABLE or kind is ChangeKind.LOSS_NARROWED:
         good = True
@@ -52,3 +62,36 @@ def change(c: Change, display: Display, lang: str, direction: str = "higher", sc
 
 def decimal(v: Value | None) -> Decimal | None:
     return None if v is None else v.decimal
+
+
+_MONEY_UNITS = {1.0: DisplayUnit.YUAN, 1e4: DisplayUnit.WAN_YUAN, 1e8: DisplayUnit.YI_YUAN}
+
+
+def _scaled(x: Decimal) -> tuple[int, int]:
+    scale = max(0, -int(x.as_tuple().exponent))  # type: ignore[operator]
+    return int(x.scaleb(scale)), scale
+
+
+def ranking_shown(ranking: schemas.Ranking) -> tuple[list[str], str | None, str | None]:
+    """The ranking's YTD column as shown: ``(rows, own line, total)``. Where the ranking has a total,
+    the rows and the own line are apportioned so that they add up to the total shown (the same
+    rounding as the terminal's tables); otherwise each figure is rounded on its own."""
+    d = ranking.indicator.display
+    unit = _MONEY_UNITS.get(d.divisor) if ranking.indicator.unit == "yuan" else (
+        DisplayUnit.YUAN if d.divisor == 1 else None)
+    if ranking.total is None or ranking.own is None or unit is None:
+        return [amount(r.ytd, d) for r in ranking.rows], None, None
+    values = [r.ytd for r in ranking.rows if r.ytd is not None] + [ranking.own]
+    exact = [_scaled(v) for v in values]
+    scale = max(s for _, s in exact)
+    parts = [v * 10 ** (scale - s) for v, s in exact]
+    total, shown = breakdown(parts, scale, unit, d.decimals)
+    text = [i18n.number(x, d.decimals) for x in shown]
+    return text[:-1], text[-1], i18n.number(total, d.decimals)
+
+
+def common_display(rows: list[schemas.OffTrackRow], lang: str) -> Display | None:
+    """One money scale for a list mixing indicators, so a column never switches between 亿元 and 万元."""
+    money = [abs(float(x)) for r in rows if r.indicator.unit == "yuan" for x in (r.ytd, r.target_ensure)
+             if x is not None]
+    return display_for("yuan", max(money), lang) if money else None

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
 from pacer.cockpit import charts, export, schemas, service
+from pacer.cockpit import format as fmt
 from pacer.cockpit.cache import cached
 from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
 from pacer.web.templating import lang_of, render, render_fragment
@@ -37,7 +38,8 @@ def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAn
     key = [scope.indicator(c, None) for c in scope.key_codes]
     ranking_html, bridge_html = tables_html(scope, view)
     return render(request, "cockpit/cockpit.html", {"view": view, "roots": roots, "key": key,
-                                                    "ranking_html": ranking_html, "bridge_html": bridge_html})
+                                                    "ranking_html": ranking_html, "bridge_html": bridge_html,
+                                                    "off_track_display": fmt.common_display(view.off_track, scope.lang)})
 
 
 def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:
@@ -45,7 +47,9 @@ def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup 
     with the same key as their data (node, month, language, visible children): kept rendered."""
     ranking_html = view.ranking and cached(
         scope.analysis, scope.key("ranking.html", view.ranking.indicator.code, tuple(scope.children)),
-        lambda: render_fragment("cockpit/_ranking.html", scope.lang, {"ranking": view.ranking, "view": view}))
+        lambda: render_fragment("cockpit/_ranking.html", scope.lang, {
+            "ranking": view.ranking, "view": view, "shown": fmt.ranking_shown(view.ranking),
+            "unit_name": view.unit.name}))
     bridge_html = view.bridge and cached(
         scope.analysis, scope.key("bridge.html", view.bridge.indicator.code, tuple(scope.children)),
         lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}))
@@ -65,7 +69,9 @@ def ranking_export(request: Request, viewer: CurrentViewer, db: Db, analysis: Cu
 def indicator(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, code: str,
               period: Period = None) -> Response:
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
-    return render(request, "cockpit/indicator.html", {"view": service.indicator_page(scope, code)})
+    view = service.indicator_page(scope, code)
+    return render(request, "cockpit/indicator.html", {"view": view, "shown": fmt.ranking_shown(view.children),
+                                                      "unit_name": view.unit.name})
 
 
 @router.get("/{unit_code}/indicators/{code}/export.xlsx")

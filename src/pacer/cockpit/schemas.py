@@ -68,12 +68,18 @@ class RankRow(BaseModel):
     gap_pp: float | None
     status: str | None
     trend: list[float | None] = Field(description="the last twelve months' own values, oldest first")
+    target_ensure: Decimal | None = None
+    target_strive: Decimal | None = None
 
 
 class Ranking(BaseModel):
     indicator: IndicatorRef
     measure: str
     rows: list[RankRow]
+    total: Decimal | None = Field(default=None, description="the unit's own YTD, which its children and the own "
+                                                            "line add up to (null for a ratio)")
+    own: Decimal | None = Field(default=None, description="total − Σ children: the unit's own figures less the "
+                                                          "eliminations booked on it (null for a ratio)")
 
 
 class OffTrackRow(BaseModel):

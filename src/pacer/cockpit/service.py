@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Cockpit, Engine
+from pacer.analysis import Cockpit, Engine, views
 from pacer.analysis.service import Analysis
 from pacer.analysis.windows import Window, evaluate_windows
 from pacer.auth.permissions import Actor, visible_unit_ids
@@ -205,12 +206,39 @@ def _ranking(scope: Scope, code: str) -> schemas.Ranking:
     biggest = max((abs(r.ytd.number) for r in ranked.rows if r.ytd), default=None)
     ref = scope.indicator(code, biggest)
     trends = _trends(scope, code, scope.children)
+    targets, total = _targets_and_total(scope, code)
     rows = [schemas.RankRow(
         rank=r.rank, unit=scope.unit(r.node), ytd=fmt.decimal(r.ytd),
         yoy=fmt.change(r.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
         completion_pct=r.completion_pct, gap_pp=r.gap_pp, status=r.status.value if r.status else None,
-        trend=trends[r.node]) for r in ranked.rows]
-    return schemas.Ranking(indicator=ref, measure=ranked.measure, rows=rows)
+        trend=trends[r.node], target_ensure=targets[r.node][0], target_strive=targets[r.node][1])
+        for r in ranked.rows]
+    # the lines add up to the unit's total: the children and the unit's own line (its own figures
+    # less its eliminations), for amounts only, and only where every child is shown
+    own = None
+    additive = ref.unit in ("yuan", "person", "count") and (ref.kind != "derived" or ref.unit == "yuan")
+    every_child = len(scope.children) == len(scope.engine.children(scope.node, scope.year, scope.month))
+    if not (additive and every_child and total is not None and all(r.ytd is not None for r in rows)):
+        total = None
+    else:
+        own = total - sum((r.ytd for r in rows if r.ytd is not None), Decimal(0))
+    return schemas.Ranking(indicator=ref, measure=ranked.measure, rows=rows, total=total, own=own)
+
+
+def _targets_and_total(scope: Scope, code: str) -> tuple[dict[int, tuple[Decimal | None, Decimal | None]],
+                                                          Decimal | None]:
+    """The children's ensure and strive targets, and the unit's own YTD, from one measure table."""
+    nodes = [*scope.children, scope.node]
+    pm = scope.engine.measures(nodes, scope.year, scope.month, [code])
+    col, scale = pm.column(scope.engine.catalog.index[code]), scope.scale_of(code)
+
+    def tier(i: int, k: int) -> Decimal | None:
+        return _dec(int(pm.target_scaled[i, col, k]), scale) if pm.target_present[i, col, k] else None
+
+    targets = {n: (tier(i, 0), tier(i, 1)) for i, n in enumerate(scope.children)}
+    last = len(nodes) - 1
+    total = _dec(int(pm.ytd.scaled[last, col]), scale) if pm.ytd.present[last, col] else None
+    return targets, total
 
 
 def empty_ranking(scope: Scope, code: str | None = None) -> schemas.Ranking:
@@ -240,7 +268,11 @@ def _trends(scope: Scope, code: str, nodes: list[int]) -> dict[int, list[float |
 def off_track(scope: Scope) -> list[schemas.OffTrackRow]:
     # every child is kept with its node, and the list is cut to the visible ones per request
     def make() -> list[tuple[int, schemas.OffTrackRow]]:
-        rows = scope.engine.off_track(scope.node, scope.year, scope.month, scope.key_codes)
+        # the unit itself first (its tiles and this list must agree), then its children
+        engine, codes = scope.engine, scope.key_codes
+        own = views.off_track_rows(engine.measures([scope.node], scope.year, scope.month, codes), engine.catalog,
+                                   engine.catalog.indices(codes), np.arange(1))
+        rows = [*own, *engine.off_track(scope.node, scope.year, scope.month, codes)]
         return [(r.node, schemas.OffTrackRow(
             unit=scope.unit(r.node), indicator=scope.indicator(r.code, r.ytd.number if r.ytd else None),
             status=r.status.value, gap_pp=r.gap_pp, completion_pct=r.completion_pct, ytd=fmt.decimal(r.ytd),
@@ -290,9 +322,7 @@ def _bridge(scope: Scope, code: str) -> schemas.Bridge:
                           lines=lines, method=b.method)
 
 
-def _dec(scaled: int, scale: int):  # type: ignore[no-untyped-def]
-    from decimal import Decimal
-
+def _dec(scaled: int, scale: int) -> Decimal:
     return Decimal(scaled).scaleb(-scale)
 
 

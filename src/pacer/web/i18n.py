@@ -6,9 +6,11 @@ figures in a column compare at a glance.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from decimal import Decimal
 
+from pacer.analysis import wording
+from pacer.analysis.display import DisplayUnit
 from pacer.web.messages import MESSAGES
 
 LANGUAGES = ("zh", "en")
@@ -36,13 +38,17 @@ class Scale:
         return self.label_zh if lang == "zh" else self.label_en
 
 
-YI = Scale(1e8, 2, "亿元", "RMB 100m")
-WAN = Scale(1e4, 1, "万元", "RMB 10k")
-PERCENT = Scale(1, 2, "%", "%")
+def _labelled(divisor: float, decimals: int, unit: str) -> Scale:
+    return Scale(divisor, decimals, wording.unit_label(unit, "zh"), wording.unit_label(unit, "en"))
+
+
+YI = Scale(1e8, 2, DisplayUnit.YI_YUAN.label_in("zh"), DisplayUnit.YI_YUAN.label_in("en"))
+WAN = Scale(1e4, 1, DisplayUnit.WAN_YUAN.label_in("zh"), DisplayUnit.WAN_YUAN.label_in("en"))
+PERCENT = _labelled(1, 2, "percent")
 _PLAIN = {
-    "person": Scale(1, 0, "人", "persons"),
-    "count": Scale(1, 0, "个", ""),
-    "yuan_per_person": Scale(1e4, 2, "万元/人", "RMB 10k/person"),
+    "person": _labelled(1, 0, "person"),
+    "count": _labelled(1, 0, "count"),
+    "yuan_per_person": _labelled(1e4, 2, "yuan_per_person"),
     "percent": PERCENT,
 }
 
@@ -54,25 +60,25 @@ def scale_for(unit: str, magnitude: float | None) -> Scale:
     return _PLAIN.get(unit, Scale(1, 2, "", ""))
 
 
-def number(x: float | None, decimals: int = 2, signed: bool = False) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return DASH
-    text = f"{x:+,.{decimals}f}" if signed else f"{x:,.{decimals}f}"
-    return "0" if text.strip("+-0.,") == "" and not signed else text
+# one formatter for pages, exports and the terminal (see pacer.analysis.wording)
+number = wording.number
+percent = wording.percent
+is_zero = wording.is_zero
 
 
-def scaled(x: float | None, scale: Scale, signed: bool = False) -> str:
-    return number(None if x is None else x / scale.divisor, scale.decimals, signed)
+def pp(x: float | Decimal | None, lang: str, decimals: int = 1) -> str:
+    return wording.pp(x, lang, decimals)
 
 
-def percent(x: float | None, decimals: int = 1, signed: bool = False) -> str:
-    return DASH if x is None else number(x, decimals, signed) + "%"
-
-
-def pp(x: float | None, lang: str, decimals: int = 1) -> str:
+def scaled(x: float | Decimal | None, scale: Scale, signed: bool = False) -> str:
+    """A value in the indicator's unit shown on ``scale`` (exact: divided as a decimal)."""
     if x is None:
         return DASH
-    return number(x, decimals, signed=True) + ("个百分点" if lang == "zh" else " pp")
+    return number(wording.exact(x) / wording.exact(scale.divisor), scale.decimals, signed)
+
+
+def status(s: str | None, lang: str) -> str:
+    return wording.status(s, lang)
 
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

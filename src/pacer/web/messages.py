@@ -1,5 +1,8 @@
 """Interface strings: key -> (中文, English). Templates call ``t(key)``."""
 
+from pacer.analysis.results import Status
+from pacer.analysis.wording import STATUS_WORDS
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome
     "app.name": ("Pacer 经营管理平台", "Pacer"),
@@ -134,14 +137,18 @@ MESSAGES.update({
     "cockpit.months": ("月度明细", "Monthly figures"),
     "cockpit.trend": ("趋势", "Trend"),
     "cockpit.own_line": ("本级", "Own figures"),
+    "cockpit.own_and_eliminations": ("本级及抵销", "Own and eliminations"),
+    "cockpit.total": ("合计", "Total"),
+    "cockpit.actual": ("实际值", "Actual"),
+    "cockpit.measure.flow": ("本年累计", "Year to date"),
+    "cockpit.measure.stock": ("期末余额", "Period end"),
+    "cockpit.measure.derived": ("实际值", "Actual"),
+    "cockpit.balance": ("期末", "period end"),
     "cockpit.eliminations_line": ("内部抵销", "Intra-group eliminations"),
     "cockpit.need": ("剩余月份月均需完成", "Needed per remaining month"),
     "cockpit.sections": ("本页内容", "On this page"),
     "tier.ensure": ("确保", "Ensure"),
     "tier.strive": ("力争", "Strive"),
-    "status.on_track": ("正常", "On track"),
-    "status.watch": ("关注", "Watch"),
-    "status.off_track": ("落后", "Off track"),
     "basis.linear": ("按时间均衡", "linear"),
     "basis.phasing": ("按目标分解", "target phasing"),
     "basis.history": ("按历史季节性", "seasonal"),
@@ -160,3 +167,6 @@ MESSAGES.update({
     "chart.this_year": ("本年", "This year"),
     "chart.image": ("图表（静态图）", "Chart (static image)"),
 })
+
+# one word per status, the same as the terminal's and the exports'
+MESSAGES.update({f"status.{s.value}": STATUS_WORDS[s] for s in Status})
