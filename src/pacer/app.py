@@ -14,6 +14,8 @@ from starlette.types import ASGIApp
 from pacer.config import Settings, get_settings
 from pacer.db import get_engine, session_factory
 from pacer.web import errors, headers, vendor
+from pacer.web.i18n import translate
+from pacer.web.templating import lang_of
 
 STATIC = Path(__file__).parent / "static"
 SWAGGER = Path(fastapi_offline.__file__).parent / "static"
@@ -25,6 +27,15 @@ class PacerApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return headers.SecurityHeaders(super().build_middleware_stack())
+
+
+def docs_with_way_back(html: str, lang: str) -> str:
+    """The API documentation with the page's language and a link back to the application."""
+    back = (f'<nav aria-label="{translate(lang, "nav.main")}" style="padding:.6rem 1.25rem;background:#1d2733;'
+            f'font-family:sans-serif"><a href="/cockpit" style="color:#fff" data-testid="docs-back">'
+            f'‹ {translate(lang, "docs.back")}</a></nav>')
+    html = html.replace("<html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', 1)
+    return html.replace("<body>", "<body>" + back, 1)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -51,6 +62,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def home() -> Response:
         return RedirectResponse("/cockpit", status_code=303)
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
+
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         # Swagger UI from Pacer's own static files: isolated networks have no CDN. Its one
@@ -58,9 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         page = get_swagger_ui_html(
             openapi_url="/openapi.json", title="Pacer API",
             swagger_js_url="/static/docs/swagger-ui-bundle.js",
-            swagger_css_url="/static/docs/swagger-ui.css", swagger_favicon_url="/static/docs/favicon.png",
+            swagger_css_url="/static/docs/swagger-ui.css", swagger_favicon_url="/static/favicon.svg",
         )
-        page.headers["Content-Security-Policy"] = headers.policy_allowing_inline_scripts_of(bytes(page.body).decode())
-        return page
+        html = docs_with_way_back(bytes(page.body).decode(), lang_of(request))
+        answer = HTMLResponse(html)
+        answer.headers["Content-Security-Policy"] = headers.policy_allowing_inline_scripts_of(html)
+        return answer
 
     return app

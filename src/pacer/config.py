@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     echo_sql: bool = False
     """Log every SQL statement (debugging)."""
 
+    chart_font_dir: str | None = None
+    """A directory of fonts with Chinese glyphs for chart images drawn by the server (SVG/PNG);
+    default: the first of the usual system font directories that has a CJK font."""
+
     secret_key: str = Field(default_factory=stored_secret)
     """Signs the sign-in form's CSRF cookie. Unset: a random key generated once and kept in
     ``secret_key`` (mode 0600) in the user's data directory. A published or short key is refused

@@ -71,6 +71,20 @@ def _ref(scope: Scope, code: str, magnitude: float | None):  # type: ignore[no-u
     return scope.indicator(code, magnitude)
 
 
+def _title(scope: Scope, key: str, unit_label: str | None = None, **kw: object) -> dict[str, Any]:
+    """The chart's title, with the unit of its values as a subtitle: a rotated axis title runs over
+    a long title in English, so value axes carry no title."""
+    out: dict[str, Any] = {"text": _t(scope, key, **kw)}
+    if unit_label:
+        out["subtitle"] = unit_label
+    return out
+
+
+def _value_axis(ref: Any) -> alt.Y:  # noqa: ANN401
+    """A value axis without a title; a ratio's axis fits its values instead of starting at zero."""
+    return alt.Y("value:Q", title=None, scale=alt.Scale(zero=ref.unit != "percent", nice=True))
+
+
 def _trend(scope: Scope, code: str) -> alt.Chart:
     """This year's months against last year's."""
     hist = scope.engine.history(scope.node, code)
@@ -84,11 +98,12 @@ def _trend(scope: Scope, code: str) -> alt.Chart:
             if 0 <= t <= last and t < len(numbers) and present[t]:
                 rows.append({"month": m + 1, "year": label, "value": numbers[t] / ref.display.divisor})
     return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
-        x=alt.X("month:O", title=_t(scope, "chart.month")),
-        y=alt.Y("value:Q", title=f"{ref.name}（{ref.display.label}）" if scope.lang == "zh" else f"{ref.name} ({ref.display.label})"),
-        color=alt.Color("year:N", title=None, scale=alt.Scale(range=[COLORS["last"], COLORS["this"]])),
+        x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
+        y=_value_axis(ref),
+        color=alt.Color("year:N", title=None, scale=alt.Scale(domain=[str(scope.year - 1), str(scope.year)],
+                                                              range=[COLORS["last"], COLORS["this"]])),
         tooltip=[alt.Tooltip("year:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
-    ).properties(title=_t(scope, "chart.trend", name=ref.name), height=220)
+    ).properties(title=_title(scope, "chart.trend", ref.display.label, name=ref.name), height=220)
 
 
 def _cumulative(scope: Scope, code: str) -> alt.Chart:
@@ -102,17 +117,24 @@ def _cumulative(scope: Scope, code: str) -> alt.Chart:
     domain = [names[k] for k in ("ytd", "ytd_last_year", "ensure", "strive")]
     colors = [COLORS["this"], COLORS["last"], COLORS["ensure"], COLORS["strive"]]
     return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=25)).encode(
-        x=alt.X("month:O", title=_t(scope, "chart.month")),
-        y=alt.Y("value:Q", title=ref.display.label),
+        x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
+        y=_value_axis(ref),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colors)),
         strokeDash=alt.condition(f"datum.series == '{names['ensure']}' || datum.series == '{names['strive']}'",
                                  alt.value([5, 3]), alt.value([1, 0])),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
-    ).properties(title=_t(scope, "chart.cumulative", name=ref.name), height=220)
+    ).properties(title=_title(scope, "chart.cumulative", ref.display.label, name=ref.name), height=220)
+
+
+BRIDGE_STEPS = 10  # steps drawn one by one; the rest are one "other units" step
 
 
 def _bridge(scope: Scope, code: str) -> alt.LayerChart:
-    """A waterfall from last year's figure to this year's, one step per child."""
+    """A waterfall from last year's figure to this year's, one step per child.
+
+    The value axis spans the levels the waterfall passes through (not zero to the total), so a
+    change of 0.1 on a base of 320 is still a visible step; the two totals are drawn from the
+    bottom of the axis, and each step carries its signed value."""
     cat = scope.engine.catalog
     wanted = code if cat.is_flow[cat.index[code]] or cat.is_derived[cat.index[code]] else None
     try:
@@ -121,28 +143,60 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
         b = None
     if b is None:
         return alt.Chart(alt.Data(values=[])).mark_text().properties(title=_t(scope, "chart.no_bridge"))
-    d = b.indicator.display.divisor
-    rows, level = [], float(b.previous) / d
-    rows.append({"label": _t(scope, "chart.last_year"), "start": 0.0, "end": level, "kind": "total", "order": 0})
-    lines = sorted(b.lines, key=lambda x: -abs(float(x.change)))
-    # coloured like the tiles: a change for the better green, for the worse red
-    lower_is_better = bool(scope.engine.catalog.is_lower[scope.engine.catalog.index[code]])
-    for i, line in enumerate(lines, 1):
-        step = float(line.change) / d
-        label = line.unit.name if line.unit else _t(scope, f"bridge.{line.line}")
-        rows.append({"label": label, "start": level, "end": level + step,
-                     "kind": "better" if (step >= 0) != lower_is_better else "worse", "order": i})
-        level += step
-    rows.append({"label": _t(scope, "chart.this_year"), "start": 0.0, "end": float(b.current) / d, "kind": "total",
-                 "order": len(lines) + 1})
+    rows = waterfall_rows(scope, b, bool(cat.is_lower[cat.index[b.indicator.code]]))
+    levels = [r[k] for r in rows if r["kind"] != "total" for k in ("start", "end")]
+    levels += [rows[0]["end"], rows[-1]["end"]]
+    lo, hi = min(levels), max(levels)
+    pad = (hi - lo) * 0.15 or max(abs(hi), 1.0) * 0.01
+    floor = lo - pad
+    for r in rows:
+        if r["kind"] == "total":
+            r["start"] = floor
+    d = b.indicator.display
+    axis_note = _t(scope, "chart.axis_cut")
+    # horizontal: every unit's name reads in full, in either language
     base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelAngle=-40, labelLimit=110)))
-    bars = base.mark_bar().encode(
-        y=alt.Y("start:Q", title=b.indicator.display.label), y2="end:Q",
+        y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=260)))
+    scale = alt.Scale(domain=[floor, hi + 2 * pad], zero=False, nice=False, clamp=True)
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("start:Q", title=None, scale=scale, axis=alt.Axis(tickCount=5, labelOverlap=True, labelFlush=True)),
+        x2="end:Q",
         color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["total", "better", "worse"],
-                                                              range=["#5b7fa6", "#3f9a5c", "#d0584e"])),
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("start:Q", format=",.2f"), alt.Tooltip("end:Q", format=",.2f")])
-    return alt.layer(bars).properties(title=_t(scope, "chart.bridge", name=b.indicator.name), height=240)
+                                                              range=["#5b7fa6", "#2e7d46", "#c0392b"])),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("text:N", title=d.label)])
+    labels = base.mark_text(align="left", dx=4, fontSize=10, color="#1d2733").encode(
+        x=alt.X("top:Q", scale=scale), text="text:N")
+    return alt.layer(bars, labels).properties(
+        title={"text": _t(scope, "chart.bridge", name=b.indicator.name), "subtitle": f"{d.label} · {axis_note}"},
+        height=max(120, 24 * len(rows)))
+
+
+def waterfall_rows(scope: Scope, b: Any, lower_is_better: bool) -> list[dict[str, Any]]:  # noqa: ANN401
+    """Start, one step per line (largest first, the smallest merged), end: each with its level
+    before and after, on the display scale, and its value as shown."""
+    from pacer.cockpit import format as fmt
+
+    d = b.indicator.display
+    value = lambda x: float(fmt.shown(x, d))  # noqa: E731
+    lines = sorted(b.lines, key=lambda x: -abs(float(x.change)))
+    steps = [(line.unit.name if line.unit else _t(scope, f"bridge.{line.line}"), line.change)
+             for line in lines[:BRIDGE_STEPS]]
+    if len(lines) > BRIDGE_STEPS:
+        rest = sum((line.change for line in lines[BRIDGE_STEPS:]), type(lines[0].change)(0))
+        steps.append((_t(scope, "chart.other_units", count=len(lines) - BRIDGE_STEPS), rest))
+    level = value(b.previous)
+    rows = [{"label": _t(scope, "chart.last_year"), "start": 0.0, "end": level, "top": level, "kind": "total",
+             "order": 0, "text": fmt.amount(b.previous, d)}]
+    for i, (label, change) in enumerate(steps, 1):
+        step = value(change)
+        rows.append({"label": label, "start": level, "end": level + step, "top": max(level, level + step),
+                     "kind": "better" if (step >= 0) != lower_is_better else "worse", "order": i,
+                     "text": fmt.amount(change, d, signed=True)})
+        level += step
+    end = value(b.current)
+    rows.append({"label": _t(scope, "chart.this_year"), "start": 0.0, "end": end, "top": end, "kind": "total",
+                 "order": len(steps) + 1, "text": fmt.amount(b.current, d)})
+    return rows
 
 
 def _outlook(scope: Scope, code: str) -> alt.LayerChart:
@@ -155,7 +209,8 @@ def _outlook(scope: Scope, code: str) -> alt.LayerChart:
                          "low": 100 * (r.low if r.low is not None else r.point) / base,
                          "high": 100 * (r.high if r.high is not None else r.point) / base,
                          "strive": 100 * r.target_strive / base if r.target_strive else None})
-    base_chart = alt.Chart(alt.Data(values=rows)).encode(y=alt.Y("name:N", title=None, sort=None))
+    base_chart = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
     interval = base_chart.mark_rule(strokeWidth=3, color="#8a98a8").encode(
         x=alt.X("low:Q", title=_t(scope, "chart.outlook_axis"), scale=alt.Scale(zero=False)), x2="high:Q")
     point = base_chart.mark_point(filled=True, size=70, color=COLORS["this"]).encode(
@@ -167,6 +222,10 @@ def _outlook(scope: Scope, code: str) -> alt.LayerChart:
         title=_t(scope, "chart.outlook"), height=max(60, 34 * len(rows)))
 
 
+# five years told apart by hue (colour-blind safe, Okabe-Ito), this year in the accent colour
+YEAR_COLORS = ["#999999", "#e69f00", "#56b4e9", "#009e73", COLORS["this"]]
+
+
 def _history(scope: Scope, code: str) -> alt.Chart:
     """Five years of monthly values, one line per year."""
     hist = scope.engine.history(scope.node, code)
@@ -176,8 +235,10 @@ def _history(scope: Scope, code: str) -> alt.Chart:
     rows = [{"month": t % 12 + 1, "year": str(first + t // 12), "value": numbers[t] / ref.display.divisor}
             for t in range(len(numbers)) if present[t] and scope.year - 4 <= first + t // 12 <= scope.year
             and (first + t // 12) * 100 + t % 12 + 1 <= scope.period]
+    years = [str(y) for y in range(max(first, scope.year - 4), scope.year + 1)]
     return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=20)).encode(
-        x=alt.X("month:O", title=_t(scope, "chart.month")), y=alt.Y("value:Q", title=ref.display.label),
-        color=alt.Color("year:N", title=None, scale=alt.Scale(scheme="blues")),
+        x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)), y=_value_axis(ref),
+        color=alt.Color("year:N", title=None, scale=alt.Scale(domain=years, range=YEAR_COLORS[-len(years):])),
+        strokeWidth=alt.condition(f"datum.year == '{scope.year}'", alt.value(3), alt.value(1.5)),
         tooltip=[alt.Tooltip("year:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
-    ).properties(title=_t(scope, "chart.history", name=ref.name), height=240)
+    ).properties(title=_title(scope, "chart.history", ref.display.label, name=ref.name), height=240)

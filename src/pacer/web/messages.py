@@ -13,6 +13,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nav.api": ("API 文档", "API docs"),
     "nav.sign_out": ("退出", "Sign out"),
     "nav.skip": ("跳到正文", "Skip to content"),
+    "nav.main": ("主导航", "Main"),
+    "docs.back": ("返回 Pacer 经营管理平台", "Back to Pacer"),
     "nav.language": ("语言", "Language"),
     "lang.zh": ("中文", "中文"),
     "lang.en": ("English", "English"),
@@ -34,6 +36,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.404": ("找不到该页面或您无权查看。", "Not found, or not yours to see."),
     "error.403": ("您无权执行此操作。", "You are not allowed to do this."),
     "error.429": ("尝试次数过多，请稍后再试。", "Too many attempts; try again later."),
+    "error.400": ("请求有误。", "The request is not valid."),
+    "error.405": ("不支持该操作。", "This action is not supported here."),
+    "error.409": ("操作与当前数据冲突。", "This conflicts with the current data."),
+    "error.413": ("提交的内容过大。", "What was sent is too large."),
+    "error.422": ("请求参数有误，请检查后重试。", "A parameter of the request is not valid."),
+    "error.500": ("服务器内部错误，详情已记入服务器日志。", "Internal error; the details are in the server log."),
     "error.home": ("返回首页", "Back to the start page"),
     # sign-in
     "login.title": ("登录", "Sign in"),
@@ -166,6 +174,8 @@ MESSAGES.update({
     "chart.last_year": ("上年", "Last year"),
     "chart.this_year": ("本年", "This year"),
     "chart.image": ("图表（静态图）", "Chart (static image)"),
+    "chart.axis_cut": ("纵轴不从零开始", "axis does not start at zero"),
+    "chart.other_units": ("其他 {count} 个单位", "{count} other units"),
 })
 
 # one word per status, the same as the terminal's and the exports'
