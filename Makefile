@@ -19,11 +19,17 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# axe-core for the browser tests' accessibility checks, pinned in tests/web/package-lock.json
+AXE := tests/web/node_modules/axe-core/axe.min.js
+$(AXE): tests/web/package.json tests/web/package-lock.json
+	npm ci --prefix tests/web --no-audit --no-fund --silent
+	touch $@
+
 demo: install
 	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer demo --reset
 	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install $(AXE)
 	$(BIN)/python -m pytest -q
 
 benchmark: install
@@ -31,4 +37,4 @@ benchmark: install
 	$(BIN)/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) pacer-demo.db pacer-demo.db-wal pacer-demo.db-shm
+	rm -rf $(VENV) tests/web/node_modules pacer-demo.db pacer-demo.db-wal pacer-demo.db-shm

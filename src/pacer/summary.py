@@ -23,11 +23,11 @@ RATIOS = frozenset({"rd_intensity"})  # shown in percent; children's ratios do n
 STATUS_STYLE = {Status.ON_TRACK: "green", Status.WATCH: "yellow", Status.OFF_TRACK: "red"}
 TEXT = {
     "zh": {"unit": "单位", "own": "本级及抵销", "ytd": "本年累计", "balance": "期末余额", "yoy": "同比", "completion": "完成率", "title":
-           "{name} · {period} 经营情况（本年累计，金额单位：亿元；时间进度 {progress}）",
+           "{name} · {period} 经营情况（本年累计，金额单位：{amounts}；时间进度 {progress}）",
            "checks": "预警", "rd_low": "研发投入强度低于10%", "funds": "两金增速高于收入增速",
            "cash": "经营现金流为负", "none": "无"},
     "en": {"unit": "Unit", "own": "Own and eliminations", "ytd": "YTD", "balance": "Period end", "yoy": "YoY", "completion": "Completion", "title":
-           "{name} · {period} operations (year to date, amounts in 亿元 = 100 million yuan; time progress {progress})",
+           "{name} · {period} operations (year to date, amounts in {amounts}; time progress {progress})",
            "checks": "Warnings", "rd_low": "R&D intensity below 10%", "funds": "two funds growing faster than revenue",
            "cash": "negative operating cash flow", "none": "none"},
 }
@@ -44,7 +44,7 @@ def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> 
     if code in RATIOS:
         value = wording.percent(row.ytd.number if row.ytd else None, 2)
         return [value, wording.change(row.yoy, language)]
-    cells = ["—" if shown is None else f"{shown:,.2f}", wording.change(row.yoy, language)]
+    cells = [wording.number(shown, 2), wording.change(row.yoy, language)]
     if code in ("revenue", "total_profit"):
         text = f"{wording.percent(row.completion_pct)} {wording.gap(row.gap_pp)}".strip()
         style = STATUS_STYLE.get(row.status) if row.status else None
@@ -95,7 +95,7 @@ def render_summary(console: Console, as_of: int | None, unit_code: str | None, l
         if has_own:  # the remainder, so that the lines shown add up to the total shown
             own = shown[c][2]
             blank = len(out[0]) - 1
-            out.append(["" if own is None else f"{own:,.2f}"] + [""] * blank)
+            out.append(["" if own is None else wording.number(own, 2)] + [""] * blank)
         return out
 
     has_own = any(shown[c][2] for c in COLUMNS)
@@ -103,7 +103,8 @@ def render_summary(console: Console, as_of: int | None, unit_code: str | None, l
         labels.append("  " + text["own"])
 
     console.print(text["title"].format(name=unit_names[code], period=periods.format_period(period),
-                                       progress=progress), style="bold", highlight=False)
+                                       progress=progress, amounts=wording.unit_label("yuan", language)),
+                  style="bold", highlight=False)
     # A wide terminal gets one table; a narrow one a table per indicator, so nothing is cut.
     groups = [list(COLUMNS)] if console.width >= 150 else [[c] for c in COLUMNS]
     for group in groups:

@@ -7,6 +7,7 @@ tests fail with a message saying so.
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -159,3 +160,130 @@ def test_pages_work_without_javascript(browser, server):
     assert page.locator("noscript").count() >= 2
     assert page.locator("[data-testid=ranking] tbody tr").count() >= 5
     context.close()
+
+
+# -- every page, both languages: accessibility, one language, no broken requests ---------------------
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# names and acronyms a Chinese page may carry in Latin letters
+LATIN_ALLOWED = re.compile(r"^(Pacer|API|JSON|Excel|English|G\d*|pp)$")
+PAGES = ("/cockpit/G", "/cockpit/G01", "/cockpit/G0101", "/cockpit/G/indicators/revenue",
+         "/cockpit/G01/indicators/rd_intensity", "/account", "/admin/users", "/admin/users/lina",
+         "/cockpit/NO-SUCH-UNIT")
+
+
+def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `make test` (it runs `npm ci --prefix tests/web`)")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"]]
+
+
+def _wait_for_charts(page) -> None:  # type: ignore[no-untyped-def]
+    if page.locator(".chart[data-spec]").count():
+        page.wait_for_function("() => [...document.querySelectorAll('.chart[data-spec]')]"
+                               ".every(c => c.getAttribute('data-rendered') === '1' || c.querySelector('img'))",
+                               timeout=20_000)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_page_passes_axe_wcag_aa_speaks_one_language_and_requests_nothing_missing(browser, server, lang):
+    context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 900}, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and "NO-SUCH" not in r.url
+            else None)
+    problems: dict[str, list[str]] = {}
+    page.goto(f"/login?lang={lang}")
+    problems["/login"] = _axe_violations(page)
+    page.fill("input[name=username]", "admin")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form[action='/login'] button")
+    page.wait_for_url("**/cockpit/**")
+    for path in PAGES:
+        page.goto(f"{path}?lang={lang}")
+        _wait_for_charts(page)
+        name = path.strip("/").replace("/", "-")
+        page.screenshot(path=ARTIFACTS / f"page-{name}-{lang}.png", full_page=True)
+        problems[path] = _axe_violations(page)
+        if lang == "zh" and not path.startswith("/admin"):  # user names are Latin by choice
+            # what is not language (user names, header names) is marked translate="no"
+            text = page.evaluate("""() => { const b = document.body.cloneNode(true);
+                b.querySelectorAll('[translate=no], script, style, noscript').forEach(e => e.remove());
+                return b.innerText || b.textContent; }""")
+            words = re.findall(r"[A-Za-z][A-Za-z.]+", text)
+            english = sorted({w for w in words if not LATIN_ALLOWED.match(w.rstrip("."))})
+            if english:
+                problems[path].append(f"English on a Chinese page: {english}")
+        assert page.locator("html").get_attribute("lang") == ("zh-CN" if lang == "zh" else "en")
+    context.close()
+    assert not any(problems.values()), "\n".join(f"{p}: {v}" for p, vs in problems.items() for v in vs)
+    assert not failed, failed  # the favicon and every asset are served
+
+
+def test_the_yoy_waterfall_shows_each_step_visibly_and_names_in_full(browser, server):
+    page = _page(browser, server, "admin")
+    page.goto("/cockpit/G?lang=en")
+    chart = page.locator("#bridge .chart")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_selector("#bridge .chart[data-rendered='1'] svg")
+    shot = ARTIFACTS / "waterfall-en.png"
+    chart.screenshot(path=shot)
+    bars = page.evaluate("""() => [...document.querySelectorAll('#bridge .chart svg g.mark-rect.role-mark path')]
+        .map(p => { const b = p.getBoundingClientRect(); return [b.width, b.height]; })""")
+    plot = page.evaluate("() => document.querySelector('#bridge .chart svg').getBoundingClientRect().width")
+    steps = [w for w, _ in bars[1:-1]]
+    assert len(steps) >= 3
+    # the largest change spans a good part of the plot (on an axis from zero it was 4 px wide), and
+    # every bar carries its value, so even a change of 0.01 is read
+    assert max(steps) > plot / 20, (steps, plot)
+    values = page.evaluate("""() => [...document.querySelectorAll('#bridge .chart svg g.mark-text.role-mark text')]
+        .map(t => t.textContent)""")
+    assert len(values) == len(bars) and all(re.search(r"\d", v) for v in values), values
+    labels = page.evaluate("""() => [...document.querySelectorAll('#bridge .chart svg .role-axis-label text')]
+        .map(t => t.textContent)""")
+    assert labels and not any(t.endswith("…") for t in labels), labels
+    # the screenshot: green and red steps cover a visible area
+    from PIL import Image
+
+    pixels = Image.open(shot).convert("RGB").getdata()
+    better = sum(1 for p in pixels if abs(p[0] - 0x2E) < 12 and abs(p[1] - 0x7D) < 12 and abs(p[2] - 0x46) < 12)
+    worse = sum(1 for p in pixels if abs(p[0] - 0xC0) < 12 and abs(p[1] - 0x39) < 12 and abs(p[2] - 0x2B) < 12)
+    assert better + worse > 1500, (better, worse)
+    page.context.close()
+
+
+def test_chart_titles_and_axis_titles_do_not_overlap_in_english(browser, server):
+    page = _page(browser, server, "admin")
+    for path in ("/cockpit/G?lang=en", "/cockpit/G/indicators/rd_intensity?lang=en"):
+        page.goto(path)
+        _wait_for_charts(page)
+        overlaps = page.evaluate("""() => [...document.querySelectorAll('.chart svg')].flatMap(svg => {
+            const title = svg.querySelector('.role-title');
+            if (!title) return [];
+            const t = title.getBoundingClientRect();
+            return [...svg.querySelectorAll('.role-axis-title')].map(a => a.getBoundingClientRect())
+              .filter(a => a.left < t.right && t.left < a.right && a.top < t.bottom && t.top < a.bottom)
+              .map(a => svg.closest('figure').getAttribute('data-spec'));
+        })""")
+        assert overlaps == [], overlaps
+    page.context.close()
+
+
+def test_printing_keeps_every_tables_headers(browser, server):
+    page = _page(browser, server, "admin")
+    page.goto("/cockpit/G?lang=zh")
+    page.emulate_media(media="print")
+    for table in page.locator("table").all():
+        heads = table.locator("thead th")
+        for i in range(heads.count()):
+            th = heads.nth(i)
+            text = th.inner_text().strip()
+            assert text and th.is_visible(), f"header {i} of a table is not printed"
+    assert page.locator("[data-testid=ranking] thead th button.sort").first.is_visible()
+    page.pdf(path=ARTIFACTS / "cockpit-print-zh.pdf")
+    page.context.close()

@@ -27,7 +27,9 @@ from pacer.analysis.report import (
     Quantity,
     RankReport,
 )
+from pacer.analysis import wording
 from pacer.analysis.wording import bridge_line
+from pacer.kit.tabular import csv_safe
 
 DASH = "—"
 WORDS: dict[str, dict[str, str]] = {
@@ -67,7 +69,7 @@ WORDS: dict[str, dict[str, str]] = {
         "bridge": "{unit} · {indicator} · {period} change by unit ({span} against last year; {amounts})",
         "outlook": "{unit} · {period} year-end outlook ({set}; {amounts})",
         "history": "{unit} · {indicator} month by month ({amounts})",
-        "person": "persons", "count": "count", "per_person": "万元/person",
+        "person": "persons", "count": "count", "per_person": "RMB 10k/person",
         "ytd_m": "YTD", "value_m": "month value", "yoy_m": "YoY", "completion_m": "completion", "gap_m": "gap",
         "month_s": "month", "quarter_s": "quarter to date", "half_s": "half to date", "ytd_s": "year to date",
         "year_s": "whole year", "per_month": "per month", "no_data": "no data", "actual": "actual",
@@ -89,28 +91,30 @@ def amount(q: Quantity | None, money: DisplayUnit, signed: bool = False) -> str:
     if q is None:
         return DASH
     unit = q["unit"]
-    sign = "+" if signed else ""
     if unit in ("yuan", "yuan_per_person"):
         scaled, scale = _exact(q)
         shown = to_display(scaled, scale, money if unit == "yuan" else DisplayUnit.WAN_YUAN, 2)
-        return f"{shown:{sign},.2f}"
+        return wording.number(shown, 2, signed)
     d = Decimal(q["value"])
     if unit in ("percent", "pp"):
-        return f"{d:{sign}.2f}" + ("%" if unit == "percent" else "pp")
-    return f"{d:{sign},}"
+        return wording.number(d, 2, signed) + ("%" if unit == "percent" else "pp")
+    return wording.number(d, max(0, -int(d.as_tuple().exponent)), signed)  # type: ignore[operator]
+
+
+def _language(w: Mapping[str, str]) -> str:
+    return "en" if w is WORDS["en"] else "zh"
 
 
 def unit_label(unit: str, money: DisplayUnit, w: Mapping[str, str]) -> str:
-    return {"yuan": money.label, "yuan_per_person": w["per_person"], "percent": "%",
-            "person": w["person"], "count": w["count"]}.get(unit, unit)
+    return wording.unit_label(unit, _language(w), money)
 
 
 def pct(x: float | None, decimals: int = 1) -> str:
-    return DASH if x is None else f"{x:.{decimals}f}%"
+    return wording.percent(x, decimals)
 
 
 def pp(x: float | None) -> str:
-    return DASH if x is None else f"{x:+.1f}pp"
+    return wording.pp(x, "en", 1, compact=True)
 
 
 def shown_breakdown(total: Quantity | None, parts: Sequence[Quantity | None], money: DisplayUnit
@@ -137,7 +141,7 @@ def _table(title: str, headers: Sequence[str], numeric_from: int) -> Table:
 
 
 def _amounts(money: DisplayUnit, w: Mapping[str, str]) -> str:
-    return w["amounts"].format(label=money.label)
+    return w["amounts"].format(label=money.label_in(_language(w)))
 
 
 # -- tables -------------------------------------------------------------------------------------------
@@ -335,4 +339,4 @@ def _cell(v: Any) -> Any:
         return ""
     if isinstance(v, bool):
         return "true" if v else "false"
-    return v
+    return csv_safe(v)

@@ -1,4 +1,10 @@
-"""Excel workbooks of what a page shows (openpyxl): the numbers exact, the headings localized."""
+"""Excel workbooks of what a page shows (openpyxl), laid out like the page.
+
+Amounts are on the page's display scale (亿元 or 万元) with the scale and unit in the column
+header and a number format with the page's decimals; percentages and percentage points say so in
+their header. The header row is frozen, columns are sized to their contents, and every text cell
+is written as text: a unit name beginning with ``=`` is never a formula.
+"""
 
 from __future__ import annotations
 
@@ -6,63 +12,133 @@ from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from unicodedata import east_asian_width
 
-from pacer.cockpit import schemas
-from pacer.web.i18n import translate
+from pacer.cockpit import format as fmt, schemas
+from pacer.web.i18n import status, translate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FILL = PatternFill("solid", fgColor="F0F3F7")
 
 
-def _num(x: Decimal | float | None) -> float | None:
-    return None if x is None else float(x)
+class Column:
+    """A column: its heading and its number format (None: text)."""
+
+    def __init__(self, heading: str, number_format: str | None = None) -> None:
+        self.heading, self.number_format = heading, number_format
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows: list[list[object]], first: bool = False) -> None:
+def _decimals_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def _scaled(x: Decimal | float | None, display: schemas.Display) -> float | None:
+    shown = fmt.shown(x, display)
+    return None if shown is None else float(shown)
+
+
+def _width(value: object) -> int:
+    text = value if isinstance(value, str) else f"{value:,.2f}" if isinstance(value, float) else str(value or "")
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def as_text(cell: Cell) -> None:
+    """Write a text cell as text, whatever it begins with (no formula, shown as typed)."""
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            cell.quotePrefix = True
+
+
+def _sheet(wb: Workbook, title: str, columns: list[Column], rows: list[list[object]], first: bool = False,
+           totals: int = 0) -> Worksheet:
+    """One table: bold frozen header, formats per column, text as text; the last ``totals`` rows bold."""
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title[:31]
-    ws.append(header)
+    ws.title = "".join(c for c in title if c not in "[]:*?/\\")[:31]
+    ws.append([c.heading for c in columns])
     for cell in ws[1]:
         cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        as_text(cell)
     for row in rows:
         ws.append(row)
-    for i, text in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(i)].width = max(12, min(40, 2 * len(text) + 4))
+    for r in ws.iter_rows(min_row=2):
+        for cell, column in zip(r, columns, strict=False):
+            as_text(cell)
+            if column.number_format and isinstance(cell.value, (int, float)):
+                cell.number_format = column.number_format
+    for r in range(ws.max_row - totals + 1, ws.max_row + 1):
+        if r > 1:
+            for cell in ws[r]:
+                cell.font = Font(bold=True)
+    for i, column in enumerate(columns, 1):
+        widest = max([_width(column.heading)] + [_width(row[i - 1]) for row in rows if i - 1 < len(row)])
+        ws.column_dimensions[get_column_letter(i)].width = max(8, min(50, widest + 2))
     ws.freeze_panes = "A2"
+    return ws
 
 
-def ranking_rows(ranking: schemas.Ranking, lang: str) -> tuple[list[str], list[list[object]]]:
-    t = lambda k: translate(lang, k)  # noqa: E731
-    unit = ranking.indicator.unit
-    header = [t("cockpit.rank"), t("common.unit"), "code", f"{t('cockpit.ytd')} ({_unit_label(unit, lang)})",
-              f"{t('cockpit.yoy')} %", t("cockpit.yoy"), f"{t('cockpit.completion')} %", f"{t('cockpit.gap')} (pp)", "status"]
-    rows = [[r.rank, r.unit.name, r.unit.code, _num(r.ytd), r.yoy.percent, r.yoy.text, r.completion_pct, r.gap_pp,
-             t(f"status.{r.status}") if r.status else ""] for r in ranking.rows]
-    return header, rows
+def _unit(ref: schemas.IndicatorRef) -> str:
+    return ref.display.label
 
 
-def _unit_label(unit: str, lang: str) -> str:
-    return {"yuan": "元" if lang == "zh" else "RMB", "percent": "%"}.get(unit, unit)
+def ranking_rows(ranking: schemas.Ranking, lang: str, unit_name: str | None = None
+                 ) -> tuple[list[Column], list[list[object]], int]:
+    """The ranking's columns and rows, with the unit's own line and total where they add up."""
+    t = lambda k, **kw: translate(lang, k, **kw)  # noqa: E731
+    ref, d = ranking.indicator, ranking.indicator.display
+    amount = _decimals_format(d.decimals)
+    columns = [
+        Column(t("cockpit.rank"), "0"), Column(t("common.unit")), Column(t("export.code")),
+        Column(f"{t('cockpit.measure.' + ref.kind)}（{_unit(ref)}）" if lang == "zh"
+               else f"{t('cockpit.measure.' + ref.kind)} ({_unit(ref)})", amount),
+        Column(f"{t('cockpit.yoy')} (%)", "0.0"), Column(t("cockpit.yoy")),
+        Column(f"{t('cockpit.completion')} (%)", "0.0"),
+        Column(f"{t('cockpit.gap')} ({t('cockpit.pp')})", "+0.0;-0.0;0.0"),
+        Column(t("cockpit.status")),
+        Column(f"{t('tier.ensure')} ({_unit(ref)})", amount), Column(f"{t('tier.strive')} ({_unit(ref)})", amount),
+    ]
+    rows: list[list[object]] = [
+        [r.rank, r.unit.name, r.unit.code, _scaled(r.ytd, d), r.yoy.percent, r.yoy.text, r.completion_pct, r.gap_pp,
+         status(r.status, lang), _scaled(r.target_ensure, d), _scaled(r.target_strive, d)]
+        for r in ranking.rows]
+    totals = 0
+    if ranking.total is not None and ranking.own is not None:
+        blank: list[object] = [None] * 7
+        rows.append([None, t("cockpit.own_and_eliminations"), None, _scaled(ranking.own, d), *blank])
+        rows.append([None, f"{t('cockpit.total')} · {unit_name}" if unit_name else t("cockpit.total"), None,
+                     _scaled(ranking.total, d), *blank])
+        totals = 2
+    return columns, rows, totals
 
 
 def ranking_workbook(unit: schemas.UnitRef, period: str, ranking: schemas.Ranking, lang: str) -> bytes:
     wb = Workbook()
-    header, rows = ranking_rows(ranking, lang)
-    _sheet(wb, f"{ranking.indicator.name} {period}", header, rows, first=True)
+    columns, rows, totals = ranking_rows(ranking, lang, unit.name)
+    _sheet(wb, f"{ranking.indicator.name} {period}", columns, rows, first=True, totals=totals)
     return _save(wb)
 
 
 def indicator_workbook(page: schemas.IndicatorOut, lang: str) -> bytes:
     t = lambda k: translate(lang, k)  # noqa: E731
     wb = Workbook()
-    unit = _unit_label(page.tile.indicator.unit, lang)
-    _sheet(wb, t("cockpit.months"), [t("common.period"), f"{t('cockpit.value')} ({unit})", f"{t('cockpit.ytd')} ({unit})",
-                                     f"{t('cockpit.last_year')} ({unit})", f"{t('cockpit.yoy')} %", t("cockpit.yoy")],
-           [[m.period, _num(m.value), _num(m.ytd), _num(m.ytd_last_year), m.yoy.percent, m.yoy.text] for m in page.months],
-           first=True)
-    header, rows = ranking_rows(page.children, lang)
-    _sheet(wb, t("cockpit.children"), header, rows)
+    ref, d = page.tile.indicator, page.tile.indicator.display
+    amount = _decimals_format(d.decimals)
+    unit = _unit(ref)
+    columns = [Column(t("common.period")), Column(f"{t('cockpit.value')} ({unit})", amount),
+               Column(f"{t('cockpit.measure.' + ref.kind)} ({unit})", amount),
+               Column(f"{t('cockpit.last_year')} ({unit})", amount), Column(f"{t('cockpit.yoy')} (%)", "0.0"),
+               Column(t("cockpit.yoy"))]
+    _sheet(wb, t("cockpit.months"), columns,
+           [[m.period, _scaled(m.value, d), _scaled(m.ytd, d), _scaled(m.ytd_last_year, d), m.yoy.percent, m.yoy.text]
+            for m in page.months], first=True)
+    columns, rows, totals = ranking_rows(page.children, lang, page.unit.name)
+    _sheet(wb, t("cockpit.children"), columns, rows, totals=totals)
     return _save(wb)
 
 

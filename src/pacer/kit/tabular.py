@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from pacer.errors import Problem, ValidationFailed
@@ -147,10 +148,26 @@ def _rows(path: Path, encoding: str, required: tuple[str, ...], optional: tuple[
         raise found.failure(source)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula (it begins with = + - @, a tab or a
+    carriage return) gets a leading apostrophe (OWASP's CSV injection advice); numbers such as
+    ``-12.50`` are left as they are."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        Decimal(value)
+    except InvalidOperation:
+        return "'" + value
+    return value
+
+
 def write_csv(rows: list[dict[str, object]], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({c: "" if row.get(c) is None else row.get(c) for c in columns})
+        writer.writerow({c: "" if row.get(c) is None else csv_safe(row.get(c)) for c in columns})
     return out.getvalue()
