@@ -126,7 +126,7 @@ MESSAGES.update({
     "cockpit.rank_by": ("排名指标", "Rank on"),
     "cockpit.trend12": ("近12个月", "Last 12 months"),
     "cockpit.off_track": ("预警清单", "Off-track list"),
-    "cockpit.off_track_none": ("没有落后或需关注的单位。", "No unit is off track or on watch."),
+    "cockpit.off_track_none": ("没有滞后或需关注的单位。", "No unit is off track or on watch."),
     "cockpit.bridge": ("同比变动贡献", "Contribution to the YoY change"),
     "cockpit.share": ("贡献占比", "Share"),
     "cockpit.contribution": ("拉动（百分点）", "Contribution (pp)"),
