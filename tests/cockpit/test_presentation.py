@@ -73,6 +73,8 @@ def test_the_ranking_export_is_laid_out_like_the_page(signed_in, figures):
     assert figures_ and all(r[3].number_format == "#,##0.0" for r in figures_)
     assert all(r[4].number_format == "0.0" for r in figures_ if r[4].value is not None)
     assert any(r[4].value is not None for r in figures_)
+    # percentages at the shown precision: a format cannot show -0.04 as anything but "-0.0"
+    assert all(r[4].value == round(r[4].value, 1) for r in figures_ if r[4].value is not None)
     # amounts on the page's scale: A's revenue Jan–Jun 2025 is 3,300.0 万元, not 33,000,000 yuan
     values = {r[2].value: r[3].value for r in figures_}
     assert values["A"] == pytest.approx(3300.0)

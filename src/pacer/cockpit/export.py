@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from unicodedata import east_asian_width
 
 from pacer.cockpit import format as fmt, schemas
-from pacer.web.i18n import status, translate
+from pacer.web.i18n import number, status, translate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="F0F3F7")
@@ -39,6 +39,11 @@ def _decimals_format(decimals: int) -> str:
 def _scaled(x: Decimal | float | None, display: schemas.Display) -> float | None:
     shown = fmt.shown(x, display)
     return None if shown is None else float(shown)
+
+
+def _pct(x: float | None, decimals: int = 1) -> float | None:
+    """A percentage or pp at the shown precision: Excel's format would show -0.04 as "-0.0"."""
+    return None if x is None else float(number(x, decimals, grouped=False))
 
 
 def _width(value: object) -> int:
@@ -104,7 +109,8 @@ def ranking_rows(ranking: schemas.Ranking, lang: str, unit_name: str | None = No
         Column(f"{t('tier.ensure')} ({_unit(ref)})", amount), Column(f"{t('tier.strive')} ({_unit(ref)})", amount),
     ]
     rows: list[list[object]] = [
-        [r.rank, r.unit.name, r.unit.code, _scaled(r.ytd, d), r.yoy.percent, r.yoy.text, r.completion_pct, r.gap_pp,
+        [r.rank, r.unit.name, r.unit.code, _scaled(r.ytd, d), _pct(r.yoy.percent), r.yoy.text, _pct(r.completion_pct),
+         _pct(r.gap_pp),
          status(r.status, lang), _scaled(r.target_ensure, d), _scaled(r.target_strive, d)]
         for r in ranking.rows]
     totals = 0
@@ -135,7 +141,8 @@ def indicator_workbook(page: schemas.IndicatorOut, lang: str) -> bytes:
                Column(f"{t('cockpit.last_year')} ({unit})", amount), Column(f"{t('cockpit.yoy')} (%)", "0.0"),
                Column(t("cockpit.yoy"))]
     _sheet(wb, t("cockpit.months"), columns,
-           [[m.period, _scaled(m.value, d), _scaled(m.ytd, d), _scaled(m.ytd_last_year, d), m.yoy.percent, m.yoy.text]
+           [[m.period, _scaled(m.value, d), _scaled(m.ytd, d), _scaled(m.ytd_last_year, d), _pct(m.yoy.percent),
+             m.yoy.text]
             for m in page.months], first=True)
     columns, rows, totals = ranking_rows(page.children, lang, page.unit.name)
     _sheet(wb, t("cockpit.children"), columns, rows, totals=totals)
