@@ -70,7 +70,7 @@ def test_the_ranking_export_is_laid_out_like_the_page(signed_in, figures):
     assert ws.freeze_panes == "A2"
     assert all(ws.column_dimensions[c].width >= 8 for c in "ABCDEFGHIJK")
     figures_ = [r for r in ws.iter_rows(min_row=2) if r[0].value is not None]
-    assert figures_ and all(r[3].number_format == "#,##0.0" for r in figures_)
+    assert figures_ and all(r[3].number_format == "#,##0.00" for r in figures_)
     assert all(r[4].number_format == "0.0" for r in figures_ if r[4].value is not None)
     assert any(r[4].value is not None for r in figures_)
     # percentages at the shown precision: a format cannot show -0.04 as anything but "-0.0"
@@ -172,3 +172,20 @@ def test_chart_images_draw_chinese_with_a_registered_cjk_font():
     first = charts.to_png({**spec, "title": "营业收入"}, scale=1)
     second = charts.to_png({**spec, "title": "利润总额"}, scale=1)
     assert first != second
+
+
+def test_the_pages_ranking_rounds_like_the_terminal(signed_in, figures):
+    """The page's figures are the exact values apportioned as the terminal's tables do (万元 with
+    two decimals, half away from zero, children and the own line adding up to the total)."""
+    from pacer.analysis.display import DisplayUnit, breakdown
+
+    client = signed_in("grace")
+    ranking = client.get("/api/cockpit/G?period=2025-06").json()["ranking"]
+    exact = [Decimal(r["ytd"]) for r in ranking["rows"]] + [Decimal(ranking["own"])]
+    total, parts = breakdown([int(x * 100) for x in exact], 2, DisplayUnit.WAN_YUAN, 2)
+    assert Decimal(ranking["total"]) == sum(exact)
+    page = client.get("/cockpit/G?period=2025-06").text
+    table = page[page.index('data-testid="ranking"'):]
+    shown = re.findall(r'<td class="num" data-sort="[\d.]+">([\d,.\-]+)</td>', table[:table.index("<tfoot>")])
+    assert [_number(s) for s in shown if "." in s and "%" not in s][:len(parts) - 1] == parts[:-1]
+    assert f"{total:,.2f}" in table[table.index("<tfoot>"):]

@@ -43,7 +43,7 @@ def _labelled(divisor: float, decimals: int, unit: str) -> Scale:
 
 
 YI = Scale(1e8, 2, DisplayUnit.YI_YUAN.label_in("zh"), DisplayUnit.YI_YUAN.label_in("en"))
-WAN = Scale(1e4, 1, DisplayUnit.WAN_YUAN.label_in("zh"), DisplayUnit.WAN_YUAN.label_in("en"))
+WAN = Scale(1e4, 2, DisplayUnit.WAN_YUAN.label_in("zh"), DisplayUnit.WAN_YUAN.label_in("en"))
 PERCENT = _labelled(1, 2, "percent")
 _PLAIN = {
     "person": _labelled(1, 0, "person"),
