@@ -31,10 +31,10 @@ class PacerApp(FastAPI):
 
 def docs_with_way_back(html: str, lang: str) -> str:
     """The API documentation with the page's language and a link back to the application."""
-    back = (f'<nav aria-label="{translate(lang, "nav.main")}" style="padding:.6rem 1.25rem;background:#1d2733;'
-            f'font-family:sans-serif"><a href="/cockpit" style="color:#fff" data-testid="docs-back">'
-            f'‹ {translate(lang, "docs.back")}</a></nav>')
+    back = (f'<nav class="pacer-back" aria-label="{translate(lang, "nav.main")}"><a href="/cockpit" '
+            f'data-testid="docs-back">‹ {translate(lang, "docs.back")}</a></nav>')
     html = html.replace("<html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', 1)
+    html = html.replace("</head>", '<link rel="stylesheet" href="/static/docs.css"></head>', 1)
     return html.replace("<body>", "<body>" + back, 1)
 
 

@@ -182,6 +182,16 @@ def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
             for v in result["violations"]]
 
 
+def _english_on(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Latin words on the page, but for what is not language (user names, a header's name:
+    marked translate="no") and a few names."""
+    text = page.evaluate("""() => { const b = document.body.cloneNode(true);
+        b.querySelectorAll('[translate=no], script, style, noscript').forEach(e => e.remove());
+        return b.innerText || b.textContent; }""")
+    english = sorted({w for w in re.findall(r"[A-Za-z][A-Za-z.]+", text) if not LATIN_ALLOWED.match(w.rstrip("."))})
+    return [f"English on a Chinese page: {english}"] if english else []
+
+
 def _wait_for_charts(page) -> None:  # type: ignore[no-untyped-def]
     if page.locator(".chart[data-spec]").count():
         page.wait_for_function("() => [...document.querySelectorAll('.chart[data-spec]')]"
@@ -199,7 +209,7 @@ def test_every_page_passes_axe_wcag_aa_speaks_one_language_and_requests_nothing_
             else None)
     problems: dict[str, list[str]] = {}
     page.goto(f"/login?lang={lang}")
-    problems["/login"] = _axe_violations(page)
+    problems["/login"] = _axe_violations(page) + (_english_on(page) if lang == "zh" else [])
     page.fill("input[name=username]", "admin")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("form[action='/login'] button")
@@ -211,14 +221,7 @@ def test_every_page_passes_axe_wcag_aa_speaks_one_language_and_requests_nothing_
         page.screenshot(path=ARTIFACTS / f"page-{name}-{lang}.png", full_page=True)
         problems[path] = _axe_violations(page)
         if lang == "zh" and not path.startswith("/admin"):  # user names are Latin by choice
-            # what is not language (user names, header names) is marked translate="no"
-            text = page.evaluate("""() => { const b = document.body.cloneNode(true);
-                b.querySelectorAll('[translate=no], script, style, noscript').forEach(e => e.remove());
-                return b.innerText || b.textContent; }""")
-            words = re.findall(r"[A-Za-z][A-Za-z.]+", text)
-            english = sorted({w for w in words if not LATIN_ALLOWED.match(w.rstrip("."))})
-            if english:
-                problems[path].append(f"English on a Chinese page: {english}")
+            problems[path] += _english_on(page)
         assert page.locator("html").get_attribute("lang") == ("zh-CN" if lang == "zh" else "en")
     context.close()
     assert not any(problems.values()), "\n".join(f"{p}: {v}" for p, vs in problems.items() for v in vs)

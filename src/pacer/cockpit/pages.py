@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
+from pacer.web import i18n
 from pacer.cockpit.cache import cached
 from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
 from pacer.web.templating import lang_of, render, render_fragment
@@ -71,7 +72,8 @@ def indicator(request: Request, viewer: CurrentViewer, db: Db, analysis: Current
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.indicator_page(scope, code)
     return render(request, "cockpit/indicator.html", {"view": view, "shown": fmt.ranking_shown(view.children),
-                                                      "unit_name": view.unit.name})
+                                                      "unit_name": view.unit.name,
+                                                      "ytd_label": i18n.ytd_label(scope.year, scope.month, scope.lang)})
 
 
 @router.get("/{unit_code}/indicators/{code}/export.xlsx")

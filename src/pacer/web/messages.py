@@ -148,6 +148,7 @@ MESSAGES.update({
     "cockpit.own_line": ("本级", "Own figures"),
     "cockpit.own_and_eliminations": ("本级及抵销", "Own and eliminations"),
     "cockpit.total": ("合计", "Total"),
+    "cockpit.key": ("主要指标", "Key indicators"),
     "export.code": ("单位代码", "Code"),
     "cockpit.actual": ("实际值", "Actual"),
     "cockpit.measure.flow": ("本年累计", "Year to date"),
