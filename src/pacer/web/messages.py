@@ -37,6 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.403": ("您无权执行此操作。", "You are not allowed to do this."),
     "error.429": ("尝试次数过多，请稍后再试。", "Too many attempts; try again later."),
     "error.400": ("请求有误。", "The request is not valid."),
+    "error.csrf": ("表单已过期或不是从 Pacer 提交的（CSRF 校验失败），请刷新页面后重试。",
+                   "The form has expired or did not come from Pacer (CSRF check failed); reload the page and try again."),
     "error.405": ("不支持该操作。", "This action is not supported here."),
     "error.409": ("操作与当前数据冲突。", "This conflicts with the current data."),
     "error.413": ("提交的内容过大。", "What was sent is too large."),
