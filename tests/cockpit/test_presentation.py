@@ -189,3 +189,11 @@ def test_the_pages_ranking_rounds_like_the_terminal(signed_in, figures):
     shown = re.findall(r'<td class="num" data-sort="[\d.]+">([\d,.\-]+)</td>', table[:table.index("<tfoot>")])
     assert [_number(s) for s in shown if "." in s and "%" not in s][:len(parts) - 1] == parts[:-1]
     assert f"{total:,.2f}" in table[table.index("<tfoot>"):]
+
+
+def test_a_balance_is_not_called_year_to_date(signed_in, figures):
+    page = signed_in("grace").get("/cockpit/G?period=2025-06&rank=inventory").text
+    table = page[page.index('data-testid="ranking"'):]
+    head = table[:table.index("</thead>")]
+    assert "期末余额" in head and "本年累计" not in head
+    assert "1–6月" not in table[:table.index("</caption>")]  # captioned with the month, not the months
