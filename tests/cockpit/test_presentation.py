@@ -21,8 +21,18 @@ def _number(text: str) -> Decimal:
     return Decimal(text.replace(",", ""))
 
 
-def test_the_ranking_shows_the_units_own_line_and_its_lines_add_up_to_the_total(signed_in, figures):
-    page = signed_in("grace").get("/cockpit/G?period=2025-06").text
+def test_the_ranking_shows_the_units_own_line_and_its_lines_add_up_to_the_total(signed_in, figures, session):
+    from pacer.models import Fact
+    from tests.factories import indicator
+
+    client = signed_in("grace")
+    page = client.get("/cockpit/G?period=2025-06").text
+    assert 'data-testid="ranking-total"' in page and 'data-testid="ranking-own"' not in page  # G has no own figures
+    # the group's own revenue (its headquarters' own books): 12.3457 万元 in March
+    session.add(Fact(unit_id=figures.G.id, indicator_id=indicator(session, "revenue").id, period=202503,
+                     value=123_456_70))
+    session.flush()
+    page = client.get("/cockpit/G?period=2025-06").text
     ranking = page[page.index('data-testid="ranking"'):]
     ranking = ranking[:ranking.index("</table>")]
     body, foot = ranking.split("<tfoot>")
@@ -30,7 +40,7 @@ def test_the_ranking_shows_the_units_own_line_and_its_lines_add_up_to_the_total(
                 if "." in m]
     own = _number(re.search(r'ranking-own".*?<td class="num">([^<]+)</td>', foot, re.S).group(1))
     total = _number(re.search(r'ranking-total".*?<td class="num">([^<]+)</td>', foot, re.S).group(1))
-    assert "本级及抵销" in foot and len(children) == 2
+    assert "本级及抵销" in foot and len(children) == 2 and own == Decimal("12.35")
     assert sum(children) + own == total
 
 
