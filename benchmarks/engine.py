@@ -12,7 +12,7 @@
 
 Results go to benchmarks/results/engine.md. PostgreSQL rows are skipped, with a note, when the
 server is unreachable. Peak memory is each process's own high-water mark (``peak_mib`` in
-benchmarks/common.py), never one inherited from the process that started it.
+benchmarks/memory.py), never one inherited from the process that started it.
 
 `python benchmarks/engine.py --cold-start URL MODE` (MODE: columnar or rows) runs one cold start
 in this process and prints its figures as JSON.
@@ -40,8 +40,8 @@ from sqlalchemy import inspect, text
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import (  # noqa: E402
-    DATA, GROUP, POSTGRES_URL, RESULTS, SQLITE_URL, ChildPeaks, ensure_group, in_child, peak_mib)
+from benchmarks.common import DATA, GROUP, POSTGRES_URL, RESULTS, SQLITE_URL, ensure_group, in_child  # noqa: E402
+from benchmarks.memory import ChildPeaks, peak_mib  # noqa: E402
 from pacer.analysis import source  # noqa: E402
 from pacer.analysis.engine import Engine  # noqa: E402
 from pacer.analysis.inputs import Facts, Targets, TreeHistory, Units  # noqa: E402
@@ -608,7 +608,7 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
 
 MEMORY_METHOD = (
     "Peak memory is each process's own high-water mark of resident memory, `VmHWM` in /proc/<pid>/status "
-    "(`peak_mib` in benchmarks/common.py, which every benchmark uses): for the table, the benchmark process "
+    "(`peak_mib` in benchmarks/memory.py, which every benchmark uses): for the table, the benchmark process "
     "after loading from SQLite, building both views and every question above; for a cold start, the fresh "
     "process that loads and builds; for its reader children, each child's own, read every 10 ms while it runs. "
     "Not `ru_maxrss`: Linux carries the high-water mark of the process that starts a child into the child's "

@@ -277,7 +277,7 @@ def load_test(url: str, users: int, seconds: int, workers: int) -> dict[str, obj
 def _worker_peaks(server_pid: int, workers: int) -> list[float]:
     """Each served worker's own peak memory in MiB (``peak_mib``, the same as every benchmark's):
     uvicorn's worker processes, or the server process itself when it serves alone."""
-    from benchmarks.common import children, peak_mib
+    from benchmarks.memory import children, peak_mib
 
     if workers <= 1:
         return [peak_mib(server_pid)]
@@ -388,7 +388,7 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]]) -> s
               "and had signed in (a sign-in verifies an Argon2 password hash, ≈ 0.1 s of CPU); sign-ins are not "
               "counted. Locust runs on the same two cores as the server.",
               "- Peak memory: each worker's own high-water mark of resident memory (`VmHWM` in "
-              "/proc/<pid>/status, `peak_mib` in benchmarks/common.py, as in every benchmark), never `ru_maxrss`, "
+              "/proc/<pid>/status, `peak_mib` in benchmarks/memory.py, as in every benchmark), never `ru_maxrss`, "
               "which a process inherits from the one that started it.",
               "- Why it is fast: the engine answers from memory; each answer (tiles, ranking with its trends, "
               "bridge, outlook, off-track list, chart specifications and images, the rendered ranking and bridge "
