@@ -34,7 +34,10 @@ def main() -> None:
         sys.argv = [str(HERE / f"{name}.py")]
         runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
     parts = [f"# Benchmark results\n\nMachine: {machine()}  \nAssembled: {datetime.date.today()}  \n"
-             "Command: `make benchmark` (that is, `python benchmarks/run.py`)\n"]
+             "Command: `make benchmark` (that is, `python benchmarks/run.py`)  \n"
+             "Peak memory, wherever reported, is the measured process's own high-water mark of resident memory "
+             "(`VmHWM` in /proc/<pid>/status; benchmarks/memory.py), never `ru_maxrss`, which a process "
+             "started by a large one inherits from it.\n"]
     parts += [(RESULTS / f"{n}.md").read_text(encoding="utf-8") for n in SECTIONS if (RESULTS / f"{n}.md").exists()]
     (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")
