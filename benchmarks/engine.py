@@ -461,7 +461,8 @@ def goals_1000(r: dict[str, Any]) -> list[Goal]:
         col, row = cs["columnar"], cs.get("rows")
         row_text = f"; row by row {row['seconds']:.1f} s" if row else ""
         cores = os.cpu_count() or 1
-        spent = f"The process and its reader children spent {col['cpu_s']:.1f} CPU-seconds in {col['seconds']:.1f} s"
+        spent = (("The process and its reader children" if col["children"] else "The process")
+                 + f" spent {col['cpu_s']:.1f} CPU-seconds in {col['seconds']:.1f} s")
         if col["cpu_s"] <= 15:
             spent += (", within the goal: the rest was waiting for the database server or for cores that other "
                       "work held")
