@@ -419,21 +419,28 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
                 "contribution_pp": d / abs(previous_total) * 100.0 if previous_total else None,
                 "line": kind}
 
-    # A child that has since moved out of the actor's view joins the node's own line.
+    # Children that have since moved out of the actor's view are one line that says so.
     lines: list[BridgeLineOut] = []
     eliminations: list[BridgeLineOut] = []
-    other_cur = other_prev = 0
+    own_cur = own_prev = outside_cur = outside_prev = 0
+    outside = False
     for bl in bridge.lines:
         # a sum's lines (reported or derived) always have both amounts
         assert bl.current is not None and bl.previous is not None
         if bl.kind == "eliminations":
             eliminations.append(line(None, bl.current.scaled, bl.previous.scaled, bl.kind))
-        elif bl.node is not None and scope.sees(bl.node):
+        elif bl.node is None:
+            own_cur += bl.current.scaled
+            own_prev += bl.previous.scaled
+        elif scope.sees(bl.node):
             lines.append(line(bl.node, bl.current.scaled, bl.previous.scaled))
         else:
-            other_cur += bl.current.scaled
-            other_prev += bl.previous.scaled
-    lines.append(line(None, other_cur, other_prev, "own"))
+            outside = True
+            outside_cur += bl.current.scaled
+            outside_prev += bl.previous.scaled
+    if outside:
+        lines.append(line(None, outside_cur, outside_prev, "outside"))
+    lines.append(line(None, own_cur, own_prev, "own"))
     lines += eliminations
     return {"command": "bridge", "language": scope.language, "unit": scope.unit(scope.node), "indicator": ref,
             "period": scope.period, "span": span, "restated": restate, "method": bridge.method,
@@ -444,8 +451,8 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
 def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: Span,
                          restate: bool) -> BridgeReport:
     """A ratio's bridge: each line's contribution to the change (pp for a percent indicator),
-    with the line's own ratio this year and last; children out of the actor's view join the
-    unit's own line, whose own ratio is then not shown."""
+    with the line's own ratio this year and last; children out of the actor's view are one line
+    that says so, without a ratio of its own."""
     unit, scale = ref["unit"], _scale(scope, ref["code"])
     change_unit = "pp" if unit == "percent" else unit
 
@@ -474,12 +481,12 @@ def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: 
             hidden.append(bl)
     assert own is not None
     if hidden:
-        folded = [own, *hidden]
-        change = sum(b.change.scaled for b in folded)
-        own = own._replace(current=None, previous=None,
-                           change=own.change._replace(scaled=change, number=change / 10**scale),
-                           share_pct=_sum_or_none([b.share_pct for b in folded]),
-                           contribution_pp=_sum_or_none([b.contribution_pp for b in folded]))
+        change = sum(b.change.scaled for b in hidden)
+        lines.append(out(hidden[0]._replace(
+            node=None, current=None, previous=None,
+            change=hidden[0].change._replace(scaled=change, number=change / 10**scale),
+            share_pct=_sum_or_none([b.share_pct for b in hidden]),
+            contribution_pp=_sum_or_none([b.contribution_pp for b in hidden])), "outside"))
     lines += [out(own, "own"), *tail]
     return {"command": "bridge", "language": scope.language, "unit": scope.unit(scope.node), "indicator": ref,
             "period": scope.period, "span": span, "restated": restate, "method": bridge.method,

@@ -120,11 +120,13 @@ BRIDGE_LINE_WORDS = {
     "own": ("本级", "Own figures"),
     "eliminations": ("内部抵销", "Intra-group eliminations"),
     "own_and_eliminations": ("本级及抵销", "Own and eliminations"),
+    "outside": ("已调出您权限范围的单位", "Units since moved outside your view"),
 }
 
 
 def bridge_line(kind: str, language: str) -> str:
-    """The name of a line that is not a child: the unit's own figures, its eliminations, or both."""
+    """The name of a line that is not a child: the unit's own figures, its eliminations, both, or
+    the children of the period now outside the reader's view."""
     zh, en = BRIDGE_LINE_WORDS[kind]
     return zh if language == "zh" else en
 

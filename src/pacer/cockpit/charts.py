@@ -23,12 +23,13 @@ COLORS = {"this": "#b3261e", "last": "#8a98a8", "ensure": "#1b7f3b", "strive": "
 
 
 def spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:
-    """The chart's specification, kept per engine version (the bridge lists the visible children,
-    so they are part of the key). Callers must not modify it."""
+    """The chart's specification, kept per engine version under the scope's key (which holds what
+    the viewer may not see: the bridge names units). Callers must not modify it."""
     if name not in CHARTS:
         raise NotFound(f"no chart '{name}'")
-    return cached(scope.analysis, scope.key("chart", name, code, tuple(scope.children)),
-                  lambda: _spec(scope, name, code))
+    if code is not None:
+        scope.indicator(code, None)  # an unknown indicator is not found, whichever the chart
+    return cached(scope.analysis, scope.key("chart", name, code), lambda: _spec(scope, name, code))
 
 
 def image(scope: Scope, name: str, code: str | None, fmt: str) -> bytes:
@@ -37,7 +38,7 @@ def image(scope: Scope, name: str, code: str | None, fmt: str) -> bytes:
         fixed = for_image(spec(scope, name, code))
         return render_charts.to_svg(fixed).encode() if fmt == "svg" else render_charts.to_png(fixed)
 
-    return cached(scope.analysis, scope.key("chart." + fmt, name, code, tuple(scope.children)), make)
+    return cached(scope.analysis, scope.key("chart." + fmt, name, code), make)
 
 
 def _spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:

@@ -45,14 +45,15 @@ def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAn
 
 def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:
     """The ranking and bridge tables of the cockpit page, rendered. They are the same for everyone
-    with the same key as their data (node, month, language, visible children): kept rendered."""
+    with the same key as their data (the scope's key: node, month, language, the units hidden from
+    the viewer): kept rendered."""
     ranking_html = view.ranking and cached(
-        scope.analysis, scope.key("ranking.html", view.ranking.indicator.code, tuple(scope.children)),
+        scope.analysis, scope.key("ranking.html", view.ranking.indicator.code),
         lambda: render_fragment("cockpit/_ranking.html", scope.lang, {
             "ranking": view.ranking, "view": view, "shown": fmt.ranking_shown(view.ranking),
             "unit_name": view.unit.name}))
     bridge_html = view.bridge and cached(
-        scope.analysis, scope.key("bridge.html", view.bridge.indicator.code, tuple(scope.children)),
+        scope.analysis, scope.key("bridge.html", view.bridge.indicator.code),
         lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}))
     return ranking_html, bridge_html
 

@@ -93,16 +93,18 @@ class OffTrackRow(BaseModel):
 
 
 class BridgeLine(BaseModel):
-    unit: UnitRef | None = Field(description="a child unit, or null for the unit's own figures and for its eliminations")
+    unit: UnitRef | None = Field(description="a child unit, or null for the unit's own figures, for its eliminations "
+                                             "and for the units outside the caller's view")
     current: Decimal | None = Field(description="what came through this line; for a ratio, the line's own ratio "
                                                 "(null where it has none)")
     previous: Decimal | None
     change: Decimal = Field(description="the line's part of the change (pp for a percent ratio)")
     share_pct: float | None
     contribution_pp: float | None
-    line: Literal["child", "own", "eliminations"] = Field(
-        "child", description="a child unit, the unit's own figures, or the intra-group eliminations booked on "
-                             "the unit (negative: they reduce the total)")
+    line: Literal["child", "own", "eliminations", "outside"] = Field(
+        "child", description="a child unit, the unit's own figures, the intra-group eliminations booked on "
+                             "the unit (negative: they reduce the total), or the children of the period that "
+                             "are now outside the caller's view (moved elsewhere or dissolved), together")
 
 
 class Bridge(BaseModel):

@@ -3,9 +3,12 @@
 Pages and the JSON API both call these functions. A unit outside the viewer's subtrees answers
 exactly like a unit that does not exist (404), whatever the route.
 
-Answers are kept per engine version (``cache``): a node's own figures under the node's key, and
-whatever lists other units under a key that includes the visible ones (the visible children), or
-cached whole and cut to what the viewer sees on every request. Who sees what is decided on every
+Answers are kept per engine version (``cache``), each under a key of everything that decides it:
+the node, month and language, and the units ever below the node (in any month's tree) that the
+viewer does not see (``Scope.hidden``). Children, bridge lines and off-track rows are drawn from
+those units only, so two viewers with the same key get the same answer, and a viewer who sees the
+node's whole history shares the answers computed ahead for everyone (``warm``). Lists that are
+cut to the viewer on every request are said so where they are. Who sees what is decided on every
 request from the viewer's current grants.
 """
 
@@ -62,9 +65,20 @@ class Scope:
     def sees(self, node: int) -> bool:
         return self.visible is None or node in self.visible
 
+    @cached_property
+    def hidden(self) -> tuple[int, ...]:
+        """The units ever below the node, in any month's tree, that the viewer does not see (units
+        that have since moved out of the viewer's subtrees, or were dissolved); in node order."""
+        visible = self.visible
+        if visible is None:
+            return ()
+        return cached(self.analysis, ("hidden", self.node, visible),
+                      lambda: tuple(n for n in ever_below(self.analysis, self.node) if n not in visible))
+
     def key(self, *parts: object) -> tuple[object, ...]:
-        """A cache key for an answer about this node, month and language."""
-        return (self.node, self.year, self.month, self.lang, *parts)
+        """A cache key for an answer about this node, month and language as this viewer may see it:
+        every unit such an answer can name is ever below the node, so the hidden ones are part of it."""
+        return (self.node, self.year, self.month, self.lang, self.hidden, *parts)
 
     @cached_property
     def indicators(self) -> dict[str, IndicatorRow]:
@@ -126,6 +140,17 @@ def visible_nodes(db: Session, actor: Actor, analysis: Analysis) -> frozenset[in
         return None if ids is None else frozenset(n for i in ids if (n := analysis.node(i)) is not None)
 
     return cached(analysis, ("visible", tuple(actor.roots_for("read")), date.today()), expand)
+
+
+def ever_below(analysis: Analysis, node: int) -> tuple[int, ...]:
+    """Every unit below ``node`` in the tree of any month, in node order."""
+    def make() -> tuple[int, ...]:
+        trees = analysis.engine.cube().timeline.trees
+        below = set().union(*(tree.descendants(node).tolist() for tree in trees if tree.active[node]))
+        below.discard(node)
+        return tuple(sorted(below))
+
+    return cached(analysis, ("ever_below", node), make)
 
 
 def _node(db: Session, actor: Actor, analysis: Analysis, code: str | None, visible: frozenset[int] | None) -> int:
@@ -195,8 +220,7 @@ def ranking(scope: Scope, code: str | None = None) -> schemas.Ranking | None:
         return None
     if code not in scope.engine.catalog.index:
         raise NotFound(f"no indicator '{code}'")
-    # only visible children are ranked, so they are part of the key
-    return cached(scope.analysis, scope.key("ranking", code, tuple(scope.children)), lambda: _ranking(scope, code))
+    return cached(scope.analysis, scope.key("ranking", code), lambda: _ranking(scope, code))
 
 
 def _ranking(scope: Scope, code: str) -> schemas.Ranking:
@@ -288,9 +312,9 @@ def bridge(scope: Scope, code: str | None = None) -> schemas.Bridge | None:
         return None
     if code not in scope.engine.catalog.index:
         raise NotFound(f"no indicator '{code}'")
-    # children the viewer does not see are folded into one line, so the visible ones are the key
+    # lines of units the viewer does not see are folded into one line (see ``Scope.key``)
     try:
-        return cached(scope.analysis, scope.key("bridge", code, tuple(scope.children)), lambda: _bridge(scope, code))
+        return cached(scope.analysis, scope.key("bridge", code), lambda: _bridge(scope, code))
     except ValueError as exc:  # a derived indicator of another shape, or a ratio without a value
         raise DomainError(str(exc).removeprefix("bridge: "), 422) from None
 
@@ -302,7 +326,7 @@ def _bridge(scope: Scope, code: str) -> schemas.Bridge:
     ratio = b.method == "ratio"  # a ratio's lines carry their own ratios, which do not add up
     for line in b.lines:
         if line.node is not None and not scope.sees(line.node):
-            # a unit no longer in the viewer's subtrees: folded into the unit's own line
+            # a unit no longer in the viewer's subtrees: folded into one line that says so
             hidden = [hidden[0] + (line.current.scaled if line.current else 0),
                       hidden[1] + (line.previous.scaled if line.previous else 0), hidden[2] + line.change.scaled]
             continue
@@ -315,7 +339,7 @@ def _bridge(scope: Scope, code: str) -> schemas.Bridge:
         lines.append(schemas.BridgeLine(unit=None, current=None if ratio else _dec(hidden[0], scale),
                                         previous=None if ratio else _dec(hidden[1], scale),
                                         change=_dec(hidden[2], scale), share_pct=None, contribution_pp=None,
-                                        line="own"))
+                                        line="outside"))
     return schemas.Bridge(indicator=ref, current=b.current.decimal, previous=b.previous.decimal,
                           change=b.change.decimal,
                           yoy=fmt.change(b.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
