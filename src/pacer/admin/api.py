@@ -10,6 +10,7 @@ from pacer.auth.schemas import GrantOut
 from pacer.web import csrf
 from pacer.web.deps import CurrentViewer, Db
 from pacer.web.pagination import Page, Paging
+from pacer.web.params import RowId
 
 router = APIRouter(prefix="/api/admin", tags=["administration"], dependencies=[Depends(csrf.protect)])
 
@@ -50,7 +51,7 @@ def add_grant(username: str, body: GrantIn, viewer: CurrentViewer, db: Db) -> Us
 
 
 @router.delete("/users/{username}/grants/{grant_id}", status_code=204)
-def remove_grant(username: str, grant_id: int, viewer: CurrentViewer, db: Db) -> None:
+def remove_grant(username: str, grant_id: RowId, viewer: CurrentViewer, db: Db) -> None:
     """Take a role grant back."""
     service.remove_grant(db, viewer.actor, username, grant_id)
 

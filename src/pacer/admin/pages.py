@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from pacer.admin import service
@@ -13,6 +13,7 @@ from pacer.models import ROLES
 from pacer.web import csrf
 from pacer.web.deps import CurrentViewer, Db
 from pacer.web.i18n import translate
+from pacer.web.params import Offset, RowId
 from pacer.web.templating import lang_of, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -22,7 +23,7 @@ PER_PAGE = 50
 
 @router.get("/users")
 def users(request: Request, viewer: CurrentViewer, db: Db,
-          offset: Annotated[int, Query(ge=0)] = 0, error: str | None = None) -> Response:
+          offset: Offset = 0, error: str | None = None) -> Response:
     total, rows = service.list_users(db, viewer.actor, PER_PAGE, offset)
     return render(request, "admin/users.html", {"rows": rows, "total": total, "offset": offset,
                                                 "per_page": PER_PAGE, "roles": ROLES, "error": error})
@@ -81,7 +82,7 @@ def add_grant(request: Request, viewer: CurrentViewer, db: Db, username: str, ro
 
 
 @router.post("/users/{username}/grants/{grant_id}/delete", dependencies=Protected)
-def remove_grant(request: Request, viewer: CurrentViewer, db: Db, username: str, grant_id: int) -> Response:
+def remove_grant(request: Request, viewer: CurrentViewer, db: Db, username: str, grant_id: RowId) -> Response:
     return _act(request, viewer, db, username, lambda: service.remove_grant(db, viewer.actor, username, grant_id))
 
 

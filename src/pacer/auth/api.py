@@ -10,6 +10,7 @@ from pacer.auth.schemas import GrantOut, LanguageIn, MeOut, PasswordIn, TokenCre
 from pacer.models import ApiToken
 from pacer.web import csrf, errors
 from pacer.web.deps import AppSettings, CurrentViewer, Db, client_ip
+from pacer.web.params import RowId
 
 router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(csrf.protect)])
 
@@ -67,6 +68,6 @@ def create_token(body: TokenIn, viewer: CurrentViewer, db: Db, settings: AppSett
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, viewer: CurrentViewer, db: Db) -> None:
+def revoke_token(token_id: RowId, viewer: CurrentViewer, db: Db) -> None:
     """Revoke one of the user's tokens."""
     tokens.revoke_token(db, viewer.user, token_id)

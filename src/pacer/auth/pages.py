@@ -12,6 +12,7 @@ from pacer.errors import ValidationFailed
 from pacer.web import csrf
 from pacer.web.deps import AppSettings, CurrentViewer, Db, MaybeViewer, client_ip
 from pacer.web.i18n import translate
+from pacer.web.params import RowId
 from pacer.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
@@ -126,6 +127,6 @@ def create_token(request: Request, viewer: CurrentViewer, db: Db, settings: AppS
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=Protected)
-def revoke_token(viewer: CurrentViewer, db: Db, token_id: int) -> Response:
+def revoke_token(viewer: CurrentViewer, db: Db, token_id: RowId) -> Response:
     tokens.revoke_token(db, viewer.user, token_id)
     return RedirectResponse("/account", status_code=303)

@@ -8,6 +8,8 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 
+from pacer.web.params import Offset
+
 T = TypeVar("T")
 MAX_LIMIT = 500
 
@@ -23,7 +25,7 @@ class PageParams:
 
 def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Items to skip.")] = 0,
+    offset: Offset = 0,
 ) -> PageParams:
     return PageParams(limit, offset)
 
