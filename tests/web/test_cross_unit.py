@@ -1,0 +1,169 @@
+"""Every route of the app, as users at every level, after a group-wide viewer warmed the answers:
+no unit outside a viewer's subtrees appears in any answer (by code or by name), and a unit
+outside them is not found (404), exactly like a unit that does not exist.
+
+The routes come from the app itself, so a new route is tried as soon as it exists; a route whose
+path parameters this test cannot fill fails the test until it learns them. The group has a unit
+that moved from one subtree to another, so the answers of months before the move are tried too.
+Units get codes and names that cannot occur by chance in a page, a token or a chart.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import re
+import zipfile
+from collections import Counter
+from datetime import date
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from fastapi.testclient import TestClient
+from httpx2 import Response
+
+from pacer.analysis.service import build
+from pacer.cockpit.charts import CHARTS
+from pacer.web.deps import get_analysis_dep
+from tests.factories import move_unit
+from tests.web.test_bad_input import bearer
+from tests.webclient import page_token
+
+UNITS = {  # fixture name -> code, English name, Chinese name
+    "G": ("QXG001", "Quasar Group", "类星集团"),
+    "A": ("QXA001", "Aster Academy", "紫菀研究院"),
+    "A1": ("QXA011", "Aster Optics Institute", "紫菀光学所"),
+    "A2": ("QXA012", "Aster Foundry", "紫菀铸造厂"),  # moves from A to B in July 2025
+    "B": ("QXB001", "Birch Company", "白桦公司"),
+    "B1": ("QXB011", "Birch Mills", "白桦磨坊"),
+}
+VISIBLE = {  # who sees which units today (A2 is under B now)
+    "grace": set(UNITS), "hannah": set(UNITS), "victor": {"A", "A1"}, "alice": {"A1"}, "bob": {"B1"},
+    "oscar": set(),
+}
+WIDER = "grace"
+NOT_A_UNIT = "QXZ999"
+PERIODS = ("2025-06", "2025-09")  # before and after the move
+# path parameters other than the unit, by name
+FILL = {"code": ["revenue", "profit_margin"], "name": list(CHARTS), "username": ["alice", "grace"],
+        "token_id": ["1"], "grant_id": ["1"], "fmt": ["svg", "png"]}
+QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
+
+
+@pytest.fixture
+def group(figures, session, app):  # type: ignore[no-untyped-def]
+    move_unit(session, figures.A2, figures.B, date(2025, 7, 1))
+    for key, (code, en, zh) in UNITS.items():
+        unit = getattr(figures, key)
+        unit.code, unit.name_en, unit.name_zh = code, en, zh
+    session.flush()
+    analysis = build(session.connection())
+    app.dependency_overrides[get_analysis_dep] = lambda: analysis
+    return figures
+
+
+def routes(app: FastAPI) -> list[tuple[str, str]]:
+    """(method, path template) of every route of the app."""
+    found = []
+    for route in iter_route_contexts(app.routes):
+        for method in sorted((route.methods or set()) - {"HEAD"}):
+            found.append((method, route.path))
+    return found
+
+
+def requests_for(method: str, path: str, viewer: str) -> list[tuple[str, str | None]]:
+    """The requests to try for one route as ``viewer``: (url, unit key or None), each unit once
+    outside the viewer's view and at both months inside it."""
+    names = re.findall(r"{(\w+)}", path)
+    unknown = [n for n in names if n != "unit_code" and n not in FILL]
+    assert not unknown, f"{method} {path}: teach this test values for {unknown}"
+    units: list[str | None] = [None]
+    if "unit_code" in names:
+        units = [*UNITS, NOT_A_UNIT]
+    out = []
+    for unit in units:
+        inside = unit is None or unit in VISIBLE[viewer]
+        for period in (PERIODS if inside else PERIODS[:1]):
+            lang = "en" if period == PERIODS[1] else "zh"
+            values = {"unit_code": [UNITS[unit][0] if unit in UNITS else NOT_A_UNIT]} if unit else {}
+            others = [FILL[n] for n in names if n != "unit_code"]
+            for combo in itertools.product(*others):
+                filled = dict(zip([n for n in names if n != "unit_code"], combo, strict=True)) | \
+                    {k: v[0] for k, v in values.items()}
+                if filled.get("fmt") == "png" and (filled.get("name") != "bridge" or period != PERIODS[1]):
+                    continue  # one drawing as PNG is enough: its text cannot be read back anyway
+                url = path.format(**filled) + f"?period={period}&lang={lang}&{QUERY}"
+                out.append((url, unit))
+    return out
+
+
+def text_of(response: Response) -> str:
+    """What a reader can see of an answer: JSON with its characters, a workbook's cells, a page."""
+    kind = response.headers.get("content-type", "")
+    if kind.startswith("application/json"):
+        return json.dumps(response.json(), ensure_ascii=False)
+    if "spreadsheetml" in kind:
+        with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+            return "".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xml"))
+    if kind.startswith("image/png"):
+        assert response.content.startswith(b"\x89PNG")
+        return ""
+    return response.text + response.headers.get("location", "")
+
+
+def outside_units_in(body: str, viewer: str) -> list[str]:
+    return [word for key, words in UNITS.items() if key not in VISIBLE[viewer] for word in words
+            if word in body]
+
+
+def call(client: TestClient, method: str, url: str, api: dict[str, str], csrf: str) -> Response:
+    if method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):  # a machine client: bearer token, JSON body
+        return client.request(method, url, json={}, headers=api)
+    return client.request(method, url, data={"csrf_token": csrf})
+
+
+def test_no_route_shows_a_unit_outside_the_viewers_subtrees(app, group, signed_in, session):
+    all_routes = routes(app)
+    assert len(all_routes) > 40 and ("GET", "/api/cockpit/{unit_code}/bridge") in all_routes
+    gets = [r for r in all_routes if r[0] == "GET"]
+    # the changing routes after the reading ones (with a form's fields missing, they change
+    # nothing), signing in and out last
+    changes = sorted((r for r in all_routes if r[0] != "GET"), key=lambda r: r[1] in ("/login", "/logout"))
+    problems: list[str] = []
+    answered: Counter[str] = Counter()  # viewer -> answers with a body of units in view
+
+    for viewer in [WIDER, *(v for v in VISIBLE if v != WIDER)]:
+        client, api = signed_in(viewer), bearer(session, viewer)
+        csrf = page_token(client)
+        for method, path in [*gets, *changes]:
+            for url, unit in requests_for(method, path, viewer):
+                response = call(client, method, url, api, csrf)
+                where = f"{viewer}: {method} {url} -> {response.status_code}"
+                if response.status_code >= 500:
+                    problems.append(where)
+                    continue
+                if unit is not None and (unit == NOT_A_UNIT or unit not in VISIBLE[viewer]) and method == "GET":
+                    if response.status_code != 404:
+                        problems.append(f"{where}, not 404")
+                    continue
+                answered[viewer] += response.status_code == 200 and unit is not None
+                leaked = outside_units_in(text_of(response), viewer)
+                if leaked:
+                    problems.append(f"{where} shows {leaked}")
+    assert not problems, "\n".join(problems[:30])
+    # the answers were reached, not refused: every viewer with units saw them at every route
+    assert all(answered[v] >= 40 for v in VISIBLE if VISIBLE[v]) and answered["oscar"] == 0, answered
+
+
+def test_the_wider_viewer_was_shown_the_moved_unit(app, group, signed_in):
+    """The test above can only find a leak if the wider viewer's answers hold the moved unit."""
+    grace = signed_in(WIDER)
+    code, en, zh = UNITS["A2"]
+    a = UNITS["A"][0]
+    assert code in grace.get(f"/api/cockpit/{a}/bridge?period=2025-09&indicator=revenue").text
+    assert en in grace.get(f"/cockpit/{a}?period=2025-06&lang=en").text
+    assert zh in grace.get(f"/cockpit/{a}/charts/bridge.svg?period=2025-09&indicator=revenue").text
