@@ -84,11 +84,11 @@ def test_the_folded_line_is_named_in_both_languages(signed_in, moved):
     victor = signed_in("victor")
     zh = victor.get("/cockpit/A?period=2025-09&lang=zh").text
     en = victor.get("/cockpit/A?period=2025-09&lang=en").text
-    assert "已调出您权限范围的单位" in zh and "Units since moved outside your view" in en
+    assert "现不在您权限范围内的单位" in zh and "Units now outside your view" in en
     spec = victor.get("/api/cockpit/A/charts/bridge?period=2025-09&indicator=revenue&lang=en").json()
     labels = {row["label"] for row in spec["data"]["values"]} if "data" in spec else set()
     labels |= {row["label"] for layer in spec.get("layer", []) for row in layer.get("data", {}).get("values", [])}
-    assert "Units since moved outside your view" in labels
+    assert "Units now outside your view" in labels
 
 
 @pytest.mark.parametrize("code", ["revenue", "profit_margin"])
@@ -109,4 +109,4 @@ def test_the_command_line_bridge_names_the_moved_units_line_for_what_it_is(moved
     own = {ln["line"]: ln for ln in wide["lines"] if ln["unit"] is None}["own"]
     assert {ln["line"]: ln for ln in narrow["lines"] if ln["unit"] is None}["own"] == own
     assert sum(Decimal(ln["change"]["value"]) for ln in narrow["lines"]) == Decimal(narrow["change"]["value"])
-    assert bridge_line("outside", "zh") == "已调出您权限范围的单位"
+    assert bridge_line("outside", "zh") == "现不在您权限范围内的单位"

@@ -120,7 +120,7 @@ BRIDGE_LINE_WORDS = {
     "own": ("本级", "Own figures"),
     "eliminations": ("内部抵销", "Intra-group eliminations"),
     "own_and_eliminations": ("本级及抵销", "Own and eliminations"),
-    "outside": ("已调出您权限范围的单位", "Units since moved outside your view"),
+    "outside": ("现不在您权限范围内的单位", "Units now outside your view"),
 }
 
 
