@@ -15,7 +15,7 @@ from pacer.auth import tokens
 from pacer.cockpit.charts import CHARTS
 from pacer.models import User
 from pacer.web.deps import Db
-from pacer.web.params import MAX_INT
+from pacer.web.params import MAX_ID, MAX_INT
 from tests.webclient import page_token, settings_for
 
 HUGE = str(10**30)
@@ -63,13 +63,19 @@ def test_the_largest_offset_storage_holds_gives_an_empty_page(api, figures, sess
     assert response.json()["items"] == []
 
 
-@pytest.mark.parametrize("number", [HUGE, str(MAX_INT + 1), "-1", "0"])
+@pytest.mark.parametrize("number", [HUGE, str(MAX_INT + 1), str(MAX_ID + 1), "-1", "0"])
 def test_an_id_beyond_what_storage_holds_is_a_bad_parameter(api, org, session, number):
     auth = bearer(session, "grace")
     for path in (f"/api/tokens/{number}", f"/api/admin/users/alice/grants/{number}"):
         response = api.delete(path, headers=auth)
         assert response.status_code == 422, (path, response.text)
-    assert api.delete(f"/api/tokens/{MAX_INT}", headers=auth).status_code == 404
+        assert response.json()["error"]["message"].startswith(("token_id:", "grant_id:"))
+
+
+def test_the_largest_id_storage_holds_is_looked_for(api, org, session):
+    auth = bearer(session, "grace")
+    assert api.delete(f"/api/tokens/{MAX_ID}", headers=auth).status_code == 404
+    assert api.delete(f"/api/admin/users/alice/grants/{MAX_ID}", headers=auth).status_code == 404
 
 
 def test_an_id_beyond_what_storage_holds_is_a_bad_parameter_on_the_pages_too(signed_in):

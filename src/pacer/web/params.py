@@ -7,8 +7,10 @@ from typing import Annotated
 
 from fastapi import Path, Query
 
-# The largest integer a row id or a count can be in the database (64-bit, SQLite and PostgreSQL).
+# Row ids are INTEGER columns: 32 bits on PostgreSQL (SQLite's hold 64).
+MAX_ID = 2**31 - 1
+# Counts and offsets: 64 bits on both.
 MAX_INT = 2**63 - 1
 
-RowId = Annotated[int, Path(ge=1, le=MAX_INT, description="the row's id")]
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="the row's id")]
 Offset = Annotated[int, Query(ge=0, le=MAX_INT, description="Items to skip.")]
