@@ -27,9 +27,9 @@ from httpx2 import Response
 from pacer.analysis.service import build
 from pacer.cockpit.charts import CHARTS
 from pacer.web.deps import get_analysis_dep
-from tests.factories import move_unit
+from tests.factories import create_user, move_unit
 from tests.web.test_bad_input import bearer
-from tests.webclient import page_token
+from tests.webclient import page_token, set_passwords
 
 UNITS = {  # fixture name -> code, English name, Chinese name
     "G": ("QXG001", "Quasar Group", "类星集团"),
@@ -41,7 +41,7 @@ UNITS = {  # fixture name -> code, English name, Chinese name
 }
 VISIBLE = {  # who sees which units today (A2 is under B now)
     "grace": set(UNITS), "hannah": set(UNITS), "victor": {"A", "A1"}, "alice": {"A1"}, "bob": {"B1"},
-    "oscar": set(),
+    "bianca": {"B", "B1", "A2"}, "oscar": set(),
 }
 WIDER = "grace"
 NOT_A_UNIT = "QXZ999"
@@ -58,6 +58,8 @@ def group(figures, session, app):  # type: ignore[no-untyped-def]
     for key, (code, en, zh) in UNITS.items():
         unit = getattr(figures, key)
         unit.code, unit.name_en, unit.name_zh = code, en, zh
+    create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
+    set_passwords(session, "bianca")
     session.flush()
     analysis = build(session.connection())
     app.dependency_overrides[get_analysis_dep] = lambda: analysis
