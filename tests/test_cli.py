@@ -127,3 +127,13 @@ def test_commands_on_an_empty_database_say_what_to_do(tmp_path, monkeypatch):
     result = run("org", "export", ok=False)
     get_settings.cache_clear()
     assert result.exit_code == 1 and "pacer db upgrade" in result.output
+
+
+def test_demo_reset_runs_twice_on_one_database(database_url):
+    args = ("demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06", "--no-summary")
+    first = run(*args)
+    assert "Demo group loaded" in first.output
+    facts = count(database_url, Fact)
+    second = run(*args)
+    assert "Demo group loaded" in second.output and "Traceback" not in second.output
+    assert count(database_url, Fact) == facts > 0

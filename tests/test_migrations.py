@@ -1,7 +1,14 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, inspect, select
+from typer.testing import CliRunner
 
-from pacer.models import Base
+from pacer.db import make_engine
+from pacer.migrate import alembic_config, downgrade, reset, upgrade
+from pacer.models import Base, Fact
+
+runner = CliRunner()
 
 
 def test_models_and_migrations_agree(engine):
@@ -10,15 +17,47 @@ def test_models_and_migrations_agree(engine):
     assert diff == []
 
 
-def test_migrations_go_down_and_up_again(tmp_path):
-    from sqlalchemy import inspect
+def _small_demo() -> None:
+    """A small demo group, so that every table holds rows the downgrades must cope with."""
+    from pacer.cli import app
 
-    from pacer.db import make_engine
-    from pacer.migrate import downgrade, upgrade
+    result = runner.invoke(app, ["demo", "--units", "10", "--years", "1", "--as-of", "2026-06", "--no-summary"])
+    assert result.exit_code == 0, result.output
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'updown.db'}")
-    upgrade(engine)
-    downgrade(engine, "base")
+
+def _revisions() -> list[str]:
+    """Every revision, oldest first."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return [s.revision for s in reversed(list(script.walk_revisions()))]
+
+
+def test_every_migration_goes_down_and_up_again_with_figures_in_the_database(database_url):
+    _small_demo()
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        facts = conn.scalar(select(func.count()).select_from(Fact))
+    assert facts > 0
+    revisions = _revisions()
+    for below in reversed(["base", *revisions[:-1]]):  # one step down at a time, each with data
+        downgrade(engine, below)
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
     upgrade(engine)
+    assert {"fact", "elimination_entry", "web_session"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Fact)) == 0
+    engine.dispose()
+
+
+def test_reset_drops_every_table_of_a_filled_database_and_leaves_others_alone(database_url):
+    from sqlalchemy import text
+
+    _small_demo()
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)"))
+    reset(engine)
+    assert set(inspect(engine).get_table_names()) == {"someone_elses"}
+    upgrade(engine)
+    upgrade(engine)
     assert "fact" in inspect(engine).get_table_names()
+    engine.dispose()

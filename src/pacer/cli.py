@@ -108,11 +108,11 @@ def demo(
     """Create a realistic demo group (org, people, users, monthly figures, targets)."""
     from pacer.demo.loader import load_demo
     from pacer.demo.records import BASE_CODES
-    from pacer.migrate import downgrade, is_initialised, upgrade
+    from pacer.migrate import reset as drop_schema, upgrade
 
     as_of_period = periods.parse_period(as_of) if as_of else periods.last_complete_month()
-    if reset and is_initialised(get_engine()):
-        downgrade(get_engine(), "base")
+    if reset:
+        drop_schema(get_engine())
     upgrade(get_engine())
     result = load_demo(get_engine(), units=units, years=years, seed=seed, as_of=as_of_period,
                        extra_indicators=max(0, (indicators or 0) - len(BASE_CODES)), config=config,

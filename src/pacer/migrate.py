@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, MetaData, inspect, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -34,3 +34,22 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def is_initialised(engine: Engine) -> bool:
     return inspect(engine).has_table("alembic_version")
+
+
+def reset(engine: Engine) -> None:
+    """Drop every table of Pacer's schema (whatever revision it is at) and the migrations' own
+    record, in one transaction; other tables in the database are left alone.
+
+    It does not depend on the downgrades, so a database whose schema is at a revision this
+    version does not know, or half built, can still be reset.
+    """
+    from pacer.models import Base
+
+    with engine.begin() as connection:
+        present = set(inspect(connection).get_table_names())
+        ours = set(Base.metadata.tables) | {"alembic_version"}
+        reflected = MetaData()
+        reflected.reflect(connection, only=sorted(present & ours))
+        reflected.drop_all(connection)  # referring tables first
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("DROP FUNCTION IF EXISTS audit_entry_append_only()"))

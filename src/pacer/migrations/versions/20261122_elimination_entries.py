@@ -45,5 +45,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('elimination_entry')
-    with op.batch_alter_table('indicator', schema=None) as batch_op:
-        batch_op.drop_column('eliminated')
+    # a plain DROP COLUMN (SQLite 3.35+), for the reason above: batch mode would copy the
+    # indicator table and drop the original, which every fact refers to
+    op.drop_column('indicator', 'eliminated')
