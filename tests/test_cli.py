@@ -8,6 +8,7 @@ from typer.main import get_command
 from typer.testing import CliRunner
 
 from pacer.cli import app
+from pacer.config import get_settings
 from pacer.models import AuditEntry, Fact, Unit
 from tests.factories import write_csv
 
@@ -137,3 +138,175 @@ def test_demo_reset_runs_twice_on_one_database(database_url):
     second = run(*args)
     assert "Demo group loaded" in second.output and "Traceback" not in second.output
     assert count(database_url, Fact) == facts > 0
+
+
+# -- every command fails on one line --------------------------------------------------------------
+
+# Each command: arguments it runs with, and arguments it must refuse. Every command is listed, so
+# a new one fails here until it says how it refuses bad input. ``{missing}`` is a file that does
+# not exist, ``{csv}`` one that does.
+CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
+    ("db", "upgrade"): ([], [["--bogus"]]),
+    ("demo",): (["--units", "10", "--years", "1", "--no-summary"],
+                [["--as-of", "2026-13"], ["--as-of", "June"], ["--config", "{missing}"]]),
+    ("summary",): ([], [["--as-of", "2026-12"], ["--as-of", "2019-01"], ["--as-of", "junk"], ["--unit", "NOPE"],
+                        ["--lang", "fr"]]),
+    ("org", "import"): (["{csv}"], [["{missing}"], ["{dir}"]]),
+    ("org", "export"): ([], [["--on", "2026-13-01"], ["-o", "{missing}/out.csv"]]),
+    ("indicators", "list"): ([], [["--set", "nope"], ["--lang", "fr"], ["--year", "x"]]),
+    ("indicators", "sets"): ([], [["--bogus"]]),
+    ("targets", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"]]),
+    ("facts", "import"): (["{csv}"], [["{missing}"], ["{dir}"]]),
+    ("eliminations", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"]]),
+    ("users", "list"): ([], [["--bogus"]]),
+    ("users", "add"): (["newcomer", "--display-name", "N"],
+                       [["x", "--display-name", "X", "--grant", "emperor@G"],
+                        ["x", "--display-name", "X", "--grant", "viewer@NOPE"]]),
+    ("users", "set-password"): (["nobody", "--password", "secret-pass"], [["nobody", "--password", "secret-pass"]]),
+    ("serve",): ([], [["--port", "0"], ["--workers", "0"]]),
+    ("analyze",): ([], [["--period", "2026-12"], ["--period", "2026-13"], ["--unit", "NOPE"], ["--set", "nope"]]),
+    ("analyze", "rank"): (["--indicator", "revenue"],
+                          [["--indicator", "nope"], ["--indicator", "revenue", "--period", "2026-12"],
+                           ["--indicator", "revenue", "--unit", "NOPE"]]),
+    ("analyze", "bridge"): (["--indicator", "revenue"],
+                            [["--indicator", "nope"], ["--indicator", "revenue", "--period", "1999-01"],
+                             ["--indicator", "revenue", "--unit", "NOPE"]]),
+    ("analyze", "outlook"): ([], [["--period", "2026-12"], ["--unit", "NOPE"], ["--set", "nope"]]),
+    ("analyze", "history"): (["--indicator", "revenue"],
+                             [["--indicator", "nope"], ["--indicator", "revenue", "--period", "x"],
+                              ["--indicator", "revenue", "--unit", "NOPE"]]),
+}
+
+
+def test_every_command_is_listed_with_its_bad_input():
+    assert set(CASES) == {*all_commands(), ("analyze",)}
+
+
+@pytest.fixture(scope="module")
+def small_demo(database_template, tmp_path_factory):
+    """A small demo group (figures to 2026-06) that the refused commands leave as it is."""
+    from pacer.analysis import service
+    from pacer.db import _engine_for
+    from tests.conftest import fresh_database
+
+    patch = pytest.MonkeyPatch()
+    for url in fresh_database(database_template, tmp_path_factory.mktemp("small_demo")):
+        patch.setenv("PACER_DATABASE_URL", url)
+        get_settings.cache_clear()
+        result = runner.invoke(app, ["demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06",
+                                     "--no-summary"])
+        assert result.exit_code == 0, result.output
+        patch.undo()
+        get_settings.cache_clear()
+        yield url
+        service.clear()
+        _engine_for.cache_clear()
+
+
+def _filled(args: list[str], tmp_path) -> list[str]:  # type: ignore[no-untyped-def]
+    csv_file = write_csv(tmp_path / "in.csv", "unit_code,indicator_code,period,value", "G,revenue,2026-01,1")
+    return [a.format(missing=tmp_path / "missing", csv=csv_file, dir=tmp_path) for a in args]
+
+
+def assert_one_line_error(result) -> None:  # type: ignore[no-untyped-def]
+    """A non-zero exit, no exception escaping, and the error on one line (an input file's
+    problems follow it, one per line)."""
+    assert result.exit_code not in (0, None), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert lines and lines[0].startswith("error: "), result.output
+    assert all(ln.startswith("  - ") for ln in lines[1:]), result.output
+
+
+def _invoke_on(url: str, args: list[str], monkeypatch):  # type: ignore[no-untyped-def]
+    from pacer.analysis import service
+    from pacer.db import _engine_for
+
+    monkeypatch.setenv("PACER_DATABASE_URL", url)
+    get_settings.cache_clear()
+    try:
+        return runner.invoke(app, args, env={"COLUMNS": "100"})
+    finally:
+        get_settings.cache_clear()
+        _engine_for.cache_clear()
+        service.clear()
+
+
+@pytest.mark.parametrize("path", list(CASES), ids=" ".join)
+def test_every_command_refuses_bad_input_on_one_line(path, small_demo, tmp_path, monkeypatch):
+    _, bad = CASES[path]
+    engine = create_engine(small_demo)
+    with engine.connect() as conn:
+        before = conn.scalar(select(func.max(AuditEntry.id)))
+    engine.dispose()
+    for args in bad:
+        result = _invoke_on(small_demo, [*path, *_filled(args, tmp_path)], monkeypatch)
+        assert_one_line_error(result)
+    assert count(small_demo, Unit) > 0
+    engine = create_engine(small_demo)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.max(AuditEntry.id))) == before  # nothing was changed
+    engine.dispose()
+
+
+@pytest.mark.parametrize("path", list(CASES), ids=" ".join)
+def test_every_command_on_a_database_it_cannot_use_fails_on_one_line(path, tmp_path, monkeypatch):
+    good, _ = CASES[path]
+    args = [*path, *_filled(good, tmp_path)]
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    result = _invoke_on(unreachable, args, monkeypatch)
+    assert_one_line_error(result)
+    assert "127.0.0.1:1" in result.stderr
+    if path in (("db", "upgrade"), ("demo",)):
+        return  # these two build a database where there is none
+    missing = tmp_path / "nowhere" / "pacer.db"
+    result = _invoke_on(f"sqlite:///{missing}", args, monkeypatch)
+    assert_one_line_error(result)
+    assert "no database at" in result.stderr and not missing.exists() and not missing.parent.exists()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    result = _invoke_on(f"sqlite:///{empty}", args, monkeypatch)
+    assert_one_line_error(result)
+    assert "pacer db upgrade" in result.stderr
+
+
+def test_an_unexpected_error_is_one_line_naming_it_or_its_traceback_with_pacer_debug(small_demo, monkeypatch):
+    from pacer import summary
+
+    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(summary, "render_summary", broken)
+    result = _invoke_on(small_demo, ["summary"], monkeypatch)
+    assert_one_line_error(result)
+    assert result.exit_code == 3 and "unexpected KeyError" in result.stderr and "PACER_DEBUG" in result.stderr
+    monkeypatch.setenv("PACER_DEBUG", "1")
+    result = _invoke_on(small_demo, ["summary"], monkeypatch)
+    assert isinstance(result.exception, KeyError)
+
+
+def test_a_setting_with_a_bad_value_is_one_line(monkeypatch, small_demo):
+    monkeypatch.setenv("PACER_LANGUAGE", "fr")
+    result = _invoke_on(small_demo, ["users", "list"], monkeypatch)
+    assert_one_line_error(result)
+    assert "PACER_LANGUAGE" in result.stderr
+
+
+def test_the_default_month_is_the_latest_complete_one(database_url, tmp_path, monkeypatch):
+    import json
+
+    run("demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06", "--no-summary")
+    # one unit reports July early: July is still being reported
+    early = write_csv(tmp_path / "july.csv", "unit_code,indicator_code,period,value",
+                      "G0101,revenue,2026-07,-5000000000", "G0101,total_profit,2026-07,-900000000")
+    run("facts", "import", str(early))
+    assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-06"
+    assert json.loads(run("analyze", "rank", "--indicator", "revenue", "--format", "json").stdout)["period"] == "2026-06"
+    assert "2026-06" in run("summary", "--lang", "en").stdout
+    assert json.loads(run("analyze", "--period", "2026-07", "--format", "json").stdout)["period"] == "2026-07"
+    # a share of the units is enough when so configured
+    monkeypatch.setenv("PACER_COMPLETE_SHARE", "0.01")
+    get_settings.cache_clear()
+    assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-07"
+    assert "2026-07" in run("summary", "--lang", "en").stdout

@@ -3,24 +3,105 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, NoReturn, TypeVar
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperGroup
 
 from pacer.config import get_settings
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import DomainError
 from pacer.kit import periods
 
+console = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Exit codes: 1 a refused operation (or a database or file that cannot be used), 2 an input with
+# problems (a file's rows, the command line), 3 an unexpected error (a bug in Pacer).
+INTERNAL_ERROR = 3
+
+
+def fail(exc: BaseException) -> NoReturn:
+    """The CLI's error boundary: print what went wrong on one line and exit non-zero.
+
+    The product's own errors (refusals, bad input, a database or file that cannot be used) are
+    told as they are; anything else is a bug, named with its type and message. PACER_DEBUG=1
+    lets the exception through, with its traceback.
+    """
+    if isinstance(exc, click.exceptions.Exit | click.Abort | typer.Exit | click.exceptions.NoArgsIsHelpError):
+        raise exc
+    if isinstance(exc, click.ClickException):  # the command line itself (unknown option, bad choice)
+        name = exc.ctx.command_path if isinstance(exc, click.UsageError) and exc.ctx else "pacer"
+        message = exc.format_message().replace(" (env var: 'None')", "")
+        _say(f"{message} (see '{name} --help')")
+        raise typer.Exit(code=exc.exit_code)
+    message, code = _explain(exc)
+    if code == INTERNAL_ERROR and _debug():
+        raise exc
+    _say(message)
+    raise typer.Exit(code=code) from None
+
+
+def _say(message: str) -> None:
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def _debug() -> bool:
+    try:
+        return get_settings().debug
+    except Exception:  # noqa: BLE001 - the settings themselves may be what failed
+        return os.environ.get("PACER_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _explain(exc: BaseException) -> tuple[str, int]:
+    """(message, exit code) for an exception reaching the command line."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import ArgumentError, DBAPIError
+
+    if isinstance(exc, DomainError):
+        return exc.message, 2 if exc.status == 422 else 1
+    if isinstance(exc, ValidationError):  # a setting (PACER_*) with a value it cannot take
+        return "; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()), 1
+    if isinstance(exc, ArgumentError):
+        return f"PACER_DATABASE_URL cannot be used: {_first_line(exc)}", 1
+    if isinstance(exc, DBAPIError):
+        return f"the database at {_safe_url()} could not be used: {_first_line(exc.orig or exc)}", 1
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}", 1
+    return (f"unexpected {type(exc).__name__}: {_first_line(exc)}. This is a bug in Pacer; "
+            "PACER_DEBUG=1 shows where it happened."), INTERNAL_ERROR
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class ErrorBoundary(TyperGroup):
+    """The root command group: every command runs inside it, so none can end in a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # noqa: BLE001 - the boundary: every error ends here
+            fail(exc)
+
+
 app = typer.Typer(help="Pacer: operations management for multi-level enterprise groups.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, cls=ErrorBoundary,
+                  pretty_exceptions_show_locals=False)
 db_app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
 org_app = typer.Typer(help="Import and export the org tree.", no_args_is_help=True)
 indicators_app = typer.Typer(help="The indicator library and indicator sets.", no_args_is_help=True)
@@ -35,31 +116,54 @@ for sub, name in ((db_app, "db"), (org_app, "org"), (indicators_app, "indicators
                   (analyze_app, "analyze")):
     app.add_typer(sub, name=name)
 
-console = Console()
-err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 def reports_errors(func: F) -> F:
-    """Turn domain errors into a clear message and a non-zero exit code, not a traceback."""
+    """Errors of the command end at the boundary (:func:`fail`): one line, a non-zero exit."""
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except DomainError as exc:
-            err.print(f"[bold red]error:[/] {exc.message}", highlight=False, markup=True)
-            raise typer.Exit(code=2 if exc.status == 422 else 1) from None
+        except Exception as exc:  # noqa: BLE001 - handed to the boundary
+            fail(exc)
 
     return wrapper  # type: ignore[return-value]
 
 
+def _sqlite_path() -> Path | None:
+    """The file of a SQLite database URL (None for another database or an in-memory one)."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(get_settings().database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
 def _ensure_schema() -> None:
-    from pacer.errors import DomainError
+    """Refuse to go on without a migrated database; never creates a database file."""
     from pacer.migrate import is_initialised
 
+    path = _sqlite_path()
+    if path is not None and not path.exists():
+        raise DomainError(f"no database at {path}: create one with 'pacer db upgrade' or 'pacer demo', "
+                          "or set PACER_DATABASE_URL")
     if not is_initialised(get_engine()):
         raise DomainError("the database has no schema yet: run 'pacer db upgrade' first")
+
+
+def _prepare_database() -> None:
+    """Create the directory a SQLite database file goes in (for the commands that build one)."""
+    path = _sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def _period(option: str, text: str) -> int:
+    try:
+        return periods.parse_period(text)
+    except ValueError as exc:
+        raise DomainError(f"{option}: {exc}") from None
 
 
 def _actor(username: str | None):  # type: ignore[no-untyped-def]
@@ -81,10 +185,18 @@ def db_upgrade() -> None:
     from pacer.indicators.service import sync_library
     from pacer.migrate import upgrade
 
+    _prepare_database()
     upgrade(get_engine())
     with unit_of_work(writes=True) as session:
         result = sync_library(session)
     console.print(f"Database ready at {_safe_url()} ({result['indicators']} indicators, {result['sets']} sets).")
+
+
+def _date(option: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DomainError(f"{option}: '{text}' is not a date (expected YYYY-MM-DD)") from None
 
 
 def _safe_url() -> str:
@@ -110,7 +222,8 @@ def demo(
     from pacer.demo.records import BASE_CODES
     from pacer.migrate import reset as drop_schema, upgrade
 
-    as_of_period = periods.parse_period(as_of) if as_of else periods.last_complete_month()
+    as_of_period = _period("--as-of", as_of) if as_of else periods.last_complete_month()
+    _prepare_database()
     if reset:
         drop_schema(get_engine())
     upgrade(get_engine())
@@ -140,16 +253,15 @@ def _print_demo_accounts(group: Any) -> None:
 @app.command("summary")
 @reports_errors
 def show_summary(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Period YYYY-MM (default: the latest month with figures).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Period YYYY-MM (default: the latest month complete enough to read, see PACER_COMPLETE_SHARE).")] = None,
     unit: Annotated[str | None, typer.Option(help="Unit code (default: the group).")] = None,
-    lang: Annotated[str | None, typer.Option(help="zh or en (default: PACER_LANGUAGE).")] = None,
+    lang: Annotated[Language | None, typer.Option(help="zh or en (default: PACER_LANGUAGE).")] = None,
 ) -> None:
     """Print a unit's picture for a month: key figures YTD, year on year, against target and time."""
     from pacer.summary import render_summary
 
     _ensure_schema()
-    render_summary(console, as_of=periods.parse_period(as_of) if as_of else None, unit_code=unit,
-                   language=lang or get_settings().language)
+    render_summary(console, as_of=as_of, unit_code=unit, language=lang.value if lang else get_settings().language)
 
 
 @org_app.command("import")
@@ -179,7 +291,7 @@ def org_export(
 
     _ensure_schema()
     with unit_of_work() as session:
-        text = export_units(session, date.fromisoformat(on) if on else None)
+        text = export_units(session, _date("--on", on) if on else None)
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"Wrote {output}")
@@ -192,7 +304,7 @@ def org_export(
 def indicators_list(
     set_code: Annotated[str | None, typer.Option("--set", help="Only this indicator set, in its order.")] = None,
     year: Annotated[int | None, typer.Option(help="Definitions and set membership in force this year.")] = None,
-    lang: Annotated[str | None, typer.Option(help="zh or en.")] = None,
+    lang: Annotated[Language | None, typer.Option(help="zh or en (default: PACER_LANGUAGE).")] = None,
 ) -> None:
     """List indicators with their kind, unit, direction and formula."""
     from rich.table import Table
@@ -200,7 +312,7 @@ def indicators_list(
     from pacer.indicators.service import list_indicators, set_exists
 
     _ensure_schema()
-    language = lang or get_settings().language
+    language = lang.value if lang else get_settings().language
     with unit_of_work() as session:
         if set_code and not set_exists(session, set_code):
             raise DomainError(f"unknown indicator set '{set_code}' (see 'pacer indicators sets')")
@@ -325,8 +437,8 @@ def users_set_password(
 @reports_errors
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the web application and JSON API for the database PACER_DATABASE_URL names."""
     from pacer.web.server import run_server
@@ -375,7 +487,7 @@ class SpanChoice(str, Enum):
 
 
 UnitOpt = Annotated[str | None, typer.Option("--unit", help="Unit code (default: the group, or your first granted unit).")]
-PeriodOpt = Annotated[str | None, typer.Option("--period", help="Month YYYY-MM (default: the latest month with figures).")]
+PeriodOpt = Annotated[str | None, typer.Option("--period", help="Month YYYY-MM (default: the latest month complete enough to read, see PACER_COMPLETE_SHARE).")]
 SetOpt = Annotated[str | None, typer.Option("--set", help="Indicator set (default: key).")]
 IndicatorOpt = Annotated[str, typer.Option("--indicator", help="Indicator code (see 'pacer indicators list').")]
 FormatOpt = Annotated[OutputFormat | None, typer.Option("--format", help="table (default), json or csv.")]

@@ -28,8 +28,9 @@ def data_dir() -> Path:
 
 def default_database_url() -> str:
     # The embedded default lives in the user's data directory so that `pacer` works from any
-    # working directory; PACER_DATABASE_URL overrides it (PostgreSQL in production).
-    return f"sqlite:///{data_dir() / 'pacer.db'}"
+    # working directory; PACER_DATABASE_URL overrides it (PostgreSQL in production). Reading
+    # the setting creates nothing: the commands that build a database create its directory.
+    return f"sqlite:///{Path(user_data_dir('pacer', appauthor=False)) / 'pacer.db'}"
 
 
 def stored_secret(directory: Path | None = None) -> str:
@@ -99,6 +100,14 @@ class Settings(BaseSettings):
 
     login_window_minutes: int = Field(default=15, ge=1)
     """The first lock's length; each further failure doubles it, up to the maximum below."""
+
+    complete_share: float = Field(default=1.0, gt=0, le=1)
+    """The share of the units that should report a month (those in that month's tree with
+    figures the month before or in it) that must have reported it before it is the month the
+    cockpit, ``pacer analyze`` and ``pacer summary`` open on by default; 1 means all of them."""
+
+    debug: bool = False
+    """Let an unexpected error in a command end in its traceback instead of one line."""
 
     login_lockout_max_minutes: int = Field(default=60, ge=1)
     """The longest lock, so that an attacker cannot keep a user out for long."""

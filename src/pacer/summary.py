@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from pacer.analysis import wording
 from pacer.analysis.display import breakdown, to_display
+from pacer.analysis.report import resolve_period
 from pacer.analysis.results import CockpitRow, Status, Value
 from pacer.analysis.service import get_analysis
 from pacer.db import get_engine, unit_of_work
@@ -69,10 +70,11 @@ def _shown_amounts(node_row: CockpitRow, child_rows: list[CockpitRow], additive:
     return total, shown[:-1], shown[-1]
 
 
-def render_summary(console: Console, as_of: int | None, unit_code: str | None, language: str) -> None:
+def render_summary(console: Console, as_of: str | None, unit_code: str | None, language: str) -> None:
+    """``as_of`` is a month YYYY-MM (default: the latest month complete enough to read)."""
     analysis = get_analysis(get_engine())
     data, engine = analysis.data, analysis.engine
-    period = as_of or data.last_period
+    period = resolve_period(analysis, as_of)
     year, month = periods.split(period)
     index = data.unit_index()
     code = unit_code or data.units.codes[0]

@@ -206,6 +206,46 @@ def test_the_bridge_table_adds_up_on_screen(demo, lang):
     assert [r[0] for r in rows[-2:]] == (["本级", "内部抵销"] if lang == "zh" else ["Own figures", "Intra-group eliminations"])
 
 
+@pytest.mark.parametrize("scale", ["yi", "wan"])
+@pytest.mark.parametrize("span", ["month", "quarter", "half", "ytd", "year"])
+@pytest.mark.parametrize("code", ["total_profit", "revenue"])
+def test_the_bridge_table_adds_up_across_and_down(demo, code, span, scale):
+    rows = table_rows(run("bridge", "--indicator", code, "--span", span, "--scale", scale, "--lang", "en").stdout)
+    for r in rows:
+        assert number(r[1]) - number(r[2]) == number(r[3]), r  # current − last year = change
+    for col in (1, 2, 3):
+        assert sum(number(r[col]) for r in rows[1:]) == number(rows[0][col])
+    shares = [Decimal(r[4].rstrip("%")) for r in rows[1:]]
+    assert sum(shares) == Decimal("100.0")
+    pulls = [Decimal(r[5].removesuffix("pp")) for r in rows[1:]]
+    if rows[0][5].endswith("%"):
+        assert sum(pulls) == Decimal(rows[0][5].rstrip("%"))
+
+
+def _percent(cell: str) -> Decimal:
+    return Decimal(cell.removesuffix("pp").rstrip("%"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_ratio_bridge_table_shows_each_units_own_change_and_its_contribution(demo, lang):
+    doc = as_json("bridge", "--indicator", "debt_to_asset_ratio", "--lang", lang)
+    rows = table_rows(run("bridge", "--indicator", "debt_to_asset_ratio", "--lang", lang).stdout)
+    assert len(rows) == len(doc["lines"]) + 1
+    own_changes = 0
+    for r, line in zip(rows[1:], doc["lines"], strict=True):
+        if line["current"] is not None and line["previous"] is not None:
+            # the change is the unit's own: its ratio this year against last, as shown
+            assert _percent(r[3]) == _percent(r[1]) - _percent(r[2]), r
+            own_changes += _percent(r[3]) != _percent(r[5])
+        else:
+            assert r[3] == "—"
+        # the contribution is the line's part of the group's change
+        assert _percent(r[5]) == Decimal(line["change"]["value"])
+    assert own_changes > 0  # a unit's own change is not its contribution
+    assert _percent(rows[0][3]) == _percent(rows[0][1]) - _percent(rows[0][2]) == _percent(rows[0][5])
+    assert sum(_percent(r[5]) for r in rows[1:]) == _percent(rows[0][5])
+
+
 def test_the_bridge_csv_has_a_line_per_child_the_own_line_and_the_eliminations_line(demo):
     lines = list(csv.DictReader(io.StringIO(run("bridge", "--indicator", "revenue", "--format", "csv").stdout)))
     assert [(r["unit.code"], r["line"]) for r in lines[-2:]] == [("", "own"), ("", "eliminations")]

@@ -58,3 +58,21 @@ def test_apportioning_top_down_keeps_every_level_adding_up(groups: list[list[int
 def test_apportion_refuses_a_total_that_is_not_a_rounding_of_the_parts() -> None:
     with pytest.raises(ValueError):
         apportion(5, [100, 100], 0, DisplayUnit.YUAN, 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**12, 10**12), st.integers(-10**12, 10**12)), min_size=1, max_size=12),
+       st.sampled_from([DisplayUnit.YI_YUAN, DisplayUnit.WAN_YUAN]))
+def test_a_bridge_adds_up_across_and_down_and_each_figure_is_its_value_rounded_down_or_up(lines, unit):
+    from pacer.analysis.display import crossed_breakdown
+
+    current, previous = [c for c, _ in lines], [p for _, p in lines]
+    total, rows = crossed_breakdown(current, previous, 2, unit, 2)
+    step = Decimal("0.01")
+    for (c, p, d), cur, prev in zip(rows, current, previous, strict=True):
+        assert c - p == d
+        for shown, exact in ((c, cur), (p, prev), (d, cur - prev)):
+            assert abs(shown - Decimal(exact).scaleb(-2 - unit.exponent)) < step
+    for k in range(3):
+        assert sum(r[k] for r in rows) == total[k]
+    assert total[0] == to_display(sum(current), 2, unit) and total[1] == to_display(sum(previous), 2, unit)

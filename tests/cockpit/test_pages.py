@@ -52,3 +52,17 @@ def test_chart_images_render_offline(signed_in, figures):
 def test_pages_for_hidden_units_are_404_pages_not_errors(signed_in, figures):
     page = signed_in("bob").get("/cockpit/A1")
     assert page.status_code == 404 and "找不到该页面或您无权查看" in page.text
+
+
+def test_the_cockpit_opens_on_the_latest_complete_month_and_says_when_a_month_is_incomplete(signed_in, figures):
+    # A1 has not reported December 2025: November is the latest month every unit has reported
+    grace = signed_in("grace")
+    home = grace.get("/cockpit/G")
+    assert home.status_code == 200 and '?period=2025-11"' in home.text and '?period=2025-12"' not in home.text
+    assert 'data-testid="month-incomplete"' not in home.text
+    december = grace.get("/cockpit/G?period=2025-12")
+    assert "2025-12 仍在报送中：应报送的 3 家单位中已有 2 家报送" in december.text
+    english = grace.get("/cockpit/G?period=2025-12&lang=en")
+    assert "2025-12 is still being reported: 2 of the 3 units that should report it have" in english.text
+    api = grace.get("/api/cockpit/G")
+    assert api.status_code == 200 and api.json()["period"] == "2025-11"

@@ -86,3 +86,43 @@ def breakdown(parts: Sequence[int], scale: int, unit: DisplayUnit = DisplayUnit.
     total = to_display_units(sum(parts), scale, unit, decimals)
     shown = apportion(total, parts, scale, unit, decimals)
     return Decimal(total).scaleb(-decimals), [Decimal(s).scaleb(-decimals) for s in shown]
+
+
+def crossed_breakdown(current: Sequence[int], previous: Sequence[int], scale: int,
+                      unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2
+                      ) -> tuple[tuple[Decimal, Decimal, Decimal], list[tuple[Decimal, Decimal, Decimal]]]:
+    """A bridge's lines on screen: ``(current, previous, change)`` of the total and of each line,
+    adding up down every column and across every row (current − previous = change), each shown
+    figure its exact value rounded down or up, the totals of current and previous rounded half
+    away from zero as in :func:`breakdown`.
+
+    The current column is apportioned first; each line's rounding up of it (none, one or two
+    displayed units above the floors of previous and change) is then shared between previous
+    and change, the previous column taking as many as its rounded total needs, the lines with
+    the largest remainder of previous first.
+    """
+    mul, div = _divisor(scale, unit, decimals)
+    change = [c - p for c, p in zip(current, previous, strict=True)]
+    total_current = to_display_units(sum(current), scale, unit, decimals)
+    shown_current = apportion(total_current, current, scale, unit, decimals)
+    prev_split = [divmod(p * mul, div) for p in previous]
+    change_split = [divmod(d * mul, div) for d in change]
+    ups = [s - fp - fd for s, (fp, _), (fd, _) in zip(shown_current, prev_split, change_split, strict=True)]
+    # previous rounds up where it must (both round up, or change cannot), and may where both can
+    must = [u == 2 or (u == 1 and change_split[i][1] == 0) for i, u in enumerate(ups)]
+    may = [i for i, u in enumerate(ups) if u == 1 and prev_split[i][1] and change_split[i][1]]
+    wanted = to_display_units(sum(previous), scale, unit, decimals) - sum(fp for fp, _ in prev_split) - sum(must)
+    may.sort(key=lambda i: -prev_split[i][1])
+    chosen = set(may[:max(0, min(wanted, len(may)))])
+    rows = []
+    for i, u in enumerate(ups):
+        up_prev = int(must[i] or i in chosen)
+        shown_prev = prev_split[i][0] + up_prev
+        rows.append((shown_current[i], shown_prev, shown_current[i] - shown_prev))
+
+    def dec(x: int) -> Decimal:
+        return Decimal(x).scaleb(-decimals)
+
+    total_previous = sum(r[1] for r in rows) if rows else to_display_units(sum(previous), scale, unit, decimals)
+    return ((dec(total_current), dec(total_previous), dec(total_current - total_previous)),
+            [(dec(c), dec(p), dec(d)) for c, p, d in rows])

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from pacer.analysis import wording
 from pacer.analysis.bridge import Bridge
+from pacer.analysis.completeness import default_period
 from pacer.analysis.display import DisplayUnit
 from pacer.analysis.measures import TimeBasis
 from pacer.analysis.results import BridgeLine, Change, Status, Value
@@ -259,7 +260,7 @@ def open_scope(session: Session, actor: Actor, analysis: Analysis, unit_code: st
                period: str | None, language: str, money: DisplayUnit = DisplayUnit.YI_YUAN) -> Scope:
     ids = visible_unit_ids(session, actor)
     visible = None if ids is None else frozenset(n for i in ids if (n := analysis.node(i)) is not None)
-    year, month = _period(analysis, period)
+    year, month = divmod(resolve_period(analysis, period), 100)
     if unit_code is None:
         if visible is not None and not visible:
             raise NotFound("no unit has been granted to you yet; ask an administrator")
@@ -272,10 +273,12 @@ def open_scope(session: Session, actor: Actor, analysis: Analysis, unit_code: st
     return Scope(session, analysis, node, year, month, language, money, visible)
 
 
-def _period(analysis: Analysis, text: str | None) -> tuple[int, int]:
+def resolve_period(analysis: Analysis, text: str | None) -> int:
+    """The month asked for (YYYYMM), refused unless the figures cover it; by default the latest
+    month complete enough to read (:func:`pacer.analysis.completeness.default_period`)."""
     last = analysis.data.last_period
     if text is None:
-        return divmod(last, 100)
+        return default_period(analysis)
     try:
         period = periods.parse_period(text)
     except ValueError as exc:
@@ -284,7 +287,7 @@ def _period(analysis: Analysis, text: str | None) -> tuple[int, int]:
     if not first <= period <= last:
         raise NotFound(f"no figures for {periods.format_period(period)} (figures run from "
                        f"{periods.format_period(first)} to {periods.format_period(last)})")
-    return divmod(period, 100)
+    return period
 
 
 # -- values -------------------------------------------------------------------------------------

@@ -11,14 +11,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Column, Table
 
-from pacer.analysis.display import DisplayUnit, breakdown, to_display
+from pacer.analysis.display import DisplayUnit, breakdown, crossed_breakdown, to_display
 from pacer.analysis.report import (
     BridgeReport,
     CockpitReport,
@@ -204,6 +204,10 @@ def _sum(parts: Sequence[Quantity | None]) -> Quantity | None:
 
 
 def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
+    """The bridge: each line's current and previous value and its change, adding up down every
+    column and across every row. For a ratio, Change is each line's own change (its own ratio
+    this year against last) and Contribution its part of the unit's change, in pp; for a sum,
+    Contribution is its part of the unit's YoY percentage (拉动)."""
     w = WORDS[doc["language"]]
     ind = doc["indicator"]
     amounts = _amounts(money, w) if ind["unit"] == "yuan" else unit_label(ind["unit"], money, w)
@@ -211,21 +215,90 @@ def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
                                       span=w[f"{doc['span']}_s"], amounts=amounts),
                    [w["unit"], w["current"], w["previous"], w["change"], w["share"], w["pull"]], 1)
     lines = doc["lines"]
-    named = lines[:-1]
-    cols: dict[str, tuple[str, list[str]]] = {}
-    for field in ("current", "previous", "change"):
-        split = shown_breakdown(doc[field], [ln[field] for ln in named], money)  # type: ignore[literal-required]
-        if split is None:
-            cols[field] = (amount(doc[field], money), [amount(ln[field], money) for ln in lines])  # type: ignore[literal-required]
-        else:
-            cols[field] = (split[0], [*split[1], split[2]])
-    table.add_row(f"[bold]{doc['unit']['name']}[/]", cols["current"][0], cols["previous"][0],
-                  cols["change"][0], "100.0%" if doc["change"]["value"].strip("-0.") else DASH, doc["yoy"]["text"])
-    for i, ln in enumerate(lines):
+    head, rows = (_ratio_bridge_cells if doc["method"] == "ratio" else _sum_bridge_cells)(doc, money)
+    table.add_row(f"[bold]{doc['unit']['name']}[/]", *head)
+    for ln, cells in zip(lines, rows, strict=True):
         name = ln["unit"]["name"] if ln["unit"] is not None else bridge_line(ln["line"], doc["language"])
-        table.add_row("  " + name, cols["current"][1][i], cols["previous"][1][i], cols["change"][1][i],
-                      pct(ln["share_pct"]), pp(ln["contribution_pp"]))
+        table.add_row("  " + name, *cells)
     return table
+
+
+def _sum_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str], list[list[str]]]:
+    lines = doc["lines"]
+    exact = [(_exact(ln["current"]), _exact(ln["previous"])) for ln in lines  # type: ignore[arg-type]
+             if ln["current"] is not None and ln["previous"] is not None]
+    scales = {s for pair in exact for _, s in pair}
+    if doc["current"]["unit"] == "yuan" and len(exact) == len(lines) and len(scales) <= 1:
+        scale = scales.pop() if scales else _exact(doc["current"])[1]
+        total, parts = crossed_breakdown([c for (c, _), _ in exact], [p for _, (p, _) in exact], scale, money, 2)
+        money_text = [[f"{x:,.2f}" for x in row] for row in [total, *parts]]
+    else:  # amounts shown exactly (persons, counts): they add up as they are
+        money_text = [[amount(q, money) for q in (x["current"], x["previous"], x["change"])]  # type: ignore[index]
+                      for x in [doc, *lines]]
+    shares = _tenths([ln["share_pct"] for ln in lines], 100.0)
+    yoy = doc["yoy"]
+    pulls = _tenths([ln["contribution_pp"] for ln in lines], yoy["percent"] if yoy["kind"] == "percent" else None)
+    has_change = bool(doc["change"]["value"].strip("-0."))
+    head = [*money_text[0], "100.0%" if has_change else DASH, yoy["text"]]
+    rows = [[*money_text[i + 1], _tenth_text(shares[i], "%"), _tenth_text(pulls[i], "pp")] for i in range(len(lines))]
+    return head, rows
+
+
+def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str], list[list[str]]]:
+    """Own ratios and their own change across; contributions (adding up to the unit's change,
+    by largest remainder) in the last column."""
+    lines = doc["lines"]
+
+    def own_change(cur: Quantity | None, prev: Quantity | None) -> str:
+        if cur is None or prev is None:
+            return DASH
+        d = shown_number(cur, money) - shown_number(prev, money)
+        return amount({"value": str(d), "unit": "pp" if cur["unit"] == "percent" else cur["unit"]},
+                      DisplayUnit.YUAN, signed=True)
+
+    change_unit = doc["change"]["unit"]
+    exact = [_exact(ln["change"]) for ln in lines]
+    scale = max([s for _, s in exact] + [0])
+    parts = [v * 10 ** (scale - s) for v, s in exact]
+    display = DisplayUnit.WAN_YUAN if change_unit == "yuan_per_person" else DisplayUnit.YUAN
+    total, shown = breakdown(parts, scale, display, 2)
+    suffix = "pp" if change_unit == "pp" else ""
+    shares = _tenths([ln["share_pct"] for ln in lines], 100.0)
+    head = [amount(doc["current"], money), amount(doc["previous"], money),
+            own_change(doc["current"], doc["previous"]),
+            "100.0%" if total else DASH, f"{total:+.2f}{suffix}"]
+    rows = [[amount(ln["current"], money), amount(ln["previous"], money), own_change(ln["current"], ln["previous"]),
+             _tenth_text(shares[i], "%"), f"{shown[i]:+.2f}{suffix}"] for i, ln in enumerate(lines)]
+    return head, rows
+
+
+def shown_number(q: Quantity, money: DisplayUnit) -> Decimal:
+    """The number :func:`amount` shows for a quantity."""
+    return Decimal(amount(q, money).replace(",", "").rstrip("%p").rstrip())
+
+
+def _tenths(values: Sequence[float | None], total: float | None) -> list[int | None]:
+    """Percentages in tenths adding up to ``total`` rounded to a tenth (largest remainder), or
+    each rounded on its own when some are missing or there is no total to add up to."""
+    if total is None or not values or any(v is None for v in values):
+        return [None if v is None else _round_half_away(v * 10) for v in values]
+    import numpy as np
+
+    from pacer.analysis.bridge_derived import largest_remainder
+
+    exact = np.array([v for v in values if v is not None], dtype=float) * 10
+    return [int(x) for x in largest_remainder(exact, _round_half_away(total * 10))]
+
+
+def _round_half_away(x: float) -> int:
+    return int(Decimal(repr(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _tenth_text(tenths: int | None, suffix: str) -> str:
+    if tenths is None:
+        return DASH
+    text = f"{Decimal(tenths).scaleb(-1):.1f}{suffix}"
+    return text if suffix == "%" else ("+" + text if tenths >= 0 else text)
 
 
 def outlook_table(doc: OutlookReport, money: DisplayUnit) -> Table:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
+from pacer.analysis.completeness import incomplete
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
 from pacer.web import i18n
@@ -40,7 +41,8 @@ def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAn
     ranking_html, bridge_html = tables_html(scope, view)
     return render(request, "cockpit/cockpit.html", {"view": view, "roots": roots, "key": key,
                                                     "ranking_html": ranking_html, "bridge_html": bridge_html,
-                                                    "off_track_display": fmt.common_display(view.off_track, scope.lang)})
+                                                    "off_track_display": fmt.common_display(view.off_track, scope.lang),
+                                                    "incomplete": incomplete(analysis, scope.period)})
 
 
 def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:

@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from pacer.analysis import Cockpit, Engine, views
+from pacer.analysis.completeness import default_period
 from pacer.analysis.service import Analysis
 from pacer.analysis.windows import Window, evaluate_windows
 from pacer.auth.permissions import Actor, visible_unit_ids
@@ -178,7 +179,7 @@ def top_roots(db: Session, actor: Actor, analysis: Analysis) -> list[int]:
 def _period(analysis: Analysis, text: str | None) -> tuple[int, int]:
     last = analysis.data.last_period
     if text is None:
-        return divmod(last, 100)
+        return divmod(default_period(analysis), 100)
     try:
         period = periods.parse_period(text)
     except Exception:

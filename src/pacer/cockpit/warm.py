@@ -27,6 +27,7 @@ import numpy as np
 from sqlalchemy import Connection, Engine as DbEngine
 from sqlalchemy.orm import Session
 
+from pacer.analysis.completeness import default_period
 from pacer.analysis.service import Analysis, change_marker, get_analysis
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit import cache, pages, service
@@ -44,8 +45,8 @@ POLL_S = 5.0
 
 
 def node_order(analysis: Analysis) -> list[int]:
-    """The nodes of the latest month's tree, top down (by depth, then in tree order)."""
-    year, month = divmod(analysis.data.last_period, 100)
+    """The nodes of the default month's tree, top down (by depth, then in tree order)."""
+    year, month = divmod(default_period(analysis), 100)
     depth = analysis.engine.tree(year, month).depth
     order = np.lexsort((np.arange(len(depth)), depth))
     return [int(n) for n in order if depth[n] >= 0]
@@ -67,7 +68,7 @@ def warm(bind: DbEngine | Connection, analysis: Analysis, langs: Sequence[str], 
     Returns early when ``stop()`` says so, when the database holds a newer engine version, or
     when the cache's share for the walk is used. ``busy()`` says whether requests are in flight.
     """
-    year, month = divmod(analysis.data.last_period, 100)
+    year, month = divmod(default_period(analysis), 100)  # the month the cockpit opens on
     order = node_order(analysis)
     limit = int(CACHE_SHARE * cache.MAX_ENTRIES)
     done, checked = 0, -math.inf

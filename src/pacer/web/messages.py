@@ -139,6 +139,8 @@ MESSAGES.update({
     "cockpit.p_ensure": ("完成确保概率", "P(ensure)"),
     "cockpit.p_strive": ("完成力争概率", "P(strive)"),
     "cockpit.not_reported": ("本期未报送单位", "Not yet reported this period"),
+    "cockpit.month_incomplete": ("{period} 仍在报送中：应报送的 {expected} 家单位中已有 {reported} 家报送，本页数据尚不完整。",
+                                 "{period} is still being reported: {reported} of the {expected} units that should report it have; the figures on this page are incomplete."),
     "cockpit.all_reported": ("上月有数据的单位均已报送。", "Every unit with figures last month has reported."),
     "cockpit.no_children": ("该单位没有下级单位。", "This unit has no subordinate units."),
     "cockpit.no_units": ("尚未给您授权任何单位。", "No unit has been granted to you yet."),
