@@ -4,10 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 # The demo gets its own SQLite file here, so `--reset` can never touch another database.
 DEMO_DB ?= sqlite:///$(CURDIR)/pacer-demo.db
+# More options for `pacer demo`, e.g. DEMO_ARGS="--units 200 --years 3".
+DEMO_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install benchmark clean
+.PHONY: demo summary test install benchmark clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +27,18 @@ $(AXE): tests/web/package.json tests/web/package-lock.json
 	npm ci --prefix tests/web --no-audit --no-fund --silent
 	touch $@
 
+# `pacer` run in this directory then reads the demo's database from .env (written only when
+# there is no .env yet; `make summary` works either way).
+DEMO_ENV := PACER_DATABASE_URL=$(DEMO_DB)
+
 demo: install
-	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer demo --reset
+	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer demo --reset $(DEMO_ARGS)
+	@if [ ! -e .env ]; then echo '$(DEMO_ENV)' > .env; echo "Wrote .env: '.venv/bin/pacer …' in this directory now reads $(DEMO_DB)."; \
+	elif ! grep -qxF '$(DEMO_ENV)' .env; then echo ".env names another database: use 'make summary' or PACER_DATABASE_URL=$(DEMO_DB) .venv/bin/pacer …"; fi
 	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer serve --host $(HOST) --port $(PORT)
+
+summary: install
+	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer summary
 
 test: install $(AXE)
 	$(BIN)/python -m pytest -q
@@ -38,3 +49,4 @@ benchmark: install
 
 clean:
 	rm -rf $(VENV) tests/web/node_modules pacer-demo.db pacer-demo.db-wal pacer-demo.db-shm
+	@if [ -e .env ] && [ "$$(cat .env)" = '$(DEMO_ENV)' ]; then rm .env; fi

@@ -310,3 +310,32 @@ def test_the_default_month_is_the_latest_complete_one(database_url, tmp_path, mo
     get_settings.cache_clear()
     assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-07"
     assert "2026-07" in run("summary", "--lang", "en").stdout
+
+
+def test_make_demo_runs_twice_and_leaves_the_cli_reading_its_database(tmp_path):
+    """The Makefile's demo recipe, in a directory of its own (a small group; serving is refused
+    at once by an invalid port, after the demo is built)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    venv = Path(sys.executable).parent.parent
+    if shutil.which("make") is None or not (venv / ".installed").exists():
+        pytest.fail("make and an installed .venv are needed (make install)")
+    (tmp_path / "pyproject.toml").touch()
+    os.utime(tmp_path / "pyproject.toml", (0, 0))  # older than the installed venv: nothing to install
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PACER_")}
+    make = ["make", "-s", "-C", str(tmp_path), "-f", str(root / "Makefile"), f"VENV={venv}", "PORT=0",
+            "DEMO_ARGS=--units 10 --years 1 --as-of 2026-06 --no-summary", "demo"]
+    for _ in range(2):
+        done = subprocess.run(make, env=env, capture_output=True, text=True, timeout=300)
+        assert "Demo group loaded" in done.stdout, done.stdout + done.stderr
+        assert "Traceback" not in done.stderr
+    assert (tmp_path / ".env").read_text().strip() == f"PACER_DATABASE_URL=sqlite:///{tmp_path}/pacer-demo.db"
+    summary = subprocess.run([str(venv / "bin" / "pacer"), "summary", "--lang", "en"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert summary.returncode == 0, summary.stderr
+    assert "2026-06 operations" in summary.stdout
