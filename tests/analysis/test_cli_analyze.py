@@ -33,6 +33,37 @@ COMMANDS = {
 }
 
 
+# The demo group of this module, and of the README's examples.
+DEMO = ["demo", "--years", "2", "--as-of", "2026-10"]
+# The README's examples: each command, and which of its rows (a bridge's lines) are shown.
+EXAMPLES = [
+    ("analyze --period 2026-06 --lang en --format json", "rows", "first"),
+    ("analyze rank --indicator revenue --unit G01 --period 2026-06 --lang en --format json", "rows", "first"),
+    ("analyze bridge --indicator total_profit --span quarter --period 2026-06 --lang en --format json", "lines",
+     "first and last"),
+    ("analyze outlook --period 2026-06 --lang en --format json", "rows", "first"),
+    ("analyze history --indicator total_profit --months 2 --period 2026-06 --lang en --format json", "rows", "all"),
+]
+
+
+def readme_examples(invoke) -> str:  # type: ignore[no-untyped-def]
+    """The README's "Examples" section as the demo prints it; ``invoke(args)`` returns stdout."""
+    out = [f"### Examples\n\nWhat the commands print after `pacer {' '.join(DEMO)}` (a test regenerates these "
+           "from the demo and fails when they differ: `python -m tests.analysis.test_cli_analyze` rewrites them):\n"]
+    for command, field, keep in EXAMPLES:
+        doc = json.loads(invoke(command.split()))
+        items = doc[field]
+        if keep != "all":
+            doc[field] = [items[0]] if keep == "first" else [items[0], items[-1]]
+        note = "" if keep == "all" else f" ({'lines' if field == 'lines' else 'rows'} shortened)"
+        out.append(f"`pacer {command}`{note}:\n\n```json\n{json.dumps(doc, ensure_ascii=False, indent=2)}\n```\n")
+    return "\n".join(out)
+
+
+def _readme_section() -> str:
+    return "### Examples" + README.split("### Examples", 1)[1].split("\n## Settings", 1)[0]
+
+
 @pytest.fixture(scope="module")
 def demo(database_template, tmp_path_factory):
     """One demo group for the whole module: the commands only read."""
@@ -40,7 +71,7 @@ def demo(database_template, tmp_path_factory):
     for url in fresh_database(database_template, tmp_path_factory.mktemp("analyze")):
         patch.setenv("PACER_DATABASE_URL", url)
         get_settings.cache_clear()
-        result = runner.invoke(app, ["demo", "--reset", "--years", "2", "--as-of", "2026-10", "--no-summary"])
+        result = runner.invoke(app, [*DEMO, "--reset", "--no-summary"])
         assert result.exit_code == 0, result.output
         engine = create_engine(url)
         yield engine
@@ -405,6 +436,15 @@ def test_the_readme_examples_have_the_documented_shape():
         conforms(doc, report.REPORTS[doc["command"]])
 
 
+def test_the_readme_examples_are_what_the_demo_prints(demo):
+    def invoke(args: list[str]) -> str:
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert _readme_section() == readme_examples(invoke)
+
+
 def test_the_readme_documents_the_analyze_command_and_its_options():
     for option in ("--unit", "--period", "--set", "--format", "--lang", "--scale", "--time-basis", "--restate",
                    "--as", "--measure", "--level", "--span", "--months"):
@@ -419,3 +459,19 @@ def test_a_narrow_terminal_splits_tables_instead_of_cutting_figures(demo, comman
     assert "…" not in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
     assert "Operating revenue" in result.output
+
+
+if __name__ == "__main__":  # rewrite the README's examples from a demo group built here
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "PACER_DATABASE_URL": f"sqlite:///{tmp}/examples.db"}
+        pacer = [str(Path(sys.executable).parent / "pacer")]
+        subprocess.run([*pacer, *DEMO, "--no-summary"], env=env, check=True, capture_output=True)
+        section = readme_examples(
+            lambda args: subprocess.run([*pacer, *args], env=env, check=True, capture_output=True, text=True).stdout)
+    path = Path(__file__).parents[2] / "README.md"
+    path.write_text(README.replace(_readme_section(), section), encoding="utf-8")
