@@ -148,7 +148,10 @@ def test_demo_reset_runs_twice_on_one_database(database_url):
 CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("db", "upgrade"): ([], [["--bogus"]]),
     ("demo",): (["--units", "10", "--years", "1", "--no-summary"],
-                [["--as-of", "2026-13"], ["--as-of", "June"], ["--config", "{missing}"]]),
+                [["--as-of", "2026-13"], ["--as-of", "June"], ["--config", "{missing}"], ["--units", "0"],
+                 ["--years", "-1"], ["--indicators", "100000000"],
+                 # a configuration that cannot generate a group resets nothing
+                 ["--reset", "--config", "{missing}"], ["--reset", "--config", "{csv}"]]),
     ("summary",): ([], [["--as-of", "2026-12"], ["--as-of", "2019-01"], ["--as-of", "junk"], ["--unit", "NOPE"],
                         ["--lang", "fr"]]),
     ("org", "import"): (["{csv}"], [["{missing}"], ["{dir}"]]),

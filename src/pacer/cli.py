@@ -208,11 +208,11 @@ def _safe_url() -> str:
 @app.command("demo")
 @reports_errors
 def demo(
-    units: Annotated[int | None, typer.Option(help="Approximate number of units (default: the configured group, about 50).")] = None,
-    years: Annotated[int | None, typer.Option(help="Years of monthly history up to --as-of (default: from 2019).")] = None,
+    units: Annotated[int | None, typer.Option(min=1, help="Approximate number of units (default: the configured group, about 50).")] = None,
+    years: Annotated[int | None, typer.Option(min=1, max=100, help="Years of monthly history up to --as-of (default: from 2019).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same group.")] = 7,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Last month with figures, YYYY-MM (default: the last complete month).")] = None,
-    indicators: Annotated[int | None, typer.Option(help="Reported indicators in all; beyond the 20 of the express report, statistical ones are added (the benchmark group uses 300).")] = None,
+    indicators: Annotated[int | None, typer.Option(min=1, max=1000, help="Reported indicators in all; beyond the 20 of the express report, statistical ones are added (the benchmark group uses 300).")] = None,
     config: Annotated[Path | None, typer.Option(help="A group configuration YAML instead of the built-in one.")] = None,
     summary: Annotated[bool, typer.Option(help="Print the group's picture afterwards.")] = True,
     reset: Annotated[bool, typer.Option(help="Drop every table and rebuild the schema first: ALL data is lost.")] = False,
@@ -220,16 +220,15 @@ def demo(
     """Create a realistic demo group (org, people, users, monthly figures, targets)."""
     from pacer.demo.loader import load_demo
     from pacer.demo.records import BASE_CODES
-    from pacer.migrate import reset as drop_schema, upgrade
+    from pacer.migrate import upgrade
 
     as_of_period = _period("--as-of", as_of) if as_of else periods.last_complete_month()
     _prepare_database()
-    if reset:
-        drop_schema(get_engine())
-    upgrade(get_engine())
+    if not reset:  # with --reset, the schema is rebuilt once the group has been generated
+        upgrade(get_engine())
     result = load_demo(get_engine(), units=units, years=years, seed=seed, as_of=as_of_period,
                        extra_indicators=max(0, (indicators or 0) - len(BASE_CODES)), config=config,
-                       console=console)
+                       reset=reset, console=console)
     console.print(
         f"Demo group loaded: {result['units']} units, {result['facts']:,} facts, "
         f"{result['targets']} targets, {result['users']} users, in {result['seconds']:.1f} s."

@@ -18,13 +18,16 @@ from typing import Any
 import yaml
 
 from pacer.demo.records import BASE_CODES, ROLES, DemoLeader, DemoUser
+from pacer.errors import DomainError
 from pacer.indicators.library import load_library
 
 SCHEMA = 1
 
 
-class DemoConfigError(ValueError):
-    """A demo configuration that cannot generate a group."""
+class DemoConfigError(DomainError, ValueError):
+    """A demo configuration that cannot generate a group (an input with problems)."""
+
+    status = 422
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,12 @@ class DemoConfig:
             text, source = resource.read_text(encoding="utf-8"), "demo_group.yaml"
         else:
             text, source = Path(path).read_text(encoding="utf-8"), str(path)
-        raw = yaml.safe_load(text)
+        try:
+            raw = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            line = f" (line {where.line + 1})" if where is not None else ""
+            raise DemoConfigError(f"{source}: not valid YAML{line}: {getattr(exc, 'problem', None) or exc}") from None
         if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
             raise DemoConfigError(f"{source}: expected a mapping with schema: {SCHEMA}")
         try:

@@ -24,6 +24,7 @@ from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.errors import Conflict
 from pacer.indicators.service import sync_library
 from pacer.kit import periods
+from pacer.migrate import reset as drop_schema, upgrade
 from pacer.models import (
     AuditEntry, EliminationEntry, Fact, Indicator, IndicatorVersion, PeriodLock, Person, RoleGrant,
     Submission, Target, Unit, UnitLeader, UnitParentage, User,
@@ -42,11 +43,15 @@ def load_demo(engine: Engine, *, units: int | None, years: int | None, seed: int
     started = time.perf_counter()
     as_of_year = as_of // 100
     first_year = as_of_year - years + 1 if years else None
+    demo_config = DemoConfig.load(config)
     with _progress(console) as progress:
         task = progress.add_task("Generating the demo group", total=None)
-        group = generate(DemoConfig.load(config), seed=seed, units=units, first_year=first_year,
+        group = generate(demo_config, seed=seed, units=units, first_year=first_year,
                          as_of=(as_of_year, as_of % 100), extra_indicators=extra_indicators)
         progress.update(task, total=1, completed=1)
+        if reset:  # only now that the group could be generated: bad input drops nothing
+            drop_schema(engine)
+            upgrade(engine)
         with engine.connect() as conn, _bulk_mode(conn), conn.begin():
             _refuse_non_empty(conn)
             session = Session(bind=conn)
