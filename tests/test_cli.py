@@ -308,6 +308,10 @@ def test_the_default_month_is_the_latest_complete_one(database_url, tmp_path, mo
     assert json.loads(run("analyze", "rank", "--indicator", "revenue", "--format", "json").stdout)["period"] == "2026-06"
     assert "2026-06" in run("summary", "--lang", "en").stdout
     assert json.loads(run("analyze", "--period", "2026-07", "--format", "json").stdout)["period"] == "2026-07"
+    # asked for, a month still being reported says so
+    assert "2026-07 is still being reported: 1 of the" in run("analyze", "--period", "2026-07", "--lang", "en").stdout
+    assert "2026-07 仍在报送中" in run("summary", "--as-of", "2026-07", "--lang", "zh").stdout
+    assert "still being reported" not in run("analyze", "--lang", "en").stdout
     # a share of the units is enough when so configured
     monkeypatch.setenv("PACER_COMPLETE_SHARE", "0.01")
     get_settings.cache_clear()

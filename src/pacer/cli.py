@@ -525,6 +525,17 @@ def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
         sys.stdout.write(rows_csv(doc))
     else:
         console.print(table(doc, money, console.width))
+        _say_if_still_reported(analysis, scope.year * 100 + scope.month, language)
+
+
+def _say_if_still_reported(analysis: Any, period: int, language: str) -> None:
+    from pacer.analysis.completeness import incomplete
+    from pacer.analysis.wording import still_reported
+
+    state = incomplete(analysis, period)
+    if state is not None:
+        console.print(still_reported(periods.format_period(period), state.reported, state.expected, language),
+                      style="yellow", highlight=False, soft_wrap=True)
 
 
 @analyze_app.callback(invoke_without_command=True)

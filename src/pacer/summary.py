@@ -9,6 +9,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from pacer.analysis import wording
+from pacer.analysis.completeness import incomplete
 from pacer.analysis.display import breakdown, to_display
 from pacer.analysis.report import resolve_period
 from pacer.analysis.results import CockpitRow, Status, Value
@@ -107,6 +108,10 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
     console.print(text["title"].format(name=unit_names[code], period=periods.format_period(period),
                                        progress=progress, amounts=wording.unit_label("yuan", language)),
                   style="bold", highlight=False)
+    state = incomplete(analysis, period)
+    if state is not None:
+        console.print(wording.still_reported(periods.format_period(period), state.reported, state.expected,
+                                             language), style="yellow", highlight=False, soft_wrap=True)
     # A wide terminal gets one table; a narrow one a table per indicator, so nothing is cut.
     groups = [list(COLUMNS)] if console.width >= 150 else [[c] for c in COLUMNS]
     for group in groups:
