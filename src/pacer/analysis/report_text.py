@@ -252,9 +252,8 @@ def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str
     def own_change(cur: Quantity | None, prev: Quantity | None) -> str:
         if cur is None or prev is None:
             return DASH
-        d = shown_number(cur, money) - shown_number(prev, money)
-        return amount({"value": str(d), "unit": "pp" if cur["unit"] == "percent" else cur["unit"]},
-                      DisplayUnit.YUAN, signed=True)
+        d = shown_number(cur, money) - shown_number(prev, money)  # as shown, so the row adds up
+        return f"{d:+.2f}pp" if cur["unit"] == "percent" else f"{d:+,.2f}"
 
     change_unit = doc["change"]["unit"]
     exact = [_exact(ln["change"]) for ln in lines]
