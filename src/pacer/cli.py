@@ -89,10 +89,18 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
+def _open_consoles() -> None:
+    """Consoles for the terminal the command runs in: Rich fixes a console's width (COLUMNS)
+    when it is made, so each command makes its own rather than keep one made at import."""
+    global console, err
+    console, err = Console(), Console(stderr=True)
+
+
 class ErrorBoundary(TyperGroup):
     """The root command group: every command runs inside it, so none can end in a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        _open_consoles()
         try:
             return super().invoke(ctx)
         except Exception as exc:  # noqa: BLE001 - the boundary: every error ends here
