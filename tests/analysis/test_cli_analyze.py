@@ -246,15 +246,15 @@ def test_the_bridge_table_adds_up_across_and_down(demo, code, span, scale):
         assert number(r[1]) - number(r[2]) == number(r[3]), r  # current − last year = change
     for col in (1, 2, 3):
         assert sum(number(r[col]) for r in rows[1:]) == number(rows[0][col])
-    shares = [Decimal(r[4].rstrip("%")) for r in rows[1:]]
+    shares = [number(r[4].rstrip("%")) for r in rows[1:]]
     assert sum(shares) == Decimal("100.0")
-    pulls = [Decimal(r[5].removesuffix("pp")) for r in rows[1:]]
+    pulls = [number(r[5].removesuffix("pp")) for r in rows[1:]]
     if rows[0][5].endswith("%"):
-        assert sum(pulls) == Decimal(rows[0][5].rstrip("%"))
+        assert sum(pulls) == number(rows[0][5].rstrip("%"))
 
 
 def _percent(cell: str) -> Decimal:
-    return Decimal(cell.removesuffix("pp").rstrip("%"))
+    return number(cell.removesuffix("pp").rstrip("%"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

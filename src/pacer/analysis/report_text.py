@@ -231,7 +231,7 @@ def _sum_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str],
     if doc["current"]["unit"] == "yuan" and len(exact) == len(lines) and len(scales) <= 1:
         scale = scales.pop() if scales else _exact(doc["current"])[1]
         total, parts = crossed_breakdown([c for (c, _), _ in exact], [p for _, (p, _) in exact], scale, money, 2)
-        money_text = [[f"{x:,.2f}" for x in row] for row in [total, *parts]]
+        money_text = [[wording.number(x, 2) for x in row] for row in [total, *parts]]
     else:  # amounts shown exactly (persons, counts): they add up as they are
         money_text = [[amount(q, money) for q in (x["current"], x["previous"], x["change"])]  # type: ignore[index]
                       for x in [doc, *lines]]
@@ -253,7 +253,7 @@ def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str
         if cur is None or prev is None:
             return DASH
         d = shown_number(cur, money) - shown_number(prev, money)  # as shown, so the row adds up
-        return f"{d:+.2f}pp" if cur["unit"] == "percent" else f"{d:+,.2f}"
+        return wording.pp(d, "en", 2, compact=True) if cur["unit"] == "percent" else wording.number(d, 2, True)
 
     change_unit = doc["change"]["unit"]
     exact = [_exact(ln["change"]) for ln in lines]
@@ -265,9 +265,9 @@ def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str
     shares = _tenths([ln["share_pct"] for ln in lines], 100.0)
     head = [amount(doc["current"], money), amount(doc["previous"], money),
             own_change(doc["current"], doc["previous"]),
-            "100.0%" if total else DASH, f"{total:+.2f}{suffix}"]
+            "100.0%" if total else DASH, wording.number(total, 2, True) + suffix]
     rows = [[amount(ln["current"], money), amount(ln["previous"], money), own_change(ln["current"], ln["previous"]),
-             _tenth_text(shares[i], "%"), f"{shown[i]:+.2f}{suffix}"] for i, ln in enumerate(lines)]
+             _tenth_text(shares[i], "%"), wording.number(shown[i], 2, True) + suffix] for i, ln in enumerate(lines)]
     return head, rows
 
 
@@ -296,8 +296,8 @@ def _round_half_away(x: float) -> int:
 def _tenth_text(tenths: int | None, suffix: str) -> str:
     if tenths is None:
         return DASH
-    text = f"{Decimal(tenths).scaleb(-1):.1f}{suffix}"
-    return text if suffix == "%" else ("+" + text if tenths >= 0 else text)
+    x = Decimal(tenths).scaleb(-1)
+    return wording.percent(x, 1) if suffix == "%" else wording.pp(x, "en", 1, compact=True)
 
 
 def outlook_table(doc: OutlookReport, money: DisplayUnit) -> Table:
