@@ -60,8 +60,10 @@ def test_apportion_refuses_a_total_that_is_not_a_rounding_of_the_parts() -> None
         apportion(5, [100, 100], 0, DisplayUnit.YUAN, 0)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.integers(-10**12, 10**12), st.integers(-10**12, 10**12)), min_size=1, max_size=12),
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.integers(-10**12, 10**12) | st.sampled_from([0, 2500, 5000, 7500, -2500, -5000]),
+                          st.integers(-10**12, 10**12) | st.sampled_from([0, 2500, 5000, 7500, -2500, -5000])),
+                min_size=1, max_size=12),
        st.sampled_from([DisplayUnit.YI_YUAN, DisplayUnit.WAN_YUAN]))
 def test_a_bridge_adds_up_across_and_down_and_each_figure_is_its_value_rounded_down_or_up(lines, unit):
     from pacer.analysis.display import crossed_breakdown
@@ -75,4 +77,23 @@ def test_a_bridge_adds_up_across_and_down_and_each_figure_is_its_value_rounded_d
             assert abs(shown - Decimal(exact).scaleb(-2 - unit.exponent)) < step
     for k in range(3):
         assert sum(r[k] for r in rows) == total[k]
-    assert total[0] == to_display(sum(current), 2, unit) and total[1] == to_display(sum(previous), 2, unit)
+    assert total[0] == to_display(sum(current), 2, unit)
+    # previous is rounded half away from zero too, unless it is an exact half that cannot be
+    # rounded so together with current (then it rounds the other way)
+    half = 10 ** (2 + unit.exponent - 2) // 2
+    if sum(previous) % (2 * half) != half:
+        assert total[1] == to_display(sum(previous), 2, unit)
+    assert abs(total[1] - Decimal(sum(previous)).scaleb(-2 - unit.exponent)) < step
+
+
+@pytest.mark.parametrize(("lines", "shown"), [
+    # the previous column's rounding follows the line whose change is exact
+    ([(2500, 2500), (2500, 0)], [("0.00", "0.00", "0.00"), ("0.01", "0.00", "0.01")]),
+    # 0.0246 and 0.0274 万元: 0.02 and 0.03 with a change of -0.01, never 0.00
+    ([(24_600, 27_400), (0, 0)], [("0.02", "0.03", "-0.01"), ("0.00", "0.00", "0.00")]),
+])
+def test_a_bridge_line_rounds_current_and_previous_so_the_columns_keep_their_rounded_totals(lines, shown):
+    from pacer.analysis.display import crossed_breakdown
+
+    _, rows = crossed_breakdown([c for c, _ in lines], [p for _, p in lines], 2, DisplayUnit.WAN_YUAN, 2)
+    assert [tuple(str(x) for x in r) for r in rows] == shown

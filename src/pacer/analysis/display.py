@@ -93,36 +93,81 @@ def crossed_breakdown(current: Sequence[int], previous: Sequence[int], scale: in
                       ) -> tuple[tuple[Decimal, Decimal, Decimal], list[tuple[Decimal, Decimal, Decimal]]]:
     """A bridge's lines on screen: ``(current, previous, change)`` of the total and of each line,
     adding up down every column and across every row (current − previous = change), each shown
-    figure its exact value rounded down or up, the totals of current and previous rounded half
-    away from zero as in :func:`breakdown`.
+    figure its exact value rounded down or up, and the totals of current and previous rounded
+    half away from zero as in :func:`breakdown` (controlled rounding of a two-column table;
+    where previous's total is an exact half that current's rounding leaves out of reach, it
+    rounds the other way).
 
-    The current column is apportioned first; each line's rounding up of it (none, one or two
-    displayed units above the floors of previous and change) is then shared between previous
-    and change, the previous column taking as many as its rounded total needs, the lines with
-    the largest remainder of previous first.
+    In displayed units every line is its floors plus what rounds up: ``u`` for previous, ``v``
+    for change, ``u + v`` for current. The lines whose current rounds up are chosen by largest
+    remainder, then exchanged one at a time (the least remainder given up) until the previous
+    column can reach its rounded total; previous then rounds up where it must and, among the
+    lines where it may, where its remainder is largest.
     """
     mul, div = _divisor(scale, unit, decimals)
-    change = [c - p for c, p in zip(current, previous, strict=True)]
+    n = len(current)
+    prev = [divmod(p * mul, div) for p in previous]
+    change = [divmod((c - p) * mul, div) for c, p in zip(current, previous, strict=True)]
+    cur = [divmod(c * mul, div) for c in current]
     total_current = to_display_units(sum(current), scale, unit, decimals)
-    shown_current = apportion(total_current, current, scale, unit, decimals)
-    prev_split = [divmod(p * mul, div) for p in previous]
-    change_split = [divmod(d * mul, div) for d in change]
-    ups = [s - fp - fd for s, (fp, _), (fd, _) in zip(shown_current, prev_split, change_split, strict=True)]
-    # previous rounds up where it must (both round up, or change cannot), and may where both can
-    must = [u == 2 or (u == 1 and change_split[i][1] == 0) for i, u in enumerate(ups)]
-    may = [i for i, u in enumerate(ups) if u == 1 and prev_split[i][1] and change_split[i][1]]
-    wanted = to_display_units(sum(previous), scale, unit, decimals) - sum(fp for fp, _ in prev_split) - sum(must)
-    may.sort(key=lambda i: -prev_split[i][1])
-    chosen = set(may[:max(0, min(wanted, len(may)))])
+    wanted_prev = to_display_units(sum(previous), scale, unit, decimals) - sum(f for f, _ in prev)
+    # Each line's previous-up range [lo, hi] with its current rounded down (index 0) or up (1).
+    ranges: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    for (_, rp), (_, rd) in zip(prev, change, strict=True):
+        if rp and rd:
+            both = rp + rd
+            ranges.append(((0, 0), (0, 1)) if both < div else ((0, 1), (0, 1)) if both == div
+                          else ((0, 1), (1, 1)))
+        elif rp:
+            ranges.append(((0, 0), (1, 1)))  # change is exact: previous rounds as current does
+        else:
+            ranges.append(((0, 0), (0, 0)))  # previous is exact
+    up = set(_largest_remainders(cur, total_current - sum(f for f, _ in cur)))
+    free = [i for i in range(n) if cur[i][1]]  # lines whose current may round either way
+
+    def bounds() -> tuple[int, int]:
+        lo = sum(ranges[i][i in up][0] for i in range(n))
+        return lo, sum(ranges[i][i in up][1] for i in range(n))
+
+    lo, hi = bounds()
+    while not lo <= wanted_prev <= hi:
+        side = 1 if wanted_prev > hi else 0  # 1: raise hi, 0: lower lo
+        outs = [i for i in up if (ranges[i][0][side] - ranges[i][1][side]) * (1 if side else -1) >= 0]
+        ins = [i for i in free if i not in up
+               and (ranges[i][1][side] - ranges[i][0][side]) * (1 if side else -1) >= 0]
+        moves = [(cur[i][1] - cur[j][1], i, j) for i in outs for j in ins
+                 if _gain(ranges, i, j, side) > 0]
+        if not moves:
+            break  # no exchange helps: previous keeps the nearest total it can reach
+        _, i, j = min(moves)
+        up.discard(i)
+        up.add(j)
+        lo, hi = bounds()
+    target = min(max(wanted_prev, lo), hi)
+    flexible = sorted((i for i in range(n) if ranges[i][i in up] == (0, 1)), key=lambda i: -prev[i][1])
+    raised = set(flexible[:target - lo])
     rows = []
-    for i, u in enumerate(ups):
-        up_prev = int(must[i] or i in chosen)
-        shown_prev = prev_split[i][0] + up_prev
-        rows.append((shown_current[i], shown_prev, shown_current[i] - shown_prev))
+    for i in range(n):
+        shown_cur = cur[i][0] + (i in up)
+        shown_prev = prev[i][0] + (ranges[i][i in up][0] or i in raised)
+        rows.append((shown_cur, shown_prev, shown_cur - shown_prev))
 
     def dec(x: int) -> Decimal:
         return Decimal(x).scaleb(-decimals)
 
-    total_previous = sum(r[1] for r in rows) if rows else to_display_units(sum(previous), scale, unit, decimals)
+    total_previous = sum(r[1] for r in rows)
     return ((dec(total_current), dec(total_previous), dec(total_current - total_previous)),
             [(dec(c), dec(p), dec(d)) for c, p, d in rows])
+
+
+def _gain(ranges: list[tuple[tuple[int, int], tuple[int, int]]], out: int, into: int, side: int) -> int:
+    """How much exchanging a line's rounding up of current (``out``) for another's (``into``)
+    raises hi (side 1) or lowers lo (side 0) of the previous column."""
+    delta = (ranges[out][0][side] - ranges[out][1][side]) + (ranges[into][1][side] - ranges[into][0][side])
+    return delta if side else -delta
+
+
+def _largest_remainders(split: Sequence[tuple[int, int]], extra: int) -> list[int]:
+    """The ``extra`` parts to round up: the largest remainders (ties to the earlier part)."""
+    ranked = sorted((i for i, (_, r) in enumerate(split) if r), key=lambda i: -split[i][1])
+    return ranked[:max(0, extra)]
