@@ -34,7 +34,9 @@ def _marker(url: str) -> str | None:
         if not is_initialised(engine):
             return None
         with engine.connect() as conn:
-            return conn.scalar(text("SELECT note FROM audit_entry WHERE action = 'benchmark.group' ORDER BY id DESC LIMIT 1"))
+            return conn.scalar(
+                text("SELECT note FROM audit_entry WHERE action = 'benchmark.group' ORDER BY id DESC LIMIT 1")
+            )
     except Exception:
         return None
     finally:
@@ -72,11 +74,22 @@ def build_group(url: str) -> dict[str, Any]:
     if is_initialised(engine):
         downgrade(engine, "base")
     upgrade(engine)
-    result = load_demo(engine, units=GROUP["units"], years=GROUP["years"], seed=GROUP["seed"],
-                       as_of=GROUP["as_of"], extra_indicators=GROUP["extra_indicators"])
+    result = load_demo(
+        engine,
+        units=GROUP["units"],
+        years=GROUP["years"],
+        seed=GROUP["seed"],
+        as_of=GROUP["as_of"],
+        extra_indicators=GROUP["extra_indicators"],
+    )
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO audit_entry (at, actor, action, entity, entity_key, note) "
-                          "VALUES (CURRENT_TIMESTAMP, 'system', 'benchmark.group', 'group', 'G', :n)"), {"n": wanted})
+        conn.execute(
+            text(
+                "INSERT INTO audit_entry (at, actor, action, entity, entity_key, note) "
+                "VALUES (CURRENT_TIMESTAMP, 'system', 'benchmark.group', 'group', 'G', :n)"
+            ),
+            {"n": wanted},
+        )
     engine.dispose()
     return {"url": url, "load_seconds": round(result["seconds"], 1), "facts": result["facts"]}
 
@@ -92,11 +105,14 @@ def machine() -> str:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     pg = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
-    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
-            f"SQLite {__import__('sqlite3').sqlite_version}, {pg or 'PostgreSQL client not found'}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {platform.python_version()}, "
+        f"SQLite {__import__('sqlite3').sqlite_version}, {pg or 'PostgreSQL client not found'}"
+    )
 
 
 # -- a measurement in a fresh process --------------------------------------------------------------
+
 
 def in_child(script: Path | str, *args: str) -> dict[str, Any]:
     """Run ``python script *args`` in a fresh process and return the JSON object it prints

@@ -58,6 +58,7 @@ SQL_INDEX = "CREATE INDEX IF NOT EXISTS ix_bench_fact_unit_period ON fact (unit_
 
 # -- measuring -------------------------------------------------------------------------------------
 
+
 def median_ms(fn: Callable[[], Any], runs: int = RUNS, warmup: int = 1) -> float:
     for _ in range(warmup):
         fn()
@@ -99,8 +100,15 @@ def reachable(url: str) -> bool:
 
 
 def build_engine(data: source.EngineData) -> Engine:
-    return Engine(data.units, data.tree, data.indicators, data.facts, data.targets, data.first_year,
-                  eliminations=data.eliminations)
+    return Engine(
+        data.units,
+        data.tree,
+        data.indicators,
+        data.facts,
+        data.targets,
+        data.first_year,
+        eliminations=data.eliminations,
+    )
 
 
 def cold_start_child(url: str, mode: str) -> None:
@@ -113,10 +121,19 @@ def cold_start_child(url: str, mode: str) -> None:
     build_engine(data)
     seconds = time.perf_counter() - start
     me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
-    print(json.dumps({"seconds": seconds, "peak_mib": peak_mib(),
-                      "child_peak_mib": max(readers.peaks.values(), default=0.0), "children": len(readers.peaks),
-                      "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
-                      "facts": int(data.facts.present.sum()), "load": load_average()}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "peak_mib": peak_mib(),
+                "child_peak_mib": max(readers.peaks.values(), default=0.0),
+                "children": len(readers.peaks),
+                "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+                "facts": int(data.facts.present.sum()),
+                "load": load_average(),
+            }
+        )
+    )
 
 
 def cold_start(url: str, mode: str) -> dict[str, Any]:
@@ -124,6 +141,7 @@ def cold_start(url: str, mode: str) -> dict[str, Any]:
 
 
 # -- plain SQL -------------------------------------------------------------------------------------
+
 
 def _sums(group_by: str) -> str:
     return f"""
@@ -162,8 +180,7 @@ kids AS (
 SELECT top, indicator_id, month_value, ytd, ytd_ly, ensure,
   RANK() OVER (PARTITION BY indicator_id ORDER BY ytd * 1.0 / NULLIF(ensure, 0) DESC) AS rank
 FROM kids"""
-TARGET_SQL = ("SELECT indicator_id, tier, value FROM target "
-              "WHERE unit_id = :node AND year = :year AND is_current")
+TARGET_SQL = "SELECT indicator_id, tier, value FROM target WHERE unit_id = :node AND year = :year AND is_current"
 
 
 def prepare_sql(url: str) -> None:
@@ -191,8 +208,9 @@ def sql_cockpit(conn: Any, params: dict[str, Any]) -> tuple[list[Any], list[Any]
     return node, kids, targets
 
 
-def check_sql(engine: Engine, data: source.EngineData, ids: dict[str, int], answer: Any,
-              cockpit: Any) -> tuple[int, int]:
+def check_sql(
+    engine: Engine, data: source.EngineData, ids: dict[str, int], answer: Any, cockpit: Any
+) -> tuple[int, int]:
     """Compare the SQL answer with the engine's restated cockpit; returns (cells, ranks) equal
     (raises on the first difference)."""
     node_rows, kid_rows, target_rows = answer
@@ -244,12 +262,18 @@ def check_sql(engine: Engine, data: source.EngineData, ids: dict[str, int], answ
     return cells, ranks
 
 
-def sql_baseline(url: str, engine: Engine, data: source.EngineData, year: int, month: int
-                 ) -> dict[str, Any]:
+def sql_baseline(url: str, engine: Engine, data: source.EngineData, year: int, month: int) -> dict[str, Any]:
     db = make_engine(url)
     p = year * 100 + month
-    params = {"node": int(data.unit_ids[0]), "p": p, "y1": year * 100 + 1, "lp": p - 100,
-              "ly1": (year - 1) * 100 + 1, "year": year, "today": datetime.date.today()}
+    params = {
+        "node": int(data.unit_ids[0]),
+        "p": p,
+        "y1": year * 100 + 1,
+        "lp": p - 100,
+        "ly1": (year - 1) * 100 + 1,
+        "year": year,
+        "today": datetime.date.today(),
+    }
     with db.connect() as conn:
         ids = dict(conn.execute(text("SELECT code, id FROM indicator")).all())
         answer = sql_cockpit(conn, params)
@@ -262,13 +286,14 @@ def sql_baseline(url: str, engine: Engine, data: source.EngineData, year: int, m
 
 # -- engine questions ------------------------------------------------------------------------------
 
-def every_node_ms(engine: Engine, nodes: list[int], year: int, month: int,
-                  codes: list[str] | None) -> tuple[float, float, int, float]:
+
+def every_node_ms(
+    engine: Engine, nodes: list[int], year: int, month: int, codes: list[str] | None
+) -> tuple[float, float, int, float]:
     """Median per node over NODE_RUNS; a node over the goal is measured again over RUNS, so
     that a pause caused by another process cannot pass for the node's median. Returns
     (slowest node's median, median of medians, slowest node, slowest node's median CPU time)."""
-    timings = [median_cpu_ms(lambda n=n: engine.cockpit(n, year, month, codes), NODE_RUNS, 1)
-               for n in nodes]
+    timings = [median_cpu_ms(lambda n=n: engine.cockpit(n, year, month, codes), NODE_RUNS, 1) for n in nodes]
     for k, n in enumerate(nodes):
         if timings[k][0] > 5:
             timings[k] = median_cpu_ms(lambda n=n: engine.cockpit(n, year, month, codes), RUNS, 1)
@@ -277,8 +302,7 @@ def every_node_ms(engine: Engine, nodes: list[int], year: int, month: int,
     return max(medians), statistics.median(medians), nodes[worst], timings[worst][1]
 
 
-def engine_questions(engine: Engine, year: int, month: int, key: list[str],
-                     sample: int = 0) -> dict[str, Any]:
+def engine_questions(engine: Engine, year: int, month: int, key: list[str], sample: int = 0) -> dict[str, Any]:
     out: dict[str, Any] = {}
     n = len(engine.units)
 
@@ -320,8 +344,11 @@ def engine_questions(engine: Engine, year: int, month: int, key: list[str],
     timed("rebuild_both", engine.rebuild, 3)
     as_was = views[False]
     timed("rebuild_as_was", as_was.rebuild, 3)
-    reported = [c for c in (engine.catalog.codes[i] for i in engine.catalog.closure(engine.catalog.indices(key)))
-                if not engine.catalog.is_derived[engine.catalog.index[c]]]
+    reported = [
+        c
+        for c in (engine.catalog.codes[i] for i in engine.catalog.closure(engine.catalog.indices(key)))
+        if not engine.catalog.is_derived[engine.catalog.index[c]]
+    ]
     start, cpu = time.perf_counter(), time.process_time()
     outlook = engine.outlook(active, year, month, reported)
     out["outlook_s"], out["outlook_s_cpu"] = time.perf_counter() - start, time.process_time() - cpu
@@ -335,6 +362,7 @@ def engine_questions(engine: Engine, year: int, month: int, key: list[str],
 
 
 # -- 10,000 units in memory ------------------------------------------------------------------------
+
 
 def synthetic(units: int, indicators: tuple[Any, ...], first_year: int, last_period: int) -> Engine:
     """A group of ``units`` with the benchmark group's indicators and months, every unit
@@ -352,8 +380,14 @@ def synthetic(units: int, indicators: tuple[Any, ...], first_year: int, last_per
     reported = np.array([i for i, d in enumerate(indicators) if d.kind != "derived"])
     targets.values[:, reported, 0, 0] = values[:, :, -12:].sum(axis=2) * 11 // 10
     targets.present[:, reported, 0, 0] = True
-    return Engine(Units(tuple(f"U{i:05d}" for i in range(units))), TreeHistory.constant(parent),
-                  indicators, Facts(values, present), targets, first_year)
+    return Engine(
+        Units(tuple(f"U{i:05d}" for i in range(units))),
+        TreeHistory.constant(parent),
+        indicators,
+        Facts(values, present),
+        targets,
+        first_year,
+    )
 
 
 def scale_child(units: int) -> None:
@@ -373,9 +407,16 @@ def scale_child(units: int) -> None:
 
 def _key_codes(db: Any, engine: Engine) -> list[str]:
     with db.connect() as conn:
-        codes = conn.execute(text(
-            "SELECT i.code FROM indicator_set_member m JOIN indicator_set s ON s.id = m.set_id "
-            "JOIN indicator i ON i.id = m.indicator_id WHERE s.code = 'key' ORDER BY m.position")).scalars().all()
+        codes = (
+            conn.execute(
+                text(
+                    "SELECT i.code FROM indicator_set_member m JOIN indicator_set s ON s.id = m.set_id "
+                    "JOIN indicator i ON i.id = m.indicator_id WHERE s.code = 'key' ORDER BY m.position"
+                )
+            )
+            .scalars()
+            .all()
+        )
     return [c for c in dict.fromkeys(codes) if c in engine.catalog.index]
 
 
@@ -384,6 +425,7 @@ def scale_run(units: int) -> dict[str, Any]:
 
 
 # -- report ----------------------------------------------------------------------------------------
+
 
 @dataclass
 class Goal:
@@ -406,11 +448,15 @@ def _cpu_note(wall: float, cpu: float, limit: float, load: float, unit: str = "m
     the rest was waiting for cores that other work held."""
     cores = os.cpu_count()
     if cpu <= limit:
-        return (f"Its CPU time was {cpu:.2f} {unit}, within the goal: the rest of the {wall:.2f} {unit} was "
-                f"waiting for cores that other work held (load average {load:.1f} on {cores} cores at the end "
-                "of these measurements), so this fails only because of load.")
-    return (f"Its CPU time alone was {cpu:.2f} {unit}, over the goal (load average {load:.1f} on {cores} cores "
-            "at the end of these measurements).")
+        return (
+            f"Its CPU time was {cpu:.2f} {unit}, within the goal: the rest of the {wall:.2f} {unit} was "
+            f"waiting for cores that other work held (load average {load:.1f} on {cores} cores at the end "
+            "of these measurements), so this fails only because of load."
+        )
+    return (
+        f"Its CPU time alone was {cpu:.2f} {unit}, over the goal (load average {load:.1f} on {cores} cores "
+        "at the end of these measurements)."
+    )
 
 
 def goals_1000(r: dict[str, Any]) -> list[Goal]:
@@ -419,40 +465,65 @@ def goals_1000(r: dict[str, Any]) -> list[Goal]:
     worst, typical, slowest, worst_cpu = e["nodes_all"]
     key_worst, _, _, key_cpu = e["nodes_key"]
     rows = [
-        Goal(f"full cockpit (all {e['n_indicators']} indicators + children ranked), every node", "median <= 5 ms",
-             f"slowest node {worst:.2f} ms (node {slowest}), typical {typical:.2f} ms; group node "
-             f"{e['group_all']:.2f} ms", worst <= 5,
-             f"The full cockpit of node {slowest} takes {worst:.1f} ms: every measure of the node, and the "
-             f"children's YTD, targets and completion on all {e['n_indicators']} indicators ranked. "
-             + _cpu_note(worst, worst_cpu, 5, load)),
-        Goal(f"key-set cockpit ({r['key_count']} indicators), every node", "median <= 5 ms",
-             f"slowest {key_worst:.2f} ms, group node {e['group_key']:.2f} ms", key_worst <= 5,
-             f"The slowest node's key-set cockpit takes {key_worst:.1f} ms. " + _cpu_note(key_worst, key_cpu, 5, load)),
+        Goal(
+            f"full cockpit (all {e['n_indicators']} indicators + children ranked), every node",
+            "median <= 5 ms",
+            f"slowest node {worst:.2f} ms (node {slowest}), typical {typical:.2f} ms; group node "
+            f"{e['group_all']:.2f} ms",
+            worst <= 5,
+            f"The full cockpit of node {slowest} takes {worst:.1f} ms: every measure of the node, and the "
+            f"children's YTD, targets and completion on all {e['n_indicators']} indicators ranked. "
+            + _cpu_note(worst, worst_cpu, 5, load),
+        ),
+        Goal(
+            f"key-set cockpit ({r['key_count']} indicators), every node",
+            "median <= 5 ms",
+            f"slowest {key_worst:.2f} ms, group node {e['group_key']:.2f} ms",
+            key_worst <= 5,
+            f"The slowest node's key-set cockpit takes {key_worst:.1f} ms. " + _cpu_note(key_worst, key_cpu, 5, load),
+        ),
     ]
     for name, sql in r["sql"].items():
         if sql is None:
-            rows.append(Goal(f"group cockpit vs plain SQL, {name}", ">= 20x faster",
-                             "not measured: server unreachable", None))
+            rows.append(
+                Goal(f"group cockpit vs plain SQL, {name}", ">= 20x faster", "not measured: server unreachable", None)
+            )
             continue
         ratio = sql["ms"] / e["group_all_restated"]
-        rows.append(Goal(f"group cockpit vs plain SQL, {name}", ">= 20x faster",
-                         f"SQL {sql['ms']:.0f} ms vs engine {e['group_all_restated']:.2f} ms: {ratio:.0f}x",
-                         ratio >= 20,
-                         f"Plain SQL on {name} answered in {sql['ms']:.0f} ms, the engine in "
-                         f"{e['group_all_restated']:.2f} ms. "
-                         + _cpu_note(e["group_all_restated"], e["group_all_restated_cpu"], sql["ms"] / 20, load)))
+        rows.append(
+            Goal(
+                f"group cockpit vs plain SQL, {name}",
+                ">= 20x faster",
+                f"SQL {sql['ms']:.0f} ms vs engine {e['group_all_restated']:.2f} ms: {ratio:.0f}x",
+                ratio >= 20,
+                f"Plain SQL on {name} answered in {sql['ms']:.0f} ms, the engine in "
+                f"{e['group_all_restated']:.2f} ms. "
+                + _cpu_note(e["group_all_restated"], e["group_all_restated_cpu"], sql["ms"] / 20, load),
+            )
+        )
     rows += [
-        Goal(f"one indicator's {e['outlook_months']}-month history with YTD and YoY", "median <= 5 ms",
-             f"{e['history']:.2f} ms (typed rows too: {e['history_rows']:.2f} ms)", e["history"] <= 5,
-             f"The history takes {e['history']:.2f} ms. " + _cpu_note(e["history"], e["history_cpu"], 5, load)),
-        Goal(f"a unit's month ({r['reported']} values) accepted, every ancestor current (both views)", "<= 20 ms",
-             f"{e['apply']:.2f} ms", e["apply"] <= 20,
-             f"Accepting a month takes {e['apply']:.2f} ms. " + _cpu_note(e["apply"], e["apply_cpu"], 20, load)),
-        Goal("full rebuild of every node's aggregates", "<= 1 s",
-             f"as-was view {e['rebuild_as_was'] / 1000:.2f} s; both views {e['rebuild_both'] / 1000:.2f} s",
-             e["rebuild_as_was"] <= 1000,
-             f"Rebuilding the as-was view takes {e['rebuild_as_was'] / 1000:.2f} s. "
-             + _cpu_note(e["rebuild_as_was"] / 1000, e["rebuild_as_was_cpu"] / 1000, 1, load, "s")),
+        Goal(
+            f"one indicator's {e['outlook_months']}-month history with YTD and YoY",
+            "median <= 5 ms",
+            f"{e['history']:.2f} ms (typed rows too: {e['history_rows']:.2f} ms)",
+            e["history"] <= 5,
+            f"The history takes {e['history']:.2f} ms. " + _cpu_note(e["history"], e["history_cpu"], 5, load),
+        ),
+        Goal(
+            f"a unit's month ({r['reported']} values) accepted, every ancestor current (both views)",
+            "<= 20 ms",
+            f"{e['apply']:.2f} ms",
+            e["apply"] <= 20,
+            f"Accepting a month takes {e['apply']:.2f} ms. " + _cpu_note(e["apply"], e["apply_cpu"], 20, load),
+        ),
+        Goal(
+            "full rebuild of every node's aggregates",
+            "<= 1 s",
+            f"as-was view {e['rebuild_as_was'] / 1000:.2f} s; both views {e['rebuild_both'] / 1000:.2f} s",
+            e["rebuild_as_was"] <= 1000,
+            f"Rebuilding the as-was view takes {e['rebuild_as_was'] / 1000:.2f} s. "
+            + _cpu_note(e["rebuild_as_was"] / 1000, e["rebuild_as_was_cpu"] / 1000, 1, load, "s"),
+        ),
     ]
     for name, cs in r["cold"].items():
         if cs is None:
@@ -461,30 +532,50 @@ def goals_1000(r: dict[str, Any]) -> list[Goal]:
         col, row = cs["columnar"], cs.get("rows")
         row_text = f"; row by row {row['seconds']:.1f} s" if row else ""
         cores = os.cpu_count() or 1
-        spent = (("The process and its reader children" if col["children"] else "The process")
-                 + f" spent {col['cpu_s']:.1f} CPU-seconds in {col['seconds']:.1f} s")
+        spent = (
+            "The process and its reader children" if col["children"] else "The process"
+        ) + f" spent {col['cpu_s']:.1f} CPU-seconds in {col['seconds']:.1f} s"
         if col["cpu_s"] <= 15:
-            spent += (", within the goal: the rest was waiting for the database server or for cores that other "
-                      "work held")
+            spent += ", within the goal: the rest was waiting for the database server or for cores that other work held"
         elif col["cpu_s"] / cores <= 15:
-            spent += (f", {col['cpu_s'] / cores:.1f} s on each of the {cores} cores if shared evenly: most of "
-                      "the rest was waiting for cores that other work held")
+            spent += (
+                f", {col['cpu_s'] / cores:.1f} s on each of the {cores} cores if shared evenly: most of "
+                "the rest was waiting for cores that other work held"
+            )
         spent += f" (load average {col['load']:.1f} on {cores} cores when it finished)."
-        rows.append(Goal(f"cold start from {name} (database -> engine)", "<= 15 s",
-                         f"columnar {col['seconds']:.1f} s{row_text}", col["seconds"] <= 15,
-                         f"Cold start from {name}: {col['seconds']:.1f} s. " + spent))
+        rows.append(
+            Goal(
+                f"cold start from {name} (database -> engine)",
+                "<= 15 s",
+                f"columnar {col['seconds']:.1f} s{row_text}",
+                col["seconds"] <= 15,
+                f"Cold start from {name}: {col['seconds']:.1f} s. " + spent,
+            )
+        )
     cold_peaks = [cs["columnar"]["peak_mib"] for cs in r["cold"].values() if cs is not None]
     rows += [
-        Goal("year-end outlook, every node x key indicator", "<= 60 s",
-             f"{e['outlook_s']:.2f} s for {e['outlook_series']:,} series of {e['outlook_months']} months",
-             e["outlook_s"] <= 60,
-             f"The outlook takes {e['outlook_s']:.1f} s. "
-             + _cpu_note(e["outlook_s"], e["outlook_s_cpu"], 60, load, "s")),
-        Goal("peak memory", "<= 2 GB", f"{r['peak_mib'] / 1024:.2f} GiB", r["peak_mib"] <= 2048,
-             f"The benchmark process peaks at {r['peak_mib'] / 1024:.2f} GiB of its own: the group loaded from "
-             "SQLite, both views (as-was and restated) built, and every question above"
-             + (f"; a cold start, which builds the as-was view only, peaks at {max(cold_peaks) / 1024:.2f} GiB "
-                "(see Details)." if cold_peaks else ".")),
+        Goal(
+            "year-end outlook, every node x key indicator",
+            "<= 60 s",
+            f"{e['outlook_s']:.2f} s for {e['outlook_series']:,} series of {e['outlook_months']} months",
+            e["outlook_s"] <= 60,
+            f"The outlook takes {e['outlook_s']:.1f} s. "
+            + _cpu_note(e["outlook_s"], e["outlook_s_cpu"], 60, load, "s"),
+        ),
+        Goal(
+            "peak memory",
+            "<= 2 GB",
+            f"{r['peak_mib'] / 1024:.2f} GiB",
+            r["peak_mib"] <= 2048,
+            f"The benchmark process peaks at {r['peak_mib'] / 1024:.2f} GiB of its own: the group loaded from "
+            "SQLite, both views (as-was and restated) built, and every question above"
+            + (
+                f"; a cold start, which builds the as-was view only, peaks at {max(cold_peaks) / 1024:.2f} GiB "
+                "(see Details)."
+                if cold_peaks
+                else "."
+            ),
+        ),
     ]
     return rows
 
@@ -493,38 +584,77 @@ def goals_scale(big: dict[str, Any]) -> list[Goal]:
     w, typ, _, w_cpu = big["nodes_all"]
     key_worst, _, _, key_cpu = big["nodes_key"]
     load, units = big["load"], f"{big['units']:,}"
-    dense = (f"At {units} units the dense arrays are ten times larger than at 1,000 (units x indicators x months: "
-             "8-byte facts and YTD, counts and presence)")
+    dense = (
+        f"At {units} units the dense arrays are ten times larger than at 1,000 (units x indicators x months: "
+        "8-byte facts and YTD, counts and presence)"
+    )
     return [
-        Goal(f"full cockpit, group node ({big['children_of_group']} children)", "<= 5 ms",
-             f"{big['group_all']:.2f} ms (typed rows {big['group_all_rows']:.2f} ms)", big["group_all"] <= 5,
-             f"The group node's full cockpit at {units} units takes {big['group_all']:.2f} ms. "
-             + _cpu_note(big["group_all"], big["group_all_cpu"], 5, load)),
-        Goal(f"full cockpit, the group, the node with most children and {big['nodes'] - 2} sampled nodes",
-             "<= 5 ms", f"slowest {w:.2f} ms, typical {typ:.2f} ms", w <= 5,
-             f"At {units} units each second-level unit has about {(big['units'] - 51) // 50} children: ranking "
-             f"them on all {big['n_indicators']} indicators takes the widest node's full cockpit to {w:.1f} ms; "
-             "the key set and narrower nodes are faster. " + _cpu_note(w, w_cpu, 5, load)),
-        Goal("key-set cockpit, same nodes", "<= 5 ms", f"slowest {key_worst:.2f} ms", key_worst <= 5,
-             f"The slowest key-set cockpit at {units} units takes {key_worst:.2f} ms. "
-             + _cpu_note(key_worst, key_cpu, 5, load)),
-        Goal("history", "<= 5 ms", f"{big['history']:.2f} ms", big["history"] <= 5,
-             f"The history at {units} units takes {big['history']:.2f} ms. "
-             + _cpu_note(big["history"], big["history_cpu"], 5, load)),
-        Goal("a unit's month accepted", "<= 20 ms", f"{big['apply']:.2f} ms", big["apply"] <= 20,
-             f"Accepting a month at {units} units takes {big['apply']:.2f} ms. "
-             + _cpu_note(big["apply"], big["apply_cpu"], 20, load)),
-        Goal("full rebuild", "<= 1 s", f"{big['rebuild_as_was'] / 1000:.2f} s", big["rebuild_as_was"] <= 1000,
-             f"{dense}, and the full rebuild grows with them: {big['rebuild_as_was'] / 1000:.1f} s against a goal "
-             "set for 1,000 units. "
-             + _cpu_note(big["rebuild_as_was"] / 1000, big["rebuild_as_was_cpu"] / 1000, 1, load, "s")),
-        Goal("outlook, every node x key indicator", "<= 60 s",
-             f"{big['outlook_s']:.1f} s for {big['outlook_series']:,} series", big["outlook_s"] <= 60,
-             f"The outlook at {units} units takes {big['outlook_s']:.1f} s. "
-             + _cpu_note(big["outlook_s"], big["outlook_s_cpu"], 60, load, "s")),
-        Goal("peak memory", "<= 2 GB", f"{big['peak_mib'] / 1024:.1f} GiB", big["peak_mib"] <= 2048,
-             f"The memory grows with the dense arrays too: at {units} units the process peaks at "
-             f"{big['peak_mib'] / 1024:.1f} GiB of its own, against a goal set for 1,000 units."),
+        Goal(
+            f"full cockpit, group node ({big['children_of_group']} children)",
+            "<= 5 ms",
+            f"{big['group_all']:.2f} ms (typed rows {big['group_all_rows']:.2f} ms)",
+            big["group_all"] <= 5,
+            f"The group node's full cockpit at {units} units takes {big['group_all']:.2f} ms. "
+            + _cpu_note(big["group_all"], big["group_all_cpu"], 5, load),
+        ),
+        Goal(
+            f"full cockpit, the group, the node with most children and {big['nodes'] - 2} sampled nodes",
+            "<= 5 ms",
+            f"slowest {w:.2f} ms, typical {typ:.2f} ms",
+            w <= 5,
+            f"At {units} units each second-level unit has about {(big['units'] - 51) // 50} children: ranking "
+            f"them on all {big['n_indicators']} indicators takes the widest node's full cockpit to {w:.1f} ms; "
+            "the key set and narrower nodes are faster. " + _cpu_note(w, w_cpu, 5, load),
+        ),
+        Goal(
+            "key-set cockpit, same nodes",
+            "<= 5 ms",
+            f"slowest {key_worst:.2f} ms",
+            key_worst <= 5,
+            f"The slowest key-set cockpit at {units} units takes {key_worst:.2f} ms. "
+            + _cpu_note(key_worst, key_cpu, 5, load),
+        ),
+        Goal(
+            "history",
+            "<= 5 ms",
+            f"{big['history']:.2f} ms",
+            big["history"] <= 5,
+            f"The history at {units} units takes {big['history']:.2f} ms. "
+            + _cpu_note(big["history"], big["history_cpu"], 5, load),
+        ),
+        Goal(
+            "a unit's month accepted",
+            "<= 20 ms",
+            f"{big['apply']:.2f} ms",
+            big["apply"] <= 20,
+            f"Accepting a month at {units} units takes {big['apply']:.2f} ms. "
+            + _cpu_note(big["apply"], big["apply_cpu"], 20, load),
+        ),
+        Goal(
+            "full rebuild",
+            "<= 1 s",
+            f"{big['rebuild_as_was'] / 1000:.2f} s",
+            big["rebuild_as_was"] <= 1000,
+            f"{dense}, and the full rebuild grows with them: {big['rebuild_as_was'] / 1000:.1f} s against a goal "
+            "set for 1,000 units. "
+            + _cpu_note(big["rebuild_as_was"] / 1000, big["rebuild_as_was_cpu"] / 1000, 1, load, "s"),
+        ),
+        Goal(
+            "outlook, every node x key indicator",
+            "<= 60 s",
+            f"{big['outlook_s']:.1f} s for {big['outlook_series']:,} series",
+            big["outlook_s"] <= 60,
+            f"The outlook at {units} units takes {big['outlook_s']:.1f} s. "
+            + _cpu_note(big["outlook_s"], big["outlook_s_cpu"], 60, load, "s"),
+        ),
+        Goal(
+            "peak memory",
+            "<= 2 GB",
+            f"{big['peak_mib'] / 1024:.1f} GiB",
+            big["peak_mib"] <= 2048,
+            f"The memory grows with the dense arrays too: at {units} units the process peaks at "
+            f"{big['peak_mib'] / 1024:.1f} GiB of its own, against a goal set for 1,000 units.",
+        ),
     ]
 
 
@@ -552,7 +682,8 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         f"(`Cockpit.rows`, built on first use) takes the group node to {e['group_all_rows']:.2f} ms.",
         f"- Medians: {RUNS} runs after one warm-up for single questions; for every node, "
         f"{NODE_RUNS} runs per node after one warm-up ({e['nodes']:,} nodes; a node over 5 ms measured again over "
-        f"{RUNS} runs, as the machine is shared), the table giving the slowest node's median. `gc.freeze()` after loading, as a long-running server does. Accepting a month: median of 100 "
+        f"{RUNS} runs, as the machine is shared), the table giving the slowest node's median."
+        f" `gc.freeze()` after loading, as a long-running server does. Accepting a month: median of 100 "
         f"on a unit {e['apply_depth'] - 1} levels below the group. Rebuild: median of 3. Outlook: one run. "
         "The process's CPU time is measured beside each wall time: a wall time over its goal with a CPU time "
         "within it was spent waiting for cores that other work held.",
@@ -564,19 +695,28 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         lines.append(
             f"- Cold start from {name}, each in a fresh process: columnar {col['seconds']:.1f} s, peak "
             f"{col['peak_mib'] / 1024:.2f} GiB in the process"
-            + (f" (its {col['children']} reader children up to {col['child_peak_mib']:.0f} MiB each)"
-               if col["children"] else " (read over two database connections in threads, no child processes)")
+            + (
+                f" (its {col['children']} reader children up to {col['child_peak_mib']:.0f} MiB each)"
+                if col["children"]
+                else " (read over two database connections in threads, no child processes)"
+            )
             + f", {col['cpu_s']:.1f} CPU-seconds in this process and its children (the database server's "
             "own work not counted)"
-            + (f"; row by row through the Python driver {row['seconds']:.1f} s, peak {row['peak_mib'] / 1024:.2f} GiB"
-               if row else "; row by row not measured (--skip-rowwise)") + ".")
+            + (
+                f"; row by row through the Python driver {row['seconds']:.1f} s, peak {row['peak_mib'] / 1024:.2f} GiB"
+                if row
+                else "; row by row not measured (--skip-rowwise)"
+            )
+            + "."
+        )
     for name, sql in r["sql"].items():
         if sql is not None:
             lines.append(
                 f"- Plain SQL on {name}: three statements (the node's subtree totals, each child's subtree "
                 "totals with the children ranked on completion by `RANK()`, the node's targets), subtrees by "
                 "recursive CTE over today's parentage, median of 5 after one warm-up. "
-                f"Checked equal to the engine's restated cockpit: {sql['cells']:,} values and {sql['ranks']:,} ranks.")
+                f"Checked equal to the engine's restated cockpit: {sql['cells']:,} values and {sql['ranks']:,} ranks."
+            )
     lines += [
         f"- Index added for plain SQL (a DBA's choice for these questions): `{SQL_INDEX.split(' ON ')[1]}`, covering; "
         "the primary key is (unit_id, indicator_id, period); unit_parentage is indexed on parent_id. "
@@ -618,7 +758,8 @@ MEMORY_METHOD = (
     "Not `ru_maxrss`: Linux carries the high-water mark of the process that starts a child into the child's "
     "`ru_maxrss`, so a cold start begun by a 2 GB process would report 2 GB. The benchmark group is built, and "
     "the index for plain SQL added, in processes of their own, so a first run (which builds them) and a later "
-    "run report the same memory.")
+    "run report the same memory."
+)
 
 
 def main() -> None:
@@ -628,8 +769,11 @@ def main() -> None:
     parser.add_argument("--cold-start", nargs=2, metavar=("URL", "MODE"), help=argparse.SUPPRESS)
     parser.add_argument("--scale", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--prepare-sql", metavar="URL", help=argparse.SUPPRESS)
-    parser.add_argument("--report-only", action="store_true",
-                        help=f"only write the report again from the last run's figures ({LAST_RUN.name})")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help=f"only write the report again from the last run's figures ({LAST_RUN.name})",
+    )
     args = parser.parse_args()
     if args.cold_start:
         cold_start_child(*args.cold_start)
@@ -648,8 +792,11 @@ def main() -> None:
         return
     started = time.perf_counter()
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
-    command = "python benchmarks/engine.py" + (" --skip-rowwise" if args.skip_rowwise else "") + (
-        " --skip-scale" if args.skip_scale else "")
+    command = (
+        "python benchmarks/engine.py"
+        + (" --skip-rowwise" if args.skip_rowwise else "")
+        + (" --skip-scale" if args.skip_scale else "")
+    )
     urls = {"SQLite": SQLITE_URL, "PostgreSQL": POSTGRES_URL if reachable(POSTGRES_URL) else None}
     for name, url in urls.items():
         if url:
@@ -677,9 +824,17 @@ def main() -> None:
     print(f"plain SQL: {sql}", flush=True)
     result = engine_questions(engine, year, month, key)
     print(f"engine: {result}", flush=True)
-    r = {"engine": result, "sql": sql, "cold": cold, "key_count": len(key),
-         "facts": int(data.facts.present.sum()), "period": f"{year}-{month:02d}",
-         "reported": engine.catalog.n_reported, "peak_mib": peak_mib(), "load": load}
+    r = {
+        "engine": result,
+        "sql": sql,
+        "cold": cold,
+        "key_count": len(key),
+        "facts": int(data.facts.present.sum()),
+        "period": f"{year}-{month:02d}",
+        "reported": engine.catalog.n_reported,
+        "peak_mib": peak_mib(),
+        "load": load,
+    }
     del engine, data
     gc.collect()
     if not args.skip_scale:

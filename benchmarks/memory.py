@@ -9,6 +9,7 @@ the standard library only, so loading it adds next to nothing to what a process 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -22,8 +23,10 @@ def peak_mib(pid: int | str = "self") -> float:
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError as exc:
-        raise RuntimeError(f"peak memory of process {pid}: cannot read /proc/{pid}/status "
-                           f"(the benchmarks measure memory on Linux only): {exc}") from exc
+        raise RuntimeError(
+            f"peak memory of process {pid}: cannot read /proc/{pid}/status "
+            f"(the benchmarks measure memory on Linux only): {exc}"
+        ) from exc
     for line in status.splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024  # kB
@@ -81,9 +84,8 @@ class ChildPeaks:
                 scan_every = min(2 * scan_every, self.scan_max)
                 next_scan = now + scan_every
             for pid in self.peaks:
-                try:
+                # a process that exited (or a zombie) has no memory left to read
+                with contextlib.suppress(RuntimeError):
                     self.peaks[pid] = max(self.peaks[pid], peak_mib(pid))
-                except RuntimeError:
-                    pass  # exited (or a zombie, which has no memory left)
             if self._stop.wait(self.interval):
                 return

@@ -23,8 +23,9 @@ SECTIONS = ("engine", "web")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("only", nargs="*", help=f"run only these benchmarks ({', '.join(SECTIONS)})")
-    parser.add_argument("--assemble", action="store_true",
-                        help="only put the existing sections together, running nothing")
+    parser.add_argument(
+        "--assemble", action="store_true", help="only put the existing sections together, running nothing"
+    )
     args = parser.parse_args()
     unknown = set(args.only) - set(SECTIONS)
     if unknown:
@@ -33,11 +34,13 @@ def main() -> None:
         # each benchmark parses its own options: give it none of ours
         sys.argv = [str(HERE / f"{name}.py")]
         runpy.run_path(str(HERE / f"{name}.py"), run_name="__main__")
-    parts = [f"# Benchmark results\n\nMachine: {machine()}  \nAssembled: {datetime.date.today()}  \n"
-             "Command: `make benchmark` (that is, `python benchmarks/run.py`)  \n"
-             "Peak memory, wherever reported, is the measured process's own high-water mark of resident memory "
-             "(`VmHWM` in /proc/<pid>/status; benchmarks/memory.py), never `ru_maxrss`, which a process "
-             "started by a large one inherits from it.\n"]
+    parts = [
+        f"# Benchmark results\n\nMachine: {machine()}  \nAssembled: {datetime.date.today()}  \n"
+        "Command: `make benchmark` (that is, `python benchmarks/run.py`)  \n"
+        "Peak memory, wherever reported, is the measured process's own high-water mark of resident memory "
+        "(`VmHWM` in /proc/<pid>/status; benchmarks/memory.py), never `ru_maxrss`, which a process "
+        "started by a large one inherits from it.\n"
+    ]
     parts += [(RESULTS / f"{n}.md").read_text(encoding="utf-8") for n in SECTIONS if (RESULTS / f"{n}.md").exists()]
     (HERE / "RESULTS.md").write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {HERE / 'RESULTS.md'}")

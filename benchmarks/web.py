@@ -92,9 +92,12 @@ if __name__ != "__main__" and "locust" in sys.modules:
             self.home = PERSONAS[self.username]
             form = self.client.get("/login", name="sign-in")
             token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
-            self.client.post("/login", name="sign-in", allow_redirects=False,
-                             data={"username": self.username, "password": PASSWORD, "csrf_token": token,
-                                   "next": "/cockpit"})
+            self.client.post(
+                "/login",
+                name="sign-in",
+                allow_redirects=False,
+                data={"username": self.username, "password": PASSWORD, "csrf_token": token, "next": "/cockpit"},
+            )
             body = self.client.get(f"/api/cockpit/{self.home}", name="sign-in").json()
             self.children = [c["code"] for c in body["children"]] or [self.home]
             self.periods = body["periods"][:12]
@@ -117,8 +120,9 @@ if __name__ != "__main__" and "locust" in sys.modules:
 
         @task(1)
         def api_ranking(self) -> None:
-            self.client.get(f"/api/cockpit/{random.choice(self.children)}/ranking?limit=50",
-                            name="/api/cockpit/[child]/ranking")
+            self.client.get(
+                f"/api/cockpit/{random.choice(self.children)}/ranking?limit=50", name="/api/cockpit/[child]/ranking"
+            )
 
         @task(1)
         def chart_spec(self) -> None:
@@ -127,11 +131,12 @@ if __name__ != "__main__" and "locust" in sys.modules:
 
 # -- measuring ------------------------------------------------------------------------------------
 
+
 def _percentile(values: list[float], q: float) -> float:
     if not values:  # no request reached the measured phase: say so rather than crash
         return float("nan")
     ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, int(round(q / 100 * len(ordered) + 0.5)) - 1))
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
     return ordered[k]
 
 
@@ -146,8 +151,9 @@ def server_time(url: str, requests: int, warmup: int) -> dict[str, object]:
     out: dict[str, object] = {}
     with TestClient(app, follow_redirects=False) as client:
         token = CSRF.search(client.get("/login").text).group(1)  # type: ignore[union-attr]
-        signed = client.post("/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token,
-                                             "next": "/cockpit"})
+        signed = client.post(
+            "/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token, "next": "/cockpit"}
+        )
         assert signed.status_code == 303, signed.text
         started = time.perf_counter()
         assert client.get("/cockpit/G").status_code == 200
@@ -171,8 +177,13 @@ def server_time(url: str, requests: int, warmup: int) -> dict[str, object]:
                 response = client.get(path)
                 times.append(1000 * (time.perf_counter() - t0))
                 assert response.status_code == 200, response.status_code
-            out[label] = {"median": statistics.median(times), "p99": _percentile(times, 99), "max": max(times),
-                          "n": len(times), "bytes": len(response.content)}
+            out[label] = {
+                "median": statistics.median(times),
+                "p99": _percentile(times, 99),
+                "max": max(times),
+                "n": len(times),
+                "bytes": len(response.content),
+            }
     out["load"] = os.getloadavg()[0]
     return out
 
@@ -185,7 +196,7 @@ def _free_port() -> int:
 
 def _get(url: str, timeout: float) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 (loopback only)
+        with urllib.request.urlopen(url, timeout=timeout) as r:
             return int(r.status)
     except Exception:
         return 0
@@ -221,13 +232,17 @@ def load_test(url: str, users: int, seconds: int, workers: int) -> dict[str, obj
     """Serve the benchmark database on a loopback port and run Locust headless against it."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "PACER_DATABASE_URL": url, "PACER_ENVIRONMENT": "production",
-           "PACER_SECRET_KEY": secrets.token_hex(16)}
+    env = {
+        **os.environ,
+        "PACER_DATABASE_URL": url,
+        "PACER_ENVIRONMENT": "production",
+        "PACER_SECRET_KEY": secrets.token_hex(16),
+    }
     bin_dir = Path(sys.executable).parent
     serve = [str(bin_dir / "pacer"), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     work = Path(tempfile.mkdtemp(prefix="pacer-web-bench-"))
-    server = subprocess.Popen(serve, env=env, stdout=open(work / "server.log", "w"), stderr=subprocess.STDOUT,
-                              start_new_session=True)
+    with open(work / "server.log", "w") as log:  # the child keeps its own copy of the descriptor
+        server = subprocess.Popen(serve, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         # every worker builds its engine before it accepts connections (pacer.web.server)
         deadline = time.time() + 1800
@@ -245,12 +260,35 @@ def load_test(url: str, users: int, seconds: int, workers: int) -> dict[str, obj
         ahead_s = time.time() - (deadline - 1800) - started_s
         warm_s = _warm(base, time.time() + 1800)
         record = work / "locust.json"
-        command = [str(bin_dir / "locust"), "-f", str(Path(__file__).resolve()), "--headless", "--host", base,
-                   "--users", str(users), "--spawn-rate", "10", "--run-time", f"{seconds}s", "--stop-timeout", "10",
-                   "--csv", str(work / "locust"), "--only-summary", "--loglevel", "WARNING"]
+        command = [
+            str(bin_dir / "locust"),
+            "-f",
+            str(Path(__file__).resolve()),
+            "--headless",
+            "--host",
+            base,
+            "--users",
+            str(users),
+            "--spawn-rate",
+            "10",
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(work / "locust"),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ]
         t0 = time.perf_counter()
-        done = subprocess.run(command, env={**os.environ, "PACER_BENCH_LOCUST_OUT": str(record)},
-                              capture_output=True, text=True, timeout=seconds + 300)
+        done = subprocess.run(
+            command,
+            env={**os.environ, "PACER_BENCH_LOCUST_OUT": str(record)},
+            capture_output=True,
+            text=True,
+            timeout=seconds + 300,
+        )
         elapsed = time.perf_counter() - t0
         worker_peaks = _worker_peaks(server.pid, workers)  # while they still run
         load = os.getloadavg()[0]
@@ -264,14 +302,28 @@ def load_test(url: str, users: int, seconds: int, workers: int) -> dict[str, obj
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
     times = data["times"]
-    return {"command": " ".join(["locust", *command[1:]]).replace(str(ROOT) + "/", ""),
-            "serve": " ".join(["pacer", *serve[1:]]), "warm_s": warm_s, "start_s": started_s, "elapsed_s": elapsed,
-            "ahead_s": ahead_s, "walks": [(int(n), float(t)) for n, t in walks[:workers]],
-            "requests": len(times), "errors": len(data["errors"]), "error_samples": data["errors"][:5],
-            "p50": _percentile(times, 50), "p95": _percentile(times, 95), "p99": _percentile(times, 99),
-            "max": max(times), "rps": len(times) / seconds, "per_name": stats, "locust_exit": done.returncode,
-            "worker_peak_mib": worker_peaks, "load": load,
-            "locust_stderr": done.stderr[-2000:]}
+    return {
+        "command": " ".join(["locust", *command[1:]]).replace(str(ROOT) + "/", ""),
+        "serve": " ".join(["pacer", *serve[1:]]),
+        "warm_s": warm_s,
+        "start_s": started_s,
+        "elapsed_s": elapsed,
+        "ahead_s": ahead_s,
+        "walks": [(int(n), float(t)) for n, t in walks[:workers]],
+        "requests": len(times),
+        "errors": len(data["errors"]),
+        "error_samples": data["errors"][:5],
+        "p50": _percentile(times, 50),
+        "p95": _percentile(times, 95),
+        "p99": _percentile(times, 99),
+        "max": max(times),
+        "rps": len(times) / seconds,
+        "per_name": stats,
+        "locust_exit": done.returncode,
+        "worker_peak_mib": worker_peaks,
+        "load": load,
+        "locust_stderr": done.stderr[-2000:],
+    }
 
 
 def _worker_peaks(server_pid: int, workers: int) -> list[float]:
@@ -281,8 +333,9 @@ def _worker_peaks(server_pid: int, workers: int) -> list[float]:
 
     if workers <= 1:
         return [peak_mib(server_pid)]
-    spawned = [pid for pid in children(server_pid)
-               if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]  # not the resource tracker
+    spawned = [
+        pid for pid in children(server_pid) if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]  # not the resource tracker
     return [peak_mib(pid) for pid in spawned]
 
 
@@ -295,111 +348,171 @@ def _locust_csv(path: Path) -> list[dict[str, str]]:
 
 # -- report ---------------------------------------------------------------------------------------
 
-def goals(args: argparse.Namespace, results: dict[str, dict[str, object]]
-          ) -> list[tuple[str, str, str, str, bool, str]]:
+
+def goals(
+    args: argparse.Namespace, results: dict[str, dict[str, object]]
+) -> list[tuple[str, str, str, str, bool, str]]:
     """The table's rows: (database, measurement, goal, measured, met, why not met). "Goals missed"
     lists exactly the rows not met, with their why."""
     rows = []
     cores = os.cpu_count()
     for db, r in results.items():
         st = r["server"]
-        busy = (f"load average {st.get('load', float('nan')):.1f} on {cores} cores when measured "  # type: ignore[union-attr]
-                "(other work shares them; the server time is wall time in this process)")
+        busy = (
+            f"load average {st.get('load', float('nan')):.1f} on {cores} cores when measured "  # type: ignore[union-attr]
+            "(other work shares them; the server time is wall time in this process)"
+        )
         for label in ("group node /cockpit/G", "second-level node /cockpit/G01"):
             m = st[label]  # type: ignore[index]
-            rows.append((db, f"server time, {label}: median", "≤ 50 ms", f"{m['median']:.1f} ms",
-                         m["median"] <= GOALS["median_ms"], f"median {m['median']:.1f} ms; {busy}."))
-            rows.append((db, f"server time, {label}: p99 (n = {m['n']})", "≤ 150 ms", f"{m['p99']:.1f} ms",
-                         m["p99"] <= GOALS["p99_ms"],
-                         f"p99 {m['p99']:.1f} ms (max {m['max']:.1f} ms) over {m['n']} requests; {busy}."))
+            rows.append(
+                (
+                    db,
+                    f"server time, {label}: median",
+                    "≤ 50 ms",
+                    f"{m['median']:.1f} ms",
+                    m["median"] <= GOALS["median_ms"],
+                    f"median {m['median']:.1f} ms; {busy}.",
+                )
+            )
+            rows.append(
+                (
+                    db,
+                    f"server time, {label}: p99 (n = {m['n']})",
+                    "≤ 150 ms",
+                    f"{m['p99']:.1f} ms",
+                    m["p99"] <= GOALS["p99_ms"],
+                    f"p99 {m['p99']:.1f} ms (max {m['max']:.1f} ms) over {m['n']} requests; {busy}.",
+                )
+            )
         if "load" in r:
             ld = r["load"]
-            rows.append((db, f"{args.users} users, {args.seconds} s: p99", "≤ 300 ms", f"{ld['p99']:.0f} ms",
-                         ld["p99"] <= GOALS["load_p99_ms"],  # type: ignore[operator]
-                         f"p99 {ld['p99']:.0f} ms. The tail is the first view of a node and month the background "
-                         "walk does not cover (an earlier month, another language past the walk's share of the "
-                         "cache, a viewer who sees only some children) in each worker: every answer computed once "
-                         "while requests queued behind it in that worker wait, with Locust on the same two cores "
-                         f"(load average {ld.get('load', float('nan')):.1f} on {cores} cores at the end). "  # type: ignore[union-attr]
-                         "Fix: share kept answers between workers."))
-            rows.append((db, f"{args.users} users: errors", "0", f"{ld['errors']} of {ld['requests']}",
-                         ld["errors"] == 0,
-                         f"{ld['errors']} of {ld['requests']} requests failed; the first: "
-                         + "; ".join(str(e) for e in ld.get("error_samples", [])) + "."))  # type: ignore[union-attr]
+            rows.append(
+                (
+                    db,
+                    f"{args.users} users, {args.seconds} s: p99",
+                    "≤ 300 ms",
+                    f"{ld['p99']:.0f} ms",
+                    ld["p99"] <= GOALS["load_p99_ms"],  # type: ignore[operator]
+                    f"p99 {ld['p99']:.0f} ms. The tail is the first view of a node and month the background "
+                    "walk does not cover (an earlier month, another language past the walk's share of the "
+                    "cache, a viewer who sees only some children) in each worker: every answer computed once "
+                    "while requests queued behind it in that worker wait, with Locust on the same two cores "
+                    f"(load average {ld.get('load', float('nan')):.1f} on {cores} cores at the end). "  # type: ignore[union-attr]
+                    "Fix: share kept answers between workers.",
+                )
+            )
+            rows.append(
+                (
+                    db,
+                    f"{args.users} users: errors",
+                    "0",
+                    f"{ld['errors']} of {ld['requests']}",
+                    ld["errors"] == 0,
+                    f"{ld['errors']} of {ld['requests']} requests failed; the first: "
+                    + "; ".join(str(e) for e in ld.get("error_samples", []))
+                    + ".",
+                )
+            )  # type: ignore[union-attr]
     return rows
 
 
 def report(args: argparse.Namespace, results: dict[str, dict[str, object]]) -> str:
     from benchmarks.common import machine
 
-    lines = ["## Web: the cockpit page and API on the benchmark group\n",
-             f"Machine: {machine()}  ",
-             f"Command: `python benchmarks/web.py --database {args.database} --requests {args.requests} "
-             f"--users {args.users} --seconds {args.seconds} --workers {args.workers}` "
-             "(part of `make benchmark`)  ",
-             "Group: 1,000 units × 300 indicators × 118 months (≈35 M facts), `benchmarks/common.py`.\n",
-             "| database | measurement | goal | measured | met |", "|---|---|---|---|---|"]
+    lines = [
+        "## Web: the cockpit page and API on the benchmark group\n",
+        f"Machine: {machine()}  ",
+        f"Command: `python benchmarks/web.py --database {args.database} --requests {args.requests} "
+        f"--users {args.users} --seconds {args.seconds} --workers {args.workers}` "
+        "(part of `make benchmark`)  ",
+        "Group: 1,000 units × 300 indicators × 118 months (≈35 M facts), `benchmarks/common.py`.\n",
+        "| database | measurement | goal | measured | met |",
+        "|---|---|---|---|---|",
+    ]
     rows = goals(args, results)
-    lines += [f"| {db} | {what} | {goal} | {measured} | {'yes' if met else '**no**'} |"
-              for db, what, goal, measured, met, _ in rows]
+    lines += [
+        f"| {db} | {what} | {goal} | {measured} | {'yes' if met else '**no**'} |"
+        for db, what, goal, measured, met, _ in rows
+    ]
     for db, r in results.items():
         st = r["server"]
         fv = st["first_view_ms"]  # type: ignore[index]
-        lines += ["", f"### {db}\n",
-                  f"- Engine build on the first request of a process: {st['engine_build_s']:.1f} s.",
-                  f"- First view of a node and month after the build (every answer computed, then kept): "
-                  f"median {fv['median']:.0f} ms, max {fv['max']:.0f} ms over {fv['n']} views.",
-                  "- Server time in process (after warm-up), median / p99 / max: " + "; ".join(
-                      f"{label} {m['median']:.1f} / {m['p99']:.1f} / {m['max']:.1f} ms ({m['bytes'] // 1024} KiB)"
-                      for label in ("group node /cockpit/G", "second-level node /cockpit/G01")
-                      for m in [st[label]]) + "."]  # type: ignore[index]
+        lines += [
+            "",
+            f"### {db}\n",
+            f"- Engine build on the first request of a process: {st['engine_build_s']:.1f} s.",
+            f"- First view of a node and month after the build (every answer computed, then kept): "
+            f"median {fv['median']:.0f} ms, max {fv['max']:.0f} ms over {fv['n']} views.",
+            "- Server time in process (after warm-up), median / p99 / max: "
+            + "; ".join(
+                f"{label} {m['median']:.1f} / {m['p99']:.1f} / {m['max']:.1f} ms ({m['bytes'] // 1024} KiB)"
+                for label in ("group node /cockpit/G", "second-level node /cockpit/G01")
+                for m in [st[label]]
+            )
+            + ".",
+        ]  # type: ignore[index]
         if "load" in r:
             ld = r["load"]
-            lines += [f"- Load test: `{ld['serve']}`, then `{ld['command']}` (host and CSV path vary per run). "
-                      f"The workers were ready (engine built) {ld['start_s']:.0f} s after launch; computing the latest "
-                      f"month's answers ahead, in the background, took {ld['ahead_s']:.0f} s more ("
-                      + ", ".join(f"{n} node views in {t:.0f} s" for n, t in ld["walks"])  # type: ignore[union-attr]
-                      + f" per worker); warm-up requests took {ld['warm_s']:.0f} s more. Measured phase: "
-                      f"{ld['requests']} requests ({ld['rps']:.1f}/s), p50 {ld['p50']:.0f} ms, p95 {ld['p95']:.0f} ms, "
-                      f"p99 {ld['p99']:.0f} ms, max {ld['max']:.0f} ms, {ld['errors']} errors."
-                      + (" Peak memory of each worker (its own high-water mark, read as the load test ended): "
-                         + ", ".join(f"{m / 1024:.2f} GiB" for m in ld["worker_peak_mib"]) + "."  # type: ignore[union-attr]
-                         if ld.get("worker_peak_mib") else ""),  # type: ignore[union-attr]
-                      "", "Per request, Locust's own figures over the whole run (the sign-in phase included, so "
-                      "higher in the tail than the measured phase above):", "",
-                      "| request | count | failures | median ms | p95 ms | p99 ms |", "|---|---|---|---|---|---|"]
-            lines += [f"| {s['Name']} | {s['Request Count']} | {s['Failure Count']} | {s['50%']} | {s['95%']} | {s['99%']} |"
-                      for s in ld["per_name"]]  # type: ignore[union-attr]
+            lines += [
+                f"- Load test: `{ld['serve']}`, then `{ld['command']}` (host and CSV path vary per run). "
+                f"The workers were ready (engine built) {ld['start_s']:.0f} s after launch; computing the latest "
+                f"month's answers ahead, in the background, took {ld['ahead_s']:.0f} s more ("
+                + ", ".join(f"{n} node views in {t:.0f} s" for n, t in ld["walks"])  # type: ignore[union-attr]
+                + f" per worker); warm-up requests took {ld['warm_s']:.0f} s more. Measured phase: "
+                f"{ld['requests']} requests ({ld['rps']:.1f}/s), p50 {ld['p50']:.0f} ms, p95 {ld['p95']:.0f} ms, "
+                f"p99 {ld['p99']:.0f} ms, max {ld['max']:.0f} ms, {ld['errors']} errors."
+                + (
+                    " Peak memory of each worker (its own high-water mark, read as the load test ended): "
+                    + ", ".join(f"{m / 1024:.2f} GiB" for m in ld["worker_peak_mib"])
+                    + "."  # type: ignore[union-attr]
+                    if ld.get("worker_peak_mib")
+                    else ""
+                ),  # type: ignore[union-attr]
+                "",
+                "Per request, Locust's own figures over the whole run (the sign-in phase included, so "
+                "higher in the tail than the measured phase above):",
+                "",
+                "| request | count | failures | median ms | p95 ms | p99 ms |",
+                "|---|---|---|---|---|---|",
+            ]
+            lines += [
+                f"| {s['Name']} | {s['Request Count']} | {s['Failure Count']} | {s['50%']} | {s['95%']} | {s['99%']} |"
+                for s in ld["per_name"]
+            ]  # type: ignore[union-attr]
     missed = [f"- {db}, {what}: {why}" for db, what, _, _, met, why in rows if not met]
     if missed:
         lines += ["", "### Goals missed, and why\n", *missed]
-    lines += ["", "### Method\n",
-              "- Server time: `create_app` on the benchmark database in this process, signed in as the group "
-              "administrator, Starlette's TestClient (no network); wall time of each GET, "
-              f"{args.warmup} warm-up requests, then {args.requests} timed ones per page.",
-              "- Load: `pacer serve` (uvicorn, production settings) on 127.0.0.1; each worker builds its engine before "
-              "it accepts connections, then computes the latest month's answers for every node in a background "
-              "thread; the run starts once every worker has logged the end of that walk and a batch of "
-              "concurrent sign-ins and page views answers within 2 s. "
-              f"Locust {args.users} users, 10 spawned per second, each signs in as one of "
-              f"{', '.join(PERSONAS)} and waits 1–3 s between requests; tasks weighted 4 cockpit page, 3 drill-down "
-              "to a child (one in five at one of the last twelve months), 2 cockpit JSON, 1 ranking JSON, "
-              "1 chart specification. Percentiles are computed from every request after all users were spawned "
-              "and had signed in (a sign-in verifies an Argon2 password hash, ≈ 0.1 s of CPU); sign-ins are not "
-              "counted. Locust runs on the same two cores as the server.",
-              "- Peak memory: each worker's own high-water mark of resident memory (`VmHWM` in "
-              "/proc/<pid>/status, `peak_mib` in benchmarks/memory.py, as in every benchmark), never `ru_maxrss`, "
-              "which a process inherits from the one that started it.",
-              "- Why it is fast: the engine answers from memory; each answer (tiles, ranking with its trends, "
-              "bridge, outlook, off-track list, chart specifications and images, the rendered ranking and bridge "
-              "tables) is kept per engine version and key (node, month, language, and the visible children where "
-              "the answer lists other units); the visibility rule runs on every request and cuts cached lists to "
-              "what the viewer sees. A change to figures, targets, the org tree or grants yields a new engine "
-              "version, and with it empty caches. In a served worker a background thread computes the latest "
-              "month's answers for every node (top down, the site's language first, giving way to requests) "
-              "after each new engine version, with every child visible: the keys a viewer who sees all of a "
-              "node's children asks for. Other months, and viewers who see fewer children, are computed on "
-              "their first view.", ""]
+    lines += [
+        "",
+        "### Method\n",
+        "- Server time: `create_app` on the benchmark database in this process, signed in as the group "
+        "administrator, Starlette's TestClient (no network); wall time of each GET, "
+        f"{args.warmup} warm-up requests, then {args.requests} timed ones per page.",
+        "- Load: `pacer serve` (uvicorn, production settings) on 127.0.0.1; each worker builds its engine before "
+        "it accepts connections, then computes the latest month's answers for every node in a background "
+        "thread; the run starts once every worker has logged the end of that walk and a batch of "
+        "concurrent sign-ins and page views answers within 2 s. "
+        f"Locust {args.users} users, 10 spawned per second, each signs in as one of "
+        f"{', '.join(PERSONAS)} and waits 1–3 s between requests; tasks weighted 4 cockpit page, 3 drill-down "
+        "to a child (one in five at one of the last twelve months), 2 cockpit JSON, 1 ranking JSON, "
+        "1 chart specification. Percentiles are computed from every request after all users were spawned "
+        "and had signed in (a sign-in verifies an Argon2 password hash, ≈ 0.1 s of CPU); sign-ins are not "
+        "counted. Locust runs on the same two cores as the server.",
+        "- Peak memory: each worker's own high-water mark of resident memory (`VmHWM` in "
+        "/proc/<pid>/status, `peak_mib` in benchmarks/memory.py, as in every benchmark), never `ru_maxrss`, "
+        "which a process inherits from the one that started it.",
+        "- Why it is fast: the engine answers from memory; each answer (tiles, ranking with its trends, "
+        "bridge, outlook, off-track list, chart specifications and images, the rendered ranking and bridge "
+        "tables) is kept per engine version and key (node, month, language, and the visible children where "
+        "the answer lists other units); the visibility rule runs on every request and cuts cached lists to "
+        "what the viewer sees. A change to figures, targets, the org tree or grants yields a new engine "
+        "version, and with it empty caches. In a served worker a background thread computes the latest "
+        "month's answers for every node (top down, the site's language first, giving way to requests) "
+        "after each new engine version, with every child visible: the keys a viewer who sees all of a "
+        "node's children asks for. Other months, and viewers who see fewer children, are computed on "
+        "their first view.",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -13,10 +13,22 @@ from pacer.models import Indicator, RoleGrant, Unit, UnitParentage, User
 BEGINNING = date(1900, 1, 1)
 
 
-def create_unit(session: Session, code: str, parent: Unit | None = None, kind: str = "company",
-                valid_from: date = BEGINNING, **fields: object) -> Unit:
-    unit = Unit(code=code, name_zh=fields.pop("name_zh", f"单位{code}"),
-                name_en=fields.pop("name_en", f"Unit {code}"), kind=kind, tags=fields.pop("tags", {}), **fields)
+def create_unit(
+    session: Session,
+    code: str,
+    parent: Unit | None = None,
+    kind: str = "company",
+    valid_from: date = BEGINNING,
+    **fields: object,
+) -> Unit:
+    unit = Unit(
+        code=code,
+        name_zh=fields.pop("name_zh", f"单位{code}"),
+        name_en=fields.pop("name_en", f"Unit {code}"),
+        kind=kind,
+        tags=fields.pop("tags", {}),
+        **fields,
+    )
     session.add(unit)
     session.flush()
     session.add(UnitParentage(unit_id=unit.id, parent_id=parent.id if parent else None, valid_from=valid_from))

@@ -67,9 +67,12 @@ def small_group(tmp_path: Path) -> str:
 
 def test_a_cold_start_started_by_a_large_parent_reports_its_own_peak_and_its_readers(small_group):
     held = _hold(PARENT_MIB)
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "engine.py"), "--cold-start", small_group,
-                          "columnar"],
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "engine.py"), "--cold-start", small_group, "columnar"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     del held
     cold = json.loads(out.stdout.strip().splitlines()[-1])
     assert cold["facts"] > 0
@@ -84,11 +87,21 @@ def test_a_cold_start_started_by_a_large_parent_reports_its_own_peak_and_its_rea
 
 # -- the report: every goal not met is explained ----------------------------------------------------
 
+
 def _timings(**slow: float) -> dict[str, float]:
     """Engine figures within every goal but ``slow`` (each with a CPU time of a tenth of it)."""
-    names = {"group_all": 1.5, "group_all_rows": 3.0, "group_key": 1.0, "group_all_restated": 1.6,
-             "history": 1.0, "history_rows": 2.0, "apply": 0.2, "rebuild_both": 1100.0, "rebuild_as_was": 600.0,
-             "outlook_s": 0.8}
+    names = {
+        "group_all": 1.5,
+        "group_all_rows": 3.0,
+        "group_key": 1.0,
+        "group_all_restated": 1.6,
+        "history": 1.0,
+        "history_rows": 2.0,
+        "apply": 0.2,
+        "rebuild_both": 1100.0,
+        "rebuild_as_was": 600.0,
+        "outlook_s": 0.8,
+    }
     out: dict[str, float] = {}
     for name, value in names.items():
         out[name] = slow.get(name, value)
@@ -97,20 +110,47 @@ def _timings(**slow: float) -> dict[str, float]:
 
 
 def _engine(units: int, **slow: float) -> dict[str, object]:
-    return {**_timings(**slow), "nodes_all": (4.0, 1.0, 296, 3.9), "nodes_key": (2.0, 1.0, 12, 1.9),
-            "n_indicators": 312, "nodes": units - 1, "children_of_group": 10, "apply_depth": 3,
-            "outlook_series": 11_988, "outlook_months": 118, "peak_mib": 900.0, "units": units, "load": 3.5,
-            "build_s": 20.0}
+    return {
+        **_timings(**slow),
+        "nodes_all": (4.0, 1.0, 296, 3.9),
+        "nodes_key": (2.0, 1.0, 12, 1.9),
+        "n_indicators": 312,
+        "nodes": units - 1,
+        "children_of_group": 10,
+        "apply_depth": 3,
+        "outlook_series": 11_988,
+        "outlook_months": 118,
+        "peak_mib": 900.0,
+        "units": units,
+        "load": 3.5,
+        "build_s": 20.0,
+    }
 
 
-def _result(peak_mib: float = 1500.0, cold_seconds: float = 10.0, scale: dict | None = None,
-            **slow: float) -> dict[str, object]:
-    cold = {"seconds": cold_seconds, "peak_mib": 1100.0, "child_peak_mib": 140.0, "children": 2, "cpu_s": 12.0,
-            "facts": 35_086_800, "load": 1.0}
-    r = {"engine": _engine(1000, **slow), "sql": {"SQLite": {"ms": 12_000.0, "cells": 9914, "ranks": 60},
-                                                   "PostgreSQL": None},
-         "cold": {"SQLite": {"columnar": cold}, "PostgreSQL": None}, "key_count": 11, "facts": 35_086_800,
-         "period": "2026-10", "reported": 300, "peak_mib": peak_mib, "load": "0.5/0.5/0.5", "seconds": 600.0}
+def _result(
+    peak_mib: float = 1500.0, cold_seconds: float = 10.0, scale: dict | None = None, **slow: float
+) -> dict[str, object]:
+    cold = {
+        "seconds": cold_seconds,
+        "peak_mib": 1100.0,
+        "child_peak_mib": 140.0,
+        "children": 2,
+        "cpu_s": 12.0,
+        "facts": 35_086_800,
+        "load": 1.0,
+    }
+    r = {
+        "engine": _engine(1000, **slow),
+        "sql": {"SQLite": {"ms": 12_000.0, "cells": 9914, "ranks": 60}, "PostgreSQL": None},
+        "cold": {"SQLite": {"columnar": cold}, "PostgreSQL": None},
+        "key_count": 11,
+        "facts": 35_086_800,
+        "period": "2026-10",
+        "reported": 300,
+        "peak_mib": peak_mib,
+        "load": "0.5/0.5/0.5",
+        "seconds": 600.0,
+    }
     if scale is not None:
         r["scale"] = scale
     return r
@@ -133,32 +173,58 @@ def test_memory_over_the_goal_is_explained_not_said_to_hold():
     text = bench.report(_result(peak_mib=3.29 * 1024), "python benchmarks/engine.py", "2026-12-06 00:00")
     table, why = _sections(text)
     assert "| peak memory | <= 2 GB | 3.29 GiB | **no** |" in table
-    assert len(why) == 1 and "3.29 GiB" in why[0] and "holds" not in why[0]
+    assert len(why) == 1
+    assert "3.29 GiB" in why[0]
+    assert "holds" not in why[0]
     assert "VmHWM" in text
 
 
 def test_each_no_in_either_table_has_its_own_explanation():
     big = _engine(10_000, rebuild_as_was=14_000.0)
     big["peak_mib"] = 7.5 * 1024
-    text = bench.report(_result(cold_seconds=16.0, history=6.0, scale=big), "python benchmarks/engine.py", "2026-12-06 00:00")
+    text = bench.report(
+        _result(cold_seconds=16.0, history=6.0, scale=big), "python benchmarks/engine.py", "2026-12-06 00:00"
+    )
     tables = text.split("### Details")[0] + text.split("(generated in memory, engine only)")[1]
     _, why = _sections(text)
     assert tables.count("**no**") == len(why) == 4
     assert any(line.startswith("- Cold start from SQLite: 16.0 s") for line in why)
     # the history's CPU time (a tenth of its wall time) is within the goal: only load made it slow
     history = next(line for line in why if "history" in line)
-    assert "fails only because of load" in history and "load average 3.5" in history
-    assert any("full rebuild grows" in line for line in why) and any("7.5 GiB" in line for line in why)
+    assert "fails only because of load" in history
+    assert "load average 3.5" in history
+    assert any("full rebuild grows" in line for line in why)
+    assert any("7.5 GiB" in line for line in why)
 
 
 def _web(median: float = 13.0, errors: int = 0, p99: float = 180.0) -> dict[str, dict[str, object]]:
     page = {"median": median, "p99": 40.0, "max": 41.0, "n": 100, "bytes": 40_000}
-    server = {"engine_build_s": 10.0, "first_view_ms": {"median": 80.0, "max": 110.0, "n": 10}, "load": 4.2,
-              "group node /cockpit/G": page, "second-level node /cockpit/G01": page}
-    load = {"serve": "pacer serve", "command": "locust", "start_s": 23.0, "ahead_s": 18.0, "walks": [(1432, 18.0)],
-            "warm_s": 1.0, "requests": 1281, "rps": 21.4, "p50": 17.0, "p95": 49.0, "p99": p99, "max": 449.0,
-            "errors": errors, "error_samples": ["GET /cockpit/G: 500"] if errors else [], "per_name": [],
-            "worker_peak_mib": [1300.0, 1310.0], "load": 3.0}
+    server = {
+        "engine_build_s": 10.0,
+        "first_view_ms": {"median": 80.0, "max": 110.0, "n": 10},
+        "load": 4.2,
+        "group node /cockpit/G": page,
+        "second-level node /cockpit/G01": page,
+    }
+    load = {
+        "serve": "pacer serve",
+        "command": "locust",
+        "start_s": 23.0,
+        "ahead_s": 18.0,
+        "walks": [(1432, 18.0)],
+        "warm_s": 1.0,
+        "requests": 1281,
+        "rps": 21.4,
+        "p50": 17.0,
+        "p95": 49.0,
+        "p99": p99,
+        "max": 449.0,
+        "errors": errors,
+        "error_samples": ["GET /cockpit/G: 500"] if errors else [],
+        "per_name": [],
+        "worker_peak_mib": [1300.0, 1310.0],
+        "load": 3.0,
+    }
     return {"SQLite": {"server": server, "load": load}}
 
 
@@ -169,11 +235,15 @@ def test_the_web_report_explains_each_goal_it_misses_and_gives_each_workers_peak
 
     args = Namespace(database="sqlite", requests=100, users=50, seconds=60, workers=2, warmup=20)
     held = web.report(args, _web())
-    assert "**no**" not in held and "Goals missed" not in held
+    assert "**no**" not in held
+    assert "Goals missed" not in held
     assert "1.27 GiB, 1.28 GiB" in held
     missed = web.report(args, _web(median=60.0, errors=3, p99=400.0))
-    why = [line for line in missed.split("### Goals missed, and why")[1].split("\n### ")[0].splitlines()
-           if line.startswith("- ")]
+    why = [
+        line
+        for line in missed.split("### Goals missed, and why")[1].split("\n### ")[0].splitlines()
+        if line.startswith("- ")
+    ]
     # both pages' medians, the load test's p99 and its errors
     assert missed.split("### SQLite")[0].count("**no**") == len(why) == 4
     assert any("load average 4.2" in line for line in why)

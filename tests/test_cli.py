@@ -49,7 +49,8 @@ def test_help_lists_every_command_with_a_description():
 @pytest.mark.parametrize("path", list(all_commands()), ids=" ".join)
 def test_every_command_has_help(path):
     result = run(*path, "--help")
-    assert "Usage" in result.output and len(result.output.splitlines()) > 3
+    assert "Usage" in result.output
+    assert len(result.output.splitlines()) > 3
 
 
 def test_db_upgrade_is_idempotent(database_url):
@@ -57,8 +58,12 @@ def test_db_upgrade_is_idempotent(database_url):
     assert "Database ready" in run("db", "upgrade").output
 
 
-ORG = ("code,name_zh,name_en,kind,parent_code",
-       "G,集团,Group,group,", "A,一院,First Academy,academy,G", "A1,一所,Institute One,institute,A")
+ORG = (
+    "code,name_zh,name_en,kind,parent_code",
+    "G,集团,Group,group,",
+    "A,一院,First Academy,academy,G",
+    "A1,一所,Institute One,institute,A",
+)
 
 
 def test_org_import_then_export(database_url, tmp_path):
@@ -71,31 +76,51 @@ def test_org_import_then_export(database_url, tmp_path):
 
 
 def test_org_import_with_a_cycle_exits_non_zero_and_stores_nothing(database_url, tmp_path):
-    path = write_csv(tmp_path / "org.csv", "code,name_zh,name_en,kind,parent_code",
-                     "G,集团,Group,group,A", "A,一院,Academy,academy,G")
+    path = write_csv(
+        tmp_path / "org.csv",
+        "code,name_zh,name_en,kind,parent_code",
+        "G,集团,Group,group,A",
+        "A,一院,Academy,academy,G",
+    )
     result = run("org", "import", str(path), ok=False)
-    assert result.exit_code == 2 and "cycle" in result.output and "row" in result.output
+    assert result.exit_code == 2
+    assert "cycle" in result.output
+    assert "row" in result.output
     assert count(database_url, Unit) == 0
 
 
 def test_facts_import_good_and_bad(database_url, tmp_path):
     run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG)))
     header = "unit_code,indicator_code,period,value"
-    run("facts", "import", str(write_csv(tmp_path / "ok.csv", header, "A1,revenue,2025-01,10", "A1,inventory,2025-01,5")))
+    run(
+        "facts",
+        "import",
+        str(write_csv(tmp_path / "ok.csv", header, "A1,revenue,2025-01,10", "A1,inventory,2025-01,5")),
+    )
     assert count(database_url, Fact) == 2
     audit_rows = count(database_url, AuditEntry)
     bad = write_csv(tmp_path / "bad.csv", header, "A1,revenue,2025-02,10", "A1,revenue,2025-03,ten")
     result = run("facts", "import", str(bad), ok=False)
-    assert result.exit_code == 2 and "row 3" in result.output and "'value'" in result.output
-    assert count(database_url, Fact) == 2 and count(database_url, AuditEntry) == audit_rows
+    assert result.exit_code == 2
+    assert "row 3" in result.output
+    assert "'value'" in result.output
+    assert count(database_url, Fact) == 2
+    assert count(database_url, AuditEntry) == audit_rows
 
 
 def test_facts_import_as_a_reporter_of_another_unit_is_refused(database_url, tmp_path):
     run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG, "B,二院,Second Academy,academy,G")))
     run("users", "add", "bob", "--display-name", "Bob", "--grant", "unit_reporter@B")
-    result = run("facts", "import", "--as", "bob",
-                 str(write_csv(tmp_path / "f.csv", "unit_code,indicator_code,period,value", "A1,revenue,2025-01,1")), ok=False)
-    assert result.exit_code != 0 and "unknown unit 'A1'" in result.output
+    result = run(
+        "facts",
+        "import",
+        "--as",
+        "bob",
+        str(write_csv(tmp_path / "f.csv", "unit_code,indicator_code,period,value", "A1,revenue,2025-01,1")),
+        ok=False,
+    )
+    assert result.exit_code != 0
+    assert "unknown unit 'A1'" in result.output
 
 
 def test_targets_import(database_url, tmp_path):
@@ -106,10 +131,12 @@ def test_targets_import(database_url, tmp_path):
 
 def test_indicators_list_and_sets(database_url):
     out = run("indicators", "list", "--set", "one_profit_five_ratios", "--year", "2025", "--lang", "en").output
-    assert "cash_collection_ratio" in out and "operating_cash_ratio" not in out
+    assert "cash_collection_ratio" in out
+    assert "operating_cash_ratio" not in out
     assert "一利五率" in run("indicators", "sets").output
     result = run("indicators", "list", "--set", "nonsense", ok=False)
-    assert result.exit_code == 1 and "unknown indicator set" in result.output
+    assert result.exit_code == 1
+    assert "unknown indicator set" in result.output
 
 
 def test_users_add_and_list(database_url, tmp_path):
@@ -117,7 +144,8 @@ def test_users_add_and_list(database_url, tmp_path):
     run("users", "add", "alice", "--display-name", "Alice", "--grant", "unit_reporter@A1")
     assert "unit_reporter@A1" in run("users", "list").output
     bad = run("users", "add", "eve", "--display-name", "Eve", "--grant", "emperor@G", ok=False)
-    assert bad.exit_code != 0 and "ROLE@UNIT_CODE" in bad.output
+    assert bad.exit_code != 0
+    assert "ROLE@UNIT_CODE" in bad.output
 
 
 def test_commands_on_an_empty_database_say_what_to_do(tmp_path, monkeypatch):
@@ -127,7 +155,8 @@ def test_commands_on_an_empty_database_say_what_to_do(tmp_path, monkeypatch):
     get_settings.cache_clear()
     result = run("org", "export", ok=False)
     get_settings.cache_clear()
-    assert result.exit_code == 1 and "pacer db upgrade" in result.output
+    assert result.exit_code == 1
+    assert "pacer db upgrade" in result.output
 
 
 def test_demo_reset_runs_twice_on_one_database(database_url):
@@ -136,7 +165,8 @@ def test_demo_reset_runs_twice_on_one_database(database_url):
     assert "Demo group loaded" in first.output
     facts = count(database_url, Fact)
     second = run(*args)
-    assert "Demo group loaded" in second.output and "Traceback" not in second.output
+    assert "Demo group loaded" in second.output
+    assert "Traceback" not in second.output
     assert count(database_url, Fact) == facts > 0
 
 
@@ -147,13 +177,24 @@ def test_demo_reset_runs_twice_on_one_database(database_url):
 # not exist, ``{csv}`` one that does.
 CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("db", "upgrade"): ([], [["--bogus"]]),
-    ("demo",): (["--units", "10", "--years", "1", "--no-summary"],
-                [["--as-of", "2026-13"], ["--as-of", "June"], ["--config", "{missing}"], ["--units", "0"],
-                 ["--years", "-1"], ["--indicators", "100000000"],
-                 # a configuration that cannot generate a group resets nothing
-                 ["--reset", "--config", "{missing}"], ["--reset", "--config", "{csv}"]]),
-    ("summary",): ([], [["--as-of", "2026-12"], ["--as-of", "2019-01"], ["--as-of", "junk"], ["--unit", "NOPE"],
-                        ["--lang", "fr"]]),
+    ("demo",): (
+        ["--units", "10", "--years", "1", "--no-summary"],
+        [
+            ["--as-of", "2026-13"],
+            ["--as-of", "June"],
+            ["--config", "{missing}"],
+            ["--units", "0"],
+            ["--years", "-1"],
+            ["--indicators", "100000000"],
+            # a configuration that cannot generate a group resets nothing
+            ["--reset", "--config", "{missing}"],
+            ["--reset", "--config", "{csv}"],
+        ],
+    ),
+    ("summary",): (
+        [],
+        [["--as-of", "2026-12"], ["--as-of", "2019-01"], ["--as-of", "junk"], ["--unit", "NOPE"], ["--lang", "fr"]],
+    ),
     ("org", "import"): (["{csv}"], [["{missing}"], ["{dir}"]]),
     ("org", "export"): ([], [["--on", "2026-13-01"], ["-o", "{missing}/out.csv"]]),
     ("indicators", "list"): ([], [["--set", "nope"], ["--lang", "fr"], ["--year", "x"]]),
@@ -162,22 +203,38 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("facts", "import"): (["{csv}"], [["{missing}"], ["{dir}"]]),
     ("eliminations", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"]]),
     ("users", "list"): ([], [["--bogus"]]),
-    ("users", "add"): (["newcomer", "--display-name", "N"],
-                       [["x", "--display-name", "X", "--grant", "emperor@G"],
-                        ["x", "--display-name", "X", "--grant", "viewer@NOPE"]]),
+    ("users", "add"): (
+        ["newcomer", "--display-name", "N"],
+        [["x", "--display-name", "X", "--grant", "emperor@G"], ["x", "--display-name", "X", "--grant", "viewer@NOPE"]],
+    ),
     ("users", "set-password"): (["nobody", "--password", "secret-pass"], [["nobody", "--password", "secret-pass"]]),
     ("serve",): ([], [["--port", "0"], ["--workers", "0"]]),
     ("analyze",): ([], [["--period", "2026-12"], ["--period", "2026-13"], ["--unit", "NOPE"], ["--set", "nope"]]),
-    ("analyze", "rank"): (["--indicator", "revenue"],
-                          [["--indicator", "nope"], ["--indicator", "revenue", "--period", "2026-12"],
-                           ["--indicator", "revenue", "--unit", "NOPE"]]),
-    ("analyze", "bridge"): (["--indicator", "revenue"],
-                            [["--indicator", "nope"], ["--indicator", "revenue", "--period", "1999-01"],
-                             ["--indicator", "revenue", "--unit", "NOPE"]]),
+    ("analyze", "rank"): (
+        ["--indicator", "revenue"],
+        [
+            ["--indicator", "nope"],
+            ["--indicator", "revenue", "--period", "2026-12"],
+            ["--indicator", "revenue", "--unit", "NOPE"],
+        ],
+    ),
+    ("analyze", "bridge"): (
+        ["--indicator", "revenue"],
+        [
+            ["--indicator", "nope"],
+            ["--indicator", "revenue", "--period", "1999-01"],
+            ["--indicator", "revenue", "--unit", "NOPE"],
+        ],
+    ),
     ("analyze", "outlook"): ([], [["--period", "2026-12"], ["--unit", "NOPE"], ["--set", "nope"]]),
-    ("analyze", "history"): (["--indicator", "revenue"],
-                             [["--indicator", "nope"], ["--indicator", "revenue", "--period", "x"],
-                              ["--indicator", "revenue", "--unit", "NOPE"]]),
+    ("analyze", "history"): (
+        ["--indicator", "revenue"],
+        [
+            ["--indicator", "nope"],
+            ["--indicator", "revenue", "--period", "x"],
+            ["--indicator", "revenue", "--unit", "NOPE"],
+        ],
+    ),
 }
 
 
@@ -196,8 +253,9 @@ def small_demo(database_template, tmp_path_factory):
     for url in fresh_database(database_template, tmp_path_factory.mktemp("small_demo")):
         patch.setenv("PACER_DATABASE_URL", url)
         get_settings.cache_clear()
-        result = runner.invoke(app, ["demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06",
-                                     "--no-summary"])
+        result = runner.invoke(
+            app, ["demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06", "--no-summary"]
+        )
         assert result.exit_code == 0, result.output
         patch.undo()
         get_settings.cache_clear()
@@ -218,7 +276,8 @@ def assert_one_line_error(result) -> None:  # type: ignore[no-untyped-def]
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert "Traceback" not in result.output
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert lines and lines[0].startswith("error: "), result.output
+    assert lines, result.output
+    assert lines[0].startswith("error: "), result.output
     assert all(ln.startswith("  - ") for ln in lines[1:]), result.output
 
 
@@ -266,7 +325,9 @@ def test_every_command_on_a_database_it_cannot_use_fails_on_one_line(path, tmp_p
     missing = tmp_path / "nowhere" / "pacer.db"
     result = _invoke_on(f"sqlite:///{missing}", args, monkeypatch)
     assert_one_line_error(result)
-    assert "no database at" in result.stderr and not missing.exists() and not missing.parent.exists()
+    assert "no database at" in result.stderr
+    assert not missing.exists()
+    assert not missing.parent.exists()
     empty = tmp_path / "empty.db"
     empty.touch()
     result = _invoke_on(f"sqlite:///{empty}", args, monkeypatch)
@@ -283,7 +344,9 @@ def test_an_unexpected_error_is_one_line_naming_it_or_its_traceback_with_pacer_d
     monkeypatch.setattr(summary, "render_summary", broken)
     result = _invoke_on(small_demo, ["summary"], monkeypatch)
     assert_one_line_error(result)
-    assert result.exit_code == 3 and "unexpected KeyError" in result.stderr and "PACER_DEBUG" in result.stderr
+    assert result.exit_code == 3
+    assert "unexpected KeyError" in result.stderr
+    assert "PACER_DEBUG" in result.stderr
     monkeypatch.setenv("PACER_DEBUG", "1")
     result = _invoke_on(small_demo, ["summary"], monkeypatch)
     assert isinstance(result.exception, KeyError)
@@ -301,11 +364,17 @@ def test_the_default_month_is_the_latest_complete_one(database_url, tmp_path, mo
 
     run("demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06", "--no-summary")
     # one unit reports July early: July is still being reported
-    early = write_csv(tmp_path / "july.csv", "unit_code,indicator_code,period,value",
-                      "G0101,revenue,2026-07,-5000000000", "G0101,total_profit,2026-07,-900000000")
+    early = write_csv(
+        tmp_path / "july.csv",
+        "unit_code,indicator_code,period,value",
+        "G0101,revenue,2026-07,-5000000000",
+        "G0101,total_profit,2026-07,-900000000",
+    )
     run("facts", "import", str(early))
     assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-06"
-    assert json.loads(run("analyze", "rank", "--indicator", "revenue", "--format", "json").stdout)["period"] == "2026-06"
+    assert (
+        json.loads(run("analyze", "rank", "--indicator", "revenue", "--format", "json").stdout)["period"] == "2026-06"
+    )
     assert "2026-06" in run("summary", "--lang", "en").stdout
     assert json.loads(run("analyze", "--period", "2026-07", "--format", "json").stdout)["period"] == "2026-07"
     # asked for, a month still being reported says so
@@ -335,14 +404,30 @@ def test_make_demo_runs_twice_and_leaves_the_cli_reading_its_database(tmp_path):
     (tmp_path / "pyproject.toml").touch()
     os.utime(tmp_path / "pyproject.toml", (0, 0))  # older than the installed venv: nothing to install
     env = {k: v for k, v in os.environ.items() if not k.startswith("PACER_")}
-    make = ["make", "-s", "-C", str(tmp_path), "-f", str(root / "Makefile"), f"VENV={venv}", "PORT=0",
-            "DEMO_ARGS=--units 10 --years 1 --as-of 2026-06 --no-summary", "demo"]
+    make = [
+        "make",
+        "-s",
+        "-C",
+        str(tmp_path),
+        "-f",
+        str(root / "Makefile"),
+        f"VENV={venv}",
+        "PORT=0",
+        "DEMO_ARGS=--units 10 --years 1 --as-of 2026-06 --no-summary",
+        "demo",
+    ]
     for _ in range(2):
         done = subprocess.run(make, env=env, capture_output=True, text=True, timeout=300)
         assert "Demo group loaded" in done.stdout, done.stdout + done.stderr
         assert "Traceback" not in done.stderr
     assert (tmp_path / ".env").read_text().strip() == f"PACER_DATABASE_URL=sqlite:///{tmp_path}/pacer-demo.db"
-    summary = subprocess.run([str(venv / "bin" / "pacer"), "summary", "--lang", "en"], cwd=tmp_path, env=env,
-                             capture_output=True, text=True, timeout=120)
+    summary = subprocess.run(
+        [str(venv / "bin" / "pacer"), "summary", "--lang", "en"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert summary.returncode == 0, summary.stderr
     assert "2026-06 operations" in summary.stdout

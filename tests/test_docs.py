@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-
 from pacer.config import Settings
 from tests.test_cli import all_commands
 
@@ -21,4 +20,5 @@ def test_every_setting_is_documented():
 
 def test_the_readme_opens_with_the_two_commands():
     first_block = README.split("```")[1]
-    assert "make demo" in first_block and "make test" in first_block
+    assert "make demo" in first_block
+    assert "make test" in first_block

@@ -62,8 +62,10 @@ def csrf_from(html: str) -> str:
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> TestClient:
     form = client.get("/login")
-    response = client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": csrf_from(form.text), "next": "/account"})
+    response = client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(form.text), "next": "/account"},
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -106,10 +108,22 @@ def figures(org, session: Session, app: FastAPI):  # type: ignore[no-untyped-def
                 if unit_id == org.A1.id and year == 2025 and month == 12:
                     continue
                 grow = 1.1 if year == 2025 else 1.0
-                rows.append(Fact(unit_id=unit_id, indicator_id=revenue.id, period=year * 100 + month,
-                                 value=int(base * 10_000 * 100 * grow)))
-                rows.append(Fact(unit_id=unit_id, indicator_id=profit.id, period=year * 100 + month,
-                                 value=int(base * 1_000 * 100 * (grow if unit_id != org.B1.id else -1))))
+                rows.append(
+                    Fact(
+                        unit_id=unit_id,
+                        indicator_id=revenue.id,
+                        period=year * 100 + month,
+                        value=int(base * 10_000 * 100 * grow),
+                    )
+                )
+                rows.append(
+                    Fact(
+                        unit_id=unit_id,
+                        indicator_id=profit.id,
+                        period=year * 100 + month,
+                        value=int(base * 1_000 * 100 * (grow if unit_id != org.B1.id else -1)),
+                    )
+                )
     session.add_all(rows)
     session.add(Target(unit_id=org.G.id, indicator_id=revenue.id, year=2025, tier="ensure", value=7_000_000 * 1_200))
     session.flush()

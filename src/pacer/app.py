@@ -31,30 +31,46 @@ class PacerApp(FastAPI):
 
 def docs_with_way_back(html: str, lang: str) -> str:
     """The API documentation with the page's language and a link back to the application."""
-    back = (f'<nav class="pacer-back" aria-label="{translate(lang, "nav.main")}"><a href="/cockpit" '
-            f'data-testid="docs-back">‹ {translate(lang, "docs.back")}</a></nav>')
+    back = (
+        f'<nav class="pacer-back" aria-label="{translate(lang, "nav.main")}"><a href="/cockpit" '
+        f'data-testid="docs-back">‹ {translate(lang, "docs.back")}</a></nav>'
+    )
     html = html.replace("<html>", f'<html lang="{"zh-CN" if lang == "zh" else "en"}">', 1)
     html = html.replace("</head>", '<link rel="stylesheet" href="/static/docs.css"></head>', 1)
     return html.replace("<body>", "<body>" + back, 1)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    from pacer.admin import api as admin_api, pages as admin_pages
-    from pacer.auth import api as auth_api, pages as auth_pages
-    from pacer.cockpit import api as cockpit_api, pages as cockpit_pages
+    from pacer.admin import api as admin_api
+    from pacer.admin import pages as admin_pages
+    from pacer.auth import api as auth_api
+    from pacer.auth import pages as auth_pages
+    from pacer.cockpit import api as cockpit_api
+    from pacer.cockpit import pages as cockpit_pages
 
     settings = settings or get_settings()
     app = PacerApp(
-        title="Pacer", summary="Operations management for multi-level enterprise groups.",
-        version="0.1.0", docs_url=None, redoc_url=None, openapi_url="/openapi.json",
+        title="Pacer",
+        summary="Operations management for multi-level enterprise groups.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
     )
     app.state.settings = settings
     app.state.db_engine = get_engine(settings)
     app.state.session_factory = session_factory(app.state.db_engine)
     app.mount("/static/docs", StaticFiles(directory=SWAGGER), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (auth_pages.router, admin_pages.router, cockpit_pages.router, auth_api.router,
-                   admin_api.router, cockpit_api.router, vendor.router):
+    for router in (
+        auth_pages.router,
+        admin_pages.router,
+        cockpit_pages.router,
+        auth_api.router,
+        admin_api.router,
+        cockpit_api.router,
+        vendor.router,
+    ):
         app.include_router(router)
     errors.install(app)
 
@@ -64,17 +80,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
-        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
-                        headers={"Cache-Control": "public, max-age=86400"})
+        return Response(
+            (STATIC / "favicon.svg").read_bytes(),
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     @app.get("/docs", include_in_schema=False)
     def docs(request: Request) -> HTMLResponse:
         # Swagger UI from Pacer's own static files: isolated networks have no CDN. Its one
         # inline script (the set-up) is allowed by its hash, no other.
         page = get_swagger_ui_html(
-            openapi_url="/openapi.json", title="Pacer API",
+            openapi_url="/openapi.json",
+            title="Pacer API",
             swagger_js_url="/static/docs/swagger-ui-bundle.js",
-            swagger_css_url="/static/docs/swagger-ui.css", swagger_favicon_url="/static/favicon.svg",
+            swagger_css_url="/static/docs/swagger-ui.css",
+            swagger_favicon_url="/static/favicon.svg",
         )
         html = docs_with_way_back(bytes(page.body).decode(), lang_of(request))
         answer = HTMLResponse(html)

@@ -60,7 +60,7 @@ def _say(message: str) -> None:
 def _debug() -> bool:
     try:
         return get_settings().debug
-    except Exception:  # noqa: BLE001 - the settings themselves may be what failed
+    except Exception:
         return os.environ.get("PACER_DEBUG", "").strip().lower() in ("1", "true", "yes", "on")
 
 
@@ -80,8 +80,10 @@ def _explain(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{exc.strerror or exc}", 1
-    return (f"unexpected {type(exc).__name__}: {_first_line(exc)}. This is a bug in Pacer; "
-            "PACER_DEBUG=1 shows where it happened."), INTERNAL_ERROR
+    return (
+        f"unexpected {type(exc).__name__}: {_first_line(exc)}. This is a bug in Pacer; "
+        "PACER_DEBUG=1 shows where it happened."
+    ), INTERNAL_ERROR
 
 
 def _first_line(exc: BaseException) -> str:
@@ -103,13 +105,17 @@ class ErrorBoundary(TyperGroup):
         _open_consoles()
         try:
             return super().invoke(ctx)
-        except Exception as exc:  # noqa: BLE001 - the boundary: every error ends here
+        except Exception as exc:
             fail(exc)
 
 
-app = typer.Typer(help="Pacer: operations management for multi-level enterprise groups.",
-                  no_args_is_help=True, add_completion=False, cls=ErrorBoundary,
-                  pretty_exceptions_show_locals=False)
+app = typer.Typer(
+    help="Pacer: operations management for multi-level enterprise groups.",
+    no_args_is_help=True,
+    add_completion=False,
+    cls=ErrorBoundary,
+    pretty_exceptions_show_locals=False,
+)
 db_app = typer.Typer(help="Create and upgrade the database schema.", no_args_is_help=True)
 org_app = typer.Typer(help="Import and export the org tree.", no_args_is_help=True)
 indicators_app = typer.Typer(help="The indicator library and indicator sets.", no_args_is_help=True)
@@ -117,11 +123,19 @@ targets_app = typer.Typer(help="Annual targets (ensure / strive tiers).", no_arg
 facts_app = typer.Typer(help="Monthly figures reported by units.", no_args_is_help=True)
 eliminations_app = typer.Typer(help="Elimination entries for intra-group amounts (内部抵销).", no_args_is_help=True)
 users_app = typer.Typer(help="Users and their role grants.", no_args_is_help=True)
-analyze_app = typer.Typer(help="Analyse the figures: a unit's indicators (the default), rankings, bridges, outlook, history.")
-for sub, name in ((db_app, "db"), (org_app, "org"), (indicators_app, "indicators"),
-                  (targets_app, "targets"), (facts_app, "facts"), (eliminations_app, "eliminations"),
-                  (users_app, "users"),
-                  (analyze_app, "analyze")):
+analyze_app = typer.Typer(
+    help="Analyse the figures: a unit's indicators (the default), rankings, bridges, outlook, history."
+)
+for sub, name in (
+    (db_app, "db"),
+    (org_app, "org"),
+    (indicators_app, "indicators"),
+    (targets_app, "targets"),
+    (facts_app, "facts"),
+    (eliminations_app, "eliminations"),
+    (users_app, "users"),
+    (analyze_app, "analyze"),
+):
     app.add_typer(sub, name=name)
 
 
@@ -132,7 +146,7 @@ def reports_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - handed to the boundary
+        except Exception as exc:
             fail(exc)
 
     return wrapper  # type: ignore[return-value]
@@ -154,8 +168,9 @@ def _ensure_schema() -> None:
 
     path = _sqlite_path()
     if path is not None and not path.exists():
-        raise DomainError(f"no database at {path}: create one with 'pacer db upgrade' or 'pacer demo', "
-                          "or set PACER_DATABASE_URL")
+        raise DomainError(
+            f"no database at {path}: create one with 'pacer db upgrade' or 'pacer demo', or set PACER_DATABASE_URL"
+        )
     if not is_initialised(get_engine()):
         raise DomainError("the database has no schema yet: run 'pacer db upgrade' first")
 
@@ -216,14 +231,30 @@ def _safe_url() -> str:
 @app.command("demo")
 @reports_errors
 def demo(
-    units: Annotated[int | None, typer.Option(min=1, help="Approximate number of units (default: the configured group, about 50).")] = None,
-    years: Annotated[int | None, typer.Option(min=1, max=100, help="Years of monthly history up to --as-of (default: from 2019).")] = None,
+    units: Annotated[
+        int | None, typer.Option(min=1, help="Approximate number of units (default: the configured group, about 50).")
+    ] = None,
+    years: Annotated[
+        int | None, typer.Option(min=1, max=100, help="Years of monthly history up to --as-of (default: from 2019).")
+    ] = None,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same group.")] = 7,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Last month with figures, YYYY-MM (default: the last complete month).")] = None,
-    indicators: Annotated[int | None, typer.Option(min=1, max=1000, help="Reported indicators in all; beyond the 20 of the express report, statistical ones are added (the benchmark group uses 300).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last month with figures, YYYY-MM (default: the last complete month).")
+    ] = None,
+    indicators: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=1000,
+            help="Reported indicators in all; beyond the 20 of the express report, statistical ones are added"
+            " (the benchmark group uses 300).",
+        ),
+    ] = None,
     config: Annotated[Path | None, typer.Option(help="A group configuration YAML instead of the built-in one.")] = None,
     summary: Annotated[bool, typer.Option(help="Print the group's picture afterwards.")] = True,
-    reset: Annotated[bool, typer.Option(help="Drop every table and rebuild the schema first: ALL data is lost.")] = False,
+    reset: Annotated[
+        bool, typer.Option(help="Drop every table and rebuild the schema first: ALL data is lost.")
+    ] = False,
 ) -> None:
     """Create a realistic demo group (org, people, users, monthly figures, targets)."""
     from pacer.demo.loader import load_demo
@@ -234,9 +265,17 @@ def demo(
     _prepare_database()
     if not reset:  # with --reset, the schema is rebuilt once the group has been generated
         upgrade(get_engine())
-    result = load_demo(get_engine(), units=units, years=years, seed=seed, as_of=as_of_period,
-                       extra_indicators=max(0, (indicators or 0) - len(BASE_CODES)), config=config,
-                       reset=reset, console=console)
+    result = load_demo(
+        get_engine(),
+        units=units,
+        years=years,
+        seed=seed,
+        as_of=as_of_period,
+        extra_indicators=max(0, (indicators or 0) - len(BASE_CODES)),
+        config=config,
+        reset=reset,
+        console=console,
+    )
     console.print(
         f"Demo group loaded: {result['units']} units, {result['facts']:,} facts, "
         f"{result['targets']} targets, {result['users']} users, in {result['seconds']:.1f} s."
@@ -260,7 +299,13 @@ def _print_demo_accounts(group: Any) -> None:
 @app.command("summary")
 @reports_errors
 def show_summary(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Period YYYY-MM (default: the latest month complete enough to read, see PACER_COMPLETE_SHARE).")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Period YYYY-MM (default: the latest month complete enough to read, see PACER_COMPLETE_SHARE).",
+        ),
+    ] = None,
     unit: Annotated[str | None, typer.Option(help="Unit code (default: the group).")] = None,
     lang: Annotated[Language | None, typer.Option(help="zh or en (default: PACER_LANGUAGE).")] = None,
 ) -> None:
@@ -274,7 +319,10 @@ def show_summary(
 @org_app.command("import")
 @reports_errors
 def org_import(
-    file: Annotated[Path, typer.Argument(help="CSV: code,name_zh,name_en,kind,parent_code[,tags,created_on,dissolved_on,effective].")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV: code,name_zh,name_en,kind,parent_code[,tags,created_on,dissolved_on,effective]."),
+    ],
     as_user: AsUser = None,
 ) -> None:
     """Create or update units; a changed parent is an effective-dated move."""
@@ -290,8 +338,12 @@ def org_import(
 @org_app.command("export")
 @reports_errors
 def org_export(
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file instead of standard output.")] = None,
-    on: Annotated[str | None, typer.Option(help="The tree as it was on this date, YYYY-MM-DD (default: today).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write to this file instead of standard output.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option(help="The tree as it was on this date, YYYY-MM-DD (default: today).")
+    ] = None,
 ) -> None:
     """Export the org tree as CSV (the format 'org import' reads)."""
     from pacer.org.service import export_units
@@ -327,8 +379,15 @@ def indicators_list(
     table = Table("code", "name", "kind", "unit", "direction", "reported as", "formula")
     table.columns[0].no_wrap = True
     for r in rows:
-        table.add_row(r.code, r.name_zh if language == "zh" else r.name_en, r.kind, r.unit,
-                      r.direction, r.reporting or "", r.formula or "")
+        table.add_row(
+            r.code,
+            r.name_zh if language == "zh" else r.name_en,
+            r.kind,
+            r.unit,
+            r.direction,
+            r.reporting or "",
+            r.formula or "",
+        )
     console.print(table)
 
 
@@ -346,8 +405,7 @@ def indicators_sets() -> None:
             console.print(f"{s.code:28} {s.name_zh}  {s.name_en}")
 
 
-def _import_file(what: str, importer: Callable[..., dict[str, int]], file: Path,
-                 as_user: str | None) -> None:
+def _import_file(what: str, importer: Callable[..., dict[str, int]], file: Path, as_user: str | None) -> None:
     """Run one CSV import as one transaction and print its counts."""
     _ensure_schema()
     actor = _actor(as_user)
@@ -359,7 +417,9 @@ def _import_file(what: str, importer: Callable[..., dict[str, int]], file: Path,
 @targets_app.command("import")
 @reports_errors
 def targets_import(
-    file: Annotated[Path, typer.Argument(help="CSV: unit_code,indicator_code,year,tier[,value,growth_pct,phasing,reason].")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV: unit_code,indicator_code,year,tier[,value,growth_pct,phasing,reason].")
+    ],
     as_user: AsUser = None,
 ) -> None:
     """Import annual targets; a changed target becomes a new revision and needs a reason."""
@@ -383,7 +443,9 @@ def facts_import(
 @eliminations_app.command("import")
 @reports_errors
 def eliminations_import(
-    file: Annotated[Path, typer.Argument(help="CSV: unit_code,indicator_code,period,value[,counterparty,description].")],
+    file: Annotated[
+        Path, typer.Argument(help="CSV: unit_code,indicator_code,period,value[,counterparty,description].")
+    ],
     as_user: AsUser = None,
 ) -> None:
     """Import elimination entries of consolidating units; the whole file is one transaction."""
@@ -424,8 +486,12 @@ def users_add(
 @reports_errors
 def users_set_password(
     username: str,
-    password: Annotated[str, typer.Option(prompt=True, confirmation_prompt=True, hide_input=True,
-                                          help="The new password (asked for when not given).")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True, confirmation_prompt=True, hide_input=True, help="The new password (asked for when not given)."
+        ),
+    ],
 ) -> None:
     """Set a user's web sign-in password; the user's open sessions end."""
     from pacer.auth.repository import user_by_username
@@ -455,6 +521,7 @@ def serve(
 
 
 # -- analyze ----------------------------------------------------------------------------------------
+
 
 class OutputFormat(str, Enum):
     table = "table"
@@ -493,15 +560,31 @@ class SpanChoice(str, Enum):
     year = "year"
 
 
-UnitOpt = Annotated[str | None, typer.Option("--unit", help="Unit code (default: the group, or your first granted unit).")]
-PeriodOpt = Annotated[str | None, typer.Option("--period", help="Month YYYY-MM (default: the latest month complete enough to read, see PACER_COMPLETE_SHARE).")]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", help="Unit code (default: the group, or your first granted unit).")
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period", help="Month YYYY-MM (default: the latest month complete enough to read, see PACER_COMPLETE_SHARE)."
+    ),
+]
 SetOpt = Annotated[str | None, typer.Option("--set", help="Indicator set (default: key).")]
 IndicatorOpt = Annotated[str, typer.Option("--indicator", help="Indicator code (see 'pacer indicators list').")]
 FormatOpt = Annotated[OutputFormat | None, typer.Option("--format", help="table (default), json or csv.")]
 LangOpt = Annotated[Language | None, typer.Option("--lang", help="zh or en (default: PACER_LANGUAGE).")]
 ScaleOpt = Annotated[MoneyScale | None, typer.Option("--scale", help="Money in yi (亿元, default) or wan (万元).")]
-BasisOpt = Annotated[TimeBasisChoice | None, typer.Option("--time-basis", help="Time progress: linear (default) or seasonal.")]
-RestateOpt = Annotated[bool | None, typer.Option("--restate/--as-was", help="Every month under today's org tree (同口径); default: as the tree was.", show_default=False)]
+BasisOpt = Annotated[
+    TimeBasisChoice | None, typer.Option("--time-basis", help="Time progress: linear (default) or seasonal.")
+]
+RestateOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--restate/--as-was",
+        help="Every month under today's org tree (同口径); default: as the tree was.",
+        show_default=False,
+    ),
+]
 
 
 def _shared(ctx: typer.Context, **given: Any) -> dict[str, Any]:
@@ -523,8 +606,13 @@ def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
     analysis = get_analysis(get_engine())
     with unit_of_work() as session:
         scope = report.open_scope(session, actor, analysis, opts.get("unit"), opts.get("period"), language, money)
-        builder = {"cockpit": report.cockpit_report, "rank": report.rank_report, "bridge": report.bridge_report,
-                   "outlook": report.outlook_report, "history": report.history_report}[command]
+        builder = {
+            "cockpit": report.cockpit_report,
+            "rank": report.rank_report,
+            "bridge": report.bridge_report,
+            "outlook": report.outlook_report,
+            "history": report.history_report,
+        }[command]
         doc = builder(scope, **args)
     fmt = opts.get("format") or OutputFormat.table
     if fmt is OutputFormat.json:
@@ -542,8 +630,12 @@ def _say_if_still_reported(analysis: Any, period: int, language: str) -> None:
 
     state = incomplete(analysis, period)
     if state is not None:
-        console.print(still_reported(periods.format_period(period), state.reported, state.expected, language),
-                      style="yellow", highlight=False, soft_wrap=True)
+        console.print(
+            still_reported(periods.format_period(period), state.reported, state.expected, language),
+            style="yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @analyze_app.callback(invoke_without_command=True)
@@ -560,14 +652,29 @@ def analyze(
     restate: RestateOpt = None,
     as_user: AsUser = None,
 ) -> None:
-    """A unit's indicators for a month: value, YTD, last year, YoY, targets, completion, time progress, gap, status, what remains."""
-    opts = {"unit": unit, "period": period, "format": fmt, "lang": lang, "scale": scale,
-            "time_basis": time_basis, "restate": restate, "as_user": as_user, "set_code": set_code}
+    """A unit's indicators for a month: value, YTD, last year, YoY, targets, completion, time progress, gap, status,
+    what remains."""
+    opts = {
+        "unit": unit,
+        "period": period,
+        "format": fmt,
+        "lang": lang,
+        "scale": scale,
+        "time_basis": time_basis,
+        "restate": restate,
+        "as_user": as_user,
+        "set_code": set_code,
+    }
     if ctx.invoked_subcommand is not None:
         ctx.obj = opts
         return
-    _analyze("cockpit", opts, set_code=set_code or "key",
-             time_basis=(time_basis or TimeBasisChoice.linear).value, restate=bool(restate))
+    _analyze(
+        "cockpit",
+        opts,
+        set_code=set_code or "key",
+        time_basis=(time_basis or TimeBasisChoice.linear).value,
+        restate=bool(restate),
+    )
 
 
 @analyze_app.command("rank")
@@ -576,8 +683,13 @@ def analyze_rank(
     ctx: typer.Context,
     indicator: IndicatorOpt,
     measure: Annotated[RankMeasure, typer.Option(help="What to rank on.")] = RankMeasure.ytd,
-    level: Annotated[int | None, typer.Option(min=1, help="Rank every unit at this level (the group is 1) instead of a unit's children.")] = None,
-    unit: Annotated[str | None, typer.Option("--unit", help="Rank this unit's children (default: the group's).")] = None,
+    level: Annotated[
+        int | None,
+        typer.Option(min=1, help="Rank every unit at this level (the group is 1) instead of a unit's children."),
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Rank this unit's children (default: the group's).")
+    ] = None,
     period: PeriodOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = None,
@@ -589,10 +701,26 @@ def analyze_rank(
     """Rank a unit's children (or every unit at a level) on one indicator."""
     if level is not None and unit is not None:
         raise DomainError("give either --level or --unit, not both")
-    opts = _shared(ctx, unit=unit, period=period, format=fmt, lang=lang, scale=scale, time_basis=time_basis,
-                   restate=restate, as_user=as_user)
-    _analyze("rank", opts, code=indicator, measure=measure.value, level=level, restate=bool(opts["restate"]),
-             time_basis=(opts["time_basis"] or TimeBasisChoice.linear).value)
+    opts = _shared(
+        ctx,
+        unit=unit,
+        period=period,
+        format=fmt,
+        lang=lang,
+        scale=scale,
+        time_basis=time_basis,
+        restate=restate,
+        as_user=as_user,
+    )
+    _analyze(
+        "rank",
+        opts,
+        code=indicator,
+        measure=measure.value,
+        level=level,
+        restate=bool(opts["restate"]),
+        time_basis=(opts["time_basis"] or TimeBasisChoice.linear).value,
+    )
 
 
 @analyze_app.command("bridge")
@@ -601,7 +729,9 @@ def analyze_bridge(
     ctx: typer.Context,
     indicator: IndicatorOpt,
     unit: UnitOpt = None,
-    span: Annotated[SpanChoice, typer.Option(help="The span ending at the period, against the same span last year.")] = SpanChoice.ytd,
+    span: Annotated[
+        SpanChoice, typer.Option(help="The span ending at the period, against the same span last year.")
+    ] = SpanChoice.ytd,
     period: PeriodOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = None,
@@ -610,8 +740,7 @@ def analyze_bridge(
     as_user: AsUser = None,
 ) -> None:
     """How each child (and the unit's own line) moved an indicator against last year."""
-    opts = _shared(ctx, unit=unit, period=period, format=fmt, lang=lang, scale=scale, restate=restate,
-                   as_user=as_user)
+    opts = _shared(ctx, unit=unit, period=period, format=fmt, lang=lang, scale=scale, restate=restate, as_user=as_user)
     _analyze("bridge", opts, code=indicator, span=span.value, restate=bool(opts["restate"]))
 
 
@@ -629,8 +758,17 @@ def analyze_outlook(
     as_user: AsUser = None,
 ) -> None:
     """Year-end outlook of a unit's indicators: run-rate, seasonal, statistical, and the chance of each target."""
-    opts = _shared(ctx, unit=unit, period=period, format=fmt, lang=lang, scale=scale, restate=restate,
-                   as_user=as_user, set_code=set_code)
+    opts = _shared(
+        ctx,
+        unit=unit,
+        period=period,
+        format=fmt,
+        lang=lang,
+        scale=scale,
+        restate=restate,
+        as_user=as_user,
+        set_code=set_code,
+    )
     _analyze("outlook", opts, set_code=opts["set_code"] or "key", restate=bool(opts["restate"]))
 
 
@@ -640,7 +778,9 @@ def analyze_history(
     ctx: typer.Context,
     indicator: IndicatorOpt,
     unit: UnitOpt = None,
-    months: Annotated[int | None, typer.Option(min=1, help="Only the last N months up to the period (default: all).")] = None,
+    months: Annotated[
+        int | None, typer.Option(min=1, help="Only the last N months up to the period (default: all).")
+    ] = None,
     period: PeriodOpt = None,
     fmt: FormatOpt = None,
     lang: LangOpt = None,
@@ -649,8 +789,7 @@ def analyze_history(
     as_user: AsUser = None,
 ) -> None:
     """An indicator of a unit month by month: value, YTD, last year, YoY and month on month."""
-    opts = _shared(ctx, unit=unit, period=period, format=fmt, lang=lang, scale=scale, restate=restate,
-                   as_user=as_user)
+    opts = _shared(ctx, unit=unit, period=period, format=fmt, lang=lang, scale=scale, restate=restate, as_user=as_user)
     _analyze("history", opts, code=indicator, months=months, restate=bool(opts["restate"]))
 
 

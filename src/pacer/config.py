@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -11,7 +12,6 @@ from pathlib import Path
 from platformdirs import user_data_dir
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
 
 # Secrets anyone can read in Pacer's source: a server must never sign with them.
 DEVELOPMENT_SECRET = "pacer-development-secret-change-me"
@@ -43,8 +43,9 @@ def stored_secret(directory: Path | None = None) -> str:
     except OSError as exc:
         # A read-only home must not stop every command; a server then signs with a key of its
         # own process (several workers would not share it: set PACER_SECRET_KEY).
-        logging.getLogger("pacer").warning("cannot keep a secret key in the data directory (%s); "
-                                           "using one for this process only", exc)
+        logging.getLogger("pacer").warning(
+            "cannot keep a secret key in the data directory (%s); using one for this process only", exc
+        )
         return secrets.token_urlsafe(48)
 
 
@@ -55,10 +56,8 @@ def _read_or_create_secret(path: Path) -> str:
         try:
             with os.fdopen(fd, "w") as out:
                 out.write(secrets.token_urlsafe(48) + "\n")
-            try:
+            with contextlib.suppress(FileExistsError):  # another process was first: use theirs
                 os.link(temp, path)
-            except FileExistsError:
-                pass  # another process was first: use theirs
         finally:
             temp.unlink(missing_ok=True)
     return path.read_text().strip()
@@ -140,8 +139,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
         if self.environment == "production" and not self.has_private_secret:
-            raise ValueError(f"PACER_SECRET_KEY must be a private random value of {MIN_SECRET_LENGTH} characters "
-                             "or more in production (or unset, to generate one)")
+            raise ValueError(
+                f"PACER_SECRET_KEY must be a private random value of {MIN_SECRET_LENGTH} characters "
+                "or more in production (or unset, to generate one)"
+            )
         return self
 
     @property

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.config import Settings, get_settings
 
-
 SQLITE_BUSY_SECONDS = 30
 # the advisory lock key queued writers take on PostgreSQL (any fixed 64-bit number; "PACERWRQ")
 WRITER_QUEUE_LOCK = 0x5041434552575251
@@ -65,8 +64,12 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def unit_of_work(engine: Engine | None = None, factory: sessionmaker[Session] | None = None,
-                 writes: bool = False, queue: bool = False) -> Iterator[Session]:
+def unit_of_work(
+    engine: Engine | None = None,
+    factory: sessionmaker[Session] | None = None,
+    writes: bool = False,
+    queue: bool = False,
+) -> Iterator[Session]:
     """One transaction: commit when the block ends, roll back everything if it raises.
 
     ``writes`` says the transaction will write: on SQLite it then queues for the write lock at

@@ -24,21 +24,44 @@ BALANCES = frozenset({"two_funds"})  # period-end balances: their "YTD" is the m
 RATIOS = frozenset({"rd_intensity"})  # shown in percent; children's ratios do not add up
 STATUS_STYLE = {Status.ON_TRACK: "green", Status.WATCH: "yellow", Status.OFF_TRACK: "red"}
 TEXT = {
-    "zh": {"unit": "单位", "own": "本级及抵销", "ytd": "本年累计", "balance": "期末余额", "yoy": "同比", "completion": "完成率", "title":
-           "{name} · {period} 经营情况（本年累计，金额单位：{amounts}；时间进度 {progress}）",
-           "checks": "预警", "rd_low": "研发投入强度低于10%", "funds": "两金增速高于收入增速",
-           "cash": "经营现金流为负", "none": "无"},
-    "en": {"unit": "Unit", "own": "Own and eliminations", "ytd": "YTD", "balance": "Period end", "yoy": "YoY", "completion": "Completion", "title":
-           "{name} · {period} operations (year to date, amounts in {amounts}; time progress {progress})",
-           "checks": "Warnings", "rd_low": "R&D intensity below 10%", "funds": "two funds growing faster than revenue",
-           "cash": "negative operating cash flow", "none": "none"},
+    "zh": {
+        "unit": "单位",
+        "own": "本级及抵销",
+        "ytd": "本年累计",
+        "balance": "期末余额",
+        "yoy": "同比",
+        "completion": "完成率",
+        "title": "{name} · {period} 经营情况（本年累计，金额单位：{amounts}；时间进度 {progress}）",
+        "checks": "预警",
+        "rd_low": "研发投入强度低于10%",
+        "funds": "两金增速高于收入增速",
+        "cash": "经营现金流为负",
+        "none": "无",
+    },
+    "en": {
+        "unit": "Unit",
+        "own": "Own and eliminations",
+        "ytd": "YTD",
+        "balance": "Period end",
+        "yoy": "YoY",
+        "completion": "Completion",
+        "title": "{name} · {period} operations (year to date, amounts in {amounts}; time progress {progress})",
+        "checks": "Warnings",
+        "rd_low": "R&D intensity below 10%",
+        "funds": "two funds growing faster than revenue",
+        "cash": "negative operating cash flow",
+        "none": "none",
+    },
 }
 
 
 def _names(language: str) -> dict[str, str]:
     with unit_of_work() as session:
-        rows = session.execute(select(Indicator.code, IndicatorVersion.name_zh, IndicatorVersion.name_en)
-                               .join(IndicatorVersion).order_by(IndicatorVersion.from_year))
+        rows = session.execute(
+            select(Indicator.code, IndicatorVersion.name_zh, IndicatorVersion.name_en)
+            .join(IndicatorVersion)
+            .order_by(IndicatorVersion.from_year)
+        )
         return {code: (zh if language == "zh" else en) for code, zh, en in rows}
 
 
@@ -54,13 +77,15 @@ def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> 
     return cells
 
 
-def _shown_amounts(node_row: CockpitRow, child_rows: list[CockpitRow], additive: bool
-                   ) -> tuple[Decimal | None, list[Decimal | None], Decimal | None]:
+def _shown_amounts(
+    node_row: CockpitRow, child_rows: list[CockpitRow], additive: bool
+) -> tuple[Decimal | None, list[Decimal | None], Decimal | None]:
     """``(total, children, own line)`` rounded so that the children shown and the node's own line
     (its own figures less the eliminations booked on it) add up to the total shown; the own
     line is None for a ratio or where a value is missing. (A sum of reported amounts, such as
     the two funds, is a whole number of fen, so its scaled values add up as well.)"""
     if node_row.ytd is None or any(r.ytd is None for r in child_rows) or not additive:
+
         def alone(v: Value | None) -> Decimal | None:
             return None if v is None else to_display(v.scaled, v.scale)
 
@@ -87,10 +112,9 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
     unit_names = {r.code: (r.name_zh if language == "zh" else r.name_en) for r in data.unit_rows}
     progress = wording.percent(cockpit.row("revenue").time_progress_pct)
     kids = [engine.cockpit(child, year, month, COLUMNS) for child in cockpit.children]
-    shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids], c not in RATIOS)
-             for c in COLUMNS}
+    shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids], c not in RATIOS) for c in COLUMNS}
     labels = [f"[bold]{unit_names[code]}[/]"] + ["  " + unit_names[data.units.codes[k.node]] for k in kids]
-    rows = [cockpit] + kids
+    rows = [cockpit, *kids]
 
     def cells(c: str) -> list[list[str]]:
         amounts = [shown[c][0], *shown[c][1]]
@@ -105,13 +129,24 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
     if has_own:
         labels.append("  " + text["own"])
 
-    console.print(text["title"].format(name=unit_names[code], period=periods.format_period(period),
-                                       progress=progress, amounts=wording.unit_label("yuan", language)),
-                  style="bold", highlight=False)
+    console.print(
+        text["title"].format(
+            name=unit_names[code],
+            period=periods.format_period(period),
+            progress=progress,
+            amounts=wording.unit_label("yuan", language),
+        ),
+        style="bold",
+        highlight=False,
+    )
     state = incomplete(analysis, period)
     if state is not None:
-        console.print(wording.still_reported(periods.format_period(period), state.reported, state.expected,
-                                             language), style="yellow", highlight=False, soft_wrap=True)
+        console.print(
+            wording.still_reported(periods.format_period(period), state.reported, state.expected, language),
+            style="yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
     # A wide terminal gets one table; a narrow one a table per indicator, so nothing is cut.
     groups = [list(COLUMNS)] if console.width >= 150 else [[c] for c in COLUMNS]
     for group in groups:
@@ -138,7 +173,10 @@ def _print_checks(console, engine, node, year, month, text, data, unit_names) ->
         if row.rd_intensity_below_line:
             lines.append(f"{name}: {text['rd_low']} ({wording.percent(row.rd_intensity_pct, 2)})")
         if row.two_funds_outpacing_revenue:
-            lines.append(f"{name}: {text['funds']} ({wording.percent(row.two_funds_growth_pct)} > {wording.percent(row.revenue_growth_pct)})")
+            lines.append(
+                f"{name}: {text['funds']} ({wording.percent(row.two_funds_growth_pct)}"
+                f" > {wording.percent(row.revenue_growth_pct)})"
+            )
         if row.operating_cash_flow_negative:
             lines.append(f"{name}: {text['cash']}")
     console.print(f"[bold]{text['checks']}[/]: " + (text["none"] if not lines else ""))

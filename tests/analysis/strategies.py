@@ -51,12 +51,14 @@ def trees(draw: st.DrawFn, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 @st.composite
-def worlds(draw: st.DrawFn, max_units: int = 7, min_months: int = 1, max_months: int = 30,
-           max_segments: int = 3) -> World:
+def worlds(
+    draw: st.DrawFn, max_units: int = 7, min_months: int = 1, max_months: int = 30, max_segments: int = 3
+) -> World:
     n = draw(st.integers(1, max_units))
     n_months = draw(st.integers(min_months, max_months))
-    starts = sorted(draw(st.sets(st.integers(1, max(1, n_months - 1)),
-                                 max_size=max_segments - 1))) if n_months > 1 else []
+    starts = (
+        sorted(draw(st.sets(st.integers(1, max(1, n_months - 1)), max_size=max_segments - 1))) if n_months > 1 else []
+    )
     segments = tuple(TreeSegment(s, *draw(trees(n))) for s in [0, *starts])
     n_flows = draw(st.integers(0, 2))
     n_stocks = draw(st.integers(0 if n_flows else 1, 2))

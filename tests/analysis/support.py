@@ -37,8 +37,7 @@ def total(*codes: str) -> StandIn:
 
 def ratio_to_average(num: str, stock: str, times: float = 100.0) -> StandIn:
     """num / avg(stock), avg = (opening + value) / 2."""
-    return StandIn(frozenset({num, stock}),
-                   lambda v, o: v[num] / ((o[stock] + v[stock]) / 2) * times)
+    return StandIn(frozenset({num, stock}), lambda v, o: v[num] / ((o[stock] + v[stock]) / 2) * times)
 
 
 def flow(code: str, direction: str = "higher") -> IndicatorDef:
@@ -49,24 +48,38 @@ def stock(code: str, direction: str = "higher") -> IndicatorDef:
     return IndicatorDef(code, "stock", "yuan", 2, direction)  # type: ignore[arg-type]
 
 
-def derived(code: str, formula: StandIn, unit: str = "percent", scale: int = 2,
-            direction: str = "higher") -> IndicatorDef:
+def derived(
+    code: str, formula: StandIn, unit: str = "percent", scale: int = 2, direction: str = "higher"
+) -> IndicatorDef:
     return IndicatorDef(code, "derived", unit, scale, direction, formula)  # type: ignore[arg-type]
 
 
-def engine(parent: Sequence[int], indicators: Sequence[IndicatorDef], values: np.ndarray,
-           present: np.ndarray | None = None, targets: Targets | None = None,
-           first_year: int = 2022, history: TreeHistory | None = None, **kw: object) -> Engine:
+def engine(
+    parent: Sequence[int],
+    indicators: Sequence[IndicatorDef],
+    values: np.ndarray,
+    present: np.ndarray | None = None,
+    targets: Targets | None = None,
+    first_year: int = 2022,
+    history: TreeHistory | None = None,
+    **kw: object,
+) -> Engine:
     values = np.asarray(values, dtype=np.int64).copy()
     present = np.ones(values.shape, bool) if present is None else present.copy()
     n = len(parent)
     units = Units(tuple(f"u{i}" for i in range(n)))
-    return Engine(units, history or TreeHistory.constant(parent), indicators,
-                  Facts(values, present), targets, first_year, **kw)  # type: ignore[arg-type]
+    return Engine(
+        units, history or TreeHistory.constant(parent), indicators, Facts(values, present), targets, first_year, **kw
+    )  # type: ignore[arg-type]
 
 
-def targets_for(n_units: int, indicators: Sequence[IndicatorDef], first_year: int, years: int,
-                entries: Mapping[tuple[int, str, int], tuple[int | None, int | None]]) -> Targets:
+def targets_for(
+    n_units: int,
+    indicators: Sequence[IndicatorDef],
+    first_year: int,
+    years: int,
+    entries: Mapping[tuple[int, str, int], tuple[int | None, int | None]],
+) -> Targets:
     """Targets from ``{(node, code, year): (ensure, strive)}`` in scaled integers."""
     t = Targets.empty(n_units, len(indicators), first_year, years)
     index = {d.code: i for i, d in enumerate(indicators)}

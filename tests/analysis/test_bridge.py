@@ -16,10 +16,8 @@ FAST = settings(max_examples=80, deadline=None)
 
 
 def engine_for(world: World):
-    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2)
-                  for r, f in enumerate(world.is_flow)]
-    return engine([-1] * world.n_units, indicators, world.values, world.present,
-                  history=world.history, first_year=2020)
+    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2) for r, f in enumerate(world.is_flow)]
+    return engine([-1] * world.n_units, indicators, world.values, world.present, history=world.history, first_year=2020)
 
 
 @st.composite
@@ -43,14 +41,14 @@ def test_lines_add_up_to_the_nodes_change_exactly_even_when_units_moved(case) ->
     assert sum(line.previous.scaled for line in bridge.lines) == bridge.previous.scaled
     assert bridge.change.scaled == bridge.current.scaled - bridge.previous.scaled
     monthly, _ = naive_monthly(world, restate=restate)
-    first = t - (t % 12) if span == "ytd" else t - {"month": 0, "quarter": t % 3,
-                                                     "half": t % 6}[span]
+    first = t - (t % 12) if span == "ytd" else t - {"month": 0, "quarter": t % 3, "half": t % 6}[span]
     if world.is_flow[r]:
         expected = sum(monthly[node, r, first : t + 1])
         expected_before = sum(monthly[node, r, first - 12 : t - 11])
     else:
         expected, expected_before = monthly[node, r, t], monthly[node, r, t - 12]
-    assert bridge.current.scaled == expected and bridge.previous.scaled == expected_before
+    assert bridge.current.scaled == expected
+    assert bridge.previous.scaled == expected_before
 
 
 def test_a_unit_that_moved_to_another_parent_leaves_a_negative_line() -> None:
@@ -66,13 +64,15 @@ def test_a_unit_that_moved_to_another_parent_leaves_a_negative_line() -> None:
     bridge = e.bridge(0, 2024, 1, "revenue")
     lines = {line.node: line for line in bridge.lines}
     assert bridge.change.scaled == -3 * YI
-    assert lines[1].change.scaled == 2 * YI and lines[2].change.scaled == -5 * YI
+    assert lines[1].change.scaled == 2 * YI
+    assert lines[2].change.scaled == -5 * YI
     assert lines[None].change.scaled == 0
     assert lines[1].share_pct == pytest.approx(-200 / 3)
     assert lines[1].contribution_pp == pytest.approx(2 / 15 * 100)
     # on today's tree last year is restated: unit 2 was never under 0
     restated = e.bridge(0, 2024, 1, "revenue", restate=True)
-    assert restated.previous.scaled == 10 * YI and restated.change.scaled == 2 * YI
+    assert restated.previous.scaled == 10 * YI
+    assert restated.change.scaled == 2 * YI
 
 
 def test_own_figures_of_the_node_form_their_own_line() -> None:
@@ -82,12 +82,15 @@ def test_own_figures_of_the_node_form_their_own_line() -> None:
     e = engine([-1, 0], [flow("revenue")], values, first_year=2023)
     bridge = e.bridge(0, 2024, 1, "revenue")
     assert [line.node for line in bridge.lines] == [1, None]
-    assert bridge.lines[1].change.scaled == -2 * YI and bridge.change.scaled == 2 * YI
+    assert bridge.lines[1].change.scaled == -2 * YI
+    assert bridge.change.scaled == 2 * YI
 
 
 def test_a_derived_formula_that_cannot_be_read_is_refused_with_its_code() -> None:
     from .support import derived, ratio
-    e = engine([-1], [flow("a"), flow("b"), derived("r", ratio("a", "b"))],
-               np.ones((1, 2, 13), np.int64), first_year=2023)
+
+    e = engine(
+        [-1], [flow("a"), flow("b"), derived("r", ratio("a", "b"))], np.ones((1, 2, 13), np.int64), first_year=2023
+    )
     with pytest.raises(ValueError, match="formula of r"):
         e.bridge(0, 2024, 1, "r")

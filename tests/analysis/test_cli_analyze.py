@@ -39,8 +39,11 @@ DEMO = ["demo", "--years", "2", "--as-of", "2026-10"]
 EXAMPLES = [
     ("analyze --period 2026-06 --lang en --format json", "rows", "first"),
     ("analyze rank --indicator revenue --unit G01 --period 2026-06 --lang en --format json", "rows", "first"),
-    ("analyze bridge --indicator total_profit --span quarter --period 2026-06 --lang en --format json", "lines",
-     "first and last"),
+    (
+        "analyze bridge --indicator total_profit --span quarter --period 2026-06 --lang en --format json",
+        "lines",
+        "first and last",
+    ),
     ("analyze outlook --period 2026-06 --lang en --format json", "rows", "first"),
     ("analyze history --indicator total_profit --months 2 --period 2026-06 --lang en --format json", "rows", "all"),
 ]
@@ -48,8 +51,10 @@ EXAMPLES = [
 
 def readme_examples(invoke) -> str:  # type: ignore[no-untyped-def]
     """The README's "Examples" section as the demo prints it; ``invoke(args)`` returns stdout."""
-    out = [f"### Examples\n\nWhat the commands print after `pacer {' '.join(DEMO)}` (a test regenerates these "
-           "from the demo and fails when they differ: `python -m tests.analysis.test_cli_analyze` rewrites them):\n"]
+    out = [
+        f"### Examples\n\nWhat the commands print after `pacer {' '.join(DEMO)}` (a test regenerates these "
+        "from the demo and fails when they differ: `python -m tests.analysis.test_cli_analyze` rewrites them):\n"
+    ]
     for command, field, keep in EXAMPLES:
         doc = json.loads(invoke(command.split()))
         items = doc[field]
@@ -117,9 +122,11 @@ def conforms(value, tp, path: str = "$") -> None:  # type: ignore[no-untyped-def
     elif tp is type(None):
         assert value is None, path
     elif tp is float:
-        assert isinstance(value, int | float) and not isinstance(value, bool), path
+        assert isinstance(value, int | float), path
+        assert not isinstance(value, bool), path
     elif tp is int:
-        assert isinstance(value, int) and not isinstance(value, bool), path
+        assert isinstance(value, int), path
+        assert not isinstance(value, bool), path
     else:
         assert isinstance(value, tp), f"{path}: {value!r} is not {tp}"
 
@@ -134,53 +141,76 @@ def number(cell: str) -> Decimal:
 
 # -- the cockpit ---------------------------------------------------------------------------------
 
+
 def test_the_cockpit_prints_the_group_key_indicators_in_chinese_by_default(demo):
     out = run("--period", "2026-06").stdout
-    assert "2026-06" in out and "营业收入" in out and "金额单位：亿元" in out
-    assert all(h in out for h in ("本年累计", "上年同期", "同比", "确保目标", "力争目标", "完成率", "时间进度", "进度差"))
+    assert "2026-06" in out
+    assert "营业收入" in out
+    assert "金额单位：亿元" in out
+    assert all(
+        h in out for h in ("本年累计", "上年同期", "同比", "确保目标", "力争目标", "完成率", "时间进度", "进度差")
+    )
 
 
 def test_the_cockpit_in_english_defaults_to_the_latest_month(demo):
     out = run("--lang", "en").stdout
-    assert "2026-10" in out and "Operating revenue" in out and "Completion" in out and "Remaining" in out
+    assert "2026-10" in out
+    assert "Operating revenue" in out
+    assert "Completion" in out
+    assert "Remaining" in out
 
 
 def test_the_cockpit_json_carries_exact_ytd_equal_to_plain_sql(demo):
     doc = as_json("--period", "2026-06")
     row = next(r for r in doc["rows"] if r["indicator"]["code"] == "revenue")
     with demo.connect() as conn:
-        expected = conn.scalar(text(
-            "SELECT sum(value) FROM fact JOIN indicator ON indicator.id = fact.indicator_id "
-            "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202606"))
+        expected = conn.scalar(
+            text(
+                "SELECT sum(value) FROM fact JOIN indicator ON indicator.id = fact.indicator_id "
+                "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202606"
+            )
+        )
         # less the group's intra-group sales: every elimination entry reaches the group
-        expected -= conn.scalar(text(
-            "SELECT sum(value) FROM elimination_entry JOIN indicator ON indicator.id = indicator_id "
-            "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202606"))
+        expected -= conn.scalar(
+            text(
+                "SELECT sum(value) FROM elimination_entry JOIN indicator ON indicator.id = indicator_id "
+                "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202606"
+            )
+        )
     assert row["ytd"] == {"value": str(Decimal(expected).scaleb(-2)), "unit": "yuan"}
-    assert isinstance(row["completion_pct"], float) and row["status"] in ("on_track", "watch", "off_track")
-    assert doc["unit"]["code"] == "G" and doc["set"] == "key" and doc["period"] == "2026-06"
+    assert isinstance(row["completion_pct"], float)
+    assert row["status"] in ("on_track", "watch", "off_track")
+    assert doc["unit"]["code"] == "G"
+    assert doc["set"] == "key"
+    assert doc["period"] == "2026-06"
 
 
 def test_the_cockpit_csv_has_one_line_per_indicator_with_exact_values(demo):
     doc = as_json()
     lines = list(csv.DictReader(io.StringIO(run("--format", "csv").stdout)))
     assert [r["indicator.code"] for r in lines] == [r["indicator"]["code"] for r in doc["rows"]]
-    assert lines[0]["ytd"] == doc["rows"][0]["ytd"]["value"] and "needs.ensure.remaining" in lines[0]
+    assert lines[0]["ytd"] == doc["rows"][0]["ytd"]["value"]
+    assert "needs.ensure.remaining" in lines[0]
 
 
 def test_wan_scale_and_seasonal_restated_options_are_honoured(demo):
     out = run("--scale", "wan", "--time-basis", "seasonal", "--restate", "--lang", "en").stdout
-    assert "amounts in RMB 10k" in out and "万元" not in out  # an English table speaks English
+    assert "amounts in RMB 10k" in out
+    assert "万元" not in out
     doc = as_json("--time-basis", "seasonal", "--restate")
-    assert doc["restated"] is True and doc["time_basis"] == "seasonal"
+    assert doc["restated"] is True
+    assert doc["time_basis"] == "seasonal"
 
 
 def test_another_unit_and_set(demo):
     doc = as_json("--unit", "G01", "--set", "two_funds")
-    assert doc["unit"]["code"] == "G01" and doc["set"] == "two_funds" and doc["rows"]
+    assert doc["unit"]["code"] == "G01"
+    assert doc["set"] == "two_funds"
+    assert doc["rows"]
 
 
 # -- rank, bridge, outlook, history ----------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_shown_children_add_up_to_the_shown_parent_in_a_ranking(demo, lang):
@@ -193,7 +223,9 @@ def test_shown_children_add_up_to_the_shown_parent_in_a_ranking(demo, lang):
 
 def test_a_ranking_by_level_lists_every_unit_at_that_level_best_first(demo):
     doc = as_json("rank", "--indicator", "total_profit", "--level", "3", "--measure", "completion")
-    assert doc["parent"] is None and doc["level"] == 3 and len(doc["rows"]) > 10
+    assert doc["parent"] is None
+    assert doc["level"] == 3
+    assert len(doc["rows"]) > 10
     ranked = [r["completion_pct"] for r in doc["rows"] if r["rank"] is not None]
     assert ranked == sorted(ranked, reverse=True)
     rows = table_rows(run("rank", "--indicator", "total_profit", "--level", "3").stdout)
@@ -201,9 +233,16 @@ def test_a_ranking_by_level_lists_every_unit_at_that_level_best_first(demo):
 
 
 def test_a_ranking_of_a_units_children_in_csv(demo):
-    lines = list(csv.DictReader(io.StringIO(run("rank", "--indicator", "revenue", "--unit", "G01",
-                                                "--measure", "gap", "--format", "csv").stdout)))
-    assert lines and all(r["unit.code"].startswith("G01") for r in lines) and lines[0]["rank"] == "1"
+    lines = list(
+        csv.DictReader(
+            io.StringIO(
+                run("rank", "--indicator", "revenue", "--unit", "G01", "--measure", "gap", "--format", "csv").stdout
+            )
+        )
+    )
+    assert lines
+    assert all(r["unit.code"].startswith("G01") for r in lines)
+    assert lines[0]["rank"] == "1"
 
 
 def test_options_before_the_subcommand_apply_to_it(demo):
@@ -215,7 +254,8 @@ def test_options_before_the_subcommand_apply_to_it(demo):
 def test_bridge_lines_add_up_to_the_change_exactly(demo, span):
     doc = as_json("bridge", "--indicator", "total_profit", "--span", span)
     assert sum(Decimal(ln["change"]["value"]) for ln in doc["lines"]) == Decimal(doc["change"]["value"])
-    assert doc["lines"][-1]["unit"] is None and doc["lines"][-1]["line"] == "own"  # no eliminations
+    assert doc["lines"][-1]["unit"] is None
+    assert doc["lines"][-1]["line"] == "own"
 
 
 @pytest.mark.parametrize("span", ["month", "ytd"])
@@ -224,7 +264,8 @@ def test_a_bridge_of_an_eliminated_indicator_has_an_eliminations_line_and_still_
     own, eliminations = doc["lines"][-2:]
     assert (own["unit"], own["line"]) == (None, "own")
     assert (eliminations["unit"], eliminations["line"]) == (None, "eliminations")
-    assert Decimal(eliminations["current"]["value"]) < 0 and Decimal(eliminations["previous"]["value"]) < 0
+    assert Decimal(eliminations["current"]["value"]) < 0
+    assert Decimal(eliminations["previous"]["value"]) < 0
     for field in ("current", "previous", "change"):
         assert sum(Decimal(ln[field]["value"]) for ln in doc["lines"]) == Decimal(doc[field]["value"])
 
@@ -234,7 +275,9 @@ def test_the_bridge_table_adds_up_on_screen(demo, lang):
     rows = table_rows(run("bridge", "--indicator", "revenue", "--unit", "G01", "--lang", lang, "--scale", "wan").stdout)
     for col in (1, 2, 3):
         assert sum(number(r[col]) for r in rows[1:]) == number(rows[0][col])
-    assert [r[0] for r in rows[-2:]] == (["本级", "内部抵销"] if lang == "zh" else ["Own figures", "Intra-group eliminations"])
+    assert [r[0] for r in rows[-2:]] == (
+        ["本级", "内部抵销"] if lang == "zh" else ["Own figures", "Intra-group eliminations"]
+    )
 
 
 @pytest.mark.parametrize("scale", ["yi", "wan"])
@@ -285,10 +328,14 @@ def test_the_bridge_csv_has_a_line_per_child_the_own_line_and_the_eliminations_l
 
 def test_a_derived_ratio_is_bridged_in_pp_adding_up_to_the_shown_change(demo):
     doc = as_json("bridge", "--indicator", "rd_intensity", "--unit", "G")
-    assert doc["method"] == "ratio" and doc["change"]["unit"] == "pp"
+    assert doc["method"] == "ratio"
+    assert doc["change"]["unit"] == "pp"
     scaled = [Decimal(ln["change"]["value"]) for ln in doc["lines"]]
-    assert sum(scaled) == Decimal(doc["change"]["value"]) == \
-        Decimal(doc["current"]["value"]) - Decimal(doc["previous"]["value"])
+    assert (
+        sum(scaled)
+        == Decimal(doc["change"]["value"])
+        == Decimal(doc["current"]["value"]) - Decimal(doc["previous"]["value"])
+    )
     assert all(ln["change"]["unit"] == "pp" for ln in doc["lines"])
     out = run("bridge", "--indicator", "rd_intensity", "--lang", "en").stdout
     assert "pp" in out
@@ -306,57 +353,74 @@ def test_the_outlook_in_every_format(demo, lang):
     assert {"flow", "derived"} <= kinds
     assert all(r["p_ensure"] is None or 0 <= r["p_ensure"] <= 1 for r in doc["rows"])
     lines = list(csv.DictReader(io.StringIO(run("outlook", "--format", "csv").stdout)))
-    assert "point" in lines[0] and "p_ensure" in lines[0]
+    assert "point" in lines[0]
+    assert "p_ensure" in lines[0]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_history_in_every_format(demo, lang):
     out = run("history", "--indicator", "total_profit", "--unit", "G01", "--lang", lang).stdout
-    assert "2025-01" in out and "2026-10" in out
+    assert "2025-01" in out
+    assert "2026-10" in out
     doc = as_json("history", "--indicator", "revenue", "--period", "2026-06", "--months", "4")
     assert [r["period"] for r in doc["rows"]] == ["2026-03", "2026-04", "2026-05", "2026-06"]
     lines = list(csv.DictReader(io.StringIO(run("history", "--indicator", "revenue", "--format", "csv").stdout)))
-    assert len(lines) == 22 and lines[-1]["period"] == "2026-10"
+    assert len(lines) == 22
+    assert lines[-1]["period"] == "2026-10"
 
 
 # -- bad input ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--unit", "NOPE"], "unknown unit 'NOPE'"),
-    (["--set", "nope"], "unknown indicator set 'nope'"),
-    (["--period", "2026-13"], "is not a period"),
-    (["--period", "June"], "is not a period"),
-    (["--period", "2031-01"], "no figures for 2031-01"),
-    (["--period", "2019-01"], "no figures for 2019-01"),
-    (["rank", "--indicator", "nope"], "unknown indicator 'nope'"),
-    (["rank", "--indicator", "revenue", "--level", "2", "--unit", "G01"], "either --level or --unit"),
-    (["rank", "--indicator", "revenue", "--level", "9"], "no unit at level 9"),
-    # the demo's figures start in 2025: last year's ROE has no opening equity to average with
-    (["bridge", "--indicator", "roe"], "roe has no value last year"),
-    (["history", "--indicator", "nope"], "unknown indicator 'nope'"),
-    (["outlook", "--set", "nope"], "unknown indicator set 'nope'"),
-    (["--as", "nobody"], "no active user 'nobody'"),
-])
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--unit", "NOPE"], "unknown unit 'NOPE'"),
+        (["--set", "nope"], "unknown indicator set 'nope'"),
+        (["--period", "2026-13"], "is not a period"),
+        (["--period", "June"], "is not a period"),
+        (["--period", "2031-01"], "no figures for 2031-01"),
+        (["--period", "2019-01"], "no figures for 2019-01"),
+        (["rank", "--indicator", "nope"], "unknown indicator 'nope'"),
+        (["rank", "--indicator", "revenue", "--level", "2", "--unit", "G01"], "either --level or --unit"),
+        (["rank", "--indicator", "revenue", "--level", "9"], "no unit at level 9"),
+        # the demo's figures start in 2025: last year's ROE has no opening equity to average with
+        (["bridge", "--indicator", "roe"], "roe has no value last year"),
+        (["history", "--indicator", "nope"], "unknown indicator 'nope'"),
+        (["outlook", "--set", "nope"], "unknown indicator set 'nope'"),
+        (["--as", "nobody"], "no active user 'nobody'"),
+    ],
+)
 def test_bad_input_is_refused_with_a_clear_message(demo, args, message):
     result = run(*args, ok=False)
-    assert result.exit_code != 0 and message in result.output and "Traceback" not in result.output
+    assert result.exit_code != 0
+    assert message in result.output
+    assert "Traceback" not in result.output
 
 
 def test_unknown_choices_are_refused_by_the_command_line(demo):
-    for args in (["--format", "xml"], ["--lang", "fr"], ["rank", "--indicator", "revenue", "--measure", "best"],
-                 ["bridge", "--indicator", "revenue", "--span", "week"]):
+    for args in (
+        ["--format", "xml"],
+        ["--lang", "fr"],
+        ["rank", "--indicator", "revenue", "--measure", "best"],
+        ["bridge", "--indicator", "revenue", "--span", "week"],
+    ):
         assert run(*args, ok=False).exit_code == 2
 
 
 # -- visibility ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def academy_user(demo):
     """A demo account granted one second-level unit, and a sibling unit it may not see."""
     with demo.connect() as conn:
-        username, unit = conn.execute(text(
-            "SELECT u.username, n.code FROM user_account u JOIN role_grant g ON g.user_id = u.id "
-            "JOIN unit n ON n.id = g.unit_id WHERE n.code LIKE 'G0_' ORDER BY u.username")).first()
+        username, unit = conn.execute(
+            text(
+                "SELECT u.username, n.code FROM user_account u JOIN role_grant g ON g.user_id = u.id "
+                "JOIN unit n ON n.id = g.unit_id WHERE n.code LIKE 'G0_' ORDER BY u.username"
+            )
+        ).first()
     sibling = "G02" if unit != "G02" else "G01"
     return username, unit, sibling
 
@@ -366,11 +430,17 @@ def test_as_a_user_the_default_unit_is_the_granted_one(demo, academy_user):
     assert as_json("--as", username)["unit"]["code"] == unit
 
 
-@pytest.mark.parametrize("args", [
-    ["--unit", "{sibling}"], ["--unit", "G"], ["rank", "--indicator", "revenue", "--unit", "{sibling}"],
-    ["bridge", "--indicator", "revenue", "--unit", "G"], ["outlook", "--unit", "{sibling}"],
-    ["history", "--indicator", "revenue", "--unit", "{sibling}"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--unit", "{sibling}"],
+        ["--unit", "G"],
+        ["rank", "--indicator", "revenue", "--unit", "{sibling}"],
+        ["bridge", "--indicator", "revenue", "--unit", "G"],
+        ["outlook", "--unit", "{sibling}"],
+        ["history", "--indicator", "revenue", "--unit", "{sibling}"],
+    ],
+)
 def test_a_unit_outside_the_users_subtree_reads_as_unknown(demo, academy_user, args):
     username, _, sibling = academy_user
     args = [a.format(sibling=sibling) for a in args]
@@ -386,22 +456,26 @@ def test_a_ranking_by_level_shows_only_the_users_units(demo, academy_user):
     doc = as_json("rank", "--indicator", "revenue", "--level", "2", "--as", username)
     assert [r["unit"]["code"] for r in doc["rows"]] == [unit]
     deeper = as_json("rank", "--indicator", "revenue", "--level", "3", "--as", username)
-    assert deeper["rows"] and all(r["unit"]["code"].startswith(unit) for r in deeper["rows"])
+    assert deeper["rows"]
+    assert all(r["unit"]["code"].startswith(unit) for r in deeper["rows"])
 
 
 def test_a_user_without_grants_is_told_so(demo):
     assert runner.invoke(app, ["users", "add", "nobody2", "--display-name", "N"]).exit_code == 0
     result = run("--as", "nobody2", ok=False)
-    assert result.exit_code == 1 and "no unit has been granted" in result.output
+    assert result.exit_code == 1
+    assert "no unit has been granted" in result.output
 
 
 # -- the documented shape ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("command", list(COMMANDS))
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_json_of_every_command_has_the_documented_shape(demo, command, lang):
     doc = as_json(*COMMANDS[command], "--lang", lang, "--period", "2026-06")
-    assert doc["command"] == command and doc["language"] == lang
+    assert doc["command"] == command
+    assert doc["language"] == lang
     conforms(doc, report.REPORTS[command])
 
 
@@ -446,8 +520,21 @@ def test_the_readme_examples_are_what_the_demo_prints(demo):
 
 
 def test_the_readme_documents_the_analyze_command_and_its_options():
-    for option in ("--unit", "--period", "--set", "--format", "--lang", "--scale", "--time-basis", "--restate",
-                   "--as", "--measure", "--level", "--span", "--months"):
+    for option in (
+        "--unit",
+        "--period",
+        "--set",
+        "--format",
+        "--lang",
+        "--scale",
+        "--time-basis",
+        "--restate",
+        "--as",
+        "--measure",
+        "--level",
+        "--span",
+        "--months",
+    ):
         assert option in README.split("## Commands", 1)[1].split("## JSON output", 1)[0], option
     assert "`pacer analyze [--unit CODE]" in README
 
@@ -472,6 +559,7 @@ if __name__ == "__main__":  # rewrite the README's examples from a demo group bu
         pacer = [str(Path(sys.executable).parent / "pacer")]
         subprocess.run([*pacer, *DEMO, "--no-summary"], env=env, check=True, capture_output=True)
         section = readme_examples(
-            lambda args: subprocess.run([*pacer, *args], env=env, check=True, capture_output=True, text=True).stdout)
+            lambda args: subprocess.run([*pacer, *args], env=env, check=True, capture_output=True, text=True).stdout
+        )
     path = Path(__file__).parents[2] / "README.md"
     path.write_text(README.replace(_readme_section(), section), encoding="utf-8")

@@ -14,7 +14,10 @@ from .support import YI, derived, engine, flow, ratio, stock, targets_for
 GROUP, ACADEMY, COMPANY = 0, 1, 2
 FIRST_YEAR = 2023
 INDICATORS = [
-    flow("revenue"), flow("total_profit"), flow("rd_expense"), stock("assets"),
+    flow("revenue"),
+    flow("total_profit"),
+    flow("rd_expense"),
+    stock("assets"),
     stock("liabilities", "lower"),
     derived("debt_ratio", ratio("liabilities", "assets"), direction="lower"),
     derived("rd_intensity", ratio("rd_expense", "revenue")),
@@ -56,26 +59,36 @@ def group_engine(targets: Targets | None = None, months: int = 18) -> Engine:
 
 
 def revenue_target(ensure: int = 380, strive: int | None = 400) -> Targets:
-    return targets_for(3, INDICATORS, FIRST_YEAR, 2, {
-        (GROUP, "revenue", 2024): (ensure * YI, None if strive is None else strive * YI),
-        (GROUP, "debt_ratio", 2024): (6500, None),
-        (ACADEMY, "revenue", 2024): (220 * YI, None),
-        (COMPANY, "revenue", 2024): (150 * YI, None),
-    })
+    return targets_for(
+        3,
+        INDICATORS,
+        FIRST_YEAR,
+        2,
+        {
+            (GROUP, "revenue", 2024): (ensure * YI, None if strive is None else strive * YI),
+            (GROUP, "debt_ratio", 2024): (6500, None),
+            (ACADEMY, "revenue", 2024): (220 * YI, None),
+            (COMPANY, "revenue", 2024): (150 * YI, None),
+        },
+    )
 
 
 def test_h1_revenue_170_against_380_reads_44_7_percent_done_5_3_pp_behind_210_to_go() -> None:
     row = group_engine(revenue_target()).cockpit(GROUP, 2024, 6).row("revenue")
-    assert row.ytd is not None and row.ytd.decimal == Decimal(170 * YI) / 100
+    assert row.ytd is not None
+    assert row.ytd.decimal == Decimal(170 * YI) / 100
     assert row.completion_pct == pytest.approx(44.736842105263, abs=1e-9)
     assert round(row.completion_pct, 1) == 44.7
-    assert row.time_progress_pct == 50.0 and row.time_basis == "linear"
+    assert row.time_progress_pct == 50.0
+    assert row.time_basis == "linear"
     assert row.gap_pp == pytest.approx(-5.263157894737, abs=1e-9)
     assert round(row.gap_pp, 1) == -5.3
     assert row.status is Status.OFF_TRACK
     ensure = row.needs[0]
-    assert ensure.tier == "ensure" and ensure.remaining.scaled == 210 * YI
-    assert ensure.monthly_average is not None and ensure.monthly_average.scaled == 35 * YI
+    assert ensure.tier == "ensure"
+    assert ensure.remaining.scaled == 210 * YI
+    assert ensure.monthly_average is not None
+    assert ensure.monthly_average.scaled == 35 * YI
     # last year's H2 was 210亿 too, so the rest of the year needs no growth at all
     assert ensure.implied_growth.kind is ChangeKind.PERCENT
     assert ensure.implied_growth.percent == pytest.approx(0.0)
@@ -84,7 +97,8 @@ def test_h1_revenue_170_against_380_reads_44_7_percent_done_5_3_pp_behind_210_to
 
 def test_last_year_and_yoy_of_h1_revenue() -> None:
     row = group_engine().cockpit(GROUP, 2024, 6).row("revenue")
-    assert row.ytd_last_year is not None and row.ytd_last_year.scaled == 150 * YI
+    assert row.ytd_last_year is not None
+    assert row.ytd_last_year.scaled == 150 * YI
     assert row.yoy.kind is ChangeKind.PERCENT
     assert row.yoy.change_scaled == 20 * YI
     assert row.yoy.percent == pytest.approx(20 / 150 * 100)
@@ -97,34 +111,43 @@ def test_a_loss_of_2_last_year_and_a_profit_of_1_this_year_reads_turned_profitab
     e = engine([-1], INDICATORS, values, first_year=FIRST_YEAR)
     yoy = e.cockpit(0, 2024, 1).row("total_profit").yoy
     assert yoy.kind is ChangeKind.TURNED_PROFITABLE
-    assert yoy.percent is None and yoy.change_scaled == 3 * YI
+    assert yoy.percent is None
+    assert yoy.change_scaled == 3 * YI
 
 
 def test_a_loss_of_3_becoming_a_loss_of_1_is_narrowed_by_2() -> None:
     yoy = group_engine().cockpit(GROUP, 2024, 6).ranking("total_profit", "ytd")
     academy = next(r for r in yoy.rows if r.node == ACADEMY)
     assert academy.yoy.kind is ChangeKind.LOSS_NARROWED
-    assert academy.yoy.change_scaled == 2 * YI and academy.yoy.percent is None
+    assert academy.yoy.change_scaled == 2 * YI
+    assert academy.yoy.percent is None
 
 
 def test_rd_from_nothing_last_year_is_new() -> None:
     row = group_engine().cockpit(GROUP, 2024, 6).row("rd_expense")
-    assert row.yoy.kind is ChangeKind.NEW and row.yoy.percent is None
+    assert row.yoy.kind is ChangeKind.NEW
+    assert row.yoy.percent is None
 
 
 def test_debt_ratio_from_65_to_63_percent_is_minus_2_pp_and_within_its_cap() -> None:
     row = group_engine(revenue_target()).cockpit(GROUP, 2024, 6).row("debt_ratio")
-    assert row.ytd is not None and row.ytd.number == pytest.approx(63.0)
-    assert row.ytd.exact is False and row.ytd.scaled == 6300
-    assert row.yoy.kind is ChangeKind.PP and row.yoy.change == pytest.approx(-2.0)
+    assert row.ytd is not None
+    assert row.ytd.number == pytest.approx(63.0)
+    assert row.ytd.exact is False
+    assert row.ytd.scaled == 6300
+    assert row.yoy.kind is ChangeKind.PP
+    assert row.yoy.change == pytest.approx(-2.0)
     assert row.yoy.percent is None
-    assert row.status is Status.ON_TRACK and row.gap_pp == pytest.approx(2.0)
-    assert row.time_progress_pct is None and row.needs == ()
+    assert row.status is Status.ON_TRACK
+    assert row.gap_pp == pytest.approx(2.0)
+    assert row.time_progress_pct is None
+    assert row.needs == ()
 
 
 def test_rd_intensity_is_evaluated_on_the_groups_sums() -> None:
     row = group_engine().cockpit(GROUP, 2024, 6).row("rd_intensity")
-    assert row.ytd is not None and row.ytd.number == pytest.approx(17 / 170 * 100)
+    assert row.ytd is not None
+    assert row.ytd.number == pytest.approx(17 / 170 * 100)
 
 
 def test_month_on_month_compares_with_the_previous_month_across_the_new_year() -> None:
@@ -146,8 +169,7 @@ def test_children_are_ranked_on_completion_with_their_own_targets() -> None:
 
 
 def test_seasonal_time_progress_uses_last_years_profile_of_the_node() -> None:
-    row = group_engine(revenue_target(), months=30).cockpit(
-        GROUP, 2024, 6, time_basis="seasonal").row("revenue")
+    row = group_engine(revenue_target(), months=30).cockpit(GROUP, 2024, 6, time_basis="seasonal").row("revenue")
     # 2023 was complete: H1 150 of 360, so half the year carries 41.67 % of the work
     assert row.time_basis == "history"
     assert row.time_progress_pct == pytest.approx(150 / 360 * 100)
@@ -160,20 +182,22 @@ def test_target_phasing_takes_precedence_over_history() -> None:
     phasing[GROUP, CODES.index("revenue"), 1] = [600] * 6 + [1066] * 5 + [1070]
     phased = Targets(targets.values, targets.present, targets.first_year, phasing)
     row = group_engine(phased).cockpit(GROUP, 2024, 6, time_basis="seasonal").row("revenue")
-    assert row.time_basis == "phasing" and row.time_progress_pct == pytest.approx(36.0)
+    assert row.time_basis == "phasing"
+    assert row.time_progress_pct == pytest.approx(36.0)
     assert row.status is Status.ON_TRACK
 
 
 def test_seasonal_without_a_complete_reference_year_falls_back_to_linear() -> None:
-    row = group_engine(revenue_target()).cockpit(GROUP, 2023, 6,
-                                                 time_basis="seasonal").row("revenue")
-    assert row.time_basis == "linear" and row.time_progress_pct == 50.0
+    row = group_engine(revenue_target()).cockpit(GROUP, 2023, 6, time_basis="seasonal").row("revenue")
+    assert row.time_basis == "linear"
+    assert row.time_progress_pct == 50.0
 
 
 def test_rows_follow_the_requested_codes() -> None:
     cockpit = group_engine().cockpit(GROUP, 2024, 6, ["rd_intensity", "revenue"])
     assert [r.code for r in cockpit.rows] == ["rd_intensity", "revenue"]
-    assert cockpit.rows[1].ytd is not None and cockpit.rows[1].ytd.scaled == 170 * YI
+    assert cockpit.rows[1].ytd is not None
+    assert cockpit.rows[1].ytd.scaled == 170 * YI
 
 
 def test_a_period_without_figures_is_refused() -> None:

@@ -18,8 +18,12 @@ from pacer.analysis.views import MEASURES, cockpit_rows
 from .support import YI, derived, engine, flow, ratio, ratio_to_average, stock, total
 
 INDICATORS: list[IndicatorDef] = [
-    flow("revenue"), flow("cost", "lower"), flow("profit"), stock("assets"),
-    stock("debt", "lower"), stock("cash", "band"),
+    flow("revenue"),
+    flow("cost", "lower"),
+    flow("profit"),
+    stock("assets"),
+    stock("debt", "lower"),
+    stock("cash", "band"),
     derived("margin", ratio("profit", "revenue")),
     derived("leverage", ratio("debt", "assets"), direction="lower"),
     derived("turnover", ratio_to_average("revenue", "assets")),
@@ -37,12 +41,11 @@ def random_engine(seed: int, n_children: int) -> Engine:
     parent = np.full(n, -1, np.int32)
     parent[[1, 2]] = 0
     parent[kids] = 1
-    parent[3 + n_children:] = kids[0]
+    parent[3 + n_children :] = kids[0]
     before = parent.copy()
     before[kids[-3:]] = 2
     months = 12 * YEARS
-    history = TreeHistory((TreeSegment(0, before, np.ones(n, bool)),
-                           TreeSegment(months - 8, parent, np.ones(n, bool))))
+    history = TreeHistory((TreeSegment(0, before, np.ones(n, bool)), TreeSegment(months - 8, parent, np.ones(n, bool))))
     n_rep = sum(d.kind != "derived" for d in INDICATORS)
     values = rng.integers(-5 * YI, 50 * YI, size=(n, n_rep, months))
     values[rng.random(values.shape) < 0.1] = 0
@@ -78,26 +81,27 @@ def assert_same_arrays(got: object, want: object) -> None:
 
 @pytest.mark.parametrize("n_children", [_LEAN_CHILDREN + 26, 3])
 @pytest.mark.parametrize("rank_by", MEASURES)
-@pytest.mark.parametrize(("month", "restate", "time_basis", "codes"), [
-    (7, False, "linear", None),
-    (12, True, "seasonal", None),
-    (1, False, "seasonal", ["margin", "cash", "cost"]),
-])
+@pytest.mark.parametrize(
+    ("month", "restate", "time_basis", "codes"),
+    [
+        (7, False, "linear", None),
+        (12, True, "seasonal", None),
+        (1, False, "seasonal", ["margin", "cash", "cost"]),
+    ],
+)
 def test_cockpit_equals_every_measure_of_node_and_children(
-        n_children: int, rank_by: str, month: int, restate: bool, time_basis: str,
-        codes: list[str] | None) -> None:
+    n_children: int, rank_by: str, month: int, restate: bool, time_basis: str, codes: list[str] | None
+) -> None:
     eng = random_engine(n_children + month, n_children)
     year = FIRST_YEAR + 2
     for node in (1, 0, 3 + n_children):  # many children, two, none
         kids = eng.children(node, year, month, restate)
-        every = eng.measures([node, *kids], year, month, codes, restate=restate,
-                             time_basis=time_basis)  # type: ignore[arg-type]
+        every = eng.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)  # type: ignore[arg-type]
         selected = eng.catalog.indices(codes)
         rows = np.arange(1, len(kids) + 1)
         want_ranks, want_measures = eng._child_ranks(every, rows, selected, rank_by)  # type: ignore[arg-type]
 
-        cockpit = eng.cockpit(node, year, month, codes, restate=restate,
-                              time_basis=time_basis, rank_by=rank_by)  # type: ignore[arg-type]
+        cockpit = eng.cockpit(node, year, month, codes, restate=restate, time_basis=time_basis, rank_by=rank_by)  # type: ignore[arg-type]
         assert cockpit.children == tuple(kids)
         lean = len(kids) >= _LEAN_CHILDREN and rank_by in ("completion", "ytd")
         child_measures, _ = cockpit._child_measures(cockpit.codes[:1])
@@ -108,11 +112,9 @@ def test_cockpit_equals_every_measure_of_node_and_children(
         assert same(cockpit.row(want_rows[-1].code), want_rows[-1])
         assert same(cockpit.rows, want_rows)
         for code in cockpit.codes:
-            assert same(cockpit.ranking(code),
-                        _ranking(every, eng.catalog, code, want_measures[code], rows, None))
+            assert same(cockpit.ranking(code), _ranking(every, eng.catalog, code, want_measures[code], rows, None))
             for measure in MEASURES:
-                assert same(cockpit.ranking(code, measure),
-                            _ranking(every, eng.catalog, code, measure, rows, None))
+                assert same(cockpit.ranking(code, measure), _ranking(every, eng.catalog, code, measure, rows, None))
         assert_same_arrays(cockpit.measures, every)
 
 

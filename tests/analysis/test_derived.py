@@ -20,13 +20,22 @@ from .support import YI, engine, flow, stock, targets_for
 FAST = settings(max_examples=60, deadline=None)
 
 
-def derived(code: str, text: str, unit: str = "percent", direction: str = "higher",
-            versions: tuple[FormulaVersion, ...] = ()) -> IndicatorDef:
-    return IndicatorDef(code, "derived", unit, 2, direction, parse(text),  # type: ignore[arg-type]
-                        versions)
+def derived(
+    code: str, text: str, unit: str = "percent", direction: str = "higher", versions: tuple[FormulaVersion, ...] = ()
+) -> IndicatorDef:
+    return IndicatorDef(
+        code,
+        "derived",
+        unit,
+        2,
+        direction,
+        parse(text),  # type: ignore[arg-type]
+        versions,
+    )
 
 
 # -- the bridge of a derived indicator ----------------------------------------------------------
+
 
 @st.composite
 def derived_cases(draw: st.DrawFn):
@@ -46,10 +55,10 @@ def derived_cases(draw: st.DrawFn):
 
 
 def world_engine(world: World, *extra: IndicatorDef):
-    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2)
-                  for r, f in enumerate(world.is_flow)]
-    return engine([-1] * world.n_units, [*indicators, *extra], world.values, world.present,
-                  history=world.history, first_year=2020)
+    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2) for r, f in enumerate(world.is_flow)]
+    return engine(
+        [-1] * world.n_units, [*indicators, *extra], world.values, world.present, history=world.history, first_year=2020
+    )
 
 
 def node_value(e, node: int, code: str, window: Window, restate: bool) -> tuple[int, bool]:
@@ -73,8 +82,10 @@ def test_a_derived_sums_lines_add_up_exactly_to_its_value_and_change(case) -> No
     assert sum(line.previous.scaled for line in bridge.lines) == bridge.previous.scaled
     assert bridge.change.scaled == bridge.current.scaled - bridge.previous.scaled
     yi = year - 2020
-    for got, window in ((bridge.current, Window.span(yi, span, month)),
-                        (bridge.previous, Window.span(yi - 1, span, month))):
+    for got, window in (
+        (bridge.current, Window.span(yi, span, month)),
+        (bridge.previous, Window.span(yi - 1, span, month)),
+    ):
         value, present = node_value(e, node, "s", window, restate)
         if present:  # the cockpit's figure, in exact integers
             assert got.scaled == value
@@ -113,9 +124,12 @@ def rd_engine(rd: dict[int, tuple[int, int]], revenue: dict[int, tuple[int, int]
     for unit in (1, 2):
         values[unit, 0, [0, 12]] = [x * 100 for x in rd[unit]]
         values[unit, 1, [0, 12]] = [x * 100 for x in revenue[unit]]
-    return engine([-1, 0, 0], [flow("rd"), flow("revenue"),
-                               derived("rd_intensity", "rd / revenue * 100")], values,
-                  first_year=2023)
+    return engine(
+        [-1, 0, 0],
+        [flow("rd"), flow("revenue"), derived("rd_intensity", "rd / revenue * 100")],
+        values,
+        first_year=2023,
+    )
 
 
 def test_a_worked_ratio_bridge() -> None:
@@ -131,8 +145,10 @@ def test_a_worked_ratio_bridge() -> None:
     assert bridge.yoy.kind == "pp"
     lines = {line.node: line for line in bridge.lines}
     assert [line.node for line in bridge.lines] == [2, 1, None]  # biggest increase first
-    assert lines[1].change.scaled == -580 and lines[2].change.scaled == 32
-    assert lines[None].change.scaled == 0 and lines[None].current is None
+    assert lines[1].change.scaled == -580
+    assert lines[2].change.scaled == 32
+    assert lines[None].change.scaled == 0
+    assert lines[None].current is None
     assert lines[1].contribution_pp == pytest.approx(-18 / 3.1)
     assert lines[2].contribution_pp == pytest.approx(1 / 3.1)
     assert lines[1].share_pct == pytest.approx((-18 / 3.1) / (-17 / 3.1) * 100)
@@ -146,7 +162,8 @@ def test_a_child_growing_at_a_ratio_above_the_groups_lifts_it() -> None:
     e = rd_engine({1: (10, 10), 2: (30, 60)}, {1: (100, 100), 2: (100, 200)})
     bridge = e.bridge(0, 2024, 1, "rd_intensity")
     lines = {line.node: line for line in bridge.lines}
-    assert lines[2].change.scaled > 0 and lines[1].change.scaled == 0
+    assert lines[2].change.scaled > 0
+    assert lines[1].change.scaled == 0
     assert lines[2].change.scaled == bridge.change.scaled == round((70 / 300 - 0.2) * 10000)
 
 
@@ -159,8 +176,7 @@ def test_a_ratio_with_a_zero_denominator_last_year_is_not_decomposable() -> None
 @pytest.mark.parametrize("text", ["a * b / 100", "a / b / c", "a / b + c", "a / (b + 1) * 100"])
 def test_formulas_of_other_shapes_are_refused_naming_the_indicator(text: str) -> None:
     values = np.ones((1, 3, 13), np.int64)
-    e = engine([-1], [flow("a"), flow("b"), flow("c"), derived("odd", text)], values,
-               first_year=2023)
+    e = engine([-1], [flow("a"), flow("b"), flow("c"), derived("odd", text)], values, first_year=2023)
     with pytest.raises(ValueError, match="bridge: odd is neither a sum nor a ratio"):
         e.bridge(0, 2024, 1, "odd")
 
@@ -171,23 +187,27 @@ def test_roe_bridges_through_net_profit_and_the_average_equity() -> None:
     values[2, 0, [12, 24]] = [5 * YI, 3 * YI]
     values[1, 1, :] = 100 * YI  # equity, flat
     values[2, 1, :] = 50 * YI
-    e = engine([-1, 0, 0], [flow("net_profit"), stock("owners_equity"),
-                            derived("roe", "net_profit / avg(owners_equity) * 100")], values,
-               first_year=2022)
+    e = engine(
+        [-1, 0, 0],
+        [flow("net_profit"), stock("owners_equity"), derived("roe", "net_profit / avg(owners_equity) * 100")],
+        values,
+        first_year=2022,
+    )
     bridge = e.bridge(0, 2024, 1, "roe")
     assert (bridge.previous.scaled, bridge.current.scaled) == (1000, 1000)  # 15/150 both years
     lines = {line.node: line for line in bridge.lines}
-    assert lines[1].change.scaled == round(2 / 150 * 10000) and lines[2].change.scaled == -133
+    assert lines[1].change.scaled == round(2 / 150 * 10000)
+    assert lines[2].change.scaled == -133
     assert sum(line.change.scaled for line in bridge.lines) == 0
 
 
 # -- the outlook of a derived indicator ---------------------------------------------------------
 
+
 def seasonal(months: int, seed: int, level: float) -> np.ndarray:
     rng = np.random.default_rng(seed)
     t = np.arange(months)
-    return level * (1 + 0.2 * np.sin(2 * np.pi * t / 12) + 0.01 * t / 12) \
-        + rng.normal(0, level * 0.03, months)
+    return level * (1 + 0.2 * np.sin(2 * np.pi * t / 12) + 0.01 * t / 12) + rng.normal(0, level * 0.03, months)
 
 
 def outlook_engine(months: int, targets=None):
@@ -196,10 +216,14 @@ def outlook_engine(months: int, targets=None):
         values[unit, 0] = np.round(seasonal(months, unit, 50.0) * YI)  # R&D, a flow
         values[unit, 1] = np.round(seasonal(months, unit + 5, 900.0) * YI)  # revenue
         values[unit, 2] = np.round(np.linspace(800, 900, months) * YI)  # equity, a stock
-    indicators = [flow("rd"), flow("revenue"), stock("equity"),
-                  derived("rd_intensity", "rd / revenue * 100"),
-                  derived("return_on_equity", "rd / avg(equity) * 100"),
-                  derived("both", "rd + revenue", unit="yuan")]
+    indicators = [
+        flow("rd"),
+        flow("revenue"),
+        stock("equity"),
+        derived("rd_intensity", "rd / revenue * 100"),
+        derived("return_on_equity", "rd / avg(equity) * 100"),
+        derived("both", "rd + revenue", unit="yuan"),
+    ]
     return engine([-1, 0], indicators, values, targets=targets, first_year=2020), indicators
 
 
@@ -210,8 +234,7 @@ def test_the_outlook_of_a_derived_ratio_is_the_formula_on_its_references_outlook
         rd, revenue = rows[node, "rd"], rows[node, "revenue"]
         ratio, both = rows[node, "rd_intensity"], rows[node, "both"]
         for field in ("ytd", "run_rate", "seasonal", "statistical", "point"):
-            assert getattr(ratio, field) == pytest.approx(
-                getattr(rd, field) / getattr(revenue, field) * 100)
+            assert getattr(ratio, field) == pytest.approx(getattr(rd, field) / getattr(revenue, field) * 100)
             assert getattr(both, field) == pytest.approx(getattr(rd, field) + getattr(revenue, field))
         assert ratio.method == "holt_winters"
         assert ratio.low < ratio.statistical < ratio.high
@@ -227,12 +250,14 @@ def test_the_outlook_of_a_derived_ratio_is_the_formula_on_its_references_outlook
 def test_the_chance_of_a_derived_target_follows_where_the_target_lies() -> None:
     e, indicators = outlook_engine(54)
     point = {r.code: r for r in e.outlook([0], 2024, 6).rows()}["rd_intensity"].point
-    targets = targets_for(2, indicators, 2020, 6, {
-        (0, "rd_intensity", 2024): (round((point - 2) * 100), round((point + 2) * 100))})
+    targets = targets_for(
+        2, indicators, 2020, 6, {(0, "rd_intensity", 2024): (round((point - 2) * 100), round((point + 2) * 100))}
+    )
     e, _ = outlook_engine(54, targets)
     row = {r.code: r for r in e.outlook([0], 2024, 6).rows()}["rd_intensity"]
     assert row.target_ensure == pytest.approx(point - 2, abs=0.01)
-    assert 0.5 < row.p_ensure <= 1.0 and 0.0 <= row.p_strive < 0.5
+    assert 0.5 < row.p_ensure <= 1.0
+    assert 0.0 <= row.p_strive < 0.5
 
 
 def test_a_derived_outlook_in_december_is_the_actual_year() -> None:
@@ -240,17 +265,26 @@ def test_a_derived_outlook_in_december_is_the_actual_year() -> None:
     rows = {r.code: r for r in e.outlook([0], 2024, 12).rows()}
     ratio = rows["rd_intensity"]
     assert ratio.method == "actual"
-    assert ratio.low == pytest.approx(ratio.point) and ratio.high == pytest.approx(ratio.point)
+    assert ratio.low == pytest.approx(ratio.point)
+    assert ratio.high == pytest.approx(ratio.point)
     assert ratio.point == pytest.approx(rows["rd"].ytd / rows["revenue"].ytd * 100)
 
 
 # -- formulas that changed between years --------------------------------------------------------
 
+
 def versioned_engine():
     """'margin' was a / c until 2024 and is b / c from 2025; figures from January 2024."""
     old, new = parse("a / c * 100"), parse("b / c * 100")
-    margin = IndicatorDef("margin", "derived", "percent", 2, "higher", new,
-                          (FormulaVersion(2019, 2024, old), FormulaVersion(2025, None, new)))
+    margin = IndicatorDef(
+        "margin",
+        "derived",
+        "percent",
+        2,
+        "higher",
+        new,
+        (FormulaVersion(2019, 2024, old), FormulaVersion(2025, None, new)),
+    )
     values = np.zeros((2, 3, 15), np.int64)
     values[1, 0, :] = 10 * YI  # a
     values[1, 1, :] = 30 * YI  # b
@@ -263,14 +297,16 @@ def test_each_year_is_evaluated_by_the_formula_of_its_year_in_the_cockpit() -> N
     row = e.cockpit(0, 2025, 3, ["margin"]).row("margin")
     assert row.ytd.number == pytest.approx(30.0)  # b / c
     assert row.ytd_last_year.number == pytest.approx(10.0)  # a / c, last year's definition
-    assert row.yoy.kind == "pp" and row.yoy.change == pytest.approx(20.0)
+    assert row.yoy.kind == "pp"
+    assert row.yoy.change == pytest.approx(20.0)
 
 
 def test_each_month_of_the_history_takes_its_years_formula() -> None:
     rows = versioned_engine().history(0, "margin").rows()
     by_year = {(r.year, r.month): r.ytd.number for r in rows if r.ytd is not None}
     assert by_year[2024, 12] == pytest.approx(10.0)
-    assert by_year[2025, 1] == pytest.approx(30.0) and by_year[2025, 3] == pytest.approx(30.0)
+    assert by_year[2025, 1] == pytest.approx(30.0)
+    assert by_year[2025, 3] == pytest.approx(30.0)
 
 
 def test_the_closure_of_a_versioned_indicator_holds_every_versions_references() -> None:
@@ -281,16 +317,19 @@ def test_the_closure_of_a_versioned_indicator_holds_every_versions_references() 
 
 def test_a_versioned_ratio_bridges_last_year_by_its_old_formula() -> None:
     bridge = versioned_engine().bridge(0, 2025, 3, "margin")
-    assert bridge.previous.number == pytest.approx(10.0) and bridge.current.number == pytest.approx(30.0)
+    assert bridge.previous.number == pytest.approx(10.0)
+    assert bridge.current.number == pytest.approx(30.0)
     assert sum(line.change.scaled for line in bridge.lines) == bridge.change.scaled == 2000
 
 
 def test_versions_must_be_contiguous_and_need_the_first_year() -> None:
     f, g = parse("a / c"), parse("b / c")
     with pytest.raises(ValueError, match="contiguous"):
-        IndicatorDef("m", "derived", "percent", 2, "higher", g,
-                     (FormulaVersion(2019, 2022, f), FormulaVersion(2024, None, g)))
-    versioned = IndicatorDef("m", "derived", "percent", 2, "higher", g,
-                             (FormulaVersion(2019, 2024, f), FormulaVersion(2025, None, g)))
+        IndicatorDef(
+            "m", "derived", "percent", 2, "higher", g, (FormulaVersion(2019, 2022, f), FormulaVersion(2024, None, g))
+        )
+    versioned = IndicatorDef(
+        "m", "derived", "percent", 2, "higher", g, (FormulaVersion(2019, 2024, f), FormulaVersion(2025, None, g))
+    )
     with pytest.raises(ValueError, match="first year"):
         IndicatorCatalog([flow("a"), flow("b"), flow("c"), versioned])

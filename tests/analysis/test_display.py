@@ -23,13 +23,18 @@ def test_three_thirds_still_add_up_to_the_whole() -> None:
     # 1亿 split 0.333.. / 0.333.. / 0.333..: rounded alone they show 0.33 x 3 = 0.99 ≠ 1.00
     parts = [3_333_333_333, 3_333_333_333, 3_333_333_334]
     total, shown = breakdown(parts, 2)
-    assert total == Decimal("1.00") and sum(shown) == total
+    assert total == Decimal("1.00")
+    assert sum(shown) == total
     assert sorted(shown) == [Decimal("0.33"), Decimal("0.33"), Decimal("0.34")]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(-10**15, 10**15), min_size=1, max_size=12),
-       st.sampled_from(list(DisplayUnit)), st.integers(0, 4), st.integers(0, 4))
+@given(
+    st.lists(st.integers(-(10**15), 10**15), min_size=1, max_size=12),
+    st.sampled_from(list(DisplayUnit)),
+    st.integers(0, 4),
+    st.integers(0, 4),
+)
 def test_displayed_parts_add_up_to_the_displayed_total_and_are_each_rounded_down_or_up(
     parts: list[int], unit: DisplayUnit, scale: int, decimals: int
 ) -> None:
@@ -43,8 +48,7 @@ def test_displayed_parts_add_up_to_the_displayed_total_and_are_each_rounded_down
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.lists(st.integers(0, 10**12), min_size=1, max_size=4), min_size=1,
-                max_size=4))
+@given(st.lists(st.lists(st.integers(0, 10**12), min_size=1, max_size=4), min_size=1, max_size=4))
 def test_apportioning_top_down_keeps_every_level_adding_up(groups: list[list[int]]) -> None:
     scale, unit, decimals = 2, DisplayUnit.YI_YUAN, 2
     subtotals = [sum(g) for g in groups]
@@ -56,15 +60,22 @@ def test_apportioning_top_down_keeps_every_level_adding_up(groups: list[list[int
 
 
 def test_apportion_refuses_a_total_that_is_not_a_rounding_of_the_parts() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a rounding"):
         apportion(5, [100, 100], 0, DisplayUnit.YUAN, 0)
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.tuples(st.integers(-10**12, 10**12) | st.sampled_from([0, 2500, 5000, 7500, -2500, -5000]),
-                          st.integers(-10**12, 10**12) | st.sampled_from([0, 2500, 5000, 7500, -2500, -5000])),
-                min_size=1, max_size=12),
-       st.sampled_from([DisplayUnit.YI_YUAN, DisplayUnit.WAN_YUAN]))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(-(10**12), 10**12) | st.sampled_from([0, 2500, 5000, 7500, -2500, -5000]),
+            st.integers(-(10**12), 10**12) | st.sampled_from([0, 2500, 5000, 7500, -2500, -5000]),
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([DisplayUnit.YI_YUAN, DisplayUnit.WAN_YUAN]),
+)
 def test_a_bridge_adds_up_across_and_down_and_each_figure_is_its_value_rounded_down_or_up(lines, unit):
     from pacer.analysis.display import crossed_breakdown
 
@@ -86,12 +97,15 @@ def test_a_bridge_adds_up_across_and_down_and_each_figure_is_its_value_rounded_d
     assert abs(total[1] - Decimal(sum(previous)).scaleb(-2 - unit.exponent)) < step
 
 
-@pytest.mark.parametrize(("lines", "shown"), [
-    # the previous column's rounding follows the line whose change is exact
-    ([(2500, 2500), (2500, 0)], [("0.00", "0.00", "0.00"), ("0.01", "0.00", "0.01")]),
-    # 0.0246 and 0.0274 万元: 0.02 and 0.03 with a change of -0.01, never 0.00
-    ([(24_600, 27_400), (0, 0)], [("0.02", "0.03", "-0.01"), ("0.00", "0.00", "0.00")]),
-])
+@pytest.mark.parametrize(
+    ("lines", "shown"),
+    [
+        # the previous column's rounding follows the line whose change is exact
+        ([(2500, 2500), (2500, 0)], [("0.00", "0.00", "0.00"), ("0.01", "0.00", "0.01")]),
+        # 0.0246 and 0.0274 万元: 0.02 and 0.03 with a change of -0.01, never 0.00
+        ([(24_600, 27_400), (0, 0)], [("0.02", "0.03", "-0.01"), ("0.00", "0.00", "0.00")]),
+    ],
+)
 def test_a_bridge_line_rounds_current_and_previous_so_the_columns_keep_their_rounded_totals(lines, shown):
     from pacer.analysis.display import crossed_breakdown
 

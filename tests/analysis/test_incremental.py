@@ -48,20 +48,33 @@ def restated_rows(db, how_many: int = 4) -> tuple[list[Row], set[tuple[str, int]
     """Changed figures for open (submitted, not accepted) unit-months: leaves and parents alike."""
     with db.connect() as conn:
         open_months = conn.execute(
-            select(Unit.code, Submission.period).join(Unit, Unit.id == Submission.unit_id)
-            .where(Submission.state == "submitted").order_by(Submission.period.desc(), Unit.code)
+            select(Unit.code, Submission.period)
+            .join(Unit, Unit.id == Submission.unit_id)
+            .where(Submission.state == "submitted")
+            .order_by(Submission.period.desc(), Unit.code)
         ).all()
         chosen = [open_months[i] for i in np.linspace(0, len(open_months) - 1, how_many).astype(int)]
         rows, n = [], 2
         for code, period in chosen:
             for ind, scale, value in conn.execute(
-                select(Indicator.code, Indicator.scale, Fact.value).join(Fact, Fact.indicator_id == Indicator.id)
+                select(Indicator.code, Indicator.scale, Fact.value)
+                .join(Fact, Fact.indicator_id == Indicator.id)
                 .join(Unit, Unit.id == Fact.unit_id)
                 .where(Unit.code == code, Fact.period == period, Indicator.code.in_(CODES))
             ):
                 new = value * 11 // 10 + 7 if ind != "total_profit" else -value - 12345
-                rows.append(Row(n, {"unit_code": code, "indicator_code": ind, "period": periods.format_period(period),
-                                    "value": format_scaled(new, scale), "basis": "monthly"}))
+                rows.append(
+                    Row(
+                        n,
+                        {
+                            "unit_code": code,
+                            "indicator_code": ind,
+                            "period": periods.format_period(period),
+                            "value": format_scaled(new, scale),
+                            "basis": "monthly",
+                        },
+                    )
+                )
                 n += 1
     assert rows
     return rows, {(code, period) for code, period in chosen}
@@ -93,13 +106,15 @@ def test_accepted_figures_update_the_cached_engine_exactly_as_a_rebuild_would(de
     after = service.get_analysis(demo)
 
     assert len(builds) == 1, "the figures were applied, not rebuilt"
-    assert after is not before and after.marker > before.marker
+    assert after is not before
+    assert after.marker > before.marker
     assert before.engine.cockpit(0, 2026, 10).rows == group_before, "readers of the old engine see no change"
     with demo.connect() as conn:
         fresh = service.build(conn)
     for restate in (False, True):
         for a, b in ((after.engine.cube(restate), fresh.engine.cube(restate)),):
-            assert np.array_equal(a.ytd, b.ytd) and np.array_equal(a.seen, b.seen)
+            assert np.array_equal(a.ytd, b.ytd)
+            assert np.array_equal(a.seen, b.seen)
         for period in sorted({p for _, p in touched} | {202610}):
             year, month = periods.split(period)
             assert answers(after, year, month, restate) == answers(fresh, year, month, restate)
@@ -120,13 +135,18 @@ def test_a_second_process_import_is_caught_up_from_the_audit_trail(demo, builds,
     before = service.get_analysis(demo)
     rows, _ = restated_rows(demo, 1)
     path = tmp_path / "facts.csv"
-    path.write_text("unit_code,indicator_code,period,value,basis\n" + "".join(
-        f"{r.get('unit_code')},{r.get('indicator_code')},{r.get('period')},{r.get('value')},monthly\n"
-        for r in rows), encoding="utf-8")
+    path.write_text(
+        "unit_code,indicator_code,period,value,basis\n"
+        + "".join(
+            f"{r.get('unit_code')},{r.get('indicator_code')},{r.get('period')},{r.get('value')},monthly\n" for r in rows
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["facts", "import", str(path)])
     assert result.exit_code == 0, result.output
     after = service.get_analysis(demo)
-    assert after is not before and len(builds) == 1
+    assert after is not before
+    assert len(builds) == 1
     with demo.connect() as conn:
         fresh = service.build(conn)
     assert answers(after, 2026, 10, False) == answers(fresh, 2026, 10, False)
@@ -137,24 +157,33 @@ def test_a_change_to_users_only_moves_the_marker(demo, builds):
     result = runner.invoke(app, ["users", "add", "newcomer", "--display-name", "Newcomer", "--grant", "viewer@G"])
     assert result.exit_code == 0, result.output
     after = service.get_analysis(demo)
-    assert after.engine is before.engine and after.marker > before.marker and len(builds) == 1
+    assert after.engine is before.engine
+    assert after.marker > before.marker
+    assert len(builds) == 1
 
 
 def test_a_target_change_rebuilds_the_engine(demo, builds, tmp_path):
     before = service.get_analysis(demo)
     path = tmp_path / "targets.csv"
-    path.write_text("unit_code,indicator_code,year,tier,value,reason\nG01,revenue,2026,ensure,123456789.00,revised\n",
-                    encoding="utf-8")
+    path.write_text(
+        "unit_code,indicator_code,year,tier,value,reason\nG01,revenue,2026,ensure,123456789.00,revised\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["targets", "import", str(path)])
     assert result.exit_code == 0, result.output
     after = service.get_analysis(demo)
-    assert len(builds) == 2 and after.engine is not before.engine
+    assert len(builds) == 2
+    assert after.engine is not before.engine
 
 
 def test_figures_for_a_month_the_engine_does_not_hold_rebuild_it(demo, builds):
     before = service.get_analysis(demo)
     with unit_of_work(demo) as session:
-        import_facts(session, [Row(2, {"unit_code": "G0101", "indicator_code": "revenue", "period": "2026-11",
-                                       "value": "100.00"})])
+        import_facts(
+            session,
+            [Row(2, {"unit_code": "G0101", "indicator_code": "revenue", "period": "2026-11", "value": "100.00"})],
+        )
     after = service.get_analysis(demo)
-    assert len(builds) == 2 and after.data.last_period == 202611 and before.data.last_period == 202610
+    assert len(builds) == 2
+    assert after.data.last_period == 202611
+    assert before.data.last_period == 202610

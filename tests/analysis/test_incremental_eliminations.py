@@ -19,8 +19,9 @@ runner = CliRunner()
 
 
 def entry(n: int, unit: str, code: str, period: str, value: str, counterparty: str) -> Row:
-    return Row(n, {"unit_code": unit, "indicator_code": code, "period": period, "value": value,
-                   "counterparty": counterparty})
+    return Row(
+        n, {"unit_code": unit, "indicator_code": code, "period": period, "value": value, "counterparty": counterparty}
+    )
 
 
 def test_changed_eliminations_update_the_cached_engine_exactly_as_a_rebuild_would(demo, builds):  # noqa: F811
@@ -28,13 +29,29 @@ def test_changed_eliminations_update_the_cached_engine_exactly_as_a_rebuild_woul
     before.engine.cube(restate=True)
     group_before = before.engine.cockpit(0, 2026, 10, ["revenue"]).row("revenue")
     with unit_of_work(demo) as session:
-        counts = import_eliminations(session, [
-            entry(2, "G01", "revenue", "2026-05", "123456789.00", "G0104→G0105"),  # replaces the demo's
-            entry(3, "G", "revenue", "2026-10", "250000000.00", "G0302→G0203"),  # a new pair
-            entry(4, "G04", "accounts_receivable", "2026-07", "-1.50", "G0402→G0401"),
-        ])
-        import_facts(session, [Row(5, {"unit_code": "G0101", "indicator_code": "revenue", "period": "2026-10",
-                                       "value": "321.00", "basis": "monthly"})])
+        counts = import_eliminations(
+            session,
+            [
+                entry(2, "G01", "revenue", "2026-05", "123456789.00", "G0104→G0105"),  # replaces the demo's
+                entry(3, "G", "revenue", "2026-10", "250000000.00", "G0302→G0203"),  # a new pair
+                entry(4, "G04", "accounts_receivable", "2026-07", "-1.50", "G0402→G0401"),
+            ],
+        )
+        import_facts(
+            session,
+            [
+                Row(
+                    5,
+                    {
+                        "unit_code": "G0101",
+                        "indicator_code": "revenue",
+                        "period": "2026-10",
+                        "value": "321.00",
+                        "basis": "monthly",
+                    },
+                )
+            ],
+        )
     assert counts == {"rows": 3, "updated": 2, "created": 1}
     after = service.get_analysis(demo)
     assert len(builds) == 1, "the entries were replayed, not rebuilt"
@@ -52,12 +69,16 @@ def test_changed_eliminations_update_the_cached_engine_exactly_as_a_rebuild_woul
 def test_an_eliminations_import_in_another_process_is_caught_up(demo, builds, tmp_path):  # noqa: F811
     before = service.get_analysis(demo)
     path = tmp_path / "eliminations.csv"
-    path.write_text("unit_code,indicator_code,period,value,counterparty\nG,operating_cost,2026-09,99.99,G0302→G0203\n",
-                    encoding="utf-8")
+    path.write_text(
+        "unit_code,indicator_code,period,value,counterparty\nG,operating_cost,2026-09,99.99,G0302→G0203\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["eliminations", "import", str(path)])
     assert result.exit_code == 0, result.output
     after = service.get_analysis(demo)
-    assert after is not before and len(builds) == 1
-    cost = [a.engine.cockpit(0, 2026, 9, ["operating_cost"]).row("operating_cost").value.scaled
-            for a in (before, after)]
+    assert after is not before
+    assert len(builds) == 1
+    cost = [
+        a.engine.cockpit(0, 2026, 9, ["operating_cost"]).row("operating_cost").value.scaled for a in (before, after)
+    ]
     assert cost[1] == cost[0] - 9999

@@ -27,13 +27,20 @@ def statsmodels_fit(y: np.ndarray, fit: hw.Fit, i: int, start: int = 0):
 
     seasonal = fit.initial_seasonal[i][(start + np.arange(12)) % 12]
     model = ExponentialSmoothing(
-        y, trend="add", seasonal="add", seasonal_periods=12, initialization_method="known",
-        initial_level=fit.initial_level[i], initial_trend=fit.initial_trend[i],
-        initial_seasonal=seasonal)
+        y,
+        trend="add",
+        seasonal="add",
+        seasonal_periods=12,
+        initialization_method="known",
+        initial_level=fit.initial_level[i],
+        initial_trend=fit.initial_trend[i],
+        initial_seasonal=seasonal,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return model.fit(smoothing_level=fit.alpha[i], smoothing_trend=fit.beta[i],
-                         smoothing_seasonal=fit.gamma[i], optimized=False)
+        return model.fit(
+            smoothing_level=fit.alpha[i], smoothing_trend=fit.beta[i], smoothing_seasonal=fit.gamma[i], optimized=False
+        )
 
 
 @pytest.mark.parametrize("params", [(0.3, 0.1, 0.2), (0.7, 0.0, 0.05), (0.1, 0.3, 0.45)])
@@ -55,7 +62,8 @@ def test_a_series_starting_mid_year_matches_statsmodels_on_its_own_months() -> N
     present[:17] = False  # the unit was created in June of the second year
     fit = hw.fit(y[None], present[None], ONE, keep_fitted=True)
     reference = statsmodels_fit(y[17:], fit, 0, start=17)
-    assert fit.fitted is not None and np.isnan(fit.fitted[0, :17]).all()
+    assert fit.fitted is not None
+    assert np.isnan(fit.fitted[0, :17]).all()
     assert np.allclose(fit.fitted[0, 17:], reference.fittedvalues, rtol=1e-9)
     assert np.allclose(hw.forecast(fit, 69, 5)[0], reference.forecast(5), rtol=1e-9)
 
@@ -89,7 +97,8 @@ def test_a_missing_month_inside_the_history_does_not_break_the_fit() -> None:
     present[[30, 41]] = False
     y[[30, 41]] = np.nan
     fit = hw.fit(y[None], present[None])
-    assert fit.ok[0] and np.isfinite(hw.forecast(fit, 59, 6)).all()
+    assert fit.ok[0]
+    assert np.isfinite(hw.forecast(fit, 59, 6)).all()
 
 
 def test_the_variance_of_the_rest_of_year_total_matches_simulation() -> None:
@@ -116,8 +125,9 @@ def yearly(months: int, seed: int = 0) -> np.ndarray:
 
 def test_outlook_of_a_flow_adds_the_forecast_of_the_remaining_months_to_ytd() -> None:
     y = yearly(54)  # through June of the fifth year
-    out = year_end_outlook(y[None], np.ones((1, 54), bool), 6, np.array([True]),
-                           np.array([np.nan]), np.array([np.nan]), np.array([False]))
+    out = year_end_outlook(
+        y[None], np.ones((1, 54), bool), 6, np.array([True]), np.array([np.nan]), np.array([np.nan]), np.array([False])
+    )
     fit = out.fit
     assert out.method[0] == OutlookMethod.HOLT_WINTERS
     assert out.ytd[0] == pytest.approx(y[48:].sum())
@@ -132,36 +142,50 @@ def test_a_short_history_falls_back_to_seasonal_then_run_rate() -> None:
     y = yearly(18)
     present = np.ones((2, 18), bool)
     present[1, :12] = False  # no complete year before this one
-    out = year_end_outlook(np.stack([y, y]), present, 6, np.array([True, True]),
-                           np.full(2, np.nan), np.full(2, np.nan), np.zeros(2, bool))
+    out = year_end_outlook(
+        np.stack([y, y]), present, 6, np.array([True, True]), np.full(2, np.nan), np.full(2, np.nan), np.zeros(2, bool)
+    )
     assert out.method.tolist() == [OutlookMethod.SEASONAL, OutlookMethod.RUN_RATE]
     assert out.point[0] == pytest.approx(out.seasonal[0])
     assert out.point[1] == pytest.approx(y[12:].sum() * 2)
-    assert np.isnan(out.low).all() and np.isnan(out.p_ensure).all()
+    assert np.isnan(out.low).all()
+    assert np.isnan(out.p_ensure).all()
 
 
 def test_in_december_the_outlook_is_the_actual_year() -> None:
     y = yearly(36)
-    out = year_end_outlook(y[None], np.ones((1, 36), bool), 12, np.array([True]),
-                           np.array([y[24:].sum() - 1]), np.array([y[24:].sum() + 1]),
-                           np.array([False]))
+    out = year_end_outlook(
+        y[None],
+        np.ones((1, 36), bool),
+        12,
+        np.array([True]),
+        np.array([y[24:].sum() - 1]),
+        np.array([y[24:].sum() + 1]),
+        np.array([False]),
+    )
     assert out.method[0] == OutlookMethod.ACTUAL
     assert out.point[0] == pytest.approx(y[24:].sum()) == out.low[0] == out.high[0]
-    assert out.p_ensure[0] == 1.0 and out.p_strive[0] == 0.0
+    assert out.p_ensure[0] == 1.0
+    assert out.p_strive[0] == 0.0
 
 
 def test_a_stock_outlook_is_the_december_balance() -> None:
     y = yearly(54, 2)
-    out = year_end_outlook(y[None], np.ones((1, 54), bool), 6, np.array([False]),
-                           np.array([np.nan]), np.array([np.nan]), np.array([False]))
-    assert out.ytd[0] == y[53] and out.run_rate[0] == y[53]
+    out = year_end_outlook(
+        y[None], np.ones((1, 54), bool), 6, np.array([False]), np.array([np.nan]), np.array([np.nan]), np.array([False])
+    )
+    assert out.ytd[0] == y[53]
+    assert out.run_rate[0] == y[53]
     assert out.statistical[0] == pytest.approx(hw.forecast(out.fit, 53, 6)[0, -1])
 
 
 def test_reach_probabilities_use_the_normal_approximation() -> None:
-    p = reach_probability(np.array([100.0, 100.0, 100.0]), np.array([10.0, 10.0, 10.0]),
-                          np.array([100.0, 112.815515655446, 87.184484344554]),
-                          np.array([False, False, True]))
+    p = reach_probability(
+        np.array([100.0, 100.0, 100.0]),
+        np.array([10.0, 10.0, 10.0]),
+        np.array([100.0, 112.815515655446, 87.184484344554]),
+        np.array([False, False, True]),
+    )
     assert p.tolist() == pytest.approx([0.5, 0.1, 0.1])
     assert normal_cdf(np.array([0.0]))[0] == 0.5
 
@@ -171,15 +195,13 @@ def test_engine_outlook_reads_node_series_and_targets() -> None:
     for unit in (1, 2):
         values[unit, 0] = (yearly(54, unit) * YI).astype(np.int64)
         values[unit, 1] = 50 * YI
-    targets = targets_for(3, [flow("revenue"), stock("assets")], 2020, 5,
-                          {(0, "revenue", 2024): (1 * YI, 10**6 * YI)})
-    e = engine([-1, 0, 0], [flow("revenue"), stock("assets")], values, targets=targets,
-               first_year=2020)
+    targets = targets_for(3, [flow("revenue"), stock("assets")], 2020, 5, {(0, "revenue", 2024): (1 * YI, 10**6 * YI)})
+    e = engine([-1, 0, 0], [flow("revenue"), stock("assets")], values, targets=targets, first_year=2020)
     rows = e.outlook([0, 1], 2024, 6).rows()
-    assert [(r.node, r.code) for r in rows] == [(0, "revenue"), (0, "assets"), (1, "revenue"),
-                                               (1, "assets")]
+    assert [(r.node, r.code) for r in rows] == [(0, "revenue"), (0, "assets"), (1, "revenue"), (1, "assets")]
     group = rows[0]
-    assert group.method == "holt_winters" and group.p_ensure == pytest.approx(1.0)
+    assert group.method == "holt_winters"
+    assert group.p_ensure == pytest.approx(1.0)
     assert group.p_strive == pytest.approx(0.0)
     assert group.ytd == pytest.approx(values[1:, 0, 48:].sum() / 100)
     assert rows[1].point == pytest.approx(100 * YI / 100)
@@ -193,6 +215,6 @@ def test_series_of_different_lengths_fit_together_as_they_would_alone() -> None:
     together = hw.fit(y, present)
     for i in range(3):
         alone = hw.fit(y[i : i + 1], present[i : i + 1])
-        assert together.alpha[i] == alone.alpha[0] and together.gamma[i] == alone.gamma[0]
-        assert np.allclose(hw.forecast(together, 65, 6)[i], hw.forecast(alone, 65, 6)[0],
-                           rtol=1e-9)
+        assert together.alpha[i] == alone.alpha[0]
+        assert together.gamma[i] == alone.gamma[0]
+        assert np.allclose(hw.forecast(together, 65, 6)[i], hw.forecast(alone, 65, 6)[0], rtol=1e-9)

@@ -22,9 +22,9 @@ runner = CliRunner()
 
 def dense(n_units: int = 3, n_reported: int = 2) -> DenseFacts:
     unit_ix = np.full(n_units + 2, -1)
-    unit_ix[1:n_units + 1] = np.arange(n_units)  # database ids 1..n
+    unit_ix[1 : n_units + 1] = np.arange(n_units)  # database ids 1..n
     rep = np.full(n_reported + 3, -1)
-    rep[1:n_reported + 1] = np.arange(n_reported)  # id n+1 is a derived indicator
+    rep[1 : n_reported + 1] = np.arange(n_reported)  # id n+1 is a derived indicator
     return DenseFacts(unit_ix, rep, n_reported)
 
 
@@ -38,29 +38,39 @@ def test_batches_land_in_their_cells_whatever_their_order() -> None:
     d.add(*cols((3, 1, 202312, 9)))  # an earlier month than any so far: the month axis grows
     facts = d.facts(2023, 15)
     assert facts.values.shape == (3, 2, 15)
-    assert facts.values[1, 0, 14] == 7 and facts.values[0, 1, 12] == 5 and facts.values[2, 0, 11] == 9
+    assert facts.values[1, 0, 14] == 7
+    assert facts.values[0, 1, 12] == 5
+    assert facts.values[2, 0, 11] == 9
     assert facts.present.sum() == 3
-    assert d.first_year == 2023 and d.last_period == 202403
+    assert d.first_year == 2023
+    assert d.last_period == 202403
 
 
 def test_facts_of_derived_indicators_and_unknown_units_are_ignored() -> None:
     d = dense()
     d.add(*cols((1, 3, 202401, 5), (4, 1, 202401, 6), (1, 1, 202401, 8)))
     facts = d.facts(2024, 1)
-    assert facts.present.sum() == 1 and facts.values[0, 0, 0] == 8
+    assert facts.present.sum() == 1
+    assert facts.values[0, 0, 0] == 8
 
 
 def test_no_facts_give_empty_months_from_the_year_asked() -> None:
     d = dense()
     assert d.first_year is None
     facts = d.facts(2026, 4)
-    assert facts.values.shape == (3, 2, 4) and not facts.present.any()
+    assert facts.values.shape == (3, 2, 4)
+    assert not facts.present.any()
 
 
 def test_phasing_lists_are_parsed_in_one_go() -> None:
-    rows = _phasing_rows(["[833, 833, 834, 833, 833, 834, 833, 833, 834, 833, 833, 834]",
-                          "[1000,1000,1000,1000,1000,1000,1000,1000,500,500,500,500]"])
-    assert rows.shape == (2, 12) and rows.sum(axis=1).tolist() == [10000, 10000]
+    rows = _phasing_rows(
+        [
+            "[833, 833, 834, 833, 833, 834, 833, 833, 834, 833, 833, 834]",
+            "[1000,1000,1000,1000,1000,1000,1000,1000,500,500,500,500]",
+        ]
+    )
+    assert rows.shape == (2, 12)
+    assert rows.sum(axis=1).tolist() == [10000, 10000]
 
 
 def test_the_fact_query_is_split_into_disjoint_ranges_of_units(monkeypatch) -> None:
@@ -77,8 +87,9 @@ def demo_file(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'columnar.db'}"
     monkeypatch.setenv("PACER_DATABASE_URL", url)
     get_settings.cache_clear()
-    result = runner.invoke(app, ["demo", "--reset", "--years", "2", "--units", "12", "--as-of", "2026-10",
-                                 "--no-summary"])
+    result = runner.invoke(
+        app, ["demo", "--reset", "--years", "2", "--units", "12", "--as-of", "2026-10", "--no-summary"]
+    )
     assert result.exit_code == 0, result.output
     engine = create_engine(url)
     yield engine
@@ -124,12 +135,14 @@ def parsed(chunks, **options) -> list[tuple[int, int, int, int]]:
 
 
 def test_the_copy_output_is_parsed_whatever_its_chunks() -> None:
-    units = [(7, [(3, 202401, 5), (3, 202402, -6), (4, 202401, INT64_MAX)]),
-             (9, [(3, 202312, INT64_MIN), (2**31 - 1, -1, 1), (-5, 2**31 - 1, 0)])]
+    units = [
+        (7, [(3, 202401, 5), (3, 202402, -6), (4, 202401, INT64_MAX)]),
+        (9, [(3, 202312, INT64_MIN), (2**31 - 1, -1, 1), (-5, 2**31 - 1, 0)]),
+    ]
     data = copy_output(*units, extension=b"ext")
     expected = sorted((u, i, p, v) for u, facts in units for i, p, v in facts)
     assert parsed([data]) == expected
-    assert parsed([data[k:k + 1] for k in range(len(data))], batch_facts=2) == expected
+    assert parsed([data[k : k + 1] for k in range(len(data))], batch_facts=2) == expected
     assert parsed([data[:5], b"", data[5:40], data[40:]]) == expected
 
 
@@ -140,9 +153,9 @@ def test_an_empty_copy_output_gives_no_batches() -> None:
 def test_a_null_value_or_a_cut_output_is_refused() -> None:
     data = bytearray(copy_output((7, [(3, 202401, 5)])))
     values_length = len(data) - 2 - 8 - 4
-    data[values_length:values_length + 4] = struct.pack(">i", -1)  # values: NULL
+    data[values_length : values_length + 4] = struct.pack(">i", -1)  # values: NULL
     with pytest.raises(copy_reader.CopyFormatError, match="NULL"):
-        list(copy_reader.parse([bytes(data[:values_length + 4]) + struct.pack(">h", -1)]))
+        list(copy_reader.parse([bytes(data[: values_length + 4]) + struct.pack(">h", -1)]))
     with pytest.raises(copy_reader.CopyFormatError, match="ends before"):
         list(copy_reader.parse([copy_output((7, [(3, 202401, 5)]))[:-2]]))
 
@@ -166,9 +179,14 @@ def write_facts(engine, values: list[int], months: int = 60) -> None:
             for ind in (revenue, cost):
                 for m in range(months):
                     if (k * 7) % 11:  # gaps, so some months have no figure
-                        session.add(Fact(unit_id=unit.id, indicator_id=ind.id,
-                                         period=(2023 + m // 12) * 100 + m % 12 + 1,
-                                         value=values[k % len(values)]))
+                        session.add(
+                            Fact(
+                                unit_id=unit.id,
+                                indicator_id=ind.id,
+                                period=(2023 + m // 12) * 100 + m % 12 + 1,
+                                value=values[k % len(values)],
+                            )
+                        )
                     k += 1
         session.commit()
 

@@ -23,8 +23,7 @@ FAST = settings(max_examples=60, deadline=None)
 
 
 def indicators_for(world: World) -> list[IndicatorDef]:
-    return [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2)
-            for r, f in enumerate(world.is_flow)]
+    return [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2) for r, f in enumerate(world.is_flow)]
 
 
 def setup(world: World, extra: list[IndicatorDef]) -> tuple[Cube, IndicatorCatalog]:
@@ -72,8 +71,7 @@ def test_a_derived_ratio_is_the_ratio_of_the_consolidated_sums(world: World) -> 
     cube, catalog = setup(world, [derived("ratio", ratio(num, den))])
     t = world.n_months - 1
     window = Window.of(t // 12, 1, t % 12 + 1)
-    got = evaluate_windows(cube, catalog, np.arange(world.n_units), np.arange(len(catalog)),
-                           [window])[0]
+    got = evaluate_windows(cube, catalog, np.arange(world.n_units), np.arange(len(catalog)), [window])[0]
     monthly, _ = naive_monthly(world)
 
     def consolidated(r: int) -> np.ndarray:
@@ -85,7 +83,8 @@ def test_a_derived_ratio_is_the_ratio_of_the_consolidated_sums(world: World) -> 
     for node in range(world.n_units):
         value = got.number[node, -1]
         if not (got.present[node, 0] and got.present[node, len(world.is_flow) - 1]) or b[node] == 0:
-            assert math.isnan(value) and not got.present[node, -1]
+            assert math.isnan(value)
+            assert not got.present[node, -1]
         else:
             assert value == pytest.approx(a[node] / b[node] * 100, rel=1e-12)
             assert abs(got.scaled[node, -1] - a[node] * 10000 / b[node]) <= 0.5 + 1e-6
@@ -93,9 +92,12 @@ def test_a_derived_ratio_is_the_ratio_of_the_consolidated_sums(world: World) -> 
 
 def test_a_group_ratio_is_not_the_average_of_unit_ratios() -> None:
     # unit 1: 40 / 100 = 40 %, unit 2: 1 / 10 = 10 %; group 41 / 110 = 37.27 %, not 25 %
-    world = World(TreeHistory.constant([-1, 0, 0]),
-                  np.array([[[0], [0]], [[40], [100]], [[1], [10]]], np.int64),
-                  np.ones((3, 2, 1), bool), np.array([True, True]))
+    world = World(
+        TreeHistory.constant([-1, 0, 0]),
+        np.array([[[0], [0]], [[40], [100]], [[1], [10]]], np.int64),
+        np.ones((3, 2, 1), bool),
+        np.array([True, True]),
+    )
     cube, catalog = setup(world, [derived("share", ratio("r0", "r1"))])
     got = evaluate_windows(cube, catalog, np.array([0]), np.arange(3), [Window.of(0, 1, 1)])[0]
     assert got.number[0, 2] == pytest.approx(41 / 110 * 100)
@@ -108,18 +110,15 @@ def test_avg_uses_the_previous_december_as_opening_balance() -> None:
     values[0, 0] = 3
     values[0, 1, :12] = 100
     values[0, 1, 12:] = 140
-    world = World(TreeHistory.constant([-1]), values, np.ones(values.shape, bool),
-                  np.array([True, False]))
+    world = World(TreeHistory.constant([-1]), values, np.ones(values.shape, bool), np.array([True, False]))
     cube, catalog = setup(world, [derived("roe", ratio_to_average("r0", "r1"))])
-    got = evaluate_windows(cube, catalog, np.array([0]), np.arange(3),
-                           [Window.span(1, "ytd", 3)])[0]
+    got = evaluate_windows(cube, catalog, np.array([0]), np.arange(3), [Window.span(1, "ytd", 3)])[0]
     assert got.number[0, 2] == pytest.approx(9 / 120 * 100)
 
 
 def test_opening_of_a_flow_is_missing_so_a_formula_misusing_it_yields_no_value() -> None:
     values = np.ones((1, 1, 14), np.int64)
-    world = World(TreeHistory.constant([-1]), values, np.ones(values.shape, bool),
-                  np.array([True]))
+    world = World(TreeHistory.constant([-1]), values, np.ones(values.shape, bool), np.array([True]))
     bad = StandIn(frozenset({"r0"}), lambda v, o: o["r0"] + v["r0"])
     cube, catalog = setup(world, [derived("bad", bad, unit="yuan")])
     got = evaluate_windows(cube, catalog, np.array([0]), np.arange(2), [Window.of(1, 1, 2)])[0]
@@ -128,10 +127,11 @@ def test_opening_of_a_flow_is_missing_so_a_formula_misusing_it_yields_no_value()
 
 def test_derived_of_derived_is_evaluated_in_dependency_order() -> None:
     values = np.array([[[30], [20], [100]]], np.int64)
-    world = World(TreeHistory.constant([-1]), values, np.ones(values.shape, bool),
-                  np.array([False, False, True]))
-    extra = [derived("ratio", ratio("two_funds", "r2")),  # listed before what it uses
-             derived("two_funds", total("r0", "r1"), unit="yuan")]
+    world = World(TreeHistory.constant([-1]), values, np.ones(values.shape, bool), np.array([False, False, True]))
+    extra = [
+        derived("ratio", ratio("two_funds", "r2")),  # listed before what it uses
+        derived("two_funds", total("r0", "r1"), unit="yuan"),
+    ]
     cube, catalog = setup(world, extra)
     got = evaluate_windows(cube, catalog, np.array([0]), np.arange(5), [Window.of(0, 1, 1)])[0]
     assert got.number[0, 4] == pytest.approx(0.5)
@@ -143,11 +143,17 @@ def test_a_circular_formula_is_refused() -> None:
         IndicatorCatalog([derived("a", ratio("b", "b")), derived("b", ratio("a", "a"))])
 
 
-@pytest.mark.parametrize(("span", "month", "expected"), [
-    ("month", 5, (5, 5)), ("quarter", 5, (4, 5)), ("quarter", 6, (4, 6)), ("half", 5, (1, 5)),
-    ("half", 9, (7, 9)), ("ytd", 9, (1, 9)), ("year", 3, (1, 12)),
-])
-def test_spans_run_from_their_first_month_to_the_given_month(
-    span: str, month: int, expected: tuple[int, int]
-) -> None:
+@pytest.mark.parametrize(
+    ("span", "month", "expected"),
+    [
+        ("month", 5, (5, 5)),
+        ("quarter", 5, (4, 5)),
+        ("quarter", 6, (4, 6)),
+        ("half", 5, (1, 5)),
+        ("half", 9, (7, 9)),
+        ("ytd", 9, (1, 9)),
+        ("year", 3, (1, 12)),
+    ],
+)
+def test_spans_run_from_their_first_month_to_the_given_month(span: str, month: int, expected: tuple[int, int]) -> None:
     assert span_months(span, month) == expected  # type: ignore[arg-type]

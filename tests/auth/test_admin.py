@@ -22,15 +22,20 @@ def test_non_administrators_get_403_from_admin_pages_and_api(signed_in):
 def test_admin_lists_users_with_pagination(signed_in):
     grace = signed_in("grace")
     body = grace.get("/api/admin/users?limit=2&offset=1").json()
-    assert body["total"] == 6 and body["limit"] == 2 and body["offset"] == 1
+    assert body["total"] == 6
+    assert body["limit"] == 2
+    assert body["offset"] == 1
     assert [u["username"] for u in body["items"]] == ["bob", "grace"]
     assert "alice" in grace.get("/admin/users").text
 
 
 def test_admin_creates_a_user_who_can_then_sign_in(signed_in, app):
     grace = signed_in("grace")
-    created = grace.post("/api/admin/users", json={"username": "dora", "display_name": "Dora",
-                                                   "password": "dora-password"}, headers=_h(grace))
+    created = grace.post(
+        "/api/admin/users",
+        json={"username": "dora", "display_name": "Dora", "password": "dora-password"},
+        headers=_h(grace),
+    )
     assert created.status_code == 201
     from fastapi.testclient import TestClient
 
@@ -41,11 +46,13 @@ def test_admin_creates_a_user_who_can_then_sign_in(signed_in, app):
 
 def test_admin_grants_and_revokes_a_role_with_an_audit_trail(signed_in, session, org):
     grace = signed_in("grace")
-    response = grace.post("/admin/users/oscar/grants", data={"role": "viewer", "unit_code": "B",
-                                                            "csrf_token": page_token(grace)})
+    response = grace.post(
+        "/admin/users/oscar/grants", data={"role": "viewer", "unit_code": "B", "csrf_token": page_token(grace)}
+    )
     assert response.status_code == 303
     grant = session.scalar(select(RoleGrant).where(RoleGrant.unit_id == org.B.id))
-    assert grant is not None and grant.role == "viewer"
+    assert grant is not None
+    assert grant.role == "viewer"
     assert grace.delete(f"/api/admin/users/oscar/grants/{grant.id}", headers=_h(grace)).status_code == 204
     actions = session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "role_grant")).all()
     assert actions == ["grant.add", "grant.remove"]
@@ -53,8 +60,9 @@ def test_admin_grants_and_revokes_a_role_with_an_audit_trail(signed_in, session,
 
 def test_granting_on_an_unknown_unit_is_shown_on_the_page(signed_in):
     grace = signed_in("grace")
-    response = grace.post("/admin/users/oscar/grants", data={"role": "viewer", "unit_code": "NOPE",
-                                                            "csrf_token": page_token(grace)})
+    response = grace.post(
+        "/admin/users/oscar/grants", data={"role": "viewer", "unit_code": "NOPE", "csrf_token": page_token(grace)}
+    )
     assert response.status_code == 404
 
 
@@ -92,13 +100,19 @@ def test_a_subtree_administrator_cannot_grant_outside_the_subtree(signed_in, ses
     unknown = ada.post("/api/admin/users/victor/grants", json={"role": "viewer", "unit_code": "ZZ"}, headers=_h(ada))
     assert refused.status_code == unknown.status_code == 404
     assert refused.json()["error"]["message"] == "no unit 'B1' that you administer"
-    assert ada.post("/api/admin/users/victor/grants", json={"role": "viewer", "unit_code": "A2"},
-                    headers=_h(ada)).status_code == 201
+    assert (
+        ada.post(
+            "/api/admin/users/victor/grants", json={"role": "viewer", "unit_code": "A2"}, headers=_h(ada)
+        ).status_code
+        == 201
+    )
     # bob's only grant is in B: he is out of ada's scope
     assert ada.get("/api/admin/users/bob").status_code == 404
 
 
-def test_a_subtree_administrator_cannot_touch_a_user_who_also_holds_a_grant_outside_the_subtree(signed_in, session, org):
+def test_a_subtree_administrator_cannot_touch_a_user_who_also_holds_a_grant_outside_the_subtree(
+    signed_in, session, org
+):
     """alice reports for A1 (inside ada's A) but also views the whole group: taking over her
     account would show ada every unit. Every verb, in the API and in the pages, answers 404 and
     changes nothing; she is not listed."""
@@ -134,12 +148,16 @@ def test_a_subtree_administrator_cannot_touch_a_user_who_also_holds_a_grant_outs
 def test_users_without_grants_are_managed_by_the_whole_groups_administrators_only(signed_in, session, org):
     ada = _ada(signed_in, session, org)
     assert ada.get("/api/admin/users/oscar").status_code == 404
-    assert ada.put("/api/admin/users/oscar/password", json={"password": "taken-over-1"},
-                   headers=_h(ada)).status_code == 404
+    assert (
+        ada.put("/api/admin/users/oscar/password", json={"password": "taken-over-1"}, headers=_h(ada)).status_code
+        == 404
+    )
     grace = signed_in("grace")
     assert grace.get("/api/admin/users/oscar").status_code == 200
-    assert grace.put("/api/admin/users/oscar/password", json={"password": "oscar-password"},
-                     headers=_h(grace)).status_code == 204
+    assert (
+        grace.put("/api/admin/users/oscar/password", json={"password": "oscar-password"}, headers=_h(grace)).status_code
+        == 204
+    )
 
 
 def test_a_subtree_administrator_creates_users_with_a_role_in_the_subtree(signed_in, session, org):
@@ -149,15 +167,26 @@ def test_a_subtree_administrator_creates_users_with_a_role_in_the_subtree(signed
     body = {"username": "dora", "display_name": "Dora", "password": "dora-password"}
     bare = ada.post("/api/admin/users", json=body, headers=_h(ada))
     outside = ada.post("/api/admin/users", json={**body, "role": "viewer", "unit_code": "B"}, headers=_h(ada))
-    assert bare.status_code == 422 and "role on a unit they administer" in bare.json()["error"]["message"]
+    assert bare.status_code == 422
+    assert "role on a unit they administer" in bare.json()["error"]["message"]
     assert outside.status_code == 404
     assert session.scalar(select(User.id).where(User.username == "dora")) is None
     created = ada.post("/api/admin/users", json={**body, "role": "unit_reporter", "unit_code": "A2"}, headers=_h(ada))
     assert created.status_code == 201
     assert [(g["role"], g["unit_code"]) for g in created.json()["grants"]] == [("unit_reporter", "A2")]
-    page = ada.post("/admin/users", data={"username": "eve", "display_name": "Eve", "password": "eve-password",
-                                          "role": "viewer", "unit_code": "A1", "csrf_token": page_token(ada, "/admin/users")})
-    assert page.status_code == 303 and page.headers["location"] == "/admin/users/eve"
+    page = ada.post(
+        "/admin/users",
+        data={
+            "username": "eve",
+            "display_name": "Eve",
+            "password": "eve-password",
+            "role": "viewer",
+            "unit_code": "A1",
+            "csrf_token": page_token(ada, "/admin/users"),
+        },
+    )
+    assert page.status_code == 303
+    assert page.headers["location"] == "/admin/users/eve"
     assert "A1" in ada.get("/admin/users/eve").text
 
 
@@ -176,11 +205,15 @@ def test_an_administrator_cannot_take_back_their_own_administration(signed_in, s
     ada = _ada(signed_in, session, org)
     own = session.scalar(select(RoleGrant.id).where(RoleGrant.unit_id == org.A.id, RoleGrant.role == "group_admin"))
     refused = ada.delete(f"/api/admin/users/ada/grants/{own}", headers=_h(ada))
-    assert refused.status_code == 409 and "your own administration" in refused.json()["error"]["message"]
+    assert refused.status_code == 409
+    assert "your own administration" in refused.json()["error"]["message"]
     grace = signed_in("grace")
-    grace_own = session.scalar(select(RoleGrant.id).where(RoleGrant.unit_id == org.G.id, RoleGrant.role == "group_admin"))
+    grace_own = session.scalar(
+        select(RoleGrant.id).where(RoleGrant.unit_id == org.G.id, RoleGrant.role == "group_admin")
+    )
     page = grace.post(f"/admin/users/grace/grants/{grace_own}/delete", data={"csrf_token": page_token(grace)})
-    assert page.status_code == 409 and "不能收回您自己的管理员权限" in page.text
+    assert page.status_code == 409
+    assert "不能收回您自己的管理员权限" in page.text
     # another administrator may take it back
     assert grace.delete(f"/api/admin/users/ada/grants/{own}", headers=_h(grace)).status_code == 204
 

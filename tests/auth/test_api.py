@@ -35,22 +35,26 @@ def test_a_created_token_authenticates_machine_clients(signed_in, client, sessio
     assert raw.startswith("pcr_")
     assert session.scalar(select(ApiToken.token_hash)) != raw
     response = client.get("/api/me", headers={"Authorization": f"Bearer {raw}"})
-    assert response.status_code == 200 and response.json()["username"] == "alice"
+    assert response.status_code == 200
+    assert response.json()["username"] == "alice"
     assert session.scalar(select(ApiToken.last_used_at)) is not None
 
 
 def test_token_writes_need_no_csrf_token(signed_in, client):
     raw = _create_token(signed_in("alice")).json()["token"]
     response = client.put("/api/me/language", json={"language": "en"}, headers={"Authorization": f"Bearer {raw}"})
-    assert response.status_code == 200 and response.json()["language"] == "en"
+    assert response.status_code == 200
+    assert response.json()["language"] == "en"
 
 
 def test_a_token_cannot_create_another_token(signed_in, client, session):
     """Otherwise a leaked token could mint a long-lived one that outlives its own revocation."""
     raw = _create_token(signed_in("alice")).json()["token"]
-    response = client.post("/api/tokens", json={"name": "child", "days": 3650},
-                           headers={"Authorization": f"Bearer {raw}"})
-    assert response.status_code == 403 and "browser session" in response.json()["error"]["message"]
+    response = client.post(
+        "/api/tokens", json={"name": "child", "days": 3650}, headers={"Authorization": f"Bearer {raw}"}
+    )
+    assert response.status_code == 403
+    assert "browser session" in response.json()["error"]["message"]
     assert len(session.scalars(select(ApiToken.id)).all()) == 1
 
 
@@ -62,8 +66,11 @@ def test_a_password_change_ends_every_token(signed_in, client, session):
     alice = signed_in("alice")
     raw = _create_token(alice).json()["token"]
     assert _bearer(client, raw) == 200
-    changed = alice.put("/api/me/password", json={"current_password": "correct-horse", "new_password": "another-one-1"},
-                        headers={"X-CSRF-Token": page_token(alice)})
+    changed = alice.put(
+        "/api/me/password",
+        json={"current_password": "correct-horse", "new_password": "another-one-1"},
+        headers={"X-CSRF-Token": page_token(alice)},
+    )
     assert changed.status_code == 204
     assert _bearer(client, raw) == 401
     assert alice.get("/api/tokens").json()[0]["revoked_at"] is not None
@@ -72,9 +79,12 @@ def test_a_password_change_ends_every_token(signed_in, client, session):
 def test_a_password_change_on_the_account_page_ends_every_token(signed_in, client):
     alice = signed_in("alice")
     raw = _create_token(alice).json()["token"]
-    page = alice.post("/account/password", data={"current_password": "correct-horse", "new_password": "another-one-1",
-                                                  "csrf_token": page_token(alice)})
-    assert page.status_code == 200 and "API" in page.text
+    page = alice.post(
+        "/account/password",
+        data={"current_password": "correct-horse", "new_password": "another-one-1", "csrf_token": page_token(alice)},
+    )
+    assert page.status_code == 200
+    assert "API" in page.text
     assert _bearer(client, raw) == 401
 
 
@@ -83,8 +93,10 @@ def test_an_administrators_password_reset_and_deactivation_end_every_token(signe
     first, second = _create_token(alice).json()["token"], _create_token(alice, "second").json()["token"]
     grace = signed_in("grace")
     headers = {"X-CSRF-Token": page_token(grace)}
-    assert grace.put("/api/admin/users/alice/password", json={"password": "reset-by-grace"},
-                     headers=headers).status_code == 204
+    assert (
+        grace.put("/api/admin/users/alice/password", json={"password": "reset-by-grace"}, headers=headers).status_code
+        == 204
+    )
     assert _bearer(client, first) == 401
     bob = signed_in("bob")
     raw = _create_token(bob).json()["token"]
@@ -97,7 +109,8 @@ def test_an_administrators_password_reset_and_deactivation_end_every_token(signe
 def test_tokens_live_at_most_the_configured_maximum(signed_in, client, session, app):
     alice = signed_in("alice")
     too_long = _create_token(alice, days=91)
-    assert too_long.status_code == 422 and "between 1 and 90" in too_long.json()["error"]["message"]
+    assert too_long.status_code == 422
+    assert "between 1 and 90" in too_long.json()["error"]["message"]
     created = _create_token(alice).json()
     lifetime = datetime.fromisoformat(created["expires_at"]) - datetime.fromisoformat(created["created_at"])
     assert lifetime == timedelta(days=90)
@@ -106,7 +119,8 @@ def test_tokens_live_at_most_the_configured_maximum(signed_in, client, session, 
     session.execute(update(ApiToken).values(created_at=utcnow() - timedelta(days=8)))
     assert _bearer(client, created["token"]) == 401
     form = alice.post("/account/tokens", data={"name": "etl", "days": "30", "csrf_token": page_token(alice)})
-    assert form.status_code == 422 and "between 1 and 7" in form.text
+    assert form.status_code == 422
+    assert "between 1 and 7" in form.text
 
 
 def test_cookie_authenticated_api_writes_need_the_csrf_header(signed_in):
@@ -148,13 +162,16 @@ def test_tokens_are_listed_without_their_secrets(signed_in):
     alice = signed_in("alice")
     _create_token(alice)
     listed = alice.get("/api/tokens").json()
-    assert len(listed) == 1 and "token" not in listed[0] and listed[0]["prefix"].startswith("pcr_")
+    assert len(listed) == 1
+    assert "token" not in listed[0]
+    assert listed[0]["prefix"].startswith("pcr_")
 
 
 def test_token_page_shows_the_new_token_once(signed_in):
     alice = signed_in("alice")
     page = alice.post("/account/tokens", data={"name": "etl", "days": "", "csrf_token": page_token(alice)})
-    assert page.status_code == 200 and 'data-testid="new-token">pcr_' in page.text
+    assert page.status_code == 200
+    assert 'data-testid="new-token">pcr_' in page.text
     assert "pcr_" in alice.get("/account").text  # the prefix, not the secret
     assert 'data-testid="new-token"' not in alice.get("/account").text
 
@@ -168,9 +185,13 @@ def test_invalid_input_answers_422_in_the_error_shape(signed_in):
 
 def test_password_change_through_the_api(signed_in):
     alice = signed_in("alice")
-    response = alice.put("/api/me/password", json={"current_password": "correct-horse", "new_password": "short"},
-                         headers={"X-CSRF-Token": page_token(alice)})
-    assert response.status_code == 422 and "8 characters" in response.json()["error"]["message"]
+    response = alice.put(
+        "/api/me/password",
+        json={"current_password": "correct-horse", "new_password": "short"},
+        headers={"X-CSRF-Token": page_token(alice)},
+    )
+    assert response.status_code == 422
+    assert "8 characters" in response.json()["error"]["message"]
 
 
 def test_wrong_current_passwords_count_towards_the_accounts_lock(signed_in, session):
@@ -181,13 +202,21 @@ def test_wrong_current_passwords_count_towards_the_accounts_lock(signed_in, sess
     alice = signed_in("alice")
     headers = {"X-CSRF-Token": page_token(alice)}
     for n in range(5):
-        wrong = alice.put("/api/me/password", json={"current_password": f"guess-{n}", "new_password": "another-one-1"},
-                          headers=headers)
-        assert wrong.status_code == 422 and "current password is wrong" in wrong.json()["error"]["message"]
+        wrong = alice.put(
+            "/api/me/password",
+            json={"current_password": f"guess-{n}", "new_password": "another-one-1"},
+            headers=headers,
+        )
+        assert wrong.status_code == 422
+        assert "current password is wrong" in wrong.json()["error"]["message"]
     assert len(session.scalars(select(LoginAttempt.id).where(LoginAttempt.succeeded.is_(False))).all()) == 5
-    right = alice.put("/api/me/password", json={"current_password": "correct-horse", "new_password": "another-one-1"},
-                      headers=headers)
+    right = alice.put(
+        "/api/me/password", json={"current_password": "correct-horse", "new_password": "another-one-1"}, headers=headers
+    )
     assert right.status_code == 429
-    page = alice.post("/account/password", data={"current_password": "correct-horse", "new_password": "another-one-1",
-                                                 "csrf_token": page_token(alice)})
-    assert page.status_code == 429 and "分钟后再试" in page.text
+    page = alice.post(
+        "/account/password",
+        data={"current_password": "correct-horse", "new_password": "another-one-1", "csrf_token": page_token(alice)},
+    )
+    assert page.status_code == 429
+    assert "分钟后再试" in page.text

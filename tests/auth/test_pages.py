@@ -28,7 +28,9 @@ def test_user_signs_in_with_the_right_password_and_gets_a_safe_cookie(client, or
     response = _post_login(client, "alice", PASSWORD)
     assert response.status_code == 303
     cookie = response.headers["set-cookie"]
-    assert f"{SESSION_COOKIE}=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    assert f"{SESSION_COOKIE}=" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie.replace("Lax", "lax")
     assert "Max-Age=43200" in cookie
     assert client.get("/account").status_code == 200
 
@@ -38,7 +40,9 @@ def test_the_session_table_holds_only_a_hash_of_the_cookie(client, org, session)
     response = _post_login(client, "alice", PASSWORD)
     raw = client.cookies.get(SESSION_COOKIE)
     stored = session.scalars(select(WebSession.id)).all()
-    assert response.status_code == 303 and raw not in stored and len(stored) == 1
+    assert response.status_code == 303
+    assert raw not in stored
+    assert len(stored) == 1
 
 
 def test_wrong_password_is_refused_with_the_same_message_as_an_unknown_user(client, org, session):
@@ -46,7 +50,8 @@ def test_wrong_password_is_refused_with_the_same_message_as_an_unknown_user(clie
     wrong = _post_login(client, "alice", "nope-nope")
     unknown = _post_login(client, "nobody", "nope-nope")
     assert wrong.status_code == unknown.status_code == 401
-    assert "用户名或密码不正确" in wrong.text and "用户名或密码不正确" in unknown.text
+    assert "用户名或密码不正确" in wrong.text
+    assert "用户名或密码不正确" in unknown.text
 
 
 def test_user_without_a_password_cannot_sign_in(client, org):
@@ -98,7 +103,8 @@ def test_an_expired_session_sends_the_user_back_to_sign_in(client, org, session)
     sign_in(client, "alice")
     session.execute(update(WebSession).values(expires_at=utcnow() - timedelta(seconds=1)))
     response = client.get("/account")
-    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login")
 
 
 def test_sign_out_ends_the_session(client, org, session):
@@ -120,22 +126,27 @@ def test_sign_out_needs_the_session_csrf_token(client, org, session):
 def test_next_only_redirects_to_local_paths(client, org, session):
     set_passwords(session, "alice")
     token = csrf_from(client.get("/login").text)
-    response = client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token,
-                                           "next": "//evil.example/x"})
+    response = client.post(
+        "/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"}
+    )
     assert response.headers["location"] == "/cockpit"
 
 
 def test_password_change_needs_the_current_password(signed_in, session):
     alice = signed_in("alice")
-    response = alice.post("/account/password", data={"current_password": "wrong", "new_password": "another-one-1",
-                                                     "csrf_token": page_token(alice)})
+    response = alice.post(
+        "/account/password",
+        data={"current_password": "wrong", "new_password": "another-one-1", "csrf_token": page_token(alice)},
+    )
     assert response.status_code == 422
 
 
 def test_password_change_ends_other_sessions_but_keeps_this_one(signed_in, session):
     laptop, tablet = signed_in("alice"), signed_in("alice")
-    response = laptop.post("/account/password", data={"current_password": PASSWORD, "new_password": "another-one-1",
-                                                      "csrf_token": page_token(laptop)})
+    response = laptop.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "another-one-1", "csrf_token": page_token(laptop)},
+    )
     assert response.status_code == 200
     assert laptop.get("/account").status_code == 200
     assert tablet.get("/account").status_code == 303
@@ -145,7 +156,9 @@ def test_password_change_ends_other_sessions_but_keeps_this_one(signed_in, sessi
 def test_language_is_stored_on_the_user_and_can_be_overridden_per_request(signed_in, session):
     alice = signed_in("alice")
     assert "我的账户" in alice.get("/account").text
-    alice.post("/account/language", data={"language": "en", "next": "/account?lang=zh", "csrf_token": page_token(alice)})
+    alice.post(
+        "/account/language", data={"language": "en", "next": "/account?lang=zh", "csrf_token": page_token(alice)}
+    )
     assert "My account" in alice.get("/account").text
     assert "我的账户" in alice.get("/account?lang=zh").text
     assert "My account" in alice.get("/account").text
@@ -170,11 +183,14 @@ def test_throttling_counts_the_account_from_every_address_together(app, org, ses
             assert _post_login(attacker, "alice", "wrong-password").status_code == 401
     with _from(app, "203.0.113.99") as attacker:
         response = _post_login(attacker, "alice", PASSWORD)
-        assert response.status_code == 429 and response.headers["retry-after"] == "900"
+        assert response.status_code == 429
+        assert response.headers["retry-after"] == "900"
     with _from(app, "198.51.100.7") as elsewhere:
-        forged = elsewhere.post("/login", headers={"X-Forwarded-For": "192.0.2.1"},
-                                data={"username": "alice", "password": PASSWORD,
-                                      "csrf_token": csrf_from(elsewhere.get("/login").text)})
+        forged = elsewhere.post(
+            "/login",
+            headers={"X-Forwarded-For": "192.0.2.1"},
+            data={"username": "alice", "password": PASSWORD, "csrf_token": csrf_from(elsewhere.get("/login").text)},
+        )
         assert forged.status_code == 429
 
 
@@ -208,7 +224,8 @@ def test_each_failure_after_a_lock_doubles_the_next_lock_up_to_the_maximum(clien
     assert _post_login(client, "alice", "wrong-password").status_code == 401  # the lock ended: one more guess
     _earlier(session, 16)
     locked = _post_login(client, "alice", PASSWORD)
-    assert locked.status_code == 429 and "14" in locked.text  # 30 minutes from the last failure
+    assert locked.status_code == 429
+    assert "14" in locked.text
     # refused attempts are not counted, so they do not lengthen the lock
     assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 6
     _earlier(session, 15)
@@ -218,7 +235,11 @@ def test_each_failure_after_a_lock_doubles_the_next_lock_up_to_the_maximum(clien
 def test_a_lock_never_lasts_longer_than_the_maximum(client, org, session):
     set_passwords(session, "alice")
     now = utcnow()
-    session.add_all([LoginAttempt(username="alice", ip="203.0.113.1", at=now - timedelta(minutes=61, seconds=n),
-                                  succeeded=False) for n in range(40)])
+    session.add_all(
+        [
+            LoginAttempt(username="alice", ip="203.0.113.1", at=now - timedelta(minutes=61, seconds=n), succeeded=False)
+            for n in range(40)
+        ]
+    )
     session.flush()
     assert _post_login(client, "alice", PASSWORD).status_code == 303

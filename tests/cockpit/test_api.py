@@ -8,14 +8,27 @@ from decimal import Decimal
 import pytest
 
 ROUTES = [
-    "/api/cockpit/{u}", "/api/cockpit/{u}/tiles", "/api/cockpit/{u}/ranking", "/api/cockpit/{u}/off-track",
-    "/api/cockpit/{u}/bridge", "/api/cockpit/{u}/outlook", "/api/cockpit/{u}/not-reported",
-    "/api/cockpit/{u}/charts/trend", "/api/cockpit/{u}/charts/cumulative", "/api/cockpit/{u}/charts/bridge",
-    "/api/cockpit/{u}/charts/outlook", "/api/cockpit/{u}/charts/history", "/api/cockpit/{u}/indicators/revenue",
+    "/api/cockpit/{u}",
+    "/api/cockpit/{u}/tiles",
+    "/api/cockpit/{u}/ranking",
+    "/api/cockpit/{u}/off-track",
+    "/api/cockpit/{u}/bridge",
+    "/api/cockpit/{u}/outlook",
+    "/api/cockpit/{u}/not-reported",
+    "/api/cockpit/{u}/charts/trend",
+    "/api/cockpit/{u}/charts/cumulative",
+    "/api/cockpit/{u}/charts/bridge",
+    "/api/cockpit/{u}/charts/outlook",
+    "/api/cockpit/{u}/charts/history",
+    "/api/cockpit/{u}/indicators/revenue",
 ]
 PAGES = [
-    "/cockpit/{u}", "/cockpit/{u}/ranking.xlsx", "/cockpit/{u}/indicators/revenue",
-    "/cockpit/{u}/indicators/revenue/export.xlsx", "/cockpit/{u}/charts/trend.svg", "/cockpit/{u}/charts/bridge.png",
+    "/cockpit/{u}",
+    "/cockpit/{u}/ranking.xlsx",
+    "/cockpit/{u}/indicators/revenue",
+    "/cockpit/{u}/indicators/revenue/export.xlsx",
+    "/cockpit/{u}/charts/trend.svg",
+    "/cockpit/{u}/charts/bridge.png",
 ]
 
 
@@ -23,8 +36,10 @@ def test_group_cockpit_consolidates_the_leaves(signed_in, figures):
     body = signed_in("grace").get("/api/cockpit/G?period=2025-06").json()
     revenue = next(t for t in body["tiles"] if t["indicator"]["code"] == "revenue")
     assert Decimal(revenue["ytd"]) == Decimal(6 * 600 * 10_000) * Decimal("1.1")
-    assert revenue["yoy"]["kind"] == "percent" and round(revenue["yoy"]["percent"], 6) == 10.0
-    assert revenue["target_ensure"] is not None and revenue["status"] in ("on_track", "watch", "off_track")
+    assert revenue["yoy"]["kind"] == "percent"
+    assert round(revenue["yoy"]["percent"], 6) == 10.0
+    assert revenue["target_ensure"] is not None
+    assert revenue["status"] in ("on_track", "watch", "off_track")
     assert [c["code"] for c in body["children"]] == ["A", "B"]
     assert body["breadcrumbs"] == []
 
@@ -32,7 +47,8 @@ def test_group_cockpit_consolidates_the_leaves(signed_in, figures):
 def test_a_loss_both_years_is_worded_not_a_percentage(signed_in, figures):
     tiles = signed_in("grace").get("/api/cockpit/B1/tiles?period=2025-06&lang=zh").json()
     profit = next(t for t in tiles if t["indicator"]["code"] == "total_profit")
-    assert profit["yoy"]["kind"] == "loss_unchanged" and profit["yoy"]["percent"] is None
+    assert profit["yoy"]["kind"] == "loss_unchanged"
+    assert profit["yoy"]["percent"] is None
 
 
 def test_bridge_lines_add_up_to_the_change(signed_in, figures):
@@ -42,8 +58,11 @@ def test_bridge_lines_add_up_to_the_change(signed_in, figures):
 
 def test_ranking_is_paginated(signed_in, figures):
     page = signed_in("grace").get("/api/cockpit/A/ranking?period=2025-06&limit=1&offset=1").json()
-    assert page["total"] == 2 and page["limit"] == 1 and len(page["items"]) == 1
-    assert page["items"][0]["unit"]["code"] in ("A1", "A2") and len(page["items"][0]["trend"]) == 12
+    assert page["total"] == 2
+    assert page["limit"] == 1
+    assert len(page["items"]) == 1
+    assert page["items"][0]["unit"]["code"] in ("A1", "A2")
+    assert len(page["items"][0]["trend"]) == 12
 
 
 def test_a_unit_with_figures_last_month_and_none_now_has_not_reported(signed_in, figures):
@@ -54,7 +73,8 @@ def test_a_unit_with_figures_last_month_and_none_now_has_not_reported(signed_in,
 def test_reporter_lands_on_their_own_unit(signed_in, figures):
     alice = signed_in("alice")
     response = alice.get("/cockpit")
-    assert response.status_code == 303 and response.headers["location"] == "/cockpit/A1"
+    assert response.status_code == 303
+    assert response.headers["location"] == "/cockpit/A1"
     assert [u["code"] for u in alice.get("/api/units").json()["items"]] == ["A1"]
 
 
@@ -118,22 +138,28 @@ def test_api_requires_authentication(client, figures):
 def test_openapi_and_local_docs_are_served(client):
     assert "/api/cockpit/{unit_code}" in client.get("/openapi.json").json()["paths"]
     docs = client.get("/docs").text
-    assert "/static/docs/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    assert "/static/docs/swagger-ui-bundle.js" in docs
+    assert "cdn" not in docs.lower()
     assert client.get("/static/docs/swagger-ui-bundle.js").status_code == 200
 
 
 def test_a_derived_ratios_bridge_is_in_pp_and_adds_up(signed_in, figures):
     grace = signed_in("grace")
     body = grace.get("/api/cockpit/G/bridge?period=2025-06&indicator=profit_margin").json()
-    assert body["method"] == "ratio" and body["yoy"]["kind"] == "pp"
-    assert sum(Decimal(line["change"]) for line in body["lines"]) == Decimal(body["change"]) == \
-        Decimal(body["current"]) - Decimal(body["previous"])
+    assert body["method"] == "ratio"
+    assert body["yoy"]["kind"] == "pp"
+    assert (
+        sum(Decimal(line["change"]) for line in body["lines"])
+        == Decimal(body["change"])
+        == Decimal(body["current"]) - Decimal(body["previous"])
+    )
     page = grace.get("/cockpit/G?period=2025-06&bridge=profit_margin&lang=en").text
     assert "YoY (pp)" in page
     chart = grace.get("/api/cockpit/G/charts/bridge?period=2025-06&indicator=profit_margin").json()
     # the waterfall is of the ratio: it ends at this year's margin
     values = next(layer["data"]["values"] for layer in [chart, *chart.get("layer", [])] if "data" in layer)
-    assert values[-1]["kind"] == "total" and values[-1]["end"] == float(body["current"])
+    assert values[-1]["kind"] == "total"
+    assert values[-1]["end"] == float(body["current"])
 
 
 def test_a_formula_changed_this_year_compares_with_last_years_formula(signed_in, figures, session):
@@ -145,13 +171,23 @@ def test_a_formula_changed_this_year_compares_with_last_years_formula(signed_in,
     margin = indicator(session, "profit_margin")
     version = session.scalars(select(IndicatorVersion).where(IndicatorVersion.indicator_id == margin.id)).one()
     version.to_year = 2024
-    session.add(IndicatorVersion(indicator_id=margin.id, from_year=2025, to_year=None, name_zh=version.name_zh,
-                                 name_en=version.name_en, definition_zh="", definition_en="",
-                                 formula="total_profit / revenue * 1000"))
+    session.add(
+        IndicatorVersion(
+            indicator_id=margin.id,
+            from_year=2025,
+            to_year=None,
+            name_zh=version.name_zh,
+            name_en=version.name_en,
+            definition_zh="",
+            definition_en="",
+            formula="total_profit / revenue * 1000",
+        )
+    )
     session.flush()
     tile = signed_in("grace").get("/api/cockpit/A/indicators/profit_margin?period=2025-06").json()["tile"]
     # A's profit is a tenth of its revenue in both years: 10 % by the old formula, 100 by the new
-    assert Decimal(tile["ytd_last_year"]) == Decimal("10.00") and Decimal(tile["ytd"]) == Decimal("100.00")
+    assert Decimal(tile["ytd_last_year"]) == Decimal("10.00")
+    assert Decimal(tile["ytd"]) == Decimal("100.00")
 
 
 def test_eliminations_booked_on_a_unit_have_their_own_bridge_line(signed_in, figures, session):
@@ -162,8 +198,16 @@ def test_eliminations_booked_on_a_unit_have_their_own_bridge_line(signed_in, fig
     grace = signed_in("grace")
     before = grace.get("/api/cockpit/A/bridge?period=2025-06").json()
     # A1 sold 10万元 a month to A2 in 2025: A eliminates it
-    session.add_all(EliminationEntry(unit_id=figures.A.id, indicator_id=revenue.id, period=202500 + m,
-                                     value=10 * 10_000 * 100, counterparty="A1 -> A2") for m in range(1, 7))
+    session.add_all(
+        EliminationEntry(
+            unit_id=figures.A.id,
+            indicator_id=revenue.id,
+            period=202500 + m,
+            value=10 * 10_000 * 100,
+            counterparty="A1 -> A2",
+        )
+        for m in range(1, 7)
+    )
     session.flush()
     body = grace.get("/api/cockpit/A/bridge?period=2025-06").json()
     lines = {line["line"]: line for line in body["lines"] if line["line"] != "child"}
@@ -172,4 +216,5 @@ def test_eliminations_booked_on_a_unit_have_their_own_bridge_line(signed_in, fig
     assert sum(Decimal(line["change"]) for line in body["lines"]) == Decimal(body["change"])
     zh = grace.get("/cockpit/A?period=2025-06&lang=zh").text
     en = grace.get("/cockpit/A?period=2025-06&lang=en").text
-    assert "内部抵销" in zh and "Intra-group eliminations" in en
+    assert "内部抵销" in zh
+    assert "Intra-group eliminations" in en

@@ -52,7 +52,8 @@ def test_a_chart_image_is_drawn_once_per_engine_version(signed_in, one_engine, m
     first = grace.get("/cockpit/G/charts/trend.svg?period=2025-06")
     second = grace.get("/cockpit/G/charts/trend.svg?period=2025-06")
     assert first.status_code == second.status_code == 200
-    assert first.content == second.content and len(drawn) == 1
+    assert first.content == second.content
+    assert len(drawn) == 1
 
 
 def test_a_new_engine_version_answers_afresh(signed_in, one_engine, session, app):
@@ -62,14 +63,19 @@ def test_a_new_engine_version_answers_afresh(signed_in, one_engine, session, app
 
     grace = signed_in("grace")
     before = grace.get("/api/cockpit/G/tiles?period=2025-06").json()
-    revenue_id = session.scalar(Indicator.__table__.select().with_only_columns(Indicator.id)
-                                .where(Indicator.code == "revenue"))
-    session.execute(update(Fact).where(Fact.unit_id == one_engine.B1.id, Fact.indicator_id == revenue_id,
-                                       Fact.period == 202506).values(value=Fact.value + 100))
+    revenue_id = session.scalar(
+        Indicator.__table__.select().with_only_columns(Indicator.id).where(Indicator.code == "revenue")
+    )
+    session.execute(
+        update(Fact)
+        .where(Fact.unit_id == one_engine.B1.id, Fact.indicator_id == revenue_id, Fact.period == 202506)
+        .values(value=Fact.value + 100)
+    )
     session.flush()
     fresh = build(session.connection())
     app.dependency_overrides[get_analysis_dep] = lambda: fresh
     after = grace.get("/api/cockpit/G/tiles?period=2025-06").json()
+
     def revenue(tiles: list[dict]) -> Decimal:
         return next(Decimal(t["ytd"]) for t in tiles if t["indicator"]["code"] == "revenue")
 

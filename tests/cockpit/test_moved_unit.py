@@ -36,10 +36,12 @@ def _outside(bridge: dict) -> list[dict]:
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_a_narrower_viewer_does_not_get_the_moved_unit_from_a_bridge_a_wider_viewer_asked_first(
-        signed_in, moved, period):
+    signed_in, moved, period
+):
     grace, victor = signed_in("grace"), signed_in("victor")
     wide = grace.get(f"/api/cockpit/A/bridge?period={period}&indicator=revenue").json()
-    assert "A2" in _codes(wide) and not _outside(wide)
+    assert "A2" in _codes(wide)
+    assert not _outside(wide)
 
     narrow = victor.get(f"/api/cockpit/A/bridge?period={period}&indicator=revenue").json()
     assert _codes(narrow) == {"A1"}
@@ -57,18 +59,21 @@ def test_a_wider_viewer_gets_the_moved_unit_after_a_narrower_viewer_asked_first(
     grace, victor = signed_in("grace"), signed_in("victor")
     assert victor.get(f"/api/cockpit/A/bridge?period={period}").status_code == 200
     wide = grace.get(f"/api/cockpit/A/bridge?period={period}").json()
-    assert "A2" in _codes(wide) and not _outside(wide)
+    assert "A2" in _codes(wide)
+    assert not _outside(wide)
 
 
 @pytest.mark.parametrize("period", PERIODS)
-@pytest.mark.parametrize("path", [
-    "/api/cockpit/A?period={period}",
-    "/api/cockpit/A/charts/bridge?period={period}&indicator=revenue",
-    "/cockpit/A?period={period}",
-    "/cockpit/A/charts/bridge.svg?period={period}&indicator=revenue",
-])
-def test_every_form_of_the_bridge_is_cut_to_the_viewer_after_a_wider_viewer_warmed_it(
-        signed_in, moved, path, period):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/cockpit/A?period={period}",
+        "/api/cockpit/A/charts/bridge?period={period}&indicator=revenue",
+        "/cockpit/A?period={period}",
+        "/cockpit/A/charts/bridge.svg?period={period}&indicator=revenue",
+    ],
+)
+def test_every_form_of_the_bridge_is_cut_to_the_viewer_after_a_wider_viewer_warmed_it(signed_in, moved, path, period):
     grace, victor = signed_in("grace"), signed_in("victor")
     wide = grace.get(path.format(period=period))
     assert wide.status_code == 200
@@ -84,7 +89,8 @@ def test_the_folded_line_is_named_in_both_languages(signed_in, moved):
     victor = signed_in("victor")
     zh = victor.get("/cockpit/A?period=2025-09&lang=zh").text
     en = victor.get("/cockpit/A?period=2025-09&lang=en").text
-    assert "现不在您权限范围内的单位" in zh and "Units now outside your view" in en
+    assert "现不在您权限范围内的单位" in zh
+    assert "Units now outside your view" in en
     spec = victor.get("/api/cockpit/A/charts/bridge?period=2025-09&indicator=revenue&lang=en").json()
     labels = {row["label"] for row in spec["data"]["values"]} if "data" in spec else set()
     labels |= {row["label"] for layer in spec.get("layer", []) for row in layer.get("data", {}).get("values", [])}
@@ -98,13 +104,16 @@ def test_the_command_line_bridge_names_the_moved_units_line_for_what_it_is(moved
     from pacer.auth.permissions import load_actor
 
     analysis = build(session.connection())
-    wide = report.bridge_report(report.open_scope(session, load_actor(session, "grace"), analysis, "A",
-                                                  "2025-09", "en"), code)
-    narrow = report.bridge_report(report.open_scope(session, load_actor(session, "victor"), analysis, "A",
-                                                    "2025-09", "en"), code)
+    wide = report.bridge_report(
+        report.open_scope(session, load_actor(session, "grace"), analysis, "A", "2025-09", "en"), code
+    )
+    narrow = report.bridge_report(
+        report.open_scope(session, load_actor(session, "victor"), analysis, "A", "2025-09", "en"), code
+    )
     a2 = next(ln for ln in wide["lines"] if ln["unit"] and ln["unit"]["code"] == "A2")
     (outside,) = [ln for ln in narrow["lines"] if ln["line"] == "outside"]
-    assert outside["unit"] is None and outside["change"] == a2["change"]
+    assert outside["unit"] is None
+    assert outside["change"] == a2["change"]
     assert [ln["unit"]["code"] for ln in narrow["lines"] if ln["unit"]] == ["A1"]
     own = {ln["line"]: ln for ln in wide["lines"] if ln["unit"] is None}["own"]
     assert {ln["line"]: ln for ln in narrow["lines"] if ln["unit"] is None}["own"] == own

@@ -11,7 +11,8 @@ import pytest
 from pacer.analysis.engine import Engine
 from pacer.analysis.service import build, change_marker
 from pacer.auth.permissions import SYSTEM
-from pacer.cockpit import cache, service, warm as warming
+from pacer.cockpit import cache, service
+from pacer.cockpit import warm as warming
 from pacer.web.deps import get_analysis_dep
 
 
@@ -26,6 +27,7 @@ def analysis(figures, session, app):  # type: ignore[no-untyped-def]
 
 def _no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on, an answer that is not kept fails."""
+
     def fail(*_: object, **__: object) -> None:
         raise AssertionError("computed again")
 
@@ -33,8 +35,7 @@ def _no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(Engine, name, fail)
 
 
-def test_the_walk_keeps_what_the_cockpit_asks_for_the_latest_month(signed_in, analysis, session, app,
-                                                                    monkeypatch):
+def test_the_walk_keeps_what_the_cockpit_asks_for_the_latest_month(signed_in, analysis, session, app, monkeypatch):
     grace = signed_in("grace")
     fresh = build(session.connection())  # another engine version: answers computed on request
     app.dependency_overrides[get_analysis_dep] = lambda: fresh
@@ -43,8 +44,13 @@ def test_the_walk_keeps_what_the_cockpit_asks_for_the_latest_month(signed_in, an
     assert warming.warm(session.connection(), analysis, ["zh", "en"]) == 2 * len(warming.node_order(analysis))
     _no_engine(monkeypatch)
     for code in ("G", "A", "B", "A1"):
-        for path in (f"/api/cockpit/{code}", f"/cockpit/{code}", f"/api/cockpit/{code}/ranking",
-                     f"/api/cockpit/{code}?lang=en", f"/cockpit/{code}?lang=en"):
+        for path in (
+            f"/api/cockpit/{code}",
+            f"/cockpit/{code}",
+            f"/api/cockpit/{code}/ranking",
+            f"/api/cockpit/{code}?lang=en",
+            f"/cockpit/{code}?lang=en",
+        ):
             assert grace.get(path).status_code == 200, path
     assert {code: grace.get(f"/api/cockpit/{code}").json() for code in ("G", "A")} == expected
 
@@ -101,14 +107,15 @@ def test_the_ranking_trends_are_each_month_s_own_values(analysis, session):
                     t = 12 * (scope.year - analysis.data.first_year) + scope.month - 1 - back
                     if t < 0:
                         continue
-                    pm = engine.measures([n], analysis.data.first_year + t // 12,
-                                         t % 12 + 1, [code])
+                    pm = engine.measures([n], analysis.data.first_year + t // 12, t % 12 + 1, [code])
                     col = pm.column(engine.catalog.index[code])
                     expected.append(float(pm.value.number[0, col]) if pm.value.present[0, col] else None)
                 got = trends[n]
                 assert len(got) == len(expected)
-                assert all((a is None and b is None) or (a is not None and b is not None and math.isclose(a, b))
-                           for a, b in zip(got, expected, strict=True)), (unit, period, code, n)
+                assert all(
+                    (a is None and b is None) or (a is not None and b is not None and math.isclose(a, b))
+                    for a, b in zip(got, expected, strict=True)
+                ), (unit, period, code, n)
 
 
 def test_a_warmer_without_an_engine_says_so_once_and_keeps_trying(monkeypatch, caplog):
@@ -129,5 +136,6 @@ def test_a_warmer_without_an_engine_says_so_once_and_keeps_trying(monkeypatch, c
         while len(asked) < 3 and time.monotonic() < deadline:
             time.sleep(0.01)
         warmer.stop()
-    assert len(asked) >= 3 and not warmer.walked.is_set()
+    assert len(asked) >= 3
+    assert not warmer.walked.is_set()
     assert len([r for r in caplog.records if r.name == "test.warmer"]) == 1

@@ -43,8 +43,7 @@ def group(config: DemoConfig) -> DemoGroup:
 
 @pytest.fixture(scope="module")
 def medium(config: DemoConfig) -> DemoGroup:
-    return generate(config, seed=11, units=200, first_year=2021, as_of=(2026, 12),
-                    extra_indicators=20)
+    return generate(config, seed=11, units=200, first_year=2021, as_of=(2026, 12), extra_indicators=20)
 
 
 def matrix(group: DemoGroup, code: str) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -106,12 +105,16 @@ def test_fillers_leave_the_base_figures_alone(config: DemoConfig, group: DemoGro
 
 def test_fact_columns_have_the_contract_types(group: DemoGroup) -> None:
     facts = group.facts
-    assert facts.unit.dtype == np.int32 and facts.indicator.dtype == np.int32
-    assert facts.period.dtype == np.int32 and facts.value.dtype == np.int64
+    assert facts.unit.dtype == np.int32
+    assert facts.indicator.dtype == np.int32
+    assert facts.period.dtype == np.int32
+    assert facts.value.dtype == np.int64
     assert len({facts.unit.size, facts.indicator.size, facts.period.size, len(facts)}) == 1
     assert group.indicators == list(BASE_CODES)
-    assert group.first_year == 2019 and group.as_of == (2026, 10)
-    assert group.scale_of("revenue") == 2 and group.scale_of("headcount") == 0
+    assert group.first_year == 2019
+    assert group.as_of == (2026, 10)
+    assert group.scale_of("revenue") == 2
+    assert group.scale_of("headcount") == 0
 
 
 # ---- the org tree --------------------------------------------------------------------------
@@ -171,7 +174,13 @@ def test_scaling_units_gives_about_that_many(config: DemoConfig) -> None:
 
 def test_chinese_numbers_name_the_extra_units() -> None:
     assert [chinese_number(n) for n in (1, 10, 12, 20, 45, 105, 110)] == [
-        "一", "十", "十二", "二十", "四十五", "一百零五", "一百一十",
+        "一",
+        "十",
+        "十二",
+        "二十",
+        "四十五",
+        "一百零五",
+        "一百一十",
     ]
 
 
@@ -184,8 +193,7 @@ def test_leaders_and_users_cover_the_group_and_every_second_level_unit(group: De
         assert roles[code].count("main_leader") == 1, code
         assert 2 <= roles[code].count("in_charge") <= 3, code
     assert sorted(u.role for u in group.users) == sorted(
-        ["group_admin", "hq_analyst", "supervisor", "unit_reporter", "unit_approver",
-         "quality_engineer", "viewer"]
+        ["group_admin", "hq_analyst", "supervisor", "unit_reporter", "unit_approver", "quality_engineer", "viewer"]
     )
     assert {u.unit_code for u in group.users} <= {u.code for u in group.units}
 
@@ -204,7 +212,8 @@ def test_facts_sit_on_leaves_for_every_reporting_month_exactly_once(group: DemoG
     for code in matrix(group, "revenue")[0]:
         unit = units[code]
         expected = [
-            y * 100 + m for y, m in months
+            y * 100 + m
+            for y, m in months
             if (unit.created_on is None or date(y, m, 1) >= unit.created_on.replace(day=1))
             and (unit.dissolved_on is None or date(y, m, 1) <= unit.dissolved_on)
         ]
@@ -233,10 +242,23 @@ def test_balance_sheet_ties_exactly(group: DemoGroup) -> None:
 
 
 def test_figures_that_cannot_be_negative_are_not(group: DemoGroup) -> None:
-    for code in ("revenue", "operating_cost", "rd_expense", "cash_from_sales", "value_added",
-                 "investment_actual", "civil_revenue", "quality_problems", "inspected_lots",
-                 "passed_first_time_lots", "total_assets", "total_liabilities",
-                 "accounts_receivable", "inventory", "investment_plan"):
+    for code in (
+        "revenue",
+        "operating_cost",
+        "rd_expense",
+        "cash_from_sales",
+        "value_added",
+        "investment_actual",
+        "civil_revenue",
+        "quality_problems",
+        "inspected_lots",
+        "passed_first_time_lots",
+        "total_assets",
+        "total_liabilities",
+        "accounts_receivable",
+        "inventory",
+        "investment_plan",
+    ):
         assert matrix(group, code)[2].min() >= 0, code
     _, _, headcount = matrix(group, "headcount")
     _, _, revenue = matrix(group, "revenue")
@@ -247,7 +269,8 @@ def test_passed_lots_never_exceed_inspected_ones(group: DemoGroup) -> None:
     passed = matrix(group, "passed_first_time_lots")[2]
     inspected = matrix(group, "inspected_lots")[2]
     assert (passed <= inspected).all()
-    assert inspected.sum() > 0 and 0.9 < passed.sum() / inspected.sum() < 1.0
+    assert inspected.sum() > 0
+    assert 0.9 < passed.sum() / inspected.sum() < 1.0
 
 
 def test_civil_revenue_is_part_of_revenue(group: DemoGroup) -> None:
@@ -310,8 +333,7 @@ def test_owners_equity_moves_with_net_profit(group: DemoGroup) -> None:
 
 
 def test_last_full_year_group_targets_are_exactly_380_and_9_8_yi(group: DemoGroup) -> None:
-    targets = {(t.indicator_code, t.tier): t for t in group.targets
-               if t.unit_code == "G" and t.year == LAST_FULL_YEAR}
+    targets = {(t.indicator_code, t.tier): t for t in group.targets if t.unit_code == "G" and t.year == LAST_FULL_YEAR}
     assert targets["revenue", "ensure"].value == 38_000_000_000_00
     assert targets["total_profit", "ensure"].value == 980_000_000_00
     assert targets["revenue", "strive"].growth_bp == 1000
@@ -332,8 +354,12 @@ def test_last_full_year_lands_near_the_targets_and_the_current_year_is_midway(
     assert abs(annual(group, "total_profit", LAST_FULL_YEAR).sum() / (9.8 * YI) - 1) < 0.06
     gaps = []
     for target in group.targets:
-        if target.unit_code == "G" and target.year == 2026 and target.tier == "ensure" \
-                and target.phasing_bp is not None:
+        if (
+            target.unit_code == "G"
+            and target.year == 2026
+            and target.tier == "ensure"
+            and target.phasing_bp is not None
+        ):
             done = annual(group, target.indicator_code, 2026).sum() / target.value
             gaps.append(done - sum(target.phasing_bp[:10]) / 10000)
     assert all(abs(gap) < 0.1 for gap in gaps)
@@ -341,7 +367,8 @@ def test_last_full_year_lands_near_the_targets_and_the_current_year_is_midway(
 
 
 def test_a_unit_turns_from_loss_to_profit_in_the_last_full_year(
-    config: DemoConfig, group: DemoGroup,
+    config: DemoConfig,
+    group: DemoGroup,
 ) -> None:
     (code,) = config.story.margin_paths
     row = matrix(group, "total_profit")[0].index(code)
@@ -353,15 +380,17 @@ def test_a_unit_turns_from_loss_to_profit_in_the_last_full_year(
 def test_a_unit_s_two_funds_outgrow_its_revenue(config: DemoConfig, group: DemoGroup) -> None:
     (code,) = config.story.two_funds
     row = matrix(group, "revenue")[0].index(code)
-    funds = [balance(group, "accounts_receivable", p)[row] + balance(group, "inventory", p)[row]
-             for p in (202412, 202512)]
+    funds = [
+        balance(group, "accounts_receivable", p)[row] + balance(group, "inventory", p)[row] for p in (202412, 202512)
+    ]
     revenue = [annual(group, "revenue", y)[row] for y in (2024, 2025)]
     funds_growth, revenue_growth = funds[1] / funds[0] - 1, revenue[1] / revenue[0] - 1
     assert funds_growth > revenue_growth + 0.15
 
 
 def test_one_second_level_unit_has_low_rd_intensity_while_the_group_is_heavy(
-    config: DemoConfig, group: DemoGroup,
+    config: DemoConfig,
+    group: DemoGroup,
 ) -> None:
     rows = matrix(group, "revenue")[0]
     owner = top_level(group, date(LAST_FULL_YEAR, 1, 1))
@@ -375,17 +404,25 @@ def test_one_second_level_unit_has_low_rd_intensity_while_the_group_is_heavy(
 def test_some_units_are_ahead_of_plan_and_some_behind(group: DemoGroup) -> None:
     rows = matrix(group, "revenue")[0]
     actual = dict(zip(rows, annual(group, "revenue", LAST_FULL_YEAR).tolist(), strict=True))
-    completion = [actual[t.unit_code] / t.value for t in group.targets
-                  if t.unit_code in actual and t.indicator_code == "revenue"
-                  and t.year == LAST_FULL_YEAR and t.tier == "ensure" and t.value > 0]
-    assert min(completion) < 0.97 and max(completion) > 1.03
+    completion = [
+        actual[t.unit_code] / t.value
+        for t in group.targets
+        if t.unit_code in actual
+        and t.indicator_code == "revenue"
+        and t.year == LAST_FULL_YEAR
+        and t.tier == "ensure"
+        and t.value > 0
+    ]
+    assert min(completion) < 0.97
+    assert max(completion) > 1.03
 
 
 # ---- seasonality ---------------------------------------------------------------------------
 
 
 def test_spring_festival_month_dips_below_its_neighbours_in_most_years(
-    config: DemoConfig, group: DemoGroup,
+    config: DemoConfig,
+    group: DemoGroup,
 ) -> None:
     periods, revenue = group_monthly(group, "revenue")
     position = {int(p): i for i, p in enumerate(periods)}
@@ -408,15 +445,15 @@ def test_quarter_ends_rise_above_the_months_around_them(group: DemoGroup) -> Non
     periods, revenue = group_monthly(group, "revenue")
     bumps = [
         revenue[i] > max(revenue[i - 1], revenue[i + 1])
-        for i in range(1, len(periods) - 1) if periods[i] % 100 in (6, 9)
+        for i in range(1, len(periods) - 1)
+        if periods[i] % 100 in (6, 9)
     ]
     assert sum(bumps) >= 0.8 * len(bumps)
 
 
 def test_the_2020_first_quarter_falls_below_2019(group: DemoGroup) -> None:
     periods, revenue = group_monthly(group, "revenue")
-    q1 = {year: revenue[(periods >= year * 100 + 1) & (periods <= year * 100 + 3)].sum()
-          for year in (2019, 2020)}
+    q1 = {year: revenue[(periods >= year * 100 + 1) & (periods <= year * 100 + 3)].sum() for year in (2019, 2020)}
     assert q1[2020] < 0.9 * q1[2019]
     recovered = revenue[periods == 202006].sum() / revenue[periods == 201906].sum()
     assert recovered > 1.0
@@ -426,7 +463,8 @@ def test_the_festival_rule_matches_the_calendar_s_months(config: DemoConfig) -> 
     table = config.spring_festival
     for year, day in table.items():
         guess = spring_festival(year, {})
-        assert guess.month == day.month and abs((guess - day).days) <= 1, year
+        assert guess.month == day.month, year
+        assert abs((guess - day).days) <= 1, year
     for year in range(2000, 2060):
         assert date(year, 1, 21) <= spring_festival(year, {}) <= date(year, 2, 20)
 
@@ -465,20 +503,27 @@ def test_targets_cover_every_year_indicator_and_tier(config: DemoConfig, group: 
         for code in config.targets.flows:
             assert {(code, year, "ensure"), (code, year, "strive")} <= keys
         for code in (*config.targets.caps, *config.targets.ratios):
-            assert (code, year, "ensure") in keys and (code, year, "strive") not in keys
+            assert (code, year, "ensure") in keys
+            assert (code, year, "strive") not in keys
 
 
 def test_every_unit_has_hqs_lines_for_ratios(group: DemoGroup) -> None:
     """A 65 % debt-to-asset cap and a 10 % R&D intensity line, for every unit that takes
     targets in the year (the units of the year's tree that report in it)."""
     for year in (2021, 2025):
-        units = {t.unit_code for t in group.targets
-                 if (t.indicator_code, t.year, t.tier) == ("revenue", year, "ensure")}
-        lines = {(t.unit_code, t.indicator_code): t.value for t in group.targets
-                 if t.year == year and t.indicator_code in RATIOS}
+        units = {
+            t.unit_code for t in group.targets if (t.indicator_code, t.year, t.tier) == ("revenue", year, "ensure")
+        }
+        lines = {
+            (t.unit_code, t.indicator_code): t.value
+            for t in group.targets
+            if t.year == year and t.indicator_code in RATIOS
+        }
         assert {u for u, _ in lines} == units
         assert {code: {v for (_, c), v in lines.items() if c == code} for code in RATIOS} == {
-            "debt_to_asset_ratio": {6500}, "rd_intensity": {1000}}
+            "debt_to_asset_ratio": {6500},
+            "rd_intensity": {1000},
+        }
 
 
 def test_phasing_is_twelve_shares_summing_to_exactly_10000(group: DemoGroup) -> None:
@@ -486,8 +531,10 @@ def test_phasing_is_twelve_shares_summing_to_exactly_10000(group: DemoGroup) -> 
         if target.indicator_code in ("accounts_receivable", "inventory", *RATIOS):
             assert target.phasing_bp is None
         else:
-            assert target.phasing_bp is not None and len(target.phasing_bp) == 12
-            assert sum(target.phasing_bp) == 10000 and min(target.phasing_bp) >= 0
+            assert target.phasing_bp is not None
+            assert len(target.phasing_bp) == 12
+            assert sum(target.phasing_bp) == 10000
+            assert min(target.phasing_bp) >= 0
 
 
 def test_group_targets_are_whole_wan_yuan_and_grow_over_last_year(group: DemoGroup) -> None:
@@ -499,13 +546,14 @@ def test_group_targets_are_whole_wan_yuan_and_grow_over_last_year(group: DemoGro
     present = revenue[:, periods // 100 == 2024].any(axis=1)
     comparable = revenue[present][:, periods // 100 == 2023].sum()
     assert comparable < revenue[:, periods // 100 == 2023].sum()
-    target = next(t for t in group.targets if (t.unit_code, t.indicator_code, t.year, t.tier)
-                  == ("G", "revenue", 2024, "strive"))
+    target = next(
+        t for t in group.targets if (t.unit_code, t.indicator_code, t.year, t.tier) == ("G", "revenue", 2024, "strive")
+    )
     assert abs(target.value / comparable - 1.10) < 0.0001
 
 
 @given(
-    total=st.integers(-10**9, 10**12),
+    total=st.integers(-(10**9), 10**12),
     desired=st.lists(st.floats(-1e9, 1e12, allow_nan=False), min_size=1, max_size=30),
     quantum=st.sampled_from([1, 100, 1_000_000]),
 )
@@ -520,7 +568,8 @@ def test_allocation_always_adds_up_exactly(total: int, desired: list[float], qua
 def test_basis_points_always_sum_to_10000(rows: list[list[float]]) -> None:
     profile = np.array(rows) + 1e-3
     shares = basis_points(profile)
-    assert (shares.sum(axis=1) == 10000).all() and shares.min() >= 0
+    assert (shares.sum(axis=1) == 10000).all()
+    assert shares.min() >= 0
 
 
 # ---- size and configuration ----------------------------------------------------------------
@@ -528,7 +577,7 @@ def test_basis_points_always_sum_to_10000(rows: list[list[float]]) -> None:
 
 def test_a_medium_group_has_the_expected_number_of_facts(medium: DemoGroup) -> None:
     assert abs(len(medium.units) - 200) <= 3
-    assert medium.indicators[len(BASE_CODES):] == [f"stat_{n:03d}" for n in range(1, 21)]
+    assert medium.indicators[len(BASE_CODES) :] == [f"stat_{n:03d}" for n in range(1, 21)]
     assert [f.kind for f in medium.extra_indicators[:4]] == ["flow", "stock", "flow", "stock"]
     assert medium.extra_indicators[0].name_zh == "统计指标001"
     assert medium.extra_indicators[0].name_en == "Statistic 001"
@@ -551,8 +600,11 @@ def test_a_user_config_changes_the_group(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     group = generate(DemoConfig.load(path))
     assert group.units[0].name_en == "Provincial Electromechanical Group"
-    target = next(t for t in group.targets if (t.unit_code, t.indicator_code, t.year, t.tier)
-                  == ("G", "revenue", LAST_FULL_YEAR, "ensure"))
+    target = next(
+        t
+        for t in group.targets
+        if (t.unit_code, t.indicator_code, t.year, t.tier) == ("G", "revenue", LAST_FULL_YEAR, "ensure")
+    )
     assert target.value == 50_000_000_000_00
 
 
@@ -567,7 +619,7 @@ def test_a_config_naming_an_unknown_unit_is_refused(tmp_path: Path) -> None:
 
 
 def test_arguments_out_of_range_are_refused(config: DemoConfig) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"month must be 1\.\.12"):
         generate(config, as_of=(2026, 13))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="after the as-of year"):
         generate(config, first_year=2027)

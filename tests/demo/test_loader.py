@@ -68,13 +68,19 @@ def test_the_group_ytd_in_the_engine_equals_plain_sql(demo_db):
     engine, _ = demo_db
     with engine.connect() as conn:
         analysis = build(conn)
-        reported = conn.scalar(text(
-            "SELECT sum(value) FROM fact JOIN indicator ON indicator.id = fact.indicator_id "
-            "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202610"))
+        reported = conn.scalar(
+            text(
+                "SELECT sum(value) FROM fact JOIN indicator ON indicator.id = fact.indicator_id "
+                "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202610"
+            )
+        )
         # every elimination entry is booked inside the group, so each one reaches its root
-        eliminated = conn.scalar(text(
-            "SELECT sum(value) FROM elimination_entry JOIN indicator ON indicator.id = indicator_id "
-            "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202610"))
+        eliminated = conn.scalar(
+            text(
+                "SELECT sum(value) FROM elimination_entry JOIN indicator ON indicator.id = indicator_id "
+                "WHERE indicator.code = 'revenue' AND period BETWEEN 202601 AND 202610"
+            )
+        )
     reported, eliminated = int(reported), int(eliminated)  # PostgreSQL sums bigints as numeric
     assert reported // 100 < eliminated < reported // 20  # intra-group sales: a few per cent
     row = analysis.engine.cockpit(0, 2026, 10, ["revenue"]).row("revenue")
@@ -84,22 +90,24 @@ def test_the_group_ytd_in_the_engine_equals_plain_sql(demo_db):
 def test_the_configured_group_eliminates_intra_group_sales_and_a_resized_one_does_not():
     group = generate(DemoConfig.load(), seed=7, first_year=2025, as_of=(2026, 10))
     again = generate(DemoConfig.load(), seed=7, first_year=2025, as_of=(2026, 10))
-    assert group.eliminations and group.eliminations == again.eliminations
+    assert group.eliminations
+    assert group.eliminations == again.eliminations
     at = {e.unit_code for e in group.eliminations}
-    assert "G" in at and at - {"G"}  # between sister units of one academy, and across the group
+    assert "G" in at
+    assert at - {"G"}
     by_key: dict[tuple[str, int, str], dict[str, int]] = {}
     for e in group.eliminations:
         by_key.setdefault((e.unit_code, e.period, e.counterparty), {})[e.indicator_code] = e.value
     for amounts in by_key.values():  # consolidated profit and balance sheets still tie
         assert amounts["revenue"] == amounts["operating_cost"] > 0
         assert amounts["total_assets"] == amounts["total_liabilities"] == amounts["accounts_receivable"]
-    assert not generate(DemoConfig.load(), seed=7, units=60, first_year=2026,
-                        as_of=(2026, 3)).eliminations
+    assert not generate(DemoConfig.load(), seed=7, units=60, first_year=2026, as_of=(2026, 3)).eliminations
 
 
 def test_demo_refuses_a_database_that_already_holds_a_group(demo_db):
     result = runner.invoke(app, ["demo", "--years", "2", "--no-summary"])
-    assert result.exit_code == 1 and "--reset" in result.output
+    assert result.exit_code == 1
+    assert "--reset" in result.output
 
 
 def test_summary_prints_the_group_and_its_second_level_units(demo_db):
@@ -109,12 +117,14 @@ def test_summary_prints_the_group_and_its_second_level_units(demo_db):
     second_level = [u.name_en for u in group.units if u.parent_code == "G"]
     assert group.units[0].name_en in result.output
     assert all(name in result.output for name in second_level)
-    assert "2026-10" in result.output and "Completion" in result.output
+    assert "2026-10" in result.output
+    assert "Completion" in result.output
 
 
 def test_summary_of_an_unknown_unit_is_refused(demo_db):
     result = runner.invoke(app, ["summary", "--unit", "NOPE"])
-    assert result.exit_code == 1 and "unknown unit 'NOPE'" in result.output
+    assert result.exit_code == 1
+    assert "unknown unit 'NOPE'" in result.output
 
 
 def test_history_aggregates_under_the_tree_as_it_was_and_can_be_restated(demo_db):
@@ -129,14 +139,17 @@ def test_history_aggregates_under_the_tree_as_it_was_and_can_be_restated(demo_db
     index = analysis.data.unit_index()
     eng = analysis.engine
     mover, old, new = index[move.unit_code], index[old_parent], index[move.new_parent_code]
-    before = (move.effective.year - 1, 12) if move.effective.month == 1 else (move.effective.year, move.effective.month - 1)
+    before = (
+        (move.effective.year - 1, 12) if move.effective.month == 1 else (move.effective.year, move.effective.month - 1)
+    )
     assert before[0] >= analysis.data.first_year, "the fixture must load the year before the move"
 
     def ytd(node, year, month, restate=False):
         return eng.cockpit(node, year, month, ["revenue"], restate=restate).row("revenue").ytd.scaled
 
     mover_ytd = ytd(mover, *before)
-    assert mover in eng.children(old, *before) and mover not in eng.children(new, *before)
+    assert mover in eng.children(old, *before)
+    assert mover not in eng.children(new, *before)
     assert mover in eng.children(new, 2026, 10)
     # as it was, the unit's figures of that month count under its old parent ...
     assert ytd(old, *before) - ytd(old, *before, restate=True) == mover_ytd
@@ -164,5 +177,6 @@ def test_summary_lines_add_up_to_the_total_with_the_groups_eliminations(demo_db)
     kids = [eng.cockpit(k, 2026, 10, ["revenue", "two_funds"]) for k in cockpit.children]
     for code in ("revenue", "two_funds"):
         total, children, own = _shown_amounts(cockpit.row(code), [k.row(code) for k in kids], True)
-        assert own is not None and own < 0  # the sales and receivables eliminated at the group
+        assert own is not None
+        assert own < 0
         assert total == sum(children) + own

@@ -27,25 +27,38 @@ YI = 10**8 * 100
 
 
 def state(session):
-    return (tuple(session.scalar(select(func.count()).select_from(t)) for t in (EliminationEntry, AuditEntry)),
-            tuple(session.execute(select(EliminationEntry.value).order_by(EliminationEntry.id)).scalars()))
+    return (
+        tuple(session.scalar(select(func.count()).select_from(t)) for t in (EliminationEntry, AuditEntry)),
+        tuple(session.execute(select(EliminationEntry.value).order_by(EliminationEntry.id)).scalars()),
+    )
 
 
 def test_entries_are_stored_exactly_and_each_change_is_audited(session, org, tmp_path):
-    path = write_csv(tmp_path / "e.csv", HEADER, "A,revenue,2025-03,1000000000.00,A1→A2,internal sale",
-                     "G,accounts_receivable,2025-03,-12.5,A1→B1,")
+    path = write_csv(
+        tmp_path / "e.csv",
+        HEADER,
+        "A,revenue,2025-03,1000000000.00,A1→A2,internal sale",
+        "G,accounts_receivable,2025-03,-12.5,A1→B1,",
+    )
     assert import_eliminations_file(session, path, org.group_admin, TODAY) == {"rows": 2, "created": 2}
     entries = session.scalars(select(EliminationEntry).order_by(EliminationEntry.id)).all()
     assert [(e.unit_id, e.period, e.value, e.counterparty, e.created_by) for e in entries] == [
-        (org.A.id, 202503, 10 * YI, "A1→A2", "grace"), (org.G.id, 202503, -1250, "A1→B1", "grace")]
-    again = write_csv(tmp_path / "f.csv", HEADER, "A,revenue,2025-03,1200000000,A1→A2,internal sale",
-                      "G,accounts_receivable,2025-03,-12.50,A1→B1,")
+        (org.A.id, 202503, 10 * YI, "A1→A2", "grace"),
+        (org.G.id, 202503, -1250, "A1→B1", "grace"),
+    ]
+    again = write_csv(
+        tmp_path / "f.csv",
+        HEADER,
+        "A,revenue,2025-03,1200000000,A1→A2,internal sale",
+        "G,accounts_receivable,2025-03,-12.50,A1→B1,",
+    )
     assert import_eliminations_file(session, again, today=TODAY) == {"rows": 2, "updated": 1, "unchanged": 1}
-    audit = session.scalars(select(AuditEntry).where(AuditEntry.entity == "elimination")
-                            .order_by(AuditEntry.id)).all()
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.entity == "elimination").order_by(AuditEntry.id)).all()
     assert [(a.entity_key, (a.before or {}).get("value"), a.after["value"]) for a in audit] == [
-        ("A/revenue/2025-03", None, "1000000000.00"), ("G/accounts_receivable/2025-03", None, "-12.50"),
-        ("A/revenue/2025-03", "1000000000.00", "1200000000.00")]
+        ("A/revenue/2025-03", None, "1000000000.00"),
+        ("G/accounts_receivable/2025-03", None, "-12.50"),
+        ("A/revenue/2025-03", "1000000000.00", "1200000000.00"),
+    ]
 
 
 def test_one_unit_may_eliminate_several_pairs_in_the_same_month(session, org, tmp_path):
@@ -54,7 +67,7 @@ def test_one_unit_may_eliminate_several_pairs_in_the_same_month(session, org, tm
 
 
 @pytest.mark.parametrize(
-    "line, field, words",
+    ("line", "field", "words"),
     [
         ("ZZ,revenue,2025-01,1,,", "unit_code", "unknown unit 'ZZ'"),
         ("A1,revenue,2025-01,1,,", "unit_code", "no units under it"),
@@ -75,7 +88,8 @@ def test_bad_rows_are_refused_and_nothing_is_stored(session, org, tmp_path, line
     with pytest.raises(ValidationFailed) as caught:
         import_eliminations_file(session, path, today=TODAY)
     problem = caught.value.problems[0]
-    assert (problem.row, problem.field) == (3, field) and words in problem.message
+    assert (problem.row, problem.field) == (3, field)
+    assert words in problem.message
     assert state(session) == before
 
 
@@ -96,12 +110,14 @@ def test_locked_periods_and_accepted_submissions_are_refused(session, org, tmp_p
     session.add(Submission(unit_id=org.A.id, period=202502, state="accepted"))
     session.flush()
     before = state(session)
-    path = write_csv(tmp_path / "e.csv", HEADER, "A,revenue,2025-01,1,,", "A,revenue,2025-02,1,,",
-                     "B,revenue,2025-02,1,,")
+    path = write_csv(
+        tmp_path / "e.csv", HEADER, "A,revenue,2025-01,1,,", "A,revenue,2025-02,1,,", "B,revenue,2025-02,1,,"
+    )
     with pytest.raises(ValidationFailed) as caught:
         import_eliminations_file(session, path, today=TODAY)
     assert [(p.row, p.field) for p in caught.value.problems] == [(2, "period"), (3, "period")]
-    assert "locked" in caught.value.problems[0].message and "accepted" in caught.value.problems[1].message
+    assert "locked" in caught.value.problems[0].message
+    assert "accepted" in caught.value.problems[1].message
     assert state(session) == before
 
 
@@ -111,24 +127,48 @@ def test_a_user_who_cannot_see_the_consolidating_unit_is_refused(session, org, t
     for outsider in (org.unit_reporter, org.other_reporter, org.outsider, org.academy_viewer):
         with pytest.raises(ValidationFailed) as caught:
             import_eliminations_file(session, path, outsider, TODAY)
-        assert caught.value.problems[0].field == "unit_code" and "unknown unit 'A'" in caught.value.problems[0].message
+        assert caught.value.problems[0].field == "unit_code"
+        assert "unknown unit 'A'" in caught.value.problems[0].message
     assert state(session) == before
 
 
 def test_the_analysis_takes_the_eliminations_off_the_consolidating_unit_and_its_ancestors(session, org, tmp_path):
-    import_facts_file(session, write_csv(tmp_path / "f.csv", FACTS, "A1,revenue,2025-03,30,monthly",
-                                         "A2,revenue,2025-03,20,monthly", "B1,revenue,2025-03,5,monthly",
-                                         "A1,total_profit,2025-03,3,monthly"), SYSTEM, TODAY)
-    import_eliminations_file(session, write_csv(tmp_path / "e.csv", HEADER, "A,revenue,2025-03,10,A1→A2,",
-                                                "G,revenue,2025-03,1,A2→B1,"), today=TODAY)
+    import_facts_file(
+        session,
+        write_csv(
+            tmp_path / "f.csv",
+            FACTS,
+            "A1,revenue,2025-03,30,monthly",
+            "A2,revenue,2025-03,20,monthly",
+            "B1,revenue,2025-03,5,monthly",
+            "A1,total_profit,2025-03,3,monthly",
+        ),
+        SYSTEM,
+        TODAY,
+    )
+    import_eliminations_file(
+        session,
+        write_csv(tmp_path / "e.csv", HEADER, "A,revenue,2025-03,10,A1→A2,", "G,revenue,2025-03,1,A2→B1,"),
+        today=TODAY,
+    )
     data = source.load(session.connection(), today=TODAY)
-    engine = Engine(data.units, data.tree, data.indicators, data.facts, data.targets, data.first_year,
-                    eliminations=data.eliminations)
+    engine = Engine(
+        data.units,
+        data.tree,
+        data.indicators,
+        data.facts,
+        data.targets,
+        data.first_year,
+        eliminations=data.eliminations,
+    )
     node = data.unit_index()
-    revenue = {code: engine.cockpit(node[code], 2025, 3, ["revenue"]).row("revenue").value.scaled
-               for code in ("G", "A", "A1", "B")}
+    revenue = {
+        code: engine.cockpit(node[code], 2025, 3, ["revenue"]).row("revenue").value.scaled
+        for code in ("G", "A", "A1", "B")
+    }
     assert revenue == {"G": (30 + 20 + 5 - 10 - 1) * 100, "A": 40 * 100, "A1": 30 * 100, "B": 5 * 100}
-    assert len(data.eliminations) == 2 and np.array_equal(np.sort(data.eliminations.value), [100, 1000])
+    assert len(data.eliminations) == 2
+    assert np.array_equal(np.sort(data.eliminations.value), [100, 1000])
     # an indicator no longer configured for eliminations keeps its entries out of the analysis
     indicator(session, "revenue").eliminated = False
     session.flush()
@@ -146,6 +186,8 @@ def test_the_command_stores_a_good_file_and_refuses_a_bad_one_with_exit_code_2(d
     assert "created 1" in result.output
     bad = write_csv(tmp_path / "bad.csv", HEADER, "G,revenue,2025-04,10,,", "A,revenue,2025-04,1,,")
     result = runner.invoke(app, ["eliminations", "import", str(bad)])
-    assert result.exit_code == 2 and "row 3" in result.output and "no units under it" in result.output
+    assert result.exit_code == 2
+    assert "row 3" in result.output
+    assert "no units under it" in result.output
     with unit_of_work() as session:
         assert session.scalar(select(func.count()).select_from(EliminationEntry)) == 1

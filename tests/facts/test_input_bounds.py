@@ -20,8 +20,20 @@ FACTS = "unit_code,indicator_code,period,value,basis"
 ELIMINATIONS = "unit_code,indicator_code,period,value,counterparty"
 TARGETS = "unit_code,indicator_code,year,tier,value,growth_pct,phasing,reason"
 
-BAD_NUMBERS = ["1e400", "99999999999999999999999", "1e100000000", "92233720368547758.07", "1e3",
-               "+12", "1_000", "１２", "－12", "\u221212", "12,34", "9" * 60]
+BAD_NUMBERS = [
+    "1e400",
+    "99999999999999999999999",
+    "1e100000000",
+    "92233720368547758.07",
+    "1e3",
+    "+12",
+    "1_000",
+    "１２",
+    "－12",
+    "\u221212",
+    "12,34",
+    "9" * 60,
+]
 
 
 def state(session):
@@ -39,10 +51,38 @@ def refused(session, importer, path, actor, *args):  # type: ignore[no-untyped-d
 
 # each importer, with a good row and a row whose number is {value}
 IMPORTERS = {
-    "facts": (import_facts_file, FACTS, "A1,revenue,2025-01,5,monthly", "A1,revenue,2025-02,{value},monthly", "value", True),
-    "eliminations": (import_eliminations_file, ELIMINATIONS, "A,revenue,2025-01,5,A1→A2", "A,revenue,2025-02,{value},A1→A2", "value", True),
-    "target value": (import_targets_file, TARGETS, "A1,revenue,2025,ensure,5,,,", "A1,revenue,2025,strive,{value},,,", "value", False),
-    "target growth": (import_targets_file, TARGETS, "A1,revenue,2025,ensure,5,,,", "A1,headcount,2025,ensure,,{value},,", "growth_pct", False),
+    "facts": (
+        import_facts_file,
+        FACTS,
+        "A1,revenue,2025-01,5,monthly",
+        "A1,revenue,2025-02,{value},monthly",
+        "value",
+        True,
+    ),
+    "eliminations": (
+        import_eliminations_file,
+        ELIMINATIONS,
+        "A,revenue,2025-01,5,A1→A2",
+        "A,revenue,2025-02,{value},A1→A2",
+        "value",
+        True,
+    ),
+    "target value": (
+        import_targets_file,
+        TARGETS,
+        "A1,revenue,2025,ensure,5,,,",
+        "A1,revenue,2025,strive,{value},,,",
+        "value",
+        False,
+    ),
+    "target growth": (
+        import_targets_file,
+        TARGETS,
+        "A1,revenue,2025,ensure,5,,,",
+        "A1,headcount,2025,ensure,,{value},,",
+        "growth_pct",
+        False,
+    ),
 }
 
 
@@ -50,7 +90,7 @@ IMPORTERS = {
 @pytest.mark.parametrize("value", BAD_NUMBERS)
 def test_a_number_that_storage_cannot_hold_or_the_format_refuses_is_named(session, org, tmp_path, which, value):
     importer, header, good, bad, field, dated = IMPORTERS[which]
-    path = write_csv(tmp_path / "f.csv", header, good, bad.format(value=f"\"{value}\""))
+    path = write_csv(tmp_path / "f.csv", header, good, bad.format(value=f'"{value}"'))
     error = refused(session, importer, path, org.group_admin, *((TODAY,) if dated else ()))
     assert [(p.row, p.field) for p in error.problems] == [(3, field)]
     assert len(error.message) < 400
@@ -63,8 +103,7 @@ def test_the_64_bit_maximum_is_not_stored_in_place_of_a_larger_value(session, or
 
 
 def test_a_flows_bound_applies_to_the_month_worked_out_from_year_to_date_figures(session, org, tmp_path):
-    path = write_csv(tmp_path / "f.csv", FACTS, "A1,revenue,2025-01,-5,ytd",
-                     "A1,revenue,2025-02,999999999999.99,ytd")
+    path = write_csv(tmp_path / "f.csv", FACTS, "A1,revenue,2025-01,-5,ytd", "A1,revenue,2025-02,999999999999.99,ytd")
     error = refused(session, import_facts_file, path, org.unit_reporter, TODAY)
     assert [(p.row, p.field) for p in error.problems] == [(3, "value")]
     assert "the month's amount" in error.problems[0].message
@@ -81,7 +120,9 @@ def test_headcount_and_counts_are_never_negative_but_money_may_be(session, org, 
     path = write_csv(tmp_path / "f.csv", FACTS, "A1,headcount,2025-01,-3,", "A1,quality_problems,2025-01,-1,")
     error = refused(session, import_facts_file, path, org.unit_reporter, TODAY)
     assert [(p.row, p.field, p.message) for p in error.problems] == [
-        (2, "value", "'headcount' cannot be negative"), (3, "value", "'quality_problems' cannot be negative")]
+        (2, "value", "'headcount' cannot be negative"),
+        (3, "value", "'quality_problems' cannot be negative"),
+    ]
     ok = write_csv(tmp_path / "ok.csv", FACTS, "A1,owners_equity,2025-01,-3,", "A1,net_profit,2025-01,-1,monthly")
     assert import_facts_file(session, ok, org.unit_reporter, TODAY)["created"] == 2
 
@@ -104,8 +145,7 @@ def test_a_negative_headcount_target_is_refused(session, org, tmp_path):
 
 def test_a_growth_target_beyond_the_bound_is_refused(session, org, tmp_path):
     ind = indicator(session, "revenue")
-    session.add_all(Fact(unit_id=org.A1.id, indicator_id=ind.id, period=202400 + m, value=10**14)
-                    for m in range(1, 13))
+    session.add_all(Fact(unit_id=org.A1.id, indicator_id=ind.id, period=202400 + m, value=10**14) for m in range(1, 13))
     session.flush()
     path = write_csv(tmp_path / "t.csv", TARGETS, "A1,revenue,2025,ensure,,9000,,")
     error = refused(session, import_targets_file, path, org.group_admin)
@@ -117,8 +157,10 @@ def test_a_growth_target_beyond_the_bound_is_refused(session, org, tmp_path):
 
 @pytest.mark.parametrize("period", ["2025.07", "2025-07-01", "２０２５-07", "20257"])
 def test_months_are_read_one_way_in_every_importer(session, org, tmp_path, period):
-    for importer, header, line in ((import_facts_file, FACTS, f"A1,revenue,{period},1,monthly"),
-                                   (import_eliminations_file, ELIMINATIONS, f"A,revenue,{period},1,x")):
+    for importer, header, line in (
+        (import_facts_file, FACTS, f"A1,revenue,{period},1,monthly"),
+        (import_eliminations_file, ELIMINATIONS, f"A,revenue,{period},1,x"),
+    ):
         error = refused(session, importer, write_csv(tmp_path / "f.csv", header, line), org.group_admin, TODAY)
         assert [(p.row, p.field) for p in error.problems] == [(2, "period")]
 
@@ -134,10 +176,14 @@ def test_a_year_in_full_width_digits_is_refused(session, org, tmp_path):
     assert refused(session, import_targets_file, path, org.group_admin).problems[0].field == "year"
 
 
-@pytest.mark.parametrize("importer, header, dated", [
-    (import_facts_file, FACTS, True), (import_eliminations_file, ELIMINATIONS, True),
-    (import_targets_file, TARGETS, False),
-])
+@pytest.mark.parametrize(
+    ("importer", "header", "dated"),
+    [
+        (import_facts_file, FACTS, True),
+        (import_eliminations_file, ELIMINATIONS, True),
+        (import_targets_file, TARGETS, False),
+    ],
+)
 def test_a_file_with_a_header_and_no_rows_is_refused(session, org, tmp_path, importer, header, dated):
     path = write_csv(tmp_path / "f.csv", header)
     error = refused(session, importer, path, org.group_admin, *((TODAY,) if dated else ()))
@@ -151,6 +197,7 @@ def test_a_huge_file_of_bad_rows_lists_a_hundred_problems_and_counts_the_rest(se
         for n in range(30_000):
             out.write(f"A1,revenue,2025-01,bad{n},monthly\n")
     error = refused(session, import_facts_file, path, org.unit_reporter, TODAY)
-    assert len(error.problems) == 100 and error.more == 29_900
+    assert len(error.problems) == 100
+    assert error.more == 29_900
     assert error.message.endswith("... and 29,900 more")
     assert error.problems[-1].row == 101

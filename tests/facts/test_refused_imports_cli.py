@@ -12,8 +12,13 @@ from pacer.models import Base
 from tests.factories import write_csv
 
 runner = CliRunner()
-ORG = ("code,name_zh,name_en,kind,parent_code", "G,集团,Group,group,", "A,研究院,Academy,academy,G",
-       "A1,一所,Institute One,institute,A", "B,公司,Company,company,G")
+ORG = (
+    "code,name_zh,name_en,kind,parent_code",
+    "G,集团,Group,group,",
+    "A,研究院,Academy,academy,G",
+    "A1,一所,Institute One,institute,A",
+    "B,公司,Company,company,G",
+)
 FACTS = "unit_code,indicator_code,period,value,basis"
 ELIMINATIONS = "unit_code,indicator_code,period,value,counterparty"
 TARGETS = "unit_code,indicator_code,year,tier,value,growth_pct,phasing,reason"
@@ -24,7 +29,7 @@ REFUSED = [
     ("facts", FACTS, ["A1,revenue,2025-01,92233720368547758.07,monthly"]),
     ("facts", FACTS, ["A1,revenue,2025-01,5,monthly", "A1,revenue,2025-02,99999999999999999999999,monthly"]),
     ("facts", FACTS, ["A1,headcount,2025-01,-1,"]),
-    ("facts", FACTS, ["A1,revenue,2025-01,\"" + "9" * 140_000 + "\",monthly"]),
+    ("facts", FACTS, ['A1,revenue,2025-01,"' + "9" * 140_000 + '",monthly']),
     ("facts", FACTS, []),
     ("facts", FACTS, ["B,revenue,2025-01,5,monthly"]),  # outside alice's unit
     ("eliminations", ELIMINATIONS, ["A,revenue,2025-01,1e100000000,x"]),
@@ -59,13 +64,14 @@ def group(database_url, tmp_path):  # type: ignore[no-untyped-def]
     return database_url
 
 
-@pytest.mark.parametrize("command, header, lines", REFUSED)
+@pytest.mark.parametrize(("command", "header", "lines"), REFUSED)
 def test_a_refused_import_changes_nothing_and_says_why(group, tmp_path, command, header, lines):
     before = dump(group)
     path = write_csv(tmp_path / "in.csv", header, *lines)
     result = runner.invoke(app, [command, "import", str(path), "--as", AS[command]])
     assert result.exit_code == 2, result.output
-    assert "nothing was stored" in result.output and "Traceback" not in result.output
+    assert "nothing was stored" in result.output
+    assert "Traceback" not in result.output
     assert len(result.output) < 2_000  # a huge cell is not echoed back
     assert dump(group) == before
 

@@ -14,7 +14,11 @@ TODAY = date(2026, 11, 22)
 
 def stored(session, unit, code):
     ind = indicator(session, code)
-    rows = session.execute(select(Fact.period, Fact.value).where(Fact.unit_id == unit.id, Fact.indicator_id == ind.id).order_by(Fact.period))
+    rows = session.execute(
+        select(Fact.period, Fact.value)
+        .where(Fact.unit_id == unit.id, Fact.indicator_id == ind.id)
+        .order_by(Fact.period)
+    )
     return dict(rows.all())
 
 
@@ -23,39 +27,53 @@ def state(session):
 
 
 def test_year_to_date_reports_are_stored_as_monthly_amounts(session, org, tmp_path):
-    path = write_csv(tmp_path / "f.csv", HEADER,
-                     "A1,revenue,2025-01,100.50,ytd", "A1,revenue,2025-02,250.00,ytd",
-                     "A1,revenue,2025-03,400,ytd")
+    path = write_csv(
+        tmp_path / "f.csv",
+        HEADER,
+        "A1,revenue,2025-01,100.50,ytd",
+        "A1,revenue,2025-02,250.00,ytd",
+        "A1,revenue,2025-03,400,ytd",
+    )
     result = import_facts_file(session, path, org.unit_reporter, TODAY)
     assert result["created"] == 3
     assert stored(session, org.A1, "revenue") == {202501: 10050, 202502: 14950, 202503: 15000}
 
 
 def test_a_later_ytd_month_differs_against_stored_months(session, org, tmp_path):
-    import_facts_file(session, write_csv(tmp_path / "a.csv", HEADER,
-                      "A1,revenue,2025-01,100,monthly", "A1,revenue,2025-02,50,monthly"), today=TODAY)
+    import_facts_file(
+        session,
+        write_csv(tmp_path / "a.csv", HEADER, "A1,revenue,2025-01,100,monthly", "A1,revenue,2025-02,50,monthly"),
+        today=TODAY,
+    )
     import_facts_file(session, write_csv(tmp_path / "b.csv", HEADER, "A1,revenue,2025-03,200,ytd"), today=TODAY)
     assert stored(session, org.A1, "revenue")[202503] == 5000
 
 
 def test_stock_balances_are_stored_as_given(session, org, tmp_path):
-    import_facts_file(session, write_csv(tmp_path / "f.csv", HEADER,
-                      "A1,inventory,2025-03,1234.56,", "A1,headcount,2025-03,812,"), today=TODAY)
+    import_facts_file(
+        session,
+        write_csv(tmp_path / "f.csv", HEADER, "A1,inventory,2025-03,1234.56,", "A1,headcount,2025-03,812,"),
+        today=TODAY,
+    )
     assert stored(session, org.A1, "inventory") == {202503: 123456}
     assert stored(session, org.A1, "headcount") == {202503: 812}
 
 
 def test_each_stored_figure_writes_an_audit_row_with_before_and_after(session, org, tmp_path):
     import_facts_file(session, write_csv(tmp_path / "a.csv", HEADER, "A1,revenue,2025-01,100,monthly"), today=TODAY)
-    import_facts_file(session, write_csv(tmp_path / "b.csv", HEADER, "A1,revenue,2025-01,120,monthly"), org.unit_reporter, TODAY)
+    import_facts_file(
+        session, write_csv(tmp_path / "b.csv", HEADER, "A1,revenue,2025-01,120,monthly"), org.unit_reporter, TODAY
+    )
     entries = session.scalars(select(AuditEntry).where(AuditEntry.entity == "fact").order_by(AuditEntry.id)).all()
     assert [(e.before, e.after) for e in entries] == [
-        (None, {"value": "100.00"}), ({"value": "100.00"}, {"value": "120.00"})]
+        (None, {"value": "100.00"}),
+        ({"value": "100.00"}, {"value": "120.00"}),
+    ]
     assert entries[1].actor == "alice"
 
 
 @pytest.mark.parametrize(
-    "line, field, words",
+    ("line", "field", "words"),
     [
         ("ZZ,revenue,2025-01,1,", "unit_code", "unknown unit 'ZZ'"),
         ("A1,unicorns,2025-01,1,", "indicator_code", "unknown indicator"),
@@ -75,7 +93,8 @@ def test_bad_rows_are_refused_and_nothing_is_stored(session, org, tmp_path, line
     with pytest.raises(ValidationFailed) as caught:
         import_facts_file(session, path, today=TODAY)
     problem = caught.value.problems[0]
-    assert (problem.row, problem.field) == (3, field) and words in problem.message
+    assert (problem.row, problem.field) == (3, field)
+    assert words in problem.message
     assert state(session) == before
 
 

@@ -98,7 +98,8 @@ def test_evaluation_is_vectorised_and_matches_element_wise() -> None:
 
     result = formula.evaluate(values, {"owners_equity": start})
 
-    assert result.shape == (3, 4) and result.dtype == np.float64
+    assert result.shape == (3, 4)
+    assert result.dtype == np.float64
     for i, j in np.ndindex(3, 4):
         cell = formula.evaluate(
             {"net_profit": net[i, j], "owners_equity": equity[i, j]}, {"owners_equity": start[i, j]}
@@ -128,7 +129,9 @@ def test_integer_inputs_give_float_results() -> None:
 def test_scalar_inputs_give_a_zero_dimensional_array() -> None:
     result = parse("a + 1").evaluate({"a": 1.0})
 
-    assert isinstance(result, np.ndarray) and result.shape == () and result == 2.0
+    assert isinstance(result, np.ndarray)
+    assert result.shape == ()
+    assert result == 2.0
 
 
 @given(a=finite, b=finite, c=finite)
@@ -205,9 +208,7 @@ def test_a_long_sum_of_many_items_is_still_a_formula() -> None:
     assert parse(" + ".join(codes)).evaluate(dict.fromkeys(codes, 2.0)) == 300.0
 
 
-@pytest.mark.parametrize(
-    "expr", ["(" * 400 + "1" + ")" * 400, "+".join(["a"] * 900), "-" * 1500 + "a", "a" * 5000]
-)
+@pytest.mark.parametrize("expr", ["(" * 400 + "1" + ")" * 400, "+".join(["a"] * 900), "-" * 1500 + "a", "a" * 5000])
 def test_absurd_text_is_refused_not_crashing(expr: str) -> None:
     with pytest.raises(FormulaError):
         parse(expr)

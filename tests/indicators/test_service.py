@@ -17,14 +17,19 @@ def _with_new_roe_formula(library: Library, from_year: int) -> Library:
     roe = library.indicators["roe"]
     last = roe.latest
     text = "net_profit / owners_equity * 100"
-    versions = (*roe.versions[:-1], replace(last, to_year=from_year - 1),
-                replace(last, from_year=from_year, to_year=None, formula=text, parsed=parse(text)))
+    versions = (
+        *roe.versions[:-1],
+        replace(last, to_year=from_year - 1),
+        replace(last, from_year=from_year, to_year=None, formula=text, parsed=parse(text)),
+    )
     return replace(library, indicators={**library.indicators, "roe": replace(roe, versions=versions)})
 
 
 def _audited(session: Session) -> list[tuple[str, str]]:
-    return [(a.action, a.entity_key) for a in session.scalars(
-        select(AuditEntry).where(AuditEntry.entity == "indicator").order_by(AuditEntry.id))]
+    return [
+        (a.action, a.entity_key)
+        for a in session.scalars(select(AuditEntry).where(AuditEntry.entity == "indicator").order_by(AuditEntry.id))
+    ]
 
 
 def test_syncing_the_same_library_again_changes_and_audits_nothing(session: Session) -> None:
@@ -39,11 +44,15 @@ def test_a_new_formula_version_is_stored_and_audited(session: Session) -> None:
     assert sync_library(session, changed)["changed"] == 1
     assert _audited(session) == [*before, ("indicator.versions", "roe")]
     roe_id = session.scalar(select(Indicator.id).where(Indicator.code == "roe"))
-    stored = session.execute(select(IndicatorVersion.from_year, IndicatorVersion.formula)
-                             .where(IndicatorVersion.indicator_id == roe_id)
-                             .order_by(IndicatorVersion.from_year)).all()
-    assert stored[-2:] == [(stored[-2][0], load_library().indicators["roe"].latest.formula),
-                           (2025, "net_profit / owners_equity * 100")]
+    stored = session.execute(
+        select(IndicatorVersion.from_year, IndicatorVersion.formula)
+        .where(IndicatorVersion.indicator_id == roe_id)
+        .order_by(IndicatorVersion.from_year)
+    ).all()
+    assert stored[-2:] == [
+        (stored[-2][0], load_library().indicators["roe"].latest.formula),
+        (2025, "net_profit / owners_equity * 100"),
+    ]
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "indicator.versions")).one()
     assert entry.after["versions"][-1]["formula"] == "net_profit / owners_equity * 100"
     # once stored, the same library is no change

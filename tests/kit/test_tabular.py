@@ -73,9 +73,12 @@ def test_a_header_without_rows_is_refused(tmp_path):
 
 def test_a_cell_over_the_csv_modules_bound_is_a_problem_with_its_row(tmp_path):
     path = tmp_path / "f.csv"
-    path.write_text(",".join(COLUMNS) + "\nU1,revenue,2025-01,1\nU1,revenue,2025-02," + "9" * 200_000 + "\n",
-                    encoding="utf-8")
-    with pytest.raises(ValidationFailed, match="row 3: the row cannot be read: field larger than field limit") as caught:
+    path.write_text(
+        ",".join(COLUMNS) + "\nU1,revenue,2025-01,1\nU1,revenue,2025-02," + "9" * 200_000 + "\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        ValidationFailed, match="row 3: the row cannot be read: field larger than field limit"
+    ) as caught:
         list(read_csv(path, COLUMNS))
     assert len(caught.value.message) < 500
 
@@ -83,7 +86,9 @@ def test_a_cell_over_the_csv_modules_bound_is_a_problem_with_its_row(tmp_path):
 def test_a_long_cell_is_a_problem_with_its_row_and_field(tmp_path):
     path = tmp_path / "f.csv"
     path.write_text(",".join(COLUMNS) + "\nU1," + "x" * (MAX_CELL_CHARS + 1) + ",2025-01,1\n", encoding="utf-8")
-    with pytest.raises(ValidationFailed, match=f"row 2, field 'indicator_code': longer than {MAX_CELL_CHARS:,} characters"):
+    with pytest.raises(
+        ValidationFailed, match=f"row 2, field 'indicator_code': longer than {MAX_CELL_CHARS:,} characters"
+    ):
         list(read_csv(path, COLUMNS))
 
 

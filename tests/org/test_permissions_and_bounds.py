@@ -18,8 +18,11 @@ HEADER = "code,name_zh,name_en,kind,parent_code,created_on,dissolved_on"
 
 def snapshot(session):
     units = session.execute(select(Unit.code, Unit.name_zh, Unit.name_en, Unit.dissolved_on).order_by(Unit.code)).all()
-    places = session.execute(select(UnitParentage.unit_id, UnitParentage.parent_id, UnitParentage.valid_from,
-                                    UnitParentage.valid_to).order_by(UnitParentage.id)).all()
+    places = session.execute(
+        select(
+            UnitParentage.unit_id, UnitParentage.parent_id, UnitParentage.valid_from, UnitParentage.valid_to
+        ).order_by(UnitParentage.id)
+    ).all()
     return units, places, session.scalar(select(func.count()).select_from(AuditEntry))
 
 
@@ -53,16 +56,24 @@ def test_an_analyst_without_administration_changes_nothing(session, org, tmp_pat
 
 def test_a_subtree_administrator_changes_only_their_subtree(session, org, tmp_path):
     admin = create_user(session, "ada", [("group_admin", org.A)])
-    ok = write_csv(tmp_path / "ok.csv", HEADER, "A2,二厂新名,Factory Two renamed,factory,A,,",
-                   "A9,新所,New institute,institute,A,,", "A91,新室,New lab,department,A9,,")
+    ok = write_csv(
+        tmp_path / "ok.csv",
+        HEADER,
+        "A2,二厂新名,Factory Two renamed,factory,A,,",
+        "A9,新所,New institute,institute,A,,",
+        "A91,新室,New lab,department,A9,,",
+    )
     assert import_units_file(session, ok, admin)["created"] == 2
     assert session.scalar(select(Unit.name_en).where(Unit.code == "A2")) == "Factory Two renamed"
     assert refused(session, write_csv(tmp_path / "1.csv", HEADER, "A2,二厂,Factory Two,factory,B,,"), admin) == [
-        (2, "parent_code", "unknown parent 'B'")]
+        (2, "parent_code", "unknown parent 'B'")
+    ]
     assert refused(session, write_csv(tmp_path / "2.csv", HEADER, "A,院,Academy,academy,,,"), admin) == [
-        (2, "parent_code", "only the system may place a unit at the top of the tree")]
+        (2, "parent_code", "only the system may place a unit at the top of the tree")
+    ]
     assert refused(session, write_csv(tmp_path / "3.csv", HEADER, "B1,单位,Unit,company,A,,"), admin) == [
-        (2, "code", "'B1' is not a unit you administer")]
+        (2, "code", "'B1' is not a unit you administer")
+    ]
     moved = write_csv(tmp_path / "4.csv", HEADER, "A,院,Academy,academy,A1,,")
     assert refused(session, moved, admin) == [(2, "parent_code", "moving 'A' needs administration of its parent 'G'")]
 
@@ -75,19 +86,25 @@ def test_the_group_administrator_may_reshape_the_tree(session, org, tmp_path):
 
 def test_a_second_root_is_refused(session, org, tmp_path):
     path = write_csv(tmp_path / "o.csv", HEADER, "Z,另一集团,Another group,group,,,")
-    assert refused(session, path) == [(2, "parent_code", "a second top unit: the tree has one ('G'); give a parent_code")]
+    assert refused(session, path) == [
+        (2, "parent_code", "a second top unit: the tree has one ('G'); give a parent_code")
+    ]
     moved = write_csv(tmp_path / "m.csv", HEADER, "B,单位B,Unit B,company,,,")
     assert refused(session, moved)[0][1] == "parent_code"
 
 
 def test_a_first_import_has_one_root(session, tmp_path):
     path = write_csv(tmp_path / "o.csv", HEADER, "X,集团,Group,group,,,", "Y,集团二,Group two,group,,,")
-    assert refused(session, path) == [(3, "parent_code", "a second top unit: the tree has one ('X'); give a parent_code")]
+    assert refused(session, path) == [
+        (3, "parent_code", "a second top unit: the tree has one ('X'); give a parent_code")
+    ]
 
 
 def test_dissolved_before_created_is_refused(session, org, tmp_path):
     path = write_csv(tmp_path / "o.csv", HEADER, "A9,新所,New,institute,A,2024-05-01,2024-04-30")
-    assert refused(session, path) == [(2, "dissolved_on", "dissolved on 2024-04-30, before it was created on 2024-05-01")]
+    assert refused(session, path) == [
+        (2, "dissolved_on", "dissolved on 2024-04-30, before it was created on 2024-05-01")
+    ]
 
 
 def test_names_longer_than_the_column_are_refused(session, org, tmp_path):

@@ -21,19 +21,23 @@ def snapshot(session):
 
 
 def test_import_creates_a_tree_whatever_the_row_order(session, tmp_path):
-    path = write_csv(tmp_path / "org.csv", HEADER,
-                     "X1,一所,Institute One,institute,X,segment=defence;civil=no",
-                     "X,集团,The Group,group,,")
+    path = write_csv(
+        tmp_path / "org.csv",
+        HEADER,
+        "X1,一所,Institute One,institute,X,segment=defence;civil=no",
+        "X,集团,The Group,group,,",
+    )
     counts = import_units_file(session, path)
     assert counts["created"] == 2
     tree = repository.tree_on(session, date.today())
     units = repository.units_by_code(session, ["X", "X1"])
-    assert tree[units["X1"].id] == units["X"].id and tree[units["X"].id] is None
+    assert tree[units["X1"].id] == units["X"].id
+    assert tree[units["X"].id] is None
     assert units["X1"].tags == {"segment": "defence", "civil": "no"}
 
 
 @pytest.mark.parametrize(
-    "lines, field, words",
+    ("lines", "field", "words"),
     [
         (["X,集团,Group,group,", "X,集团2,Group2,group,"], "code", "duplicate code 'X'"),
         (["X,集团,Group,group,", "Y,子,Child,company,NOPE"], "parent_code", "unknown parent 'NOPE'"),
@@ -50,7 +54,9 @@ def test_bad_org_files_are_refused_whole_with_row_and_field(session, tmp_path, l
     with pytest.raises(ValidationFailed) as caught:
         import_units_file(session, path)
     problem = caught.value.problems[0]
-    assert problem.field == field and words in problem.message and problem.row is not None
+    assert problem.field == field
+    assert words in problem.message
+    assert problem.row is not None
     assert snapshot(session) == before
 
 
@@ -68,7 +74,8 @@ def test_changing_a_parent_is_an_effective_dated_move(session, org, tmp_path):
     assert repository.tree_on(session, date(2023, 12, 31))[org.A2.id] == org.A.id
     assert repository.tree_on(session, date(2024, 1, 1))[org.A2.id] == org.B.id
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "unit.move")).one()
-    assert entry.before["parent_code"] == "A" and entry.after["parent_code"] == "B"
+    assert entry.before["parent_code"] == "A"
+    assert entry.after["parent_code"] == "B"
     assert entry.actor == "system"
 
 

@@ -11,9 +11,15 @@ HEADER = "unit_code,indicator_code,year,tier,value,growth_pct,phasing,reason"
 
 def current(session, unit, code, year, tier):
     ind = indicator(session, code)
-    return session.scalars(select(Target).where(
-        Target.unit_id == unit.id, Target.indicator_id == ind.id, Target.year == year,
-        Target.tier == tier, Target.is_current.is_(True))).one()
+    return session.scalars(
+        select(Target).where(
+            Target.unit_id == unit.id,
+            Target.indicator_id == ind.id,
+            Target.year == year,
+            Target.tier == tier,
+            Target.is_current.is_(True),
+        )
+    ).one()
 
 
 def add_revenue(session, unit, year, monthly):
@@ -26,9 +32,13 @@ def add_revenue(session, unit, year, monthly):
 def test_absolute_and_growth_targets(session, org, tmp_path):
     add_revenue(session, org.A1, 2024, 100_000)  # 1,000.00 a month
     add_revenue(session, org.A2, 2024, 50_000)
-    path = write_csv(tmp_path / "t.csv", HEADER,
-                     "A,revenue,2025,ensure,,5,,", "A,revenue,2025,strive,,10,,",
-                     "G,debt_to_asset_ratio,2025,ensure,65,,,")
+    path = write_csv(
+        tmp_path / "t.csv",
+        HEADER,
+        "A,revenue,2025,ensure,,5,,",
+        "A,revenue,2025,strive,,10,,",
+        "G,debt_to_asset_ratio,2025,ensure,65,,,",
+    )
     assert import_targets_file(session, path, org.hq_analyst)["created"] == 3
     # the academy's 2024 actual is its subtree's: 18,000.00; +5 % = 18,900.00
     assert current(session, org.A, "revenue", 2025, "ensure").value == 1_890_000
@@ -44,11 +54,12 @@ def test_a_revision_keeps_history_and_needs_a_reason(session, org, tmp_path):
     rows = session.scalars(select(Target).where(Target.unit_id == org.A1.id).order_by(Target.revision)).all()
     assert [(t.value, t.revision, t.is_current) for t in rows] == [(100000, 1, False), (110000, 2, True)]
     audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "target.revise")).one()
-    assert audit.before == {"value": "1000.00", "revision": 1} and audit.after["reason"] == "new contract"
+    assert audit.before == {"value": "1000.00", "revision": 1}
+    assert audit.after["reason"] == "new contract"
 
 
 @pytest.mark.parametrize(
-    "line, field, words",
+    ("line", "field", "words"),
     [
         ("ZZ,revenue,2025,ensure,1,,,", "unit_code", "unknown unit"),
         ("A1,revenue,2025,hope,1,,,", "tier", "tier must be"),
@@ -66,7 +77,8 @@ def test_bad_target_rows_are_refused_whole(session, org, tmp_path, line, field, 
     with pytest.raises(ValidationFailed) as caught:
         import_targets_file(session, path)
     problem = caught.value.problems[0]
-    assert (problem.row, problem.field) == (3, field) and words in problem.message
+    assert (problem.row, problem.field) == (3, field)
+    assert words in problem.message
     assert session.scalar(select(func.count()).select_from(Target)) == count
 
 
@@ -78,4 +90,6 @@ def test_phasing_is_stored_in_basis_points(session, org, tmp_path):
 
 def test_reporter_cannot_set_targets(session, org, tmp_path):
     with pytest.raises(ValidationFailed, match="unknown unit 'A1'"):
-        import_targets_file(session, write_csv(tmp_path / "t.csv", HEADER, "A1,revenue,2025,ensure,1,,,"), org.unit_reporter)
+        import_targets_file(
+            session, write_csv(tmp_path / "t.csv", HEADER, "A1,revenue,2025,ensure,1,,,"), org.unit_reporter
+        )

@@ -43,13 +43,16 @@ def test_a_chart_of_an_unknown_indicator_is_not_found(signed_in, figures, name):
     assert grace.get(f"/cockpit/G/charts/{name}.svg?indicator=no_such_thing").status_code == 404
 
 
-@pytest.mark.parametrize("path", [
-    f"/api/units?offset={HUGE}",
-    f"/api/cockpit/G/ranking?offset={HUGE}",
-    f"/api/cockpit/G/off-track?offset={HUGE}",
-    f"/api/admin/users?offset={HUGE}",
-    f"/api/admin/users?offset={MAX_INT + 1}",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/units?offset={HUGE}",
+        f"/api/cockpit/G/ranking?offset={HUGE}",
+        f"/api/cockpit/G/off-track?offset={HUGE}",
+        f"/api/admin/users?offset={HUGE}",
+        f"/api/admin/users?offset={MAX_INT + 1}",
+    ],
+)
 def test_an_offset_beyond_what_storage_holds_is_a_bad_parameter(api, figures, session, path):
     response = api.get(path, headers=bearer(session, "grace"))
     assert response.status_code == 422, response.text
@@ -89,6 +92,7 @@ def test_an_id_beyond_what_storage_holds_is_a_bad_parameter_on_the_pages_too(sig
 
 # -- after an internal error ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def served(database_url: str) -> Iterator[tuple[FastAPI, dict[str, str]]]:
     """The app on a committed database with its own unit of work per request (no test session),
@@ -116,7 +120,7 @@ def served(database_url: str) -> Iterator[tuple[FastAPI, dict[str, str]]]:
         db.flush()  # the write lock is held (SQLite) and a row changed
         raise RuntimeError("a failure inside a writing transaction")
 
-    yield app, headers
+    return app, headers
 
 
 @pytest.mark.parametrize("method", ["get", "put"])
@@ -126,8 +130,10 @@ def test_after_an_internal_error_the_clients_next_requests_work(served, method):
         for _ in range(2):
             failed = client.request(method, "/api/test-failure", headers=headers)
             assert failed.status_code == 500
-            assert "no_such_table" not in failed.text and "RuntimeError" not in failed.text
+            assert "no_such_table" not in failed.text
+            assert "RuntimeError" not in failed.text
             me = client.get("/api/me", headers=headers)
-            assert me.status_code == 200 and me.json()["display_name"] == "Grace"  # the write was undone
+            assert me.status_code == 200
+            assert me.json()["display_name"] == "Grace"
             assert client.put("/api/me/language", json={"language": "en"}, headers=headers).status_code == 200
             assert client.get("/api/me", headers=headers).json()["language"] == "en"

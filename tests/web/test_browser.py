@@ -27,8 +27,13 @@ from tests.webclient import settings_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -46,8 +51,9 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
         load_demo(engine, units=None, years=2, seed=7, as_of=202510)
         engine.dispose()
         port = _free_port()
-        server = uvicorn.Server(uvicorn.Config(create_app(settings_for(url)), host="127.0.0.1", port=port,
-                                               log_level="warning"))
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(settings_for(url)), host="127.0.0.1", port=port, log_level="warning")
+        )
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 20
@@ -63,8 +69,10 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     if not CHROMIUM.exists():
-        pytest.fail("browser tests need Debian's Chromium at /usr/bin/chromium: "
-                    "apt-get install -y chromium fonts-noto-cjk (.ci/run does this)")
+        pytest.fail(
+            "browser tests need Debian's Chromium at /usr/bin/chromium: "
+            "apt-get install -y chromium fonts-noto-cjk (.ci/run does this)"
+        )
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -133,7 +141,8 @@ def test_unit_reporter_sees_only_their_unit_and_sorts_with_the_keyboard(browser,
     assert "/cockpit/G0101" in page.url
     assert page.locator(".crumbs a").count() == 0  # nothing above the grant is shown
     response = page.goto("/cockpit/G02")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     page.goto("/cockpit/G0101")
     page.screenshot(path=ARTIFACTS / "cockpit-reporter-zh.png", full_page=True)
     page.context.close()
@@ -168,9 +177,17 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # names and acronyms a Chinese page may carry in Latin letters
 LATIN_ALLOWED = re.compile(r"^(Pacer|API|JSON|Excel|English|G\d*|pp)$")
-PAGES = ("/cockpit/G", "/cockpit/G01", "/cockpit/G0101", "/cockpit/G/indicators/revenue",
-         "/cockpit/G01/indicators/rd_intensity", "/account", "/admin/users", "/admin/users/lina",
-         "/cockpit/NO-SUCH-UNIT")
+PAGES = (
+    "/cockpit/G",
+    "/cockpit/G01",
+    "/cockpit/G0101",
+    "/cockpit/G/indicators/revenue",
+    "/cockpit/G01/indicators/rd_intensity",
+    "/account",
+    "/admin/users",
+    "/admin/users/lina",
+    "/cockpit/NO-SUCH-UNIT",
+)
 
 
 def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -178,8 +195,10 @@ def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
         pytest.fail("axe-core is missing: run `make test` (it runs `npm ci --prefix tests/web`)")
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in result["violations"]]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+    ]
 
 
 def _english_on(page) -> list[str]:  # type: ignore[no-untyped-def]
@@ -194,9 +213,11 @@ def _english_on(page) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _wait_for_charts(page) -> None:  # type: ignore[no-untyped-def]
     if page.locator(".chart[data-spec]").count():
-        page.wait_for_function("() => [...document.querySelectorAll('.chart[data-spec]')]"
-                               ".every(c => c.getAttribute('data-rendered') === '1' || c.querySelector('img'))",
-                               timeout=20_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.chart[data-spec]')]"
+            ".every(c => c.getAttribute('data-rendered') === '1' || c.querySelector('img'))",
+            timeout=20_000,
+        )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -205,8 +226,10 @@ def test_every_page_passes_axe_wcag_aa_speaks_one_language_and_requests_nothing_
     context.set_default_timeout(15_000)
     page = context.new_page()
     failed: list[str] = []
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and "NO-SUCH" not in r.url
-            else None)
+    page.on(
+        "response",
+        lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 and "NO-SUCH" not in r.url else None,
+    )
     problems: dict[str, list[str]] = {}
     page.goto(f"/login?lang={lang}")
     problems["/login"] = _axe_violations(page) + (_english_on(page) if lang == "zh" else [])
@@ -246,10 +269,12 @@ def test_the_yoy_waterfall_shows_each_step_visibly_and_names_in_full(browser, se
     assert max(steps) > plot / 20, (steps, plot)
     values = page.evaluate("""() => [...document.querySelectorAll('#bridge .chart svg g.mark-text.role-mark text')]
         .map(t => t.textContent)""")
-    assert len(values) == len(bars) and all(re.search(r"\d", v) for v in values), values
+    assert len(values) == len(bars), values
+    assert all(re.search(r"\d", v) for v in values), values
     labels = page.evaluate("""() => [...document.querySelectorAll('#bridge .chart svg .role-axis-label text')]
         .map(t => t.textContent)""")
-    assert labels and not any(t.endswith("…") for t in labels), labels
+    assert labels, labels
+    assert not any(t.endswith("…") for t in labels), labels
     # the screenshot: green and red steps cover a visible area
     from PIL import Image
 
@@ -286,7 +311,8 @@ def test_printing_keeps_every_tables_headers(browser, server):
         for i in range(heads.count()):
             th = heads.nth(i)
             text = th.inner_text().strip()
-            assert text and th.is_visible(), f"header {i} of a table is not printed"
+            assert text, f"header {i} of a table is not printed"
+            assert th.is_visible(), f"header {i} of a table is not printed"
     assert page.locator("[data-testid=ranking] thead th button.sort").first.is_visible()
     page.pdf(path=ARTIFACTS / "cockpit-print-zh.pdf")
     page.context.close()

@@ -40,15 +40,26 @@ UNITS = {  # fixture name -> code, English name, Chinese name
     "B1": ("QXB011", "Birch Mills", "白桦磨坊"),
 }
 VISIBLE = {  # who sees which units today (A2 is under B now)
-    "grace": set(UNITS), "hannah": set(UNITS), "victor": {"A", "A1"}, "alice": {"A1"}, "bob": {"B1"},
-    "bianca": {"B", "B1", "A2"}, "oscar": set(),
+    "grace": set(UNITS),
+    "hannah": set(UNITS),
+    "victor": {"A", "A1"},
+    "alice": {"A1"},
+    "bob": {"B1"},
+    "bianca": {"B", "B1", "A2"},
+    "oscar": set(),
 }
 WIDER = "grace"
 NOT_A_UNIT = "QXZ999"
 PERIODS = ("2025-06", "2025-09")  # before and after the move
 # path parameters other than the unit, by name
-FILL = {"code": ["revenue", "profit_margin"], "name": list(CHARTS), "username": ["alice", "grace"],
-        "token_id": ["1"], "grant_id": ["1"], "fmt": ["svg", "png"]}
+FILL = {
+    "code": ["revenue", "profit_margin"],
+    "name": list(CHARTS),
+    "username": ["alice", "grace"],
+    "token_id": ["1"],
+    "grant_id": ["1"],
+    "fmt": ["svg", "png"],
+}
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
 
@@ -87,13 +98,14 @@ def requests_for(method: str, path: str, viewer: str) -> list[tuple[str, str | N
     out = []
     for unit in units:
         inside = unit is None or unit in VISIBLE[viewer]
-        for period in (PERIODS if inside else PERIODS[:1]):
+        for period in PERIODS if inside else PERIODS[:1]:
             lang = "en" if period == PERIODS[1] else "zh"
             values = {"unit_code": [UNITS[unit][0] if unit in UNITS else NOT_A_UNIT]} if unit else {}
             others = [FILL[n] for n in names if n != "unit_code"]
             for combo in itertools.product(*others):
-                filled = dict(zip([n for n in names if n != "unit_code"], combo, strict=True)) | \
-                    {k: v[0] for k, v in values.items()}
+                filled = dict(zip([n for n in names if n != "unit_code"], combo, strict=True)) | {
+                    k: v[0] for k, v in values.items()
+                }
                 if filled.get("fmt") == "png" and (filled.get("name") != "bridge" or period != PERIODS[1]):
                     continue  # one drawing as PNG is enough: its text cannot be read back anyway
                 url = path.format(**filled) + f"?period={period}&lang={lang}&{QUERY}"
@@ -116,8 +128,7 @@ def text_of(response: Response) -> str:
 
 
 def outside_units_in(body: str, viewer: str) -> list[str]:
-    return [word for key, words in UNITS.items() if key not in VISIBLE[viewer] for word in words
-            if word in body]
+    return [word for key, words in UNITS.items() if key not in VISIBLE[viewer] for word in words if word in body]
 
 
 def call(client: TestClient, method: str, url: str, api: dict[str, str], csrf: str) -> Response:
@@ -130,7 +141,8 @@ def call(client: TestClient, method: str, url: str, api: dict[str, str], csrf: s
 
 def test_no_route_shows_a_unit_outside_the_viewers_subtrees(app, group, signed_in, session):
     all_routes = routes(app)
-    assert len(all_routes) > 40 and ("GET", "/api/cockpit/{unit_code}/bridge") in all_routes
+    assert len(all_routes) > 40
+    assert ("GET", "/api/cockpit/{unit_code}/bridge") in all_routes
     gets = [r for r in all_routes if r[0] == "GET"]
     # the changing routes after the reading ones (with a form's fields missing, they change
     # nothing), signing in and out last
@@ -158,7 +170,8 @@ def test_no_route_shows_a_unit_outside_the_viewers_subtrees(app, group, signed_i
                     problems.append(f"{where} shows {leaked}")
     assert not problems, "\n".join(problems[:30])
     # the answers were reached, not refused: every viewer with units saw them at every route
-    assert all(answered[v] >= 40 for v in VISIBLE if VISIBLE[v]) and answered["oscar"] == 0, answered
+    assert all(answered[v] >= 40 for v in VISIBLE if VISIBLE[v]), answered
+    assert answered["oscar"] == 0, answered
 
 
 def test_the_wider_viewer_was_shown_the_moved_unit(app, group, signed_in):

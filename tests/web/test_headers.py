@@ -14,9 +14,11 @@ def _check(response) -> None:  # type: ignore[no-untyped-def]
     for name, value in EXPECTED.items():
         assert response.headers.get(name) == value, (response.request.url, name)
     policy = response.headers["content-security-policy"]
-    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "object-src 'none'" in policy
     script = next(part for part in policy.split(";") if part.strip().startswith("script-src")).split()
-    assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script
+    assert "'unsafe-inline'" not in script
+    assert "'unsafe-eval'" not in script
 
 
 def test_every_kind_of_answer_carries_the_security_headers(app, signed_in):
@@ -25,9 +27,21 @@ def test_every_kind_of_answer_carries_the_security_headers(app, signed_in):
         raise RuntimeError("boom")
 
     grace = signed_in("grace")
-    answers = [grace.get(path) for path in ("/cockpit", "/account", "/admin/users", "/api/me", "/api/admin/users",
-                                            "/static/pacer.css", "/static/pacer.js", "/openapi.json",
-                                            "/no-such-page", "/api/no-such-thing")]
+    answers = [
+        grace.get(path)
+        for path in (
+            "/cockpit",
+            "/account",
+            "/admin/users",
+            "/api/me",
+            "/api/admin/users",
+            "/static/pacer.css",
+            "/static/pacer.js",
+            "/openapi.json",
+            "/no-such-page",
+            "/api/no-such-thing",
+        )
+    ]
     answers.append(grace.post("/api/tokens", json={"name": "x"}))  # 403, no CSRF header
     with TestClient(app, raise_server_exceptions=False, follow_redirects=False) as anonymous:
         answers += [anonymous.get("/login"), anonymous.get("/account"), anonymous.get("/boom-for-test")]
@@ -52,8 +66,9 @@ def test_the_api_documentation_allows_its_own_set_up_script_only(client):
 def _login_cookies(app, base_url: str) -> list[str]:  # type: ignore[no-untyped-def]
     with TestClient(app, base_url=base_url, follow_redirects=False) as c:
         form = c.get("/login")
-        signed = c.post("/login", data={"username": "alice", "password": "correct-horse",
-                                        "csrf_token": csrf_from(form.text)})
+        signed = c.post(
+            "/login", data={"username": "alice", "password": "correct-horse", "csrf_token": csrf_from(form.text)}
+        )
         assert signed.status_code == 303
         return [*form.headers.get_list("set-cookie"), *signed.headers.get_list("set-cookie")]
 
@@ -68,9 +83,11 @@ def test_cookies_are_secure_over_https_and_in_production(app, org, session):
 
     set_passwords(session, "alice")
     over_https = _login_cookies(app, "https://pacer.example")
-    assert _secure(over_https, "pacer_csrf") and _secure(over_https, "pacer_session")
+    assert _secure(over_https, "pacer_csrf")
+    assert _secure(over_https, "pacer_session")
     over_http = _login_cookies(app, "http://127.0.0.1")
-    assert not _secure(over_http, "pacer_csrf") and not _secure(over_http, "pacer_session")
+    assert not _secure(over_http, "pacer_csrf")
+    assert not _secure(over_http, "pacer_session")
     app.state.settings = app.state.settings.model_copy(update={"environment": "production"})
     with TestClient(app, base_url="http://pacer.example") as c:
         assert _secure(c.get("/login").headers.get_list("set-cookie"), "pacer_csrf")

@@ -5,6 +5,7 @@ others can reach it."""
 from __future__ import annotations
 
 import asyncio
+import re
 import stat
 
 import pytest
@@ -28,7 +29,9 @@ def test_the_admission_gate_counts_requests_in_flight_and_lets_at_most_its_limit
         await gate({"type": "lifespan"}, None, None)
 
     asyncio.run(main())
-    assert max(seen) == 2 and in_flight.count == 0 and not in_flight.busy()
+    assert max(seen) == 2
+    assert in_flight.count == 0
+    assert not in_flight.busy()
     assert seen[-1] == 0  # a lifespan message is not a request
 
 
@@ -66,12 +69,13 @@ def test_by_default_the_server_believes_no_forwarded_header(monkeypatch, tmp_pat
     """Not even from a local client: otherwise anyone on the machine (or a proxy passing the
     header through) could name any address."""
     call = _run(monkeypatch, tmp_path)
-    assert call["proxy_headers"] is False and call["forwarded_allow_ips"] is None
+    assert call["proxy_headers"] is False
+    assert call["forwarded_allow_ips"] is None
 
 
 def test_a_server_beyond_loopback_refuses_a_published_or_short_secret(monkeypatch, tmp_path) -> None:
     for secret in (DEVELOPMENT_SECRET, "short-secret"):
-        with pytest.raises(DomainError, match="refusing to listen on 0.0.0.0: PACER_SECRET_KEY"):
+        with pytest.raises(DomainError, match=re.escape("refusing to listen on 0.0.0.0: PACER_SECRET_KEY")):
             _run(monkeypatch, tmp_path, host="0.0.0.0", PACER_SECRET_KEY=secret)
     assert _run(monkeypatch, tmp_path, host="localhost", PACER_SECRET_KEY=DEVELOPMENT_SECRET)["host"] == "localhost"
     assert _run(monkeypatch, tmp_path, host="0.0.0.0", PACER_SECRET_KEY="x" * 40)["host"] == "0.0.0.0"
@@ -85,14 +89,16 @@ def test_without_a_secret_key_one_is_generated_once_and_kept_private(monkeypatch
     first, second = Settings(database_url="sqlite://"), Settings(database_url="sqlite://")
     path = tmp_path / "pacer" / "secret_key"
     assert first.secret_key == second.secret_key == path.read_text().strip()
-    assert first.has_private_secret and first.secret_key != DEVELOPMENT_SECRET
+    assert first.has_private_secret
+    assert first.secret_key != DEVELOPMENT_SECRET
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stored_secret(tmp_path / "pacer") == first.secret_key
     assert stored_secret(tmp_path) != first.secret_key  # another installation, another key
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("")
     fallback = stored_secret(blocked)  # a data directory that cannot be written: a key for this process
-    assert len(fallback) >= 32 and fallback != stored_secret(blocked)
+    assert len(fallback) >= 32
+    assert fallback != stored_secret(blocked)
 
 
 def test_production_refuses_a_published_secret() -> None:

@@ -17,9 +17,15 @@ router = APIRouter(prefix="/api/admin", tags=["administration"], dependencies=[D
 
 def _out(row: service.UserRow, lang: str) -> UserOut:
     u = row.user
-    return UserOut(username=u.username, display_name=u.display_name, language=u.language, is_active=u.is_active,
-                   grants=[GrantOut(id=g.id, role=g.role, unit_code=unit.code, unit_name=unit.name(lang))
-                           for g, unit in row.grants])
+    return UserOut(
+        username=u.username,
+        display_name=u.display_name,
+        language=u.language,
+        is_active=u.is_active,
+        grants=[
+            GrantOut(id=g.id, role=g.role, unit_code=unit.code, unit_name=unit.name(lang)) for g, unit in row.grants
+        ],
+    )
 
 
 @router.get("/users")
@@ -32,8 +38,9 @@ def list_users(viewer: CurrentViewer, db: Db, paging: Paging) -> Page[UserOut]:
 @router.post("/users", status_code=201)
 def create_user(body: UserIn, viewer: CurrentViewer, db: Db) -> UserOut:
     """Create a user with an initial password (and, with role and unit_code, a first grant)."""
-    user = service.create_user(db, viewer.actor, body.username, body.display_name, body.password, body.language,
-                               body.role, body.unit_code)
+    user = service.create_user(
+        db, viewer.actor, body.username, body.display_name, body.password, body.language, body.role, body.unit_code
+    )
     return _out(service.get_user(db, viewer.actor, user.username), viewer.user.language)
 
 

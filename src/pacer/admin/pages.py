@@ -22,18 +22,27 @@ PER_PAGE = 50
 
 
 @router.get("/users")
-def users(request: Request, viewer: CurrentViewer, db: Db,
-          offset: Offset = 0, error: str | None = None) -> Response:
+def users(request: Request, viewer: CurrentViewer, db: Db, offset: Offset = 0, error: str | None = None) -> Response:
     total, rows = service.list_users(db, viewer.actor, PER_PAGE, offset)
-    return render(request, "admin/users.html", {"rows": rows, "total": total, "offset": offset,
-                                                "per_page": PER_PAGE, "roles": ROLES, "error": error})
+    return render(
+        request,
+        "admin/users.html",
+        {"rows": rows, "total": total, "offset": offset, "per_page": PER_PAGE, "roles": ROLES, "error": error},
+    )
 
 
 @router.post("/users", dependencies=Protected)
-def create_user(request: Request, viewer: CurrentViewer, db: Db, username: Annotated[str, Form()],
-                display_name: Annotated[str, Form()], password: Annotated[str, Form()],
-                language: Annotated[str, Form()] = "zh", role: Annotated[str, Form()] = "",
-                unit_code: Annotated[str, Form()] = "") -> Response:
+def create_user(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    username: Annotated[str, Form()],
+    display_name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    language: Annotated[str, Form()] = "zh",
+    role: Annotated[str, Form()] = "",
+    unit_code: Annotated[str, Form()] = "",
+) -> Response:
     try:
         service.create_user(db, viewer.actor, username, display_name, password, language, role, unit_code)
     except DomainError as exc:
@@ -46,8 +55,12 @@ def create_user(request: Request, viewer: CurrentViewer, db: Db, username: Annot
 
 def _users_with_error(request: Request, viewer: CurrentViewer, db: Db, exc: DomainError) -> Response:
     total, rows = service.list_users(db, viewer.actor, PER_PAGE, 0)
-    return render(request, "admin/users.html", {"rows": rows, "total": total, "offset": 0, "per_page": PER_PAGE,
-                                                "roles": ROLES, "error": exc.message}, status_code=exc.status)
+    return render(
+        request,
+        "admin/users.html",
+        {"rows": rows, "total": total, "offset": 0, "per_page": PER_PAGE, "roles": ROLES, "error": exc.message},
+        status_code=exc.status,
+    )
 
 
 @router.get("/users/{username}")
@@ -55,8 +68,9 @@ def user(request: Request, viewer: CurrentViewer, db: Db, username: str) -> Resp
     return _user_page(request, viewer, db, username)
 
 
-def _user_page(request: Request, viewer: CurrentViewer, db: Db, username: str, error: str | None = None,
-               status_code: int = 200) -> Response:
+def _user_page(
+    request: Request, viewer: CurrentViewer, db: Db, username: str, error: str | None = None, status_code: int = 200
+) -> Response:
     row = service.get_user(db, viewer.actor, username)
     return render(request, "admin/user.html", {"row": row, "roles": ROLES, "error": error}, status_code)
 
@@ -69,15 +83,24 @@ def _act(request: Request, viewer: CurrentViewer, db: Db, username: str, action:
         if exc.status in (403, 404):
             raise
         db.rollback()
-        message = (translate(lang_of(request), f"admin.refused.{exc.key}", **exc.values)
-                   if isinstance(exc, service.Refused) else exc.message)
+        message = (
+            translate(lang_of(request), f"admin.refused.{exc.key}", **exc.values)
+            if isinstance(exc, service.Refused)
+            else exc.message
+        )
         return _user_page(request, viewer, db, username, message, exc.status)
     return RedirectResponse(f"/admin/users/{username}", status_code=303)
 
 
 @router.post("/users/{username}/grants", dependencies=Protected)
-def add_grant(request: Request, viewer: CurrentViewer, db: Db, username: str, role: Annotated[str, Form()],
-              unit_code: Annotated[str, Form()]) -> Response:
+def add_grant(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    username: str,
+    role: Annotated[str, Form()],
+    unit_code: Annotated[str, Form()],
+) -> Response:
     return _act(request, viewer, db, username, lambda: service.add_grant(db, viewer.actor, username, role, unit_code))
 
 
@@ -87,13 +110,14 @@ def remove_grant(request: Request, viewer: CurrentViewer, db: Db, username: str,
 
 
 @router.post("/users/{username}/password", dependencies=Protected)
-def reset_password(request: Request, viewer: CurrentViewer, db: Db, username: str,
-                   password: Annotated[str, Form()]) -> Response:
+def reset_password(
+    request: Request, viewer: CurrentViewer, db: Db, username: str, password: Annotated[str, Form()]
+) -> Response:
     return _act(request, viewer, db, username, lambda: service.reset_password(db, viewer.actor, username, password))
 
 
 @router.post("/users/{username}/active", dependencies=Protected)
-def set_active(request: Request, viewer: CurrentViewer, db: Db, username: str,
-               active: Annotated[str, Form()]) -> Response:
-    return _act(request, viewer, db, username,
-                lambda: service.set_active(db, viewer.actor, username, active == "1"))
+def set_active(
+    request: Request, viewer: CurrentViewer, db: Db, username: str, active: Annotated[str, Form()]
+) -> Response:
+    return _act(request, viewer, db, username, lambda: service.set_active(db, viewer.actor, username, active == "1"))

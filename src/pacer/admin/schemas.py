@@ -22,8 +22,9 @@ class UserIn(BaseModel):
     display_name: str = Field(min_length=1, max_length=100)
     password: str
     language: Literal["zh", "en"] = "zh"
-    role: str | None = Field(default=None, description="With unit_code: a first role grant (needed from a "
-                                                          "subtree administrator).")
+    role: str | None = Field(
+        default=None, description="With unit_code: a first role grant (needed from a subtree administrator)."
+    )
     unit_code: str | None = None
 
 

@@ -56,39 +56,63 @@ def _rows(session: Session, users: list[User]) -> list[UserRow]:
 def list_users(session: Session, actor: Actor, limit: int = 50, offset: int = 0) -> tuple[int, list[UserRow]]:
     """The users ``actor`` administers, each with every grant they hold."""
     require_admin(actor)
-    total, users = repository.users_in_scope(session, actor, limit, offset,
-                                             everything=administers_everything(session, actor))
+    total, users = repository.users_in_scope(
+        session, actor, limit, offset, everything=administers_everything(session, actor)
+    )
     return total, _rows(session, users)
 
 
 def get_user(session: Session, actor: Actor, username: str) -> UserRow:
     """One user ``actor`` administers; anyone else is 'no user' alike, so names cannot be probed."""
     require_admin(actor)
-    _total, users = repository.users_in_scope(session, actor, 1, 0, username=username,
-                                              everything=administers_everything(session, actor))
+    _total, users = repository.users_in_scope(
+        session, actor, 1, 0, username=username, everything=administers_everything(session, actor)
+    )
     if not users:
         raise NotFound(f"no user '{username}' that you administer")
     return _rows(session, users)[0]
 
 
-def create_user(session: Session, actor: Actor, username: str, display_name: str, password: str,
-                language: str = "zh", role: str | None = None, unit_code: str | None = None) -> User:
+def create_user(
+    session: Session,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    password: str,
+    language: str = "zh",
+    role: str | None = None,
+    unit_code: str | None = None,
+) -> User:
     """A new user with an initial password. An administrator of a subtree must give the user a
     role on a unit there at once: a user without grants is the whole group's administrators' to
     manage."""
     require_admin(actor)
     username = username.strip()
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
-        raise ValidationFailed([Problem("letters, digits, '.', '_' or '-', at most 64", field="username")], source="user")
+        raise ValidationFailed(
+            [Problem("letters, digits, '.', '_' or '-', at most 64", field="username")], source="user"
+        )
     if not display_name.strip():
         raise ValidationFailed([Problem("a name is needed", field="display_name")], source="user")
     role, unit_code = (role or "").strip() or None, (unit_code or "").strip() or None
     if (role is None) != (unit_code is None):
-        raise ValidationFailed([Problem("give both a role and a unit code, or neither",
-                                        field="unit_code" if unit_code is None else "role")], source="user")
+        raise ValidationFailed(
+            [
+                Problem(
+                    "give both a role and a unit code, or neither", field="unit_code" if unit_code is None else "role"
+                )
+            ],
+            source="user",
+        )
     if role is None and not administers_everything(session, actor):
-        raise ValidationFailed([Problem("an administrator of a subtree gives a new user a role on a unit "
-                                        "they administer", field="unit_code")], source="user")
+        raise ValidationFailed(
+            [
+                Problem(
+                    "an administrator of a subtree gives a new user a role on a unit they administer", field="unit_code"
+                )
+            ],
+            source="user",
+        )
     unit = _administered_unit(session, actor, role, unit_code) if role is not None and unit_code else None
     user = service.add_user(session, username, display_name.strip(), [], actor=actor.username, language=language)
     set_password(session, user, password, actor=actor.username)
@@ -109,8 +133,11 @@ def _administered_unit(session: Session, actor: Actor, role: str, unit_code: str
 def add_grant(session: Session, actor: Actor, username: str, role: str, unit_code: str) -> RoleGrant:
     row = get_user(session, actor, username)
     unit = _administered_unit(session, actor, role, unit_code)
-    exists = session.scalar(select(RoleGrant.id).where(
-        RoleGrant.user_id == row.user.id, RoleGrant.role == role, RoleGrant.unit_id == unit.id))
+    exists = session.scalar(
+        select(RoleGrant.id).where(
+            RoleGrant.user_id == row.user.id, RoleGrant.role == role, RoleGrant.unit_id == unit.id
+        )
+    )
     if exists is not None:
         raise Conflict(f"'{username}' already holds {role} on '{unit.code}'")
     return service.grant_role(session, row.user, role, unit.code, actor=actor.username)
@@ -124,19 +151,28 @@ def remove_grant(session: Session, actor: Actor, username: str, grant_id: int) -
     grant, unit = found
     if grant.role == "group_admin":
         if row.user.id == actor.user_id:
-            remaining = Actor(actor.username, actor.user_id,
-                              tuple(g for g in actor.grants if g != (grant.role, grant.unit_id)))
+            remaining = Actor(
+                actor.username, actor.user_id, tuple(g for g in actor.grants if g != (grant.role, grant.unit_id))
+            )
             if visible_unit_ids(session, remaining, ADMINISTER) != visible_unit_ids(session, actor, ADMINISTER):
-                raise Refused("own_administration",
-                              "you cannot take back your own administration; another administrator can")
-        if _is_root(session, unit.id) and repository.active_administrators_of(session, unit.id, except_grant=grant.id) == 0:
+                raise Refused(
+                    "own_administration", "you cannot take back your own administration; another administrator can"
+                )
+        if (
+            _is_root(session, unit.id)
+            and repository.active_administrators_of(session, unit.id, except_grant=grant.id) == 0
+        ):
             raise _last_administrator(username, unit.code)
     service.revoke_role(session, row.user, grant.role, unit.code, actor=actor.username)
 
 
 def _last_administrator(username: str, unit_code: str) -> Refused:
-    return Refused("last_administrator", f"'{username}' is the last administrator of '{unit_code}'; "
-                   "grant the role to someone else first", username=username, unit=unit_code)
+    return Refused(
+        "last_administrator",
+        f"'{username}' is the last administrator of '{unit_code}'; grant the role to someone else first",
+        username=username,
+        unit=unit_code,
+    )
 
 
 def _is_root(session: Session, unit_id: int) -> bool:
@@ -154,13 +190,23 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> N
         raise Refused("deactivate_self", "you cannot deactivate yourself")
     if not active:
         for grant, unit in row.grants:
-            if (grant.role == "group_admin" and _is_root(session, unit.id)
-                    and repository.active_administrators_of(session, unit.id, except_user=user.id) == 0):
+            if (
+                grant.role == "group_admin"
+                and _is_root(session, unit.id)
+                and repository.active_administrators_of(session, unit.id, except_user=user.id) == 0
+            ):
                 raise _last_administrator(username, unit.code)
     before = user.is_active
     user.is_active = active
     if not active:
         end_sign_ins(session, user)
-    record(session, actor.username, "user.activate" if active else "user.deactivate", "user", username,
-           {"is_active": before}, {"is_active": active})
+    record(
+        session,
+        actor.username,
+        "user.activate" if active else "user.deactivate",
+        "user",
+        username,
+        {"is_active": before},
+        {"is_active": active},
+    )
     session.flush()

@@ -58,8 +58,9 @@ def attribute(cube: Cube, node: int, r: int, window: Window, is_flow: bool) -> A
     return Attribution(children, own, total, bool(seen > 0), eliminated)
 
 
-def _span_amount(cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, is_flow: bool,
-                 source: np.ndarray | None = None) -> Int64Array:
+def _span_amount(
+    cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, is_flow: bool, source: np.ndarray | None = None
+) -> Int64Array:
     """Flow: the months ``start..stop-1`` (one year) of ``nodes``; stock: the last month."""
     a = cube.ytd if source is None else source
     end: Int64Array = a[nodes, r, stop - 1].astype(np.int64)
@@ -96,8 +97,9 @@ class Bridge:
     method: Literal["sum", "linear", "ratio"] = "sum"
 
 
-def build_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int,
-                 current: Window, previous: Window) -> Bridge:
+def build_bridge(
+    cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int, current: Window, previous: Window
+) -> Bridge:
     """Bridge of reported ``indicator`` of ``node`` from the ``previous`` to the ``current``
     window."""
     r = int(catalog.reported_pos[indicator])
@@ -118,8 +120,7 @@ def build_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: in
         d = cur - prev
         share = d / total_change * 100.0 if total_change else None
         pp = d / abs(before.total) * 100.0 if before.total else None
-        return BridgeLine(unit, value(cur), value(prev), value(d), share, pp,
-                          "child" if unit is not None else "own")
+        return BridgeLine(unit, value(cur), value(prev), value(d), share, pp, "child" if unit is not None else "own")
 
     lines = [line(int(u), int(now.children[u]), int(before.children[u])) for u in kids]
     lines.append(line(None, now.own, before.own))
@@ -127,9 +128,13 @@ def build_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: in
         # eliminations reduce the total: the line carries them negative
         lines.append(line(None, -now.eliminated, -before.eliminated)._replace(kind="eliminations"))
     ok = now.present and before.present
-    code, change, pct = classify_change(np.array(now.total / 10**scale),
-                                        np.array(before.total / 10**scale), np.array(ok),
-                                        np.array(bool(catalog.is_percent[indicator])))
+    code, change, pct = classify_change(
+        np.array(now.total / 10**scale),
+        np.array(before.total / 10**scale),
+        np.array(ok),
+        np.array(bool(catalog.is_percent[indicator])),
+    )
     yoy = change_of(int(code), float(change), total_change, float(pct))
-    return Bridge(node, catalog.codes[indicator], value(now.total), value(before.total),
-                  value(total_change), yoy, tuple(lines))
+    return Bridge(
+        node, catalog.codes[indicator], value(now.total), value(before.total), value(total_change), yoy, tuple(lines)
+    )

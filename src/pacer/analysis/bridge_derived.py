@@ -66,18 +66,24 @@ class _Split:
     total: float
 
 
-def build_derived_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int,
-                         current: Window, previous: Window) -> Bridge:
+def build_derived_bridge(
+    cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int, current: Window, previous: Window
+) -> Bridge:
     """Bridge of derived ``indicator`` of ``node`` from the ``previous`` to the ``current``
     window (see the module docstring for the method)."""
     code = catalog.codes[indicator]
     now_shape = _shape(catalog, indicator, current)
     before_shape = _shape(catalog, indicator, previous)
     if (now_shape.denominator is None) != (before_shape.denominator is None):
-        raise ValueError(f"bridge: the formula of {code} changed between a sum and a ratio; "
-                         "the two years cannot be bridged")
-    terms = {*now_shape.numerator, *before_shape.numerator, *(now_shape.denominator or {}),
-             *(before_shape.denominator or {})}
+        raise ValueError(
+            f"bridge: the formula of {code} changed between a sum and a ratio; the two years cannot be bridged"
+        )
+    terms = {
+        *now_shape.numerator,
+        *before_shape.numerator,
+        *(now_shape.denominator or {}),
+        *(before_shape.denominator or {}),
+    }
     kids = _kids(cube, node, current, previous)
     now = {t: _attribute(cube, catalog, node, t, current) for t in terms}
     before = {t: _attribute(cube, catalog, node, t, previous) for t in terms}
@@ -92,17 +98,17 @@ def build_derived_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indic
 
     method: Literal["linear", "ratio"]
     if now_shape.denominator is None:
-        lines, totals = _linear_lines(catalog, indicator, now, before, now_shape, before_shape,
-                                      kids, shown, present)
+        lines, totals = _linear_lines(catalog, indicator, now, before, now_shape, before_shape, kids, shown, present)
         method = "linear"
     else:
         if not all(present):
             which = "this year" if not present[0] else "last year"
-            raise NotDecomposable(f"bridge: {code} has no value {which} at this unit (a zero "
-                                  "denominator or a figure not reported); its change cannot be "
-                                  "split by unit")
-        lines, totals = _ratio_lines(catalog, indicator, now, before, now_shape, before_shape,
-                                     kids, shown)
+            raise NotDecomposable(
+                f"bridge: {code} has no value {which} at this unit (a zero "
+                "denominator or a figure not reported); its change cannot be "
+                "split by unit"
+            )
+        lines, totals = _ratio_lines(catalog, indicator, now, before, now_shape, before_shape, kids, shown)
         method = "ratio"
     changes = np.array([v.scaled for v in lines[2][: len(kids)]], dtype=np.int64)
     order = np.argsort(-changes, kind="stable")  # biggest increase first
@@ -111,12 +117,15 @@ def build_derived_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indic
     child: BridgeLineKind = "child"
     kinds: list[BridgeLineKind] = [*([child] * len(kids)), "own", "eliminations"]
     bridge_lines = tuple(
-        BridgeLine(units[j], lines[0][j], lines[1][j], lines[2][j], lines[3][j], lines[4][j],
-                   kinds[j]) for j in picked)
+        BridgeLine(units[j], lines[0][j], lines[1][j], lines[2][j], lines[3][j], lines[4][j], kinds[j]) for j in picked
+    )
     ok = all(present)
     change_code, change, pct = classify_change(
-        np.array(totals[0].number), np.array(totals[1].number), np.array(ok),
-        np.array(bool(catalog.is_percent[indicator])))
+        np.array(totals[0].number),
+        np.array(totals[1].number),
+        np.array(ok),
+        np.array(bool(catalog.is_percent[indicator])),
+    )
     total_change = totals[0].scaled - totals[1].scaled
     yoy = change_of(int(change_code), float(change), total_change, float(pct))
     change_value = Value(total_change, scale, totals[0].exact, total_change / 10**scale)
@@ -125,28 +134,31 @@ def build_derived_bridge(cube: Cube, catalog: IndicatorCatalog, node: int, indic
 
 # -- the formula --------------------------------------------------------------------------------
 
+
 def _shape(catalog: IndicatorCatalog, indicator: int, window: Window) -> Shape:
     code = catalog.codes[indicator]
     formula = catalog.formula_at(indicator, window.last // 12)
     text = getattr(formula, "text", None)
     if not isinstance(text, str):
-        raise ValueError(f"bridge: the formula of {code} cannot be read as an expression")  # noqa: TRY004
+        raise ValueError(f"bridge: the formula of {code} cannot be read as an expression")
     try:
         found = shape(text)
     except FormulaError as exc:
-        raise ValueError(f"bridge: {code} is neither a sum nor a ratio of sums of reported "
-                         f"indicators ({exc}); bridge its components instead") from None
+        raise ValueError(
+            f"bridge: {code} is neither a sum nor a ratio of sums of reported "
+            f"indicators ({exc}); bridge its components instead"
+        ) from None
     for ref, opening in (*found.numerator, *(found.denominator or {})):
         i = catalog.index[ref]
         if catalog.is_derived[i]:
-            raise ValueError(f"bridge: {code} refers to the derived indicator {ref}; bridge its "
-                             "components instead")
+            raise ValueError(f"bridge: {code} refers to the derived indicator {ref}; bridge its components instead")
         if opening and catalog.is_flow[i]:
             raise ValueError(f"bridge: {code} takes the opening balance of the flow {ref}")
     return found
 
 
 # -- splitting the terms by line ----------------------------------------------------------------
+
 
 def _kids(cube: Cube, node: int, current: Window, previous: Window) -> Int64Array:
     """Every unit that was a child in either window or at either opening month."""
@@ -156,14 +168,12 @@ def _kids(cube: Cube, node: int, current: Window, previous: Window) -> Int64Arra
     return np.flatnonzero(mask)
 
 
-def _attribute(cube: Cube, catalog: IndicatorCatalog, node: int, term: Term,
-               window: Window) -> Attribution:
+def _attribute(cube: Cube, catalog: IndicatorCatalog, node: int, term: Term, window: Window) -> Attribution:
     code, opening = term
     i = catalog.index[code]
     r = int(catalog.reported_pos[i])
     if opening:
-        return attribute(cube, node, r, Window(window.opening, window.opening,
-                                               window.opening - 12), False)
+        return attribute(cube, node, r, Window(window.opening, window.opening, window.opening - 12), False)
     return attribute(cube, node, r, window, bool(catalog.is_flow[i]))
 
 
@@ -173,8 +183,9 @@ def _slots(a: Attribution, kids: Int64Array) -> Int64Array:
     return out
 
 
-def _combine(catalog: IndicatorCatalog, parts: dict[Term, Attribution], terms: Mapping[Term, float],
-             kids: Int64Array) -> _Split:
+def _combine(
+    catalog: IndicatorCatalog, parts: dict[Term, Attribution], terms: Mapping[Term, float], kids: Int64Array
+) -> _Split:
     """Σ factor × term per line, in the combination's unit."""
     lines = np.zeros(len(kids) + 2)
     total = 0.0
@@ -188,22 +199,27 @@ def _combine(catalog: IndicatorCatalog, parts: dict[Term, Attribution], terms: M
 
 # -- sums ---------------------------------------------------------------------------------------
 
-_Lines = tuple[list[Value | None], list[Value | None], list[Value], list[float | None],
-               list[float | None]]
+_Lines = tuple[list[Value | None], list[Value | None], list[Value], list[float | None], list[float | None]]
 
 
-def _linear_lines(catalog: IndicatorCatalog, indicator: int, now: dict[Term, Attribution],
-                  before: dict[Term, Attribution], now_shape: Shape, before_shape: Shape,
-                  kids: Int64Array, shown: tuple[int, int], present: tuple[bool, bool]
-                  ) -> tuple[_Lines, tuple[Value, Value]]:
+def _linear_lines(
+    catalog: IndicatorCatalog,
+    indicator: int,
+    now: dict[Term, Attribution],
+    before: dict[Term, Attribution],
+    now_shape: Shape,
+    before_shape: Shape,
+    kids: Int64Array,
+    shown: tuple[int, int],
+    present: tuple[bool, bool],
+) -> tuple[_Lines, tuple[Value, Value]]:
     scale = int(catalog.scale[indicator])
     cur = _whole(catalog, scale, now, now_shape.numerator, kids)
     prev = _whole(catalog, scale, before, before_shape.numerator, kids)
     exact = cur is not None and prev is not None
     if cur is None or prev is None:  # factors not whole at the scale: round by largest remainder
         cur = _apportioned(catalog, scale, now, now_shape.numerator, kids, shown[0], present[0])
-        prev = _apportioned(catalog, scale, before, before_shape.numerator, kids, shown[1],
-                            present[1])
+        prev = _apportioned(catalog, scale, before, before_shape.numerator, kids, shown[1], present[1])
     total_now, total_before = int(cur.sum()), int(prev.sum())
     delta = cur - prev
     total_change = total_now - total_before
@@ -212,15 +228,18 @@ def _linear_lines(catalog: IndicatorCatalog, indicator: int, now: dict[Term, Att
         return Value(x, scale, exact, x / 10**scale)
 
     lines: _Lines = (
-        [value(int(x)) for x in cur], [value(int(x)) for x in prev],
+        [value(int(x)) for x in cur],
+        [value(int(x)) for x in prev],
         [value(int(x)) for x in delta],
         [int(d) / total_change * 100.0 if total_change else None for d in delta],
-        [int(d) / abs(total_before) * 100.0 if total_before else None for d in delta])
+        [int(d) / abs(total_before) * 100.0 if total_before else None for d in delta],
+    )
     return lines, (value(total_now), value(total_before))
 
 
-def _whole(catalog: IndicatorCatalog, scale: int, parts: dict[Term, Attribution],
-           terms: Mapping[Term, float], kids: Int64Array) -> Int64Array | None:
+def _whole(
+    catalog: IndicatorCatalog, scale: int, parts: dict[Term, Attribution], terms: Mapping[Term, float], kids: Int64Array
+) -> Int64Array | None:
     """The combination per line in exact scaled integers, or None when a factor is not whole
     at the indicator's scale."""
     out = np.zeros(len(kids) + 2, dtype=np.int64)
@@ -232,9 +251,15 @@ def _whole(catalog: IndicatorCatalog, scale: int, parts: dict[Term, Attribution]
     return out
 
 
-def _apportioned(catalog: IndicatorCatalog, scale: int, parts: dict[Term, Attribution],
-                 terms: Mapping[Term, float], kids: Int64Array, shown: int, present: bool
-                 ) -> Int64Array:
+def _apportioned(
+    catalog: IndicatorCatalog,
+    scale: int,
+    parts: dict[Term, Attribution],
+    terms: Mapping[Term, float],
+    kids: Int64Array,
+    shown: int,
+    present: bool,
+) -> Int64Array:
     split = _combine(catalog, parts, terms, kids)
     exact = split.lines * 10.0**scale
     total = shown if present else int(round_scaled(np.array(split.total), np.array(scale)))
@@ -243,10 +268,19 @@ def _apportioned(catalog: IndicatorCatalog, scale: int, parts: dict[Term, Attrib
 
 # -- ratios -------------------------------------------------------------------------------------
 
-def _ratio_lines(catalog: IndicatorCatalog, indicator: int, now: dict[Term, Attribution],
-                 before: dict[Term, Attribution], now_shape: Shape, before_shape: Shape,
-                 kids: Int64Array, shown: tuple[int, int]) -> tuple[_Lines, tuple[Value, Value]]:
-    assert now_shape.denominator is not None and before_shape.denominator is not None
+
+def _ratio_lines(
+    catalog: IndicatorCatalog,
+    indicator: int,
+    now: dict[Term, Attribution],
+    before: dict[Term, Attribution],
+    now_shape: Shape,
+    before_shape: Shape,
+    kids: Int64Array,
+    shown: tuple[int, int],
+) -> tuple[_Lines, tuple[Value, Value]]:
+    assert now_shape.denominator is not None
+    assert before_shape.denominator is not None
     scale = int(catalog.scale[indicator])
     code = catalog.codes[indicator]
     n1 = _combine(catalog, now, now_shape.numerator, kids)
@@ -254,8 +288,7 @@ def _ratio_lines(catalog: IndicatorCatalog, indicator: int, now: dict[Term, Attr
     n0 = _combine(catalog, before, before_shape.numerator, kids)
     d0 = _combine(catalog, before, before_shape.denominator, kids)
     if d1.total == 0 or d0.total == 0:
-        raise NotDecomposable(f"bridge: the denominator of {code} is zero; its change cannot "
-                              "be split by unit")
+        raise NotDecomposable(f"bridge: the denominator of {code} is zero; its change cannot be split by unit")
     r0 = n0.total / d0.total
     contribution = ((n1.lines - r0 * d1.lines) - (n0.lines - r0 * d0.lines)) / d1.total
     total_change = shown[0] - shown[1]
@@ -270,16 +303,19 @@ def _ratio_lines(catalog: IndicatorCatalog, indicator: int, now: dict[Term, Attr
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(d.lines != 0, n.lines / d.lines, np.nan)
         scaled = round_scaled(ratio, np.full(len(ratio), scale))
-        out: list[Value | None] = [None if np.isnan(x) else value(int(s))
-                                   for x, s in zip(ratio.tolist(), scaled.tolist(), strict=True)]
+        out: list[Value | None] = [
+            None if np.isnan(x) else value(int(s)) for x, s in zip(ratio.tolist(), scaled.tolist(), strict=True)
+        ]
         out[-1] = None  # elimination entries have no ratio of their own
         return out
 
     lines: _Lines = (
-        own_ratio(n1, d1), own_ratio(n0, d0), [value(int(x)) for x in rounded],
+        own_ratio(n1, d1),
+        own_ratio(n0, d0),
+        [value(int(x)) for x in rounded],
         [c / exact_total * 100.0 if exact_total else None for c in contribution.tolist()],
-        [c if percent else (c / abs(r0) * 100.0 if r0 else None)
-         for c in contribution.tolist()])
+        [c if percent else (c / abs(r0) * 100.0 if r0 else None) for c in contribution.tolist()],
+    )
     return lines, (value(shown[0]), value(shown[1]))
 
 

@@ -61,8 +61,7 @@ def _sign_table() -> np.ndarray:
         elif sc > 0:
             code = ChangeCode.TURNED_PROFITABLE
         else:
-            code = {1: ChangeCode.LOSS_NARROWED, -1: ChangeCode.LOSS_WIDENED,
-                    0: ChangeCode.LOSS_UNCHANGED}[sd]
+            code = {1: ChangeCode.LOSS_NARROWED, -1: ChangeCode.LOSS_WIDENED, 0: ChangeCode.LOSS_UNCHANGED}[sd]
         table[sp * 9 + sc * 3 + sd + 13] = code
     return table
 
@@ -193,13 +192,10 @@ def dispersion(values: FloatArray) -> dict[str, float]:
     mean = float(v.mean())
     std = float(v.std())
     cv = std / abs(mean) if mean != 0 else float("nan")
-    return {"count": float(v.size), "min": float(v.min()), "max": float(v.max()),
-            "mean": mean, "std": std, "cv": cv}
+    return {"count": float(v.size), "min": float(v.min()), "max": float(v.max()), "mean": mean, "std": std, "cv": cv}
 
 
-def rank_order(
-    values: FloatArray, descending: bool
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def rank_order(values: FloatArray, descending: bool) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Order along axis 0 (stable: ties keep input order; NaN last) and competition ranks
     (1, 2, 2, 4; 0 for NaN), for ``values`` of shape [items] or [items, columns]."""
     keys = np.asarray(values, dtype=np.float64)
@@ -256,8 +252,9 @@ def competition_ranks(values: FloatArray, descending: bool) -> npt.NDArray[np.in
     return ranks.T
 
 
-def _ranks_by_argsort(keys: FloatArray, rows: npt.NDArray[np.intp],
-                      ranks: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def _ranks_by_argsort(
+    keys: FloatArray, rows: npt.NDArray[np.intp], ranks: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
     """Competition ranks of ``keys[rows]`` (each row ascending) into ``ranks[rows]``."""
     sub = keys[rows]
     order = np.argsort(sub, axis=-1)

@@ -35,8 +35,7 @@ class IndicatorCatalog:
         self.reported_pos[self.reported] = np.arange(len(self.reported))
         self.derived_order: tuple[int, ...] = self._topological_order()
         # derived indicators evaluated by more than one formula, by year
-        self.versioned: frozenset[int] = frozenset(
-            i for i, d in enumerate(self.defs) if len(d.formulas) > 1)
+        self.versioned: frozenset[int] = frozenset(i for i, d in enumerate(self.defs) if len(d.formulas) > 1)
         if self.versioned and first_year is None:
             raise ValueError("indicators: formula versions need the catalog's first year")
         self.scale: Int64Array = np.array([d.scale for d in self.defs], dtype=np.int64)
@@ -98,8 +97,7 @@ class IndicatorCatalog:
     def formula_at(self, i: int, year_index: int) -> Formula:
         """The formula of derived indicator ``i`` for the year ``first_year + year_index``."""
         d = self.defs[i]
-        formula = d.formula if i not in self.versioned else \
-            d.formula_for(year_index + (self.first_year or 0))
+        formula = d.formula if i not in self.versioned else d.formula_for(year_index + (self.first_year or 0))
         if formula is None:
             raise ValueError(f"indicator {d.code} is not derived")
         return formula

@@ -26,8 +26,7 @@ class CheckCodes:
     operating_cash_flow: str = "operating_cash_flow"
 
     def all(self) -> tuple[str, ...]:
-        return (self.receivables, self.inventory, self.revenue, self.rd_expense,
-                self.operating_cash_flow)
+        return (self.receivables, self.inventory, self.revenue, self.rd_expense, self.operating_cash_flow)
 
 
 def growth_pct(current: FloatArray, previous: FloatArray) -> FloatArray:
@@ -37,9 +36,12 @@ def growth_pct(current: FloatArray, previous: FloatArray) -> FloatArray:
 
 
 def two_funds_outpacing_revenue(
-    receivables: FloatArray, receivables_last_year: FloatArray,
-    inventory: FloatArray, inventory_last_year: FloatArray,
-    revenue_ytd: FloatArray, revenue_ytd_last_year: FloatArray,
+    receivables: FloatArray,
+    receivables_last_year: FloatArray,
+    inventory: FloatArray,
+    inventory_last_year: FloatArray,
+    revenue_ytd: FloatArray,
+    revenue_ytd_last_year: FloatArray,
 ) -> tuple[BoolArray, FloatArray, FloatArray]:
     """Two funds (receivables + inventory, balances against the same month last year) growing
     faster than revenue (YTD against YTD): ``(flag, two-funds growth %, revenue growth %)``."""

@@ -16,6 +16,7 @@ input; only :func:`fact_batches` is meant to be called.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import subprocess
@@ -32,8 +33,9 @@ import pacer
 
 # Rows per batch: large enough that per-batch work is negligible, small enough to stay lean.
 BATCH_ROWS = 1 << 20
-_COMPACT = pa.schema([("unit_id", pa.int32()), ("indicator_id", pa.int32()),
-                      ("period", pa.int32()), ("value", pa.int64())])
+_COMPACT = pa.schema(
+    [("unit_id", pa.int32()), ("indicator_id", pa.int32()), ("period", pa.int32()), ("value", pa.int64())]
+)
 
 
 def supported(url: URL) -> bool:
@@ -71,10 +73,8 @@ def fact_batches(url: URL | str, queries: Sequence[str]) -> Iterator[tuple[np.nd
             if c.poll() is None:
                 c.kill()
         while any(r.is_alive() for r in readers):  # let blocked readers finish
-            try:
+            with contextlib.suppress(queue.Empty):
                 batches.get(timeout=0.1)
-            except queue.Empty:
-                pass
         for c in children:
             c.wait()
 
@@ -84,8 +84,12 @@ def _start(url: str, query: str) -> subprocess.Popen[bytes]:
     root = str(Path(pacer.__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
     child = subprocess.Popen(
-        [sys.executable, "-m", "pacer.analysis.columnar"], stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
+        [sys.executable, "-m", "pacer.analysis.columnar"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": path},
+    )
     assert child.stdin is not None
     # the URL may carry a password: standard input keeps it out of the process list
     child.stdin.write(f"{url}\n{query}\n".encode())
@@ -93,8 +97,7 @@ def _start(url: str, query: str) -> subprocess.Popen[bytes]:
     return child
 
 
-def _pump(child: subprocess.Popen[bytes],
-          out: queue.Queue[pa.RecordBatch | BaseException | None]) -> None:
+def _pump(child: subprocess.Popen[bytes], out: queue.Queue[pa.RecordBatch | BaseException | None]) -> None:
     """Read one child's batches into ``out`` (pyarrow reads without holding the GIL)."""
     assert child.stdout is not None
     try:
@@ -106,7 +109,7 @@ def _pump(child: subprocess.Popen[bytes],
         assert child.stderr is not None
         child.stderr.close()
         out.put(None)
-    except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread
+    except BaseException as exc:
         if child.poll() is None or child.returncode != 0:
             exc = OSError(_stderr(child) or str(exc))
         out.put(exc)

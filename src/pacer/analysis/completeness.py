@@ -69,6 +69,5 @@ def default_period(analysis: Analysis, share: float | None = None) -> int:
     if share not in known:
         data = analysis.data
         months = periods.periods_between(data.first_year * 100 + 1, data.last_period)
-        known[share] = next((p for p in reversed(months) if is_complete(analysis, p, share)),
-                            data.last_period)
+        known[share] = next((p for p in reversed(months) if is_complete(analysis, p, share)), data.last_period)
     return known[share]

@@ -16,6 +16,7 @@ committed data only.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import struct
 import threading
@@ -60,8 +61,12 @@ class _Stopped(Exception):
 def supported(conn: Connection) -> bool:
     """Whether facts can be read this way through ``conn``'s engine."""
     url, version = conn.engine.url, conn.dialect.server_version_info
-    return (url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg"
-            and version is not None and version >= (14,))
+    return (
+        url.get_backend_name() == "postgresql"
+        and url.get_driver_name() == "psycopg"
+        and version is not None
+        and version >= (14,)
+    )
 
 
 def copy_statement(first_block: int, end_block: int | None) -> str:
@@ -93,8 +98,10 @@ def fact_batches(engine: Engine, readers: int) -> Iterator[Columns]:
                 return None
             return first, (first + RANGE_BLOCKS if first + RANGE_BLOCKS < blocks else None)
 
-        threads = [threading.Thread(target=_read, args=(c.driver_connection, next_range, batches, stop),
-                                    daemon=True) for c in connections]
+        threads = [
+            threading.Thread(target=_read, args=(c.driver_connection, next_range, batches, stop), daemon=True)
+            for c in connections
+        ]
         for t in threads:
             t.start()
         running = len(threads)
@@ -109,10 +116,8 @@ def fact_batches(engine: Engine, readers: int) -> Iterator[Columns]:
     finally:
         stop.set()
         while any(t.is_alive() for t in threads):  # unblock readers waiting to hand a batch over
-            try:
+            with contextlib.suppress(queue.Empty):
                 batches.get(timeout=0.1)
-            except queue.Empty:
-                pass
         for c in connections:
             c.close()  # back to the pool, the transaction rolled back
 
@@ -126,8 +131,8 @@ def _begin(drivers: list[Any]) -> int:
         if k == 0:
             # the size read after the snapshot is taken covers every row the snapshot sees
             snapshot, blocks = driver.execute(
-                "SELECT pg_export_snapshot(),"
-                " pg_relation_size('fact') / current_setting('block_size')::int").fetchone()
+                "SELECT pg_export_snapshot(), pg_relation_size('fact') / current_setting('block_size')::int"
+            ).fetchone()
         else:
             driver.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
         # room for a range's hash table of units, so it never spills to disk
@@ -135,8 +140,9 @@ def _begin(drivers: list[Any]) -> int:
     return int(blocks)
 
 
-def _read(driver: Any, next_range: Any, out: queue.Queue[Columns | BaseException | None],
-          stop: threading.Event) -> None:
+def _read(
+    driver: Any, next_range: Any, out: queue.Queue[Columns | BaseException | None], stop: threading.Event
+) -> None:
     try:
         with driver.cursor() as cursor:
             while (blocks := next_range()) is not None:
@@ -148,12 +154,11 @@ def _read(driver: Any, next_range: Any, out: queue.Queue[Columns | BaseException
         out.put(None)
     except _Stopped:
         pass
-    except BaseException as exc:  # noqa: BLE001 - handed to the consuming thread
+    except BaseException as exc:
         out.put(exc)
 
 
-def parse(chunks: Iterable[bytes | bytearray | memoryview],
-          batch_facts: int = BATCH_FACTS) -> Iterator[Columns]:
+def parse(chunks: Iterable[bytes | bytearray | memoryview], batch_facts: int = BATCH_FACTS) -> Iterator[Columns]:
     """The fact columns from the binary ``COPY`` output of the unit query, received in chunks of
     any size (a row may span chunks), at least ``batch_facts`` facts a batch but the last."""
     stream = _Stream()
@@ -221,14 +226,14 @@ class _Stream:
         end, row, length = len(view), _ROW, _LENGTH
         while True:
             if end - at < row.size:
-                if end - at >= 2 and view[at:at + 2] == _TRAILER:
+                if end - at >= 2 and view[at : at + 2] == _TRAILER:
                     self.ended = True
                     return at + 2
                 self._need = 2 if end - at < 2 else row.size
                 return at
             fields, unit_length, unit, keys_length = row.unpack_from(view, at)
             if fields != 3 or unit_length != 4 or keys_length < 0 or keys_length % 8:
-                if view[at:at + 2] == _TRAILER:
+                if view[at : at + 2] == _TRAILER:
                     self.ended = True
                     return at + 2
                 raise CopyFormatError(_unexpected(fields, unit_length, keys_length))
@@ -239,16 +244,18 @@ class _Stream:
             (values_length,) = length.unpack_from(view, keys_end)
             if values_length != keys_length:
                 values = "no" if values_length < 0 else f"{values_length / 8:g}"
-                raise CopyFormatError(f"unit {unit}: {keys_length // 8} indicators and periods but "
-                                      f"{values} values (a NULL indicator, period or value?)")
+                raise CopyFormatError(
+                    f"unit {unit}: {keys_length // 8} indicators and periods but "
+                    f"{values} values (a NULL indicator, period or value?)"
+                )
             stop = keys_end + length.size + values_length
             if stop > end:
                 self._need = stop - at
                 return at
             self._units.append(unit)
             self._counts.append(keys_length >> 3)
-            self._keys.append(view[at + row.size:keys_end])
-            self._values.append(view[keys_end + length.size:stop])
+            self._keys.append(view[at + row.size : keys_end])
+            self._values.append(view[keys_end + length.size : stop])
             self.facts += keys_length >> 3
             at = stop
 
@@ -259,8 +266,12 @@ class _Stream:
         period = keys[:, 1].astype(np.int32)
         indicator = keys[:, 0].astype(np.int32)
         indicator += period < 0
-        columns = (np.repeat(np.array(self._units, dtype=np.int32), counts), indicator, period,
-                   np.frombuffer(b"".join(self._values), dtype=">i8").astype(np.int64))
+        columns = (
+            np.repeat(np.array(self._units, dtype=np.int32), counts),
+            indicator,
+            period,
+            np.frombuffer(b"".join(self._values), dtype=">i8").astype(np.int64),
+        )
         self._units, self._counts, self._keys, self._values = [], [], [], []
         self.facts = 0
         return columns

@@ -56,15 +56,18 @@ class EliminationBook:
         book = cls(n_reported, n_months)
         if entries is None or not len(entries):
             return book
-        if (entries.reported.min() < 0 or entries.reported.max() >= n_reported
-                or entries.month.min() < 0 or entries.month.max() >= n_months):
+        if (
+            entries.reported.min() < 0
+            or entries.reported.max() >= n_reported
+            or entries.month.min() < 0
+            or entries.month.max() >= n_months
+        ):
             raise ValueError("eliminations: an entry lies outside the indicators or months")
         nodes = np.unique(entries.unit)
         book.nodes = nodes.tolist()
         book._row = {node: k for k, node in enumerate(book.nodes)}
         book.values = np.zeros((len(nodes), n_reported, n_months), dtype=np.int64)
-        np.add.at(book.values, (np.searchsorted(nodes, entries.unit), entries.reported,
-                                entries.month), entries.value)
+        np.add.at(book.values, (np.searchsorted(nodes, entries.unit), entries.reported, entries.month), entries.value)
         return book
 
     def __len__(self) -> int:
@@ -73,8 +76,7 @@ class EliminationBook:
     def at(self, node: int, month: int) -> Int64Array:
         """Every reported indicator's eliminations at ``node`` in ``month``."""
         k = self._row.get(node)
-        return self.values[k, :, month].copy() if k is not None else np.zeros(
-            self.values.shape[1], dtype=np.int64)
+        return self.values[k, :, month].copy() if k is not None else np.zeros(self.values.shape[1], dtype=np.int64)
 
     def amount(self, node: int, r: int, start: int, stop: int) -> int:
         """The sum of ``node``'s eliminations of ``r`` over months ``start..stop-1``."""
@@ -89,8 +91,7 @@ class EliminationBook:
                 return np.zeros_like(values)
             k = self._row[node] = len(self.nodes)
             self.nodes.append(node)
-            self.values = np.concatenate(
-                [self.values, np.zeros((1, *self.values.shape[1:]), dtype=np.int64)])
+            self.values = np.concatenate([self.values, np.zeros((1, *self.values.shape[1:]), dtype=np.int64)])
         delta: Int64Array = values - self.values[k, :, month]
         self.values[k, :, month] = values
         return delta
@@ -99,8 +100,9 @@ class EliminationBook:
 class Cube:
     """Consolidated aggregates for one view of the org history (as it was, or restated)."""
 
-    def __init__(self, facts: Facts, timeline: TreeTimeline, is_flow: BoolArray,
-                 eliminations: EliminationBook | None = None) -> None:
+    def __init__(
+        self, facts: Facts, timeline: TreeTimeline, is_flow: BoolArray, eliminations: EliminationBook | None = None
+    ) -> None:
         n, r, t = facts.shape
         if timeline.latest.n != n or timeline.n_months != t or len(is_flow) != r:
             raise ValueError("cube: facts, tree history and indicators disagree in size")
@@ -143,8 +145,7 @@ class Cube:
         moves: list[tuple[int, int, int, int]] = []  # (ancestor row, book row, start, stop)
         for start, stop, tree in self.timeline.spans():
             for k, node in enumerate(book.nodes):
-                moves += [(row.setdefault(a, len(row)), k, start, stop)
-                          for a in tree.path_to_root(node)]
+                moves += [(row.setdefault(a, len(row)), k, start, stop) for a in tree.path_to_root(node)]
         if not row:
             return
         lost = np.zeros((len(row), self.ytd.shape[1], self.n_months), dtype=np.int64)
@@ -154,9 +155,7 @@ class Cube:
         ancestors = np.fromiter(row, dtype=np.int64, count=len(row))
         self.ytd[ancestors] -= lost
 
-    def apply(
-        self, unit: int, month: int, values: Int64Array, present: BoolArray
-    ) -> tuple[Int64Array, Int64Array]:
+    def apply(self, unit: int, month: int, values: Int64Array, present: BoolArray) -> tuple[Int64Array, Int64Array]:
         """Replace one unit-month of reported figures and update every ancestor by the delta.
 
         Returns the ``(value_delta, count_delta)`` so a second cube over the same facts can be
@@ -179,8 +178,7 @@ class Cube:
     def eliminate(self, node: int, month: int, delta: Int64Array) -> None:
         """Take a change of ``node``'s eliminations in ``month`` (already in the book) off the
         node and its ancestors; presence is unchanged."""
-        self.propagate(node, month, -np.asarray(delta, dtype=np.int64),
-                       np.zeros(len(delta), dtype=np.int64))
+        self.propagate(node, month, -np.asarray(delta, dtype=np.int64), np.zeros(len(delta), dtype=np.int64))
 
     def propagate(self, unit: int, month: int, dv: Int64Array, dc: Int64Array) -> None:
         """Add a unit-month's change to the unit and its ancestors in the tree of that month:
@@ -197,8 +195,7 @@ class Cube:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def points(self, nodes: Int64Array, rpos: Int64Array | None,
-               months: Int64Array) -> tuple[Int64Array, np.ndarray]:
+    def points(self, nodes: Int64Array, rpos: Int64Array | None, months: Int64Array) -> tuple[Int64Array, np.ndarray]:
         """``ytd`` and ``seen`` at ``[nodes, rpos, months]`` (every reported indicator when
         ``rpos`` is None)."""
         if rpos is None:
@@ -208,8 +205,7 @@ class Cube:
         ix = (nodes[:, None, None], rpos[None, :, None], months[None, None, :])
         return self.ytd[ix], self.seen[ix]
 
-    def monthly(self, nodes: Int64Array, rpos: Int64Array, first: int,
-                stop: int) -> tuple[Int64Array, BoolArray]:
+    def monthly(self, nodes: Int64Array, rpos: Int64Array, first: int, stop: int) -> tuple[Int64Array, BoolArray]:
         """Consolidated monthly amounts (flows) or balances (stocks) and presence,
         ``[nodes, rpos, first:stop]``."""
         lead = 1 if first % 12 else 0  # the month before, to difference the first YTD

@@ -58,14 +58,12 @@ def to_display_units(scaled: int, scale: int, unit: DisplayUnit, decimals: int) 
     return _round_half_away(scaled * mul, div)
 
 
-def to_display(scaled: int, scale: int, unit: DisplayUnit = DisplayUnit.YI_YUAN,
-               decimals: int = 2) -> Decimal:
+def to_display(scaled: int, scale: int, unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2) -> Decimal:
     """One amount on a display scale, e.g. 17,000,000,000.00 元 -> Decimal('170.00') 亿元."""
     return Decimal(to_display_units(scaled, scale, unit, decimals)).scaleb(-decimals)
 
 
-def apportion(total_units: int, parts: Sequence[int], scale: int, unit: DisplayUnit,
-              decimals: int) -> list[int]:
+def apportion(total_units: int, parts: Sequence[int], scale: int, unit: DisplayUnit, decimals: int) -> list[int]:
     """Displayed units of ``parts`` adding up to ``total_units``, each its exact value rounded
     down or up. ``total_units`` must itself be the exact sum rounded down or up."""
     mul, div = _divisor(scale, unit, decimals)
@@ -80,17 +78,22 @@ def apportion(total_units: int, parts: Sequence[int], scale: int, unit: DisplayU
     return [f + (i in up) for i, f in enumerate(floors)]
 
 
-def breakdown(parts: Sequence[int], scale: int, unit: DisplayUnit = DisplayUnit.YI_YUAN,
-              decimals: int = 2) -> tuple[Decimal, list[Decimal]]:
+def breakdown(
+    parts: Sequence[int], scale: int, unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2
+) -> tuple[Decimal, list[Decimal]]:
     """Displayed total and parts (see the module docstring for what is guaranteed)."""
     total = to_display_units(sum(parts), scale, unit, decimals)
     shown = apportion(total, parts, scale, unit, decimals)
     return Decimal(total).scaleb(-decimals), [Decimal(s).scaleb(-decimals) for s in shown]
 
 
-def crossed_breakdown(current: Sequence[int], previous: Sequence[int], scale: int,
-                      unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2
-                      ) -> tuple[tuple[Decimal, Decimal, Decimal], list[tuple[Decimal, Decimal, Decimal]]]:
+def crossed_breakdown(
+    current: Sequence[int],
+    previous: Sequence[int],
+    scale: int,
+    unit: DisplayUnit = DisplayUnit.YI_YUAN,
+    decimals: int = 2,
+) -> tuple[tuple[Decimal, Decimal, Decimal], list[tuple[Decimal, Decimal, Decimal]]]:
     """A bridge's lines on screen: ``(current, previous, change)`` of the total and of each line,
     adding up down every column and across every row (current − previous = change), each shown
     figure its exact value rounded down or up, and the totals of current and previous rounded
@@ -116,8 +119,7 @@ def crossed_breakdown(current: Sequence[int], previous: Sequence[int], scale: in
     for (_, rp), (_, rd) in zip(prev, change, strict=True):
         if rp and rd:
             both = rp + rd
-            ranges.append(((0, 0), (0, 1)) if both < div else ((0, 1), (0, 1)) if both == div
-                          else ((0, 1), (1, 1)))
+            ranges.append(((0, 0), (0, 1)) if both < div else ((0, 1), (0, 1)) if both == div else ((0, 1), (1, 1)))
         elif rp:
             ranges.append(((0, 0), (1, 1)))  # change is exact: previous rounds as current does
         else:
@@ -133,10 +135,8 @@ def crossed_breakdown(current: Sequence[int], previous: Sequence[int], scale: in
     while not lo <= wanted_prev <= hi:
         side = 1 if wanted_prev > hi else 0  # 1: raise hi, 0: lower lo
         outs = [i for i in up if (ranges[i][0][side] - ranges[i][1][side]) * (1 if side else -1) >= 0]
-        ins = [i for i in free if i not in up
-               and (ranges[i][1][side] - ranges[i][0][side]) * (1 if side else -1) >= 0]
-        moves = [(cur[i][1] - cur[j][1], i, j) for i in outs for j in ins
-                 if _gain(ranges, i, j, side) > 0]
+        ins = [i for i in free if i not in up and (ranges[i][1][side] - ranges[i][0][side]) * (1 if side else -1) >= 0]
+        moves = [(cur[i][1] - cur[j][1], i, j) for i in outs for j in ins if _gain(ranges, i, j, side) > 0]
         if not moves:
             break  # no exchange helps: previous keeps the nearest total it can reach
         _, i, j = min(moves)
@@ -145,7 +145,7 @@ def crossed_breakdown(current: Sequence[int], previous: Sequence[int], scale: in
         lo, hi = bounds()
     target = min(max(wanted_prev, lo), hi)
     flexible = sorted((i for i in range(n) if ranges[i][i in up] == (0, 1)), key=lambda i: -prev[i][1])
-    raised = set(flexible[:target - lo])
+    raised = set(flexible[: target - lo])
     rows = []
     for i in range(n):
         shown_cur = cur[i][0] + (i in up)
@@ -156,8 +156,10 @@ def crossed_breakdown(current: Sequence[int], previous: Sequence[int], scale: in
         return Decimal(x).scaleb(-decimals)
 
     total_previous = sum(r[1] for r in rows)
-    return ((dec(total_current), dec(total_previous), dec(total_current - total_previous)),
-            [(dec(c), dec(p), dec(d)) for c, p, d in rows])
+    return (
+        (dec(total_current), dec(total_previous), dec(total_current - total_previous)),
+        [(dec(c), dec(p), dec(d)) for c, p, d in rows],
+    )
 
 
 def _gain(ranges: list[tuple[tuple[int, int], tuple[int, int]]], out: int, into: int, side: int) -> int:
@@ -170,4 +172,4 @@ def _gain(ranges: list[tuple[tuple[int, int], tuple[int, int]]], out: int, into:
 def _largest_remainders(split: Sequence[tuple[int, int]], extra: int) -> list[int]:
     """The ``extra`` parts to round up: the largest remainders (ties to the earlier part)."""
     ranked = sorted((i for i, (_, r) in enumerate(split) if r), key=lambda i: -split[i][1])
-    return ranked[:max(0, extra)]
+    return ranked[: max(0, extra)]

@@ -63,7 +63,6 @@ from pacer.analysis.tree import Tree, TreeTimeline
 from pacer.analysis.views import Measure
 from pacer.analysis.windows import Span, Window, evaluate_windows
 
-
 # from this many children on, the cockpit computes for them only what their ranks need
 _LEAN_CHILDREN = 4
 
@@ -123,8 +122,7 @@ class Cockpit:
     def row(self, code: str) -> CockpitRow:
         if "rows" in self.__dict__:
             return self.rows[self._row_of[code]]
-        return views.cockpit_rows(self._node_measures, self._catalog,
-                                  self.selected[self._row_of[code]:][:1])[0]
+        return views.cockpit_rows(self._node_measures, self._catalog, self.selected[self._row_of[code] :][:1])[0]
 
     @cached_property
     def _row_of(self) -> dict[str, int]:
@@ -178,8 +176,7 @@ class Engine:
         self._is_flow = self.catalog.is_flow[self.catalog.reported]
         # elimination entries per node (see Cube); shared by every cube, like the facts
         self.eliminations = EliminationBook.of(eliminations, r, t)
-        self._cubes = {False: Cube(facts, TreeTimeline(tree_history, t), self._is_flow,
-                                   self.eliminations)}
+        self._cubes = {False: Cube(facts, TreeTimeline(tree_history, t), self._is_flow, self.eliminations)}
         self._generation = 0  # counts changes to the figures (apply, rebuild)
 
     # -- structure -----------------------------------------------------------------------------
@@ -208,8 +205,7 @@ class Engine:
 
     # -- keeping current -----------------------------------------------------------------------
 
-    def apply(self, unit: int, year: int, month: int, values: Int64Array,
-              present: np.ndarray) -> None:
+    def apply(self, unit: int, year: int, month: int, values: Int64Array, present: np.ndarray) -> None:
         """Accept one unit-month of reported figures (one per reported indicator, scaled) and
         bring every ancestor's aggregates up to date in every cube built so far."""
         t = self.month_index(year, month)
@@ -243,19 +239,35 @@ class Engine:
 
     # -- questions -----------------------------------------------------------------------------
 
-    def measures(self, nodes: Sequence[int], year: int, month: int,
-                 codes: Sequence[str] | None = None, *, restate: bool = False,
-                 time_basis: TimeBasis = "linear") -> PeriodMeasures:
+    def measures(
+        self,
+        nodes: Sequence[int],
+        year: int,
+        month: int,
+        codes: Sequence[str] | None = None,
+        *,
+        restate: bool = False,
+        time_basis: TimeBasis = "linear",
+    ) -> PeriodMeasures:
         """All measures of ``nodes`` x ``codes`` (and what they reference) as arrays."""
         self.month_index(year, month)
         return period_measures(
-            self.cube(restate), self.catalog, self.targets, self.first_year,
-            np.asarray(nodes, dtype=np.int64), year, month, self.catalog.indices(codes),
-            self.thresholds, time_basis, self.reference_years)
+            self.cube(restate),
+            self.catalog,
+            self.targets,
+            self.first_year,
+            np.asarray(nodes, dtype=np.int64),
+            year,
+            month,
+            self.catalog.indices(codes),
+            self.thresholds,
+            time_basis,
+            self.reference_years,
+        )
 
-    def span(self, node: int, year: int, month: int, span: Span,
-             codes: Sequence[str] | None = None, *, restate: bool = False
-             ) -> tuple[SpanRow, ...]:
+    def span(
+        self, node: int, year: int, month: int, span: Span, codes: Sequence[str] | None = None, *, restate: bool = False
+    ) -> tuple[SpanRow, ...]:
         """``codes`` of ``node`` over a span ending at the period (a quarter or half not yet
         over runs to date; ``year`` is the whole calendar year) against the same span of last
         year; derived indicators are evaluated on the span's sums."""
@@ -263,13 +275,25 @@ class Engine:
         yi, selected = year - self.first_year, self.catalog.indices(codes)
         columns = self.catalog.closure(selected)
         now, before = evaluate_windows(
-            self.cube(restate), self.catalog, np.array([node]), columns,
-            [Window.span(yi, span, month), Window.span(yi - 1, span, month)])
+            self.cube(restate),
+            self.catalog,
+            np.array([node]),
+            columns,
+            [Window.span(yi, span, month), Window.span(yi - 1, span, month)],
+        )
         return views.span_rows(columns, self.catalog, selected, now, before)
 
-    def cockpit(self, node: int, year: int, month: int, codes: Sequence[str] | None = None, *,
-                restate: bool = False, time_basis: TimeBasis = "linear",
-                rank_by: Measure = "completion") -> Cockpit:
+    def cockpit(
+        self,
+        node: int,
+        year: int,
+        month: int,
+        codes: Sequence[str] | None = None,
+        *,
+        restate: bool = False,
+        time_basis: TimeBasis = "linear",
+        rank_by: Measure = "completion",
+    ) -> Cockpit:
         """Every indicator of ``codes`` for ``node`` at the period, and its children ranked on
         ``rank_by`` (on YTD for an indicator where no child has that measure)."""
         kids = self.children(node, year, month, restate)
@@ -277,18 +301,28 @@ class Engine:
         rows = np.arange(1, len(kids) + 1)
         if len(kids) < _LEAN_CHILDREN or rank_by not in ("completion", "ytd"):
             # one pass over the node and its children costs less than two
-            every = self.measures([node, *kids], year, month, codes, restate=restate,
-                                  time_basis=time_basis)
+            every = self.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)
             ranks, rank_measures = self._child_ranks(every, rows, selected, rank_by)
-            return Cockpit(node, year, month, restate, selected, tuple(kids), ranks,
-                           rank_measures, every, lambda wanted: (every, rows), lambda: every,
-                           self.catalog)
+            return Cockpit(
+                node,
+                year,
+                month,
+                restate,
+                selected,
+                tuple(kids),
+                ranks,
+                rank_measures,
+                every,
+                lambda wanted: (every, rows),
+                lambda: every,
+                self.catalog,
+            )
         own = self.measures([node], year, month, codes, restate=restate, time_basis=time_basis)
         kid_nodes = np.asarray(kids, dtype=np.int64)
-        completion, ytd = ranking_keys(self.cube(restate), self.catalog, self.targets,
-                                       self.first_year, kid_nodes, year, month, selected)
-        ranks, rank_measures = self._ranks(completion if rank_by == "completion" else ytd, ytd,
-                                           selected, rank_by)
+        completion, ytd = ranking_keys(
+            self.cube(restate), self.catalog, self.targets, self.first_year, kid_nodes, year, month, selected
+        )
+        ranks, rank_measures = self._ranks(completion if rank_by == "completion" else ytd, ytd, selected, rank_by)
         generation = self._generation
 
         def current() -> None:
@@ -298,27 +332,50 @@ class Engine:
         def lean(wanted: Sequence[str]) -> tuple[LeanMeasures, Int64Array]:
             current()
             return lean_measures(
-                self.cube(restate), self.catalog, self.targets, self.first_year, kid_nodes,
-                year, month, self.catalog.indices(wanted), self.thresholds, time_basis,
-                self.reference_years), rows - 1
+                self.cube(restate),
+                self.catalog,
+                self.targets,
+                self.first_year,
+                kid_nodes,
+                year,
+                month,
+                self.catalog.indices(wanted),
+                self.thresholds,
+                time_basis,
+                self.reference_years,
+            ), rows - 1
 
         def every_measure() -> PeriodMeasures:
             current()
-            return self.measures([node, *kids], year, month, codes, restate=restate,
-                                 time_basis=time_basis)
+            return self.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)
 
-        return Cockpit(node, year, month, restate, selected, tuple(kids), ranks, rank_measures,
-                       own, lean, every_measure, self.catalog)
+        return Cockpit(
+            node,
+            year,
+            month,
+            restate,
+            selected,
+            tuple(kids),
+            ranks,
+            rank_measures,
+            own,
+            lean,
+            every_measure,
+            self.catalog,
+        )
 
-    def _child_ranks(self, pm: LeanMeasures, rows: Int64Array, selected: Int64Array,
-                     rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:
+    def _child_ranks(
+        self, pm: LeanMeasures, rows: Int64Array, selected: Int64Array, rank_by: Measure
+    ) -> tuple[Int64Array, dict[str, Measure]]:
         """The rank of each of ``pm``'s ``rows`` (the children) on each ``selected`` indicator."""
         ix = np.ix_(rows, np.searchsorted(pm.columns, selected))
-        return self._ranks(views.measure_matrix(pm, rank_by)[ix],
-                           views.measure_matrix(pm, "ytd")[ix], selected, rank_by)
+        return self._ranks(
+            views.measure_matrix(pm, rank_by)[ix], views.measure_matrix(pm, "ytd")[ix], selected, rank_by
+        )
 
-    def _ranks(self, wanted: FloatArray, ytd: FloatArray, selected: Int64Array,
-               rank_by: Measure) -> tuple[Int64Array, dict[str, Measure]]:
+    def _ranks(
+        self, wanted: FloatArray, ytd: FloatArray, selected: Int64Array, rank_by: Measure
+    ) -> tuple[Int64Array, dict[str, Measure]]:
         """Ranks on ``wanted`` ([children, selected]), on ``ytd`` for an indicator where no
         child has the wanted measure."""
         has: BoolArray = np.asarray(~np.isnan(wanted).all(axis=0))
@@ -328,34 +385,49 @@ class Engine:
         if not best_high.all():
             keys = keys * np.where(best_high, 1.0, -1.0)
         ranks = calc.competition_ranks(keys, descending=True)
-        measures: dict[str, Measure] = {self.catalog.codes[i]: rank_by if h else "ytd"
-                                        for i, h in zip(selected.tolist(), has.tolist(),
-                                                        strict=True)}
+        measures: dict[str, Measure] = {
+            self.catalog.codes[i]: rank_by if h else "ytd" for i, h in zip(selected.tolist(), has.tolist(), strict=True)
+        }
         return ranks, measures
 
-    def rank(self, code: str, year: int, month: int, *, nodes: Sequence[int] | None = None,
-             parent: int | None = None, measure: Measure = "ytd",
-             descending: bool | None = None, restate: bool = False,
-             time_basis: TimeBasis = "linear") -> Ranking:
+    def rank(
+        self,
+        code: str,
+        year: int,
+        month: int,
+        *,
+        nodes: Sequence[int] | None = None,
+        parent: int | None = None,
+        measure: Measure = "ytd",
+        descending: bool | None = None,
+        restate: bool = False,
+        time_basis: TimeBasis = "linear",
+    ) -> Ranking:
         """Rank ``nodes`` (or the children of ``parent``) on ``measure`` of ``code``."""
         if (nodes is None) == (parent is None):
             raise ValueError("rank: give either nodes or parent")
         members = self.children(parent, year, month, restate) if parent is not None else nodes
-        pm = self.measures(list(members or ()), year, month, [code], restate=restate,
-                           time_basis=time_basis)
+        pm = self.measures(list(members or ()), year, month, [code], restate=restate, time_basis=time_basis)
         return _ranking(pm, self.catalog, code, measure, np.arange(len(pm.nodes)), descending)
 
-    def off_track(self, node: int, year: int, month: int, codes: Sequence[str] | None = None, *,
-                  restate: bool = False, time_basis: TimeBasis = "linear"
-                  ) -> tuple[OffTrackRow, ...]:
+    def off_track(
+        self,
+        node: int,
+        year: int,
+        month: int,
+        codes: Sequence[str] | None = None,
+        *,
+        restate: bool = False,
+        time_basis: TimeBasis = "linear",
+    ) -> tuple[OffTrackRow, ...]:
         """Children x indicators judged off track or watch, worst first."""
         kids = self.children(node, year, month, restate)
         pm = self.measures(kids, year, month, codes, restate=restate, time_basis=time_basis)
-        return views.off_track_rows(pm, self.catalog, self.catalog.indices(codes),
-                                    np.arange(len(kids)))
+        return views.off_track_rows(pm, self.catalog, self.catalog.indices(codes), np.arange(len(kids)))
 
-    def bridge(self, node: int, year: int, month: int, code: str, span: Span = "ytd", *,
-               restate: bool = False) -> Bridge:
+    def bridge(
+        self, node: int, year: int, month: int, code: str, span: Span = "ytd", *, restate: bool = False
+    ) -> Bridge:
         """How each child (and the node's own line) moved ``code`` against the same span of
         last year; the lines add up to the node's change exactly.
 
@@ -367,12 +439,25 @@ class Engine:
         yi = year - self.first_year
         indicator = self.catalog.index[code]
         build = build_derived_bridge if self.catalog.is_derived[indicator] else build_bridge
-        return build(self.cube(restate), self.catalog, node, indicator,
-                     Window.span(yi, span, month), Window.span(yi - 1, span, month))
+        return build(
+            self.cube(restate),
+            self.catalog,
+            node,
+            indicator,
+            Window.span(yi, span, month),
+            Window.span(yi - 1, span, month),
+        )
 
-    def checks(self, node: int, year: int, month: int, codes: CheckCodes | None = None, *,
-               rd_line_pct: float = RD_INTENSITY_LINE_PCT, restate: bool = False
-               ) -> tuple[CheckRow, ...]:
+    def checks(
+        self,
+        node: int,
+        year: int,
+        month: int,
+        codes: CheckCodes | None = None,
+        *,
+        rd_line_pct: float = RD_INTENSITY_LINE_PCT,
+        restate: bool = False,
+    ) -> tuple[CheckRow, ...]:
         """Two funds against revenue, R&D intensity and operating cash flow, for each child."""
         codes = codes or CheckCodes()
         kids = self.children(node, year, month, restate)
@@ -386,46 +471,69 @@ class Engine:
             return pm.ytd_last_year.number[:, col[c]]
 
         tf_flag, tf_growth, rev_growth = two_funds_outpacing_revenue(
-            now(codes.receivables), before(codes.receivables), now(codes.inventory),
-            before(codes.inventory), now(codes.revenue), before(codes.revenue))
-        rd_flag, intensity = rd_intensity_below(now(codes.rd_expense), now(codes.revenue),
-                                                rd_line_pct)
+            now(codes.receivables),
+            before(codes.receivables),
+            now(codes.inventory),
+            before(codes.inventory),
+            now(codes.revenue),
+            before(codes.revenue),
+        )
+        rd_flag, intensity = rd_intensity_below(now(codes.rd_expense), now(codes.revenue), rd_line_pct)
         ocf = now(codes.operating_cash_flow)
         cash_flag = negative_operating_cash_flow(ocf)
         scale = int(self.catalog.scale[self.catalog.index[codes.operating_cash_flow]])
         ocf_scaled = pm.ytd.scaled[:, col[codes.operating_cash_flow]]
         return tuple(
-            CheckRow(kid, opt(float(tf_growth[i])), opt(float(rev_growth[i])), bool(tf_flag[i]),
-                     opt(float(intensity[i])), bool(rd_flag[i]),
-                     Value(int(ocf_scaled[i]), scale, True, float(ocf[i]))
-                     if not np.isnan(ocf[i]) else None, bool(cash_flag[i]))
-            for i, kid in enumerate(kids))
+            CheckRow(
+                kid,
+                opt(float(tf_growth[i])),
+                opt(float(rev_growth[i])),
+                bool(tf_flag[i]),
+                opt(float(intensity[i])),
+                bool(rd_flag[i]),
+                Value(int(ocf_scaled[i]), scale, True, float(ocf[i])) if not np.isnan(ocf[i]) else None,
+                bool(cash_flag[i]),
+            )
+            for i, kid in enumerate(kids)
+        )
 
-    def outlook(self, nodes: Sequence[int], year: int, month: int,
-                codes: Sequence[str] | None = None, *, restate: bool = False) -> Outlook:
+    def outlook(
+        self, nodes: Sequence[int], year: int, month: int, codes: Sequence[str] | None = None, *, restate: bool = False
+    ) -> Outlook:
         """Year-end outlook of every indicator of ``codes`` for each of ``nodes``; a derived
         indicator is its formula on its references' outlooks, with an interval and chances
         simulated from theirs (see :mod:`pacer.analysis.outlook_table`)."""
         t = self.month_index(year, month)
-        return build_outlook(self.cube(restate), self.catalog, self.targets, year,
-                             np.asarray(nodes, dtype=np.int64), self.catalog.indices(codes), t,
-                             self.grid, self.reference_years)
+        return build_outlook(
+            self.cube(restate),
+            self.catalog,
+            self.targets,
+            year,
+            np.asarray(nodes, dtype=np.int64),
+            self.catalog.indices(codes),
+            t,
+            self.grid,
+            self.reference_years,
+        )
 
     def history(self, node: int, code: str, *, restate: bool = False) -> History:
         """Every month of ``code`` for ``node``: value, YTD, last year's YTD, YoY and month on
         month."""
-        return build_history(self.cube(restate), self.catalog, node, self.catalog.index[code],
-                             self.first_year)
+        return build_history(self.cube(restate), self.catalog, node, self.catalog.index[code], self.first_year)
 
 
-def _ranking(pm: LeanMeasures, catalog: IndicatorCatalog, code: str, measure: Measure,
-             rows: Int64Array, descending: bool | None) -> Ranking:
+def _ranking(
+    pm: LeanMeasures, catalog: IndicatorCatalog, code: str, measure: Measure, rows: Int64Array, descending: bool | None
+) -> Ranking:
     indicator = catalog.index[code]
     values = views.measure_matrix(pm, measure)[rows, pm.column(indicator)]
     if descending is None:
         descending = views.default_descending(catalog, indicator, measure)
     order, ranks = calc.rank_order(values, descending)
-    return Ranking(code, measure, descending,
-                   views.rank_rows(pm, catalog, indicator, rows, values, order, ranks),
-                   views.dispersion(values))
-
+    return Ranking(
+        code,
+        measure,
+        descending,
+        views.rank_rows(pm, catalog, indicator, rows, values, order, ranks),
+        views.dispersion(values),
+    )

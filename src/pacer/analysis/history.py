@@ -39,18 +39,21 @@ class History:
         for t in range(len(self.value.scaled)):
             yoy_scaled = int(self.ytd.scaled[t] - self.ytd_last_year.scaled[t])
             mom_scaled = int(self.value.scaled[t] - self.value.scaled[t - 1]) if t else 0
-            out.append(HistoryRow(
-                self.first_year + t // 12, t % 12 + 1, val(self.value, t), val(self.ytd, t),
-                val(self.ytd_last_year, t),
-                change_of(int(self.yoy[0][t]), float(self.yoy[1][t]), yoy_scaled,
-                          float(self.yoy[2][t])),
-                change_of(int(self.mom[0][t]), float(self.mom[1][t]), mom_scaled,
-                          float(self.mom[2][t]))))
+            out.append(
+                HistoryRow(
+                    self.first_year + t // 12,
+                    t % 12 + 1,
+                    val(self.value, t),
+                    val(self.ytd, t),
+                    val(self.ytd_last_year, t),
+                    change_of(int(self.yoy[0][t]), float(self.yoy[1][t]), yoy_scaled, float(self.yoy[2][t])),
+                    change_of(int(self.mom[0][t]), float(self.mom[1][t]), mom_scaled, float(self.mom[2][t])),
+                )
+            )
         return tuple(out)
 
 
-def build_history(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int,
-                  first_year: int) -> History:
+def build_history(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: int, first_year: int) -> History:
     n_months = cube.n_months
     columns = catalog.closure(np.array([indicator]))
     col = int(np.searchsorted(columns, indicator))
@@ -59,18 +62,33 @@ def build_history(cube: Cube, catalog: IndicatorCatalog, node: int, indicator: i
     got = evaluate_windows(cube, catalog, np.array([node]), columns, months + ytds)
 
     def stack(part: list[Values]) -> Values:
-        return Values(*(np.array([getattr(v, f)[0, col] for v in part])
-                        for f in ("scaled", "number", "present")))
+        return Values(*(np.array([getattr(v, f)[0, col] for v in part]) for f in ("scaled", "number", "present")))
 
     value, ytd = stack(got[:n_months]), stack(got[n_months:])
-    ly = Values(*(np.concatenate([np.full(12, fill, a.dtype), a[:-12]])[:n_months]
-                  for a, fill in ((ytd.scaled, 0), (ytd.number, np.nan), (ytd.present, False))))
+    ly = Values(
+        *(
+            np.concatenate([np.full(12, fill, a.dtype), a[:-12]])[:n_months]
+            for a, fill in ((ytd.scaled, 0), (ytd.number, np.nan), (ytd.present, False))
+        )
+    )
     pct = bool(catalog.is_percent[indicator])
-    prev = Values(*(np.concatenate([np.full(1, fill, a.dtype), a[:-1]])
-                    for a, fill in ((value.scaled, 0), (value.number, np.nan),
-                                    (value.present, False))))
+    prev = Values(
+        *(
+            np.concatenate([np.full(1, fill, a.dtype), a[:-1]])
+            for a, fill in ((value.scaled, 0), (value.number, np.nan), (value.present, False))
+        )
+    )
     yoy = calc.classify_change(ytd.number, ly.number, ytd.present & ly.present, np.array(pct))
-    mom = calc.classify_change(value.number, prev.number, value.present & prev.present,
-                               np.array(pct))
-    return History(node, catalog.codes[indicator], first_year, int(catalog.scale[indicator]),
-                   not catalog.is_derived[indicator], value, ytd, ly, yoy, mom)
+    mom = calc.classify_change(value.number, prev.number, value.present & prev.present, np.array(pct))
+    return History(
+        node,
+        catalog.codes[indicator],
+        first_year,
+        int(catalog.scale[indicator]),
+        not catalog.is_derived[indicator],
+        value,
+        ytd,
+        ly,
+        yoy,
+        mom,
+    )

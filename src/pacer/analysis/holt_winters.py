@@ -63,9 +63,7 @@ class Fit:
     fitted: FloatArray | None
 
 
-def fit(
-    y: FloatArray, present: BoolArray, grid: Grid | None = None, keep_fitted: bool = False
-) -> Fit:
+def fit(y: FloatArray, present: BoolArray, grid: Grid | None = None, keep_fitted: bool = False) -> Fit:
     """Fit every row of ``y`` ([series, months]); months where ``present`` is false are missing.
 
     ``fitted`` (the one-step predictions, NaN before a series starts) is kept on request.
@@ -104,16 +102,26 @@ def _fit_chunk(
     best = np.argmin(sse, axis=1)
     ab, bb, gb = a[best][:, None], b[best][:, None], g[best][:, None]
     sse1, sse_post, n_post, n_all, level, trend, ring, fitted = _run(
-        y, present, start, ab, ab * bb, gb, level0, trend0, season0, keep_fitted=keep_fitted)
+        y, present, start, ab, ab * bb, gb, level0, trend0, season0, keep_fitted=keep_fitted
+    )
     # residuals inside the initialisation window fit the data they were set from, so the
     # variance comes from the later ones when there are enough of them
-    sigma2 = np.where(n_post >= SEASON, sse_post / np.maximum(n_post, 1),
-                      sse1[:, 0] / np.maximum(n_all, 1))
-    return Fit(ok=ok, alpha=ab[:, 0], beta=bb[:, 0], gamma=gb[:, 0], level=level[:, 0],
-               trend=trend[:, 0], seasonal=ring[:, :, 0].T.copy(), initial_level=level0[:, 0],
-               initial_trend=trend0[:, 0], initial_seasonal=season0[:, :, 0].T.copy(),
-               sigma2=np.where(ok, sigma2, np.nan), sse=np.where(ok, sse1[:, 0], np.nan),
-               fitted=fitted)
+    sigma2 = np.where(n_post >= SEASON, sse_post / np.maximum(n_post, 1), sse1[:, 0] / np.maximum(n_all, 1))
+    return Fit(
+        ok=ok,
+        alpha=ab[:, 0],
+        beta=bb[:, 0],
+        gamma=gb[:, 0],
+        level=level[:, 0],
+        trend=trend[:, 0],
+        seasonal=ring[:, :, 0].T.copy(),
+        initial_level=level0[:, 0],
+        initial_trend=trend0[:, 0],
+        initial_seasonal=season0[:, :, 0].T.copy(),
+        sigma2=np.where(ok, sigma2, np.nan),
+        sse=np.where(ok, sse1[:, 0], np.nan),
+        fitted=fitted,
+    )
 
 
 def _initial_states(
@@ -158,8 +166,7 @@ def _run(
     trend0: FloatArray,
     season0: FloatArray,
     keep_fitted: bool = False,
-) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray,
-           FloatArray | None]:
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray | None]:
     """The recursion over ``[series, grid]`` states; returns SSE (all and after the
     initialisation window), their counts, the final states and optionally the fitted values."""
     n_series, n_months = y.shape
@@ -208,8 +215,9 @@ def error_weights(result: Fit, horizon: int) -> FloatArray:
     """``c_j`` of the innovations form, ``[series, horizon]``: the forecast error h steps ahead is
     ε_{n+h} + Σ_{j<h} c_j ε_{n+h-j} with c_j = α(1 + jβ) + γ·[j a multiple of 12]."""
     j = np.arange(1, horizon + 1)
-    weights: FloatArray = (result.alpha[:, None] * (1 + j * result.beta[:, None])
-                           + result.gamma[:, None] * (j % SEASON == 0))
+    weights: FloatArray = result.alpha[:, None] * (1 + j * result.beta[:, None]) + result.gamma[:, None] * (
+        j % SEASON == 0
+    )
     return weights
 
 

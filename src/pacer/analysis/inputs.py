@@ -44,9 +44,7 @@ class Formula(Protocol):
     @property
     def references(self) -> frozenset[str]: ...
 
-    def evaluate(
-        self, values: Mapping[str, FloatArray], opening: Mapping[str, FloatArray]
-    ) -> FloatArray: ...
+    def evaluate(self, values: Mapping[str, FloatArray], opening: Mapping[str, FloatArray]) -> FloatArray: ...
 
 
 @dataclass(frozen=True)
@@ -149,8 +147,9 @@ class IndicatorDef:
             raise ValueError(f"indicator {self.code}: scale must be 0..8")
         for a, b in itertools.pairwise(self.versions):
             if a.to_year is None or a.to_year < a.from_year or b.from_year != a.to_year + 1:
-                raise ValueError(f"indicator {self.code}: formula versions must be contiguous "
-                                 "spans of years in year order")
+                raise ValueError(
+                    f"indicator {self.code}: formula versions must be contiguous spans of years in year order"
+                )
 
     @property
     def formulas(self) -> tuple[Formula, ...]:
@@ -237,8 +236,7 @@ class Targets:
     first_year: int
     phasing: Int32Array | None = None
     # one year's values and presence with each node's row contiguous, made on first use
-    _years: dict[int, tuple[Int64Array, BoolArray]] = field(
-        default_factory=dict, init=False, repr=False)
+    _years: dict[int, tuple[Int64Array, BoolArray]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.values.ndim != 4 or self.values.shape[3] != 2:
@@ -253,8 +251,10 @@ class Targets:
         so that gathering nodes reads whole rows (the arrays are treated as read-only once an
         engine reads them; the copies are cached)."""
         if year_index not in self._years:
-            self._years[year_index] = (np.ascontiguousarray(self.values[:, :, year_index]),
-                                       np.ascontiguousarray(self.present[:, :, year_index]))
+            self._years[year_index] = (
+                np.ascontiguousarray(self.values[:, :, year_index]),
+                np.ascontiguousarray(self.present[:, :, year_index]),
+            )
         return self._years[year_index]
 
     @classmethod

@@ -27,6 +27,7 @@ class BasisCode(IntEnum):
     PHASING = 2  # the target's own monthly phasing
     HISTORY = 3  # the node's actual profile in the reference years
 
+
 _NO_WINDOW = Window(-1, -1, -1)
 
 
@@ -98,28 +99,40 @@ def period_measures(
     yi = year - first_year
     prev_month = Window.of(yi, month - 1, month - 1) if month > 1 else Window.of(yi - 1, 12, 12)
     rest = Window.of(yi - 1, month + 1, 12) if month < 12 else _NO_WINDOW
-    windows = [Window.span(yi, "month", month), prev_month, Window.span(yi, "ytd", month),
-               Window.span(yi - 1, "ytd", month), rest]
+    windows = [
+        Window.span(yi, "month", month),
+        prev_month,
+        Window.span(yi, "ytd", month),
+        Window.span(yi - 1, "ytd", month),
+        rest,
+    ]
     value, previous, ytd, ytd_ly, ly_rest = evaluate_windows(cube, catalog, nodes, columns, windows)
-    lean = _lean(cube, catalog, targets, nodes, columns, year, month, yi, ytd, ytd_ly, thresholds,
-                 time_basis, reference_years)
+    lean = _lean(
+        cube, catalog, targets, nodes, columns, year, month, yi, ytd, ytd_ly, thresholds, time_basis, reference_years
+    )
     pct_unit = catalog.is_percent[columns]
-    mom = calc.classify_change(value.number, previous.number, value.present & previous.present,
-                               pct_unit)
+    mom = calc.classify_change(value.number, previous.number, value.present & previous.present, pct_unit)
     accumulates, band = catalog.accumulates[columns], catalog.is_band[columns]
     t_scaled, t_present = lean.target_scaled, lean.target_present
     need_ok = (accumulates & ~band)[:, None] & t_present & ytd.present[..., None]
     remaining = np.where(need_ok, t_scaled - ytd.scaled[..., None], 0)
     remaining_number = remaining / catalog.unit_scale_factor[columns][:, None]
     implied_code, _, implied_pct = calc.classify_change(
-        remaining_number, ly_rest.number[..., None], need_ok & ly_rest.present[..., None], False)
+        remaining_number, ly_rest.number[..., None], need_ok & ly_rest.present[..., None], False
+    )
     return PeriodMeasures(
         **{f.name: getattr(lean, f.name) for f in fields(LeanMeasures)},
-        value=value, previous_month=previous, last_year_rest=ly_rest,
-        mom_code=mom[0], mom_change=mom[1], mom_pct=mom[2],
-        need_ok=need_ok, remaining_scaled=remaining,
+        value=value,
+        previous_month=previous,
+        last_year_rest=ly_rest,
+        mom_code=mom[0],
+        mom_change=mom[1],
+        mom_pct=mom[2],
+        need_ok=need_ok,
+        remaining_scaled=remaining,
         monthly_need=np.where(need_ok, calc.required_monthly(remaining_number, month), np.nan),
-        implied_code=implied_code, implied_pct=implied_pct,
+        implied_code=implied_code,
+        implied_pct=implied_pct,
     )
 
 
@@ -141,10 +154,12 @@ def lean_measures(
     YTD) instead of five."""
     columns = catalog.closure(selected)
     yi = year - first_year
-    ytd, ytd_ly = evaluate_windows(cube, catalog, nodes, columns,
-                                   [Window.span(yi, "ytd", month), Window.span(yi - 1, "ytd", month)])
-    return _lean(cube, catalog, targets, nodes, columns, year, month, yi, ytd, ytd_ly, thresholds,
-                 time_basis, reference_years)
+    ytd, ytd_ly = evaluate_windows(
+        cube, catalog, nodes, columns, [Window.span(yi, "ytd", month), Window.span(yi - 1, "ytd", month)]
+    )
+    return _lean(
+        cube, catalog, targets, nodes, columns, year, month, yi, ytd, ytd_ly, thresholds, time_basis, reference_years
+    )
 
 
 def ranking_keys(
@@ -161,10 +176,8 @@ def ranking_keys(
     :class:`LeanMeasures` has them, from this year's YTD and the ensure targets alone: what a
     ranking on completion (or on YTD) reads, a fraction of the lean set's work."""
     columns = catalog.closure(selected)
-    (ytd,) = evaluate_windows(cube, catalog, nodes, columns,
-                              [Window.span(year - first_year, "ytd", month)])
-    value = ytd.number if np.array_equal(columns, selected) else \
-        ytd.number[:, np.searchsorted(columns, selected)]
+    (ytd,) = evaluate_windows(cube, catalog, nodes, columns, [Window.span(year - first_year, "ytd", month)])
+    value = ytd.number if np.array_equal(columns, selected) else ytd.number[:, np.searchsorted(columns, selected)]
     completion = np.full(value.shape, np.nan)
     scaled, present = _targets(targets, nodes, selected, year)
     # only indicators with an ensure target somewhere have a completion
@@ -197,19 +210,39 @@ def _lean(
     yoy = calc.classify_change(ytd.number, ytd_ly.number, yoy_ok, pct_unit)
     t_scaled, t_present = _targets(targets, nodes, columns, year)
     t_number = np.where(t_present, t_scaled / catalog.unit_scale_factor[columns][:, None], np.nan)
-    progress, basis = _progress(cube, catalog, targets, nodes, columns, yi, month, year,
-                                time_basis, reference_years)
+    progress, basis = _progress(cube, catalog, targets, nodes, columns, yi, month, year, time_basis, reference_years)
     accumulates, lower = catalog.accumulates[columns], catalog.is_lower[columns]
     band = catalog.is_band[columns]
     completion, completion_strive, gap, status = calc.judge(
-        np.where(ytd.present, ytd.number, np.nan), t_number[..., 0], t_number[..., 1],
-        progress, accumulates, lower, band, pct_unit, thresholds)
+        np.where(ytd.present, ytd.number, np.nan),
+        t_number[..., 0],
+        t_number[..., 1],
+        progress,
+        accumulates,
+        lower,
+        band,
+        pct_unit,
+        thresholds,
+    )
     return LeanMeasures(
-        nodes=nodes, columns=columns, year=year, month=month, ytd=ytd, ytd_last_year=ytd_ly,
-        yoy_code=yoy[0], yoy_change=yoy[1], yoy_pct=yoy[2],
+        nodes=nodes,
+        columns=columns,
+        year=year,
+        month=month,
+        ytd=ytd,
+        ytd_last_year=ytd_ly,
+        yoy_code=yoy[0],
+        yoy_change=yoy[1],
+        yoy_pct=yoy[2],
         yoy_change_scaled=np.where(yoy_ok, ytd.scaled - ytd_ly.scaled, 0),
-        target_scaled=t_scaled, target_present=t_present, progress=progress, basis=basis,
-        completion=completion, completion_strive=completion_strive, gap=gap, status=status,
+        target_scaled=t_scaled,
+        target_present=t_present,
+        progress=progress,
+        basis=basis,
+        completion=completion,
+        completion_strive=completion_strive,
+        gap=gap,
+        status=status,
     )
 
 
@@ -255,8 +288,7 @@ def _progress(
     if flows.size and y0 < yi and 12 * yi <= cube.n_months:
         rpos = catalog.reported_pos[columns[flows]]
         months = np.arange(12 * y0, 12 * yi)
-        ytd, seen = cube.points(nodes, None if 4 * len(rpos) >= cube.ytd.shape[1] else rpos,
-                                months)
+        ytd, seen = cube.points(nodes, None if 4 * len(rpos) >= cube.ytd.shape[1] else rpos, months)
         if ytd.shape[1] != len(rpos):
             ytd, seen = ytd[:, rpos], seen[:, rpos]
         by_year = (len(nodes), len(rpos), yi - y0, 12)

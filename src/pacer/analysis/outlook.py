@@ -87,27 +87,32 @@ def year_end_outlook(
     variance = np.where(is_flow, hw.variance_of_sum(fit, horizon), hw.variance_at(fit, horizon))
     method = np.select(
         [~has_ytd, np.full(n_series, horizon == 0), fit.ok, np.isfinite(seasonal)],
-        [OutlookMethod.NO_DATA, OutlookMethod.ACTUAL, OutlookMethod.HOLT_WINTERS,
-         OutlookMethod.SEASONAL],
+        [OutlookMethod.NO_DATA, OutlookMethod.ACTUAL, OutlookMethod.HOLT_WINTERS, OutlookMethod.SEASONAL],
         OutlookMethod.RUN_RATE,
     ).astype(np.int8)
     actual = method == OutlookMethod.ACTUAL
     statistical = np.where(fit.ok | actual, statistical, np.nan)
     sd = np.where(actual, 0.0, np.sqrt(np.where(fit.ok, variance, np.nan)))
-    point = np.select([method <= OutlookMethod.HOLT_WINTERS, method == OutlookMethod.SEASONAL],
-                      [statistical, seasonal], run_rate)
+    point = np.select(
+        [method <= OutlookMethod.HOLT_WINTERS, method == OutlookMethod.SEASONAL], [statistical, seasonal], run_rate
+    )
     point = np.where(has_ytd, point, np.nan)
     return OutlookArrays(
-        method=method, ytd=ytd, run_rate=run_rate, seasonal=seasonal, statistical=statistical,
-        point=point, low=statistical - Z80 * sd, high=statistical + Z80 * sd,
+        method=method,
+        ytd=ytd,
+        run_rate=run_rate,
+        seasonal=seasonal,
+        statistical=statistical,
+        point=point,
+        low=statistical - Z80 * sd,
+        high=statistical + Z80 * sd,
         p_ensure=reach_probability(statistical, sd, ensure, lower),
-        p_strive=reach_probability(statistical, sd, strive, lower), fit=fit,
+        p_strive=reach_probability(statistical, sd, strive, lower),
+        fit=fit,
     )
 
 
-def reach_probability(
-    mean: FloatArray, sd: FloatArray, target: FloatArray, lower: BoolArray
-) -> FloatArray:
+def reach_probability(mean: FloatArray, sd: FloatArray, target: FloatArray, lower: BoolArray) -> FloatArray:
     """P(year-end ≥ target), or P(year-end ≤ cap) for lower-is-better, under N(mean, sd²)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         z = (target - mean) / sd

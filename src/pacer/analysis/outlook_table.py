@@ -46,39 +46,73 @@ class Outlook:
 
     def rows(self) -> tuple[OutlookRow, ...]:
         a = self.arrays
-        cols = [a.ytd, a.run_rate, a.seasonal, a.statistical, a.point, a.low, a.high,
-                a.p_ensure, a.p_strive, self.ensure, self.strive]
+        cols = [
+            a.ytd,
+            a.run_rate,
+            a.seasonal,
+            a.statistical,
+            a.point,
+            a.low,
+            a.high,
+            a.p_ensure,
+            a.p_strive,
+            self.ensure,
+            self.strive,
+        ]
         return tuple(
             OutlookRow(node, code, METHODS[m], *(opt(x) for x in vals))
-            for node, code, m, *vals in zip(self.nodes.tolist(), self.codes, a.method.tolist(),
-                                            *(c.tolist() for c in cols), strict=True))
+            for node, code, m, *vals in zip(
+                self.nodes.tolist(), self.codes, a.method.tolist(), *(c.tolist() for c in cols), strict=True
+            )
+        )
 
 
-def build_outlook(cube: Cube, catalog: IndicatorCatalog, targets: Targets | None, year: int,
-                  nodes: Int64Array, indicators: Int64Array, last_month: int,
-                  grid: Grid | None, reference_years: int) -> Outlook:
+def build_outlook(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    targets: Targets | None,
+    year: int,
+    nodes: Int64Array,
+    indicators: Int64Array,
+    last_month: int,
+    grid: Grid | None,
+    reference_years: int,
+) -> Outlook:
     """Outlook at month index ``last_month`` for ``indicators`` (reported or derived) of
     ``nodes``."""
     indicators = np.asarray(indicators, dtype=np.int64)
     ensure, strive = _targets(catalog, targets, year, nodes, indicators)
     if not catalog.is_derived[indicators].any():
-        arrays = _reported(cube, catalog, nodes, indicators, last_month, ensure, strive, grid,
-                           reference_years)
+        arrays = _reported(cube, catalog, nodes, indicators, last_month, ensure, strive, grid, reference_years)
     else:
         columns = catalog.closure(indicators)
         reported = columns[~catalog.is_derived[columns]]
-        base = _reported(cube, catalog, nodes, reported, last_month,
-                         *_targets(catalog, targets, year, nodes, reported), grid, reference_years)
-        arrays = _with_derived(cube, catalog, nodes, indicators, columns, reported, base,
-                               last_month, ensure, strive)
+        base = _reported(
+            cube,
+            catalog,
+            nodes,
+            reported,
+            last_month,
+            *_targets(catalog, targets, year, nodes, reported),
+            grid,
+            reference_years,
+        )
+        arrays = _with_derived(cube, catalog, nodes, indicators, columns, reported, base, last_month, ensure, strive)
     codes = tuple(catalog.codes[i] for i in indicators) * len(nodes)
-    return Outlook(year, last_month % 12 + 1, np.repeat(nodes, len(indicators)), codes, ensure,
-                   strive, arrays)
+    return Outlook(year, last_month % 12 + 1, np.repeat(nodes, len(indicators)), codes, ensure, strive, arrays)
 
 
-def _reported(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array, indicators: Int64Array,
-              last_month: int, ensure: FloatArray, strive: FloatArray, grid: Grid | None,
-              reference_years: int) -> OutlookArrays:
+def _reported(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    nodes: Int64Array,
+    indicators: Int64Array,
+    last_month: int,
+    ensure: FloatArray,
+    strive: FloatArray,
+    grid: Grid | None,
+    reference_years: int,
+) -> OutlookArrays:
     amounts, seen = cube.monthly(nodes, catalog.reported_pos[indicators], 0, last_month + 1)
     factor = catalog.unit_scale_factor[indicators][None, :, None]
     monthly = (amounts / factor).reshape(len(nodes) * len(indicators), -1)
@@ -86,14 +120,23 @@ def _reported(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array, indicato
     tile = (len(nodes), 1)
     is_flow = np.tile(catalog.is_flow[indicators], tile).ravel()
     lower = np.tile(catalog.is_lower[indicators], tile).ravel()
-    return year_end_outlook(monthly, present, last_month % 12 + 1, is_flow, ensure, strive,
-                            lower, grid, reference_years)
+    return year_end_outlook(
+        monthly, present, last_month % 12 + 1, is_flow, ensure, strive, lower, grid, reference_years
+    )
 
 
-def _with_derived(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array,
-                  indicators: Int64Array, columns: Int64Array, reported: Int64Array,
-                  base: OutlookArrays, last_month: int, ensure: FloatArray, strive: FloatArray
-                  ) -> OutlookArrays:
+def _with_derived(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    nodes: Int64Array,
+    indicators: Int64Array,
+    columns: Int64Array,
+    reported: Int64Array,
+    base: OutlookArrays,
+    last_month: int,
+    ensure: FloatArray,
+    strive: FloatArray,
+) -> OutlookArrays:
     """``indicators``' outlook from ``base``, the outlook of the ``reported`` indicators they
     need (see the module docstring for derived ones)."""
     n, k = len(nodes), len(reported)
@@ -106,8 +149,9 @@ def _with_derived(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array,
     method = per_code(base.method)
     sd = per_code((base.high - base.low) / (2.0 * Z80))
     rng = np.random.default_rng(_SEED)
-    draws = {c: est["statistical"][c][:, None] + sd[c][:, None] * rng.standard_normal((n, DRAWS))
-             for c in est["statistical"]}
+    draws = {
+        c: est["statistical"][c][:, None] + sd[c][:, None] * rng.standard_normal((n, DRAWS)) for c in est["statistical"]
+    }
     opening = {int(c): _opening(cube, catalog, nodes, int(c), last_month) for c in columns}
     year_index = last_month // 12
     in_closure = set(columns.tolist())
@@ -117,11 +161,11 @@ def _with_derived(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array,
         start = {catalog.codes[c]: opening[c] for c in opening}
         for name in _ESTIMATES:
             est[name][i] = formula.evaluate({catalog.codes[c]: est[name][c] for c in refs}, start)
-        draws[i] = formula.evaluate({catalog.codes[c]: draws[c] for c in refs},
-                                    {code: v[:, None] for code, v in start.items()})
+        draws[i] = formula.evaluate(
+            {catalog.codes[c]: draws[c] for c in refs}, {code: v[:, None] for code, v in start.items()}
+        )
         ms = np.stack([method[c] for c in refs])
-        method[i] = np.where((ms == OutlookMethod.NO_DATA).any(axis=0), OutlookMethod.NO_DATA,
-                             ms.max(axis=0))
+        method[i] = np.where((ms == OutlookMethod.NO_DATA).any(axis=0), OutlookMethod.NO_DATA, ms.max(axis=0))
     m = len(indicators)
     tiers = (ensure.reshape(n, m), strive.reshape(n, m))
     low, high = per_code(base.low), per_code(base.high)
@@ -137,14 +181,21 @@ def _with_derived(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array,
         return np.stack([values[i] for i in indicators.tolist()], axis=1).ravel()
 
     return OutlookArrays(
-        method=gather(method).astype(np.int8), ytd=gather(est["ytd"]),
-        run_rate=gather(est["run_rate"]), seasonal=gather(est["seasonal"]),
-        statistical=gather(est["statistical"]), point=gather(est["point"]), low=gather(low),
-        high=gather(high), p_ensure=gather(p_ensure), p_strive=gather(p_strive), fit=None)
+        method=gather(method).astype(np.int8),
+        ytd=gather(est["ytd"]),
+        run_rate=gather(est["run_rate"]),
+        seasonal=gather(est["seasonal"]),
+        statistical=gather(est["statistical"]),
+        point=gather(est["point"]),
+        low=gather(low),
+        high=gather(high),
+        p_ensure=gather(p_ensure),
+        p_strive=gather(p_strive),
+        fit=None,
+    )
 
 
-def _opening(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array, i: int,
-             last_month: int) -> FloatArray:
+def _opening(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array, i: int, last_month: int) -> FloatArray:
     """A stock's balance at the December before the year (NaN for flows and derived ones)."""
     month = last_month - last_month % 12 - 1
     if not catalog.is_stock[i] or month < 0:
@@ -165,8 +216,7 @@ def _interval(draws: FloatArray, statistical: FloatArray) -> tuple[FloatArray, F
     return low, high
 
 
-def _reach(draws: FloatArray, statistical: FloatArray, target: FloatArray,
-           lower: bool) -> FloatArray:
+def _reach(draws: FloatArray, statistical: FloatArray, target: FloatArray, lower: bool) -> FloatArray:
     """Share of finite draws reaching ``target`` (at or under it for lower-is-better)."""
     finite = np.isfinite(draws)
     reached = draws <= target[:, None] if lower else draws >= target[:, None]
@@ -177,8 +227,9 @@ def _reach(draws: FloatArray, statistical: FloatArray, target: FloatArray,
     return np.where(ok, p, np.nan)
 
 
-def _targets(catalog: IndicatorCatalog, targets: Targets | None, year: int, nodes: Int64Array,
-             indicators: Int64Array) -> tuple[FloatArray, FloatArray]:
+def _targets(
+    catalog: IndicatorCatalog, targets: Targets | None, year: int, nodes: Int64Array, indicators: Int64Array
+) -> tuple[FloatArray, FloatArray]:
     size = len(nodes) * len(indicators)
     if targets is None or not 0 <= year - targets.first_year < targets.values.shape[2]:
         return np.full(size, np.nan), np.full(size, np.nan)

@@ -35,6 +35,7 @@ DEFAULT_SET = "key"
 
 # -- the documented shape ------------------------------------------------------------------------
 
+
 class Quantity(TypedDict):
     value: str
     unit: str
@@ -204,11 +205,17 @@ class HistoryReport(TypedDict):
     rows: list[HistoryRowOut]
 
 
-REPORTS: dict[str, type] = {"cockpit": CockpitReport, "rank": RankReport, "bridge": BridgeReport,
-                            "outlook": OutlookReport, "history": HistoryReport}
+REPORTS: dict[str, type] = {
+    "cockpit": CockpitReport,
+    "rank": RankReport,
+    "bridge": BridgeReport,
+    "outlook": OutlookReport,
+    "history": HistoryReport,
+}
 
 
 # -- scope: who asks about which node and month ----------------------------------------------------
+
 
 @dataclass(frozen=True, eq=False)
 class Scope:
@@ -247,17 +254,32 @@ class Scope:
         if not set_exists(self.session, set_code):
             raise NotFound(f"unknown indicator set '{set_code}' (see 'pacer indicators sets')")
         known = self.analysis.engine.catalog.index
-        return [_indicator_ref(r, self.language) for r in list_indicators(self.session, set_code, self.year)
-                if r.code in known]
+        return [
+            _indicator_ref(r, self.language)
+            for r in list_indicators(self.session, set_code, self.year)
+            if r.code in known
+        ]
 
 
 def _indicator_ref(row: IndicatorRow, language: str) -> IndicatorRef:
-    return {"code": row.code, "name": row.name_zh if language == "zh" else row.name_en,
-            "unit": row.unit, "kind": row.kind, "direction": row.direction}
+    return {
+        "code": row.code,
+        "name": row.name_zh if language == "zh" else row.name_en,
+        "unit": row.unit,
+        "kind": row.kind,
+        "direction": row.direction,
+    }
 
 
-def open_scope(session: Session, actor: Actor, analysis: Analysis, unit_code: str | None,
-               period: str | None, language: str, money: DisplayUnit = DisplayUnit.YI_YUAN) -> Scope:
+def open_scope(
+    session: Session,
+    actor: Actor,
+    analysis: Analysis,
+    unit_code: str | None,
+    period: str | None,
+    language: str,
+    money: DisplayUnit = DisplayUnit.YI_YUAN,
+) -> Scope:
     ids = visible_unit_ids(session, actor)
     visible = None if ids is None else frozenset(n for i in ids if (n := analysis.node(i)) is not None)
     year, month = divmod(resolve_period(analysis, period), 100)
@@ -285,12 +307,15 @@ def resolve_period(analysis: Analysis, text: str | None) -> int:
         raise DomainError(str(exc)) from None
     first = analysis.data.first_year * 100 + 1
     if not first <= period <= last:
-        raise NotFound(f"no figures for {periods.format_period(period)} (figures run from "
-                       f"{periods.format_period(first)} to {periods.format_period(last)})")
+        raise NotFound(
+            f"no figures for {periods.format_period(period)} (figures run from "
+            f"{periods.format_period(first)} to {periods.format_period(last)})"
+        )
     return period
 
 
 # -- values -------------------------------------------------------------------------------------
+
 
 def quantity(v: Value | None, unit: str) -> Quantity | None:
     return None if v is None else {"value": str(v.decimal), "unit": unit}
@@ -306,10 +331,17 @@ def estimate(x: float | None, scale: int, unit: str) -> Quantity | None:
 
 def change_out(c: Change, ref: IndicatorRef, scale: int, scope: Scope) -> ChangeOut:
     unit = "pp" if ref["unit"] == "percent" else ref["unit"]
-    amount = None if c.change_scaled is None or c.kind.value == "no_data" else {
-        "value": str(Decimal(c.change_scaled).scaleb(-scale)), "unit": unit}
-    return {"kind": c.kind.value, "percent": c.percent, "change": amount,
-            "text": wording.change(c, scope.language, scope.money, scale)}
+    amount = (
+        None
+        if c.change_scaled is None or c.kind.value == "no_data"
+        else {"value": str(Decimal(c.change_scaled).scaleb(-scale)), "unit": unit}
+    )
+    return {
+        "kind": c.kind.value,
+        "percent": c.percent,
+        "change": amount,
+        "text": wording.change(c, scope.language, scope.money, scale),
+    }
 
 
 def _status(s: Status | None, scope: Scope) -> tuple[str | None, str]:
@@ -323,36 +355,65 @@ def _scale(scope: Scope, code: str) -> int:
 
 # -- the commands ---------------------------------------------------------------------------------
 
-def cockpit_report(scope: Scope, set_code: str = DEFAULT_SET, time_basis: TimeBasis = "linear",
-                   restate: bool = False) -> CockpitReport:
+
+def cockpit_report(
+    scope: Scope, set_code: str = DEFAULT_SET, time_basis: TimeBasis = "linear", restate: bool = False
+) -> CockpitReport:
     refs = scope.set_members(set_code)
-    cockpit = scope.analysis.engine.cockpit(scope.node, scope.year, scope.month, [r["code"] for r in refs],
-                                            restate=restate, time_basis=time_basis)
+    cockpit = scope.analysis.engine.cockpit(
+        scope.node, scope.year, scope.month, [r["code"] for r in refs], restate=restate, time_basis=time_basis
+    )
     rows: list[CockpitRowOut] = []
     for ref, row in zip(refs, cockpit.rows, strict=True):
         unit, scale = ref["unit"], _scale(scope, ref["code"])
         status, status_text = _status(row.status, scope)
-        rows.append({
-            "indicator": ref, "value": quantity(row.value, unit), "ytd": quantity(row.ytd, unit),
-            "ytd_last_year": quantity(row.ytd_last_year, unit),
-            "yoy": change_out(row.yoy, ref, scale, scope),
-            "target_ensure": quantity(row.target_ensure, unit),
-            "target_strive": quantity(row.target_strive, unit),
-            "completion_pct": row.completion_pct, "completion_strive_pct": row.completion_strive_pct,
-            "time_progress_pct": row.time_progress_pct, "time_basis": row.time_basis,
-            "gap_pp": row.gap_pp, "status": status, "status_text": status_text,
-            "needs": [{"tier": n.tier, "remaining": {"value": str(n.remaining.decimal), "unit": unit},
-                       "monthly_average": quantity(n.monthly_average, unit),
-                       "implied_growth": change_out(n.implied_growth, ref, scale, scope)}
-                      for n in row.needs],
-        })
-    return {"command": "cockpit", "language": scope.language, "unit": scope.unit(scope.node),
-            "period": scope.period, "set": set_code, "restated": restate, "time_basis": time_basis,
-            "rows": rows}
+        rows.append(
+            {
+                "indicator": ref,
+                "value": quantity(row.value, unit),
+                "ytd": quantity(row.ytd, unit),
+                "ytd_last_year": quantity(row.ytd_last_year, unit),
+                "yoy": change_out(row.yoy, ref, scale, scope),
+                "target_ensure": quantity(row.target_ensure, unit),
+                "target_strive": quantity(row.target_strive, unit),
+                "completion_pct": row.completion_pct,
+                "completion_strive_pct": row.completion_strive_pct,
+                "time_progress_pct": row.time_progress_pct,
+                "time_basis": row.time_basis,
+                "gap_pp": row.gap_pp,
+                "status": status,
+                "status_text": status_text,
+                "needs": [
+                    {
+                        "tier": n.tier,
+                        "remaining": {"value": str(n.remaining.decimal), "unit": unit},
+                        "monthly_average": quantity(n.monthly_average, unit),
+                        "implied_growth": change_out(n.implied_growth, ref, scale, scope),
+                    }
+                    for n in row.needs
+                ],
+            }
+        )
+    return {
+        "command": "cockpit",
+        "language": scope.language,
+        "unit": scope.unit(scope.node),
+        "period": scope.period,
+        "set": set_code,
+        "restated": restate,
+        "time_basis": time_basis,
+        "rows": rows,
+    }
 
 
-def rank_report(scope: Scope, code: str, measure: Measure = "ytd", level: int | None = None,
-                restate: bool = False, time_basis: TimeBasis = "linear") -> RankReport:
+def rank_report(
+    scope: Scope,
+    code: str,
+    measure: Measure = "ytd",
+    level: int | None = None,
+    restate: bool = False,
+    time_basis: TimeBasis = "linear",
+) -> RankReport:
     """Children of the scope's node, or every visible unit at ``level`` (the group is level 1)."""
     ref = scope.indicator(code)
     engine = scope.analysis.engine
@@ -363,8 +424,9 @@ def rank_report(scope: Scope, code: str, measure: Measure = "ytd", level: int | 
             raise NotFound(f"no unit at level {level}")
     else:
         nodes = engine.children(scope.node, scope.year, scope.month, restate)
-    ranking = engine.rank(code, scope.year, scope.month, nodes=nodes, measure=measure,
-                          restate=restate, time_basis=time_basis)
+    ranking = engine.rank(
+        code, scope.year, scope.month, nodes=nodes, measure=measure, restate=restate, time_basis=time_basis
+    )
     parent_node = None if level is not None else scope.node
     everyone = nodes if parent_node is None else [parent_node, *nodes]
     pm = engine.measures(everyone, scope.year, scope.month, [code], restate=restate, time_basis=time_basis)
@@ -386,18 +448,40 @@ def rank_report(scope: Scope, code: str, measure: Measure = "ytd", level: int | 
     rows: list[RankRowOut] = []
     for r in ranking.rows:
         status, status_text = _status(r.status, scope)
-        rows.append({"rank": r.rank, "unit": scope.unit(r.node), "value": month_value(r.node),
-                     "ytd": ytd(r.node), "yoy": change_out(r.yoy, ref, scale, scope),
-                     "completion_pct": r.completion_pct, "gap_pp": r.gap_pp, "status": status,
-                     "status_text": status_text})
-    parent: ParentOut | None = None if parent_node is None else {
-        "unit": scope.unit(parent_node), "value": month_value(parent_node), "ytd": ytd(parent_node)}
+        rows.append(
+            {
+                "rank": r.rank,
+                "unit": scope.unit(r.node),
+                "value": month_value(r.node),
+                "ytd": ytd(r.node),
+                "yoy": change_out(r.yoy, ref, scale, scope),
+                "completion_pct": r.completion_pct,
+                "gap_pp": r.gap_pp,
+                "status": status,
+                "status_text": status_text,
+            }
+        )
+    parent: ParentOut | None = (
+        None
+        if parent_node is None
+        else {"unit": scope.unit(parent_node), "value": month_value(parent_node), "ytd": ytd(parent_node)}
+    )
     d = ranking.dispersion
     cv = None if d.n_values == 0 or d.cv != d.cv else float(d.cv)
-    return {"command": "rank", "language": scope.language, "indicator": ref, "period": scope.period,
-            "measure": measure, "descending": ranking.descending, "parent": parent, "level": level,
-            "restated": restate, "time_basis": time_basis, "rows": rows,
-            "dispersion": {"n_values": d.n_values, "cv": cv}}
+    return {
+        "command": "rank",
+        "language": scope.language,
+        "indicator": ref,
+        "period": scope.period,
+        "measure": measure,
+        "descending": ranking.descending,
+        "parent": parent,
+        "level": level,
+        "restated": restate,
+        "time_basis": time_basis,
+        "rows": rows,
+        "dispersion": {"n_values": d.n_values, "cv": cv},
+    }
 
 
 def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = False) -> BridgeReport:
@@ -417,10 +501,15 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
 
     def line(node: int | None, cur: int, prev: int, kind: str = "child") -> BridgeLineOut:
         d = cur - prev
-        return {"unit": None if node is None else scope.unit(node), "current": q(cur), "previous": q(prev),
-                "change": q(d), "share_pct": d / total_change * 100.0 if total_change else None,
-                "contribution_pp": d / abs(previous_total) * 100.0 if previous_total else None,
-                "line": kind}
+        return {
+            "unit": None if node is None else scope.unit(node),
+            "current": q(cur),
+            "previous": q(prev),
+            "change": q(d),
+            "share_pct": d / total_change * 100.0 if total_change else None,
+            "contribution_pp": d / abs(previous_total) * 100.0 if previous_total else None,
+            "line": kind,
+        }
 
     # Children that have since moved out of the actor's view are one line that says so.
     lines: list[BridgeLineOut] = []
@@ -429,7 +518,8 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
     outside = False
     for bl in bridge.lines:
         # a sum's lines (reported or derived) always have both amounts
-        assert bl.current is not None and bl.previous is not None
+        assert bl.current is not None
+        assert bl.previous is not None
         if bl.kind == "eliminations":
             eliminations.append(line(None, bl.current.scaled, bl.previous.scaled, bl.kind))
         elif bl.node is None:
@@ -445,14 +535,24 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
         lines.append(line(None, outside_cur, outside_prev, "outside"))
     lines.append(line(None, own_cur, own_prev, "own"))
     lines += eliminations
-    return {"command": "bridge", "language": scope.language, "unit": scope.unit(scope.node), "indicator": ref,
-            "period": scope.period, "span": span, "restated": restate, "method": bridge.method,
-            "current": q(bridge.current.scaled), "previous": q(previous_total), "change": q(total_change),
-            "yoy": change_out(bridge.yoy, ref, scale, scope), "lines": lines}
+    return {
+        "command": "bridge",
+        "language": scope.language,
+        "unit": scope.unit(scope.node),
+        "indicator": ref,
+        "period": scope.period,
+        "span": span,
+        "restated": restate,
+        "method": bridge.method,
+        "current": q(bridge.current.scaled),
+        "previous": q(previous_total),
+        "change": q(total_change),
+        "yoy": change_out(bridge.yoy, ref, scale, scope),
+        "lines": lines,
+    }
 
 
-def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: Span,
-                         restate: bool) -> BridgeReport:
+def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: Span, restate: bool) -> BridgeReport:
     """A ratio's bridge: each line's contribution to the change (pp for a percent indicator),
     with the line's own ratio this year and last; children out of the actor's view are one line
     that says so, without a ratio of its own."""
@@ -463,11 +563,15 @@ def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: 
         return {"value": str(v.decimal), "unit": as_unit}
 
     def out(bl: BridgeLine, kind: str) -> BridgeLineOut:
-        return {"unit": None if bl.node is None else scope.unit(bl.node),
-                "current": None if bl.current is None else amount(bl.current, unit),
-                "previous": None if bl.previous is None else amount(bl.previous, unit),
-                "change": amount(bl.change, change_unit), "share_pct": bl.share_pct,
-                "contribution_pp": bl.contribution_pp, "line": kind}
+        return {
+            "unit": None if bl.node is None else scope.unit(bl.node),
+            "current": None if bl.current is None else amount(bl.current, unit),
+            "previous": None if bl.previous is None else amount(bl.previous, unit),
+            "change": amount(bl.change, change_unit),
+            "share_pct": bl.share_pct,
+            "contribution_pp": bl.contribution_pp,
+            "line": kind,
+        }
 
     lines: list[BridgeLineOut] = []
     tail: list[BridgeLineOut] = []
@@ -485,17 +589,35 @@ def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: 
     assert own is not None
     if hidden:
         change = sum(b.change.scaled for b in hidden)
-        lines.append(out(hidden[0]._replace(
-            node=None, current=None, previous=None,
-            change=hidden[0].change._replace(scaled=change, number=change / 10**scale),
-            share_pct=_sum_or_none([b.share_pct for b in hidden]),
-            contribution_pp=_sum_or_none([b.contribution_pp for b in hidden])), "outside"))
+        lines.append(
+            out(
+                hidden[0]._replace(
+                    node=None,
+                    current=None,
+                    previous=None,
+                    change=hidden[0].change._replace(scaled=change, number=change / 10**scale),
+                    share_pct=_sum_or_none([b.share_pct for b in hidden]),
+                    contribution_pp=_sum_or_none([b.contribution_pp for b in hidden]),
+                ),
+                "outside",
+            )
+        )
     lines += [out(own, "own"), *tail]
-    return {"command": "bridge", "language": scope.language, "unit": scope.unit(scope.node), "indicator": ref,
-            "period": scope.period, "span": span, "restated": restate, "method": bridge.method,
-            "current": amount(bridge.current, unit), "previous": amount(bridge.previous, unit),
-            "change": amount(bridge.change, change_unit),
-            "yoy": change_out(bridge.yoy, ref, scale, scope), "lines": lines}
+    return {
+        "command": "bridge",
+        "language": scope.language,
+        "unit": scope.unit(scope.node),
+        "indicator": ref,
+        "period": scope.period,
+        "span": span,
+        "restated": restate,
+        "method": bridge.method,
+        "current": amount(bridge.current, unit),
+        "previous": amount(bridge.previous, unit),
+        "change": amount(bridge.change, change_unit),
+        "yoy": change_out(bridge.yoy, ref, scale, scope),
+        "lines": lines,
+    }
 
 
 def _sum_or_none(xs: list[float | None]) -> float | None:
@@ -504,23 +626,37 @@ def _sum_or_none(xs: list[float | None]) -> float | None:
 
 def outlook_report(scope: Scope, set_code: str = DEFAULT_SET, restate: bool = False) -> OutlookReport:
     by_code = {r["code"]: r for r in scope.set_members(set_code)}
-    outlook = scope.analysis.engine.outlook([scope.node], scope.year, scope.month, list(by_code),
-                                            restate=restate)
+    outlook = scope.analysis.engine.outlook([scope.node], scope.year, scope.month, list(by_code), restate=restate)
     rows: list[OutlookRowOut] = []
     for o in outlook.rows():
         ref = by_code[o.code]
         unit, scale = ref["unit"], _scale(scope, o.code)
-        rows.append({
-            "indicator": ref, "method": o.method, "ytd": estimate(o.ytd, scale, unit),
-            "run_rate": estimate(o.run_rate, scale, unit), "seasonal": estimate(o.seasonal, scale, unit),
-            "statistical": estimate(o.statistical, scale, unit), "point": estimate(o.point, scale, unit),
-            "low": estimate(o.low, scale, unit), "high": estimate(o.high, scale, unit),
-            "p_ensure": o.p_ensure, "p_strive": o.p_strive,
-            "target_ensure": estimate(o.target_ensure, scale, unit),
-            "target_strive": estimate(o.target_strive, scale, unit),
-        })
-    return {"command": "outlook", "language": scope.language, "unit": scope.unit(scope.node),
-            "period": scope.period, "set": set_code, "restated": restate, "rows": rows}
+        rows.append(
+            {
+                "indicator": ref,
+                "method": o.method,
+                "ytd": estimate(o.ytd, scale, unit),
+                "run_rate": estimate(o.run_rate, scale, unit),
+                "seasonal": estimate(o.seasonal, scale, unit),
+                "statistical": estimate(o.statistical, scale, unit),
+                "point": estimate(o.point, scale, unit),
+                "low": estimate(o.low, scale, unit),
+                "high": estimate(o.high, scale, unit),
+                "p_ensure": o.p_ensure,
+                "p_strive": o.p_strive,
+                "target_ensure": estimate(o.target_ensure, scale, unit),
+                "target_strive": estimate(o.target_strive, scale, unit),
+            }
+        )
+    return {
+        "command": "outlook",
+        "language": scope.language,
+        "unit": scope.unit(scope.node),
+        "period": scope.period,
+        "set": set_code,
+        "restated": restate,
+        "rows": rows,
+    }
 
 
 def history_report(scope: Scope, code: str, months: int | None = None, restate: bool = False) -> HistoryReport:
@@ -528,17 +664,32 @@ def history_report(scope: Scope, code: str, months: int | None = None, restate: 
     ref = scope.indicator(code)
     unit, scale = ref["unit"], _scale(scope, code)
     end = scope.year * 100 + scope.month
-    chosen = [r for r in scope.analysis.engine.history(scope.node, code, restate=restate).rows()
-              if r.year * 100 + r.month <= end]
+    chosen = [
+        r
+        for r in scope.analysis.engine.history(scope.node, code, restate=restate).rows()
+        if r.year * 100 + r.month <= end
+    ]
     if months is not None:
         chosen = chosen[-months:] if months > 0 else []
     rows: list[HistoryRowOut] = [
-        {"period": f"{r.year:04d}-{r.month:02d}", "value": quantity(r.value, unit), "ytd": quantity(r.ytd, unit),
-         "ytd_last_year": quantity(r.ytd_last_year, unit), "yoy": change_out(r.yoy, ref, scale, scope),
-         "mom": change_out(r.mom, ref, scale, scope)}
-        for r in chosen]
-    return {"command": "history", "language": scope.language, "unit": scope.unit(scope.node),
-            "indicator": ref, "restated": restate, "rows": rows}
+        {
+            "period": f"{r.year:04d}-{r.month:02d}",
+            "value": quantity(r.value, unit),
+            "ytd": quantity(r.ytd, unit),
+            "ytd_last_year": quantity(r.ytd_last_year, unit),
+            "yoy": change_out(r.yoy, ref, scale, scope),
+            "mom": change_out(r.mom, ref, scale, scope),
+        }
+        for r in chosen
+    ]
+    return {
+        "command": "history",
+        "language": scope.language,
+        "unit": scope.unit(scope.node),
+        "indicator": ref,
+        "restated": restate,
+        "rows": rows,
+    }
 
 
 Format = Literal["table", "json", "csv"]

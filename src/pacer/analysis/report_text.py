@@ -18,6 +18,7 @@ from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Column, Table
 
+from pacer.analysis import wording
 from pacer.analysis.display import DisplayUnit, breakdown, crossed_breakdown, to_display
 from pacer.analysis.report import (
     BridgeReport,
@@ -27,58 +28,132 @@ from pacer.analysis.report import (
     Quantity,
     RankReport,
 )
-from pacer.analysis import wording
 from pacer.analysis.wording import bridge_line
 from pacer.kit.tabular import csv_safe
 
 DASH = "—"
 WORDS: dict[str, dict[str, str]] = {
     "zh": {
-        "indicator": "指标", "measure_unit": "计量单位", "month": "本月", "ytd": "本年累计",
-        "ytd_ly": "上年同期", "yoy": "同比", "mom": "环比", "ensure": "确保目标", "strive": "力争目标",
-        "completion": "完成率", "progress": "时间进度", "gap": "进度差", "status": "状态",
-        "need": "尚需（月均）", "rank": "名次", "unit": "单位", "own": "本级及抵销", "total": "合计",
-        "current": "本期", "previous": "上年同期", "change": "增减", "share": "占增减", "pull": "拉动",
-        "point": "预计全年", "range": "区间（80%）", "method": "方法", "p_ensure": "达确保概率",
-        "p_strive": "达力争概率", "period": "期间", "amounts": "金额单位：{label}",
+        "indicator": "指标",
+        "measure_unit": "计量单位",
+        "month": "本月",
+        "ytd": "本年累计",
+        "ytd_ly": "上年同期",
+        "yoy": "同比",
+        "mom": "环比",
+        "ensure": "确保目标",
+        "strive": "力争目标",
+        "completion": "完成率",
+        "progress": "时间进度",
+        "gap": "进度差",
+        "status": "状态",
+        "need": "尚需（月均）",
+        "rank": "名次",
+        "unit": "单位",
+        "own": "本级及抵销",
+        "total": "合计",
+        "current": "本期",
+        "previous": "上年同期",
+        "change": "增减",
+        "share": "占增减",
+        "pull": "拉动",
+        "point": "预计全年",
+        "range": "区间（80%）",
+        "method": "方法",
+        "p_ensure": "达确保概率",
+        "p_strive": "达力争概率",
+        "period": "期间",
+        "amounts": "金额单位：{label}",
         "cockpit": "{unit} · {period} 经营指标（{set}；{amounts}）",
         "rank_title": "{indicator} · {period} 排名（按{measure}；{scope}；{amounts}）",
-        "children": "{unit}的下级单位", "level": "第{level}级单位",
+        "children": "{unit}的下级单位",
+        "level": "第{level}级单位",
         "bridge": "{unit} · {indicator} · {period} 增减因素（{span}，与上年同期比；{amounts}）",
         "outlook": "{unit} · {period} 全年预计（{set}；{amounts}）",
         "history": "{unit} · {indicator} 逐月情况（{amounts}）",
-        "person": "人", "count": "个", "per_person": "万元/人",
-        "ytd_m": "本年累计", "value_m": "本月数", "yoy_m": "同比", "completion_m": "完成率", "gap_m": "进度差",
-        "month_s": "当月", "quarter_s": "本季", "half_s": "本半年", "ytd_s": "本年累计", "year_s": "全年",
-        "per_month": "月均", "no_data": "无数据", "actual": "实际", "holt_winters": "统计预测",
-        "seasonal": "季节比例", "run_rate": "按进度推算",
+        "person": "人",
+        "count": "个",
+        "per_person": "万元/人",
+        "ytd_m": "本年累计",
+        "value_m": "本月数",
+        "yoy_m": "同比",
+        "completion_m": "完成率",
+        "gap_m": "进度差",
+        "month_s": "当月",
+        "quarter_s": "本季",
+        "half_s": "本半年",
+        "ytd_s": "本年累计",
+        "year_s": "全年",
+        "per_month": "月均",
+        "no_data": "无数据",
+        "actual": "实际",
+        "holt_winters": "统计预测",
+        "seasonal": "季节比例",
+        "run_rate": "按进度推算",
     },
     "en": {
-        "indicator": "Indicator", "measure_unit": "Unit", "month": "Month", "ytd": "YTD",
-        "ytd_ly": "Last year YTD", "yoy": "YoY", "mom": "MoM", "ensure": "Ensure", "strive": "Strive",
-        "completion": "Completion", "progress": "Time", "gap": "Gap", "status": "Status",
-        "need": "Remaining (per month)", "rank": "Rank", "unit": "Unit", "own": "Own and eliminations",
+        "indicator": "Indicator",
+        "measure_unit": "Unit",
+        "month": "Month",
+        "ytd": "YTD",
+        "ytd_ly": "Last year YTD",
+        "yoy": "YoY",
+        "mom": "MoM",
+        "ensure": "Ensure",
+        "strive": "Strive",
+        "completion": "Completion",
+        "progress": "Time",
+        "gap": "Gap",
+        "status": "Status",
+        "need": "Remaining (per month)",
+        "rank": "Rank",
+        "unit": "Unit",
+        "own": "Own and eliminations",
         "total": "Total",
-        "current": "Current", "previous": "Last year", "change": "Change",
-        "share": "Share", "pull": "Contribution", "point": "Year-end", "range": "Range (80%)",
-        "method": "Method", "p_ensure": "P(ensure)", "p_strive": "P(strive)", "period": "Period",
+        "current": "Current",
+        "previous": "Last year",
+        "change": "Change",
+        "share": "Share",
+        "pull": "Contribution",
+        "point": "Year-end",
+        "range": "Range (80%)",
+        "method": "Method",
+        "p_ensure": "P(ensure)",
+        "p_strive": "P(strive)",
+        "period": "Period",
         "amounts": "amounts in {label}",
         "cockpit": "{unit} · {period} operations ({set}; {amounts})",
         "rank_title": "{indicator} · {period} ranking (by {measure}; {scope}; {amounts})",
-        "children": "units under {unit}", "level": "level {level} units",
+        "children": "units under {unit}",
+        "level": "level {level} units",
         "bridge": "{unit} · {indicator} · {period} change by unit ({span} against last year; {amounts})",
         "outlook": "{unit} · {period} year-end outlook ({set}; {amounts})",
         "history": "{unit} · {indicator} month by month ({amounts})",
-        "person": "persons", "count": "count", "per_person": "RMB 10k/person",
-        "ytd_m": "YTD", "value_m": "month value", "yoy_m": "YoY", "completion_m": "completion", "gap_m": "gap",
-        "month_s": "month", "quarter_s": "quarter to date", "half_s": "half to date", "ytd_s": "year to date",
-        "year_s": "whole year", "per_month": "per month", "no_data": "no data", "actual": "actual",
-        "holt_winters": "statistical", "seasonal": "seasonal", "run_rate": "run rate",
+        "person": "persons",
+        "count": "count",
+        "per_person": "RMB 10k/person",
+        "ytd_m": "YTD",
+        "value_m": "month value",
+        "yoy_m": "YoY",
+        "completion_m": "completion",
+        "gap_m": "gap",
+        "month_s": "month",
+        "quarter_s": "quarter to date",
+        "half_s": "half to date",
+        "ytd_s": "year to date",
+        "year_s": "whole year",
+        "per_month": "per month",
+        "no_data": "no data",
+        "actual": "actual",
+        "holt_winters": "statistical",
+        "seasonal": "seasonal",
+        "run_rate": "run rate",
     },
 }
 
 
 # -- numbers on screen ------------------------------------------------------------------------------
+
 
 def _exact(q: Quantity) -> tuple[int, int]:
     """(scaled integer, scale) of a decimal string."""
@@ -117,8 +192,9 @@ def pp(x: float | None) -> str:
     return wording.pp(x, "en", 1, compact=True)
 
 
-def shown_breakdown(total: Quantity | None, parts: Sequence[Quantity | None], money: DisplayUnit
-                    ) -> tuple[str, list[str], str] | None:
+def shown_breakdown(
+    total: Quantity | None, parts: Sequence[Quantity | None], money: DisplayUnit
+) -> tuple[str, list[str], str] | None:
     """Shown total, shown parts and the shown remainder line (total - parts) adding up on screen;
     None when the figures are not amounts that add up (ratios) or some are missing."""
     if total is None or total["unit"] != "yuan" or any(p is None for p in parts):
@@ -146,35 +222,71 @@ def _amounts(money: DisplayUnit, w: Mapping[str, str]) -> str:
 
 # -- tables -------------------------------------------------------------------------------------------
 
+
 def cockpit_table(doc: CockpitReport, money: DisplayUnit) -> Table:
     w = WORDS[doc["language"]]
-    table = _table(w["cockpit"].format(unit=doc["unit"]["name"], period=doc["period"], set=doc["set"],
-                                       amounts=_amounts(money, w)),
-                   [w["indicator"], w["measure_unit"], w["month"], w["ytd"], w["ytd_ly"], w["yoy"], w["ensure"],
-                    w["strive"], w["completion"], w["progress"], w["gap"], w["status"], w["need"]], 2)
+    table = _table(
+        w["cockpit"].format(unit=doc["unit"]["name"], period=doc["period"], set=doc["set"], amounts=_amounts(money, w)),
+        [
+            w["indicator"],
+            w["measure_unit"],
+            w["month"],
+            w["ytd"],
+            w["ytd_ly"],
+            w["yoy"],
+            w["ensure"],
+            w["strive"],
+            w["completion"],
+            w["progress"],
+            w["gap"],
+            w["status"],
+            w["need"],
+        ],
+        2,
+    )
     for r in doc["rows"]:
         need = r["needs"][0] if r["needs"] else None
-        need_text = DASH if need is None else amount(need["remaining"], money) + (
-            "" if need["monthly_average"] is None else f" ({amount(need['monthly_average'], money)})")
-        table.add_row(r["indicator"]["name"], unit_label(r["indicator"]["unit"], money, w),
-                      amount(r["value"], money), amount(r["ytd"], money), amount(r["ytd_last_year"], money),
-                      r["yoy"]["text"], amount(r["target_ensure"], money), amount(r["target_strive"], money),
-                      pct(r["completion_pct"]), pct(r["time_progress_pct"]), pp(r["gap_pp"]),
-                      r["status_text"] or DASH, need_text)
+        need_text = (
+            DASH
+            if need is None
+            else amount(need["remaining"], money)
+            + ("" if need["monthly_average"] is None else f" ({amount(need['monthly_average'], money)})")
+        )
+        table.add_row(
+            r["indicator"]["name"],
+            unit_label(r["indicator"]["unit"], money, w),
+            amount(r["value"], money),
+            amount(r["ytd"], money),
+            amount(r["ytd_last_year"], money),
+            r["yoy"]["text"],
+            amount(r["target_ensure"], money),
+            amount(r["target_strive"], money),
+            pct(r["completion_pct"]),
+            pct(r["time_progress_pct"]),
+            pp(r["gap_pp"]),
+            r["status_text"] or DASH,
+            need_text,
+        )
     return table
 
 
 def rank_table(doc: RankReport, money: DisplayUnit) -> Table:
     w = WORDS[doc["language"]]
     parent = doc["parent"]
-    scope = (w["children"].format(unit=parent["unit"]["name"]) if parent is not None
-             else w["level"].format(level=doc["level"]))
+    scope = (
+        w["children"].format(unit=parent["unit"]["name"])
+        if parent is not None
+        else w["level"].format(level=doc["level"])
+    )
     ind = doc["indicator"]
     amounts = _amounts(money, w) if ind["unit"] == "yuan" else unit_label(ind["unit"], money, w)
-    table = _table(w["rank_title"].format(indicator=ind["name"], period=doc["period"],
-                                          measure=w[f"{doc['measure']}_m"], scope=scope, amounts=amounts),
-                   [w["rank"], w["unit"], w["month"], w["ytd"], w["yoy"], w["completion"], w["gap"],
-                    w["status"]], 2)
+    table = _table(
+        w["rank_title"].format(
+            indicator=ind["name"], period=doc["period"], measure=w[f"{doc['measure']}_m"], scope=scope, amounts=amounts
+        ),
+        [w["rank"], w["unit"], w["month"], w["ytd"], w["yoy"], w["completion"], w["gap"], w["status"]],
+        2,
+    )
     rows = doc["rows"]
     columns: dict[str, list[str]] = {}
     totals: dict[str, tuple[str, str | None]] = {}
@@ -189,9 +301,16 @@ def rank_table(doc: RankReport, money: DisplayUnit) -> Table:
     head = parent["unit"]["name"] if parent is not None else w["total"]
     table.add_row("", f"[bold]{head}[/]", totals["value"][0], totals["ytd"][0], "", "", "", "")
     for i, r in enumerate(rows):
-        table.add_row(DASH if r["rank"] is None else str(r["rank"]), "  " + r["unit"]["name"],
-                      columns["value"][i], columns["ytd"][i], r["yoy"]["text"], pct(r["completion_pct"]),
-                      pp(r["gap_pp"]), r["status_text"] or DASH)
+        table.add_row(
+            DASH if r["rank"] is None else str(r["rank"]),
+            "  " + r["unit"]["name"],
+            columns["value"][i],
+            columns["ytd"][i],
+            r["yoy"]["text"],
+            pct(r["completion_pct"]),
+            pp(r["gap_pp"]),
+            r["status_text"] or DASH,
+        )
     if parent is not None and (totals["value"][1] is not None or totals["ytd"][1] is not None):
         table.add_row("", "  " + w["own"], totals["value"][1] or "", totals["ytd"][1] or "", "", "", "", "")
     return table
@@ -211,9 +330,17 @@ def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
     w = WORDS[doc["language"]]
     ind = doc["indicator"]
     amounts = _amounts(money, w) if ind["unit"] == "yuan" else unit_label(ind["unit"], money, w)
-    table = _table(w["bridge"].format(unit=doc["unit"]["name"], indicator=ind["name"], period=doc["period"],
-                                      span=w[f"{doc['span']}_s"], amounts=amounts),
-                   [w["unit"], w["current"], w["previous"], w["change"], w["share"], w["pull"]], 1)
+    table = _table(
+        w["bridge"].format(
+            unit=doc["unit"]["name"],
+            indicator=ind["name"],
+            period=doc["period"],
+            span=w[f"{doc['span']}_s"],
+            amounts=amounts,
+        ),
+        [w["unit"], w["current"], w["previous"], w["change"], w["share"], w["pull"]],
+        1,
+    )
     lines = doc["lines"]
     head, rows = (_ratio_bridge_cells if doc["method"] == "ratio" else _sum_bridge_cells)(doc, money)
     table.add_row(f"[bold]{doc['unit']['name']}[/]", *head)
@@ -225,16 +352,21 @@ def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
 
 def _sum_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str], list[list[str]]]:
     lines = doc["lines"]
-    exact = [(_exact(ln["current"]), _exact(ln["previous"])) for ln in lines  # type: ignore[arg-type]
-             if ln["current"] is not None and ln["previous"] is not None]
+    exact = [
+        (_exact(ln["current"]), _exact(ln["previous"]))
+        for ln in lines  # type: ignore[arg-type]
+        if ln["current"] is not None and ln["previous"] is not None
+    ]
     scales = {s for pair in exact for _, s in pair}
     if doc["current"]["unit"] == "yuan" and len(exact) == len(lines) and len(scales) <= 1:
         scale = scales.pop() if scales else _exact(doc["current"])[1]
         total, parts = crossed_breakdown([c for (c, _), _ in exact], [p for _, (p, _) in exact], scale, money, 2)
         money_text = [[wording.number(x, 2) for x in row] for row in [total, *parts]]
     else:  # amounts shown exactly (persons, counts): they add up as they are
-        money_text = [[amount(q, money) for q in (x["current"], x["previous"], x["change"])]  # type: ignore[index]
-                      for x in [doc, *lines]]
+        money_text = [
+            [amount(q, money) for q in (x["current"], x["previous"], x["change"])]  # type: ignore[index]
+            for x in [doc, *lines]
+        ]
     shares = _tenths([ln["share_pct"] for ln in lines], 100.0)
     yoy = doc["yoy"]
     pulls = _tenths([ln["contribution_pp"] for ln in lines], yoy["percent"] if yoy["kind"] == "percent" else None)
@@ -263,11 +395,23 @@ def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str
     total, shown = breakdown(parts, scale, display, 2)
     suffix = "pp" if change_unit == "pp" else ""
     shares = _tenths([ln["share_pct"] for ln in lines], 100.0)
-    head = [amount(doc["current"], money), amount(doc["previous"], money),
-            own_change(doc["current"], doc["previous"]),
-            "100.0%" if total else DASH, wording.number(total, 2, True) + suffix]
-    rows = [[amount(ln["current"], money), amount(ln["previous"], money), own_change(ln["current"], ln["previous"]),
-             _tenth_text(shares[i], "%"), wording.number(shown[i], 2, True) + suffix] for i, ln in enumerate(lines)]
+    head = [
+        amount(doc["current"], money),
+        amount(doc["previous"], money),
+        own_change(doc["current"], doc["previous"]),
+        "100.0%" if total else DASH,
+        wording.number(total, 2, True) + suffix,
+    ]
+    rows = [
+        [
+            amount(ln["current"], money),
+            amount(ln["previous"], money),
+            own_change(ln["current"], ln["previous"]),
+            _tenth_text(shares[i], "%"),
+            wording.number(shown[i], 2, True) + suffix,
+        ]
+        for i, ln in enumerate(lines)
+    ]
     return head, rows
 
 
@@ -302,16 +446,38 @@ def _tenth_text(tenths: int | None, suffix: str) -> str:
 
 def outlook_table(doc: OutlookReport, money: DisplayUnit) -> Table:
     w = WORDS[doc["language"]]
-    table = _table(w["outlook"].format(unit=doc["unit"]["name"], period=doc["period"], set=doc["set"],
-                                       amounts=_amounts(money, w)),
-                   [w["indicator"], w["measure_unit"], w["ytd"], w["point"], w["range"], w["method"],
-                    w["ensure"], w["p_ensure"], w["strive"], w["p_strive"]], 2)
+    table = _table(
+        w["outlook"].format(unit=doc["unit"]["name"], period=doc["period"], set=doc["set"], amounts=_amounts(money, w)),
+        [
+            w["indicator"],
+            w["measure_unit"],
+            w["ytd"],
+            w["point"],
+            w["range"],
+            w["method"],
+            w["ensure"],
+            w["p_ensure"],
+            w["strive"],
+            w["p_strive"],
+        ],
+        2,
+    )
     for r in doc["rows"]:
-        span = DASH if r["low"] is None or r["high"] is None else \
-            f"{amount(r['low'], money)} ~ {amount(r['high'], money)}"
-        table.add_row(r["indicator"]["name"], unit_label(r["indicator"]["unit"], money, w), amount(r["ytd"], money),
-                      amount(r["point"], money), span, w.get(r["method"], r["method"]), amount(r["target_ensure"], money),
-                      _prob(r["p_ensure"]), amount(r["target_strive"], money), _prob(r["p_strive"]))
+        span = (
+            DASH if r["low"] is None or r["high"] is None else f"{amount(r['low'], money)} ~ {amount(r['high'], money)}"
+        )
+        table.add_row(
+            r["indicator"]["name"],
+            unit_label(r["indicator"]["unit"], money, w),
+            amount(r["ytd"], money),
+            amount(r["point"], money),
+            span,
+            w.get(r["method"], r["method"]),
+            amount(r["target_ensure"], money),
+            _prob(r["p_ensure"]),
+            amount(r["target_strive"], money),
+            _prob(r["p_strive"]),
+        )
     return table
 
 
@@ -323,16 +489,30 @@ def history_table(doc: HistoryReport, money: DisplayUnit) -> Table:
     w = WORDS[doc["language"]]
     ind = doc["indicator"]
     amounts = _amounts(money, w) if ind["unit"] == "yuan" else unit_label(ind["unit"], money, w)
-    table = _table(w["history"].format(unit=doc["unit"]["name"], indicator=ind["name"], amounts=amounts),
-                   [w["period"], w["month"], w["ytd"], w["ytd_ly"], w["yoy"], w["mom"]], 1)
+    table = _table(
+        w["history"].format(unit=doc["unit"]["name"], indicator=ind["name"], amounts=amounts),
+        [w["period"], w["month"], w["ytd"], w["ytd_ly"], w["yoy"], w["mom"]],
+        1,
+    )
     for r in doc["rows"]:
-        table.add_row(r["period"], amount(r["value"], money), amount(r["ytd"], money),
-                      amount(r["ytd_last_year"], money), r["yoy"]["text"], r["mom"]["text"])
+        table.add_row(
+            r["period"],
+            amount(r["value"], money),
+            amount(r["ytd"], money),
+            amount(r["ytd_last_year"], money),
+            r["yoy"]["text"],
+            r["mom"]["text"],
+        )
     return table
 
 
-TABLES = {"cockpit": cockpit_table, "rank": rank_table, "bridge": bridge_table, "outlook": outlook_table,
-          "history": history_table}
+TABLES = {
+    "cockpit": cockpit_table,
+    "rank": rank_table,
+    "bridge": bridge_table,
+    "outlook": outlook_table,
+    "history": history_table,
+}
 
 
 def table(doc: Mapping[str, Any], money: DisplayUnit, width: int | None = None) -> RenderableType:
@@ -372,6 +552,7 @@ def fit(whole: Table, width: int) -> RenderableType:
 
 # -- CSV ----------------------------------------------------------------------------------------------
 
+
 def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
     """One row's fields as CSV columns: nested fields joined with '.', a quantity as its decimal
     string, a list of needs keyed by tier."""
@@ -393,8 +574,7 @@ def rows_csv(doc: Mapping[str, Any]) -> str:
     items = doc["lines"] if doc["command"] == "bridge" else doc["rows"]
     # the bridge's own and eliminations lines have no unit; blank cells keep their columns those
     # of the other lines
-    rows = [dict(flatten({**r, "unit": r["unit"] or {"code": "", "name": ""}} if "unit" in r else r))
-            for r in items]
+    rows = [dict(flatten({**r, "unit": r["unit"] or {"code": "", "name": ""}} if "unit" in r else r)) for r in items]
     header: list[str] = []
     for r in rows:
         header += [k for k in r if k not in header]

@@ -41,15 +41,17 @@ class Status(StrEnum):
     OFF_TRACK = "off_track"
 
 
-CHANGE_KINDS: dict[int, ChangeKind] = {
-    int(code): ChangeKind[code.name] for code in ChangeCode
-}
+CHANGE_KINDS: dict[int, ChangeKind] = {int(code): ChangeKind[code.name] for code in ChangeCode}
 STATUSES: dict[int, Status | None] = {
-    StatusCode.NONE: None, StatusCode.ON_TRACK: Status.ON_TRACK, StatusCode.WATCH: Status.WATCH,
+    StatusCode.NONE: None,
+    StatusCode.ON_TRACK: Status.ON_TRACK,
+    StatusCode.WATCH: Status.WATCH,
     StatusCode.OFF_TRACK: Status.OFF_TRACK,
 }
 BASES: dict[int, str | None] = {
-    BasisCode.NONE: None, BasisCode.LINEAR: "linear", BasisCode.PHASING: "phasing",
+    BasisCode.NONE: None,
+    BasisCode.LINEAR: "linear",
+    BasisCode.PHASING: "phasing",
     BasisCode.HISTORY: "history",
 }
 METHODS: dict[int, str] = {int(m): m.name.lower() for m in OutlookMethod}

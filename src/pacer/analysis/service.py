@@ -31,7 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from sqlalchemy import Connection, Engine as DbEngine, func, select
+from sqlalchemy import Connection, func, select
+from sqlalchemy import Engine as DbEngine
 
 from pacer.analysis import source
 from pacer.analysis.engine import Engine
@@ -65,8 +66,15 @@ class Analysis:
 
 def build(connection: Connection, columnar: bool = False, marker: int = 0) -> Analysis:
     data = source.load(connection, columnar=columnar)
-    engine = Engine(data.units, data.tree, data.indicators, data.facts, data.targets, data.first_year,
-                    eliminations=data.eliminations)
+    engine = Engine(
+        data.units,
+        data.tree,
+        data.indicators,
+        data.facts,
+        data.targets,
+        data.first_year,
+        eliminations=data.eliminations,
+    )
     ids = data.unit_ids.tolist()
     return Analysis(data, engine, marker, {int(u): i for i, u in enumerate(ids)})
 
@@ -77,6 +85,7 @@ def change_marker(connection: Connection) -> int:
 
 # -- incremental updates ---------------------------------------------------------------------------
 
+
 def catch_up(connection: Connection, analysis: Analysis, marker: int) -> Analysis | None:
     """``analysis`` brought up to ``marker`` by replaying the audit rows since its own marker,
     or None when the changes need a rebuild. ``analysis`` itself is never modified."""
@@ -85,7 +94,8 @@ def catch_up(connection: Connection, analysis: Analysis, marker: int) -> Analysi
     rows = connection.execute(
         select(AuditEntry.entity, AuditEntry.entity_key)
         .where(AuditEntry.id > analysis.marker, AuditEntry.id <= marker)
-        .order_by(AuditEntry.id).limit(MAX_REPLAY_ROWS + 1)
+        .order_by(AuditEntry.id)
+        .limit(MAX_REPLAY_ROWS + 1)
     ).all()
     if len(rows) > MAX_REPLAY_ROWS:
         return None
@@ -108,8 +118,9 @@ def catch_up(connection: Connection, analysis: Analysis, marker: int) -> Analysi
     return replace(analysis, engine=engine, marker=marker, data=replace(analysis.data, facts=engine.facts))
 
 
-def _touched_unit_months(analysis: Analysis, rows: Iterable[tuple[str, str]],
-                         wanted: str = "fact") -> set[tuple[int, int]] | None:
+def _touched_unit_months(
+    analysis: Analysis, rows: Iterable[tuple[str, str]], wanted: str = "fact"
+) -> set[tuple[int, int]] | None:
     """(node, period) of every ``wanted`` row (figures, or elimination entries) in ``rows``;
     None when a row is not one the engine can apply."""
     data = analysis.data
@@ -135,8 +146,9 @@ def _touched_unit_months(analysis: Analysis, rows: Iterable[tuple[str, str]],
     return touched
 
 
-def _unit_month_figures(connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
-                        ) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None:
+def _unit_month_figures(
+    connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None:
     """Every reported figure of each touched unit-month as stored now, in the engine's layout."""
     catalog = analysis.engine.catalog
     position: dict[int, int] = {}
@@ -152,7 +164,8 @@ def _unit_month_figures(connection: Connection, analysis: Analysis, touched: set
     for period, unit_ids in by_period.items():
         for start in range(0, len(unit_ids), 500):
             stmt = select(Fact.unit_id, Fact.indicator_id, Fact.value).where(
-                Fact.period == period, Fact.unit_id.in_(unit_ids[start:start + 500]))
+                Fact.period == period, Fact.unit_id.in_(unit_ids[start : start + 500])
+            )
             for unit_id, ind_id, value in connection.execute(stmt):
                 pos = position.get(ind_id)
                 if pos is None:
@@ -162,8 +175,9 @@ def _unit_month_figures(connection: Connection, analysis: Analysis, touched: set
     return out
 
 
-def _unit_month_eliminations(connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
-                             ) -> dict[tuple[int, int], np.ndarray] | None:
+def _unit_month_eliminations(
+    connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
+) -> dict[tuple[int, int], np.ndarray] | None:
     """Each touched unit-month's elimination entries as stored now, summed per reported
     indicator configured for them (zero elsewhere)."""
     if not touched:
@@ -181,11 +195,15 @@ def _unit_month_eliminations(connection: Connection, analysis: Analysis, touched
         by_period[period].append(analysis.unit_id(node))
     for period, unit_ids in by_period.items():
         for start in range(0, len(unit_ids), 500):
-            stmt = select(EliminationEntry.unit_id, EliminationEntry.indicator_id,
-                          func.sum(EliminationEntry.value)).where(
-                EliminationEntry.period == period, EliminationEntry.unit_id.in_(unit_ids[start:start + 500]),
-                EliminationEntry.indicator_id.in_(list(position)),
-            ).group_by(EliminationEntry.unit_id, EliminationEntry.indicator_id)
+            stmt = (
+                select(EliminationEntry.unit_id, EliminationEntry.indicator_id, func.sum(EliminationEntry.value))
+                .where(
+                    EliminationEntry.period == period,
+                    EliminationEntry.unit_id.in_(unit_ids[start : start + 500]),
+                    EliminationEntry.indicator_id.in_(list(position)),
+                )
+                .group_by(EliminationEntry.unit_id, EliminationEntry.indicator_id)
+            )
             for unit_id, ind_id, value in connection.execute(stmt):
                 out[(analysis.node_of_id[unit_id], period)][position[ind_id]] = int(value)
     return out

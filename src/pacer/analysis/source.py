@@ -102,11 +102,14 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
     facts = dense.facts(first_year, n_months)
     return EngineData(
         units=Units(tuple(r.code for r in unit_rows), tuple(r.name_zh for r in unit_rows)),
-        unit_ids=unit_ids, unit_rows=tuple(unit_rows),
+        unit_ids=unit_ids,
+        unit_rows=tuple(unit_rows),
         tree=_tree_history(parentage, unit_ix, len(unit_ids), first_year, n_months),
-        indicators=tuple(indicators), facts=facts,
+        indicators=tuple(indicators),
+        facts=facts,
         targets=_targets(conn, unit_ix, ind_ix, len(unit_ids), len(indicators), first_year, last_period // 100),
-        first_year=first_year, last_period=last_period,
+        first_year=first_year,
+        last_period=last_period,
         eliminations=load_eliminations(conn, unit_ix, ind_ix, indicators, first_year, n_months),
     )
 
@@ -136,8 +139,7 @@ class DenseFacts:
         last = self._first + self._values.shape[2] - 1
         return (last // 12) * 100 + last % 12 + 1
 
-    def add(self, unit_id: np.ndarray, indicator_id: np.ndarray, period: np.ndarray,
-            value: np.ndarray) -> None:
+    def add(self, unit_id: np.ndarray, indicator_id: np.ndarray, period: np.ndarray, value: np.ndarray) -> None:
         if not len(period):
             return
         rows = self._unit_ix[unit_id]
@@ -172,8 +174,8 @@ class DenseFacts:
         present = np.zeros(values.shape, dtype=bool)
         if t:
             at = self._first - first
-            values[:, :, at:at + t] = self._values
-            present[:, :, at:at + t] = self._present
+            values[:, :, at : at + t] = self._values
+            present[:, :, at : at + t] = self._present
         self._first, self._values, self._present = first, values, present
 
     def facts(self, first_year: int, n_months: int) -> Facts:
@@ -182,21 +184,35 @@ class DenseFacts:
         at = self._first - 12 * first_year
         if at == 0 and self._values.shape[2] == n_months:
             return Facts(self._values, self._present)
-        return Facts(np.ascontiguousarray(self._values[:, :, -at:n_months - at]),
-                     np.ascontiguousarray(self._present[:, :, -at:n_months - at]))
+        return Facts(
+            np.ascontiguousarray(self._values[:, :, -at : n_months - at]),
+            np.ascontiguousarray(self._present[:, :, -at : n_months - at]),
+        )
 
 
-def load_eliminations(conn: Connection, unit_ix: np.ndarray, ind_ix: np.ndarray,
-                      indicators: list[IndicatorDef], first_year: int, n_months: int) -> Eliminations:
+def load_eliminations(
+    conn: Connection,
+    unit_ix: np.ndarray,
+    ind_ix: np.ndarray,
+    indicators: list[IndicatorDef],
+    first_year: int,
+    n_months: int,
+) -> Eliminations:
     """The elimination entries of indicators configured for them, summed per unit, indicator
     and month, in the engine's layout (``unit_ix`` and ``ind_ix`` map database ids to unit and
     indicator positions). Entries outside the engine's months are left out: a month gets into
     the engine with its first figure, and a new month rebuilds it."""
-    stmt = (select(EliminationEntry.unit_id, EliminationEntry.indicator_id, EliminationEntry.period,
-                   func.sum(EliminationEntry.value))
-            .join(Indicator, Indicator.id == EliminationEntry.indicator_id)
-            .where(Indicator.eliminated.is_(True))
-            .group_by(EliminationEntry.unit_id, EliminationEntry.indicator_id, EliminationEntry.period))
+    stmt = (
+        select(
+            EliminationEntry.unit_id,
+            EliminationEntry.indicator_id,
+            EliminationEntry.period,
+            func.sum(EliminationEntry.value),
+        )
+        .join(Indicator, Indicator.id == EliminationEntry.indicator_id)
+        .where(Indicator.eliminated.is_(True))
+        .group_by(EliminationEntry.unit_id, EliminationEntry.indicator_id, EliminationEntry.period)
+    )
     rows = conn.execute(stmt).all()
     if not rows:
         return Eliminations.none()
@@ -227,8 +243,11 @@ def _units(conn: Connection, today: date) -> tuple[list[Unit], np.ndarray, list[
     """Units in depth-first order of today's tree (then any unit no longer in it)."""
     units = {row.id: row for row in conn.execute(select(Unit.__table__))}
     parentage = conn.execute(select(UnitParentage.__table__)).all()
-    today_tree = {r.unit_id: r.parent_id for r in parentage
-                  if r.valid_from <= today and (r.valid_to is None or r.valid_to > today)}
+    today_tree = {
+        r.unit_id: r.parent_id
+        for r in parentage
+        if r.valid_from <= today and (r.valid_to is None or r.valid_to > today)
+    }
     ordered = [uid for uid, _ in depth_first(today_tree, {i: u.code for i, u in units.items()})]
     ordered += sorted(set(units) - set(ordered), key=lambda i: units[i].code)
     return [units[i] for i in ordered], np.array(ordered, dtype=np.int64), parentage
@@ -240,8 +259,13 @@ def _indicators(conn: Connection) -> tuple[list[IndicatorDef], np.ndarray]:
     versions: dict[int, list[FormulaVersion]] = {}
     parsed: dict[str, Formula] = {}
     for ind_id, from_year, to_year, text in conn.execute(
-        select(IndicatorVersion.indicator_id, IndicatorVersion.from_year, IndicatorVersion.to_year,
-               IndicatorVersion.formula).where(IndicatorVersion.formula.is_not(None))
+        select(
+            IndicatorVersion.indicator_id,
+            IndicatorVersion.from_year,
+            IndicatorVersion.to_year,
+            IndicatorVersion.formula,
+        )
+        .where(IndicatorVersion.formula.is_not(None))
         .order_by(IndicatorVersion.indicator_id, IndicatorVersion.from_year)
     ):
         formula = parsed.setdefault(text, parse(text))  # one object per text: one call per text
@@ -250,8 +274,17 @@ def _indicators(conn: Connection) -> tuple[list[IndicatorDef], np.ndarray]:
     for r in rows:
         mine = tuple(versions.get(r.id, ())) if r.kind == "derived" else ()
         several = len({id(v.formula) for v in mine}) > 1
-        defs.append(IndicatorDef(code=r.code, kind=r.kind, unit=r.unit, scale=r.scale, direction=r.direction,
-                                 formula=mine[-1].formula if mine else None, versions=mine if several else ()))
+        defs.append(
+            IndicatorDef(
+                code=r.code,
+                kind=r.kind,
+                unit=r.unit,
+                scale=r.scale,
+                direction=r.direction,
+                formula=mine[-1].formula if mine else None,
+                versions=mine if several else (),
+            )
+        )
     return defs, np.array([r.id for r in rows], dtype=np.int64)
 
 
@@ -301,26 +334,29 @@ def _tree_history(parentage: list[Any], unit_ix: np.ndarray, n: int, first_year:
     return TreeHistory(tuple(segments))
 
 
-def _targets(conn: Connection, unit_ix: np.ndarray, ind_ix: np.ndarray, n_units: int, n_ind: int,
-             first_year: int, last_year: int) -> Targets:
+def _targets(
+    conn: Connection, unit_ix: np.ndarray, ind_ix: np.ndarray, n_units: int, n_ind: int, first_year: int, last_year: int
+) -> Targets:
     n_years = last_year - first_year + 2  # room for next year's targets
     out = Targets.empty(n_units, n_ind, first_year, n_years)
     phasing = np.zeros((n_units, n_ind, n_years, 12), dtype=np.int32)
     # phasing travels as JSON text and is parsed in one go: decoding a JSON list per row
     # costs more than everything else about the targets
-    stmt = select(Target.unit_id, Target.indicator_id, Target.year,
-                  case((Target.tier == "ensure", 0), else_=1), Target.value,
-                  cast(Target.phasing_bp, String)).where(
-        Target.is_current.is_(True), Target.year.between(first_year, first_year + n_years - 1))
+    stmt = select(
+        Target.unit_id,
+        Target.indicator_id,
+        Target.year,
+        case((Target.tier == "ensure", 0), else_=1),
+        Target.value,
+        cast(Target.phasing_bp, String),
+    ).where(Target.is_current.is_(True), Target.year.between(first_year, first_year + n_years - 1))
     rows = conn.execute(stmt).all()
     if not rows:
         return Targets(out.values, out.present, first_year, phasing)
     unit_id, ind_id, year, tier, value, texts = zip(*rows, strict=True)
-    key = (unit_ix[np.array(unit_id)], ind_ix[np.array(ind_id)], np.array(year) - first_year,
-           np.array(tier))
+    key = (unit_ix[np.array(unit_id)], ind_ix[np.array(ind_id)], np.array(year) - first_year, np.array(tier))
     out.values[key], out.present[key] = np.array(value, dtype=np.int64), True
-    phased = [k for k, (t, text) in enumerate(zip(tier, texts, strict=True))
-              if t == 0 and text and text != "null"]
+    phased = [k for k, (t, text) in enumerate(zip(tier, texts, strict=True)) if t == 0 and text and text != "null"]
     if phased:
         phasing[tuple(a[phased] for a in key[:3])] = _phasing_rows([texts[k] for k in phased])
     return Targets(out.values, out.present, first_year, phasing)

@@ -26,8 +26,13 @@ def span_months(span: Span, month: int) -> tuple[int, int]:
     has not ended yet runs to ``month`` (quarter- or half-to-date)."""
     if not 1 <= month <= 12:
         raise ValueError(f"month must be 1..12, not {month}")
-    firsts = {"month": month, "quarter": 3 * ((month - 1) // 3) + 1,
-              "half": 1 if month <= 6 else 7, "ytd": 1, "year": 1}
+    firsts = {
+        "month": month,
+        "quarter": 3 * ((month - 1) // 3) + 1,
+        "half": 1 if month <= 6 else 7,
+        "ytd": 1,
+        "year": 1,
+    }
     if span not in firsts:
         raise ValueError(f"unknown span {span!r}")
     return firsts[span], 12 if span == "year" else month
@@ -120,8 +125,11 @@ def window_arrays(
             v = v - np.where(less, ytd[..., at_before], 0)
             c = c - np.where(less, seen[..., at_before], 0)
         v, c = v.transpose(2, 0, 1), c.transpose(2, 0, 1)
-        into = (slice(None) if len(usable) == w_n else np.array(usable), slice(None),
-                slice(None) if rep.size == k else rep)
+        into = (
+            slice(None) if len(usable) == w_n else np.array(usable),
+            slice(None),
+            slice(None) if rep.size == k else rep,
+        )
         if len(usable) < w_n and rep.size < k:  # two index arrays would pair up, not cross
             into = np.ix_(np.array(usable), np.arange(n_n), rep)
         scaled[into], present[into] = v, c > 0
@@ -203,13 +211,18 @@ class _Openings(Mapping[str, FloatArray]):
         opening = np.array([win.opening for win in self._windows])
         known = (opening >= 0) & (opening < cube.n_months)
         ix = (self._nodes[None, :], r, np.where(known, opening, 0)[:, None])  # [windows, nodes]
-        out = np.where(known[:, None] & (cube.seen[ix] > 0),
-                       cube.ytd[ix] / cat.unit_scale_factor[i], np.nan)
+        out = np.where(known[:, None] & (cube.seen[ix] > 0), cube.ytd[ix] / cat.unit_scale_factor[i], np.nan)
         return out.reshape(size)
 
 
-def _by_year(catalog: IndicatorCatalog, i: int, windows: Sequence[Window], n_nodes: int,
-             values: Mapping[str, FloatArray], opening: Mapping[str, FloatArray]) -> FloatArray:
+def _by_year(
+    catalog: IndicatorCatalog,
+    i: int,
+    windows: Sequence[Window],
+    n_nodes: int,
+    values: Mapping[str, FloatArray],
+    opening: Mapping[str, FloatArray],
+) -> FloatArray:
     """Derived indicator ``i`` over rows flattened as [window, node], each window evaluated by
     the formula version of its year: one call per version."""
     groups: dict[int, tuple[Formula, list[int]]] = {}

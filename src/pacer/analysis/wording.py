@@ -146,5 +146,7 @@ def still_reported(period: str, reported: int, expected: int, language: str) -> 
     """The notice that a month is still being reported (its figures are incomplete)."""
     if language == "zh":
         return f"{period} 仍在报送中：应报送的 {expected} 家单位中已有 {reported} 家报送，数据尚不完整。"
-    return (f"{period} is still being reported: {reported} of the {expected} units that should report it "
-            "have; the figures are incomplete.")
+    return (
+        f"{period} is still being reported: {reported} of the {expected} units that should report it "
+        "have; the figures are incomplete."
+    )

@@ -34,8 +34,14 @@ def record(
     _in_commit_order(session)
     session.add(
         AuditEntry(
-            actor=actor, action=action, entity=entity, entity_key=key,
-            before=before, after=after, note=note, at=utcnow(),
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_key=key,
+            before=before,
+            after=after,
+            note=note,
+            at=utcnow(),
         )
     )
 

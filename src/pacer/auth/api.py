@@ -22,10 +22,16 @@ def _token_out(token: ApiToken) -> TokenOut:
 @router.get("/me")
 def me(viewer: CurrentViewer, db: Db) -> MeOut:
     """The signed-in user, language and role grants."""
-    grants = [GrantOut(id=g.id, role=g.role, unit_code=u.code, unit_name=u.name(viewer.user.language))
-              for g, u in service.grants_of(db, viewer.user.id)]
-    return MeOut(username=viewer.user.username, display_name=viewer.user.display_name,
-                 language=viewer.user.language, grants=grants)
+    grants = [
+        GrantOut(id=g.id, role=g.role, unit_code=u.code, unit_name=u.name(viewer.user.language))
+        for g, u in service.grants_of(db, viewer.user.id)
+    ]
+    return MeOut(
+        username=viewer.user.username,
+        display_name=viewer.user.display_name,
+        language=viewer.user.language,
+        grants=grants,
+    )
 
 
 @router.put("/me/language")
@@ -36,8 +42,9 @@ def set_language(body: LanguageIn, viewer: CurrentViewer, db: Db) -> MeOut:
 
 
 @router.put("/me/password", status_code=204, response_model=None)
-def change_password(request: Request, body: PasswordIn, viewer: CurrentViewer, db: Db,
-                    settings: AppSettings) -> Response | None:
+def change_password(
+    request: Request, body: PasswordIn, viewer: CurrentViewer, db: Db, settings: AppSettings
+) -> Response | None:
     """Change the password; every other sign-in of the user and every API token end."""
     # A wrong current password is a guess at it too: it counts towards the account's sign-in lock.
     keep = viewer.web_session.id if viewer.web_session else None
@@ -47,7 +54,9 @@ def change_password(request: Request, body: PasswordIn, viewer: CurrentViewer, d
     except sessions.WrongPassword as exc:
         db.rollback()
         sessions.record_failure(db, username, ip)  # kept: the answer is a normal return
-        details: list[dict[str, object]] = [{"message": p.message, "field": p.field, "row": p.row} for p in exc.problems]
+        details: list[dict[str, object]] = [
+            {"message": p.message, "field": p.field, "row": p.row} for p in exc.problems
+        ]
         return errors.error_response(request, exc.status, "; ".join(str(p) for p in exc.problems), details)
     return None
 

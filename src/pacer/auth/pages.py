@@ -34,25 +34,45 @@ def login_form(request: Request, viewer: MaybeViewer, next: str | None = None, n
 
 
 @router.post("/login", dependencies=Protected)
-def login(request: Request, db: Db, settings: AppSettings, username: Annotated[str, Form()],
-          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/cockpit") -> Response:
+def login(
+    request: Request,
+    db: Db,
+    settings: AppSettings,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/cockpit",
+) -> Response:
     try:
         user = sessions.authenticate(db, username, password, client_ip(request), settings)
     except sessions.Throttled as exc:
         error = translate(lang_of(request), "login.throttled", minutes=exc.minutes)
-        response = render(request, "auth/login.html",
-                          {"next": _safe_next(next), "username": username, "error": error}, status_code=429)
+        response = render(
+            request,
+            "auth/login.html",
+            {"next": _safe_next(next), "username": username, "error": error},
+            status_code=429,
+        )
         response.headers["Retry-After"] = str(exc.minutes * 60)
         return response
     if user is None:
         # A normal return, so the failed attempt is committed and counts towards throttling.
         error = translate(lang_of(request), "login.failed")
-        return render(request, "auth/login.html", {"next": _safe_next(next), "username": username, "error": error},
-                      status_code=401)
+        return render(
+            request,
+            "auth/login.html",
+            {"next": _safe_next(next), "username": username, "error": error},
+            status_code=401,
+        )
     sign_in = sessions.start_session(db, user, settings, client_ip(request), request.headers.get("user-agent", ""))
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(sessions.SESSION_COOKIE, sign_in.cookie_value, max_age=settings.session_hours * 3600,
-                        httponly=True, samesite="lax", secure=csrf.secure_cookies(request))
+    response.set_cookie(
+        sessions.SESSION_COOKIE,
+        sign_in.cookie_value,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=csrf.secure_cookies(request),
+    )
     response.delete_cookie(csrf.COOKIE)
     return response
 
@@ -67,11 +87,21 @@ def logout(viewer: CurrentViewer, db: Db) -> Response:
 
 
 def _account(request: Request, viewer: CurrentViewer, db: Db, status_code: int = 200, **extra: object) -> Response:
-    grants = [{"role": g.role, "unit_code": u.code, "unit_name": u.name(lang_of(request))}
-              for g, u in service.grants_of(db, viewer.user.id)]
-    return render(request, "auth/account.html",
-                  {"grants": grants, "tokens": tokens.list_tokens(db, viewer.user),
-                   "token_max_days": request.app.state.settings.token_max_days, **extra}, status_code)
+    grants = [
+        {"role": g.role, "unit_code": u.code, "unit_name": u.name(lang_of(request))}
+        for g, u in service.grants_of(db, viewer.user.id)
+    ]
+    return render(
+        request,
+        "auth/account.html",
+        {
+            "grants": grants,
+            "tokens": tokens.list_tokens(db, viewer.user),
+            "token_max_days": request.app.state.settings.token_max_days,
+            **extra,
+        },
+        status_code,
+    )
 
 
 @router.get("/account")
@@ -80,8 +110,13 @@ def account(request: Request, viewer: CurrentViewer, db: Db) -> Response:
 
 
 @router.post("/account/language", dependencies=Protected)
-def set_language(request: Request, viewer: CurrentViewer, db: Db, language: Annotated[str, Form()],
-                 next: Annotated[str, Form()] = "/account") -> Response:
+def set_language(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    language: Annotated[str, Form()],
+    next: Annotated[str, Form()] = "/account",
+) -> Response:
     service.set_language(db, viewer.user, language)
     return RedirectResponse(_without_lang(_safe_next(next)), status_code=303)
 
@@ -96,15 +131,22 @@ def _without_lang(target: str) -> str:
 
 
 @router.post("/account/password", dependencies=Protected)
-def change_password(request: Request, viewer: CurrentViewer, db: Db, settings: AppSettings,
-                    current_password: Annotated[str, Form()], new_password: Annotated[str, Form()]) -> Response:
+def change_password(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    settings: AppSettings,
+    current_password: Annotated[str, Form()],
+    new_password: Annotated[str, Form()],
+) -> Response:
     keep = viewer.web_session.id if viewer.web_session else None
     username, ip = viewer.user.username, client_ip(request)
     try:
         sessions.change_password(db, viewer.user, current_password, new_password, keep, ip, settings)
     except sessions.Throttled as exc:
-        return _account(request, viewer, db, 429,
-                        error=translate(lang_of(request), "login.throttled", minutes=exc.minutes))
+        return _account(
+            request, viewer, db, 429, error=translate(lang_of(request), "login.throttled", minutes=exc.minutes)
+        )
     except ValidationFailed as exc:
         db.rollback()
         if isinstance(exc, sessions.WrongPassword):
@@ -114,12 +156,19 @@ def change_password(request: Request, viewer: CurrentViewer, db: Db, settings: A
 
 
 @router.post("/account/tokens", dependencies=Protected)
-def create_token(request: Request, viewer: CurrentViewer, db: Db, settings: AppSettings,
-                 name: Annotated[str, Form()], days: Annotated[str, Form()] = "") -> Response:
+def create_token(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    settings: AppSettings,
+    name: Annotated[str, Form()],
+    days: Annotated[str, Form()] = "",
+) -> Response:
     try:
         tokens.require_session(viewer.web_session)
-        raw, _token = tokens.create_token(db, viewer.user, name, int(days) if days.strip().isdigit() else None,
-                                          settings.token_max_days)
+        raw, _token = tokens.create_token(
+            db, viewer.user, name, int(days) if days.strip().isdigit() else None, settings.token_max_days
+        )
     except ValidationFailed as exc:
         db.rollback()
         return _account(request, viewer, db, 422, error="; ".join(str(p) for p in exc.problems))

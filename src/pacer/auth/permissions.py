@@ -16,13 +16,18 @@ from pacer.models import RoleGrant, User
 from pacer.org.repository import subtree_select
 
 READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER = (
-    "read", "report", "approve", "accept", "set_targets", "supervise", "quality", "administer",
+    "read",
+    "report",
+    "approve",
+    "accept",
+    "set_targets",
+    "supervise",
+    "quality",
+    "administer",
 )
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "group_admin": frozenset(
-        {READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER}
-    ),
+    "group_admin": frozenset({READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER}),
     "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS}),
     "supervisor": frozenset({READ, SUPERVISE}),
     "unit_reporter": frozenset({READ, REPORT}),
@@ -52,9 +57,7 @@ def load_actor(session: Session, username: str) -> Actor:
     user = session.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
         raise NotFound(f"no active user '{username}'")
-    grants = session.execute(
-        select(RoleGrant.role, RoleGrant.unit_id).where(RoleGrant.user_id == user.id)
-    ).all()
+    grants = session.execute(select(RoleGrant.role, RoleGrant.unit_id).where(RoleGrant.user_id == user.id)).all()
     return Actor(username=user.username, user_id=user.id, grants=tuple((r, u) for r, u in grants))
 
 
@@ -64,7 +67,10 @@ def visible_units(actor: Actor, action: str = READ, on: date | None = None) -> S
 
 
 def restrict(
-    stmt: Select, actor: Actor, unit_column: ColumnElement[int], action: str = READ,
+    stmt: Select,
+    actor: Actor,
+    unit_column: ColumnElement[int],
+    action: str = READ,
     on: date | None = None,
 ) -> Select:
     if actor.is_system:

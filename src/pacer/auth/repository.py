@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
@@ -17,7 +17,8 @@ def user_by_username(session: Session, username: str) -> User | None:
 
 def session_with_user(session: Session, session_id: str, now: datetime) -> tuple[WebSession, User] | None:
     row = session.execute(
-        select(WebSession, User).join(User, User.id == WebSession.user_id)
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
         .where(WebSession.id == session_id, WebSession.expires_at > now, User.is_active.is_(True))
     ).first()
     return (row[0], row[1]) if row else None
@@ -51,44 +52,66 @@ def delete_expired_sessions(session: Session, now: datetime) -> None:
 def failure_streak(session: Session, username: str, ip: str | None, since: datetime) -> tuple[int, datetime | None]:
     """Failed sign-ins of ``username`` since ``since`` and after its last success — from ``ip``
     alone when given, else from every address: how many, and the latest."""
+
     def same(stmt: Select) -> Select:  # type: ignore[type-arg]
         stmt = stmt.where(LoginAttempt.username == username)
         return stmt.where(LoginAttempt.ip == ip) if ip is not None else stmt
 
     last_success = same(select(func.max(LoginAttempt.at)).where(LoginAttempt.succeeded.is_(True))).scalar_subquery()
-    count, latest = session.execute(same(
-        select(func.count(), func.max(LoginAttempt.at)).where(
-            LoginAttempt.succeeded.is_(False), LoginAttempt.at > since,
-            LoginAttempt.at > func.coalesce(last_success, since),
+    count, latest = session.execute(
+        same(
+            select(func.count(), func.max(LoginAttempt.at)).where(
+                LoginAttempt.succeeded.is_(False),
+                LoginAttempt.at > since,
+                LoginAttempt.at > func.coalesce(last_success, since),
+            )
         )
-    )).one()
+    ).one()
     if latest is not None and latest.tzinfo is None:  # SQLite keeps no zone; every stamp is UTC
-        latest = latest.replace(tzinfo=timezone.utc)
+        latest = latest.replace(tzinfo=UTC)
     return count or 0, latest
 
 
 def signed_in_from(session: Session, username: str, ip: str, since: datetime) -> bool:
     """Whether ``username`` signed in successfully from ``ip`` since ``since``."""
-    return session.scalar(select(LoginAttempt.id).where(
-        LoginAttempt.username == username, LoginAttempt.ip == ip, LoginAttempt.succeeded.is_(True),
-        LoginAttempt.at > since).limit(1)) is not None
+    return (
+        session.scalar(
+            select(LoginAttempt.id)
+            .where(
+                LoginAttempt.username == username,
+                LoginAttempt.ip == ip,
+                LoginAttempt.succeeded.is_(True),
+                LoginAttempt.at > since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
-def token_with_user(session: Session, token_hash: str, now: datetime,
-                    created_after: datetime) -> tuple[ApiToken, User] | None:
+def token_with_user(
+    session: Session, token_hash: str, now: datetime, created_after: datetime
+) -> tuple[ApiToken, User] | None:
     row = session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(
-            ApiToken.token_hash == token_hash, ApiToken.revoked_at.is_(None), User.is_active.is_(True),
-            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now), ApiToken.created_at > created_after,
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.token_hash == token_hash,
+            ApiToken.revoked_at.is_(None),
+            User.is_active.is_(True),
+            (ApiToken.expires_at.is_(None)) | (ApiToken.expires_at > now),
+            ApiToken.created_at > created_after,
         )
     ).first()
     return (row[0], row[1]) if row else None
 
 
 def tokens_of(session: Session, user_id: int) -> list[ApiToken]:
-    return list(session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def token_of(session: Session, user_id: int, token_id: int) -> ApiToken | None:
@@ -101,8 +124,9 @@ def visible_unit_by_code(session: Session, actor: Actor, code: str, action: str 
     return session.scalar(restrict(select(Unit).where(Unit.code == code), actor, Unit.id, action))
 
 
-def users_in_scope(session: Session, actor: Actor, limit: int, offset: int, username: str | None = None,
-                   everything: bool = False) -> tuple[int, list[User]]:
+def users_in_scope(
+    session: Session, actor: Actor, limit: int, offset: int, username: str | None = None, everything: bool = False
+) -> tuple[int, list[User]]:
     """The users ``actor`` administers. An administrator of the whole group (``everything``)
     administers every user; a subtree administrator only users who hold at least one grant and
     every grant inside the subtrees they administer, so no account that sees more than they do
@@ -120,16 +144,25 @@ def users_in_scope(session: Session, actor: Actor, limit: int, offset: int, user
 
 def grants_of_users(session: Session, user_ids: list[int]) -> list[tuple[RoleGrant, Unit]]:
     """Every grant of these users (an administrator sees all of a user's roles)."""
-    stmt = (select(RoleGrant, Unit).join(Unit, Unit.id == RoleGrant.unit_id)
-            .where(RoleGrant.user_id.in_(user_ids)).order_by(Unit.code, RoleGrant.role))
+    stmt = (
+        select(RoleGrant, Unit)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .where(RoleGrant.user_id.in_(user_ids))
+        .order_by(Unit.code, RoleGrant.role)
+    )
     return [(g, u) for g, u in session.execute(stmt).all()]
 
 
-def active_administrators_of(session: Session, unit_id: int, except_grant: int | None = None,
-                             except_user: int | None = None) -> int:
+def active_administrators_of(
+    session: Session, unit_id: int, except_grant: int | None = None, except_user: int | None = None
+) -> int:
     """Active users holding group_admin on the unit itself, leaving out one grant or one user."""
-    stmt = (select(func.count()).select_from(RoleGrant).join(User, User.id == RoleGrant.user_id)
-            .where(RoleGrant.unit_id == unit_id, RoleGrant.role == "group_admin", User.is_active.is_(True)))
+    stmt = (
+        select(func.count())
+        .select_from(RoleGrant)
+        .join(User, User.id == RoleGrant.user_id)
+        .where(RoleGrant.unit_id == unit_id, RoleGrant.role == "group_admin", User.is_active.is_(True))
+    )
     if except_grant is not None:
         stmt = stmt.where(RoleGrant.id != except_grant)
     if except_user is not None:

@@ -13,12 +13,21 @@ from pacer.models import ROLES, RoleGrant, Unit, User
 def parse_grant(text: str) -> tuple[str, str]:
     role, sep, unit_code = text.partition("@")
     if not sep or role not in ROLES or not unit_code:
-        raise ValidationFailed([Problem(f"'{text}' is not ROLE@UNIT_CODE with a role among {', '.join(ROLES)}", field="grant")])
+        raise ValidationFailed(
+            [Problem(f"'{text}' is not ROLE@UNIT_CODE with a role among {', '.join(ROLES)}", field="grant")]
+        )
     return role, unit_code
 
 
-def add_user(session: Session, username: str, display_name: str, grants: list[str], actor: str,
-             email: str | None = None, language: str = "zh") -> User:
+def add_user(
+    session: Session,
+    username: str,
+    display_name: str,
+    grants: list[str],
+    actor: str,
+    email: str | None = None,
+    language: str = "zh",
+) -> User:
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user '{username}' already exists")
     user = User(username=username, display_name=display_name, email=email, language=language)
@@ -37,28 +46,44 @@ def grant_role(session: Session, user: User, role: str, unit_code: str, actor: s
     grant = RoleGrant(user_id=user.id, role=role, unit_id=unit.id)
     session.add(grant)
     session.flush()
-    record(session, actor, "grant.add", "role_grant", f"{user.username}/{role}@{unit_code}", None,
-           {"user": user.username, "role": role, "unit": unit_code})
+    record(
+        session,
+        actor,
+        "grant.add",
+        "role_grant",
+        f"{user.username}/{role}@{unit_code}",
+        None,
+        {"user": user.username, "role": role, "unit": unit_code},
+    )
     return grant
 
 
 def revoke_role(session: Session, user: User, role: str, unit_code: str, actor: str) -> None:
     grant = session.scalar(
-        select(RoleGrant).join(Unit, Unit.id == RoleGrant.unit_id)
+        select(RoleGrant)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
         .where(RoleGrant.user_id == user.id, RoleGrant.role == role, Unit.code == unit_code)
     )
     if grant is None:
         raise NotFound(f"'{user.username}' holds no {role} grant on '{unit_code}'")
     session.delete(grant)
-    record(session, actor, "grant.remove", "role_grant", f"{user.username}/{role}@{unit_code}",
-           {"user": user.username, "role": role, "unit": unit_code}, None)
+    record(
+        session,
+        actor,
+        "grant.remove",
+        "role_grant",
+        f"{user.username}/{role}@{unit_code}",
+        {"user": user.username, "role": role, "unit": unit_code},
+        None,
+    )
     session.flush()
 
 
 def list_users(session: Session) -> list[tuple[User, list[tuple[str, str]]]]:
     users = list(session.scalars(select(User).order_by(User.username)))
     rows = session.execute(
-        select(RoleGrant.user_id, RoleGrant.role, Unit.code).join(Unit, Unit.id == RoleGrant.unit_id)
+        select(RoleGrant.user_id, RoleGrant.role, Unit.code)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
         .order_by(Unit.code)
     ).all()
     by_user: dict[int, list[tuple[str, str]]] = {}
@@ -69,8 +94,10 @@ def list_users(session: Session) -> list[tuple[User, list[tuple[str, str]]]]:
 
 def grants_of(session: Session, user_id: int) -> list[tuple[RoleGrant, Unit]]:
     rows = session.execute(
-        select(RoleGrant, Unit).join(Unit, Unit.id == RoleGrant.unit_id)
-        .where(RoleGrant.user_id == user_id).order_by(Unit.code, RoleGrant.role)
+        select(RoleGrant, Unit)
+        .join(Unit, Unit.id == RoleGrant.unit_id)
+        .where(RoleGrant.user_id == user_id)
+        .order_by(Unit.code, RoleGrant.role)
     ).all()
     return [(g, u) for g, u in rows]
 

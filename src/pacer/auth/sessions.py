@@ -66,18 +66,20 @@ def locked_until(session: Session, username: str, ip: str, settings: Settings, n
     30 days counts only its own failures: the real user still gets in while strangers are
     locked out, and their success opens the account again."""
     known = repository.signed_in_from(session, username, ip, now - timedelta(days=KNOWN_ADDRESS_DAYS))
-    failures, latest = repository.failure_streak(session, username, ip if known else None,
-                                                 now - timedelta(hours=STREAK_HOURS))
+    failures, latest = repository.failure_streak(
+        session, username, ip if known else None, now - timedelta(hours=STREAK_HOURS)
+    )
     if failures < settings.login_max_failures or latest is None:
         return None
     doublings = min(failures - settings.login_max_failures, 30)
-    minutes = min(settings.login_window_minutes * 2 ** doublings, settings.login_lockout_max_minutes)
+    minutes = min(settings.login_window_minutes * 2**doublings, settings.login_lockout_max_minutes)
     until = latest + timedelta(minutes=minutes)
     return until if until > now else None
 
 
-def authenticate(session: Session, username: str, password: str, ip: str, settings: Settings,
-                 now: datetime | None = None) -> User | None:
+def authenticate(
+    session: Session, username: str, password: str, ip: str, settings: Settings, now: datetime | None = None
+) -> User | None:
     """The user if the password is right; None otherwise. The attempt is recorded either way,
     so the caller must commit even when it answers 'wrong password'."""
     now = now or utcnow()
@@ -105,14 +107,20 @@ def minutes_until(until: datetime, now: datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds() / 60))
 
 
-def start_session(session: Session, user: User, settings: Settings, ip: str = "", user_agent: str = "",
-                  now: datetime | None = None) -> SignIn:
+def start_session(
+    session: Session, user: User, settings: Settings, ip: str = "", user_agent: str = "", now: datetime | None = None
+) -> SignIn:
     now = now or utcnow()
     repository.delete_expired_sessions(session, now)
     secret = secrets.token_urlsafe(32)
     web_session = WebSession(
-        id=digest(secret), user_id=user.id, csrf_token=secrets.token_urlsafe(32), created_at=now,
-        expires_at=now + timedelta(hours=settings.session_hours), ip=ip[:64], user_agent=user_agent[:300],
+        id=digest(secret),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.session_hours),
+        ip=ip[:64],
+        user_agent=user_agent[:300],
     )
     session.add(web_session)
     session.flush()
@@ -135,15 +143,18 @@ def end_sign_ins(session: Session, user: User, keep_session: str | None = None) 
     return repository.revoke_tokens(session, user.id, utcnow())
 
 
-def check_current_password(session: Session, user: User, current: str, ip: str, settings: Settings,
-                           now: datetime | None = None) -> None:
+def check_current_password(
+    session: Session, user: User, current: str, ip: str, settings: Settings, now: datetime | None = None
+) -> None:
     """Refuse a wrong current password, throttled like a sign-in (it is a guess at the password
     too). The caller records a refusal with :func:`record_failure` after rolling back."""
     now = now or utcnow()
     until = locked_until(session, user.username, ip[:64], settings, now)
     if until is not None:
-        raise Throttled(f"too many failed password checks for '{user.username}'; try again in "
-                        f"{minutes_until(until, now)} minutes", minutes=minutes_until(until, now))
+        raise Throttled(
+            f"too many failed password checks for '{user.username}'; try again in {minutes_until(until, now)} minutes",
+            minutes=minutes_until(until, now),
+        )
     if not passwords.verify_password(user.password_hash, current):
         raise WrongPassword([Problem("the current password is wrong", field="current_password")], source="password")
 
@@ -153,16 +164,25 @@ def record_failure(session: Session, username: str, ip: str, now: datetime | Non
     session.flush()
 
 
-def change_password(session: Session, user: User, current: str, new: str, keep_session: str | None,
-                    ip: str, settings: Settings) -> None:
+def change_password(
+    session: Session, user: User, current: str, new: str, keep_session: str | None, ip: str, settings: Settings
+) -> None:
     """Set a new password and end every other sign-in of the user and every API token (a stolen
     session or token dies too)."""
     check_current_password(session, user, current, ip, settings)
     passwords.check_new_password(new, user.username)
     user.password_hash = passwords.hash_password(new)
     revoked = end_sign_ins(session, user, keep_session)
-    record(session, user.username, "user.password", "user", user.username, None, None,
-           note=f"password changed; {revoked} API token(s) revoked")
+    record(
+        session,
+        user.username,
+        "user.password",
+        "user",
+        user.username,
+        None,
+        None,
+        note=f"password changed; {revoked} API token(s) revoked",
+    )
     session.flush()
 
 
@@ -171,6 +191,14 @@ def set_password(session: Session, user: User, new: str, actor: str) -> None:
     passwords.check_new_password(new, user.username)
     user.password_hash = passwords.hash_password(new)
     revoked = end_sign_ins(session, user)
-    record(session, actor, "user.password_reset", "user", user.username, None, None,
-           note=f"password set; {revoked} API token(s) revoked")
+    record(
+        session,
+        actor,
+        "user.password_reset",
+        "user",
+        user.username,
+        None,
+        None,
+        note=f"password set; {revoked} API token(s) revoked",
+    )
     session.flush()

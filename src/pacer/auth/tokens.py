@@ -29,8 +29,9 @@ def require_session(web_session: object | None) -> None:
         raise Forbidden("API tokens are created from a signed-in browser session, not with a token")
 
 
-def create_token(session: Session, user: User, name: str, days: int | None = None,
-                 max_days: int = DEFAULT_MAX_DAYS) -> tuple[str, ApiToken]:
+def create_token(
+    session: Session, user: User, name: str, days: int | None = None, max_days: int = DEFAULT_MAX_DAYS
+) -> tuple[str, ApiToken]:
     """A new token for ``user``, valid ``days`` (at most, and by default, ``max_days``)."""
     name = name.strip()
     if not name or len(name) > 100:
@@ -40,12 +41,25 @@ def create_token(session: Session, user: User, name: str, days: int | None = Non
     days = days or max_days
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
-    token = ApiToken(user_id=user.id, name=name, token_hash=digest(raw), prefix=raw[:10], created_at=now,
-                     expires_at=now + timedelta(days=days))
+    token = ApiToken(
+        user_id=user.id,
+        name=name,
+        token_hash=digest(raw),
+        prefix=raw[:10],
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
     session.add(token)
     session.flush()
-    record(session, user.username, "token.create", "api_token", f"{user.username}/{token.id}", None,
-           {"name": name, "prefix": token.prefix, "days": days})
+    record(
+        session,
+        user.username,
+        "token.create",
+        "api_token",
+        f"{user.username}/{token.id}",
+        None,
+        {"name": name, "prefix": token.prefix, "days": days},
+    )
     return raw, token
 
 
@@ -58,14 +72,22 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     if token is None or token.revoked_at is not None:
         raise NotFound("no such active token")
     token.revoked_at = utcnow()
-    record(session, user.username, "token.revoke", "api_token", f"{user.username}/{token.id}",
-           {"name": token.name, "prefix": token.prefix}, None)
+    record(
+        session,
+        user.username,
+        "token.revoke",
+        "api_token",
+        f"{user.username}/{token.id}",
+        {"name": token.name, "prefix": token.prefix},
+        None,
+    )
     session.flush()
     return token
 
 
-def resolve_token(session: Session, raw: str, now: datetime | None = None,
-                  max_days: int = DEFAULT_MAX_DAYS) -> User | None:
+def resolve_token(
+    session: Session, raw: str, now: datetime | None = None, max_days: int = DEFAULT_MAX_DAYS
+) -> User | None:
     """The token's user if it is live: not revoked, not expired, and not older than ``max_days``
     (so lowering the maximum shortens tokens already given out)."""
     if not raw.startswith(TOKEN_PREFIX):

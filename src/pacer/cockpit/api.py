@@ -17,14 +17,21 @@ Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY
 Indicator = Annotated[str | None, Query(max_length=64, description="indicator code; default: the first key indicator")]
 
 
-def _scope(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-           period: str | None) -> service.Scope:
+def _scope(
+    request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, period: str | None
+) -> service.Scope:
     return service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
 
 
 @router.get("/units")
-def units(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, paging: Paging,
-          q: Annotated[str | None, Query(max_length=100, description="part of a code or name")] = None) -> Page[schemas.UnitRef]:
+def units(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    paging: Paging,
+    q: Annotated[str | None, Query(max_length=100, description="part of a code or name")] = None,
+) -> Page[schemas.UnitRef]:
     """Units the caller may see, in tree order."""
     try:
         scope = service.open_scope(db, viewer.actor, analysis, None, None, lang_of(request))
@@ -38,23 +45,40 @@ def units(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnal
 
 
 @router.get("/cockpit/{unit_code}")
-def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-            period: Period = None, rank: Indicator = None, bridge: Indicator = None) -> schemas.CockpitOut:
+def cockpit(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    period: Period = None,
+    rank: Indicator = None,
+    bridge: Indicator = None,
+) -> schemas.CockpitOut:
     """Everything the cockpit page shows for a unit and month."""
     return service.cockpit(_scope(request, viewer, db, analysis, unit_code, period), rank, bridge)
 
 
 @router.get("/cockpit/{unit_code}/tiles")
-def tiles(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-          period: Period = None) -> list[schemas.Tile]:
+def tiles(
+    request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, period: Period = None
+) -> list[schemas.Tile]:
     """The key indicators: YTD, year on year, against target and time."""
     return service.tiles(_scope(request, viewer, db, analysis, unit_code, period))
 
 
 @router.get("/cockpit/{unit_code}/ranking")
-def ranking(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-            paging: Paging, period: Period = None, indicator: Indicator = None,
-            status: Literal["on_track", "watch", "off_track"] | None = None) -> Page[schemas.RankRow]:
+def ranking(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    paging: Paging,
+    period: Period = None,
+    indicator: Indicator = None,
+    status: Literal["on_track", "watch", "off_track"] | None = None,
+) -> Page[schemas.RankRow]:
     """The unit's children ranked on one indicator, best first."""
     result = service.ranking(_scope(request, viewer, db, analysis, unit_code, period), indicator)
     rows = [r for r in (result.rows if result else []) if status is None or r.status == status]
@@ -62,18 +86,36 @@ def ranking(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAn
 
 
 @router.get("/cockpit/{unit_code}/off-track")
-def off_track(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-              paging: Paging, period: Period = None, indicator: Indicator = None,
-              status: Literal["watch", "off_track"] | None = None) -> Page[schemas.OffTrackRow]:
+def off_track(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    paging: Paging,
+    period: Period = None,
+    indicator: Indicator = None,
+    status: Literal["watch", "off_track"] | None = None,
+) -> Page[schemas.OffTrackRow]:
     """Children x key indicators that are off track or on watch, worst first."""
-    rows = [r for r in service.off_track(_scope(request, viewer, db, analysis, unit_code, period))
-            if (status is None or r.status == status) and (indicator is None or r.indicator.code == indicator)]
+    rows = [
+        r
+        for r in service.off_track(_scope(request, viewer, db, analysis, unit_code, period))
+        if (status is None or r.status == status) and (indicator is None or r.indicator.code == indicator)
+    ]
     return Page.of(paging.slice(rows), len(rows), paging)
 
 
 @router.get("/cockpit/{unit_code}/bridge")
-def bridge(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-           period: Period = None, indicator: Indicator = None) -> schemas.Bridge:
+def bridge(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    period: Period = None,
+    indicator: Indicator = None,
+) -> schemas.Bridge:
     """How each child moved an indicator against the same months of last year."""
     result = service.bridge(_scope(request, viewer, db, analysis, unit_code, period), indicator)
     if result is None:
@@ -82,30 +124,52 @@ def bridge(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAna
 
 
 @router.get("/cockpit/{unit_code}/outlook")
-def outlook(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-            period: Period = None) -> list[schemas.OutlookRow]:
+def outlook(
+    request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, period: Period = None
+) -> list[schemas.OutlookRow]:
     """Year-end forecasts with their interval and the chance of reaching each tier."""
     return service.outlook(_scope(request, viewer, db, analysis, unit_code, period))
 
 
 @router.get("/cockpit/{unit_code}/not-reported")
-def not_reported(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-                 paging: Paging, period: Period = None) -> Page[schemas.NotReported]:
+def not_reported(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    paging: Paging,
+    period: Period = None,
+) -> Page[schemas.NotReported]:
     """Units of the subtree with figures last month and nothing yet for this one."""
     rows = service.not_reported(_scope(request, viewer, db, analysis, unit_code, period))
     return Page.of(paging.slice(rows), len(rows), paging)
 
 
 @router.get("/cockpit/{unit_code}/charts/{name}")
-def chart(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-          name: Literal["trend", "cumulative", "bridge", "outlook", "history"], period: Period = None,
-          indicator: Indicator = None) -> dict[str, Any]:
+def chart(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    name: Literal["trend", "cumulative", "bridge", "outlook", "history"],
+    period: Period = None,
+    indicator: Indicator = None,
+) -> dict[str, Any]:
     """A chart's Vega-Lite specification with its data inline."""
     return charts.spec(_scope(request, viewer, db, analysis, unit_code, period), name, indicator)
 
 
 @router.get("/cockpit/{unit_code}/indicators/{code}")
-def indicator_detail(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-                     code: str, period: Period = None) -> schemas.IndicatorOut:
+def indicator_detail(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    code: str,
+    period: Period = None,
+) -> schemas.IndicatorOut:
     """One indicator of a unit: its tile, the children, and five years of months."""
     return service.indicator_page(_scope(request, viewer, db, analysis, unit_code, period), code)

@@ -34,6 +34,7 @@ def spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:
 
 def image(scope: Scope, name: str, code: str | None, fmt: str) -> bytes:
     """The chart as SVG or PNG; converting takes hundreds of milliseconds, so it is kept too."""
+
     def make() -> bytes:
         fixed = for_image(spec(scope, name, code))
         return render_charts.to_svg(fixed).encode() if fmt == "svg" else render_charts.to_png(fixed)
@@ -42,8 +43,7 @@ def image(scope: Scope, name: str, code: str | None, fmt: str) -> bytes:
 
 
 def _spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:
-    builders = {"trend": _trend, "cumulative": _cumulative, "bridge": _bridge, "outlook": _outlook,
-                "history": _history}
+    builders = {"trend": _trend, "cumulative": _cumulative, "bridge": _bridge, "outlook": _outlook, "history": _history}
     if name not in builders:
         raise NotFound(f"no chart '{name}'")
     chart = builders[name](scope, code or _default_code(scope))
@@ -81,7 +81,7 @@ def _title(scope: Scope, key: str, unit_label: str | None = None, **kw: object) 
     return out
 
 
-def _value_axis(ref: Any) -> alt.Y:  # noqa: ANN401
+def _value_axis(ref: Any) -> alt.Y:
     """A value axis without a title; a ratio's axis fits its values instead of starting at zero."""
     return alt.Y("value:Q", title=None, scale=alt.Scale(zero=ref.unit != "percent", nice=True))
 
@@ -91,40 +91,64 @@ def _trend(scope: Scope, code: str) -> alt.Chart:
     hist = scope.engine.history(scope.node, code)
     t0 = 12 * (scope.year - scope.analysis.data.first_year)
     numbers, present = hist.value.number.tolist(), hist.value.present.tolist()
-    ref = _ref(scope, code, max((abs(x) for x in numbers[max(t0 - 12, 0):t0 + 12]), default=None))
+    ref = _ref(scope, code, max((abs(x) for x in numbers[max(t0 - 12, 0) : t0 + 12]), default=None))
     rows = []
     for label, start, last in ((str(scope.year), t0, t0 + scope.month - 1), (str(scope.year - 1), t0 - 12, t0 - 1)):
         for m in range(12):
             t = start + m
             if 0 <= t <= last and t < len(numbers) and present[t]:
                 rows.append({"month": m + 1, "year": label, "value": numbers[t] / ref.display.divisor})
-    return alt.Chart(alt.Data(values=rows)).mark_line(point=True).encode(
-        x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
-        y=_value_axis(ref),
-        color=alt.Color("year:N", title=None, scale=alt.Scale(domain=[str(scope.year - 1), str(scope.year)],
-                                                              range=[COLORS["last"], COLORS["this"]])),
-        tooltip=[alt.Tooltip("year:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
-    ).properties(title=_title(scope, "chart.trend", ref.display.label, name=ref.name), height=220)
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
+            y=_value_axis(ref),
+            color=alt.Color(
+                "year:N",
+                title=None,
+                scale=alt.Scale(domain=[str(scope.year - 1), str(scope.year)], range=[COLORS["last"], COLORS["this"]]),
+            ),
+            tooltip=[alt.Tooltip("year:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(title=_title(scope, "chart.trend", ref.display.label, name=ref.name), height=220)
+    )
 
 
 def _cumulative(scope: Scope, code: str) -> alt.Chart:
     """Year to date against the targets spread over the year, and last year's path."""
     path = service.cumulative_path(scope, code)
     ref = _ref(scope, code, max((abs(x) for x in path.get("ensure", []) + path["ytd"] if x is not None), default=None))
-    names = {"ytd": _t(scope, "chart.actual"), "ytd_last_year": _t(scope, "chart.last_year"),
-             "ensure": _t(scope, "tier.ensure"), "strive": _t(scope, "tier.strive")}
-    rows = [{"month": m + 1, "series": names[k], "value": v / ref.display.divisor}
-            for k, values in path.items() for m, v in enumerate(values) if v is not None]
+    names = {
+        "ytd": _t(scope, "chart.actual"),
+        "ytd_last_year": _t(scope, "chart.last_year"),
+        "ensure": _t(scope, "tier.ensure"),
+        "strive": _t(scope, "tier.strive"),
+    }
+    rows = [
+        {"month": m + 1, "series": names[k], "value": v / ref.display.divisor}
+        for k, values in path.items()
+        for m, v in enumerate(values)
+        if v is not None
+    ]
     domain = [names[k] for k in ("ytd", "ytd_last_year", "ensure", "strive")]
     colors = [COLORS["this"], COLORS["last"], COLORS["ensure"], COLORS["strive"]]
-    return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=25)).encode(
-        x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
-        y=_value_axis(ref),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colors)),
-        strokeDash=alt.condition(f"datum.series == '{names['ensure']}' || datum.series == '{names['strive']}'",
-                                 alt.value([5, 3]), alt.value([1, 0])),
-        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
-    ).properties(title=_title(scope, "chart.cumulative", ref.display.label, name=ref.name), height=220)
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(point=alt.OverlayMarkDef(size=25))
+        .encode(
+            x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
+            y=_value_axis(ref),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colors)),
+            strokeDash=alt.condition(
+                f"datum.series == '{names['ensure']}' || datum.series == '{names['strive']}'",
+                alt.value([5, 3]),
+                alt.value([1, 0]),
+            ),
+            tooltip=[alt.Tooltip("series:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(title=_title(scope, "chart.cumulative", ref.display.label, name=ref.name), height=220)
+    )
 
 
 BRIDGE_STEPS = 10  # steps drawn one by one; the rest are one "other units" step
@@ -157,22 +181,29 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
     axis_note = _t(scope, "chart.axis_cut")
     # horizontal: every unit's name reads in full, in either language
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=260)))
+        y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=260))
+    )
     scale = alt.Scale(domain=[floor, hi + 2 * pad], zero=False, nice=False, clamp=True)
     bars = base.mark_bar(height={"band": 0.7}).encode(
         x=alt.X("start:Q", title=None, scale=scale, axis=alt.Axis(tickCount=5, labelOverlap=True, labelFlush=True)),
         x2="end:Q",
-        color=alt.Color("kind:N", legend=None, scale=alt.Scale(domain=["total", "better", "worse"],
-                                                              range=["#5b7fa6", "#2e7d46", "#c0392b"])),
-        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("text:N", title=d.label)])
+        color=alt.Color(
+            "kind:N",
+            legend=None,
+            scale=alt.Scale(domain=["total", "better", "worse"], range=["#5b7fa6", "#2e7d46", "#c0392b"]),
+        ),
+        tooltip=[alt.Tooltip("label:N"), alt.Tooltip("text:N", title=d.label)],
+    )
     labels = base.mark_text(align="left", dx=4, fontSize=10, color="#1d2733").encode(
-        x=alt.X("top:Q", scale=scale), text="text:N")
+        x=alt.X("top:Q", scale=scale), text="text:N"
+    )
     return alt.layer(bars, labels).properties(
         title={"text": _t(scope, "chart.bridge", name=b.indicator.name), "subtitle": f"{d.label} · {axis_note}"},
-        height=max(120, 24 * len(rows)))
+        height=max(120, 24 * len(rows)),
+    )
 
 
-def waterfall_rows(scope: Scope, b: Any, lower_is_better: bool) -> list[dict[str, Any]]:  # noqa: ANN401
+def waterfall_rows(scope: Scope, b: Any, lower_is_better: bool) -> list[dict[str, Any]]:
     """Start, one step per line (largest first, the smallest merged), end: each with its level
     before and after, on the display scale, and its value as shown."""
     from pacer.cockpit import format as fmt
@@ -180,23 +211,51 @@ def waterfall_rows(scope: Scope, b: Any, lower_is_better: bool) -> list[dict[str
     d = b.indicator.display
     value = lambda x: float(fmt.shown(x, d))  # noqa: E731
     lines = sorted(b.lines, key=lambda x: -abs(float(x.change)))
-    steps = [(line.unit.name if line.unit else _t(scope, f"bridge.{line.line}"), line.change)
-             for line in lines[:BRIDGE_STEPS]]
+    steps = [
+        (line.unit.name if line.unit else _t(scope, f"bridge.{line.line}"), line.change)
+        for line in lines[:BRIDGE_STEPS]
+    ]
     if len(lines) > BRIDGE_STEPS:
         rest = sum((line.change for line in lines[BRIDGE_STEPS:]), type(lines[0].change)(0))
         steps.append((_t(scope, "chart.other_units", count=len(lines) - BRIDGE_STEPS), rest))
     level = value(b.previous)
-    rows = [{"label": _t(scope, "chart.last_year"), "start": 0.0, "end": level, "top": level, "kind": "total",
-             "order": 0, "text": fmt.amount(b.previous, d)}]
+    rows = [
+        {
+            "label": _t(scope, "chart.last_year"),
+            "start": 0.0,
+            "end": level,
+            "top": level,
+            "kind": "total",
+            "order": 0,
+            "text": fmt.amount(b.previous, d),
+        }
+    ]
     for i, (label, change) in enumerate(steps, 1):
         step = value(change)
-        rows.append({"label": label, "start": level, "end": level + step, "top": max(level, level + step),
-                     "kind": "better" if (step >= 0) != lower_is_better else "worse", "order": i,
-                     "text": fmt.amount(change, d, signed=True)})
+        rows.append(
+            {
+                "label": label,
+                "start": level,
+                "end": level + step,
+                "top": max(level, level + step),
+                "kind": "better" if (step >= 0) != lower_is_better else "worse",
+                "order": i,
+                "text": fmt.amount(change, d, signed=True),
+            }
+        )
         level += step
     end = value(b.current)
-    rows.append({"label": _t(scope, "chart.this_year"), "start": 0.0, "end": end, "top": end, "kind": "total",
-                 "order": len(steps) + 1, "text": fmt.amount(b.current, d)})
+    rows.append(
+        {
+            "label": _t(scope, "chart.this_year"),
+            "start": 0.0,
+            "end": end,
+            "top": end,
+            "kind": "total",
+            "order": len(steps) + 1,
+            "text": fmt.amount(b.current, d),
+        }
+    )
     return rows
 
 
@@ -206,21 +265,37 @@ def _outlook(scope: Scope, code: str) -> alt.LayerChart:
     for r in service.outlook(scope):
         if r.target_ensure and r.point is not None:
             base = r.target_ensure
-            rows.append({"name": r.indicator.name, "point": 100 * r.point / base,
-                         "low": 100 * (r.low if r.low is not None else r.point) / base,
-                         "high": 100 * (r.high if r.high is not None else r.point) / base,
-                         "strive": 100 * r.target_strive / base if r.target_strive else None})
+            rows.append(
+                {
+                    "name": r.indicator.name,
+                    "point": 100 * r.point / base,
+                    "low": 100 * (r.low if r.low is not None else r.point) / base,
+                    "high": 100 * (r.high if r.high is not None else r.point) / base,
+                    "strive": 100 * r.target_strive / base if r.target_strive else None,
+                }
+            )
     base_chart = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
+        y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
+    )
     interval = base_chart.mark_rule(strokeWidth=3, color="#8a98a8").encode(
-        x=alt.X("low:Q", title=_t(scope, "chart.outlook_axis"), scale=alt.Scale(zero=False)), x2="high:Q")
+        x=alt.X("low:Q", title=_t(scope, "chart.outlook_axis"), scale=alt.Scale(zero=False)), x2="high:Q"
+    )
     point = base_chart.mark_point(filled=True, size=70, color=COLORS["this"]).encode(
-        x="point:Q", tooltip=[alt.Tooltip("name:N"), alt.Tooltip("point:Q", format=".1f"),
-                              alt.Tooltip("low:Q", format=".1f"), alt.Tooltip("high:Q", format=".1f")])
+        x="point:Q",
+        tooltip=[
+            alt.Tooltip("name:N"),
+            alt.Tooltip("point:Q", format=".1f"),
+            alt.Tooltip("low:Q", format=".1f"),
+            alt.Tooltip("high:Q", format=".1f"),
+        ],
+    )
     strive = base_chart.mark_tick(color=COLORS["strive"], thickness=2).encode(x="strive:Q")
-    ensure = alt.Chart(alt.Data(values=[{"x": 100}])).mark_rule(color=COLORS["ensure"], strokeDash=[4, 3]).encode(x="x:Q")
+    ensure = (
+        alt.Chart(alt.Data(values=[{"x": 100}])).mark_rule(color=COLORS["ensure"], strokeDash=[4, 3]).encode(x="x:Q")
+    )
     return alt.layer(interval, point, strive, ensure).properties(
-        title=_t(scope, "chart.outlook"), height=max(60, 34 * len(rows)))
+        title=_t(scope, "chart.outlook"), height=max(60, 34 * len(rows))
+    )
 
 
 # five years told apart by hue (colour-blind safe, Okabe-Ito), this year in the accent colour
@@ -233,13 +308,23 @@ def _history(scope: Scope, code: str) -> alt.Chart:
     first = scope.analysis.data.first_year
     numbers, present = hist.value.number.tolist(), hist.value.present.tolist()
     ref = _ref(scope, code, max((abs(x) for x in numbers[-24:]), default=None))
-    rows = [{"month": t % 12 + 1, "year": str(first + t // 12), "value": numbers[t] / ref.display.divisor}
-            for t in range(len(numbers)) if present[t] and scope.year - 4 <= first + t // 12 <= scope.year
-            and (first + t // 12) * 100 + t % 12 + 1 <= scope.period]
+    rows = [
+        {"month": t % 12 + 1, "year": str(first + t // 12), "value": numbers[t] / ref.display.divisor}
+        for t in range(len(numbers))
+        if present[t]
+        and scope.year - 4 <= first + t // 12 <= scope.year
+        and (first + t // 12) * 100 + t % 12 + 1 <= scope.period
+    ]
     years = [str(y) for y in range(max(first, scope.year - 4), scope.year + 1)]
-    return alt.Chart(alt.Data(values=rows)).mark_line(point=alt.OverlayMarkDef(size=20)).encode(
-        x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)), y=_value_axis(ref),
-        color=alt.Color("year:N", title=None, scale=alt.Scale(domain=years, range=YEAR_COLORS[-len(years):])),
-        strokeWidth=alt.condition(f"datum.year == '{scope.year}'", alt.value(3), alt.value(1.5)),
-        tooltip=[alt.Tooltip("year:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
-    ).properties(title=_title(scope, "chart.history", ref.display.label, name=ref.name), height=240)
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_line(point=alt.OverlayMarkDef(size=20))
+        .encode(
+            x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
+            y=_value_axis(ref),
+            color=alt.Color("year:N", title=None, scale=alt.Scale(domain=years, range=YEAR_COLORS[-len(years) :])),
+            strokeWidth=alt.condition(f"datum.year == '{scope.year}'", alt.value(3), alt.value(1.5)),
+            tooltip=[alt.Tooltip("year:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],
+        )
+        .properties(title=_title(scope, "chart.history", ref.display.label, name=ref.name), height=240)
+    )

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from io import BytesIO
+from unicodedata import east_asian_width
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from unicodedata import east_asian_width
 
-from pacer.cockpit import format as fmt, schemas
+from pacer.cockpit import format as fmt
+from pacer.cockpit import schemas
 from pacer.web.i18n import number, status, translate
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,8 +60,9 @@ def as_text(cell: Cell) -> None:
             cell.quotePrefix = True
 
 
-def _sheet(wb: Workbook, title: str, columns: list[Column], rows: list[list[object]], first: bool = False,
-           totals: int = 0) -> Worksheet:
+def _sheet(
+    wb: Workbook, title: str, columns: list[Column], rows: list[list[object]], first: bool = False, totals: int = 0
+) -> Worksheet:
     """One table: bold frozen header, formats per column, text as text; the last ``totals`` rows bold."""
     ws = wb.active if first else wb.create_sheet()
     ws.title = "".join(c for c in title if c not in "[]:*?/\\")[:31]
@@ -92,33 +94,60 @@ def _unit(ref: schemas.IndicatorRef) -> str:
     return ref.display.label
 
 
-def ranking_rows(ranking: schemas.Ranking, lang: str, unit_name: str | None = None
-                 ) -> tuple[list[Column], list[list[object]], int]:
+def ranking_rows(
+    ranking: schemas.Ranking, lang: str, unit_name: str | None = None
+) -> tuple[list[Column], list[list[object]], int]:
     """The ranking's columns and rows, with the unit's own line and total where they add up."""
     t = lambda k, **kw: translate(lang, k, **kw)  # noqa: E731
     ref, d = ranking.indicator, ranking.indicator.display
     amount = _decimals_format(d.decimals)
     columns = [
-        Column(t("cockpit.rank"), "0"), Column(t("common.unit")), Column(t("export.code")),
-        Column(f"{t('cockpit.measure.' + ref.kind)}（{_unit(ref)}）" if lang == "zh"
-               else f"{t('cockpit.measure.' + ref.kind)} ({_unit(ref)})", amount),
-        Column(f"{t('cockpit.yoy')} (%)", "0.0"), Column(t("cockpit.yoy")),
+        Column(t("cockpit.rank"), "0"),
+        Column(t("common.unit")),
+        Column(t("export.code")),
+        Column(
+            f"{t('cockpit.measure.' + ref.kind)}（{_unit(ref)}）"
+            if lang == "zh"
+            else f"{t('cockpit.measure.' + ref.kind)} ({_unit(ref)})",
+            amount,
+        ),
+        Column(f"{t('cockpit.yoy')} (%)", "0.0"),
+        Column(t("cockpit.yoy")),
         Column(f"{t('cockpit.completion')} (%)", "0.0"),
         Column(f"{t('cockpit.gap')} ({t('cockpit.pp')})", "+0.0;-0.0;0.0"),
         Column(t("cockpit.status")),
-        Column(f"{t('tier.ensure')} ({_unit(ref)})", amount), Column(f"{t('tier.strive')} ({_unit(ref)})", amount),
+        Column(f"{t('tier.ensure')} ({_unit(ref)})", amount),
+        Column(f"{t('tier.strive')} ({_unit(ref)})", amount),
     ]
     rows: list[list[object]] = [
-        [r.rank, r.unit.name, r.unit.code, _scaled(r.ytd, d), _pct(r.yoy.percent), r.yoy.text, _pct(r.completion_pct),
-         _pct(r.gap_pp),
-         status(r.status, lang), _scaled(r.target_ensure, d), _scaled(r.target_strive, d)]
-        for r in ranking.rows]
+        [
+            r.rank,
+            r.unit.name,
+            r.unit.code,
+            _scaled(r.ytd, d),
+            _pct(r.yoy.percent),
+            r.yoy.text,
+            _pct(r.completion_pct),
+            _pct(r.gap_pp),
+            status(r.status, lang),
+            _scaled(r.target_ensure, d),
+            _scaled(r.target_strive, d),
+        ]
+        for r in ranking.rows
+    ]
     totals = 0
     if ranking.total is not None and ranking.own is not None:
         blank: list[object] = [None] * 7
         rows.append([None, t("cockpit.own_and_eliminations"), None, _scaled(ranking.own, d), *blank])
-        rows.append([None, f"{t('cockpit.total')} · {unit_name}" if unit_name else t("cockpit.total"), None,
-                     _scaled(ranking.total, d), *blank])
+        rows.append(
+            [
+                None,
+                f"{t('cockpit.total')} · {unit_name}" if unit_name else t("cockpit.total"),
+                None,
+                _scaled(ranking.total, d),
+                *blank,
+            ]
+        )
         totals = 2
     return columns, rows, totals
 
@@ -136,14 +165,31 @@ def indicator_workbook(page: schemas.IndicatorOut, lang: str) -> bytes:
     ref, d = page.tile.indicator, page.tile.indicator.display
     amount = _decimals_format(d.decimals)
     unit = _unit(ref)
-    columns = [Column(t("common.period")), Column(f"{t('cockpit.value')} ({unit})", amount),
-               Column(f"{t('cockpit.measure.' + ref.kind)} ({unit})", amount),
-               Column(f"{t('cockpit.last_year')} ({unit})", amount), Column(f"{t('cockpit.yoy')} (%)", "0.0"),
-               Column(t("cockpit.yoy"))]
-    _sheet(wb, t("cockpit.months"), columns,
-           [[m.period, _scaled(m.value, d), _scaled(m.ytd, d), _scaled(m.ytd_last_year, d), _pct(m.yoy.percent),
-             m.yoy.text]
-            for m in page.months], first=True)
+    columns = [
+        Column(t("common.period")),
+        Column(f"{t('cockpit.value')} ({unit})", amount),
+        Column(f"{t('cockpit.measure.' + ref.kind)} ({unit})", amount),
+        Column(f"{t('cockpit.last_year')} ({unit})", amount),
+        Column(f"{t('cockpit.yoy')} (%)", "0.0"),
+        Column(t("cockpit.yoy")),
+    ]
+    _sheet(
+        wb,
+        t("cockpit.months"),
+        columns,
+        [
+            [
+                m.period,
+                _scaled(m.value, d),
+                _scaled(m.ytd, d),
+                _scaled(m.ytd_last_year, d),
+                _pct(m.yoy.percent),
+                m.yoy.text,
+            ]
+            for m in page.months
+        ],
+        first=True,
+    )
     columns, rows, totals = ranking_rows(page.children, lang, page.unit.name)
     _sheet(wb, t("cockpit.children"), columns, rows, totals=totals)
     return _save(wb)

@@ -48,8 +48,12 @@ def change(c: Change, display: Display, lang: str, direction: str = "higher", sc
         text = (zh if lang == "zh" else en).format(amount=size.strip())
     good = None
     # a change that reads as zero is neither good nor bad (no red "-0.0")
-    zero = c.change is None or c.change == 0 or (
-        kind is ChangeKind.PERCENT and i18n.is_zero(c.percent, 1)) or (kind is ChangeKind.PP and i18n.is_zero(c.change, 1))
+    zero = (
+        c.change is None
+        or c.change == 0
+        or (kind is ChangeKind.PERCENT and i18n.is_zero(c.percent, 1))
+        or (kind is ChangeKind.PP and i18n.is_zero(c.change, 1))
+    )
     if not zero and direction in ("higher", "lower"):
         good = (c.change > 0) == (direction == "higher")
     if kind is ChangeKind.TURNED_PROFITABLE or kind is ChangeKind.LOSS_NARROWED:
@@ -77,8 +81,11 @@ def ranking_shown(ranking: schemas.Ranking) -> tuple[list[str], str | None, str 
     the rows and the own line are apportioned so that they add up to the total shown (the same
     rounding as the terminal's tables); otherwise each figure is rounded on its own."""
     d = ranking.indicator.display
-    unit = _MONEY_UNITS.get(d.divisor) if ranking.indicator.unit == "yuan" else (
-        DisplayUnit.YUAN if d.divisor == 1 else None)
+    unit = (
+        _MONEY_UNITS.get(d.divisor)
+        if ranking.indicator.unit == "yuan"
+        else (DisplayUnit.YUAN if d.divisor == 1 else None)
+    )
     if ranking.total is None or ranking.own is None or unit is None:
         return [amount(r.ytd, d) for r in ranking.rows], None, None
     values = [r.ytd for r in ranking.rows if r.ytd is not None] + [ranking.own]
@@ -92,6 +99,7 @@ def ranking_shown(ranking: schemas.Ranking) -> tuple[list[str], str | None, str 
 
 def common_display(rows: list[schemas.OffTrackRow], lang: str) -> Display | None:
     """One money scale for a list mixing indicators, so a column never switches between 亿元 and 万元."""
-    money = [abs(float(x)) for r in rows if r.indicator.unit == "yuan" for x in (r.ytd, r.target_ensure)
-             if x is not None]
+    money = [
+        abs(float(x)) for r in rows if r.indicator.unit == "yuan" for x in (r.ytd, r.target_ensure) if x is not None
+    ]
     return display_for("yuan", max(money), lang) if money else None

@@ -11,8 +11,8 @@ from starlette.responses import RedirectResponse, Response
 from pacer.analysis.completeness import incomplete
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
-from pacer.web import i18n
 from pacer.cockpit.cache import cached
+from pacer.web import i18n
 from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
 from pacer.web.templating import lang_of, render, render_fragment
 
@@ -32,17 +32,34 @@ def home(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnaly
 
 
 @router.get("/{unit_code}")
-def cockpit(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-            period: Period = None, rank: Code = None, bridge: Code = None) -> Response:
+def cockpit(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    period: Period = None,
+    rank: Code = None,
+    bridge: Code = None,
+) -> Response:
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.cockpit(scope, rank, bridge)
     roots = [scope.unit(n) for n in service.top_roots(db, viewer.actor, analysis)]
     key = [scope.indicator(c, None) for c in scope.key_codes]
     ranking_html, bridge_html = tables_html(scope, view)
-    return render(request, "cockpit/cockpit.html", {"view": view, "roots": roots, "key": key,
-                                                    "ranking_html": ranking_html, "bridge_html": bridge_html,
-                                                    "off_track_display": fmt.common_display(view.off_track, scope.lang),
-                                                    "incomplete": incomplete(analysis, scope.period)})
+    return render(
+        request,
+        "cockpit/cockpit.html",
+        {
+            "view": view,
+            "roots": roots,
+            "key": key,
+            "ranking_html": ranking_html,
+            "bridge_html": bridge_html,
+            "off_track_display": fmt.common_display(view.off_track, scope.lang),
+            "incomplete": incomplete(analysis, scope.period),
+        },
+    )
 
 
 def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:
@@ -50,19 +67,37 @@ def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup 
     with the same key as their data (the scope's key: node, month, language, the units hidden from
     the viewer): kept rendered."""
     ranking_html = view.ranking and cached(
-        scope.analysis, scope.key("ranking.html", view.ranking.indicator.code),
-        lambda: render_fragment("cockpit/_ranking.html", scope.lang, {
-            "ranking": view.ranking, "view": view, "shown": fmt.ranking_shown(view.ranking),
-            "unit_name": view.unit.name}))
+        scope.analysis,
+        scope.key("ranking.html", view.ranking.indicator.code),
+        lambda: render_fragment(
+            "cockpit/_ranking.html",
+            scope.lang,
+            {
+                "ranking": view.ranking,
+                "view": view,
+                "shown": fmt.ranking_shown(view.ranking),
+                "unit_name": view.unit.name,
+            },
+        ),
+    )
     bridge_html = view.bridge and cached(
-        scope.analysis, scope.key("bridge.html", view.bridge.indicator.code),
-        lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}))
+        scope.analysis,
+        scope.key("bridge.html", view.bridge.indicator.code),
+        lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}),
+    )
     return ranking_html, bridge_html
 
 
 @router.get("/{unit_code}/ranking.xlsx")
-def ranking_export(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-                   period: Period = None, rank: Code = None) -> Response:
+def ranking_export(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    period: Period = None,
+    rank: Code = None,
+) -> Response:
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     ranking = service.ranking(scope, rank) or service.empty_ranking(scope, rank)
     body = export.ranking_workbook(scope.unit(scope.node), f"{scope.year}-{scope.month:02d}", ranking, scope.lang)
@@ -70,26 +105,58 @@ def ranking_export(request: Request, viewer: CurrentViewer, db: Db, analysis: Cu
 
 
 @router.get("/{unit_code}/indicators/{code}")
-def indicator(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, code: str,
-              period: Period = None) -> Response:
+def indicator(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    code: str,
+    period: Period = None,
+) -> Response:
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.indicator_page(scope, code)
-    return render(request, "cockpit/indicator.html", {"view": view, "shown": fmt.ranking_shown(view.children),
-                                                      "unit_name": view.unit.name,
-                                                      "ytd_label": i18n.ytd_label(scope.year, scope.month, scope.lang)})
+    return render(
+        request,
+        "cockpit/indicator.html",
+        {
+            "view": view,
+            "shown": fmt.ranking_shown(view.children),
+            "unit_name": view.unit.name,
+            "ytd_label": i18n.ytd_label(scope.year, scope.month, scope.lang),
+        },
+    )
 
 
 @router.get("/{unit_code}/indicators/{code}/export.xlsx")
-def indicator_export(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str,
-                     code: str, period: Period = None) -> Response:
+def indicator_export(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    code: str,
+    period: Period = None,
+) -> Response:
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     page = service.indicator_page(scope, code)
-    return _download(export.indicator_workbook(page, scope.lang), f"{unit_code}-{code}-{scope.year}{scope.month:02d}.xlsx")
+    return _download(
+        export.indicator_workbook(page, scope.lang), f"{unit_code}-{code}-{scope.year}{scope.month:02d}.xlsx"
+    )
 
 
 @router.get("/{unit_code}/charts/{name}.{fmt}")
-def chart_image(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, name: str,
-                fmt: Literal["svg", "png"], period: Period = None, indicator: Code = None) -> Response:
+def chart_image(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    unit_code: str,
+    name: str,
+    fmt: Literal["svg", "png"],
+    period: Period = None,
+    indicator: Code = None,
+) -> Response:
     scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     body = charts.image(scope, name, indicator, fmt)
     return Response(body, media_type="image/svg+xml" if fmt == "svg" else "image/png")

@@ -38,7 +38,9 @@ class IndicatorRef(BaseModel):
 class ChangeOut(BaseModel):
     kind: str = Field(description="percent, pp, new, turned_profitable, loss_narrowed, … or no_data")
     percent: float | None = None
-    change: Decimal | None = Field(default=None, description="current − previous, in the indicator's unit (pp for ratios)")
+    change: Decimal | None = Field(
+        default=None, description="current − previous, in the indicator's unit (pp for ratios)"
+    )
     text: str = Field(description="the comparison in words, in the request's language")
     good: bool | None = Field(default=None, description="whether the move is in the better direction")
 
@@ -76,10 +78,13 @@ class Ranking(BaseModel):
     indicator: IndicatorRef
     measure: str
     rows: list[RankRow]
-    total: Decimal | None = Field(default=None, description="the unit's own YTD, which its children and the own "
-                                                            "line add up to (null for a ratio)")
-    own: Decimal | None = Field(default=None, description="total − Σ children: the unit's own figures less the "
-                                                          "eliminations booked on it (null for a ratio)")
+    total: Decimal | None = Field(
+        default=None, description="the unit's own YTD, which its children and the own line add up to (null for a ratio)"
+    )
+    own: Decimal | None = Field(
+        default=None,
+        description="total − Σ children: the unit's own figures less the eliminations booked on it (null for a ratio)",
+    )
 
 
 class OffTrackRow(BaseModel):
@@ -93,18 +98,23 @@ class OffTrackRow(BaseModel):
 
 
 class BridgeLine(BaseModel):
-    unit: UnitRef | None = Field(description="a child unit, or null for the unit's own figures, for its eliminations "
-                                             "and for the units outside the caller's view")
-    current: Decimal | None = Field(description="what came through this line; for a ratio, the line's own ratio "
-                                                "(null where it has none)")
+    unit: UnitRef | None = Field(
+        description="a child unit, or null for the unit's own figures, for its eliminations "
+        "and for the units outside the caller's view"
+    )
+    current: Decimal | None = Field(
+        description="what came through this line; for a ratio, the line's own ratio (null where it has none)"
+    )
     previous: Decimal | None
     change: Decimal = Field(description="the line's part of the change (pp for a percent ratio)")
     share_pct: float | None
     contribution_pp: float | None
     line: Literal["child", "own", "eliminations", "outside"] = Field(
-        "child", description="a child unit, the unit's own figures, the intra-group eliminations booked on "
-                             "the unit (negative: they reduce the total), or the children of the period that "
-                             "are now outside the caller's view (moved elsewhere or dissolved), together")
+        "child",
+        description="a child unit, the unit's own figures, the intra-group eliminations booked on "
+        "the unit (negative: they reduce the total), or the children of the period that "
+        "are now outside the caller's view (moved elsewhere or dissolved), together",
+    )
 
 
 class Bridge(BaseModel):
@@ -115,8 +125,10 @@ class Bridge(BaseModel):
     yoy: ChangeOut
     lines: list[BridgeLine]
     method: Literal["sum", "linear", "ratio"] = Field(
-        "sum", description="sum: a reported indicator; linear: a derived sum of reported ones; ratio: a derived "
-                           "ratio, each line's change its contribution to the ratio's change")
+        "sum",
+        description="sum: a reported indicator; linear: a derived sum of reported ones; ratio: a derived "
+        "ratio, each line's change its contribution to the ratio's change",
+    )
 
 
 class OutlookRow(BaseModel):

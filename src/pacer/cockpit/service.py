@@ -22,12 +22,13 @@ from functools import cached_property
 import numpy as np
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Cockpit, Engine, views
+from pacer.analysis import Engine, views
 from pacer.analysis.completeness import default_period
 from pacer.analysis.service import Analysis
 from pacer.analysis.windows import Window, evaluate_windows
 from pacer.auth.permissions import Actor, visible_unit_ids
-from pacer.cockpit import format as fmt, repository, schemas
+from pacer.cockpit import format as fmt
+from pacer.cockpit import repository, schemas
 from pacer.cockpit.cache import cached
 from pacer.errors import DomainError, NotFound
 from pacer.indicators.service import IndicatorRow, list_indicators
@@ -73,8 +74,11 @@ class Scope:
         visible = self.visible
         if visible is None:
             return ()
-        return cached(self.analysis, ("hidden", self.node, visible),
-                      lambda: tuple(n for n in ever_below(self.analysis, self.node) if n not in visible))
+        return cached(
+            self.analysis,
+            ("hidden", self.node, visible),
+            lambda: tuple(n for n in ever_below(self.analysis, self.node) if n not in visible),
+        )
 
     def key(self, *parts: object) -> tuple[object, ...]:
         """A cache key for an answer about this node, month and language as this viewer may see it:
@@ -84,22 +88,33 @@ class Scope:
     @cached_property
     def indicators(self) -> dict[str, IndicatorRow]:
         # indicator definitions change only with an audited change, hence a new engine version
-        return cached(self.analysis, ("indicators", self.year),
-                      lambda: {r.code: r for r in list_indicators(self.db, None, self.year)})
+        return cached(
+            self.analysis,
+            ("indicators", self.year),
+            lambda: {r.code: r for r in list_indicators(self.db, None, self.year)},
+        )
 
     @cached_property
     def key_codes(self) -> list[str]:
         known = set(self.engine.catalog.codes)
-        return cached(self.analysis, ("key_codes", self.year), lambda: [
-            r.code for r in list_indicators(self.db, KEY_SET, self.year) if r.code in known])
+        return cached(
+            self.analysis,
+            ("key_codes", self.year),
+            lambda: [r.code for r in list_indicators(self.db, KEY_SET, self.year) if r.code in known],
+        )
 
     def indicator(self, code: str, magnitude: float | None) -> schemas.IndicatorRef:
         row = self.indicators.get(code)
         if row is None or code not in self.engine.catalog.index:
             raise NotFound(f"no indicator '{code}'")
         return schemas.IndicatorRef(
-            code=code, name=row.name_zh if self.lang == "zh" else row.name_en, unit=row.unit, kind=row.kind,
-            direction=row.direction, display=fmt.display_for(row.unit, magnitude, self.lang))
+            code=code,
+            name=row.name_zh if self.lang == "zh" else row.name_en,
+            unit=row.unit,
+            kind=row.kind,
+            direction=row.direction,
+            display=fmt.display_for(row.unit, magnitude, self.lang),
+        )
 
     def scale_of(self, code: str) -> int:
         return int(self.engine.catalog.scale[self.engine.catalog.index[code]])
@@ -118,8 +133,9 @@ class Scope:
         return [periods.format_period(p) for p in reversed(periods.periods_between(first, last))]
 
 
-def open_scope(db: Session, actor: Actor, analysis: Analysis, unit_code: str | None, period: str | None,
-               lang: str) -> Scope:
+def open_scope(
+    db: Session, actor: Actor, analysis: Analysis, unit_code: str | None, period: str | None, lang: str
+) -> Scope:
     visible = visible_nodes(db, actor, analysis)
     node = _node(db, actor, analysis, unit_code, visible)
     year, month = _period(analysis, period)
@@ -145,6 +161,7 @@ def visible_nodes(db: Session, actor: Actor, analysis: Analysis) -> frozenset[in
 
 def ever_below(analysis: Analysis, node: int) -> tuple[int, ...]:
     """Every unit below ``node`` in the tree of any month, in node order."""
+
     def make() -> tuple[int, ...]:
         trees = analysis.engine.cube().timeline.trees
         below = set().union(*(tree.descendants(node).tolist() for tree in trees if tree.active[node]))
@@ -191,6 +208,7 @@ def _period(analysis: Analysis, text: str | None) -> tuple[int, int]:
 
 # -- answers -------------------------------------------------------------------------------------
 
+
 def tiles(scope: Scope, codes: list[str] | None = None) -> list[schemas.Tile]:
     codes = codes or scope.key_codes
 
@@ -203,15 +221,24 @@ def tiles(scope: Scope, codes: list[str] | None = None) -> list[schemas.Tile]:
 
 def _tile(scope: Scope, row) -> schemas.Tile:  # type: ignore[no-untyped-def]
     ytd = row.ytd.number if row.ytd else None
-    ref = scope.indicator(row.code, ytd if ytd is not None else (row.target_ensure.number if row.target_ensure else None))
+    ref = scope.indicator(
+        row.code, ytd if ytd is not None else (row.target_ensure.number if row.target_ensure else None)
+    )
     return schemas.Tile(
-        indicator=ref, value=fmt.decimal(row.value), ytd=fmt.decimal(row.ytd),
+        indicator=ref,
+        value=fmt.decimal(row.value),
+        ytd=fmt.decimal(row.ytd),
         ytd_last_year=fmt.decimal(row.ytd_last_year),
         yoy=fmt.change(row.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(row.code)),
-        target_ensure=fmt.decimal(row.target_ensure), target_strive=fmt.decimal(row.target_strive),
-        completion_pct=row.completion_pct, completion_strive_pct=row.completion_strive_pct,
-        time_progress_pct=row.time_progress_pct, time_basis=row.time_basis, gap_pp=row.gap_pp,
-        status=row.status.value if row.status else None)
+        target_ensure=fmt.decimal(row.target_ensure),
+        target_strive=fmt.decimal(row.target_strive),
+        completion_pct=row.completion_pct,
+        completion_strive_pct=row.completion_strive_pct,
+        time_progress_pct=row.time_progress_pct,
+        time_basis=row.time_basis,
+        gap_pp=row.gap_pp,
+        status=row.status.value if row.status else None,
+    )
 
 
 def ranking(scope: Scope, code: str | None = None) -> schemas.Ranking | None:
@@ -232,12 +259,21 @@ def _ranking(scope: Scope, code: str) -> schemas.Ranking:
     ref = scope.indicator(code, biggest)
     trends = _trends(scope, code, scope.children)
     targets, total = _targets_and_total(scope, code)
-    rows = [schemas.RankRow(
-        rank=r.rank, unit=scope.unit(r.node), ytd=fmt.decimal(r.ytd),
-        yoy=fmt.change(r.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
-        completion_pct=r.completion_pct, gap_pp=r.gap_pp, status=r.status.value if r.status else None,
-        trend=trends[r.node], target_ensure=targets[r.node][0], target_strive=targets[r.node][1])
-        for r in ranked.rows]
+    rows = [
+        schemas.RankRow(
+            rank=r.rank,
+            unit=scope.unit(r.node),
+            ytd=fmt.decimal(r.ytd),
+            yoy=fmt.change(r.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
+            completion_pct=r.completion_pct,
+            gap_pp=r.gap_pp,
+            status=r.status.value if r.status else None,
+            trend=trends[r.node],
+            target_ensure=targets[r.node][0],
+            target_strive=targets[r.node][1],
+        )
+        for r in ranked.rows
+    ]
     # the lines add up to the unit's total: the children and the unit's own line (its own figures
     # less its eliminations), for amounts only, and only where every child is shown
     own = None
@@ -250,8 +286,9 @@ def _ranking(scope: Scope, code: str) -> schemas.Ranking:
     return schemas.Ranking(indicator=ref, measure=ranked.measure, rows=rows, total=total, own=own)
 
 
-def _targets_and_total(scope: Scope, code: str) -> tuple[dict[int, tuple[Decimal | None, Decimal | None]],
-                                                          Decimal | None]:
+def _targets_and_total(
+    scope: Scope, code: str
+) -> tuple[dict[int, tuple[Decimal | None, Decimal | None]], Decimal | None]:
     """The children's ensure and strive targets, and the unit's own YTD, from one measure table."""
     nodes = [*scope.children, scope.node]
     pm = scope.engine.measures(nodes, scope.year, scope.month, [code])
@@ -280,14 +317,12 @@ def _trends(scope: Scope, code: str, nodes: list[int]) -> dict[int, list[float |
     months = [p for p in periods.periods_between(first, scope.period) if p // 100 >= first_year]
     windows = [Window.of(p // 100 - first_year, p % 100, p % 100) for p in months]
     columns = engine.catalog.closure(engine.catalog.indices([code]))
-    per_month = evaluate_windows(engine.cube(), engine.catalog, np.asarray(nodes, dtype=np.int64), columns,
-                                 windows)
+    per_month = evaluate_windows(engine.cube(), engine.catalog, np.asarray(nodes, dtype=np.int64), columns, windows)
     col = int(np.searchsorted(columns, engine.catalog.index[code]))
     # the month of the scope is never before the first year, so there is at least one window
     numbers = np.stack([v.number[:, col] for v in per_month], axis=1).tolist()
     present = np.stack([v.present[:, col] for v in per_month], axis=1).tolist()
-    return {n: [x if ok else None for x, ok in zip(numbers[i], present[i], strict=True)]
-            for i, n in enumerate(nodes)}
+    return {n: [x if ok else None for x, ok in zip(numbers[i], present[i], strict=True)] for i, n in enumerate(nodes)}
 
 
 def off_track(scope: Scope) -> list[schemas.OffTrackRow]:
@@ -295,13 +330,28 @@ def off_track(scope: Scope) -> list[schemas.OffTrackRow]:
     def make() -> list[tuple[int, schemas.OffTrackRow]]:
         # the unit itself first (its tiles and this list must agree), then its children
         engine, codes = scope.engine, scope.key_codes
-        own = views.off_track_rows(engine.measures([scope.node], scope.year, scope.month, codes), engine.catalog,
-                                   engine.catalog.indices(codes), np.arange(1))
+        own = views.off_track_rows(
+            engine.measures([scope.node], scope.year, scope.month, codes),
+            engine.catalog,
+            engine.catalog.indices(codes),
+            np.arange(1),
+        )
         rows = [*own, *engine.off_track(scope.node, scope.year, scope.month, codes)]
-        return [(r.node, schemas.OffTrackRow(
-            unit=scope.unit(r.node), indicator=scope.indicator(r.code, r.ytd.number if r.ytd else None),
-            status=r.status.value, gap_pp=r.gap_pp, completion_pct=r.completion_pct, ytd=fmt.decimal(r.ytd),
-            target_ensure=fmt.decimal(r.target_ensure))) for r in rows]
+        return [
+            (
+                r.node,
+                schemas.OffTrackRow(
+                    unit=scope.unit(r.node),
+                    indicator=scope.indicator(r.code, r.ytd.number if r.ytd else None),
+                    status=r.status.value,
+                    gap_pp=r.gap_pp,
+                    completion_pct=r.completion_pct,
+                    ytd=fmt.decimal(r.ytd),
+                    target_ensure=fmt.decimal(r.target_ensure),
+                ),
+            )
+            for r in rows
+        ]
 
     return [row for node, row in cached(scope.analysis, scope.key("off_track"), make) if scope.sees(node)]
 
@@ -328,23 +378,45 @@ def _bridge(scope: Scope, code: str) -> schemas.Bridge:
     for line in b.lines:
         if line.node is not None and not scope.sees(line.node):
             # a unit no longer in the viewer's subtrees: folded into one line that says so
-            hidden = [hidden[0] + (line.current.scaled if line.current else 0),
-                      hidden[1] + (line.previous.scaled if line.previous else 0), hidden[2] + line.change.scaled]
+            hidden = [
+                hidden[0] + (line.current.scaled if line.current else 0),
+                hidden[1] + (line.previous.scaled if line.previous else 0),
+                hidden[2] + line.change.scaled,
+            ]
             continue
-        lines.append(schemas.BridgeLine(
-            unit=scope.unit(line.node) if line.node is not None else None, current=fmt.decimal(line.current),
-            previous=fmt.decimal(line.previous), change=line.change.decimal, share_pct=line.share_pct,
-            contribution_pp=line.contribution_pp, line=line.kind))
+        lines.append(
+            schemas.BridgeLine(
+                unit=scope.unit(line.node) if line.node is not None else None,
+                current=fmt.decimal(line.current),
+                previous=fmt.decimal(line.previous),
+                change=line.change.decimal,
+                share_pct=line.share_pct,
+                contribution_pp=line.contribution_pp,
+                line=line.kind,
+            )
+        )
     if any(hidden):
         scale = scope.scale_of(code)
-        lines.append(schemas.BridgeLine(unit=None, current=None if ratio else _dec(hidden[0], scale),
-                                        previous=None if ratio else _dec(hidden[1], scale),
-                                        change=_dec(hidden[2], scale), share_pct=None, contribution_pp=None,
-                                        line="outside"))
-    return schemas.Bridge(indicator=ref, current=b.current.decimal, previous=b.previous.decimal,
-                          change=b.change.decimal,
-                          yoy=fmt.change(b.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
-                          lines=lines, method=b.method)
+        lines.append(
+            schemas.BridgeLine(
+                unit=None,
+                current=None if ratio else _dec(hidden[0], scale),
+                previous=None if ratio else _dec(hidden[1], scale),
+                change=_dec(hidden[2], scale),
+                share_pct=None,
+                contribution_pp=None,
+                line="outside",
+            )
+        )
+    return schemas.Bridge(
+        indicator=ref,
+        current=b.current.decimal,
+        previous=b.previous.decimal,
+        change=b.change.decimal,
+        yoy=fmt.change(b.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
+        lines=lines,
+        method=b.method,
+    )
 
 
 def _dec(scaled: int, scale: int) -> Decimal:
@@ -359,10 +431,21 @@ def _first_flow(scope: Scope) -> str | None:
 def outlook(scope: Scope) -> list[schemas.OutlookRow]:
     def make() -> list[schemas.OutlookRow]:
         out = scope.engine.outlook([scope.node], scope.year, scope.month, scope.key_codes)
-        return [schemas.OutlookRow(
-            indicator=scope.indicator(r.code, r.point), method=r.method, ytd=r.ytd, point=r.point, low=r.low,
-            high=r.high, p_ensure=r.p_ensure, p_strive=r.p_strive, target_ensure=r.target_ensure,
-            target_strive=r.target_strive) for r in out.rows()]
+        return [
+            schemas.OutlookRow(
+                indicator=scope.indicator(r.code, r.point),
+                method=r.method,
+                ytd=r.ytd,
+                point=r.point,
+                low=r.low,
+                high=r.high,
+                p_ensure=r.p_ensure,
+                p_strive=r.p_strive,
+                target_ensure=r.target_ensure,
+                target_strive=r.target_strive,
+            )
+            for r in out.rows()
+        ]
 
     return cached(scope.analysis, scope.key("outlook"), make)
 
@@ -370,15 +453,18 @@ def outlook(scope: Scope) -> list[schemas.OutlookRow]:
 def not_reported(scope: Scope) -> list[schemas.NotReported]:
     """Units of the subtree with figures last month and none this month, that have not opened a
     submission for this month either (the engine holds every figure; submissions are asked)."""
-    candidates = [n for n in cached(scope.analysis, ("silent", scope.node, scope.period),
-                                        lambda: _silent(scope)) if scope.sees(n)]
+    candidates = [
+        n for n in cached(scope.analysis, ("silent", scope.node, scope.period), lambda: _silent(scope)) if scope.sees(n)
+    ]
     if not candidates:
         return []
-    submitted = repository.submitted(scope.db, scope.actor, [scope.analysis.unit_id(n) for n in candidates],
-                                     scope.period)
+    submitted = repository.submitted(
+        scope.db, scope.actor, [scope.analysis.unit_id(n) for n in candidates], scope.period
+    )
     label = periods.format_period(scope.period)
-    refs = sorted((scope.unit(n) for n in candidates if scope.analysis.unit_id(n) not in submitted),
-                  key=lambda u: u.code)
+    refs = sorted(
+        (scope.unit(n) for n in candidates if scope.analysis.unit_id(n) not in submitted), key=lambda u: u.code
+    )
     return [schemas.NotReported(unit=ref, period=label) for ref in refs]
 
 
@@ -387,8 +473,10 @@ def _silent(scope: Scope) -> list[int]:
     t = scope.engine.month_index(scope.year, scope.month)
     if t == 0:
         return []
-    nodes = np.array(sorted({scope.node, *scope.engine.tree(scope.year, scope.month).descendants(scope.node).tolist()}),
-                     dtype=np.int64)
+    nodes = np.array(
+        sorted({scope.node, *scope.engine.tree(scope.year, scope.month).descendants(scope.node).tolist()}),
+        dtype=np.int64,
+    )
     present = scope.engine.facts.present
     had = present[nodes, :, t - 1].any(axis=1)
     has = present[nodes, :, t].any(axis=1)
@@ -397,12 +485,20 @@ def _silent(scope: Scope) -> list[int]:
 
 def cockpit(scope: Scope, rank_code: str | None = None, bridge_code: str | None = None) -> schemas.CockpitOut:
     return schemas.CockpitOut(
-        unit=scope.unit(scope.node), breadcrumbs=scope.breadcrumbs(),
-        children=[scope.unit(k) for k in scope.children], period=periods.format_period(scope.period),
+        unit=scope.unit(scope.node),
+        breadcrumbs=scope.breadcrumbs(),
+        children=[scope.unit(k) for k in scope.children],
+        period=periods.format_period(scope.period),
         period_label=i18n.period(scope.year, scope.month, scope.lang),
-        ytd_label=i18n.ytd_label(scope.year, scope.month, scope.lang), periods=scope.period_choices(),
-        tiles=tiles(scope), ranking=ranking(scope, rank_code), off_track=off_track(scope),
-        bridge=_bridge_or_none(scope, bridge_code), outlook=outlook(scope), not_reported=not_reported(scope))
+        ytd_label=i18n.ytd_label(scope.year, scope.month, scope.lang),
+        periods=scope.period_choices(),
+        tiles=tiles(scope),
+        ranking=ranking(scope, rank_code),
+        off_track=off_track(scope),
+        bridge=_bridge_or_none(scope, bridge_code),
+        outlook=outlook(scope),
+        not_reported=not_reported(scope),
+    )
 
 
 def _bridge_or_none(scope: Scope, code: str | None) -> schemas.Bridge | None:
@@ -417,15 +513,22 @@ def _bridge_or_none(scope: Scope, code: str | None) -> schemas.Bridge | None:
 
 # -- one indicator -------------------------------------------------------------------------------
 
+
 def indicator_page(scope: Scope, code: str) -> schemas.IndicatorOut:
     if code not in scope.engine.catalog.index or code not in scope.indicators:
         raise NotFound(f"no indicator '{code}'")
     tile = tiles(scope, [code])[0]
     children = ranking(scope, code) or schemas.Ranking(indicator=tile.indicator, measure="ytd", rows=[])
     return schemas.IndicatorOut(
-        unit=scope.unit(scope.node), breadcrumbs=scope.breadcrumbs(), period=periods.format_period(scope.period),
-        period_label=i18n.period(scope.year, scope.month, scope.lang), periods=scope.period_choices(),
-        tile=tile, children=children, months=months(scope, code, tile.indicator))
+        unit=scope.unit(scope.node),
+        breadcrumbs=scope.breadcrumbs(),
+        period=periods.format_period(scope.period),
+        period_label=i18n.period(scope.year, scope.month, scope.lang),
+        periods=scope.period_choices(),
+        tile=tile,
+        children=children,
+        months=months(scope, code, tile.indicator),
+    )
 
 
 def months(scope: Scope, code: str, ref: schemas.IndicatorRef, years: int = 5) -> list[schemas.MonthRow]:
@@ -433,10 +536,16 @@ def months(scope: Scope, code: str, ref: schemas.IndicatorRef, years: int = 5) -
     first = (scope.year - years + 1) * 100 + 1
     rows = [r for r in history.rows() if first <= r.year * 100 + r.month <= scope.period]
     scale = scope.scale_of(code)
-    return [schemas.MonthRow(
-        period=f"{r.year}-{r.month:02d}", value=fmt.decimal(r.value), ytd=fmt.decimal(r.ytd),
-        ytd_last_year=fmt.decimal(r.ytd_last_year),
-        yoy=fmt.change(r.yoy, ref.display, scope.lang, ref.direction, scale)) for r in reversed(rows)]
+    return [
+        schemas.MonthRow(
+            period=f"{r.year}-{r.month:02d}",
+            value=fmt.decimal(r.value),
+            ytd=fmt.decimal(r.ytd),
+            ytd_last_year=fmt.decimal(r.ytd_last_year),
+            yoy=fmt.change(r.yoy, ref.display, scope.lang, ref.direction, scale),
+        )
+        for r in reversed(rows)
+    ]
 
 
 def cumulative_path(scope: Scope, code: str) -> dict[str, list[float | None]]:
@@ -446,10 +555,18 @@ def cumulative_path(scope: Scope, code: str) -> dict[str, list[float | None]]:
     i = cat.index[code]
     history = scope.engine.history(scope.node, code)
     t0 = 12 * (scope.year - data.first_year)
-    ytd = [float(history.ytd.number[t]) if t < len(history.ytd.number) and t <= t0 + scope.month - 1
-           and history.ytd.present[t] else None for t in range(t0, t0 + 12)]
-    last = [float(history.ytd.number[t - 12]) if 0 <= t - 12 < len(history.ytd.number) and history.ytd.present[t - 12]
-            else None for t in range(t0, t0 + 12)]
+    ytd = [
+        float(history.ytd.number[t])
+        if t < len(history.ytd.number) and t <= t0 + scope.month - 1 and history.ytd.present[t]
+        else None
+        for t in range(t0, t0 + 12)
+    ]
+    last = [
+        float(history.ytd.number[t - 12])
+        if 0 <= t - 12 < len(history.ytd.number) and history.ytd.present[t - 12]
+        else None
+        for t in range(t0, t0 + 12)
+    ]
     shares = np.arange(1, 13) / 12
     out: dict[str, list[float | None]] = {"ytd": ytd, "ytd_last_year": last}
     yi = scope.year - data.targets.first_year

@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 
 import numpy as np
-from sqlalchemy import Connection, Engine as DbEngine
+from sqlalchemy import Connection
+from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session
 
 from pacer.analysis.completeness import default_period
@@ -60,8 +61,14 @@ def warm_node(db: Session, analysis: Analysis, node: int, year: int, month: int,
     pages.tables_html(scope, view)
 
 
-def warm(bind: DbEngine | Connection, analysis: Analysis, langs: Sequence[str], *,
-         stop: Callable[[], bool] = lambda: False, busy: Callable[[], bool] = lambda: False) -> int:
+def warm(
+    bind: DbEngine | Connection,
+    analysis: Analysis,
+    langs: Sequence[str],
+    *,
+    stop: Callable[[], bool] = lambda: False,
+    busy: Callable[[], bool] = lambda: False,
+) -> int:
     """Walk ``analysis`` (see the module docstring), reading the database through ``bind``; the
     number of node views computed.
 
@@ -103,8 +110,14 @@ class Warmer:
     figures changed) every ``poll`` seconds, and walks it when it is a version not walked yet.
     """
 
-    def __init__(self, db_engine: DbEngine, langs: Sequence[str], busy: Callable[[], bool] = lambda: False,
-                 poll: float = POLL_S, logger: logging.Logger = log) -> None:
+    def __init__(
+        self,
+        db_engine: DbEngine,
+        langs: Sequence[str],
+        busy: Callable[[], bool] = lambda: False,
+        poll: float = POLL_S,
+        logger: logging.Logger = log,
+    ) -> None:
         self.db_engine, self.langs, self.busy, self.poll = db_engine, tuple(langs), busy, poll
         self.log = logger
         self.stopping = threading.Event()
@@ -136,13 +149,16 @@ class Warmer:
                     # the full collection being as slow as the pauses this avoids.
                     gc.collect(1)
                     gc.freeze()
-                    self.log.info("cockpit answers computed ahead: %d node views (version %d) in %.1f s",
-                                  count, analysis.marker, time.perf_counter() - started)
+                    self.log.info(
+                        "cockpit answers computed ahead: %d node views (version %d) in %.1f s",
+                        count,
+                        analysis.marker,
+                        time.perf_counter() - started,
+                    )
                     self.walked.set()
                 failing = False
             except Exception:  # an empty or unreachable database: try again at the next poll
                 if not failing:  # said once, not at every poll
-                    self.log.exception("computing cockpit answers ahead failed; trying again every %.0f s",
-                                       self.poll)
+                    self.log.exception("computing cockpit answers ahead failed; trying again every %.0f s", self.poll)
                 failing = True
             self.stopping.wait(self.poll)

@@ -183,9 +183,7 @@ def _parse(raw: dict[str, Any], source: str) -> DemoConfig:
         revenue_ensure_fen=_fen(calibration["revenue_ensure"]),
         total_profit_ensure_fen=_fen(calibration["total_profit_ensure"]),
         base_year_jitter=float(calibration.get("base_year_jitter", 0.0)),
-        margin_offsets={
-            int(k): float(v) for k, v in (calibration.get("margin_offsets") or {}).items()
-        },
+        margin_offsets={int(k): float(v) for k, v in (calibration.get("margin_offsets") or {}).items()},
         targets=_targets(targets),
         spring_festival={int(y): _date(d) for y, d in raw["spring_festival"].items()},
         seasonality=_seasonality(raw["seasonality"]),
@@ -196,15 +194,13 @@ def _parse(raw: dict[str, Any], source: str) -> DemoConfig:
         jitter_mul=_floats(model.get("jitter_mul") or {}),
         noise=_floats(model["noise"]),
         extra_weight_sigma=float(model.get("extra_weight_sigma", 0.5)),
-        leaders=tuple(
-            _leader(str(code), item)
-            for code, items in (raw.get("leaders") or {}).items()
-            for item in items
-        ),
+        leaders=tuple(_leader(str(code), item) for code, items in (raw.get("leaders") or {}).items() for item in items),
         users=tuple(
             DemoUser(
-                username=str(u["username"]), display_name_zh=str(u["display_name_zh"]),
-                display_name_en=str(u["display_name_en"]), role=str(u["role"]),
+                username=str(u["username"]),
+                display_name_zh=str(u["display_name_zh"]),
+                display_name_en=str(u["display_name_en"]),
+                role=str(u["role"]),
                 unit_code=str(u["unit"]),
             )
             for u in raw.get("users") or []
@@ -241,27 +237,25 @@ def _leader(unit_code: str, raw: Mapping[str, Any]) -> DemoLeader:
     if role not in ("main_leader", "in_charge"):
         raise DemoConfigError(f"leaders.{unit_code}: unknown role {role!r}")
     return DemoLeader(
-        unit_code=unit_code, name_zh=str(raw["name_zh"]), name_en=str(raw["name_en"]),
+        unit_code=unit_code,
+        name_zh=str(raw["name_zh"]),
+        name_en=str(raw["name_en"]),
         role=role,  # type: ignore[arg-type]
-        portfolio_zh=str(raw["portfolio_zh"]), portfolio_en=str(raw["portfolio_en"]),
+        portfolio_zh=str(raw["portfolio_zh"]),
+        portfolio_en=str(raw["portfolio_en"]),
     )
 
 
 def _story(raw: Mapping[str, Any]) -> Story:
     return Story(
-        moves=tuple(
-            StoryMove(str(m["unit"]), str(m["to"]), _date(m["effective"]))
-            for m in raw.get("moves") or ()
-        ),
+        moves=tuple(StoryMove(str(m["unit"]), str(m["to"]), _date(m["effective"])) for m in raw.get("moves") or ()),
         created={str(c["unit"]): _date(c["date"]) for c in raw.get("created") or ()},
         dissolved={str(c["unit"]): _date(c["date"]) for c in raw.get("dissolved") or ()},
         margin_paths={
-            str(p["unit"]): {int(k): float(v) for k, v in p["margins"].items()}
-            for p in raw.get("margin_paths") or ()
+            str(p["unit"]): {int(k): float(v) for k, v in p["margins"].items()} for p in raw.get("margin_paths") or ()
         },
         two_funds={
-            str(t["unit"]): (float(t["extra_growth"]), int(t.get("from_offset", 0)))
-            for t in raw.get("two_funds") or ()
+            str(t["unit"]): (float(t["extra_growth"]), int(t.get("from_offset", 0))) for t in raw.get("two_funds") or ()
         },
         low_rd_intensity=str(raw["low_rd_intensity"]) if raw.get("low_rd_intensity") else None,
     )
@@ -275,16 +269,14 @@ def _targets(raw: Mapping[str, Any]) -> TargetSpec:
         flows=tuple(str(code) for code in raw["flows"]),
         caps={str(k): int(v) for k, v in (raw.get("caps") or {}).items()},
         rounding_yuan=int(raw.get("rounding_yuan", 1)),
-        ratios={str(k): int(round(float(v) * 100)) for k, v in (raw.get("ratios") or {}).items()},
+        ratios={str(k): round(float(v) * 100) for k, v in (raw.get("ratios") or {}).items()},
         reference_years=int(phasing.get("reference_years", 2)),
         exclude_years=tuple(int(y) for y in phasing.get("exclude_years") or ()),
     )
 
 
 def _seasonality(raw: Mapping[str, Any]) -> Seasonality:
-    profiles = {
-        str(k): tuple(float(x) for x in v) for k, v in raw.items() if isinstance(v, list)
-    }
+    profiles = {str(k): tuple(float(x) for x in v) for k, v in raw.items() if isinstance(v, list)}
     for name, values in profiles.items():
         if len(values) != 12 or min(values) <= 0:
             raise DemoConfigError(f"seasonality.{name}: expected 12 positive numbers")
@@ -325,22 +317,35 @@ def _check_references(config: DemoConfig) -> None:
     referenced = config.story.codes() | {leader.unit_code for leader in config.leaders}
     referenced |= {user.unit_code for user in config.users}
     referenced |= {code for s in config.intra_group_sales for code in (s.seller, s.buyer)}
-    problems += [f"intra-group sale {s.seller} -> {s.buyer}: share must be between 0 and 1"
-                 for s in config.intra_group_sales if not 0 < s.share_bp < 10_000]
+    problems += [
+        f"intra-group sale {s.seller} -> {s.buyer}: share must be between 0 and 1"
+        for s in config.intra_group_sales
+        if not 0 < s.share_bp < 10_000
+    ]
     problems += [f"unknown unit {code!r} referenced" for code in sorted(referenced - known)]
     problems += [
         f"profile key {key!r} of {spec.code} has no default"
-        for spec in specs for key in spec.profile if key not in config.defaults
+        for spec in specs
+        for key in spec.profile
+        if key not in config.defaults
     ]
     problems += [f"unknown role {u.role!r}" for u in config.users if u.role not in ROLES]
     unknown = set(config.targets.flows) | set(config.targets.caps)
     problems += [f"unknown target indicator {c!r}" for c in sorted(unknown - set(BASE_CODES))]
-    ratios = {code for code, spec in load_library().indicators.items()
-              if spec.is_derived and spec.unit == "percent"}
-    problems += [f"targets.ratios: {c!r} is not a percent ratio of the indicator library"
-                 for c in sorted(set(config.targets.ratios) - ratios)]
-    missing = {"revenue", "cash_from_sales", "payments", "investment", "accounts_receivable",
-               "inventory", "headcount"} - set(config.seasonality.profiles)
+    ratios = {code for code, spec in load_library().indicators.items() if spec.is_derived and spec.unit == "percent"}
+    problems += [
+        f"targets.ratios: {c!r} is not a percent ratio of the indicator library"
+        for c in sorted(set(config.targets.ratios) - ratios)
+    ]
+    missing = {
+        "revenue",
+        "cash_from_sales",
+        "payments",
+        "investment",
+        "accounts_receivable",
+        "inventory",
+        "headcount",
+    } - set(config.seasonality.profiles)
     problems += [f"seasonality.{name} is missing" for name in sorted(missing)]
     if problems:
         raise DemoConfigError(f"{config.source}: " + "; ".join(problems))

@@ -18,16 +18,19 @@ BALANCE_INDICATORS = ("accounts_receivable", "total_assets", "total_liabilities"
 RECEIVABLE_PER_SALE = (3, 2)  # the month-end receivable is half as much again as the month's sale
 
 
-def intra_group_eliminations(config: DemoConfig, units: list[DemoUnit], moves: list[UnitMove],
-                             facts: FactArrays, indicators: list[str]) -> list[DemoElimination]:
+def intra_group_eliminations(
+    config: DemoConfig, units: list[DemoUnit], moves: list[UnitMove], facts: FactArrays, indicators: list[str]
+) -> list[DemoElimination]:
     index = {u.code: i for i, u in enumerate(units)}
     sales = [s for s in config.intra_group_sales if s.seller in index and s.buyer in index]
     if not sales:
         return []
     traders = np.array(sorted({index[c] for s in sales for c in (s.seller, s.buyer)}))
     rows = (facts.indicator == indicators.index("revenue")) & np.isin(facts.unit, traders)
-    revenue = {(int(u), int(p)): int(v)
-               for u, p, v in zip(facts.unit[rows], facts.period[rows], facts.value[rows], strict=True)}
+    revenue = {
+        (int(u), int(p)): int(v)
+        for u, p, v in zip(facts.unit[rows], facts.period[rows], facts.value[rows], strict=True)
+    }
     trees: dict[int, dict[str, str | None]] = {}
     out: list[DemoElimination] = []
     for sale in sales:

@@ -71,9 +71,7 @@ def active_mask(org: OrgTree, grid: MonthGrid) -> Bools:
     return mask
 
 
-def generate_figures(
-    config: DemoConfig, org: OrgTree, grid: MonthGrid, rng: np.random.Generator
-) -> Figures:
+def generate_figures(config: DemoConfig, org: OrgTree, grid: MonthGrid, rng: np.random.Generator) -> Figures:
     params = leaf_params(config, org, rng)
     codes = tuple(org.units[int(leaf)].code for leaf in org.leaves)
     frame = Frame(config, grid, active_mask(org, grid), params, rng, codes)
@@ -97,9 +95,7 @@ def _growth(frame: Frame) -> Floats:
     """Yearly revenue growth per leaf: the macro path, the unit's own pace and a yearly shock."""
     years = np.array(list(frame.grid.year_range))
     macro = np.array([frame.config.macro(int(y)) for y in years])
-    shock = frame.config.noise["unit_year_growth"] * frame.rng.standard_normal(
-        (frame.shape[0], years.size)
-    )
+    shock = frame.config.noise["unit_year_growth"] * frame.rng.standard_normal((frame.shape[0], years.size))
     return macro[None, :] + frame.col("growth") + shock
 
 
@@ -138,10 +134,7 @@ def _income(frame: Frame, revenue: Floats, trend: Floats) -> dict[str, Ints]:
     """The income statement: operating cost is what revenue leaves after profit and expenses."""
     income = fen(revenue)
     profit = fen(_profit(frame, revenue, trend))
-    rd = fen(
-        frame.col("rd_intensity") * (0.5 * trend * frame.active + 0.5 * revenue)
-        * frame.lognoise("rd_expense")
-    )
+    rd = fen(frame.col("rd_intensity") * (0.5 * trend * frame.active + 0.5 * revenue) * frame.lognoise("rd_expense"))
     expenses = fen(frame.col("expense_ratio") * revenue)
     tax = np.where(profit > 0, np.ceil(profit * frame.col("tax_rate")), 0).astype(np.int64)
     civil_share = np.clip(frame.col("civil_share") * frame.lognoise("civil_share"), 0.0, 1.0)
@@ -156,9 +149,7 @@ def _income(frame: Frame, revenue: Floats, trend: Floats) -> dict[str, Ints]:
     }
 
 
-def _operations(
-    frame: Frame, revenue: Floats, trend: Floats, growth: Floats
-) -> dict[str, Ints]:
+def _operations(frame: Frame, revenue: Floats, trend: Floats, growth: Floats) -> dict[str, Ints]:
     """Cash, investment, quality and people."""
     ratio = frame.col("collection") * frame.profile("cash_from_sales")
     cash = fen(revenue * np.clip(ratio * frame.lognoise("cash_from_sales"), 0.6, 1.5))
@@ -168,8 +159,7 @@ def _operations(
     steady = frame.by_month(yearly_sum(cash, frame.grid) / months / FEN)
     steady = steady * frame.profile("payments", normalise=True)
     payments = fen(
-        (1 - frame.col("ocf_margin")) * (0.2 * steady + 0.8 * cash / FEN)
-        * frame.lognoise("payments") * frame.active
+        (1 - frame.col("ocf_margin")) * (0.2 * steady + 0.8 * cash / FEN) * frame.lognoise("payments") * frame.active
     )
     return {
         "operating_cash_flow": cash - payments,
@@ -234,12 +224,10 @@ def _balances(frame: Frame, trend: Floats, net_profit: Ints) -> dict[str, Ints]:
     """Balance sheet on integers: liabilities are what assets need beyond equity."""
     annual, funds = 12 * trend, _two_funds_factor(frame)
     receivables = fen(
-        annual * frame.col("ar_ratio") * funds * frame.profile("accounts_receivable")
-        * frame.lognoise("balance")
+        annual * frame.col("ar_ratio") * funds * frame.profile("accounts_receivable") * frame.lognoise("balance")
     )
     inventory = fen(
-        annual * frame.col("inventory_ratio") * funds * frame.profile("inventory")
-        * frame.lognoise("balance")
+        annual * frame.col("inventory_ratio") * funds * frame.profile("inventory") * frame.lognoise("balance")
     )
     other = fen(annual * frame.col("other_assets_ratio") * frame.lognoise("balance"))
     assets = other + receivables + inventory

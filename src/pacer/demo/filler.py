@@ -17,16 +17,16 @@ def filler_indicators(count: int) -> list[FillerIndicator]:
     """``stat_001`` … alternating flow and stock, starting with a flow."""
     return [
         FillerIndicator(
-            code=f"stat_{n:03d}", name_zh=f"统计指标{n:03d}", name_en=f"Statistic {n:03d}",
+            code=f"stat_{n:03d}",
+            name_zh=f"统计指标{n:03d}",
+            name_en=f"Statistic {n:03d}",
             kind="flow" if n % 2 else "stock",
         )
         for n in range(1, count + 1)
     ]
 
 
-def filler_values(
-    fillers: list[FillerIndicator], figures: Figures, rng: np.random.Generator
-) -> Iterator[Ints]:
+def filler_values(fillers: list[FillerIndicator], figures: Figures, rng: np.random.Generator) -> Iterator[Ints]:
     """(L, M) fen values per filler, one indicator at a time to bound memory.
 
     Each follows its unit's revenue trend at its own ratio: flows carry a share of the revenue

@@ -34,8 +34,18 @@ from pacer.demo.records import (
 from pacer.demo.targets import build_targets
 
 __all__ = [
-    "BASE_CODES", "BASE_INDICATORS", "DemoConfig", "DemoConfigError", "DemoGroup", "DemoLeader",
-    "DemoTarget", "DemoUnit", "DemoUser", "FactArrays", "FillerIndicator", "UnitMove",
+    "BASE_CODES",
+    "BASE_INDICATORS",
+    "DemoConfig",
+    "DemoConfigError",
+    "DemoGroup",
+    "DemoLeader",
+    "DemoTarget",
+    "DemoUnit",
+    "DemoUser",
+    "FactArrays",
+    "FillerIndicator",
+    "UnitMove",
     "generate",
 ]
 
@@ -71,8 +81,9 @@ def generate(
     facts = _facts(org, grid, figures, first, fillers, np.random.default_rng(filler_stream))
     present = {unit.code for unit in org.units}
     indicators = list(BASE_CODES) + [filler.code for filler in fillers]
-    eliminations = [] if units is not None else intra_group_eliminations(
-        config, org.units, org.moves, facts, indicators)
+    eliminations = (
+        [] if units is not None else intra_group_eliminations(config, org.units, org.moves, facts, indicators)
+    )
     return DemoGroup(
         units=org.units,
         moves=org.moves,
@@ -88,9 +99,7 @@ def generate(
     )
 
 
-def _check_arguments(
-    first: int, as_of: tuple[int, int], units: int | None, extra_indicators: int
-) -> None:
+def _check_arguments(first: int, as_of: tuple[int, int], units: int | None, extra_indicators: int) -> None:
     if not 1 <= as_of[1] <= 12:
         raise ValueError(f"as_of month must be 1..12, not {as_of[1]}")
     if first > as_of[0]:
@@ -102,8 +111,12 @@ def _check_arguments(
 
 
 def _facts(
-    org: OrgTree, grid: MonthGrid, figures: Figures, first_year: int,
-    fillers: list[FillerIndicator], rng: np.random.Generator,
+    org: OrgTree,
+    grid: MonthGrid,
+    figures: Figures,
+    first_year: int,
+    fillers: list[FillerIndicator],
+    rng: np.random.Generator,
 ) -> FactArrays:
     """Columns ordered by indicator, then unit, then period; only reporting leaf-months."""
     cells = figures.active & (grid.years >= first_year)[None, :]
@@ -111,9 +124,9 @@ def _facts(
     size, count = flat.size, len(BASE_CODES) + len(fillers)
     value = np.empty(size * count, dtype=np.int64)
     for i, code in enumerate(BASE_CODES):
-        value[i * size:(i + 1) * size] = figures.values[code].ravel()[flat]
+        value[i * size : (i + 1) * size] = figures.values[code].ravel()[flat]
     for j, values in enumerate(filler_values(fillers, figures, rng), start=len(BASE_CODES)):
-        value[j * size:(j + 1) * size] = values.ravel()[flat]
+        value[j * size : (j + 1) * size] = values.ravel()[flat]
     unit = org.leaves[flat // grid.size].astype(np.int32)
     period = grid.periods[flat % grid.size]
     return FactArrays(

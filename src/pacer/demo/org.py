@@ -58,9 +58,7 @@ class OrgTree:
         return parent
 
 
-def build_org(
-    config: DemoConfig, rng: np.random.Generator, units: int | None, as_of_end: date
-) -> OrgTree:
+def build_org(config: DemoConfig, rng: np.random.Generator, units: int | None, as_of_end: date) -> OrgTree:
     """The configured tree, with third-level units added or dropped so ``units`` fit."""
     root = _node(config.root, {**config.defaults, **config.root.profile}, config.root.tags)
     if units is not None:
@@ -74,8 +72,13 @@ def build_org(
     position = {node.code: i for i, (node, _) in enumerate(flat)}
     records = [
         DemoUnit(
-            code=node.code, name_zh=node.name_zh, name_en=node.name_en, kind=node.kind,
-            parent_code=parent, tags=dict(node.tags), created_on=created.get(node.code),
+            code=node.code,
+            name_zh=node.name_zh,
+            name_en=node.name_en,
+            kind=node.kind,
+            parent_code=parent,
+            tags=dict(node.tags),
+            created_on=created.get(node.code),
             dissolved_on=d if (d := story.dissolved.get(node.code)) and d <= as_of_end else None,
         )
         for node, parent in flat
@@ -85,8 +88,7 @@ def build_org(
         units=records,
         parent=np.array([position[p] if p is not None else -1 for _, p in flat]),
         moves=[
-            UnitMove(m.unit, m.to, m.effective) for m in story.moves
-            if m.effective <= as_of_end and m.unit in position
+            UnitMove(m.unit, m.to, m.effective) for m in story.moves if m.effective <= as_of_end and m.unit in position
         ],
         leaves=np.array(leaves, dtype=np.int64),
         share=_shares(root, [flat[i][0] for i in leaves]),
@@ -189,9 +191,7 @@ def largest_remainder(total: int, weights: npt.NDArray[np.float64]) -> Ints:
     return base
 
 
-def _resize(
-    parent: _Node, quota: int, required: set[str], config: DemoConfig, rng: np.random.Generator
-) -> None:
+def _resize(parent: _Node, quota: int, required: set[str], config: DemoConfig, rng: np.random.Generator) -> None:
     """Keep ``quota`` configured children (those the story or people need first), or add
     generated ones after all of them."""
     hq, configured = parent.children[0], _configured(parent)
@@ -207,11 +207,11 @@ def _resize(
 
 def _extend(parent: _Node, count: int, config: DemoConfig, rng: np.random.Generator) -> None:
     spec = parent.spec
-    assert spec is not None and spec.extra_child is not None
+    assert spec is not None
+    assert spec.extra_child is not None
     extra, configured = spec.extra_child, _configured(parent)
     taken = {c.code for c in parent.children}
-    free = [parent.code + s for s in map(_suffix, range(1, _SUFFIXES + 1))
-            if parent.code + s not in taken]
+    free = [parent.code + s for s in map(_suffix, range(1, _SUFFIXES + 1)) if parent.code + s not in taken]
     if count > len(free):
         raise DemoConfigError(f"{parent.code}: room for {len(free)} more children, not {count}")
     mean_weight = float(np.mean([c.weight for c in configured])) if configured else 1.0
@@ -220,8 +220,7 @@ def _extend(parent: _Node, count: int, config: DemoConfig, rng: np.random.Genera
         name_zh = extra.name_zh.format(parent=spec.short_zh, n=chinese_number(number))
         name_en = extra.name_en.format(parent=spec.short_en, n=number)
         parent.children.append(
-            _Node(None, code, name_zh, name_en, extra.kind, float(weight), dict(parent.tags),
-                  dict(parent.profile))
+            _Node(None, code, name_zh, name_en, extra.kind, float(weight), dict(parent.tags), dict(parent.profile))
         )
 
 

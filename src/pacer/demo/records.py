@@ -13,8 +13,13 @@ IndicatorKind = Literal["flow", "stock"]
 LeaderRole = Literal["main_leader", "in_charge"]
 Tier = Literal["ensure", "strive"]
 ROLES: tuple[str, ...] = (
-    "group_admin", "hq_analyst", "supervisor", "unit_reporter", "unit_approver",
-    "quality_engineer", "viewer",
+    "group_admin",
+    "hq_analyst",
+    "supervisor",
+    "unit_reporter",
+    "unit_approver",
+    "quality_engineer",
+    "viewer",
 )
 
 

@@ -54,9 +54,18 @@ def build_targets(
         # a ratio's line is a policy, not a sum: every unit of the year's tree gets it
         in_tree = rollup(context.present.astype(np.int64), org, context) > 0
         targets += [
-            DemoTarget(unit_code=org.units[i].code, indicator_code=code, year=year, tier="ensure",
-                       value=line, growth_bp=None, phasing_bp=None)
-            for code, line in config.targets.ratios.items() for i in np.flatnonzero(in_tree)]
+            DemoTarget(
+                unit_code=org.units[i].code,
+                indicator_code=code,
+                year=year,
+                tier="ensure",
+                value=line,
+                growth_bp=None,
+                phasing_bp=None,
+            )
+            for code, line in config.targets.ratios.items()
+            for i in np.flatnonzero(in_tree)
+        ]
     return targets
 
 
@@ -105,9 +114,7 @@ def _absolute(config: DemoConfig, grid: MonthGrid, code: str, tier: Tier, year: 
     return fixed.get(code)
 
 
-def _basis(
-    config: DemoConfig, grid: MonthGrid, figures: Figures, context: _Year, code: str
-) -> Floats:
+def _basis(config: DemoConfig, grid: MonthGrid, figures: Figures, context: _Year, code: str) -> Floats:
     """Each leaf's last-year actual; a leaf without a full last year is judged by this year's
     run rate taken back by the ensure growth."""
     values, active = figures.values[code], figures.active
@@ -151,8 +158,14 @@ def allocate(total: int, desired: Floats, eligible: Bools, quantum: int) -> Ints
 
 
 def _emit(
-    config: DemoConfig, org: OrgTree, grid: MonthGrid, figures: Figures, context: _Year,
-    code: str, tier: Tier, phasing: Ints | None,
+    config: DemoConfig,
+    org: OrgTree,
+    grid: MonthGrid,
+    figures: Figures,
+    context: _Year,
+    code: str,
+    tier: Tier,
+    phasing: Ints | None,
 ) -> list[DemoTarget]:
     growth = _growth_bp(config, code, tier)
     quantum = config.targets.rounding_yuan * int(FEN)
@@ -163,8 +176,7 @@ def _emit(
     wanted = base + abs(base) * growth / 1e4
     total = fixed if fixed is not None else round(wanted / quantum) * quantum
     values = rollup(allocate(total, desired, context.present, quantum), org, context)
-    counts = rollup(np.stack([context.present, context.present & ~context.complete], 1)
-                    .astype(np.int64), org, context)
+    counts = rollup(np.stack([context.present, context.present & ~context.complete], 1).astype(np.int64), org, context)
     leaf_mask = np.zeros(len(org.units), dtype=bool)
     leaf_mask[org.leaves] = True
     is_leaf = leaf_mask.tolist()
@@ -172,12 +184,16 @@ def _emit(
     shares = phasing.tolist() if phasing is not None else None
     return [
         DemoTarget(
-            unit_code=unit.code, indicator_code=code, year=context.year, tier=tier,
+            unit_code=unit.code,
+            indicator_code=code,
+            year=context.year,
+            tier=tier,
             value=amounts[i],
             growth_bp=growth if fixed is None and not (is_leaf[i] and counted[i][1]) else None,
             phasing_bp=tuple(shares[i]) if shares is not None else None,
         )
-        for i, unit in enumerate(org.units) if counted[i][0] > 0
+        for i, unit in enumerate(org.units)
+        if counted[i][0] > 0
     ]
 
 
@@ -189,8 +205,13 @@ def _reference_years(config: DemoConfig, year: int, first_year: int) -> list[int
 
 
 def _phasing(
-    config: DemoConfig, org: OrgTree, grid: MonthGrid, figures: Figures, context: _Year,
-    code: str, first_year: int,
+    config: DemoConfig,
+    org: OrgTree,
+    grid: MonthGrid,
+    figures: Figures,
+    context: _Year,
+    code: str,
+    first_year: int,
 ) -> Ints:
     """Monthly shares in basis points per unit, from its subtree in the reference years.
 

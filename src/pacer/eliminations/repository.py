@@ -17,10 +17,11 @@ EntryKey = tuple[int, int, int, str]  # unit id, indicator id, period, counterpa
 def entries_for(session: Session, keys: Iterable[EntryKey]) -> dict[EntryKey, EliminationEntry]:
     keys = list(keys)
     found: dict[EntryKey, EliminationEntry] = {}
-    columns = tuple_(EliminationEntry.unit_id, EliminationEntry.indicator_id, EliminationEntry.period,
-                     EliminationEntry.counterparty)
+    columns = tuple_(
+        EliminationEntry.unit_id, EliminationEntry.indicator_id, EliminationEntry.period, EliminationEntry.counterparty
+    )
     for chunk in range(0, len(keys), 500):
-        stmt = select(EliminationEntry).where(columns.in_(keys[chunk:chunk + 500]))
+        stmt = select(EliminationEntry).where(columns.in_(keys[chunk : chunk + 500]))
         found.update({(e.unit_id, e.indicator_id, e.period, e.counterparty): e for e in session.scalars(stmt)})
     return found
 
@@ -33,8 +34,7 @@ class Placements:
         self._own: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
         self._under: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
         for unit_id, parent_id, start, end in session.execute(
-            select(UnitParentage.unit_id, UnitParentage.parent_id, UnitParentage.valid_from,
-                   UnitParentage.valid_to)
+            select(UnitParentage.unit_id, UnitParentage.parent_id, UnitParentage.valid_from, UnitParentage.valid_to)
         ):
             self._own[unit_id].append((start, end))
             if parent_id is not None:

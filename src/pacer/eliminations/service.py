@@ -46,16 +46,22 @@ class EntryRow:
     description: str
 
 
-def import_eliminations_file(session: Session, path: Path, actor: Actor = SYSTEM,
-                             today: date | None = None) -> dict[str, int]:
+def import_eliminations_file(
+    session: Session, path: Path, actor: Actor = SYSTEM, today: date | None = None
+) -> dict[str, int]:
     problems = Problems()
     rows = read_csv(path, ELIMINATION_COLUMNS, ELIMINATION_OPTIONAL, problems)
     return import_eliminations(session, rows, actor, today, str(path), problems)
 
 
-def import_eliminations(session: Session, rows: Iterable[Row], actor: Actor = SYSTEM,
-                        today: date | None = None, source: str = "eliminations",
-                        problems: Problems | None = None) -> dict[str, int]:
+def import_eliminations(
+    session: Session,
+    rows: Iterable[Row],
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+    source: str = "eliminations",
+    problems: Problems | None = None,
+) -> dict[str, int]:
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, today, problems)
     if problems:
@@ -65,8 +71,9 @@ def import_eliminations(session: Session, rows: Iterable[Row], actor: Actor = SY
     return _store(session, parsed, actor)
 
 
-def _parse(session: Session, rows: Iterable[Row], actor: Actor, today: date | None,
-           problems: Problems) -> list[EntryRow]:
+def _parse(
+    session: Session, rows: Iterable[Row], actor: Actor, today: date | None, problems: Problems
+) -> list[EntryRow]:
     units = {u.code: u for u in session.scalars(select(Unit))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     allowed = visible_unit_ids(session, actor, REPORT)
@@ -87,8 +94,9 @@ def _parse(session: Session, rows: Iterable[Row], actor: Actor, today: date | No
             continue
         key = (unit.code, indicator.code, period, counterparty)
         if key in seen:
-            problems.append(Problem(f"the same unit, indicator, period and counterparty as row {seen[key]}",
-                                    row.number, "period"))
+            problems.append(
+                Problem(f"the same unit, indicator, period and counterparty as row {seen[key]}", row.number, "period")
+            )
             continue
         seen[key] = row.number
         parsed.append(EntryRow(row.number, unit, indicator, period, value, counterparty, row.get("description")))
@@ -101,11 +109,22 @@ def _indicator(row: Row, indicators: dict[str, Indicator], problems: list[Proble
     if indicator is None:
         problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))
     elif indicator.kind == "derived":
-        problems.append(Problem(f"'{indicator.code}' is derived from other indicators; eliminate the "
-                                "indicators it is computed from", row.number, "indicator_code"))
+        problems.append(
+            Problem(
+                f"'{indicator.code}' is derived from other indicators; eliminate the indicators it is computed from",
+                row.number,
+                "indicator_code",
+            )
+        )
     elif not indicator.eliminated:
-        problems.append(Problem(f"'{indicator.code}' is not configured for eliminations (the indicator "
-                                "library marks those with 'eliminated: true')", row.number, "indicator_code"))
+        problems.append(
+            Problem(
+                f"'{indicator.code}' is not configured for eliminations (the indicator "
+                "library marks those with 'eliminated: true')",
+                row.number,
+                "indicator_code",
+            )
+        )
     else:
         return indicator
     return None
@@ -117,17 +136,27 @@ def _period(row: Row, now: int, unit: Unit | None, placements: Placements, probl
         # the tree of a month is the tree on its first day, as the analysis consolidates it
         day = periods.first_day(period)
         if not placements.in_tree(unit.id, day):
-            problems.append(Problem(f"unit '{unit.code}' is not in the org tree in "
-                                    f"{periods.format_period(period)}", row.number, "period"))
+            problems.append(
+                Problem(
+                    f"unit '{unit.code}' is not in the org tree in {periods.format_period(period)}",
+                    row.number,
+                    "period",
+                )
+            )
         elif not placements.has_children(unit.id, day):
-            problems.append(Problem(f"unit '{unit.code}' has no units under it in {periods.format_period(period)}: "
-                                    "only a consolidating unit takes eliminations", row.number, "unit_code"))
+            problems.append(
+                Problem(
+                    f"unit '{unit.code}' has no units under it in {periods.format_period(period)}: "
+                    "only a consolidating unit takes eliminations",
+                    row.number,
+                    "unit_code",
+                )
+            )
     return period
 
 
 def _store(session: Session, parsed: list[EntryRow], actor: Actor) -> dict[str, int]:
-    existing = repository.entries_for(
-        session, [(e.unit.id, e.indicator.id, e.period, e.counterparty) for e in parsed])
+    existing = repository.entries_for(session, [(e.unit.id, e.indicator.id, e.period, e.counterparty) for e in parsed])
     counts: Counter[str] = Counter()
     audit = []
     now = utcnow()
@@ -139,20 +168,35 @@ def _store(session: Session, parsed: list[EntryRow], actor: Actor) -> dict[str, 
         before = None if entry is None else _shown(entry.value, entry.counterparty, entry.description, e.indicator)
         if entry is None:
             counts["created"] += 1
-            session.add(EliminationEntry(
-                unit_id=e.unit.id, indicator_id=e.indicator.id, period=e.period, counterparty=e.counterparty,
-                value=e.value, description=e.description, created_at=now, created_by=actor.username,
-                updated_at=now, updated_by=actor.username))
+            session.add(
+                EliminationEntry(
+                    unit_id=e.unit.id,
+                    indicator_id=e.indicator.id,
+                    period=e.period,
+                    counterparty=e.counterparty,
+                    value=e.value,
+                    description=e.description,
+                    created_at=now,
+                    created_by=actor.username,
+                    updated_at=now,
+                    updated_by=actor.username,
+                )
+            )
         else:
             counts["updated"] += 1
             entry.value, entry.description = e.value, e.description
             entry.updated_at, entry.updated_by = now, actor.username
-        audit.append({
-            "actor": actor.username, "action": "elimination.set", "entity": "elimination",
-            # the same key shape as a fact's: the analysis replays it unit-month by unit-month
-            "entity_key": f"{e.unit.code}/{e.indicator.code}/{periods.format_period(e.period)}",
-            "before": before, "after": _shown(e.value, e.counterparty, e.description, e.indicator),
-        })
+        audit.append(
+            {
+                "actor": actor.username,
+                "action": "elimination.set",
+                "entity": "elimination",
+                # the same key shape as a fact's: the analysis replays it unit-month by unit-month
+                "entity_key": f"{e.unit.code}/{e.indicator.code}/{periods.format_period(e.period)}",
+                "before": before,
+                "after": _shown(e.value, e.counterparty, e.description, e.indicator),
+            }
+        )
     session.flush()
     record_many(session, audit)
     session.flush()
@@ -160,5 +204,4 @@ def _store(session: Session, parsed: list[EntryRow], actor: Actor) -> dict[str, 
 
 
 def _shown(value: int, counterparty: str, description: str, indicator: Indicator) -> dict[str, str]:
-    return {"value": format_scaled(value, indicator.scale), "counterparty": counterparty,
-            "description": description}
+    return {"value": format_scaled(value, indicator.scale), "counterparty": counterparty, "description": description}

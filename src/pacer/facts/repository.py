@@ -13,10 +13,12 @@ from pacer.models import Fact, PeriodLock, Submission
 LOCKED_STATES = ("accepted",)
 
 
-def facts_for(session: Session, unit_ids: Iterable[int], indicator_ids: Iterable[int],
-              first: int, last: int) -> dict[tuple[int, int, int], int]:
+def facts_for(
+    session: Session, unit_ids: Iterable[int], indicator_ids: Iterable[int], first: int, last: int
+) -> dict[tuple[int, int, int], int]:
     stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(
-        Fact.unit_id.in_(list(unit_ids)), Fact.indicator_id.in_(list(indicator_ids)),
+        Fact.unit_id.in_(list(unit_ids)),
+        Fact.indicator_id.in_(list(indicator_ids)),
         Fact.period.between(first, last),
     )
     return {(u, i, p): v for u, i, p, v in session.execute(stmt)}
@@ -32,7 +34,7 @@ def submissions_for(session: Session, keys: Iterable[tuple[int, int]]) -> dict[t
         return {}
     found: dict[tuple[int, int], Submission] = {}
     for chunk in range(0, len(keys), 500):
-        part = keys[chunk:chunk + 500]
+        part = keys[chunk : chunk + 500]
         stmt = select(Submission).where(tuple_(Submission.unit_id, Submission.period).in_(part))
         found.update({(s.unit_id, s.period): s for s in session.scalars(stmt)})
     return found
@@ -49,7 +51,7 @@ def upsert_facts(session: Session, rows: list[dict[str, int | None]]) -> None:
         set_={"value": stmt.excluded.value, "submission_id": stmt.excluded.submission_id},
     )
     for chunk in range(0, len(rows), 5000):
-        session.execute(stmt, rows[chunk:chunk + 5000])
+        session.execute(stmt, rows[chunk : chunk + 5000])
 
 
 def count_facts(connection: Connection | Session) -> int:

@@ -27,8 +27,7 @@ def figure_limit(indicator: Indicator) -> int:
     return STOCK_LIMIT if indicator.kind == "stock" else FLOW_LIMIT
 
 
-def parse_figure(row: Row, field: str, indicator: Indicator, problems: list[Problem],
-                 months: int = 1) -> int | None:
+def parse_figure(row: Row, field: str, indicator: Indicator, problems: list[Problem], months: int = 1) -> int | None:
     """The row's ``field`` as a figure of ``indicator`` (a sum of ``months`` months' amounts for a
     year-to-date flow), None with a problem when it is not a number, too precise, out of range,
     or negative where the indicator cannot be."""
@@ -51,13 +50,16 @@ def monthly_problem(value: int, indicator: Indicator, row: int, field: str = "va
     except ValueError as exc:
         return Problem(f"the month's amount {exc}", row, field)
     if value < 0 and indicator.unit in NEVER_NEGATIVE_UNITS:
-        return Problem(f"the year-to-date figure is below the month before's: '{indicator.code}' "
-                       f"cannot have a negative month ({format_scaled(value, indicator.scale)})", row, field)
+        return Problem(
+            f"the year-to-date figure is below the month before's: '{indicator.code}' "
+            f"cannot have a negative month ({format_scaled(value, indicator.scale)})",
+            row,
+            field,
+        )
     return None
 
 
-def visible_unit(row: Row, units: dict[str, Unit], allowed: set[int] | None,
-                 problems: list[Problem]) -> Unit | None:
+def visible_unit(row: Row, units: dict[str, Unit], allowed: set[int] | None, problems: list[Problem]) -> Unit | None:
     """The row's ``unit_code``, None with a problem when it is unknown or outside ``allowed``
     (the units the actor may act on; None: all). An invisible unit reads as unknown, so imports
     cannot probe the tree."""
@@ -97,7 +99,8 @@ def lock_problems(session: Session, parsed: Sequence[_Dated]) -> list[Problem]:
     is accepted (figures and eliminations alike can no longer change there)."""
     locked = repository.locked_periods(session, {f.period for f in parsed})
     accepted = {
-        key for key, sub in repository.submissions_for(session, {(f.unit.id, f.period) for f in parsed}).items()
+        key
+        for key, sub in repository.submissions_for(session, {(f.unit.id, f.period) for f in parsed}).items()
         if sub.state in repository.LOCKED_STATES
     }
     problems = []
@@ -105,7 +108,11 @@ def lock_problems(session: Session, parsed: Sequence[_Dated]) -> list[Problem]:
         if f.period in locked:
             problems.append(Problem(f"period {periods.format_period(f.period)} is locked", f.row, "period"))
         elif (f.unit.id, f.period) in accepted:
-            problems.append(Problem(
-                f"{f.unit.code}'s submission for {periods.format_period(f.period)} is accepted and locked",
-                f.row, "period"))
+            problems.append(
+                Problem(
+                    f"{f.unit.code}'s submission for {periods.format_period(f.period)} is accepted and locked",
+                    f.row,
+                    "period",
+                )
+            )
     return problems

@@ -42,9 +42,14 @@ def import_facts_file(session: Session, path: Path, actor: Actor = SYSTEM, today
     return import_facts(session, rows, actor, today, str(path), problems)
 
 
-def import_facts(session: Session, rows: Iterable[Row], actor: Actor = SYSTEM,
-                 today: date | None = None, source: str = "facts",
-                 problems: Problems | None = None) -> dict[str, int]:
+def import_facts(
+    session: Session,
+    rows: Iterable[Row],
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+    source: str = "facts",
+    problems: Problems | None = None,
+) -> dict[str, int]:
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, today, problems)
     if not problems:
@@ -56,8 +61,9 @@ def import_facts(session: Session, rows: Iterable[Row], actor: Actor = SYSTEM,
     return _store(session, parsed, monthly, actor, source)
 
 
-def _parse(session: Session, rows: Iterable[Row], actor: Actor, today: date | None,
-           problems: Problems) -> list[FactRow]:
+def _parse(
+    session: Session, rows: Iterable[Row], actor: Actor, today: date | None, problems: Problems
+) -> list[FactRow]:
     units = {u.code: u for u in session.scalars(select(Unit))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     allowed = visible_unit_ids(session, actor, REPORT)
@@ -71,7 +77,13 @@ def _parse(session: Session, rows: Iterable[Row], actor: Actor, today: date | No
         if indicator is None:
             problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))
         elif indicator.kind == "derived":
-            problems.append(Problem(f"'{indicator.code}' is derived from other indicators and is not reported", row.number, "indicator_code"))
+            problems.append(
+                Problem(
+                    f"'{indicator.code}' is derived from other indicators and is not reported",
+                    row.number,
+                    "indicator_code",
+                )
+            )
         period = _period(row, now, unit, problems)
         basis = row.get("basis") or (indicator.reporting if indicator else None) or "monthly"
         if basis not in ("monthly", "ytd"):
@@ -117,8 +129,11 @@ def _to_monthly(session: Session, parsed: list[FactRow], problems: Problems) -> 
     if not ytd_rows:
         return monthly
     stored = repository.facts_for(
-        session, {f.unit.id for f in ytd_rows}, {f.indicator.id for f in ytd_rows},
-        min(f.period for f in ytd_rows) // 100 * 100 + 1, max(f.period for f in ytd_rows),
+        session,
+        {f.unit.id for f in ytd_rows},
+        {f.indicator.id for f in ytd_rows},
+        min(f.period for f in ytd_rows) // 100 * 100 + 1,
+        max(f.period for f in ytd_rows),
     )
     in_file = {(f.unit.id, f.indicator.id, f.period): f for f in parsed}
     ytd_cache: dict[tuple[int, int, int], int | None] = {}
@@ -139,9 +154,14 @@ def _to_monthly(session: Session, parsed: list[FactRow], problems: Problems) -> 
     for f in ytd_rows:
         prior = ytd(f.unit.id, f.indicator.id, f.period - 1)
         if prior is None:
-            problems.append(Problem(
-                f"a year-to-date value for {periods.format_period(f.period)} needs {f.unit.code}'s "
-                f"'{f.indicator.code}' for every earlier month of {f.period // 100}", f.row, "value"))
+            problems.append(
+                Problem(
+                    f"a year-to-date value for {periods.format_period(f.period)} needs {f.unit.code}'s "
+                    f"'{f.indicator.code}' for every earlier month of {f.period // 100}",
+                    f.row,
+                    "value",
+                )
+            )
             continue
         monthly[f.row] = f.value - prior
         problem = monthly_problem(monthly[f.row], f.indicator, f.row)
@@ -150,7 +170,9 @@ def _to_monthly(session: Session, parsed: list[FactRow], problems: Problems) -> 
     return monthly
 
 
-def _store(session: Session, parsed: list[FactRow], monthly: dict[int, int], actor: Actor, source: str) -> dict[str, int]:
+def _store(
+    session: Session, parsed: list[FactRow], monthly: dict[int, int], actor: Actor, source: str
+) -> dict[str, int]:
     keys = {(f.unit.id, f.period) for f in parsed}
     subs = repository.submissions_for(session, keys)
     for unit_id, period in sorted(keys - set(subs)):
@@ -158,8 +180,11 @@ def _store(session: Session, parsed: list[FactRow], monthly: dict[int, int], act
         session.add(sub)
     session.flush()
     before = repository.facts_for(
-        session, {f.unit.id for f in parsed}, {f.indicator.id for f in parsed},
-        min(f.period for f in parsed) if parsed else 0, max(f.period for f in parsed) if parsed else 0,
+        session,
+        {f.unit.id for f in parsed},
+        {f.indicator.id for f in parsed},
+        min(f.period for f in parsed) if parsed else 0,
+        max(f.period for f in parsed) if parsed else 0,
     )
     writes, audit = [], []
     counts = defaultdict(int)
@@ -170,14 +195,25 @@ def _store(session: Session, parsed: list[FactRow], monthly: dict[int, int], act
             counts["unchanged"] += 1
             continue
         counts["created" if old is None else "updated"] += 1
-        writes.append({"unit_id": f.unit.id, "indicator_id": f.indicator.id, "period": f.period,
-                       "value": new, "submission_id": subs[(f.unit.id, f.period)].id})
-        audit.append({
-            "actor": actor.username, "action": "fact.set", "entity": "fact",
-            "entity_key": f"{f.unit.code}/{f.indicator.code}/{periods.format_period(f.period)}",
-            "before": None if old is None else {"value": format_scaled(old, f.indicator.scale)},
-            "after": {"value": format_scaled(new, f.indicator.scale)},
-        })
+        writes.append(
+            {
+                "unit_id": f.unit.id,
+                "indicator_id": f.indicator.id,
+                "period": f.period,
+                "value": new,
+                "submission_id": subs[(f.unit.id, f.period)].id,
+            }
+        )
+        audit.append(
+            {
+                "actor": actor.username,
+                "action": "fact.set",
+                "entity": "fact",
+                "entity_key": f"{f.unit.code}/{f.indicator.code}/{periods.format_period(f.period)}",
+                "before": None if old is None else {"value": format_scaled(old, f.indicator.scale)},
+                "after": {"value": format_scaled(new, f.indicator.scale)},
+            }
+        )
     repository.upsert_facts(session, writes)
     record_many(session, audit)
     for key in keys:

@@ -293,6 +293,7 @@ def shape(text: str) -> Shape:
 
 def _shape_of(text: str, node: ast.expr) -> tuple[_Lin, _Lin]:
     """(numerator, denominator) of ``node``."""
+
     def refuse() -> NotASumOrRatio:
         part = ast.get_source_segment(text, node) or type(node).__name__
         return NotASumOrRatio(f"formula {text!r} is not a sum or a ratio of sums: {part!r}")

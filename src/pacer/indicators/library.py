@@ -9,6 +9,7 @@ set and the field. Pure: no database.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -20,9 +21,7 @@ import yaml
 
 from pacer.indicators.formula import BALANCE_FUNCTIONS, CODE_PATTERN, Formula, FormulaError, parse
 
-Category = Literal[
-    "finance", "balance", "cash", "innovation", "efficiency", "investment", "industry", "quality"
-]
+Category = Literal["finance", "balance", "cash", "innovation", "efficiency", "investment", "industry", "quality"]
 Unit = Literal["yuan", "person", "count", "percent", "yuan_per_person"]
 Direction = Literal["higher", "lower", "band"]
 Kind = Literal["flow", "stock", "derived"]
@@ -124,9 +123,7 @@ class SetMember:
     to_year: int | None = None
 
     def covers(self, year: int) -> bool:
-        return (self.from_year is None or self.from_year <= year) and (
-            self.to_year is None or year <= self.to_year
-        )
+        return (self.from_year is None or self.from_year <= year) and (self.to_year is None or year <= self.to_year)
 
 
 @dataclass(frozen=True)
@@ -208,9 +205,7 @@ def parse_library(data: Any) -> Library:
 class _Fields:
     """Typed access to one mapping of the YAML, recording problems against its owner."""
 
-    def __init__(
-        self, raw: Any, owner: str, problems: list[str], allowed: set[str], prefix: str = ""
-    ) -> None:
+    def __init__(self, raw: Any, owner: str, problems: list[str], allowed: set[str], prefix: str = "") -> None:
         self.owner, self.problems, self.prefix = owner, problems, prefix
         self.raw: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
         self.count = len(problems)
@@ -302,12 +297,8 @@ def _declared_kinds(raw_indicators: list[Any]) -> dict[str, str]:
 
 # ---- indicators -------------------------------------------------------------------------------
 
-_INDICATOR_FIELDS = {
-    "code", "category", "unit", "scale", "direction", "kind", "reporting", "versions", "eliminated"
-}
-_VERSION_FIELDS = {
-    "from_year", "to_year", "name_zh", "name_en", "definition_zh", "definition_en", "formula"
-}
+_INDICATOR_FIELDS = {"code", "category", "unit", "scale", "direction", "kind", "reporting", "versions", "eliminated"}
+_VERSION_FIELDS = {"from_year", "to_year", "name_zh", "name_en", "definition_zh", "definition_en", "formula"}
 
 
 def _read_indicators(raw_indicators: list[Any], problems: list[str]) -> dict[str, IndicatorSpec]:
@@ -337,8 +328,10 @@ def _read_indicator(fields: _Fields) -> IndicatorSpec | None:
     if not isinstance(eliminated, bool):
         fields.problem("eliminated", f"expected true or false, got {eliminated!r}")
     elif eliminated and kind == "derived":
-        fields.problem("eliminated", "a derived indicator is computed after consolidation; "
-                                     "eliminate the indicators it is computed from")
+        fields.problem(
+            "eliminated",
+            "a derived indicator is computed after consolidation; eliminate the indicators it is computed from",
+        )
     spec = IndicatorSpec(
         code=code,
         category=fields.choice("category", CATEGORIES),
@@ -389,7 +382,7 @@ def _read_version(entry: _Fields, derived: bool) -> IndicatorVersion | None:
 
 
 def _check_contiguous(fields: _Fields, versions: list[IndicatorVersion]) -> None:
-    for before, after in zip(versions, versions[1:]):
+    for before, after in itertools.pairwise(versions):
         if before.to_year is None or after.from_year <= before.to_year:
             fields.problem("versions", f"{_years(before)} overlaps {_years(after)}")
         elif after.from_year > before.to_year + 1:
@@ -409,9 +402,7 @@ def _span(start: int, end: int | None) -> str:
 # ---- formulas ---------------------------------------------------------------------------------
 
 
-def _check_formulas(
-    indicators: dict[str, IndicatorSpec], declared: dict[str, str], problems: list[str]
-) -> None:
+def _check_formulas(indicators: dict[str, IndicatorSpec], declared: dict[str, str], problems: list[str]) -> None:
     for spec in indicators.values():
         for index, version in enumerate(spec.versions):
             if version.parsed is not None:
@@ -419,9 +410,7 @@ def _check_formulas(
                 found = _reference_problems(version.parsed, declared)
                 problems.extend(f"{where}: {problem}" for problem in found)
     for cycle in _cycles(_derived_dependencies(indicators)):
-        problems.append(
-            f"indicator {cycle[0]!r}: field 'formula': dependency cycle {' -> '.join(cycle)}"
-        )
+        problems.append(f"indicator {cycle[0]!r}: field 'formula': dependency cycle {' -> '.join(cycle)}")
 
 
 def _reference_problems(formula: Formula, declared: dict[str, str]) -> Iterator[str]:
@@ -439,9 +428,7 @@ def _derived_dependencies(indicators: Mapping[str, IndicatorSpec]) -> dict[str, 
     for code, spec in indicators.items():
         if spec.is_derived:
             references = set().union(*(v.parsed.references for v in spec.versions if v.parsed))
-            graph[code] = sorted(
-                ref for ref in references if ref in indicators and indicators[ref].is_derived
-            )
+            graph[code] = sorted(ref for ref in references if ref in indicators and indicators[ref].is_derived)
     return graph
 
 
@@ -460,12 +447,12 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
 
     def visit(code: str, path: list[str]) -> None:
         if code in path:
-            cycles.append(path[path.index(code):] + [code])
+            cycles.append([*path[path.index(code) :], code])
             return
         if code in done:
             return
         for dependency in graph[code]:
-            visit(dependency, path + [code])
+            visit(dependency, [*path, code])
         done.add(code)
 
     for code in graph:
@@ -479,9 +466,7 @@ _SET_FIELDS = {"code", "name_zh", "name_en", "description_zh", "description_en",
 _MEMBER_FIELDS = {"code", "from_year", "to_year"}
 
 
-def _read_sets(
-    raw_sets: list[Any], declared: dict[str, str], problems: list[str]
-) -> dict[str, IndicatorSetSpec]:
+def _read_sets(raw_sets: list[Any], declared: dict[str, str], problems: list[str]) -> dict[str, IndicatorSetSpec]:
     sets: dict[str, IndicatorSetSpec] = {}
     seen: set[str] = set()
     for index, raw in enumerate(raw_sets):

@@ -21,8 +21,12 @@ def sync_library(session: Session, library: Library | None = None, actor: str = 
     for spec in library.indicators.values():
         indicator = existing.get(spec.code)
         fields = {
-            "category": spec.category, "unit": spec.unit, "scale": spec.scale,
-            "direction": spec.direction, "kind": spec.kind, "reporting": spec.reporting,
+            "category": spec.category,
+            "unit": spec.unit,
+            "scale": spec.scale,
+            "direction": spec.direction,
+            "kind": spec.kind,
+            "reporting": spec.reporting,
             "eliminated": spec.eliminated,
         }
         if indicator is None:
@@ -45,19 +49,20 @@ def sync_library(session: Session, library: Library | None = None, actor: str = 
     return {"indicators": len(library.indicators), "changed": changed, "sets": len(library.sets)}
 
 
-_VERSION_FIELDS = ("from_year", "to_year", "name_zh", "name_en", "definition_zh", "definition_en",
-                   "formula")
+_VERSION_FIELDS = ("from_year", "to_year", "name_zh", "name_en", "definition_zh", "definition_en", "formula")
 
 
-def _sync_versions(session: Session, library: Library, indicators: dict[str, Indicator],
-                   actor: str, unchanged: set[str]) -> int:
+def _sync_versions(
+    session: Session, library: Library, indicators: dict[str, Indicator], actor: str, unchanged: set[str]
+) -> int:
     """Replace every indicator's versions; a changed one (a new formula for some years, say) is
     audited, which also tells cached analysis engines to rebuild. Returns how many indicators
     of ``unchanged`` (not counted as changed yet) had their versions changed."""
     ids = [indicators[c].id for c in library.indicators]
     before: dict[int, list[dict[str, object]]] = {}
-    for row in session.scalars(select(IndicatorVersion).where(IndicatorVersion.indicator_id.in_(ids))
-                               .order_by(IndicatorVersion.from_year)):
+    for row in session.scalars(
+        select(IndicatorVersion).where(IndicatorVersion.indicator_id.in_(ids)).order_by(IndicatorVersion.from_year)
+    ):
         before.setdefault(row.indicator_id, []).append({f: getattr(row, f) for f in _VERSION_FIELDS})
     session.execute(delete(IndicatorVersion).where(IndicatorVersion.indicator_id.in_(ids)))
     changed = 0
@@ -68,8 +73,7 @@ def _sync_versions(session: Session, library: Library, indicators: dict[str, Ind
             session.add(IndicatorVersion(indicator_id=indicator_id, **version))
         old = before.get(indicator_id)
         if old is not None and old != after:
-            record(session, actor, "indicator.versions", "indicator", spec.code,
-                   {"versions": old}, {"versions": after})
+            record(session, actor, "indicator.versions", "indicator", spec.code, {"versions": old}, {"versions": after})
             changed += spec.code in unchanged
     return changed
 
@@ -86,10 +90,15 @@ def _sync_sets(session: Session, library: Library, indicators: dict[str, Indicat
         session.flush()
         session.execute(delete(IndicatorSetMember).where(IndicatorSetMember.set_id == row.id))
         for position, member in enumerate(spec.members):
-            session.add(IndicatorSetMember(
-                set_id=row.id, indicator_id=indicators[member.code].id, position=position,
-                from_year=member.from_year, to_year=member.to_year,
-            ))
+            session.add(
+                IndicatorSetMember(
+                    set_id=row.id,
+                    indicator_id=indicators[member.code].id,
+                    position=position,
+                    from_year=member.from_year,
+                    to_year=member.to_year,
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -110,9 +119,11 @@ def list_indicators(session: Session, set_code: str | None = None, year: int | N
     """Indicators with the definition in force in ``year`` (latest when None), set order if given."""
     stmt = select(Indicator, IndicatorVersion).join(IndicatorVersion)
     if set_code is not None:
-        stmt = stmt.join(IndicatorSetMember, IndicatorSetMember.indicator_id == Indicator.id).join(
-            IndicatorSet, IndicatorSet.id == IndicatorSetMember.set_id
-        ).where(IndicatorSet.code == set_code)
+        stmt = (
+            stmt.join(IndicatorSetMember, IndicatorSetMember.indicator_id == Indicator.id)
+            .join(IndicatorSet, IndicatorSet.id == IndicatorSetMember.set_id)
+            .where(IndicatorSet.code == set_code)
+        )
         if year is not None:
             stmt = stmt.where(
                 (IndicatorSetMember.from_year.is_(None)) | (IndicatorSetMember.from_year <= year),
@@ -126,8 +137,16 @@ def list_indicators(session: Session, set_code: str | None = None, year: int | N
         if year is not None and (ver.from_year > year or (ver.to_year is not None and ver.to_year < year)):
             continue
         chosen[ind.code] = IndicatorRow(  # later versions overwrite earlier: latest wins
-            ind.code, ver.name_zh, ver.name_en, ind.kind, ind.unit, ind.scale, ind.direction,
-            ind.reporting, ind.category, ver.formula,
+            ind.code,
+            ver.name_zh,
+            ver.name_en,
+            ind.kind,
+            ind.unit,
+            ind.scale,
+            ind.direction,
+            ind.reporting,
+            ind.category,
+            ver.formula,
         )
     return list(chosen.values())
 

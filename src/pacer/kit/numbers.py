@@ -26,8 +26,7 @@ HEADROOM_UNITS = 3_800  # 3,800 x 12 x 10^14 and 3,800 x 10^15 are both below 2^
 MAX_NUMBER_CHARS = 40
 
 _NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
-_FORMAT = ("digits 0-9 with an optional leading '-', '.' before decimals and ',' between "
-           "thousands only")
+_FORMAT = "digits 0-9 with an optional leading '-', '.' before decimals and ',' between thousands only"
 
 
 def shown(text: str, width: int = 30) -> str:
@@ -43,8 +42,9 @@ def parse_decimal(text: str) -> Decimal:
     if len(cleaned) > MAX_NUMBER_CHARS:
         raise ValueError(f"{shown(cleaned)} is too long for a number")
     if not cleaned.isascii():
-        raise ValueError(f"{shown(cleaned)} holds full-width or other non-ASCII characters: write "
-                         "half-width digits 0-9 and '-'")
+        raise ValueError(
+            f"{shown(cleaned)} holds full-width or other non-ASCII characters: write half-width digits 0-9 and '-'"
+        )
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(f"{shown(cleaned)} is not a number ({_FORMAT}; no '+', exponent, '_' or spaces)")
     try:

@@ -83,8 +83,13 @@ def _max_bytes() -> int:
     return get_settings().import_max_bytes
 
 
-def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = (),
-             problems: Problems | None = None, max_bytes: int | None = None) -> Iterator[Row]:
+def read_csv(
+    path: Path,
+    required: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    problems: Problems | None = None,
+    max_bytes: int | None = None,
+) -> Iterator[Row]:
     """The rows of a CSV file whose header holds every ``required`` column, one at a time; blank
     lines skipped. A file that cannot be read, is too large, or whose header is wrong is refused
     at once (ValidationFailed); a row that cannot be read goes to ``problems`` (when none is
@@ -95,15 +100,27 @@ def read_csv(path: Path, required: tuple[str, ...], optional: tuple[str, ...] = 
     limit = _max_bytes() if max_bytes is None else max_bytes
     size = path.stat().st_size
     if size > limit:
-        raise ValidationFailed([Problem(
-            f"the file has {size:,} bytes, more than the {limit:,} an import takes "
-            "(PACER_IMPORT_MAX_BYTES); split it into several files")], source)
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"the file has {size:,} bytes, more than the {limit:,} an import takes "
+                    "(PACER_IMPORT_MAX_BYTES); split it into several files"
+                )
+            ],
+            source,
+        )
     encoding = _encoding(path, source)
     return _rows(path, encoding, required, optional, problems, source)
 
 
-def _rows(path: Path, encoding: str, required: tuple[str, ...], optional: tuple[str, ...],
-          problems: Problems | None, source: str) -> Iterator[Row]:
+def _rows(
+    path: Path,
+    encoding: str,
+    required: tuple[str, ...],
+    optional: tuple[str, ...],
+    problems: Problems | None,
+    source: str,
+) -> Iterator[Row]:
     own = problems is None
     found = Problems() if problems is None else problems
     with path.open(encoding=encoding, newline="") as handle:
@@ -137,11 +154,11 @@ def _rows(path: Path, encoding: str, required: tuple[str, ...], optional: tuple[
             if len(cells) > len(header):
                 found.append(Problem(f"{len(cells)} cells but the header has {len(header)}", row=number))
                 continue
-            long = [h for h, c in zip(header, cells) if len(c) > MAX_CELL_CHARS]
+            long = [h for h, c in zip(header, cells, strict=False) if len(c) > MAX_CELL_CHARS]
             if long:
                 found += (Problem(f"longer than {MAX_CELL_CHARS:,} characters", number, h) for h in long)
                 continue
-            yield Row(number, dict(zip(header, cells)))
+            yield Row(number, dict(zip(header, cells, strict=False)))
     if rows == 0:
         raise ValidationFailed([Problem("the file has a header but no rows: nothing to import", row=2)], source)
     if own and found:

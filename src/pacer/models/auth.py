@@ -10,8 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pacer.models.base import Base, utcnow
 
 ROLES = (
-    "group_admin", "hq_analyst", "supervisor", "unit_reporter", "unit_approver",
-    "quality_engineer", "viewer",
+    "group_admin",
+    "hq_analyst",
+    "supervisor",
+    "unit_reporter",
+    "unit_approver",
+    "quality_engineer",
+    "viewer",
 )
 
 

@@ -11,8 +11,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from pacer.models.base import Base
 
 UNIT_KINDS = (
-    "group", "headquarters", "academy", "company", "institute", "factory", "college",
-    "department", "center", "elimination",
+    "group",
+    "headquarters",
+    "academy",
+    "company",
+    "institute",
+    "factory",
+    "college",
+    "department",
+    "center",
+    "elimination",
 )
 LEADER_ROLES = ("main_leader", "in_charge")
 

@@ -21,18 +21,14 @@ def parentage_on(on: date):  # type: ignore[no-untyped-def]
 
 def tree_on(session: Session, on: date) -> dict[int, int | None]:
     """unit id -> parent id (None for a root) for every unit in the tree on ``on``."""
-    rows = session.execute(
-        select(UnitParentage.unit_id, UnitParentage.parent_id).where(parentage_on(on))
-    )
-    return {unit_id: parent_id for unit_id, parent_id in rows}
+    rows = session.execute(select(UnitParentage.unit_id, UnitParentage.parent_id).where(parentage_on(on)))
+    return dict(rows)
 
 
 def subtree_select(root_ids: Iterable[int], on: date) -> Select:
     """Ids of the given units and all their descendants on ``on``, as one recursive query."""
     tree = select(Unit.id.label("id")).where(Unit.id.in_(list(root_ids))).cte("subtree", recursive=True)
-    step = select(UnitParentage.unit_id).join(tree, UnitParentage.parent_id == tree.c.id).where(
-        parentage_on(on)
-    )
+    step = select(UnitParentage.unit_id).join(tree, UnitParentage.parent_id == tree.c.id).where(parentage_on(on))
     tree = tree.union(step)
     return select(tree.c.id)
 

@@ -15,7 +15,12 @@ from pacer.kit.tabular import Problems, read_csv, write_csv
 from pacer.models import Unit, UnitParentage
 from pacer.org import repository
 from pacer.org.validation import (
-    ORG_COLUMNS, ORG_OPTIONAL, UnitRow, check_one_root, check_tree, parse_rows,
+    ORG_COLUMNS,
+    ORG_OPTIONAL,
+    UnitRow,
+    check_one_root,
+    check_tree,
+    parse_rows,
 )
 
 # Units imported without a date exist "since always", so history aggregates under them.
@@ -24,8 +29,12 @@ BEGINNING = date(1900, 1, 1)
 
 def _snapshot(unit: Unit, parent_code: str | None) -> dict[str, object]:
     return {
-        "code": unit.code, "name_zh": unit.name_zh, "name_en": unit.name_en, "kind": unit.kind,
-        "tags": unit.tags, "parent_code": parent_code,
+        "code": unit.code,
+        "name_zh": unit.name_zh,
+        "name_en": unit.name_en,
+        "kind": unit.kind,
+        "tags": unit.tags,
+        "parent_code": parent_code,
         "created_on": unit.created_on.isoformat() if unit.created_on else None,
         "dissolved_on": unit.dissolved_on.isoformat() if unit.dissolved_on else None,
     }
@@ -67,16 +76,24 @@ def import_units(
     if problems:  # say nothing more about units the actor may not see
         raise ValidationFailed(problems, source)
     problems = check_tree(parsed, existing_parent)
-    problems += check_one_root(parsed, {u.code for u in units.values()
-                                        if u.id in current and current[u.id].parent_id is None})
+    problems += check_one_root(
+        parsed, {u.code for u in units.values() if u.id in current and current[u.id].parent_id is None}
+    )
     problems += _check_moves(parsed, units, current, existing_parent, today)
     if problems:
         raise ValidationFailed(problems, source)
     counts = {"created": 0, "updated": 0, "moved": 0, "unchanged": 0}
     for item in parsed:  # parents may come after children in the file: create all first
         if item.code not in units:
-            unit = Unit(code=item.code, name_zh=item.name_zh, name_en=item.name_en, kind=item.kind,
-                        tags=item.tags, created_on=item.created_on, dissolved_on=item.dissolved_on)
+            unit = Unit(
+                code=item.code,
+                name_zh=item.name_zh,
+                name_en=item.name_en,
+                kind=item.kind,
+                tags=item.tags,
+                created_on=item.created_on,
+                dissolved_on=item.dissolved_on,
+            )
             session.add(unit)
             units[item.code] = unit
     session.flush()
@@ -86,8 +103,14 @@ def import_units(
     return counts
 
 
-def _check_actor(session: Session, actor: Actor, parsed: list[UnitRow], units: dict[str, Unit],
-                 existing_parent: dict[str, str | None], today: date) -> list[Problem]:
+def _check_actor(
+    session: Session,
+    actor: Actor,
+    parsed: list[UnitRow],
+    units: dict[str, Unit],
+    existing_parent: dict[str, str | None],
+    today: date,
+) -> list[Problem]:
     allowed_ids = visible_unit_ids(session, actor, ADMINISTER, today)
     if allowed_ids is None:
         return []
@@ -115,8 +138,13 @@ def _check_actor(session: Session, actor: Actor, parsed: list[UnitRow], units: d
         elif item.parent_code not in allowed and item.parent_code not in placed:
             problems.append(Problem(f"unknown parent '{item.parent_code}'", item.row, "parent_code"))
         elif item.code in units and existing_parent.get(item.code) not in allowed:
-            problems.append(Problem(f"moving '{item.code}' needs administration of its parent "
-                                    f"'{existing_parent.get(item.code)}'", item.row, "parent_code"))
+            problems.append(
+                Problem(
+                    f"moving '{item.code}' needs administration of its parent '{existing_parent.get(item.code)}'",
+                    item.row,
+                    "parent_code",
+                )
+            )
     return problems
 
 
@@ -129,10 +157,13 @@ def _check_moves(parsed, units, current, existing_parent, today) -> list[Problem
         effective = item.effective or today
         held = current.get(unit.id)
         if held is not None and effective <= held.valid_from:
-            problems.append(Problem(
-                f"a move must take effect after the current placement began ({held.valid_from})",
-                item.row, "effective",
-            ))
+            problems.append(
+                Problem(
+                    f"a move must take effect after the current placement began ({held.valid_from})",
+                    item.row,
+                    "effective",
+                )
+            )
     return problems
 
 
@@ -141,8 +172,11 @@ def _apply(session, item: UnitRow, units, current, existing_parent, actor: str, 
     parent_id = units[item.parent_code].id if item.parent_code else None
     held = current.get(unit.id)
     if held is None:  # a new unit (or one never placed)
-        session.add(UnitParentage(unit_id=unit.id, parent_id=parent_id,
-                                  valid_from=item.effective or item.created_on or BEGINNING))
+        session.add(
+            UnitParentage(
+                unit_id=unit.id, parent_id=parent_id, valid_from=item.effective or item.created_on or BEGINNING
+            )
+        )
         record(session, actor, "unit.create", "unit", unit.code, None, _snapshot(unit, item.parent_code))
         return "created"
     before = _snapshot(unit, existing_parent.get(item.code))
@@ -169,10 +203,16 @@ def export_units(session: Session, on: date | None = None) -> str:
     rows = []
     for unit_id, _level in repository.depth_first(tree, {i: u.code for i, u in units.items()}):
         unit, parent_id = units[unit_id], tree[unit_id]
-        rows.append({
-            "code": unit.code, "name_zh": unit.name_zh, "name_en": unit.name_en, "kind": unit.kind,
-            "parent_code": units[parent_id].code if parent_id else "",
-            "tags": ";".join(f"{k}={v}" for k, v in sorted(unit.tags.items())),
-            "created_on": unit.created_on, "dissolved_on": unit.dissolved_on,
-        })
-    return write_csv(rows, list(ORG_COLUMNS) + ["tags", "created_on", "dissolved_on"])
+        rows.append(
+            {
+                "code": unit.code,
+                "name_zh": unit.name_zh,
+                "name_en": unit.name_en,
+                "kind": unit.kind,
+                "parent_code": units[parent_id].code if parent_id else "",
+                "tags": ";".join(f"{k}={v}" for k, v in sorted(unit.tags.items())),
+                "created_on": unit.created_on,
+                "dissolved_on": unit.dissolved_on,
+            }
+        )
+    return write_csv(rows, [*list(ORG_COLUMNS), "tags", "created_on", "dissolved_on"])

@@ -60,7 +60,9 @@ def parse_rows(rows: Iterable[Row], problems: list[Problem] | None = None) -> tu
     for row in rows:
         code = row.get("code")
         if not _CODE.fullmatch(code):
-            problems.append(Problem(f"'{code[:40]}' is not a unit code (letters, digits, _ . -; at most 32)", row.number, "code"))
+            problems.append(
+                Problem(f"'{code[:40]}' is not a unit code (letters, digits, _ . -; at most 32)", row.number, "code")
+            )
             continue
         if code in first_row:
             problems.append(Problem(f"duplicate code '{code}' (first on row {first_row[code]})", row.number, "code"))
@@ -80,12 +82,25 @@ def parse_rows(rows: Iterable[Row], problems: list[Problem] | None = None) -> tu
             problems.append(Problem("a unit cannot be its own parent", row.number, "parent_code"))
         created_on, dissolved_on = _date(row, "created_on", problems), _date(row, "dissolved_on", problems)
         if created_on and dissolved_on and dissolved_on < created_on:
-            problems.append(Problem(f"dissolved on {dissolved_on}, before it was created on {created_on}",
-                                    row.number, "dissolved_on"))
-        parsed.append(UnitRow(
-            row.number, code, name_zh or name_en, name_en or name_zh, kind, parent,
-            _tags(row, problems), created_on, dissolved_on, _date(row, "effective", problems),
-        ))
+            problems.append(
+                Problem(
+                    f"dissolved on {dissolved_on}, before it was created on {created_on}", row.number, "dissolved_on"
+                )
+            )
+        parsed.append(
+            UnitRow(
+                row.number,
+                code,
+                name_zh or name_en,
+                name_en or name_zh,
+                kind,
+                parent,
+                _tags(row, problems),
+                created_on,
+                dissolved_on,
+                _date(row, "effective", problems),
+            )
+        )
     return parsed, problems
 
 
@@ -105,12 +120,15 @@ def check_tree(parsed: list[UnitRow], existing_parent: dict[str, str | None]) ->
             path.append(node)
             node = parent[node]
         if node is not None and node in path and node not in reported:
-            cycle = path[path.index(node):]
+            cycle = path[path.index(node) :]
             reported.update(cycle)
-            problems.append(Problem(
-                "cycle in the tree: " + " -> ".join(cycle + [node]),
-                row_of.get(node, unit.row), "parent_code",
-            ))
+            problems.append(
+                Problem(
+                    "cycle in the tree: " + " -> ".join([*cycle, node]),
+                    row_of.get(node, unit.row),
+                    "parent_code",
+                )
+            )
     return problems
 
 
@@ -123,9 +141,13 @@ def check_one_root(parsed: list[UnitRow], existing_roots: set[str]) -> list[Prob
         if unit.parent_code is not None:
             continue
         if roots and unit.code not in existing_roots:
-            problems.append(Problem(
-                f"a second top unit: the tree has one ('{sorted(roots)[0]}'); give a parent_code",
-                unit.row, "parent_code"))
+            problems.append(
+                Problem(
+                    f"a second top unit: the tree has one ('{sorted(roots)[0]}'); give a parent_code",
+                    unit.row,
+                    "parent_code",
+                )
+            )
             continue
         roots.add(unit.code)
     return problems

@@ -44,8 +44,13 @@ def import_targets_file(session: Session, path: Path, actor: Actor = SYSTEM) -> 
     return import_targets(session, rows, actor, str(path), problems)
 
 
-def import_targets(session: Session, rows: Iterable[Row], actor: Actor = SYSTEM, source: str = "targets",
-                   problems: Problems | None = None) -> dict[str, int]:
+def import_targets(
+    session: Session,
+    rows: Iterable[Row],
+    actor: Actor = SYSTEM,
+    source: str = "targets",
+    problems: Problems | None = None,
+) -> dict[str, int]:
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, problems)
     resolved: dict[int, int] = {}
@@ -134,7 +139,11 @@ def _phasing(row: Row, problems: list[Problem]) -> list[int] | None:
         problems.append(Problem(f"phasing: {exc}", row.number, "phasing"))
         return None
     if len(shares) != 12 or sum(shares) != 10000 or min(shares) < 0:
-        problems.append(Problem("phasing must be 12 non-negative percentages separated by ';' adding up to 100", row.number, "phasing"))
+        problems.append(
+            Problem(
+                "phasing must be 12 non-negative percentages separated by ';' adding up to 100", row.number, "phasing"
+            )
+        )
         return None
     return shares
 
@@ -142,7 +151,9 @@ def _phasing(row: Row, problems: list[Problem]) -> list[int] | None:
 def last_year_actual(session: Session, unit: Unit, indicator: Indicator, year: int) -> int | None:
     """The subtree's actual for ``year``: a flow's twelve months, a stock's December balance."""
     members = subtree_select([unit.id], date(year, 12, 31))
-    stmt = select(func.sum(Fact.value), func.count()).where(Fact.unit_id.in_(members), Fact.indicator_id == indicator.id)
+    stmt = select(func.sum(Fact.value), func.count()).where(
+        Fact.unit_id.in_(members), Fact.indicator_id == indicator.id
+    )
     if indicator.kind == "flow":
         stmt = stmt.where(Fact.period.between(year * 100 + 1, year * 100 + 12))
     else:
@@ -159,7 +170,11 @@ def _resolve_growth(session: Session, parsed: list[TargetRow], problems: Problem
             continue
         base = last_year_actual(session, t.unit, t.indicator, t.year - 1)
         if base is None:
-            problems.append(Problem(f"growth needs {t.unit.code}'s actual for {t.year - 1}, which has no figures", t.row, "growth_pct"))
+            problems.append(
+                Problem(
+                    f"growth needs {t.unit.code}'s actual for {t.year - 1}, which has no figures", t.row, "growth_pct"
+                )
+            )
             continue
         target = (Decimal(base) * (Decimal(10000 + t.growth_bp) / 10000)).quantize(Decimal(1), ROUND_HALF_EVEN)
         try:
@@ -181,9 +196,13 @@ def _check_tiers(parsed: list[TargetRow], resolved: dict[int, int]) -> list[Prob
         lower = strive.indicator.direction == "lower"
         a, b = resolved[ensure.row], resolved[strive.row]
         if (b > a) if lower else (b < a):
-            problems.append(Problem(
-                "the strive tier must be at least as demanding as the ensure tier "
-                f"(row {ensure.row})", strive.row, "value"))
+            problems.append(
+                Problem(
+                    f"the strive tier must be at least as demanding as the ensure tier (row {ensure.row})",
+                    strive.row,
+                    "value",
+                )
+            )
     return problems
 
 
@@ -214,17 +233,31 @@ def _store(session: Session, parsed: list[TargetRow], resolved: dict[int, int], 
             continue
         if old is not None:
             old.is_current = False
-        session.add(Target(
-            unit_id=t.unit.id, indicator_id=t.indicator.id, year=t.year, tier=t.tier,
-            basis="growth" if t.growth_bp is not None else "absolute", value=value,
-            growth_bp=t.growth_bp, phasing_bp=t.phasing_bp, revision=(old.revision + 1) if old else 1,
-            reason=t.reason, created_by=actor.username,
-        ))
+        session.add(
+            Target(
+                unit_id=t.unit.id,
+                indicator_id=t.indicator.id,
+                year=t.year,
+                tier=t.tier,
+                basis="growth" if t.growth_bp is not None else "absolute",
+                value=value,
+                growth_bp=t.growth_bp,
+                phasing_bp=t.phasing_bp,
+                revision=(old.revision + 1) if old else 1,
+                reason=t.reason,
+                created_by=actor.username,
+            )
+        )
         session.flush()  # the retired row first, so a partial unique index could hold
         scale = t.indicator.scale
-        record(session, actor.username, "target.revise" if old else "target.set", "target",
-               f"{t.unit.code}/{t.indicator.code}/{t.year}/{t.tier}",
-               None if old is None else {"value": format_scaled(old.value, scale), "revision": old.revision},
-               {"value": format_scaled(value, scale), "growth_bp": t.growth_bp, "reason": t.reason})
+        record(
+            session,
+            actor.username,
+            "target.revise" if old else "target.set",
+            "target",
+            f"{t.unit.code}/{t.indicator.code}/{t.year}/{t.tier}",
+            None if old is None else {"value": format_scaled(old.value, scale), "revision": old.revision},
+            {"value": format_scaled(value, scale), "growth_bp": t.growth_bp, "reason": t.reason},
+        )
         counts["revised" if old else "created"] += 1
     return counts

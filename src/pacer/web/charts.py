@@ -17,11 +17,19 @@ import vl_convert
 
 from pacer.config import get_settings
 
-FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
+FONT = (
+    "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
+)
 # where Debian, Fedora, Arch, macOS and Windows keep their CJK fonts
-FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/google-noto-cjk", "/usr/share/fonts/noto-cjk",
-             "/usr/share/fonts/truetype/wqy", "/usr/share/fonts/wqy-microhei", "/System/Library/Fonts",
-             "C:\\Windows\\Fonts")
+FONT_DIRS = (
+    "/usr/share/fonts/opentype/noto",
+    "/usr/share/fonts/google-noto-cjk",
+    "/usr/share/fonts/noto-cjk",
+    "/usr/share/fonts/truetype/wqy",
+    "/usr/share/fonts/wqy-microhei",
+    "/System/Library/Fonts",
+    "C:\\Windows\\Fonts",
+)
 CJK_FILE_HINTS = ("cjk", "wqy", "sourcehansans", "msyh", "pingfang", "notosanssc")
 _lock = threading.Lock()
 _fonts: list[str] | None = None
@@ -34,8 +42,7 @@ def cjk_font_dir() -> Path | None:
     if configured:
         return Path(configured)
     for d in map(Path, FONT_DIRS):
-        if d.is_dir() and any(any(h in f.name.lower().replace("-", "") for h in CJK_FILE_HINTS)
-                              for f in d.iterdir()):
+        if d.is_dir() and any(any(h in f.name.lower().replace("-", "") for h in CJK_FILE_HINTS) for f in d.iterdir()):
             return d
     return None
 
@@ -46,8 +53,10 @@ def _register_fonts() -> list[str]:
     if _fonts is None:
         found = cjk_font_dir()
         if found is None or not found.is_dir():
-            log.warning("no CJK font directory found: Chinese in chart images may show as boxes; "
-                        "install fonts-noto-cjk or set PACER_CHART_FONT_DIR")
+            log.warning(
+                "no CJK font directory found: Chinese in chart images may show as boxes; "
+                "install fonts-noto-cjk or set PACER_CHART_FONT_DIR"
+            )
             _fonts = []
         else:
             vl_convert.register_font_directory(str(found.resolve()))
@@ -57,12 +66,17 @@ def _register_fonts() -> list[str]:
 
 def base_config() -> dict[str, Any]:
     return {
-        "font": FONT, "view": {"stroke": None},
-        "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e5e9ef", "labelColor": "#3d4a57",
-                 "titleColor": "#3d4a57"},
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {
+            "labelFontSize": 11,
+            "titleFontSize": 12,
+            "gridColor": "#e5e9ef",
+            "labelColor": "#3d4a57",
+            "titleColor": "#3d4a57",
+        },
         "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "labelColor": "#3d4a57"},
-        "title": {"fontSize": 14, "anchor": "start", "subtitleFontSize": 11, "subtitleColor": "#5c6b7a",
-                  "offset": 8},
+        "title": {"fontSize": 14, "anchor": "start", "subtitleFontSize": 11, "subtitleColor": "#5c6b7a", "offset": 8},
     }
 
 

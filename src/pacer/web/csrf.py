@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
@@ -81,7 +80,9 @@ def check(request: Request, sent: str | None) -> None:
         if not _valid_anonymous(request.app.state.settings.secret_key, expected):
             expected = ""
     if not sent or not expected or not hmac.compare_digest(sent, expected):
-        raise CsrfFailed("the form has expired or did not come from Pacer (CSRF check failed); reload the page and try again")
+        raise CsrfFailed(
+            "the form has expired or did not come from Pacer (CSRF check failed); reload the page and try again"
+        )
 
 
 async def protect(request: Request, _viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> None:

@@ -31,8 +31,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    with unit_of_work(factory=request.app.state.session_factory,
-                      writes=request.method not in SAFE_METHODS) as session:
+    with unit_of_work(factory=request.app.state.session_factory, writes=request.method not in SAFE_METHODS) as session:
         yield session
 
 

@@ -17,7 +17,9 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/api"
 
 
-def error_response(request: Request, status: int, message: str, details: list[dict[str, object]] | None = None) -> Response:
+def error_response(
+    request: Request, status: int, message: str, details: list[dict[str, object]] | None = None
+) -> Response:
     if wants_json(request):
         body: dict[str, object] = {"message": message, "status": status}
         if details:
@@ -51,8 +53,9 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    details = [{"message": e.get("msg", ""), "field": ".".join(str(p) for p in e.get("loc", ())[1:])}
-               for e in exc.errors()]
+    details = [
+        {"message": e.get("msg", ""), "field": ".".join(str(p) for p in e.get("loc", ())[1:])} for e in exc.errors()
+    ]
     message = "; ".join(f"{d['field']}: {d['message']}" for d in details) or "invalid request"
     return error_response(request, 422, message, details)
 

@@ -20,7 +20,7 @@ class PageParams:
     offset: int
 
     def slice(self, items: list[T]) -> list[T]:
-        return items[self.offset:self.offset + self.limit]
+        return items[self.offset : self.offset + self.limit]
 
 
 def page_params(

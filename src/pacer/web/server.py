@@ -14,8 +14,8 @@ from fastapi import FastAPI
 
 from pacer.analysis.service import get_analysis
 from pacer.app import create_app
-from pacer.config import MIN_SECRET_LENGTH, Settings, get_settings
 from pacer.cockpit.warm import Warmer
+from pacer.config import MIN_SECRET_LENGTH, Settings, get_settings
 from pacer.errors import DomainError
 from pacer.web.i18n import LANGUAGES
 
@@ -74,8 +74,12 @@ def create_served_app() -> FastAPI:
             log.exception("the analysis engine could not be built at start")
         default = a.state.settings.language
         # uvicorn's logger: the one whose records a served worker prints
-        warmer = Warmer(a.state.db_engine, [default, *(x for x in LANGUAGES if x != default)],
-                        busy=in_flight.busy, logger=logging.getLogger("uvicorn.error"))
+        warmer = Warmer(
+            a.state.db_engine,
+            [default, *(x for x in LANGUAGES if x != default)],
+            busy=in_flight.busy,
+            logger=logging.getLogger("uvicorn.error"),
+        )
         warmer.start()
         try:
             async with inner(a) as state:
@@ -117,6 +121,13 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     proxies = settings.forwarded_allow_ips.strip()
     # With more than one worker uvicorn must import the app itself in each process, hence the
     # import string and factory flag rather than an app object.
-    uvicorn.run("pacer.web.server:create_served_app", factory=True, host=host, port=port,
-                workers=max(workers, 1), proxy_headers=bool(proxies),
-                forwarded_allow_ips=proxies or None, log_level="info")
+    uvicorn.run(
+        "pacer.web.server:create_served_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=max(workers, 1),
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        log_level="info",
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -12,7 +13,6 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from importlib.metadata import version as package_version
 from pacer.web import csrf, i18n
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
@@ -48,12 +48,14 @@ def is_fragment(request: Request) -> bool:
     return request.headers.get("x-pacer-fragment") == "1"
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     lang = lang_of(request)
     ctx = {
-        "request": request, "lang": lang, "t": partial(i18n.translate, lang),
-        "viewer": getattr(request.state, "viewer", None), "csrf_token": csrf.token_for(request),
+        "request": request,
+        "lang": lang,
+        "t": partial(i18n.translate, lang),
+        "viewer": getattr(request.state, "viewer", None),
+        "csrf_token": csrf.token_for(request),
         "url_with": partial(url_with, request),
         **(context or {}),
     }
@@ -67,4 +69,4 @@ def render_fragment(name: str, lang: str, context: dict[str, Any]) -> Markup:
     """A partial rendered on its own, from its context and the language alone (no request, no
     viewer), so that a page can keep it and reuse it for everyone who may see the same thing."""
     ctx = {"lang": lang, "t": partial(i18n.translate, lang), **context}
-    return Markup(templates.get_template(name).render(ctx))  # noqa: S704 (autoescaped template)
+    return Markup(templates.get_template(name).render(ctx))

@@ -20,7 +20,12 @@ _bundle: bytes | None = None
 
 
 def bundle_version() -> str:
-    return f"{vl_convert.get_vega_version()}-{vl_convert.get_vegalite_versions()[-1]}-{vl_convert.get_vega_embed_version()}"
+    vega, vega_lite, embed = (
+        vl_convert.get_vega_version(),
+        vl_convert.get_vegalite_versions()[-1],
+        vl_convert.get_vega_embed_version(),
+    )
+    return f"{vega}-{vega_lite}-{embed}"
 
 
 def vega_bundle() -> bytes:
@@ -42,5 +47,4 @@ def vega_bundle() -> bytes:
 
 @router.get("/vendor/vega-bundle.js")
 def vega_js() -> Response:
-    return Response(vega_bundle(), media_type="text/javascript",
-                    headers={"Cache-Control": "public, max-age=86400"})
+    return Response(vega_bundle(), media_type="text/javascript", headers={"Cache-Control": "public, max-age=86400"})
