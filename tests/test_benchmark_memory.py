@@ -18,7 +18,7 @@ from pacer.demo.loader import load_demo
 from pacer.migrate import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
-PARENT_MIB = 400
+PARENT_MIB = 800
 # what a child reports: its own peak (which must be far below what the parent holds), and the
 # ru_maxrss the benchmarks used to report
 CHILD = """

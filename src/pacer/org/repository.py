@@ -22,7 +22,7 @@ def parentage_on(on: date):  # type: ignore[no-untyped-def]
 def tree_on(session: Session, on: date) -> dict[int, int | None]:
     """unit id -> parent id (None for a root) for every unit in the tree on ``on``."""
     rows = session.execute(select(UnitParentage.unit_id, UnitParentage.parent_id).where(parentage_on(on)))
-    return dict(rows)
+    return {row.unit_id: row.parent_id for row in rows}
 
 
 def subtree_select(root_ids: Iterable[int], on: date) -> Select:
