@@ -8,7 +8,7 @@ import tracemalloc
 import pytest
 
 from pacer.errors import ValidationFailed
-from pacer.kit.tabular import MAX_CELL_CHARS, PROBLEM_LIMIT, Problems, read_csv
+from pacer.kit.tabular import MAX_CELL_CHARS, PROBLEM_LIMIT, Problems, read_csv, write_csv
 
 COLUMNS = ("unit_code", "indicator_code", "period", "value")
 
@@ -96,3 +96,13 @@ def test_gb18030_files_are_read(tmp_path):
     path = tmp_path / "f.csv"
     path.write_bytes((",".join(COLUMNS) + "\n集团,revenue,2025-01,1\n").encode("gb18030"))
     assert [r.get("unit_code") for r in read_csv(path, COLUMNS)] == ["集团"]
+
+
+def test_text_protected_by_the_export_reads_back_as_it_was_written(tmp_path):
+    names = ["=SUM(A1)", "+1 plus", "@x", "-12.50", "'quoted", "plain"]
+    text = write_csv(
+        [{"unit_code": n, "indicator": "revenue", "period": "2025-01", "value": "1"} for n in names], list(COLUMNS)
+    )
+    path = tmp_path / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    assert [r.get("unit_code") for r in read_csv(path, COLUMNS)] == names

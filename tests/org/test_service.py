@@ -100,3 +100,15 @@ def test_gb18030_files_from_chinese_spreadsheets_are_read(session, tmp_path):
     path.write_bytes((HEADER + "\nX,航天集团,Group,group,,\n").encode("gb18030"))
     import_units_file(session, path)
     assert repository.units_by_code(session, ["X"])["X"].name_zh == "航天集团"
+
+
+def test_a_name_the_export_protected_from_spreadsheets_round_trips_unchanged(session, org, tmp_path):
+    org.A1.name_en = "=HYPERLINK(1)"
+    org.A2.name_en = "-12.50"
+    session.flush()
+    text = export_units(session)
+    assert "'=HYPERLINK(1)" in text  # a spreadsheet opening the export does not run it
+    path = tmp_path / "export.csv"
+    path.write_text(text, encoding="utf-8")
+    assert import_units_file(session, path)["unchanged"] == 6
+    assert repository.units_by_code(session, ["A1"])["A1"].name_en == "=HYPERLINK(1)"

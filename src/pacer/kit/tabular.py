@@ -28,7 +28,7 @@ class Row:
     values: dict[str, str]
 
     def get(self, field: str) -> str:
-        return (self.values.get(field) or "").strip()
+        return csv_text((self.values.get(field) or "").strip())
 
 
 class Problems:
@@ -179,6 +179,14 @@ def csv_safe(value: object) -> object:
     except InvalidOperation:
         return "'" + value
     return value
+
+
+def csv_text(cell: str) -> str:
+    """The text that :func:`csv_safe` protected, read back: a file exported by Pacer and imported
+    again keeps its names as they were."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) and csv_safe(cell[1:]) == cell:
+        return cell[1:]
+    return cell
 
 
 def write_csv(rows: list[dict[str, object]], columns: list[str]) -> str:
