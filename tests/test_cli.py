@@ -336,7 +336,7 @@ def test_every_command_on_a_database_it_cannot_use_fails_on_one_line(path, tmp_p
 
 
 def test_an_unexpected_error_is_one_line_naming_it_or_its_traceback_with_pacer_debug(small_demo, monkeypatch):
-    from pacer import summary
+    from pacer.cli.present import summary
 
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise KeyError("a bug")

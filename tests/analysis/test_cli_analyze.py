@@ -15,8 +15,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from pacer.analysis import report, service
+from pacer.analysis import service
 from pacer.cli import app
+from pacer.cli.present import documents
 from pacer.config import get_settings
 from pacer.db import _engine_for
 from tests.conftest import fresh_database
@@ -476,7 +477,7 @@ def test_the_json_of_every_command_has_the_documented_shape(demo, command, lang)
     doc = as_json(*COMMANDS[command], "--lang", lang, "--period", "2026-06")
     assert doc["command"] == command
     assert doc["language"] == lang
-    conforms(doc, report.REPORTS[command])
+    conforms(doc, documents.REPORTS[command])
 
 
 def _json_section() -> str:
@@ -492,7 +493,7 @@ def _documented_objects() -> dict[str, set[str]]:
 
 
 def _typed_dicts() -> dict[str, type]:
-    return {name: obj for name, obj in vars(report).items() if typing.is_typeddict(obj)}
+    return {name: obj for name, obj in vars(documents).items() if typing.is_typeddict(obj)}
 
 
 def test_the_readme_documents_every_field_of_every_json_object():
@@ -507,7 +508,7 @@ def test_the_readme_examples_have_the_documented_shape():
     docs = [json.loads(e) for e in examples]
     assert sorted(d["command"] for d in docs) == sorted(COMMANDS)
     for doc in docs:
-        conforms(doc, report.REPORTS[doc["command"]])
+        conforms(doc, documents.REPORTS[doc["command"]])
 
 
 def test_the_readme_examples_are_what_the_demo_prints(demo):

@@ -8,9 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from pacer.analysis import report_text, wording
+from pacer.analysis import wording
 from pacer.analysis.display import DisplayUnit
 from pacer.analysis.results import Change, ChangeKind, Status
+from pacer.cli.present import text as report_text
 from pacer.cockpit import format as fmt
 from pacer.cockpit.schemas import Display
 from pacer.kit.tabular import csv_safe, write_csv

@@ -99,9 +99,9 @@ def test_the_folded_line_is_named_in_both_languages(signed_in, moved):
 
 @pytest.mark.parametrize("code", ["revenue", "profit_margin"])
 def test_the_command_line_bridge_names_the_moved_units_line_for_what_it_is(moved, session, code):
-    from pacer.analysis import report
     from pacer.analysis.wording import bridge_line
     from pacer.auth.permissions import load_actor
+    from pacer.cli import present as report
 
     analysis = build(session.connection())
     wide = report.bridge_report(

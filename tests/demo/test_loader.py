@@ -165,7 +165,7 @@ def test_summary_in_a_narrow_terminal_cuts_no_figure(demo_db):
 
 def test_summary_lines_add_up_to_the_total_with_the_groups_eliminations(demo_db):
     from pacer.analysis.service import build
-    from pacer.summary import _shown_amounts
+    from pacer.cli.present.summary import _shown_amounts
 
     result = runner.invoke(app, ["summary", "--lang", "en"], env={"COLUMNS": "220"})
     assert result.exit_code == 0, result.output

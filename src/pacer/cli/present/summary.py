@@ -8,12 +8,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from pacer.analysis import wording
+from pacer.analysis import CockpitRow, Status, Value, breakdown, to_display, wording
 from pacer.analysis.completeness import incomplete
-from pacer.analysis.display import breakdown, to_display
-from pacer.analysis.report import resolve_period
-from pacer.analysis.results import CockpitRow, Status, Value
 from pacer.analysis.service import get_analysis
+from pacer.cli.present.scope import resolve_period
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import NotFound
 from pacer.kit import periods
@@ -84,16 +82,17 @@ def _shown_amounts(
     (its own figures less the eliminations booked on it) add up to the total shown; the own
     line is None for a ratio or where a value is missing. (A sum of reported amounts, such as
     the two funds, is a whole number of fen, so its scaled values add up as well.)"""
-    if node_row.ytd is None or any(r.ytd is None for r in child_rows) or not additive:
+    whole, values = node_row.ytd, [r.ytd for r in child_rows]
+    present = [v for v in values if v is not None]
+    if whole is None or len(present) < len(values) or not additive:
 
         def alone(v: Value | None) -> Decimal | None:
             return None if v is None else to_display(v.scaled, v.scale)
 
-        return alone(node_row.ytd), [alone(r.ytd) for r in child_rows], None
-    parts = [r.ytd.scaled for r in child_rows]
-    own = node_row.ytd.scaled - sum(parts)
-    total, shown = breakdown([*parts, own], node_row.ytd.scale)
-    return total, shown[:-1], shown[-1]
+        return alone(whole), [alone(v) for v in values], None
+    parts = [v.scaled for v in present]
+    total, shown = breakdown([*parts, whole.scaled - sum(parts)], whole.scale)
+    return total, [*shown[:-1]], shown[-1]
 
 
 def render_summary(console: Console, as_of: str | None, unit_code: str | None, language: str) -> None:

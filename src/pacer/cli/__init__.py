@@ -1,0 +1,29 @@
+"""The ``pacer`` command: one module of commands per feature, each a thin shell over that
+feature's service, assembled here. A new feature adds its module and one line to ``FEATURES``.
+
+:mod:`pacer.cli.common` holds what every command shares (the error boundary, consoles, ``--as``,
+the database checks); :mod:`pacer.cli.present` the terminal presentation of the analysis.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from pacer.cli import analyze, db, demo, eliminations, facts, indicators, org, serve, summary, targets, users
+from pacer.cli.common import ErrorBoundary
+
+app = typer.Typer(
+    help="Pacer: operations management for multi-level enterprise groups.",
+    no_args_is_help=True,
+    add_completion=False,
+    cls=ErrorBoundary,
+    pretty_exceptions_show_locals=False,
+)
+
+FEATURES = (demo, summary, serve, db, org, indicators, targets, facts, eliminations, users, analyze)
+for feature in FEATURES:
+    feature.register(app)
+
+
+def main() -> None:  # pragma: no cover - console entry point alias
+    app()
