@@ -9,7 +9,7 @@ from datetime import date
 from enum import Enum
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import click
 import typer
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
     from pacer.auth.permissions import Actor
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Exit codes: 1 a refused operation (or a database or file that cannot be used), 2 an input with
 # problems (a file's rows, the command line), 3 an unexpected error (a bug in Pacer).
@@ -117,17 +118,17 @@ class ErrorBoundary(TyperGroup):
             fail(exc)
 
 
-def reports_errors(func: F) -> F:
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Errors of the command end at the boundary (:func:`fail`): one line, a non-zero exit."""
 
     @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except Exception as exc:
             fail(exc)
 
-    return wrapper  # type: ignore[return-value]  # wraps keeps the signature typer reads
+    return wrapper
 
 
 def group(help_text: str, no_args_is_help: bool = True) -> typer.Typer:

@@ -26,7 +26,41 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
         raise DomainError(str(exc).removeprefix("bridge: "), 422) from None
     if bridge.method == "ratio":
         return _ratio_bridge_report(scope, ref, bridge, span, restate)
-    unit, scale = ref["unit"], stored_scale(scope, code)
+    return _sum_bridge_report(scope, ref, bridge, span, restate)
+
+
+def _document(
+    scope: Scope,
+    ref: IndicatorRef,
+    bridge: Bridge,
+    span: Span,
+    restate: bool,
+    totals: tuple[Quantity, Quantity, Quantity],
+    lines: list[BridgeLineOut],
+) -> BridgeReport:
+    """The bridge document around its ``(current, previous, change)`` totals and lines."""
+    current, previous, change = totals
+    return {
+        "command": "bridge",
+        "language": scope.language,
+        "unit": scope.unit(scope.node),
+        "indicator": ref,
+        "period": scope.period,
+        "span": span,
+        "restated": restate,
+        "method": bridge.method,
+        "current": current,
+        "previous": previous,
+        "change": change,
+        "yoy": change_out(bridge.yoy, ref, stored_scale(scope, ref["code"]), scope),
+        "lines": lines,
+    }
+
+
+def _sum_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: Span, restate: bool) -> BridgeReport:
+    """A sum's bridge: each line's amounts and its share of the change; children out of the
+    actor's view are one line that says so."""
+    unit, scale = ref["unit"], stored_scale(scope, ref["code"])
     previous_total = bridge.previous.scaled
     total_change = bridge.change.scaled
 
@@ -69,21 +103,8 @@ def bridge_report(scope: Scope, code: str, span: Span = "ytd", restate: bool = F
         lines.append(line(None, outside_cur, outside_prev, "outside"))
     lines.append(line(None, own_cur, own_prev, "own"))
     lines += eliminations
-    return {
-        "command": "bridge",
-        "language": scope.language,
-        "unit": scope.unit(scope.node),
-        "indicator": ref,
-        "period": scope.period,
-        "span": span,
-        "restated": restate,
-        "method": bridge.method,
-        "current": q(bridge.current.scaled),
-        "previous": q(previous_total),
-        "change": q(total_change),
-        "yoy": change_out(bridge.yoy, ref, scale, scope),
-        "lines": lines,
-    }
+    totals = (q(bridge.current.scaled), q(previous_total), q(total_change))
+    return _document(scope, ref, bridge, span, restate, totals, lines)
 
 
 def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: Span, restate: bool) -> BridgeReport:
@@ -122,36 +143,23 @@ def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: 
             hidden.append(bl)
     assert own is not None
     if hidden:
-        change = sum(b.change.scaled for b in hidden)
-        lines.append(
-            out(
-                hidden[0]._replace(
-                    node=None,
-                    current=None,
-                    previous=None,
-                    change=hidden[0].change._replace(scaled=change, number=change / 10**scale),
-                    share_pct=_sum_or_none([b.share_pct for b in hidden]),
-                    contribution_pp=_sum_or_none([b.contribution_pp for b in hidden]),
-                ),
-                "outside",
-            )
-        )
+        lines.append(out(_outside(hidden, scale), "outside"))
     lines += [out(own, "own"), *tail]
-    return {
-        "command": "bridge",
-        "language": scope.language,
-        "unit": scope.unit(scope.node),
-        "indicator": ref,
-        "period": scope.period,
-        "span": span,
-        "restated": restate,
-        "method": bridge.method,
-        "current": amount(bridge.current, unit),
-        "previous": amount(bridge.previous, unit),
-        "change": amount(bridge.change, change_unit),
-        "yoy": change_out(bridge.yoy, ref, scale, scope),
-        "lines": lines,
-    }
+    totals = (amount(bridge.current, unit), amount(bridge.previous, unit), amount(bridge.change, change_unit))
+    return _document(scope, ref, bridge, span, restate, totals, lines)
+
+
+def _outside(hidden: list[BridgeLine], scale: int) -> BridgeLine:
+    """The lines of children now out of the actor's view as one, without a ratio of its own."""
+    change = sum(b.change.scaled for b in hidden)
+    return hidden[0]._replace(
+        node=None,
+        current=None,
+        previous=None,
+        change=hidden[0].change._replace(scaled=change, number=change / 10**scale),
+        share_pct=_sum_or_none([b.share_pct for b in hidden]),
+        contribution_pp=_sum_or_none([b.contribution_pp for b in hidden]),
+    )
 
 
 def _sum_or_none(xs: list[float | None]) -> float | None:

@@ -27,44 +27,24 @@ def rank_report(
 ) -> RankReport:
     """Children of the scope's node, or every visible unit at ``level`` (the group is level 1)."""
     ref = scope.indicator(code)
-    engine = scope.analysis.engine
-    if level is not None:
-        tree = engine.tree(scope.year, scope.month, restate)
-        nodes = [int(n) for n in np.flatnonzero(tree.active & (tree.depth == level - 1)) if scope.sees(int(n))]
-        if not nodes:
-            raise NotFound(f"no unit at level {level}")
-    else:
-        nodes = engine.children(scope.node, scope.year, scope.month, restate)
-    ranking = engine.rank(
+    nodes = _ranked_nodes(scope, level, restate)
+    ranking = scope.analysis.engine.rank(
         code, scope.year, scope.month, nodes=nodes, measure=measure, restate=restate, time_basis=time_basis
     )
     parent_node = None if level is not None else scope.node
     everyone = nodes if parent_node is None else [parent_node, *nodes]
-    pm = engine.measures(everyone, scope.year, scope.month, [code], restate=restate, time_basis=time_basis)
-    col, unit, scale = pm.column(engine.catalog.index[code]), ref["unit"], stored_scale(scope, code)
-    row_of = {int(n): i for i, n in enumerate(pm.nodes.tolist())}
-
-    def month_value(node: int) -> Quantity | None:
-        i = row_of[node]
-        if not pm.value.present[i, col]:
-            return None
-        return {"value": str(Decimal(int(pm.value.scaled[i, col])).scaleb(-scale)), "unit": unit}
-
-    def ytd(node: int) -> Quantity | None:
-        i = row_of[node]
-        if not pm.ytd.present[i, col]:
-            return None
-        return {"value": str(Decimal(int(pm.ytd.scaled[i, col])).scaleb(-scale)), "unit": unit}
-
+    figures = _month_and_ytd(scope, code, ref["unit"], everyone, restate, time_basis)
+    scale = stored_scale(scope, code)
     rows: list[RankRowOut] = []
     for r in ranking.rows:
         status, status_text = status_out(r.status, scope)
+        value, ytd = figures[r.node]
         rows.append(
             {
                 "rank": r.rank,
                 "unit": scope.unit(r.node),
-                "value": month_value(r.node),
-                "ytd": ytd(r.node),
+                "value": value,
+                "ytd": ytd,
                 "yoy": change_out(r.yoy, ref, scale, scope),
                 "completion_pct": r.completion_pct,
                 "gap_pp": r.gap_pp,
@@ -75,7 +55,7 @@ def rank_report(
     parent: ParentOut | None = (
         None
         if parent_node is None
-        else {"unit": scope.unit(parent_node), "value": month_value(parent_node), "ytd": ytd(parent_node)}
+        else {"unit": scope.unit(parent_node), "value": figures[parent_node][0], "ytd": figures[parent_node][1]}
     )
     d = ranking.dispersion
     cv = None if d.n_values == 0 or d.cv != d.cv else float(d.cv)
@@ -92,6 +72,38 @@ def rank_report(
         "time_basis": time_basis,
         "rows": rows,
         "dispersion": {"n_values": d.n_values, "cv": cv},
+    }
+
+
+def _ranked_nodes(scope: Scope, level: int | None, restate: bool) -> list[int]:
+    """The scope node's children, or every unit the actor sees at ``level``."""
+    engine = scope.analysis.engine
+    if level is None:
+        return engine.children(scope.node, scope.year, scope.month, restate)
+    tree = engine.tree(scope.year, scope.month, restate)
+    nodes = [int(n) for n in np.flatnonzero(tree.active & (tree.depth == level - 1)) if scope.sees(int(n))]
+    if not nodes:
+        raise NotFound(f"no unit at level {level}")
+    return nodes
+
+
+def _month_and_ytd(
+    scope: Scope, code: str, unit: str, nodes: list[int], restate: bool, time_basis: TimeBasis
+) -> dict[int, tuple[Quantity | None, Quantity | None]]:
+    """Each node's month value and YTD of ``code``, exact."""
+    engine = scope.analysis.engine
+    pm = engine.measures(nodes, scope.year, scope.month, [code], restate=restate, time_basis=time_basis)
+    col, scale = pm.column(engine.catalog.index[code]), stored_scale(scope, code)
+
+    def exact(present: bool, scaled: int) -> Quantity | None:
+        return {"value": str(Decimal(scaled).scaleb(-scale)), "unit": unit} if present else None
+
+    return {
+        int(n): (
+            exact(bool(pm.value.present[i, col]), int(pm.value.scaled[i, col])),
+            exact(bool(pm.ytd.present[i, col]), int(pm.ytd.scaled[i, col])),
+        )
+        for i, n in enumerate(pm.nodes.tolist())
     }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from pacer.analysis import CockpitRow, Status, Value, breakdown, to_display, wording
 from pacer.analysis.completeness import incomplete
-from pacer.analysis.service import get_analysis
+from pacer.analysis.service import Analysis, get_analysis
 from pacer.cli.present.scope import resolve_period
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import NotFound
@@ -128,24 +128,13 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
     if has_own:
         labels.append("  " + text["own"])
 
-    console.print(
-        text["title"].format(
-            name=unit_names[code],
-            period=periods.format_period(period),
-            progress=progress,
-            amounts=wording.unit_label("yuan", language),
-        ),
-        style="bold",
-        highlight=False,
+    title = text["title"].format(
+        name=unit_names[code],
+        period=periods.format_period(period),
+        progress=progress,
+        amounts=wording.unit_label("yuan", language),
     )
-    state = incomplete(analysis, period)
-    if state is not None:
-        console.print(
-            wording.still_reported(periods.format_period(period), state.reported, state.expected, language),
-            style="yellow",
-            highlight=False,
-            soft_wrap=True,
-        )
+    _print_title(console, title, analysis, period, language)
     # A wide terminal gets one table; a narrow one a table per indicator, so nothing is cut.
     groups = [list(COLUMNS)] if console.width >= 150 else [[c] for c in COLUMNS]
     for group in groups:
@@ -162,12 +151,34 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
         for i, label in enumerate(labels):
             table.add_row(label, *[cell for c in group for cell in by_code[c][i]])
         console.print(table)
-    _print_checks(console, engine, node, year, month, text, data, unit_names)
+    _print_checks(console, analysis, node, year, month, text, unit_names)
 
 
-def _print_checks(console, engine, node, year, month, text, data, unit_names) -> None:  # type: ignore[no-untyped-def]
+def _print_title(console: Console, title: str, analysis: Analysis, period: int, language: str) -> None:
+    """The title, and a warning when the month's figures are still being reported."""
+    console.print(title, style="bold", highlight=False)
+    state = incomplete(analysis, period)
+    if state is not None:
+        console.print(
+            wording.still_reported(periods.format_period(period), state.reported, state.expected, language),
+            style="yellow",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
+def _print_checks(
+    console: Console,
+    analysis: Analysis,
+    node: int,
+    year: int,
+    month: int,
+    text: dict[str, str],
+    unit_names: dict[str, str],
+) -> None:
+    data = analysis.data
     lines = []
-    for row in engine.checks(node, year, month):
+    for row in analysis.engine.checks(node, year, month):
         name = unit_names[data.units.codes[row.node]]
         if row.rd_intensity_below_line:
             lines.append(f"{name}: {text['rd_low']} ({wording.percent(row.rd_intensity_pct, 2)})")
