@@ -42,9 +42,9 @@ sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.common import DATA, GROUP, POSTGRES_URL, RESULTS, SQLITE_URL, ensure_group, in_child  # noqa: E402
 from benchmarks.memory import ChildPeaks, peak_mib  # noqa: E402
-from pacer.analysis import source  # noqa: E402
-from pacer.analysis.engine import Engine  # noqa: E402
-from pacer.analysis.inputs import Facts, Targets, TreeHistory, Units  # noqa: E402
+from pacer.analysis.core.inputs import Facts, Targets, TreeHistory, Units  # noqa: E402
+from pacer.analysis.load import source  # noqa: E402
+from pacer.analysis.serve.engine import Engine  # noqa: E402
 from pacer.db import make_engine  # noqa: E402
 
 # the figures of the last run, beside the benchmark group (--report-only writes the report again)

@@ -245,7 +245,7 @@ def test_every_command_is_listed_with_its_bad_input():
 @pytest.fixture(scope="module")
 def small_demo(database_template, tmp_path_factory):
     """A small demo group (figures to 2026-06) that the refused commands leave as it is."""
-    from pacer.analysis import service
+    from pacer.analysis.serve import service
     from pacer.db import _engine_for
     from tests.conftest import fresh_database
 
@@ -282,7 +282,7 @@ def assert_one_line_error(result) -> None:  # type: ignore[no-untyped-def]
 
 
 def _invoke_on(url: str, args: list[str], monkeypatch):  # type: ignore[no-untyped-def]
-    from pacer.analysis import service
+    from pacer.analysis.serve import service
     from pacer.db import _engine_for
 
     monkeypatch.setenv("PACER_DATABASE_URL", url)

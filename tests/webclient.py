@@ -94,7 +94,7 @@ def signed_in(org, session: Session, app: FastAPI) -> Iterator[Callable[[str], T
 def figures(org, session: Session, app: FastAPI):  # type: ignore[no-untyped-def]
     """Revenue and total profit for the leaves of ``org`` over 2024–2025 (A1 stops after
     November 2025), a revenue target for G, and the engine built on this test's transaction."""
-    from pacer.analysis.service import build
+    from pacer.analysis.serve.service import build
     from pacer.models import Fact, Target
     from pacer.web.deps import get_analysis_dep
     from tests.factories import indicator

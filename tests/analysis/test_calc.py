@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from pacer.analysis import calc
-from pacer.analysis.calc import ChangeCode, StatusCode, Thresholds
+from pacer.analysis.core import calc
+from pacer.analysis.core.calc import ChangeCode, StatusCode, Thresholds
 
 YI = 1e8
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from pacer.analysis import CheckCodes
-from pacer.analysis.checks import (
+from pacer.analysis.answers.checks import (
     negative_operating_cash_flow,
     rd_intensity_below,
     two_funds_outpacing_revenue,

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from pacer.analysis import service
+from pacer.analysis.serve import service
 from pacer.cli import app
 from pacer.cli.present import documents
 from pacer.config import get_settings

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 
 from pacer.analysis import Targets, TreeHistory, TreeSegment
-from pacer.analysis.engine import _LEAN_CHILDREN, Engine, _ranking
-from pacer.analysis.inputs import IndicatorDef
-from pacer.analysis.measures import PeriodMeasures
-from pacer.analysis.views import MEASURES, cockpit_rows
+from pacer.analysis.answers.views import MEASURES, cockpit_rows
+from pacer.analysis.core.inputs import IndicatorDef
+from pacer.analysis.core.measures import PeriodMeasures
+from pacer.analysis.serve.engine import _LEAN_CHILDREN, Engine, _ranking
 
 from .support import YI, derived, engine, flow, ratio, ratio_to_average, stock, total
 

@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pacer.analysis import TreeHistory, TreeSegment
-from pacer.analysis.cube import Cube
-from pacer.analysis.tree import Tree, TreeTimeline
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.tree import Tree, TreeTimeline
 
 from .strategies import World, naive_monthly, segment_at, worlds
 

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pacer.analysis import FormulaVersion, IndicatorDef, NotDecomposable
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.windows import Window, evaluate_windows
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.windows import Window, evaluate_windows
 from pacer.indicators.formula import parse
 
 from .strategies import World, worlds

@@ -77,7 +77,7 @@ def test_apportion_refuses_a_total_that_is_not_a_rounding_of_the_parts() -> None
     st.sampled_from([DisplayUnit.YI_YUAN, DisplayUnit.WAN_YUAN]),
 )
 def test_a_bridge_adds_up_across_and_down_and_each_figure_is_its_value_rounded_down_or_up(lines, unit):
-    from pacer.analysis.display import crossed_breakdown
+    from pacer.analysis.shown.display import crossed_breakdown
 
     current, previous = [c for c, _ in lines], [p for _, p in lines]
     total, rows = crossed_breakdown(current, previous, 2, unit, 2)
@@ -107,7 +107,7 @@ def test_a_bridge_adds_up_across_and_down_and_each_figure_is_its_value_rounded_d
     ],
 )
 def test_a_bridge_line_rounds_current_and_previous_so_the_columns_keep_their_rounded_totals(lines, shown):
-    from pacer.analysis.display import crossed_breakdown
+    from pacer.analysis.shown.display import crossed_breakdown
 
     _, rows = crossed_breakdown([c for c, _ in lines], [p for _, p in lines], 2, DisplayUnit.WAN_YUAN, 2)
     assert [tuple(str(x) for x in r) for r in rows] == shown

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from pacer.analysis import service
+from pacer.analysis.serve import service
 from pacer.cli import app
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import ValidationFailed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from typer.testing import CliRunner
 
-from pacer.analysis import service
+from pacer.analysis.serve import service
 from pacer.cli import app
 from pacer.db import unit_of_work
 from pacer.eliminations.service import import_eliminations

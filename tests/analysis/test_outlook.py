@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 import pytest
 
-from pacer.analysis import holt_winters as hw
-from pacer.analysis.outlook import OutlookMethod, normal_cdf, reach_probability, year_end_outlook
+from pacer.analysis.core import holt_winters as hw
+from pacer.analysis.core.outlook import OutlookMethod, normal_cdf, reach_probability, year_end_outlook
 
 from .support import YI, engine, flow, stock, targets_for
 

@@ -10,8 +10,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from pacer.analysis import copy_reader, source
-from pacer.analysis.source import DenseFacts, _fact_queries, _phasing_rows
+from pacer.analysis.load import copy_reader, source
+from pacer.analysis.load.source import DenseFacts, _fact_queries, _phasing_rows
 from pacer.cli import app
 from pacer.db import make_engine
 from pacer.models import Fact

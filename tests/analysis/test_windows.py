@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pacer.analysis import IndicatorDef, TreeHistory
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.cube import Cube
-from pacer.analysis.tree import TreeTimeline
-from pacer.analysis.windows import Window, evaluate_windows, span_months
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.tree import TreeTimeline
+from pacer.analysis.core.windows import Window, evaluate_windows, span_months
 
 from .strategies import World, naive_monthly, worlds
 from .support import StandIn, derived, ratio, ratio_to_average, total

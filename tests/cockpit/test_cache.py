@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from pacer.analysis.service import build
+from pacer.analysis.serve.service import build
 from pacer.web import charts as render_charts
 from pacer.web.deps import get_analysis_dep
 

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from pacer.analysis import wording
-from pacer.analysis.display import DisplayUnit
-from pacer.analysis.results import Change, ChangeKind, Status
+from pacer.analysis.answers.results import Change, ChangeKind, Status
+from pacer.analysis.shown import wording
+from pacer.analysis.shown.display import DisplayUnit
 from pacer.cli.present import text as report_text
 from pacer.cockpit import format as fmt
 from pacer.cockpit.schemas import Display

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from pacer.analysis.service import build
+from pacer.analysis.serve.service import build
 from pacer.web.deps import get_analysis_dep
 from tests.factories import move_unit
 
@@ -99,7 +99,7 @@ def test_the_folded_line_is_named_in_both_languages(signed_in, moved):
 
 @pytest.mark.parametrize("code", ["revenue", "profit_margin"])
 def test_the_command_line_bridge_names_the_moved_units_line_for_what_it_is(moved, session, code):
-    from pacer.analysis.wording import bridge_line
+    from pacer.analysis.shown.wording import bridge_line
     from pacer.auth.permissions import load_actor
     from pacer.cli import present as report
 

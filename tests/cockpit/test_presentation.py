@@ -219,7 +219,7 @@ def test_chart_images_draw_chinese_with_a_registered_cjk_font():
 def test_the_pages_ranking_rounds_like_the_terminal(signed_in, figures):
     """The page's figures are the exact values apportioned as the terminal's tables do (万元 with
     two decimals, half away from zero, children and the own line adding up to the total)."""
-    from pacer.analysis.display import DisplayUnit, breakdown
+    from pacer.analysis.shown.display import DisplayUnit, breakdown
 
     client = signed_in("grace")
     ranking = client.get("/api/cockpit/G?period=2025-06").json()["ranking"]

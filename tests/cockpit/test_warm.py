@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from pacer.analysis.engine import Engine
-from pacer.analysis.service import build, change_marker
+from pacer.analysis.serve.engine import Engine
+from pacer.analysis.serve.service import build, change_marker
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit import cache, service
 from pacer.cockpit import warm as warming

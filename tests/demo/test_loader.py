@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from typer.testing import CliRunner
 
-from pacer.analysis import source
+from pacer.analysis.load import source
 from pacer.cli import app
 from pacer.demo.generator import DemoConfig, generate
 from pacer.models import Fact, Submission, Target, Unit, User
@@ -63,7 +63,7 @@ def test_the_engine_reads_the_same_figures_row_wise_and_column_wise(demo_db):
 
 
 def test_the_group_ytd_in_the_engine_equals_plain_sql(demo_db):
-    from pacer.analysis.service import build
+    from pacer.analysis.serve.service import build
 
     engine, _ = demo_db
     with engine.connect() as conn:
@@ -128,7 +128,7 @@ def test_summary_of_an_unknown_unit_is_refused(demo_db):
 
 
 def test_history_aggregates_under_the_tree_as_it_was_and_can_be_restated(demo_db):
-    from pacer.analysis.service import build
+    from pacer.analysis.serve.service import build
 
     group = generate(DemoConfig.load(), seed=7, first_year=2023, as_of=(2026, 10))
     move = group.moves[0]
@@ -164,7 +164,7 @@ def test_summary_in_a_narrow_terminal_cuts_no_figure(demo_db):
 
 
 def test_summary_lines_add_up_to_the_total_with_the_groups_eliminations(demo_db):
-    from pacer.analysis.service import build
+    from pacer.analysis.serve.service import build
     from pacer.cli.present.summary import _shown_amounts
 
     result = runner.invoke(app, ["summary", "--lang", "en"], env={"COLUMNS": "220"})

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from pacer.analysis import Engine, source
+from pacer.analysis import Engine
+from pacer.analysis.load import source
 from pacer.auth.permissions import SYSTEM
 from pacer.cli import app
 from pacer.db import unit_of_work

@@ -24,7 +24,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from httpx2 import Response
 
-from pacer.analysis.service import build
+from pacer.analysis.serve.service import build
 from pacer.cockpit.charts import CHARTS
 from pacer.web.deps import get_analysis_dep
 from tests.factories import create_user, move_unit

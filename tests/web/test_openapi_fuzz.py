@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from pacer.analysis.service import build
+from pacer.analysis.serve.service import build
 from pacer.cockpit.charts import CHARTS
 from pacer.web.deps import get_analysis_dep
 from tests.web.test_bad_input import bearer

@@ -1,30 +1,24 @@
 """Analysis engine: consolidation, period measures, targets, outlook, comparison and checks.
 
 A pure, vectorised core over arrays a loader builds from the database; :class:`Engine` is the
-facade the services call.
+facade the services call. The package is layered, each layer importing only those below it:
+
+- :mod:`~pacer.analysis.core`: the exact core (inputs, tree, cube, windows, measures, outlook);
+- :mod:`~pacer.analysis.load`: reading the database into the core's input arrays;
+- :mod:`~pacer.analysis.answers`: result rows, views, bridges, checks and history over the core;
+- :mod:`~pacer.analysis.shown`: figures and words as shown on pages, in exports and on the terminal;
+- :mod:`~pacer.analysis.serve`: the engine assembling core and answers, and the service binding it
+  to the database.
+
+Code outside the package imports from ``pacer.analysis`` itself (this module), not from the layers.
 """
 
-from pacer.analysis.bridge import Bridge
-from pacer.analysis.bridge_derived import NotDecomposable
-from pacer.analysis.calc import Thresholds
-from pacer.analysis.checks import CheckCodes, CheckRow
-from pacer.analysis.display import DisplayUnit, apportion, breakdown, to_display
-from pacer.analysis.engine import Cockpit, Engine, Ranking
-from pacer.analysis.history import History
-from pacer.analysis.holt_winters import Grid
-from pacer.analysis.inputs import (
-    Eliminations,
-    Facts,
-    Formula,
-    FormulaVersion,
-    IndicatorDef,
-    Targets,
-    TreeHistory,
-    TreeSegment,
-    Units,
-)
-from pacer.analysis.outlook_table import Outlook
-from pacer.analysis.results import (
+from pacer.analysis.answers.bridge import Bridge
+from pacer.analysis.answers.bridge_derived import NotDecomposable, largest_remainder
+from pacer.analysis.answers.checks import CheckCodes, CheckRow
+from pacer.analysis.answers.history import History
+from pacer.analysis.answers.results import (
+    METHODS,
     BridgeLine,
     Change,
     ChangeKind,
@@ -38,9 +32,42 @@ from pacer.analysis.results import (
     SpanRow,
     Status,
     Value,
+    opt,
 )
+from pacer.analysis.answers.views import Measure, off_track_rows
+from pacer.analysis.core.calc import Thresholds
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.holt_winters import Grid
+from pacer.analysis.core.inputs import (
+    Eliminations,
+    Facts,
+    FloatArray,
+    Formula,
+    FormulaVersion,
+    IndicatorDef,
+    Int64Array,
+    Targets,
+    TreeHistory,
+    TreeSegment,
+    Units,
+)
+from pacer.analysis.core.measures import TimeBasis
+from pacer.analysis.core.outlook import Z80, OutlookArrays, OutlookMethod, year_end_outlook
+from pacer.analysis.core.windows import Span, Window, evaluate_windows
+from pacer.analysis.outlook_table import Outlook
+from pacer.analysis.serve.completeness import default_period, incomplete
+from pacer.analysis.serve.engine import Cockpit, Engine, Ranking
+from pacer.analysis.serve.service import Analysis, change_marker, get_analysis
+from pacer.analysis.shown import wording
+from pacer.analysis.shown.display import DisplayUnit, apportion, breakdown, crossed_breakdown, to_display
+from pacer.analysis.shown.wording import STATUS_WORDS, bridge_line, still_reported
 
 __all__ = [
+    "METHODS",
+    "STATUS_WORDS",
+    "Z80",
+    "Analysis",
     "Bridge",
     "BridgeLine",
     "Change",
@@ -49,33 +76,56 @@ __all__ = [
     "CheckRow",
     "Cockpit",
     "CockpitRow",
+    "Cube",
     "Dispersion",
     "DisplayUnit",
     "Eliminations",
     "Engine",
     "Facts",
+    "FloatArray",
     "Formula",
     "FormulaVersion",
     "Grid",
     "History",
     "HistoryRow",
+    "IndicatorCatalog",
     "IndicatorDef",
+    "Int64Array",
+    "Measure",
     "Need",
     "NotDecomposable",
     "OffTrackRow",
     "Outlook",
+    "OutlookArrays",
+    "OutlookMethod",
     "OutlookRow",
     "RankRow",
     "Ranking",
+    "Span",
     "SpanRow",
     "Status",
     "Targets",
     "Thresholds",
+    "TimeBasis",
     "TreeHistory",
     "TreeSegment",
     "Units",
     "Value",
+    "Window",
     "apportion",
     "breakdown",
+    "bridge_line",
+    "change_marker",
+    "crossed_breakdown",
+    "default_period",
+    "evaluate_windows",
+    "get_analysis",
+    "incomplete",
+    "largest_remainder",
+    "off_track_rows",
+    "opt",
+    "still_reported",
     "to_display",
+    "wording",
+    "year_end_outlook",
 ]

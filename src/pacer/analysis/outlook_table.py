@@ -1,6 +1,6 @@
 """Year-end outlook for nodes x indicators read from a cube.
 
-Reported indicators are forecast from their own monthly series (:mod:`pacer.analysis.outlook`).
+Reported indicators are forecast from their own monthly series (:mod:`pacer.analysis.core.outlook`).
 A derived indicator is evaluated on its references' outlooks, after aggregation as everywhere:
 its YTD, run-rate, seasonal, statistical and point estimates are its formula (the version valid
 in the outlook's year) on the references' estimates of the same kind, an opening balance
@@ -20,12 +20,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.cube import Cube
-from pacer.analysis.holt_winters import Grid
-from pacer.analysis.inputs import FloatArray, Int64Array, Targets
-from pacer.analysis.outlook import Z80, OutlookArrays, OutlookMethod, year_end_outlook
-from pacer.analysis.results import METHODS, OutlookRow, opt
+from pacer.analysis.answers.results import METHODS, OutlookRow, opt
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.holt_winters import Grid
+from pacer.analysis.core.inputs import FloatArray, Int64Array, Targets
+from pacer.analysis.core.outlook import Z80, OutlookArrays, OutlookMethod, year_end_outlook
 
 DRAWS = 4000  # simulated year-ends per derived series
 _SEED = 20240601  # fixed: the same figures always give the same interval

@@ -1,6 +1,6 @@
 """Write the append-only audit trail, in the caller's transaction.
 
-Audit ids are the change marker of every cached analysis engine (:mod:`pacer.analysis.service`),
+Audit ids are the change marker of every cached analysis engine (:mod:`pacer.analysis.serve.service`),
 which replays the rows above the id it has seen. That needs ids in commit order: on PostgreSQL a
 transaction that drew a lower id from the sequence could otherwise commit after one that drew a
 higher id, and its rows would fall below a marker that had already moved past them. So writing

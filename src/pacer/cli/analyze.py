@@ -92,8 +92,7 @@ def _shared(ctx: typer.Context, **given: Any) -> dict[str, Any]:
 
 
 def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
-    from pacer.analysis import DisplayUnit
-    from pacer.analysis.service import get_analysis
+    from pacer.analysis import DisplayUnit, get_analysis
     from pacer.cli.present import BUILDERS, open_scope, rows_csv, table
 
     ensure_schema()
@@ -115,8 +114,7 @@ def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
 
 
 def _say_if_still_reported(analysis: Any, period: int, language: str) -> None:
-    from pacer.analysis.completeness import incomplete
-    from pacer.analysis.wording import still_reported
+    from pacer.analysis import incomplete, still_reported
 
     state = incomplete(analysis, period)
     if state is not None:

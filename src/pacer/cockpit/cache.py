@@ -1,6 +1,6 @@
 """Answers kept per analysis engine version, so a repeated question costs a dictionary look-up.
 
-Every cached value belongs to one :class:`~pacer.analysis.service.Analysis` object: when the
+Every cached value belongs to one :class:`~pacer.analysis.Analysis` object: when the
 figures, targets, the org tree or the grants change, the analysis service hands out a new object
 and the old one's answers go with it (the map holds its keys weakly). Within one object a value
 is keyed by everything it depends on; answers that depend on what the viewer may see are keyed
@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
-from pacer.analysis.service import Analysis
+from pacer.analysis import Analysis
 
 T = TypeVar("T")
 # Per engine version. Most answers are small (about 16 KB on average for the latest month of

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pacer.analysis import Change, ChangeKind, Value, wording
-from pacer.analysis.display import DisplayUnit, breakdown
+from pacer.analysis import Change, ChangeKind, DisplayUnit, Value, breakdown, wording
 from pacer.cockpit import schemas
 from pacer.cockpit.schemas import ChangeOut, Display
 from pacer.web import i18n

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request
 from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
-from pacer.analysis.completeness import incomplete
+from pacer.analysis import incomplete
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
 from pacer.cockpit.cache import cached

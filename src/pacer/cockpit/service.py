@@ -22,10 +22,7 @@ from functools import cached_property
 import numpy as np
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Engine, views
-from pacer.analysis.completeness import default_period
-from pacer.analysis.service import Analysis
-from pacer.analysis.windows import Window, evaluate_windows
+from pacer.analysis import Analysis, Engine, Window, default_period, evaluate_windows, off_track_rows
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cockpit import format as fmt
 from pacer.cockpit import repository, schemas
@@ -330,7 +327,7 @@ def off_track(scope: Scope) -> list[schemas.OffTrackRow]:
     def make() -> list[tuple[int, schemas.OffTrackRow]]:
         # the unit itself first (its tiles and this list must agree), then its children
         engine, codes = scope.engine, scope.key_codes
-        own = views.off_track_rows(
+        own = off_track_rows(
             engine.measures([scope.node], scope.year, scope.month, codes),
             engine.catalog,
             engine.catalog.indices(codes),

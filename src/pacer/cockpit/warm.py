@@ -28,8 +28,7 @@ from sqlalchemy import Connection
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session
 
-from pacer.analysis.completeness import default_period
-from pacer.analysis.service import Analysis, change_marker, get_analysis
+from pacer.analysis import Analysis, change_marker, default_period, get_analysis
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit import cache, pages, service
 

@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pacer.analysis.service import Analysis, get_analysis
+from pacer.analysis import Analysis, get_analysis
 from pacer.auth import sessions, tokens
 from pacer.auth.permissions import Actor
 from pacer.config import Settings

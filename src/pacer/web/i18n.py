@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pacer.analysis import wording
-from pacer.analysis.display import DisplayUnit
+from pacer.analysis import DisplayUnit, wording
 from pacer.web.messages import MESSAGES
 
 LANGUAGES = ("zh", "en")
@@ -60,7 +59,7 @@ def scale_for(unit: str, magnitude: float | None) -> Scale:
     return _PLAIN.get(unit, Scale(1, 2, "", ""))
 
 
-# one formatter for pages, exports and the terminal (see pacer.analysis.wording)
+# one formatter for pages, exports and the terminal (see pacer.analysis.shown.wording)
 number = wording.number
 percent = wording.percent
 is_zero = wording.is_zero

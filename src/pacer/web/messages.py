@@ -1,7 +1,6 @@
 """Interface strings: key -> (中文, English). Templates call ``t(key)``."""
 
-from pacer.analysis.results import Status
-from pacer.analysis.wording import STATUS_WORDS
+from pacer.analysis import STATUS_WORDS, Status
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome

@@ -12,7 +12,7 @@ from typing import Any
 import uvicorn
 from fastapi import FastAPI
 
-from pacer.analysis.service import get_analysis
+from pacer.analysis import get_analysis
 from pacer.app import create_app
 from pacer.cockpit.warm import Warmer
 from pacer.config import MIN_SECRET_LENGTH, Settings, get_settings

@@ -8,10 +8,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from rich.table import Table
 
-from pacer.analysis import Bridge, BridgeLine, DisplayUnit, Value, breakdown, wording
-from pacer.analysis.display import crossed_breakdown
-from pacer.analysis.windows import Span
-from pacer.analysis.wording import bridge_line
+from pacer.analysis import (
+    Bridge,
+    BridgeLine,
+    DisplayUnit,
+    Span,
+    Value,
+    breakdown,
+    bridge_line,
+    crossed_breakdown,
+    wording,
+)
 from pacer.cli.present.documents import BridgeLineOut, BridgeReport, IndicatorRef, Quantity
 from pacer.cli.present.scope import Scope, change_out, stored_scale
 from pacer.cli.present.text import DASH, WORDS, amount, amounts_label, new_table, scaled_of, unit_label
@@ -267,7 +274,7 @@ def _tenths(values: Sequence[float | None], total: float | None) -> list[int | N
         return [None if v is None else _round_half_away(v * 10) for v in values]
     import numpy as np
 
-    from pacer.analysis.bridge_derived import largest_remainder
+    from pacer.analysis import largest_remainder
 
     exact = np.array([v for v in values if v is not None], dtype=float) * 10
     return [int(x) for x in largest_remainder(exact, _round_half_away(total * 10))]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from pacer.analysis import DisplayUnit
-from pacer.analysis.measures import TimeBasis
+from pacer.analysis import DisplayUnit, TimeBasis
 from pacer.cli.present.documents import CockpitReport, CockpitRowOut
 from pacer.cli.present.scope import DEFAULT_SET, Scope, change_out, quantity, status_out, stored_scale
 from pacer.cli.present.text import DASH, WORDS, amount, amounts_label, new_table, pct, pp, unit_label

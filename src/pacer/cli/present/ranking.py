@@ -8,9 +8,7 @@ from decimal import Decimal
 import numpy as np
 from rich.table import Table
 
-from pacer.analysis import DisplayUnit
-from pacer.analysis.measures import TimeBasis
-from pacer.analysis.views import Measure
+from pacer.analysis import DisplayUnit, Measure, TimeBasis
 from pacer.cli.present.documents import ParentOut, Quantity, RankReport, RankRowOut
 from pacer.cli.present.scope import Scope, change_out, status_out, stored_scale
 from pacer.cli.present.text import DASH, WORDS, amount, amounts_label, new_table, pct, pp, shown_breakdown, unit_label

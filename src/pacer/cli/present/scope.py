@@ -8,9 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Change, DisplayUnit, Status, Value, wording
-from pacer.analysis.completeness import default_period
-from pacer.analysis.service import Analysis
+from pacer.analysis import Analysis, Change, DisplayUnit, Status, Value, default_period, wording
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cli.present.documents import ChangeOut, IndicatorRef, Quantity, UnitRef
 from pacer.errors import DomainError, NotFound
@@ -100,7 +98,7 @@ def open_scope(
 
 def resolve_period(analysis: Analysis, text: str | None) -> int:
     """The month asked for (YYYYMM), refused unless the figures cover it; by default the latest
-    month complete enough to read (:func:`pacer.analysis.completeness.default_period`)."""
+    month complete enough to read (:func:`pacer.analysis.default_period`)."""
     last = analysis.data.last_period
     if text is None:
         return default_period(analysis)

@@ -8,9 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from pacer.analysis import CockpitRow, Status, Value, breakdown, to_display, wording
-from pacer.analysis.completeness import incomplete
-from pacer.analysis.service import Analysis, get_analysis
+from pacer.analysis import Analysis, CockpitRow, Status, Value, breakdown, get_analysis, incomplete, to_display, wording
 from pacer.cli.present.scope import resolve_period
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import NotFound

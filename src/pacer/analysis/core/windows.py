@@ -13,9 +13,9 @@ from typing import Literal
 
 import numpy as np
 
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.cube import Cube
-from pacer.analysis.inputs import BoolArray, FloatArray, Formula, Int64Array
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.inputs import BoolArray, FloatArray, Formula, Int64Array
 
 Span = Literal["month", "quarter", "half", "ytd", "year"]
 SPANS: tuple[Span, ...] = ("month", "quarter", "half", "ytd", "year")

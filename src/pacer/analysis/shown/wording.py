@@ -5,7 +5,7 @@ number formats that the pages, the exports and the terminal share.
   that rounds to zero is shown without a sign: never ``-0.0``.
 - One word per status (正常 / 关注 / 滞后), and one label per unit of measure in each language.
 - Where a total and the lines it is made of are shown, the lines add up on screen:
-  :func:`pacer.analysis.display.breakdown`.
+  :func:`pacer.analysis.shown.display.breakdown`.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from pacer.analysis.display import DisplayUnit, to_display
-from pacer.analysis.results import Change, ChangeKind, Status, Value
+from pacer.analysis.answers.results import Change, ChangeKind, Status, Value
+from pacer.analysis.shown.display import DisplayUnit, to_display
 
 DASH = "—"
 

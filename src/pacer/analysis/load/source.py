@@ -3,8 +3,8 @@
 Facts are read either row-wise through the caller's connection (sees its own uncommitted
 work, as in tests) or in bulk, which is an order of magnitude faster than fetching Python tuples
 but sees committed data only: from PostgreSQL with binary ``COPY`` of facts packed by the server
-(:mod:`pacer.analysis.copy_reader`), from SQLite column-wise through ADBC (Arrow) in a child
-process (:mod:`pacer.analysis.columnar`). Either way they are scattered batch by batch into the
+(:mod:`pacer.analysis.load.copy_reader`), from SQLite column-wise through ADBC (Arrow) in a child
+process (:mod:`pacer.analysis.load.columnar`). Either way they are scattered batch by batch into the
 dense arrays, so the columns are never all in memory.
 """
 
@@ -21,9 +21,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, String, case, cast, func, select
 
-from pacer.analysis import columnar as columnar_read
-from pacer.analysis import copy_reader
-from pacer.analysis.inputs import (
+from pacer.analysis.core.inputs import (
     Eliminations,
     Facts,
     FormulaVersion,
@@ -33,6 +31,8 @@ from pacer.analysis.inputs import (
     TreeSegment,
     Units,
 )
+from pacer.analysis.load import columnar as columnar_read
+from pacer.analysis.load import copy_reader
 from pacer.indicators.formula import Formula, parse
 from pacer.kit import periods
 from pacer.models import (
@@ -72,8 +72,8 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
 
     With ``columnar`` the facts are read in bulk on connections of their own, which see
     committed data only: with binary ``COPY`` from PostgreSQL 14 or later through psycopg (see
-    :mod:`pacer.analysis.copy_reader`), otherwise with ADBC in a child process (see
-    :mod:`pacer.analysis.columnar`); an in-memory SQLite database is always read through ``conn``.
+    :mod:`pacer.analysis.load.copy_reader`), otherwise with ADBC in a child process (see
+    :mod:`pacer.analysis.load.columnar`); an in-memory SQLite database is always read through ``conn``.
     """
     today = today or date.today()
     unit_rows, unit_ids, parentage = _units(conn, today)

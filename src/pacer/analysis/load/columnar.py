@@ -10,7 +10,7 @@ parent turns each batch into array positions while the child reads the next (two
 work at once) and never holds more than a few batches of columns. Several children can read
 disjoint parts of the table at once.
 
-Run as ``python -m pacer.analysis.columnar`` with the database URL and query on standard
+Run as ``python -m pacer.analysis.load.columnar`` with the database URL and query on standard
 input; only :func:`fact_batches` is meant to be called.
 """
 
@@ -84,7 +84,7 @@ def _start(url: str, query: str) -> subprocess.Popen[bytes]:
     root = str(Path(pacer.__file__).resolve().parents[1])
     path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
     child = subprocess.Popen(
-        [sys.executable, "-m", "pacer.analysis.columnar"],
+        [sys.executable, "-m", "pacer.analysis.load.columnar"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

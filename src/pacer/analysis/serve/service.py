@@ -34,9 +34,9 @@ import numpy as np
 from sqlalchemy import Connection, func, select
 from sqlalchemy import Engine as DbEngine
 
-from pacer.analysis import source
-from pacer.analysis.engine import Engine
-from pacer.analysis.source import EngineData
+from pacer.analysis.load import source
+from pacer.analysis.load.source import EngineData
+from pacer.analysis.serve.engine import Engine
 from pacer.kit import periods
 from pacer.models import AuditEntry, EliminationEntry, Fact, Indicator, Submission
 

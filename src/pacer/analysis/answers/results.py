@@ -15,13 +15,13 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal, NamedTuple
 
-from pacer.analysis.calc import ChangeCode, StatusCode
-from pacer.analysis.measures import BasisCode
-from pacer.analysis.outlook import OutlookMethod
+from pacer.analysis.core.calc import ChangeCode, StatusCode
+from pacer.analysis.core.measures import BasisCode
+from pacer.analysis.core.outlook import OutlookMethod
 
 
 class ChangeKind(StrEnum):
-    """How a value compares with its base (see :class:`pacer.analysis.calc.ChangeCode`)."""
+    """How a value compares with its base (see :class:`pacer.analysis.core.calc.ChangeCode`)."""
 
     NO_DATA = "no_data"
     PERCENT = "percent"

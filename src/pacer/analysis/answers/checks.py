@@ -9,8 +9,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from pacer.analysis.inputs import BoolArray, FloatArray
-from pacer.analysis.results import Value
+from pacer.analysis.answers.results import Value
+from pacer.analysis.core.inputs import BoolArray, FloatArray
 
 RD_INTENSITY_LINE_PCT = 10.0
 

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pacer.analysis import calc
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.cube import Cube
-from pacer.analysis.results import HistoryRow, Value
-from pacer.analysis.views import change_of
-from pacer.analysis.windows import Values, Window, evaluate_windows
+from pacer.analysis.answers.results import HistoryRow, Value
+from pacer.analysis.answers.views import change_of
+from pacer.analysis.core import calc
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.windows import Values, Window, evaluate_windows
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,7 +1,7 @@
 """The bridge of a derived indicator: what each child (and the node's own line) contributed to
 the node's change, for a formula that is a sum or a ratio of sums of reported indicators.
 
-Every reported indicator a formula refers to is split by line as in :mod:`pacer.analysis.bridge`
+Every reported indicator a formula refers to is split by line as in :mod:`pacer.analysis.answers.bridge`
 (children, the node's own figures, its elimination entries); an opening balance (``avg(x)``,
 ``opening(x)``) is split the same way at the December before the window, under that month's
 tree. Then:
@@ -27,7 +27,7 @@ tree. Then:
 
 Displayed contributions are rounded to the indicator's scale by largest remainder, so they add
 up exactly to the displayed change: the node's current value less its previous one, both
-evaluated and rounded as everywhere else (:func:`pacer.analysis.windows.evaluate_windows`).
+evaluated and rounded as everywhere else (:func:`pacer.analysis.core.windows.evaluate_windows`).
 
 A ratio without a value in either window (a zero denominator, a reference not reported) has no
 decomposition: :class:`NotDecomposable`. A formula of any other shape (a product of indicators,
@@ -42,14 +42,14 @@ from typing import Literal
 
 import numpy as np
 
-from pacer.analysis.bridge import Attribution, Bridge, attribute, was_child
-from pacer.analysis.calc import classify_change
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.cube import Cube
-from pacer.analysis.inputs import FloatArray, Int64Array
-from pacer.analysis.results import BridgeLine, BridgeLineKind, Value
-from pacer.analysis.views import change_of
-from pacer.analysis.windows import Window, evaluate_windows, round_scaled
+from pacer.analysis.answers.bridge import Attribution, Bridge, attribute, was_child
+from pacer.analysis.answers.results import BridgeLine, BridgeLineKind, Value
+from pacer.analysis.answers.views import change_of
+from pacer.analysis.core.calc import classify_change
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.inputs import FloatArray, Int64Array
+from pacer.analysis.core.windows import Window, evaluate_windows, round_scaled
 from pacer.indicators.formula import FormulaError, Shape, Term, shape
 
 

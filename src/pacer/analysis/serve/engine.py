@@ -14,12 +14,10 @@ from functools import cached_property
 
 import numpy as np
 
-from pacer.analysis import calc, views
-from pacer.analysis.bridge import Bridge, build_bridge
-from pacer.analysis.bridge_derived import build_derived_bridge
-from pacer.analysis.calc import Thresholds
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.checks import (
+from pacer.analysis.answers import views
+from pacer.analysis.answers.bridge import Bridge, build_bridge
+from pacer.analysis.answers.bridge_derived import build_derived_bridge
+from pacer.analysis.answers.checks import (
     RD_INTENSITY_LINE_PCT,
     CheckCodes,
     CheckRow,
@@ -27,10 +25,23 @@ from pacer.analysis.checks import (
     rd_intensity_below,
     two_funds_outpacing_revenue,
 )
-from pacer.analysis.cube import Cube, EliminationBook
-from pacer.analysis.history import History, build_history
-from pacer.analysis.holt_winters import Grid
-from pacer.analysis.inputs import (
+from pacer.analysis.answers.history import History, build_history
+from pacer.analysis.answers.results import (
+    CockpitRow,
+    Dispersion,
+    OffTrackRow,
+    RankRow,
+    SpanRow,
+    Value,
+    opt,
+)
+from pacer.analysis.answers.views import Measure
+from pacer.analysis.core import calc
+from pacer.analysis.core.calc import Thresholds
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube, EliminationBook
+from pacer.analysis.core.holt_winters import Grid
+from pacer.analysis.core.inputs import (
     BoolArray,
     Eliminations,
     Facts,
@@ -41,7 +52,7 @@ from pacer.analysis.inputs import (
     TreeHistory,
     Units,
 )
-from pacer.analysis.measures import (
+from pacer.analysis.core.measures import (
     LeanMeasures,
     PeriodMeasures,
     TimeBasis,
@@ -49,19 +60,9 @@ from pacer.analysis.measures import (
     period_measures,
     ranking_keys,
 )
+from pacer.analysis.core.tree import Tree, TreeTimeline
+from pacer.analysis.core.windows import Span, Window, evaluate_windows
 from pacer.analysis.outlook_table import Outlook, build_outlook
-from pacer.analysis.results import (
-    CockpitRow,
-    Dispersion,
-    OffTrackRow,
-    RankRow,
-    SpanRow,
-    Value,
-    opt,
-)
-from pacer.analysis.tree import Tree, TreeTimeline
-from pacer.analysis.views import Measure
-from pacer.analysis.windows import Span, Window, evaluate_windows
 
 # from this many children on, the cockpit computes for them only what their ranks need
 _LEAN_CHILDREN = 4
@@ -433,7 +434,7 @@ class Engine:
 
         A derived indicator that is a sum of reported ones is bridged through that sum, a ratio
         of sums by each line's contribution to the ratio's change (in pp for a percent
-        indicator; see :mod:`pacer.analysis.bridge_derived`); a ratio without a value in either
+        indicator; see :mod:`pacer.analysis.answers.bridge_derived`); a ratio without a value in either
         span raises :class:`NotDecomposable`, a formula of another shape ``ValueError``."""
         self.month_index(year, month)
         yi = year - self.first_year

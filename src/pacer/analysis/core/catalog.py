@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from pacer.analysis.inputs import BoolArray, Formula, IndicatorDef, Int64Array
+from pacer.analysis.core.inputs import BoolArray, Formula, IndicatorDef, Int64Array
 
 # Derived amounts of these units add up like flows (a sum of flows is a flow); ratios never do.
 _ADDITIVE_UNITS = frozenset({"yuan", "person", "count"})

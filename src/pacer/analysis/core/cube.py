@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from pacer.analysis.inputs import BoolArray, Eliminations, Facts, Int64Array
-from pacer.analysis.tree import Tree, TreeTimeline
+from pacer.analysis.core.inputs import BoolArray, Eliminations, Facts, Int64Array
+from pacer.analysis.core.tree import Tree, TreeTimeline
 
 _CHUNK = 16
 

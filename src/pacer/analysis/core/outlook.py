@@ -3,7 +3,7 @@ forecast of the remaining months with an 80 % interval and the chance of reachin
 
 The interval and the probabilities use a normal approximation of the year-end total, whose
 variance is propagated exactly through the linear innovations form of the additive model (see
-:func:`pacer.analysis.holt_winters.variance_of_sum`); with σ² estimated from in-sample one-step
+:func:`pacer.analysis.core.holt_winters.variance_of_sum`); with σ² estimated from in-sample one-step
 residuals it does not include the uncertainty of the parameters themselves.
 """
 
@@ -15,9 +15,9 @@ from enum import IntEnum
 
 import numpy as np
 
-from pacer.analysis import calc
-from pacer.analysis import holt_winters as hw
-from pacer.analysis.inputs import BoolArray, FloatArray
+from pacer.analysis.core import calc
+from pacer.analysis.core import holt_winters as hw
+from pacer.analysis.core.inputs import BoolArray, FloatArray
 
 Z80 = 1.2815515655446004  # standard normal quantile at 0.9: a central 80 % interval
 _erf = np.frompyfunc(math.erf, 1, 1)

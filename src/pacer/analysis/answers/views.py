@@ -6,12 +6,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from pacer.analysis import calc
-from pacer.analysis.calc import ChangeCode, StatusCode
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.inputs import FloatArray, Int64Array
-from pacer.analysis.measures import LeanMeasures, PeriodMeasures
-from pacer.analysis.results import (
+from pacer.analysis.answers.results import (
     BASES,
     CHANGE_KINDS,
     STATUSES,
@@ -26,7 +21,12 @@ from pacer.analysis.results import (
     Value,
     opt,
 )
-from pacer.analysis.windows import Values, round_scaled
+from pacer.analysis.core import calc
+from pacer.analysis.core.calc import ChangeCode, StatusCode
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.inputs import FloatArray, Int64Array
+from pacer.analysis.core.measures import LeanMeasures, PeriodMeasures
+from pacer.analysis.core.windows import Values, round_scaled
 
 Measure = Literal["value", "ytd", "yoy", "yoy_change", "completion", "gap"]
 MEASURES: tuple[Measure, ...] = ("value", "ytd", "yoy", "yoy_change", "completion", "gap")

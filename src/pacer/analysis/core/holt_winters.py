@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from pacer.analysis.inputs import BoolArray, FloatArray, Int64Array
+from pacer.analysis.core.inputs import BoolArray, FloatArray, Int64Array
 
 SEASON = 12
 INIT_MONTHS = 2 * SEASON

@@ -1,7 +1,7 @@
 """Pure, vectorised formulas of the analysis: change, time progress, completion, status, need.
 
 Every function works on whole arrays (broadcasting) and returns arrays; codes for kinds and
-statuses are small integers here and become enums in :mod:`pacer.analysis.results`.
+statuses are small integers here and become enums in :mod:`pacer.analysis.answers.results`.
 Percentages are in percent (44.7 means 44.7 %); gaps and ratio changes in percentage points.
 """
 
@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
-from pacer.analysis.inputs import BoolArray, FloatArray
+from pacer.analysis.core.inputs import BoolArray, FloatArray
 
 Int8Array = npt.NDArray[np.int8]
 

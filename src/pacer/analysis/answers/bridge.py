@@ -15,13 +15,13 @@ from typing import Literal
 
 import numpy as np
 
-from pacer.analysis.calc import classify_change
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.cube import Cube
-from pacer.analysis.inputs import Int64Array
-from pacer.analysis.results import BridgeLine, Change, Value
-from pacer.analysis.views import change_of
-from pacer.analysis.windows import Window
+from pacer.analysis.answers.results import BridgeLine, Change, Value
+from pacer.analysis.answers.views import change_of
+from pacer.analysis.core.calc import classify_change
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.inputs import Int64Array
+from pacer.analysis.core.windows import Window
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +85,7 @@ class Bridge:
 
     ``method`` says how: ``sum`` for a reported indicator, ``linear`` for a derived sum of
     reported ones, ``ratio`` for a derived ratio, whose lines' ``current`` and ``previous`` are
-    each line's own ratio and do not add up (see :mod:`pacer.analysis.bridge_derived`)."""
+    each line's own ratio and do not add up (see :mod:`pacer.analysis.answers.bridge_derived`)."""
 
     node: int
     code: str

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pacer.analysis.service import Analysis
+from pacer.analysis.serve.service import Analysis
 from pacer.config import get_settings
 from pacer.kit import periods
 

@@ -12,11 +12,11 @@ from typing import Literal
 
 import numpy as np
 
-from pacer.analysis import calc
-from pacer.analysis.catalog import IndicatorCatalog
-from pacer.analysis.cube import Cube
-from pacer.analysis.inputs import BoolArray, FloatArray, Int64Array, Targets
-from pacer.analysis.windows import Values, Window, evaluate_windows
+from pacer.analysis.core import calc
+from pacer.analysis.core.catalog import IndicatorCatalog
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.inputs import BoolArray, FloatArray, Int64Array, Targets
+from pacer.analysis.core.windows import Values, Window, evaluate_windows
 
 TimeBasis = Literal["linear", "seasonal"]
 

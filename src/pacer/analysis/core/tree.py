@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from pacer.analysis.inputs import BoolArray, Int32Array, Int64Array, TreeHistory, TreeSegment
+from pacer.analysis.core.inputs import BoolArray, Int32Array, Int64Array, TreeHistory, TreeSegment
 
 
 @dataclass(frozen=True, eq=False)
