@@ -13,7 +13,8 @@ from pacer.analysis import Targets, TreeHistory, TreeSegment
 from pacer.analysis.answers.views import MEASURES, cockpit_rows
 from pacer.analysis.core.inputs import IndicatorDef
 from pacer.analysis.core.measures import PeriodMeasures
-from pacer.analysis.serve.engine import _LEAN_CHILDREN, Engine, _ranking
+from pacer.analysis.serve.cockpit import LEAN_CHILDREN, child_ranks, ranking_of
+from pacer.analysis.serve.engine import Engine
 
 from .support import YI, derived, engine, flow, ratio, ratio_to_average, stock, total
 
@@ -79,7 +80,7 @@ def assert_same_arrays(got: object, want: object) -> None:
             assert x == y, f.name
 
 
-@pytest.mark.parametrize("n_children", [_LEAN_CHILDREN + 26, 3])
+@pytest.mark.parametrize("n_children", [LEAN_CHILDREN + 26, 3])
 @pytest.mark.parametrize("rank_by", MEASURES)
 @pytest.mark.parametrize(
     ("month", "restate", "time_basis", "codes"),
@@ -99,11 +100,11 @@ def test_cockpit_equals_every_measure_of_node_and_children(
         every = eng.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)  # type: ignore[arg-type]
         selected = eng.catalog.indices(codes)
         rows = np.arange(1, len(kids) + 1)
-        want_ranks, want_measures = eng._child_ranks(every, rows, selected, rank_by)  # type: ignore[arg-type]
+        want_ranks, want_measures = child_ranks(eng.catalog, every, rows, selected, rank_by)  # type: ignore[arg-type]
 
         cockpit = eng.cockpit(node, year, month, codes, restate=restate, time_basis=time_basis, rank_by=rank_by)  # type: ignore[arg-type]
         assert cockpit.children == tuple(kids)
-        lean = len(kids) >= _LEAN_CHILDREN and rank_by in ("completion", "ytd")
+        lean = len(kids) >= LEAN_CHILDREN and rank_by in ("completion", "ytd")
         child_measures, _ = cockpit._child_measures(cockpit.codes[:1])
         assert isinstance(child_measures, PeriodMeasures) is not lean
         np.testing.assert_array_equal(cockpit.child_ranks, want_ranks)
@@ -112,14 +113,14 @@ def test_cockpit_equals_every_measure_of_node_and_children(
         assert same(cockpit.row(want_rows[-1].code), want_rows[-1])
         assert same(cockpit.rows, want_rows)
         for code in cockpit.codes:
-            assert same(cockpit.ranking(code), _ranking(every, eng.catalog, code, want_measures[code], rows, None))
+            assert same(cockpit.ranking(code), ranking_of(every, eng.catalog, code, want_measures[code], rows, None))
             for measure in MEASURES:
-                assert same(cockpit.ranking(code, measure), _ranking(every, eng.catalog, code, measure, rows, None))
+                assert same(cockpit.ranking(code, measure), ranking_of(every, eng.catalog, code, measure, rows, None))
         assert_same_arrays(cockpit.measures, every)
 
 
 def test_a_cockpit_does_not_answer_from_figures_changed_after_it() -> None:
-    eng = random_engine(1, _LEAN_CHILDREN + 1)
+    eng = random_engine(1, LEAN_CHILDREN + 1)
     cockpit = eng.cockpit(1, FIRST_YEAR + 2, 6)
     assert cockpit.ranking("revenue").rows  # from the lean measures: already computed
     eng.apply(3, FIRST_YEAR + 2, 6, np.full(6, YI, np.int64), np.ones(6, bool))

@@ -56,8 +56,9 @@ from pacer.analysis.core.measures import TimeBasis
 from pacer.analysis.core.outlook import Z80, OutlookArrays, OutlookMethod, year_end_outlook
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
 from pacer.analysis.outlook_table import Outlook
+from pacer.analysis.serve.cockpit import Cockpit, Ranking
 from pacer.analysis.serve.completeness import default_period, incomplete
-from pacer.analysis.serve.engine import Cockpit, Engine, Ranking
+from pacer.analysis.serve.engine import Engine
 from pacer.analysis.serve.service import Analysis, change_marker, get_analysis
 from pacer.analysis.shown import wording
 from pacer.analysis.shown.display import DisplayUnit, apportion, breakdown, crossed_breakdown, to_display

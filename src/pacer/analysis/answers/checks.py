@@ -9,8 +9,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from pacer.analysis.answers.results import Value
+from pacer.analysis.answers.results import Value, opt
+from pacer.analysis.core.catalog import IndicatorCatalog
 from pacer.analysis.core.inputs import BoolArray, FloatArray
+from pacer.analysis.core.measures import PeriodMeasures
 
 RD_INTENSITY_LINE_PCT = 10.0
 
@@ -74,3 +76,43 @@ class CheckRow(NamedTuple):
     rd_intensity_below_line: bool
     operating_cash_flow_ytd: Value | None
     operating_cash_flow_negative: bool
+
+
+def check_rows(
+    pm: PeriodMeasures, catalog: IndicatorCatalog, kids: list[int], codes: CheckCodes, rd_line_pct: float
+) -> tuple[CheckRow, ...]:
+    """Every check for each of ``kids`` (``pm``'s nodes, in order) from their YTD measures."""
+    col = {c: pm.column(catalog.index[c]) for c in codes.all()}
+
+    def now(c: str) -> FloatArray:
+        return pm.ytd.number[:, col[c]]
+
+    def before(c: str) -> FloatArray:
+        return pm.ytd_last_year.number[:, col[c]]
+
+    tf_flag, tf_growth, rev_growth = two_funds_outpacing_revenue(
+        now(codes.receivables),
+        before(codes.receivables),
+        now(codes.inventory),
+        before(codes.inventory),
+        now(codes.revenue),
+        before(codes.revenue),
+    )
+    rd_flag, intensity = rd_intensity_below(now(codes.rd_expense), now(codes.revenue), rd_line_pct)
+    ocf = now(codes.operating_cash_flow)
+    cash_flag = negative_operating_cash_flow(ocf)
+    scale = int(catalog.scale[catalog.index[codes.operating_cash_flow]])
+    ocf_scaled = pm.ytd.scaled[:, col[codes.operating_cash_flow]]
+    return tuple(
+        CheckRow(
+            kid,
+            opt(float(tf_growth[i])),
+            opt(float(rev_growth[i])),
+            bool(tf_flag[i]),
+            opt(float(intensity[i])),
+            bool(rd_flag[i]),
+            Value(int(ocf_scaled[i]), scale, True, float(ocf[i])) if not np.isnan(ocf[i]) else None,
+            bool(cash_flag[i]),
+        )
+        for i, kid in enumerate(kids)
+    )

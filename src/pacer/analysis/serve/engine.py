@@ -8,50 +8,22 @@ the tree as it was. The restated cube is built on first use.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Sequence
 
 import numpy as np
 
 from pacer.analysis.answers import views
 from pacer.analysis.answers.bridge import Bridge, build_bridge
 from pacer.analysis.answers.bridge_derived import build_derived_bridge
-from pacer.analysis.answers.checks import (
-    RD_INTENSITY_LINE_PCT,
-    CheckCodes,
-    CheckRow,
-    negative_operating_cash_flow,
-    rd_intensity_below,
-    two_funds_outpacing_revenue,
-)
+from pacer.analysis.answers.checks import RD_INTENSITY_LINE_PCT, CheckCodes, CheckRow, check_rows
 from pacer.analysis.answers.history import History, build_history
-from pacer.analysis.answers.results import (
-    CockpitRow,
-    Dispersion,
-    OffTrackRow,
-    RankRow,
-    SpanRow,
-    Value,
-    opt,
-)
+from pacer.analysis.answers.results import OffTrackRow, SpanRow
 from pacer.analysis.answers.views import Measure
-from pacer.analysis.core import calc
 from pacer.analysis.core.calc import Thresholds
 from pacer.analysis.core.catalog import IndicatorCatalog
 from pacer.analysis.core.cube import Cube, EliminationBook
 from pacer.analysis.core.holt_winters import Grid
-from pacer.analysis.core.inputs import (
-    BoolArray,
-    Eliminations,
-    Facts,
-    FloatArray,
-    IndicatorDef,
-    Int64Array,
-    Targets,
-    TreeHistory,
-    Units,
-)
+from pacer.analysis.core.inputs import Eliminations, Facts, IndicatorDef, Int64Array, Targets, TreeHistory, Units
 from pacer.analysis.core.measures import (
     LeanMeasures,
     PeriodMeasures,
@@ -63,78 +35,7 @@ from pacer.analysis.core.measures import (
 from pacer.analysis.core.tree import Tree, TreeTimeline
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
 from pacer.analysis.outlook_table import Outlook, build_outlook
-
-# from this many children on, the cockpit computes for them only what their ranks need
-_LEAN_CHILDREN = 4
-
-
-@dataclass(frozen=True)
-class Ranking:
-    """Nodes ranked best first on ``measure`` of one indicator (ties keep the given order,
-    nodes without the measure come last), with the spread of the measure."""
-
-    code: str
-    measure: Measure
-    descending: bool
-    rows: tuple[RankRow, ...]
-    dispersion: Dispersion
-
-
-@dataclass(frozen=True, eq=False)
-class Cockpit:
-    """A node at one period: one row per indicator, and its children ranked on each indicator.
-
-    ``child_ranks`` holds the children's rank on each indicator; the typed ``rows`` are built on
-    first use (a caller that reads a few rows does not pay for all of them), and
-    ``ranking(code)`` builds the children's typed ranking on demand. Every measure is computed
-    for the node up front; for many children, only what their ranks need is, and the rest on
-    first use: ``measures``, every measure of the node and its children as arrays (row 0 the
-    node, rows 1.. the children), and the children's measures of one indicator for
-    ``ranking(code)``, from the engine as it was when the cockpit was built (after ``apply`` or
-    ``rebuild`` they raise instead).
-    """
-
-    node: int
-    year: int
-    month: int
-    restated: bool
-    selected: Int64Array = field(repr=False)  # catalog positions of the rows, in order
-    children: tuple[int, ...]
-    child_ranks: Int64Array = field(repr=False)  # [children, rows]: rank, 0 without measure
-    rank_measures: dict[str, Measure] = field(repr=False)
-    _node_measures: PeriodMeasures = field(repr=False)  # the node alone
-    # the children's measures of some indicators, and the children's rows in them
-    _child_measures: Callable[[Sequence[str]], tuple[LeanMeasures, Int64Array]] = field(repr=False)
-    _all_measures: Callable[[], PeriodMeasures] = field(repr=False)
-    _catalog: IndicatorCatalog = field(repr=False)
-
-    @cached_property
-    def measures(self) -> PeriodMeasures:
-        return self._all_measures()
-
-    @cached_property
-    def rows(self) -> tuple[CockpitRow, ...]:
-        return views.cockpit_rows(self._node_measures, self._catalog, self.selected)
-
-    @cached_property
-    def codes(self) -> tuple[str, ...]:
-        return tuple(self._catalog.codes[i] for i in self.selected.tolist())
-
-    def row(self, code: str) -> CockpitRow:
-        if "rows" in self.__dict__:
-            return self.rows[self._row_of[code]]
-        return views.cockpit_rows(self._node_measures, self._catalog, self.selected[self._row_of[code] :][:1])[0]
-
-    @cached_property
-    def _row_of(self) -> dict[str, int]:
-        return {c: i for i, c in enumerate(self.codes)}
-
-    def ranking(self, code: str, measure: Measure | None = None) -> Ranking:
-        measure = measure or self.rank_measures[code]
-        pm, rows = self._child_measures([code])
-        if not views.has_measure(pm, measure):
-            pm, rows = self.measures, np.arange(1, len(self.children) + 1)
-        return _ranking(pm, self._catalog, code, measure, rows, None)
+from pacer.analysis.serve.cockpit import LEAN_CHILDREN, Cockpit, Ranking, child_ranks, ranking_of, ranks_on
 
 
 class Engine:
@@ -298,40 +199,68 @@ class Engine:
         """Every indicator of ``codes`` for ``node`` at the period, and its children ranked on
         ``rank_by`` (on YTD for an indicator where no child has that measure)."""
         kids = self.children(node, year, month, restate)
+        if len(kids) < LEAN_CHILDREN or rank_by not in ("completion", "ytd"):
+            # one pass over the node and its children costs less than two
+            return self._full_cockpit(node, kids, year, month, codes, restate, time_basis, rank_by)
+        return self._lean_cockpit(node, kids, year, month, codes, restate, time_basis, rank_by)
+
+    def _full_cockpit(
+        self,
+        node: int,
+        kids: list[int],
+        year: int,
+        month: int,
+        codes: Sequence[str] | None,
+        restate: bool,
+        time_basis: TimeBasis,
+        rank_by: Measure,
+    ) -> Cockpit:
+        """A cockpit from every measure of the node and its children, computed at once."""
         selected = self.catalog.indices(codes)
         rows = np.arange(1, len(kids) + 1)
-        if len(kids) < _LEAN_CHILDREN or rank_by not in ("completion", "ytd"):
-            # one pass over the node and its children costs less than two
-            every = self.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)
-            ranks, rank_measures = self._child_ranks(every, rows, selected, rank_by)
-            return Cockpit(
-                node,
-                year,
-                month,
-                restate,
-                selected,
-                tuple(kids),
-                ranks,
-                rank_measures,
-                every,
-                lambda wanted: (every, rows),
-                lambda: every,
-                self.catalog,
-            )
+        every = self.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)
+        ranks, rank_measures = child_ranks(self.catalog, every, rows, selected, rank_by)
+        return Cockpit(
+            node,
+            year,
+            month,
+            restate,
+            selected,
+            tuple(kids),
+            ranks,
+            rank_measures,
+            every,
+            lambda wanted: (every, rows),
+            lambda: every,
+            self.catalog,
+        )
+
+    def _lean_cockpit(
+        self,
+        node: int,
+        kids: list[int],
+        year: int,
+        month: int,
+        codes: Sequence[str] | None,
+        restate: bool,
+        time_basis: TimeBasis,
+        rank_by: Measure,
+    ) -> Cockpit:
+        """A cockpit from the node's measures and only the children's ranking keys; the
+        children's other measures are computed on first use, while the figures are unchanged."""
+        selected = self.catalog.indices(codes)
+        rows = np.arange(1, len(kids) + 1)
         own = self.measures([node], year, month, codes, restate=restate, time_basis=time_basis)
         kid_nodes = np.asarray(kids, dtype=np.int64)
         completion, ytd = ranking_keys(
             self.cube(restate), self.catalog, self.targets, self.first_year, kid_nodes, year, month, selected
         )
-        ranks, rank_measures = self._ranks(completion if rank_by == "completion" else ytd, ytd, selected, rank_by)
+        keys = completion if rank_by == "completion" else ytd
+        ranks, rank_measures = ranks_on(self.catalog, keys, ytd, selected, rank_by)
         generation = self._generation
 
-        def current() -> None:
-            if self._generation != generation:
-                raise RuntimeError("the engine's figures changed after this cockpit was built")
-
         def lean(wanted: Sequence[str]) -> tuple[LeanMeasures, Int64Array]:
-            current()
+            self._unchanged_since(generation)
             return lean_measures(
                 self.cube(restate),
                 self.catalog,
@@ -347,7 +276,7 @@ class Engine:
             ), rows - 1
 
         def every_measure() -> PeriodMeasures:
-            current()
+            self._unchanged_since(generation)
             return self.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)
 
         return Cockpit(
@@ -365,31 +294,9 @@ class Engine:
             self.catalog,
         )
 
-    def _child_ranks(
-        self, pm: LeanMeasures, rows: Int64Array, selected: Int64Array, rank_by: Measure
-    ) -> tuple[Int64Array, dict[str, Measure]]:
-        """The rank of each of ``pm``'s ``rows`` (the children) on each ``selected`` indicator."""
-        ix = np.ix_(rows, np.searchsorted(pm.columns, selected))
-        return self._ranks(
-            views.measure_matrix(pm, rank_by)[ix], views.measure_matrix(pm, "ytd")[ix], selected, rank_by
-        )
-
-    def _ranks(
-        self, wanted: FloatArray, ytd: FloatArray, selected: Int64Array, rank_by: Measure
-    ) -> tuple[Int64Array, dict[str, Measure]]:
-        """Ranks on ``wanted`` ([children, selected]), on ``ytd`` for an indicator where no
-        child has the wanted measure."""
-        has: BoolArray = np.asarray(~np.isnan(wanted).all(axis=0))
-        keys = np.where(has, wanted, ytd) if not has.all() else wanted
-        # best first: a gap is signed so that higher is better, other measures follow direction
-        best_high = ~self.catalog.is_lower[selected] | (has & (rank_by == "gap"))
-        if not best_high.all():
-            keys = keys * np.where(best_high, 1.0, -1.0)
-        ranks = calc.competition_ranks(keys, descending=True)
-        measures: dict[str, Measure] = {
-            self.catalog.codes[i]: rank_by if h else "ytd" for i, h in zip(selected.tolist(), has.tolist(), strict=True)
-        }
-        return ranks, measures
+    def _unchanged_since(self, generation: int) -> None:
+        if self._generation != generation:
+            raise RuntimeError("the engine's figures changed after this cockpit was built")
 
     def rank(
         self,
@@ -409,7 +316,7 @@ class Engine:
             raise ValueError("rank: give either nodes or parent")
         members = self.children(parent, year, month, restate) if parent is not None else nodes
         pm = self.measures(list(members or ()), year, month, [code], restate=restate, time_basis=time_basis)
-        return _ranking(pm, self.catalog, code, measure, np.arange(len(pm.nodes)), descending)
+        return ranking_of(pm, self.catalog, code, measure, np.arange(len(pm.nodes)), descending)
 
     def off_track(
         self,
@@ -463,40 +370,7 @@ class Engine:
         codes = codes or CheckCodes()
         kids = self.children(node, year, month, restate)
         pm = self.measures(kids, year, month, codes.all(), restate=restate)
-        col = {c: pm.column(self.catalog.index[c]) for c in codes.all()}
-
-        def now(c: str) -> np.ndarray:
-            return pm.ytd.number[:, col[c]]
-
-        def before(c: str) -> np.ndarray:
-            return pm.ytd_last_year.number[:, col[c]]
-
-        tf_flag, tf_growth, rev_growth = two_funds_outpacing_revenue(
-            now(codes.receivables),
-            before(codes.receivables),
-            now(codes.inventory),
-            before(codes.inventory),
-            now(codes.revenue),
-            before(codes.revenue),
-        )
-        rd_flag, intensity = rd_intensity_below(now(codes.rd_expense), now(codes.revenue), rd_line_pct)
-        ocf = now(codes.operating_cash_flow)
-        cash_flag = negative_operating_cash_flow(ocf)
-        scale = int(self.catalog.scale[self.catalog.index[codes.operating_cash_flow]])
-        ocf_scaled = pm.ytd.scaled[:, col[codes.operating_cash_flow]]
-        return tuple(
-            CheckRow(
-                kid,
-                opt(float(tf_growth[i])),
-                opt(float(rev_growth[i])),
-                bool(tf_flag[i]),
-                opt(float(intensity[i])),
-                bool(rd_flag[i]),
-                Value(int(ocf_scaled[i]), scale, True, float(ocf[i])) if not np.isnan(ocf[i]) else None,
-                bool(cash_flag[i]),
-            )
-            for i, kid in enumerate(kids)
-        )
+        return check_rows(pm, self.catalog, kids, codes, rd_line_pct)
 
     def outlook(
         self, nodes: Sequence[int], year: int, month: int, codes: Sequence[str] | None = None, *, restate: bool = False
@@ -521,20 +395,3 @@ class Engine:
         """Every month of ``code`` for ``node``: value, YTD, last year's YTD, YoY and month on
         month."""
         return build_history(self.cube(restate), self.catalog, node, self.catalog.index[code], self.first_year)
-
-
-def _ranking(
-    pm: LeanMeasures, catalog: IndicatorCatalog, code: str, measure: Measure, rows: Int64Array, descending: bool | None
-) -> Ranking:
-    indicator = catalog.index[code]
-    values = views.measure_matrix(pm, measure)[rows, pm.column(indicator)]
-    if descending is None:
-        descending = views.default_descending(catalog, indicator, measure)
-    order, ranks = calc.rank_order(values, descending)
-    return Ranking(
-        code,
-        measure,
-        descending,
-        views.rank_rows(pm, catalog, indicator, rows, values, order, ranks),
-        views.dispersion(values),
-    )
