@@ -92,7 +92,6 @@ def build_derived_bridge(
     columns = catalog.closure(np.array([indicator]))
     col = int(np.searchsorted(columns, indicator))
     cur, prev = evaluate_windows(cube, catalog, np.array([node]), columns, [current, previous])
-    scale = int(catalog.scale[indicator])
     shown = (int(cur.scaled[0, col]), int(prev.scaled[0, col]))
     present = (bool(cur.present[0, col]), bool(prev.present[0, col]))
 
@@ -110,6 +109,22 @@ def build_derived_bridge(
             )
         lines, totals = _ratio_lines(catalog, indicator, now, before, now_shape, before_shape, kids, shown)
         method = "ratio"
+    return _assemble(catalog, node, indicator, kids, lines, totals, present, eliminated, method)
+
+
+def _assemble(
+    catalog: IndicatorCatalog,
+    node: int,
+    indicator: int,
+    kids: Int64Array,
+    lines: _Lines,
+    totals: tuple[Value, Value],
+    present: tuple[bool, bool],
+    eliminated: bool,
+    method: Literal["linear", "ratio"],
+) -> Bridge:
+    """The bridge from its lines (children biggest increase first, then the node's own line and,
+    where any, its eliminations) and totals, with the change of the total."""
     changes = np.array([v.scaled for v in lines[2][: len(kids)]], dtype=np.int64)
     order = np.argsort(-changes, kind="stable")  # biggest increase first
     picked = [*order.tolist(), len(kids)] + ([len(kids) + 1] if eliminated else [])
@@ -120,6 +135,7 @@ def build_derived_bridge(
         BridgeLine(units[j], lines[0][j], lines[1][j], lines[2][j], lines[3][j], lines[4][j], kinds[j]) for j in picked
     )
     ok = all(present)
+    code, scale = catalog.codes[indicator], int(catalog.scale[indicator])
     change_code, change, pct = classify_change(
         np.array(totals[0].number),
         np.array(totals[1].number),

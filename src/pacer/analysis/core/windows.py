@@ -101,6 +101,25 @@ def window_arrays(
     w_n, n_n, k = len(windows), len(nodes), len(columns)
     scaled = np.zeros((w_n, n_n, k), np.int64)
     present = np.zeros((w_n, n_n, k), bool)
+    _read_reported(cube, catalog, nodes, columns, windows, scaled, present)
+    number = scaled / catalog.unit_scale_factor[columns]
+    number[~present] = np.nan
+    _evaluate_derived(cube, catalog, nodes, columns, windows, scaled, number, present)
+    return scaled, number, present
+
+
+def _read_reported(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    nodes: Int64Array,
+    columns: Int64Array,
+    windows: Sequence[Window],
+    scaled: Int64Array,
+    present: BoolArray,
+) -> None:
+    """Write the reported columns of every window that lies within the cube into ``scaled`` and
+    ``present`` (``[windows, nodes, columns]``), from YTD points at the windows' ends."""
+    w_n, n_n, k = len(windows), len(nodes), len(columns)
     rep = np.flatnonzero(catalog.reported_pos[columns] >= 0)
     usable = [w for w, win in enumerate(windows) if win.first >= 0 and win.last < cube.n_months]
     if rep.size and usable:
@@ -133,8 +152,21 @@ def window_arrays(
         if len(usable) < w_n and rep.size < k:  # two index arrays would pair up, not cross
             into = np.ix_(np.array(usable), np.arange(n_n), rep)
         scaled[into], present[into] = v, c > 0
-    number = scaled / catalog.unit_scale_factor[columns]
-    number[~present] = np.nan
+
+
+def _evaluate_derived(
+    cube: Cube,
+    catalog: IndicatorCatalog,
+    nodes: Int64Array,
+    columns: Int64Array,
+    windows: Sequence[Window],
+    scaled: Int64Array,
+    number: FloatArray,
+    present: BoolArray,
+) -> None:
+    """Evaluate the derived columns, in dependency order, on the numbers of their references
+    (written in place: ``scaled``, ``number`` and ``present``, ``[windows, nodes, columns]``)."""
+    w_n, n_n, k = len(windows), len(nodes), len(columns)
     in_columns = np.zeros(len(catalog), bool)
     in_columns[columns] = True
     derived = [i for i in catalog.derived_order if in_columns[i]]
@@ -156,7 +188,6 @@ def window_arrays(
         number[..., dcols] = np.where(finite, number[..., dcols], np.nan)
         present[..., dcols] = finite
         scaled[..., dcols] = round_scaled(number[..., dcols], catalog.scale[columns[dcols]])
-    return scaled, number, present
 
 
 class _Openings(Mapping[str, FloatArray]):

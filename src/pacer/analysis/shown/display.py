@@ -114,35 +114,10 @@ def crossed_breakdown(
     cur = [divmod(c * mul, div) for c in current]
     total_current = to_display_units(sum(current), scale, unit, decimals)
     wanted_prev = to_display_units(sum(previous), scale, unit, decimals) - sum(f for f, _ in prev)
-    # Each line's previous-up range [lo, hi] with its current rounded down (index 0) or up (1).
-    ranges: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    for (_, rp), (_, rd) in zip(prev, change, strict=True):
-        if rp and rd:
-            both = rp + rd
-            ranges.append(((0, 0), (0, 1)) if both < div else ((0, 1), (0, 1)) if both == div else ((0, 1), (1, 1)))
-        elif rp:
-            ranges.append(((0, 0), (1, 1)))  # change is exact: previous rounds as current does
-        else:
-            ranges.append(((0, 0), (0, 0)))  # previous is exact
+    ranges = _previous_ranges(prev, change, div)
     up = set(_largest_remainders(cur, total_current - sum(f for f, _ in cur)))
     free = [i for i in range(n) if cur[i][1]]  # lines whose current may round either way
-
-    def bounds() -> tuple[int, int]:
-        lo = sum(ranges[i][i in up][0] for i in range(n))
-        return lo, sum(ranges[i][i in up][1] for i in range(n))
-
-    lo, hi = bounds()
-    while not lo <= wanted_prev <= hi:
-        side = 1 if wanted_prev > hi else 0  # 1: raise hi, 0: lower lo
-        outs = [i for i in up if (ranges[i][0][side] - ranges[i][1][side]) * (1 if side else -1) >= 0]
-        ins = [i for i in free if i not in up and (ranges[i][1][side] - ranges[i][0][side]) * (1 if side else -1) >= 0]
-        moves = [(cur[i][1] - cur[j][1], i, j) for i in outs for j in ins if _gain(ranges, i, j, side) > 0]
-        if not moves:
-            break  # no exchange helps: previous keeps the nearest total it can reach
-        _, i, j = min(moves)
-        up.discard(i)
-        up.add(j)
-        lo, hi = bounds()
+    lo, hi = _exchange_until_reachable(ranges, cur, up, free, wanted_prev)
     target = min(max(wanted_prev, lo), hi)
     flexible = sorted((i for i in range(n) if ranges[i][i in up] == (0, 1)), key=lambda i: -prev[i][1])
     raised = set(flexible[: target - lo])
@@ -162,7 +137,52 @@ def crossed_breakdown(
     )
 
 
-def _gain(ranges: list[tuple[tuple[int, int], tuple[int, int]]], out: int, into: int, side: int) -> int:
+# Each line's previous-up range [lo, hi] with its current rounded down (index 0) or up (1).
+_Ranges = tuple[tuple[int, int], tuple[int, int]]
+
+
+def _previous_ranges(prev: list[tuple[int, int]], change: list[tuple[int, int]], div: int) -> list[_Ranges]:
+    """How far each line's previous may round up (0 or 1 displayed unit), with its current
+    rounded down or up, from the remainders of previous and change."""
+    ranges: list[_Ranges] = []
+    for (_, rp), (_, rd) in zip(prev, change, strict=True):
+        if rp and rd:
+            both = rp + rd
+            ranges.append(((0, 0), (0, 1)) if both < div else ((0, 1), (0, 1)) if both == div else ((0, 1), (1, 1)))
+        elif rp:
+            ranges.append(((0, 0), (1, 1)))  # change is exact: previous rounds as current does
+        else:
+            ranges.append(((0, 0), (0, 0)))  # previous is exact
+    return ranges
+
+
+def _bounds(ranges: list[_Ranges], up: set[int]) -> tuple[int, int]:
+    """The least and most of previous's lines that can round up, given the lines ``up``."""
+    lo = sum(r[i in up][0] for i, r in enumerate(ranges))
+    return lo, sum(r[i in up][1] for i, r in enumerate(ranges))
+
+
+def _exchange_until_reachable(
+    ranges: list[_Ranges], cur: list[tuple[int, int]], up: set[int], free: list[int], wanted_prev: int
+) -> tuple[int, int]:
+    """Exchange lines of ``up`` (current rounded up) one at a time, the least remainder given up,
+    until previous's rounded total ``wanted_prev`` is within reach; returns the final bounds."""
+    lo, hi = _bounds(ranges, up)
+    while not lo <= wanted_prev <= hi:
+        side = 1 if wanted_prev > hi else 0  # 1: raise hi, 0: lower lo
+        outs = [i for i in up if (ranges[i][0][side] - ranges[i][1][side]) * (1 if side else -1) >= 0]
+        ins = [i for i in free if i not in up and (ranges[i][1][side] - ranges[i][0][side]) * (1 if side else -1) >= 0]
+        moves = [(cur[i][1] - cur[j][1], i, j) for i in outs for j in ins if _gain(ranges, i, j, side) > 0]
+        if not moves:
+            break  # no exchange helps: previous keeps the nearest total it can reach
+        _, i, j = min(moves)
+        up.discard(i)
+        up.add(j)
+        lo, hi = _bounds(ranges, up)
+    return lo, hi
+
+
+def _gain(ranges: list[_Ranges], out: int, into: int, side: int) -> int:
     """How much exchanging a line's rounding up of current (``out``) for another's (``into``)
     raises hi (side 1) or lowers lo (side 0) of the previous column."""
     delta = (ranges[out][0][side] - ranges[out][1][side]) + (ranges[into][1][side] - ranges[into][0][side])
