@@ -308,12 +308,14 @@ def off_track_rows(
         row, col = int(rows[r[i]]), int(cols[k[i]])
         c = _Cells(pm.columns, catalog, np.array([row]), np.array([col]))
         target = c.values(_tier(pm, catalog, 0))[0][0]
+        judged = STATUSES[int(status[r[i], k[i]])]
+        assert judged is not None  # the cells picked are watch or off track
         out.append(
             OffTrackRow(
                 int(pm.nodes[row]),
                 catalog.codes[int(pm.columns[col])],
-                STATUSES[int(status[r[i], k[i]])],
-                float(gap[i]),  # type: ignore[arg-type]
+                judged,
+                float(gap[i]),
                 opt(float(pm.completion[row, col])),
                 c.values(pm.ytd)[0][0],
                 target,

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from pacer.analysis.core.catalog import IndicatorCatalog
 from pacer.analysis.core.cube import Cube
@@ -144,7 +145,7 @@ def _read_reported(
             v = v - np.where(less, ytd[..., at_before], 0)
             c = c - np.where(less, seen[..., at_before], 0)
         v, c = v.transpose(2, 0, 1), c.transpose(2, 0, 1)
-        into = (
+        into: tuple[slice | npt.NDArray[Any], ...] = (
             slice(None) if len(usable) == w_n else np.array(usable),
             slice(None),
             slice(None) if rep.size == k else rep,

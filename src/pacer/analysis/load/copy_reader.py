@@ -216,7 +216,7 @@ class _Stream:
         signature, _flags, extension = _HEADER.unpack_from(view)
         if signature != _SIGNATURE or extension < 0:
             raise CopyFormatError("not the output of a binary COPY")
-        end = _HEADER.size + extension
+        end = _HEADER.size + int(extension)
         self.started = len(view) >= end
         self._need = end
         return end

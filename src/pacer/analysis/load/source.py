@@ -13,13 +13,14 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
+from typing import cast as cast_rows
 
 import numpy as np
-from sqlalchemy import Connection, String, case, cast, func, select
+from sqlalchemy import Connection, Row, String, case, cast, func, select
 
 from pacer.analysis.core.inputs import (
     Eliminations,
@@ -49,11 +50,24 @@ FACT_QUERY = "SELECT unit_id, indicator_id, period, value FROM fact"
 _READERS = 4  # at most this many child processes read facts at once
 
 
+class UnitRow(Protocol):
+    """A unit's row as read from the database (the columns of :class:`~pacer.models.Unit`)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def name_zh(self) -> str: ...
+    @property
+    def name_en(self) -> str: ...
+
+
 @dataclass(frozen=True, eq=False)
 class EngineData:
     units: Units
     unit_ids: np.ndarray  # database id of each unit index
-    unit_rows: tuple[Unit, ...]
+    unit_rows: tuple[UnitRow, ...]
     tree: TreeHistory
     indicators: tuple[IndicatorDef, ...]
     facts: Facts
@@ -239,7 +253,7 @@ def _index(ids: np.ndarray) -> np.ndarray:
     return lookup
 
 
-def _units(conn: Connection, today: date) -> tuple[list[Unit], np.ndarray, list[Any]]:
+def _units(conn: Connection, today: date) -> tuple[list[UnitRow], np.ndarray, Sequence[Row[Any]]]:
     """Units in depth-first order of today's tree (then any unit no longer in it)."""
     units = {row.id: row for row in conn.execute(select(Unit.__table__))}
     parentage = conn.execute(select(UnitParentage.__table__)).all()
@@ -250,7 +264,8 @@ def _units(conn: Connection, today: date) -> tuple[list[Unit], np.ndarray, list[
     }
     ordered = [uid for uid, _ in depth_first(today_tree, {i: u.code for i, u in units.items()})]
     ordered += sorted(set(units) - set(ordered), key=lambda i: units[i].code)
-    return [units[i] for i in ordered], np.array(ordered, dtype=np.int64), parentage
+    # a Row reads its columns through __getattr__, which a Protocol does not see
+    return [cast_rows(UnitRow, units[i]) for i in ordered], np.array(ordered, dtype=np.int64), parentage
 
 
 def _indicators(conn: Connection) -> tuple[list[IndicatorDef], np.ndarray]:
@@ -315,7 +330,9 @@ def _month_starting(day: date, first_year: int) -> int:
     return index if day.day == 1 else index + 1
 
 
-def _tree_history(parentage: list[Any], unit_ix: np.ndarray, n: int, first_year: int, n_months: int) -> TreeHistory:
+def _tree_history(
+    parentage: Sequence[Row[Any]], unit_ix: np.ndarray, n: int, first_year: int, n_months: int
+) -> TreeHistory:
     starts = {0}
     for r in parentage:
         for day in (r.valid_from, r.valid_to):
