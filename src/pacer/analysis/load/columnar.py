@@ -24,9 +24,11 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pyarrow as pa
+from adbc_driver_manager import dbapi as adbc_dbapi
 from sqlalchemy.engine import URL, make_url
 
 import pacer
@@ -122,14 +124,18 @@ def _stderr(child: subprocess.Popen[bytes]) -> str:
     return text.splitlines()[-1] if text else ""
 
 
-def _connect(url: URL):  # type: ignore[no-untyped-def]
+def _connect(url: URL) -> adbc_dbapi.Connection:
     if url.get_backend_name() == "sqlite":
         import adbc_driver_sqlite.dbapi as sqlite
 
         return sqlite.connect(url.database)
     import adbc_driver_postgresql.dbapi as postgresql
 
-    return postgresql.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    # the PostgreSQL driver ships no type information (no py.typed); it returns a DB-API Connection
+    return cast(
+        adbc_dbapi.Connection,
+        postgresql.connect(url.set(drivername="postgresql").render_as_string(hide_password=False)),
+    )
 
 
 def _serve() -> None:
