@@ -18,7 +18,6 @@ from pacer.analysis.answers.bridge_derived import NotDecomposable, largest_remai
 from pacer.analysis.answers.checks import CheckCodes, CheckRow
 from pacer.analysis.answers.history import History
 from pacer.analysis.answers.results import (
-    METHODS,
     BridgeLine,
     Change,
     ChangeKind,
@@ -32,28 +31,23 @@ from pacer.analysis.answers.results import (
     SpanRow,
     Status,
     Value,
-    opt,
 )
 from pacer.analysis.answers.views import Measure, off_track_rows
 from pacer.analysis.core.calc import Thresholds
-from pacer.analysis.core.catalog import IndicatorCatalog
-from pacer.analysis.core.cube import Cube
 from pacer.analysis.core.holt_winters import Grid
 from pacer.analysis.core.inputs import (
     Eliminations,
     Facts,
-    FloatArray,
     Formula,
     FormulaVersion,
     IndicatorDef,
-    Int64Array,
     Targets,
     TreeHistory,
     TreeSegment,
     Units,
 )
 from pacer.analysis.core.measures import TimeBasis
-from pacer.analysis.core.outlook import Z80, OutlookArrays, OutlookMethod, year_end_outlook
+from pacer.analysis.core.outlook import OutlookMethod
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
 from pacer.analysis.outlook_table import Outlook
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
@@ -65,9 +59,7 @@ from pacer.analysis.shown.display import DisplayUnit, apportion, breakdown, cros
 from pacer.analysis.shown.wording import STATUS_WORDS, bridge_line, still_reported
 
 __all__ = [
-    "METHODS",
     "STATUS_WORDS",
-    "Z80",
     "Analysis",
     "Bridge",
     "BridgeLine",
@@ -77,27 +69,22 @@ __all__ = [
     "CheckRow",
     "Cockpit",
     "CockpitRow",
-    "Cube",
     "Dispersion",
     "DisplayUnit",
     "Eliminations",
     "Engine",
     "Facts",
-    "FloatArray",
     "Formula",
     "FormulaVersion",
     "Grid",
     "History",
     "HistoryRow",
-    "IndicatorCatalog",
     "IndicatorDef",
-    "Int64Array",
     "Measure",
     "Need",
     "NotDecomposable",
     "OffTrackRow",
     "Outlook",
-    "OutlookArrays",
     "OutlookMethod",
     "OutlookRow",
     "RankRow",
@@ -124,9 +111,7 @@ __all__ = [
     "incomplete",
     "largest_remainder",
     "off_track_rows",
-    "opt",
     "still_reported",
     "to_display",
     "wording",
-    "year_end_outlook",
 ]
