@@ -17,6 +17,7 @@ from pacer.analysis.answers.bridge import Bridge
 from pacer.analysis.answers.bridge_derived import NotDecomposable, largest_remainder
 from pacer.analysis.answers.checks import CheckCodes, CheckRow
 from pacer.analysis.answers.history import History
+from pacer.analysis.answers.outlook_table import Outlook
 from pacer.analysis.answers.results import (
     BridgeLine,
     Change,
@@ -49,7 +50,6 @@ from pacer.analysis.core.inputs import (
 from pacer.analysis.core.measures import TimeBasis
 from pacer.analysis.core.outlook import OutlookMethod
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
-from pacer.analysis.outlook_table import Outlook
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
 from pacer.analysis.serve.completeness import default_period, incomplete
 from pacer.analysis.serve.engine import Engine

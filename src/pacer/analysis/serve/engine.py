@@ -17,6 +17,7 @@ from pacer.analysis.answers.bridge import Bridge, build_bridge
 from pacer.analysis.answers.bridge_derived import build_derived_bridge
 from pacer.analysis.answers.checks import RD_INTENSITY_LINE_PCT, CheckCodes, CheckRow, check_rows
 from pacer.analysis.answers.history import History, build_history
+from pacer.analysis.answers.outlook_table import Outlook, build_outlook
 from pacer.analysis.answers.results import OffTrackRow, SpanRow
 from pacer.analysis.answers.views import Measure
 from pacer.analysis.core.calc import Thresholds
@@ -34,7 +35,6 @@ from pacer.analysis.core.measures import (
 )
 from pacer.analysis.core.tree import Tree, TreeTimeline
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
-from pacer.analysis.outlook_table import Outlook, build_outlook
 from pacer.analysis.serve.cockpit import LEAN_CHILDREN, Cockpit, Ranking, child_ranks, ranking_of, ranks_on
 
 
@@ -377,7 +377,7 @@ class Engine:
     ) -> Outlook:
         """Year-end outlook of every indicator of ``codes`` for each of ``nodes``; a derived
         indicator is its formula on its references' outlooks, with an interval and chances
-        simulated from theirs (see :mod:`pacer.analysis.outlook_table`)."""
+        simulated from theirs (see :mod:`pacer.analysis.answers.outlook_table`)."""
         t = self.month_index(year, month)
         return build_outlook(
             self.cube(restate),

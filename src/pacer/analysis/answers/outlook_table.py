@@ -125,6 +125,32 @@ def _reported(
     )
 
 
+def _evaluate_derived(
+    catalog: IndicatorCatalog,
+    columns: Int64Array,
+    last_month: int,
+    opening: dict[int, np.ndarray],
+    est: dict[str, dict[int, np.ndarray]],
+    draws: dict[int, np.ndarray],
+    method: dict[int, np.ndarray],
+) -> None:
+    """Adds each derived indicator among ``columns`` to ``est``, ``draws`` and ``method``: its
+    formula (of the year) on its references' estimates and draws, in dependency order."""
+    year_index = last_month // 12
+    in_closure = set(columns.tolist())
+    start = {catalog.codes[c]: opening[c] for c in opening}
+    for i in (d for d in catalog.derived_order if d in in_closure):
+        formula = catalog.formula_at(i, year_index)
+        refs = [catalog.index[r] for r in formula.references]
+        for name in _ESTIMATES:
+            est[name][i] = formula.evaluate({catalog.codes[c]: est[name][c] for c in refs}, start)
+        draws[i] = formula.evaluate(
+            {catalog.codes[c]: draws[c] for c in refs}, {code: v[:, None] for code, v in start.items()}
+        )
+        ms = np.stack([method[c] for c in refs])
+        method[i] = np.where((ms == OutlookMethod.NO_DATA).any(axis=0), OutlookMethod.NO_DATA, ms.max(axis=0))
+
+
 def _with_derived(
     cube: Cube,
     catalog: IndicatorCatalog,
@@ -153,19 +179,7 @@ def _with_derived(
         c: est["statistical"][c][:, None] + sd[c][:, None] * rng.standard_normal((n, DRAWS)) for c in est["statistical"]
     }
     opening = {int(c): _opening(cube, catalog, nodes, int(c), last_month) for c in columns}
-    year_index = last_month // 12
-    in_closure = set(columns.tolist())
-    for i in (d for d in catalog.derived_order if d in in_closure):
-        formula = catalog.formula_at(i, year_index)
-        refs = [catalog.index[r] for r in formula.references]
-        start = {catalog.codes[c]: opening[c] for c in opening}
-        for name in _ESTIMATES:
-            est[name][i] = formula.evaluate({catalog.codes[c]: est[name][c] for c in refs}, start)
-        draws[i] = formula.evaluate(
-            {catalog.codes[c]: draws[c] for c in refs}, {code: v[:, None] for code, v in start.items()}
-        )
-        ms = np.stack([method[c] for c in refs])
-        method[i] = np.where((ms == OutlookMethod.NO_DATA).any(axis=0), OutlookMethod.NO_DATA, ms.max(axis=0))
+    _evaluate_derived(catalog, columns, last_month, opening, est, draws, method)
     m = len(indicators)
     tiers = (ensure.reshape(n, m), strive.reshape(n, m))
     low, high = per_code(base.low), per_code(base.high)
