@@ -244,7 +244,7 @@ def load_test(url: str, users: int, seconds: int, workers: int) -> dict[str, obj
     with open(work / "server.log", "w") as log:  # the child keeps its own copy of the descriptor
         server = subprocess.Popen(serve, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        # every worker builds its engine before it accepts connections (pacer.web.server)
+        # every worker builds its engine before it accepts connections (pacer.server)
         deadline = time.time() + 1800
         while (work / "server.log").read_text().count("Application startup complete") < workers:
             if server.poll() is not None or time.time() > deadline:

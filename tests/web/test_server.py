@@ -12,7 +12,7 @@ import pytest
 
 from pacer.config import DEVELOPMENT_SECRET, Settings, stored_secret
 from pacer.errors import DomainError
-from pacer.web.server import AdmissionLimit, InFlight
+from pacer.server import AdmissionLimit, InFlight
 
 
 def test_the_admission_gate_counts_requests_in_flight_and_lets_at_most_its_limit_in() -> None:
@@ -38,8 +38,8 @@ def test_the_admission_gate_counts_requests_in_flight_and_lets_at_most_its_limit
 def _run(monkeypatch, tmp_path, host: str = "127.0.0.1", **env: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
     import uvicorn
 
+    from pacer import server
     from pacer.config import get_settings
-    from pacer.web import server
 
     calls: list[dict[str, object]] = []
     monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
@@ -104,3 +104,18 @@ def test_without_a_secret_key_one_is_generated_once_and_kept_private(monkeypatch
 def test_production_refuses_a_published_secret() -> None:
     with pytest.raises(ValueError, match="PACER_SECRET_KEY must be a private random value"):
         Settings(database_url="sqlite://", environment="production", secret_key=DEVELOPMENT_SECRET)
+
+
+def test_each_worker_imports_the_served_application_by_the_name_uvicorn_is_given(monkeypatch, tmp_path) -> None:
+    import importlib
+
+    import uvicorn
+
+    from pacer import server
+
+    targets: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kwargs: targets.append(target))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    server.run_server(port=8123)
+    module, _, name = str(targets[0]).partition(":")
+    assert getattr(importlib.import_module(module), name) is server.create_served_app

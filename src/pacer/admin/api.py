@@ -6,13 +6,13 @@ from fastapi import APIRouter, Depends
 
 from pacer.admin import service
 from pacer.admin.schemas import ActiveIn, GrantIn, PasswordResetIn, UserIn, UserOut
+from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.schemas import GrantOut
-from pacer.web import csrf
-from pacer.web.deps import CurrentViewer, Db
+from pacer.web.deps import Db
 from pacer.web.pagination import Page, Paging
 from pacer.web.params import RowId
 
-router = APIRouter(prefix="/api/admin", tags=["administration"], dependencies=[Depends(csrf.protect)])
+router = APIRouter(prefix="/api/admin", tags=["administration"], dependencies=[Depends(protect)])
 
 
 def _out(row: service.UserRow, lang: str) -> UserOut:

@@ -8,16 +8,16 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from pacer.admin import service
+from pacer.auth.deps import CurrentViewer, protect
 from pacer.errors import DomainError
 from pacer.models import ROLES
-from pacer.web import csrf
-from pacer.web.deps import CurrentViewer, Db
+from pacer.web.deps import Db
 from pacer.web.i18n import translate
 from pacer.web.params import Offset, RowId
 from pacer.web.templating import lang_of, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
-Protected = [Depends(csrf.protect)]
+Protected = [Depends(protect)]
 PER_PAGE = 50
 
 

@@ -6,13 +6,14 @@ from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
 from pacer.auth import service, sessions, tokens
+from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.schemas import GrantOut, LanguageIn, MeOut, PasswordIn, TokenCreated, TokenIn, TokenOut
 from pacer.models import ApiToken
-from pacer.web import csrf, errors
-from pacer.web.deps import AppSettings, CurrentViewer, Db, client_ip
+from pacer.web import errors
+from pacer.web.deps import AppSettings, Db, client_ip
 from pacer.web.params import RowId
 
-router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(csrf.protect)])
+router = APIRouter(prefix="/api", tags=["account"], dependencies=[Depends(protect)])
 
 
 def _token_out(token: ApiToken) -> TokenOut:

@@ -8,15 +8,16 @@ from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
 from pacer.auth import service, sessions, tokens
+from pacer.auth.deps import CurrentViewer, MaybeViewer, protect
 from pacer.errors import ValidationFailed
 from pacer.web import csrf
-from pacer.web.deps import AppSettings, CurrentViewer, Db, MaybeViewer, client_ip
+from pacer.web.deps import AppSettings, Db, client_ip
 from pacer.web.i18n import translate
 from pacer.web.params import RowId
 from pacer.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
-Protected = [Depends(csrf.protect)]
+Protected = [Depends(protect)]
 
 
 def _safe_next(target: str | None) -> str:

@@ -20,7 +20,7 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the web application and JSON API for the database PACER_DATABASE_URL names."""
-    from pacer.web.server import run_server
+    from pacer.server import run_server
 
     ensure_schema()
     run_server(host=host, port=port, workers=workers)

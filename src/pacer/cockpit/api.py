@@ -6,9 +6,10 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 
+from pacer.auth.deps import CurrentViewer
 from pacer.cockpit import charts, schemas, service
 from pacer.errors import NotFound
-from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
+from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.pagination import Page, Paging
 from pacer.web.templating import lang_of
 

@@ -9,11 +9,12 @@ from markupsafe import Markup
 from starlette.responses import RedirectResponse, Response
 
 from pacer.analysis import incomplete
+from pacer.auth.deps import CurrentViewer
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
 from pacer.cockpit.cache import cached
 from pacer.web import i18n
-from pacer.web.deps import CurrentAnalysis, CurrentViewer, Db
+from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.templating import lang_of, render, render_fragment
 
 router = APIRouter(prefix="/cockpit", include_in_schema=False)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import Annotated
 
-from fastapi import Depends, Request, Response
+from fastapi import Request, Response
 
 from pacer.errors import Forbidden
-from pacer.web.deps import Viewer, optional_viewer
 
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
@@ -83,17 +81,3 @@ def check(request: Request, sent: str | None) -> None:
         raise CsrfFailed(
             "the form has expired or did not come from Pacer (CSRF check failed); reload the page and try again"
         )
-
-
-async def protect(request: Request, _viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> None:
-    """Dependency for routes that change state: token from the form field or the header.
-
-    It depends on the viewer so that the session it checks against is known first."""
-    sent = request.headers.get(HEADER)
-    if sent is None and request.method not in SAFE_METHODS:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            value = form.get(FIELD)
-            sent = value if isinstance(value, str) else None
-    check(request, sent)

@@ -122,7 +122,7 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     # With more than one worker uvicorn must import the app itself in each process, hence the
     # import string and factory flag rather than an app object.
     uvicorn.run(
-        "pacer.web.server:create_served_app",
+        "pacer.server:create_served_app",
         factory=True,
         host=host,
         port=port,

@@ -1,0 +1,91 @@
+"""Who is asking: the signed-in viewer of a request, and the CSRF guard that needs to know them.
+
+Browsers authenticate with the session cookie, machine clients with a bearer token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pacer.auth import sessions, tokens
+from pacer.auth.permissions import Actor
+from pacer.models import RoleGrant, User, WebSession
+from pacer.web import csrf
+from pacer.web.deps import Db, language_of
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in user, their grants as an ``Actor``, and how they came in."""
+
+    user: User
+    actor: Actor
+    web_session: WebSession | None = None
+    # Copies taken at sign-in time: an error page renders them after the transaction rolled
+    # back, when the ORM rows can no longer be read.
+    display_name: str = ""
+    csrf_token: str | None = None
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(role for role, _ in self.actor.grants)
+
+
+def _actor_of(db: Session, user: User) -> Actor:
+    grants = db.execute(select(RoleGrant.role, RoleGrant.unit_id).where(RoleGrant.user_id == user.id)).all()
+    return Actor(username=user.username, user_id=user.id, grants=tuple((r, u) for r, u in grants))
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" and credentials else None
+
+
+def optional_viewer(request: Request, db: Db) -> Viewer | None:
+    if hasattr(request.state, "viewer"):
+        return request.state.viewer  # type: ignore[no-any-return]
+    viewer = None
+    raw = _bearer(request)
+    if raw is not None:
+        user = tokens.resolve_token(db, raw, max_days=request.app.state.settings.token_max_days)
+        if user is None:
+            raise sessions.NotAuthenticated("the API token is not valid (unknown, revoked or expired)")
+        viewer = Viewer(user, _actor_of(db, user), display_name=user.display_name)
+    elif cookie := request.cookies.get(sessions.SESSION_COOKIE):
+        found = sessions.resolve_session(db, cookie)
+        if found is not None:
+            web_session, user = found
+            viewer = Viewer(user, _actor_of(db, user), web_session, user.display_name, web_session.csrf_token)
+    request.state.viewer = viewer
+    if viewer is not None:
+        request.state.lang = language_of(request, viewer.user)
+    return viewer
+
+
+def current_viewer(request: Request, viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
+    if viewer is None:
+        raise sessions.NotAuthenticated("sign in first")
+    return viewer
+
+
+CurrentViewer = Annotated[Viewer, Depends(current_viewer)]
+MaybeViewer = Annotated[Viewer | None, Depends(optional_viewer)]
+
+
+async def protect(request: Request, _viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> None:
+    """Dependency for routes that change state: token from the form field or the header.
+
+    It depends on the viewer so that the session it checks against is known first."""
+    sent = request.headers.get(csrf.HEADER)
+    if sent is None and request.method not in csrf.SAFE_METHODS:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            value = form.get(csrf.FIELD)
+            sent = value if isinstance(value, str) else None
+    csrf.check(request, sent)
