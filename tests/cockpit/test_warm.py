@@ -11,8 +11,10 @@ import pytest
 from pacer.analysis.serve.engine import Engine
 from pacer.analysis.serve.service import build, change_marker
 from pacer.auth.permissions import SYSTEM
-from pacer.cockpit import cache, service
+from pacer.cockpit import cache
+from pacer.cockpit import ranking as ranks
 from pacer.cockpit import warm as warming
+from pacer.cockpit.scope import open_scope
 from pacer.web.deps import get_analysis_dep
 
 
@@ -98,12 +100,12 @@ def test_the_ranking_trends_are_each_month_s_own_values(analysis, session):
     """One call over twelve months gives what a call per month gives."""
     engine = analysis.engine
     for unit, period in (("G", "2025-06"), ("A", "2024-03"), ("G", "2025-12")):
-        scope = service.open_scope(session, SYSTEM, analysis, unit, period, "zh")
+        scope = open_scope(session, SYSTEM, analysis, unit, period, "zh")
         for code in ("revenue", "total_profit"):
-            trends = service._trends(scope, code, scope.children)
+            trends = ranks._trends(scope, code, scope.children)
             for n in scope.children:
                 expected = []
-                for back in range(service.TREND_MONTHS - 1, -1, -1):
+                for back in range(ranks.TREND_MONTHS - 1, -1, -1):
                     t = 12 * (scope.year - analysis.data.first_year) + scope.month - 1 - back
                     if t < 0:
                         continue

@@ -8,6 +8,8 @@ from fastapi import APIRouter, Query, Request
 
 from pacer.auth.deps import CurrentViewer
 from pacer.cockpit import charts, schemas, service
+from pacer.cockpit import ranking as ranks
+from pacer.cockpit.scope import Scope, open_scope
 from pacer.errors import NotFound
 from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.pagination import Page, Paging
@@ -20,8 +22,8 @@ Indicator = Annotated[str | None, Query(max_length=64, description="indicator co
 
 def _scope(
     request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str, period: str | None
-) -> service.Scope:
-    return service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+) -> Scope:
+    return open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
 
 
 @router.get("/units")
@@ -35,7 +37,7 @@ def units(
 ) -> Page[schemas.UnitRef]:
     """Units the caller may see, in tree order."""
     try:
-        scope = service.open_scope(db, viewer.actor, analysis, None, None, lang_of(request))
+        scope = open_scope(db, viewer.actor, analysis, None, None, lang_of(request))
     except NotFound:  # nothing granted: an empty list, not an error
         return Page.of([], 0, paging)
     nodes = sorted(scope.visible) if scope.visible is not None else range(len(analysis.data.units))
@@ -81,7 +83,7 @@ def ranking(
     status: Literal["on_track", "watch", "off_track"] | None = None,
 ) -> Page[schemas.RankRow]:
     """The unit's children ranked on one indicator, best first."""
-    result = service.ranking(_scope(request, viewer, db, analysis, unit_code, period), indicator)
+    result = ranks.ranking(_scope(request, viewer, db, analysis, unit_code, period), indicator)
     rows = [r for r in (result.rows if result else []) if status is None or r.status == status]
     return Page.of(paging.slice(rows), len(rows), paging)
 
@@ -101,7 +103,7 @@ def off_track(
     """Children x key indicators that are off track or on watch, worst first."""
     rows = [
         r
-        for r in service.off_track(_scope(request, viewer, db, analysis, unit_code, period))
+        for r in ranks.off_track(_scope(request, viewer, db, analysis, unit_code, period))
         if (status is None or r.status == status) and (indicator is None or r.indicator.code == indicator)
     ]
     return Page.of(paging.slice(rows), len(rows), paging)

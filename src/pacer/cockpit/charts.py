@@ -12,7 +12,7 @@ import altair as alt
 
 from pacer.cockpit import service
 from pacer.cockpit.cache import cached
-from pacer.cockpit.service import Scope
+from pacer.cockpit.scope import Scope
 from pacer.errors import DomainError, NotFound
 from pacer.web import charts as render_charts
 from pacer.web.charts import base_config

@@ -12,7 +12,9 @@ from pacer.analysis import incomplete
 from pacer.auth.deps import CurrentViewer
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
+from pacer.cockpit import ranking as ranks
 from pacer.cockpit.cache import cached
+from pacer.cockpit.scope import Scope, open_scope, top_roots
 from pacer.web import i18n
 from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.templating import lang_of, render, render_fragment
@@ -24,7 +26,7 @@ Code = Annotated[str | None, Query(max_length=64)]
 
 @router.get("")
 def home(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis) -> Response:
-    roots = service.top_roots(db, viewer.actor, analysis)
+    roots = top_roots(db, viewer.actor, analysis)
     if not roots:
         return render(request, "cockpit/no_units.html")
     code = analysis.data.units.codes[roots[0]]
@@ -43,9 +45,9 @@ def cockpit(
     rank: Code = None,
     bridge: Code = None,
 ) -> Response:
-    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.cockpit(scope, rank, bridge)
-    roots = [scope.unit(n) for n in service.top_roots(db, viewer.actor, analysis)]
+    roots = [scope.unit(n) for n in top_roots(db, viewer.actor, analysis)]
     key = [scope.indicator(c, None) for c in scope.key_codes]
     ranking_html, bridge_html = tables_html(scope, view)
     return render(
@@ -63,7 +65,7 @@ def cockpit(
     )
 
 
-def tables_html(scope: service.Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:
+def tables_html(scope: Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:
     """The ranking and bridge tables of the cockpit page, rendered. They are the same for everyone
     with the same key as their data (the scope's key: node, month, language, the units hidden from
     the viewer): kept rendered."""
@@ -99,8 +101,8 @@ def ranking_export(
     period: Period = None,
     rank: Code = None,
 ) -> Response:
-    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
-    ranking = service.ranking(scope, rank) or service.empty_ranking(scope, rank)
+    scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    ranking = ranks.ranking(scope, rank) or ranks.empty_ranking(scope, rank)
     body = export.ranking_workbook(scope.unit(scope.node), f"{scope.year}-{scope.month:02d}", ranking, scope.lang)
     return _download(body, f"{unit_code}-{ranking.indicator.code}-{scope.year}{scope.month:02d}.xlsx")
 
@@ -115,7 +117,7 @@ def indicator(
     code: str,
     period: Period = None,
 ) -> Response:
-    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.indicator_page(scope, code)
     return render(
         request,
@@ -139,7 +141,7 @@ def indicator_export(
     code: str,
     period: Period = None,
 ) -> Response:
-    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     page = service.indicator_page(scope, code)
     return _download(
         export.indicator_workbook(page, scope.lang), f"{unit_code}-{code}-{scope.year}{scope.month:02d}.xlsx"
@@ -158,7 +160,7 @@ def chart_image(
     period: Period = None,
     indicator: Code = None,
 ) -> Response:
-    scope = service.open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
+    scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     body = charts.image(scope, name, indicator, fmt)
     return Response(body, media_type="image/svg+xml" if fmt == "svg" else "image/png")
 

@@ -14,194 +14,16 @@ request from the viewer's current grants.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
-from functools import cached_property
-
 import numpy as np
-from sqlalchemy.orm import Session
 
-from pacer.analysis import Analysis, Engine, Window, default_period, evaluate_windows, off_track_rows
-from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cockpit import format as fmt
 from pacer.cockpit import repository, schemas
 from pacer.cockpit.cache import cached
+from pacer.cockpit.ranking import off_track, ranking
+from pacer.cockpit.scope import Scope
 from pacer.errors import DomainError, NotFound
-from pacer.indicators.service import IndicatorRow, list_indicators
 from pacer.kit import periods
 from pacer.web import i18n
-
-KEY_SET = "key"
-TREND_MONTHS = 12
-
-
-@dataclass(frozen=True, eq=False)
-class Scope:
-    """One visible node at one month, in one language."""
-
-    db: Session
-    actor: Actor
-    analysis: Analysis
-    node: int
-    year: int
-    month: int
-    lang: str
-    visible: frozenset[int] | None  # node indices; None: everything
-
-    @property
-    def engine(self) -> Engine:
-        return self.analysis.engine
-
-    @property
-    def period(self) -> int:
-        return self.year * 100 + self.month
-
-    def unit(self, node: int) -> schemas.UnitRef:
-        row = self.analysis.data.unit_rows[node]
-        return schemas.UnitRef(code=row.code, name=row.name_zh if self.lang == "zh" else row.name_en)
-
-    def sees(self, node: int) -> bool:
-        return self.visible is None or node in self.visible
-
-    @cached_property
-    def hidden(self) -> tuple[int, ...]:
-        """The units ever below the node, in any month's tree, that the viewer does not see (units
-        that have since moved out of the viewer's subtrees, or were dissolved); in node order."""
-        visible = self.visible
-        if visible is None:
-            return ()
-        return cached(
-            self.analysis,
-            ("hidden", self.node, visible),
-            lambda: tuple(n for n in ever_below(self.analysis, self.node) if n not in visible),
-        )
-
-    def key(self, *parts: object) -> tuple[object, ...]:
-        """A cache key for an answer about this node, month and language as this viewer may see it:
-        every unit such an answer can name is ever below the node, so the hidden ones are part of it."""
-        return (self.node, self.year, self.month, self.lang, self.hidden, *parts)
-
-    @cached_property
-    def indicators(self) -> dict[str, IndicatorRow]:
-        # indicator definitions change only with an audited change, hence a new engine version
-        return cached(
-            self.analysis,
-            ("indicators", self.year),
-            lambda: {r.code: r for r in list_indicators(self.db, None, self.year)},
-        )
-
-    @cached_property
-    def key_codes(self) -> list[str]:
-        known = set(self.engine.catalog.codes)
-        return cached(
-            self.analysis,
-            ("key_codes", self.year),
-            lambda: [r.code for r in list_indicators(self.db, KEY_SET, self.year) if r.code in known],
-        )
-
-    def indicator(self, code: str, magnitude: float | None) -> schemas.IndicatorRef:
-        row = self.indicators.get(code)
-        if row is None or code not in self.engine.catalog.index:
-            raise NotFound(f"no indicator '{code}'")
-        return schemas.IndicatorRef(
-            code=code,
-            name=row.name_zh if self.lang == "zh" else row.name_en,
-            unit=row.unit,
-            kind=row.kind,
-            direction=row.direction,
-            display=fmt.display_for(row.unit, magnitude, self.lang),
-        )
-
-    def scale_of(self, code: str) -> int:
-        return int(self.engine.catalog.scale[self.engine.catalog.index[code]])
-
-    @cached_property
-    def children(self) -> list[int]:
-        return [k for k in self.engine.children(self.node, self.year, self.month) if self.sees(k)]
-
-    def breadcrumbs(self) -> list[schemas.UnitRef]:
-        path = self.engine.tree(self.year, self.month).path_to_root(self.node)
-        return [self.unit(n) for n in reversed(path) if n != self.node and self.sees(n)]
-
-    def period_choices(self) -> list[str]:
-        last = self.analysis.data.last_period
-        first = self.analysis.data.first_year * 100 + 1
-        return [periods.format_period(p) for p in reversed(periods.periods_between(first, last))]
-
-
-def open_scope(
-    db: Session, actor: Actor, analysis: Analysis, unit_code: str | None, period: str | None, lang: str
-) -> Scope:
-    visible = visible_nodes(db, actor, analysis)
-    node = _node(db, actor, analysis, unit_code, visible)
-    year, month = _period(analysis, period)
-    return Scope(db, actor, analysis, node, year, month, lang, visible)
-
-
-def visible_nodes(db: Session, actor: Actor, analysis: Analysis) -> frozenset[int] | None:
-    """The engine nodes of the units the actor may read (None: everything).
-
-    The actor's grants are read from the database on every request; the subtrees they open
-    depend only on the org tree (which changes only with a new engine version) and on today's
-    date, so their expansion is kept per granted roots and day.
-    """
-    if actor.is_system:
-        return None
-
-    def expand() -> frozenset[int] | None:
-        ids = visible_unit_ids(db, actor)
-        return None if ids is None else frozenset(n for i in ids if (n := analysis.node(i)) is not None)
-
-    return cached(analysis, ("visible", tuple(actor.roots_for("read")), date.today()), expand)
-
-
-def ever_below(analysis: Analysis, node: int) -> tuple[int, ...]:
-    """Every unit below ``node`` in the tree of any month, in node order."""
-
-    def make() -> tuple[int, ...]:
-        trees = analysis.engine.cube().timeline.trees
-        below = set().union(*(tree.descendants(node).tolist() for tree in trees if tree.active[node]))
-        below.discard(node)
-        return tuple(sorted(below))
-
-    return cached(analysis, ("ever_below", node), make)
-
-
-def _node(db: Session, actor: Actor, analysis: Analysis, code: str | None, visible: frozenset[int] | None) -> int:
-    if code is None:
-        roots = top_roots(db, actor, analysis)
-        if not roots:
-            raise NotFound("no unit has been granted to you yet; ask an administrator")
-        return roots[0]
-    node = analysis.data.unit_index().get(code)
-    if node is None or (visible is not None and node not in visible):
-        raise NotFound(f"no unit '{code}'")  # same words whether it exists or not
-    return node
-
-
-def top_roots(db: Session, actor: Actor, analysis: Analysis) -> list[int]:
-    """The viewer's granted units that are not inside another granted subtree, in tree order."""
-    granted = [n for u in repository.visible_roots(db, actor) if (n := analysis.node(u.id)) is not None]
-    if actor.is_system:
-        granted = [0]
-    tree = analysis.engine.cube().timeline.latest
-    top = [n for n in granted if not any(a in granted for a in tree.path_to_root(n) if a != n)]
-    return sorted(top)
-
-
-def _period(analysis: Analysis, text: str | None) -> tuple[int, int]:
-    last = analysis.data.last_period
-    if text is None:
-        return divmod(default_period(analysis), 100)
-    try:
-        period = periods.parse_period(text)
-    except Exception:
-        raise NotFound(f"no figures for '{text}'") from None
-    if not analysis.data.first_year * 100 + 1 <= period <= last:
-        raise NotFound(f"no figures for {periods.format_period(period)}")
-    return divmod(period, 100)
-
 
 # -- answers -------------------------------------------------------------------------------------
 
@@ -236,121 +58,6 @@ def _tile(scope: Scope, row) -> schemas.Tile:  # type: ignore[no-untyped-def]
         gap_pp=row.gap_pp,
         status=row.status.value if row.status else None,
     )
-
-
-def ranking(scope: Scope, code: str | None = None) -> schemas.Ranking | None:
-    """The children on one indicator, best first, each with its last twelve months."""
-    code = code or (scope.key_codes[0] if scope.key_codes else None)
-    if code is None or not scope.children:
-        return None
-    if code not in scope.engine.catalog.index:
-        raise NotFound(f"no indicator '{code}'")
-    return cached(scope.analysis, scope.key("ranking", code), lambda: _ranking(scope, code))
-
-
-def _ranking(scope: Scope, code: str) -> schemas.Ranking:
-    ranked = scope.engine.rank(code, scope.year, scope.month, nodes=scope.children, measure="completion")
-    if all(r.measure is None for r in ranked.rows):
-        ranked = scope.engine.rank(code, scope.year, scope.month, nodes=scope.children, measure="ytd")
-    biggest = max((abs(r.ytd.number) for r in ranked.rows if r.ytd), default=None)
-    ref = scope.indicator(code, biggest)
-    trends = _trends(scope, code, scope.children)
-    targets, total = _targets_and_total(scope, code)
-    rows = [
-        schemas.RankRow(
-            rank=r.rank,
-            unit=scope.unit(r.node),
-            ytd=fmt.decimal(r.ytd),
-            yoy=fmt.change(r.yoy, ref.display, scope.lang, ref.direction, scope.scale_of(code)),
-            completion_pct=r.completion_pct,
-            gap_pp=r.gap_pp,
-            status=r.status.value if r.status else None,
-            trend=trends[r.node],
-            target_ensure=targets[r.node][0],
-            target_strive=targets[r.node][1],
-        )
-        for r in ranked.rows
-    ]
-    # the lines add up to the unit's total: the children and the unit's own line (its own figures
-    # less its eliminations), for amounts only, and only where every child is shown
-    own = None
-    additive = ref.unit in ("yuan", "person", "count") and (ref.kind != "derived" or ref.unit == "yuan")
-    every_child = len(scope.children) == len(scope.engine.children(scope.node, scope.year, scope.month))
-    if not (additive and every_child and total is not None and all(r.ytd is not None for r in rows)):
-        total = None
-    else:
-        own = total - sum((r.ytd for r in rows if r.ytd is not None), Decimal(0))
-    return schemas.Ranking(indicator=ref, measure=ranked.measure, rows=rows, total=total, own=own)
-
-
-def _targets_and_total(
-    scope: Scope, code: str
-) -> tuple[dict[int, tuple[Decimal | None, Decimal | None]], Decimal | None]:
-    """The children's ensure and strive targets, and the unit's own YTD, from one measure table."""
-    nodes = [*scope.children, scope.node]
-    pm = scope.engine.measures(nodes, scope.year, scope.month, [code])
-    col, scale = pm.column(scope.engine.catalog.index[code]), scope.scale_of(code)
-
-    def tier(i: int, k: int) -> Decimal | None:
-        return _dec(int(pm.target_scaled[i, col, k]), scale) if pm.target_present[i, col, k] else None
-
-    targets = {n: (tier(i, 0), tier(i, 1)) for i, n in enumerate(scope.children)}
-    last = len(nodes) - 1
-    total = _dec(int(pm.ytd.scaled[last, col]), scale) if pm.ytd.present[last, col] else None
-    return targets, total
-
-
-def empty_ranking(scope: Scope, code: str | None = None) -> schemas.Ranking:
-    """A ranking with no rows (a unit without children), for exports that keep their shape."""
-    code = code or (scope.key_codes[0] if scope.key_codes else "revenue")
-    return schemas.Ranking(indicator=scope.indicator(code, None), measure="ytd", rows=[])
-
-
-def _trends(scope: Scope, code: str, nodes: list[int]) -> dict[int, list[float | None]]:
-    """The last twelve months' own values of ``nodes`` (months before the first year left out),
-    in one engine call: a window per month, each month read on that month's tree."""
-    engine, first_year = scope.engine, scope.analysis.data.first_year
-    first = periods.add_months(scope.period, -(TREND_MONTHS - 1))
-    months = [p for p in periods.periods_between(first, scope.period) if p // 100 >= first_year]
-    windows = [Window.of(p // 100 - first_year, p % 100, p % 100) for p in months]
-    columns = engine.catalog.closure(engine.catalog.indices([code]))
-    per_month = evaluate_windows(engine.cube(), engine.catalog, np.asarray(nodes, dtype=np.int64), columns, windows)
-    col = int(np.searchsorted(columns, engine.catalog.index[code]))
-    # the month of the scope is never before the first year, so there is at least one window
-    numbers = np.stack([v.number[:, col] for v in per_month], axis=1).tolist()
-    present = np.stack([v.present[:, col] for v in per_month], axis=1).tolist()
-    return {n: [x if ok else None for x, ok in zip(numbers[i], present[i], strict=True)] for i, n in enumerate(nodes)}
-
-
-def off_track(scope: Scope) -> list[schemas.OffTrackRow]:
-    # every child is kept with its node, and the list is cut to the visible ones per request
-    def make() -> list[tuple[int, schemas.OffTrackRow]]:
-        # the unit itself first (its tiles and this list must agree), then its children
-        engine, codes = scope.engine, scope.key_codes
-        own = off_track_rows(
-            engine.measures([scope.node], scope.year, scope.month, codes),
-            engine.catalog,
-            engine.catalog.indices(codes),
-            np.arange(1),
-        )
-        rows = [*own, *engine.off_track(scope.node, scope.year, scope.month, codes)]
-        return [
-            (
-                r.node,
-                schemas.OffTrackRow(
-                    unit=scope.unit(r.node),
-                    indicator=scope.indicator(r.code, r.ytd.number if r.ytd else None),
-                    status=r.status.value,
-                    gap_pp=r.gap_pp,
-                    completion_pct=r.completion_pct,
-                    ytd=fmt.decimal(r.ytd),
-                    target_ensure=fmt.decimal(r.target_ensure),
-                ),
-            )
-            for r in rows
-        ]
-
-    return [row for node, row in cached(scope.analysis, scope.key("off_track"), make) if scope.sees(node)]
 
 
 def bridge(scope: Scope, code: str | None = None) -> schemas.Bridge | None:
@@ -397,9 +104,9 @@ def _bridge(scope: Scope, code: str) -> schemas.Bridge:
         lines.append(
             schemas.BridgeLine(
                 unit=None,
-                current=None if ratio else _dec(hidden[0], scale),
-                previous=None if ratio else _dec(hidden[1], scale),
-                change=_dec(hidden[2], scale),
+                current=None if ratio else fmt.from_scaled(hidden[0], scale),
+                previous=None if ratio else fmt.from_scaled(hidden[1], scale),
+                change=fmt.from_scaled(hidden[2], scale),
                 share_pct=None,
                 contribution_pp=None,
                 line="outside",
@@ -414,10 +121,6 @@ def _bridge(scope: Scope, code: str) -> schemas.Bridge:
         lines=lines,
         method=b.method,
     )
-
-
-def _dec(scaled: int, scale: int) -> Decimal:
-    return Decimal(scaled).scaleb(-scale)
 
 
 def _first_flow(scope: Scope) -> str | None:

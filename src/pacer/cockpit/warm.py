@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from pacer.analysis import Analysis, change_marker, default_period, get_analysis
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit import cache, pages, service
+from pacer.cockpit.scope import Scope
 
 log = logging.getLogger("pacer.cockpit")
 # The walk stops once this share of the cache's bound is used, leaving the rest to requests.
@@ -55,7 +56,7 @@ def node_order(analysis: Analysis) -> list[int]:
 def warm_node(db: Session, analysis: Analysis, node: int, year: int, month: int, lang: str) -> None:
     """Compute and keep what the cockpit page and ``/api/cockpit`` answer for ``node`` at the
     month in ``lang``, for a viewer who sees every child."""
-    scope = service.Scope(db, SYSTEM, analysis, node, year, month, lang, None)
+    scope = Scope(db, SYSTEM, analysis, node, year, month, lang, None)
     view = service.cockpit(scope)
     pages.tables_html(scope, view)
 
