@@ -1,14 +1,9 @@
-"""Load a generated demo group into the database through the bulk paths.
-
-Tens of millions of facts do not go through the ORM: PostgreSQL gets binary COPY built with
-numpy, SQLite one prepared statement in primary-key order inside one transaction.
-"""
+"""Load a generated demo group into the database: the library, organisation, people, figures
+(through the bulk paths of :mod:`pacer.demo.bulk`), targets, eliminations and locks."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +15,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from pacer.auth.passwords import hash_password
+from pacer.demo.bulk import bulk_mode, write_facts
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.errors import Conflict
 from pacer.indicators.service import sync_library
@@ -44,7 +40,6 @@ from pacer.models import (
 from pacer.models.base import utcnow
 
 BEGINNING = date(1900, 1, 1)
-CHUNK = 1_000_000
 # Every demo account signs in with this password (printed by `pacer demo`, given in the README).
 DEMO_PASSWORD = "pacer-demo"
 
@@ -79,7 +74,7 @@ def load_demo(
         if reset:  # only now that the group could be generated: bad input drops nothing
             drop_schema(engine)
             upgrade(engine)
-        with engine.connect() as conn, _bulk_mode(conn), conn.begin():
+        with engine.connect() as conn, bulk_mode(conn), conn.begin():
             _refuse_non_empty(conn)
             session = Session(bind=conn)
             sync_library(session)
@@ -89,7 +84,7 @@ def load_demo(
             _org(conn, group)
             _people(conn, group)
             submission_ids = _submissions(conn, group)
-            _facts(conn, group, indicator_ids, submission_ids, progress)
+            write_facts(conn, group, indicator_ids, submission_ids, progress)
             _targets(conn, group, {**indicator_ids, **_ids(conn)})
             _eliminations(conn, group, indicator_ids)
             _locks_and_audit(conn, group)
@@ -102,25 +97,6 @@ def load_demo(
         "seconds": time.perf_counter() - started,
         "group": group,
     }
-
-
-@contextmanager
-def _bulk_mode(conn: Connection) -> Iterator[None]:
-    """SQLite checks three foreign keys per inserted fact; generated rows are consistent by
-    construction, so the load skips those checks (pragmas only work outside a transaction)."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    raw = conn.connection.driver_connection
-    # A rollback journal only copies pages that existed before the load (almost none); WAL
-    # would write every new page twice.
-    raw.execute("PRAGMA foreign_keys=OFF")
-    raw.execute("PRAGMA journal_mode=DELETE")
-    try:
-        yield
-    finally:
-        raw.execute("PRAGMA journal_mode=WAL")
-        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def _progress(console: Console | None) -> Progress:
@@ -145,7 +121,7 @@ def _refuse_non_empty(conn: Connection) -> None:
 
 
 def _ids(conn: Connection) -> dict[str, int]:
-    return dict(conn.execute(select(Indicator.code, Indicator.id)).all())
+    return dict(conn.execute(select(Indicator.code, Indicator.id)).tuples().all())
 
 
 def _filler_indicators(session: Session, group: DemoGroup) -> dict[str, int]:
@@ -173,7 +149,7 @@ def _filler_indicators(session: Session, group: DemoGroup) -> dict[str, int]:
                 definition_en="A statistical indicator used for volume tests.",
             )
         )
-    ids = dict(session.execute(select(Indicator.code, Indicator.id)).all())
+    ids = dict(session.execute(select(Indicator.code, Indicator.id)).tuples().all())
     missing = [c for c in group.indicators if c not in ids]
     if missing:
         raise Conflict(f"the indicator library lacks {', '.join(missing)}")
@@ -276,91 +252,6 @@ def _submissions(conn: Connection, group: DemoGroup) -> np.ndarray:
         conn.execute(insert(Submission), rows[start : start + 50_000])
     _sync_sequence(conn, "submission")
     return keys
-
-
-def _fact_columns(
-    group: DemoGroup, indicator_ids: dict[str, int], submission_keys: np.ndarray
-) -> tuple[np.ndarray, ...]:
-    facts = group.facts
-    ind_ids = np.array([indicator_ids[c] for c in group.indicators], dtype=np.int64)[facts.indicator]
-    unit_ids = facts.unit.astype(np.int64) + 1
-    sub_ids = np.searchsorted(submission_keys, facts.unit.astype(np.int64) * 1_000_000 + facts.period) + 1
-    order = np.lexsort((facts.period, ind_ids, unit_ids))  # primary-key order
-    return unit_ids[order], ind_ids[order], facts.period[order].astype(np.int64), facts.value[order], sub_ids[order]
-
-
-def _facts(
-    conn: Connection, group: DemoGroup, indicator_ids: dict[str, int], submission_keys: np.ndarray, progress: Progress
-) -> None:
-    columns = _fact_columns(group, indicator_ids, submission_keys)
-    task = progress.add_task("Loading monthly figures", total=len(columns[0]))
-    if conn.dialect.name == "postgresql":
-        _copy_postgresql(conn, columns, lambda n: progress.advance(task, n))
-    else:
-        _insert_sqlite(conn, columns, lambda n: progress.advance(task, n))
-
-
-def _insert_sqlite(conn: Connection, columns: tuple[np.ndarray, ...], advance) -> None:  # type: ignore[no-untyped-def]
-    raw = conn.connection.driver_connection
-    cursor = raw.cursor()
-    for start in range(0, len(columns[0]), CHUNK):
-        part = [c[start : start + CHUNK].tolist() for c in columns]
-        cursor.executemany(
-            "INSERT INTO fact (unit_id, indicator_id, period, value, submission_id) VALUES (?,?,?,?,?)",
-            zip(*part, strict=False),
-        )
-        advance(len(part[0]))
-    cursor.close()
-
-
-_PG_ROW = np.dtype(
-    [
-        ("n", ">i2"),
-        ("l0", ">i4"),
-        ("u", ">i4"),
-        ("l1", ">i4"),
-        ("i", ">i4"),
-        ("l2", ">i4"),
-        ("p", ">i4"),
-        ("l3", ">i4"),
-        ("v", ">i8"),
-        ("l4", ">i4"),
-        ("s", ">i4"),
-    ]
-)
-
-
-_FACT_KEYS = {
-    "fk_fact_unit_id_unit": "FOREIGN KEY (unit_id) REFERENCES unit (id)",
-    "fk_fact_indicator_id_indicator": "FOREIGN KEY (indicator_id) REFERENCES indicator (id)",
-    "fk_fact_submission_id_submission": "FOREIGN KEY (submission_id) REFERENCES submission (id)",
-}
-
-
-def _copy_postgresql(conn: Connection, columns: tuple[np.ndarray, ...], advance) -> None:  # type: ignore[no-untyped-def]
-    # Binary COPY rows are fixed-width here, so numpy can lay them out at memory speed.
-    # Keys are dropped and rebuilt once after the load: checking three foreign keys and
-    # maintaining the primary key row by row costs far more than one sort and three joins.
-    conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
-    conn.execute(
-        text("ALTER TABLE fact DROP CONSTRAINT pk_fact, " + ", ".join(f"DROP CONSTRAINT {name}" for name in _FACT_KEYS))
-    )
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(
-        "COPY fact (unit_id, indicator_id, period, value, submission_id) FROM STDIN (FORMAT BINARY)"
-    ) as copy:
-        copy.write(b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big"))
-        for start in range(0, len(columns[0]), CHUNK):
-            u, i, p, v, s = (c[start : start + CHUNK] for c in columns)
-            rows = np.empty(len(u), dtype=_PG_ROW)
-            rows["n"], rows["l0"], rows["l1"], rows["l2"], rows["l3"], rows["l4"] = 5, 4, 4, 4, 8, 4
-            rows["u"], rows["i"], rows["p"], rows["v"], rows["s"] = u, i, p, v, s
-            copy.write(rows.tobytes())
-            advance(len(u))
-        copy.write((-1).to_bytes(2, "big", signed=True))
-    conn.execute(text("ALTER TABLE fact ADD CONSTRAINT pk_fact PRIMARY KEY (unit_id, indicator_id, period)"))
-    for name, definition in _FACT_KEYS.items():
-        conn.execute(text(f"ALTER TABLE fact ADD CONSTRAINT {name} {definition}"))
 
 
 def _targets(conn: Connection, group: DemoGroup, indicator_ids: dict[str, int]) -> None:
