@@ -73,6 +73,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     errors.install(app)
+    _add_home_and_docs(app)
+    return app
+
+
+def _add_home_and_docs(app: FastAPI) -> None:
+    """The application's own routes: the home redirect, the icon and the API documentation."""
 
     @app.get("/", include_in_schema=False)
     def home() -> Response:
@@ -101,5 +107,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         answer = HTMLResponse(html)
         answer.headers["Content-Security-Policy"] = headers.policy_allowing_inline_scripts_of(html)
         return answer
-
-    return app
