@@ -26,7 +26,7 @@ from pacer.errors import Problem, ValidationFailed
 from pacer.facts.rows import lock_problems, parse_figure, past_period, visible_unit
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
-from pacer.kit.tabular import Problems, Row, read_csv
+from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
 from pacer.models import EliminationEntry, Indicator, Unit
 from pacer.models.base import utcnow
 
@@ -104,7 +104,7 @@ def _parse(
     return parsed
 
 
-def _indicator(row: Row, indicators: dict[str, Indicator], problems: list[Problem]) -> Indicator | None:
+def _indicator(row: Row, indicators: dict[str, Indicator], problems: ProblemSink) -> Indicator | None:
     indicator = indicators.get(row.get("indicator_code"))
     if indicator is None:
         problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))
@@ -130,7 +130,7 @@ def _indicator(row: Row, indicators: dict[str, Indicator], problems: list[Proble
     return None
 
 
-def _period(row: Row, now: int, unit: Unit | None, placements: Placements, problems: list[Problem]) -> int:
+def _period(row: Row, now: int, unit: Unit | None, placements: Placements, problems: ProblemSink) -> int:
     period = past_period(row, now, problems)
     if 0 < period <= now and unit is not None:
         # the tree of a month is the tree on its first day, as the analysis consolidates it

@@ -13,7 +13,7 @@ from pacer.errors import Problem
 from pacer.facts import repository
 from pacer.kit import periods
 from pacer.kit.numbers import FLOW_LIMIT, STOCK_LIMIT, check_range, format_scaled, parse_scaled
-from pacer.kit.tabular import Row
+from pacer.kit.tabular import ProblemSink, Row
 from pacer.models import Indicator, Unit
 
 # Figures counted in persons or items are never negative (headcount, lots, problems): neither a
@@ -27,7 +27,7 @@ def figure_limit(indicator: Indicator) -> int:
     return STOCK_LIMIT if indicator.kind == "stock" else FLOW_LIMIT
 
 
-def parse_figure(row: Row, field: str, indicator: Indicator, problems: list[Problem], months: int = 1) -> int | None:
+def parse_figure(row: Row, field: str, indicator: Indicator, problems: ProblemSink, months: int = 1) -> int | None:
     """The row's ``field`` as a figure of ``indicator`` (a sum of ``months`` months' amounts for a
     year-to-date flow), None with a problem when it is not a number, too precise, out of range,
     or negative where the indicator cannot be."""
@@ -59,7 +59,7 @@ def monthly_problem(value: int, indicator: Indicator, row: int, field: str = "va
     return None
 
 
-def visible_unit(row: Row, units: dict[str, Unit], allowed: set[int] | None, problems: list[Problem]) -> Unit | None:
+def visible_unit(row: Row, units: dict[str, Unit], allowed: set[int] | None, problems: ProblemSink) -> Unit | None:
     """The row's ``unit_code``, None with a problem when it is unknown or outside ``allowed``
     (the units the actor may act on; None: all). An invisible unit reads as unknown, so imports
     cannot probe the tree."""
@@ -70,7 +70,7 @@ def visible_unit(row: Row, units: dict[str, Unit], allowed: set[int] | None, pro
     return unit
 
 
-def past_period(row: Row, now: int, problems: list[Problem]) -> int:
+def past_period(row: Row, now: int, problems: ProblemSink) -> int:
     """The row's ``period`` (YYYY-MM), a problem if it is not one or lies after ``now``; 0 when
     it cannot be read."""
     try:

@@ -18,7 +18,7 @@ from pacer.facts import repository
 from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
-from pacer.kit.tabular import Problems, Row, read_csv
+from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
 from pacer.models import Indicator, Submission, Unit
 from pacer.models.base import utcnow
 
@@ -92,8 +92,8 @@ def _parse(
         if indicator is not None and basis in ("monthly", "ytd"):
             months = 12 if basis == "ytd" and indicator.kind == "flow" else 1
             value = parse_figure(row, "value", indicator, problems, months)
-        if len(problems) > before:
-            continue
+        if len(problems) > before or unit is None or indicator is None or value is None:
+            continue  # each of these None has put its problem (checked first)
         key = (unit.code, indicator.code, period)
         if key in seen:
             problems.append(Problem(f"the same unit, indicator and period as row {seen[key]}", row.number, "period"))
@@ -104,7 +104,7 @@ def _parse(
     return parsed
 
 
-def _period(row: Row, now: int, unit: Unit | None, problems: list[Problem]) -> int:
+def _period(row: Row, now: int, unit: Unit | None, problems: ProblemSink) -> int:
     period = past_period(row, now, problems)
     if period and unit is not None:
         start = periods.first_day(period)
@@ -186,8 +186,9 @@ def _store(
         min(f.period for f in parsed) if parsed else 0,
         max(f.period for f in parsed) if parsed else 0,
     )
-    writes, audit = [], []
-    counts = defaultdict(int)
+    writes: list[dict[str, int | None]] = []
+    audit = []
+    counts: defaultdict[str, int] = defaultdict(int)
     for f in parsed:
         key = (f.unit.id, f.indicator.id, f.period)
         new, old = monthly[f.row], before.get(key)
@@ -216,7 +217,7 @@ def _store(
         )
     repository.upsert_facts(session, writes)
     record_many(session, audit)
-    for key in keys:
-        subs[key].updated_at = utcnow()
+    for unit_month in keys:
+        subs[unit_month].updated_at = utcnow()
     session.flush()
     return {"rows": len(parsed), **counts}

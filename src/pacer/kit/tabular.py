@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Protocol
 
 from pacer.errors import Problem, ValidationFailed
 
@@ -29,6 +30,12 @@ class Row:
 
     def get(self, field: str) -> str:
         return csv_text((self.values.get(field) or "").strip())
+
+
+class ProblemSink(Protocol):
+    """Where a row's checks put the problems they find: a list, or :class:`Problems`."""
+
+    def append(self, problem: Problem, /) -> None: ...
 
 
 class Problems:

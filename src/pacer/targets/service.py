@@ -16,7 +16,7 @@ from pacer.auth.permissions import SET_TARGETS, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts.rows import NEVER_NEGATIVE_UNITS, visible_unit
 from pacer.kit.numbers import TARGET_LIMIT, check_range, format_scaled, parse_scaled
-from pacer.kit.tabular import Problems, Row, read_csv
+from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
 from pacer.models import TARGET_TIERS, Fact, Indicator, Target, Unit
 from pacer.org.repository import subtree_select
 
@@ -83,8 +83,8 @@ def _parse(session: Session, rows: Iterable[Row], actor: Actor, problems: Proble
             problems.append(Problem(f"tier must be 'ensure' or 'strive', not '{tier}'", row.number, "tier"))
         value, growth = _amount(row, indicator, problems)
         phasing = _phasing(row, problems)
-        if len(problems) > before:
-            continue
+        if len(problems) > before or unit is None or indicator is None:
+            continue  # an unknown unit or indicator has put its problem
         key = (unit.code, indicator.code, year, tier)
         if key in seen:
             problems.append(Problem(f"the same target as row {seen[key]}", row.number, "tier"))
@@ -94,7 +94,7 @@ def _parse(session: Session, rows: Iterable[Row], actor: Actor, problems: Proble
     return parsed
 
 
-def _year(row: Row, problems: list[Problem]) -> int:
+def _year(row: Row, problems: ProblemSink) -> int:
     text = row.get("year")
     if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= 2100:
         problems.append(Problem(f"'{text}' is not a year", row.number, "year"))
@@ -102,7 +102,7 @@ def _year(row: Row, problems: list[Problem]) -> int:
     return int(text)
 
 
-def _amount(row: Row, indicator: Indicator | None, problems: list[Problem]) -> tuple[int | None, int | None]:
+def _amount(row: Row, indicator: Indicator | None, problems: ProblemSink) -> tuple[int | None, int | None]:
     value_text, growth_text = row.get("value"), row.get("growth_pct")
     if bool(value_text) == bool(growth_text):
         problems.append(Problem("give exactly one of value and growth_pct", row.number, "value"))
@@ -129,7 +129,7 @@ def _amount(row: Row, indicator: Indicator | None, problems: list[Problem]) -> t
         return None, None
 
 
-def _phasing(row: Row, problems: list[Problem]) -> list[int] | None:
+def _phasing(row: Row, problems: ProblemSink) -> list[int] | None:
     text = row.get("phasing")
     if not text:
         return None
@@ -168,6 +168,7 @@ def _resolve_growth(session: Session, parsed: list[TargetRow], problems: Problem
         if t.value is not None:
             resolved[t.row] = t.value
             continue
+        assert t.growth_bp is not None, "a target row has an amount or a growth"
         base = last_year_actual(session, t.unit, t.indicator, t.year - 1)
         if base is None:
             problems.append(
