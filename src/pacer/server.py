@@ -47,7 +47,8 @@ class AdmissionLimit:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         async with self.gate:
             self.in_flight.count += 1  # only the event loop's thread writes it
             try:
@@ -67,7 +68,7 @@ def create_served_app() -> FastAPI:
     in_flight = InFlight()
 
     @asynccontextmanager
-    async def lifespan(a: FastAPI) -> AsyncIterator[object]:
+    async def lifespan(a: FastAPI) -> AsyncIterator[Any]:  # what the application's own lifespan yields
         try:
             await asyncio.to_thread(get_analysis, a.state.db_engine)
         except Exception:  # an empty or unreachable database: requests will say why

@@ -47,14 +47,14 @@ def login(
         user = sessions.authenticate(db, username, password, client_ip(request), settings)
     except sessions.Throttled as exc:
         error = translate(lang_of(request), "login.throttled", minutes=exc.minutes)
-        response = render(
+        refused = render(
             request,
             "auth/login.html",
             {"next": _safe_next(next), "username": username, "error": error},
             status_code=429,
         )
-        response.headers["Retry-After"] = str(exc.minutes * 60)
-        return response
+        refused.headers["Retry-After"] = str(exc.minutes * 60)
+        return refused
     if user is None:
         # A normal return, so the failed attempt is committed and counts towards throttling.
         error = translate(lang_of(request), "login.failed")

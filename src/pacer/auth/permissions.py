@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from pacer.errors import Forbidden, NotFound
 from pacer.models import RoleGrant, User
 from pacer.org.repository import subtree_select
+
+Columns = TypeVar("Columns", bound=tuple[Any, ...])  # what a restricted query selects
 
 READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER = (
     "read",
@@ -61,18 +64,18 @@ def load_actor(session: Session, username: str) -> Actor:
     return Actor(username=user.username, user_id=user.id, grants=tuple((r, u) for r, u in grants))
 
 
-def visible_units(actor: Actor, action: str = READ, on: date | None = None) -> Select:
+def visible_units(actor: Actor, action: str = READ, on: date | None = None) -> Select[tuple[int]]:
     """Ids of every unit in the subtrees where ``actor`` may do ``action`` (today's tree)."""
     return subtree_select(actor.roots_for(action), on or date.today())
 
 
 def restrict(
-    stmt: Select,
+    stmt: Select[Columns],
     actor: Actor,
-    unit_column: ColumnElement[int],
+    unit_column: ColumnElement[int] | QueryableAttribute[int],
     action: str = READ,
     on: date | None = None,
-) -> Select:
+) -> Select[Columns]:
     if actor.is_system:
         return stmt
     return stmt.where(unit_column.in_(visible_units(actor, action, on)))

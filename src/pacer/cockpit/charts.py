@@ -6,11 +6,13 @@ no-JavaScript fallback and printed reports agree.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any, cast
 
 import altair as alt
 
-from pacer.cockpit import service
+from pacer.cockpit import schemas, service
 from pacer.cockpit.cache import cached
 from pacer.cockpit.scope import Scope
 from pacer.errors import DomainError, NotFound
@@ -68,8 +70,26 @@ def _t(scope: Scope, key: str, **kw: object) -> str:
     return translate(scope.lang, key, **kw)
 
 
-def _ref(scope: Scope, code: str, magnitude: float | None):  # type: ignore[no-untyped-def]
+def _ref(scope: Scope, code: str, magnitude: float | None) -> schemas.IndicatorRef:
     return scope.indicator(code, magnitude)
+
+
+# altair's Data takes untyped keyword arguments: this is its one typed entry
+_DATA: Callable[..., alt.Data] = alt.Data
+
+
+# what a chart builder returns: altair's mark methods are untyped, so their chains are given this type
+Drawing = alt.Chart | alt.LayerChart | alt.FacetChart
+
+
+def _drawn(chart: Any) -> alt.Chart:
+    """A chart built by chaining altair's untyped mark methods, as the chart it is."""
+    return cast(alt.Chart, chart)
+
+
+def _data(rows: list[dict[str, Any]]) -> alt.Data:
+    """The rows a chart draws, inline in its specification."""
+    return _DATA(values=rows)
 
 
 def _title(scope: Scope, key: str, unit_label: str | None = None, **kw: object) -> dict[str, Any]:
@@ -81,12 +101,12 @@ def _title(scope: Scope, key: str, unit_label: str | None = None, **kw: object) 
     return out
 
 
-def _value_axis(ref: Any) -> alt.Y:
+def _value_axis(ref: schemas.IndicatorRef) -> alt.Y:
     """A value axis without a title; a ratio's axis fits its values instead of starting at zero."""
     return alt.Y("value:Q", title=None, scale=alt.Scale(zero=ref.unit != "percent", nice=True))
 
 
-def _trend(scope: Scope, code: str) -> alt.Chart:
+def _trend(scope: Scope, code: str) -> Drawing:
     """This year's months against last year's."""
     hist = scope.engine.history(scope.node, code)
     t0 = 12 * (scope.year - scope.analysis.data.first_year)
@@ -98,8 +118,8 @@ def _trend(scope: Scope, code: str) -> alt.Chart:
             t = start + m
             if 0 <= t <= last and t < len(numbers) and present[t]:
                 rows.append({"month": m + 1, "year": label, "value": numbers[t] / ref.display.divisor})
-    return (
-        alt.Chart(alt.Data(values=rows))
+    return _drawn(
+        alt.Chart(_data(rows))
         .mark_line(point=True)
         .encode(
             x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
@@ -115,7 +135,7 @@ def _trend(scope: Scope, code: str) -> alt.Chart:
     )
 
 
-def _cumulative(scope: Scope, code: str) -> alt.Chart:
+def _cumulative(scope: Scope, code: str) -> Drawing:
     """Year to date against the targets spread over the year, and last year's path."""
     path = service.cumulative_path(scope, code)
     ref = _ref(scope, code, max((abs(x) for x in path.get("ensure", []) + path["ytd"] if x is not None), default=None))
@@ -133,8 +153,8 @@ def _cumulative(scope: Scope, code: str) -> alt.Chart:
     ]
     domain = [names[k] for k in ("ytd", "ytd_last_year", "ensure", "strive")]
     colors = [COLORS["this"], COLORS["last"], COLORS["ensure"], COLORS["strive"]]
-    return (
-        alt.Chart(alt.Data(values=rows))
+    return _drawn(
+        alt.Chart(_data(rows))
         .mark_line(point=alt.OverlayMarkDef(size=25))
         .encode(
             x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
@@ -154,7 +174,7 @@ def _cumulative(scope: Scope, code: str) -> alt.Chart:
 BRIDGE_STEPS = 10  # steps drawn one by one; the rest are one "other units" step
 
 
-def _bridge(scope: Scope, code: str) -> alt.LayerChart:
+def _bridge(scope: Scope, code: str) -> Drawing:
     """A waterfall from last year's figure to this year's, one step per child.
 
     The value axis spans the levels the waterfall passes through (not zero to the total), so a
@@ -167,7 +187,7 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
     except DomainError:  # a derived indicator whose change cannot be split here
         b = None
     if b is None:
-        return alt.Chart(alt.Data(values=[])).mark_text().properties(title=_t(scope, "chart.no_bridge"))
+        return _drawn(alt.Chart(_data([])).mark_text().properties(title=_t(scope, "chart.no_bridge")))
     rows = waterfall_rows(scope, b, bool(cat.is_lower[cat.index[b.indicator.code]]))
     levels = [r[k] for r in rows if r["kind"] != "total" for k in ("start", "end")]
     levels += [rows[0]["end"], rows[-1]["end"]]
@@ -180,7 +200,7 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
     d = b.indicator.display
     axis_note = _t(scope, "chart.axis_cut")
     # horizontal: every unit's name reads in full, in either language
-    base = alt.Chart(alt.Data(values=rows)).encode(
+    base = alt.Chart(_data(rows)).encode(
         y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=260))
     )
     scale = alt.Scale(domain=[floor, hi + 2 * pad], zero=False, nice=False, clamp=True)
@@ -203,13 +223,16 @@ def _bridge(scope: Scope, code: str) -> alt.LayerChart:
     )
 
 
-def waterfall_rows(scope: Scope, b: Any, lower_is_better: bool) -> list[dict[str, Any]]:
+def waterfall_rows(scope: Scope, b: schemas.Bridge, lower_is_better: bool) -> list[dict[str, Any]]:
     """Start, one step per line (largest first, the smallest merged), end: each with its level
     before and after, on the display scale, and its value as shown."""
     from pacer.cockpit import format as fmt
 
     d = b.indicator.display
-    value = lambda x: float(fmt.shown(x, d))  # noqa: E731
+
+    def value(x: Decimal) -> float:
+        return float(fmt.shown(x, d))
+
     lines = sorted(b.lines, key=lambda x: -abs(float(x.change)))
     steps = [
         (line.unit.name if line.unit else _t(scope, f"bridge.{line.line}"), line.change)
@@ -259,7 +282,7 @@ def waterfall_rows(scope: Scope, b: Any, lower_is_better: bool) -> list[dict[str
     return rows
 
 
-def _outlook(scope: Scope, code: str) -> alt.LayerChart:
+def _outlook(scope: Scope, code: str) -> Drawing:
     """Each indicator's year-end forecast and 80 % interval as a share of its ensure target."""
     rows = []
     for r in service.outlook(scope):
@@ -274,9 +297,7 @@ def _outlook(scope: Scope, code: str) -> alt.LayerChart:
                     "strive": 100 * r.target_strive / base if r.target_strive else None,
                 }
             )
-    base_chart = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200))
-    )
+    base_chart = alt.Chart(_data(rows)).encode(y=alt.Y("name:N", title=None, sort=None, axis=alt.Axis(labelLimit=200)))
     interval = base_chart.mark_rule(strokeWidth=3, color="#8a98a8").encode(
         x=alt.X("low:Q", title=_t(scope, "chart.outlook_axis"), scale=alt.Scale(zero=False)), x2="high:Q"
     )
@@ -290,9 +311,7 @@ def _outlook(scope: Scope, code: str) -> alt.LayerChart:
         ],
     )
     strive = base_chart.mark_tick(color=COLORS["strive"], thickness=2).encode(x="strive:Q")
-    ensure = (
-        alt.Chart(alt.Data(values=[{"x": 100}])).mark_rule(color=COLORS["ensure"], strokeDash=[4, 3]).encode(x="x:Q")
-    )
+    ensure = alt.Chart(_data([{"x": 100}])).mark_rule(color=COLORS["ensure"], strokeDash=[4, 3]).encode(x="x:Q")
     return alt.layer(interval, point, strive, ensure).properties(
         title=_t(scope, "chart.outlook"), height=max(60, 34 * len(rows))
     )
@@ -302,7 +321,7 @@ def _outlook(scope: Scope, code: str) -> alt.LayerChart:
 YEAR_COLORS = ["#999999", "#e69f00", "#56b4e9", "#009e73", COLORS["this"]]
 
 
-def _history(scope: Scope, code: str) -> alt.Chart:
+def _history(scope: Scope, code: str) -> Drawing:
     """Five years of monthly values, one line per year."""
     hist = scope.engine.history(scope.node, code)
     first = scope.analysis.data.first_year
@@ -316,8 +335,8 @@ def _history(scope: Scope, code: str) -> alt.Chart:
         and (first + t // 12) * 100 + t % 12 + 1 <= scope.period
     ]
     years = [str(y) for y in range(max(first, scope.year - 4), scope.year + 1)]
-    return (
-        alt.Chart(alt.Data(values=rows))
+    return _drawn(
+        alt.Chart(_data(rows))
         .mark_line(point=alt.OverlayMarkDef(size=20))
         .encode(
             x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),

@@ -98,7 +98,10 @@ def ranking_rows(
     ranking: schemas.Ranking, lang: str, unit_name: str | None = None
 ) -> tuple[list[Column], list[list[object]], int]:
     """The ranking's columns and rows, with the unit's own line and total where they add up."""
-    t = lambda k, **kw: translate(lang, k, **kw)  # noqa: E731
+
+    def t(key: str, **values: object) -> str:
+        return translate(lang, key, **values)
+
     ref, d = ranking.indicator, ranking.indicator.display
     amount = _decimals_format(d.decimals)
     columns = [
@@ -160,7 +163,9 @@ def ranking_workbook(unit: schemas.UnitRef, period: str, ranking: schemas.Rankin
 
 
 def indicator_workbook(page: schemas.IndicatorOut, lang: str) -> bytes:
-    t = lambda k: translate(lang, k)  # noqa: E731
+    def t(key: str) -> str:
+        return translate(lang, key)
+
     wb = Workbook()
     ref, d = page.tile.indicator, page.tile.indicator.display
     amount = _decimals_format(d.decimals)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import overload
 
 from pacer.analysis import Change, ChangeKind, DisplayUnit, Value, breakdown, wording
 from pacer.cockpit import schemas
@@ -24,6 +25,14 @@ _WORDS: dict[ChangeKind, tuple[str, str]] = {
 def display_for(unit: str, magnitude: float | None, lang: str) -> Display:
     scale = i18n.scale_for(unit, magnitude)
     return Display(label=scale.label(lang), divisor=scale.divisor, decimals=scale.decimals)
+
+
+@overload
+def shown(x: float | Decimal, display: Display) -> Decimal: ...
+@overload
+def shown(x: None, display: Display) -> None: ...
+@overload
+def shown(x: float | Decimal | None, display: Display) -> Decimal | None: ...
 
 
 def shown(x: float | Decimal | None, display: Display) -> Decimal | None:
@@ -53,7 +62,7 @@ def change(c: Change, display: Display, lang: str, direction: str = "higher", sc
         or (kind is ChangeKind.PERCENT and i18n.is_zero(c.percent, 1))
         or (kind is ChangeKind.PP and i18n.is_zero(c.change, 1))
     )
-    if not zero and direction in ("higher", "lower"):
+    if not zero and c.change is not None and direction in ("higher", "lower"):
         good = (c.change > 0) == (direction == "higher")
     if kind is ChangeKind.TURNED_PROFITABLE or kind is ChangeKind.LOSS_NARROWED:
         good = True
@@ -76,7 +85,7 @@ def from_scaled(scaled: int, scale: int) -> Decimal:
 
 
 def _scaled(x: Decimal) -> tuple[int, int]:
-    scale = max(0, -int(x.as_tuple().exponent))  # type: ignore[operator]
+    scale = max(0, -int(x.as_tuple().exponent))
     return int(x.scaleb(scale)), scale
 
 

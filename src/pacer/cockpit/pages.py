@@ -69,25 +69,24 @@ def tables_html(scope: Scope, view: schemas.CockpitOut) -> tuple[Markup | None, 
     """The ranking and bridge tables of the cockpit page, rendered. They are the same for everyone
     with the same key as their data (the scope's key: node, month, language, the units hidden from
     the viewer): kept rendered."""
-    ranking_html = view.ranking and cached(
-        scope.analysis,
-        scope.key("ranking.html", view.ranking.indicator.code),
-        lambda: render_fragment(
-            "cockpit/_ranking.html",
-            scope.lang,
-            {
-                "ranking": view.ranking,
-                "view": view,
-                "shown": fmt.ranking_shown(view.ranking),
-                "unit_name": view.unit.name,
-            },
-        ),
-    )
-    bridge_html = view.bridge and cached(
-        scope.analysis,
-        scope.key("bridge.html", view.bridge.indicator.code),
-        lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}),
-    )
+    ranking, bridge = view.ranking, view.bridge
+    ranking_html = bridge_html = None
+    if ranking is not None:
+        ranking_html = cached(
+            scope.analysis,
+            scope.key("ranking.html", ranking.indicator.code),
+            lambda: render_fragment(
+                "cockpit/_ranking.html",
+                scope.lang,
+                {"ranking": ranking, "view": view, "shown": fmt.ranking_shown(ranking), "unit_name": view.unit.name},
+            ),
+        )
+    if bridge is not None:
+        bridge_html = cached(
+            scope.analysis,
+            scope.key("bridge.html", bridge.indicator.code),
+            lambda: render_fragment("cockpit/_bridge.html", scope.lang, {"view": view}),
+        )
     return ranking_html, bridge_html
 
 

@@ -180,7 +180,7 @@ def _silent(scope: Scope) -> list[int]:
     present = scope.engine.facts.present
     had = present[nodes, :, t - 1].any(axis=1)
     has = present[nodes, :, t].any(axis=1)
-    return nodes[had & ~has].tolist()
+    return [int(n) for n in nodes[had & ~has]]
 
 
 def cockpit(scope: Scope, rank_code: str | None = None, bridge_code: str | None = None) -> schemas.CockpitOut:

@@ -164,7 +164,7 @@ def _owner(kind: str, raw: Any, index: int) -> str:
     return f"{kind} {code!r}" if isinstance(code, str) else f"{kind} #{index + 1}"
 
 
-def _declared_kinds(raw_indicators: list[Any]) -> dict[str, str]:
+def _declared_kinds(raw_indicators: list[Any]) -> dict[str, str | None]:
     # Cross-references are checked against every declared code, even one whose own entry is
     # invalid, so that a single mistake is reported once rather than again at each reference.
     return {
@@ -249,7 +249,7 @@ def _read_version(entry: _Fields, derived: bool) -> IndicatorVersion | None:
         entry.problem("formula", "a derived indicator needs a formula")
     elif not derived and formula is not None:
         entry.problem("formula", "only a derived indicator has a formula")
-    elif derived:
+    elif derived and isinstance(formula, str):
         try:
             parsed = parse(formula)
         except FormulaError as exc:
@@ -281,7 +281,7 @@ def _span(start: int, end: int | None) -> str:
 # ---- formulas ---------------------------------------------------------------------------------
 
 
-def _check_formulas(indicators: dict[str, IndicatorSpec], declared: dict[str, str], problems: list[str]) -> None:
+def _check_formulas(indicators: dict[str, IndicatorSpec], declared: dict[str, str | None], problems: list[str]) -> None:
     for spec in indicators.values():
         for index, version in enumerate(spec.versions):
             if version.parsed is not None:
@@ -292,7 +292,7 @@ def _check_formulas(indicators: dict[str, IndicatorSpec], declared: dict[str, st
         problems.append(f"indicator {cycle[0]!r}: field 'formula': dependency cycle {' -> '.join(cycle)}")
 
 
-def _reference_problems(formula: Formula, declared: dict[str, str]) -> Iterator[str]:
+def _reference_problems(formula: Formula, declared: dict[str, str | None]) -> Iterator[str]:
     for code in sorted(formula.references - declared.keys()):
         yield f"refers to unknown indicator {code!r}"
     for code in sorted(formula.balance_references & declared.keys()):
@@ -327,7 +327,9 @@ _SET_FIELDS = {"code", "name_zh", "name_en", "description_zh", "description_en",
 _MEMBER_FIELDS = {"code", "from_year", "to_year"}
 
 
-def _read_sets(raw_sets: list[Any], declared: dict[str, str], problems: list[str]) -> dict[str, IndicatorSetSpec]:
+def _read_sets(
+    raw_sets: list[Any], declared: dict[str, str | None], problems: list[str]
+) -> dict[str, IndicatorSetSpec]:
     sets: dict[str, IndicatorSetSpec] = {}
     seen: set[str] = set()
     for index, raw in enumerate(raw_sets):
@@ -346,7 +348,7 @@ def _read_sets(raw_sets: list[Any], declared: dict[str, str], problems: list[str
     return sets
 
 
-def _read_members(fields: _Fields, declared: dict[str, str]) -> tuple[SetMember, ...]:
+def _read_members(fields: _Fields, declared: dict[str, str | None]) -> tuple[SetMember, ...]:
     members: list[SetMember] = []
     for index, raw in enumerate(fields.items("members")):
         if isinstance(raw, str):  # a member for all years may be written as its bare code

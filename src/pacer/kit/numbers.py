@@ -60,7 +60,8 @@ def parse_scaled(text: str, scale: int, limit: int | None = None) -> int:
     # in integers, exactly: Decimal arithmetic would round beyond 28 digits
     magnitude, shift = int("".join(map(str, digits))), int(exponent) + scale
     if shift < 0:
-        magnitude, rest = divmod(magnitude, 10**-shift)
+        step: int = 10**-shift
+        magnitude, rest = divmod(magnitude, step)
         if rest:
             raise ValueError(f"{shown(text.strip())} has more than {scale} decimal place(s)")
     else:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -196,7 +196,7 @@ def csv_text(cell: str) -> str:
     return cell
 
 
-def write_csv(rows: list[dict[str, object]], columns: list[str]) -> str:
+def write_csv(rows: Sequence[Mapping[str, object]], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

@@ -25,7 +25,7 @@ def tree_on(session: Session, on: date) -> dict[int, int | None]:
     return {row.unit_id: row.parent_id for row in rows}
 
 
-def subtree_select(root_ids: Iterable[int], on: date) -> Select:
+def subtree_select(root_ids: Iterable[int], on: date) -> Select[tuple[int]]:
     """Ids of the given units and all their descendants on ``on``, as one recursive query."""
     tree = select(Unit.id.label("id")).where(Unit.id.in_(list(root_ids))).cte("subtree", recursive=True)
     step = select(UnitParentage.unit_id).join(tree, UnitParentage.parent_id == tree.c.id).where(parentage_on(on))

@@ -69,7 +69,7 @@ def import_units(
     code_of = {u.id: u.code for u in units.values()}
     current = repository.current_parentage(session, today)
     existing_parent = {
-        u.code: (code_of[current[u.id].parent_id] if current.get(u.id) and current[u.id].parent_id else None)
+        u.code: (code_of[parent_id] if (link := current.get(u.id)) and (parent_id := link.parent_id) else None)
         for u in units.values()
     }
     problems = _check_actor(session, actor, parsed, units, existing_parent, today)

@@ -115,7 +115,8 @@ def check_tree(parsed: list[UnitRow], existing_parent: dict[str, str | None]) ->
     row_of = {u.code: u.row for u in parsed}
     reported: set[str] = set()
     for unit in parsed:
-        path, node = [], unit.code
+        path: list[str] = []
+        node: str | None = unit.code
         while node is not None and node in parent and node not in path:
             path.append(node)
             node = parent[node]

@@ -84,10 +84,10 @@ def to_svg(spec: dict[str, Any]) -> str:
     # The converter's JavaScript runtime is not reentrant; concurrent requests take turns.
     with _lock:
         _register_fonts()
-        return vl_convert.vegalite_to_svg(spec)  # type: ignore[no-any-return]
+        return vl_convert.vegalite_to_svg(spec)
 
 
 def to_png(spec: dict[str, Any], scale: float = 2.0) -> bytes:
     with _lock:
         _register_fonts()
-        return vl_convert.vegalite_to_png(spec, scale=scale)  # type: ignore[no-any-return]
+        return vl_convert.vegalite_to_png(spec, scale=scale)

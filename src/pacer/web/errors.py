@@ -34,7 +34,7 @@ def error_response(
 
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    details = None
+    details: list[dict[str, object]] | None = None
     message = exc.message
     if isinstance(exc, ValidationFailed):
         details = [{"message": p.message, "field": p.field, "row": p.row} for p in exc.problems]

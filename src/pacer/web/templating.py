@@ -29,7 +29,7 @@ def lang_of(request: Request) -> str:
 
         lang = language_of(request, None)
         request.state.lang = lang
-    return lang  # type: ignore[no-any-return]
+    return lang
 
 
 def url_with(request: Request, **changes: Any) -> str:
