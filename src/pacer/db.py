@@ -7,8 +7,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Connection, Engine, create_engine, event, func, select
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from pacer.config import Settings, get_settings
 
@@ -29,7 +31,7 @@ def make_engine(url: str, echo: bool = False, **options: Any) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, **options)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # The driver's own transaction handling breaks SAVEPOINTs and transactional DDL; let
     # SQLAlchemy emit BEGIN itself (the documented pysqlite recipe).
     dbapi_connection.isolation_level = None
@@ -41,7 +43,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_begin(connection: Connection) -> None:
     # A deferred transaction that read first cannot become a writer once another connection has
     # committed (SQLite answers "database is locked" without waiting); one that is known to write
     # takes the write lock at BEGIN, waiting its turn.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -75,10 +76,10 @@ def _user_page(
     return render(request, "admin/user.html", {"row": row, "roles": ROLES, "error": error}, status_code)
 
 
-def _act(request: Request, viewer: CurrentViewer, db: Db, username: str, action: object) -> Response:
+def _act(request: Request, viewer: CurrentViewer, db: Db, username: str, action: Callable[[], object]) -> Response:
     """Run a change; a refusal is shown on the user's page instead of a bare error page."""
     try:
-        action()  # type: ignore[operator]
+        action()
     except DomainError as exc:
         if exc.status in (403, 404):
             raise

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import CursorResult, Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from pacer.auth.permissions import ADMINISTER, READ, Actor, restrict, visible_units
+from pacer.auth.permissions import ADMINISTER, READ, Actor, Columns, restrict, visible_units
 from pacer.models import ApiToken, LoginAttempt, RoleGrant, Unit, User, WebSession
 
 
@@ -42,7 +43,7 @@ def revoke_tokens(session: Session, user_id: int, now: datetime) -> int:
         update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=now),
         execution_options=_NO_SYNC,
     )
-    return result.rowcount or 0  # type: ignore[attr-defined]
+    return cast(CursorResult[Any], result).rowcount or 0  # an UPDATE answers with a cursor result
 
 
 def delete_expired_sessions(session: Session, now: datetime) -> None:
@@ -53,7 +54,7 @@ def failure_streak(session: Session, username: str, ip: str | None, since: datet
     """Failed sign-ins of ``username`` since ``since`` and after its last success — from ``ip``
     alone when given, else from every address: how many, and the latest."""
 
-    def same(stmt: Select) -> Select:  # type: ignore[type-arg]
+    def same(stmt: Select[Columns]) -> Select[Columns]:
         stmt = stmt.where(LoginAttempt.username == username)
         return stmt.where(LoginAttempt.ip == ip) if ip is not None else stmt
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from pacer.analysis import Analysis
@@ -67,7 +67,7 @@ def cached(analysis: Analysis, key: Hashable, make: Callable[[], T]) -> T:
     key = (analysis.marker, key)
     hit, value = lru.get(key)
     if hit:
-        return value  # type: ignore[no-any-return]
+        return cast(T, value)  # kept by make() under this key
     value = make()
     lru.put(key, value)
     return value

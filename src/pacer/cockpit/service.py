@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from pacer.analysis import CockpitRow
 from pacer.cockpit import format as fmt
 from pacer.cockpit import repository, schemas
 from pacer.cockpit.cache import cached
@@ -38,7 +39,7 @@ def tiles(scope: Scope, codes: list[str] | None = None) -> list[schemas.Tile]:
     return cached(scope.analysis, scope.key("tiles", tuple(codes)), make)
 
 
-def _tile(scope: Scope, row) -> schemas.Tile:  # type: ignore[no-untyped-def]
+def _tile(scope: Scope, row: CockpitRow) -> schemas.Tile:
     ytd = row.ytd.number if row.ytd else None
     ref = scope.indicator(
         row.code, ytd if ytd is not None else (row.target_ensure.number if row.target_ensure else None)

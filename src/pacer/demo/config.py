@@ -13,11 +13,11 @@ from datetime import date
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, get_args
 
 import yaml
 
-from pacer.demo.records import BASE_CODES, ROLES, DemoLeader, DemoUser
+from pacer.demo.records import BASE_CODES, ROLES, DemoLeader, DemoUser, LeaderRole
 from pacer.errors import DomainError
 from pacer.indicators.library import load_library
 
@@ -234,13 +234,13 @@ def _unit(raw: Mapping[str, Any], *, weight_required: bool = True) -> UnitSpec:
 
 def _leader(unit_code: str, raw: Mapping[str, Any]) -> DemoLeader:
     role = str(raw["role"])
-    if role not in ("main_leader", "in_charge"):
+    if role not in get_args(LeaderRole):
         raise DemoConfigError(f"leaders.{unit_code}: unknown role {role!r}")
     return DemoLeader(
         unit_code=unit_code,
         name_zh=str(raw["name_zh"]),
         name_en=str(raw["name_en"]),
-        role=role,  # type: ignore[arg-type]
+        role=cast(LeaderRole, role),  # checked just above
         portfolio_zh=str(raw["portfolio_zh"]),
         portfolio_en=str(raw["portfolio_en"]),
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.models import Unit, UnitParentage
 
 
-def parentage_on(on: date):  # type: ignore[no-untyped-def]
+def parentage_on(on: date) -> ColumnElement[bool]:
     """The condition selecting the parentage rows in force on ``on``."""
     return and_(
         UnitParentage.valid_from <= on,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 from pacer.audit.service import record
 from pacer.auth.permissions import ADMINISTER, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
-from pacer.kit.tabular import Problems, read_csv, write_csv
+from pacer.kit.tabular import Problems, Row, read_csv, write_csv
 from pacer.models import Unit, UnitParentage
 from pacer.org import repository
 from pacer.org.validation import (
@@ -46,9 +47,9 @@ def import_units_file(session: Session, path: Path, actor: Actor = SYSTEM, today
     return import_units(session, parse_rows_or_fail(rows, str(path), problems), actor, today, str(path))
 
 
-def parse_rows_or_fail(rows, source: str, problems: Problems | None = None) -> list[UnitRow]:  # type: ignore[no-untyped-def]
+def parse_rows_or_fail(rows: Iterable[Row], source: str, problems: Problems | None = None) -> list[UnitRow]:
     problems = Problems() if problems is None else problems
-    parsed, _ = parse_rows(rows, problems)  # type: ignore[arg-type]
+    parsed = parse_rows(rows, problems)
     if problems:
         raise problems.failure(source)
     if not parsed:
@@ -148,7 +149,13 @@ def _check_actor(
     return problems
 
 
-def _check_moves(parsed, units, current, existing_parent, today) -> list[Problem]:  # type: ignore[no-untyped-def]
+def _check_moves(
+    parsed: list[UnitRow],
+    units: dict[str, Unit],
+    current: dict[int, UnitParentage],
+    existing_parent: dict[str, str | None],
+    today: date,
+) -> list[Problem]:
     problems = []
     for item in parsed:
         unit = units.get(item.code)
@@ -167,7 +174,15 @@ def _check_moves(parsed, units, current, existing_parent, today) -> list[Problem
     return problems
 
 
-def _apply(session, item: UnitRow, units, current, existing_parent, actor: str, today: date) -> str:  # type: ignore[no-untyped-def]
+def _apply(
+    session: Session,
+    item: UnitRow,
+    units: dict[str, Unit],
+    current: dict[int, UnitParentage],
+    existing_parent: dict[str, str | None],
+    actor: str,
+    today: date,
+) -> str:
     unit = units[item.code]
     parent_id = units[item.parent_code].id if item.parent_code else None
     held = current.get(unit.id)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pacer.errors import Problem
-from pacer.kit.tabular import Row
+from pacer.kit.tabular import ProblemSink, Row
 from pacer.models import UNIT_KINDS
 
 ORG_COLUMNS = ("code", "name_zh", "name_en", "kind", "parent_code")
@@ -31,7 +31,7 @@ class UnitRow:
     effective: date | None
 
 
-def _date(row: Row, field: str, problems: list[Problem]) -> date | None:
+def _date(row: Row, field: str, problems: ProblemSink) -> date | None:
     text = row.get(field)
     if not text:
         return None
@@ -42,7 +42,7 @@ def _date(row: Row, field: str, problems: list[Problem]) -> date | None:
         return None
 
 
-def _tags(row: Row, problems: list[Problem]) -> dict[str, str]:
+def _tags(row: Row, problems: ProblemSink) -> dict[str, str]:
     tags: dict[str, str] = {}
     for part in filter(None, (p.strip() for p in row.get("tags").split(";"))):
         key, sep, value = part.partition("=")
@@ -53,8 +53,7 @@ def _tags(row: Row, problems: list[Problem]) -> dict[str, str]:
     return tags
 
 
-def parse_rows(rows: Iterable[Row], problems: list[Problem] | None = None) -> tuple[list[UnitRow], list[Problem]]:
-    problems = [] if problems is None else problems
+def parse_rows(rows: Iterable[Row], problems: ProblemSink) -> list[UnitRow]:
     parsed: list[UnitRow] = []
     first_row: dict[str, int] = {}
     for row in rows:
@@ -101,7 +100,7 @@ def parse_rows(rows: Iterable[Row], problems: list[Problem] | None = None) -> tu
                 _date(row, "effective", problems),
             )
         )
-    return parsed, problems
+    return parsed
 
 
 def check_tree(parsed: list[UnitRow], existing_parent: dict[str, str | None]) -> list[Problem]:
