@@ -40,8 +40,12 @@ demo: install
 summary: install
 	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer summary
 
+# The gates first (format, lint, types), then the suite on two cores and more.
 test: install $(AXE)
-	$(BIN)/python -m pytest -q
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
+	$(BIN)/python -m pytest -q -n auto
 
 benchmark: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

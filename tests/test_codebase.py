@@ -1,0 +1,74 @@
+"""The house keeps itself in order: sizes that a reader can hold, and imports that point one way.
+
+CONTRIBUTING.md states these rules; this module is what makes them hold.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).parents[1] / "src" / "pacer"
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+# What the shared plumbing (kit, models, web) must never import: the application and the features that
+# stand on it. Web plumbing may ask the auth package who is asking and the analysis engine for figures.
+FEATURES = ("admin", "cockpit", "demo", "eliminations", "facts", "org", "targets", "cli", "server")
+
+
+def modules() -> Iterator[Path]:
+    for path in sorted(SRC.rglob("*.py")):
+        if "migrations" not in path.relative_to(SRC).parts:
+            yield path
+
+
+def imported(path: Path) -> set[str]:
+    """Every module that ``path`` imports, absolute names only (the codebase uses no relative imports)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(SRC.parent))
+
+
+def test_no_module_is_longer_than_a_reader_can_hold() -> None:
+    long = {_name(p): n for p in modules() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
+    assert long == {}, f"split these modules (over {MAX_MODULE_LINES} lines)"
+
+
+def test_no_function_is_longer_than_a_screen() -> None:
+    long = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None:
+                lines = node.end_lineno - node.lineno + 1
+                if lines > MAX_FUNCTION_LINES:
+                    long.append(f"{_name(path)}:{node.lineno} {node.name} ({lines} lines)")
+    assert long == [], f"split these functions (over {MAX_FUNCTION_LINES} lines)"
+
+
+@pytest.mark.parametrize("package", ["kit", "web", "models"])
+def test_shared_plumbing_imports_neither_the_application_nor_a_feature(package: str) -> None:
+    crossing = [
+        f"{_name(path)} imports {name}"
+        for path in sorted((SRC / package).rglob("*.py"))
+        for name in sorted(imported(path))
+        if name == "pacer.app" or name.startswith("pacer.app.") or name.split(".")[1:2] in ([f] for f in FEATURES)
+    ]
+    assert crossing == []
+
+
+def test_the_checker_sees_an_import_that_crosses(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text("from pacer.cockpit.service import x\nimport pacer.app\n", encoding="utf-8")
+    assert {"pacer.cockpit.service", "pacer.app"} <= imported(module)
