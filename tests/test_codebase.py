@@ -72,3 +72,45 @@ def test_the_checker_sees_an_import_that_crosses(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text("from pacer.cockpit.service import x\nimport pacer.app\n", encoding="utf-8")
     assert {"pacer.cockpit.service", "pacer.app"} <= imported(module)
+
+
+# Each layer of the analysis engine, with the layers it must never import (see each package's docstring).
+LAYERS = {
+    "core": ("load", "answers", "shown", "serve"),
+    "load": ("answers", "shown", "serve"),
+    "answers": ("load", "shown", "serve"),
+    "shown": ("load", "serve"),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+def test_each_layer_of_the_analysis_engine_imports_only_those_below_it(layer: str) -> None:
+    above = tuple(f"pacer.analysis.{name}" for name in LAYERS[layer])
+    crossing = [
+        f"{_name(path)} imports {name}"
+        for path in sorted((SRC / "analysis" / layer).rglob("*.py"))
+        for name in sorted(imported(path))
+        if name.startswith(above)
+    ]
+    assert crossing == []
+
+
+def test_the_core_of_the_engine_imports_nothing_of_the_product_but_the_kit() -> None:
+    crossing = [
+        f"{_name(path)} imports {name}"
+        for path in sorted((SRC / "analysis" / "core").rglob("*.py"))
+        for name in sorted(imported(path))
+        if name.startswith("pacer.") and not name.startswith(("pacer.kit", "pacer.analysis.core"))
+    ]
+    assert crossing == []
+
+
+def test_code_outside_the_engine_uses_its_public_api() -> None:
+    crossing = [
+        f"{_name(path)} imports {name}"
+        for path in modules()
+        if "analysis" not in path.relative_to(SRC).parts
+        for name in sorted(imported(path))
+        if name.startswith("pacer.analysis.") and name.split(".")[2] in {*LAYERS, "serve"}
+    ]
+    assert crossing == []
