@@ -40,12 +40,12 @@ from sqlalchemy import inspect, text
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import DATA, GROUP, POSTGRES_URL, RESULTS, SQLITE_URL, ensure_group, in_child  # noqa: E402
-from benchmarks.memory import ChildPeaks, peak_mib  # noqa: E402
-from pacer.analysis.core.inputs import Facts, Targets, TreeHistory, Units  # noqa: E402
-from pacer.analysis.load import source  # noqa: E402
-from pacer.analysis.serve.engine import Engine  # noqa: E402
-from pacer.db import make_engine  # noqa: E402
+from benchmarks.common import DATA, GROUP, POSTGRES_URL, RESULTS, SQLITE_URL, ensure_group, in_child
+from benchmarks.memory import ChildPeaks, peak_mib
+from pacer.analysis.core.inputs import Facts, Targets, TreeHistory, Units
+from pacer.analysis.load import source
+from pacer.analysis.serve.engine import Engine
+from pacer.db import make_engine
 
 # the figures of the last run, beside the benchmark group (--report-only writes the report again)
 LAST_RUN = DATA / "engine-last-run.json"

@@ -91,7 +91,7 @@ if __name__ != "__main__" and "locust" in sys.modules:
             self.username = random.choice(list(PERSONAS))
             self.home = PERSONAS[self.username]
             form = self.client.get("/login", name="sign-in")
-            token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+            token = CSRF.search(form.text).group(1)
             self.client.post(
                 "/login",
                 name="sign-in",
@@ -150,7 +150,7 @@ def server_time(url: str, requests: int, warmup: int) -> dict[str, object]:
     app = create_app(Settings(database_url=url, environment="production", secret_key=secrets.token_hex(16)))
     out: dict[str, object] = {}
     with TestClient(app, follow_redirects=False) as client:
-        token = CSRF.search(client.get("/login").text).group(1)  # type: ignore[union-attr]
+        token = CSRF.search(client.get("/login").text).group(1)
         signed = client.post(
             "/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token, "next": "/cockpit"}
         )
@@ -213,7 +213,7 @@ def _warm(base: str, deadline: float) -> float:
         jar = http.cookiejar.CookieJar()
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         form = opener.open(f"{base}/login", timeout=900).read().decode()
-        token = CSRF.search(form).group(1)  # type: ignore[union-attr]
+        token = CSRF.search(form).group(1)
         data = f"username=admin&password={PASSWORD}&csrf_token={token}&next=/cockpit/G".encode()
         opener.open(urllib.request.Request(f"{base}/login", data=data), timeout=900).read()
         t0 = time.perf_counter()
@@ -359,11 +359,11 @@ def goals(
     for db, r in results.items():
         st = r["server"]
         busy = (
-            f"load average {st.get('load', float('nan')):.1f} on {cores} cores when measured "  # type: ignore[union-attr]
+            f"load average {st.get('load', float('nan')):.1f} on {cores} cores when measured "
             "(other work shares them; the server time is wall time in this process)"
         )
         for label in ("group node /cockpit/G", "second-level node /cockpit/G01"):
-            m = st[label]  # type: ignore[index]
+            m = st[label]
             rows.append(
                 (
                     db,
@@ -392,12 +392,12 @@ def goals(
                     f"{args.users} users, {args.seconds} s: p99",
                     "≤ 300 ms",
                     f"{ld['p99']:.0f} ms",
-                    ld["p99"] <= GOALS["load_p99_ms"],  # type: ignore[operator]
+                    ld["p99"] <= GOALS["load_p99_ms"],
                     f"p99 {ld['p99']:.0f} ms. The tail is the first view of a node and month the background "
                     "walk does not cover (an earlier month, another language past the walk's share of the "
                     "cache, a viewer who sees only some children) in each worker: every answer computed once "
                     "while requests queued behind it in that worker wait, with Locust on the same two cores "
-                    f"(load average {ld.get('load', float('nan')):.1f} on {cores} cores at the end). "  # type: ignore[union-attr]
+                    f"(load average {ld.get('load', float('nan')):.1f} on {cores} cores at the end). "
                     "Fix: share kept answers between workers.",
                 )
             )
@@ -412,7 +412,7 @@ def goals(
                     + "; ".join(str(e) for e in ld.get("error_samples", []))
                     + ".",
                 )
-            )  # type: ignore[union-attr]
+            )
     return rows
 
 
@@ -436,7 +436,7 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]]) -> s
     ]
     for db, r in results.items():
         st = r["server"]
-        fv = st["first_view_ms"]  # type: ignore[index]
+        fv = st["first_view_ms"]
         lines += [
             "",
             f"### {db}\n",
@@ -450,24 +450,24 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]]) -> s
                 for m in [st[label]]
             )
             + ".",
-        ]  # type: ignore[index]
+        ]
         if "load" in r:
             ld = r["load"]
             lines += [
                 f"- Load test: `{ld['serve']}`, then `{ld['command']}` (host and CSV path vary per run). "
                 f"The workers were ready (engine built) {ld['start_s']:.0f} s after launch; computing the latest "
                 f"month's answers ahead, in the background, took {ld['ahead_s']:.0f} s more ("
-                + ", ".join(f"{n} node views in {t:.0f} s" for n, t in ld["walks"])  # type: ignore[union-attr]
+                + ", ".join(f"{n} node views in {t:.0f} s" for n, t in ld["walks"])
                 + f" per worker); warm-up requests took {ld['warm_s']:.0f} s more. Measured phase: "
                 f"{ld['requests']} requests ({ld['rps']:.1f}/s), p50 {ld['p50']:.0f} ms, p95 {ld['p95']:.0f} ms, "
                 f"p99 {ld['p99']:.0f} ms, max {ld['max']:.0f} ms, {ld['errors']} errors."
                 + (
                     " Peak memory of each worker (its own high-water mark, read as the load test ended): "
                     + ", ".join(f"{m / 1024:.2f} GiB" for m in ld["worker_peak_mib"])
-                    + "."  # type: ignore[union-attr]
+                    + "."
                     if ld.get("worker_peak_mib")
                     else ""
-                ),  # type: ignore[union-attr]
+                ),
                 "",
                 "Per request, Locust's own figures over the whole run (the sign-in phase included, so "
                 "higher in the tail than the measured phase above):",
@@ -478,7 +478,7 @@ def report(args: argparse.Namespace, results: dict[str, dict[str, object]]) -> s
             lines += [
                 f"| {s['Name']} | {s['Request Count']} | {s['Failure Count']} | {s['50%']} | {s['95%']} | {s['99%']} |"
                 for s in ld["per_name"]
-            ]  # type: ignore[union-attr]
+            ]
     missed = [f"- {db}, {what}: {why}" for db, what, _, _, met, why in rows if not met]
     if missed:
         lines += ["", "### Goals missed, and why\n", *missed]

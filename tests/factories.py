@@ -45,7 +45,7 @@ def move_unit(session: Session, unit: Unit, new_parent: Unit, on: date) -> None:
     session.flush()
 
 
-def create_user(session: Session, username: str, grants: list[tuple[str, Unit]] = ()) -> Actor:  # type: ignore[assignment]
+def create_user(session: Session, username: str, grants: list[tuple[str, Unit]] = ()) -> Actor:
     user = User(username=username, display_name=username.title())
     session.add(user)
     session.flush()
@@ -59,6 +59,6 @@ def indicator(session: Session, code: str) -> Indicator:
     return session.scalars(select(Indicator).where(Indicator.code == code)).one()
 
 
-def write_csv(path, header: str, *lines: str):  # type: ignore[no-untyped-def]
+def write_csv(path, header: str, *lines: str):
     path.write_text("\n".join([header, *lines]) + "\n", encoding="utf-8")
     return path

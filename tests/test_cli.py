@@ -15,14 +15,14 @@ from tests.factories import write_csv
 runner = CliRunner()
 
 
-def run(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+def run(*args: str, ok: bool = True):
     result = runner.invoke(app, list(args))
     if ok:
         assert result.exit_code == 0, result.output
     return result
 
 
-def all_commands(group=None, prefix=()):  # type: ignore[no-untyped-def]
+def all_commands(group=None, prefix=()):
     group = group or get_command(app)
     for name, command in group.commands.items():
         path = (*prefix, name)
@@ -32,7 +32,7 @@ def all_commands(group=None, prefix=()):  # type: ignore[no-untyped-def]
             yield path
 
 
-def count(url: str, table) -> int:  # type: ignore[no-untyped-def]
+def count(url: str, table) -> int:
     engine = create_engine(url)
     with engine.connect() as conn:
         n = conn.scalar(select(func.count()).select_from(table))
@@ -264,12 +264,12 @@ def small_demo(database_template, tmp_path_factory):
         _engine_for.cache_clear()
 
 
-def _filled(args: list[str], tmp_path) -> list[str]:  # type: ignore[no-untyped-def]
+def _filled(args: list[str], tmp_path) -> list[str]:
     csv_file = write_csv(tmp_path / "in.csv", "unit_code,indicator_code,period,value", "G,revenue,2026-01,1")
     return [a.format(missing=tmp_path / "missing", csv=csv_file, dir=tmp_path) for a in args]
 
 
-def assert_one_line_error(result) -> None:  # type: ignore[no-untyped-def]
+def assert_one_line_error(result) -> None:
     """A non-zero exit, no exception escaping, and the error on one line (an input file's
     problems follow it, one per line)."""
     assert result.exit_code not in (0, None), result.output
@@ -281,7 +281,7 @@ def assert_one_line_error(result) -> None:  # type: ignore[no-untyped-def]
     assert all(ln.startswith("  - ") for ln in lines[1:]), result.output
 
 
-def _invoke_on(url: str, args: list[str], monkeypatch):  # type: ignore[no-untyped-def]
+def _invoke_on(url: str, args: list[str], monkeypatch):
     from pacer.analysis.serve import service
     from pacer.db import _engine_for
 
@@ -338,7 +338,7 @@ def test_every_command_on_a_database_it_cannot_use_fails_on_one_line(path, tmp_p
 def test_an_unexpected_error_is_one_line_naming_it_or_its_traceback_with_pacer_debug(small_demo, monkeypatch):
     from pacer.cli.present import summary
 
-    def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+    def broken(*_args, **_kwargs):
         raise KeyError("a bug")
 
     monkeypatch.setattr(summary, "render_summary", broken)

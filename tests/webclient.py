@@ -23,7 +23,7 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
-    return Settings(database_url=url, environment="test", secret_key="test-secret-key", **overrides)  # type: ignore[arg-type]
+    return Settings(database_url=url, environment="test", secret_key="test-secret-key", **overrides)
 
 
 def set_passwords(session: Session, *usernames: str) -> None:
@@ -75,7 +75,7 @@ def page_token(client: TestClient, path: str = "/account") -> str:
 
 
 @pytest.fixture
-def signed_in(org, session: Session, app: FastAPI) -> Iterator[Callable[[str], TestClient]]:  # type: ignore[no-untyped-def]
+def signed_in(org, session: Session, app: FastAPI) -> Iterator[Callable[[str], TestClient]]:
     """A factory of clients, each signed in as one persona of ``org``."""
     set_passwords(session, "grace", "hannah", "victor", "alice", "bob", "oscar")
     clients: list[TestClient] = []
@@ -91,7 +91,7 @@ def signed_in(org, session: Session, app: FastAPI) -> Iterator[Callable[[str], T
 
 
 @pytest.fixture
-def figures(org, session: Session, app: FastAPI):  # type: ignore[no-untyped-def]
+def figures(org, session: Session, app: FastAPI):
     """Revenue and total profit for the leaves of ``org`` over 2024–2025 (A1 stops after
     November 2025), a revenue target for G, and the engine built on this test's transaction."""
     from pacer.analysis.serve.service import build

@@ -41,17 +41,17 @@ def ratio_to_average(num: str, stock: str, times: float = 100.0) -> StandIn:
 
 
 def flow(code: str, direction: str = "higher") -> IndicatorDef:
-    return IndicatorDef(code, "flow", "yuan", 2, direction)  # type: ignore[arg-type]
+    return IndicatorDef(code, "flow", "yuan", 2, direction)
 
 
 def stock(code: str, direction: str = "higher") -> IndicatorDef:
-    return IndicatorDef(code, "stock", "yuan", 2, direction)  # type: ignore[arg-type]
+    return IndicatorDef(code, "stock", "yuan", 2, direction)
 
 
 def derived(
     code: str, formula: StandIn, unit: str = "percent", scale: int = 2, direction: str = "higher"
 ) -> IndicatorDef:
-    return IndicatorDef(code, "derived", unit, scale, direction, formula)  # type: ignore[arg-type]
+    return IndicatorDef(code, "derived", unit, scale, direction, formula)
 
 
 def engine(
@@ -70,7 +70,7 @@ def engine(
     units = Units(tuple(f"u{i}" for i in range(n)))
     return Engine(
         units, history or TreeHistory.constant(parent), indicators, Facts(values, present), targets, first_year, **kw
-    )  # type: ignore[arg-type]
+    )
 
 
 def targets_for(

@@ -50,7 +50,7 @@ EXAMPLES = [
 ]
 
 
-def readme_examples(invoke) -> str:  # type: ignore[no-untyped-def]
+def readme_examples(invoke) -> str:
     """The README's "Examples" section as the demo prints it; ``invoke(args)`` returns stdout."""
     out = [
         f"### Examples\n\nWhat the commands print after `pacer {' '.join(DEMO)}` (a test regenerates these "
@@ -88,7 +88,7 @@ def demo(database_template, tmp_path_factory):
         get_settings.cache_clear()
 
 
-def run(*args: str, ok: bool = True):  # type: ignore[no-untyped-def]
+def run(*args: str, ok: bool = True):
     result = runner.invoke(app, ["analyze", *args], env=WIDE)
     if ok:
         assert result.exit_code == 0, result.output
@@ -99,7 +99,7 @@ def as_json(*args: str) -> dict:
     return json.loads(run(*args, "--format", "json").stdout)
 
 
-def conforms(value, tp, path: str = "$") -> None:  # type: ignore[no-untyped-def]
+def conforms(value, tp, path: str = "$") -> None:
     """Assert that ``value`` has exactly the shape of type ``tp`` (TypedDicts, lists, unions)."""
     if typing.is_typeddict(tp):
         hints = typing.get_type_hints(tp)
@@ -487,7 +487,7 @@ def _json_section() -> str:
 def _documented_objects() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for block in re.split(r"^#### ", _json_section(), flags=re.M)[1:]:
-        name = re.match(r"`(\w+)`", block).group(1)  # type: ignore[union-attr]
+        name = re.match(r"`(\w+)`", block).group(1)
         out[name] = set(re.findall(r"^\| `(\w+)` \|", block, flags=re.M))
     return out
 

@@ -215,12 +215,12 @@ def test_quarter_half_and_year_spans_compare_with_the_same_span_last_year() -> N
     q2 = {r.code: r for r in e.span(GROUP, 2024, 6, "quarter")}
     # April to June: what is left of H1 after three equal months
     expected = sum(total - 3 * (total // 6) for total in (100 * YI, 70 * YI))
-    assert q2["revenue"].value.scaled == expected  # type: ignore[union-attr]
+    assert q2["revenue"].value.scaled == expected
     h1 = {r.code: r for r in e.span(GROUP, 2024, 6, "half")}
-    assert h1["revenue"].value.scaled == 170 * YI  # type: ignore[union-attr]
-    assert h1["revenue"].last_year.scaled == 150 * YI  # type: ignore[union-attr]
+    assert h1["revenue"].value.scaled == 170 * YI
+    assert h1["revenue"].last_year.scaled == 150 * YI
     assert h1["revenue"].yoy.percent == pytest.approx(20 / 150 * 100)
     assert h1["debt_ratio"].yoy.kind is ChangeKind.PP
     year = {r.code: r for r in e.span(GROUP, 2023, 6, "year")}
-    assert year["revenue"].value.scaled == 360 * YI  # type: ignore[union-attr]
+    assert year["revenue"].value.scaled == 360 * YI
     assert year["revenue"].yoy.kind is ChangeKind.NO_DATA

@@ -70,7 +70,7 @@ def same(a: object, b: object) -> bool:
 
 
 def assert_same_arrays(got: object, want: object) -> None:
-    for f in dataclasses.fields(want):  # type: ignore[arg-type]
+    for f in dataclasses.fields(want):
         x, y = getattr(got, f.name), getattr(want, f.name)
         if dataclasses.is_dataclass(y):
             assert_same_arrays(x, y)
@@ -97,12 +97,12 @@ def test_cockpit_equals_every_measure_of_node_and_children(
     year = FIRST_YEAR + 2
     for node in (1, 0, 3 + n_children):  # many children, two, none
         kids = eng.children(node, year, month, restate)
-        every = eng.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)  # type: ignore[arg-type]
+        every = eng.measures([node, *kids], year, month, codes, restate=restate, time_basis=time_basis)
         selected = eng.catalog.indices(codes)
         rows = np.arange(1, len(kids) + 1)
-        want_ranks, want_measures = child_ranks(eng.catalog, every, rows, selected, rank_by)  # type: ignore[arg-type]
+        want_ranks, want_measures = child_ranks(eng.catalog, every, rows, selected, rank_by)
 
-        cockpit = eng.cockpit(node, year, month, codes, restate=restate, time_basis=time_basis, rank_by=rank_by)  # type: ignore[arg-type]
+        cockpit = eng.cockpit(node, year, month, codes, restate=restate, time_basis=time_basis, rank_by=rank_by)
         assert cockpit.children == tuple(kids)
         lean = len(kids) >= LEAN_CHILDREN and rank_by in ("completion", "ytd")
         child_measures, _ = cockpit._child_measures(cockpit.codes[:1])

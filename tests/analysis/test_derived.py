@@ -29,7 +29,7 @@ def derived(
         unit,
         2,
         direction,
-        parse(text),  # type: ignore[arg-type]
+        parse(text),
         versions,
     )
 

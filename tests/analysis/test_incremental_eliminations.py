@@ -24,7 +24,7 @@ def entry(n: int, unit: str, code: str, period: str, value: str, counterparty: s
     )
 
 
-def test_changed_eliminations_update_the_cached_engine_exactly_as_a_rebuild_would(demo, builds):  # noqa: F811
+def test_changed_eliminations_update_the_cached_engine_exactly_as_a_rebuild_would(demo, builds):  # noqa: F811  (the fixture imported above)
     before = service.get_analysis(demo)
     before.engine.cube(restate=True)
     group_before = before.engine.cockpit(0, 2026, 10, ["revenue"]).row("revenue")
@@ -66,7 +66,7 @@ def test_changed_eliminations_update_the_cached_engine_exactly_as_a_rebuild_woul
     assert group_after.value.scaled < group_before.value.scaled  # 2.5亿 more eliminated in October
 
 
-def test_an_eliminations_import_in_another_process_is_caught_up(demo, builds, tmp_path):  # noqa: F811
+def test_an_eliminations_import_in_another_process_is_caught_up(demo, builds, tmp_path):  # noqa: F811  (the fixture imported above)
     before = service.get_analysis(demo)
     path = tmp_path / "eliminations.csv"
     path.write_text(

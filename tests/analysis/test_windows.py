@@ -39,7 +39,7 @@ def world_and_window(draw: st.DrawFn) -> tuple[World, Window, str]:
     year = draw(st.integers(0, (world.n_months - 1) // 12))
     last_allowed = min(12, world.n_months - 12 * year)
     month = draw(st.integers(1, 12 if span == "year" else last_allowed))
-    return world, Window.span(year, span, month), span  # type: ignore[arg-type]
+    return world, Window.span(year, span, month), span
 
 
 @FAST
@@ -156,4 +156,4 @@ def test_a_circular_formula_is_refused() -> None:
     ],
 )
 def test_spans_run_from_their_first_month_to_the_given_month(span: str, month: int, expected: tuple[int, int]) -> None:
-    assert span_months(span, month) == expected  # type: ignore[arg-type]
+    assert span_months(span, month) == expected

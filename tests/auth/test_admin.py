@@ -8,7 +8,7 @@ from pacer.models import AuditEntry, RoleGrant
 from tests.webclient import page_token, sign_in
 
 
-def _h(client):  # type: ignore[no-untyped-def]
+def _h(client):
     return {"X-CSRF-Token": page_token(client)}
 
 
@@ -84,7 +84,7 @@ def test_an_administrator_cannot_deactivate_themself(signed_in):
     assert grace.put("/api/admin/users/grace/active", json={"is_active": False}, headers=_h(grace)).status_code == 409
 
 
-def _ada(signed_in, session, org):  # type: ignore[no-untyped-def]
+def _ada(signed_in, session, org):
     """An administrator of A's subtree only."""
     from tests.factories import create_user
     from tests.webclient import set_passwords

@@ -24,7 +24,7 @@ def test_me_lists_the_users_grants(signed_in):
     assert [(g["role"], g["unit_code"]) for g in body["grants"]] == [("unit_reporter", "A1")]
 
 
-def _create_token(client, name="etl", **extra):  # type: ignore[no-untyped-def]
+def _create_token(client, name="etl", **extra):
     return client.post("/api/tokens", json={"name": name, **extra}, headers={"X-CSRF-Token": page_token(client)})
 
 
@@ -58,7 +58,7 @@ def test_a_token_cannot_create_another_token(signed_in, client, session):
     assert len(session.scalars(select(ApiToken.id)).all()) == 1
 
 
-def _bearer(client, raw):  # type: ignore[no-untyped-def]
+def _bearer(client, raw):
     return client.get("/api/me", headers={"Authorization": f"Bearer {raw}"}).status_code
 
 

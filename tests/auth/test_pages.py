@@ -12,7 +12,7 @@ from pacer.models.base import utcnow
 from tests.webclient import PASSWORD, csrf_from, page_token, set_passwords, sign_in
 
 
-def _post_login(client, username, password, token=None):  # type: ignore[no-untyped-def]
+def _post_login(client, username, password, token=None):
     token = token or csrf_from(client.get("/login").text)
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
 
@@ -168,7 +168,7 @@ def test_sign_in_page_speaks_english_when_asked(client):
     assert "Sign in" in client.get("/login?lang=en").text
 
 
-def _from(app, address: str):  # type: ignore[no-untyped-def]
+def _from(app, address: str):
     """A browser at ``address`` (as the connection, or a trusted proxy, names it)."""
     from fastapi.testclient import TestClient
 
@@ -210,7 +210,7 @@ def test_the_users_own_address_still_signs_in_while_strangers_are_locked_out(app
         assert _post_login(attacker, "alice", "wrong-password").status_code == 401
 
 
-def _earlier(session, minutes: int) -> None:  # type: ignore[no-untyped-def]
+def _earlier(session, minutes: int) -> None:
     for attempt in session.scalars(select(LoginAttempt)):
         attempt.at = attempt.at - timedelta(minutes=minutes)
     session.flush()

@@ -12,7 +12,7 @@ from pacer.web.deps import get_analysis_dep
 
 
 @pytest.fixture
-def one_engine(figures, session, app):  # type: ignore[no-untyped-def]
+def one_engine(figures, session, app):
     """One engine for every request of the test, as in a running server (so caches are warm)."""
     analysis = build(session.connection())
     app.dependency_overrides[get_analysis_dep] = lambda: analysis

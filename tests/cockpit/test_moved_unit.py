@@ -19,7 +19,7 @@ PERIODS = ("2025-06", "2025-09")
 
 
 @pytest.fixture
-def moved(figures, session, app):  # type: ignore[no-untyped-def]
+def moved(figures, session, app):
     move_unit(session, figures.A2, figures.B, date(2025, 7, 1))
     analysis = build(session.connection())
     app.dependency_overrides[get_analysis_dep] = lambda: analysis

@@ -19,7 +19,7 @@ from pacer.web.deps import get_analysis_dep
 
 
 @pytest.fixture
-def analysis(figures, session, app):  # type: ignore[no-untyped-def]
+def analysis(figures, session, app):
     """One current engine for every request of the test, as in a running server."""
     conn = session.connection()
     current = build(conn, marker=change_marker(conn))
@@ -86,7 +86,7 @@ def test_the_walk_leaves_room_in_the_cache(analysis, session, monkeypatch):
 def test_the_warmer_walks_each_engine_version_once_in_the_background(analysis, session, monkeypatch):
     monkeypatch.setattr(warming, "get_analysis", lambda _: analysis)
     monkeypatch.setattr(warming.gc, "freeze", lambda: None)  # not the whole test process
-    warmer = warming.Warmer(session.connection(), ["zh"], poll=0.01)  # type: ignore[arg-type]
+    warmer = warming.Warmer(session.connection(), ["zh"], poll=0.01)
     warmer.start()
     try:
         assert warmer.walked.wait(30)
@@ -131,7 +131,7 @@ def test_a_warmer_without_an_engine_says_so_once_and_keeps_trying(monkeypatch, c
         raise RuntimeError("no figures yet")
 
     monkeypatch.setattr(warming, "get_analysis", no_engine)
-    warmer = warming.Warmer(None, ["zh"], poll=0.01, logger=logging.getLogger("test.warmer"))  # type: ignore[arg-type]
+    warmer = warming.Warmer(None, ["zh"], poll=0.01, logger=logging.getLogger("test.warmer"))
     with caplog.at_level(logging.ERROR, logger="test.warmer"):
         warmer.start()
         deadline = time.monotonic() + 10

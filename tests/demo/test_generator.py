@@ -75,7 +75,7 @@ def top_level(group: DemoGroup, day: date) -> dict[str, str]:
     for code in parents:
         node = code
         while parents.get(node) not in (root, None):
-            node = parents[node]  # type: ignore[assignment]
+            node = parents[node]
         found[code] = node
     return found
 

@@ -41,7 +41,7 @@ def state(session):
     return tuple(session.scalar(select(func.count()).select_from(t)) for t in tables)
 
 
-def refused(session, importer, path, actor, *args):  # type: ignore[no-untyped-def]
+def refused(session, importer, path, actor, *args):
     before = state(session)
     with pytest.raises(ValidationFailed) as caught:
         importer(session, path, actor, *args)

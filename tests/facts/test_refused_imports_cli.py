@@ -52,7 +52,7 @@ def dump(url: str) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def group(database_url, tmp_path):  # type: ignore[no-untyped-def]
+def group(database_url, tmp_path):
     def run(*args: str) -> None:
         result = runner.invoke(app, list(args))
         assert result.exit_code == 0, result.output

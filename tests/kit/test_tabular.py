@@ -13,7 +13,7 @@ from pacer.kit.tabular import MAX_CELL_CHARS, PROBLEM_LIMIT, Problems, read_csv,
 COLUMNS = ("unit_code", "indicator_code", "period", "value")
 
 
-def big_file(path, rows: int):  # type: ignore[no-untyped-def]
+def big_file(path, rows: int):
     with path.open("w", encoding="utf-8") as out:
         out.write(",".join(COLUMNS) + "\n")
         for n in range(rows):

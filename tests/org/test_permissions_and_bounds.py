@@ -26,7 +26,7 @@ def snapshot(session):
     return units, places, session.scalar(select(func.count()).select_from(AuditEntry))
 
 
-def refused(session, path, actor=None):  # type: ignore[no-untyped-def]
+def refused(session, path, actor=None):
     before = snapshot(session)
     with pytest.raises(ValidationFailed) as caught:
         import_units_file(session, path, *((actor,) if actor else ()))
@@ -34,7 +34,7 @@ def refused(session, path, actor=None):  # type: ignore[no-untyped-def]
     return [(p.row, p.field, p.message) for p in caught.value.problems]
 
 
-def parent_of(session, unit):  # type: ignore[no-untyped-def]
+def parent_of(session, unit):
     return repository.tree_on(session, date.today())[unit.id]
 
 

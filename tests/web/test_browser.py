@@ -67,7 +67,7 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
 
 
 @pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
+def browser():
     if not CHROMIUM.exists():
         pytest.fail(
             "browser tests need Debian's Chromium at /usr/bin/chromium: "
@@ -82,7 +82,7 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
-def _page(browser, base: str, username: str, width: int = 1366, height: int = 900):  # type: ignore[no-untyped-def]
+def _page(browser, base: str, username: str, width: int = 1366, height: int = 900):
     context = browser.new_context(base_url=base, viewport={"width": width, "height": height}, accept_downloads=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -94,7 +94,7 @@ def _page(browser, base: str, username: str, width: int = 1366, height: int = 90
     return page
 
 
-def _charts_drawn(page) -> None:  # type: ignore[no-untyped-def]
+def _charts_drawn(page) -> None:
     page.wait_for_selector(".chart[data-rendered='1'] svg", timeout=20_000)
 
 
@@ -190,7 +190,7 @@ PAGES = (
 )
 
 
-def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
+def _axe_violations(page) -> list[str]:
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `make test` (it runs `npm ci --prefix tests/web`)")
     page.add_script_tag(path=str(AXE))
@@ -201,7 +201,7 @@ def _axe_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
-def _english_on(page) -> list[str]:  # type: ignore[no-untyped-def]
+def _english_on(page) -> list[str]:
     """Latin words on the page, but for what is not language (user names, a header's name:
     marked translate="no") and a few names."""
     text = page.evaluate("""() => { const b = document.body.cloneNode(true);
@@ -211,7 +211,7 @@ def _english_on(page) -> list[str]:  # type: ignore[no-untyped-def]
     return [f"English on a Chinese page: {english}"] if english else []
 
 
-def _wait_for_charts(page) -> None:  # type: ignore[no-untyped-def]
+def _wait_for_charts(page) -> None:
     if page.locator(".chart[data-spec]").count():
         page.wait_for_function(
             "() => [...document.querySelectorAll('.chart[data-spec]')]"

@@ -6,14 +6,14 @@ from __future__ import annotations
 from tests.web.test_browser import ARTIFACTS, _charts_drawn, _page, browser, server  # noqa: F401  (fixtures)
 
 
-def _watch(page) -> list[str]:  # type: ignore[no-untyped-def]
+def _watch(page) -> list[str]:
     """Every policy violation the page reports (the browser logs each on the console)."""
     seen: list[str] = []
     page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
     return seen
 
 
-def test_no_page_breaks_its_content_security_policy(browser, server):  # noqa: F811
+def test_no_page_breaks_its_content_security_policy(browser, server):  # noqa: F811  (the fixture imported above)
     page = _page(browser, server, "admin")
     violations = _watch(page)
     page.goto("/cockpit/G")
@@ -38,7 +38,7 @@ def test_no_page_breaks_its_content_security_policy(browser, server):  # noqa: F
     page.context.close()
 
 
-def test_the_policy_refuses_an_inline_script(browser, server):  # noqa: F811
+def test_the_policy_refuses_an_inline_script(browser, server):  # noqa: F811  (the fixture imported above)
     """The check above could pass by seeing nothing: an inline script injected into a page is
     refused, and reported."""
     page = _page(browser, server, "admin")

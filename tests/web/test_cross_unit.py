@@ -64,7 +64,7 @@ QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
 
 @pytest.fixture
-def group(figures, session, app):  # type: ignore[no-untyped-def]
+def group(figures, session, app):
     move_unit(session, figures.A2, figures.B, date(2025, 7, 1))
     for key, (code, en, zh) in UNITS.items():
         unit = getattr(figures, key)

@@ -10,7 +10,7 @@ from tests.webclient import csrf_from, page_token
 EXPECTED = {"x-frame-options": "DENY", "referrer-policy": "same-origin", "x-content-type-options": "nosniff"}
 
 
-def _check(response) -> None:  # type: ignore[no-untyped-def]
+def _check(response) -> None:
     for name, value in EXPECTED.items():
         assert response.headers.get(name) == value, (response.request.url, name)
     policy = response.headers["content-security-policy"]
@@ -63,7 +63,7 @@ def test_the_api_documentation_allows_its_own_set_up_script_only(client):
     assert f"'sha256-{digest}'" in page.headers["content-security-policy"]
 
 
-def _login_cookies(app, base_url: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _login_cookies(app, base_url: str) -> list[str]:
     with TestClient(app, base_url=base_url, follow_redirects=False) as c:
         form = c.get("/login")
         signed = c.post(

@@ -53,13 +53,13 @@ def test_no_operation_answers_a_server_error(app, figures, session, username):
 
     auth = [bearer(session, username)]
 
-    def call(case) -> int | str:  # type: ignore[no-untyped-def]
+    def call(case) -> int | str:
         try:  # the test client re-raises what the server raised
-            return case.call(headers={**(case.headers or {}), **auth[0]}).status_code  # type: ignore[no-any-return]
+            return case.call(headers={**(case.headers or {}), **auth[0]}).status_code
         except Exception as exc:
             return f"500 ({type(exc).__name__}: {exc})"
 
-    def check(case) -> None:  # type: ignore[no-untyped-def]
+    def check(case) -> None:
         status = call(case)
         if status == 401:  # a generated request revoked the caller's token: a new one, and again
             auth[0] = bearer(session, username)
@@ -112,7 +112,7 @@ def test_no_operation_answers_a_server_error(app, figures, session, username):
                 suppress_health_check=list(HealthCheck),
             )
             @given(case=strategy)
-            def generated(case) -> None:  # type: ignore[no-untyped-def]
+            def generated(case) -> None:
                 check(case)
 
             try:

@@ -35,7 +35,7 @@ def test_the_admission_gate_counts_requests_in_flight_and_lets_at_most_its_limit
     assert seen[-1] == 0  # a lifespan message is not a request
 
 
-def _run(monkeypatch, tmp_path, host: str = "127.0.0.1", **env: str) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def _run(monkeypatch, tmp_path, host: str = "127.0.0.1", **env: str) -> dict[str, object]:
     import uvicorn
 
     from pacer import server
