@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from pacer.cli import app
 from pacer.config import get_settings
-from pacer.models import AuditEntry, Fact, Unit
+from pacer.models import AuditEntry, Fact, Unit, User
 from tests.factories import write_csv
 
 runner = CliRunner()
@@ -431,3 +431,26 @@ def test_make_demo_runs_twice_and_leaves_the_cli_reading_its_database(tmp_path):
     )
     assert summary.returncode == 0, summary.stderr
     assert "2026-06 operations" in summary.stdout
+
+
+def test_a_demo_database_is_served_beyond_loopback_only_once_its_published_password_is_gone(database_url, monkeypatch):
+    import uvicorn
+
+    served: list[str] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: served.append(kwargs["host"]))
+    monkeypatch.setenv("PACER_SECRET_KEY", "x" * 40)
+    run("demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06", "--no-summary")
+    refused = run("serve", "--host", "0.0.0.0", ok=False)
+    assert refused.exit_code != 0
+    assert "published password" in refused.output
+    assert served == []
+    run("serve", "--host", "127.0.0.1")
+    assert served == ["127.0.0.1"]
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        names = conn.execute(select(User.username).where(User.is_active.is_(True))).scalars().all()
+    engine.dispose()
+    for name in names:
+        run("users", "set-password", name, "--password", f"own-{name}-secret")
+    run("serve", "--host", "0.0.0.0")
+    assert served == ["127.0.0.1", "0.0.0.0"]

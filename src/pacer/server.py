@@ -11,12 +11,17 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from pacer.analysis import get_analysis
 from pacer.app import create_app
+from pacer.auth.passwords import verify_password
 from pacer.cockpit.warm import Warmer
 from pacer.config import MIN_SECRET_LENGTH, Settings, get_settings
+from pacer.db import make_engine
 from pacer.errors import DomainError
+from pacer.models import User
 from pacer.web.i18n import LANGUAGES
 
 log = logging.getLogger("pacer.web")
@@ -111,6 +116,32 @@ def check_secret(settings: Settings, host: str) -> None:
             f"refusing to listen on {host}: PACER_SECRET_KEY is a published value or shorter than "
             f"{MIN_SECRET_LENGTH} characters; set a private random one, or unset it to use the key "
             "generated in the data directory"
+        )
+
+
+def check_published_logins(settings: Settings, host: str) -> None:
+    """A server others can reach must not let anyone in with the demo's published password."""
+    if is_loopback(host):
+        return
+    from pacer.demo.loader import DEMO_PASSWORD
+
+    engine = make_engine(settings.database_url)
+    try:
+        with Session(engine) as session:
+            # The demo gives all its users one hash (one salt); a password set any other way has a
+            # hash of its own, so only hashes several active users share need to be tried.
+            shared = session.scalars(
+                select(User.password_hash)
+                .where(User.is_active.is_(True), User.password_hash.is_not(None))
+                .group_by(User.password_hash)
+                .having(func.count() > 1)
+            ).all()
+    finally:
+        engine.dispose()
+    if any(verify_password(h, DEMO_PASSWORD) for h in shared):
+        raise DomainError(
+            f"refusing to listen on {host}: the demo's accounts still have the published password; "
+            "give them new ones (pacer users set-password) or serve on 127.0.0.1"
         )
 
 

@@ -20,7 +20,9 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the web application and JSON API for the database PACER_DATABASE_URL names."""
-    from pacer.server import run_server
+    from pacer.config import get_settings
+    from pacer.server import check_published_logins, run_server
 
     ensure_schema()
+    check_published_logins(get_settings(), host)
     run_server(host=host, port=port, workers=workers)
