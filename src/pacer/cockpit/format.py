@@ -79,11 +79,6 @@ def decimal(v: Value | None) -> Decimal | None:
 _MONEY_UNITS = {1.0: DisplayUnit.YUAN, 1e4: DisplayUnit.WAN_YUAN, 1e8: DisplayUnit.YI_YUAN}
 
 
-def from_scaled(scaled: int, scale: int) -> Decimal:
-    """An exact figure from its integer form with ``scale`` decimal places."""
-    return Decimal(scaled).scaleb(-scale)
-
-
 def _scaled(x: Decimal) -> tuple[int, int]:
     scale = max(0, -int(x.as_tuple().exponent))
     return int(x.scaleb(scale)), scale

@@ -14,6 +14,7 @@ from pacer.cockpit.cache import cached
 from pacer.cockpit.scope import Scope
 from pacer.errors import NotFound
 from pacer.kit import periods
+from pacer.kit.numbers import to_decimal
 
 TREND_MONTHS = 12
 
@@ -72,11 +73,11 @@ def _targets_and_total(
     col, scale = pm.column(scope.engine.catalog.index[code]), scope.scale_of(code)
 
     def tier(i: int, k: int) -> Decimal | None:
-        return fmt.from_scaled(int(pm.target_scaled[i, col, k]), scale) if pm.target_present[i, col, k] else None
+        return to_decimal(int(pm.target_scaled[i, col, k]), scale) if pm.target_present[i, col, k] else None
 
     targets = {n: (tier(i, 0), tier(i, 1)) for i, n in enumerate(scope.children)}
     last = len(nodes) - 1
-    total = fmt.from_scaled(int(pm.ytd.scaled[last, col]), scale) if pm.ytd.present[last, col] else None
+    total = to_decimal(int(pm.ytd.scaled[last, col]), scale) if pm.ytd.present[last, col] else None
     return targets, total
 
 

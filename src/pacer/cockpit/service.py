@@ -24,6 +24,7 @@ from pacer.cockpit.ranking import off_track, ranking
 from pacer.cockpit.scope import Scope
 from pacer.errors import DomainError, NotFound
 from pacer.kit import periods
+from pacer.kit.numbers import to_decimal
 from pacer.web import i18n
 
 # -- answers -------------------------------------------------------------------------------------
@@ -105,9 +106,9 @@ def _bridge(scope: Scope, code: str) -> schemas.Bridge:
         lines.append(
             schemas.BridgeLine(
                 unit=None,
-                current=None if ratio else fmt.from_scaled(hidden[0], scale),
-                previous=None if ratio else fmt.from_scaled(hidden[1], scale),
-                change=fmt.from_scaled(hidden[2], scale),
+                current=None if ratio else to_decimal(hidden[0], scale),
+                previous=None if ratio else to_decimal(hidden[1], scale),
+                change=to_decimal(hidden[2], scale),
                 share_pct=None,
                 contribution_pp=None,
                 line="outside",
