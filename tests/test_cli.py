@@ -129,6 +129,21 @@ def test_targets_import(database_url, tmp_path):
     assert "created 1" in run("targets", "import", str(path)).output
 
 
+def test_targets_export_import_and_check(database_url, tmp_path):
+    run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG)))
+    header = "unit_code,indicator_code,year,tier,value"
+    run(
+        "targets",
+        "import",
+        str(write_csv(tmp_path / "t.csv", header, "G,revenue,2026,ensure,1000", "A,revenue,2026,ensure,600")),
+    )
+    book = tmp_path / "t.xlsx"
+    assert "Wrote" in run("targets", "export", "--year", "2026", "-o", str(book)).output
+    assert "unchanged 2" in run("targets", "import", str(book)).output
+    report = run("targets", "check", "--year", "2026").output
+    assert "G revenue ensure: parent 1000.00, children 600.00, difference 400.00" in report
+
+
 def test_indicators_list_and_sets(database_url):
     out = run("indicators", "list", "--set", "one_profit_five_ratios", "--year", "2025", "--lang", "en").output
     assert "cash_collection_ratio" in out
@@ -199,7 +214,12 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("org", "export"): ([], [["--on", "2026-13-01"], ["-o", "{missing}/out.csv"]]),
     ("indicators", "list"): ([], [["--set", "nope"], ["--lang", "fr"], ["--year", "x"]]),
     ("indicators", "sets"): ([], [["--bogus"]]),
-    ("targets", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"]]),
+    ("targets", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"], ["{dir}/no.xlsx"]]),
+    ("targets", "export"): (
+        ["--year", "2026", "-o", "{dir}/t.xlsx"],
+        [["--year", "x"], ["--year", "1999"], ["--year", "2026", "--unit", "NOPE"], ["--year", "2026", "-o", "{csv}"]],
+    ),
+    ("targets", "check"): (["--year", "2026"], [[], ["--year", "x"], ["--year", "2026", "--unit", "NOPE"]]),
     ("facts", "import"): (["{csv}"], [["{missing}"], ["{dir}"]]),
     ("eliminations", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"]]),
     ("users", "list"): ([], [["--bogus"]]),

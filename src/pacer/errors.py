@@ -35,12 +35,15 @@ class Problem:
     row: int | None = None
     field: str | None = None
     sheet: str | None = None
+    cell: str | None = None  # a workbook's cell, e.g. "F7"
 
     def __str__(self) -> str:
         where = []
         if self.sheet:
             where.append(f"sheet {self.sheet}")
-        if self.row is not None:
+        if self.cell:
+            where.append(f"cell {self.cell}")
+        elif self.row is not None:
             where.append(f"row {self.row}")
         if self.field:
             where.append(f"field '{self.field}'")

@@ -84,7 +84,8 @@ def _encoding(path: Path, source: str) -> str:
     raise ValidationFailed([Problem("the file is neither UTF-8 nor GB18030 text")], source)
 
 
-def _max_bytes() -> int:
+def import_max_bytes() -> int:
+    """The largest input file an import takes (PACER_IMPORT_MAX_BYTES)."""
     from pacer.config import get_settings
 
     return get_settings().import_max_bytes
@@ -104,7 +105,7 @@ def read_csv(
     source = str(path)
     if not path.is_file():
         raise ValidationFailed([Problem(f"file not found: {path}")], source)
-    limit = _max_bytes() if max_bytes is None else max_bytes
+    limit = import_max_bytes() if max_bytes is None else max_bytes
     size = path.stat().st_size
     if size > limit:
         raise ValidationFailed(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
@@ -17,11 +17,14 @@ from pacer.errors import Problem, ValidationFailed
 from pacer.facts.rows import NEVER_NEGATIVE_UNITS, visible_unit
 from pacer.kit.numbers import TARGET_LIMIT, check_range, format_scaled, parse_scaled
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
-from pacer.models import TARGET_TIERS, Fact, Indicator, Target, Unit
+from pacer.models import TARGET_BASES, TARGET_TIERS, Fact, Indicator, Target, Unit
 from pacer.org.repository import subtree_select
+from pacer.targets import calc
+from pacer.targets.repository import subtree_months
 
 TARGET_COLUMNS = ("unit_code", "indicator_code", "year", "tier")
-TARGET_OPTIONAL = ("value", "growth_pct", "phasing", "reason")
+TARGET_OPTIONAL = ("value", "growth_pct", "phasing", "reason", "basis")
+PHASING_WORDS = ("linear", "last_year")  # besides twelve percentages: the profile to work out
 GROWTH_LIMIT_BP = 1_000_000  # growth_pct from -100 to 10,000 (a target at most 101 times last year)
 
 
@@ -34,11 +37,25 @@ class TargetRow:
     tier: str
     value: int | None
     growth_bp: int | None
-    phasing_bp: list[int] | None
+    phasing_bp: list[int] | str | None  # a word of PHASING_WORDS until resolved
     reason: str
 
 
+@dataclass(frozen=True)
+class Report:
+    """What an import did (created, revised, unchanged) and what it could not follow as asked
+    (a seasonal profile without last year's figures), with the row."""
+
+    counts: dict[str, int]
+    warnings: list[Problem]
+
+
 def import_targets_file(session: Session, path: Path, actor: Actor = SYSTEM) -> dict[str, int]:
+    """A CSV file or an Excel workbook (.xlsx, as ``pacer targets export`` writes it)."""
+    if path.suffix.lower() == ".xlsx":
+        from pacer.targets.excel import import_workbook
+
+        return import_workbook(session, path, actor).counts
     problems = Problems()
     rows = read_csv(path, TARGET_COLUMNS, TARGET_OPTIONAL, problems)
     return import_targets(session, rows, actor, str(path), problems)
@@ -51,18 +68,31 @@ def import_targets(
     source: str = "targets",
     problems: Problems | None = None,
 ) -> dict[str, int]:
+    return import_targets_report(session, rows, actor, source, problems).counts
+
+
+def import_targets_report(
+    session: Session,
+    rows: Iterable[Row],
+    actor: Actor = SYSTEM,
+    source: str = "targets",
+    problems: Problems | None = None,
+) -> Report:
+    """Validate every row, then store them all or nothing (ValidationFailed naming every problem)."""
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, problems)
     resolved: dict[int, int] = {}
+    warnings: list[Problem] = []
     if not problems:
         resolved = _resolve_growth(session, parsed, problems)
+        parsed = _resolve_phasing(session, parsed, warnings)
     if not problems:
         problems += _check_tiers(parsed, resolved) + _check_revisions(session, parsed, resolved)
     if problems:
         raise problems.failure(source)
     if not parsed:
         raise ValidationFailed([Problem("no rows: nothing to import")], source)
-    return _store(session, parsed, resolved, actor)
+    return Report(_store(session, parsed, resolved, actor), warnings)
 
 
 def _parse(session: Session, rows: Iterable[Row], actor: Actor, problems: Problems) -> list[TargetRow]:
@@ -82,7 +112,7 @@ def _parse(session: Session, rows: Iterable[Row], actor: Actor, problems: Proble
         if tier not in TARGET_TIERS:
             problems.append(Problem(f"tier must be 'ensure' or 'strive', not '{tier}'", row.number, "tier"))
         value, growth = _amount(row, indicator, problems)
-        phasing = _phasing(row, problems)
+        phasing = _phasing(row, indicator, problems)
         if len(problems) > before or unit is None or indicator is None:
             continue  # an unknown unit or indicator has put its problem
         key = (unit.code, indicator.code, year, tier)
@@ -103,7 +133,14 @@ def _year(row: Row, problems: ProblemSink) -> int:
 
 
 def _amount(row: Row, indicator: Indicator | None, problems: ProblemSink) -> tuple[int | None, int | None]:
-    value_text, growth_text = row.get("value"), row.get("growth_pct")
+    value_text, growth_text, basis = row.get("value"), row.get("growth_pct"), row.get("basis")
+    # with a basis (an exported workbook has both: the growth and the value it gave), the basis
+    # says which one is the target
+    if basis not in ("", *TARGET_BASES):
+        problems.append(Problem(f"basis must be 'absolute' or 'growth', not '{basis[:40]}'", row.number, "basis"))
+        return None, None
+    if basis:
+        value_text, growth_text = (value_text, "") if basis == "absolute" else ("", growth_text)
     if bool(value_text) == bool(growth_text):
         problems.append(Problem("give exactly one of value and growth_pct", row.number, "value"))
         return None, None
@@ -129,10 +166,14 @@ def _amount(row: Row, indicator: Indicator | None, problems: ProblemSink) -> tup
         return None, None
 
 
-def _phasing(row: Row, problems: ProblemSink) -> list[int] | None:
+def _phasing(row: Row, indicator: Indicator | None, problems: ProblemSink) -> list[int] | str | None:
     text = row.get("phasing")
     if not text:
         return None
+    if text in PHASING_WORDS:
+        if text == "last_year" and indicator is not None and indicator.kind != "flow":
+            problems.append(Problem("last year's seasonality is for flows only", row.number, "phasing"))
+        return text
     try:
         shares = [parse_scaled(part, 2, 10000) for part in text.split(";")]
     except ValueError as exc:
@@ -185,6 +226,22 @@ def _resolve_growth(session: Session, parsed: list[TargetRow], problems: Problem
             continue
         resolved[t.row] = int(target)
     return resolved
+
+
+def _resolve_phasing(session: Session, parsed: list[TargetRow], warnings: list[Problem]) -> list[TargetRow]:
+    """The rows with ``linear`` and ``last_year`` turned into their twelve monthly shares."""
+    out = []
+    for t in parsed:
+        if t.phasing_bp == "linear":
+            t = replace(t, phasing_bp=calc.linear_phasing())
+        elif t.phasing_bp == "last_year":
+            months = subtree_months(session, [t.unit.id], [t.indicator.id], t.year - 1)[(t.unit.id, t.indicator.id)]
+            split = calc.last_year_phasing(months)
+            if split.warning:
+                warnings.append(Problem(f"{t.unit.code} {t.indicator.code}: {split.warning}", t.row, "phasing"))
+            t = replace(t, phasing_bp=split.shares)
+        out.append(t)
+    return out
 
 
 def _check_tiers(parsed: list[TargetRow], resolved: dict[int, int]) -> list[Problem]:

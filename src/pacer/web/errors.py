@@ -37,7 +37,10 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     details: list[dict[str, object]] | None = None
     message = exc.message
     if isinstance(exc, ValidationFailed):
-        details = [{"message": p.message, "field": p.field, "row": p.row} for p in exc.problems]
+        details = [
+            {"message": p.message, "field": p.field, "row": p.row, "sheet": p.sheet, "cell": p.cell}
+            for p in exc.problems
+        ]
         message = "; ".join(str(p) for p in exc.problems)
     return error_response(request, exc.status, message, details)
 

@@ -1,0 +1,186 @@
+"""The targets of one year at one node: its units (the node, its children and the children of the
+units opened) x indicators, each with last year's actual, the current ensure and strive tiers,
+their phasing, and under a parent the check that its children add up to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from pacer.auth.permissions import READ, SET_TARGETS, Actor, visible_unit_ids
+from pacer.errors import NotFound
+from pacer.indicators.service import IndicatorRow, list_indicators, set_exists
+from pacer.models import TARGET_TIERS, Target, Unit
+from pacer.org.repository import tree_on
+from pacer.targets import calc, repository
+
+DEFAULT_SET = "key"  # its derived indicators join every reported one
+
+
+@dataclass(frozen=True)
+class Place:
+    """A unit on the grid: how deep below the node, whether it has children and they are shown."""
+
+    unit: Unit
+    level: int
+    children: tuple[int, ...]
+    opened: bool
+    editable: bool
+
+
+@dataclass
+class Line:
+    place: Place
+    indicator: IndicatorRow
+    indicator_id: int
+    months: repository.Months  # last year's, of the unit's subtree
+    last_year: int | None
+    targets: dict[str, Target] = field(default_factory=dict)  # tier -> current target
+    gaps: dict[str, calc.Gap] = field(default_factory=dict)  # tier -> children not adding up
+
+    @property
+    def additive(self) -> bool:
+        return calc.additive(self.indicator.kind, self.indicator.unit)
+
+    def profile(self) -> calc.Split:
+        """Last year's seasonality (linear, with the reason, where it has none)."""
+        return calc.last_year_phasing(self.months)
+
+
+@dataclass
+class Grid:
+    year: int
+    node: Unit
+    set_code: str | None
+    places: list[Place]
+    indicators: list[IndicatorRow]
+    lines: dict[tuple[int, str], Line]
+
+    @property
+    def editable(self) -> bool:
+        return any(p.editable for p in self.places)
+
+    def line(self, unit_id: int, code: str) -> Line:
+        return self.lines[(unit_id, code)]
+
+    def by_code(self) -> dict[str, Place]:
+        return {p.unit.code: p for p in self.places}
+
+
+def grid_indicators(session: Session, year: int, set_code: str | None) -> list[IndicatorRow]:
+    """The indicators of ``set_code`` in force in ``year``; without one, the key set and every
+    other reported (not derived) indicator after it."""
+    if set_code:
+        if not set_exists(session, set_code):
+            raise NotFound(f"no indicator set '{set_code}'")
+        return list_indicators(session, set_code, year)
+    key = list_indicators(session, DEFAULT_SET, year)
+    seen = {r.code for r in key}
+    return key + [r for r in list_indicators(session, None, year) if r.kind != "derived" and r.code not in seen]
+
+
+def _places(session: Session, actor: Actor, node: Unit, opened: Iterable[str]) -> list[Place]:
+    tree = tree_on(session, date.today())
+    kids = repository.children_of(tree)
+    readable = visible_unit_ids(session, actor, READ)
+    settable = visible_unit_ids(session, actor, SET_TARGETS)
+    wanted = set(opened) | {node.code}
+    ids = [node.id, *kids.get(node.id, [])]
+    units = repository.units_by_id(session, actor, repository.descendants(kids, node.id))
+    by_code = {u.code: u.id for u in units.values()}
+    wanted_ids = {by_code[c] for c in wanted if c in by_code}
+    out: list[Place] = []
+
+    def visit(unit_id: int, level: int) -> None:
+        unit = units.get(unit_id)
+        if unit is None or (readable is not None and unit_id not in readable):
+            return
+        below = tuple(sorted(kids.get(unit_id, []), key=lambda k: units[k].code if k in units else ""))
+        shown = unit_id in wanted_ids or level == 0
+        out.append(Place(unit, level, below, shown, settable is None or unit_id in settable))
+        if shown:
+            for kid in below:
+                visit(kid, level + 1)
+
+    visit(ids[0], 0)
+    return out
+
+
+def build_grid(
+    session: Session,
+    actor: Actor,
+    year: int,
+    node_code: str,
+    set_code: str | None = None,
+    opened: Iterable[str] = (),
+) -> Grid:
+    """The grid of ``node_code`` (404 when the actor may not read it) for ``year``."""
+    node = repository.visible_unit(session, actor, node_code)
+    if node is None:
+        raise NotFound(f"no unit '{node_code}'")
+    places = _places(session, actor, node, opened)
+    indicators = grid_indicators(session, year, set_code)
+    ids = repository.indicators_by_code(session, [r.code for r in indicators])
+    indicators = [r for r in indicators if r.code in ids]
+    unit_ids = [p.unit.id for p in places]
+    months = repository.subtree_months(session, unit_ids, [i.id for i in ids.values()], year - 1)
+    current = repository.current_targets(session, unit_ids, [i.id for i in ids.values()], year)
+    lines: dict[tuple[int, str], Line] = {}
+    for place in places:
+        for row in indicators:
+            ind_id = ids[row.code].id
+            m = months[(place.unit.id, ind_id)]
+            last = None if row.kind == "derived" else repository.annual(row.kind, m)
+            line = Line(place, row, ind_id, m, last)
+            line.targets = {t: current[k] for t in TARGET_TIERS if (k := (place.unit.id, ind_id, t)) in current}
+            lines[(place.unit.id, row.code)] = line
+    grid = Grid(year, node, set_code, places, indicators, lines)
+    _check_children(grid)
+    return grid
+
+
+def _check_children(grid: Grid) -> None:
+    """Put each opened parent's gaps on its line: additive indicators whose children's targets do
+    not add up to the parent's."""
+    shown = {p.unit.id: p for p in grid.places}
+    for place in grid.places:
+        if not place.opened or not place.children:
+            continue
+        kids = [shown[k] for k in place.children if k in shown]
+        if len(kids) != len(place.children):
+            continue  # a child outside the actor's view: the sum cannot be checked here
+        for row in grid.indicators:
+            parent = grid.line(place.unit.id, row.code)
+            if not parent.additive:
+                continue
+            for tier in TARGET_TIERS:
+                mine = parent.targets.get(tier)
+                theirs = {k.unit.code: _value(grid.line(k.unit.id, row.code).targets.get(tier)) for k in kids}
+                gap = calc.cascade_gap(None if mine is None else mine.value, theirs)
+                if gap is not None:
+                    parent.gaps[tier] = gap
+
+
+def _value(target: Target | None) -> int | None:
+    return None if target is None else target.value
+
+
+def spread_proposal(
+    grid: Grid, unit_code: str, indicator: str, tier: str, method: str
+) -> tuple[dict[str, int], str | None]:
+    """The parent's current target of ``tier`` spread over its children (not stored: the page
+    shows it in the children's cells to review and save): child code -> value, and a warning."""
+    place = grid.by_code().get(unit_code)
+    if place is None or not place.opened or not place.children or tier not in TARGET_TIERS:
+        return {}, None
+    parent = grid.line(place.unit.id, indicator).targets.get(tier) if (place.unit.id, indicator) in grid.lines else None
+    if parent is None:
+        return {}, None
+    kids = [grid.line(k, indicator) for k in place.children if (k, indicator) in grid.lines]
+    if len(kids) != len(place.children):
+        return {}, None  # a child outside the actor's view
+    split = calc.spread(parent.value, method, [k.last_year for k in kids])
+    return {k.place.unit.code: v for k, v in zip(kids, split.shares, strict=True)}, split.warning
