@@ -32,7 +32,7 @@ def _admin_execute(statement: str) -> None:
 
 
 def _migrated(url: str) -> None:
-    from pacer.indicators.service import sync_library
+    from pacer.indicators.sync import sync_library
 
     engine = make_engine(url)
     upgrade(engine)

@@ -312,8 +312,23 @@ def indicator(code: str, kind: str = "flow", formula: str | None = None) -> dict
     return entry
 
 
+YUAN = {
+    "code": "yuan",
+    "name_zh": "元",
+    "name_en": "yuan",
+    "symbol_zh": "元",
+    "symbol_en": "yuan",
+    "dimension": "money",
+    "factor": "1",
+    "additive": True,
+    "percent": False,
+}
+
+
 def small() -> dict[str, Any]:
     return {
+        "units": [YUAN],
+        "categories": [{"code": "finance", "name_zh": "经营效益", "name_en": "Financial results"}],
         "indicators": [
             indicator("revenue"),
             indicator("rd_expense"),

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from pacer.indicators.formula import parse
 from pacer.indicators.library import Library, load_library
-from pacer.indicators.service import sync_library
+from pacer.indicators.sync import sync_library
 from pacer.models import AuditEntry, Indicator, IndicatorVersion
 
 
@@ -58,3 +58,18 @@ def test_a_new_formula_version_is_stored_and_audited(session: Session) -> None:
     # once stored, the same library is no change
     assert sync_library(session, changed)["changed"] == 0
     assert _audited(session) == [*before, ("indicator.versions", "roe")]
+
+
+def test_the_database_holds_the_built_in_units_categories_and_new_fields(session: Session) -> None:
+    from pacer.models import IndicatorCategory, MeasureUnit
+
+    units = {u.code: u for u in session.scalars(select(MeasureUnit))}
+    assert (units["wan_yuan"].factor, units["wan_yuan"].dimension, units["wan_yuan"].origin) == (
+        "10000",
+        "money",
+        "builtin",
+    )
+    assert (units["percent"].percent, units["percent"].additive) == (True, False)
+    assert session.scalar(select(IndicatorCategory.name_en).where(IndicatorCategory.code == "quality")) == "Quality"
+    headcount = session.scalars(select(Indicator).where(Indicator.code == "headcount")).one()
+    assert (headcount.never_negative, headcount.origin, headcount.customized) == (True, "builtin", False)

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 @reports_errors
 def db_upgrade() -> None:
     """Apply every migration and load the built-in indicator library."""
-    from pacer.indicators.service import sync_library
+    from pacer.indicators.sync import sync_library
     from pacer.migrate import upgrade
 
     prepare_database()

@@ -18,7 +18,7 @@ from pacer.auth.passwords import hash_password
 from pacer.demo.bulk import bulk_mode, write_facts
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.errors import Conflict
-from pacer.indicators.service import sync_library
+from pacer.indicators.sync import sync_library
 from pacer.kit import periods
 from pacer.migrate import reset as drop_schema
 from pacer.migrate import upgrade
@@ -26,6 +26,7 @@ from pacer.models import (
     AuditEntry,
     EliminationEntry,
     Indicator,
+    IndicatorCategory,
     IndicatorVersion,
     PeriodLock,
     Person,
@@ -126,9 +127,12 @@ def _ids(conn: Connection) -> dict[str, int]:
 
 def _filler_indicators(session: Session, group: DemoGroup) -> dict[str, int]:
     first = group.first_year
+    if group.extra_indicators:
+        session.add(IndicatorCategory(code="statistics", name_zh="统计", name_en="Statistics", origin="group"))
     for f in group.extra_indicators:
         ind = Indicator(
             code=f.code,
+            origin="group",
             category="statistics",
             unit=f.unit,
             scale=f.scale,

@@ -16,10 +16,10 @@ from pacer.kit.numbers import FLOW_LIMIT, STOCK_LIMIT, check_range, format_scale
 from pacer.kit.tabular import ProblemSink, Row
 from pacer.models import Indicator, Unit
 
-# Figures counted in persons or items are never negative (headcount, lots, problems): neither a
-# balance nor a month's amount, so a year-to-date figure below the month before is refused too.
-# Money may be negative: a loss, negative equity, a month's returns exceeding its sales.
-NEVER_NEGATIVE_UNITS = ("person", "count")
+# An indicator that is never negative (headcount, lots, problems: its definition says) is so
+# neither as a balance nor as a month's amount, so a year-to-date figure below the month before
+# is refused too. Money may be negative: a loss, negative equity, a month's returns exceeding its
+# sales.
 
 
 def figure_limit(indicator: Indicator) -> int:
@@ -36,7 +36,7 @@ def parse_figure(row: Row, field: str, indicator: Indicator, problems: ProblemSi
     except ValueError as exc:
         problems.append(Problem(str(exc), row.number, field))
         return None
-    if value < 0 and indicator.unit in NEVER_NEGATIVE_UNITS:
+    if value < 0 and indicator.never_negative:
         problems.append(Problem(f"'{indicator.code}' cannot be negative", row.number, field))
         return None
     return value
@@ -49,7 +49,7 @@ def monthly_problem(value: int, indicator: Indicator, row: int, field: str = "va
         check_range(value, indicator.scale, figure_limit(indicator))
     except ValueError as exc:
         return Problem(f"the month's amount {exc}", row, field)
-    if value < 0 and indicator.unit in NEVER_NEGATIVE_UNITS:
+    if value < 0 and indicator.never_negative:
         return Problem(
             f"the year-to-date figure is below the month before's: '{indicator.code}' "
             f"cannot have a negative month ({format_scaled(value, indicator.scale)})",

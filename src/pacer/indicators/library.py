@@ -1,10 +1,12 @@
-"""The indicator library: definitions of indicators and indicator sets, loaded from YAML.
+"""The indicator library: units of measure, categories, indicators and indicator sets, loaded
+from YAML.
 
 Pacer ships SASAC's key indicators in ``library.yaml`` next to this module; a group can ship its
 own file with the same schema. Loading validates everything another module would otherwise trip
-over later (enumerations, bilingual texts, contiguous versions, formulas and their references,
-dependency cycles, set members) and reports every problem at once, each naming the indicator or
-set and the field. Pure: no database.
+over later (enumerations, units and their dimensions, bilingual texts, contiguous versions,
+formulas and their references, dependency cycles, set members) and reports every problem at
+once, each naming the entry and the field. Pure: no database; what the database already holds
+comes in as :class:`Known`.
 """
 
 from __future__ import annotations
@@ -12,42 +14,60 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from pacer.indicators.formula import BALANCE_FUNCTIONS, CODE_PATTERN, Formula, FormulaError, parse
+from pacer.indicators.fields import Fields, owner
+from pacer.indicators.formula import Formula, FormulaError, parse
 from pacer.indicators.specs import (
-    CATEGORIES,
     DIRECTIONS,
     KINDS,
     MAX_SCALE,
+    ORIGINS,
     REPORTINGS,
     SCHEMA,
-    UNITS,
     IndicatorSetSpec,
     IndicatorSpec,
     IndicatorVersion,
     Library,
     LibraryError,
+    MeasureUnitSpec,
     SetMember,
     derived_dependencies,
 )
+from pacer.indicators.vocabulary import dimension_problems, merged, read_categories, read_units
+from pacer.kit.numbers import TARGET_LIMIT, parse_scaled
 
-__all__ = ["Library", "LibraryError", "load_library", "parse_library"]
+__all__ = ["Known", "Library", "LibraryError", "load_library", "parse_library"]
 
 
-def load_library(path: Path | str | Mapping[str, Any] | None = None) -> Library:
+@dataclass(frozen=True)
+class Known:
+    """What the database already holds, which a file may refer to without declaring it: units
+    of measure, category codes, and indicator codes with their kinds."""
+
+    units: Mapping[str, MeasureUnitSpec] = field(default_factory=dict)
+    categories: frozenset[str] = frozenset()
+    indicators: Mapping[str, str] = field(default_factory=dict)
+
+
+def load_library(
+    path: Path | str | Mapping[str, Any] | None = None, known: Known | None = None, origin: str = "builtin"
+) -> Library:
     """Load and validate a library.
 
     ``path`` is a YAML file, or the already loaded content of one (a mapping with
-    ``indicators`` and ``sets``); by default the library packaged with Pacer.
+    ``indicators`` and ``sets``); by default the library packaged with Pacer. ``known`` is what
+    the file may refer to without declaring it; ``origin`` the origin of entries that do not
+    say (a group's import gives group).
     Raises :class:`LibraryError` listing every problem found.
     """
     if isinstance(path, Mapping):
-        return parse_library(path)
+        return parse_library(path, known, origin)
     if path is None:
         text = files("pacer.indicators").joinpath("library.yaml").read_text(encoding="utf-8")
         source = "the packaged library"
@@ -57,111 +77,40 @@ def load_library(path: Path | str | Mapping[str, Any] | None = None) -> Library:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise LibraryError([f"{source}: not valid YAML: {exc}"]) from None
-    return parse_library(data)
+    return parse_library(data, known, origin)
 
 
-def parse_library(data: Any) -> Library:
+_TOP_FIELDS = {"schema", "units", "categories", "indicators", "sets"}
+
+
+def parse_library(data: Any, known: Known | None = None, origin: str = "builtin") -> Library:
     """Validate already loaded library content (see :func:`load_library`)."""
+    known = known or Known()
     problems: list[str] = []
     if not isinstance(data, Mapping):
         raise LibraryError(["library: expected a mapping with 'indicators' and 'sets'"])
-    top = _Fields(data, "library", problems, {"schema", "indicators", "sets"})
+    top = Fields(data, "library", problems, _TOP_FIELDS)
     if top.raw.get("schema", SCHEMA) != SCHEMA:
         top.problem("schema", f"this version of Pacer reads schema {SCHEMA}")
+    units = read_units(top.items("units", required=False), problems, origin)
+    problems.extend(dimension_problems(merged(known.units, units)))
+    categories = read_categories(top.items("categories", required=False), problems, origin)
     raw_indicators, raw_sets = top.items("indicators"), top.items("sets", required=False)
-    declared = _declared_kinds(raw_indicators)
-    indicators = _read_indicators(raw_indicators, problems)
+    declared = {**known.indicators, **_declared_kinds(raw_indicators)}
+    vocabulary = _Vocabulary({**known.units, **units}, known.categories | categories.keys(), origin)
+    indicators = _read_indicators(raw_indicators, problems, vocabulary)
     _check_formulas(indicators, declared, problems)
     sets = _read_sets(raw_sets, declared, problems)
     if problems:
         raise LibraryError(problems)
-    return Library(indicators=indicators, sets=sets)
+    return Library(indicators=indicators, sets=sets, units=units, categories=categories)
 
 
-# ---- reading fields ---------------------------------------------------------------------------
-
-
-class _Fields:
-    """Typed access to one mapping of the YAML, recording problems against its owner."""
-
-    def __init__(self, raw: Any, owner: str, problems: list[str], allowed: set[str], prefix: str = "") -> None:
-        self.owner, self.problems, self.prefix = owner, problems, prefix
-        self.raw: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
-        self.count = len(problems)
-        if not isinstance(raw, Mapping):
-            where = f"field {prefix.rstrip('.')!r}" if prefix else "entry"
-            self.problems.append(f"{owner}: {where}: expected a mapping, got {raw!r}")
-        for key in self.raw:
-            if key not in allowed:
-                self.problem(str(key), "unknown field")
-
-    @property
-    def ok(self) -> bool:
-        return len(self.problems) == self.count
-
-    def problem(self, key: str, message: str) -> None:
-        self.problems.append(f"{self.owner}: field {self.prefix + key!r}: {message}")
-
-    def text(self, key: str, required: bool = True) -> str:
-        value = self.raw.get(key)
-        if value is None and not required:
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            self.problem(key, "missing or empty text")
-            return ""
-        return value.strip()
-
-    def choice(self, key: str, options: tuple[str, ...]) -> Any:
-        value = self.raw.get(key)
-        if value not in options:
-            found = "missing" if value is None else f"{value!r} is not valid"
-            self.problem(key, f"{found}; expected one of {', '.join(options)}")
-        return value
-
-    def integer(self, key: str, required: bool = True) -> int | None:
-        value = self.raw.get(key)
-        if value is None and not required:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.problem(key, f"expected a whole number, got {value!r}")
-            return None
-        return value
-
-    def year_range(self, required_from: bool) -> tuple[int | None, int | None]:
-        start = self.integer("from_year", required=required_from)
-        end = self.integer("to_year", required=False)
-        if start is not None and end is not None and end < start:
-            self.problem("to_year", f"{end} is before from_year {start}")
-        return start, end
-
-    def items(self, key: str, required: bool = True) -> list[Any]:
-        value = self.raw.get(key)
-        if value is None and not required:
-            return []
-        if not isinstance(value, list) or not value:
-            self.problem(key, "expected a non-empty list")
-            return []
-        return value
-
-    def unique_code(self, seen: set[str]) -> None:
-        code = self.raw.get("code")
-        if isinstance(code, str):
-            if code in seen:
-                self.problem("code", f"duplicate code {code!r}")
-            seen.add(code)
-
-    def code(self) -> str:
-        value = self.raw.get("code")
-        if not isinstance(value, str) or not CODE_PATTERN.match(value):
-            self.problem("code", f"{value!r} is not a snake_case code")
-        elif value in BALANCE_FUNCTIONS:
-            self.problem("code", f"{value!r} is reserved for the formula function")
-        return str(value)
-
-
-def _owner(kind: str, raw: Any, index: int) -> str:
-    code = raw.get("code") if isinstance(raw, Mapping) else None
-    return f"{kind} {code!r}" if isinstance(code, str) else f"{kind} #{index + 1}"
+@dataclass(frozen=True)
+class _Vocabulary:
+    units: Mapping[str, MeasureUnitSpec]
+    categories: frozenset[str] | set[str]
+    origin: Any  # builtin or group, for entries that do not say
 
 
 def _declared_kinds(raw_indicators: list[Any]) -> dict[str, str | None]:
@@ -176,23 +125,39 @@ def _declared_kinds(raw_indicators: list[Any]) -> dict[str, str | None]:
 
 # ---- indicators -------------------------------------------------------------------------------
 
-_INDICATOR_FIELDS = {"code", "category", "unit", "scale", "direction", "kind", "reporting", "versions", "eliminated"}
+_INDICATOR_FIELDS = {
+    "code",
+    "category",
+    "unit",
+    "scale",
+    "direction",
+    "kind",
+    "reporting",
+    "versions",
+    "eliminated",
+    "origin",
+    "never_negative",
+    "retired_from",
+    "band",
+}
 _VERSION_FIELDS = {"from_year", "to_year", "name_zh", "name_en", "definition_zh", "definition_en", "formula"}
 
 
-def _read_indicators(raw_indicators: list[Any], problems: list[str]) -> dict[str, IndicatorSpec]:
+def _read_indicators(
+    raw_indicators: list[Any], problems: list[str], vocabulary: _Vocabulary
+) -> dict[str, IndicatorSpec]:
     indicators: dict[str, IndicatorSpec] = {}
     seen: set[str] = set()
     for index, raw in enumerate(raw_indicators):
-        fields = _Fields(raw, _owner("indicator", raw, index), problems, _INDICATOR_FIELDS)
+        fields = Fields(raw, owner("indicator", raw, index), problems, _INDICATOR_FIELDS)
         fields.unique_code(seen)
-        spec = _read_indicator(fields)
+        spec = _read_indicator(fields, vocabulary)
         if spec is not None:
             indicators[spec.code] = spec
     return indicators
 
 
-def _read_indicator(fields: _Fields) -> IndicatorSpec | None:
+def _read_indicator(fields: Fields, vocabulary: _Vocabulary) -> IndicatorSpec | None:
     code = fields.code()
     kind = fields.choice("kind", KINDS)
     scale = fields.integer("scale")
@@ -203,33 +168,72 @@ def _read_indicator(fields: _Fields) -> IndicatorSpec | None:
         fields.problem("reporting", "a derived indicator is computed, not reported")
     elif kind != "derived":
         reporting = fields.choice("reporting", REPORTINGS)
-    eliminated = fields.raw.get("eliminated", False)
-    if not isinstance(eliminated, bool):
-        fields.problem("eliminated", f"expected true or false, got {eliminated!r}")
-    elif eliminated and kind == "derived":
+    eliminated = fields.flag("eliminated")
+    if eliminated and kind == "derived":
         fields.problem(
             "eliminated",
             "a derived indicator is computed after consolidation; eliminate the indicators it is computed from",
         )
+    direction = fields.choice("direction", DIRECTIONS)
+    band = _band(fields, direction, scale or 0)
     spec = IndicatorSpec(
         code=code,
-        category=fields.choice("category", CATEGORIES),
-        unit=fields.choice("unit", UNITS),
+        category=_known_code(fields, "category", vocabulary.categories, "categories"),
+        unit=_known_code(fields, "unit", vocabulary.units.keys(), "units"),
         scale=scale or 0,
-        direction=fields.choice("direction", DIRECTIONS),
+        direction=direction,
         kind=kind,
         reporting=reporting,
         versions=_read_versions(fields, kind == "derived"),
-        eliminated=eliminated is True,
+        eliminated=eliminated,
+        origin=fields.choice("origin", ORIGINS) if "origin" in fields.raw else vocabulary.origin,
+        never_negative=fields.flag("never_negative"),
+        retired_from=fields.integer("retired_from", required=False),
+        band_low=band[0],
+        band_high=band[1],
     )
     return spec if fields.ok else None
 
 
-def _read_versions(fields: _Fields, derived: bool) -> tuple[IndicatorVersion, ...]:
+def _known_code(fields: Fields, key: str, codes: Any, section: str) -> str:
+    value = fields.raw.get(key)
+    if not isinstance(value, str) or value not in codes:
+        found = "missing" if value is None else f"{value!r} is not declared"
+        fields.problem(key, f"{found}; expected one of the library's {section}: {', '.join(sorted(codes))}")
+    return str(value)
+
+
+def _band(fields: Fields, direction: Any, scale: int) -> tuple[int | None, int | None]:
+    raw = fields.raw.get("band")
+    if raw is None:
+        return None, None
+    if direction != "band":
+        fields.problem("band", "only an indicator with direction band has a band")
+        return None, None
+    entry = Fields(raw, fields.owner, fields.problems, {"low", "high"}, "band.")
+    low, high = (_band_bound(entry, key, scale) for key in ("low", "high"))
+    if low is not None and high is not None and low > high:
+        entry.problem("high", "is below low")
+    return low, high
+
+
+def _band_bound(entry: Fields, key: str, scale: int) -> int | None:
+    value = entry.raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        entry.problem(key, f"expected a number, got {value!r}")
+        return None
+    try:
+        return parse_scaled(str(value), scale, TARGET_LIMIT)
+    except ValueError as exc:
+        entry.problem(key, str(exc))
+        return None
+
+
+def _read_versions(fields: Fields, derived: bool) -> tuple[IndicatorVersion, ...]:
     versions = []
     for index, raw in enumerate(fields.items("versions")):
         prefix = f"versions[{index}]."
-        entry = _Fields(raw, fields.owner, fields.problems, _VERSION_FIELDS, prefix)
+        entry = Fields(raw, fields.owner, fields.problems, _VERSION_FIELDS, prefix)
         version = _read_version(entry, derived)
         if version is not None:
             versions.append(version)
@@ -241,7 +245,7 @@ def _read_versions(fields: _Fields, derived: bool) -> tuple[IndicatorVersion, ..
 _TEXTS = ("name_zh", "name_en", "definition_zh", "definition_en")
 
 
-def _read_version(entry: _Fields, derived: bool) -> IndicatorVersion | None:
+def _read_version(entry: Fields, derived: bool) -> IndicatorVersion | None:
     start, end = entry.year_range(required_from=True)
     texts = {key: entry.text(key) for key in _TEXTS}
     formula, parsed = entry.raw.get("formula"), None
@@ -260,7 +264,7 @@ def _read_version(entry: _Fields, derived: bool) -> IndicatorVersion | None:
     return IndicatorVersion(start, end, **texts, formula=text, parsed=parsed)
 
 
-def _check_contiguous(fields: _Fields, versions: list[IndicatorVersion]) -> None:
+def _check_contiguous(fields: Fields, versions: list[IndicatorVersion]) -> None:
     for before, after in itertools.pairwise(versions):
         if before.to_year is None or after.from_year <= before.to_year:
             fields.problem("versions", f"{_years(before)} overlaps {_years(after)}")
@@ -333,7 +337,7 @@ def _read_sets(
     sets: dict[str, IndicatorSetSpec] = {}
     seen: set[str] = set()
     for index, raw in enumerate(raw_sets):
-        fields = _Fields(raw, _owner("set", raw, index), problems, _SET_FIELDS)
+        fields = Fields(raw, owner("set", raw, index), problems, _SET_FIELDS)
         fields.unique_code(seen)
         spec = IndicatorSetSpec(
             code=fields.code(),
@@ -348,12 +352,12 @@ def _read_sets(
     return sets
 
 
-def _read_members(fields: _Fields, declared: dict[str, str | None]) -> tuple[SetMember, ...]:
+def _read_members(fields: Fields, declared: dict[str, str | None]) -> tuple[SetMember, ...]:
     members: list[SetMember] = []
     for index, raw in enumerate(fields.items("members")):
         if isinstance(raw, str):  # a member for all years may be written as its bare code
             raw = {"code": raw}
-        entry = _Fields(raw, fields.owner, fields.problems, _MEMBER_FIELDS, f"members[{index}].")
+        entry = Fields(raw, fields.owner, fields.problems, _MEMBER_FIELDS, f"members[{index}].")
         code = entry.raw.get("code")
         if not isinstance(code, str) or code not in declared:
             entry.problem("code", f"{code!r} is not a known indicator")

@@ -1,26 +1,26 @@
-"""What the indicator library holds: indicators with their dated versions (names, definitions,
-formulas) and indicator sets with their dated members. Read and validated by
-:mod:`pacer.indicators.library`."""
+"""What the indicator library holds: units of measure, categories, indicators with their dated
+versions (names, definitions, formulas) and indicator sets with their dated members. Read and
+validated by :mod:`pacer.indicators.library`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal, get_args
 
 from pacer.indicators.formula import Formula
 
-Category = Literal["finance", "balance", "cash", "innovation", "efficiency", "investment", "industry", "quality"]
-Unit = Literal["yuan", "person", "count", "percent", "yuan_per_person"]
 Direction = Literal["higher", "lower", "band"]
 Kind = Literal["flow", "stock", "derived"]
 Reporting = Literal["monthly", "ytd"]
 
-CATEGORIES: tuple[str, ...] = get_args(Category)
-UNITS: tuple[str, ...] = get_args(Unit)
+Origin = Literal["builtin", "group"]
+
 DIRECTIONS: tuple[str, ...] = get_args(Direction)
 KINDS: tuple[str, ...] = get_args(Kind)
 REPORTINGS: tuple[str, ...] = get_args(Reporting)
+ORIGINS: tuple[str, ...] = get_args(Origin)
 MAX_SCALE = 6
 SCHEMA = 1
 
@@ -31,6 +31,37 @@ class LibraryError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
         super().__init__("invalid indicator library:\n  " + "\n  ".join(problems))
+
+
+@dataclass(frozen=True)
+class MeasureUnitSpec:
+    """A unit of measure: ``factor`` of its dimension's base unit (the one with factor 1)."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    symbol_zh: str
+    symbol_en: str
+    dimension: str
+    factor: Decimal
+    additive: bool
+    percent: bool
+    display: bool = True
+    origin: Origin = "builtin"
+
+    @property
+    def is_base(self) -> bool:
+        return self.factor == 1
+
+
+@dataclass(frozen=True)
+class CategorySpec:
+    """A category grouping indicators on pages and in lists."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    origin: Origin = "builtin"
 
 
 @dataclass(frozen=True)
@@ -55,14 +86,19 @@ class IndicatorSpec:
     """An indicator: what it measures, how it is reported, and its versions in year order."""
 
     code: str
-    category: Category
-    unit: Unit
+    category: str  # a category code
+    unit: str  # a unit of measure's code; figures are stored in it
     scale: int
     direction: Direction
     kind: Kind
     reporting: Reporting | None
     versions: tuple[IndicatorVersion, ...]
     eliminated: bool = False  # consolidation takes elimination entries for intra-group amounts
+    origin: Origin = "builtin"
+    never_negative: bool = False  # no figure can be below zero (persons, items)
+    retired_from: int | None = None  # the first year in which it is retired
+    band_low: int | None = None  # direction band's default range, scaled like the figures
+    band_high: int | None = None
 
     def version_for(self, year: int) -> IndicatorVersion:
         """The version in force in ``year``; KeyError naming the code and year if none is."""
@@ -133,10 +169,12 @@ class IndicatorSetSpec:
 
 @dataclass(frozen=True)
 class Library:
-    """Validated indicators and sets, each keyed by code in file order."""
+    """Validated units, categories, indicators and sets, each keyed by code in file order."""
 
     indicators: dict[str, IndicatorSpec]
     sets: dict[str, IndicatorSetSpec]
+    units: dict[str, MeasureUnitSpec] = field(default_factory=dict)
+    categories: dict[str, CategorySpec] = field(default_factory=dict)
 
     def reported(self) -> list[str]:
         """Codes of the indicators units report (flows and stocks), in file order."""

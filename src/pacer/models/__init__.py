@@ -13,11 +13,20 @@ from pacer.models.figures import (
     Submission,
     Target,
 )
-from pacer.models.indicators import Indicator, IndicatorSet, IndicatorSetMember, IndicatorVersion
+from pacer.models.indicators import (
+    ORIGINS,
+    Indicator,
+    IndicatorCategory,
+    IndicatorSet,
+    IndicatorSetMember,
+    IndicatorVersion,
+    MeasureUnit,
+)
 from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
 
 __all__ = [
     "LEADER_ROLES",
+    "ORIGINS",
     "ROLES",
     "SUBMISSION_STATES",
     "TARGET_BASES",
@@ -29,10 +38,12 @@ __all__ = [
     "EliminationEntry",
     "Fact",
     "Indicator",
+    "IndicatorCategory",
     "IndicatorSet",
     "IndicatorSetMember",
     "IndicatorVersion",
     "LoginAttempt",
+    "MeasureUnit",
     "PeriodLock",
     "Person",
     "RoleGrant",

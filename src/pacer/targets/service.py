@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from pacer.audit.service import record
 from pacer.auth.permissions import SET_TARGETS, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
-from pacer.facts.rows import NEVER_NEGATIVE_UNITS, visible_unit
+from pacer.facts.rows import visible_unit
 from pacer.kit.numbers import TARGET_LIMIT, check_range, format_scaled, parse_scaled
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
 from pacer.models import TARGET_BASES, TARGET_TIERS, Fact, Indicator, Target, Unit
@@ -149,7 +149,7 @@ def _amount(row: Row, indicator: Indicator | None, problems: ProblemSink) -> tup
     try:
         if value_text:
             value = parse_scaled(value_text, indicator.scale, TARGET_LIMIT)
-            if value < 0 and indicator.unit in NEVER_NEGATIVE_UNITS:
+            if value < 0 and indicator.never_negative:
                 problems.append(Problem(f"'{indicator.code}' cannot be negative", row.number, "value"))
                 return None, None
             return value, None
