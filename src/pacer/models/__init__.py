@@ -1,5 +1,6 @@
 """Every table, on one metadata (Alembic autogenerates against ``Base.metadata``)."""
 
+from pacer.models.assignments import EFFECTS, SELECTORS, IndicatorAssignment
 from pacer.models.auth import ROLES, ApiToken, LoginAttempt, RoleGrant, User, WebSession
 from pacer.models.base import Base
 from pacer.models.figures import (
@@ -25,9 +26,11 @@ from pacer.models.indicators import (
 from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
 
 __all__ = [
+    "EFFECTS",
     "LEADER_ROLES",
     "ORIGINS",
     "ROLES",
+    "SELECTORS",
     "SUBMISSION_STATES",
     "TARGET_BASES",
     "TARGET_TIERS",
@@ -38,6 +41,7 @@ __all__ = [
     "EliminationEntry",
     "Fact",
     "Indicator",
+    "IndicatorAssignment",
     "IndicatorCategory",
     "IndicatorSet",
     "IndicatorSetMember",
