@@ -16,6 +16,7 @@ from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
 from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
+from pacer.indicators.assignment_service import unassigned_problems
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
@@ -101,6 +102,9 @@ def _parse(
         seen[key] = row.number
         parsed.append(FactRow(row.number, unit, indicator, period, value, basis))
     problems += lock_problems(session, parsed)
+    problems += unassigned_problems(
+        session, ((f.row, f.unit, f.indicator.code, f.indicator.id, f.period) for f in parsed)
+    )
     return parsed
 
 

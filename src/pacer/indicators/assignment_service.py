@@ -16,12 +16,13 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, require
-from pacer.errors import NotFound
+from pacer.errors import NotFound, Problem
 from pacer.indicators import assignment_repository as repo
 from pacer.indicators.assignment_calc import Rule, available_derived, breakpoints, resolve
 
 # the write side lives in its own module; re-exported so callers use one service
 from pacer.indicators.assignment_write import AssignmentIn, assign, close
+from pacer.kit import periods
 from pacer.models import IndicatorAssignment, Unit
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "reported_indicators",
     "required_missing",
     "unassigned",
+    "unassigned_problems",
 ]
 
 
@@ -96,6 +98,23 @@ def unassigned(session: Session, wanted: Iterable[tuple[int, int, int]]) -> set[
         by_period.setdefault(period, set()).add(unit_id)
     matrices = {p: assignment_matrix(session, p, ids) for p, ids in by_period.items()}
     return {(u, i, p) for u, i, p in wanted if i not in matrices[p].get(u, frozenset())}
+
+
+def unassigned_problems(session: Session, figures: Iterable[tuple[int, Unit, str, int, int]]) -> list[Problem]:
+    """A problem for each figure (file row, unit, indicator code, indicator id, period) of an
+    indicator its unit is not assigned that month, named at its row's ``indicator_code``."""
+    figures = list(figures)
+    outside = unassigned(session, [(unit.id, ind_id, period) for _, unit, _, ind_id, period in figures])
+    return [
+        Problem(
+            f"unit '{unit.code}' does not report '{code}' in {periods.format_period(period)} "
+            "(see 'pacer indicators assignments')",
+            row,
+            "indicator_code",
+        )
+        for row, unit, code, ind_id, period in figures
+        if (unit.id, ind_id, period) in outside
+    ]
 
 
 def assignment_spans(

@@ -44,7 +44,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["indicator_id"], ["indicator.id"], name=op.f("fk_indicator_assignment_indicator_id_indicator")
         ),
-        sa.ForeignKeyConstraint(["set_id"], ["indicator_set.id"], name=op.f("fk_indicator_assignment_set_id_indicator_set")),
+        sa.ForeignKeyConstraint(
+            ["set_id"], ["indicator_set.id"], name=op.f("fk_indicator_assignment_set_id_indicator_set")
+        ),
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_indicator_assignment_unit_id_unit")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_indicator_assignment")),
     )
