@@ -51,7 +51,7 @@ from pacer.analysis.core.measures import TimeBasis
 from pacer.analysis.core.outlook import OutlookMethod
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
-from pacer.analysis.serve.completeness import default_period, incomplete
+from pacer.analysis.serve.completeness import Missing, assigned_at, default_period, incomplete, missing_figures
 from pacer.analysis.serve.engine import Engine
 from pacer.analysis.serve.service import Analysis, change_marker, get_analysis
 from pacer.analysis.shown import wording
@@ -81,6 +81,7 @@ __all__ = [
     "HistoryRow",
     "IndicatorDef",
     "Measure",
+    "Missing",
     "Need",
     "NotDecomposable",
     "OffTrackRow",
@@ -101,6 +102,7 @@ __all__ = [
     "Value",
     "Window",
     "apportion",
+    "assigned_at",
     "breakdown",
     "bridge_line",
     "change_marker",
@@ -110,6 +112,7 @@ __all__ = [
     "get_analysis",
     "incomplete",
     "largest_remainder",
+    "missing_figures",
     "off_track_rows",
     "still_reported",
     "to_display",

@@ -144,9 +144,19 @@ class OutlookRow(BaseModel):
     target_strive: float | None
 
 
+class MissingIndicator(BaseModel):
+    code: str
+    name: str
+
+
 class NotReported(BaseModel):
     unit: UnitRef
     period: str
+    missing: list[MissingIndicator] = Field(
+        default_factory=list,
+        description="the indicators the unit is assigned this month and has no figure of "
+        "(empty where the group assigns nothing: the unit has sent nothing)",
+    )
 
 
 class CockpitOut(BaseModel):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pacer.analysis import CockpitRow
+from pacer.analysis import CockpitRow, Missing, missing_figures
 from pacer.cockpit import format as fmt
 from pacer.cockpit import repository, schemas
 from pacer.cockpit.cache import cached
@@ -153,36 +153,44 @@ def outlook(scope: Scope) -> list[schemas.OutlookRow]:
 
 
 def not_reported(scope: Scope) -> list[schemas.NotReported]:
-    """Units of the subtree with figures last month and none this month, that have not opened a
-    submission for this month either (the engine holds every figure; submissions are asked)."""
-    candidates = [
-        n for n in cached(scope.analysis, ("silent", scope.node, scope.period), lambda: _silent(scope)) if scope.sees(n)
+    """Units of the subtree expected this month (figures of what they are assigned last month or
+    this one) that lack some of what they are assigned, with what they lack; a unit with none
+    of it that has not opened a submission either (the engine holds every figure; submissions
+    are asked). Without assignment rules, only the units with no figure this month."""
+    rows = [
+        m
+        for m in cached(scope.analysis, ("missing", scope.node, scope.period), lambda: _missing(scope))
+        if scope.sees(m.node)
     ]
-    if not candidates:
-        return []
-    submitted = repository.submitted(
-        scope.db, scope.actor, [scope.analysis.unit_id(n) for n in candidates], scope.period
-    )
+    silent = [scope.analysis.unit_id(m.node) for m in rows if m.silent]
+    submitted = repository.submitted(scope.db, scope.actor, silent, scope.period) if silent else set()
     label = periods.format_period(scope.period)
-    refs = sorted(
-        (scope.unit(n) for n in candidates if scope.analysis.unit_id(n) not in submitted), key=lambda u: u.code
-    )
-    return [schemas.NotReported(unit=ref, period=label) for ref in refs]
+    reported = [d.code for d in scope.analysis.data.indicators if d.kind != "derived"]
+    out = [
+        schemas.NotReported(
+            unit=scope.unit(m.node), period=label, missing=[_named(scope, reported[r]) for r in m.missing]
+        )
+        for m in rows
+        if not (m.silent and scope.analysis.unit_id(m.node) in submitted)
+    ]
+    return sorted(out, key=lambda n: n.unit.code)
 
 
-def _silent(scope: Scope) -> list[int]:
-    """Nodes of the subtree (the node included) with a figure last month and none this month."""
-    t = scope.engine.month_index(scope.year, scope.month)
-    if t == 0:
+def _named(scope: Scope, code: str) -> schemas.MissingIndicator:
+    row = scope.indicators.get(code)
+    name = code if row is None else row.name_zh if scope.lang == "zh" else row.name_en
+    return schemas.MissingIndicator(code=code, name=name)
+
+
+def _missing(scope: Scope) -> list[Missing]:
+    """Nodes of the subtree (the node included) expected this month that lack figures."""
+    if scope.engine.month_index(scope.year, scope.month) == 0:
         return []
     nodes = np.array(
         sorted({scope.node, *scope.engine.tree(scope.year, scope.month).descendants(scope.node).tolist()}),
         dtype=np.int64,
     )
-    present = scope.engine.facts.present
-    had = present[nodes, :, t - 1].any(axis=1)
-    has = present[nodes, :, t].any(axis=1)
-    return [int(n) for n in nodes[had & ~has]]
+    return missing_figures(scope.analysis, nodes, scope.period)
 
 
 def cockpit(scope: Scope, rank_code: str | None = None, bridge_code: str | None = None) -> schemas.CockpitOut:

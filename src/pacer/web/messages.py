@@ -218,3 +218,11 @@ MESSAGES.update(
 
 # one word per status, the same as the terminal's and the exports'
 MESSAGES.update({f"status.{s.value}": STATUS_WORDS[s] for s in Status})
+
+# who reports what (indicator assignment)
+MESSAGES.update(
+    {
+        "cockpit.missing_figures": ("尚缺：{names}", "missing: {names}"),
+        "common.list_sep": ("、", ", "),
+    }
+)

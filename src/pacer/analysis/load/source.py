@@ -22,6 +22,7 @@ from typing import cast as cast_rows
 import numpy as np
 from sqlalchemy import Connection, Row, String, case, cast, func, select
 
+from pacer.analysis.core.assigned import Assigned
 from pacer.analysis.core.inputs import (
     Eliminations,
     Facts,
@@ -34,6 +35,7 @@ from pacer.analysis.core.inputs import (
 )
 from pacer.analysis.load import columnar as columnar_read
 from pacer.analysis.load import copy_reader
+from pacer.analysis.load.assigned import load_assigned
 from pacer.indicators.formula import Formula, parse
 from pacer.kit import periods
 from pacer.models import (
@@ -76,6 +78,8 @@ class EngineData:
     last_period: int  # the latest month with any figure
     # as loaded; the engine keeps its own copy current (Engine.eliminate)
     eliminations: Eliminations = field(default_factory=Eliminations.none)
+    # who reports what, by span of months; None: every unit reports every reported indicator
+    assigned: Assigned | None = None
 
     def unit_index(self) -> dict[str, int]:
         return {code: i for i, code in enumerate(self.units.codes)}
@@ -125,6 +129,7 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
         first_year=first_year,
         last_period=last_period,
         eliminations=load_eliminations(conn, unit_ix, ind_ix, indicators, first_year, n_months),
+        assigned=load_assigned(conn, unit_ids, indicator_ids[reported], first_year, last_period),
     )
 
 
