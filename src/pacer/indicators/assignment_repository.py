@@ -89,25 +89,31 @@ def units(db: Reader, ids: Iterable[int] | None = None) -> list[UnitInfo]:
 
 @dataclass(frozen=True)
 class Codes:
-    """Indicator ids and codes both ways, and which are derived."""
+    """Indicator ids and codes both ways, which are derived, and the year each retired one
+    leaves the entry forms."""
 
     code_of: dict[int, str]
     id_of: dict[str, int]
     derived: frozenset[str]
+    retired_from: dict[str, int]
 
 
 def codes(db: Reader) -> Codes:
-    rows = db.execute(select(Indicator.id, Indicator.code, Indicator.kind).order_by(Indicator.id)).all()
+    rows = db.execute(
+        select(Indicator.id, Indicator.code, Indicator.kind, Indicator.retired_from).order_by(Indicator.id)
+    ).all()
     return Codes(
-        {id: code for id, code, _ in rows},
-        {code: id for id, code, _ in rows},
-        frozenset(code for _, code, kind in rows if kind == "derived"),
+        {id: code for id, code, _, _ in rows},
+        {code: id for id, code, _, _ in rows},
+        frozenset(code for _, code, kind, _ in rows if kind == "derived"),
+        {code: year for _, code, _, year in rows if year is not None},
     )
 
 
 def catalogue(db: Reader, year: int, known: Codes | None = None) -> Catalogue:
-    """The resolver's view of the library in ``year``: reported indicators in library order,
-    derived ones' references by the formula in force, and every set's members."""
+    """The resolver's view of the library in ``year``: reported indicators in library order
+    (less those retired by then), derived ones' references by the formula in force, and every
+    set's members."""
     known = known or codes(db)
     references: dict[str, frozenset[str]] = {}
     version = aliased(IndicatorVersion)
@@ -128,7 +134,11 @@ def catalogue(db: Reader, year: int, known: Codes | None = None) -> Catalogue:
     )
     for set_code, ind_id, start, end in db.execute(members):
         sets.setdefault(set_code, []).append(Member(known.code_of[ind_id], start, end))
-    reported = tuple(code for code in known.id_of if code not in known.derived)
+    reported = tuple(
+        code
+        for code in known.id_of
+        if code not in known.derived and known.retired_from.get(code, year + 1) > year  # retired: no longer asked for
+    )
     return Catalogue(reported, references, {k: tuple(v) for k, v in sets.items()})
 
 
