@@ -122,6 +122,40 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """The largest CSV file an import reads (bytes); a larger one is refused before reading."""
 
+    public_url: str = ""
+    """The address users reach Pacer at (``https://pacer.example.com``), put before the links in
+    e-mails; empty: e-mails carry the links' paths only."""
+
+    smtp_host: str = ""
+    """The SMTP server e-mail notifications go through; empty (the default): no e-mail, the in-app
+    inbox only."""
+
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    """The SMTP server's port."""
+
+    smtp_user: str = ""
+    """The SMTP user to sign in as; empty: no sign-in."""
+
+    smtp_password: str = ""
+    """The SMTP user's password."""
+
+    smtp_from: str = "pacer@localhost"
+    """The sender address of e-mail notifications."""
+
+    smtp_starttls: bool = True
+    """Switch the SMTP connection to TLS (STARTTLS) before signing in or sending."""
+
+    workflow_tick_seconds: int = Field(default=300, ge=0)
+    """How often the web server sends deadline reminders and escalations and the e-mails waiting
+    (seconds; 0: never, run ``pacer workflow tick`` from a scheduler instead)."""
+
+    workflow_remind_days: str = "3,1"
+    """Days before a due date that reminders go out, comma-separated."""
+
+    workflow_escalate_days: int = Field(default=3, ge=0)
+    """Days overdue after which an item escalates one level up the org tree, and again after each
+    further such interval (0: never)."""
+
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:
@@ -148,6 +182,18 @@ class Settings(BaseSettings):
     @property
     def has_private_secret(self) -> bool:
         return self.secret_key not in KNOWN_SECRETS and len(self.secret_key) >= MIN_SECRET_LENGTH
+
+    @field_validator("workflow_remind_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not all(p.isascii() and p.isdigit() for p in parts):
+            raise ValueError("PACER_WORKFLOW_REMIND_DAYS must be whole days separated by commas, such as 3,1")
+        return ",".join(parts)
+
+    @property
+    def remind_days(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.workflow_remind_days.split(",") if p)
 
     @property
     def is_sqlite(self) -> bool:

@@ -23,7 +23,10 @@ from pacer.models.indicators import (
     IndicatorVersion,
     MeasureUnit,
 )
+from pacer.models.notifications import Notification, OutboxMail
 from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
+from pacer.models.target_rounds import TargetProposal, TargetProposalRow
+from pacer.models.workflow import WorkflowEvent, WorkflowItem, WorkflowReminder
 
 __all__ = [
     "EFFECTS",
@@ -48,14 +51,21 @@ __all__ = [
     "IndicatorVersion",
     "LoginAttempt",
     "MeasureUnit",
+    "Notification",
+    "OutboxMail",
     "PeriodLock",
     "Person",
     "RoleGrant",
     "Submission",
     "Target",
+    "TargetProposal",
+    "TargetProposalRow",
     "Unit",
     "UnitLeader",
     "UnitParentage",
     "User",
     "WebSession",
+    "WorkflowEvent",
+    "WorkflowItem",
+    "WorkflowReminder",
 ]

@@ -1,0 +1,107 @@
+"""Tell users something: a line in their inbox and, when SMTP is configured, an e-mail.
+
+Both are written in the caller's transaction. The e-mail waits in the outbox until the change
+that caused it has committed (:mod:`pacer.notifications.mail` sends it), so a change rolled back
+tells nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from pacer.config import get_settings
+from pacer.errors import NotFound
+from pacer.models import Notification, OutboxMail, User
+from pacer.models.base import utcnow
+
+
+@dataclass(frozen=True)
+class Message:
+    kind: str  # what it is about, for filtering and icons: "workflow", "reminder", "escalation" ...
+    title_zh: str
+    title_en: str
+    body_zh: str = ""
+    body_en: str = ""
+    link: str = ""  # a path inside Pacer
+
+
+def notify(session: Session, user_ids: Iterable[int], message: Message, email: bool | None = None) -> int:
+    """Put ``message`` in the inbox of each active user (once each); queue an e-mail to those with
+    an address when ``email`` (default: when PACER_SMTP_HOST is set). Returns how many were told."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return 0
+    users = list(session.scalars(select(User).where(User.id.in_(ids), User.is_active.is_(True))))
+    settings = get_settings()
+    email = bool(settings.smtp_host) if email is None else email
+    for user in users:
+        session.add(
+            Notification(
+                user_id=user.id,
+                kind=message.kind,
+                title_zh=message.title_zh[:300],
+                title_en=message.title_en[:300],
+                body_zh=message.body_zh,
+                body_en=message.body_en,
+                link=message.link,
+            )
+        )
+        if email and user.email:
+            session.add(_mail(user, message))
+    session.flush()
+    return len(users)
+
+
+def _mail(user: User, message: Message) -> OutboxMail:
+    zh = user.language == "zh"
+    return OutboxMail(
+        to_address=user.email or "",
+        subject=(message.title_zh if zh else message.title_en)[:300],
+        body=message.body_zh if zh else message.body_en,
+        link=message.link,
+    )
+
+
+# -- the inbox -----------------------------------------------------------------------------------
+
+
+def inbox(session: Session, user_id: int, limit: int, offset: int) -> tuple[int, list[Notification]]:
+    """(total, one page of the user's notifications, newest first)."""
+    total = session.scalar(select(func.count()).select_from(Notification).where(Notification.user_id == user_id))
+    rows = session.scalars(
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return int(total or 0), list(rows)
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    stmt = select(func.count()).select_from(Notification)
+    return int(session.scalar(stmt.where(Notification.user_id == user_id, Notification.read_at.is_(None))) or 0)
+
+
+def mark_read(session: Session, user_id: int, notification_id: int, now: datetime | None = None) -> Notification:
+    row = session.get(Notification, notification_id)
+    if row is None or row.user_id != user_id:  # another user's notification is not found either
+        raise NotFound("no such notification")
+    if row.read_at is None:
+        row.read_at = now or utcnow()
+        session.flush()
+    return row
+
+
+def mark_all_read(session: Session, user_id: int, now: datetime | None = None) -> int:
+    result = session.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=now or utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -1,0 +1,43 @@
+"""The periodic tick: deadline steps in one transaction, then the e-mails after it committed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from pacer.config import Settings
+from pacer.db import unit_of_work
+from pacer.models.base import utcnow
+from pacer.notifications.mail import Sent, send_outbox
+from pacer.workflow.deadlines import Policy
+from pacer.workflow.due import run_due
+
+
+@dataclass(frozen=True)
+class Ticked:
+    steps: dict[str, int]
+    mail: Sent
+
+
+def policy_of(settings: Settings) -> Policy:
+    return Policy(settings.remind_days, settings.workflow_escalate_days)
+
+
+def tick(factory: sessionmaker[Session], settings: Settings, now: datetime | None = None) -> Ticked:
+    with unit_of_work(factory=factory, writes=True, queue=True) as session:
+        steps = run_due(session, now or utcnow(), policy_of(settings))
+    return Ticked(steps, send_outbox(factory, settings))
+
+
+async def tick_forever(factory: sessionmaker[Session], settings: Settings, log: logging.Logger) -> None:
+    """The web server's background tick, every PACER_WORKFLOW_TICK_SECONDS (cancelled at shutdown)."""
+    while True:
+        await asyncio.sleep(settings.workflow_tick_seconds)
+        try:
+            await asyncio.to_thread(tick, factory, settings)
+        except Exception:  # a database or SMTP server away for a while: the next tick tries again
+            log.exception("the workflow tick failed")
