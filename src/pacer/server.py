@@ -87,15 +87,31 @@ def create_served_app() -> FastAPI:
             logger=logging.getLogger("uvicorn.error"),
         )
         warmer.start()
+        ticker = _start_ticker(a)
         try:
             async with inner(a) as state:
                 yield state
         finally:
+            if ticker is not None:
+                ticker.cancel()
             await asyncio.to_thread(warmer.stop)
 
     app.router.lifespan_context = lifespan
     app.add_middleware(AdmissionLimit, in_flight=in_flight)
     return app
+
+
+def _start_ticker(app: FastAPI) -> asyncio.Task[None] | None:
+    """The workflow's deadline steps and e-mails, every PACER_WORKFLOW_TICK_SECONDS (0: none)."""
+    from pacer.workflow.jobs import tick_forever
+
+    settings: Settings = app.state.settings
+    if settings.workflow_tick_seconds <= 0:
+        return None
+    return asyncio.create_task(
+        tick_forever(app.state.session_factory, settings, logging.getLogger("uvicorn.error")),
+        name="pacer-workflow-tick",
+    )
 
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})

@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import typer
 
-from pacer.cli import analyze, db, demo, eliminations, facts, indicators, org, serve, summary, targets, users
+from pacer.cli import (
+    analyze,
+    db,
+    demo,
+    eliminations,
+    facts,
+    indicators,
+    org,
+    serve,
+    summary,
+    target_rounds,
+    targets,
+    users,
+    workflow,
+)
 from pacer.cli.common import ErrorBoundary
 
 app = typer.Typer(
@@ -20,7 +34,21 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 
-FEATURES = (demo, summary, serve, db, org, indicators, targets, facts, eliminations, users, analyze)
+FEATURES = (
+    demo,
+    summary,
+    serve,
+    db,
+    org,
+    indicators,
+    targets,
+    target_rounds,
+    facts,
+    eliminations,
+    users,
+    analyze,
+    workflow,
+)
 for feature in FEATURES:
     feature.register(app)
 
