@@ -37,3 +37,4 @@ class TargetProposalRow(Base):
     value: Mapped[str] = mapped_column(String(40), default="")
     growth_pct: Mapped[str] = mapped_column(String(40), default="")
     phasing: Mapped[str] = mapped_column(String(200), default="")
+    basis: Mapped[str] = mapped_column(String(10), default="")

@@ -30,7 +30,7 @@ from pacer.workflow.transitions import Transition
 
 REQUIRED = ("unit_code", "indicator_code", "tier")
 OPTIONAL = ("year", *TARGET_OPTIONAL)
-CELLS = ("unit_code", "indicator_code", "tier", "value", "growth_pct", "phasing")
+CELLS = ("unit_code", "indicator_code", "tier", "value", "growth_pct", "phasing", "basis")
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,7 @@ def upgrade() -> None:
         sa.Column("value", sa.String(length=40), nullable=False),
         sa.Column("growth_pct", sa.String(length=40), nullable=False),
         sa.Column("phasing", sa.String(length=200), nullable=False),
+        sa.Column("basis", sa.String(length=10), nullable=False),
         sa.ForeignKeyConstraint(
             ["proposal_id"],
             ["target_proposal.id"],
