@@ -29,6 +29,10 @@ YI = 10**10  # 亿元 in fen
 LAST_FULL_YEAR, BASE_YEAR = 2025, 2024
 
 RATIOS = ("debt_to_asset_ratio", "rd_intensity")
+# The group's own reported indicators (group_indicators.yaml), after the fillers; its intensity's
+# targets are each node's own line, not a sum.
+OWN = ("launches", "launch_service_revenue", "output_value", "energy_use")
+LINES = (*RATIOS, "energy_intensity")
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +104,9 @@ def test_different_seed_gives_different_figures(config: DemoConfig, group: DemoG
 def test_fillers_leave_the_base_figures_alone(config: DemoConfig, group: DemoGroup) -> None:
     padded = generate(config, seed=7, extra_indicators=3)
     base = padded.facts.indicator < len(BASE_CODES)
-    assert np.array_equal(padded.facts.value[base], group.facts.value)
+    assert np.array_equal(padded.facts.value[base], group.facts.value[group.facts.indicator < len(BASE_CODES)])
+    own = padded.facts.indicator >= len(BASE_CODES) + 3
+    assert np.array_equal(padded.facts.value[own], group.facts.value[group.facts.indicator >= len(BASE_CODES)])
 
 
 def test_fact_columns_have_the_contract_types(group: DemoGroup) -> None:
@@ -110,7 +116,7 @@ def test_fact_columns_have_the_contract_types(group: DemoGroup) -> None:
     assert facts.period.dtype == np.int32
     assert facts.value.dtype == np.int64
     assert len({facts.unit.size, facts.indicator.size, facts.period.size, len(facts)}) == 1
-    assert group.indicators == list(BASE_CODES)
+    assert group.indicators == [*BASE_CODES, *OWN]
     assert group.first_year == 2019
     assert group.as_of == (2026, 10)
     assert group.scale_of("revenue") == 2
@@ -483,7 +489,7 @@ def test_targets_add_up_for_a_scaled_group_too(medium: DemoGroup) -> None:
 def assert_targets_add_up(group: DemoGroup) -> None:
     by_key: dict[tuple[str, int, str], dict[str, int]] = defaultdict(dict)
     for target in group.targets:
-        if target.indicator_code not in RATIOS:  # a ratio's line is a policy, not a sum
+        if target.indicator_code not in LINES:  # a ratio's line is a policy, not a sum
             by_key[target.indicator_code, target.year, target.tier][target.unit_code] = target.value
     checked = 0
     for (_, year, _), values in by_key.items():
@@ -528,7 +534,7 @@ def test_every_unit_has_hqs_lines_for_ratios(group: DemoGroup) -> None:
 
 def test_phasing_is_twelve_shares_summing_to_exactly_10000(group: DemoGroup) -> None:
     for target in group.targets:
-        if target.indicator_code in ("accounts_receivable", "inventory", *RATIOS):
+        if target.indicator_code in ("accounts_receivable", "inventory", *LINES):
             assert target.phasing_bp is None
         else:
             assert target.phasing_bp is not None
@@ -539,7 +545,7 @@ def test_phasing_is_twelve_shares_summing_to_exactly_10000(group: DemoGroup) -> 
 
 def test_group_targets_are_whole_wan_yuan_and_grow_over_last_year(group: DemoGroup) -> None:
     for target in group.targets:
-        if target.unit_code == "G" and target.indicator_code not in RATIOS:
+        if target.unit_code == "G" and target.indicator_code not in (*LINES, "launches"):
             assert target.value % 1_000_000 == 0
     # Growth is over the same perimeter: units that report in the target year.
     _, periods, revenue = matrix(group, "revenue")
@@ -577,7 +583,7 @@ def test_basis_points_always_sum_to_10000(rows: list[list[float]]) -> None:
 
 def test_a_medium_group_has_the_expected_number_of_facts(medium: DemoGroup) -> None:
     assert abs(len(medium.units) - 200) <= 3
-    assert medium.indicators[len(BASE_CODES) :] == [f"stat_{n:03d}" for n in range(1, 21)]
+    assert medium.indicators[len(BASE_CODES) :] == [*(f"stat_{n:03d}" for n in range(1, 21)), *OWN]
     assert [f.kind for f in medium.extra_indicators[:4]] == ["flow", "stock", "flow", "stock"]
     assert medium.extra_indicators[0].name_zh == "统计指标001"
     assert medium.extra_indicators[0].name_en == "Statistic 001"
@@ -586,8 +592,8 @@ def test_a_medium_group_has_the_expected_number_of_facts(medium: DemoGroup) -> N
     # Every leaf reports all 72 months except the created (from 2022) and the dissolved unit
     # (to June 2023).
     assert leaf_months == leaves * 72 - 12 - 42
-    assert len(medium.facts) == leaf_months * 40
-    filler = medium.facts.value[medium.facts.indicator >= len(BASE_CODES)]
+    assert (medium.facts.indicator < len(BASE_CODES) + 20).sum() == leaf_months * 40
+    filler = medium.facts.value[(medium.facts.indicator >= len(BASE_CODES)) & (medium.facts.indicator < 40)]
     assert filler.min() > 0
 
 

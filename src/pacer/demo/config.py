@@ -8,7 +8,7 @@ mistake names its section instead of surfacing later as a KeyError deep in the g
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from importlib.resources import files
@@ -17,6 +17,7 @@ from typing import Any, cast, get_args
 
 import yaml
 
+from pacer.demo.own_spec import OwnIndicators, parse_own
 from pacer.demo.records import BASE_CODES, ROLES, DemoLeader, DemoUser, LeaderRole
 from pacer.errors import DomainError
 from pacer.indicators.library import load_library
@@ -140,15 +141,17 @@ class DemoConfig:
     leaders: tuple[DemoLeader, ...]
     users: tuple[DemoUser, ...]
     intra_group_sales: tuple[IntraGroupSale, ...] = ()
+    own: OwnIndicators | None = None  # the group's own indicators and who reports them
     source: str = field(default="", compare=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> DemoConfig:
         """Read a demo configuration; without ``path`` the packaged ``demo_group.yaml``."""
         if path is None:
-            resource = files("pacer.demo").joinpath("demo_group.yaml")
-            text, source = resource.read_text(encoding="utf-8"), "demo_group.yaml"
+            folder: Any = files("pacer.demo")
+            text, source = folder.joinpath("demo_group.yaml").read_text(encoding="utf-8"), "demo_group.yaml"
         else:
+            folder = Path(path).parent
             text, source = Path(path).read_text(encoding="utf-8"), str(path)
         try:
             raw = yaml.safe_load(text)
@@ -160,7 +163,9 @@ class DemoConfig:
             raise DemoConfigError(f"{source}: expected a mapping with schema: {SCHEMA}")
         try:
             config = _parse(raw, source)
-        except (KeyError, TypeError, ValueError) as exc:
+            own = parse_own(raw.get("own_indicators"), lambda name: _beside(folder, name))
+            config = replace(config, own=own)
+        except (KeyError, TypeError, ValueError, OSError, yaml.YAMLError) as exc:
             if isinstance(exc, DemoConfigError):
                 raise
             raise DemoConfigError(f"{source}: {type(exc).__name__}: {exc}") from exc
@@ -292,6 +297,14 @@ def _seasonality(raw: Mapping[str, Any]) -> Seasonality:
     )
 
 
+def _beside(folder: Any, name: str) -> str:
+    """A file named by the configuration: beside it, else the packaged one of that name."""
+    path = folder.joinpath(name)
+    if not path.is_file():
+        path = files("pacer.demo").joinpath(name)
+    return str(path.read_text(encoding="utf-8"))
+
+
 def _fen(text: Any) -> int:
     """Yuan written as a decimal string, exactly, in fen."""
     amount = Decimal(str(text)) * 100
@@ -330,6 +343,7 @@ def _check_references(config: DemoConfig) -> None:
         if key not in config.defaults
     ]
     problems += [f"unknown role {u.role!r}" for u in config.users if u.role not in ROLES]
+    problems += config.own.problems() if config.own else []
     unknown = set(config.targets.flows) | set(config.targets.caps)
     problems += [f"unknown target indicator {c!r}" for c in sorted(unknown - set(BASE_CODES))]
     ratios = {code for code, spec in load_library().indicators.items() if spec.is_derived and spec.unit == "percent"}

@@ -19,6 +19,7 @@ from pacer.demo.eliminations import intra_group_eliminations
 from pacer.demo.figures import Figures, generate_figures
 from pacer.demo.filler import filler_indicators, filler_values
 from pacer.demo.org import OrgTree, build_org
+from pacer.demo.own_indicators import OwnFigures, own_figures, own_targets
 from pacer.demo.records import (
     BASE_CODES,
     BASE_INDICATORS,
@@ -71,16 +72,18 @@ def generate(
     """
     first = DEFAULT_FIRST_YEAR if first_year is None else first_year
     _check_arguments(first, as_of, units, extra_indicators)
-    org_stream, figure_stream, filler_stream = np.random.SeedSequence(seed).spawn(3)
+    # spawn(4) begins with the same three streams as spawn(3): the own figures' stream came last
+    org_stream, figure_stream, filler_stream, own_stream = np.random.SeedSequence(seed).spawn(4)
     as_of_end = date(as_of[0], as_of[1], _calendar.monthrange(*as_of)[1])
     org = build_org(config, np.random.default_rng(org_stream), units, as_of_end)
     # The two years before the as-of year calibrate the figures, whatever the first year shown.
     grid = MonthGrid(min(first, as_of[0] - 2), as_of)
     figures = generate_figures(config, org, grid, np.random.default_rng(figure_stream))
     fillers = filler_indicators(extra_indicators)
-    facts = _facts(org, grid, figures, first, fillers, np.random.default_rng(filler_stream))
+    own = own_figures(config, org, figures, grid, np.random.default_rng(own_stream))
+    facts = _facts(org, grid, figures, first, fillers, np.random.default_rng(filler_stream), own)
     present = {unit.code for unit in org.units}
-    indicators = list(BASE_CODES) + [filler.code for filler in fillers]
+    indicators = list(BASE_CODES) + [filler.code for filler in fillers] + list(own.values)
     eliminations = (
         [] if units is not None else intra_group_eliminations(config, org.units, org.moves, facts, indicators)
     )
@@ -92,10 +95,11 @@ def generate(
         indicators=indicators,
         extra_indicators=fillers,
         facts=facts,
-        targets=build_targets(config, org, grid, figures, first),
+        targets=build_targets(config, org, grid, figures, first) + own_targets(config, org, grid, figures, own, first),
         as_of=as_of,
         first_year=first,
         eliminations=eliminations,
+        own_indicators=[spec for spec in config.own.reported if spec.code in own.values] if config.own else [],
     )
 
 
@@ -117,8 +121,10 @@ def _facts(
     first_year: int,
     fillers: list[FillerIndicator],
     rng: np.random.Generator,
+    own: OwnFigures,
 ) -> FactArrays:
-    """Columns ordered by indicator, then unit, then period; only reporting leaf-months."""
+    """Columns ordered by indicator, then unit, then period; only reporting leaf-months (for
+    the group's own indicators, only those of the leaves that report them)."""
     cells = figures.active & (grid.years >= first_year)[None, :]
     flat = np.flatnonzero(cells)
     size, count = flat.size, len(BASE_CODES) + len(fillers)
@@ -129,12 +135,18 @@ def _facts(
         value[j * size : (j + 1) * size] = values.ravel()[flat]
     unit = org.leaves[flat // grid.size].astype(np.int32)
     period = grid.periods[flat % grid.size]
-    return FactArrays(
-        unit=np.tile(unit, count),
-        indicator=np.repeat(np.arange(count, dtype=np.int32), size),
-        period=np.tile(period, count),
-        value=value,
-    )
+    columns = [(np.tile(unit, count), np.repeat(np.arange(count, dtype=np.int32), size), np.tile(period, count), value)]
+    for k, (code, values) in enumerate(own.values.items(), start=count):
+        mine = np.flatnonzero(cells & own.reports[code][:, None])
+        columns.append(
+            (
+                org.leaves[mine // grid.size].astype(np.int32),
+                np.full(mine.size, k, dtype=np.int32),
+                grid.periods[mine % grid.size],
+                values.ravel()[mine],
+            )
+        )
+    return FactArrays(*(np.concatenate(parts) for parts in zip(*columns, strict=True)))
 
 
 def leaf_codes(group: DemoGroup) -> list[str]:

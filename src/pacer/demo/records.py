@@ -177,6 +177,7 @@ class DemoGroup:
     as_of: tuple[int, int]
     first_year: int
     eliminations: list[DemoElimination] = field(default_factory=list)
+    own_indicators: list[BaseIndicator] = field(default_factory=list)  # the group's own, reported
 
     def scale_of(self, indicator_code: str) -> int:
         """Decimal places of a reported indicator's stored values."""
@@ -186,6 +187,9 @@ class DemoGroup:
         for filler in self.extra_indicators:
             if filler.code == indicator_code:
                 return filler.scale
+        for own in self.own_indicators:
+            if own.code == indicator_code:
+                return own.scale
         raise KeyError(indicator_code)
 
     def parents_on(self, day: date) -> dict[str, str | None]:

@@ -44,7 +44,7 @@ def build_targets(
 ) -> list[DemoTarget]:
     targets: list[DemoTarget] = []
     for year in range(first_year + 1, grid.end[0] + 1):
-        context = _year_context(org, grid, figures, year)
+        context = year_context(org, grid, figures, year)
         for code in config.targets.flows:
             phasing = _phasing(config, org, grid, figures, context, code, first_year)
             for tier in ("ensure", "strive"):
@@ -69,7 +69,21 @@ def build_targets(
     return targets
 
 
-def _year_context(org: OrgTree, grid: MonthGrid, figures: Figures, year: int) -> _Year:
+def flow_targets(
+    config: DemoConfig, org: OrgTree, grid: MonthGrid, figures: Figures, first_year: int, code: str, quantum: int | None
+) -> list[DemoTarget]:
+    """Ensure and strive targets of one flow of ``figures`` for every year after the first, as
+    :func:`build_targets` sets them, in multiples of ``quantum`` (default: whole 万元)."""
+    targets: list[DemoTarget] = []
+    for year in range(first_year + 1, grid.end[0] + 1):
+        context = year_context(org, grid, figures, year)
+        phasing = _phasing(config, org, grid, figures, context, code, first_year)
+        for tier in ("ensure", "strive"):
+            targets += _emit(config, org, grid, figures, context, code, tier, phasing, quantum)
+    return targets
+
+
+def year_context(org: OrgTree, grid: MonthGrid, figures: Figures, year: int) -> _Year:
     parent = org.parent_on(date(year, 1, 1))
     return _Year(
         year=year,
@@ -166,9 +180,10 @@ def _emit(
     code: str,
     tier: Tier,
     phasing: Ints | None,
+    quantum: int | None = None,
 ) -> list[DemoTarget]:
     growth = _growth_bp(config, code, tier)
-    quantum = config.targets.rounding_yuan * int(FEN)
+    quantum = quantum or config.targets.rounding_yuan * int(FEN)
     basis = _basis(config, grid, figures, context, code)
     desired = basis + np.abs(basis) * growth / 1e4
     fixed = _absolute(config, grid, code, tier, context.year)
