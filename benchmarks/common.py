@@ -23,7 +23,9 @@ HERE = Path(__file__).parent
 DATA = HERE / "data"
 RESULTS = HERE / "results"
 # ≈ 1,000 units × 300 indicators × 118 months ≈ 35 M facts.
-GROUP = {"units": 1000, "years": 10, "seed": 7, "as_of": 202610, "extra_indicators": 280}
+# group_indicators: the group's own (group-defined) indicators added on top, in
+# benchmarks/group_indicators.py's variant; the base group has none beyond the demo's.
+GROUP = {"units": 1000, "years": 10, "seed": 7, "as_of": 202610, "extra_indicators": 280, "group_indicators": 0}
 SQLITE_URL = f"sqlite:///{DATA / 'bench.db'}"
 POSTGRES_URL = os.environ.get("PACER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/pacer_bench")
 
@@ -52,16 +54,18 @@ def _create_postgres_database(url: str) -> None:
     admin.dispose()
 
 
-def ensure_group(url: str) -> dict[str, Any]:
-    """Build the benchmark group into ``url`` unless it already holds exactly that group, in a
-    process of its own: generating 35 M facts takes gigabytes, which must not count in the
-    peak memory of the benchmark that asked (a first run and a second run report the same)."""
-    return in_child(Path(__file__), "--group", url)
+def ensure_group(url: str, params: dict[str, int] | None = None) -> dict[str, Any]:
+    """Build the benchmark group (or the group of ``params``) into ``url`` unless it already
+    holds exactly that group, in a process of its own: generating 35 M facts takes gigabytes,
+    which must not count in the peak memory of the benchmark that asked (a first run and a
+    second run report the same)."""
+    return in_child(Path(__file__), "--group", url, json.dumps(params or GROUP))
 
 
-def build_group(url: str) -> dict[str, Any]:
+def build_group(url: str, params: dict[str, int] | None = None) -> dict[str, Any]:
     """:func:`ensure_group` in this process (what the child runs)."""
-    wanted = repr(sorted(GROUP.items()))
+    params = params or GROUP
+    wanted = repr(sorted(params.items()))
     if _marker(url) == wanted:
         engine = make_engine(url)
         upgrade(engine)  # a group built before a later migration gets its schema brought up
@@ -76,11 +80,12 @@ def build_group(url: str) -> dict[str, Any]:
     upgrade(engine)
     result = load_demo(
         engine,
-        units=GROUP["units"],
-        years=GROUP["years"],
-        seed=GROUP["seed"],
-        as_of=GROUP["as_of"],
-        extra_indicators=GROUP["extra_indicators"],
+        units=params["units"],
+        years=params["years"],
+        seed=params["seed"],
+        as_of=params["as_of"],
+        extra_indicators=params["extra_indicators"],
+        group_indicators=params.get("group_indicators", 0),
     )
     with engine.begin() as conn:
         conn.execute(
@@ -122,6 +127,6 @@ def in_child(script: Path | str, *args: str) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] != ["--group"] or len(sys.argv) != 3:
-        sys.exit("usage: python benchmarks/common.py --group URL (build the benchmark group into URL)")
-    print(json.dumps(build_group(sys.argv[2])))
+    if sys.argv[1:2] != ["--group"] or len(sys.argv) not in (3, 4):
+        sys.exit("usage: python benchmarks/common.py --group URL [PARAMS] (build the benchmark group into URL)")
+    print(json.dumps(build_group(sys.argv[2], json.loads(sys.argv[3]) if len(sys.argv) == 4 else None)))

@@ -343,10 +343,11 @@ def _check_references(config: DemoConfig) -> None:
         if key not in config.defaults
     ]
     problems += [f"unknown role {u.role!r}" for u in config.users if u.role not in ROLES]
-    problems += config.own.problems() if config.own else []
+    library = load_library()
+    problems += config.own.problems(set(library.sets)) if config.own else []
     unknown = set(config.targets.flows) | set(config.targets.caps)
     problems += [f"unknown target indicator {c!r}" for c in sorted(unknown - set(BASE_CODES))]
-    ratios = {code for code, spec in load_library().indicators.items() if spec.is_derived and spec.unit == "percent"}
+    ratios = {code for code, spec in library.indicators.items() if spec.is_derived and spec.unit == "percent"}
     problems += [
         f"targets.ratios: {c!r} is not a percent ratio of the indicator library"
         for c in sorted(set(config.targets.ratios) - ratios)

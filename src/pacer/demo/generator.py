@@ -17,7 +17,7 @@ from pacer.demo.calendar import MonthGrid
 from pacer.demo.config import DemoConfig, DemoConfigError
 from pacer.demo.eliminations import intra_group_eliminations
 from pacer.demo.figures import Figures, generate_figures
-from pacer.demo.filler import filler_indicators, filler_values
+from pacer.demo.filler import filler_indicators, filler_values, group_fillers
 from pacer.demo.org import OrgTree, build_org
 from pacer.demo.own_indicators import OwnFigures, own_figures, own_targets
 from pacer.demo.records import (
@@ -60,18 +60,20 @@ def generate(
     first_year: int | None = None,
     as_of: tuple[int, int] = (2026, 10),
     extra_indicators: int = 0,
+    group_indicators: int = 0,
 ) -> DemoGroup:
     """Generate a demo group.
 
     ``units`` resizes the tree to about that many units (None: as configured); facts run from
     January of ``first_year`` (default 2019) to the ``as_of`` (year, month) inclusive;
-    ``extra_indicators`` adds that many filler statistics. Separate random streams drive the
+    ``extra_indicators`` adds that many filler statistics and ``group_indicators`` that many
+    group-defined ones (a benchmark's: reported and derived, see :func:`group_fillers`). Separate random streams drive the
     tree, the base figures and the fillers, so adding fillers leaves the base figures alone.
     The configured group's intra-group sales are eliminated; a resized group has none, so its
     consolidated figures stay plain sums of the facts.
     """
     first = DEFAULT_FIRST_YEAR if first_year is None else first_year
-    _check_arguments(first, as_of, units, extra_indicators)
+    _check_arguments(first, as_of, units, extra_indicators + group_indicators)
     # spawn(4) begins with the same three streams as spawn(3): the own figures' stream came last
     org_stream, figure_stream, filler_stream, own_stream = np.random.SeedSequence(seed).spawn(4)
     as_of_end = date(as_of[0], as_of[1], _calendar.monthrange(*as_of)[1])
@@ -79,7 +81,8 @@ def generate(
     # The two years before the as-of year calibrate the figures, whatever the first year shown.
     grid = MonthGrid(min(first, as_of[0] - 2), as_of)
     figures = generate_figures(config, org, grid, np.random.default_rng(figure_stream))
-    fillers = filler_indicators(extra_indicators)
+    group_reported, group_derived = group_fillers(group_indicators)
+    fillers = filler_indicators(extra_indicators) + group_reported
     own = own_figures(config, org, figures, grid, np.random.default_rng(own_stream))
     facts = _facts(org, grid, figures, first, fillers, np.random.default_rng(filler_stream), own)
     present = {unit.code for unit in org.units}
@@ -93,7 +96,7 @@ def generate(
         leaders=[leader for leader in config.leaders if leader.unit_code in present],
         users=[user for user in config.users if user.unit_code in present],
         indicators=indicators,
-        extra_indicators=fillers,
+        extra_indicators=fillers + group_derived,
         facts=facts,
         targets=build_targets(config, org, grid, figures, first) + own_targets(config, org, grid, figures, own, first),
         as_of=as_of,

@@ -53,6 +53,7 @@ def load_demo(
     seed: int,
     as_of: int,
     extra_indicators: int = 0,
+    group_indicators: int = 0,
     config: Path | None = None,
     reset: bool = False,
     console: Console | None = None,
@@ -70,6 +71,7 @@ def load_demo(
             first_year=first_year,
             as_of=(as_of_year, as_of % 100),
             extra_indicators=extra_indicators,
+            group_indicators=group_indicators,
         )
         progress.update(task, total=1, completed=1)
         if reset:  # only now that the group could be generated: bad input drops nothing
@@ -138,7 +140,8 @@ def _filler_indicators(session: Session, group: DemoGroup) -> dict[str, int]:
             scale=f.scale,
             direction="higher",
             kind=f.kind,
-            reporting="monthly",
+            reporting=None if f.formula else "monthly",
+            origin=f.origin,
         )
         session.add(ind)
         session.flush()
@@ -151,6 +154,7 @@ def _filler_indicators(session: Session, group: DemoGroup) -> dict[str, int]:
                 name_en=f.name_en,
                 definition_zh="用于容量测试的统计指标。",
                 definition_en="A statistical indicator used for volume tests.",
+                formula=f.formula,
             )
         )
     ids = dict(session.execute(select(Indicator.code, Indicator.id)).tuples().all())

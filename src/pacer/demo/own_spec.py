@@ -50,9 +50,11 @@ class OwnIndicators:
         rules = [rule for rule in self.assignments if rule.set_code in sets]
         return [any(rule.covers(unit) for rule in rules) for unit in units]
 
-    def problems(self) -> list[str]:
-        """References the configuration makes that the library file does not define."""
-        found = [f"own_indicators: unknown set {r.set_code!r}" for r in self.assignments if r.set_code not in self.sets]
+    def problems(self, packaged_sets: set[str]) -> list[str]:
+        """References the configuration makes that neither the library file nor Pacer's own
+        library (``packaged_sets``) defines."""
+        known = set(self.sets) | packaged_sets
+        found = [f"own_indicators: unknown set {r.set_code!r}" for r in self.assignments if r.set_code not in known]
         found += [
             f"own_indicators: assignment to {r.set_code!r} needs a kind or a tag"
             for r in self.assignments

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-IndicatorKind = Literal["flow", "stock"]
+IndicatorKind = Literal["flow", "stock", "derived"]
 LeaderRole = Literal["main_leader", "in_charge"]
 Tier = Literal["ensure", "strive"]
 ROLES: tuple[str, ...] = (
@@ -107,7 +107,8 @@ class DemoUser:
 
 @dataclass(frozen=True, slots=True)
 class FillerIndicator:
-    """A generated statistic that only adds volume (``stat_001`` …)."""
+    """A generated statistic that only adds volume (``stat_001`` …, or the group-defined
+    ``grp_001`` … of a benchmark). A derived one has a ``formula`` and no facts."""
 
     code: str
     name_zh: str
@@ -115,6 +116,8 @@ class FillerIndicator:
     kind: IndicatorKind
     unit: str = "yuan"
     scale: int = 2
+    origin: str = "builtin"
+    formula: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
