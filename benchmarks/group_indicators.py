@@ -90,9 +90,13 @@ def _row(question: str, goal: str, limit: float, base: float, added: float, unit
 def report(r: dict[str, Any], command: str, at: str) -> str:
     base, added = r["base"], r["added"]
     b, a = base["cockpit"], added["cockpit"]
-    size = "the benchmark group's full size" if r["units"] == GROUP["units"] else (
-        f"a reduced size ({r['units']:,} units instead of {GROUP['units']:,}; the same shape, months and "
-        "indicators per unit), for the time this run had"
+    size = (
+        "the benchmark group's full size"
+        if r["units"] == GROUP["units"]
+        else (
+            f"a reduced size ({r['units']:,} units instead of {GROUP['units']:,}; the same shape, months and "
+            "indicators per unit), for the time this run had"
+        )
     )
     lines = [
         "## Fifty group-defined indicators",
@@ -106,12 +110,30 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         "",
         f"| question | goal | benchmark group | + {ADDED} group-defined | met with them? |",
         "|---|---|---|---|---|",
-        _row("cold start from SQLite (database -> engine)", "<= 15 s", 15, base["cold"]["seconds"],
-             added["cold"]["seconds"], "s"),
-        _row("full cockpit of the group node (every indicator, children ranked)", "median <= 5 ms", 5,
-             b["group_all"], a["group_all"], "ms"),
-        _row(f"full cockpit, slowest of every node ({a['nodes']:,})", "median <= 5 ms", 5, b["nodes_all"][0],
-             a["nodes_all"][0], "ms"),
+        _row(
+            "cold start from SQLite (database -> engine)",
+            "<= 15 s",
+            15,
+            base["cold"]["seconds"],
+            added["cold"]["seconds"],
+            "s",
+        ),
+        _row(
+            "full cockpit of the group node (every indicator, children ranked)",
+            "median <= 5 ms",
+            5,
+            b["group_all"],
+            a["group_all"],
+            "ms",
+        ),
+        _row(
+            f"full cockpit, slowest of every node ({a['nodes']:,})",
+            "median <= 5 ms",
+            5,
+            b["nodes_all"][0],
+            a["nodes_all"][0],
+            "ms",
+        ),
         _row("key-set cockpit, slowest node", "median <= 5 ms", 5, b["nodes_key"][0], a["nodes_key"][0], "ms"),
         "",
         "### Details",

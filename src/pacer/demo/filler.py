@@ -43,7 +43,6 @@ def group_fillers(count: int) -> tuple[list[FillerIndicator], list[FillerIndicat
             name_en=f"Group indicator {n:03d}",
             kind="flow" if n % 2 else "stock",
             unit=_GROUP_UNITS[(n - 1) // 2 % len(_GROUP_UNITS)],
-            origin="group",
         )
         for n in range(1, n_reported + 1)
     ]
@@ -66,7 +65,6 @@ def group_fillers(count: int) -> tuple[list[FillerIndicator], list[FillerIndicat
                 kind="derived",
                 unit=unit,
                 scale=4 if shape == 2 else 2,
-                origin="group",
                 formula=formula,
             )
         )

@@ -67,8 +67,9 @@ def generate(
     ``units`` resizes the tree to about that many units (None: as configured); facts run from
     January of ``first_year`` (default 2019) to the ``as_of`` (year, month) inclusive;
     ``extra_indicators`` adds that many filler statistics and ``group_indicators`` that many
-    group-defined ones (a benchmark's: reported and derived, see :func:`group_fillers`). Separate random streams drive the
-    tree, the base figures and the fillers, so adding fillers leaves the base figures alone.
+    group-defined ones (a benchmark's: reported and derived, see :func:`group_fillers`).
+    Separate random streams drive the tree, the base figures, the fillers and the group's own
+    indicators, so adding fillers leaves the other figures alone.
     The configured group's intra-group sales are eliminated; a resized group has none, so its
     consolidated figures stay plain sums of the facts.
     """

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from pacer.auth.passwords import hash_password
 from pacer.demo.bulk import bulk_mode, write_facts
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
+from pacer.demo.own_load import load_own_library
 from pacer.errors import Conflict
 from pacer.indicators.sync import sync_library
 from pacer.kit import periods
@@ -82,6 +83,7 @@ def load_demo(
             session = Session(bind=conn)
             sync_library(session)
             session.flush()
+            load_own_library(session, demo_config)
             indicator_ids = _filler_indicators(session, group)
             session.flush()
             _org(conn, group)
@@ -141,7 +143,6 @@ def _filler_indicators(session: Session, group: DemoGroup) -> dict[str, int]:
             direction="higher",
             kind=f.kind,
             reporting=None if f.formula else "monthly",
-            origin=f.origin,
         )
         session.add(ind)
         session.flush()

@@ -116,7 +116,6 @@ class FillerIndicator:
     kind: IndicatorKind
     unit: str = "yuan"
     scale: int = 2
-    origin: str = "builtin"
     formula: str | None = None
 
 
