@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from pacer.cli import app
@@ -154,3 +155,43 @@ def test_launch_revenue_never_exceeds_the_unit_s_revenue():
     assert np.array_equal(periods, all_periods)
     assert (launch <= revenue[rows]).all()
     assert launch.sum() > 0
+
+
+def test_the_demo_assigns_each_set_to_the_units_it_concerns(demo_db):
+    from pacer.indicators.assignment_service import reported_indicators
+    from pacer.models import Unit
+
+    with Session(demo_db) as session:
+        reports = {
+            code: set(reported_indicators(session, session.scalar(select(Unit).where(Unit.code == code)), 202610))
+            for code in ("G0101", "G0105", "G0602")
+        }
+    own = {"launches", "launch_service_revenue", "output_value", "energy_use"}
+    assert "revenue" in reports["G0101"]
+    assert not reports["G0101"] & own  # an institute: the express report only
+    assert own <= reports["G0105"]  # a factory that sells launch services
+    assert reports["G0602"] & own == {"output_value", "energy_use"}  # a key energy consumer
+
+
+def test_only_a_unit_lacking_an_assigned_figure_is_missing_from_the_month(demo_db):
+    from pacer.analysis.serve.completeness import missing_figures
+    from pacer.analysis.serve.service import build
+
+    with demo_db.connect() as conn:
+        everyone = build(conn)
+    nodes = np.arange(len(everyone.data.units.codes))
+    assert missing_figures(everyone, nodes, 202610) == []  # nobody owes launches or energy it is not assigned
+    with demo_db.begin() as conn:
+        conn.execute(
+            text(
+                "DELETE FROM fact WHERE period = 202610 AND unit_id = (SELECT id FROM unit WHERE code = 'G0603') "
+                "AND indicator_id = (SELECT id FROM indicator WHERE code = 'energy_use')"
+            )
+        )
+    with demo_db.connect() as conn:
+        analysis = build(conn)
+    missing = missing_figures(analysis, nodes, 202610)
+    reported = [d.code for d in analysis.data.indicators if d.kind != "derived"]
+    assert [(analysis.data.units.codes[m.node], [reported[r] for r in m.missing]) for m in missing] == [
+        ("G0603", ["energy_use"])
+    ]

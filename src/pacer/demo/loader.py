@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from pacer.auth.passwords import hash_password
 from pacer.demo.bulk import bulk_mode, write_facts
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
-from pacer.demo.own_load import load_own_library
+from pacer.demo.own_load import assign_sets, load_own_library
 from pacer.errors import Conflict
 from pacer.indicators.sync import sync_library
 from pacer.kit import periods
@@ -87,6 +87,8 @@ def load_demo(
             indicator_ids = _filler_indicators(session, group)
             session.flush()
             _org(conn, group)
+            assign_sets(session, demo_config, group, indicator_ids)
+            session.flush()
             _people(conn, group)
             submission_ids = _submissions(conn, group)
             write_facts(conn, group, indicator_ids, submission_ids, progress)
