@@ -214,6 +214,22 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("org", "export"): ([], [["--on", "2026-13-01"], ["-o", "{missing}/out.csv"]]),
     ("indicators", "list"): ([], [["--set", "nope"], ["--lang", "fr"], ["--year", "x"]]),
     ("indicators", "sets"): ([], [["--bogus"]]),
+    ("indicators", "assign"): (
+        ["--set", "express_report", "--kind", "institute", "--from", "2025-01", "--reason", "r"],
+        [
+            ["--set", "nope", "--kind", "institute", "--from", "2025-01", "--reason", "r"],
+            ["--set", "express_report", "--kind", "planet", "--from", "2025-13", "--reason", " "],
+            ["--set", "express_report", "--from", "2025-01", "--reason", "r"],
+            ["--set", "express_report", "--unit", "NOPE", "--from", "2025-01", "--reason", "r"],
+            ["--set", "express_report", "--kind", "institute", "--from", "2025-01", "--reason", "r", "--as", "nobody"],
+        ],
+    ),
+    ("indicators", "assignments"): ([], [["--unit", "NOPE"], ["--period", "x"], ["--as", "nobody"]]),
+    ("indicators", "unassign"): (
+        ["1", "--from", "2025-01", "--reason", "r"],
+        [["1", "--from", "2025-01", "--reason", "r"], ["x", "--from", "2025-01", "--reason", "r"]],
+    ),
+    ("indicators", "assign-import"): (["{csv}"], [["{missing}"], ["{csv}"], ["{csv}", "--as", "nobody"]]),
     ("targets", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"], ["{dir}/no.xlsx"]]),
     ("targets", "export"): (
         ["--year", "2026", "-o", "{dir}/t.xlsx"],

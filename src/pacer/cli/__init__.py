@@ -11,6 +11,7 @@ import typer
 
 from pacer.cli import (
     analyze,
+    assignments,
     db,
     demo,
     eliminations,
@@ -41,6 +42,7 @@ FEATURES = (
     db,
     org,
     indicators,
+    assignments,
     targets,
     target_rounds,
     facts,
