@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.auth import pages as auth_pages
     from pacer.cockpit import api as cockpit_api
     from pacer.cockpit import pages as cockpit_pages
+    from pacer.indicators import assignment_api, assignment_pages
 
     settings = settings or get_settings()
     app = PacerApp(
@@ -66,9 +67,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_pages.router,
         admin_pages.router,
         cockpit_pages.router,
+        assignment_pages.router,
         auth_api.router,
         admin_api.router,
         cockpit_api.router,
+        assignment_api.router,
         vendor.router,
     ):
         app.include_router(router)

@@ -58,6 +58,7 @@ FILL = {
     "username": ["alice", "grace"],
     "token_id": ["1"],
     "grant_id": ["1"],
+    "rule_id": ["1"],
     "fmt": ["svg", "png"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"

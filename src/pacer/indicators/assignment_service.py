@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.orm import Session
 
-from pacer.auth.permissions import READ, Actor, require
+from pacer.auth.permissions import READ, Actor, require, visible_unit_ids
 from pacer.errors import NotFound, Problem
 from pacer.indicators import assignment_repository as repo
 from pacer.indicators.assignment_calc import Rule, available_derived, breakpoints, resolve
@@ -221,9 +221,9 @@ def _reaches(row: RuleRow, unit: Unit) -> bool:
 def unit_for(session: Session, actor: Actor, code: str) -> Unit:
     """The unit ``code`` where ``actor`` may read it (the same answer whether it exists or not)."""
     unit = repo.unit_by_code(session, code)
-    if unit is None:
+    allowed = visible_unit_ids(session, actor, READ)
+    if unit is None or (allowed is not None and unit.id not in allowed):
         raise NotFound(f"unknown unit '{code}'")
-    require(session, actor, READ, unit.id)
     return unit
 
 
