@@ -134,9 +134,12 @@ def assignment_spans(
     for start in breakpoints(rules, first, max(first, last)):
         resolved = resolve(rules, units, repo.catalogue(db, start // 100, known), start)
         mask = np.zeros((len(unit_ids), len(reported_ids)), dtype=np.bool_)
+        rows_of: dict[frozenset[str], list[int]] = {}  # units sharing an answer are set at once
         for unit_id, codes in resolved.items():
             if unit_id in row:
-                mask[row[unit_id], [column[c] for c in codes if c in column]] = True
+                rows_of.setdefault(codes, []).append(row[unit_id])
+        for codes, rows in rows_of.items():
+            mask[np.ix_(rows, [column[c] for c in codes if c in column])] = True
         if masks and np.array_equal(masks[-1], mask):
             continue
         starts.append(start)
