@@ -230,6 +230,11 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
         [["1", "--from", "2025-01", "--reason", "r"], ["x", "--from", "2025-01", "--reason", "r"]],
     ),
     ("indicators", "assign-import"): (["{csv}"], [["{missing}"], ["{csv}"], ["{csv}", "--as", "nobody"]]),
+    ("indicators", "export"): ([], [["--format", "xlsx"], ["--format", "pdf"], ["-o", "{missing}/out.yaml"]]),
+    ("indicators", "import"): (
+        ["{csv}", "--dry-run"],
+        [["{missing}"], ["{csv}"], ["{csv}", "--as", "nobody"], ["{dir}/no.xlsx"], ["{csv}", "--as", "liuyang"]],
+    ),
     ("targets", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"], ["{dir}/no.xlsx"]]),
     ("targets", "export"): (
         ["--year", "2026", "-o", "{dir}/t.xlsx"],

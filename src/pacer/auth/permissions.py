@@ -14,11 +14,11 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from pacer.errors import Forbidden, NotFound
 from pacer.models import RoleGrant, User
-from pacer.org.repository import subtree_select
+from pacer.org.repository import roots_on, subtree_select
 
 Columns = TypeVar("Columns", bound=tuple[Any, ...])  # what a restricted query selects
 
-READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER = (
+READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONFIGURE = (
     "read",
     "report",
     "approve",
@@ -27,11 +27,12 @@ READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER = (
     "supervise",
     "quality",
     "administer",
+    "configure",  # the group's configuration: indicators, units of measure, categories
 )
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "group_admin": frozenset({READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER}),
-    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS}),
+    "group_admin": frozenset({READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONFIGURE}),
+    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS, CONFIGURE}),
     "supervisor": frozenset({READ, SUPERVISE}),
     "unit_reporter": frozenset({READ, REPORT}),
     "unit_approver": frozenset({READ, APPROVE}),
@@ -93,3 +94,20 @@ def require(session: Session, actor: Actor, action: str, unit_id: int) -> None:
     if ids is not None and unit_id not in ids:
         # Same answer whether the unit exists or not, so ids cannot be probed.
         raise Forbidden(f"not allowed to {action} this unit")
+
+
+def may_configure(session: Session, actor: Actor) -> bool:
+    """Whether ``actor`` may change the group's configuration: a role that configures, granted
+    at the group (a root of today's tree), not at a unit below it."""
+    if actor.is_system:
+        return True
+    granted = set(actor.roots_for(CONFIGURE))
+    return bool(granted) and bool(granted & {unit.id for unit in roots_on(session, date.today())})
+
+
+def require_configure(session: Session, actor: Actor) -> None:
+    if not may_configure(session, actor):
+        raise Forbidden(
+            "only a group administrator or an HQ analyst (granted at the group) may change the "
+            "indicator library, units of measure and categories"
+        )

@@ -100,7 +100,7 @@ def parse_library(data: Any, known: Known | None = None, origin: str = "builtin"
     vocabulary = _Vocabulary({**known.units, **units}, known.categories | categories.keys(), origin)
     indicators = _read_indicators(raw_indicators, problems, vocabulary)
     _check_formulas(indicators, declared, problems)
-    sets = _read_sets(raw_sets, declared, problems)
+    sets = _read_sets(raw_sets, declared, problems, origin)
     if problems:
         raise LibraryError(problems)
     return Library(indicators=indicators, sets=sets, units=units, categories=categories)
@@ -327,12 +327,12 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
 
 # ---- sets -------------------------------------------------------------------------------------
 
-_SET_FIELDS = {"code", "name_zh", "name_en", "description_zh", "description_en", "members"}
+_SET_FIELDS = {"code", "name_zh", "name_en", "description_zh", "description_en", "members", "origin"}
 _MEMBER_FIELDS = {"code", "from_year", "to_year"}
 
 
 def _read_sets(
-    raw_sets: list[Any], declared: dict[str, str | None], problems: list[str]
+    raw_sets: list[Any], declared: Mapping[str, str | None], problems: list[str], origin: Any
 ) -> dict[str, IndicatorSetSpec]:
     sets: dict[str, IndicatorSetSpec] = {}
     seen: set[str] = set()
@@ -346,13 +346,14 @@ def _read_sets(
             description_zh=fields.text("description_zh", required=False),
             description_en=fields.text("description_en", required=False),
             members=_read_members(fields, declared),
+            origin=fields.choice("origin", ORIGINS) if "origin" in fields.raw else origin,
         )
         if fields.ok:
             sets[spec.code] = spec
     return sets
 
 
-def _read_members(fields: Fields, declared: dict[str, str | None]) -> tuple[SetMember, ...]:
+def _read_members(fields: Fields, declared: Mapping[str, str | None]) -> tuple[SetMember, ...]:
     members: list[SetMember] = []
     for index, raw in enumerate(fields.items("members")):
         if isinstance(raw, str):  # a member for all years may be written as its bare code

@@ -161,6 +161,7 @@ class IndicatorSetSpec:
     description_zh: str
     description_en: str
     members: tuple[SetMember, ...]
+    origin: Origin = "builtin"
 
     def members_for(self, year: int) -> list[str]:
         """Codes of the members in ``year``, in set order; empty outside the set's years."""
