@@ -183,6 +183,8 @@ PAGES = (
     "/cockpit/G0101",
     "/cockpit/G/indicators/revenue",
     "/cockpit/G01/indicators/rd_intensity",
+    "/cockpit/G/indicators/energy_intensity",  # the group's own indicators (group_indicators.yaml)
+    "/cockpit/G0105/indicators/launches",
     "/account",
     "/admin/users",
     "/admin/users/lina",
