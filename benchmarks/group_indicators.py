@@ -35,6 +35,7 @@ from pacer.analysis.load import source
 from pacer.db import make_engine
 
 ADDED = 50
+LAST_RUN = DATA / "group-indicators-last-run.json"  # --report-only writes the report again from it
 
 
 def _groups(units: int) -> dict[str, tuple[str, dict[str, int]]]:
@@ -82,9 +83,24 @@ def measure_child(url: str) -> None:
     )
 
 
-def _row(question: str, goal: str, limit: float, base: float, added: float, unit: str) -> str:
-    met = "yes" if added <= limit else "**no**"
-    return f"| {question} | {goal} | {base:.2f} {unit} | {added:.2f} {unit} | {met} |"
+def _row(
+    question: str, goal: str, limit: float, base: tuple[float, float], added: tuple[float, float], unit: str
+) -> str:
+    """A table row: wall time (CPU time) of each group; met on the wall time, and when only the
+    wall time is over, said so (the rest was waiting for cores that other work held)."""
+    met = "yes" if added[0] <= limit else "**no**" + (" (its CPU time is within)" if added[1] <= limit else "")
+    shown = [f"{wall:.2f} {unit} (CPU {cpu:.2f})" for wall, cpu in (base, added)]
+    return f"| {question} | {goal} | {shown[0]} | {shown[1]} | {met} |"
+
+
+def _cold(run: dict[str, Any]) -> tuple[float, float]:
+    """Cold start's wall time and its CPU time per core (its reader children work in parallel)."""
+    return run["cold"]["seconds"], run["cold"]["cpu_s"] / (os.cpu_count() or 1)
+
+
+def _slowest(cockpit: dict[str, Any], name: str) -> tuple[float, float]:
+    worst, _, _, cpu = cockpit[name]
+    return worst, cpu
 
 
 def report(r: dict[str, Any], command: str, at: str) -> str:
@@ -110,37 +126,38 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         "",
         f"| question | goal | benchmark group | + {ADDED} group-defined | met with them? |",
         "|---|---|---|---|---|",
-        _row(
-            "cold start from SQLite (database -> engine)",
-            "<= 15 s",
-            15,
-            base["cold"]["seconds"],
-            added["cold"]["seconds"],
-            "s",
-        ),
+        _row("cold start from SQLite (database -> engine)", "<= 15 s", 15, _cold(base), _cold(added), "s"),
         _row(
             "full cockpit of the group node (every indicator, children ranked)",
             "median <= 5 ms",
             5,
-            b["group_all"],
-            a["group_all"],
+            (b["group_all"], b["group_all_cpu"]),
+            (a["group_all"], a["group_all_cpu"]),
             "ms",
         ),
         _row(
             f"full cockpit, slowest of every node ({a['nodes']:,})",
             "median <= 5 ms",
             5,
-            b["nodes_all"][0],
-            a["nodes_all"][0],
+            _slowest(b, "nodes_all"),
+            _slowest(a, "nodes_all"),
             "ms",
         ),
-        _row("key-set cockpit, slowest node", "median <= 5 ms", 5, b["nodes_key"][0], a["nodes_key"][0], "ms"),
+        _row(
+            "key-set cockpit, slowest node",
+            "median <= 5 ms",
+            5,
+            _slowest(b, "nodes_key"),
+            _slowest(a, "nodes_key"),
+            "ms",
+        ),
         "",
         "### Details",
         "",
         f"- Cold start, each in a fresh process: {base['cold']['seconds']:.1f} s then "
         f"{added['cold']['seconds']:.1f} s of wall time, {base['cold']['cpu_s']:.1f} and "
-        f"{added['cold']['cpu_s']:.1f} CPU-seconds in the process and its reader children; peak "
+        f"{added['cold']['cpu_s']:.1f} CPU-seconds in the process and its reader children (the table gives "
+        f"them per core, {os.cpu_count()} cores), the assignment rules (who reports what) resolved in it; peak "
         f"{base['cold']['peak_mib'] / 1024:.2f} and {added['cold']['peak_mib'] / 1024:.2f} GiB in the process.",
         f"- Cockpits, in a fresh process per group after loading it (`gc.freeze()` as a server does): the group "
         f"node's median of {RUNS} runs, CPU time {b['group_all_cpu']:.2f} ms and {a['group_all_cpu']:.2f} ms; every "
@@ -162,9 +179,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=GROUP["units"], help="size of the group (default: full)")
     parser.add_argument("--measure", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--report-only", action="store_true", help=f"only write the report again ({LAST_RUN.name})")
     args = parser.parse_args()
     if args.measure:
         measure_child(args.measure)
+        return
+    if args.report_only:
+        last = json.loads(LAST_RUN.read_text(encoding="utf-8"))
+        (RESULTS / "group_indicators.md").write_text(report(**last), encoding="utf-8")
         return
     started, load = time.perf_counter(), "/".join(f"{x:.1f}" for x in os.getloadavg())
     result: dict[str, Any] = {"units": args.units, "load": load}
@@ -180,6 +202,7 @@ def main() -> None:
         f" --units {args.units}" if args.units != GROUP["units"] else ""
     )
     at = f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
+    LAST_RUN.write_text(json.dumps({"r": result, "command": command, "at": at}), encoding="utf-8")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "group_indicators.md").write_text(report(result, command, at), encoding="utf-8")
     print(f"wrote {RESULTS / 'group_indicators.md'}")
