@@ -195,3 +195,21 @@ def test_only_a_unit_lacking_an_assigned_figure_is_missing_from_the_month(demo_d
     assert [(analysis.data.units.codes[m.node], [reported[r] for r in m.missing]) for m in missing] == [
         ("G0603", ["energy_use"])
     ]
+
+
+def test_the_library_export_carries_the_group_s_own_and_reads_back_unchanged(demo_db, tmp_path):
+    path = tmp_path / "library.yaml"
+    exported = runner.invoke(app, ["indicators", "export", "-o", str(path)])
+    assert exported.exit_code == 0, exported.output
+    text = path.read_text(encoding="utf-8")
+    for words in (
+        "energy_intensity",
+        "万元产值综合能耗",
+        "Energy use per RMB 10,000 of output",
+        "yuan_per_launch",
+        "发射服务",
+    ):
+        assert words in text
+    again = runner.invoke(app, ["indicators", "import", str(path), "--dry-run"])
+    assert again.exit_code == 0, again.output
+    assert "unchanged" in again.output
