@@ -54,4 +54,4 @@ def assign_sets(session: Session, config: DemoConfig, group: DemoGroup, ids: dic
 
 
 STATISTICS = "statistics"
-REASON = "演示集团的指标分配 The demo group's assignment of indicator sets"
+REASON = "演示集团按单位类型和标签分配指标集"  # a reason as HQ would type it, in the demo users' language
