@@ -48,6 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.cockpit import api as cockpit_api
     from pacer.cockpit import pages as cockpit_pages
     from pacer.indicators import assignment_api, assignment_pages
+    from pacer.notifications import api as inbox_api
+    from pacer.notifications import pages as inbox_pages
+    from pacer.targets import round_api, round_pages
 
     settings = settings or get_settings()
     app = PacerApp(
@@ -72,6 +75,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_api.router,
         cockpit_api.router,
         assignment_api.router,
+        inbox_pages.router,
+        round_pages.router,
+        inbox_api.router,
+        round_api.router,
         vendor.router,
     ):
         app.include_router(router)

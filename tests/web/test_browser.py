@@ -49,6 +49,7 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
     for url in fresh_database(database_template, tmp_path_factory.mktemp("browser")):
         engine = make_engine(url)
         load_demo(engine, units=None, years=2, seed=7, as_of=202510)
+        _a_submitted_proposal(engine)
         engine.dispose()
         port = _free_port()
         server = uvicorn.Server(
@@ -64,6 +65,21 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
         server.should_exit = True
         thread.join(10)
         assert make_url(url)  # the private database is dropped by fresh_database
+
+
+def _a_submitted_proposal(engine: Engine) -> None:
+    """Target proposal #1: G0101's approver proposes its targets and submits them to HQ (whose
+    inboxes then hold a notification of it)."""
+    from pacer.auth.permissions import load_actor
+    from pacer.db import unit_of_work
+    from pacer.kit.tabular import Row
+    from pacer.targets import round as target_round
+
+    with unit_of_work(engine, writes=True) as session:
+        approver = load_actor(session, "zhaoqiang")
+        rows = [Row(2, {"unit_code": "G0101", "indicator_code": "revenue", "tier": "ensure", "value": "120000000"})]
+        proposal = target_round.propose(session, approver, "G0101", 2026, rows)
+        target_round.act(session, approver, proposal.id, "submit")
 
 
 @pytest.fixture(scope="module")
@@ -189,6 +205,9 @@ PAGES = (
     "/admin/users",
     "/admin/users/lina",
     "/indicators/assignments?unit=G0101",
+    "/inbox",
+    "/target-proposals",
+    "/target-proposals/1",
     "/cockpit/NO-SUCH-UNIT",
 )
 

@@ -25,7 +25,10 @@ from fastapi.testclient import TestClient
 from httpx2 import Response
 
 from pacer.analysis.serve.service import build
+from pacer.auth.permissions import SYSTEM
 from pacer.cockpit.charts import CHARTS
+from pacer.kit.tabular import Row
+from pacer.targets import round as target_round
 from pacer.web.deps import get_analysis_dep
 from tests.factories import create_user, move_unit
 from tests.web.test_bad_input import bearer
@@ -60,6 +63,9 @@ FILL = {
     "grant_id": ["1"],
     "rule_id": ["1"],
     "fmt": ["svg", "png"],
+    "proposal_id": ["1"],
+    "notification_id": ["1"],
+    "verb": ["submit"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
@@ -70,6 +76,16 @@ def group(figures, session, app):
     for key, (code, en, zh) in UNITS.items():
         unit = getattr(figures, key)
         unit.code, unit.name_en, unit.name_zh = code, en, zh
+    # a target proposal of A for A1, submitted to HQ: its pages, its queue line and the
+    # notifications about it name A, which viewers outside A must never see
+    proposal = target_round.propose(
+        session,
+        SYSTEM,
+        UNITS["A"][0],
+        2026,
+        [Row(2, {"unit_code": UNITS["A1"][0], "indicator_code": "revenue", "tier": "ensure", "value": "1"})],
+    )
+    target_round.act(session, SYSTEM, proposal.id, "submit")
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()

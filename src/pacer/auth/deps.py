@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from pacer.auth import sessions, tokens
 from pacer.auth.permissions import Actor
 from pacer.models import RoleGrant, User, WebSession
+from pacer.notifications.service import unread_count
 from pacer.web import csrf
 from pacer.web.deps import Db, language_of
 
@@ -30,6 +31,7 @@ class Viewer:
     # back, when the ORM rows can no longer be read.
     display_name: str = ""
     csrf_token: str | None = None
+    unread: int = 0  # notifications not read yet, shown in the page header
 
     @property
     def roles(self) -> frozenset[str]:
@@ -60,7 +62,8 @@ def optional_viewer(request: Request, db: Db) -> Viewer | None:
         found = sessions.resolve_session(db, cookie)
         if found is not None:
             web_session, user = found
-            viewer = Viewer(user, _actor_of(db, user), web_session, user.display_name, web_session.csrf_token)
+            unread = unread_count(db, user.id)
+            viewer = Viewer(user, _actor_of(db, user), web_session, user.display_name, web_session.csrf_token, unread)
     request.state.viewer = viewer
     if viewer is not None:
         request.state.lang = language_of(request, viewer.user)

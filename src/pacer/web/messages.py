@@ -1,6 +1,7 @@
 """Interface strings: key -> (中文, English). Templates call ``t(key)``."""
 
 from pacer.analysis import STATUS_WORDS, Status
+from pacer.web.messages_flow import FLOW_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome
@@ -290,3 +291,6 @@ MESSAGES.update(
         "unit_kind.elimination": ("抵销单位", "elimination unit"),
     }
 )
+
+# the inbox, the workflow machinery and the target round
+MESSAGES.update(FLOW_MESSAGES)

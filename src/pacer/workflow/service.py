@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from pacer.audit.service import record
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.errors import Forbidden
-from pacer.models import WorkflowEvent, WorkflowItem
+from pacer.models import User, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
 from pacer.notifications.service import Message, notify
 from pacer.workflow import repository
@@ -124,12 +124,14 @@ def _tell_concerned(
     users.discard(actor.user_id or -1)
     zh_state, en_state = workflow.state_label(item.state, "zh"), workflow.state_label(item.state, "en")
     zh_verb, en_verb = workflow.verb_label(transition.verb, "zh"), workflow.verb_label(transition.verb, "en")
+    user = session.get(User, actor.user_id) if actor.user_id else None
+    who = user.display_name if user else actor.username
     message = Message(
         kind="workflow",
         title_zh=f"{item.title_zh}：{zh_state}",
         title_en=f"{item.title_en}: {en_state}",
-        body_zh=f"{actor.username} 执行了「{zh_verb}」。" + (f"原因：{reason}" if reason else ""),
-        body_en=f"{actor.username}: {en_verb}." + (f" Reason: {reason}" if reason else ""),
+        body_zh=f"{who} 执行了「{zh_verb}」。" + (f"原因：{reason}" if reason else ""),
+        body_en=f"{who}: {en_verb}." + (f" Reason: {reason}" if reason else ""),
         link=item.link,
     )
     notify(session, users, message)
