@@ -227,7 +227,7 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("indicators", "assignments"): ([], [["--unit", "NOPE"], ["--period", "x"], ["--as", "nobody"]]),
     ("indicators", "unassign"): (
         ["1", "--from", "2025-01", "--reason", "r"],
-        [["1", "--from", "2025-01", "--reason", "r"], ["x", "--from", "2025-01", "--reason", "r"]],
+        [["999999", "--from", "2025-01", "--reason", "r"], ["x", "--from", "2025-01", "--reason", "r"]],
     ),
     ("indicators", "assign-import"): (["{csv}"], [["{missing}"], ["{csv}"], ["{csv}", "--as", "nobody"]]),
     ("indicators", "export"): ([], [["--format", "xlsx"], ["--format", "pdf"], ["-o", "{missing}/out.yaml"]]),
