@@ -39,3 +39,35 @@ def test_a_unit_no_longer_assigned_what_it_reported_is_not_waited_for(session, f
     state = reporting(build(session.connection()), 202512)
     assert (state.reported, state.expected) == (2, 2)
     assert reporting(build(session.connection()), 202511).expected == 3  # November as it was
+
+
+def test_a_new_rule_reaches_the_cached_engine_of_every_process(database_url, tmp_path):
+    from typer.testing import CliRunner
+
+    from pacer.analysis import assigned_at
+    from pacer.analysis.serve import service
+    from pacer.cli import app
+    from pacer.db import get_engine
+    from tests.factories import write_csv
+
+    runner = CliRunner()
+    org = write_csv(
+        tmp_path / "org.csv", "code,name_zh,name_en,kind,parent_code", "G,集团,Group,group,", "A1,一所,One,institute,G"
+    )
+    facts = write_csv(tmp_path / "f.csv", "unit_code,indicator_code,period,value,basis", "A1,inventory,2025-01,5,")
+    for args in (["org", "import", str(org)], ["facts", "import", str(facts)]):
+        assert runner.invoke(app, args).exit_code == 0
+    service.clear()
+    before = service.get_analysis(get_engine())
+    assert assigned_at(before, 202503) is None
+    args = ["indicators", "assign", "--indicator", "inventory", "--kind", "institute", "--exclude"]
+    result = runner.invoke(app, [*args, "--from", "2025-03", "--reason", "no stock"])
+    assert result.exit_code == 0, result.output
+    after = service.get_analysis(get_engine())
+    node = after.node(
+        next(int(i) for i, r in zip(after.data.unit_ids, after.data.unit_rows, strict=True) if r.code == "A1")
+    )
+    inventory = [d.code for d in after.data.indicators if d.kind != "derived"].index("inventory")
+    assert not assigned_at(after, 202503)[node, inventory]
+    assert assigned_at(after, 202502)[node, inventory]
+    service.clear()

@@ -171,3 +171,23 @@ def test_a_derived_indicator_is_available_exactly_when_all_its_inputs_are_report
     available = available_derived(reported, CATALOGUE.references)
     for code, refs in CATALOGUE.references.items():
         assert (code in available) == (refs <= reported)
+
+
+def test_a_thousand_units_with_exceptions_over_three_hundred_indicators_resolve_in_well_under_a_second():
+    import time
+
+    codes = tuple(f"i{k:03d}" for k in range(300))
+    catalogue = Catalogue(reported=codes, sets={"all": tuple(Member(c) for c in codes)})
+    kinds = ("company", "institute", "factory", "college")
+    units = [UnitInfo(u, kinds[u % 4], {"line": "civil" if u % 3 else "military"}) for u in range(2000)]
+    rules = [rule(1, "kind", set_code="all", kind=k) for k in kinds]
+    rules += [rule(10, "tag", "exclude", indicator="i001", tag=("line", "civil"))]
+    rules += [rule(100 + u, "unit", "exclude", indicator=codes[u % 300], unit_id=u) for u in range(0, 2000, 10)]
+    start = time.perf_counter()
+    out = resolve(rules, units, catalogue, 202506)
+    elapsed = time.perf_counter() - start
+    assert len(out) == 2000
+    assert "i001" not in out[1]
+    assert "i010" not in out[10]
+    assert len(out[3]) == 300
+    assert elapsed < 1.0, f"{elapsed:.2f} s"

@@ -180,12 +180,15 @@ def available_derived(reported: Iterable[str], references: Mapping[str, frozense
 
 
 def breakpoints(rules: Iterable[Rule], first: int, last: int) -> list[int]:
-    """The months (YYYYMM, in ``first``..``last``) from which the answer may change: ``first``,
-    every January (set members are dated by year) and every rule's first and after-last month."""
-    points = {first, *(y * 100 + 1 for y in range(first // 100 + 1, last // 100 + 1))}
+    """The months (YYYYMM, from ``first`` on) from which the answer may change: ``first``, every
+    January up to ``last`` (set members are dated by year) and every rule's first and
+    after-last month, later ones too (a month after the figures may still be asked about)."""
+    points = {first}
     for rule in rules:
         points.add(rule.from_period)
         if rule.to_period is not None:
             year, month = divmod(rule.to_period, 100)
             points.add(rule.to_period + 1 if month < 12 else (year + 1) * 100 + 1)
-    return sorted(p for p in points if first <= p <= last)
+    end = max(last, *points)
+    points.update(y * 100 + 1 for y in range(first // 100 + 1, end // 100 + 1))
+    return sorted(p for p in points if first <= p)
