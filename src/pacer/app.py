@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.indicators import assignment_api, assignment_pages
     from pacer.notifications import api as inbox_api
     from pacer.notifications import pages as inbox_pages
+    from pacer.targets import api as targets_api
+    from pacer.targets import pages as targets_pages
     from pacer.targets import round_api, round_pages
 
     settings = settings or get_settings()
@@ -71,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin_pages.router,
         cockpit_pages.router,
         assignment_pages.router,
+        targets_pages.router,
         auth_api.router,
         admin_api.router,
         cockpit_api.router,
@@ -79,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         round_pages.router,
         inbox_api.router,
         round_api.router,
+        targets_api.router,
         vendor.router,
     ):
         app.include_router(router)

@@ -208,6 +208,9 @@ PAGES = (
     "/inbox",
     "/target-proposals",
     "/target-proposals/1",
+    "/targets",
+    "/targets/2025/G?set=key",
+    "/targets/2025/G01?open=G0101",
     "/cockpit/NO-SUCH-UNIT",
 )
 
@@ -337,4 +340,27 @@ def test_printing_keeps_every_tables_headers(browser, server):
             assert th.is_visible(), f"header {i} of a table is not printed"
     assert page.locator("[data-testid=ranking] thead th button.sort").first.is_visible()
     page.pdf(path=ARTIFACTS / "cockpit-print-zh.pdf")
+    page.context.close()
+
+
+def test_an_analyst_revises_a_target_with_the_keyboard_and_is_asked_for_a_reason(browser, server):
+    page = _page(browser, server, "admin")
+    page.goto("/targets/2025/G01?set=key&lang=en")
+    first = page.locator("input[name='G01|revenue|ensure']")
+    first.focus()
+    first.fill("12")
+    page.keyboard.press("Enter")  # down the column, not a submit
+    focused = page.evaluate("document.activeElement.name")
+    assert focused.endswith("|revenue|ensure"), focused
+    assert focused != "G01|revenue|ensure", focused
+    reason = page.locator("input[name='G01|revenue|reason']")
+    assert reason.evaluate("r => r.required")  # a revision: the page asks for its reason
+    page.screenshot(path=ARTIFACTS / "targets-revise-en.png", full_page=False)
+    reason.fill("new contract")
+    page.click("[data-testid=save-targets]")
+    page.wait_for_selector("[data-testid=saved]")
+    assert "saved=0-1-0" in page.url  # one revision, nothing else touched
+    with page.expect_download() as download:
+        page.click("[data-testid=export-targets]")
+    assert download.value.suggested_filename == "targets-2025-G01.xlsx"
     page.context.close()

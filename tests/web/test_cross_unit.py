@@ -66,6 +66,7 @@ FILL = {
     "proposal_id": ["1"],
     "notification_id": ["1"],
     "verb": ["submit"],
+    "year": ["2025"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 

@@ -31,6 +31,7 @@ REAL = {
     "code": ["revenue", "profit_margin"],
     "name": list(CHARTS),
     "username": ["alice", "nobody"],
+    "year": [2025, 2026],
 }
 IDS = [1, 10**6]  # any other integer path parameter (grants, tokens)
 

@@ -294,3 +294,78 @@ MESSAGES.update(
 
 # the inbox, the workflow machinery and the target round
 MESSAGES.update(FLOW_MESSAGES)
+
+MESSAGES.update(
+    {
+        # targets
+        "nav.targets": ("年度目标", "Targets"),
+        "targets.title": ("年度目标", "Annual targets"),
+        "targets.heading": ("{year}年度目标：{unit}", "Targets {year}: {unit}"),
+        "targets.choose": ("选择年度和单位", "Choose a year and a unit"),
+        "targets.year": ("年度", "Year"),
+        "targets.unit": ("单位", "Unit"),
+        "targets.set": ("指标范围", "Indicators"),
+        "targets.set_default": ("填报指标及关键派生指标", "Reported and key derived indicators"),
+        "targets.open": ("打开", "Open"),
+        "targets.last_year": ("上年实际", "Last year"),
+        "targets.ensure": ("确保目标", "Ensure"),
+        "targets.strive": ("力争目标", "Strive"),
+        "targets.basis": ("填报口径", "Entered as"),
+        "targets.basis.absolute": ("目标值", "value"),
+        "targets.basis.growth": ("增长率 %", "growth %"),
+        "targets.phasing": ("月度分解", "Monthly phasing"),
+        "targets.phasing.keep": ("不变", "unchanged"),
+        "targets.phasing.linear": ("均衡分解", "linear"),
+        "targets.phasing.last_year": ("按上年季节性", "seasonal"),
+        "targets.phasing.typed": ("手工填写", "typed"),
+        "targets.phasing.none": ("未分解", "none"),
+        "targets.phasing.stored": ("已存分解", "Stored phasing"),
+        "targets.phasing.profile": ("上年各月占比", "Last year's monthly shares"),
+        "targets.phasing.months": (
+            "12 个百分比，以分号分隔，合计 100",
+            "12 percentages separated by ';', adding up to 100",
+        ),
+        "targets.reason": ("调整原因", "Reason for a change"),
+        "targets.reason_needed": ("修改已有目标须填写调整原因", "Changing an existing target needs a reason"),
+        "targets.current": ("当前版本", "Current"),
+        "targets.revision": ("第 {n} 版", "revision {n}"),
+        "targets.no_target": ("未设", "not set"),
+        "targets.save": ("保存目标", "Save targets"),
+        "targets.saved": (
+            "已保存：新设 {created} 项，修订 {revised} 项，未变 {unchanged} 项。",
+            "Saved: {created} set, {revised} revised, {unchanged} unchanged.",
+        ),
+        "targets.problems": ("有 {n} 处问题，未保存任何内容：", "{n} problem(s); nothing was saved:"),
+        "targets.expand": ("展开 {unit} 的下级单位", "Show the units under {unit}"),
+        "targets.collapse": ("收起 {unit} 的下级单位", "Hide the units under {unit}"),
+        "targets.gap": (
+            "下级单位{tier}合计 {sum}，与本单位 {parent} 相差 {difference}",
+            "Children's {tier} targets add up to {sum}, the unit's is {parent}: a difference of {difference}",
+        ),
+        "targets.gap_no_parent": (
+            "下级单位{tier}合计 {sum}，本单位尚未设定",
+            "Children's {tier} targets add up to {sum}; the unit has none",
+        ),
+        "targets.gap_missing": ("未设目标的下级单位：{units}", "Children without a target: {units}"),
+        "targets.spread": ("分解到下级单位", "Spread over the children"),
+        "targets.spread.last_year": ("按上年实际比例分解{tier}", "{tier} in proportion to last year"),
+        "targets.spread.equal": ("平均分解{tier}", "{tier} equally"),
+        "targets.spread_shown": (
+            "已按所选方式把上级目标分解到下级单位的输入框中，尚未保存：请核对后保存。",
+            "The parent's target is spread into the children's cells, not saved yet: check and save.",
+        ),
+        "targets.spread_warning": (
+            "无法按上年比例分解，已平均分解。",
+            "No usable figures for last year: spread equally.",
+        ),
+        "targets.read_only": ("您可以查看这些目标，但无权设定。", "You can read these targets but not set them."),
+        "targets.excel": ("Excel", "Excel"),
+        "targets.export": ("下载 Excel", "Download Excel"),
+        "targets.import": ("上传 Excel 导入", "Upload Excel"),
+        "targets.file": ("Excel 文件", "Excel file (.xlsx)"),
+        "targets.months_total": ("合计", "Total"),
+        "targets.measure": ("计量单位：{unit}", "Unit of measure: {unit}"),
+        "targets.no_units": ("尚未给您授权任何单位。", "No unit has been granted to you yet."),
+        "targets.warnings": ("提示：", "Note:"),
+    }
+)
