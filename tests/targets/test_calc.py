@@ -1,6 +1,6 @@
 from fractions import Fraction
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pacer.targets import calc
@@ -10,6 +10,7 @@ weights = st.lists(st.integers(min_value=0, max_value=10**15), min_size=1, max_s
 months = st.lists(st.integers(min_value=0, max_value=10**14), min_size=12, max_size=12)
 
 
+@settings(deadline=None)
 @given(amounts, weights)
 def test_an_allocation_adds_up_exactly_and_follows_the_weights(total, ws):
     shares = calc.allocate(total, ws)
@@ -99,3 +100,5 @@ def test_only_flows_and_balances_of_additive_units_are_summed():
     assert not calc.additive("derived", "yuan")
     assert not calc.additive("flow", "percent")
     assert not calc.additive("stock", "yuan_per_person")
+    assert calc.additive("flow", "tce", unit_adds_up=True)  # a group's own unit, by its flag
+    assert not calc.additive("flow", "tce_per_wan_yuan", unit_adds_up=False)

@@ -170,3 +170,15 @@ def test_the_chooser_lists_the_viewers_units(signed_in, figures):
     assert "/targets/2026/A" in html or "/targets/" in html
     assert "Unit B" not in html
     assert signed_in("victor").get("/targets?year=2026&unit=A").headers["location"] == "/targets/2026/A"
+
+
+def test_the_grid_follows_who_reports_what(signed_in, figures, session):
+    from pacer.indicators.assignment_write import AssignmentIn, assign
+
+    rule = AssignmentIn(indicator_code="inventory", kind="institute", exclude=True, from_month="2026-01", reason="r")
+    assign(session, figures.hq_analyst, rule)
+    grid = signed_in("hannah").get("/api/targets/2026/A?set=two_funds").json()
+    lines = {(x["unit_code"], x["indicator_code"]) for x in grid["lines"]}
+    assert ("A1", "inventory") not in lines  # an institute keeps no inventory
+    assert ("A1", "two_funds") not in lines  # nor can its two funds be derived
+    assert {("A", "inventory"), ("A2", "inventory"), ("A", "two_funds"), ("A1", "accounts_receivable")} <= lines

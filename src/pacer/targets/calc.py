@@ -93,10 +93,15 @@ def spread(total: int, method: str, last_year: Sequence[int | None]) -> Split:
     return Split(allocate(total, weights))
 
 
-def additive(kind: str, unit: str) -> bool:
-    """Whether a parent's figure is the sum of its children's: flows and balances in money,
-    persons, items (or a group's own additive unit), not derived indicators nor ratios."""
-    return kind in ("flow", "stock") and unit not in RATIO_UNITS and "_per_" not in unit
+def additive(kind: str, unit: str, unit_adds_up: bool | None = None) -> bool:
+    """Whether a parent's figure is the sum of its children's: flows and balances whose unit of
+    measure adds up (money, persons, items, a group's tonnes), not derived indicators nor ratios.
+    ``unit_adds_up`` is the unit's own flag where the group's table of units has it."""
+    if kind not in ("flow", "stock"):
+        return False
+    if unit_adds_up is not None:
+        return unit_adds_up
+    return unit not in RATIO_UNITS and "_per_" not in unit
 
 
 @dataclass(frozen=True)

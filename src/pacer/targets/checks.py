@@ -43,7 +43,12 @@ def check_year(session: Session, actor: Actor, year: int, unit_code: str | None 
     kids = repository.children_of(tree_on(session, date.today()))
     ids = sorted({u for root in _roots(session, actor, unit_code) for u in repository.descendants(kids, root)})
     units = repository.units_by_id(session, actor, ids)
-    indicators = [i for i in session.scalars(select(Indicator).order_by(Indicator.id)) if calc.additive(i.kind, i.unit)]
+    measures = repository.measure_units(session)
+    indicators = [
+        i
+        for i in session.scalars(select(Indicator).order_by(Indicator.id))
+        if calc.additive(i.kind, i.unit, measures[i.unit].additive if i.unit in measures else None)
+    ]
     current = repository.current_targets(session, units, [i.id for i in indicators], year)
     out: list[Mismatch] = []
     for unit_id in sorted(units, key=lambda u: units[u].code):

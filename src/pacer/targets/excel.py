@@ -19,7 +19,6 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 from xlsxwriter.worksheet import Worksheet
 
-from pacer.analysis import DisplayUnit, wording
 from pacer.auth.permissions import Actor
 from pacer.errors import NotFound, ValidationFailed
 from pacer.kit.numbers import format_scaled, to_decimal
@@ -30,7 +29,9 @@ from pacer.org.repository import depth_first, tree_on
 from pacer.targets import repository
 from pacer.targets.entry import phasing_text
 from pacer.targets.grid import grid_indicators
+from pacer.targets.reporting import subtree_indicators
 from pacer.targets.service import TARGET_COLUMNS, TARGET_OPTIONAL, Report, import_targets_report
+from pacer.targets.view import measure_label
 
 SHEET = "targets"
 INFO_COLUMNS = ("unit_name", "indicator_name", "measure", "last_year", "revision")
@@ -105,12 +106,16 @@ def _lines(
     indicators = grid_indicators(session, year, set_code)
     ids = repository.indicators_by_code(session, [r.code for r in indicators])
     indicators = [r for r in indicators if r.code in ids]
+    reports = subtree_indicators(session, repository.children_of(full), order, year)
     months = repository.subtree_months(session, order, [i.id for i in ids.values()], year - 1)
     current = repository.current_targets(session, order, [i.id for i in ids.values()], year)
+    measures = repository.measure_units(session)
     rows: list[list[object]] = []
     for unit_id in order:
         unit = units[unit_id]
         for ind in indicators:
+            if reports is not None and ind.code not in reports.get(unit_id, frozenset()):
+                continue  # the unit's subtree does not report it
             ind_id = ids[ind.code].id
             last = None if ind.kind == "derived" else repository.annual(ind.kind, months[(unit_id, ind_id)])
             for tier in TARGET_TIERS:
@@ -118,7 +123,7 @@ def _lines(
                 growth = None if t is None or t.growth_bp is None else to_decimal(t.growth_bp, 2)
                 rows.append([
                     unit.code, unit.name(lang), ind.code, ind.name_zh if lang == "zh" else ind.name_en,
-                    wording.unit_label(ind.unit, lang, DisplayUnit.YUAN), year, tier,
+                    measure_label(measures, ind.unit, lang), year, tier,
                     t.basis if t else None, _number(t.value, ind.scale) if t else None, growth,
                     phasing_text(t.phasing_bp) if t else None, None, _number(last, ind.scale),
                     t.revision if t else None,

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 from pacer.auth.permissions import READ, SET_TARGETS, Actor, visible_unit_ids
 from pacer.errors import NotFound
 from pacer.indicators.service import IndicatorRow, list_indicators, set_exists
-from pacer.models import TARGET_TIERS, Target, Unit
+from pacer.models import TARGET_TIERS, MeasureUnit, Target, Unit
 from pacer.org.repository import tree_on
 from pacer.targets import calc, repository
+from pacer.targets.reporting import subtree_indicators
 
 DEFAULT_SET = "key"  # its derived indicators join every reported one
 
@@ -38,12 +39,9 @@ class Line:
     indicator_id: int
     months: repository.Months  # last year's, of the unit's subtree
     last_year: int | None
+    additive: bool  # the children's targets are summed to check the parent's
     targets: dict[str, Target] = field(default_factory=dict)  # tier -> current target
     gaps: dict[str, calc.Gap] = field(default_factory=dict)  # tier -> children not adding up
-
-    @property
-    def additive(self) -> bool:
-        return calc.additive(self.indicator.kind, self.indicator.unit)
 
     def profile(self) -> calc.Split:
         """Last year's seasonality (linear, with the reason, where it has none)."""
@@ -58,6 +56,7 @@ class Grid:
     places: list[Place]
     indicators: list[IndicatorRow]
     lines: dict[tuple[int, str], Line]
+    measures: dict[str, MeasureUnit]
 
     @property
     def editable(self) -> bool:
@@ -82,9 +81,9 @@ def grid_indicators(session: Session, year: int, set_code: str | None) -> list[I
     return key + [r for r in list_indicators(session, None, year) if r.kind != "derived" and r.code not in seen]
 
 
-def _places(session: Session, actor: Actor, node: Unit, opened: Iterable[str]) -> list[Place]:
-    tree = tree_on(session, date.today())
-    kids = repository.children_of(tree)
+def _places(
+    session: Session, actor: Actor, node: Unit, opened: Iterable[str], kids: dict[int, list[int]]
+) -> list[Place]:
     readable = visible_unit_ids(session, actor, READ)
     settable = visible_unit_ids(session, actor, SET_TARGETS)
     wanted = set(opened) | {node.code}
@@ -121,23 +120,31 @@ def build_grid(
     node = repository.visible_unit(session, actor, node_code)
     if node is None:
         raise NotFound(f"no unit '{node_code}'")
-    places = _places(session, actor, node, opened)
+    kids = repository.children_of(tree_on(session, date.today()))
+    places = _places(session, actor, node, opened, kids)
+    reports = subtree_indicators(session, kids, [p.unit.id for p in places], year)
     indicators = grid_indicators(session, year, set_code)
     ids = repository.indicators_by_code(session, [r.code for r in indicators])
-    indicators = [r for r in indicators if r.code in ids]
+    indicators = [
+        r for r in indicators if r.code in ids and (reports is None or any(r.code in c for c in reports.values()))
+    ]
     unit_ids = [p.unit.id for p in places]
     months = repository.subtree_months(session, unit_ids, [i.id for i in ids.values()], year - 1)
     current = repository.current_targets(session, unit_ids, [i.id for i in ids.values()], year)
+    measures = repository.measure_units(session)
     lines: dict[tuple[int, str], Line] = {}
     for place in places:
         for row in indicators:
+            if reports is not None and row.code not in reports.get(place.unit.id, frozenset()):
+                continue  # the unit's subtree does not report it: no target to set
             ind_id = ids[row.code].id
             m = months[(place.unit.id, ind_id)]
             last = None if row.kind == "derived" else repository.annual(row.kind, m)
-            line = Line(place, row, ind_id, m, last)
+            adds_up = calc.additive(row.kind, row.unit, measures[row.unit].additive if row.unit in measures else None)
+            line = Line(place, row, ind_id, m, last, adds_up)
             line.targets = {t: current[k] for t in TARGET_TIERS if (k := (place.unit.id, ind_id, t)) in current}
             lines[(place.unit.id, row.code)] = line
-    grid = Grid(year, node, set_code, places, indicators, lines)
+    grid = Grid(year, node, set_code, places, indicators, lines, measures)
     _check_children(grid)
     return grid
 
@@ -153,12 +160,13 @@ def _check_children(grid: Grid) -> None:
         if len(kids) != len(place.children):
             continue  # a child outside the actor's view: the sum cannot be checked here
         for row in grid.indicators:
-            parent = grid.line(place.unit.id, row.code)
-            if not parent.additive:
+            parent = grid.lines.get((place.unit.id, row.code))
+            if parent is None or not parent.additive:
                 continue
+            reporting = [grid.lines[(k.unit.id, row.code)] for k in kids if (k.unit.id, row.code) in grid.lines]
             for tier in TARGET_TIERS:
                 mine = parent.targets.get(tier)
-                theirs = {k.unit.code: _value(grid.line(k.unit.id, row.code).targets.get(tier)) for k in kids}
+                theirs = {k.place.unit.code: _value(k.targets.get(tier)) for k in reporting}
                 gap = calc.cascade_gap(None if mine is None else mine.value, theirs)
                 if gap is not None:
                     parent.gaps[tier] = gap
@@ -176,11 +184,13 @@ def spread_proposal(
     place = grid.by_code().get(unit_code)
     if place is None or not place.opened or not place.children or tier not in TARGET_TIERS:
         return {}, None
-    parent = grid.line(place.unit.id, indicator).targets.get(tier) if (place.unit.id, indicator) in grid.lines else None
-    if parent is None:
-        return {}, None
+    line = grid.lines.get((place.unit.id, indicator))
+    parent = None if line is None else line.targets.get(tier)
+    shown = {p.unit.id for p in grid.places}
+    if parent is None or any(k not in shown for k in place.children):
+        return {}, None  # nothing to spread, or a child outside the actor's view
     kids = [grid.line(k, indicator) for k in place.children if (k, indicator) in grid.lines]
-    if len(kids) != len(place.children):
-        return {}, None  # a child outside the actor's view
+    if not kids:
+        return {}, None
     split = calc.spread(parent.value, method, [k.last_year for k in kids])
     return {k.place.unit.code: v for k, v in zip(kids, split.shares, strict=True)}, split.warning

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.models import Fact, Indicator, IndicatorSet, Target, Unit
+from pacer.models import Fact, Indicator, IndicatorSet, MeasureUnit, Target, Unit
 from pacer.org.repository import tree_on
 
 Months = list[int | None]  # January to December; None: no unit of the subtree reported the month
@@ -105,6 +105,10 @@ def current_targets(
 
 def indicators_by_code(session: Session, codes: Iterable[str]) -> dict[str, Indicator]:
     return {i.code: i for i in session.scalars(select(Indicator).where(Indicator.code.in_(list(codes))))}
+
+
+def measure_units(session: Session) -> dict[str, MeasureUnit]:
+    return {u.code: u for u in session.scalars(select(MeasureUnit))}
 
 
 def indicator_sets(session: Session) -> list[IndicatorSet]:

@@ -3,7 +3,7 @@ numbers in the indicator's unit, phasing in words, gaps in a sentence, links tha
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -12,11 +12,20 @@ from pacer.analysis import DisplayUnit, wording
 from pacer.errors import Problem
 from pacer.indicators.service import IndicatorRow
 from pacer.kit.numbers import format_scaled, to_decimal
+from pacer.models import MeasureUnit
 from pacer.targets import calc
 from pacer.targets.entry import amount_text, cell_key, line_basis, phasing_text
 from pacer.targets.grid import Grid, Line
 from pacer.targets.words import problem_text
 from pacer.web.i18n import translate
+
+
+def measure_label(measures: Mapping[str, MeasureUnit], unit: str, lang: str) -> str:
+    """A unit of measure's symbol from the group's table (元, 吨标准煤 / tce), else the built-in word."""
+    found = measures.get(unit)
+    if found is None:
+        return wording.unit_label(unit, lang, DisplayUnit.YUAN)
+    return found.symbol_zh if lang == "zh" else found.symbol_en
 
 
 def plain(value: int, grid: Grid, code: str) -> str:
@@ -74,7 +83,7 @@ class Page:
         return pcts(stored) if stored else None
 
     def measure(self, row: IndicatorRow) -> str:
-        return wording.unit_label(row.unit, self.lang, DisplayUnit.YUAN)
+        return measure_label(self.grid.measures, row.unit, self.lang)
 
     def name(self, row: IndicatorRow) -> str:
         return row.name_zh if self.lang == "zh" else row.name_en
