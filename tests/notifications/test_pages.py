@@ -84,3 +84,24 @@ def test_the_json_inbox_reads_and_marks(client, org, session):
     assert client.post("/api/inbox/read-all", headers=api).json() == {"marked": 1}
     assert client.get("/api/inbox", headers=api).json()["unread"] == 0
     assert client.get("/api/inbox", headers=bearer(session, "bob")).json()["total"] == 0
+
+
+def test_an_administrator_sets_a_users_email_address_audited(signed_in, org, session, client):
+    from pacer.models import AuditEntry, User
+
+    grace = signed_in("grace")
+    token = page_token(grace, "/admin/users/alice")
+    assert (
+        grace.post("/admin/users/alice/email", data={"csrf_token": token, "email": "alice@example.com"}).status_code
+        == 303
+    )
+    assert session.scalars(select(User.email).where(User.username == "alice")).one() == "alice@example.com"
+    refused = grace.post("/admin/users/alice/email", data={"csrf_token": token, "email": "not an address"})
+    assert refused.status_code == 422
+    answer = client.put("/api/admin/users/alice/email", headers=bearer(session, "grace"), json={"email": ""})
+    assert answer.json()["email"] is None
+    assert (
+        session.scalars(select(AuditEntry.action).where(AuditEntry.action == "user.email")).all() == ["user.email"] * 2
+    )
+    bob = client.put("/api/admin/users/alice/email", headers=bearer(session, "bob"), json={"email": "x@y.z"})
+    assert bob.status_code == 403

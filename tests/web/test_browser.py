@@ -70,12 +70,16 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
 def _a_submitted_proposal(engine: Engine) -> None:
     """Target proposal #1: G0101's approver proposes its targets and submits them to HQ (whose
     inboxes then hold a notification of it)."""
+    from sqlalchemy import text
+
     from pacer.auth.permissions import load_actor
     from pacer.db import unit_of_work
     from pacer.kit.tabular import Row
     from pacer.targets import round as target_round
 
     with unit_of_work(engine, writes=True) as session:
+        if engine.dialect.name == "postgresql":  # the template's sequences moved on in rolled-back tests
+            session.execute(text("SELECT setval(pg_get_serial_sequence('target_proposal', 'id'), 1, false)"))
         approver = load_actor(session, "zhaoqiang")
         rows = [Row(2, {"unit_code": "G0101", "indicator_code": "revenue", "tier": "ensure", "value": "120000000"})]
         proposal = target_round.propose(session, approver, "G0101", 2026, rows)

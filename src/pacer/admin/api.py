@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from pacer.admin import service
-from pacer.admin.schemas import ActiveIn, GrantIn, PasswordResetIn, UserIn, UserOut
+from pacer.admin.schemas import ActiveIn, EmailIn, GrantIn, PasswordResetIn, UserIn, UserOut
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.schemas import GrantOut
 from pacer.web.deps import Db
@@ -22,6 +22,7 @@ def _out(row: service.UserRow, lang: str) -> UserOut:
         display_name=u.display_name,
         language=u.language,
         is_active=u.is_active,
+        email=u.email,
         grants=[
             GrantOut(id=g.id, role=g.role, unit_code=unit.code, unit_name=unit.name(lang)) for g, unit in row.grants
         ],
@@ -74,3 +75,10 @@ def set_active(username: str, body: ActiveIn, viewer: CurrentViewer, db: Db) -> 
 def reset_password(username: str, body: PasswordResetIn, viewer: CurrentViewer, db: Db) -> None:
     """Set a user's password; their sessions end."""
     service.reset_password(db, viewer.actor, username, body.password)
+
+
+@router.put("/users/{username}/email")
+def set_email(username: str, body: EmailIn, viewer: CurrentViewer, db: Db) -> UserOut:
+    """Set the address a user's e-mail notifications go to (empty: none)."""
+    service.set_email(db, viewer.actor, username, body.email)
+    return get_user(username, viewer, db)

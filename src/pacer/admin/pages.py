@@ -122,3 +122,10 @@ def set_active(
     request: Request, viewer: CurrentViewer, db: Db, username: str, active: Annotated[str, Form()]
 ) -> Response:
     return _act(request, viewer, db, username, lambda: service.set_active(db, viewer.actor, username, active == "1"))
+
+
+@router.post("/users/{username}/email", dependencies=Protected)
+def set_email(
+    request: Request, viewer: CurrentViewer, db: Db, username: str, email: Annotated[str, Form(max_length=200)] = ""
+) -> Response:
+    return _act(request, viewer, db, username, lambda: service.set_email(db, viewer.actor, username, email))

@@ -14,6 +14,7 @@ class UserOut(BaseModel):
     display_name: str
     language: str
     is_active: bool
+    email: str | None = None
     grants: list[GrantOut]
 
 
@@ -39,3 +40,7 @@ class ActiveIn(BaseModel):
 
 class PasswordResetIn(BaseModel):
     password: str
+
+
+class EmailIn(BaseModel):
+    email: str = Field(max_length=200, description="Where e-mail notifications go; empty: nowhere.")

@@ -210,3 +210,14 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> N
         {"is_active": active},
     )
     session.flush()
+
+
+def set_email(session: Session, actor: Actor, username: str, email: str) -> None:
+    """The address e-mail notifications go to (empty: none); audited."""
+    user = get_user(session, actor, username).user
+    email = email.strip()
+    if email and (len(email) > 200 or email.count("@") != 1 or any(c.isspace() for c in email)):
+        raise ValidationFailed([Problem(f"'{email[:60]}' is not an e-mail address", field="email")], "user")
+    before, user.email = user.email, email or None
+    record(session, actor.username, "user.email", "user", username, {"email": before}, {"email": user.email})
+    session.flush()

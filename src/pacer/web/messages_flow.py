@@ -1,6 +1,8 @@
 """Interface strings of the inbox, the workflow's timeline and verbs, and the target round."""
 
 FLOW_MESSAGES: dict[str, tuple[str, str]] = {
+    "admin.email": ("电子邮件通知", "E-mail notifications"),
+    "admin.email_label": ("邮箱地址（留空则不发送）", "Address (empty: none sent)"),
     "nav.inbox": ("消息", "Inbox"),
     "nav.proposals": ("目标建议", "Target proposals"),
     "inbox.title": ("消息", "Inbox"),
