@@ -93,6 +93,10 @@ def _row(
     return f"| {question} | {goal} | {shown[0]} | {shown[1]} | {met} |"
 
 
+def _more(before: float, after: float) -> str:
+    return f"{before:.2f} -> {after:.2f} ({100 * (after / before - 1):+.0f} %)"
+
+
 def _cold(run: dict[str, Any]) -> tuple[float, float]:
     """Cold start's wall time and its CPU time per core (its reader children work in parallel)."""
     return run["cold"]["seconds"], run["cold"]["cpu_s"] / (os.cpu_count() or 1)
@@ -107,7 +111,7 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
     base, added = r["base"], r["added"]
     b, a = base["cockpit"], added["cockpit"]
     size = (
-        "the benchmark group's full size"
+        f"full size ({r['units']:,} units)"
         if r["units"] == GROUP["units"]
         else (
             f"a reduced size ({r['units']:,} units instead of {GROUP['units']:,}; the same shape, months and "
@@ -168,6 +172,10 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         f"- The engine's arrays are dense over units x reported indicators x months, so the {ADDED} indicators "
         f"add about {100 * (a['reported'] - b['reported']) / b['reported']:.0f} % to what is read and held; "
         "derived ones cost only when asked for (evaluated after aggregation, on the cockpit's columns).",
+        f"- What the {ADDED} cost, in CPU time (wall times on a shared machine vary with its load): the cold start "
+        f"{_more(base['cold']['cpu_s'], added['cold']['cpu_s'])} s, the group node's full cockpit "
+        f"{_more(b['group_all_cpu'], a['group_all_cpu'])} ms, the slowest node's "
+        f"{_more(b['nodes_all'][3], a['nodes_all'][3])} ms.",
         "- Load averages at the end of the cockpit measurements: "
         f"{b['load']:.1f} and {a['load']:.1f} on {os.cpu_count()} cores; a wall time over its goal with a CPU "
         "time within it was spent waiting for cores that other work held.",
