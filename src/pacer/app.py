@@ -47,7 +47,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.auth import pages as auth_pages
     from pacer.cockpit import api as cockpit_api
     from pacer.cockpit import pages as cockpit_pages
+    from pacer.indicators import api as indicators_api
     from pacer.indicators import assignment_api, assignment_pages
+    from pacer.indicators import pages as indicators_pages
     from pacer.notifications import api as inbox_api
     from pacer.notifications import pages as inbox_pages
     from pacer.targets import api as targets_api
@@ -74,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cockpit_pages.router,
         assignment_pages.router,
         targets_pages.router,
+        indicators_pages.router,  # after the assignments: /indicators/{code} would take their path
         auth_api.router,
         admin_api.router,
         cockpit_api.router,
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inbox_api.router,
         round_api.router,
         targets_api.router,
+        indicators_api.router,
         vendor.router,
     ):
         app.include_router(router)

@@ -215,6 +215,12 @@ PAGES = (
     "/targets",
     "/targets/2025/G?set=key",
     "/targets/2025/G01?open=G0101",
+    "/indicators",
+    "/indicators/revenue",
+    "/indicators/roe/edit",
+    "/indicators/new",
+    "/indicators/units",
+    "/indicators/categories",
     "/cockpit/NO-SUCH-UNIT",
 )
 

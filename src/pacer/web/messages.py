@@ -2,6 +2,7 @@
 
 from pacer.analysis import STATUS_WORDS, Status
 from pacer.web.messages_flow import FLOW_MESSAGES
+from pacer.web.messages_library import LIBRARY_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome
@@ -369,3 +370,4 @@ MESSAGES.update(
         "targets.warnings": ("提示：", "Note:"),
     }
 )
+MESSAGES.update(LIBRARY_MESSAGES)
