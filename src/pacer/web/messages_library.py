@@ -4,7 +4,8 @@ LIBRARY_MESSAGES: dict[str, tuple[str, str]] = {
     "nav.indicators": ("指标库", "Indicators"),
     "lib.title": ("指标库", "Indicator library"),
     "lib.intro": (
-        "集团的指标定义：内置的国资委指标和集团自己的指标。名称、定义和公式按年度分版本；修改自某年起生效，之前年度沿用原定义。",
+        "集团的指标定义：内置的国资委指标和集团自己的指标。名称、定义和公式按年度分版本；"
+        "修改自某年起生效，之前年度沿用原定义。",
         "The group's indicator definitions: Pacer's built-in SASAC indicators and the group's own. Names, "
         "definitions and formulas are versioned by year; a change takes effect from a year and earlier years keep "
         "theirs.",
@@ -97,7 +98,8 @@ LIBRARY_MESSAGES: dict[str, tuple[str, str]] = {
     "lib.problems": ("请更正以下问题，未保存任何内容：", "Please correct these problems; nothing was saved:"),
     "unit.title": ("计量单位", "Units of measure"),
     "unit.intro": (
-        "每个计量单位属于一个量纲（如货币、质量、能源），以该量纲的基准单位（系数 1）的倍数表示；同一量纲的单位可互相换算用于显示。",
+        "每个计量单位属于一个量纲（如货币、质量、能源），以该量纲的基准单位（系数 1）的倍数表示；"
+        "同一量纲的单位可互相换算用于显示。",
         "Each unit of measure belongs to a dimension (money, mass, energy…) and is a multiple (factor) of the "
         "dimension's base unit (factor 1); units of one dimension convert into each other for display.",
     ),
