@@ -4,12 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
-from pacer.analysis import Engine, Facts, IndicatorDef, Targets, TreeHistory, Units
+from pacer.analysis import (
+    Engine,
+    Facts,
+    IndicatorDef,
+    Targets,
+    TreeHistory,
+    UnitOfMeasure,
+    Units,
+    UnitScale,
+    units_from_rows,
+)
+from pacer.indicators.library import load_library
 
 YI = 10**8 * 100  # one 亿元 in scaled yuan (scale 2)
+
+# units of measure as the loader hands them over (the group's table; see tests/analysis/test_units.py)
+MONEY = (
+    UnitScale("wan_yuan", Decimal(10000), "万元", "RMB 10k"),
+    UnitScale("yi_yuan", Decimal(10**8), "亿元", "RMB 100m"),
+)
+YUAN = UnitOfMeasure("yuan", "money", Decimal(1), "元", "yuan", additive=True, ladder=MONEY)
+PERCENT = UnitOfMeasure("percent", "ratio", Decimal(1), "%", "%", percent=True)
+PERSON = UnitOfMeasure("person", "headcount", Decimal(1), "人", "persons", additive=True)
+YUAN_PER_PERSON = UnitOfMeasure("yuan_per_person", "money_per_person", Decimal(1), "元/人", "yuan/person")
+UNITS = {u.code: u for u in (YUAN, PERCENT, PERSON, YUAN_PER_PERSON)}
+
+
+# the built-in units of measure, as the packaged library declares them
+BUILTIN_UNITS = units_from_rows(load_library().units.values())
 
 Arrays = Mapping[str, np.ndarray]
 
@@ -41,17 +68,17 @@ def ratio_to_average(num: str, stock: str, times: float = 100.0) -> StandIn:
 
 
 def flow(code: str, direction: str = "higher") -> IndicatorDef:
-    return IndicatorDef(code, "flow", "yuan", 2, direction)
+    return IndicatorDef(code, "flow", YUAN, 2, direction)
 
 
 def stock(code: str, direction: str = "higher") -> IndicatorDef:
-    return IndicatorDef(code, "stock", "yuan", 2, direction)
+    return IndicatorDef(code, "stock", YUAN, 2, direction)
 
 
 def derived(
     code: str, formula: StandIn, unit: str = "percent", scale: int = 2, direction: str = "higher"
 ) -> IndicatorDef:
-    return IndicatorDef(code, "derived", unit, scale, direction, formula)
+    return IndicatorDef(code, "derived", UNITS[unit], scale, direction, formula)
 
 
 def engine(

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 from pacer.analysis import IndicatorDef, TreeHistory, TreeSegment
 
 from .strategies import World, naive_monthly, worlds
-from .support import YI, engine, flow
+from .support import YI, YUAN, engine, flow
 
 FAST = settings(max_examples=80, deadline=None)
 
 
 def engine_for(world: World):
-    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2) for r, f in enumerate(world.is_flow)]
+    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", YUAN, 2) for r, f in enumerate(world.is_flow)]
     return engine([-1] * world.n_units, indicators, world.values, world.present, history=world.history, first_year=2020)
 
 

@@ -15,7 +15,7 @@ from pacer.analysis.core.windows import Window, evaluate_windows
 from pacer.indicators.formula import parse
 
 from .strategies import World, worlds
-from .support import YI, engine, flow, stock, targets_for
+from .support import PERCENT, UNITS, YI, YUAN, engine, flow, stock, targets_for
 
 FAST = settings(max_examples=60, deadline=None)
 
@@ -26,7 +26,7 @@ def derived(
     return IndicatorDef(
         code,
         "derived",
-        unit,
+        UNITS[unit],
         2,
         direction,
         parse(text),
@@ -55,7 +55,7 @@ def derived_cases(draw: st.DrawFn):
 
 
 def world_engine(world: World, *extra: IndicatorDef):
-    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2) for r, f in enumerate(world.is_flow)]
+    indicators = [IndicatorDef(f"r{r}", "flow" if f else "stock", YUAN, 2) for r, f in enumerate(world.is_flow)]
     return engine(
         [-1] * world.n_units, [*indicators, *extra], world.values, world.present, history=world.history, first_year=2020
     )
@@ -279,7 +279,7 @@ def versioned_engine():
     margin = IndicatorDef(
         "margin",
         "derived",
-        "percent",
+        PERCENT,
         2,
         "higher",
         new,
@@ -326,10 +326,10 @@ def test_versions_must_be_contiguous_and_need_the_first_year() -> None:
     f, g = parse("a / c"), parse("b / c")
     with pytest.raises(ValueError, match="contiguous"):
         IndicatorDef(
-            "m", "derived", "percent", 2, "higher", g, (FormulaVersion(2019, 2022, f), FormulaVersion(2024, None, g))
+            "m", "derived", PERCENT, 2, "higher", g, (FormulaVersion(2019, 2022, f), FormulaVersion(2024, None, g))
         )
     versioned = IndicatorDef(
-        "m", "derived", "percent", 2, "higher", g, (FormulaVersion(2019, 2024, f), FormulaVersion(2025, None, g))
+        "m", "derived", PERCENT, 2, "higher", g, (FormulaVersion(2019, 2024, f), FormulaVersion(2025, None, g))
     )
     with pytest.raises(ValueError, match="first year"):
         IndicatorCatalog([flow("a"), flow("b"), flow("c"), versioned])

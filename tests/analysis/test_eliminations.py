@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pacer.analysis import Eliminations, IndicatorDef, TreeHistory, TreeSegment
 
 from .strategies import AMOUNT, World, naive_monthly, segment_at, worlds
-from .support import YI, engine, flow, stock
+from .support import YI, YUAN, engine, flow, stock
 
 FAST = settings(max_examples=60, deadline=None)
 FIRST_YEAR = 2020
@@ -31,7 +31,7 @@ class Case:
 
     def engine(self):
         indicators = [
-            IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2) for r, f in enumerate(self.world.is_flow)
+            IndicatorDef(f"r{r}", "flow" if f else "stock", YUAN, 2) for r, f in enumerate(self.world.is_flow)
         ]
         return engine(
             [-1] * self.world.n_units,

@@ -17,13 +17,13 @@ from pacer.analysis.core.tree import TreeTimeline
 from pacer.analysis.core.windows import Window, evaluate_windows, span_months
 
 from .strategies import World, naive_monthly, worlds
-from .support import StandIn, derived, ratio, ratio_to_average, total
+from .support import YUAN, StandIn, derived, ratio, ratio_to_average, total
 
 FAST = settings(max_examples=60, deadline=None)
 
 
 def indicators_for(world: World) -> list[IndicatorDef]:
-    return [IndicatorDef(f"r{r}", "flow" if f else "stock", "yuan", 2) for r, f in enumerate(world.is_flow)]
+    return [IndicatorDef(f"r{r}", "flow" if f else "stock", YUAN, 2) for r, f in enumerate(world.is_flow)]
 
 
 def setup(world: World, extra: list[IndicatorDef]) -> tuple[Cube, IndicatorCatalog]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from pacer.analysis import choose
 from pacer.analysis.answers.results import Change, ChangeKind, Status
 from pacer.analysis.shown import wording
 from pacer.analysis.shown.display import DisplayUnit
@@ -17,8 +18,10 @@ from pacer.cockpit.schemas import Display
 from pacer.kit.tabular import csv_safe, write_csv
 from pacer.web import i18n
 from pacer.web.messages import MESSAGES
+from tests.analysis.support import BUILTIN_UNITS
 
 CJK = re.compile(r"[\u3400-\u9fff]")
+YI_SCREEN = report_text.Screen(DisplayUnit.YI_YUAN, BUILTIN_UNITS)
 TINY_NEGATIVES = (-0.0, -0.001, -0.0049, Decimal("-0.004"), Decimal("-0.00"))
 
 
@@ -44,9 +47,9 @@ def test_no_formatter_shows_a_negative_zero(x):
         report_text.pct(float(x)),
         report_text.pp(float(x)),
         report_text.amount(
-            {"value": str(Decimal(x).quantize(Decimal("0.0001"))), "unit": "pp"}, DisplayUnit.YI_YUAN, signed=True
+            {"value": str(Decimal(x).quantize(Decimal("0.0001"))), "unit": "pp"}, YI_SCREEN, signed=True
         ),
-        report_text.amount({"value": "-400.00", "unit": "yuan"}, DisplayUnit.YI_YUAN, signed=True),
+        report_text.amount({"value": "-400.00", "unit": "yuan"}, YI_SCREEN, signed=True),
         wording.change(Change(ChangeKind.PERCENT, float(x), 0, float(x)), "en"),
         wording.change(Change(ChangeKind.PP, float(x), 0, None), "zh"),
     ]
@@ -68,7 +71,7 @@ def test_rounding_is_half_away_from_zero_from_the_exact_value_like_the_terminal(
     assert f"{float(exact) / 1e8:.2f}" == "2.67"
     assert i18n.scaled(exact, i18n.YI) == "2.68"
     assert fmt.amount(exact, Display(label="亿元", divisor=1e8, decimals=2)) == "2.68"
-    assert report_text.amount({"value": "267500000.00", "unit": "yuan"}, DisplayUnit.YI_YUAN) == "2.68"
+    assert report_text.amount({"value": "267500000.00", "unit": "yuan"}, YI_SCREEN) == "2.68"
 
 
 def test_one_word_per_status_on_pages_and_in_the_terminal():
@@ -85,11 +88,13 @@ def test_one_word_per_status_on_pages_and_in_the_terminal():
 
 @pytest.mark.parametrize("unit", ["yuan", "percent", "pp", "person", "count", "yuan_per_person"])
 def test_an_english_unit_label_has_no_chinese(unit):
-    assert not CJK.search(wording.unit_label(unit, "en"))
-    assert not CJK.search(wording.unit_label(unit, "en", DisplayUnit.WAN_YUAN))
-    assert not CJK.search(report_text.unit_label(unit, DisplayUnit.WAN_YUAN, report_text.WORDS["en"]))
+    if unit in BUILTIN_UNITS:
+        assert not CJK.search(wording.unit_label(choose(BUILTIN_UNITS[unit], 1e9), "en"))
+        assert not CJK.search(wording.unit_label(choose(BUILTIN_UNITS[unit], 1), "en"))
+    screen = report_text.Screen(DisplayUnit.WAN_YUAN, BUILTIN_UNITS)
+    assert not CJK.search(report_text.unit_label(unit, screen, report_text.WORDS["en"]))
     assert not [w for w in report_text.WORDS["en"].values() if CJK.search(w)]
-    assert i18n.scale_for("yuan", 1e9).label("en") == "RMB 100m"
+    assert i18n.scale_for(BUILTIN_UNITS["yuan"], 1e9).label("en") == "RMB 100m"
 
 
 def test_ranking_lines_add_up_to_the_total_shown():

@@ -45,17 +45,29 @@ from pacer.analysis.core.inputs import (
     Targets,
     TreeHistory,
     TreeSegment,
+    UnitOfMeasure,
     Units,
+    UnitScale,
 )
 from pacer.analysis.core.measures import TimeBasis
 from pacer.analysis.core.outlook import OutlookMethod
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
+from pacer.analysis.load.definitions import units_from_rows
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
 from pacer.analysis.serve.completeness import Missing, assigned_at, default_period, incomplete, missing_figures
 from pacer.analysis.serve.engine import Engine
 from pacer.analysis.serve.service import Analysis, change_marker, get_analysis
 from pacer.analysis.shown import wording
-from pacer.analysis.shown.display import DisplayUnit, apportion, breakdown, crossed_breakdown, to_display
+from pacer.analysis.shown.display import (
+    DisplayScale,
+    DisplayUnit,
+    Shown,
+    apportion,
+    breakdown,
+    choose,
+    crossed_breakdown,
+    to_display,
+)
 from pacer.analysis.shown.wording import STATUS_WORDS, bridge_line, still_reported
 
 __all__ = [
@@ -70,6 +82,7 @@ __all__ = [
     "Cockpit",
     "CockpitRow",
     "Dispersion",
+    "DisplayScale",
     "DisplayUnit",
     "Eliminations",
     "Engine",
@@ -90,6 +103,7 @@ __all__ = [
     "OutlookRow",
     "RankRow",
     "Ranking",
+    "Shown",
     "Span",
     "SpanRow",
     "Status",
@@ -98,6 +112,8 @@ __all__ = [
     "TimeBasis",
     "TreeHistory",
     "TreeSegment",
+    "UnitOfMeasure",
+    "UnitScale",
     "Units",
     "Value",
     "Window",
@@ -106,6 +122,7 @@ __all__ = [
     "breakdown",
     "bridge_line",
     "change_marker",
+    "choose",
     "crossed_breakdown",
     "default_period",
     "evaluate_windows",
@@ -116,5 +133,6 @@ __all__ = [
     "off_track_rows",
     "still_reported",
     "to_display",
+    "units_from_rows",
     "wording",
 ]

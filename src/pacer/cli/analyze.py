@@ -93,7 +93,7 @@ def _shared(ctx: typer.Context, **given: Any) -> dict[str, Any]:
 
 def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
     from pacer.analysis import DisplayUnit, get_analysis
-    from pacer.cli.present import BUILDERS, open_scope, rows_csv, table
+    from pacer.cli.present import BUILDERS, Screen, open_scope, rows_csv, table
 
     ensure_schema()
     by = actor(opts.get("as_user"))
@@ -109,7 +109,7 @@ def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
     elif fmt is OutputFormat.csv:
         sys.stdout.write(rows_csv(doc))
     else:
-        console().print(table(doc, money, console().width))
+        console().print(table(doc, Screen(money, analysis.data.measures), console().width))
         _say_if_still_reported(analysis, scope.year * 100 + scope.month, language)
 
 

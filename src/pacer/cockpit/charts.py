@@ -103,7 +103,7 @@ def _title(scope: Scope, key: str, unit_label: str | None = None, **kw: object) 
 
 def _value_axis(ref: schemas.IndicatorRef) -> alt.Y:
     """A value axis without a title; a ratio's axis fits its values instead of starting at zero."""
-    return alt.Y("value:Q", title=None, scale=alt.Scale(zero=ref.unit != "percent", nice=True))
+    return alt.Y("value:Q", title=None, scale=alt.Scale(zero=not ref.display.percent, nice=True))
 
 
 def _trend(scope: Scope, code: str) -> Drawing:

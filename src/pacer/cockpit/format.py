@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from typing import overload
 
-from pacer.analysis import Change, ChangeKind, DisplayUnit, Value, breakdown, wording
+from pacer.analysis import Change, ChangeKind, DisplayScale, UnitOfMeasure, Value, breakdown, choose, wording
 from pacer.cockpit import schemas
-from pacer.cockpit.schemas import ChangeOut, Display
+from pacer.cockpit.schemas import ChangeOut, Display, MeasureOut
 from pacer.web import i18n
 
 _WORDS: dict[ChangeKind, tuple[str, str]] = {
@@ -22,9 +24,29 @@ _WORDS: dict[ChangeKind, tuple[str, str]] = {
 }
 
 
-def display_for(unit: str, magnitude: float | None, lang: str) -> Display:
-    scale = i18n.scale_for(unit, magnitude)
-    return Display(label=scale.label(lang), divisor=scale.divisor, decimals=scale.decimals)
+def display_for(unit: UnitOfMeasure, magnitude: float | Decimal | None, lang: str, scale: int = 2) -> Display:
+    """The scale of the unit's dimension for a column whose largest value is ``magnitude``."""
+    d = choose(unit, magnitude, scale)
+    return Display(
+        label=d.label_in(lang),
+        divisor=float(d.divisor),
+        decimals=d.decimals,
+        unit=d.code,
+        symbol_zh=d.symbol_zh,
+        symbol_en=d.symbol_en,
+        percent=d.percent,
+    )
+
+
+def measure_out(unit: UnitOfMeasure) -> MeasureOut:
+    return MeasureOut(
+        code=unit.code,
+        dimension=unit.dimension,
+        symbol_zh=unit.symbol_zh,
+        symbol_en=unit.symbol_en,
+        additive=unit.additive,
+        percent=unit.percent,
+    )
 
 
 @overload
@@ -76,9 +98,6 @@ def decimal(v: Value | None) -> Decimal | None:
     return None if v is None else v.decimal
 
 
-_MONEY_UNITS = {1.0: DisplayUnit.YUAN, 1e4: DisplayUnit.WAN_YUAN, 1e8: DisplayUnit.YI_YUAN}
-
-
 def _scaled(x: Decimal) -> tuple[int, int]:
     scale = max(0, -int(x.as_tuple().exponent))
     return int(x.scaleb(scale)), scale
@@ -89,12 +108,9 @@ def ranking_shown(ranking: schemas.Ranking) -> tuple[list[str], str | None, str 
     the rows and the own line are apportioned so that they add up to the total shown (the same
     rounding as the terminal's tables); otherwise each figure is rounded on its own."""
     d = ranking.indicator.display
-    unit = (
-        _MONEY_UNITS.get(d.divisor)
-        if ranking.indicator.unit == "yuan"
-        else (DisplayUnit.YUAN if d.divisor == 1 else None)
-    )
-    if ranking.total is None or ranking.own is None or unit is None:
+    # the exact scale the divisor stands for (a decimal ratio of two decimal factors)
+    unit = DisplayScale(d.unit, Fraction(wording.exact(d.divisor)), d.symbol_zh, d.symbol_en, d.decimals)
+    if ranking.total is None or ranking.own is None:
         return [amount(r.ytd, d) for r in ranking.rows], None, None
     values = [r.ytd for r in ranking.rows if r.ytd is not None] + [ranking.own]
     exact = [_scaled(v) for v in values]
@@ -105,9 +121,16 @@ def ranking_shown(ranking: schemas.Ranking) -> tuple[list[str], str | None, str 
     return text[:-1], text[-1], i18n.number(total, d.decimals)
 
 
-def common_display(rows: list[schemas.OffTrackRow], lang: str) -> Display | None:
-    """One money scale for a list mixing indicators, so a column never switches between 亿元 and 万元."""
-    money = [
-        abs(float(x)) for r in rows if r.indicator.unit == "yuan" for x in (r.ytd, r.target_ensure) if x is not None
-    ]
-    return display_for("yuan", max(money), lang) if money else None
+def common_displays(
+    rows: list[schemas.OffTrackRow], units: Mapping[str, UnitOfMeasure], scale_of: Callable[[str], int], lang: str
+) -> list[Display]:
+    """Each row's display in a list mixing indicators: one scale per unit of measure (and stored
+    decimals), so a column never switches between 亿元 and 万元 (or t and kt) within a unit."""
+    keys = [(r.indicator.unit, scale_of(r.indicator.code)) for r in rows]
+    biggest: dict[tuple[str, int], Decimal] = {}
+    for key, r in zip(keys, rows, strict=True):
+        for x in (r.ytd, r.target_ensure):
+            if x is not None:
+                biggest[key] = max(biggest.get(key, Decimal(0)), abs(wording.exact(x)))
+    shared = {(c, s): display_for(units[c], size, lang, s) for (c, s), size in biggest.items() if c in units}
+    return [shared.get(key, r.indicator.display) for key, r in zip(keys, rows, strict=True)]

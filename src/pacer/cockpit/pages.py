@@ -59,7 +59,7 @@ def cockpit(
             "key": key,
             "ranking_html": ranking_html,
             "bridge_html": bridge_html,
-            "off_track_display": fmt.common_display(view.off_track, scope.lang),
+            "off_track_displays": fmt.common_displays(view.off_track, scope.measures, scope.scale_of, scope.lang),
             "incomplete": incomplete(analysis, scope.period),
         },
     )

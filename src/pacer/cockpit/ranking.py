@@ -55,7 +55,7 @@ def _ranking(scope: Scope, code: str) -> schemas.Ranking:
     # the lines add up to the unit's total: the children and the unit's own line (its own figures
     # less its eliminations), for amounts only, and only where every child is shown
     own = None
-    additive = ref.unit in ("yuan", "person", "count") and (ref.kind != "derived" or ref.unit == "yuan")
+    additive = scope.additive(code)
     every_child = len(scope.children) == len(scope.engine.children(scope.node, scope.year, scope.month))
     if not (additive and every_child and total is not None and all(r.ytd is not None for r in rows)):
         total = None

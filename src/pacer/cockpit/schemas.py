@@ -1,8 +1,9 @@
 """What the cockpit answers, as JSON and as the context of its pages.
 
-Amounts are exact decimals in the indicator's unit (元 for money, % for ratios); ``display``
-says how pages show them (万元 or 亿元 and the decimals). Percentages are in percent, gaps and
-ratio changes in percentage points (pp).
+Amounts are exact decimals in the indicator's unit of measure (``measure``: 元 for money, % for
+ratios, a unit of the group's table such as t or tce); ``display`` says how pages show them (the
+scale of the unit's dimension chosen by magnitude — 万元 or 亿元, t or kt — and the decimals).
+Percentages are in percent, gaps and ratio changes in percentage points (pp).
 """
 
 from __future__ import annotations
@@ -21,18 +22,34 @@ class UnitRef(BaseModel):
 class Display(BaseModel):
     """How a column of this indicator is shown: value / divisor, with decimals and a unit label."""
 
-    label: str
-    divisor: float
+    label: str = Field(description="the display unit's symbol in the request's language")
+    divisor: float = Field(description="how many of the indicator's unit make one display unit")
     decimals: int
+    unit: str = Field("", description="the display unit's code (wan_yuan, kt …)")
+    symbol_zh: str = ""
+    symbol_en: str = ""
+    percent: bool = Field(False, description="values are percentages: their changes read in pp")
+
+
+class MeasureOut(BaseModel):
+    """The indicator's unit of measure, from the group's unit table."""
+
+    code: str
+    dimension: str = Field(description="money, mass, energy, ratio …: units of one dimension convert")
+    symbol_zh: str
+    symbol_en: str
+    additive: bool = Field(description="sums over units and months mean something")
+    percent: bool = Field(description="values are percentages")
 
 
 class IndicatorRef(BaseModel):
     code: str
     name: str
-    unit: str = Field(description="unit of measure: yuan, percent, person, count, yuan_per_person")
+    unit: str = Field(description="unit of measure: a code of the group's unit table (yuan, percent, t, tce …)")
     kind: str = Field(description="flow, stock or derived")
     direction: str = Field(description="higher, lower or band: which way is better")
     display: Display
+    measure: MeasureOut | None = None
 
 
 class ChangeOut(BaseModel):

@@ -13,7 +13,7 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Analysis, Engine, default_period
+from pacer.analysis import Analysis, Engine, UnitOfMeasure, default_period
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cockpit import format as fmt
 from pacer.cockpit import repository, schemas
@@ -89,17 +89,32 @@ class Scope:
             lambda: [r.code for r in list_indicators(self.db, KEY_SET, self.year) if r.code in known],
         )
 
+    @property
+    def measures(self) -> dict[str, UnitOfMeasure]:
+        """The units of measure of the indicators, by code, as the engine reads them."""
+        return {d.unit.code: d.unit for d in self.engine.catalog.defs}
+
+    def measure(self, code: str) -> UnitOfMeasure:
+        """The indicator's unit of measure."""
+        return self.engine.catalog.defs[self.engine.catalog.index[code]].unit
+
+    def additive(self, code: str) -> bool:
+        """Whether the indicator's figures add up over units (children and own line to the total)."""
+        return bool(self.engine.catalog.is_additive[self.engine.catalog.index[code]])
+
     def indicator(self, code: str, magnitude: float | None) -> schemas.IndicatorRef:
         row = self.indicators.get(code)
         if row is None or code not in self.engine.catalog.index:
             raise NotFound(f"no indicator '{code}'")
+        unit = self.measure(code)
         return schemas.IndicatorRef(
             code=code,
             name=row.name_zh if self.lang == "zh" else row.name_en,
-            unit=row.unit,
+            unit=unit.code,
             kind=row.kind,
             direction=row.direction,
-            display=fmt.display_for(row.unit, magnitude, self.lang),
+            display=fmt.display_for(unit, magnitude, self.lang, self.scale_of(code)),
+            measure=fmt.measure_out(unit),
         )
 
     def scale_of(self, code: str) -> int:

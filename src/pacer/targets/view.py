@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from pacer.analysis import DisplayUnit, wording
+from pacer.analysis import wording
 from pacer.errors import Problem
 from pacer.indicators.service import IndicatorRow
 from pacer.kit.numbers import format_scaled, to_decimal
@@ -21,10 +21,10 @@ from pacer.web.i18n import translate
 
 
 def measure_label(measures: Mapping[str, MeasureUnit], unit: str, lang: str) -> str:
-    """A unit of measure's symbol from the group's table (元, 吨标准煤 / tce), else the built-in word."""
+    """A unit of measure's symbol from the group's table (元, 吨标准煤 / tce), else its code."""
     found = measures.get(unit)
     if found is None:
-        return wording.unit_label(unit, lang, DisplayUnit.YUAN)
+        return unit
     return found.symbol_zh if lang == "zh" else found.symbol_en
 
 

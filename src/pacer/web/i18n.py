@@ -1,7 +1,8 @@
 """Chinese and English: interface strings, numbers, periods and units of measure.
 
-Money is shown in 万元 or 亿元 (RMB 10k / RMB 100m); one scale is chosen per table so that
-figures in a column compare at a glance.
+A unit of measure is shown on a scale of its dimension from the group's unit table (money in
+万元 or 亿元, mass in t or kt …); one scale is chosen per table so that figures in a column compare
+at a glance.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pacer.analysis import DisplayUnit, wording
+from pacer.analysis import DisplayUnit, UnitOfMeasure, choose, wording
 from pacer.web.messages import MESSAGES
 
 LANGUAGES = ("zh", "en")
@@ -37,26 +38,16 @@ class Scale:
         return self.label_zh if lang == "zh" else self.label_en
 
 
-def _labelled(divisor: float, decimals: int, unit: str) -> Scale:
-    return Scale(divisor, decimals, wording.unit_label(unit, "zh"), wording.unit_label(unit, "en"))
-
-
 YI = Scale(1e8, 2, DisplayUnit.YI_YUAN.label_in("zh"), DisplayUnit.YI_YUAN.label_in("en"))
 WAN = Scale(1e4, 2, DisplayUnit.WAN_YUAN.label_in("zh"), DisplayUnit.WAN_YUAN.label_in("en"))
-PERCENT = _labelled(1, 2, "percent")
-_PLAIN = {
-    "person": _labelled(1, 0, "person"),
-    "count": _labelled(1, 0, "count"),
-    "yuan_per_person": _labelled(1e4, 2, "yuan_per_person"),
-    "percent": PERCENT,
-}
+PERCENT = Scale(1, 2, "%", "%")
 
 
-def scale_for(unit: str, magnitude: float | None) -> Scale:
-    """亿元 for amounts of a hundred million and more, else 万元; other units as they are."""
-    if unit == "yuan":
-        return YI if magnitude is not None and abs(magnitude) >= 1e8 else WAN
-    return _PLAIN.get(unit, Scale(1, 2, "", ""))
+def scale_for(unit: UnitOfMeasure, magnitude: float | Decimal | None, scale: int = 2) -> Scale:
+    """The scale of the unit's dimension that the magnitude reaches (亿元 for amounts of a hundred
+    million and more, else 万元; kt from a thousand tonnes …); see :func:`pacer.analysis.choose`."""
+    shown = choose(unit, magnitude, scale)
+    return Scale(float(shown.divisor), shown.decimals, shown.symbol_zh, shown.symbol_en)
 
 
 # one formatter for pages, exports and the terminal (see pacer.analysis.shown.wording)

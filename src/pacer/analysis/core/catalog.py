@@ -9,9 +9,6 @@ import numpy as np
 
 from pacer.analysis.core.inputs import BoolArray, Formula, IndicatorDef, Int64Array
 
-# Derived amounts of these units add up like flows (a sum of flows is a flow); ratios never do.
-_ADDITIVE_UNITS = frozenset({"yuan", "person", "count"})
-
 
 class IndicatorCatalog:
     """Indicators in list order; reported ones (flows and stocks) keep that order in ``Facts``.
@@ -42,10 +39,11 @@ class IndicatorCatalog:
         self.is_flow: BoolArray = np.array([d.kind == "flow" for d in self.defs])
         self.is_stock: BoolArray = np.array([d.kind == "stock" for d in self.defs])
         self.is_derived: BoolArray = np.array([d.kind == "derived" for d in self.defs])
-        self.is_percent: BoolArray = np.array([d.unit == "percent" for d in self.defs])
+        self.is_percent: BoolArray = np.array([d.unit.percent for d in self.defs], dtype=bool)
         self.is_lower: BoolArray = np.array([d.direction == "lower" for d in self.defs])
         self.is_band: BoolArray = np.array([d.direction == "band" for d in self.defs])
         self.accumulates: BoolArray = self._accumulates()
+        self.is_additive: BoolArray = self._additive()
         self._closures: dict[bytes, Int64Array] = {}
         self._positions: dict[bytes, dict[int, int]] = {}
 
@@ -134,6 +132,16 @@ class IndicatorCatalog:
         derived amounts built only from flows; stocks and ratios are levels judged as they are."""
         acc = self.is_flow.copy()
         for i in self.derived_order:
-            d = self.defs[i]
-            acc[i] = d.unit in _ADDITIVE_UNITS and all(acc[self.index[r]] for r in self.references(i))
+            # a derived amount in an additive unit made of flows is a flow (a sum of flows); a
+            # ratio never is, whatever it is made of: its unit says so
+            acc[i] = self.defs[i].unit.additive and all(acc[self.index[r]] for r in self.references(i))
         return acc
+
+    def _additive(self) -> BoolArray:
+        """Whether a node's value of the indicator is the sum of its children's and its own line's:
+        reported indicators in an additive unit, and derived ones in an additive unit made only of
+        such indicators (two funds = receivables + inventory); never a ratio."""
+        add = np.array([d.unit.additive and d.kind != "derived" for d in self.defs], dtype=bool)
+        for i in self.derived_order:
+            add[i] = self.defs[i].unit.additive and all(add[self.index[r]] for r in self.references(i))
+        return add

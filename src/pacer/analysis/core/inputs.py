@@ -15,13 +15,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 Kind = Literal["flow", "stock", "derived"]
-UnitOfMeasure = Literal["yuan", "person", "count", "percent", "yuan_per_person"]
 Direction = Literal["higher", "lower", "band"]
 
 Int64Array = npt.NDArray[np.int64]
@@ -105,6 +105,56 @@ class TreeHistory:
         """One tree for all months, every unit active."""
         p = np.asarray(parent, dtype=np.int32)
         return cls((TreeSegment(0, p, np.ones(len(p), dtype=bool)),))
+
+
+@dataclass(frozen=True)
+class UnitScale:
+    """A unit of measure a value may be shown in: its code, its ``factor`` relative to its
+    dimension's base unit (an exact positive decimal) and its symbol in each language."""
+
+    code: str
+    factor: Decimal
+    symbol_zh: str
+    symbol_en: str
+
+    def symbol(self, language: str) -> str:
+        return self.symbol_zh if language == "zh" else self.symbol_en
+
+
+@dataclass(frozen=True)
+class UnitOfMeasure:
+    """An indicator's unit of measure, as the group's unit table defines it.
+
+    ``additive``: sums over units and months mean something (money, headcount, mass, energy);
+    ``percent``: values are percentages, so their changes are percentage points. ``ladder`` lists
+    the units of the same dimension a value may be shown in, smallest factor first (empty: the
+    unit itself). The engine reads the semantics only; it never knows a unit by its code.
+    """
+
+    code: str
+    dimension: str
+    factor: Decimal
+    symbol_zh: str
+    symbol_en: str
+    additive: bool = False
+    percent: bool = False
+    ladder: tuple[UnitScale, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.factor <= 0:
+            raise ValueError(f"unit {self.code}: the factor must be positive")
+        if any(b.factor < a.factor for a, b in itertools.pairwise(self.ladder)):
+            raise ValueError(f"unit {self.code}: the display ladder must go from the smallest factor up")
+
+    @property
+    def own(self) -> UnitScale:
+        """The unit itself as a display scale."""
+        return UnitScale(self.code, self.factor, self.symbol_zh, self.symbol_en)
+
+    @property
+    def scales(self) -> tuple[UnitScale, ...]:
+        """The scales a value of this unit may be shown in (the unit itself when none is declared)."""
+        return self.ladder or (self.own,)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -26,26 +26,19 @@ from pacer.analysis.core.assigned import Assigned
 from pacer.analysis.core.inputs import (
     Eliminations,
     Facts,
-    FormulaVersion,
     IndicatorDef,
     Targets,
     TreeHistory,
     TreeSegment,
+    UnitOfMeasure,
     Units,
 )
 from pacer.analysis.load import columnar as columnar_read
 from pacer.analysis.load import copy_reader
 from pacer.analysis.load.assigned import load_assigned
-from pacer.indicators.formula import Formula, parse
+from pacer.analysis.load.definitions import load_indicators, load_units
 from pacer.kit import periods
-from pacer.models import (
-    EliminationEntry,
-    Indicator,
-    IndicatorVersion,
-    Target,
-    Unit,
-    UnitParentage,
-)
+from pacer.models import EliminationEntry, Indicator, Target, Unit, UnitParentage
 from pacer.org.repository import depth_first
 
 FACT_QUERY = "SELECT unit_id, indicator_id, period, value FROM fact"
@@ -80,6 +73,8 @@ class EngineData:
     eliminations: Eliminations = field(default_factory=Eliminations.none)
     # who reports what, by span of months; None: every unit reports every reported indicator
     assigned: Assigned | None = None
+    # every unit of measure of the group by code (an indicator's own is on its definition)
+    measures: Mapping[str, UnitOfMeasure] = field(default_factory=dict)
 
     def unit_index(self) -> dict[str, int]:
         return {code: i for i, code in enumerate(self.units.codes)}
@@ -95,7 +90,8 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
     """
     today = today or date.today()
     unit_rows, unit_ids, parentage = _units(conn, today)
-    indicators, indicator_ids = _indicators(conn)
+    measures = load_units(conn)
+    indicators, indicator_ids = load_indicators(conn, measures)
     unit_ix, ind_ix = _index(unit_ids), _index(indicator_ids)
     reported = [k for k, d in enumerate(indicators) if d.kind != "derived"]
     rep_pos = np.full(len(indicators), -1, dtype=np.int64)
@@ -130,6 +126,7 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
         last_period=last_period,
         eliminations=load_eliminations(conn, unit_ix, ind_ix, indicators, first_year, n_months),
         assigned=load_assigned(conn, unit_ids, indicator_ids[reported], first_year, last_period),
+        measures=measures,
     )
 
 
@@ -271,41 +268,6 @@ def _units(conn: Connection, today: date) -> tuple[list[UnitRow], np.ndarray, Se
     ordered += sorted(set(units) - set(ordered), key=lambda i: units[i].code)
     # a Row reads its columns through __getattr__, which a Protocol does not see
     return [cast_rows(UnitRow, units[i]) for i in ordered], np.array(ordered, dtype=np.int64), parentage
-
-
-def _indicators(conn: Connection) -> tuple[list[IndicatorDef], np.ndarray]:
-    rows = conn.execute(select(Indicator.__table__).order_by(Indicator.id)).all()
-    # Each year of a derived indicator is evaluated by the formula of the version valid in it.
-    versions: dict[int, list[FormulaVersion]] = {}
-    parsed: dict[str, Formula] = {}
-    for ind_id, from_year, to_year, text in conn.execute(
-        select(
-            IndicatorVersion.indicator_id,
-            IndicatorVersion.from_year,
-            IndicatorVersion.to_year,
-            IndicatorVersion.formula,
-        )
-        .where(IndicatorVersion.formula.is_not(None))
-        .order_by(IndicatorVersion.indicator_id, IndicatorVersion.from_year)
-    ):
-        formula = parsed.setdefault(text, parse(text))  # one object per text: one call per text
-        versions.setdefault(ind_id, []).append(FormulaVersion(from_year, to_year, formula))
-    defs = []
-    for r in rows:
-        mine = tuple(versions.get(r.id, ())) if r.kind == "derived" else ()
-        several = len({id(v.formula) for v in mine}) > 1
-        defs.append(
-            IndicatorDef(
-                code=r.code,
-                kind=r.kind,
-                unit=r.unit,
-                scale=r.scale,
-                direction=r.direction,
-                formula=mine[-1].formula if mine else None,
-                versions=mine if several else (),
-            )
-        )
-    return defs, np.array([r.id for r in rows], dtype=np.int64)
 
 
 def _fact_queries(unit_ids: np.ndarray) -> list[str]:

@@ -1,4 +1,9 @@
-"""Display scales for money (元, 万元, 亿元) that keep a breakdown adding up on screen.
+"""Display scales (元/万元/亿元, t/kt, tce/ktce …) and figures on them that keep a breakdown
+adding up on screen.
+
+A value is shown on one scale of its unit's dimension, the largest of the dimension's display
+units that the column's largest magnitude reaches (the smallest one below that): one scale per
+column, so a parent and its children compare and add up at a glance (:func:`choose`).
 
 Rounding every figure on its own breaks "parent = Σ children" on the displayed digits.
 :func:`breakdown` guarantees instead, for a total and the parts it is made of (children plus an
@@ -15,13 +20,19 @@ Applying it top-down (a child's displayed value as the total of its own children
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
+
+from pacer.analysis.core.inputs import UnitOfMeasure
 
 
 class DisplayUnit(Enum):
-    """A money display scale: its label and its power of ten in yuan."""
+    """A money display scale for figures stored in yuan: its label and its power of ten in yuan
+    (the terminal's choice of 万元 or 亿元)."""
 
     YUAN = ("元", "RMB", 0)
     WAN_YUAN = ("万元", "RMB 10k", 4)
@@ -39,11 +50,66 @@ class DisplayUnit(Enum):
     def exponent(self) -> int:
         return self.value[2]
 
+    @property
+    def ratio(self) -> Fraction:
+        return Fraction(10**self.exponent)
 
-def _divisor(scale: int, unit: DisplayUnit, decimals: int) -> tuple[int, int]:
+
+@dataclass(frozen=True)
+class DisplayScale:
+    """The scale a column of one unit's values is shown on: the shown unit's ``code`` and
+    symbols, ``ratio`` (how many of the stored unit make one shown unit, exactly), the decimals
+    shown, and whether the values are percentages (changes then read in pp)."""
+
+    code: str
+    ratio: Fraction
+    symbol_zh: str
+    symbol_en: str
+    decimals: int = 2
+    percent: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.symbol_zh
+
+    def label_in(self, language: str) -> str:
+        return self.symbol_zh if language == "zh" else self.symbol_en
+
+    @property
+    def divisor(self) -> Decimal:
+        """``ratio`` as a decimal (exact for the ratios of decimal factors that divide evenly)."""
+        return Decimal(self.ratio.numerator) / Decimal(self.ratio.denominator)
+
+
+Shown = DisplayUnit | DisplayScale
+
+
+def _magnitude(x: float | Decimal | int | None) -> Decimal | None:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+        return None
+    return abs(x if isinstance(x, Decimal) else Decimal(repr(x)) if isinstance(x, float) else Decimal(x))
+
+
+def choose(unit: UnitOfMeasure, magnitude: float | Decimal | int | None, scale: int = 2) -> DisplayScale:
+    """The scale for a column of ``unit``'s values whose largest absolute value is ``magnitude``
+    (in ``unit``): the largest display unit of the dimension that the magnitude reaches, else the
+    smallest. Shown in its own unit a value keeps its stored decimals (at most two); on another
+    scale it has two."""
+    scales = unit.scales
+    pick = scales[0]
+    size = _magnitude(magnitude)
+    if size is not None:
+        base = size * unit.factor
+        pick = max((s for s in scales if s.factor <= base), key=lambda s: s.factor, default=pick)
+    ratio = Fraction(pick.factor) / Fraction(unit.factor)
+    decimals = min(scale, 2) if ratio == 1 else 2
+    return DisplayScale(pick.code, ratio, pick.symbol_zh, pick.symbol_en, decimals, unit.percent)
+
+
+def _divisor(scale: int, unit: Shown, decimals: int) -> tuple[int, int]:
     """(numerator factor, divisor) turning a scaled integer into displayed units exactly."""
-    shift = scale + unit.exponent - decimals
-    return (1, 10**shift) if shift >= 0 else (10**-shift, 1)
+    exact = Fraction(10**decimals, 10**scale) / unit.ratio
+    return exact.numerator, exact.denominator
 
 
 def _round_half_away(numerator: int, divisor: int) -> int:
@@ -52,18 +118,18 @@ def _round_half_away(numerator: int, divisor: int) -> int:
     return q if numerator >= 0 else -q
 
 
-def to_display_units(scaled: int, scale: int, unit: DisplayUnit, decimals: int) -> int:
+def to_display_units(scaled: int, scale: int, unit: Shown, decimals: int) -> int:
     """The value in units of the last displayed digit, rounded half away from zero."""
     mul, div = _divisor(scale, unit, decimals)
     return _round_half_away(scaled * mul, div)
 
 
-def to_display(scaled: int, scale: int, unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2) -> Decimal:
+def to_display(scaled: int, scale: int, unit: Shown = DisplayUnit.YI_YUAN, decimals: int = 2) -> Decimal:
     """One amount on a display scale, e.g. 17,000,000,000.00 元 -> Decimal('170.00') 亿元."""
     return Decimal(to_display_units(scaled, scale, unit, decimals)).scaleb(-decimals)
 
 
-def apportion(total_units: int, parts: Sequence[int], scale: int, unit: DisplayUnit, decimals: int) -> list[int]:
+def apportion(total_units: int, parts: Sequence[int], scale: int, unit: Shown, decimals: int) -> list[int]:
     """Displayed units of ``parts`` adding up to ``total_units``, each its exact value rounded
     down or up. ``total_units`` must itself be the exact sum rounded down or up."""
     mul, div = _divisor(scale, unit, decimals)
@@ -79,7 +145,7 @@ def apportion(total_units: int, parts: Sequence[int], scale: int, unit: DisplayU
 
 
 def breakdown(
-    parts: Sequence[int], scale: int, unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2
+    parts: Sequence[int], scale: int, unit: Shown = DisplayUnit.YI_YUAN, decimals: int = 2
 ) -> tuple[Decimal, list[Decimal]]:
     """Displayed total and parts (see the module docstring for what is guaranteed)."""
     total = to_display_units(sum(parts), scale, unit, decimals)
@@ -91,7 +157,7 @@ def crossed_breakdown(
     current: Sequence[int],
     previous: Sequence[int],
     scale: int,
-    unit: DisplayUnit = DisplayUnit.YI_YUAN,
+    unit: Shown = DisplayUnit.YI_YUAN,
     decimals: int = 2,
 ) -> tuple[tuple[Decimal, Decimal, Decimal], list[tuple[Decimal, Decimal, Decimal]]]:
     """A bridge's lines on screen: ``(current, previous, change)`` of the total and of each line,

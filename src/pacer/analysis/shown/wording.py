@@ -3,7 +3,8 @@ number formats that the pages, the exports and the terminal share.
 
 - A number is rounded half away from zero (四舍五入) from its exact decimal value, and a figure
   that rounds to zero is shown without a sign: never ``-0.0``.
-- One word per status (正常 / 关注 / 滞后), and one label per unit of measure in each language.
+- One word per status (正常 / 关注 / 滞后); a unit of measure reads as its symbol in the group's
+  unit table, on the display scale chosen for its column (:func:`pacer.analysis.shown.display.choose`).
 - Where a total and the lines it is made of are shown, the lines add up on screen:
   :func:`pacer.analysis.shown.display.breakdown`.
 """
@@ -14,7 +15,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from pacer.analysis.answers.results import Change, ChangeKind, Status, Value
-from pacer.analysis.shown.display import DisplayUnit, to_display
+from pacer.analysis.shown.display import DisplayUnit, Shown, to_display
 
 DASH = "—"
 
@@ -66,31 +67,21 @@ def pp(x: float | Decimal | None, language: str, decimals: int = 1, compact: boo
     return text + ("个百分点" if language == "zh" else " pp")
 
 
-def money(value: Value | None, unit: DisplayUnit = DisplayUnit.YI_YUAN, decimals: int = 2) -> str:
+def money(value: Value | None, unit: Shown = DisplayUnit.YI_YUAN, decimals: int = 2) -> str:
     if value is None:
         return DASH
     return number(to_display(value.scaled, value.scale, unit, decimals), decimals)
 
 
-# units of measure other than money: (中文, English)
-UNIT_WORDS = {
-    "percent": ("%", "%"),
-    "pp": ("个百分点", "pp"),
-    "person": ("人", "persons"),
-    "count": ("个", "count"),
-    "yuan_per_person": ("万元/人", "RMB 10k/person"),
-}
+PP_WORDS = ("个百分点", "pp")
 
 
-def unit_label(unit: str, language: str, money_unit: DisplayUnit = DisplayUnit.YI_YUAN) -> str:
-    """The label of a unit of measure in one language: 亿元 / RMB 100m, 万元/人 / RMB 10k/person."""
-    if unit == "yuan":
-        return money_unit.label_in(language)
-    zh, en = UNIT_WORDS.get(unit, (unit, unit))
-    return zh if language == "zh" else en
+def unit_label(shown: Shown, language: str) -> str:
+    """The label of a display scale in one language: 亿元 / RMB 100m, 千吨 / kt, % / %."""
+    return shown.label_in(language)
 
 
-def change(c: Change, language: str, unit: DisplayUnit = DisplayUnit.YI_YUAN, scale: int = 2) -> str:
+def change(c: Change, language: str, unit: Shown = DisplayUnit.YI_YUAN, scale: int = 2) -> str:
     """Year-on-year wording: a percent, pp for ratios, and words where a percent would mislead."""
     zh = language == "zh"
     kind = c.kind

@@ -14,7 +14,6 @@ from typing import Any
 from rich.console import RenderableType
 from rich.table import Table
 
-from pacer.analysis import DisplayUnit
 from pacer.cli.present.bridge import bridge_report, bridge_table
 from pacer.cli.present.cockpit import cockpit_report, cockpit_table
 from pacer.cli.present.documents import REPORTS
@@ -22,7 +21,7 @@ from pacer.cli.present.history import history_report, history_table
 from pacer.cli.present.outlook import outlook_report, outlook_table
 from pacer.cli.present.ranking import rank_report, rank_table
 from pacer.cli.present.scope import Scope, open_scope, resolve_period
-from pacer.cli.present.text import fit, rows_csv
+from pacer.cli.present.text import Screen, fit, rows_csv
 
 BUILDERS: dict[str, Callable[..., Any]] = {
     "cockpit": cockpit_report,
@@ -31,7 +30,7 @@ BUILDERS: dict[str, Callable[..., Any]] = {
     "outlook": outlook_report,
     "history": history_report,
 }
-TABLES: dict[str, Callable[[Any, DisplayUnit], Table]] = {
+TABLES: dict[str, Callable[[Any, Screen], Table]] = {
     "cockpit": cockpit_table,
     "rank": rank_table,
     "bridge": bridge_table,
@@ -40,10 +39,10 @@ TABLES: dict[str, Callable[[Any, DisplayUnit], Table]] = {
 }
 
 
-def table(doc: Mapping[str, Any], money: DisplayUnit, width: int | None = None) -> RenderableType:
+def table(doc: Mapping[str, Any], screen: Screen, width: int | None = None) -> RenderableType:
     """The document's table; split into several (each repeating the first column) when it is
     wider than ``width``, so no figure is ever cut off."""
-    whole = TABLES[doc["command"]](doc, money)
+    whole = TABLES[doc["command"]](doc, screen.fit(doc))
     return whole if width is None else fit(whole, width)
 
 
@@ -52,6 +51,7 @@ __all__ = [
     "REPORTS",
     "TABLES",
     "Scope",
+    "Screen",
     "bridge_report",
     "cockpit_report",
     "history_report",

@@ -21,7 +21,7 @@ from pacer.analysis import (
 )
 from pacer.cli.present.documents import BridgeLineOut, BridgeReport, IndicatorRef, Quantity
 from pacer.cli.present.scope import Scope, change_out, stored_scale
-from pacer.cli.present.text import DASH, WORDS, amount, amounts_label, new_table, scaled_of, unit_label
+from pacer.cli.present.text import DASH, WORDS, Screen, amount, figures_label, new_table, scaled_of
 from pacer.errors import DomainError
 
 
@@ -119,7 +119,7 @@ def _ratio_bridge_report(scope: Scope, ref: IndicatorRef, bridge: Bridge, span: 
     with the line's own ratio this year and last; children out of the actor's view are one line
     that says so, without a ratio of its own."""
     unit, scale = ref["unit"], stored_scale(scope, ref["code"])
-    change_unit = "pp" if unit == "percent" else unit
+    change_unit = "pp" if scope.percent(ref["code"]) else unit
 
     def amount(v: Value, as_unit: str) -> Quantity:
         return {"value": str(v.decimal), "unit": as_unit}
@@ -173,14 +173,14 @@ def _sum_or_none(xs: list[float | None]) -> float | None:
     return None if any(x is None for x in xs) else sum(x for x in xs if x is not None)
 
 
-def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
+def bridge_table(doc: BridgeReport, screen: Screen) -> Table:
     """The bridge: each line's current and previous value and its change, adding up down every
     column and across every row. For a ratio, Change is each line's own change (its own ratio
     this year against last) and Contribution its part of the unit's change, in pp; for a sum,
     Contribution is its part of the unit's YoY percentage (拉动)."""
     w = WORDS[doc["language"]]
     ind = doc["indicator"]
-    amounts = amounts_label(money, w) if ind["unit"] == "yuan" else unit_label(ind["unit"], money, w)
+    amounts = figures_label(ind["unit"], screen, w)
     table = new_table(
         w["bridge"].format(
             unit=doc["unit"]["name"],
@@ -193,7 +193,7 @@ def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
         1,
     )
     lines = doc["lines"]
-    head, rows = (_ratio_bridge_cells if doc["method"] == "ratio" else _sum_bridge_cells)(doc, money)
+    head, rows = (_ratio_bridge_cells if doc["method"] == "ratio" else _sum_bridge_cells)(doc, screen)
     table.add_row(f"[bold]{doc['unit']['name']}[/]", *head)
     for ln, cells in zip(lines, rows, strict=True):
         name = ln["unit"]["name"] if ln["unit"] is not None else bridge_line(ln["line"], doc["language"])
@@ -201,19 +201,20 @@ def bridge_table(doc: BridgeReport, money: DisplayUnit) -> Table:
     return table
 
 
-def _sum_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str], list[list[str]]]:
+def _sum_bridge_cells(doc: BridgeReport, screen: Screen) -> tuple[list[str], list[list[str]]]:
     lines = doc["lines"]
     pairs = [(ln["current"], ln["previous"]) for ln in lines]
     exact = [(scaled_of(cur), scaled_of(prev)) for cur, prev in pairs if cur is not None and prev is not None]
     scales = {s for pair in exact for _, s in pair}
-    if doc["current"]["unit"] == "yuan" and len(exact) == len(lines) and len(scales) <= 1:
+    shown = screen.scale(doc["current"]["unit"]) if screen.additive(doc["current"]["unit"]) else None
+    if shown is not None and shown.ratio != 1 and len(exact) == len(lines) and len(scales) <= 1:
         scale = scales.pop() if scales else scaled_of(doc["current"])[1]
-        total, parts = crossed_breakdown([c for (c, _), _ in exact], [p for _, (p, _) in exact], scale, money, 2)
+        total, parts = crossed_breakdown([c for (c, _), _ in exact], [p for _, (p, _) in exact], scale, shown, 2)
         money_text = [[wording.number(x, 2) for x in row] for row in [total, *parts]]
     else:  # amounts shown exactly (persons, counts): they add up as they are
         figures: list[tuple[Quantity | None, ...]] = [(doc["current"], doc["previous"], doc["change"])]
         figures += [(ln["current"], ln["previous"], ln["change"]) for ln in lines]
-        money_text = [[amount(q, money) for q in row] for row in figures]
+        money_text = [[amount(q, screen) for q in row] for row in figures]
     shares = _tenths([ln["share_pct"] for ln in lines], 100.0)
     yoy = doc["yoy"]
     pulls = _tenths([ln["contribution_pp"] for ln in lines], yoy["percent"] if yoy["kind"] == "percent" else None)
@@ -223,7 +224,7 @@ def _sum_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str],
     return head, rows
 
 
-def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str], list[list[str]]]:
+def _ratio_bridge_cells(doc: BridgeReport, screen: Screen) -> tuple[list[str], list[list[str]]]:
     """Own ratios and their own change across; contributions (adding up to the unit's change,
     by largest remainder) in the last column."""
     lines = doc["lines"]
@@ -231,28 +232,28 @@ def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str
     def own_change(cur: Quantity | None, prev: Quantity | None) -> str:
         if cur is None or prev is None:
             return DASH
-        d = shown_number(cur, money) - shown_number(prev, money)  # as shown, so the row adds up
-        return wording.pp(d, "en", 2, compact=True) if cur["unit"] == "percent" else wording.number(d, 2, True)
+        d = shown_number(cur, screen) - shown_number(prev, screen)  # as shown, so the row adds up
+        return wording.pp(d, "en", 2, compact=True) if screen.percent(cur["unit"]) else wording.number(d, 2, True)
 
     change_unit = doc["change"]["unit"]
     exact = [scaled_of(ln["change"]) for ln in lines]
     scale = max([s for _, s in exact] + [0])
     parts = [v * 10 ** (scale - s) for v, s in exact]
-    display = DisplayUnit.WAN_YUAN if change_unit == "yuan_per_person" else DisplayUnit.YUAN
+    display = (None if change_unit == "pp" else screen.scale(change_unit)) or DisplayUnit.YUAN
     total, shown = breakdown(parts, scale, display, 2)
     suffix = "pp" if change_unit == "pp" else ""
     shares = _tenths([ln["share_pct"] for ln in lines], 100.0)
     head = [
-        amount(doc["current"], money),
-        amount(doc["previous"], money),
+        amount(doc["current"], screen),
+        amount(doc["previous"], screen),
         own_change(doc["current"], doc["previous"]),
         "100.0%" if total else DASH,
         wording.number(total, 2, True) + suffix,
     ]
     rows = [
         [
-            amount(ln["current"], money),
-            amount(ln["previous"], money),
+            amount(ln["current"], screen),
+            amount(ln["previous"], screen),
             own_change(ln["current"], ln["previous"]),
             _tenth_text(shares[i], "%"),
             wording.number(shown[i], 2, True) + suffix,
@@ -262,9 +263,9 @@ def _ratio_bridge_cells(doc: BridgeReport, money: DisplayUnit) -> tuple[list[str
     return head, rows
 
 
-def shown_number(q: Quantity, money: DisplayUnit) -> Decimal:
+def shown_number(q: Quantity, screen: Screen) -> Decimal:
     """The number :func:`amount` shows for a quantity."""
-    return Decimal(amount(q, money).replace(",", "").rstrip("%p").rstrip())
+    return Decimal(amount(q, screen).replace(",", "").rstrip("%p").rstrip())
 
 
 def _tenths(values: Sequence[float | None], total: float | None) -> list[int | None]:

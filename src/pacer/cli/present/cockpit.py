@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from pacer.analysis import DisplayUnit, TimeBasis
+from pacer.analysis import TimeBasis
 from pacer.cli.present.documents import CockpitReport, CockpitRowOut
 from pacer.cli.present.scope import DEFAULT_SET, Scope, change_out, quantity, status_out, stored_scale
-from pacer.cli.present.text import DASH, WORDS, amount, amounts_label, new_table, pct, pp, unit_label
+from pacer.cli.present.text import DASH, WORDS, Screen, amount, amounts_label, new_table, pct, pp, unit_label
 
 
 def cockpit_report(
@@ -60,11 +60,11 @@ def cockpit_report(
     }
 
 
-def cockpit_table(doc: CockpitReport, money: DisplayUnit) -> Table:
+def cockpit_table(doc: CockpitReport, screen: Screen) -> Table:
     w = WORDS[doc["language"]]
     table = new_table(
         w["cockpit"].format(
-            unit=doc["unit"]["name"], period=doc["period"], set=doc["set"], amounts=amounts_label(money, w)
+            unit=doc["unit"]["name"], period=doc["period"], set=doc["set"], amounts=amounts_label(screen, w)
         ),
         [
             w["indicator"],
@@ -88,18 +88,18 @@ def cockpit_table(doc: CockpitReport, money: DisplayUnit) -> Table:
         need_text = (
             DASH
             if need is None
-            else amount(need["remaining"], money)
-            + ("" if need["monthly_average"] is None else f" ({amount(need['monthly_average'], money)})")
+            else amount(need["remaining"], screen)
+            + ("" if need["monthly_average"] is None else f" ({amount(need['monthly_average'], screen)})")
         )
         table.add_row(
             r["indicator"]["name"],
-            unit_label(r["indicator"]["unit"], money, w),
-            amount(r["value"], money),
-            amount(r["ytd"], money),
-            amount(r["ytd_last_year"], money),
+            unit_label(r["indicator"]["unit"], screen, w),
+            amount(r["value"], screen),
+            amount(r["ytd"], screen),
+            amount(r["ytd_last_year"], screen),
             r["yoy"]["text"],
-            amount(r["target_ensure"], money),
-            amount(r["target_strive"], money),
+            amount(r["target_ensure"], screen),
+            amount(r["target_strive"], screen),
             pct(r["completion_pct"]),
             pct(r["time_progress_pct"]),
             pp(r["gap_pp"]),

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from pacer.analysis import DisplayUnit
 from pacer.cli.present.documents import HistoryReport, HistoryRowOut
 from pacer.cli.present.scope import Scope, change_out, quantity, stored_scale
-from pacer.cli.present.text import WORDS, amount, amounts_label, new_table, unit_label
+from pacer.cli.present.text import WORDS, Screen, amount, figures_label, new_table
 
 
 def history_report(scope: Scope, code: str, months: int | None = None, restate: bool = False) -> HistoryReport:
@@ -43,10 +42,10 @@ def history_report(scope: Scope, code: str, months: int | None = None, restate: 
     }
 
 
-def history_table(doc: HistoryReport, money: DisplayUnit) -> Table:
+def history_table(doc: HistoryReport, screen: Screen) -> Table:
     w = WORDS[doc["language"]]
     ind = doc["indicator"]
-    amounts = amounts_label(money, w) if ind["unit"] == "yuan" else unit_label(ind["unit"], money, w)
+    amounts = figures_label(ind["unit"], screen, w)
     table = new_table(
         w["history"].format(unit=doc["unit"]["name"], indicator=ind["name"], amounts=amounts),
         [w["period"], w["month"], w["ytd"], w["ytd_ly"], w["yoy"], w["mom"]],
@@ -55,9 +54,9 @@ def history_table(doc: HistoryReport, money: DisplayUnit) -> Table:
     for r in doc["rows"]:
         table.add_row(
             r["period"],
-            amount(r["value"], money),
-            amount(r["ytd"], money),
-            amount(r["ytd_last_year"], money),
+            amount(r["value"], screen),
+            amount(r["ytd"], screen),
+            amount(r["ytd_last_year"], screen),
             r["yoy"]["text"],
             r["mom"]["text"],
         )

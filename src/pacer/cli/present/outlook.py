@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from pacer.analysis import DisplayUnit
 from pacer.cli.present.documents import OutlookReport, OutlookRowOut
 from pacer.cli.present.scope import DEFAULT_SET, Scope, estimate, stored_scale
-from pacer.cli.present.text import DASH, WORDS, amount, amounts_label, new_table, unit_label
+from pacer.cli.present.text import DASH, WORDS, Screen, amount, amounts_label, new_table, unit_label
 
 
 def outlook_report(scope: Scope, set_code: str = DEFAULT_SET, restate: bool = False) -> OutlookReport:
@@ -45,11 +44,11 @@ def outlook_report(scope: Scope, set_code: str = DEFAULT_SET, restate: bool = Fa
     }
 
 
-def outlook_table(doc: OutlookReport, money: DisplayUnit) -> Table:
+def outlook_table(doc: OutlookReport, screen: Screen) -> Table:
     w = WORDS[doc["language"]]
     table = new_table(
         w["outlook"].format(
-            unit=doc["unit"]["name"], period=doc["period"], set=doc["set"], amounts=amounts_label(money, w)
+            unit=doc["unit"]["name"], period=doc["period"], set=doc["set"], amounts=amounts_label(screen, w)
         ),
         [
             w["indicator"],
@@ -67,18 +66,20 @@ def outlook_table(doc: OutlookReport, money: DisplayUnit) -> Table:
     )
     for r in doc["rows"]:
         span = (
-            DASH if r["low"] is None or r["high"] is None else f"{amount(r['low'], money)} ~ {amount(r['high'], money)}"
+            DASH
+            if r["low"] is None or r["high"] is None
+            else f"{amount(r['low'], screen)} ~ {amount(r['high'], screen)}"
         )
         table.add_row(
             r["indicator"]["name"],
-            unit_label(r["indicator"]["unit"], money, w),
-            amount(r["ytd"], money),
-            amount(r["point"], money),
+            unit_label(r["indicator"]["unit"], screen, w),
+            amount(r["ytd"], screen),
+            amount(r["point"], screen),
             span,
             w.get(r["method"], r["method"]),
-            amount(r["target_ensure"], money),
+            amount(r["target_ensure"], screen),
             _prob(r["p_ensure"]),
-            amount(r["target_strive"], money),
+            amount(r["target_strive"], screen),
             _prob(r["p_strive"]),
         )
     return table

@@ -8,10 +8,20 @@ from decimal import Decimal
 import numpy as np
 from rich.table import Table
 
-from pacer.analysis import DisplayUnit, Measure, TimeBasis
+from pacer.analysis import Measure, TimeBasis
 from pacer.cli.present.documents import ParentOut, Quantity, RankReport, RankRowOut
 from pacer.cli.present.scope import Scope, change_out, status_out, stored_scale
-from pacer.cli.present.text import DASH, WORDS, amount, amounts_label, new_table, pct, pp, shown_breakdown, unit_label
+from pacer.cli.present.text import (
+    DASH,
+    WORDS,
+    Screen,
+    amount,
+    figures_label,
+    new_table,
+    pct,
+    pp,
+    shown_breakdown,
+)
 from pacer.errors import NotFound
 
 
@@ -105,7 +115,7 @@ def _month_and_ytd(
     }
 
 
-def rank_table(doc: RankReport, money: DisplayUnit) -> Table:
+def rank_table(doc: RankReport, screen: Screen) -> Table:
     w = WORDS[doc["language"]]
     parent = doc["parent"]
     scope = (
@@ -114,7 +124,7 @@ def rank_table(doc: RankReport, money: DisplayUnit) -> Table:
         else w["level"].format(level=doc["level"])
     )
     ind = doc["indicator"]
-    amounts = amounts_label(money, w) if ind["unit"] == "yuan" else unit_label(ind["unit"], money, w)
+    amounts = figures_label(ind["unit"], screen, w)
     table = new_table(
         w["rank_title"].format(
             indicator=ind["name"], period=doc["period"], measure=w[f"{doc['measure']}_m"], scope=scope, amounts=amounts
@@ -126,11 +136,11 @@ def rank_table(doc: RankReport, money: DisplayUnit) -> Table:
     columns: dict[str, list[str]] = {}
     totals: dict[str, tuple[str, str | None]] = {}
     for field in ("value", "ytd"):
-        whole = parent[field] if parent is not None else _sum([r[field] for r in rows])
-        split = shown_breakdown(whole, [r[field] for r in rows], money)
+        whole = parent[field] if parent is not None else _sum([r[field] for r in rows], screen)
+        split = shown_breakdown(whole, [r[field] for r in rows], screen)
         if split is None:
-            columns[field] = [amount(r[field], money) for r in rows]
-            totals[field] = (amount(whole, money), None)
+            columns[field] = [amount(r[field], screen) for r in rows]
+            totals[field] = (amount(whole, screen), None)
         else:
             columns[field], totals[field] = split[1], (split[0], split[2])
     head = parent["unit"]["name"] if parent is not None else w["total"]
@@ -151,7 +161,7 @@ def rank_table(doc: RankReport, money: DisplayUnit) -> Table:
     return table
 
 
-def _sum(parts: Sequence[Quantity | None]) -> Quantity | None:
-    if not parts or any(p is None for p in parts) or parts[0] is None or parts[0]["unit"] != "yuan":
+def _sum(parts: Sequence[Quantity | None], screen: Screen) -> Quantity | None:
+    if not parts or any(p is None for p in parts) or parts[0] is None or not screen.additive(parts[0]["unit"]):
         return None
     return {"value": str(sum(Decimal(p["value"]) for p in parts if p is not None)), "unit": parts[0]["unit"]}

@@ -42,6 +42,11 @@ class Scope:
         row = self.analysis.data.unit_rows[node]
         return {"code": row.code, "name": row.name_zh if self.language == "zh" else row.name_en}
 
+    def percent(self, code: str) -> bool:
+        """Whether the indicator's values are percentages (their changes are pp)."""
+        catalog = self.analysis.engine.catalog
+        return bool(catalog.is_percent[catalog.index[code]])
+
     def indicators(self) -> dict[str, IndicatorRow]:
         return {r.code: r for r in list_indicators(self.session, None, self.year)}
 
@@ -49,24 +54,29 @@ class Scope:
         row = self.indicators().get(code)
         if row is None or code not in self.analysis.engine.catalog.index:
             raise NotFound(f"unknown indicator '{code}' (see 'pacer indicators list')")
-        return _indicator_ref(row, self.language)
+        return _indicator_ref(row, self.unit_code(code), self.language)
+
+    def unit_code(self, code: str) -> str:
+        """The indicator's unit of measure as the engine reads it."""
+        catalog = self.analysis.engine.catalog
+        return catalog.defs[catalog.index[code]].unit.code
 
     def set_members(self, set_code: str) -> list[IndicatorRef]:
         if not set_exists(self.session, set_code):
             raise NotFound(f"unknown indicator set '{set_code}' (see 'pacer indicators sets')")
         known = self.analysis.engine.catalog.index
         return [
-            _indicator_ref(r, self.language)
+            _indicator_ref(r, self.unit_code(r.code), self.language)
             for r in list_indicators(self.session, set_code, self.year)
             if r.code in known
         ]
 
 
-def _indicator_ref(row: IndicatorRow, language: str) -> IndicatorRef:
+def _indicator_ref(row: IndicatorRow, unit: str, language: str) -> IndicatorRef:
     return {
         "code": row.code,
         "name": row.name_zh if language == "zh" else row.name_en,
-        "unit": row.unit,
+        "unit": unit,
         "kind": row.kind,
         "direction": row.direction,
     }
@@ -131,7 +141,7 @@ def estimate(x: float | None, scale: int, unit: str) -> Quantity | None:
 
 
 def change_out(c: Change, ref: IndicatorRef, scale: int, scope: Scope) -> ChangeOut:
-    unit = "pp" if ref["unit"] == "percent" else ref["unit"]
+    unit = "pp" if scope.percent(ref["code"]) else ref["unit"]
     amount: Quantity | None = (
         None
         if c.change_scaled is None or c.kind.value == "no_data"

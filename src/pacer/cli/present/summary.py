@@ -8,7 +8,18 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from pacer.analysis import Analysis, CockpitRow, Status, Value, breakdown, get_analysis, incomplete, to_display, wording
+from pacer.analysis import (
+    Analysis,
+    CockpitRow,
+    DisplayUnit,
+    Status,
+    Value,
+    breakdown,
+    get_analysis,
+    incomplete,
+    to_display,
+    wording,
+)
 from pacer.cli.present.scope import resolve_period
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import NotFound
@@ -130,7 +141,7 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
         name=unit_names[code],
         period=periods.format_period(period),
         progress=progress,
-        amounts=wording.unit_label("yuan", language),
+        amounts=wording.unit_label(DisplayUnit.YI_YUAN, language),
     )
     _print_title(console, title, analysis, period, language)
     # A wide terminal gets one table; a narrow one a table per indicator, so nothing is cut.

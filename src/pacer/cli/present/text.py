@@ -1,9 +1,11 @@
 """What the terminal tables share: their words in both languages, numbers on screen, tables
 split to fit the terminal, and the documents' rows as CSV.
 
-Tables are drawn from the documents alone, so the three formats cannot disagree. Money is shown
-in 亿元 or 万元; wherever a table shows a total and the lines it is made of, the lines are
-apportioned with :func:`pacer.analysis.breakdown` so the shown lines add up to the shown
+Tables are drawn from the documents alone (and the group's unit table, which says what a unit
+code means), so the three formats cannot disagree. Money is shown in 亿元 or 万元 as asked;
+every other unit on the scale of its dimension that its largest figure in the document reaches
+(t or kt, tce or ktce …). Wherever a table shows a total and the lines it is made of, the lines
+are apportioned with :func:`pacer.analysis.breakdown` so the shown lines add up to the shown
 total (a unit's own figures and the elimination entries booked on it are lines of their own).
 """
 
@@ -12,14 +14,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.table import Column, Table
 
-from pacer.analysis import DisplayUnit, breakdown, to_display, wording
+from pacer.analysis import DisplayScale, DisplayUnit, UnitOfMeasure, breakdown, choose, to_display, wording
 from pacer.cli.present.documents import Quantity
 from pacer.kit.tabular import csv_safe
 
@@ -63,9 +67,6 @@ WORDS: dict[str, dict[str, str]] = {
         "bridge": "{unit} · {indicator} · {period} 增减因素（{span}，与上年同期比；{amounts}）",
         "outlook": "{unit} · {period} 全年预计（{set}；{amounts}）",
         "history": "{unit} · {indicator} 逐月情况（{amounts}）",
-        "person": "人",
-        "count": "个",
-        "per_person": "万元/人",
         "ytd_m": "本年累计",
         "value_m": "本月数",
         "yoy_m": "同比",
@@ -121,9 +122,6 @@ WORDS: dict[str, dict[str, str]] = {
         "bridge": "{unit} · {indicator} · {period} change by unit ({span} against last year; {amounts})",
         "outlook": "{unit} · {period} year-end outlook ({set}; {amounts})",
         "history": "{unit} · {indicator} month by month ({amounts})",
-        "person": "persons",
-        "count": "count",
-        "per_person": "RMB 10k/person",
         "ytd_m": "YTD",
         "value_m": "month value",
         "yoy_m": "YoY",
@@ -154,17 +152,70 @@ def scaled_of(q: Quantity) -> tuple[int, int]:
     return int(d.scaleb(scale)), scale
 
 
-def amount(q: Quantity | None, money: DisplayUnit, signed: bool = False) -> str:
+MONEY = "money"  # the dimension whose scale the terminal is asked for (--scale: 亿元 or 万元)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """How a document's quantities are shown: money on the scale asked for, every other unit of
+    the group's table on the scale its largest figure in the document reaches (:meth:`fit`)."""
+
+    money: DisplayUnit = DisplayUnit.YI_YUAN
+    units: Mapping[str, UnitOfMeasure] = field(default_factory=dict)
+    chosen: Mapping[str, DisplayScale] = field(default_factory=dict)
+
+    def fit(self, doc: Any) -> Screen:
+        """One scale per unit code for the whole document, so a column never switches scales."""
+        biggest: dict[str, Decimal] = {}
+        for q in _quantities(doc):
+            if q["unit"] in self.units:
+                biggest[q["unit"]] = max(biggest.get(q["unit"], Decimal(0)), abs(Decimal(q["value"])))
+        return replace(self, chosen={code: choose(self.units[code], size) for code, size in biggest.items()})
+
+    def scale(self, code: str) -> DisplayScale | None:
+        """The scale figures of the unit ``code`` are shown on (None: an unknown code, shown as it is)."""
+        unit = self.units.get(code)
+        if unit is None:
+            return None
+        if unit.dimension == MONEY:
+            m = self.money
+            return DisplayScale(m.name.lower(), m.ratio / Fraction(unit.factor), m.label_in("zh"), m.label_in("en"))
+        return self.chosen.get(code) or choose(unit, None)
+
+    def percent(self, code: str) -> bool:
+        return code in self.units and self.units[code].percent
+
+    def additive(self, code: str) -> bool:
+        return code in self.units and self.units[code].additive
+
+
+def _quantities(value: Any) -> Iterator[Quantity]:
+    if isinstance(value, dict):
+        if set(value) == {"value", "unit"}:
+            yield value  # type: ignore[misc]  # a dict of exactly these keys is a Quantity
+            return
+        for item in value.values():
+            yield from _quantities(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _quantities(item)
+
+
+def _screen(screen: Screen | DisplayUnit) -> Screen:
+    return screen if isinstance(screen, Screen) else Screen(screen)
+
+
+def amount(q: Quantity | None, screen: Screen | DisplayUnit, signed: bool = False) -> str:
     if q is None:
         return DASH
-    unit = q["unit"]
-    if unit in ("yuan", "yuan_per_person"):
-        scaled, scale = scaled_of(q)
-        shown = to_display(scaled, scale, money if unit == "yuan" else DisplayUnit.WAN_YUAN, 2)
-        return wording.number(shown, 2, signed)
+    screen, unit = _screen(screen), q["unit"]
     d = Decimal(q["value"])
-    if unit in ("percent", "pp"):
-        return wording.number(d, 2, signed) + ("%" if unit == "percent" else "pp")
+    if unit == "pp" or screen.percent(unit):
+        return wording.number(d, 2, signed) + ("pp" if unit == "pp" else "%")
+    shown = screen.scale(unit)
+    if shown is not None and shown.ratio != 1:
+        scaled, scale = scaled_of(q)
+        return wording.number(to_display(scaled, scale, shown, 2), 2, signed)
     return wording.number(d, max(0, -int(d.as_tuple().exponent)), signed)
 
 
@@ -172,8 +223,12 @@ def _language(w: Mapping[str, str]) -> str:
     return "en" if w is WORDS["en"] else "zh"
 
 
-def unit_label(unit: str, money: DisplayUnit, w: Mapping[str, str]) -> str:
-    return wording.unit_label(unit, _language(w), money)
+def unit_label(unit: str, screen: Screen | DisplayUnit, w: Mapping[str, str]) -> str:
+    language = _language(w)
+    if unit == "pp":
+        return wording.PP_WORDS[language == "en"]
+    shown = _screen(screen).scale(unit)
+    return unit if shown is None else wording.unit_label(shown, language)
 
 
 def pct(x: float | None, decimals: int = 1) -> str:
@@ -185,19 +240,23 @@ def pp(x: float | None) -> str:
 
 
 def shown_breakdown(
-    total: Quantity | None, parts: Sequence[Quantity | None], money: DisplayUnit
+    total: Quantity | None, parts: Sequence[Quantity | None], screen: Screen
 ) -> tuple[str, list[str], str] | None:
     """Shown total, shown parts and the shown remainder line (total - parts) adding up on screen;
-    None when the figures are not amounts that add up (ratios) or some are missing."""
-    if total is None or total["unit"] != "yuan" or any(p is None for p in parts):
+    None when the figures are not amounts that add up (ratios), are shown exactly as they are
+    (persons, counts: they add up by themselves) or some are missing."""
+    if total is None or not screen.additive(total["unit"]) or any(p is None for p in parts):
+        return None
+    shown = screen.scale(total["unit"])
+    if shown is None or shown.ratio == 1:
         return None
     scaled_total, scale = scaled_of(total)
     exact = [scaled_of(p) for p in parts if p is not None]
     if any(s != scale for _, s in exact):
         return None
     values = [v for v, _ in exact]
-    shown_total, shown = breakdown([*values, scaled_total - sum(values)], scale, money, 2)
-    text = [f"{s:,.2f}" for s in shown]
+    shown_total, lines = breakdown([*values, scaled_total - sum(values)], scale, shown, 2)
+    text = [f"{s:,.2f}" for s in lines]
     return f"{shown_total:,.2f}", text[:-1], text[-1]
 
 
@@ -208,8 +267,16 @@ def new_table(title: str, headers: Sequence[str], numeric_from: int) -> Table:
     return table
 
 
-def amounts_label(money: DisplayUnit, w: Mapping[str, str]) -> str:
-    return w["amounts"].format(label=money.label_in(_language(w)))
+def amounts_label(screen: Screen, w: Mapping[str, str]) -> str:
+    """The money scale of the table's title (金额单位：亿元)."""
+    return w["amounts"].format(label=screen.money.label_in(_language(w)))
+
+
+def figures_label(unit: str, screen: Screen, w: Mapping[str, str]) -> str:
+    """What one indicator's figures are in, for a table's title: 金额单位：亿元 for money, else the
+    scale of its unit (千吨, %)."""
+    money = unit in screen.units and screen.units[unit].dimension == MONEY
+    return amounts_label(screen, w) if money else unit_label(unit, screen, w)
 
 
 # -- tables that fit the terminal ---------------------------------------------------------------------
