@@ -4,10 +4,10 @@ audit and notifications in the caller's transaction; deadline steps told once.""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from pacer.errors import Forbidden, NotFound
-from pacer.models import AuditEntry, Notification, WorkflowEvent, WorkflowReminder
+from pacer.errors import Conflict, Forbidden, NotFound
+from pacer.models import AuditEntry, Notification, WorkflowEvent, WorkflowItem, WorkflowReminder
 from pacer.workflow import registry, repository, service
 from pacer.workflow.deadlines import Policy
 from pacer.workflow.due import run_due
@@ -53,6 +53,19 @@ def test_a_verb_changes_the_state_and_writes_history_and_audit(session, org, ite
         {"state": "submitted"},
         "test_review/A1/2026-02",
     )
+
+
+def test_of_two_verbs_taken_at_once_the_second_is_a_conflict_not_a_lost_update(session, org, item):
+    service.apply(session, REVIEW, item, "submit", org.unit_reporter)
+    # someone else returned it meanwhile: this session still holds the state it read
+    session.execute(
+        update(WorkflowItem).where(WorkflowItem.id == item.id).values(state="returned"),
+        execution_options={"synchronize_session": False},
+    )
+    assert item.state == "submitted"
+    with pytest.raises(Conflict, match="changed meanwhile"):
+        service.apply(session, REVIEW, item, "accept", org.hq_analyst)
+    assert session.scalar(select(WorkflowItem.state).where(WorkflowItem.id == item.id)) == "returned"
 
 
 def test_a_reporter_of_a_sibling_unit_cannot_act_and_nothing_changes(session, org, item):

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
 from pacer.auth.permissions import Actor, visible_unit_ids
-from pacer.errors import Forbidden
+from pacer.errors import Conflict, Forbidden
 from pacer.models import User, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
 from pacer.notifications.service import Message, notify
@@ -89,12 +90,26 @@ def apply(
         raise Forbidden(f"not allowed to {verb} this {workflow.name} item")
     now, reason = now or utcnow(), (reason or "").strip()
     before = _state(item)
-    item.state, item.updated_at = transition.target, now
+    _move(session, item, transition.target, now)
     _history(session, item, verb, before["state"], actor, now, reason)
     record(session, actor.username, f"{workflow.name}.{verb}", AUDIT_ENTITY, _key(item), before, _state(item), reason)
     _tell_concerned(session, workflow, item, transition, actor, reason)
     session.flush()
     return item
+
+
+def _move(session: Session, item: WorkflowItem, target: str, now: datetime) -> None:
+    """Change the state only if nobody changed it since it was read: of two people taking a verb
+    at once, the second gets a conflict instead of acting on a state that is gone."""
+    moved = session.execute(
+        update(WorkflowItem)
+        .where(WorkflowItem.id == item.id, WorkflowItem.state == item.state)
+        .values(state=target, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(moved, "rowcount", 0) != 1:
+        raise Conflict(f"{item.workflow} item {item.id} changed meanwhile; reload it and try again")
+    item.state, item.updated_at = target, now
 
 
 def set_due(session: Session, workflow: Workflow, item: WorkflowItem, due_at: datetime | None, actor: Actor) -> None:
