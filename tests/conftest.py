@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -22,6 +23,11 @@ from pacer.db import _engine_for, make_engine
 from pacer.migrate import upgrade
 
 SERVER_URL = os.environ.get("PACER_TEST_DATABASE_URL")
+
+# The suite runs on shared machines under load: a property test is judged on the examples it
+# finds, never on how fast the machine produced them.
+settings.register_profile("pacer", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pacer")
 
 
 def _admin_execute(statement: str) -> None:
