@@ -122,6 +122,10 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """The largest CSV file an import reads (bytes); a larger one is refused before reading."""
 
+    rules_file: str | None = None
+    """A YAML file whose ``rules:`` section sets the validation rules' thresholds and flags
+    (``pacer.submissions.rule_config``); unset: the defaults."""
+
     public_url: str = ""
     """The address users reach Pacer at (``https://pacer.example.com``), put before the links in
     e-mails; empty: e-mails carry the links' paths only."""

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from pacer.cli.common import AsUser, group, import_file, reports_errors
+from pacer.cli.common import AsUser, console, group, import_file, reports_errors
 
 commands = group("Monthly figures reported by units.")
 
@@ -22,7 +23,19 @@ def facts_import(
     file: Annotated[Path, typer.Argument(help="CSV: unit_code,indicator_code,period,value[,basis].")],
     as_user: AsUser = None,
 ) -> None:
-    """Import monthly figures; the whole file is one transaction."""
+    """Import monthly figures; the whole file is one transaction. The validation rules run on
+    each unit's month: an error stores nothing, a warning is printed."""
+    from functools import partial
+
+    from pacer.config import get_settings
+    from pacer.errors import Problem
     from pacer.facts.service import import_facts_file
 
-    import_file("Figures", import_facts_file, file, as_user)
+    warnings: list[Problem] = []
+    language = get_settings().language
+    import_file("Figures", partial(import_facts_file, language=language, warnings=warnings), file, as_user)
+    heading = "警告（需要说明）" if language == "zh" else "Warnings (each needs an explanation)"
+    if warnings:
+        console().print(f"{heading}: {len(warnings)}")
+    for warning in warnings:
+        console().print(escape(str(warning)), highlight=False)

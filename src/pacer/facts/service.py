@@ -22,6 +22,9 @@ from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
 from pacer.models import Indicator, Submission, Unit
 from pacer.models.base import utcnow
+from pacer.submissions import rule_config
+from pacer.submissions.rule_context import contexts
+from pacer.submissions.rules import ERROR, check
 
 FACT_COLUMNS = ("unit_code", "indicator_code", "period", "value")
 FACT_OPTIONAL = ("basis",)
@@ -37,10 +40,17 @@ class FactRow:
     basis: str
 
 
-def import_facts_file(session: Session, path: Path, actor: Actor = SYSTEM, today: date | None = None) -> dict[str, int]:
+def import_facts_file(
+    session: Session,
+    path: Path,
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+    language: str = "en",
+    warnings: list[Problem] | None = None,
+) -> dict[str, int]:
     problems = Problems()
     rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL, problems)
-    return import_facts(session, rows, actor, today, str(path), problems)
+    return import_facts(session, rows, actor, today, str(path), problems, language, warnings)
 
 
 def import_facts(
@@ -50,11 +60,18 @@ def import_facts(
     today: date | None = None,
     source: str = "facts",
     problems: Problems | None = None,
+    language: str = "en",
+    warnings: list[Problem] | None = None,
 ) -> dict[str, int]:
+    """Import ``rows``; after the rows' own checks, the validation rules run on each unit's
+    month: their errors are problems (in ``language``), their warnings are added to ``warnings``
+    (they do not stop the import; the submission workflow asks for their explanations)."""
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, today, problems)
     if not problems:
         monthly = _to_monthly(session, parsed, problems)
+    if not problems:
+        problems += _rule_problems(session, parsed, monthly, actor, language, warnings)
     if problems:
         raise problems.failure(source)
     if not parsed:
@@ -172,6 +189,35 @@ def _to_monthly(session: Session, parsed: list[FactRow], problems: Problems) -> 
         if problem is not None:
             problems.append(problem)
     return monthly
+
+
+def _rule_problems(
+    session: Session,
+    parsed: list[FactRow],
+    monthly: dict[int, int],
+    actor: Actor,
+    language: str,
+    warnings: list[Problem] | None,
+) -> list[Problem]:
+    """The rules' errors on each unit's month in the file, at the rows they are about. Whether
+    every required indicator is there is the submission's question, not a partial import's."""
+    months: dict[tuple[int, int], list[FactRow]] = defaultdict(list)
+    for f in parsed:
+        months[(f.unit.id, f.period)].append(f)
+    pending = {(f.unit.id, f.indicator.id, f.period): monthly[f.row] for f in parsed}
+    wanted = [(rows[0].unit, period) for (_, period), rows in months.items()]
+    found = contexts(session, actor, wanted, rule_config.configured(), pending, with_required=False)
+    problems: list[Problem] = []
+    for key, rows in months.items():
+        at = {f.indicator.code: f.row for f in rows}
+        for finding in check({f.indicator.code: monthly[f.row] for f in rows}, found[key]):
+            if finding.severity == ERROR:
+                problems.append(Problem(finding.message(language), at.get(finding.indicator), "value"))
+            elif warnings is not None:
+                unit = rows[0].unit.code
+                where = f"{unit} {periods.format_period(key[1])}"
+                warnings.append(Problem(f"{where}: {finding.message(language)}", at.get(finding.indicator), "value"))
+    return sorted(problems, key=lambda p: p.row or 0)
 
 
 def _store(
