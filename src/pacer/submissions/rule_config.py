@@ -114,6 +114,8 @@ def from_mapping(section: Mapping[str, Any] | None) -> RuleConfig:
     unknown key or a value of the wrong type is refused, naming it."""
     if not section:
         return DEFAULT
+    if not isinstance(section, Mapping):
+        raise DomainError("rules: the section must be a mapping of setting to value")
     known = {f.name for f in fields(RuleConfig)}
     unknown = sorted(set(section) - known)
     if unknown:

@@ -107,7 +107,7 @@ def contexts(
     first = (min(p for _, p in wanted) // 100 - 1) * 100 + 1
     figures = _facts(session, actor, ids, first, max(p for _, p in wanted))
     figures.update(pending or {})
-    years = {p // 100: definitions(session, p // 100) for _, p in wanted}
+    years = {year: definitions(session, year) for year in {p // 100 for _, p in wanted}}
     required: dict[int, dict[int, frozenset[int]]] = {}
     if with_required:
         for period in sorted({p for _, p in wanted}):
