@@ -42,7 +42,7 @@ def consistent_months(draw):
     return figures, ctx
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(consistent_months())
 def test_no_rule_fires_on_consistent_figures(month):
     figures, ctx = month
@@ -52,7 +52,7 @@ def test_no_rule_fires_on_consistent_figures(month):
 codes = st.sampled_from([*sorted(INDICATORS), "mystery"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     st.dictionaries(codes, st.integers(min_value=-(10**16), max_value=10**16), min_size=1),
     st.dictionaries(codes, st.integers(min_value=-(10**6), max_value=10**6)),
