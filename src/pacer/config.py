@@ -156,6 +156,10 @@ class Settings(BaseSettings):
     workflow_remind_days: str = "3,1"
     """Days before a due date that reminders go out, comma-separated."""
 
+    reporting_day: int = Field(default=8, ge=1, le=28)
+    """The day of the following month by which a unit's monthly submission is due (the 8th: the
+    figures of March by 8 April, end of that day UTC); its reminders and escalations follow."""
+
     workflow_escalate_days: int = Field(default=3, ge=0)
     """Days overdue after which an item escalates one level up the org tree, and again after each
     further such interval (0: never)."""

@@ -12,6 +12,7 @@ from pacer.models.figures import (
     Fact,
     PeriodLock,
     Submission,
+    SubmissionFigure,
     Target,
 )
 from pacer.models.indicators import (
@@ -57,6 +58,7 @@ __all__ = [
     "Person",
     "RoleGrant",
     "Submission",
+    "SubmissionFigure",
     "Target",
     "TargetProposal",
     "TargetProposalRow",

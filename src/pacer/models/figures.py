@@ -20,7 +20,10 @@ TARGET_BASES = ("absolute", "growth")
 
 
 class Submission(Base):
-    """One unit's figures for one period; the workflow over ``state`` comes later."""
+    """One unit's report for one period: its workflow item (the state of record; ``state``
+    mirrors it for the lock checks of imports), its narrative and a version that every save and
+    verb raises (optimistic concurrency). Its figures wait in :class:`SubmissionFigure` until it
+    is accepted, when they become :class:`Fact` rows."""
 
     __tablename__ = "submission"
     __table_args__ = (UniqueConstraint("unit_id", "period"), Index("ix_submission_period", "period"))
@@ -30,8 +33,27 @@ class Submission(Base):
     period: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(16), default="draft")
     source: Mapped[str] = mapped_column(String(200), default="")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    # its workflow_item (a plain number: SQLite cannot add a foreign key to a table that facts refer to)
+    workflow_item_id: Mapped[int | None] = mapped_column(Integer)
+    situation: Mapped[str] = mapped_column(Text, default="")
+    problems: Mapped[str] = mapped_column(Text, default="")
+    deviations: Mapped[str] = mapped_column(Text, default="")
+    measures: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SubmissionFigure(Base):
+    """A figure of a submission as its reporter saved it (scaled, on the basis given); the
+    analysis sees it only once the submission is accepted and it is copied into ``fact``."""
+
+    __tablename__ = "submission_figure"
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"), primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+    basis: Mapped[str] = mapped_column(String(10), default="monthly")
 
 
 class Fact(Base):

@@ -41,7 +41,7 @@ from pacer.kit import periods
 from pacer.models import AuditEntry, EliminationEntry, Fact, Indicator, Submission
 
 # Audit entities that do not reach the engine (visibility is read per request, not cached).
-UNRELATED_ENTITIES = frozenset({"user", "role_grant", "api_token"})
+UNRELATED_ENTITIES = frozenset({"user", "role_grant", "api_token", "submission", "workflow_item"})
 # Audit entities replayed unit-month by unit-month.
 REPLAYED_ENTITIES = frozenset({"fact", "elimination"})
 # Past this many audit rows since the marker, a rebuild is cheaper than replaying them.

@@ -1,0 +1,66 @@
+"""Queries on submissions and their staged figures; unit-scoped ones through the visibility rule."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from pacer.auth.permissions import READ, Actor, restrict
+from pacer.models import Indicator, Submission, SubmissionFigure, Unit, WorkflowItem
+
+Listed = tuple[Submission, Unit, WorkflowItem | None]
+
+
+def unit(session: Session, actor: Actor, code: str) -> Unit | None:
+    return session.scalar(restrict(select(Unit).where(Unit.code == code), actor, Unit.id, READ))
+
+
+def submission(session: Session, unit_id: int, period: int) -> Submission | None:
+    return session.scalar(select(Submission).where(Submission.unit_id == unit_id, Submission.period == period))
+
+
+def figures(session: Session, submission_id: int) -> list[tuple[Indicator, SubmissionFigure]]:
+    stmt = (
+        select(Indicator, SubmissionFigure)
+        .join(SubmissionFigure, SubmissionFigure.indicator_id == Indicator.id)
+        .where(SubmissionFigure.submission_id == submission_id)
+        .order_by(Indicator.code)
+    )
+    return list(session.execute(stmt).tuples())
+
+
+def replace_figures(session: Session, submission_id: int, rows: list[SubmissionFigure]) -> None:
+    session.execute(delete(SubmissionFigure).where(SubmissionFigure.submission_id == submission_id))
+    session.add_all(rows)
+    session.flush()
+
+
+def bump_version(session: Session, submission_id: int, expected: int) -> bool:
+    """Raise the version from ``expected`` by one; False when it is no longer ``expected``
+    (someone saved meanwhile, in this database, whatever process they used)."""
+    moved = session.execute(
+        update(Submission)
+        .where(Submission.id == submission_id, Submission.version == expected)
+        .values(version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(moved, "rowcount", 0) == 1
+
+
+def listed(
+    session: Session, actor: Actor, period: int | None, state: str | None, limit: int, offset: int
+) -> tuple[int, list[Listed]]:
+    """(total, one page of) the submissions of the units the actor sees, newest month first."""
+    stmt = (
+        select(Submission, Unit, WorkflowItem)
+        .join(Unit, Unit.id == Submission.unit_id)
+        .outerjoin(WorkflowItem, WorkflowItem.id == Submission.workflow_item_id)
+    )
+    if period is not None:
+        stmt = stmt.where(Submission.period == period)
+    if state is not None:
+        stmt = stmt.where(Submission.state == state)
+    stmt = restrict(stmt, actor, Submission.unit_id, READ)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    page = stmt.order_by(Submission.period.desc(), Unit.code).limit(limit).offset(offset)
+    return int(total or 0), list(session.execute(page).tuples())

@@ -1,0 +1,316 @@
+"""Monthly submissions: a unit's reporter saves its month's figures and narrative as a draft,
+then it goes through :data:`pacer.submissions.workflow.SUBMISSION` (submit, approve, accept,
+return, reopen). Every face (terminal, API, pages) is a thin shell over this module.
+
+Draft figures wait in ``submission_figure``; the analysis sees only accepted ones: acceptance
+loads them into ``fact`` through the facts import (its checks, its audit trail of each changed
+figure with the old value, its change marker that running engines follow). Every save and verb
+raises the submission's version: one given an older version than the stored one is refused with
+a conflict (409) and changes nothing, so two people editing one month never lose an update.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pacer.audit.service import record
+from pacer.auth.permissions import REPORT, Actor, require
+from pacer.config import get_settings
+from pacer.errors import Conflict, DomainError, Forbidden, NotFound, Problem, ValidationFailed
+from pacer.facts import repository as facts_repository
+from pacer.facts.rows import parse_figure
+from pacer.facts.service import import_facts
+from pacer.kit import periods
+from pacer.kit.numbers import format_scaled
+from pacer.kit.tabular import Problems, Row, read_csv
+from pacer.models import Indicator, Submission, SubmissionFigure, Unit, WorkflowEvent, WorkflowItem
+from pacer.models.base import utcnow
+from pacer.submissions import repository
+from pacer.submissions.workflow import EDITABLE, RETURNS, SUBMISSION
+from pacer.workflow import repository as workflow_repository
+from pacer.workflow import service as workflow
+from pacer.workflow.transitions import Transition
+
+NARRATIVE = ("situation", "problems", "deviations", "measures")
+FIGURE_COLUMNS = ("indicator_code", "value")
+FIGURE_OPTIONAL = ("basis",)
+AUDIT_ENTITY = "submission"
+
+
+class VersionConflict(Conflict):
+    """A save or verb on a version that is no longer the submission's (409)."""
+
+    def __init__(self, what: str, stored: int, given: int) -> None:
+        super().__init__(
+            f"{what} is at version {stored}, not {given}: it was changed meanwhile; reload it and try again"
+        )
+        self.stored, self.given = stored, given
+
+
+@dataclass(frozen=True)
+class Found:
+    """A submission with what its faces show."""
+
+    submission: Submission
+    unit: Unit
+    item: WorkflowItem | None
+    figures: list[tuple[Indicator, SubmissionFigure]]
+    history: list[WorkflowEvent]
+    verbs: list[Transition]
+
+    @property
+    def state(self) -> str:
+        return self.item.state if self.item else self.submission.state
+
+    @property
+    def name(self) -> str:
+        return f"{self.unit.code}'s submission for {periods.format_period(self.submission.period)}"
+
+
+def due_at(period: int, day: int | None = None) -> datetime:
+    """When ``period``'s submission is due: the reporting day of the next month, end of day UTC."""
+    following = periods.add_months(period, 1)
+    chosen = day or get_settings().reporting_day
+    return datetime.combine(date(following // 100, following % 100, chosen), time(23, 59), UTC)
+
+
+def read_figures(path: Path) -> tuple[list[Row], Problems]:
+    """A unit-month's figures from CSV: ``indicator_code,value[,basis]``."""
+    problems = Problems()
+    return list(read_csv(path, FIGURE_COLUMNS, FIGURE_OPTIONAL, problems)), problems
+
+
+def figures_from_text(text: str) -> tuple[list[Row], Problems]:
+    """Figures sent as CSV text (an upload), read by the same reader as a file."""
+    handle, name = tempfile.mkstemp(suffix=".csv")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        return read_figures(Path(name))
+    finally:
+        Path(name).unlink(missing_ok=True)
+
+
+def get(session: Session, actor: Actor, unit_code: str, period: int) -> Found:
+    """One unit-month's submission the actor may see; any other is not found."""
+    unit = _unit(session, actor, unit_code)
+    sub = repository.submission(session, unit.id, period)
+    if sub is None:
+        raise NotFound(f"{unit.code} has no submission for {periods.format_period(period)}")
+    return _found(session, actor, unit, sub)
+
+
+def _found(session: Session, actor: Actor, unit: Unit, sub: Submission) -> Found:
+    item = session.get(WorkflowItem, sub.workflow_item_id) if sub.workflow_item_id else None
+    history = workflow_repository.history(session, item.id) if item else []
+    verbs = workflow.verbs_for(session, SUBMISSION, item, actor) if item else []
+    return Found(sub, unit, item, repository.figures(session, sub.id), history, verbs)
+
+
+def save_figures(
+    session: Session,
+    actor: Actor,
+    unit_code: str,
+    period: int,
+    rows: Iterable[Row] | None,
+    narrative: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+    problems: Problems | None = None,
+) -> Found:
+    """Save a draft's (or a returned submission's) figures and narrative as its reporter.
+
+    ``rows`` (indicator_code, value, basis) replace the staged figures (None keeps them);
+    ``narrative`` sets the fields it names. ``expected_version``: the version the caller read
+    (None: the stored one). Every problem is named at once and nothing is stored."""
+    unit = _unit(session, actor, unit_code)
+    require(session, actor, REPORT, unit.id)
+    found = _open(session, actor, unit, period)
+    name = found.name
+    if found.state not in EDITABLE:
+        raise Conflict(f"{name} is {found.state}: only a draft or a returned one can be changed")
+    _refuse_locked(session, found)
+    parsed = None if rows is None else _checked(session, actor, found, list(rows), problems or Problems())
+    before = _snapshot(session, found.submission)
+    _bump(session, found, expected_version)
+    if parsed is not None:
+        repository.replace_figures(session, found.submission.id, parsed)
+    unknown = sorted(set(narrative or {}) - set(NARRATIVE))
+    if unknown:
+        raise ValidationFailed([Problem(f"no narrative field '{f}'", field=f) for f in unknown], name)
+    for field, text in (narrative or {}).items():
+        setattr(found.submission, field, text)
+    found.submission.updated_at = utcnow()
+    session.flush()
+    record(
+        session,
+        actor.username,
+        "submission.save",
+        AUDIT_ENTITY,
+        _key(found),
+        before,
+        _snapshot(session, found.submission),
+    )
+    return _found(session, actor, unit, found.submission)
+
+
+def act(
+    session: Session,
+    actor: Actor,
+    unit_code: str,
+    period: int,
+    verb: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Found:
+    """Take a verb on a unit-month's submission. ``return`` is the unit approver's return of a
+    submitted one or HQ's of a submitted or approved one, whichever the actor may take.
+    Accepting loads the figures into ``fact`` (the analysis sees them) and clears the due date."""
+    found = get(session, actor, unit_code, period)
+    if found.item is None:
+        raise Conflict(f"{found.name} was loaded from a file and has no workflow; save figures to start one")
+    verb = _resolve(session, actor, found, verb)
+    transition = SUBMISSION.transition(found.item.state, verb, reason)
+    if not workflow.may(session, actor, transition, found.item):
+        raise Forbidden(f"not allowed to {verb} {found.name}")
+    _refuse_locked(session, found)
+    _bump(session, found, expected_version)
+    if verb == "accept":
+        _load_facts(session, actor, found)
+    workflow.apply(session, SUBMISSION, found.item, verb, actor, reason)
+    found.submission.state = found.item.state
+    found.submission.updated_at = utcnow()
+    if verb == "accept":
+        workflow.set_due(session, SUBMISSION, found.item, None, actor)
+    session.flush()
+    return _found(session, actor, found.unit, found.submission)
+
+
+def submissions(
+    session: Session,
+    actor: Actor,
+    period: int | None = None,
+    state: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> tuple[int, list[repository.Listed]]:
+    if state is not None and state not in SUBMISSION.states:
+        raise DomainError(f"'{state}' is not a state; states: {', '.join(SUBMISSION.states)}", status=422)
+    return repository.listed(session, actor, period, state, limit, offset)
+
+
+def _resolve(session: Session, actor: Actor, found: Found, verb: str) -> str:
+    if verb != "return" or found.item is None:
+        return verb
+    possible = [t.verb for t in SUBMISSION.verbs_from(found.item.state) if t.verb in RETURNS]
+    mine = [v for v in possible if workflow.may(session, actor, SUBMISSION.verb(v), found.item)]
+    return (mine or possible or [verb])[0]
+
+
+def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
+    """The unit-month's submission, made (with its workflow item) on its first save."""
+    if not 190001 <= period <= 299912 or not 1 <= period % 100 <= 12:
+        raise DomainError(f"'{period}' is not a month", status=422)
+    sub = repository.submission(session, unit.id, period)
+    if sub is None:
+        sub = Submission(unit_id=unit.id, period=period, state="draft", source="submission", version=0)
+        session.add(sub)
+        session.flush()
+    if sub.workflow_item_id is None:
+        month = periods.format_period(period)
+        title = (f"月报：{unit.code} {unit.name_zh} {month}", f"Monthly report: {unit.code} {unit.name_en}, {month}")
+        link = f"/submissions/{unit.code}/{month}"
+        item = workflow.start(session, SUBMISSION, f"{unit.code}/{month}", unit.id, actor, title, link, due_at(period))
+        sub.workflow_item_id, sub.state = item.id, item.state
+        session.flush()
+    return _found(session, actor, unit, sub)
+
+
+def _checked(
+    session: Session, actor: Actor, found: Found, rows: list[Row], problems: Problems
+) -> list[SubmissionFigure]:
+    """The rows as staged figures, checked by the facts import's own rules (tried, then undone)."""
+    if problems:
+        raise problems.failure(found.name)
+    if not rows:
+        raise ValidationFailed([Problem("no figures: nothing to save")], found.name)
+    as_facts = [_fact_row(found, r.number, r.get("indicator_code"), r.get("value"), r.get("basis")) for r in rows]
+    savepoint = session.begin_nested()
+    try:
+        import_facts(session, as_facts, actor, source=found.name)
+    finally:
+        savepoint.rollback()
+    indicators = {i.code: i for i in session.scalars(select(Indicator))}
+    staged = []
+    for row in rows:
+        indicator = indicators[row.get("indicator_code")]
+        basis = row.get("basis") or indicator.reporting or "monthly"
+        months = 12 if basis == "ytd" and indicator.kind == "flow" else 1
+        value = parse_figure(row, "value", indicator, problems, months)
+        if value is not None:
+            staged.append(
+                SubmissionFigure(submission_id=found.submission.id, indicator_id=indicator.id, value=value, basis=basis)
+            )
+    if problems:
+        raise problems.failure(found.name)
+    return staged
+
+
+def _fact_row(found: Found, number: int, code: str, value: str, basis: str) -> Row:
+    month = periods.format_period(found.submission.period)
+    cells = {"unit_code": found.unit.code, "indicator_code": code, "period": month, "value": value, "basis": basis}
+    return Row(number, cells)
+
+
+def _load_facts(session: Session, actor: Actor, found: Found) -> None:
+    """The accepted figures into ``fact``, on the acceptor's name (their right to accept has been
+    checked; the import's own check is of the reporting right, which HQ need not hold)."""
+    if not found.figures:
+        return
+    rows = [
+        _fact_row(found, n, ind.code, format_scaled(fig.value, ind.scale), fig.basis)
+        for n, (ind, fig) in enumerate(found.figures, start=2)
+    ]
+    on_behalf = Actor(username=actor.username, user_id=actor.user_id, grants=actor.grants, is_system=True)
+    import_facts(session, rows, on_behalf, source=found.name)
+
+
+def _refuse_locked(session: Session, found: Found) -> None:
+    period = found.submission.period
+    if facts_repository.locked_periods(session, [period]):
+        raise Conflict(f"period {periods.format_period(period)} is locked: {found.name} cannot change")
+
+
+def _bump(session: Session, found: Found, expected: int | None) -> None:
+    sub = found.submission
+    given = sub.version if expected is None else expected
+    if not repository.bump_version(session, sub.id, given):
+        session.refresh(sub)
+        raise VersionConflict(found.name, sub.version, given)
+    sub.version = given + 1
+
+
+def _snapshot(session: Session, sub: Submission) -> dict[str, object]:
+    figures = {
+        ind.code: f"{format_scaled(fig.value, ind.scale)} {fig.basis}"
+        for ind, fig in repository.figures(session, sub.id)
+    }
+    return {"version": sub.version, "figures": figures, **{f: getattr(sub, f) for f in NARRATIVE}}
+
+
+def _unit(session: Session, actor: Actor, code: str) -> Unit:
+    unit = repository.unit(session, actor, code)
+    if unit is None:
+        raise NotFound(f"no unit '{code}'")
+    return unit
+
+
+def _key(found: Found) -> str:
+    return f"{found.unit.code}/{periods.format_period(found.submission.period)}"
