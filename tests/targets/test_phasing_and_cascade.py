@@ -97,3 +97,19 @@ def test_the_check_changes_no_target(session, cascaded):
     check_year(session, cascaded.hq_analyst, 2025)
     assert current(session, cascaded.G, "revenue", 2025, "ensure").value == 100_000
     assert session.execute(select(Fact)).all() == before
+
+
+def test_a_child_not_asked_for_an_indicator_owes_its_parent_no_target(session, cascaded):
+    from pacer.indicators.assignment_write import AssignmentIn, assign
+
+    for code in ("B", "B1"):  # B's whole subtree
+        rule = AssignmentIn(
+            indicator_code="revenue", unit_code=code, exclude=True, from_month="2025-01", reason="不填报收入"
+        )
+        assign(session, cascaded.hq_analyst, rule)
+    found = {(m.unit_code, m.indicator_code, m.tier): m.gap for m in check_year(session, cascaded.hq_analyst, 2025)}
+    # B reports no revenue: G's children are A alone, and B is not listed as lacking a target
+    assert found == {
+        ("G", "revenue", "ensure"): calc.Gap(100_000, 60_000, 40_000, ()),
+        ("G", "revenue", "strive"): calc.Gap(None, 70_000, None, ()),
+    }

@@ -15,6 +15,7 @@ from pacer.errors import NotFound
 from pacer.models import TARGET_TIERS, Indicator
 from pacer.org.repository import roots_on, tree_on
 from pacer.targets import calc, repository
+from pacer.targets.reporting import subtree_indicators
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,23 @@ def check_year(session: Session, actor: Actor, year: int, unit_code: str | None 
         if calc.additive(i.kind, i.unit, measures[i.unit].additive if i.unit in measures else None)
     ]
     current = repository.current_targets(session, units, [i.id for i in indicators], year)
+    reports = subtree_indicators(session, kids, units, year)  # None: no rules, all report all
+
+    def reporting(unit_ids: list[int], code: str) -> list[int]:
+        return [u for u in unit_ids if reports is None or code in reports.get(u, frozenset())]
+
     out: list[Mismatch] = []
     for unit_id in sorted(units, key=lambda u: units[u].code):
         below = kids.get(unit_id, [])
         if not below or any(k not in units for k in below):
             continue  # a leaf, or a child outside the actor's view: no sum to check
         for ind in indicators:
+            concerned = reporting(below, ind.code)  # a child not asked for it owes no target
+            if not concerned or not reporting([unit_id], ind.code):
+                continue
             for tier in TARGET_TIERS:
                 mine = current.get((unit_id, ind.id, tier))
-                theirs = {units[k].code: _value(current.get((k, ind.id, tier))) for k in below}
+                theirs = {units[k].code: _value(current.get((k, ind.id, tier))) for k in concerned}
                 gap = calc.cascade_gap(None if mine is None else mine.value, theirs)
                 if gap is not None:
                     out.append(Mismatch(units[unit_id].code, ind.code, tier, ind.scale, gap))

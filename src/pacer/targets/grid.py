@@ -70,15 +70,21 @@ class Grid:
 
 
 def grid_indicators(session: Session, year: int, set_code: str | None) -> list[IndicatorRow]:
-    """The indicators of ``set_code`` in force in ``year``; without one, the key set and every
-    other reported (not derived) indicator after it."""
+    """The indicators of ``set_code`` in force in ``year``; without one, the key set, every other
+    reported (not derived) indicator after it, and any other derived indicator with targets that
+    year (a group's own energy intensity, say), so that no target of record is left off."""
     if set_code:
         if not set_exists(session, set_code):
             raise NotFound(f"no indicator set '{set_code}'")
         return list_indicators(session, set_code, year)
     key = list_indicators(session, DEFAULT_SET, year)
     seen = {r.code for r in key}
-    return key + [r for r in list_indicators(session, None, year) if r.kind != "derived" and r.code not in seen]
+    targeted = repository.indicators_with_targets(session, year)
+    return key + [
+        r
+        for r in list_indicators(session, None, year)
+        if r.code not in seen and (r.kind != "derived" or r.code in targeted)
+    ]
 
 
 def _places(

@@ -113,3 +113,15 @@ def measure_units(session: Session) -> dict[str, MeasureUnit]:
 
 def indicator_sets(session: Session) -> list[IndicatorSet]:
     return list(session.scalars(select(IndicatorSet).order_by(IndicatorSet.code)))
+
+
+def indicators_with_targets(session: Session, year: int) -> set[str]:
+    """Codes of the indicators with a current target anywhere in ``year`` (which rows a grid
+    offers; the targets themselves are read through the visibility rule)."""
+    stmt = (
+        select(Indicator.code)
+        .join(Target, Target.indicator_id == Indicator.id)
+        .where(Target.year == year, Target.is_current.is_(True))
+        .distinct()
+    )
+    return set(session.scalars(stmt))
