@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.indicators import pages as indicators_pages
     from pacer.notifications import api as inbox_api
     from pacer.notifications import pages as inbox_pages
+    from pacer.submissions import api as submissions_api
     from pacer.targets import api as targets_api
     from pacer.targets import pages as targets_pages
     from pacer.targets import round_api, round_pages
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         round_pages.router,
         inbox_api.router,
         round_api.router,
+        submissions_api.router,
         targets_api.router,
         indicators_api.router,
         vendor.router,

@@ -1,0 +1,193 @@
+"""Monthly submissions as JSON (``/api/submissions``): the same service as the terminal, scoped
+to the units the caller (a signed-in user or an API token's user) sees.
+
+The version is the submission's ETag; a ``PUT`` of figures must say which version it read
+(``If-Match`` or ``version``) and is refused with 409 when it is no longer the stored one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from pydantic import BaseModel, Field
+
+from pacer.auth.deps import CurrentViewer, protect
+from pacer.errors import DomainError
+from pacer.kit import periods
+from pacer.kit.numbers import format_scaled
+from pacer.kit.tabular import Row
+from pacer.submissions import service
+from pacer.web.deps import Db
+from pacer.web.pagination import Page, Paging
+
+router = APIRouter(prefix="/api/submissions", tags=["submissions"], dependencies=[Depends(protect)])
+
+UnitCode = Annotated[str, Path(max_length=32, description="The unit's code.")]
+Month = Annotated[str, Path(max_length=7, description="The month, YYYY-MM.")]
+IfMatch = Annotated[str | None, Header(description="The version read (the ETag of the GET).")]
+
+
+class FigureIn(BaseModel):
+    indicator_code: str = Field(max_length=64)
+    value: str = Field(max_length=40)
+    basis: str = Field(default="", max_length=10)
+
+
+class Narrative(BaseModel):
+    situation: str | None = Field(default=None, max_length=20_000)
+    problems: str | None = Field(default=None, max_length=20_000)
+    deviations: str | None = Field(default=None, max_length=20_000)
+    measures: str | None = Field(default=None, max_length=20_000)
+
+
+class SaveIn(BaseModel):
+    figures: list[FigureIn] | None = Field(default=None, max_length=10_000)
+    narrative: Narrative = Field(default_factory=Narrative)
+    version: int | None = Field(default=None, ge=0)
+
+
+class VerbIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(default=None, ge=0)
+
+
+class FigureOut(FigureIn):
+    pass
+
+
+class EventOut(BaseModel):
+    verb: str
+    from_state: str | None
+    to_state: str
+    actor: str
+    at: datetime
+    reason: str
+
+
+class SummaryOut(BaseModel):
+    unit_code: str
+    unit_name: str
+    period: str
+    state: str
+    version: int
+    source: str
+    due_at: datetime | None
+
+
+class SubmissionOut(SummaryOut):
+    figures: list[FigureOut]
+    narrative: Narrative
+    history: list[EventOut]
+    verbs: list[str]  # what the caller may do now
+
+
+def _month(text: str) -> int:
+    try:
+        return periods.parse_period(text)
+    except ValueError as exc:
+        raise DomainError(str(exc), status=422) from None
+
+
+def _version(if_match: str | None, given: int | None) -> int | None:
+    if given is not None or if_match is None:
+        return given
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not text.isascii() or not text.isdigit():
+        raise DomainError(f"If-Match: '{if_match}' is not a version (the ETag of the GET)", status=422)
+    return int(text)
+
+
+def _out(found: service.Found, lang: str, response: Response) -> SubmissionOut:
+    sub, item = found.submission, found.item
+    response.headers["ETag"] = f'"{sub.version}"'
+    return SubmissionOut(
+        unit_code=found.unit.code,
+        unit_name=found.unit.name(lang),
+        period=periods.format_period(sub.period),
+        state=found.state,
+        version=sub.version,
+        source=sub.source,
+        due_at=item.due_at if item else None,
+        figures=[
+            FigureOut(indicator_code=i.code, value=format_scaled(f.value, i.scale), basis=f.basis)
+            for i, f in found.figures
+        ],
+        narrative=Narrative(**{f: getattr(sub, f) for f in service.NARRATIVE}),
+        history=[
+            EventOut(verb=e.verb, from_state=e.from_state, to_state=e.to_state, actor=e.actor, at=e.at, reason=e.reason)
+            for e in found.history
+        ],
+        verbs=[t.verb for t in found.verbs],
+    )
+
+
+@router.get("")
+def list_submissions(
+    viewer: CurrentViewer,
+    db: Db,
+    paging: Paging,
+    period: Annotated[str | None, Query(max_length=7, description="Only this month, YYYY-MM.")] = None,
+    state: Annotated[str | None, Query(max_length=16, description="Only this state.")] = None,
+) -> Page[SummaryOut]:
+    """The submissions of the units the caller sees, newest month first."""
+    chosen = _month(period) if period else None
+    total, rows = service.submissions(db, viewer.actor, chosen, state, paging.limit, paging.offset)
+    lang = viewer.user.language
+    items = [
+        SummaryOut(
+            unit_code=u.code,
+            unit_name=u.name(lang),
+            period=periods.format_period(s.period),
+            state=s.state,
+            version=s.version,
+            source=s.source,
+            due_at=i.due_at if i else None,
+        )
+        for s, u, i in rows
+    ]
+    return Page.of(items, total, paging)
+
+
+@router.get("/{unit}/{month}")
+def get_submission(unit: UnitCode, month: Month, viewer: CurrentViewer, db: Db, response: Response) -> SubmissionOut:
+    """One unit-month: figures, narrative, state, version (also the ETag), history, the caller's verbs."""
+    return _out(service.get(db, viewer.actor, unit, _month(month)), viewer.user.language, response)
+
+
+@router.put("/{unit}/{month}")
+def save_submission(
+    unit: UnitCode,
+    month: Month,
+    body: SaveIn,
+    viewer: CurrentViewer,
+    db: Db,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SubmissionOut:
+    """Save a draft's figures (all of them; omitted: kept) and narrative, as the unit's reporter.
+    The version read is required (``If-Match`` or ``version``; 0 for a month not yet saved)."""
+    version = _version(if_match, body.version)
+    if version is None:
+        raise DomainError("say which version you read: an If-Match header or 'version' (0 for a new one)", status=428)
+    rows = None if body.figures is None else [Row(n, f.model_dump()) for n, f in enumerate(body.figures, start=1)]
+    narrative = body.narrative.model_dump(exclude_none=True)
+    found = service.save_figures(db, viewer.actor, unit, _month(month), rows, narrative, version)
+    return _out(found, viewer.user.language, response)
+
+
+@router.post("/{unit}/{month}/verbs/{verb}")
+def take_verb(
+    unit: UnitCode,
+    month: Month,
+    verb: Annotated[str, Path(max_length=32, description="submit, approve, accept, return or reopen")],
+    body: VerbIn,
+    viewer: CurrentViewer,
+    db: Db,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SubmissionOut:
+    """Take a verb; return and reopen need a reason; a version given (``If-Match`` or ``version``) must be current."""
+    version = _version(if_match, body.version)
+    found = service.act(db, viewer.actor, unit, _month(month), verb, body.reason, version)
+    return _out(found, viewer.user.language, response)

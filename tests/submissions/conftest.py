@@ -1,0 +1,1 @@
+from tests.webclient import app, client  # noqa: F401  (fixtures)
