@@ -269,7 +269,21 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
         ["G", "2026-01", "--reason", "why"],
         [["NOPE", "2026-01", "--reason", "why"], ["G", "junk"]],
     ),
-    ("facts", "import"): (["{csv}"], [["{missing}"], ["{dir}"]]),
+    ("facts", "import"): (
+        ["{csv}"],
+        [["{missing}"], ["{dir}"], ["{dir}/no.xlsx"], ["{csv}", "--unit", "G"], ["{csv}", "--period", "x"]],
+    ),
+    ("facts", "template"): (
+        ["--unit", "G", "--period", "2026-03", "-o", "{dir}/f.xlsx"],
+        [
+            ["--unit", "NOPE", "--period", "2026-03", "-o", "{dir}/f.xlsx"],
+            ["--unit", "G", "--period", "2026-13", "-o", "{dir}/f.xlsx"],
+            ["--unit", "G", "--period", "2026-03", "-o", "{missing}/f.xlsx"],
+            ["--unit", "G", "--period", "2026-03", "-o", "{csv}"],
+            ["--unit", "G", "--period", "2026-03", "--all-children", "--subtree"],
+            ["--unit", "G"],
+        ],
+    ),
     ("eliminations", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"]]),
     ("users", "list"): ([], [["--bogus"]]),
     ("users", "add"): (

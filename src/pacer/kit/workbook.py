@@ -84,6 +84,13 @@ class Sheet:
         return ValidationFailed([self.locate(p) for p in exc.problems], exc.source, exc.more)
 
 
+def check_workbook(path: Path, source: str, limit: int | None = None) -> None:
+    """Refuse a file that is missing, larger than an import takes, not a zip archive (a PDF
+    renamed .xlsx, a truncated file), or whose directory says it unpacks to too much (a zip bomb),
+    before any of it is unpacked."""
+    _check_size(path, source, import_max_bytes() if limit is None else limit)
+
+
 def _check_size(path: Path, source: str, limit: int) -> None:
     if not path.is_file():
         raise ValidationFailed([Problem(f"file not found: {path}")], source)

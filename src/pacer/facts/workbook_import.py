@@ -1,0 +1,335 @@
+"""Read a filled figures template (``pacer facts template``) back through the one facts import.
+
+Every sheet the stamp lists is read; the whole workbook is one import and one transaction, and any
+problem stores nothing. Before anything is unpacked the file must be a zip archive whose directory
+promises no more than an import may unpack (a PDF renamed .xlsx, a truncated file and a zip bomb
+are refused there). Then each stamp row must name a sheet of the workbook, a unit the actor may
+report for, this template version, and the indicator list the unit reports that month now
+(else the template is of another unit or month, or out of date: download a new one).
+
+How a value cell is read (the rules the README states):
+
+- a number cell is its number, exactly as Excel shows it at full precision;
+- text is read after full-width characters become half-width (``１２３`` -> ``123``,
+  ``１，２３４．５`` -> ``1,234.5``); ``,`` may separate thousands; ``(1,234)`` is ``-1234``;
+- ``12万`` or ``3亿`` is refused: write the figure in full, in the unit of measure the row shows;
+- a formula is refused, naming its cell (its cached value may be stale or absent);
+- a true/false or date cell is refused; an empty value cell is not imported;
+- merged cells below the header are refused; empty rows are skipped; an indicator listed twice
+  is refused naming both rows; a value on a row without an indicator code is refused.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+import zipfile
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from xml.etree import ElementTree
+
+from python_calamine import CalamineError, CalamineWorkbook
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
+from pacer.errors import Problem, ValidationFailed
+from pacer.facts.service import import_facts
+from pacer.facts.template import (
+    COLUMNS,
+    HEADER_ROW,
+    LETTER,
+    STAMP_COLUMNS,
+    STAMP_SHEET,
+    VERSION,
+    checksum,
+    template_indicators,
+)
+from pacer.kit import periods
+from pacer.kit.tabular import MAX_CELL_CHARS, Problems, Row
+from pacer.kit.workbook import cell_text, check_workbook, column_letter
+from pacer.models import Unit
+
+ROW_SPAN = 1 << 21  # more rows than a sheet has: sheet i's row r is import row i * ROW_SPAN + r
+MULTIPLIERS = ("万", "亿", "千", "百")
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+@dataclass(frozen=True)
+class Stamp:
+    row: int
+    sheet: str
+    unit: Unit
+    period: int
+
+
+def read_value(raw: object) -> str:
+    """A value cell as the text the import parses ('' when empty); ValueError saying why not."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        raise ValueError("true/false is not a number")
+    if isinstance(raw, datetime | date | time | timedelta):
+        raise ValueError(f"a date or time ({cell_text(raw)}) is not a number: format the cell as a number")
+    if isinstance(raw, int | float):
+        return cell_text(raw)
+    text = unicodedata.normalize("NFKC", str(raw)).replace("\u2212", "-").strip()
+    if len(text) > MAX_CELL_CHARS:
+        raise ValueError(f"longer than {MAX_CELL_CHARS:,} characters")
+    if text.endswith(MULTIPLIERS):
+        raise ValueError(
+            f"'{text[:30]}' uses a multiplier ({text[-1]}): write the figure in full, in the unit of measure shown"
+        )
+    if text.startswith("(") and text.endswith(")"):  # the accountant's negative
+        inner = text[1:-1].strip()
+        if inner and not inner.startswith("-"):
+            return "-" + inner
+    return text
+
+
+def import_workbook_file(
+    session: Session,
+    path: Path,
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+    unit: str | None = None,
+    period: int | None = None,
+    language: str = "en",
+    warnings: list[Problem] | None = None,
+) -> dict[str, int]:
+    """Import the figures of a filled template; ``unit`` and ``period``, when given, are what the
+    template must be for (an upload for one unit's month takes no other). The validation rules'
+    warnings are added to ``warnings``, named by sheet and cell."""
+    source = path.name
+    check_workbook(path, source)
+    formulas, cells, merged = _read(path, source)
+    problems = Problems()
+    stamps = _stamps(session, actor, cells, problems, unit, period)
+    rows: list[Row] = []
+    for index, stamp in enumerate(stamps):
+        if stamp.sheet not in cells:
+            problems.append(_at(STAMP_SHEET, stamp.row, "sheet", f"the workbook has no sheet '{stamp.sheet}'"))
+            continue
+        found = _sheet_rows(session, stamp, cells[stamp.sheet], formulas.get(stamp.sheet, ()), problems)
+        problems += (Problem(f"merged cells ({r}): unmerge them", None, None, stamp.sheet, r)
+                     for r in merged.get(stamp.sheet, ()))  # fmt: skip
+        rows += (Row(index * ROW_SPAN + r.number, r.values) for r in found)
+    listed = {s.sheet for s in stamps}
+    problems += (Problem("the sheet is not part of the template: remove it", None, None, name)
+                 for name in cells if name not in listed and name != STAMP_SHEET and stamps)  # fmt: skip
+    if problems:
+        raise problems.failure(source)
+    names = [s.sheet for s in stamps]
+    found: list[Problem] = []
+    try:
+        return import_facts(session, rows, actor, today, source, None, language, found)
+    except ValidationFailed as exc:
+        raise ValidationFailed([_locate(p, names) for p in exc.problems], exc.source, exc.more) from None
+    finally:
+        if warnings is not None:
+            warnings += (_locate(p, names) for p in found)
+
+
+def _at(sheet: str, row: int, field: str, message: str) -> Problem:
+    letter = LETTER.get(field) if sheet != STAMP_SHEET else column_letter(STAMP_COLUMNS.index(field))
+    return Problem(message, row, field, sheet, f"{letter}{row}" if letter else None)
+
+
+def _locate(problem: Problem, names: Sequence[str]) -> Problem:
+    """A problem of the import's rows told by sheet and cell."""
+    if problem.row is None:
+        return problem
+    sheet, row = names[problem.row // ROW_SPAN], problem.row % ROW_SPAN
+    cell = f"{LETTER[problem.field]}{row}" if problem.field in LETTER else None
+    return replace(problem, row=row, sheet=sheet, cell=cell)
+
+
+def _read(path: Path, source: str) -> tuple[dict[str, set[str]], dict[str, list[list[object]]], dict[str, list[str]]]:
+    """(sheet -> cells holding a formula, sheet -> its cells from A1, sheet -> merged ranges)."""
+    try:
+        formulas = _formula_cells(path)
+        with CalamineWorkbook.from_path(str(path)) as book:
+            cells: dict[str, list[list[object]]] = {}
+            merged: dict[str, list[str]] = {}
+            for name in book.sheet_names:
+                sheet = book.get_sheet_by_name(name)
+                cells[name] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+                merged[name] = [
+                    f"{column_letter(a[1])}{a[0] + 1}:{column_letter(b[1])}{b[0] + 1}"
+                    for a, b in (sheet.merged_cell_ranges or [])
+                    if b[0] >= HEADER_ROW - 1
+                ]
+    except (
+        CalamineError,
+        zipfile.BadZipFile,
+        zlib.error,
+        ElementTree.ParseError,
+        KeyError,
+        ValueError,
+        OSError,
+    ) as exc:
+        why = str(exc).splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        message = f"the workbook cannot be read (damaged or truncated?): {why}"
+        raise ValidationFailed([Problem(message)], source) from None
+    return formulas, cells, merged
+
+
+def _formula_cells(path: Path) -> dict[str, set[str]]:
+    """Sheet name -> references of the cells that hold a formula, read from the sheets' XML as a
+    stream (calamine gives cached values only)."""
+    out: dict[str, set[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{_PKG}Relationship")}
+        for sheet in book.iter(f"{_MAIN}sheet"):
+            target = targets.get(sheet.get(_REL), "")
+            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath(f"xl/{target}")
+            if member not in archive.namelist():
+                continue
+            found: set[str] = set()
+            with archive.open(member) as stream:
+                for _, element in ElementTree.iterparse(stream):
+                    if element.tag == f"{_MAIN}c":
+                        if element.find(f"{_MAIN}f") is not None:
+                            found.add(element.get("r", "?"))
+                        element.clear()
+            out[sheet.get("name", "")] = found
+    return out
+
+
+def _stamps(
+    session: Session,
+    actor: Actor,
+    cells: dict[str, list[list[object]]],
+    problems: Problems,
+    want_unit: str | None,
+    want_period: int | None,
+) -> list[Stamp]:
+    """The stamp's rows whose unit, month, version and checksum hold (a problem for each other)."""
+    table = cells.get(STAMP_SHEET)
+    if not table or [cell_text(c).strip() for c in table[0][: len(STAMP_COLUMNS)]] != list(STAMP_COLUMNS):
+        problems.append(
+            Problem("the workbook is not a figures template (no stamp): write one with 'pacer facts template'")
+        )
+        return []
+    units = {u.code: u for u in session.scalars(select(Unit))}
+    allowed = visible_unit_ids(session, actor, REPORT)
+    stamps: list[Stamp] = []
+    seen: dict[tuple[str, int], int] = {}
+    for number, raw in enumerate(table[1:], start=2):
+        values = dict(zip(STAMP_COLUMNS, (cell_text(c).strip() for c in raw), strict=False))
+        if not any(values.values()):
+            continue
+        stamp = _stamp(number, values, units, allowed, problems, want_unit, want_period)
+        if stamp is None:
+            continue
+        key = (stamp.unit.code, stamp.period)
+        if key in seen:
+            problems.append(_at(STAMP_SHEET, number, "unit_code", f"the same unit and month as row {seen[key]}"))
+            continue
+        seen[key] = number
+        if values.get("checksum") != checksum(
+            stamp.unit.code, stamp.period, template_indicators(session, stamp.unit, stamp.period)
+        ):
+            problems.append(Problem(
+                f"the template of {stamp.unit.code} for {periods.format_period(stamp.period)} no longer matches "
+                "the indicators the unit reports (or was altered): write a new one with 'pacer facts template'",
+                None, None, stamp.sheet))  # fmt: skip
+            continue
+        stamps.append(stamp)
+    return stamps
+
+
+def _stamp(
+    number: int,
+    values: dict[str, str],
+    units: dict[str, Unit],
+    allowed: set[int] | None,
+    problems: Problems,
+    want_unit: str | None,
+    want_period: int | None,
+) -> Stamp | None:
+    sheet = values.get("sheet", "")
+    if values.get("version") != VERSION:
+        problems.append(Problem(
+            f"a template of version '{values.get('version')}', not '{VERSION}': "
+            "write a new one with 'pacer facts template'",
+            None, None, sheet or STAMP_SHEET))  # fmt: skip
+        return None
+    unit = units.get(values.get("unit_code", ""))
+    if unit is None or (allowed is not None and unit.id not in allowed):
+        problems.append(Problem(f"unknown unit '{values.get('unit_code')}'", None, "unit_code", sheet))
+        return None
+    try:
+        period = periods.parse_period(values.get("period", ""))
+    except ValueError as exc:
+        problems.append(Problem(str(exc), None, "period", sheet))
+        return None
+    if want_unit is not None and unit.code != want_unit:
+        problems.append(Problem(f"a template of unit {unit.code}, not {want_unit}", None, "unit_code", sheet))
+        return None
+    if want_period is not None and period != want_period:
+        problems.append(Problem(
+            f"a template of {periods.format_period(period)}, not {periods.format_period(want_period)}",
+            None, "period", sheet))  # fmt: skip
+        return None
+    return Stamp(number, sheet, unit, period)
+
+
+def _sheet_rows(
+    session: Session, stamp: Stamp, table: list[list[object]], formulas: set[str] | tuple[()], problems: Problems
+) -> Iterator[Row]:
+    """The rows of one unit's sheet with a value, as the import's fields; problems named by cell."""
+    header = [cell_text(c).strip() for c in (table[HEADER_ROW - 1] if len(table) >= HEADER_ROW else [])]
+    if header[: len(COLUMNS)] != [c.code for c in COLUMNS]:
+        problems.append(
+            Problem(
+                "the sheet's columns were changed: use the template as written",
+                HEADER_ROW,
+                None,
+                stamp.sheet,
+                f"A{HEADER_ROW}",
+            )
+        )
+        return
+    wanted = {i.code for i in template_indicators(session, stamp.unit, stamp.period)}
+    where = {c.code: i for i, c in enumerate(COLUMNS)}
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(table[HEADER_ROW:], start=HEADER_ROW + 1):
+        cells = list(raw) + [None] * (len(COLUMNS) - len(raw))
+        code = cell_text(cells[where["indicator_code"]]).strip()
+        for field in ("value", "note"):
+            if f"{LETTER[field]}{number}" in formulas:
+                problems.append(
+                    _at(stamp.sheet, number, field, "a formula: type the figure itself (formulas are not read)")
+                )
+        try:
+            value = read_value(cells[where["value"]])
+        except ValueError as exc:
+            problems.append(_at(stamp.sheet, number, "value", str(exc)))
+            continue
+        if not value or f"{LETTER['value']}{number}" in formulas:
+            continue
+        if not code:
+            problems.append(_at(stamp.sheet, number, "value", "a value on a row without an indicator code"))
+        elif code not in wanted:
+            problems.append(_at(stamp.sheet, number, "indicator_code", f"'{code[:40]}' is not in this template"))
+        elif code in seen:
+            problems.append(
+                _at(stamp.sheet, number, "indicator_code", f"'{code}' is listed twice (also row {seen[code]})")
+            )
+        else:
+            seen[code] = number
+            fields = {
+                "unit_code": stamp.unit.code,
+                "indicator_code": code,
+                "period": periods.format_period(stamp.period),
+                "value": value,
+            }
+            yield Row(number, fields)
