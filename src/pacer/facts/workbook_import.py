@@ -125,14 +125,14 @@ def import_workbook_file(
     if problems:
         raise problems.failure(source)
     names = [s.sheet for s in stamps]
-    found: list[Problem] = []
+    noted: list[Problem] = []
     try:
-        return import_facts(session, rows, actor, today, source, None, language, found)
+        return import_facts(session, rows, actor, today, source, None, language, noted)
     except ValidationFailed as exc:
         raise ValidationFailed([_locate(p, names) for p in exc.problems], exc.source, exc.more) from None
     finally:
         if warnings is not None:
-            warnings += (_locate(p, names) for p in found)
+            warnings += (_locate(p, names) for p in noted)
 
 
 def _at(sheet: str, row: int, field: str, message: str) -> Problem:
