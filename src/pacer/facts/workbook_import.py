@@ -122,12 +122,12 @@ def import_workbook_file(
     listed = {s.sheet for s in stamps}
     problems += (Problem("the sheet is not part of the template: remove it", None, None, name)
                  for name in cells if name not in listed and name != STAMP_SHEET and stamps)  # fmt: skip
-    if problems:
+    if problems and not stamps:
         raise problems.failure(source)
     names = [s.sheet for s in stamps]
     noted: list[Problem] = []
-    try:
-        return import_facts(session, rows, actor, today, source, None, language, noted)
+    try:  # the cells' problems go along, so the rows' own are found too: every problem at once
+        return import_facts(session, rows, actor, today, source, problems, language, noted)
     except ValidationFailed as exc:
         raise ValidationFailed([_locate(p, names) for p in exc.problems], exc.source, exc.more) from None
     finally:
@@ -142,7 +142,7 @@ def _at(sheet: str, row: int, field: str, message: str) -> Problem:
 
 def _locate(problem: Problem, names: Sequence[str]) -> Problem:
     """A problem of the import's rows told by sheet and cell."""
-    if problem.row is None:
+    if problem.row is None or problem.sheet is not None:
         return problem
     sheet, row = names[problem.row // ROW_SPAN], problem.row % ROW_SPAN
     cell = f"{LETTER[problem.field]}{row}" if problem.field in LETTER else None
