@@ -12,6 +12,13 @@ URL = "/api/submissions/A1/2025-01"
 
 @pytest.fixture
 def people(session, org):
+    from pacer.indicators.assignment_write import AssignmentIn, assign
+
+    assign(
+        session,
+        org.hq_analyst,
+        AssignmentIn(indicator_code="revenue", unit_code="A1", from_month="2024-01", reason="月报"),
+    )
     create_user(session, "amy", [("unit_approver", org.A1)])
     set_passwords(session, "amy")
     session.commit()

@@ -10,6 +10,7 @@ from tests.test_cli import ORG, run
 
 def test_a_month_goes_from_a_csv_to_the_figures_of_record_at_the_terminal(database_url, tmp_path):
     run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG)))
+    run("indicators", "assign", "--indicator", "revenue", "--unit", "A1", "--from", "2024-01", "--reason", "月报")
     run("users", "add", "alice", "--display-name", "Alice", "--grant", "unit_reporter@A1")
     run("users", "add", "amy", "--display-name", "Amy", "--grant", "unit_approver@A1")
     run("users", "add", "hana", "--display-name", "Hana", "--grant", "hq_analyst@G")

@@ -22,6 +22,22 @@ def figures(*pairs: str) -> list[Row]:
     return [Row(n, {"indicator_code": p.split("=")[0], "value": p.split("=")[1]}) for n, p in enumerate(pairs, start=2)]
 
 
+def assign_month(session, hq, units=("A1", "B1"), codes=("revenue", "total_profit")):
+    """Who reports what: these units report these indicators (and so must, to submit)."""
+    from pacer.indicators.assignment_write import AssignmentIn, assign
+
+    for unit in units:
+        for code in codes:
+            assign(session, hq, AssignmentIn(indicator_code=code, unit_code=unit, from_month="2024-01", reason="月报"))
+
+
+@pytest.fixture(autouse=True)
+def assigned(request):
+    if "session" in request.fixturenames and "org" in request.fixturenames:
+        org, session = request.getfixturevalue("org"), request.getfixturevalue("session")
+        assign_month(session, org.hq_analyst)
+
+
 @pytest.fixture
 def approver(session, org):
     return create_user(session, "amy", [("unit_approver", org.A1)])
@@ -34,6 +50,7 @@ def facts_of(session, unit, code):
 
 
 def accepted(session, org, approver, *pairs: str):
+    pairs = (*pairs, "total_profit=1")
     service.save_figures(session, org.unit_reporter, "A1", MONTH, figures(*pairs), {"situation": "平稳"})
     service.act(session, org.unit_reporter, "A1", MONTH, "submit")
     service.act(session, approver, "A1", MONTH, "approve")
@@ -75,10 +92,10 @@ def test_a_month_goes_from_draft_to_accepted_and_only_then_reaches_the_figures(s
 def test_each_verb_is_refused_to_the_wrong_role(session, org, approver):
     sibling_approver = create_user(session, "bill", [("unit_approver", org.B1)])
     with pytest.raises(NotFound):
-        service.save_figures(session, org.other_reporter, "A1", MONTH, figures("revenue=1"))
+        service.save_figures(session, org.other_reporter, "A1", MONTH, figures("revenue=1", "total_profit=1"))
     with pytest.raises(Forbidden):
-        service.save_figures(session, approver, "A1", MONTH, figures("revenue=1"))
-    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1"))
+        service.save_figures(session, approver, "A1", MONTH, figures("revenue=1", "total_profit=1"))
+    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1", "total_profit=1"))
     with pytest.raises(NotFound):
         service.act(session, org.other_reporter, "A1", MONTH, "submit")
     with pytest.raises(Forbidden):
@@ -99,7 +116,7 @@ def test_each_verb_is_refused_to_the_wrong_role(session, org, approver):
 
 
 def test_reviewers_return_with_a_reason_and_the_reporter_edits_again(session, org, approver):
-    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1"))
+    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1", "total_profit=1"))
     service.act(session, org.unit_reporter, "A1", MONTH, "submit")
     with pytest.raises(ReasonRequired):
         service.act(session, approver, "A1", MONTH, "return")
@@ -107,7 +124,7 @@ def test_reviewers_return_with_a_reason_and_the_reporter_edits_again(session, or
         service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=2"))
     found = service.act(session, approver, "A1", MONTH, "return", "收入偏低，请核实")
     assert (found.state, found.history[-1].verb, found.history[-1].reason) == ("returned", "return", "收入偏低，请核实")
-    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=2"))
+    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=2", "total_profit=1"))
     service.act(session, org.unit_reporter, "A1", MONTH, "submit")
     service.act(session, approver, "A1", MONTH, "approve")
     found = service.act(session, org.hq_analyst, "A1", MONTH, "return", "missing cash flow")
@@ -142,7 +159,11 @@ def test_an_accepted_month_is_locked_until_hq_reopens_it_with_a_reason(session, 
     accepted(session, org, approver, "revenue=150")
 
     assert facts_of(session, org.A1, "revenue") == {MONTH: 150}
-    history = session.scalars(select(AuditEntry).where(AuditEntry.action == "fact.set").order_by(AuditEntry.id)).all()
+    history = session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "fact.set", AuditEntry.entity_key == "A1/revenue/2025-01")
+        .order_by(AuditEntry.id)
+    ).all()
     assert [(a.before, a.after) for a in history] == [
         (None, {"value": "100.00"}),
         ({"value": "100.00"}, {"value": "150.00"}),
@@ -152,7 +173,7 @@ def test_an_accepted_month_is_locked_until_hq_reopens_it_with_a_reason(session, 
 
 
 def test_a_locked_period_refuses_saves_and_verbs(session, org, approver):
-    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1"))
+    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1", "total_profit=1"))
     session.add(PeriodLock(period=MONTH))
     session.flush()
     with pytest.raises(Conflict, match="2025-01 is locked"):
@@ -173,8 +194,8 @@ def test_bad_figures_are_all_named_and_nothing_is_saved(session, org):
 
 
 def test_the_list_shows_only_the_units_the_actor_sees(session, org, approver):
-    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1"))
-    service.save_figures(session, org.other_reporter, "B1", MONTH, figures("revenue=1"))
+    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1", "total_profit=1"))
+    service.save_figures(session, org.other_reporter, "B1", MONTH, figures("revenue=1", "total_profit=1"))
     total, rows = service.submissions(session, org.unit_reporter, MONTH)
     assert (total, [u.code for _, u, _ in rows]) == (1, ["A1"])
     total, rows = service.submissions(session, org.hq_analyst, MONTH, "draft")
@@ -193,10 +214,11 @@ def test_the_analysis_sees_accepted_figures_only(database_url):
         org = Org(session)
         approver = create_user(session, "amy", [("unit_approver", org.A1)])
         create_monthly_facts(session, org.A1, {"revenue": 5}, [202412])
+        assign_month(session, org.hq_analyst)
     analysis.clear()
     assert analysis.get_analysis(get_engine()).data.last_period == 202412
     with unit_of_work() as session:
-        service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=7"))
+        service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=7", "total_profit=1"))
         service.act(session, org.unit_reporter, "A1", MONTH, "submit")
         service.act(session, approver, "A1", MONTH, "approve")
     assert analysis.get_analysis(get_engine()).data.last_period == 202412  # a draft is not of record
@@ -206,3 +228,12 @@ def test_the_analysis_sees_accepted_figures_only(database_url):
     analysis.clear()
     assert after.data.last_period == MONTH
     assert after.engine.cockpit(0, 2025, 1).rows != []
+
+
+def test_a_month_missing_a_required_figure_cannot_be_submitted(session, org):
+    service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1"))
+    with pytest.raises(ValidationFailed) as refused:
+        service.act(session, org.unit_reporter, "A1", MONTH, "submit", language="zh")
+    assert [p.field for p in refused.value.problems] == ["total_profit"]
+    assert "必须填报" in refused.value.problems[0].message
+    assert service.get(session, org.unit_reporter, "A1", MONTH).state == "draft"

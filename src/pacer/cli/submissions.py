@@ -98,12 +98,13 @@ def submissions_save(
 
 
 def _act(unit: str, month: str, verb: str, as_user: str | None, reason: str | None, version: int | None) -> None:
+    from pacer.cli.common import language
     from pacer.submissions import service
 
     ensure_schema()
     by, chosen = actor(as_user), period("MONTH", month)
     with unit_of_work(writes=True, queue=True) as session:
-        found = service.act(session, by, unit, chosen, verb, reason, version)
+        found = service.act(session, by, unit, chosen, verb, reason, version, language(None))
         said = f"{found.name} is {found.state} (version {found.submission.version})."
     console().print(said, highlight=False)
 

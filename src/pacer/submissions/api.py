@@ -189,5 +189,5 @@ def take_verb(
 ) -> SubmissionOut:
     """Take a verb; return and reopen need a reason; a version given (``If-Match`` or ``version``) must be current."""
     version = _version(if_match, body.version)
-    found = service.act(db, viewer.actor, unit, _month(month), verb, body.reason, version)
+    found = service.act(db, viewer.actor, unit, _month(month), verb, body.reason, version, viewer.user.language)
     return _out(found, viewer.user.language, response)

@@ -33,7 +33,9 @@ from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Problems, Row, read_csv
 from pacer.models import Indicator, Submission, SubmissionFigure, Unit, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
-from pacer.submissions import repository
+from pacer.submissions import repository, rule_config
+from pacer.submissions.rule_context import build_context
+from pacer.submissions.rules import check
 from pacer.submissions.workflow import EDITABLE, RETURNS, SUBMISSION
 from pacer.workflow import repository as workflow_repository
 from pacer.workflow import service as workflow
@@ -169,6 +171,7 @@ def act(
     verb: str,
     reason: str | None = None,
     expected_version: int | None = None,
+    language: str = "en",
 ) -> Found:
     """Take a verb on a unit-month's submission. ``return`` is the unit approver's return of a
     submitted one or HQ's of a submitted or approved one, whichever the actor may take.
@@ -182,6 +185,8 @@ def act(
         raise Forbidden(f"not allowed to {verb} {found.name}")
     _refuse_locked(session, found)
     _bump(session, found, expected_version)
+    if verb == "submit":
+        _refuse_missing(session, actor, found, language)
     if verb == "accept":
         _load_facts(session, actor, found)
     workflow.apply(session, SUBMISSION, found.item, verb, actor, reason)
@@ -267,6 +272,16 @@ def _fact_row(found: Found, number: int, code: str, value: str, basis: str) -> R
     month = periods.format_period(found.submission.period)
     cells = {"unit_code": found.unit.code, "indicator_code": code, "period": month, "value": value, "basis": basis}
     return Row(number, cells)
+
+
+def _refuse_missing(session: Session, actor: Actor, found: Found, language: str) -> None:
+    """Every indicator the unit's assignment asks for must have a figure before it is submitted
+    (the validation rules' "required" rule, in ``language``)."""
+    context = build_context(session, actor, found.unit, found.submission.period, rule_config.configured())
+    staged = {ind.code: fig.value for ind, fig in found.figures}
+    missing = [f for f in check(staged, context) if f.rule == "required"]
+    if missing:
+        raise ValidationFailed([Problem(f.message(language), field=f.indicator) for f in missing], found.name)
 
 
 def _load_facts(session: Session, actor: Actor, found: Found) -> None:
