@@ -22,19 +22,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pacer.indicators.specs import SetMember as Member  # the library's own dated membership
+
 LEVELS = ("unit", "tag", "kind")  # most specific first
-
-
-@dataclass(frozen=True)
-class Member:
-    """An indicator's membership of a set, optionally limited to a range of years."""
-
-    code: str
-    from_year: int | None = None
-    to_year: int | None = None
-
-    def covers(self, year: int) -> bool:
-        return (self.from_year is None or self.from_year <= year) and (self.to_year is None or year <= self.to_year)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from sqlalchemy import ColumnElement, Connection, Select, and_, exists, or_, sel
 from sqlalchemy.orm import Session, aliased
 
 from pacer.auth.permissions import READ, Actor, restrict, visible_units
-from pacer.indicators.assignment_calc import Catalogue, Member, Rule, UnitInfo
+from pacer.indicators.assignment_calc import Catalogue, Rule, UnitInfo
 from pacer.indicators.formula import parse
+from pacer.indicators.specs import SetMember as Member
 from pacer.models import Fact, Indicator, IndicatorAssignment, IndicatorSet, IndicatorSetMember, IndicatorVersion, Unit
 
 Reader = Session | Connection

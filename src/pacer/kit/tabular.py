@@ -91,6 +91,23 @@ def import_max_bytes() -> int:
     return get_settings().import_max_bytes
 
 
+def check_size(path: Path, source: str, limit: int) -> None:
+    """Refuse a missing file, or one over ``limit`` bytes, before anything reads it."""
+    if not path.is_file():
+        raise ValidationFailed([Problem(f"file not found: {path}")], source)
+    size = path.stat().st_size
+    if size > limit:
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"the file has {size:,} bytes, more than the {limit:,} an import takes "
+                    "(PACER_IMPORT_MAX_BYTES); split it into several files"
+                )
+            ],
+            source,
+        )
+
+
 def read_csv(
     path: Path,
     required: tuple[str, ...],
@@ -103,20 +120,7 @@ def read_csv(
     at once (ValidationFailed); a row that cannot be read goes to ``problems`` (when none is
     given, the rows' problems are raised at the end). A file without rows is refused."""
     source = str(path)
-    if not path.is_file():
-        raise ValidationFailed([Problem(f"file not found: {path}")], source)
-    limit = import_max_bytes() if max_bytes is None else max_bytes
-    size = path.stat().st_size
-    if size > limit:
-        raise ValidationFailed(
-            [
-                Problem(
-                    f"the file has {size:,} bytes, more than the {limit:,} an import takes "
-                    "(PACER_IMPORT_MAX_BYTES); split it into several files"
-                )
-            ],
-            source,
-        )
+    check_size(path, source, import_max_bytes() if max_bytes is None else max_bytes)
     encoding = _encoding(path, source)
     return _rows(path, encoding, required, optional, problems, source)
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pacer.errors import Problem, ValidationFailed
-from pacer.kit.tabular import MAX_CELL_CHARS, Problems, Row, csv_text, import_max_bytes
+from pacer.kit.tabular import MAX_CELL_CHARS, Problems, Row, check_size, csv_text, import_max_bytes
 
 HEADER_ROWS = 10  # how far down the header may be
 UNPACK_FACTOR = 32  # a workbook's XML may unpack to this many times the size an import takes
@@ -92,19 +92,7 @@ def check_workbook(path: Path, source: str, limit: int | None = None) -> None:
 
 
 def _check_size(path: Path, source: str, limit: int) -> None:
-    if not path.is_file():
-        raise ValidationFailed([Problem(f"file not found: {path}")], source)
-    size = path.stat().st_size
-    if size > limit:
-        raise ValidationFailed(
-            [
-                Problem(
-                    f"the file has {size:,} bytes, more than the {limit:,} an import takes "
-                    "(PACER_IMPORT_MAX_BYTES); split it into several files"
-                )
-            ],
-            source,
-        )
+    check_size(path, source, limit)
     try:
         with zipfile.ZipFile(path) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
