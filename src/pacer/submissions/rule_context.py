@@ -112,10 +112,13 @@ def contexts(
     if with_required:
         for period in sorted({p for _, p in wanted}):
             required[period] = assignment_matrix(session, period, {u.id for u, p in wanted if p == period})
+    by_unit: dict[int, dict[int, dict[int, int]]] = {}  # unit -> period -> indicator id -> value
+    for (unit_id, ind_id, p), value in figures.items():
+        by_unit.setdefault(unit_id, {}).setdefault(p, {})[ind_id] = value
     out = {}
     for unit, period in wanted:
         defs, code_of = years[period // 100]
-        view = _View(figures, code_of, unit.id, period)
+        view = _View(by_unit.get(unit.id, {}), code_of, period)
         kids = children.get((unit.id, period))
         out[(unit.id, period)] = RuleContext(
             unit_code=unit.code,
@@ -125,7 +128,7 @@ def contexts(
             ytd_before=view.ytd_before(defs),
             last_year=view.last_year(defs),
             last_december=view.last_december(defs),
-            children_sum=None if kids is None else _sums(figures, code_of, kids, period),
+            children_sum=None if kids is None else _sums(by_unit, code_of, kids, period),
             config=config,
         )
     return out
@@ -137,11 +140,12 @@ def build_context(session: Session, actor: Actor, unit: Unit, period: int, confi
     return contexts(session, actor, [(unit, period)], config)[(unit.id, period)]
 
 
-def _sums(figures: Mapping[Key, int], code_of: Mapping[int, str], kids: list[int], period: int) -> dict[str, int]:
-    members = set(kids)
+def _sums(
+    by_unit: Mapping[int, Mapping[int, Mapping[int, int]]], code_of: Mapping[int, str], kids: list[int], period: int
+) -> dict[str, int]:
     out: dict[str, int] = {}
-    for (unit_id, ind_id, p), value in figures.items():
-        if p == period and unit_id in members:
+    for kid in kids:
+        for ind_id, value in by_unit.get(kid, {}).get(period, {}).items():
             code = code_of[ind_id]
             out[code] = out.get(code, 0) + value
     return out
@@ -150,13 +154,9 @@ def _sums(figures: Mapping[Key, int], code_of: Mapping[int, str], kids: list[int
 class _View:
     """One unit's figures around one month, by indicator code."""
 
-    def __init__(self, figures: Mapping[Key, int], code_of: Mapping[int, str], unit_id: int, period: int) -> None:
-        year, month = periods.split(period)
-        self.by_period: dict[int, dict[str, int]] = {}
-        for (u, ind_id, p), value in figures.items():
-            if u == unit_id and ind_id in code_of:
-                self.by_period.setdefault(p, {})[code_of[ind_id]] = value
-        self.year, self.month = year, month
+    def __init__(self, mine: Mapping[int, Mapping[int, int]], code_of: Mapping[int, str], period: int) -> None:
+        self.year, self.month = periods.split(period)
+        self.by_period = {p: {code_of[i]: v for i, v in row.items() if i in code_of} for p, row in mine.items()}
 
     def _flows(self, defs: Mapping[str, IndicatorDef], year: int, months: int) -> dict[str, int]:
         out: dict[str, int] = {}
