@@ -24,6 +24,7 @@ from pacer.db import unit_of_work
 from pacer.errors import DomainError
 
 commands = group("Monthly figures reported by units.")
+SHOWN = 100  # warnings printed, like the problems of a refused file
 
 
 def register(app: typer.Typer) -> None:
@@ -66,8 +67,11 @@ def facts_import(
     heading = "警告（需要说明）" if lang == "zh" else "Warnings (each needs an explanation)"
     if warnings:
         console().print(f"{heading}: {len(warnings)}")
-    for warning in warnings:
+    for warning in warnings[:SHOWN]:
         console().print(escape(str(warning)), highlight=False)
+    if len(warnings) > SHOWN:
+        more = len(warnings) - SHOWN
+        console().print(f"… 另有 {more} 条警告" if lang == "zh" else f"… and {more} more warnings")
 
 
 @commands.command("template")

@@ -7,9 +7,10 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from pacer.indicators.formula import FormulaError, parse
+from pacer.indicators.formula import Formula, FormulaError, parse
 from pacer.kit.numbers import to_decimal
 
 if TYPE_CHECKING:
@@ -28,12 +29,18 @@ def _inputs(figures: Mapping[str, int], context: RuleContext, year_to_date: bool
     return out
 
 
-def _evaluate(text: str, values: dict[str, float], context: RuleContext, scale: int) -> Decimal | None:
+@lru_cache(maxsize=1024)
+def _formula(text: str) -> Formula | None:
+    """A formula parsed once, however many unit-months ask (None: it does not parse)."""
     try:
-        formula = parse(text)
+        return parse(text)
     except FormulaError:
         return None
-    if not formula.references <= set(values):
+
+
+def _evaluate(text: str, values: dict[str, float], context: RuleContext, scale: int) -> Decimal | None:
+    formula = _formula(text)
+    if formula is None or not formula.references <= values.keys():
         return None
     opening: dict[str, float] = {}
     for code in formula.balance_references:
