@@ -121,3 +121,39 @@ def test_value_cells_are_read_by_the_stated_rules():
         except ValueError:
             continue
         raise AssertionError(f"{refused!r} was read")
+
+
+def test_the_commands_write_a_template_and_import_it_filled_for_that_unit_and_month(database_url, tmp_path):
+    from typer.testing import CliRunner
+
+    from pacer.cli import app
+    from tests.factories import write_csv
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == 0, result.output
+        return result
+
+    org = ("code,name_zh,name_en,kind,parent_code", "G,集团,Group,group,", "A1,一所,Institute One,institute,G")
+    run("org", "import", str(write_csv(tmp_path / "org.csv", *org)))
+    book = tmp_path / "a1.xlsx"
+    assert (
+        "Wrote"
+        in run("facts", "template", "--unit", "A1", "--period", "2025-01", "-o", str(book), "--lang", "en").output
+    )
+    fill(book, "A1", {"revenue": "1,234.5", "headcount": 3})
+    wrong = runner.invoke(app, ["facts", "import", str(book), "--period", "2025-02"])
+    assert wrong.exit_code == 2
+    assert "sheet A1" in wrong.stderr
+    assert "created 2" in run("facts", "import", str(book), "--unit", "A1", "--period", "2025-01").output
+
+
+def test_a_units_code_becomes_a_sheet_name_excel_takes():
+    from pacer.facts.template import sheet_name
+
+    taken: set[str] = set()
+    assert sheet_name("G/01:x", taken) == "G_01_x"
+    assert sheet_name("g/01:x", taken) == "g_01_x~2"
+    assert len(sheet_name("X" * 40, taken)) == 31

@@ -161,12 +161,24 @@ def template_units(session: Session, actor: Actor, code: str, scope: str) -> lis
     return sorted(found, key=lambda u: u.code)
 
 
+def sheet_name(code: str, taken: set[str]) -> str:
+    """A unit's code as a sheet name Excel takes: at most 31 characters, none of []:*?/\\, unique."""
+    base = "".join("_" if c in "[]:*?/\\" else c for c in code)[:31].strip("'") or "unit"
+    name, n = base, 1
+    while name.lower() in taken or name == STAMP_SHEET:
+        n += 1
+        name = f"{base[: 31 - len(str(n)) - 1]}~{n}"
+    taken.add(name.lower())
+    return name
+
+
 def build_sheets(session: Session, units: Sequence[Unit], period: int, lang: str) -> list[UnitSheet]:
-    sheets = []
+    sheets: list[UnitSheet] = []
+    taken: set[str] = set()
     for unit in units:
         lines = _lines(session, unit, period, lang)
         if lines or len(units) == 1:
-            sheets.append(UnitSheet(unit.code[:31], unit, period, lines))
+            sheets.append(UnitSheet(sheet_name(unit.code, taken), unit, period, lines))
     if not sheets or not any(s.lines for s in sheets):
         raise DomainError(f"no indicators are reported by {', '.join(u.code for u in units)} in "
                           f"{periods.format_period(period)}: nothing to fill in")  # fmt: skip
