@@ -237,3 +237,27 @@ def test_a_month_missing_a_required_figure_cannot_be_submitted(session, org):
     assert [p.field for p in refused.value.problems] == ["total_profit"]
     assert "必须填报" in refused.value.problems[0].message
     assert service.get(session, org.unit_reporter, "A1", MONTH).state == "draft"
+
+
+def test_a_draft_is_chased_after_the_reporting_day_and_an_accepted_month_is_not(session, org, approver, monkeypatch):
+    from pacer.config import get_settings
+    from pacer.models import Notification
+    from pacer.workflow.deadlines import Policy
+    from pacer.workflow.due import run_due
+
+    monkeypatch.setenv("PACER_REPORTING_DAY", "10")
+    get_settings.cache_clear()
+    try:
+        draft = service.save_figures(session, org.unit_reporter, "A1", MONTH, figures("revenue=1"))
+    finally:
+        get_settings.cache_clear()
+    assert draft.item.due_at.replace(tzinfo=UTC) == datetime(2025, 2, 10, 23, 59, tzinfo=UTC)
+    late = datetime(2025, 2, 11, 9, 0, tzinfo=UTC)
+    assert run_due(session, late, Policy((3, 1), 0))["overdue"] == 1
+    told = session.scalars(select(Notification.kind).where(Notification.user_id == org.unit_reporter.user_id)).all()
+    assert "overdue" in told
+    service.save_figures(session, org.other_reporter, "B1", MONTH, figures("revenue=1", "total_profit=1"))
+    service.act(session, org.other_reporter, "B1", MONTH, "submit")
+    service.act(session, org.group_admin, "B1", MONTH, "approve")
+    service.act(session, org.hq_analyst, "B1", MONTH, "accept")
+    assert run_due(session, late, Policy((3, 1), 0))["overdue"] == 0  # B1 accepted: nothing to chase
