@@ -47,7 +47,7 @@ def test_bad_arguments_end_in_an_error_never_a_traceback(database_url, tmp_path)
         (("show", "A1", "2025-13"), "MONTH"),
         (("list", "--period", "soon"), "--period"),
         (("list", "--state", "late"), "'late' is not a state"),
-        (("show", "NOPE", "2025-01"), "no unit 'NOPE'"),
+        (("show", "NOPE", "2025-01"), "no such unit"),
         (("show", "A1", "2025-01"), "A1 has no submission for 2025-01"),
         (("save", "A1", "2025-01", str(tmp_path / "none.csv")), "none.csv"),
         (("approve", "A1", "2025-01"), "A1 has no submission"),

@@ -67,6 +67,7 @@ FILL = {
     "notification_id": ["1"],
     "verb": ["submit"],
     "year": ["2025"],
+    "month": ["2025-06"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 

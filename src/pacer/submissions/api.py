@@ -149,15 +149,17 @@ def list_submissions(
     return Page.of(items, total, paging)
 
 
-@router.get("/{unit}/{month}")
-def get_submission(unit: UnitCode, month: Month, viewer: CurrentViewer, db: Db, response: Response) -> SubmissionOut:
+@router.get("/{unit_code}/{month}")
+def get_submission(
+    unit_code: UnitCode, month: Month, viewer: CurrentViewer, db: Db, response: Response
+) -> SubmissionOut:
     """One unit-month: figures, narrative, state, version (also the ETag), history, the caller's verbs."""
-    return _out(service.get(db, viewer.actor, unit, _month(month)), viewer.user.language, response)
+    return _out(service.get(db, viewer.actor, unit_code, _month(month)), viewer.user.language, response)
 
 
-@router.put("/{unit}/{month}")
+@router.put("/{unit_code}/{month}")
 def save_submission(
-    unit: UnitCode,
+    unit_code: UnitCode,
     month: Month,
     body: SaveIn,
     viewer: CurrentViewer,
@@ -172,13 +174,13 @@ def save_submission(
         raise DomainError("say which version you read: an If-Match header or 'version' (0 for a new one)", status=428)
     rows = None if body.figures is None else [Row(n, f.model_dump()) for n, f in enumerate(body.figures, start=1)]
     narrative = body.narrative.model_dump(exclude_none=True)
-    found = service.save_figures(db, viewer.actor, unit, _month(month), rows, narrative, version)
+    found = service.save_figures(db, viewer.actor, unit_code, _month(month), rows, narrative, version)
     return _out(found, viewer.user.language, response)
 
 
-@router.post("/{unit}/{month}/verbs/{verb}")
+@router.post("/{unit_code}/{month}/verbs/{verb}")
 def take_verb(
-    unit: UnitCode,
+    unit_code: UnitCode,
     month: Month,
     verb: Annotated[str, Path(max_length=32, description="submit, approve, accept, return or reopen")],
     body: VerbIn,
@@ -189,5 +191,5 @@ def take_verb(
 ) -> SubmissionOut:
     """Take a verb; return and reopen need a reason; a version given (``If-Match`` or ``version``) must be current."""
     version = _version(if_match, body.version)
-    found = service.act(db, viewer.actor, unit, _month(month), verb, body.reason, version, viewer.user.language)
+    found = service.act(db, viewer.actor, unit_code, _month(month), verb, body.reason, version, viewer.user.language)
     return _out(found, viewer.user.language, response)

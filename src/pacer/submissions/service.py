@@ -323,7 +323,7 @@ def _snapshot(session: Session, sub: Submission) -> dict[str, object]:
 def _unit(session: Session, actor: Actor, code: str) -> Unit:
     unit = repository.unit(session, actor, code)
     if unit is None:
-        raise NotFound(f"no unit '{code}'")
+        raise NotFound("no such unit among those you may see")  # the code typed is not echoed
     return unit
 
 
