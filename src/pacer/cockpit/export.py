@@ -22,7 +22,6 @@ from pacer.cockpit import format as fmt
 from pacer.cockpit import schemas
 from pacer.web.i18n import number, status, translate
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="F0F3F7")
 
 

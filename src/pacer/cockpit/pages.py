@@ -15,6 +15,7 @@ from pacer.cockpit import format as fmt
 from pacer.cockpit import ranking as ranks
 from pacer.cockpit.cache import cached
 from pacer.cockpit.scope import Scope, open_scope, top_roots
+from pacer.kit.xlsx import XLSX
 from pacer.web import i18n
 from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.templating import lang_of, render, render_fragment
@@ -165,4 +166,4 @@ def chart_image(
 
 
 def _download(body: bytes, filename: str) -> Response:
-    return Response(body, media_type=export.XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(body, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

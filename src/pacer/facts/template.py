@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
-import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from xlsxwriter.workbook import Workbook
@@ -29,7 +28,7 @@ from pacer.errors import DomainError, NotFound
 from pacer.facts.rows import figure_limit
 from pacer.indicators.assignment_service import reported_indicators
 from pacer.indicators.service import list_indicators
-from pacer.kit import periods
+from pacer.kit import periods, xlsx
 from pacer.models import Indicator, IndicatorCategory, MeasureUnit, Unit
 from pacer.org.repository import tree_on
 
@@ -38,26 +37,16 @@ STAMP_SHEET = "_stamp"
 STAMP_COLUMNS = ("sheet", "unit_code", "period", "version", "checksum")
 HEADER_ROW = 3  # the row of codes the import reads (1-based); labels above it
 FIRST_ROW = HEADER_ROW + 1
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Column:
-    code: str
-    zh: str
-    en: str
-    width: int
-    locked: bool
 
 
 COLUMNS = (
-    Column("category", "类别", "Category", 16, True),
-    Column("indicator_code", "指标代码", "Indicator code", 24, True),
-    Column("indicator_name", "指标名称", "Indicator", 30, True),
-    Column("measure", "计量单位", "Unit of measure", 12, True),
-    Column("basis", "口径", "Basis", 14, True),
-    Column("value", "本月数值", "Value", 20, False),
-    Column("note", "说明（选填）", "Note (optional)", 36, False),
+    xlsx.Column("category", "类别", "Category", 16, True),
+    xlsx.Column("indicator_code", "指标代码", "Indicator code", 24, True),
+    xlsx.Column("indicator_name", "指标名称", "Indicator", 30, True),
+    xlsx.Column("measure", "计量单位", "Unit of measure", 12, True),
+    xlsx.Column("basis", "口径", "Basis", 14, True),
+    xlsx.Column("value", "本月数值", "Value", 20, False),
+    xlsx.Column("note", "说明（选填）", "Note (optional)", 36, False),
 )
 LETTER = {c.code: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
 BASIS = {
@@ -192,7 +181,7 @@ def write_template(
     units = template_units(session, actor, unit_code, scope)
     sheets = build_sheets(session, units, period, lang)
     out = BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    book = xlsx.writer(out)
     for sheet in sheets:
         _write_sheet(book, sheet, lang)
     _write_stamp(book, sheets)
@@ -203,8 +192,7 @@ def write_template(
 def _write_sheet(book: Workbook, data: UnitSheet, lang: str) -> None:
     sheet = book.add_worksheet(data.name)
     title = book.add_format({"bold": True, "font_size": 13})
-    head = book.add_format({"bold": True, "bg_color": "#F0F3F7", "text_wrap": True, "valign": "top", "border": 1})
-    code = book.add_format({"font_color": "#555555", "bg_color": "#F0F3F7", "border": 1})
+    head, code = xlsx.header_formats(book)
     locked = book.add_format({"bg_color": "#F4F4F4", "border": 1, "border_color": "#DDDDDD"})
     open_ = book.add_format({"locked": False, "border": 1, "border_color": "#BBBBBB"})
     month = periods.format_period(data.period)

@@ -11,7 +11,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import Actor
@@ -20,6 +19,7 @@ from pacer.indicators.changes import Change
 from pacer.indicators.document import indicator_entry, library_document
 from pacer.indicators.store import stored_library
 from pacer.indicators.transfer import apply_document
+from pacer.kit import xlsx
 from pacer.kit.tabular import Problems, Row
 from pacer.kit.workbook import open_sheet
 
@@ -60,10 +60,9 @@ _TRUE, _FALSE = {"true", "yes", "1", "是"}, {"false", "no", "0", "否", ""}
 def export_workbook(session: Session) -> bytes:
     """Every indicator, one row per version."""
     out = BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    book = xlsx.writer(out)
     sheet = book.add_worksheet(SHEET)
-    head = book.add_format({"bold": True, "bg_color": "#F0F3F7", "text_wrap": True, "valign": "top", "border": 1})
-    code = book.add_format({"font_color": "#555555", "bg_color": "#F0F3F7", "border": 1})
+    head, code = xlsx.header_formats(book)
     for c, (name, zh, en, width) in enumerate(COLUMNS):
         sheet.set_column(c, c, width)
         sheet.write_string(0, c, f"{zh}\n{en}", head)

@@ -9,18 +9,17 @@ problem named with its sheet and cell. Importing an unchanged export changes not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
-import xlsxwriter
 from sqlalchemy.orm import Session
 from xlsxwriter.worksheet import Worksheet
 
 from pacer.auth.permissions import Actor
 from pacer.errors import NotFound, ValidationFailed
+from pacer.kit import xlsx
 from pacer.kit.numbers import format_scaled, to_decimal
 from pacer.kit.tabular import Problems
 from pacer.kit.workbook import open_sheet
@@ -35,33 +34,23 @@ from pacer.targets.view import measure_label
 
 SHEET = "targets"
 INFO_COLUMNS = ("unit_name", "indicator_name", "measure", "last_year", "revision")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Column:
-    code: str
-    zh: str
-    en: str
-    width: int
-    locked: bool
 
 
 COLUMNS = (
-    Column("unit_code", "单位代码", "Unit code", 12, True),
-    Column("unit_name", "单位名称", "Unit name", 24, True),
-    Column("indicator_code", "指标代码", "Indicator code", 22, True),
-    Column("indicator_name", "指标名称", "Indicator name", 24, True),
-    Column("measure", "计量单位", "Unit of measure", 12, True),
-    Column("year", "年度", "Year", 7, True),
-    Column("tier", "档次（ensure 确保 / strive 力争）", "Tier (ensure / strive)", 16, False),
-    Column("basis", "口径（absolute 绝对值 / growth 增长率）", "Basis (absolute / growth)", 18, False),
-    Column("value", "目标值", "Target value", 18, False),
-    Column("growth_pct", "比上年增长 %", "Growth over last year %", 14, False),
-    Column("phasing", "月度分解 %（12 个，以 ; 分隔）", "Monthly phasing % (12, separated by ;)", 30, False),
-    Column("reason", "调整原因（修改已有目标时必填）", "Reason (needed to change a target)", 30, False),
-    Column("last_year", "上年实际", "Last year's actual", 18, True),
-    Column("revision", "版本", "Revision", 8, True),
+    xlsx.Column("unit_code", "单位代码", "Unit code", 12, True),
+    xlsx.Column("unit_name", "单位名称", "Unit name", 24, True),
+    xlsx.Column("indicator_code", "指标代码", "Indicator code", 22, True),
+    xlsx.Column("indicator_name", "指标名称", "Indicator name", 24, True),
+    xlsx.Column("measure", "计量单位", "Unit of measure", 12, True),
+    xlsx.Column("year", "年度", "Year", 7, True),
+    xlsx.Column("tier", "档次（ensure 确保 / strive 力争）", "Tier (ensure / strive)", 16, False),
+    xlsx.Column("basis", "口径（absolute 绝对值 / growth 增长率）", "Basis (absolute / growth)", 18, False),
+    xlsx.Column("value", "目标值", "Target value", 18, False),
+    xlsx.Column("growth_pct", "比上年增长 %", "Growth over last year %", 14, False),
+    xlsx.Column("phasing", "月度分解 %（12 个，以 ; 分隔）", "Monthly phasing % (12, separated by ;)", 30, False),
+    xlsx.Column("reason", "调整原因（修改已有目标时必填）", "Reason (needed to change a target)", 30, False),
+    xlsx.Column("last_year", "上年实际", "Last year's actual", 18, True),
+    xlsx.Column("revision", "版本", "Revision", 8, True),
 )
 NOTES = (
     (
@@ -137,10 +126,9 @@ def export_workbook(
     """The workbook of ``node_code``'s subtree for ``year`` (units the actor may read)."""
     rows = _lines(session, actor, year, node_code, set_code, lang)
     out = BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False})
+    book = xlsx.writer(out)
     sheet = book.add_worksheet(SHEET)
-    head = book.add_format({"bold": True, "bg_color": "#F0F3F7", "text_wrap": True, "valign": "top", "border": 1})
-    code = book.add_format({"font_color": "#555555", "bg_color": "#F0F3F7", "border": 1})
+    head, code = xlsx.header_formats(book)
     locked = book.add_format({"bg_color": "#F4F4F4"})
     open_ = book.add_format({"locked": False})
     for c, col in enumerate(COLUMNS):

@@ -17,6 +17,7 @@ from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import READ
 from pacer.errors import Forbidden, Problem, ValidationFailed
 from pacer.kit.tabular import import_max_bytes
+from pacer.kit.xlsx import XLSX
 from pacer.org.repository import roots_on, tree_on
 from pacer.targets import entry, excel, repository, view
 from pacer.targets.grid import Grid, build_grid, spread_proposal
@@ -159,7 +160,7 @@ def export(
 ) -> Response:
     data = excel.export_workbook(db, viewer.actor, year, unit_code, set_code, lang_of(request))
     name = f"targets-{year}-{unit_code}.xlsx"
-    return Response(data, media_type=excel.XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _stored(file: UploadFile, folder: str) -> FilePath:
