@@ -122,6 +122,10 @@ class Settings(BaseSettings):
     import_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
     """The largest CSV file an import reads (bytes); a larger one is refused before reading."""
 
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    """The largest file an upload stores (a meeting's document, a task's evidence), in bytes;
+    a larger one is refused before it is stored."""
+
     rules_file: str | None = None
     """A YAML file whose ``rules:`` section sets the validation rules' thresholds and flags
     (``pacer.submissions.rule_config``); unset: the defaults."""

@@ -36,6 +36,13 @@ class Problem:
     field: str | None = None
     sheet: str | None = None
     cell: str | None = None  # a workbook's cell, e.g. "F7"
+    zh: str = ""  # the message in Chinese, for pages in Chinese (``message`` is English)
+
+    def said(self, lang: str) -> str:
+        """The problem in ``lang``, with where it is."""
+        if lang == "zh" and self.zh:
+            return f"{self.field}：{self.zh}" if self.field else self.zh
+        return str(self)
 
     def __str__(self) -> str:
         where = []

@@ -37,10 +37,11 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     details: list[dict[str, object]] | None = None
     message = exc.message
     if isinstance(exc, ValidationFailed):
-        details = [
-            {"message": p.message, "field": p.field, "row": p.row, "sheet": p.sheet, "cell": p.cell}
-            for p in exc.problems
-        ]
+        details = []
+        for p in exc.problems:
+            detail: dict[str, object] = {"message": p.message, "field": p.field, "row": p.row}
+            detail |= {"sheet": p.sheet, "cell": p.cell} | ({"message_zh": p.zh} if p.zh else {})
+            details.append(detail)
         message = "; ".join(str(p) for p in exc.problems)
     return error_response(request, exc.status, message, details)
 
