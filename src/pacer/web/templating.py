@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.responses import HTMLResponse
 
-from pacer.web import csrf, i18n
+from pacer.web import csrf, i18n, nav
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -50,11 +50,13 @@ def is_fragment(request: Request) -> bool:
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     lang = lang_of(request)
+    viewer = getattr(request.state, "viewer", None)
     ctx = {
         "request": request,
         "lang": lang,
         "t": partial(i18n.translate, lang),
-        "viewer": getattr(request.state, "viewer", None),
+        "viewer": viewer,
+        "nav": nav.shown(request.app.routes, viewer.roles, request.url.path) if viewer else None,
         "csrf_token": csrf.token_for(request),
         "url_with": partial(url_with, request),
         **(context or {}),
