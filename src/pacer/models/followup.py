@@ -158,6 +158,10 @@ class Task(Base):
     indicator_goal: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(200), default="")  # e.g. the inspection it rectifies
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # the deadline an open extension request asks for
+    requested_deadline: Mapped[date | None] = mapped_column(Date)
+    # the task this one was merged into or carried over to
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -72,14 +72,16 @@ def _sent(session: Session, items: dict[int, WorkflowItem]) -> set[tuple[int, st
 
 
 def _recipients(session: Session, item: WorkflowItem, step: Step, tree: dict[int, int | None]) -> set[int]:
-    """Reminders and the overdue notice go to whoever may act; an escalation to the approvers and
-    administrators ``step.level`` levels above the item's unit (none above the root)."""
+    """Reminders and the overdue notice go to whoever may act; an escalation to the main leader
+    of the unit ``step.level - 1`` levels above the item's (first the item's own unit's), and to
+    the approvers and administrators ``step.level`` levels above it (none above the root)."""
     if step.kind != "escalate":
         return next_actors(session, registry.get(item.workflow), item)
     chain = repository.ancestors(session, item.unit_id, tree)
-    if step.level >= len(chain):
+    if step.level > len(chain):
         return set()
-    return repository.holders(session, [APPROVE, ADMINISTER], chain[step.level :])
+    leaders = repository.main_leaders(session, chain[step.level - 1], date.today())
+    return leaders | repository.holders(session, [APPROVE, ADMINISTER], chain[step.level :])
 
 
 def _message(item: WorkflowItem, step: Step) -> Message:

@@ -11,7 +11,7 @@ import importlib
 from pacer.errors import DomainError
 from pacer.workflow.transitions import Workflow
 
-DEFINITIONS = ("pacer.targets.round_flow", "pacer.submissions.workflow")
+DEFINITIONS = ("pacer.targets.round_flow", "pacer.submissions.workflow", "pacer.tasks.workflow")
 _WORKFLOWS: dict[str, Workflow] = {}
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, ROLE_ACTIONS, Actor, restrict, visible_unit_ids
 from pacer.errors import NotFound
-from pacer.models import RoleGrant, UnitParentage, User, WorkflowEvent, WorkflowItem
+from pacer.models import RoleGrant, UnitLeader, UnitParentage, User, WorkflowEvent, WorkflowItem
 from pacer.org.repository import parentage_on, tree_on
 from pacer.workflow.transitions import Transition, Workflow
 
@@ -52,6 +52,22 @@ def holders(session: Session, actions: Iterable[str], unit_chain: list[int]) -> 
         select(RoleGrant.user_id)
         .join(User, User.id == RoleGrant.user_id)
         .where(RoleGrant.role.in_(roles), RoleGrant.unit_id.in_(unit_chain), User.is_active.is_(True))
+    )
+    return set(session.scalars(stmt))
+
+
+def main_leaders(session: Session, unit_id: int, on: date) -> set[int]:
+    """Ids of the active users who are the unit's main leader (主要领导) on ``on``."""
+    stmt = (
+        select(User.id)
+        .join(UnitLeader, UnitLeader.person_id == User.person_id)
+        .where(
+            UnitLeader.unit_id == unit_id,
+            UnitLeader.role == "main_leader",
+            or_(UnitLeader.valid_from.is_(None), UnitLeader.valid_from <= on),
+            or_(UnitLeader.valid_to.is_(None), UnitLeader.valid_to > on),
+            User.is_active.is_(True),
+        )
     )
     return set(session.scalars(stmt))
 
