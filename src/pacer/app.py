@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.notifications import api as inbox_api
     from pacer.notifications import pages as inbox_pages
     from pacer.submissions import api as submissions_api
+    from pacer.submissions import monitor_api, monitor_pages
     from pacer.targets import api as targets_api
     from pacer.targets import pages as targets_pages
     from pacer.targets import round_api, round_pages
@@ -83,9 +84,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cockpit_api.router,
         assignment_api.router,
         inbox_pages.router,
+        monitor_pages.router,
         round_pages.router,
         inbox_api.router,
         round_api.router,
+        monitor_api.router,  # before the submissions' own: /monitor is not a unit
         submissions_api.router,
         targets_api.router,
         indicators_api.router,

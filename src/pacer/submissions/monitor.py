@@ -17,7 +17,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
-from pacer.auth.permissions import ACCEPT, Actor, require
+from pacer.auth.permissions import ACCEPT, Actor, require, visible_unit_ids
 from pacer.errors import DomainError, NotFound
 from pacer.indicators.assignment_service import assignment_matrix
 from pacer.kit import periods
@@ -157,3 +157,19 @@ def _message(line: Line, month: str) -> Message:
         body_en="Headquarters asks you to complete and submit this month's report as soon as possible.",
         link=f"/submissions/{unit.code}/{month}",
     )
+
+
+def may_remind(session: Session, actor: Actor, monitored: Board) -> bool:
+    """Whether ``actor`` may remind the late units of the monitored node (HQ's roles)."""
+    allowed = visible_unit_ids(session, actor, ACCEPT)
+    return allowed is None or monitored.root.unit.id in allowed
+
+
+def month_of(text: str | None) -> int:
+    """The month asked for (``YYYY-MM``), by default the last complete one (whose reports are due)."""
+    if not text:
+        return periods.last_complete_month()
+    try:
+        return periods.parse_period(text)
+    except ValueError as exc:
+        raise DomainError(f"period: {exc}", status=422) from None

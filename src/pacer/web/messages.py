@@ -3,6 +3,7 @@
 from pacer.analysis import STATUS_WORDS, Status
 from pacer.web.messages_flow import FLOW_MESSAGES
 from pacer.web.messages_library import LIBRARY_MESSAGES
+from pacer.web.messages_monitor import MONITOR_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome
@@ -305,6 +306,7 @@ MESSAGES.update(
 
 # the inbox, the workflow machinery and the target round
 MESSAGES.update(FLOW_MESSAGES)
+MESSAGES.update(MONITOR_MESSAGES)
 
 MESSAGES.update(
     {

@@ -1,0 +1,58 @@
+"""Interface strings of the reporting monitor."""
+
+MONITOR_MESSAGES: dict[str, tuple[str, str]] = {
+    "monitor.title": ("报送监控", "Reporting monitor"),
+    "monitor.heading": ("{month} 月报报送情况：{unit}", "Monthly reports for {month}: {unit}"),
+    "monitor.due": ("报送截止：{due}（UTC）", "Due: {due} (UTC)"),
+    "monitor.as_of": ("统计时间：{now}（UTC）", "As of {now} (UTC)"),
+    "monitor.month": ("月份", "Month"),
+    "monitor.show": ("显示", "Show"),
+    "monitor.all": ("全部单位", "All units"),
+    "monitor.late_only": ("仅逾期单位", "Late units only"),
+    "monitor.apply": ("查看", "Show"),
+    "monitor.path": ("上级单位", "Units above"),
+    "monitor.counts": ("按层级和状态统计（需报送的单位）", "By level and status (units that must report)"),
+    "monitor.level": ("层级", "Level"),
+    "monitor.level_n": ("第 {n} 级", "Level {n}"),
+    "monitor.total": ("合计", "Total"),
+    "monitor.units": ("单位", "Units"),
+    "monitor.unit": ("单位", "Unit"),
+    "monitor.status": ("状态", "Status"),
+    "monitor.deadline": ("截止", "Due"),
+    "monitor.subtree": ("含下属单位", "With the units below"),
+    "monitor.subtree_line": ("{done}/{total} 已接受", "{done}/{total} accepted"),
+    "monitor.subtree_late": ("{late} 个逾期", "{late} late"),
+    "monitor.grid": ("报表", "Report"),
+    "monitor.open_grid": ("打开 {unit} 的 {month} 月报", "Open {unit}'s report for {month}"),
+    "monitor.drill": ("查看 {unit} 及下属单位", "Show {unit} and the units below it"),
+    "monitor.not_reporting": ("无需报送", "Does not report"),
+    "monitor.none": ("没有符合条件的单位。", "No unit matches."),
+    "monitor.no_late": ("目前没有逾期单位。", "No unit is late."),
+    "monitor.status.not_started": ("未开始", "Not started"),
+    "monitor.status.draft": ("草稿", "Draft"),
+    "monitor.status.submitted": ("已提交", "Submitted"),
+    "monitor.status.approved": ("已审核", "Approved"),
+    "monitor.status.accepted": ("已接受", "Accepted"),
+    "monitor.status.returned": ("已退回", "Returned"),
+    "monitor.status.late": ("逾期", "Late"),
+    "monitor.remind_heading": ("催报", "Reminders"),
+    "monitor.remind": ("提醒逾期单位（{count} 个）", "Remind late units ({count})"),
+    "monitor.remind_note": (
+        "向每个逾期单位的填报人发送站内消息（已配置邮件服务器时同时发送邮件）。每个单位每天最多提醒一次：当天再次点击不会重复发送。",
+        "Tells each late unit's reporters in their inbox (and by e-mail where an SMTP server is"
+        " configured). A unit is reminded at most once a day: pressing the button again the same"
+        " day sends nothing more.",
+    ),
+    "monitor.reminded": (
+        "已提醒 {units} 个单位，共 {people} 人。",
+        "Reminded {units} unit(s), {people} people in all.",
+    ),
+    "monitor.already": (
+        "{count} 个单位今天已提醒过，未重复发送。",
+        "{count} unit(s) had already been reminded today and were not reminded again.",
+    ),
+    "monitor.unreachable": (
+        "{count} 个单位没有填报人，无法提醒。",
+        "{count} unit(s) have no reporter to remind.",
+    ),
+}
