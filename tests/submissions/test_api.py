@@ -75,3 +75,50 @@ def test_a_token_reaches_only_its_users_units(client, people):
     assert client.get(URL, headers=bob).status_code == 404
     assert client.get("/api/submissions", headers=bob).json()["total"] == 0
     assert client.get("/api/submissions/A1/2025-13", headers=people["alice"]).status_code == 422
+
+
+def test_warnings_are_explained_through_the_api_and_block_submitting_until_then(client, people, session, org):
+    from pacer.models import Fact
+    from tests.factories import indicator
+
+    session.add(Fact(unit_id=org.A1.id, indicator_id=indicator(session, "revenue").id, period=202401, value=10000))
+    session.commit()
+    alice, hannah = people["alice"], people["hannah"]
+    body = {"figures": [{"indicator_code": "revenue", "value": "1000"}], "version": 0}
+    saved = client.put(URL, headers=alice, json=body).json()
+    [check] = saved["checks"]
+    assert (check["key"], check["severity"], check["explanation"]) == ("yoy_jump:revenue", "warning", "")
+    assert "同比异动" in check["message_zh"]
+    assert check["values"]["change"] == "+900.0 %"
+    refused = client.post(f"{URL}/verbs/submit", headers=alice, json={})
+    assert refused.status_code == 422
+    assert "yoy_jump:revenue" in refused.text
+    wrong = client.put(f"{URL}/explanations", headers=alice, json={"explanations": {"cash": "x"}, "version": 1})
+    assert wrong.status_code == 422
+    assert "cash" in wrong.text
+    assert client.put(f"{URL}/explanations", headers=alice, json={"explanations": {"revenue": "x"}}).status_code == 428
+    notes = {"explanations": {"yoy_jump:revenue": "新合同投产"}, "version": 1}
+    assert client.put(f"{URL}/explanations", headers=hannah, json=notes).status_code == 403
+    explained = client.put(f"{URL}/explanations", headers=alice, json=notes)
+    assert explained.status_code == 200, explained.text
+    assert explained.json()["checks"][0]["explained_by"] == "alice"
+    assert client.post(f"{URL}/verbs/submit", headers=alice, json={}).status_code == 200
+    seen = client.get(URL, headers=hannah).json()["checks"]
+    assert [(c["key"], c["explanation"]) for c in seen] == [("yoy_jump:revenue", "新合同投产")]
+
+
+def test_the_figures_call_carries_the_explanations_and_a_stray_one_stores_nothing(client, people, session, org):
+    from pacer.models import Fact
+    from tests.factories import indicator
+
+    session.add(Fact(unit_id=org.A1.id, indicator_id=indicator(session, "revenue").id, period=202401, value=10000))
+    session.commit()
+    alice = people["alice"]
+    figures = [{"indicator_code": "revenue", "value": "1000"}]
+    stray = client.put(URL, headers=alice, json={"figures": figures, "version": 0, "explanations": {"cash": "x"}})
+    assert stray.status_code == 422
+    assert client.get(URL, headers=alice).status_code == 404  # nothing stored, not even the draft
+    body = {"figures": figures, "version": 0, "explanations": {"yoy_jump:revenue": "新合同投产"}}
+    saved = client.put(URL, headers=alice, json=body).json()
+    assert saved["checks"][0]["explanation"] == "新合同投产"
+    assert client.post(f"{URL}/verbs/submit", headers=alice, json={}).status_code == 200

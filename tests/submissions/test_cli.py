@@ -7,6 +7,8 @@ from pacer.models import Fact
 from tests.factories import write_csv
 from tests.test_cli import ORG, run
 
+FACT_HEADER = "unit_code,indicator_code,period,value"
+
 
 def test_a_month_goes_from_a_csv_to_the_figures_of_record_at_the_terminal(database_url, tmp_path):
     run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG)))
@@ -59,3 +61,24 @@ def test_bad_arguments_end_in_an_error_never_a_traceback(database_url, tmp_path)
     run("submissions", "save", "A1", "2025-01", str(month))
     refused = run("submissions", "reopen", "A1", "2025-01", "--reason", "x", ok=False)
     assert "'reopen' is not possible in state 'draft'" in refused.stderr
+
+
+def test_a_warning_is_explained_at_the_terminal_before_the_month_goes_up(database_url, tmp_path):
+    run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG)))
+    run("indicators", "assign", "--indicator", "revenue", "--unit", "A1", "--from", "2024-01", "--reason", "月报")
+    run("users", "add", "alice", "--display-name", "Alice", "--grant", "unit_reporter@A1")
+    run("facts", "import", str(write_csv(tmp_path / "ly.csv", FACT_HEADER, "A1,revenue,2024-01,100")))
+    month = write_csv(tmp_path / "m.csv", "indicator_code,value", "revenue,1000")
+    run("submissions", "save", "A1", "2025-01", str(month), "--as", "alice")
+    refused = run("submissions", "submit", "A1", "2025-01", "--as", "alice", ok=False)
+    assert "yoy_jump:revenue" in refused.stderr  # PACER_LANGUAGE: zh
+    assert "尚未说明" in refused.stderr
+    bad = run("submissions", "save", "A1", "2025-01", str(month), "--explain", "no-equals", "--as", "alice", ok=False)
+    assert "RULE:INDICATOR=TEXT" in bad.stderr
+    said = run("submissions", "explain", "A1", "2025-01", "yoy_jump:revenue", "新合同投产", "--as", "alice").output
+    assert "尚有 0 条警告未说明" in said
+    shown = run("submissions", "show", "A1", "2025-01", "--as", "alice").output
+    assert "[yoy_jump:revenue]" in shown
+    assert "说明 (alice" in shown
+    assert "新合同投产" in shown
+    assert "submitted" in run("submissions", "submit", "A1", "2025-01", "--as", "alice").output

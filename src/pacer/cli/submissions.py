@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pacer.cli.common import AsUser, actor, console, ensure_schema, group, period, reports_errors
 from pacer.db import unit_of_work
+from pacer.errors import DomainError
+
+if TYPE_CHECKING:
+    from pacer.submissions.service import Found
 
 commands = group("Monthly submissions: save, submit, approve, accept, return, reopen.")
 
@@ -50,7 +54,9 @@ def submissions_list(
 @commands.command("show")
 @reports_errors
 def submissions_show(unit: UnitCode, month: Month, as_user: AsUser = None) -> None:
-    """One submission: state, version, figures, narrative, history and the verbs you may take."""
+    """One submission: state, version, figures, narrative, the rules' errors and warnings with
+    their explanations, history and the verbs you may take."""
+    from pacer.cli.common import language
     from pacer.kit.numbers import format_scaled
     from pacer.submissions import service
 
@@ -64,6 +70,7 @@ def submissions_show(unit: UnitCode, month: Month, as_user: AsUser = None) -> No
             out.print(f"  {ind.code:28} {format_scaled(fig.value, ind.scale):>18} {fig.basis}", highlight=False)
         for field in service.NARRATIVE:
             out.print(f"  {field}: {getattr(found.submission, field)}", highlight=False)
+        _print_checks(found, language(None))
         for e in found.history:
             reason = f" ({e.reason})" if e.reason else ""
             out.print(f"  {e.at:%Y-%m-%d %H:%M} {e.actor:12} {e.verb}{reason}", highlight=False)
@@ -80,10 +87,15 @@ def submissions_save(
     problems: Annotated[str | None, typer.Option(help="Narrative: problems (存在问题).")] = None,
     deviations: Annotated[str | None, typer.Option(help="Narrative: reasons for deviations (偏差原因).")] = None,
     measures: Annotated[str | None, typer.Option(help="Narrative: measures taken (采取措施).")] = None,
+    explain: Annotated[
+        list[str] | None, typer.Option("--explain", help="RULE:INDICATOR=TEXT: explain a warning (repeatable).")
+    ] = None,
     version: Version = None,
     as_user: AsUser = None,
 ) -> None:
-    """Save a draft's (or a returned submission's) figures and narrative, as the unit's reporter."""
+    """Save a draft's (or a returned submission's) figures and narrative, as the unit's reporter;
+    the rules' warnings are listed by 'show' and each needs an explanation before submitting."""
+    from pacer.cli.common import language
     from pacer.submissions import service
 
     ensure_schema()
@@ -92,9 +104,63 @@ def submissions_save(
     given = {"situation": situation, "problems": problems, "deviations": deviations, "measures": measures}
     narrative = {k: v for k, v in given.items() if v is not None}
     with unit_of_work(writes=True, queue=True) as session:
-        found = service.save_figures(session, by, unit, chosen, rows, narrative, version, read)
+        found = service.save_figures(
+            session, by, unit, chosen, rows, narrative, version, read, _notes(explain), language=language(None)
+        )
         saved = f"{found.name}: {len(found.figures)} figure(s) saved, version {found.submission.version}"
     console().print(saved, highlight=False)
+
+
+def _print_checks(found: Found, lang: str) -> None:
+    out, zh = console(), lang == "zh"
+    if found.checks:
+        out.print("  检查结果：" if zh else "  checks:", highlight=False)
+    for c in found.checks:
+        out.print(f"  [{c.key}] {c.message(lang)}", highlight=False, markup=False)
+        if c.severity == "warning" and c.explanation:
+            said = "说明" if zh else "explained"
+            when = f"{c.explained_at:%Y-%m-%d %H:%M}" if c.explained_at else ""
+            out.print(f"    {said} ({c.explained_by}, {when}): {c.explanation}", highlight=False, markup=False)
+        elif c.severity == "warning":
+            out.print("    尚未说明" if zh else "    not explained yet", highlight=False)
+
+
+def _notes(given: list[str] | None) -> dict[str, str]:
+    notes = {}
+    for text in given or []:
+        key, sep, note = text.partition("=")
+        if not sep or not key.strip():
+            raise DomainError(f"--explain '{text[:40]}': write RULE:INDICATOR=TEXT (or INDICATOR=TEXT)", status=422)
+        notes[key.strip()] = note
+    return notes
+
+
+@commands.command("explain")
+@reports_errors
+def submissions_explain(
+    unit: UnitCode,
+    month: Month,
+    warning: Annotated[str, typer.Argument(help="The warning: RULE:INDICATOR (or INDICATOR), as 'show' lists it.")],
+    text: Annotated[str, typer.Argument(help="The written explanation ('' withdraws it).")],
+    version: Version = None,
+    as_user: AsUser = None,
+) -> None:
+    """Explain a warning of a draft or returned month (the unit's reporter); submit needs every warning explained."""
+    from pacer.cli.common import language
+    from pacer.submissions import service
+
+    ensure_schema()
+    by, chosen, lang = actor(as_user), period("MONTH", month), language(None)
+    with unit_of_work(writes=True, queue=True) as session:
+        found = service.explain(session, by, unit, chosen, {warning: text}, version, lang)
+        left = sum(1 for c in found.checks if c.severity == "warning" and not c.explanation)
+        at = found.submission.version
+        said = (
+            f"{found.title(lang)}：已说明，尚有 {left} 条警告未说明（版本 {at}）"
+            if lang == "zh"
+            else f"{found.name}: explained; {left} warning(s) left unexplained (version {at})"
+        )
+    console().print(said, highlight=False)
 
 
 def _act(unit: str, month: str, verb: str, as_user: str | None, reason: str | None, version: int | None) -> None:

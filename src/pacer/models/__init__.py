@@ -12,6 +12,7 @@ from pacer.models.figures import (
     Fact,
     PeriodLock,
     Submission,
+    SubmissionCheck,
     SubmissionFigure,
     Target,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "StoredFile",
     "StoredFileContent",
     "Submission",
+    "SubmissionCheck",
     "SubmissionFigure",
     "Target",
     "TargetProposal",

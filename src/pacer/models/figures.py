@@ -56,6 +56,36 @@ class SubmissionFigure(Base):
     basis: Mapped[str] = mapped_column(String(10), default="monthly")
 
 
+class SubmissionCheck(Base):
+    """A validation rule's finding on a submission's figures (an error, or a warning that needs
+    a written explanation), recomputed on each save. A warning's explanation, with who gave it
+    and when, stays through later saves while the same rule still warns on the same indicator."""
+
+    __tablename__ = "submission_check"
+    __table_args__ = (UniqueConstraint("submission_id", "rule", "indicator"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submission.id", ondelete="CASCADE"))
+    indicator: Mapped[str] = mapped_column(String(64))
+    rule: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(10))
+    cell: Mapped[str] = mapped_column(String(100), default="")
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    explained_by: Mapped[str | None] = mapped_column(String(64))
+    explained_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def key(self) -> str:
+        """What an explanation is given for: ``rule:indicator``."""
+        return f"{self.rule}:{self.indicator}"
+
+    def message(self, language: str) -> str:
+        return self.message_zh if language == "zh" else self.message_en
+
+
 class Fact(Base):
     __tablename__ = "fact"
     # The primary key is the read path (unit, indicator, period); SQLite stores it clustered.

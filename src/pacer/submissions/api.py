@@ -41,9 +41,19 @@ class Narrative(BaseModel):
     measures: str | None = Field(default=None, max_length=20_000)
 
 
+Explanations = dict[Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=4000)]]
+
+
 class SaveIn(BaseModel):
     figures: list[FigureIn] | None = Field(default=None, max_length=10_000)
     narrative: Narrative = Field(default_factory=Narrative)
+    # the written explanations of the warnings the figures raise, by rule:indicator (or indicator)
+    explanations: Explanations = Field(default_factory=dict, max_length=10_000)
+    version: int | None = Field(default=None, ge=0)
+
+
+class ExplainIn(BaseModel):
+    explanations: Explanations = Field(max_length=10_000)
     version: int | None = Field(default=None, ge=0)
 
 
@@ -75,8 +85,26 @@ class SummaryOut(BaseModel):
     due_at: datetime | None
 
 
+class CheckOut(BaseModel):
+    """A rule's finding: an error blocks submitting; a warning needs a written explanation."""
+
+    key: str  # rule:indicator, what an explanation is given for
+    rule: str
+    indicator: str
+    severity: str
+    cell: str
+    message: str  # in the caller's language
+    message_zh: str
+    message_en: str
+    values: dict[str, str]
+    explanation: str
+    explained_by: str | None
+    explained_at: datetime | None
+
+
 class SubmissionOut(SummaryOut):
     figures: list[FigureOut]
+    checks: list[CheckOut]
     narrative: Narrative
     history: list[EventOut]
     verbs: list[str]  # what the caller may do now
@@ -98,6 +126,13 @@ def _version(if_match: str | None, given: int | None) -> int | None:
     return int(text)
 
 
+def _required_version(if_match: str | None, given: int | None) -> int:
+    version = _version(if_match, given)
+    if version is None:
+        raise DomainError("say which version you read: an If-Match header or 'version' (0 for a new one)", status=428)
+    return version
+
+
 def _out(found: service.Found, lang: str, response: Response) -> SubmissionOut:
     sub, item = found.submission, found.item
     response.headers["ETag"] = f'"{sub.version}"'
@@ -112,6 +147,23 @@ def _out(found: service.Found, lang: str, response: Response) -> SubmissionOut:
         figures=[
             FigureOut(indicator_code=i.code, value=format_scaled(f.value, i.scale), basis=f.basis)
             for i, f in found.figures
+        ],
+        checks=[
+            CheckOut(
+                key=c.key,
+                rule=c.rule,
+                indicator=c.indicator,
+                severity=c.severity,
+                cell=c.cell,
+                message=c.message(lang),
+                message_zh=c.message_zh,
+                message_en=c.message_en,
+                values={str(k): str(v) for k, v in (c.values or {}).items()},
+                explanation=c.explanation,
+                explained_by=c.explained_by,
+                explained_at=c.explained_at,
+            )
+            for c in found.checks
         ],
         narrative=Narrative(**{f: getattr(sub, f) for f in service.NARRATIVE}),
         history=[
@@ -167,15 +219,43 @@ def save_submission(
     response: Response,
     if_match: IfMatch = None,
 ) -> SubmissionOut:
-    """Save a draft's figures (all of them; omitted: kept) and narrative, as the unit's reporter.
-    The version read is required (``If-Match`` or ``version``; 0 for a month not yet saved)."""
-    version = _version(if_match, body.version)
-    if version is None:
-        raise DomainError("say which version you read: an If-Match header or 'version' (0 for a new one)", status=428)
+    """Save a draft's figures (all of them; omitted: kept), narrative and explanations of the
+    warnings, as the unit's reporter. The version read is required (``If-Match`` or ``version``;
+    0 for a month not yet saved)."""
+    version = _required_version(if_match, body.version)
     rows = None if body.figures is None else [Row(n, f.model_dump()) for n, f in enumerate(body.figures, start=1)]
     narrative = body.narrative.model_dump(exclude_none=True)
-    found = service.save_figures(db, viewer.actor, unit_code, _month(month), rows, narrative, version)
-    return _out(found, viewer.user.language, response)
+    lang = viewer.user.language
+    found = service.save_figures(
+        db,
+        viewer.actor,
+        unit_code,
+        _month(month),
+        rows,
+        narrative,
+        version,
+        explanations=body.explanations,
+        language=lang,
+    )
+    return _out(found, lang, response)
+
+
+@router.put("/{unit_code}/{month}/explanations")
+def explain_warnings(
+    unit_code: UnitCode,
+    month: Month,
+    body: ExplainIn,
+    viewer: CurrentViewer,
+    db: Db,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SubmissionOut:
+    """Give the written explanations of warnings by ``rule:indicator`` (or indicator code); an
+    empty text withdraws one. The version read is required, as for a save."""
+    version = _required_version(if_match, body.version)
+    lang = viewer.user.language
+    found = service.explain(db, viewer.actor, unit_code, _month(month), body.explanations, version, lang)
+    return _out(found, lang, response)
 
 
 @router.post("/{unit_code}/{month}/verbs/{verb}")

@@ -6,7 +6,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.models import Indicator, Submission, SubmissionFigure, Unit, WorkflowItem
+from pacer.models import Indicator, Submission, SubmissionCheck, SubmissionFigure, Unit, WorkflowItem
+from pacer.submissions.rules import RULES
 
 Listed = tuple[Submission, Unit, WorkflowItem | None]
 
@@ -27,6 +28,14 @@ def figures(session: Session, submission_id: int) -> list[tuple[Indicator, Submi
         .order_by(Indicator.code)
     )
     return list(session.execute(stmt).tuples())
+
+
+def checks(session: Session, submission_id: int) -> list[SubmissionCheck]:
+    """The rules' findings on a submission, in the order the rules report them."""
+    stmt = select(SubmissionCheck).where(SubmissionCheck.submission_id == submission_id)
+    rows = list(session.scalars(stmt))
+    order = list(RULES)
+    return sorted(rows, key=lambda c: (order.index(c.rule) if c.rule in order else len(order), c.indicator))
 
 
 def replace_figures(session: Session, submission_id: int, rows: list[SubmissionFigure]) -> None:

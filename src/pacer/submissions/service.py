@@ -31,11 +31,17 @@ from pacer.facts.service import import_facts
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Problems, Row, read_csv
-from pacer.models import Indicator, Submission, SubmissionFigure, Unit, WorkflowEvent, WorkflowItem
+from pacer.models import (
+    Indicator,
+    Submission,
+    SubmissionCheck,
+    SubmissionFigure,
+    Unit,
+    WorkflowEvent,
+    WorkflowItem,
+)
 from pacer.models.base import utcnow
-from pacer.submissions import repository, rule_config
-from pacer.submissions.rule_context import build_context
-from pacer.submissions.rules import check
+from pacer.submissions import checks, repository
 from pacer.submissions.workflow import EDITABLE, RETURNS, SUBMISSION
 from pacer.workflow import repository as workflow_repository
 from pacer.workflow import service as workflow
@@ -67,6 +73,7 @@ class Found:
     figures: list[tuple[Indicator, SubmissionFigure]]
     history: list[WorkflowEvent]
     verbs: list[Transition]
+    checks: list[SubmissionCheck]
 
     @property
     def state(self) -> str:
@@ -75,6 +82,10 @@ class Found:
     @property
     def name(self) -> str:
         return f"{self.unit.code}'s submission for {periods.format_period(self.submission.period)}"
+
+    def title(self, language: str) -> str:
+        month = periods.format_period(self.submission.period)
+        return f"{self.unit.code} {month} 月报" if language == "zh" else self.name
 
 
 def due_at(period: int, day: int | None = None) -> datetime:
@@ -114,7 +125,8 @@ def _found(session: Session, actor: Actor, unit: Unit, sub: Submission) -> Found
     item = session.get(WorkflowItem, sub.workflow_item_id) if sub.workflow_item_id else None
     history = workflow_repository.history(session, item.id) if item else []
     verbs = workflow.verbs_for(session, SUBMISSION, item, actor) if item else []
-    return Found(sub, unit, item, repository.figures(session, sub.id), history, verbs)
+    figures, found = repository.figures(session, sub.id), repository.checks(session, sub.id)
+    return Found(sub, unit, item, figures, history, verbs, found)
 
 
 def save_figures(
@@ -126,12 +138,17 @@ def save_figures(
     narrative: Mapping[str, str] | None = None,
     expected_version: int | None = None,
     problems: Problems | None = None,
+    explanations: Mapping[str, str] | None = None,
+    cells: Mapping[str, str] | None = None,
+    language: str = "en",
 ) -> Found:
     """Save a draft's (or a returned submission's) figures and narrative as its reporter.
 
     ``rows`` (indicator_code, value, basis) replace the staged figures (None keeps them);
-    ``narrative`` sets the fields it names. ``expected_version``: the version the caller read
-    (None: the stored one). Every problem is named at once and nothing is stored."""
+    ``narrative`` sets the fields it names; the rules' findings are recomputed and
+    ``explanations`` (by ``rule:indicator`` or indicator code) explain the warnings that remain.
+    ``expected_version``: the version the caller read (None: the stored one); ``cells`` name where
+    each indicator's figure came from. Every problem is named at once and nothing is stored."""
     unit = _unit(session, actor, unit_code)
     require(session, actor, REPORT, unit.id)
     found = _open(session, actor, unit, period)
@@ -151,6 +168,9 @@ def save_figures(
         setattr(found.submission, field, text)
     found.submission.updated_at = utcnow()
     session.flush()
+    checks.refresh(session, actor, unit, found.submission, cells if parsed is not None else None)
+    if explanations:
+        checks.explain(session, actor, found.submission, explanations, found.title(language), language)
     record(
         session,
         actor.username,
@@ -160,6 +180,33 @@ def save_figures(
         before,
         _snapshot(session, found.submission),
     )
+    return _found(session, actor, unit, found.submission)
+
+
+def explain(
+    session: Session,
+    actor: Actor,
+    unit_code: str,
+    period: int,
+    notes: Mapping[str, str],
+    expected_version: int | None = None,
+    language: str = "en",
+) -> Found:
+    """Give the written explanations of a draft's (or a returned one's) warnings as its
+    reporter, by ``rule:indicator`` (or indicator code); empty text withdraws one."""
+    unit = _unit(session, actor, unit_code)
+    found = get(session, actor, unit_code, period)
+    require(session, actor, REPORT, unit.id)
+    if found.state not in EDITABLE:
+        raise Conflict(f"{found.name} is {found.state}: only a draft or a returned one can be changed")
+    _refuse_locked(session, found)
+    before = _snapshot(session, found.submission)
+    _bump(session, found, expected_version)
+    checks.explain(session, actor, found.submission, notes, found.title(language), language)
+    found.submission.updated_at = utcnow()
+    session.flush()
+    after = _snapshot(session, found.submission)
+    record(session, actor.username, "submission.explain", AUDIT_ENTITY, _key(found), before, after)
     return _found(session, actor, unit, found.submission)
 
 
@@ -186,7 +233,7 @@ def act(
     _refuse_locked(session, found)
     _bump(session, found, expected_version)
     if verb == "submit":
-        _refuse_missing(session, actor, found, language)
+        _refuse_unready(session, actor, found, language)
     if verb == "accept":
         _load_facts(session, actor, found)
     workflow.apply(session, SUBMISSION, found.item, verb, actor, reason)
@@ -274,14 +321,14 @@ def _fact_row(found: Found, number: int, code: str, value: str, basis: str) -> R
     return Row(number, cells)
 
 
-def _refuse_missing(session: Session, actor: Actor, found: Found, language: str) -> None:
-    """Every indicator the unit's assignment asks for must have a figure before it is submitted
-    (the validation rules' "required" rule, in ``language``)."""
-    context = build_context(session, actor, found.unit, found.submission.period, rule_config.configured())
-    staged = {ind.code: fig.value for ind, fig in found.figures}
-    missing = [f for f in check(staged, context) if f.rule == "required"]
-    if missing:
-        raise ValidationFailed([Problem(f.message(language), field=f.indicator) for f in missing], found.name)
+def _refuse_unready(session: Session, actor: Actor, found: Found, language: str) -> None:
+    """A submission goes up with no error left (a required indicator without a figure among
+    them) and every warning explained, the rules' findings recomputed now; each is named."""
+    rows = checks.refresh(session, actor, found.unit, found.submission)
+    problems = checks.unready(rows, language)
+    if problems:
+        said = "不能提交" if language == "zh" else "cannot be submitted"
+        raise ValidationFailed(problems, f"{found.title(language)} {said}")
 
 
 def _load_facts(session: Session, actor: Actor, found: Found) -> None:
@@ -317,7 +364,13 @@ def _snapshot(session: Session, sub: Submission) -> dict[str, object]:
         ind.code: f"{format_scaled(fig.value, ind.scale)} {fig.basis}"
         for ind, fig in repository.figures(session, sub.id)
     }
-    return {"version": sub.version, "figures": figures, **{f: getattr(sub, f) for f in NARRATIVE}}
+    notes = {c.key: c.explanation for c in repository.checks(session, sub.id) if c.explanation}
+    return {
+        "version": sub.version,
+        "figures": figures,
+        "explanations": notes,
+        **{f: getattr(sub, f) for f in NARRATIVE},
+    }
 
 
 def _unit(session: Session, actor: Actor, code: str) -> Unit:
