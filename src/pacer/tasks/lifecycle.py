@@ -47,17 +47,19 @@ def act(
     new_deadline: date | None = None,
     into: int | None = None,
     today: date | None = None,
+    now: datetime | None = None,
 ) -> Task:
     """Take ``verb`` on a task: refused, with nothing changed, when the state does not allow it, a
-    reason or date is missing or wrong, the actor lacks the grant, or it is not their part."""
-    today = today or date.today()
+    reason or date is missing or wrong, the actor lacks the grant, or it is not their part.
+    ``now`` (default: the clock) is when it is recorded as taken; ``today`` defaults to its date."""
+    today = today or (now.date() if now else date.today())
     task, unit, item = repository.task(session, actor, task_id)
     transition = TASK.transition(item.state, verb, reason)
     _refuse_role(task, verb, actor, lang)
     if not workflow.may(session, actor, transition, item):
         raise Forbidden(f"not allowed to {verb} task #{task_id}")
     target = _check(session, actor, task, verb, lang, new_deadline, into, today)
-    workflow.apply(session, TASK, item, verb, actor, reason)
+    workflow.apply(session, TASK, item, verb, actor, reason, now=now)
     _effects(session, actor, task, unit, item, verb, new_deadline, target, today)
     session.flush()
     return task

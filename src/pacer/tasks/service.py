@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from pacer.auth.permissions import READ, REPORT, SUPERVISE, Actor, load_actor, restrict, visible_unit_ids
 from pacer.errors import Forbidden, Problem, ValidationFailed
 from pacer.models import Indicator, Unit, WorkflowEvent, WorkflowItem
+from pacer.models.base import utcnow
 from pacer.models.followup import Meeting, Milestone, ProgressReport, Requirement, Task, TaskCoUnit
 from pacer.notifications.service import Message, notify
 from pacer.org.repository import subtree_select
@@ -90,8 +91,10 @@ def create(
     lang: str = "en",
     today: date | None = None,
     parent: Task | None = None,
+    now: datetime | None = None,
 ) -> Task:
-    """A new task, assigned to its owner (who is told), due at the end of its deadline."""
+    """A new task, assigned to its owner (who is told), due at the end of its deadline; recorded
+    as created ``now`` (default: the clock)."""
     assigned_on = plan.assigned_on or today or date.today()
     problems = plan_problems(plan, assigned_on, lang)
     resolved = _resolve(session, actor, plan, lang, problems)
@@ -120,6 +123,7 @@ def create(
         indicator_goal=plan.indicator_goal.strip(),
         source=plan.source,
         created_by=actor.username,
+        created_at=now or utcnow(),
     )
     session.add(task)
     session.flush()
@@ -128,15 +132,15 @@ def create(
         Milestone(task_id=task.id, position=n, title=m.title.strip(), due_on=m.due_on)
         for n, m in enumerate(plan.milestones, start=1)
     )
-    start_workflow(session, actor, task, resolved.unit)
+    start_workflow(session, actor, task, resolved.unit, now)
     notify(session, [resolved.owner_id], _assigned_message(task, resolved.unit))
     return task
 
 
-def start_workflow(session: Session, actor: Actor, task: Task, unit: Unit) -> None:
+def start_workflow(session: Session, actor: Actor, task: Task, unit: Unit, now: datetime | None = None) -> None:
     title = (f"督办 #{task.id}：{task.title}", f"Task #{task.id}: {task.title}")
     item = workflow.start(
-        session, TASK, str(task.id), unit.id, actor, title, f"/tasks/{task.id}", due_at(task.deadline)
+        session, TASK, str(task.id), unit.id, actor, title, f"/tasks/{task.id}", due_at(task.deadline), now
     )
     task.workflow_item_id = item.id
     session.flush()
