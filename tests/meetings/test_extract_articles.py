@@ -20,20 +20,23 @@ def of(name: str) -> Extraction:
 
 # article: (speaker, count) per list; the meeting's kind, date, chair, place, mode
 EXPECTED = {
-    "zh_01_yishi.txt": ([("张建国", 4)], ("economic_operation", "2024-07-18", "李华", "北京", "both")),
-    "zh_02_diyi.txt": ([("王立新", 5)], ("semi_annual", "2023-08-03", "陈志远", "杭州", None)),
-    "zh_03_paren.txt": ([("赵明远", 3)], ("annual", "2025-01-16", "周海", "集团总部", "both")),
-    "zh_04_shouxian.txt": ([("孙伟", 3)], ("special", None, None, "西安", None)),
-    "zh_05_traditional.txt": ([("劉明", 3)], ("special", "2022-11-08", "黃志強", None, "video")),
-    "zh_06_mismatch.txt": ([("郑强", 5)], ("economic_operation", None, "吴刚", None, None)),
-    "zh_07_two_speakers.txt": ([("何立峰", 3), ("马骏", 4)], ("semi_annual", "2024-07-25", "马骏", "成都", "both")),
+    "zh_01_yishi.txt": ([("张建国", 4)], ("economic_analysis", "2024-07-18", "李华", "北京", "both")),
+    "zh_02_diyi.txt": ([("王立新", 5)], ("semiannual_conference", "2023-08-03", "陈志远", "杭州", None)),
+    "zh_03_paren.txt": ([("赵明远", 3)], ("annual_conference", "2025-01-16", "周海", "集团总部", "both")),
+    "zh_04_shouxian.txt": ([("孙伟", 3)], ("special_conference", None, None, "西安", None)),
+    "zh_05_traditional.txt": ([("劉明", 3)], ("special_conference", "2022-11-08", "黃志強", None, "video")),
+    "zh_06_mismatch.txt": ([("郑强", 5)], ("economic_analysis", None, "吴刚", None, None)),
+    "zh_07_two_speakers.txt": (
+        [("何立峰", 3), ("马骏", 4)],
+        ("semiannual_conference", "2024-07-25", "马骏", "成都", "both"),
+    ),
     "zh_08_digits.txt": ([("冯涛", 3)], ("inspection_feedback", "2023-06-09", "钱卫东", None, None)),
-    "zh_09_dun.txt": ([("杨帆", 3)], ("special", None, None, "总部", None)),
-    "en_01_inline.txt": ([("Chen Hui", 5)], ("annual", "2024-01-12", "Zhou Ming", "Shenzhen", "both")),
-    "en_02_numbered.txt": ([("Wang Lei", 4)], ("special", None, None, None, "video")),
+    "zh_09_dun.txt": ([("杨帆", 3)], ("special_conference", None, None, "总部", None)),
+    "en_01_inline.txt": ([("Chen Hui", 5)], ("annual_conference", "2024-01-12", "Zhou Ming", "Shenzhen", "both")),
+    "en_02_numbered.txt": ([("Wang Lei", 4)], ("special_conference", None, None, None, "video")),
     "en_03_two_speakers.txt": (
         [("Li Na", 4), ("Gao Feng", 3)],
-        ("semi_annual", "2023-07-20", "Gao Feng", "Wuhan", None),
+        ("semiannual_conference", "2023-07-20", "Gao Feng", "Wuhan", None),
     ),
 }
 
@@ -170,3 +173,12 @@ def test_english_firstly_and_parenthesised_lists_of_two_speakers():
         "keep the debt ratio below 65%",
     ]
     assert result.requirements[3].text == "strengthen Party building"
+
+
+def test_the_proposed_kinds_and_modes_are_those_a_meeting_record_takes():
+    from pacer.meetings.extract.meeting import KINDS, MODES
+    from pacer.models import MEETING_KINDS
+    from pacer.models.followup import MEETING_MODES
+
+    assert {kind for kind, _ in KINDS} <= set(MEETING_KINDS)
+    assert {mode for mode, _ in MODES} == set(MEETING_MODES)

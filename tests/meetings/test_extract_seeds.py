@@ -34,7 +34,7 @@ COUNTS: dict[str, list[tuple[str, int]]] = {
 MEETINGS = {
     "000_7d137ef9c19469f9.txt": {
         "date": "2020-07-16",
-        "kind": "economic_operation",
+        "kind": "economic_analysis",
         "mode": "both",
         "chair": "Liu Shiquan",
         "place": None,
@@ -42,7 +42,7 @@ MEETINGS = {
     },
     "001_4946104d0c29f997.txt": {
         "date": "2020-07-31",
-        "kind": "special",
+        "kind": "special_conference",
         "mode": "both",
         "chair": "Liu Shiquan",
         "place": None,
@@ -50,7 +50,7 @@ MEETINGS = {
     },
     "003_921ce8f69a2cad7d.txt": {
         "date": "2023-08-05",
-        "kind": "semi_annual",
+        "kind": "semiannual_conference",
         "mode": None,
         "chair": "Lian Jun",
         "place": "Hangzhou",
@@ -58,7 +58,7 @@ MEETINGS = {
     },
     "004_d211a32258dd057e.txt": {
         "date": "2021-05-26",
-        "kind": "special",
+        "kind": "special_conference",
         "mode": "video",
         "chair": "Liu Shiquan",
         "place": None,

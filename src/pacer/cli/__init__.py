@@ -17,6 +17,7 @@ from pacer.cli import (
     eliminations,
     facts,
     indicators,
+    meetings,
     org,
     serve,
     submissions,
@@ -52,6 +53,7 @@ FEATURES = (
     users,
     analyze,
     workflow,
+    meetings,
 )
 for feature in FEATURES:
     feature.register(app)

@@ -42,10 +42,10 @@ KINDS = (
         "inspection_feedback",
         r"(?:巡视|巡察|审计)[^。]{0,6}反馈|inspection\W+feedback|feedback\W+(?:\w+\W+){0,3}inspection",
     ),
-    ("economic_operation", r"经济运行|经营分析会|economic\s+operations?\b|business\s+operation\s+analysis"),
-    ("semi_annual", r"半年度?工作会|年中工作会|semi-annual|mid-year\s+work|half-year\s+work"),
-    ("annual", r"年度?工作会|annual\s+work|\b(?:19|20)\d{2}\s+work(?:ing)?\s+(?:conference|meeting)"),
-    ("special", r"专题|专项|推进会|座谈会|会议|大会|special|conference|meeting|session"),
+    ("economic_analysis", r"经济运行|经营分析会|economic\s+operations?\b|business\s+operation\s+analysis"),
+    ("semiannual_conference", r"半年度?工作会|年中工作会|semi-annual|mid-year\s+work|half-year\s+work"),
+    ("annual_conference", r"年度?工作会|annual\s+work|\b(?:19|20)\d{2}\s+work(?:ing)?\s+(?:conference|meeting)"),
+    ("special_conference", r"专题|专项|推进会|座谈会|会议|大会|special|conference|meeting|session"),
 )
 _KINDS = tuple((kind, re.compile(pattern, re.I)) for kind, pattern in KINDS)
 MODES = (

@@ -71,8 +71,8 @@ class Meeting:
     title: str | None
     date: str | None  # ISO 8601, when the year is known
     place: str | None
-    kind: str | None  # economic_operation, semi_annual, annual, special, inspection_feedback
-    mode: str | None  # on_site, video, both
+    kind: str | None  # one of pacer.models.MEETING_KINDS but 'other'
+    mode: str | None  # on_site, video, both (MEETING_MODES)
     chair: str | None
     speakers: tuple[str, ...]
     language: str  # zh or en: the article's
