@@ -18,6 +18,8 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -60,29 +62,54 @@ ZH_SPEAKERS = ("董事长张建国", "总经理李华", "总会计师王立新",
 EN_SPEAKERS = ("Zhang Jianguo", "Li Hua", "Wang Lixin", "Chen Zhiyuan")
 
 
-def zh_article(size: int, rng: random.Random) -> str:
-    parts = ["集团公司召开经济运行分析会\n\n2024年7月18日，集团公司在北京召开经济运行分析会。\n\n"]
-    for who, style in zip(ZH_SPEAKERS, ZH_STYLES, strict=True):
-        while sum(map(len, parts)) < size * (ZH_SPEAKERS.index(who) + 1) // 5:
-            parts.append("".join(rng.choice(ZH_PROSE) for _ in range(6)) + "\n\n")
-        items = [style(i) + ZH_ITEM.format(*rng.sample(ZH_TOPICS, 2)) for i in range(8)]
-        joiner = "；" if style is ZH_STYLES[0] else "。\n\n"
-        parts.append(f"{who}在讲话中提出八点要求：" + joiner.join(items) + "。\n\n")
-    while sum(map(len, parts)) < size:
-        parts.append(rng.choice(ZH_PROSE))
-    return "".join(parts)[:size]
+@dataclass(frozen=True)
+class Language:
+    head: str
+    speakers: tuple[str, ...]
+    styles: tuple[Callable[[int], str], ...]
+    prose: tuple[str, ...]
+    item: str
+    topics: tuple[str, ...]
+    lead: str  # after the speaker's name, before the list
+    inline: str  # between the items of the inline list
+    end: str  # after an item
 
 
-def en_article(size: int, rng: random.Random) -> str:
-    parts = ["Group Holds Economic Operation Analysis Meeting\n\nOn July 18, 2024, the Group held its meeting.\n\n"]
-    for who, style in zip(EN_SPEAKERS, EN_STYLES, strict=True):
-        while sum(map(len, parts)) < size * (EN_SPEAKERS.index(who) + 1) // 5:
-            parts.append("".join(rng.choice(EN_PROSE) for _ in range(4)) + "\n\n")
-        items = [style(i) + EN_ITEM.format(*rng.sample(EN_TOPICS, 2)) for i in range(8)]
-        joiner = "; " if style is EN_STYLES[0] else ".\n\n"
-        parts.append(f"{who} stressed eight requirements: " + joiner.join(items) + ".\n\n")
+ZH = Language(
+    "集团公司召开经济运行分析会\n\n2024年7月18日，集团公司在北京召开经济运行分析会。\n\n",
+    ZH_SPEAKERS,
+    ZH_STYLES,
+    ZH_PROSE,
+    ZH_ITEM,
+    ZH_TOPICS,
+    "在讲话中提出八点要求：",
+    "；",
+    "。",
+)
+EN = Language(
+    "Group Holds Economic Operation Analysis Meeting\n\nOn July 18, 2024, the Group held its meeting.\n\n",
+    EN_SPEAKERS,
+    EN_STYLES,
+    EN_PROSE,
+    EN_ITEM,
+    EN_TOPICS,
+    " stressed eight requirements: ",
+    "; ",
+    ".",
+)
+
+
+def article(language: Language, size: int, rng: random.Random) -> str:
+    """Prose, and each speaker's list of eight (the first inline) at an even spacing."""
+    parts = [language.head]
+    for n, (who, style) in enumerate(zip(language.speakers, language.styles, strict=True), start=1):
+        while sum(map(len, parts)) < size * n // 5:
+            parts.append("".join(rng.choice(language.prose) for _ in range(5)) + "\n\n")
+        items = [style(i) + language.item.format(*rng.sample(language.topics, 2)) for i in range(8)]
+        joiner = language.inline if n == 1 else language.end + "\n\n"
+        parts.append(who + language.lead + joiner.join(items) + language.end + "\n\n")
     while sum(map(len, parts)) < size:
-        parts.append(rng.choice(EN_PROSE))
+        parts.append(rng.choice(language.prose))
     return "".join(parts)[:size]
 
 
@@ -105,8 +132,8 @@ def articles() -> dict[str, str]:
     import opencc
 
     rng = random.Random(12)
-    zh = {size: zh_article(size, rng) for size in (20_000, 100_000)}
-    en = {size: en_article(size, rng) for size in (20_000, 100_000)}
+    zh = {size: article(ZH, size, rng) for size in (20_000, 100_000)}
+    en = {size: article(EN, size, rng) for size in (20_000, 100_000)}
     traditional = opencc.OpenCC("s2t")
     found: dict[str, str] = {}
     for size in (20_000, 100_000):

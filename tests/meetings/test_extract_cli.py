@@ -49,24 +49,32 @@ def test_json_warnings_are_in_the_language_asked_for():
     assert zh["requirements"][0]["text"] == "确保完成全年利润目标"
 
 
-def test_the_table_shows_the_meeting_and_each_requirement(monkeypatch):
+@pytest.mark.parametrize(
+    ("article", "lang", "shown"),
+    [
+        (
+            "zh_05_traditional.txt",
+            "zh",
+            ["共 3 条要求", "类型: 专题会议", "形式: 视频", "加強頂層設計，制定數字化轉型規劃和路線圖", "数字化"],
+        ),
+        (
+            "en_02_numbered.txt",
+            "en",
+            [
+                "4 requirements",
+                "kind: special conference",
+                "Move every business system to the group cloud",
+                "warnings: Wang Lei states 3 requirements; 4 were found",
+            ],
+        ),
+    ],
+)
+def test_the_table_shows_the_meeting_each_requirement_and_the_warnings(monkeypatch, article, lang, shown):
     monkeypatch.setenv("COLUMNS", "160")
-    result = run(str(ARTICLES / "zh_05_traditional.txt"), "--lang", "zh")
+    result = run(str(ARTICLES / article), "--lang", lang)
     assert result.exit_code == 0, result.output
-    assert "共 3 条要求" in result.stdout
-    assert "类型: 专题会议" in result.stdout
-    assert "形式: 视频" in result.stdout
-    assert "加強頂層設計，制定數字化轉型規劃和路線圖" in result.stdout
-    assert "数字化" in result.stdout  # the topic, in the user's language
-
-
-def test_the_table_in_english_with_its_warning(monkeypatch):
-    monkeypatch.setenv("COLUMNS", "160")
-    result = run(str(ARTICLES / "en_02_numbered.txt"), "--lang", "en")
-    assert result.exit_code == 0, result.output
-    assert "4 requirements" in result.stdout
-    assert "Move every business system to the group cloud" in result.stdout
-    assert "warnings: Wang Lei states 3 requirements; 4 were found" in result.stdout
+    for words in shown:
+        assert words in result.stdout
 
 
 @pytest.mark.parametrize(
