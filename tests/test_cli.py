@@ -258,6 +258,10 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("targets", "return"): (["1", "--reason", "why"], [["999", "--reason", "why"]]),
     ("workflow", "tick"): ([], [["--now", "junk"]]),
     ("submissions", "list"): ([], [["--period", "soon"], ["--state", "late"]]),
+    ("submissions", "monitor"): (
+        ["--period", "2026-01"],
+        [["--period", "soon"], ["--period", "2026-01", "--node", "NOPE"], ["--period", "2026-01", "--lang", "fr"]],
+    ),
     ("submissions", "show"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "2026-13"]]),
     ("submissions", "save"): (["G", "2026-01", "{csv}"], [["G", "2026-01", "{missing}"], ["NOPE", "2026-01", "{csv}"]]),
     ("submissions", "submit"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "junk"]]),

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pacer.cli.common import AsUser, actor, console, ensure_schema, group, period, reports_errors
+from pacer.cli.common import AsUser, Language, actor, console, ensure_schema, group, language, period, reports_errors
 from pacer.db import unit_of_work
 from pacer.errors import DomainError
 
@@ -212,3 +212,36 @@ def submissions_reopen(
 ) -> None:
     """Reopen an accepted month (HQ), with the reason: the reporter may change it again."""
     _act(unit, month, "reopen", as_user, reason, version)
+
+
+@commands.command("monitor")
+@reports_errors
+def submissions_monitor(
+    month: Annotated[str, typer.Option("--period", help="The month, YYYY-MM.")],
+    node: Annotated[str | None, typer.Option(help="The unit whose subtree is shown (default: your top unit).")] = None,
+    late: Annotated[bool, typer.Option("--late", help="Only the late units.")] = False,
+    remind: Annotated[
+        bool, typer.Option("--remind", help="Remind the late units' reporters (HQ; each unit once a day).")
+    ] = False,
+    lang: Annotated[Language | None, typer.Option(help="zh or en (default: PACER_LANGUAGE).")] = None,
+    as_user: AsUser = None,
+) -> None:
+    """Who has reported a month: each unit's status and lateness, counts per level and status."""
+    from pacer.cli.present.monitor import monitor_tables, reminded_lines
+    from pacer.config import get_settings
+    from pacer.db import get_engine, session_factory
+    from pacer.notifications.mail import send_outbox
+    from pacer.submissions import monitor
+
+    ensure_schema()
+    by, chosen, words = actor(as_user), period("--period", month), language(lang)
+    with unit_of_work(writes=remind, queue=remind) as session:
+        board = monitor.monitor(session, by, chosen, node)
+        done = monitor.remind_late(session, by, chosen, node, board.now) if remind else None
+        console().print(monitor_tables(board, monitor.shown(board, "late" if late else None), words))
+    if done is not None:
+        sent = send_outbox(session_factory(get_engine()), get_settings())  # the e-mails, once committed
+        for line in reminded_lines(done, words):
+            console().print(line, highlight=False)
+        if sent.sent or sent.failed:
+            console().print(f"e-mails: {sent.sent} sent, {sent.failed} failed", highlight=False)
