@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from pacer.auth.passwords import hash_password
 from pacer.demo.bulk import bulk_mode, write_facts
+from pacer.demo.followup import load_followup
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.demo.own_load import assign_sets, load_own_library
 from pacer.errors import Conflict
@@ -95,6 +96,7 @@ def load_demo(
             _targets(conn, group, {**indicator_ids, **_ids(conn)})
             _eliminations(conn, group, indicator_ids)
             _locks_and_audit(conn, group)
+            load_followup(session, group)
             session.close()
     return {
         "units": len(group.units),
