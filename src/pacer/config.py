@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     token_max_days: int = Field(default=90, ge=1, le=3650)
     """The longest an API token lives (and how long one lives when no days are given)."""
 
+    idempotency_hours: int = Field(default=24, ge=1, le=24 * 30)
+    """How long the API keeps a write call made with an ``Idempotency-Key`` (and its response,
+    replayed to a retry with the same key and body); the key may be used again after that."""
+
     forwarded_allow_ips: str = ""
     """Comma-separated addresses (or ``*``) of the reverse proxies whose X-Forwarded-For and
     X-Forwarded-Proto are believed. Empty (the default): nobody's; the connection's own address

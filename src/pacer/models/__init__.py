@@ -1,7 +1,7 @@
 """Every table, on one metadata (Alembic autogenerates against ``Base.metadata``)."""
 
 from pacer.models.assignments import EFFECTS, SELECTORS, IndicatorAssignment
-from pacer.models.auth import ROLES, ApiToken, LoginAttempt, RoleGrant, User, WebSession
+from pacer.models.auth import ROLES, ApiToken, IdempotencyKey, LoginAttempt, RoleGrant, User, WebSession
 from pacer.models.base import Base
 from pacer.models.figures import (
     SUBMISSION_STATES,
@@ -68,6 +68,7 @@ __all__ = [
     "Base",
     "EliminationEntry",
     "Fact",
+    "IdempotencyKey",
     "Indicator",
     "IndicatorAssignment",
     "IndicatorCategory",

@@ -6,19 +6,21 @@ The version is the submission's ETag; a ``PUT`` of figures must say which versio
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response
 from pydantic import BaseModel, Field
 
-from pacer.auth.deps import CurrentViewer, protect
+from pacer.auth.deps import CurrentViewer, Viewer, protect
 from pacer.errors import DomainError
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Row
 from pacer.submissions import service
 from pacer.web.deps import Db
+from pacer.web.idempotency import Idempotency, Idempotent
 from pacer.web.pagination import Page, Paging
 
 router = APIRouter(prefix="/api/submissions", tags=["submissions"], dependencies=[Depends(protect)])
@@ -209,7 +211,20 @@ def get_submission(
     return _out(service.get(db, viewer.actor, unit_code, _month(month)), viewer.user.language, response)
 
 
-@router.put("/{unit_code}/{month}")
+def _once(
+    idem: Idempotency, db: Db, viewer: Viewer, response: Response, work: Callable[[str], service.Found]
+) -> Response | SubmissionOut:
+    """Make the call once: a retry with its ``Idempotency-Key`` gets the first response again."""
+    replay = idem.replayed(db, viewer.user.id)
+    if replay is not None:
+        return replay
+    lang = viewer.user.language
+    out = _out(work(lang), lang, response)
+    idem.remember(db, viewer.user.id, out.model_dump(mode="json"), 200, response.headers.get("ETag"))
+    return out
+
+
+@router.put("/{unit_code}/{month}", response_model=SubmissionOut)
 def save_submission(
     unit_code: UnitCode,
     month: Month,
@@ -217,30 +232,28 @@ def save_submission(
     viewer: CurrentViewer,
     db: Db,
     response: Response,
+    idem: Idempotent,
     if_match: IfMatch = None,
-) -> SubmissionOut:
+) -> Response | SubmissionOut:
     """Save a draft's figures (all of them; omitted: kept), narrative and explanations of the
     warnings, as the unit's reporter. The version read is required (``If-Match`` or ``version``;
-    0 for a month not yet saved)."""
+    0 for a month not yet saved). With an ``Idempotency-Key`` a retry stores nothing twice."""
     version = _required_version(if_match, body.version)
     rows = None if body.figures is None else [Row(n, f.model_dump()) for n, f in enumerate(body.figures, start=1)]
     narrative = body.narrative.model_dump(exclude_none=True)
-    lang = viewer.user.language
-    found = service.save_figures(
+    period, notes = _month(month), body.explanations
+    return _once(
+        idem,
         db,
-        viewer.actor,
-        unit_code,
-        _month(month),
-        rows,
-        narrative,
-        version,
-        explanations=body.explanations,
-        language=lang,
+        viewer,
+        response,
+        lambda lang: service.save_figures(
+            db, viewer.actor, unit_code, period, rows, narrative, version, explanations=notes, language=lang
+        ),
     )
-    return _out(found, lang, response)
 
 
-@router.put("/{unit_code}/{month}/explanations")
+@router.put("/{unit_code}/{month}/explanations", response_model=SubmissionOut)
 def explain_warnings(
     unit_code: UnitCode,
     month: Month,
@@ -248,17 +261,22 @@ def explain_warnings(
     viewer: CurrentViewer,
     db: Db,
     response: Response,
+    idem: Idempotent,
     if_match: IfMatch = None,
-) -> SubmissionOut:
+) -> Response | SubmissionOut:
     """Give the written explanations of warnings by ``rule:indicator`` (or indicator code); an
     empty text withdraws one. The version read is required, as for a save."""
-    version = _required_version(if_match, body.version)
-    lang = viewer.user.language
-    found = service.explain(db, viewer.actor, unit_code, _month(month), body.explanations, version, lang)
-    return _out(found, lang, response)
+    version, period = _required_version(if_match, body.version), _month(month)
+    return _once(
+        idem,
+        db,
+        viewer,
+        response,
+        lambda lang: service.explain(db, viewer.actor, unit_code, period, body.explanations, version, lang),
+    )
 
 
-@router.post("/{unit_code}/{month}/verbs/{verb}")
+@router.post("/{unit_code}/{month}/verbs/{verb}", response_model=SubmissionOut)
 def take_verb(
     unit_code: UnitCode,
     month: Month,
@@ -267,9 +285,16 @@ def take_verb(
     viewer: CurrentViewer,
     db: Db,
     response: Response,
+    idem: Idempotent,
     if_match: IfMatch = None,
-) -> SubmissionOut:
-    """Take a verb; return and reopen need a reason; a version given (``If-Match`` or ``version``) must be current."""
-    version = _version(if_match, body.version)
-    found = service.act(db, viewer.actor, unit_code, _month(month), verb, body.reason, version, viewer.user.language)
-    return _out(found, viewer.user.language, response)
+) -> Response | SubmissionOut:
+    """Take a verb; return and reopen need a reason; a version given (``If-Match`` or ``version``) must be current.
+    With an ``Idempotency-Key`` a retry gets the first response and takes the verb once."""
+    version, period = _version(if_match, body.version), _month(month)
+    return _once(
+        idem,
+        db,
+        viewer,
+        response,
+        lambda lang: service.act(db, viewer.actor, unit_code, period, verb, body.reason, version, lang),
+    )
