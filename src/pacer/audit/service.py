@@ -12,9 +12,9 @@ serialises writers anyway.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from pacer.models import AuditEntry
@@ -52,8 +52,9 @@ def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
         return
     _in_commit_order(session)
     now = utcnow()
-    session.execute(
-        insert(AuditEntry),
+    # Core's executemany on the table: no ORM bookkeeping per row (an import audits 300,000)
+    session.connection().execute(
+        insert(cast(Table, AuditEntry.__table__)),
         [{"note": "", "before": None, "after": None, "at": now, **row} for row in rows],
     )
 

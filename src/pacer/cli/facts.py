@@ -34,36 +34,39 @@ def register(app: typer.Typer) -> None:
 @commands.command("import")
 @reports_errors
 def facts_import(
-    file: Annotated[
-        Path,
+    files: Annotated[
+        list[Path],
         typer.Argument(
-            help="CSV (unit_code,indicator_code,period,value[,basis]) or a filled template (.xlsx) "
-            "as 'facts template' writes it."
+            help="CSV (unit_code,indicator_code,period,value[,basis]) or filled templates (.xlsx) "
+            "as 'facts template' writes them: any number of workbooks, imported together."
         ),
     ],
     unit: Annotated[str | None, typer.Option("--unit", help="A workbook must be this unit's template.")] = None,
     month: Annotated[str | None, typer.Option("--period", help="A workbook must be this month's (YYYY-MM).")] = None,
     as_user: AsUser = None,
 ) -> None:
-    """Import monthly figures; the whole file (every sheet of a workbook) is one transaction. The
-    validation rules run on each unit's month: an error stores nothing, a warning is printed."""
+    """Import monthly figures; the whole file (every sheet of a workbook, every workbook given) is
+    one transaction. The validation rules run on each unit's month: an error stores nothing, a
+    warning is printed."""
     from functools import partial
 
     from pacer.config import get_settings
     from pacer.errors import Problem
     from pacer.facts.service import import_facts_file
-    from pacer.facts.workbook_import import import_workbook_file
+    from pacer.facts.workbook_import import import_workbook_files
 
     warnings: list[Problem] = []
     lang = get_settings().language
-    if file.suffix.lower() == ".xlsx":
+    if all(f.suffix.lower() == ".xlsx" for f in files):
         wanted = None if month is None else period("--period", month)
-        importer = partial(import_workbook_file, unit=unit, period=wanted, language=lang, warnings=warnings)
+        books = partial(import_workbook_files, unit=unit, period=wanted, language=lang, warnings=warnings)
+        import_file("Figures", lambda session, _, by: books(session, files, by), files[0], as_user)
+    elif len(files) > 1:
+        raise DomainError("several files are imported together when each is a workbook (.xlsx); give one CSV file")
     elif unit is not None or month is not None:
         raise DomainError("--unit and --period apply to a workbook (.xlsx) only")
     else:
-        importer = partial(import_facts_file, language=lang, warnings=warnings)
-    import_file("Figures", importer, file, as_user)
+        import_file("Figures", partial(import_facts_file, language=lang, warnings=warnings), files[0], as_user)
     heading = "警告（需要说明）" if lang == "zh" else "Warnings (each needs an explanation)"
     if warnings:
         console().print(f"{heading}: {len(warnings)}")

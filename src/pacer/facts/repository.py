@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import cast
 
-from sqlalchemy import Connection, func, select, tuple_
+from sqlalchemy import Connection, Table, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,13 +46,15 @@ def upsert_facts(session: Session, rows: list[dict[str, int | None]]) -> None:
         return
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(Fact)
+    table = cast(Table, Fact.__table__)
+    stmt = insert(table)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[Fact.unit_id, Fact.indicator_id, Fact.period],
+        index_elements=[table.c.unit_id, table.c.indicator_id, table.c.period],
         set_={"value": stmt.excluded.value, "submission_id": stmt.excluded.submission_id},
     )
+    connection = session.connection()  # Core's executemany: no ORM bookkeeping per row
     for chunk in range(0, len(rows), 5000):
-        session.execute(stmt, rows[chunk : chunk + 5000])
+        connection.execute(stmt, rows[chunk : chunk + 5000])
 
 
 def count_facts(connection: Connection | Session) -> int:

@@ -88,6 +88,7 @@ def _parse(
     now = periods.current_month(today)
     parsed: list[FactRow] = []
     seen: dict[tuple[str, str, int], int] = {}
+    good: dict[tuple[Unit, str], int] = {}  # a unit's month as written, once found good
     for row in rows:
         before = len(problems)
         unit = visible_unit(row, units, allowed, problems)
@@ -102,7 +103,11 @@ def _parse(
                     "indicator_code",
                 )
             )
-        period = _period(row, now, unit, problems)
+        period = good.get((unit, row.get("period")), 0) if unit is not None else 0
+        if not period:
+            period = _period(row, now, unit, problems)
+            if unit is not None and len(problems) == before:
+                good[(unit, row.get("period"))] = period
         basis = row.get("basis") or (indicator.reporting if indicator else None) or "monthly"
         if basis not in ("monthly", "ytd"):
             problems.append(Problem(f"basis must be 'monthly' or 'ytd', not '{basis}'", row.number, "basis"))

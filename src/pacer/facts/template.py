@@ -13,7 +13,7 @@ slips (no rows or columns inserted, deleted or moved), not a secret.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
@@ -26,7 +26,7 @@ from xlsxwriter.worksheet import Worksheet
 from pacer.auth.permissions import READ, Actor, restrict
 from pacer.errors import DomainError, NotFound
 from pacer.facts.rows import figure_limit
-from pacer.indicators.assignment_service import reported_indicators
+from pacer.indicators.assignment_service import reported_indicators_of
 from pacer.indicators.service import list_indicators
 from pacer.kit import periods, xlsx
 from pacer.models import Indicator, IndicatorCategory, MeasureUnit, Unit
@@ -94,9 +94,23 @@ def checksum(unit_code: str, period: int, indicators: Sequence[Indicator]) -> st
 
 def template_indicators(session: Session, unit: Unit, period: int) -> list[Indicator]:
     """The indicators ``unit`` reports in ``period``, in the library's order."""
-    codes = reported_indicators(session, unit, period)
-    found = {i.code: i for i in session.scalars(select(Indicator).where(Indicator.code.in_(codes)))}
-    return [found[c] for c in codes if c in found]
+    return template_indicators_of(session, [(unit, period)])[(unit.id, period)]
+
+
+def template_indicators_of(
+    session: Session, wanted: Iterable[tuple[Unit, int]]
+) -> dict[tuple[int, int], list[Indicator]]:
+    """:func:`template_indicators` of many (unit, period) at once, by (unit id, period): one
+    resolution of the assignment per month, whatever the number of units."""
+    by_period: dict[int, set[int]] = {}
+    for unit, period in wanted:
+        by_period.setdefault(period, set()).add(unit.id)
+    found = {i.code: i for i in session.scalars(select(Indicator))} if by_period else {}
+    out: dict[tuple[int, int], list[Indicator]] = {}
+    for period, unit_ids in by_period.items():
+        for unit_id, codes in reported_indicators_of(session, unit_ids, period).items():
+            out[(unit_id, period)] = [found[c] for c in codes if c in found]
+    return out
 
 
 def _lines(session: Session, unit: Unit, period: int, lang: str) -> list[Line]:

@@ -1,7 +1,10 @@
 """Read a filled figures template (``pacer facts template``) back through the one facts import.
 
 Every sheet the stamp lists is read; the whole workbook is one import and one transaction, and any
-problem stores nothing. Before anything is unpacked the file must be a zip archive whose directory
+problem stores nothing. Several workbooks (each unit's own, or HQ's of a sheet per unit) are read
+as one import the same way; a problem then names its workbook with its sheet, ``[FILE.xlsx]SHEET``.
+
+Before anything is unpacked the file must be a zip archive whose directory
 promises no more than an import may unpack (a PDF renamed .xlsx, a truncated file and a zip bomb
 are refused there). Then each stamp row must name a sheet of the workbook, a unit the actor may
 report for, this template version, and the indicator list the unit reports that month now
@@ -22,6 +25,7 @@ How a value cell is read (the rules the README states):
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 import zipfile
 import zlib
@@ -46,13 +50,14 @@ from pacer.facts.template import (
     STAMP_SHEET,
     VERSION,
     checksum,
-    template_indicators,
+    template_indicators_of,
 )
 from pacer.kit import periods
 from pacer.kit.tabular import MAX_CELL_CHARS, Problems, Row
 from pacer.kit.workbook import cell_text, check_workbook, column_letter
-from pacer.models import Unit
+from pacer.models import Indicator, Unit
 
+COLUMN_INDEX = {c.code: i for i, c in enumerate(COLUMNS)}
 ROW_SPAN = 1 << 21  # more rows than a sheet has: sheet i's row r is import row i * ROW_SPAN + r
 MULTIPLIERS = ("万", "亿", "千", "百")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -61,11 +66,24 @@ _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
 @dataclass(frozen=True)
+class Book:
+    """One workbook as read: how problems name it ('' when it is the only one), the cells that
+    hold a formula, every sheet's cells from A1 and its merged ranges, by sheet name."""
+
+    label: str
+    formulas: dict[str, set[str]]
+    cells: dict[str, list[list[object]]]
+    merged: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
 class Stamp:
     row: int
     sheet: str
     unit: Unit
     period: int
+    book: Book
+    checksum: str
 
 
 def read_value(raw: object) -> str:
@@ -105,26 +123,47 @@ def import_workbook_file(
     """Import the figures of a filled template; ``unit`` and ``period``, when given, are what the
     template must be for (an upload for one unit's month takes no other). The validation rules'
     warnings are added to ``warnings``, named by sheet and cell."""
-    source = path.name
-    check_workbook(path, source)
-    formulas, cells, merged = _read(path, source)
+    return import_workbook_files(session, [path], actor, today, unit, period, language, warnings)
+
+
+def import_workbook_files(
+    session: Session,
+    paths: Sequence[Path],
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+    unit: str | None = None,
+    period: int | None = None,
+    language: str = "en",
+    warnings: list[Problem] | None = None,
+) -> dict[str, int]:
+    """:func:`import_workbook_file` of several filled templates as one import and one
+    transaction: a problem in any stores nothing, and each is named by workbook, sheet and cell."""
+    if not paths:
+        raise ValidationFailed([Problem("no workbook given: nothing to import")], "workbooks")
+    source = paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks"
+    books = [read_workbook(path, path.name, f"[{path.name}]" if len(paths) > 1 else "") for path in paths]
     problems = Problems()
-    stamps = _stamps(session, actor, cells, problems, unit, period)
+    stamps, wanted = _stamps(session, actor, books, problems, unit, period)
     rows: list[Row] = []
     for index, stamp in enumerate(stamps):
-        if stamp.sheet not in cells:
-            problems.append(_at(STAMP_SHEET, stamp.row, "sheet", f"the workbook has no sheet '{stamp.sheet}'"))
+        book = stamp.book
+        if stamp.sheet not in book.cells:
+            problems.append(
+                _at(book.label, STAMP_SHEET, stamp.row, "sheet", f"the workbook has no sheet '{stamp.sheet}'")
+            )
             continue
-        found = _sheet_rows(session, stamp, cells[stamp.sheet], formulas.get(stamp.sheet, ()), problems)
-        problems += (Problem(f"merged cells ({r}): unmerge them", None, None, stamp.sheet, r)
-                     for r in merged.get(stamp.sheet, ()))  # fmt: skip
+        codes = {i.code for i in wanted[(stamp.unit.id, stamp.period)]}
+        found = _sheet_rows(stamp, book.cells[stamp.sheet], book.formulas.get(stamp.sheet, ()), codes, problems)
         rows += (Row(index * ROW_SPAN + r.number, r.values) for r in found)
-    listed = {s.sheet for s in stamps}
-    problems += (Problem("the sheet is not part of the template: remove it", None, None, name)
-                 for name in cells if name not in listed and name != STAMP_SHEET and stamps)  # fmt: skip
+        problems += (Problem(f"merged cells ({r}): unmerge them", None, None, book.label + stamp.sheet, r)
+                     for r in book.merged.get(stamp.sheet, ()))  # fmt: skip
+    for book in books:
+        listed = {s.sheet for s in stamps if s.book is book}
+        problems += (Problem("the sheet is not part of the template: remove it", None, None, book.label + name)
+                     for name in book.cells if name not in listed and name != STAMP_SHEET and listed)  # fmt: skip
     if problems and not stamps:
         raise problems.failure(source)
-    names = [s.sheet for s in stamps]
+    names = [s.book.label + s.sheet for s in stamps]
     noted: list[Problem] = []
     try:  # the cells' problems go along, so the rows' own are found too: every problem at once
         return import_facts(session, rows, actor, today, source, problems, language, noted)
@@ -135,9 +174,9 @@ def import_workbook_file(
             warnings += (_locate(p, names) for p in noted)
 
 
-def _at(sheet: str, row: int, field: str, message: str) -> Problem:
+def _at(label: str, sheet: str, row: int, field: str, message: str) -> Problem:
     letter = LETTER.get(field) if sheet != STAMP_SHEET else column_letter(STAMP_COLUMNS.index(field))
-    return Problem(message, row, field, sheet, f"{letter}{row}" if letter else None)
+    return Problem(message, row, field, label + sheet, f"{letter}{row}" if letter else None)
 
 
 def _locate(problem: Problem, names: Sequence[str]) -> Problem:
@@ -147,6 +186,13 @@ def _locate(problem: Problem, names: Sequence[str]) -> Problem:
     sheet, row = names[problem.row // ROW_SPAN], problem.row % ROW_SPAN
     cell = f"{LETTER[problem.field]}{row}" if problem.field in LETTER else None
     return replace(problem, row=row, sheet=sheet, cell=cell)
+
+
+def read_workbook(path: Path, source: str, label: str = "") -> Book:
+    """A workbook's cells, once the file passed :func:`check_workbook`; one that cannot be read
+    is refused naming ``source``."""
+    check_workbook(path, source)
+    return Book(label, *_read(path, source))
 
 
 def _read(path: Path, source: str) -> tuple[dict[str, set[str]], dict[str, list[list[object]]], dict[str, list[str]]]:
@@ -193,57 +239,80 @@ def _formula_cells(path: Path) -> dict[str, set[str]]:
             if member not in archive.namelist():
                 continue
             found: set[str] = set()
+            out[sheet.get("name", "")] = found
+            if not _may_hold_formula(archive, member):
+                continue
             with archive.open(member) as stream:
                 for _, element in ElementTree.iterparse(stream):
                     if element.tag == f"{_MAIN}c":
                         if element.find(f"{_MAIN}f") is not None:
                             found.add(element.get("r", "?"))
                         element.clear()
-            out[sheet.get("name", "")] = found
     return out
+
+
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s/>]")
+
+
+def _may_hold_formula(archive: zipfile.ZipFile, member: str) -> bool:
+    """Whether a sheet's XML holds a formula element (``<f>``, with any namespace prefix) at all:
+    one scan of its bytes, so a sheet without any is not parsed element by element."""
+    with archive.open(member) as stream:
+        tail = b""
+        while chunk := stream.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-64:]
+    return False
 
 
 def _stamps(
     session: Session,
     actor: Actor,
-    cells: dict[str, list[list[object]]],
+    books: Sequence[Book],
     problems: Problems,
     want_unit: str | None,
     want_period: int | None,
-) -> list[Stamp]:
-    """The stamp's rows whose unit, month, version and checksum hold (a problem for each other)."""
-    table = cells.get(STAMP_SHEET)
-    if not table or [cell_text(c).strip() for c in table[0][: len(STAMP_COLUMNS)]] != list(STAMP_COLUMNS):
-        problems.append(
-            Problem("the workbook is not a figures template (no stamp): write one with 'pacer facts template'")
-        )
-        return []
+) -> tuple[list[Stamp], dict[tuple[int, int], list[Indicator]]]:
+    """The stamps' rows whose unit, month, version and checksum hold (a problem for each other),
+    and the indicators each of their units reports that month, by (unit id, period)."""
     units = {u.code: u for u in session.scalars(select(Unit))}
     allowed = visible_unit_ids(session, actor, REPORT)
     stamps: list[Stamp] = []
-    seen: dict[tuple[str, int], int] = {}
-    for number, raw in enumerate(table[1:], start=2):
-        values = dict(zip(STAMP_COLUMNS, (cell_text(c).strip() for c in raw), strict=False))
-        if not any(values.values()):
+    seen: dict[tuple[str, int], str] = {}
+    for book in books:
+        table = book.cells.get(STAMP_SHEET)
+        if not table or [cell_text(c).strip() for c in table[0][: len(STAMP_COLUMNS)]] != list(STAMP_COLUMNS):
+            problems.append(Problem(
+                "the workbook is not a figures template (no stamp): write one with 'pacer facts template'",
+                None, None, book.label or None))  # fmt: skip
             continue
-        stamp = _stamp(number, values, units, allowed, problems, want_unit, want_period)
-        if stamp is None:
-            continue
-        key = (stamp.unit.code, stamp.period)
-        if key in seen:
-            problems.append(_at(STAMP_SHEET, number, "unit_code", f"the same unit and month as row {seen[key]}"))
-            continue
-        seen[key] = number
-        if values.get("checksum") != checksum(
-            stamp.unit.code, stamp.period, template_indicators(session, stamp.unit, stamp.period)
-        ):
+        for number, raw in enumerate(table[1:], start=2):
+            values = dict(zip(STAMP_COLUMNS, (cell_text(c).strip() for c in raw), strict=False))
+            if not any(values.values()):
+                continue
+            stamp = _stamp(number, values, units, allowed, problems, (want_unit, want_period), book)
+            if stamp is None:
+                continue
+            key = (stamp.unit.code, stamp.period)
+            if key in seen:
+                problems.append(
+                    _at(book.label, STAMP_SHEET, number, "unit_code", f"the same unit and month as {seen[key]}")
+                )
+                continue
+            seen[key] = f"{book.label}{STAMP_SHEET} row {number}" if book.label else f"row {number}"
+            stamps.append(stamp)
+    wanted = template_indicators_of(session, ((s.unit, s.period) for s in stamps))
+    kept = []
+    for stamp in stamps:
+        if stamp.checksum != checksum(stamp.unit.code, stamp.period, wanted[(stamp.unit.id, stamp.period)]):
             problems.append(Problem(
                 f"the template of {stamp.unit.code} for {periods.format_period(stamp.period)} no longer matches "
                 "the indicators the unit reports (or was altered): write a new one with 'pacer facts template'",
-                None, None, stamp.sheet))  # fmt: skip
+                None, None, stamp.book.label + stamp.sheet))  # fmt: skip
             continue
-        stamps.append(stamp)
-    return stamps
+        kept.append(stamp)
+    return kept, wanted
 
 
 def _stamp(
@@ -252,15 +321,16 @@ def _stamp(
     units: dict[str, Unit],
     allowed: set[int] | None,
     problems: Problems,
-    want_unit: str | None,
-    want_period: int | None,
+    want: tuple[str | None, int | None],
+    book: Book,
 ) -> Stamp | None:
-    sheet = values.get("sheet", "")
+    sheet = book.label + values.get("sheet", "")
+    want_unit, want_period = want
     if values.get("version") != VERSION:
         problems.append(Problem(
             f"a template of version '{values.get('version')}', not '{VERSION}': "
             "write a new one with 'pacer facts template'",
-            None, None, sheet or STAMP_SHEET))  # fmt: skip
+            None, None, sheet if values.get("sheet") else book.label + STAMP_SHEET))  # fmt: skip
         return None
     unit = units.get(values.get("unit_code", ""))
     if unit is None or (allowed is not None and unit.id not in allowed):
@@ -279,57 +349,46 @@ def _stamp(
             f"a template of {periods.format_period(period)}, not {periods.format_period(want_period)}",
             None, "period", sheet))  # fmt: skip
         return None
-    return Stamp(number, sheet, unit, period)
+    return Stamp(number, values.get("sheet", ""), unit, period, book, values.get("checksum", ""))
 
 
 def _sheet_rows(
-    session: Session, stamp: Stamp, table: list[list[object]], formulas: set[str] | tuple[()], problems: Problems
+    stamp: Stamp, table: list[list[object]], formulas: set[str] | tuple[()], wanted: set[str], problems: Problems
 ) -> Iterator[Row]:
     """The rows of one unit's sheet with a value, as the import's fields; problems named by cell."""
+    label, sheet = stamp.book.label, stamp.sheet
     header = [cell_text(c).strip() for c in (table[HEADER_ROW - 1] if len(table) >= HEADER_ROW else [])]
     if header[: len(COLUMNS)] != [c.code for c in COLUMNS]:
-        problems.append(
-            Problem(
-                "the sheet's columns were changed: use the template as written",
-                HEADER_ROW,
-                None,
-                stamp.sheet,
-                f"A{HEADER_ROW}",
-            )
-        )
+        problems.append(Problem("the sheet's columns were changed: use the template as written",
+                                HEADER_ROW, None, label + sheet, f"A{HEADER_ROW}"))  # fmt: skip
         return
-    wanted = {i.code for i in template_indicators(session, stamp.unit, stamp.period)}
-    where = {c.code: i for i, c in enumerate(COLUMNS)}
+    code_at, value_at = COLUMN_INDEX["indicator_code"], COLUMN_INDEX["value"]
+    month = periods.format_period(stamp.period)
     seen: dict[str, int] = {}
     for number, raw in enumerate(table[HEADER_ROW:], start=HEADER_ROW + 1):
         cells = list(raw) + [None] * (len(COLUMNS) - len(raw))
-        code = cell_text(cells[where["indicator_code"]]).strip()
-        for field in ("value", "note"):
-            if f"{LETTER[field]}{number}" in formulas:
-                problems.append(
-                    _at(stamp.sheet, number, field, "a formula: type the figure itself (formulas are not read)")
-                )
+        code = cell_text(cells[code_at]).strip()
+        if formulas:
+            for field in ("value", "note"):
+                if f"{LETTER[field]}{number}" in formulas:
+                    problems.append(
+                        _at(label, sheet, number, field, "a formula: type the figure itself (formulas are not read)")
+                    )
         try:
-            value = read_value(cells[where["value"]])
+            value = read_value(cells[value_at])
         except ValueError as exc:
-            problems.append(_at(stamp.sheet, number, "value", str(exc)))
+            problems.append(_at(label, sheet, number, "value", str(exc)))
             continue
         if not value or f"{LETTER['value']}{number}" in formulas:
             continue
         if not code:
-            problems.append(_at(stamp.sheet, number, "value", "a value on a row without an indicator code"))
+            problems.append(_at(label, sheet, number, "value", "a value on a row without an indicator code"))
         elif code not in wanted:
-            problems.append(_at(stamp.sheet, number, "indicator_code", f"'{code[:40]}' is not in this template"))
+            problems.append(_at(label, sheet, number, "indicator_code", f"'{code[:40]}' is not in this template"))
         elif code in seen:
             problems.append(
-                _at(stamp.sheet, number, "indicator_code", f"'{code}' is listed twice (also row {seen[code]})")
+                _at(label, sheet, number, "indicator_code", f"'{code}' is listed twice (also row {seen[code]})")
             )
         else:
             seen[code] = number
-            fields = {
-                "unit_code": stamp.unit.code,
-                "indicator_code": code,
-                "period": periods.format_period(stamp.period),
-                "value": value,
-            }
-            yield Row(number, fields)
+            yield Row(number, {"unit_code": stamp.unit.code, "indicator_code": code, "period": month, "value": value})

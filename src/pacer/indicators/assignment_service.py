@@ -36,6 +36,7 @@ __all__ = [
     "close",
     "list_rules",
     "reported_indicators",
+    "reported_indicators_of",
     "required_missing",
     "unassigned",
     "unassigned_problems",
@@ -45,11 +46,22 @@ __all__ = [
 def reported_indicators(session: Session, unit: Unit, period: int) -> list[str]:
     """Codes of the reported (non-derived) indicators ``unit`` reports in ``period``, in
     library order; every one when the group has no rule that reaches the unit."""
+    return reported_indicators_of(session, [unit.id], period)[unit.id]
+
+
+def reported_indicators_of(session: Session, unit_ids: Iterable[int], period: int) -> dict[int, list[str]]:
+    """:func:`reported_indicators` of many units at once (unit id -> codes): one read of the
+    rules, units and library, one decision per distinct set of rules."""
     known = repo.codes(session)
     catalogue = repo.catalogue(session, period // 100, known)
-    [info] = repo.units(session, [unit.id])
-    mine = resolve(repo.rules(session, period), [info], catalogue, period)[unit.id]
-    return [c for c in catalogue.reported if c in mine]
+    resolved = resolve(repo.rules(session, period), repo.units(session, unit_ids), catalogue, period)
+    in_order: dict[frozenset[str], list[str]] = {}
+    out: dict[int, list[str]] = {}
+    for unit_id, mine in resolved.items():
+        if mine not in in_order:
+            in_order[mine] = [c for c in catalogue.reported if c in mine]
+        out[unit_id] = list(in_order[mine])
+    return out
 
 
 def available_indicators(session: Session, unit: Unit, period: int) -> list[str]:

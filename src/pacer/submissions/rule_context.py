@@ -10,9 +10,10 @@ import's earlier months, a unit's children in the same file) are laid over the s
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, require, restrict
@@ -80,11 +81,100 @@ def _children(session: Session, wanted: Iterable[tuple[Unit, int]]) -> dict[tupl
     return out
 
 
-def _facts(session: Session, actor: Actor, unit_ids: set[int], first: int, last: int) -> dict[Key, int]:
-    stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(
-        Fact.unit_id.in_(sorted(unit_ids)), Fact.period.between(first, last)
+@dataclass
+class _Around:
+    """One unit's stored figures around one month, by indicator id: the year's months before it
+    summed, the same months of last year summed, last year's same month and last December."""
+
+    ytd_before: dict[int, int] = field(default_factory=dict)
+    ly_months: dict[int, int] = field(default_factory=dict)
+    ly_same: dict[int, int] = field(default_factory=dict)
+    ly_december: dict[int, int] = field(default_factory=dict)
+
+    def add(self, period: int, at: int, ind_id: int, change: int, value: int) -> None:
+        """Lay a pending figure (``value``, ``change`` from the stored one) at ``at`` over these."""
+        year, month = periods.split(period)
+        if year * 100 + 1 <= at < period:
+            self.ytd_before[ind_id] = self.ytd_before.get(ind_id, 0) + change
+        if (year - 1) * 100 + 1 <= at <= (year - 1) * 100 + month:
+            self.ly_months[ind_id] = self.ly_months.get(ind_id, 0) + change
+        if at == (year - 1) * 100 + month:
+            self.ly_same[ind_id] = value
+        if at == (year - 1) * 100 + 12:
+            self.ly_december[ind_id] = value
+
+
+def _around(
+    session: Session,
+    actor: Actor,
+    unit_ids: set[int],
+    period: int,
+    pending: Mapping[Key, int],
+    indicator_ids: list[int],
+) -> dict[int, _Around]:
+    """Unit id -> its figures around ``period`` (through the visibility rule), summed by the
+    database, with ``pending`` laid over them: a thousand units' 22 months are 300,000 rows
+    read, not 6.6 million. Every indicator id is named, so the primary key (unit, indicator, period)
+    is searched for each month range rather than scanned through all of a unit's months."""
+    year, month = periods.split(period)
+    first, last = (year - 1) * 100 + 1, max(periods.add_months(period, -1), (year - 1) * 100 + 12)
+    same, december = (year - 1) * 100 + month, (year - 1) * 100 + 12
+    columns = (
+        func.sum(case((Fact.period.between(year * 100 + 1, last), Fact.value))),
+        func.sum(case((Fact.period.between(first, same), Fact.value))),
+        func.max(case((Fact.period == same, Fact.value))),
+        func.max(case((Fact.period == december, Fact.value))),
     )
-    return {(u, i, p): v for u, i, p, v in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples()}
+    out = {u: _Around() for u in unit_ids}
+    ordered = sorted(unit_ids)
+    for start in range(0, len(ordered), 500):
+        stmt = (
+            select(Fact.unit_id, Fact.indicator_id, *columns)
+            .where(Fact.unit_id.in_(ordered[start : start + 500]), Fact.indicator_id.in_(indicator_ids))
+            .where(Fact.period.between(first, last), Fact.period < period)
+            .group_by(Fact.unit_id, Fact.indicator_id)
+        )
+        for unit_id, ind_id, *values in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples():
+            around = out[unit_id]
+            for target, value in zip(
+                (around.ytd_before, around.ly_months, around.ly_same, around.ly_december), values, strict=True
+            ):
+                if value is not None:
+                    target[ind_id] = int(value)
+    laid = {k: v for k, v in pending.items() if k[0] in out and first <= k[2] < period}
+    stored = _stored(session, actor, laid)
+    for (unit_id, ind_id, at), value in laid.items():
+        out[unit_id].add(period, at, ind_id, value - stored.get((unit_id, ind_id, at), 0), value)
+    return out
+
+
+def _stored(session: Session, actor: Actor, keys: Iterable[Key]) -> dict[Key, int]:
+    """The stored figures (through the visibility rule) at ``keys``."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(
+        Fact.unit_id.in_(sorted({k[0] for k in keys})), Fact.period.in_(sorted({k[2] for k in keys}))
+    )
+    rows = session.execute(restrict(stmt, actor, Fact.unit_id)).tuples()
+    return {(u, i, p): v for u, i, p, v in rows if (u, i, p) in keys}
+
+
+def _month(
+    session: Session, actor: Actor, unit_ids: set[int], period: int, pending: Mapping[Key, int]
+) -> dict[int, dict[int, int]]:
+    """Unit id -> indicator id -> its figure of ``period`` (stored, visible, ``pending`` over it)."""
+    out: dict[int, dict[int, int]] = {u: {} for u in unit_ids}
+    if unit_ids:
+        stmt = select(Fact.unit_id, Fact.indicator_id, Fact.value).where(
+            Fact.unit_id.in_(sorted(unit_ids)), Fact.period == period
+        )
+        for unit_id, ind_id, value in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples():
+            out[unit_id][ind_id] = value
+    for (unit_id, ind_id, at), value in pending.items():
+        if at == period and unit_id in out:
+            out[unit_id][ind_id] = value
+    return out
 
 
 def contexts(
@@ -101,34 +191,35 @@ def contexts(
     wanted = list(wanted)
     if not wanted:
         return {}
+    pending = pending or {}
     consolidated = [(u, p) for u, p in wanted if reports_consolidated(u, config)]
     children = _children(session, consolidated) if consolidated else {}
-    ids = {u.id for u, _ in wanted} | {c for kids in children.values() for c in kids}
-    first = (min(p for _, p in wanted) // 100 - 1) * 100 + 1
-    figures = _facts(session, actor, ids, first, max(p for _, p in wanted))
-    figures.update(pending or {})
     years = {year: definitions(session, year) for year in {p // 100 for _, p in wanted}}
     required: dict[int, dict[int, frozenset[int]]] = {}
     if with_required:
         for period in sorted({p for _, p in wanted}):
             required[period] = assignment_matrix(session, period, {u.id for u, p in wanted if p == period})
-    by_unit: dict[int, dict[int, dict[int, int]]] = {}  # unit -> period -> indicator id -> value
-    for (unit_id, ind_id, p), value in figures.items():
-        by_unit.setdefault(unit_id, {}).setdefault(p, {})[ind_id] = value
+    around: dict[int, dict[int, _Around]] = {}
+    months: dict[int, dict[int, dict[int, int]]] = {}
+    for period in {p for _, p in wanted}:
+        ids = sorted(years[period // 100][1])
+        around[period] = _around(session, actor, {u.id for u, p in wanted if p == period}, period, pending, ids)
+        below = {k for (_, p), ids in children.items() if p == period for k in ids}
+        months[period] = _month(session, actor, below, period, pending)
     out = {}
     for unit, period in wanted:
         defs, code_of = years[period // 100]
-        view = _View(by_unit.get(unit.id, {}), code_of, period)
+        mine = around[period][unit.id]
         kids = children.get((unit.id, period))
         out[(unit.id, period)] = RuleContext(
             unit_code=unit.code,
             period=period,
             indicators=defs,
             required=frozenset(code_of[i] for i in required.get(period, {}).get(unit.id, frozenset())),
-            ytd_before=view.ytd_before(defs),
-            last_year=view.last_year(defs),
-            last_december=view.last_december(defs),
-            children_sum=None if kids is None else _sums(by_unit, code_of, kids, period),
+            ytd_before=_codes(mine.ytd_before, code_of, defs, "flow"),
+            last_year={**_codes(mine.ly_months, code_of, defs, "flow"), **_codes(mine.ly_same, code_of, defs, "stock")},
+            last_december=_codes(mine.ly_december, code_of, defs, "stock"),
+            children_sum=None if kids is None else _sums(months[period], code_of, kids),
             config=config,
         )
     return out
@@ -140,41 +231,22 @@ def build_context(session: Session, actor: Actor, unit: Unit, period: int, confi
     return contexts(session, actor, [(unit, period)], config)[(unit.id, period)]
 
 
-def _sums(
-    by_unit: Mapping[int, Mapping[int, Mapping[int, int]]], code_of: Mapping[int, str], kids: list[int], period: int
+def _codes(
+    values: Mapping[int, int], code_of: Mapping[int, str], defs: Mapping[str, IndicatorDef], kind: str
 ) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for kid in kids:
-        for ind_id, value in by_unit.get(kid, {}).get(period, {}).items():
-            code = code_of[ind_id]
-            out[code] = out.get(code, 0) + value
+    """``values`` by indicator code, those of indicators of ``kind`` in force."""
+    out = {}
+    for ind_id, value in values.items():
+        code = code_of.get(ind_id)
+        if code is not None and code in defs and defs[code].kind == kind:
+            out[code] = value
     return out
 
 
-class _View:
-    """One unit's figures around one month, by indicator code."""
-
-    def __init__(self, mine: Mapping[int, Mapping[int, int]], code_of: Mapping[int, str], period: int) -> None:
-        self.year, self.month = periods.split(period)
-        self.by_period = {p: {code_of[i]: v for i, v in row.items() if i in code_of} for p, row in mine.items()}
-
-    def _flows(self, defs: Mapping[str, IndicatorDef], year: int, months: int) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for m in range(1, months + 1):
-            for code, value in self.by_period.get(year * 100 + m, {}).items():
-                if code in defs and defs[code].kind == "flow":
-                    out[code] = out.get(code, 0) + value
-        return out
-
-    def ytd_before(self, defs: Mapping[str, IndicatorDef]) -> dict[str, int]:
-        return self._flows(defs, self.year, self.month - 1)
-
-    def last_year(self, defs: Mapping[str, IndicatorDef]) -> dict[str, int]:
-        out = self._flows(defs, self.year - 1, self.month)
-        same = self.by_period.get((self.year - 1) * 100 + self.month, {})
-        out.update({c: v for c, v in same.items() if c in defs and defs[c].kind == "stock"})
-        return out
-
-    def last_december(self, defs: Mapping[str, IndicatorDef]) -> dict[str, int]:
-        closing = self.by_period.get((self.year - 1) * 100 + 12, {})
-        return {c: v for c, v in closing.items() if c in defs and defs[c].kind == "stock"}
+def _sums(month: Mapping[int, Mapping[int, int]], code_of: Mapping[int, str], kids: list[int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for kid in kids:
+        for ind_id, value in month.get(kid, {}).items():
+            code = code_of[ind_id]
+            out[code] = out.get(code, 0) + value
+    return out

@@ -178,6 +178,8 @@ def _numeric(figures: Mapping[str, int], context: RuleContext, say: _Say) -> Ite
         yield say(ERROR, "numeric", code, {}, "不是已知指标。", "is not a known indicator.")
     for code, value, ind in _known(figures, context):
         limit = STOCK_LIMIT if ind.kind == "stock" else FLOW_LIMIT
+        if -limit <= value and (value >= 0 or not ind.never_negative) and value <= limit:
+            continue  # the usual case: nothing to say, nothing to format
         shown = {"value": say.value(code, value, "en")}
         if abs(value) > limit:
             bound_zh, bound_en = say.value(code, limit, "zh"), say.value(code, limit, "en")

@@ -1,0 +1,73 @@
+"""Several workbooks imported as one: each unit's own template, read together into one import and
+one transaction; a problem in any names its workbook, sheet and cell and stores nothing."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from pacer.errors import ValidationFailed
+from pacer.facts.workbook_import import import_workbook_files
+from pacer.models import AuditEntry, Fact, Submission
+from tests.facts.test_workbook_template import figure
+from tests.facts.workbooks import fill, row_of, template
+
+
+def counts(session):
+    return [session.scalar(select(func.count()).select_from(m)) for m in (Fact, Submission, AuditEntry)]
+
+
+def books(session, tmp_path, second=None):
+    first = fill(template(session, tmp_path, "A1", name="a1.xlsx"), "A1", {"revenue": 10, "operating_cost": 4})
+    other = fill(template(session, tmp_path, "A2", name="a2.xlsx"), "A2", second or {"revenue": 20})
+    return [first, other]
+
+
+def test_each_units_workbook_is_stored_in_one_import(session, org, tmp_path):
+    before = counts(session)
+    assert import_workbook_files(session, books(session, tmp_path), org.group_admin) == {"rows": 3, "created": 3}
+    assert (figure(session, org.A1, "revenue"), figure(session, org.A2, "revenue")) == (1000, 2000)
+    assert figure(session, org.A1, "operating_cost") == 400
+    assert [a - b for a, b in zip(counts(session), before, strict=True)] == [3, 2, 3]  # an audit row per figure
+
+
+def test_a_problem_in_one_workbook_names_it_and_stores_nothing_of_any(session, org, tmp_path):
+    paths = books(session, tmp_path, {"revenue": "12万"})
+    before = counts(session)
+    with pytest.raises(ValidationFailed) as failed:
+        import_workbook_files(session, paths, org.group_admin)
+    assert counts(session) == before
+    [problem] = failed.value.problems
+    assert (problem.sheet, problem.cell) == ("[a2.xlsx]A2", f"F{row_of(paths[1], 'A2', 'revenue')}")
+    assert failed.value.source == "2 workbooks"
+
+
+def test_the_same_unit_and_month_in_two_workbooks_is_refused(session, org, tmp_path):
+    first = fill(template(session, tmp_path, "A1", name="a1.xlsx"), "A1", {"revenue": 10})
+    again = fill(template(session, tmp_path, "A1", name="again.xlsx"), "A1", {"revenue": 11})
+    with pytest.raises(ValidationFailed) as failed:
+        import_workbook_files(session, [first, again], org.group_admin)
+    [problem] = failed.value.problems
+    assert problem.sheet == "[again.xlsx]_stamp"
+    assert "the same unit and month as [a1.xlsx]_stamp row 2" in problem.message
+    assert figure(session, org.A1, "revenue") is None
+
+
+def test_a_workbook_that_is_not_a_template_is_named_among_several(session, org, tmp_path):
+    paths = books(session, tmp_path)
+    paths[1].write_bytes(paths[1].read_bytes()[:100])
+    with pytest.raises(ValidationFailed) as failed:
+        import_workbook_files(session, paths, org.group_admin)
+    assert failed.value.source == "a2.xlsx"
+    assert figure(session, org.A1, "revenue") is None
+
+
+def test_the_command_takes_several_workbooks_but_not_a_csv_among_them(tmp_path):
+    from pacer.cli import app
+
+    (tmp_path / "a.xlsx").write_bytes(b"")
+    (tmp_path / "b.csv").write_text("unit_code,indicator_code,period,value\n")
+    result = CliRunner().invoke(app, ["facts", "import", str(tmp_path / "a.xlsx"), str(tmp_path / "b.csv")])
+    assert result.exit_code != 0
+    assert "several files are imported together when each is a workbook" in result.stderr
