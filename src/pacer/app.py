@@ -50,6 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.indicators import api as indicators_api
     from pacer.indicators import assignment_api, assignment_pages
     from pacer.indicators import pages as indicators_pages
+    from pacer.meetings import api as meetings_api
+    from pacer.meetings import pages as meetings_pages
     from pacer.notifications import api as inbox_api
     from pacer.notifications import pages as inbox_pages
     from pacer.submissions import api as submissions_api
@@ -86,6 +88,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         inbox_pages.router,
         monitor_pages.router,
         round_pages.router,
+        meetings_pages.router,
+        meetings_api.router,
         inbox_api.router,
         round_api.router,
         monitor_api.router,  # before the submissions' own: /monitor is not a unit

@@ -28,6 +28,8 @@ from pacer.analysis.serve.service import build
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit.charts import CHARTS
 from pacer.kit.tabular import Row
+from pacer.meetings import service as meetings
+from pacer.meetings.schemas import MeetingIn, RequirementIn
 from pacer.targets import round as target_round
 from pacer.web.deps import get_analysis_dep
 from tests.factories import create_user, move_unit
@@ -68,12 +70,14 @@ FILL = {
     "verb": ["submit"],
     "year": ["2025"],
     "month": ["2025-06"],
+    "meeting_id": ["1"],
+    "file_id": ["1"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
 
 @pytest.fixture
-def group(figures, session, app):
+def group(figures, session, app, monkeypatch):
     move_unit(session, figures.A2, figures.B, date(2025, 7, 1))
     for key, (code, en, zh) in UNITS.items():
         unit = getattr(figures, key)
@@ -88,6 +92,22 @@ def group(figures, session, app):
         [Row(2, {"unit_code": UNITS["A1"][0], "indicator_code": "revenue", "tier": "ensure", "value": "1"})],
     )
     target_round.act(session, SYSTEM, proposal.id, "submit")
+    # a meeting of A attended by A1, with a document: only those who see A may read them
+    meeting = meetings.create(
+        session,
+        SYSTEM,
+        MeetingIn(
+            unit_code=UNITS["A"][0],
+            kind="other",
+            title="A",
+            held_on="2025-06-30",
+            attendee_units=[UNITS["A1"][0]],
+            requirements=[RequirementIn(text="A")],
+        ),
+    )
+    document = meetings.add_document(session, SYSTEM, meeting.id, "a.txt", b"A")
+    monkeypatch.setitem(FILL, "meeting_id", [str(meeting.id)])
+    monkeypatch.setitem(FILL, "file_id", [str(document.id)])
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()
