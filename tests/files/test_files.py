@@ -22,9 +22,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 20
 
 def office(part: str) -> bytes:
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(part, "<x/>")
+    with zipfile.ZipFile(buffer, "w") as archive:  # dated, so that every test worker builds the same bytes
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml", (2026, 1, 1, 0, 0, 0)), "<Types/>")
+        archive.writestr(zipfile.ZipInfo(part, (2026, 1, 1, 0, 0, 0)), "<x/>")
     return buffer.getvalue()
 
 

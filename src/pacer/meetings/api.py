@@ -13,14 +13,16 @@ from starlette.responses import Response
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.errors import Problem, ValidationFailed
 from pacer.files import responses
-from pacer.meetings import service
+from pacer.meetings import article, service
 from pacer.meetings.repository import Filters
 from pacer.meetings.schemas import (
     AgendaIn,
+    ArticleIn,
     FileOut,
     MeetingIn,
     MeetingOut,
     MeetingSummaryOut,
+    ProposalOut,
     RequirementOut,
     RequirementsIn,
     UnitOut,
@@ -105,6 +107,15 @@ def create_meeting(viewer: CurrentViewer, db: Db, body: MeetingIn) -> MeetingOut
     """Register a meeting with its agenda, attendance and numbered requirements."""
     meeting = service.create(db, viewer.actor, body)
     return _out(service.detail(db, viewer.actor, meeting.id), viewer.user.language)
+
+
+@router.post("/proposals")
+def propose_meeting(viewer: CurrentViewer, db: Db, body: ArticleIn) -> ProposalOut:
+    """An article's proposed meeting record and numbered requirements, with the warnings to check;
+    nothing is stored (send the record, edited, to POST /api/meetings)."""
+    lang = viewer.user.language
+    proposal = article.propose(db, viewer.actor, article.article_of(body.text, None), lang, body.unit_code)
+    return ProposalOut(record=proposal.record, warnings=proposal.warnings)
 
 
 @router.get("/{meeting_id}")

@@ -102,6 +102,7 @@ def from_proposal(proposal: Mapping[str, Any], source_text: str, unit_code: str)
         mode=str(meeting.get("mode") or "on_site"),
         chair=str(meeting.get("chair") or "")[:100],
         source_text=source_text,
+        attendees=[s[:200] for s in speakers],
         agenda=[AgendaIn(speaker=s[:100]) for s in speakers],
         requirements=requirements,
     )

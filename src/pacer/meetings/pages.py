@@ -17,7 +17,7 @@ from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import SUPERVISE, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.files import responses
-from pacer.meetings import form, service
+from pacer.meetings import article, form, service
 from pacer.meetings.repository import Filters
 from pacer.meetings.schemas import AgendaIn, MeetingIn, RequirementIn
 from pacer.models import Unit
@@ -39,6 +39,11 @@ async def posted(request: Request) -> dict[str, str]:
 
 
 Posted = Annotated[dict[str, str], Depends(posted)]
+
+
+async def uploaded(request: Request) -> UploadFile | None:
+    found = (await request.form()).get("file")
+    return found if isinstance(found, UploadFile) else None
 
 
 @router.get("")
@@ -124,6 +129,47 @@ def create(request: Request, viewer: CurrentViewer, db: Db, values: Posted) -> R
     return _form_page(request, viewer, db, data, None, problems=problems, proposal=proposal)
 
 
+def _article_page(
+    request: Request, viewer: CurrentViewer, db: Db, text: str, unit_code: str, problems: list[Problem]
+) -> Response:
+    lang = lang_of(request)
+    context = {
+        "text": text,
+        "unit_code": unit_code or service.home_unit(db, viewer.actor).code,
+        "unit_options": [(u.code, u.name(lang)) for u in _supervised(db, viewer)],
+        "problems": [p.said(lang) for p in problems],
+    }
+    return render(request, "meetings/article.html", context, 422 if problems else 200)
+
+
+@router.get("/from-article")
+def article_form(request: Request, viewer: CurrentViewer, db: Db) -> Response:
+    service.require_registrar(db, viewer.actor)
+    return _article_page(request, viewer, db, "", "", [])
+
+
+@router.post("/from-article", dependencies=[Depends(uploaded), *Protected])
+def propose(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    values: Posted,
+    file: Annotated[UploadFile | None, Depends(uploaded)],
+) -> Response:
+    """The article's proposal in the meeting form, to be checked, edited and confirmed."""
+    service.require_registrar(db, viewer.actor)
+    text, unit_code = values.get("text", ""), values.get("unit_code", "")[:32]
+
+    def proposed() -> article.Proposal:
+        upload = responses.upload_bytes(file) if file is not None and file.filename else None
+        return article.propose(db, viewer.actor, article.article_of(text, upload), lang_of(request), unit_code)
+
+    proposal, problems = _save(db, proposed)
+    if proposal is None:
+        return _article_page(request, viewer, db, text, unit_code, problems)
+    return _form_page(request, viewer, db, proposal.record, None, proposal=True, warnings=proposal.warnings)
+
+
 @router.get("/{meeting_id}")
 def meeting(request: Request, viewer: CurrentViewer, db: Db, meeting_id: MeetingId) -> Response:
     detail = service.detail(db, viewer.actor, meeting_id)
@@ -171,11 +217,6 @@ def save(request: Request, viewer: CurrentViewer, db: Db, meeting_id: MeetingId,
         if done is not None:
             return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
     return _form_page(request, viewer, db, data, meeting_id, problems=problems)
-
-
-async def uploaded(request: Request) -> UploadFile | None:
-    found = (await request.form()).get("file")
-    return found if isinstance(found, UploadFile) else None
 
 
 @router.post("/{meeting_id}/documents", dependencies=[Depends(uploaded), *Protected])

@@ -95,4 +95,10 @@ class MeetingOut(MeetingSummaryOut):
 
 
 class ArticleIn(BaseModel):
-    text: str = Field(max_length=200_000)
+    text: str = Field(max_length=200_000, description="The article: Chinese (either script) or English.")
+    unit_code: str | None = Field(default=None, max_length=32, description="The unit holding it; empty: yours.")
+
+
+class ProposalOut(BaseModel):
+    record: MeetingIn  # to check, edit and send to POST /api/meetings
+    warnings: list[str]

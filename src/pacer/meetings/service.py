@@ -20,7 +20,7 @@ from pacer.meetings import repository, validation
 from pacer.meetings.repository import Filters
 from pacer.meetings.schemas import MeetingIn, RequirementIn
 from pacer.models import AgendaItem, Meeting, MeetingAttendance, Requirement, StoredFile, Unit
-from pacer.org.repository import subtree_select, units_by_code
+from pacer.org.repository import roots_on, subtree_select, units_by_code
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def _holding_unit(session: Session, actor: Actor, code: str | None) -> Unit:
                 [validation.problem("unit_code", f"no unit '{code}'", f"没有单位“{code}”")], "meeting"
             )
         return unit
-    roots = actor.roots_for(SUPERVISE)
+    roots = [u.id for u in roots_on(session, date.today())] if actor.is_system else actor.roots_for(SUPERVISE)
     if not roots:
         raise Forbidden("only a group administrator or a supervisor registers meetings")
     return session.get_one(Unit, roots[0])
