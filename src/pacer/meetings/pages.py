@@ -6,6 +6,7 @@ is shown again with each problem beside its field, in the reader's language."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -18,6 +19,7 @@ from pacer.auth.permissions import SUPERVISE, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.files import responses
 from pacer.meetings import article, form, service
+from pacer.meetings.extract.tags import TOPICS, label
 from pacer.meetings.repository import Filters
 from pacer.meetings.schemas import AgendaIn, MeetingIn, RequirementIn
 from pacer.models import Unit
@@ -172,8 +174,20 @@ def propose(
 
 @router.get("/{meeting_id}")
 def meeting(request: Request, viewer: CurrentViewer, db: Db, meeting_id: MeetingId) -> Response:
-    detail = service.detail(db, viewer.actor, meeting_id)
-    return render(request, "meetings/meeting.html", {"d": detail, "problems": []})
+    return _meeting_page(request, viewer, db, meeting_id, [])
+
+
+def _meeting_page(
+    request: Request, viewer: CurrentViewer, db: Db, meeting_id: int, problems: list[Problem]
+) -> Response:
+    detail, lang = service.detail(db, viewer.actor, meeting_id), lang_of(request)
+    context = {"d": detail, "problems": [p.said(lang) for p in problems], "topic": partial(topic, lang=lang)}
+    return render(request, "meetings/meeting.html", context, 422 if problems else 200)
+
+
+def topic(tag: str, lang: str) -> str:
+    """A topic tag in the reader's language (a tag of the person's own stays as typed)."""
+    return label(tag, lang) if tag in TOPICS else tag
 
 
 def record_of(detail: service.Detail) -> MeetingIn:
@@ -235,9 +249,7 @@ def upload(
     _, problems = _save(db, store)
     if not problems:
         return RedirectResponse(f"/meetings/{meeting_id}#documents", status_code=303)
-    detail = service.detail(db, viewer.actor, meeting_id)
-    said = [p.said(lang_of(request)) for p in problems]
-    return render(request, "meetings/meeting.html", {"d": detail, "problems": said}, 422)
+    return _meeting_page(request, viewer, db, meeting_id, problems)
 
 
 @router.get("/{meeting_id}/documents/{file_id}")

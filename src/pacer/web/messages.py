@@ -3,8 +3,8 @@
 from pacer.analysis import STATUS_WORDS, Status
 from pacer.web.messages_flow import FLOW_MESSAGES
 from pacer.web.messages_library import LIBRARY_MESSAGES
-from pacer.web.messages_monitor import MONITOR_MESSAGES
 from pacer.web.messages_meetings import MEETING_MESSAGES
+from pacer.web.messages_monitor import MONITOR_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome

@@ -98,17 +98,4 @@ MEETING_MESSAGES: dict[str, tuple[str, str]] = {
     "meetings.source": ("来源报道", "Source article"),
     "meetings.details": ("会议信息", "The meeting"),
     "meetings.back": ("返回会议登记", "Back to the register"),
-    # topic tags
-    "meetings.tag.performance": ("经营业绩", "performance"),
-    "meetings.tag.market": ("市场", "market"),
-    "meetings.tag.quality": ("质量", "quality"),
-    "meetings.tag.innovation": ("创新", "innovation"),
-    "meetings.tag.reform": ("改革", "reform"),
-    "meetings.tag.risk_compliance": ("风险与合规", "risk and compliance"),
-    "meetings.tag.digital": ("数字化", "digital"),
-    "meetings.tag.talent": ("人才", "talent"),
-    "meetings.tag.party_building": ("党建", "Party building"),
-    "meetings.tag.work_style": ("作风", "work style"),
-    "meetings.tag.planning": ("规划", "planning"),
-    "meetings.tag.safety": ("安全", "safety"),
 }
