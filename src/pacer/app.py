@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import fastapi_offline
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -40,7 +40,8 @@ def docs_with_way_back(html: str, lang: str) -> str:
     return html.replace("<body>", "<body>" + back, 1)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def routers() -> tuple[APIRouter, ...]:
+    """Every feature's pages and API, in the order their paths must be tried."""
     from pacer.admin import api as admin_api
     from pacer.admin import pages as admin_pages
     from pacer.auth import api as auth_api
@@ -60,21 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from pacer.targets import pages as targets_pages
     from pacer.targets import round_api, round_pages
 
-    settings = settings or get_settings()
-    app = PacerApp(
-        title="Pacer",
-        summary="Operations management for multi-level enterprise groups.",
-        version="0.1.0",
-        docs_url=None,
-        redoc_url=None,
-        openapi_url="/openapi.json",
-    )
-    app.state.settings = settings
-    app.state.db_engine = get_engine(settings)
-    app.state.session_factory = session_factory(app.state.db_engine)
-    app.mount("/static/docs", StaticFiles(directory=SWAGGER), name="docs-static")
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (
+    return (
         auth_pages.router,
         admin_pages.router,
         cockpit_pages.router,
@@ -97,7 +84,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         targets_api.router,
         indicators_api.router,
         vendor.router,
-    ):
+    )
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = PacerApp(
+        title="Pacer",
+        summary="Operations management for multi-level enterprise groups.",
+        version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db_engine = get_engine(settings)
+    app.state.session_factory = session_factory(app.state.db_engine)
+    app.mount("/static/docs", StaticFiles(directory=SWAGGER), name="docs-static")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for router in routers():
         app.include_router(router)
     errors.install(app)
     _add_home_and_docs(app)

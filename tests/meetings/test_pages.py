@@ -128,3 +128,41 @@ def test_the_api_registers_lists_and_refuses_naming_the_field(session, org, clie
     bob = bearer(session, "bob")
     assert client.get(f"/api/meetings/{meeting['id']}", headers=bob).status_code == 404
     assert client.get("/api/meetings", headers=bob).json()["total"] == 0
+
+
+def test_the_edit_form_reorders_and_removes_requirements_keeping_the_others(session, signed_in, org):
+    meeting = service.create(session, load_actor(session, "grace"), record())
+    session.commit()
+    first, second, third = service.detail(session, load_actor(session, "grace"), meeting.id).requirements
+    grace = signed_in("grace")
+    form = grace.get(f"/meetings/{meeting.id}/edit")
+    assert f'name="req-1-id" value="{first.id}"' in form.text
+    posted = FORM | {"title": meeting.title, "held_on": "2026-07-16", "csrf_token": page_token(grace)}
+    posted = {k: v for k, v in posted.items() if not k.startswith("req-")}
+    posted |= {"req-1-id": str(first.id), "req-1-order": "2", "req-1-issuer": "袁总", "req-1-text": first.text}
+    posted |= {
+        "req-2-id": str(second.id),
+        "req-2-order": "9",
+        "req-2-issuer": "袁总",
+        "req-2-text": "x",
+        "req-2-drop": "1",
+    }
+    posted |= {"req-3-id": str(third.id), "req-3-order": "1", "req-3-issuer": "刘副总", "req-3-text": third.text}
+    more = grace.post(f"/meetings/{meeting.id}/edit", data=posted | {"more": "1"})
+    assert more.status_code == 200
+    assert more.text.count('data-testid="requirement-row"') == 2 + 2 * 3  # two kept, six blank rows
+    saved = grace.post(f"/meetings/{meeting.id}/edit", data=posted)
+    assert saved.status_code == 303, saved.text
+    after = service.detail(session, load_actor(session, "grace"), meeting.id).requirements
+    assert [r.id for r in after] == [third.id, first.id]
+    assert signed_in("victor").get(f"/meetings/{meeting.id}/edit").status_code == 404  # G's meeting: not in view
+
+
+def test_a_document_is_removed_from_the_meetings_page(session, signed_in, org):
+    meeting = service.create(session, load_actor(session, "grace"), record())
+    stored = service.add_document(session, load_actor(session, "grace"), meeting.id, "a.pdf", PDF)
+    session.commit()
+    grace = signed_in("grace")
+    gone = grace.post(f"/meetings/{meeting.id}/documents/{stored.id}/delete", data={"csrf_token": page_token(grace)})
+    assert gone.status_code == 303
+    assert session.scalar(select(func.count()).select_from(StoredFile)) == 0
