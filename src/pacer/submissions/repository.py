@@ -73,3 +73,12 @@ def listed(
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))
     page = stmt.order_by(Submission.period.desc(), Unit.code).limit(limit).offset(offset)
     return int(total or 0), list(session.execute(page).tuples())
+
+
+def units_for_month(session: Session, actor: Actor, period: int, limit: int) -> list[tuple[Unit, Submission | None]]:
+    """The units the actor sees, by code, each with its submission for ``period`` if any."""
+    stmt = select(Unit, Submission).outerjoin(
+        Submission, (Submission.unit_id == Unit.id) & (Submission.period == period)
+    )
+    stmt = restrict(stmt, actor, Unit.id, READ).order_by(Unit.code).limit(limit)
+    return list(session.execute(stmt).tuples())

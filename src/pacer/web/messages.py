@@ -5,6 +5,7 @@ from pacer.web.messages_flow import FLOW_MESSAGES
 from pacer.web.messages_library import LIBRARY_MESSAGES
 from pacer.web.messages_meetings import MEETING_MESSAGES
 from pacer.web.messages_monitor import MONITOR_MESSAGES
+from pacer.web.messages_submissions import SUBMISSION_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome
@@ -385,3 +386,4 @@ MESSAGES.update(
 )
 MESSAGES.update(LIBRARY_MESSAGES)
 MESSAGES.update(MEETING_MESSAGES)
+MESSAGES.update(SUBMISSION_MESSAGES)

@@ -1,0 +1,126 @@
+"""The entry grid as its page shows it: figures in each line's entry unit, the rules' findings
+beside their lines, a refused save's problems beside the figures they concern, the workbook
+links when the application serves them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from fastapi import Request
+from starlette.routing import Route
+
+from pacer.analysis import wording
+from pacer.errors import DomainError, ValidationFailed
+from pacer.kit import periods
+from pacer.kit.numbers import to_decimal
+from pacer.kit.tabular import Row
+from pacer.models import SubmissionCheck
+from pacer.submissions.grid import EntryGrid, Line
+from pacer.submissions.service import NARRATIVE
+from pacer.submissions.workflow import SUBMISSION
+from pacer.web.i18n import translate
+
+
+def number(line: Line, value: int | Decimal | None) -> str:
+    """A figure of ``line`` (scaled, or a derived value in its unit) in its entry unit, grouped."""
+    if value is None:
+        return wording.DASH
+    amount = to_decimal(value, line.scale) if isinstance(value, int) else value
+    decimals = 2 if line.unit.shift else line.scale
+    return wording.number(amount.scaleb(-line.unit.shift), decimals)
+
+
+def ytd_now(line: Line) -> str:
+    """A flow's year to date with the saved figure of the month."""
+    if line.kind != "flow" or line.saved is None:
+        return wording.DASH
+    return number(line, line.saved if line.basis == "ytd" else line.ytd_before + line.saved)
+
+
+def data_of(line: Line) -> str:
+    """What the page's script needs of a line, as JSON (scaled figures in the stored unit)."""
+    return json.dumps(
+        {
+            "kind": line.kind,
+            "basis": line.basis,
+            "scale": line.scale,
+            "shift": line.unit.shift,
+            "ytd_before": line.ytd_before,
+            "opening": line.opening,
+            "formula": line.formula,
+        },
+        separators=(",", ":"),
+    )
+
+
+def problems_by_line(
+    exc: DomainError, rows: list[Row], refused: Mapping[str, list[str]]
+) -> tuple[dict[str, list[str]], list[str]]:
+    """A refused save's problems beside the lines they concern (by the row each figure was
+    sent as), and those of no line."""
+    by_line = {code: list(messages) for code, messages in refused.items()}
+    loose: list[str] = []
+    codes = {row.number: row.get("indicator_code") for row in rows}
+    problems = exc.problems if isinstance(exc, ValidationFailed) else []
+    for problem in problems:
+        code = codes.get(problem.row or 0)
+        if code:
+            by_line.setdefault(code, []).append(problem.message)
+        else:
+            loose.append(str(problem))
+    if not problems and not refused:
+        loose.append(exc.message)
+    return by_line, loose
+
+
+def workbook_links(request: Request, grid: EntryGrid) -> dict[str, str]:
+    """The template download and the upload of this unit-month, where the application has them."""
+    month = periods.format_period(grid.period)
+    found = {}
+    for route in request.app.routes:
+        if not isinstance(route, Route) or not route.path.startswith("/submissions/{"):
+            continue
+        for name, method, tail in (("template", "GET", "/template.xlsx"), ("upload", "POST", "/upload")):
+            if route.path.endswith(tail) and method in (route.methods or set()) and route.path.count("{") == 2:
+                first, second = route.param_convertors
+                found[name] = route.path.replace("{" + first + "}", grid.unit.code).replace("{" + second + "}", month)
+    return found
+
+
+def context(request: Request, grid: EntryGrid, lang: str) -> dict[str, Any]:
+    errors = sum(f.severity == "error" for f in grid.findings)
+    findings: dict[str, list[SubmissionCheck]] = {}
+    for f in grid.findings:
+        findings.setdefault(f.indicator, []).append(f)
+    month = periods.format_period(grid.period)
+    why = None
+    if not grid.editable:
+        state = SUBMISSION.state_label(grid.state, lang)
+        why = translate(lang, "sub.read_only.rights" if not grid.may_report else "sub.read_only.state", state=state)
+    sub = grid.found.submission if grid.found else None
+    return {
+        "grid": grid,
+        "month": month,
+        "previous": periods.format_period(periods.add_months(grid.period, -1)),
+        "following": periods.format_period(periods.add_months(grid.period, 1)),
+        "flow": SUBMISSION,
+        "findings": findings,
+        "counts": {"errors": errors, "warnings": len(grid.findings) - errors},
+        "unexplained": sum(f.severity == "warning" and not f.explanation for f in grid.findings),
+        "number": number,
+        "ytd_now": ytd_now,
+        "data_of": data_of,
+        "narrative": {f: getattr(sub, f) if sub else "" for f in NARRATIVE},
+        "read_only_why": why,
+        "links": workbook_links(request, grid),
+        "action": f"/submissions/{grid.unit.code}/{month}",
+        "hidden": {"unit": grid.unit.code, "month": month},
+        "posted": {},
+        "line_problems": {},
+        "loose": [],
+        "refusal": None,
+        "conflict": False,
+    }
