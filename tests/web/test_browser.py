@@ -215,6 +215,8 @@ PAGES = (
     "/targets",
     "/targets/2025/G?set=key",
     "/targets/2025/G01?open=G0101",
+    "/submissions?period=2025-10",
+    "/submissions/G0101/2025-10",
     "/indicators",
     "/indicators/revenue",
     "/indicators/roe/edit",
