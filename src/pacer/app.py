@@ -61,6 +61,7 @@ def routers() -> tuple[APIRouter, ...]:
     from pacer.targets import api as targets_api
     from pacer.targets import pages as targets_pages
     from pacer.targets import round_api, round_pages
+    from pacer.tasks import board_api, board_pages
 
     return (
         auth_pages.router,
@@ -76,11 +77,13 @@ def routers() -> tuple[APIRouter, ...]:
         assignment_api.router,
         inbox_pages.router,
         monitor_pages.router,
+        board_pages.router,  # before the tasks' own pages: /tasks/board is not a task
         round_pages.router,
         meetings_pages.router,
         meetings_api.router,
         inbox_api.router,
         round_api.router,
+        board_api.router,  # before the tasks' own: /api/tasks/board is not a task
         monitor_api.router,  # before the submissions' own: /monitor is not a unit
         submissions_api.router,
         targets_api.router,

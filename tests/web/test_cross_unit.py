@@ -33,6 +33,7 @@ from pacer.meetings.schemas import MeetingIn, RequirementIn
 from pacer.targets import round as target_round
 from pacer.web.deps import get_analysis_dep
 from tests.factories import create_user, move_unit
+from tests.tasks.board_data import followup
 from tests.web.test_bad_input import bearer
 from tests.webclient import page_token, set_passwords
 
@@ -72,6 +73,7 @@ FILL = {
     "month": ["2025-06"],
     "meeting_id": ["1"],
     "file_id": ["1"],
+    "requirement_id": ["1"],  # the fixture's requirement (set there)
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
@@ -79,6 +81,8 @@ QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 @pytest.fixture
 def group(figures, session, app, monkeypatch):
     move_unit(session, figures.A2, figures.B, date(2025, 7, 1))
+    # a meeting's requirements with tasks of A1, A2, A and B1 (the board, roadmap and bulletin)
+    monkeypatch.setitem(FILL, "requirement_id", [str(followup(session, figures, date.today()).r1.id)])
     for key, (code, en, zh) in UNITS.items():
         unit = getattr(figures, key)
         unit.code, unit.name_en, unit.name_zh = code, en, zh
@@ -157,7 +161,7 @@ def text_of(response: Response) -> str:
     kind = response.headers.get("content-type", "")
     if kind.startswith("application/json"):
         return json.dumps(response.json(), ensure_ascii=False)
-    if "spreadsheetml" in kind:
+    if "spreadsheetml" in kind or "wordprocessingml" in kind:
         with zipfile.ZipFile(io.BytesIO(response.content)) as book:
             return "".join(book.read(n).decode() for n in book.namelist() if n.endswith(".xml"))
     if kind.startswith("image/png"):

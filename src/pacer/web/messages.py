@@ -1,6 +1,7 @@
 """Interface strings: key -> (中文, English). Templates call ``t(key)``."""
 
 from pacer.analysis import STATUS_WORDS, Status
+from pacer.web.messages_board import BOARD_MESSAGES
 from pacer.web.messages_flow import FLOW_MESSAGES
 from pacer.web.messages_library import LIBRARY_MESSAGES
 from pacer.web.messages_meetings import MEETING_MESSAGES
@@ -309,6 +310,7 @@ MESSAGES.update(
 # the inbox, the workflow machinery and the target round
 MESSAGES.update(FLOW_MESSAGES)
 MESSAGES.update(MONITOR_MESSAGES)
+MESSAGES.update(BOARD_MESSAGES)
 
 MESSAGES.update(
     {

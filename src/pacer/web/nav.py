@@ -38,7 +38,15 @@ SECTIONS = (
             Entry("nav.monitor", "/submissions/monitor", HQ),
         ),
     ),
-    Section("nav.section.followup", (Entry("nav.meetings", "/meetings"), Entry("nav.tasks", "/tasks"))),
+    Section(
+        "nav.section.followup",
+        (
+            Entry("nav.meetings", "/meetings"),
+            Entry("nav.tasks", "/tasks", below=("/tasks/board", "/tasks/bulletin")),
+            Entry("nav.board", "/tasks/board"),
+            Entry("nav.bulletin", "/tasks/bulletin"),
+        ),
+    ),
     Section(
         "nav.section.configuration",
         (

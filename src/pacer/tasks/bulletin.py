@@ -1,0 +1,179 @@
+"""The supervision bulletin (督办通报) for a period below a node: completion and on-time rates by
+unit and by department, the overdue list and the newly closed items (definitions in
+:mod:`pacer.tasks.bulletin_calc`).
+
+- **By unit**: a task's lead unit rolled up to the level right below the node (below the group:
+  the second level); a task of the node itself stays with the node.
+- **By department**: the issuing side, i.e. the account that issued the task and signs it off
+  (in practice the supervising department's account), shown by its display name.
+
+Set-based: the units the viewer sees, the tree, one query of the tasks' facts, one of the issuers'
+names and one of the listed tasks' details, whatever the number of tasks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from pacer.auth.permissions import READ, Actor, restrict
+from pacer.errors import NotFound, Problem, ValidationFailed
+from pacer.models import Unit, User, WorkflowItem
+from pacer.models.followup import Task
+from pacer.org.repository import tree_on
+from pacer.tasks import bulletin_calc as calc
+
+MAX_DAYS = 3660
+LISTED = 200  # the page lists this many overdue and closed tasks; the exports list them all
+
+
+@dataclass(frozen=True)
+class Item:
+    """A listed task: what the overdue and newly closed lists show."""
+
+    id: int
+    title: str
+    unit: Unit
+    owner: str
+    state: str
+    original_deadline: date
+    deadline: date
+    closed_on: date | None
+    late_days: int
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    period: calc.Period
+    node: Unit
+    figures: calc.Figures
+    units: list[tuple[Unit, calc.Tally]]  # by unit, in code order
+    departments: list[tuple[str, str, calc.Tally]]  # by department: account, name, tally
+    overdue: list[Item]  # most days late first
+    closed: list[Item]  # latest closed first
+
+
+def parse_period(start: str | None, end: str | None, today: date) -> calc.Period:
+    """The period asked (default: this year up to today); a bad date or an end before the start
+    is refused naming the field."""
+    problems: list[Problem] = []
+
+    def day(text: str | None, name: str, default: date) -> date:
+        if not text:
+            return default
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            problems.append(Problem(f"{text[:20]!r} is not a date (YYYY-MM-DD)", field=name))
+            return default
+
+    first, last = day(start, "from", date(today.year, 1, 1)), day(end, "to", today)
+    if not problems and last < first:
+        problems.append(Problem(f"the period ends ({last}) before it starts ({first})", field="to"))
+    elif not problems and (last - first).days > MAX_DAYS:
+        problems.append(Problem(f"a period of at most {MAX_DAYS} days", field="to"))
+    if problems:
+        raise ValidationFailed(problems, "bulletin")
+    return calc.Period(first, last, today)
+
+
+def _node(session: Session, actor: Actor, code: str | None, tree: dict[int, int | None]) -> tuple[Unit, set[int]]:
+    """The node (default: the highest unit the viewer sees) and the ids of its subtree."""
+    seen = {u.id: u for u in session.scalars(restrict(select(Unit), actor, Unit.id, READ))}
+    if code is not None:
+        found = [u for u in seen.values() if u.code == code]
+        if not found:
+            raise NotFound("no such unit among those you may see")
+        node = found[0]
+    else:
+        in_tree = [u for u in seen.values() if u.id in tree]
+        if not in_tree:
+            raise NotFound("none of the units you may see is in the tree")
+        node = min(in_tree, key=lambda u: (_depth(tree, u.id), u.code))
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent in tree.items():
+        children.setdefault(parent, []).append(unit_id)
+    below, todo = {node.id}, [node.id]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            below.add(child)
+            todo.append(child)
+    return node, below & set(seen)
+
+
+def _depth(tree: dict[int, int | None], unit_id: int) -> int:
+    n, at = 0, tree.get(unit_id)
+    while at is not None and n < 100:
+        n, at = n + 1, tree.get(at)
+    return n
+
+
+def _rolled_up(tree: dict[int, int | None], node_id: int, unit_id: int) -> int:
+    """The unit right below the node on the way up from ``unit_id`` (the node for its own)."""
+    at = unit_id
+    while at != node_id:
+        parent = tree.get(at)
+        if parent is None or parent == node_id:
+            break
+        at = parent
+    return at
+
+
+def bulletin(session: Session, actor: Actor, period: calc.Period, node_code: str | None = None) -> Bulletin:
+    tree = tree_on(session, period.today)
+    node, below = _node(session, actor, node_code, tree)
+    columns = (Task.id, Task.unit_id, Task.issuer, WorkflowItem.state, Task.original_deadline, Task.closed_on)
+    stmt = select(*columns).join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
+    relevant = or_(Task.original_deadline <= period.end, and_(Task.closed_on >= period.start))
+    stmt = restrict(stmt.where(Task.unit_id.in_(sorted(below)), relevant), actor, Task.unit_id, READ)
+    rows = session.execute(stmt).tuples().all()
+    up: dict[int, int] = {}
+    facts = []
+    for task_id, unit_id, issuer, state, original, closed_on in rows:
+        group = up.get(unit_id)
+        if group is None:
+            group = up[unit_id] = _rolled_up(tree, node.id, unit_id)
+        facts.append(calc.Fact(task_id, group, issuer, state, original, closed_on))
+    figures = calc.figures(period, facts)
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(figures.by_unit))))}
+    names = _names(session, {str(k) for k in figures.by_department})
+    by_unit = sorted(((units[k], v) for k, v in figures.by_unit.items() if isinstance(k, int)), key=_code)
+    by_department = sorted(
+        ((str(k), names.get(str(k), str(k)), v) for k, v in figures.by_department.items()), key=_name
+    )
+    overdue = sorted(items(session, figures.overdue, period.today), key=lambda i: (-i.late_days, i.id))
+    closed = sorted(items(session, figures.closed, period.today), key=lambda i: (i.closed_on or period.end, i.id))
+    return Bulletin(period, node, figures, by_unit, by_department, overdue, closed[::-1])
+
+
+def _code(pair: tuple[Unit, calc.Tally]) -> str:
+    return pair[0].code
+
+
+def _name(triple: tuple[str, str, calc.Tally]) -> tuple[str, str]:
+    return triple[1], triple[0]
+
+
+def _names(session: Session, usernames: set[str]) -> dict[str, str]:
+    stmt = select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
+    return {u: name or u for u, name in session.execute(stmt).tuples()}
+
+
+def items(session: Session, ids: list[int], today: date) -> list[Item]:
+    """The listed tasks' details (already seen through the visibility rule), in batches."""
+    out: list[Item] = []
+    for i in range(0, len(ids), 5000):
+        columns = (Task.id, Task.title, Unit, Task.owner, WorkflowItem.state, Task.original_deadline, Task.deadline)
+        stmt = (
+            select(*columns, Task.closed_on)
+            .join(Unit, Unit.id == Task.unit_id)
+            .join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
+            .where(Task.id.in_(ids[i : i + 5000]))
+        )
+        for row in session.execute(stmt).tuples():
+            late = max(((row[7] or today) - row[5]).days, 0)
+            out.append(Item(*row, late))
+    return out

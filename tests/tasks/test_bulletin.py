@@ -1,0 +1,127 @@
+"""The supervision bulletin over the database: rates by unit rolled up below the node and by the
+issuing department, the overdue and newly closed lists, seen through the viewer's subtree; its
+Excel and Word exports open and hold the rows."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import openpyxl
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from pacer.auth.permissions import load_actor
+from pacer.errors import NotFound, ValidationFailed
+from pacer.tasks.bulletin import bulletin, parse_period
+from pacer.tasks.bulletin_calc import shown
+from pacer.tasks.bulletin_export import docx_bytes, xlsx_bytes
+from tests.tasks.board_data import followup
+
+TODAY = date(2026, 6, 15)
+PERIOD = parse_period(str(TODAY - timedelta(days=30)), str(TODAY), TODAY)
+
+
+@pytest.fixture
+def data(session, org):
+    return followup(session, org, TODAY)
+
+
+def figures(tally) -> tuple[int, int, int, int, int, str, str]:
+    t = tally
+    return t.due, t.completed, t.on_time, t.overdue, t.closed, shown(t.completion_rate), shown(t.on_time_rate)
+
+
+def test_rates_by_second_level_unit_and_by_department(session, data):
+    b = bulletin(session, load_actor(session, "sam"), PERIOD)
+    assert b.node.code == "G"
+    # A: its own task, A1's and A2's; the cancelled one counts nowhere, the one due later not yet
+    assert {u.code: figures(t) for u, t in b.units} == {
+        "A": (3, 1, 1, 1, 1, "33.3%", "100.0%"),
+        "B": (1, 0, 0, 1, 0, "0.0%", "—"),
+    }
+    assert [(key, name, figures(t)) for key, name, t in b.departments] == [
+        ("hannah", "Hannah", (1, 0, 0, 1, 0, "0.0%", "—")),
+        ("sam", "Sam", (3, 1, 1, 1, 1, "33.3%", "100.0%")),
+    ]
+    assert figures(b.figures.total) == (4, 1, 1, 2, 1, "25.0%", "100.0%")
+    assert [(i.title, i.late_days) for i in b.overdue] == [("两金压降方案", 10), ("利润缺口追赶", 5)]
+    assert [i.title for i in b.closed] == ["存货盘点"]
+
+
+def test_below_a_node_units_roll_up_to_the_level_under_it(session, data):
+    b = bulletin(session, load_actor(session, "sam"), PERIOD, "A")
+    assert {u.code: (t.due, t.completed, t.overdue) for u, t in b.units} == {
+        "A": (1, 0, 0),  # the node's own task stays with the node
+        "A1": (1, 0, 1),
+        "A2": (1, 1, 0),
+    }
+
+
+def test_a_viewer_sees_the_bulletin_of_their_subtree_only(session, data):
+    b = bulletin(session, load_actor(session, "alice"), PERIOD)
+    assert b.node.code == "A1"
+    assert [u.code for u, _ in b.units] == ["A1"]
+    assert [i.title for i in b.overdue] == ["两金压降方案"]
+    assert b.closed == []
+    with pytest.raises(NotFound):
+        bulletin(session, load_actor(session, "alice"), PERIOD, "A")
+    with pytest.raises(NotFound):
+        bulletin(session, load_actor(session, "oscar"), PERIOD)
+
+
+def test_a_bad_period_is_refused_naming_the_field():
+    with pytest.raises(ValidationFailed) as refused:
+        parse_period("2026-13-01", "2026-06-30", TODAY)
+    assert refused.value.problems[0].field == "from"
+    with pytest.raises(ValidationFailed) as refused:
+        parse_period("2026-06-30", "2026-06-01", TODAY)
+    assert refused.value.problems[0].field == "to"
+    assert parse_period(None, None, TODAY).start == date(2026, 1, 1)
+
+
+def test_the_workbook_opens_and_holds_every_table(session, data):
+    b = bulletin(session, load_actor(session, "sam"), PERIOD)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(b, "zh")))
+    assert book.sheetnames == ["总体", "分单位", "分部门", "逾期事项", "期内销号"]
+    units = [[c.value for c in row] for row in book["分单位"].iter_rows()]
+    assert units[0][:3] == ["单位", "期内应完成", "已完成"]
+    assert units[1] == [org_name(b, "A"), 3, 1, "33.3%", 1, "100.0%", 1, 1]
+    assert units[-1][0] == "合计"
+    assert units[-1][1:4] == [4, 1, "25.0%"]
+    overdue = [[c.value for c in row] for row in book["逾期事项"].iter_rows()]
+    assert [r[1] for r in overdue[1:]] == ["两金压降方案", "利润缺口追赶"]
+    assert overdue[1][-1] == 10
+    summary = [c.value for c in book["总体"]["A"]]
+    assert any("完成率 = " in str(v) for v in summary)
+
+
+def org_name(b, code: str) -> str:
+    return next(u.name("zh") for u, _ in b.units if u.code == code)
+
+
+def test_the_word_document_opens_with_its_tables_and_a_chinese_font(session, data):
+    b = bulletin(session, load_actor(session, "sam"), PERIOD)
+    doc = Document(io.BytesIO(docx_bytes(b, "zh")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "督办通报" in text
+    assert "口径说明" in text
+    assert "按期完成率 = " in text
+    tables = [[[c.text for c in row.cells] for row in table.rows] for table in doc.tables]
+    assert tables[0][1] == ["4", "1", "25.0%", "1", "100.0%", "2", "1"]  # the overall figures
+    assert [row[0] for row in tables[1][1:]] == [org_name(b, "A"), org_name(b, "B"), "合计"]
+    assert [row[1] for row in tables[3][1:]] == ["两金压降方案", "利润缺口追赶"]
+    assert [row[1] for row in tables[4][1:]] == ["存货盘点"]
+    fonts = doc.styles["Normal"].element.rPr.rFonts
+    assert fonts.get(qn("w:eastAsia")) == "SimSun"
+    heading = doc.styles["Heading 1"].element.rPr.rFonts
+    assert heading.get(qn("w:eastAsia")) == "SimSun"
+    assert heading.get(qn("w:eastAsiaTheme")) is None
+
+
+def test_the_english_word_document_is_in_english(session, data):
+    b = bulletin(session, load_actor(session, "sam"), PERIOD)
+    doc = Document(io.BytesIO(docx_bytes(b, "en")))
+    assert doc.paragraphs[0].text.startswith("Supervision bulletin")
+    assert doc.tables[1].rows[0].cells[2].text == "Completed"
