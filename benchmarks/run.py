@@ -1,7 +1,7 @@
 """Run every benchmark and assemble benchmarks/RESULTS.md: `python benchmarks/run.py`.
 
 Each benchmark module writes its own section to benchmarks/results/<name>.md; this script runs
-them in order (engine, group_indicators, web, meeting_extract) and puts the sections together
+them in order (engine, group_indicators, collection_import, web, meeting_extract) and puts the sections together
 under a header naming the machine.
 """
 
@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.common import RESULTS, machine
 
-SECTIONS = ("engine", "group_indicators", "web", "meeting_extract")
+SECTIONS = ("engine", "group_indicators", "collection_import", "web", "meeting_extract")
 
 
 def main() -> None:

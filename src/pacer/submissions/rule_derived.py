@@ -25,7 +25,7 @@ def _inputs(figures: Mapping[str, int], context: RuleContext, year_to_date: bool
             continue
         if year_to_date and ind.kind == "flow":
             value += context.ytd_before.get(code, 0)
-        out[code] = float(to_decimal(value, ind.scale))
+        out[code] = value / 10**ind.scale  # int / int rounds correctly: the same float as via Decimal
     return out
 
 
