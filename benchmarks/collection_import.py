@@ -46,6 +46,7 @@ from benchmarks.memory import peak_mib
 GOAL_S = 15.0
 WORK = DATA / "collection"
 LAST_RUN = DATA / "collection-last-run.json"
+FIRST_SHEET = "xl/worksheets/sheet1.xml"  # a unit's template: its sheet, then the stamp
 
 
 def _period() -> int:
@@ -80,9 +81,9 @@ def _figures(session: Any, period: int) -> dict[tuple[int, int], tuple[int, int]
     return out
 
 
-def _filled(template: bytes, values: dict[str, str]) -> bytes:
-    """The template with its value cells (cell reference -> decimal text) typed in, as Excel
-    stores a number: ``<c r="F4" s="5"><v>1234.5</v></c>``."""
+def _filled(template: bytes, values: dict[str, dict[str, str]]) -> bytes:
+    """The template with value cells typed in (worksheet part -> cell reference -> decimal text),
+    as Excel stores a number: ``<c r="F4" s="5"><v>1234.5</v></c>``."""
     import io
 
     source = zipfile.ZipFile(io.BytesIO(template))
@@ -90,8 +91,8 @@ def _filled(template: bytes, values: dict[str, str]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info)
-            if info.filename.startswith("xl/worksheets/sheet"):
-                data = _type_values(data, values)
+            if info.filename in values:
+                data = _type_values(data, values[info.filename])
             target.writestr(info, data)
     return out.getvalue()
 
@@ -138,7 +139,7 @@ def write_workbooks(url: str, folder: Path, units: int) -> dict[str, Any]:
             cells[unit.id] = typed
             rows += len(typed)
             template = write_template(session, SYSTEM, unit.code, period, "zh")
-            (folder / "units" / f"{unit.code}.xlsx").write_bytes(_filled(template, typed))
+            (folder / "units" / f"{unit.code}.xlsx").write_bytes(_filled(template, {FIRST_SHEET: typed}))
         hq = None
         if units == GROUP["units"]:
             hq = folder / "group.xlsx"
@@ -148,21 +149,12 @@ def write_workbooks(url: str, folder: Path, units: int) -> dict[str, Any]:
 
 
 def _hq_filled(template: bytes, sheets: dict[int, Any], cells: dict[int, dict[str, str]]) -> bytes:
-    """The HQ workbook (sheets in the stamp's order) with every unit's figures typed in."""
+    """The HQ workbook with every unit's figures typed into its sheet."""
     import io
 
-    source = zipfile.ZipFile(io.BytesIO(template))
     by_name = {s.name: cells[unit_id] for unit_id, s in sheets.items()}
-    order = _sheet_files(source)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info)
-            name = order.get(info.filename)
-            if name in by_name:
-                data = _type_values(data, by_name[name])
-            target.writestr(info, data)
-    return out.getvalue()
+    parts = _sheet_files(zipfile.ZipFile(io.BytesIO(template)))
+    return _filled(template, {part: by_name[name] for part, name in parts.items() if name in by_name})
 
 
 def _sheet_files(book: zipfile.ZipFile) -> dict[str, str]:
