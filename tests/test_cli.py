@@ -291,6 +291,18 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
         ],
     ),
     ("eliminations", "import"): (["{csv}"], [["{missing}"], ["{csv}", "--as", "nobody"]]),
+    ("meetings", "list"): ([], [["--unit", "NOPE"], ["--year", "soon"]]),
+    ("meetings", "show"): (["1"], [["999999"], ["one"]]),
+    ("meetings", "import-article"): (
+        [str(Path(__file__).parent / "meetings" / "articles" / "zh_01_yishi.txt")],
+        [
+            ["{missing}"],
+            ["{dir}"],
+            ["{csv}", "--confirm"],
+            [str(Path(__file__).parent / "meetings" / "articles" / "zh_10_no_list.txt"), "--confirm"],
+            [str(Path(__file__).parent / "meetings" / "articles" / "zh_01_yishi.txt"), "--unit", "NOPE", "--confirm"],
+        ],
+    ),
     ("meetings", "extract"): (
         [str(Path(__file__).parent / "meetings" / "articles" / "zh_01_yishi.txt")],
         [["{missing}"], ["{dir}"], ["{csv}"], ["{csv}", "--format", "xml"]],
