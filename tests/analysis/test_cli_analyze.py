@@ -419,7 +419,7 @@ def academy_user(demo):
         username, unit = conn.execute(
             text(
                 "SELECT u.username, n.code FROM user_account u JOIN role_grant g ON g.user_id = u.id "
-                "JOIN unit n ON n.id = g.unit_id WHERE n.code LIKE 'G0_' ORDER BY u.username"
+                "JOIN unit n ON n.id = g.unit_id WHERE n.code LIKE 'G0_' ORDER BY n.code, u.username"
             )
         ).first()
     sibling = "G02" if unit != "G02" else "G01"

@@ -198,9 +198,19 @@ def test_leaders_and_users_cover_the_group_and_every_second_level_unit(group: De
     for code in ["G", *second]:
         assert roles[code].count("main_leader") == 1, code
         assert 2 <= roles[code].count("in_charge") <= 3, code
-    assert sorted(u.role for u in group.users) == sorted(
-        ["group_admin", "hq_analyst", "supervisor", "unit_reporter", "unit_approver", "quality_engineer", "viewer"]
-    )
+    personas = {
+        "group_admin",
+        "hq_analyst",
+        "supervisor",
+        "unit_reporter",
+        "unit_approver",
+        "quality_engineer",
+        "viewer",
+    }
+    assert {u.role for u in group.users} == personas
+    # every second-level unit has a reporter of its own (who owns its supervised tasks)
+    reporters = {u.unit_code for u in group.users if u.role == "unit_reporter"}
+    assert set(second) <= reporters
     assert {u.unit_code for u in group.users} <= {u.code for u in group.units}
 
 
