@@ -86,6 +86,7 @@ def build_group(url: str, params: dict[str, int] | None = None) -> dict[str, Any
         as_of=params["as_of"],
         extra_indicators=params["extra_indicators"],
         group_indicators=params.get("group_indicators", 0),
+        month_in_progress=False,  # every month loaded whole: the engine's questions read all of them
     )
     with engine.begin() as conn:
         conn.execute(

@@ -475,29 +475,22 @@ def test_the_default_month_is_the_latest_complete_one(database_url, tmp_path, mo
     import json
 
     run("demo", "--reset", "--units", "10", "--years", "1", "--as-of", "2026-06", "--no-summary")
-    # one unit reports July early: July is still being reported
-    early = write_csv(
-        tmp_path / "july.csv",
-        "unit_code,indicator_code,period,value",
-        "G0101,revenue,2026-07,-5000000000",
-        "G0101,total_profit,2026-07,-900000000",
-    )
-    run("facts", "import", str(early))
-    assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-06"
+    # the demo's last month, June, is still being reported (some units have not handed it in)
+    assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-05"
     assert (
-        json.loads(run("analyze", "rank", "--indicator", "revenue", "--format", "json").stdout)["period"] == "2026-06"
+        json.loads(run("analyze", "rank", "--indicator", "revenue", "--format", "json").stdout)["period"] == "2026-05"
     )
-    assert "2026-06" in run("summary", "--lang", "en").stdout
-    assert json.loads(run("analyze", "--period", "2026-07", "--format", "json").stdout)["period"] == "2026-07"
+    assert "2026-05" in run("summary", "--lang", "en").stdout
+    assert json.loads(run("analyze", "--period", "2026-06", "--format", "json").stdout)["period"] == "2026-06"
     # asked for, a month still being reported says so
-    assert "2026-07 is still being reported: 1 of the" in run("analyze", "--period", "2026-07", "--lang", "en").stdout
-    assert "2026-07 仍在报送中" in run("summary", "--as-of", "2026-07", "--lang", "zh").stdout
+    assert "2026-06 is still being reported: " in run("analyze", "--period", "2026-06", "--lang", "en").stdout
+    assert "2026-06 仍在报送中" in run("summary", "--as-of", "2026-06", "--lang", "zh").stdout
     assert "still being reported" not in run("analyze", "--lang", "en").stdout
     # a share of the units is enough when so configured
     monkeypatch.setenv("PACER_COMPLETE_SHARE", "0.01")
     get_settings.cache_clear()
-    assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-07"
-    assert "2026-07" in run("summary", "--lang", "en").stdout
+    assert json.loads(run("analyze", "--format", "json").stdout)["period"] == "2026-06"
+    assert "2026-06" in run("summary", "--lang", "en").stdout
 
 
 def test_make_demo_runs_twice_and_leaves_the_cli_reading_its_database(tmp_path):
@@ -542,7 +535,7 @@ def test_make_demo_runs_twice_and_leaves_the_cli_reading_its_database(tmp_path):
         timeout=120,
     )
     assert summary.returncode == 0, summary.stderr
-    assert "2026-06 operations" in summary.stdout
+    assert "2026-05 operations" in summary.stdout
 
 
 def test_a_demo_database_is_served_beyond_loopback_only_once_its_published_password_is_gone(database_url, monkeypatch):

@@ -15,7 +15,7 @@ from pacer.facts.service import import_facts
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Row
-from pacer.models import Fact, Indicator, Submission, Unit
+from pacer.models import Indicator, Submission, SubmissionFigure, Unit
 
 runner = CliRunner()
 CODES = ("revenue", "total_profit", "accounts_receivable", "inventory", "rd_expense")
@@ -56,11 +56,12 @@ def restated_rows(db, how_many: int = 4) -> tuple[list[Row], set[tuple[str, int]
         chosen = [open_months[i] for i in np.linspace(0, len(open_months) - 1, how_many).astype(int)]
         rows, n = [], 2
         for code, period in chosen:
-            for ind, scale, value in conn.execute(
-                select(Indicator.code, Indicator.scale, Fact.value)
-                .join(Fact, Fact.indicator_id == Indicator.id)
-                .join(Unit, Unit.id == Fact.unit_id)
-                .where(Unit.code == code, Fact.period == period, Indicator.code.in_(CODES))
+            for ind, scale, value in conn.execute(  # the figures its reporter submitted, not yet of record
+                select(Indicator.code, Indicator.scale, SubmissionFigure.value)
+                .join(SubmissionFigure, SubmissionFigure.indicator_id == Indicator.id)
+                .join(Submission, Submission.id == SubmissionFigure.submission_id)
+                .join(Unit, Unit.id == Submission.unit_id)
+                .where(Unit.code == code, Submission.period == period, Indicator.code.in_(CODES))
             ):
                 new = value * 11 // 10 + 7 if ind != "total_profit" else -value - 12345
                 rows.append(
@@ -181,7 +182,8 @@ def test_figures_for_a_month_the_engine_does_not_hold_rebuild_it(demo, builds):
     with unit_of_work(demo) as session:
         import_facts(
             session,
-            [Row(2, {"unit_code": "G0101", "indicator_code": "revenue", "period": "2026-11", "value": "100.00"})],
+            # a unit whose October was accepted (its year to date is complete)
+            [Row(2, {"unit_code": "G0103", "indicator_code": "revenue", "period": "2026-11", "value": "100.00"})],
         )
     after = service.get_analysis(demo)
     assert len(builds) == 2

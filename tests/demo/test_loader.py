@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from pacer.analysis.load import source
 from pacer.cli import app
+from pacer.demo import in_progress
 from pacer.demo.generator import DemoConfig, generate
 from pacer.models import Fact, Submission, Target, Unit, User
 
@@ -27,15 +28,31 @@ def demo_db(database_url):
 def test_the_database_holds_exactly_what_the_generator_made(demo_db):
     engine, output = demo_db
     group = generate(DemoConfig.load(), seed=7, first_year=2023, as_of=(2026, 10))
+    # the month in progress: only its accepted units' figures are of record
+    states = in_progress.plan(group)
+    accepted = [u for u, s in states.items() if s == "accepted"]
+    of_record = ~in_progress.held_back(group, states) | (
+        (group.facts.period == 202610) & np.isin(group.facts.unit, accepted)
+    )
     with engine.connect() as conn:
-        assert conn.scalar(select(func.count()).select_from(Fact)) == len(group.facts)
+        assert conn.scalar(select(func.count()).select_from(Fact)) == int(of_record.sum())
         assert conn.scalar(select(func.count()).select_from(Unit)) == len(group.units)
         assert conn.scalar(select(func.count()).select_from(Target)) == len(group.targets)
         assert conn.scalar(select(func.count()).select_from(User)) == len(group.users)
-        assert conn.scalar(select(func.sum(Fact.value))) == int(group.facts.value.sum())
-        states = dict(conn.execute(select(Submission.state, func.count()).group_by(Submission.state)).all())
-    assert set(states) == {"accepted", "submitted"}
-    assert f"{len(group.facts):,} facts" in output
+        assert conn.scalar(select(func.sum(Fact.value))) == int(group.facts.value[of_record].sum())
+        held = conn.execute(
+            select(Submission.state, func.count()).where(Submission.period == 202610).group_by(Submission.state)
+        )
+        in_month = dict(held.all())
+        before = conn.scalar(
+            select(func.count())
+            .select_from(Submission)
+            .where(Submission.period < 202610, Submission.state != "accepted")
+        )
+    assert set(in_month) == {"accepted", "submitted", "approved", "returned", "draft"}
+    assert sum(in_month.values()) == sum(1 for s in states.values() if s != "not_started")
+    assert before == 0
+    assert f"{int(of_record.sum()):,} facts" in output
 
 
 def test_balance_sheets_balance_in_the_database(demo_db):
@@ -117,7 +134,7 @@ def test_summary_prints_the_group_and_its_second_level_units(demo_db):
     second_level = [u.name_en for u in group.units if u.parent_code == "G"]
     assert group.units[0].name_en in result.output
     assert all(name in result.output for name in second_level)
-    assert "2026-10" in result.output
+    assert "2026-09" in result.output  # the latest complete month: 2026-10 is still being reported
     assert "Completion" in result.output
 
 
@@ -173,8 +190,9 @@ def test_summary_lines_add_up_to_the_total_with_the_groups_eliminations(demo_db)
     engine, _ = demo_db
     with engine.connect() as conn:
         eng = build(conn).engine
-    cockpit = eng.cockpit(0, 2026, 10, ["revenue", "two_funds"])
-    kids = [eng.cockpit(k, 2026, 10, ["revenue", "two_funds"]) for k in cockpit.children]
+    # the summary's month: the latest complete one (2026-10 is still being reported)
+    cockpit = eng.cockpit(0, 2026, 9, ["revenue", "two_funds"])
+    kids = [eng.cockpit(k, 2026, 9, ["revenue", "two_funds"]) for k in cockpit.children]
     for code in ("revenue", "two_funds"):
         total, children, own = _shown_amounts(cockpit.row(code), [k.row(code) for k in kids], True)
         assert own is not None

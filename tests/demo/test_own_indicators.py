@@ -180,17 +180,17 @@ def test_only_a_unit_lacking_an_assigned_figure_is_missing_from_the_month(demo_d
     with demo_db.connect() as conn:
         everyone = build(conn)
     nodes = np.arange(len(everyone.data.units.codes))
-    assert missing_figures(everyone, nodes, 202610) == []  # nobody owes launches or energy it is not assigned
+    assert missing_figures(everyone, nodes, 202609) == []  # nobody owes launches or energy it is not assigned
     with demo_db.begin() as conn:
         conn.execute(
             text(
-                "DELETE FROM fact WHERE period = 202610 AND unit_id = (SELECT id FROM unit WHERE code = 'G0603') "
+                "DELETE FROM fact WHERE period = 202609 AND unit_id = (SELECT id FROM unit WHERE code = 'G0603') "
                 "AND indicator_id = (SELECT id FROM indicator WHERE code = 'energy_use')"
             )
         )
     with demo_db.connect() as conn:
         analysis = build(conn)
-    missing = missing_figures(analysis, nodes, 202610)
+    missing = missing_figures(analysis, nodes, 202609)
     reported = [d.code for d in analysis.data.indicators if d.kind != "derived"]
     assert [(analysis.data.units.codes[m.node], [reported[r] for r in m.missing]) for m in missing] == [
         ("G0603", ["energy_use"])

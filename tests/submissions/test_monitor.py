@@ -130,7 +130,7 @@ def test_drilling_down_and_filtering_keep_to_the_node_asked_for(session, org, mo
     board = monitor.monitor(session, org.hq_analyst, MONTH, "A", now=AFTER)
     assert [line.unit.code for line in board.lines] == ["A", "A1", "A2", "A3"]
     assert [line.depth for line in board.lines] == [0, 1, 1, 1]
-    assert monitor.path_to(session, org.hq_analyst, board) == [("G", "单位G", "Unit G")]
+    assert monitor.path_to(board) == [("G", "单位G", "Unit G")]
     assert [line.unit.code for line in monitor.shown(board, LATE)] == ["A", "A2"]
     assert [line.unit.code for line in monitor.shown(board, "approved")] == ["A3"]
     with pytest.raises(Exception, match="not a status"):
@@ -140,7 +140,7 @@ def test_drilling_down_and_filtering_keep_to_the_node_asked_for(session, org, mo
 def test_a_second_level_units_analyst_sees_only_its_subtree(session, org, month):
     board = monitor.monitor(session, month.ann, MONTH, now=AFTER)
     assert [line.unit.code for line in board.lines] == ["A", "A1", "A2", "A3"]
-    assert monitor.path_to(session, month.ann, board) == []
+    assert monitor.path_to(board) == []
     assert board.totals.total == 4
     for outside in ("B1", "G", "NOPE"):
         with pytest.raises(NotFound):
@@ -199,3 +199,12 @@ def test_only_hq_roles_may_remind_and_only_within_their_subtree(session, org, mo
     assert (done.reminded, done.unreachable) == (["A", "A2"], [])
     with pytest.raises(NotFound):
         monitor.remind_late(session, month.ann, MONTH, "G", now=AFTER)
+
+
+def test_a_page_of_many_units_shows_whole_upper_levels_or_the_first_of_a_filter(session, org, month):
+    board = monitor.monitor(session, org.hq_analyst, MONTH, now=AFTER)
+    assert monitor.at_most(board.lines, 10, False).depth is None
+    cut = monitor.at_most(board.lines, 3, False)
+    assert ([line.unit.code for line in cut.lines], cut.depth, cut.total) == (["G", "A", "B"], 1, 7)
+    first = monitor.at_most(monitor.shown(board, LATE), 2, True)
+    assert ([line.unit.code for line in first.lines], first.depth, first.total) == (["G", "A"], None, 3)

@@ -30,7 +30,12 @@ def demo(
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same group.")] = 7,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Last month with figures, YYYY-MM (default: the last complete month).")
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Last month with figures, YYYY-MM, still being reported (default: the latest month whose"
+            " reports are due, so that some are late).",
+        ),
     ] = None,
     indicators: Annotated[
         int | None,
@@ -52,7 +57,7 @@ def demo(
     from pacer.demo.records import BASE_CODES
     from pacer.migrate import upgrade
 
-    as_of_period = period("--as-of", as_of) if as_of else periods.last_complete_month()
+    as_of_period = period("--as-of", as_of) if as_of else _last_due_month()
     prepare_database()
     if not reset:  # with --reset, the schema is rebuilt once the group has been generated
         upgrade(get_engine())
@@ -74,6 +79,16 @@ def demo(
     if summary:
         show_summary(as_of=periods.format_period(as_of_period))
     _print_demo_accounts(result["group"])
+
+
+def _last_due_month() -> int:
+    """The latest month whose reporting day has passed (the last complete one, or before the
+    reporting day the one before it): its month in progress then has late units to chase."""
+    from pacer.models.base import utcnow
+    from pacer.submissions.service import due_at
+
+    month = periods.last_complete_month()
+    return month if due_at(month) < utcnow() else periods.add_months(month, -1)
 
 
 def _print_demo_accounts(group: DemoGroup) -> None:

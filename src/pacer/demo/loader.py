@@ -1,9 +1,14 @@
 """Load a generated demo group into the database: the library, organisation, people, figures
-(through the bulk paths of :mod:`pacer.demo.bulk`), targets, eliminations and locks."""
+(through the bulk paths of :mod:`pacer.demo.bulk`), targets, eliminations and locks.
+
+The last month is still being reported: its units' months go through the submission workflow
+one by one (:mod:`pacer.demo.in_progress`); ``month_in_progress=False`` (the benchmark groups)
+loads every month whole, as accepted."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,10 +20,12 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from pacer.auth.passwords import hash_password
+from pacer.demo import in_progress
 from pacer.demo.bulk import bulk_mode, write_facts
 from pacer.demo.followup import load_followup
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.demo.own_load import assign_sets, load_own_library
+from pacer.demo.records import FactArrays
 from pacer.errors import Conflict
 from pacer.indicators.sync import sync_library
 from pacer.kit import periods
@@ -27,6 +34,7 @@ from pacer.migrate import upgrade
 from pacer.models import (
     AuditEntry,
     EliminationEntry,
+    Fact,
     Indicator,
     IndicatorCategory,
     IndicatorVersion,
@@ -59,10 +67,10 @@ def load_demo(
     config: Path | None = None,
     reset: bool = False,
     console: Console | None = None,
+    month_in_progress: bool = True,  # the last month through the workflow (see the module's text)
 ) -> dict[str, Any]:
     started = time.perf_counter()
-    as_of_year = as_of // 100
-    first_year = as_of_year - years + 1 if years else None
+    as_of_year, first_year = as_of // 100, (as_of // 100 - years + 1 if years else None)
     demo_config = DemoConfig.load(config)
     with _progress(console) as progress:
         task = progress.add_task("Generating the demo group", total=None)
@@ -76,6 +84,7 @@ def load_demo(
             group_indicators=group_indicators,
         )
         progress.update(task, total=1, completed=1)
+        states, bulk = _split(group, month_in_progress)
         if reset:  # only now that the group could be generated: bad input drops nothing
             drop_schema(engine)
             upgrade(engine)
@@ -91,16 +100,15 @@ def load_demo(
             assign_sets(session, demo_config, group, indicator_ids)
             session.flush()
             _people(conn, group)
-            submission_ids = _submissions(conn, group)
-            write_facts(conn, group, indicator_ids, submission_ids, progress)
+            submission_ids = _submissions(conn, bulk)
+            write_facts(conn, bulk, indicator_ids, submission_ids, progress)
             _targets(conn, group, {**indicator_ids, **_ids(conn)})
             _eliminations(conn, group, indicator_ids)
-            _locks_and_audit(conn, group)
-            load_followup(session, group)
+            facts = _finish(conn, session, group, states, progress)
             session.close()
     return {
         "units": len(group.units),
-        "facts": len(group.facts),
+        "facts": facts,
         "targets": len(group.targets),
         "users": len(group.users),
         "seconds": time.perf_counter() - started,
@@ -244,17 +252,16 @@ def _people(conn: Connection, group: DemoGroup) -> None:
 
 
 def _submissions(conn: Connection, group: DemoGroup) -> np.ndarray:
-    """One accepted submission per unit-month with figures (the latest month is still submitted)."""
+    """One accepted submission per unit-month with figures loaded whole."""
     facts = group.facts
     keys = np.unique(facts.unit.astype(np.int64) * 1_000_000 + facts.period)
-    as_of = group.as_of[0] * 100 + group.as_of[1]
     now = utcnow()
     rows = [
         {
             "id": n + 1,
             "unit_id": int(k // 1_000_000) + 1,
             "period": int(k % 1_000_000),
-            "state": "submitted" if k % 1_000_000 == as_of else "accepted",
+            "state": "accepted",
             "source": "demo",
             "created_at": now,
             "updated_at": now,
@@ -265,6 +272,31 @@ def _submissions(conn: Connection, group: DemoGroup) -> np.ndarray:
         conn.execute(insert(Submission), rows[start : start + 50_000])
     _sync_sequence(conn, "submission")
     return keys
+
+
+def _split(group: DemoGroup, month_in_progress: bool) -> tuple[dict[int, str], DemoGroup]:
+    """The last month's plan (:mod:`pacer.demo.in_progress`) and the group as loaded in bulk:
+    without the facts of that month that go in through the workflow."""
+    if not month_in_progress:
+        return {}, group
+    states = in_progress.plan(group)
+    kept = ~in_progress.held_back(group, states)
+    f = group.facts
+    return states, replace(group, facts=FactArrays(f.unit[kept], f.indicator[kept], f.period[kept], f.value[kept]))
+
+
+def _finish(conn: Connection, session: Session, group: DemoGroup, states: dict[int, str], progress: Progress) -> int:
+    """Locks, the audit line, the follow-up records and the last month through the workflow,
+    unit by unit; how many facts are of record then."""
+    _locks_and_audit(conn, group)
+    load_followup(session, group)
+    if not states:
+        return len(group.facts)
+    task = progress.add_task("Reporting the last month through the workflow", total=None)
+    in_progress.walk(session, group, states)
+    session.flush()
+    progress.update(task, total=1, completed=1)
+    return int(conn.scalar(select(func.count()).select_from(Fact)) or 0)
 
 
 def _targets(conn: Connection, group: DemoGroup, indicator_ids: dict[str, int]) -> None:

@@ -50,8 +50,20 @@ def assign_sets(session: Session, config: DemoConfig, group: DemoGroup, ids: dic
             reason=REASON,
         )
         assign(session, SYSTEM, item, source="demo_group.yaml")
-    return len(rules)
+    return len(rules) + _consolidating(session, group, sorted({r.set_code for r in rules}), start)
+
+
+def _consolidating(session: Session, group: DemoGroup, sets: list[str], start: str) -> int:
+    """A unit with units below it reports nothing of its own: its figures are theirs added up
+    (its own line is its headquarters unit's), so each of its sets is excluded for it."""
+    parents = sorted({u.parent_code for u in group.units if u.parent_code} | {m.new_parent_code for m in group.moves})
+    for code in parents:
+        for set_code in sets:
+            item = AssignmentIn(set_code=set_code, unit_code=code, exclude=True, from_month=start, reason=CONSOLIDATING)
+            assign(session, SYSTEM, item, source="demo_group.yaml")
+    return len(parents) * len(sets)
 
 
 STATISTICS = "statistics"
+CONSOLIDATING = "合并单位：数据为下属单位之和，本级不填报"
 REASON = "演示集团按单位类型和标签分配指标集"  # a reason as HQ would type it, in the demo users' language

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -24,7 +24,7 @@ from pacer.kit import periods
 from pacer.models.base import utcnow
 from pacer.notifications.service import Message, notify
 from pacer.submissions import monitor_repository as repo
-from pacer.submissions.monitor_calc import LATE, STATUSES, Board, Line, board
+from pacer.submissions.monitor_calc import LATE, STATUSES, Board, Line, UnitIn, board
 from pacer.submissions.service import due_at
 from pacer.workflow.deadlines import as_utc
 from pacer.workflow.repository import ancestors
@@ -58,7 +58,13 @@ def monitor(
     matrix = assignment_matrix(session, period)
     reporting = {u for u in units if matrix.get(u)}
     states = repo.states(session, actor, period)
-    return board(period, root, units, levels, reporting, states, due_at(period), now or utcnow())
+    monitored = board(period, root, units, levels, reporting, states, due_at(period), now or utcnow())
+    above: list[UnitIn] = []
+    parent = units[root].parent_id
+    while parent is not None and parent in units and len(above) < len(units):
+        above.append(units[parent])
+        parent = units[parent].parent_id
+    return replace(monitored, above=tuple(reversed(above)))
 
 
 def shown(monitored: Board, status: str | None = None) -> list[Line]:
@@ -72,17 +78,9 @@ def shown(monitored: Board, status: str | None = None) -> list[Line]:
     return [line for line in monitored.lines if line.status == status]
 
 
-def path_to(session: Session, actor: Actor, monitored: Board) -> list[tuple[str, str, str]]:
-    """(code, name_zh, name_en) of the units above the monitored node that the actor sees, top first."""
-    on = last_day(monitored.period)
-    units = repo.month_units(session, actor, on)
-    out = []
-    parent = units[monitored.root.unit.id].parent_id
-    while parent is not None and parent in units:
-        unit = units[parent]
-        out.append((unit.code, unit.name_zh, unit.name_en))
-        parent = unit.parent_id
-    return list(reversed(out))
+def path_to(monitored: Board) -> list[tuple[str, str, str]]:
+    """(code, name_zh, name_en) of the units above the monitored node that the viewer sees, top first."""
+    return [(u.code, u.name_zh, u.name_en) for u in monitored.above]
 
 
 def _levels(tree: dict[int, int | None], units: Iterable[int]) -> dict[int, int]:
@@ -173,3 +171,27 @@ def month_of(text: str | None) -> int:
         return periods.parse_period(text)
     except ValueError as exc:
         raise DomainError(f"period: {exc}", status=422) from None
+
+
+@dataclass(frozen=True)
+class Cut:
+    """The lines a page shows of many: down to ``depth`` levels below the node (whole levels, so
+    every unit shown has its parent above it), or the first ``len(lines)`` of a filtered list."""
+
+    lines: list[Line]
+    total: int
+    depth: int | None  # None: not cut by depth
+
+
+def at_most(lines: list[Line], most: int, filtered: bool) -> Cut:
+    """Of ``lines``, what one page shows: all of them when they are ``most`` or fewer; else the
+    deepest whole levels that fit (at least the node and its children), or for a filtered list
+    its first ``most``."""
+    if len(lines) <= most:
+        return Cut(lines, len(lines), None)
+    if filtered:
+        return Cut(lines[:most], len(lines), None)
+    depth = 1
+    while sum(1 for line in lines if line.depth <= depth + 1) <= most:
+        depth += 1
+    return Cut([line for line in lines if line.depth <= depth], len(lines), depth)

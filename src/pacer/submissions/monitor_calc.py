@@ -97,6 +97,7 @@ class Board:
     lines: list[Line]
     totals: Counts
     levels: dict[int, Counts]
+    above: tuple[UnitIn, ...] = ()  # the units above the node that the viewer sees, top first
 
     @property
     def root(self) -> Line:

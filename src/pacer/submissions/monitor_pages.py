@@ -17,6 +17,7 @@ from pacer.web.deps import Db
 from pacer.web.templating import render
 
 router = APIRouter(prefix="/submissions/monitor", include_in_schema=False)
+SHOWN = 300  # units on one page; a larger subtree shows its upper levels, and each unit opens its own
 Count = Annotated[int | None, Query(ge=0, le=1_000_000)]
 
 
@@ -38,10 +39,10 @@ def monitor_page(
     context = {
         "board": board,
         "month": periods.format_period(month),
-        "lines": monitor.shown(board, status or None),
+        "cut": monitor.at_most(monitor.shown(board, status or None), SHOWN, bool(status)),
         "status": status or "",
         "statuses": STATUSES,
-        "path": monitor.path_to(db, viewer.actor, board),
+        "path": monitor.path_to(board),
         "may_remind": monitor.may_remind(db, viewer.actor, board),
         "result": None if reminded is None else (reminded, people or 0, already or 0, unreachable or 0),
     }

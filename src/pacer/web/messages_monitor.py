@@ -26,6 +26,11 @@ MONITOR_MESSAGES: dict[str, tuple[str, str]] = {
     "monitor.open_grid": ("打开 {unit} 的 {month} 月报", "Open {unit}'s report for {month}"),
     "monitor.drill": ("查看 {unit} 及下属单位", "Show {unit} and the units below it"),
     "monitor.not_reporting": ("无需报送", "Does not report"),
+    "monitor.cut_depth": (
+        "单位较多：显示到下 {depth} 级（{shown}/{total} 个单位），点击单位名称查看其下属单位。",
+        "Many units: showing {depth} level(s) below ({shown} of {total} units); open a unit to see the ones below it.",
+    ),
+    "monitor.cut_first": ("显示前 {shown} 个，共 {total} 个单位。", "Showing the first {shown} of {total} units."),
     "monitor.none": ("没有符合条件的单位。", "No unit matches."),
     "monitor.no_late": ("目前没有逾期单位。", "No unit is late."),
     "monitor.status.not_started": ("未开始", "Not started"),
