@@ -185,3 +185,14 @@ def test_a_warning_is_explained_beside_its_figure_and_then_the_month_can_be_subm
     assert alice.post("/submissions/verbs/submit", data=unit_month).status_code == 303
     submitted = alice.get(f"{URL}?lang=en").text
     assert "Explanation: 新签大额合同" in submitted
+
+
+def test_the_workbook_buttons_appear_once_the_application_serves_them(grid, signed_in, app):
+    alice = signed_in("alice")
+    assert 'data-testid="download-template"' not in alice.get(URL).text
+    app.add_api_route("/submissions/{unit_code}/{month}/template.xlsx", lambda: None, methods=["GET"])
+    app.add_api_route("/submissions/{unit_code}/{month}/upload", lambda: None, methods=["POST"])
+    page = alice.get(f"{URL}?lang=en").text
+    assert 'href="/submissions/A1/2025-12/template.xlsx" data-testid="download-template"' in page
+    assert 'action="/submissions/A1/2025-12/upload"' in page
+    assert 'data-testid="upload-form"' not in signed_in("victor").get(URL).text  # no report rights
