@@ -257,6 +257,20 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("targets", "accept"): (["1"], [["999"], ["x"]]),
     ("targets", "return"): (["1", "--reason", "why"], [["999", "--reason", "why"]]),
     ("workflow", "tick"): ([], [["--now", "junk"]]),
+    ("tasks", "list"): ([], [["--unit", "NOPE"], ["--as", "nobody"], ["--format", "pdf"]]),
+    ("tasks", "show"): (["1"], [["999999"], ["x"]]),
+    ("tasks", "create"): (
+        ["--unit", "G", "--title", "t", "--owner", "admin", "--deadline", "2027-01-01"],
+        [
+            ["--unit", "NOPE", "--title", "t", "--owner", "admin", "--deadline", "2027-01-01"],
+            ["--unit", "G", "--title", "t", "--owner", "admin", "--deadline", "junk"],
+            ["--unit", "G", "--title", "t", "--owner", "nobody", "--deadline", "2027-01-01"],
+            ["--unit", "G", "--title", "t", "--owner", "admin", "--deadline", "2027-01-01", "--milestone", "x=y"],
+            ["--unit", "G", "--title", "t", "--owner", "admin", "--deadline", "2000-01-01"],
+        ],
+    ),
+    ("tasks", "act"): (["1", "accept"], [["999999", "accept"], ["x", "accept"]]),
+    ("tasks", "progress"): (["1", "--percent", "10"], [["999999", "--percent", "10"], ["1", "--percent", "x"]]),
     ("submissions", "list"): ([], [["--period", "soon"], ["--state", "late"]]),
     ("submissions", "monitor"): (
         ["--period", "2026-01"],

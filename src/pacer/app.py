@@ -61,7 +61,9 @@ def routers() -> tuple[APIRouter, ...]:
     from pacer.targets import api as targets_api
     from pacer.targets import pages as targets_pages
     from pacer.targets import round_api, round_pages
+    from pacer.tasks import api as tasks_api
     from pacer.tasks import board_api, board_pages
+    from pacer.tasks import pages as tasks_pages
 
     return (
         auth_pages.router,
@@ -78,6 +80,7 @@ def routers() -> tuple[APIRouter, ...]:
         inbox_pages.router,
         monitor_pages.router,
         board_pages.router,  # before the tasks' own pages: /tasks/board is not a task
+        tasks_pages.router,
         round_pages.router,
         meetings_pages.router,
         meetings_api.router,
@@ -87,6 +90,7 @@ def routers() -> tuple[APIRouter, ...]:
         monitor_api.router,  # before the submissions' own: /monitor is not a unit
         submissions_api.router,
         targets_api.router,
+        tasks_api.router,
         indicators_api.router,
         vendor.router,
     )

@@ -10,6 +10,7 @@ import pytest
 from pacer.tasks import service
 from pacer.tasks.validation import MilestonePlan, TaskPlan
 from tests.factories import create_user
+from tests.webclient import app, client, figures, signed_in  # noqa: F401  (fixtures)
 
 TODAY = date(2026, 3, 1)
 DEADLINE = date(2026, 6, 30)

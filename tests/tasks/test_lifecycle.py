@@ -158,6 +158,8 @@ def test_a_merged_task_names_the_task_it_went_into(session, org, supervisor, own
     from tests.tasks.conftest import plan
 
     other = service.create(session, supervisor, plan(title="两金专项"), today=TODAY)
+    with pytest.raises(Forbidden, match="owner of a task may not Merge"):
+        lifecycle.act(session, owner, task.id, "merge", "重复", into=other.id)
     with pytest.raises(ValidationFailed, match="itself"):
         lifecycle.act(session, supervisor, task.id, "merge", "重复", into=task.id)
     with pytest.raises(ValidationFailed, match="choose the task"):

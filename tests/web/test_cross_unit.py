@@ -31,6 +31,8 @@ from pacer.kit.tabular import Row
 from pacer.meetings import service as meetings
 from pacer.meetings.schemas import MeetingIn, RequirementIn
 from pacer.targets import round as target_round
+from pacer.tasks import service as tasks
+from pacer.tasks.validation import TaskPlan
 from pacer.web.deps import get_analysis_dep
 from tests.factories import create_user, move_unit
 from tests.tasks.board_data import followup
@@ -67,6 +69,7 @@ FILL = {
     "rule_id": ["1"],
     "fmt": ["svg", "png"],
     "proposal_id": ["1"],
+    "task_id": ["1"],
     "notification_id": ["1"],
     "verb": ["submit"],
     "year": ["2025"],
@@ -112,6 +115,10 @@ def group(figures, session, app, monkeypatch):
     document = meetings.add_document(session, SYSTEM, meeting.id, "a.txt", b"A")
     monkeypatch.setitem(FILL, "meeting_id", [str(meeting.id)])
     monkeypatch.setitem(FILL, "file_id", [str(document.id)])
+    # a task of A1 with A2 (now under B) as its co-unit: A1's viewers see the task, not A2
+    plan = TaskPlan(UNITS["A1"][0], "Task of A1", "alice", date(2027, 6, 30), co_unit_codes=(UNITS["A2"][0],))
+    task = tasks.create(session, SYSTEM, plan, today=date(2026, 1, 5))
+    monkeypatch.setitem(FILL, "task_id", [str(task.id)])
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()

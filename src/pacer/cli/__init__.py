@@ -24,6 +24,7 @@ from pacer.cli import (
     summary,
     target_rounds,
     targets,
+    tasks,
     users,
     workflow,
 )
@@ -49,6 +50,7 @@ FEATURES = (
     target_rounds,
     facts,
     submissions,
+    tasks,
     eliminations,
     users,
     analyze,

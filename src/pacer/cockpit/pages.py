@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pacer.analysis import incomplete
 from pacer.auth.deps import CurrentViewer
+from pacer.auth.permissions import SUPERVISE, visible_unit_ids
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
 from pacer.cockpit import ranking as ranks
@@ -62,6 +63,7 @@ def cockpit(
             "bridge_html": bridge_html,
             "off_track_displays": fmt.common_displays(view.off_track, scope.measures, scope.scale_of, scope.lang),
             "incomplete": incomplete(analysis, scope.period),
+            "can_assign": visible_unit_ids(db, viewer.actor, SUPERVISE) != set(),
         },
     )
 

@@ -22,6 +22,7 @@ from pacer.submissions import service
 from pacer.web.deps import Db
 from pacer.web.idempotency import Idempotency, Idempotent
 from pacer.web.pagination import Page, Paging
+from pacer.workflow.schemas import EventOut
 
 router = APIRouter(prefix="/api/submissions", tags=["submissions"], dependencies=[Depends(protect)])
 
@@ -66,15 +67,6 @@ class VerbIn(BaseModel):
 
 class FigureOut(FigureIn):
     pass
-
-
-class EventOut(BaseModel):
-    verb: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
 
 
 class SummaryOut(BaseModel):

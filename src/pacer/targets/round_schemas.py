@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from pacer.kit.tabular import Row
 from pacer.targets import round as target_round
+from pacer.workflow.schemas import EventOut
 
 
 class ProposalRowIn(BaseModel):
@@ -42,15 +43,6 @@ class VerbIn(BaseModel):
 
 class ProposalRowOut(ProposalRowIn):
     line: int
-
-
-class EventOut(BaseModel):
-    verb: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
 
 
 class ProposalSummaryOut(BaseModel):

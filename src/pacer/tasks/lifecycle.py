@@ -8,13 +8,16 @@ a task waits for verification without deadline reminders; returned, they start a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
-from pacer.auth.permissions import Actor
+from pacer.auth.permissions import REPORT, SYSTEM, Actor
 from pacer.errors import Conflict, Forbidden, Problem, ValidationFailed
+from pacer.files import service as files
 from pacer.models import Unit, WorkflowItem
 from pacer.models.base import utcnow
 from pacer.models.followup import Milestone, ProgressReport, Task, TaskCoUnit
@@ -155,7 +158,7 @@ def _carry_over(session: Session, actor: Actor, task: Task, unit: Unit, deadline
     )
     session.add(after)
     session.flush()
-    for co in repository.co_units(session, task.id):
+    for co in repository.co_units(session, SYSTEM, task.id):
         session.add(TaskCoUnit(task_id=after.id, unit_id=co.id))
     open_steps = [m for m in repository.milestones(session, task.id) if m.done_on is None and today <= m.due_on]
     for n, m in enumerate(open_steps, start=1):
@@ -173,10 +176,52 @@ def report_progress(
     milestone_id: int | None = None,
     lang: str = "en",
     now: datetime | None = None,
+    evidence: Sequence[tuple[str, bytes]] = (),
 ) -> ProgressReport:
-    """The owner's report: how far (percent, never backwards; a milestone reached) and what was
-    done. A task accepted or returned is in progress from its first report."""
-    now = now or utcnow()
+    """The owner's report: how far (percent, never backwards; a milestone reached), what was
+    done and its evidence (files, each checked by :mod:`pacer.files`: all stored or, with the
+    report, none). A task accepted or returned is in progress from its first report."""
+    savepoint = session.begin_nested()
+    try:
+        report = _report(session, actor, task_id, percent, narrative, milestone_id, lang, now or utcnow())
+        for n, (filename, content) in enumerate(evidence, start=1):
+            owner = evidence_owner(report.id)
+            files.save(
+                session, actor, owner=owner, unit_id=report.unit_id, action=REPORT, filename=filename,
+                content=content, field=f"evidence[{n}]",
+            )  # fmt: skip
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
+    return report.report
+
+
+def evidence_owner(progress_id: int) -> str:
+    """How a progress report's evidence files name their owner."""
+    return f"progress:{progress_id}"
+
+
+@dataclass(frozen=True)
+class _Reported:
+    report: ProgressReport
+    unit_id: int
+
+    @property
+    def id(self) -> int:
+        return self.report.id
+
+
+def _report(
+    session: Session,
+    actor: Actor,
+    task_id: int,
+    percent: int,
+    narrative: str,
+    milestone_id: int | None,
+    lang: str,
+    now: datetime,
+) -> _Reported:
     task, _, item = repository.task(session, actor, task_id)
     if actor.username != task.owner:
         raise Forbidden(say(lang, "not_owner", owner=task.owner))
@@ -204,7 +249,7 @@ def report_progress(
     issuer = workflow_repository.user_ids(session, [task.issuer])
     notify(session, issuer, _progress_message(task, percent, milestone))
     session.flush()
-    return report
+    return _Reported(report, task.unit_id)
 
 
 def _progress_problems(

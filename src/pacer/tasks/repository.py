@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
 from pacer.errors import NotFound
-from pacer.models import Indicator, Unit, User, WorkflowItem
+from pacer.models import Indicator, IndicatorVersion, StoredFile, Unit, User, WorkflowItem
 from pacer.models.followup import Milestone, ProgressReport, Requirement, Task, TaskCoUnit
 from pacer.org.repository import subtree_select
 from pacer.tasks.workflow import CLOSED, COMPLETION_REPORTED
@@ -119,9 +119,10 @@ def progress(session: Session, task_id: int) -> list[ProgressReport]:
     return list(session.scalars(stmt))
 
 
-def co_units(session: Session, task_id: int) -> list[Unit]:
+def co_units(session: Session, actor: Actor, task_id: int) -> list[Unit]:
+    """The task's co-units the actor sees (a unit out of sight is not named)."""
     stmt = select(Unit).join(TaskCoUnit, TaskCoUnit.unit_id == Unit.id).where(TaskCoUnit.task_id == task_id)
-    return list(session.scalars(stmt.order_by(Unit.code)))
+    return list(session.scalars(restrict(stmt, actor, Unit.id, READ).order_by(Unit.code)))
 
 
 def children(session: Session, actor: Actor, task_id: int) -> list[Row]:
@@ -149,3 +150,20 @@ def indicator_by_code(session: Session, code: str) -> Indicator | None:
 
 def requirement(session: Session, requirement_id: int) -> Requirement | None:
     return session.get(Requirement, requirement_id)
+
+
+def indicator_name(session: Session, indicator_id: int, lang: str) -> str:
+    """The indicator's name in its latest definition."""
+    stmt = select(IndicatorVersion).where(IndicatorVersion.indicator_id == indicator_id)
+    version = session.scalar(stmt.order_by(IndicatorVersion.from_year.desc()).limit(1))
+    if version is None:
+        return ""
+    return version.name_zh if lang == "zh" else version.name_en
+
+
+def files_of(session: Session, actor: Actor, owners: Collection[str]) -> list[StoredFile]:
+    """The stored files of these owners (a task's progress reports) the actor sees, oldest first."""
+    if not owners:
+        return []
+    stmt = select(StoredFile).where(StoredFile.owner.in_(list(owners))).order_by(StoredFile.id)
+    return list(session.scalars(restrict(stmt, actor, StoredFile.unit_id, READ)))

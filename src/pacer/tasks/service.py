@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, REPORT, SUPERVISE, Actor, load_actor, restrict, visible_unit_ids
 from pacer.errors import Forbidden, Problem, ValidationFailed
-from pacer.models import Indicator, Unit, WorkflowEvent, WorkflowItem
+from pacer.models import Indicator, StoredFile, Unit, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
 from pacer.models.followup import Meeting, Milestone, ProgressReport, Requirement, Task, TaskCoUnit
 from pacer.notifications.service import Message, notify
@@ -210,6 +210,7 @@ class TaskView:
     children: list[tuple[Task, Unit, WorkflowItem]]
     indicator: Indicator | None
     overdue_days: int
+    evidence: dict[int, list[StoredFile]]  # progress report id -> its files
 
 
 def verbs_for(session: Session, actor: Actor, task: Task, item: WorkflowItem) -> list[Transition]:
@@ -221,16 +222,21 @@ def verbs_for(session: Session, actor: Actor, task: Task, item: WorkflowItem) ->
 
 def get(session: Session, actor: Actor, task_id: int, today: date | None = None) -> TaskView:
     task, unit, item = repository.task(session, actor, task_id)
+    progress = repository.progress(session, task.id)
+    evidence: dict[int, list[StoredFile]] = {}
+    for f in repository.files_of(session, actor, [f"progress:{p.id}" for p in progress]):
+        evidence.setdefault(int(f.owner.split(":")[1]), []).append(f)
     return TaskView(
         task=task,
         unit=unit,
         item=item,
-        co_units=repository.co_units(session, task.id),
+        co_units=repository.co_units(session, actor, task.id),
         milestones=repository.milestones(session, task.id),
-        progress=repository.progress(session, task.id),
+        progress=progress,
         history=workflow_repository.history(session, item.id),
         verbs=verbs_for(session, actor, task, item),
         children=repository.children(session, actor, task.id),
         indicator=session.get(Indicator, task.indicator_id) if task.indicator_id else None,
         overdue_days=overdue_days(task.original_deadline, task.closed_on, today or date.today()),
+        evidence=evidence,
     )

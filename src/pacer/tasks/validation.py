@@ -34,6 +34,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "第 {n} 个节点的日期 {due} 早于上一个节点",
         "milestone {n} is due on {due}, before the milestone above it",
     ),
+    "milestone_line": ("第 {n} 行应为“日期 名称”，如 2026-09-30 完成方案", "line {n}: expected 'YYYY-MM-DD title'"),
     "unit_unknown": ("没有单位“{code}”", "no unit '{code}'"),
     "owner_unknown": ("没有在用的用户“{owner}”", "no active user '{owner}'"),
     "owner_no_access": (
@@ -157,3 +158,15 @@ def overdue_days(original_deadline: date, closed_on: date | None, today: date) -
     or until today while it is open; 0 when on time."""
     end = closed_on or today
     return max((end - original_deadline).days, 0)
+
+
+def parse_milestones(text: str, lang: str) -> tuple[tuple[MilestonePlan, ...], list[Problem]]:
+    """Milestones typed one per line as ``YYYY-MM-DD title``; each unreadable line a problem."""
+    found, problems = [], []
+    for n, line in enumerate((x.strip() for x in text.splitlines() if x.strip()), start=1):
+        when, _, title = line.partition(" ")
+        try:
+            found.append(MilestonePlan(title.strip(), date.fromisoformat(when)))
+        except ValueError:
+            problems.append(Problem(say(lang, "milestone_line", n=n), field="milestones"))
+    return tuple(found), problems

@@ -7,6 +7,7 @@ from pacer.web.messages_library import LIBRARY_MESSAGES
 from pacer.web.messages_meetings import MEETING_MESSAGES
 from pacer.web.messages_monitor import MONITOR_MESSAGES
 from pacer.web.messages_submissions import SUBMISSION_MESSAGES
+from pacer.web.messages_tasks import TASK_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome
@@ -389,3 +390,4 @@ MESSAGES.update(
 MESSAGES.update(LIBRARY_MESSAGES)
 MESSAGES.update(MEETING_MESSAGES)
 MESSAGES.update(SUBMISSION_MESSAGES)
+MESSAGES.update(TASK_MESSAGES)

@@ -42,7 +42,8 @@ SECTIONS = (
         "nav.section.followup",
         (
             Entry("nav.meetings", "/meetings"),
-            Entry("nav.tasks", "/tasks", below=("/tasks/board", "/tasks/bulletin")),
+            Entry("nav.tasks", "/tasks", below=("/tasks/board", "/tasks/bulletin", "/tasks/mine")),
+            Entry("nav.my_tasks", "/tasks/mine"),
             Entry("nav.board", "/tasks/board"),
             Entry("nav.bulletin", "/tasks/bulletin"),
         ),
