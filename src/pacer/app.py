@@ -56,7 +56,7 @@ def routers() -> tuple[APIRouter, ...]:
     from pacer.notifications import api as inbox_api
     from pacer.notifications import pages as inbox_pages
     from pacer.submissions import api as submissions_api
-    from pacer.submissions import monitor_api, monitor_pages
+    from pacer.submissions import monitor_api, monitor_pages, upload_pages
     from pacer.submissions import pages as submission_pages
     from pacer.targets import api as targets_api
     from pacer.targets import pages as targets_pages
@@ -72,6 +72,7 @@ def routers() -> tuple[APIRouter, ...]:
         assignment_pages.router,
         targets_pages.router,
         submission_pages.router,
+        upload_pages.router,
         indicators_pages.router,  # after the assignments: /indicators/{code} would take their path
         auth_api.router,
         admin_api.router,

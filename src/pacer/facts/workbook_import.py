@@ -3,12 +3,11 @@
 Every sheet the stamp lists is read; the whole workbook is one import and one transaction, and any
 problem stores nothing. Several workbooks (each unit's own, or HQ's of a sheet per unit) are read
 as one import the same way; a problem then names its workbook with its sheet, ``[FILE.xlsx]SHEET``.
-
-Before anything is unpacked the file must be a zip archive whose directory
-promises no more than an import may unpack (a PDF renamed .xlsx, a truncated file and a zip bomb
-are refused there). Then each stamp row must name a sheet of the workbook, a unit the actor may
-report for, this template version, and the indicator list the unit reports that month now
-(else the template is of another unit or month, or out of date: download a new one).
+Before anything is unpacked the file must be a zip archive whose directory promises no more than
+an import may unpack (a PDF renamed .xlsx, a truncated file and a zip bomb are refused there).
+Then each stamp row must name a sheet of the workbook, a unit the actor may report for, this
+template version, and the indicator list the unit reports that month now (else the template is
+of another unit or month, or out of date: download a new one).
 
 How a value cell is read (the rules the README states):
 
@@ -138,19 +137,34 @@ def import_workbook_files(
 ) -> dict[str, int]:
     """:func:`import_workbook_file` of several filled templates as one import and one
     transaction: a problem in any stores nothing, and each is named by workbook, sheet and cell."""
+    rows, names, problems, source = workbook_rows(session, actor, paths, unit, period)
+    noted: list[Problem] = []
+    try:  # the cells' problems go along, so the rows' own are found too: every problem at once
+        return import_facts(session, rows, actor, today, source, problems, language, noted)
+    except ValidationFailed as exc:
+        raise ValidationFailed([locate(p, names) for p in exc.problems], exc.source, exc.more) from None
+    finally:
+        if warnings is not None:
+            warnings += (locate(p, names) for p in noted)
+
+
+def workbook_rows(
+    session: Session, actor: Actor, paths: Sequence[Path], unit: str | None, period: int | None, source: str = ""
+) -> tuple[list[Row], list[str], Problems, str]:
+    """The rows of filled templates (sheet i's row r is ``i * ROW_SPAN + r``), the sheets' names
+    for :func:`locate`, the cells' problems and the source; no template asked for: refused."""
     if not paths:
         raise ValidationFailed([Problem("no workbook given: nothing to import")], "workbooks")
-    source = paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks"
-    books = [read_workbook(path, path.name, f"[{path.name}]" if len(paths) > 1 else "") for path in paths]
+    source = source or (paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks")
+    books = [read_workbook(path, source if len(paths) == 1 else path.name, f"[{path.name}]" if len(paths) > 1 else "")
+             for path in paths]  # fmt: skip
     problems = Problems()
     stamps, wanted = _stamps(session, actor, books, problems, unit, period)
     rows: list[Row] = []
-    for index, stamp in enumerate(stamps):
-        book = stamp.book
+    for index, (stamp, book) in enumerate((s, s.book) for s in stamps):
         if stamp.sheet not in book.cells:
-            problems.append(
-                _at(book.label, STAMP_SHEET, stamp.row, "sheet", f"the workbook has no sheet '{stamp.sheet}'")
-            )
+            problems.append(_at(book.label, STAMP_SHEET, stamp.row, "sheet",
+                                f"the workbook has no sheet '{stamp.sheet}'"))  # fmt: skip
             continue
         codes = {i.code for i in wanted[(stamp.unit.id, stamp.period)]}
         found = _sheet_rows(stamp, book.cells[stamp.sheet], book.formulas.get(stamp.sheet, ()), codes, problems)
@@ -163,15 +177,7 @@ def import_workbook_files(
                      for name in book.cells if name not in listed and name != STAMP_SHEET and listed)  # fmt: skip
     if problems and not stamps:
         raise problems.failure(source)
-    names = [s.book.label + s.sheet for s in stamps]
-    noted: list[Problem] = []
-    try:  # the cells' problems go along, so the rows' own are found too: every problem at once
-        return import_facts(session, rows, actor, today, source, problems, language, noted)
-    except ValidationFailed as exc:
-        raise ValidationFailed([_locate(p, names) for p in exc.problems], exc.source, exc.more) from None
-    finally:
-        if warnings is not None:
-            warnings += (_locate(p, names) for p in noted)
+    return rows, [s.book.label + s.sheet for s in stamps], problems, source
 
 
 def _at(label: str, sheet: str, row: int, field: str, message: str) -> Problem:
@@ -179,7 +185,7 @@ def _at(label: str, sheet: str, row: int, field: str, message: str) -> Problem:
     return Problem(message, row, field, label + sheet, f"{letter}{row}" if letter else None)
 
 
-def _locate(problem: Problem, names: Sequence[str]) -> Problem:
+def locate(problem: Problem, names: Sequence[str]) -> Problem:
     """A problem of the import's rows told by sheet and cell."""
     if problem.row is None or problem.sheet is not None:
         return problem

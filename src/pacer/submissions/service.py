@@ -155,7 +155,7 @@ def save_figures(
     name = found.name
     if found.state not in EDITABLE:
         raise Conflict(f"{name} is {found.state}: only a draft or a returned one can be changed")
-    _refuse_locked(session, found)
+    _refuse_locked(session, found, language)
     parsed = None if rows is None else _checked(session, actor, found, list(rows), problems or Problems())
     before = _snapshot(session, found.submission)
     _bump(session, found, expected_version)
@@ -199,7 +199,7 @@ def explain(
     require(session, actor, REPORT, unit.id)
     if found.state not in EDITABLE:
         raise Conflict(f"{found.name} is {found.state}: only a draft or a returned one can be changed")
-    _refuse_locked(session, found)
+    _refuse_locked(session, found, language)
     before = _snapshot(session, found.submission)
     _bump(session, found, expected_version)
     checks.explain(session, actor, found.submission, notes, found.title(language), language)
@@ -230,7 +230,7 @@ def act(
     transition = SUBMISSION.transition(found.item.state, verb, reason)
     if not workflow.may(session, actor, transition, found.item):
         raise Forbidden(f"not allowed to {verb} {found.name}")
-    _refuse_locked(session, found)
+    _refuse_locked(session, found, language)
     _bump(session, found, expected_version)
     if verb == "submit":
         _refuse_unready(session, actor, found, language)
@@ -344,10 +344,15 @@ def _load_facts(session: Session, actor: Actor, found: Found) -> None:
     import_facts(session, rows, on_behalf, source=found.name)
 
 
-def _refuse_locked(session: Session, found: Found) -> None:
+def _refuse_locked(session: Session, found: Found, language: str = "en") -> None:
     period = found.submission.period
     if facts_repository.locked_periods(session, [period]):
-        raise Conflict(f"period {periods.format_period(period)} is locked: {found.name} cannot change")
+        month = periods.format_period(period)
+        raise Conflict(
+            f"{month} 已锁定：{found.title(language)}不能再修改"
+            if language == "zh"
+            else f"period {month} is locked: {found.name} cannot change"
+        )
 
 
 def _bump(session: Session, found: Found, expected: int | None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import tempfile
 from datetime import date
-from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,7 +15,6 @@ from starlette.responses import RedirectResponse, Response
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import READ
 from pacer.errors import Forbidden, Problem, ValidationFailed
-from pacer.kit.tabular import import_max_bytes
 from pacer.kit.xlsx import XLSX
 from pacer.org.repository import roots_on, tree_on
 from pacer.targets import entry, excel, repository, view
@@ -24,6 +22,7 @@ from pacer.targets.grid import Grid, build_grid, spread_proposal
 from pacer.targets.service import Report
 from pacer.web.deps import Db
 from pacer.web.templating import lang_of, render
+from pacer.web.uploads import stored_upload
 
 router = APIRouter(prefix="/targets", include_in_schema=False)
 Year = Annotated[int, Path(ge=2000, le=2100)]
@@ -163,21 +162,6 @@ def export(
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _stored(file: UploadFile, folder: str) -> FilePath:
-    """The upload in a file of its own, refused past PACER_IMPORT_MAX_BYTES before it is read."""
-    path, limit, size = FilePath(folder) / "upload.xlsx", import_max_bytes(), 0
-    with path.open("wb") as out:
-        while chunk := file.file.read(1 << 16):
-            size += len(chunk)
-            if size > limit:
-                raise ValidationFailed(
-                    [Problem(f"the file has more than the {limit:,} bytes an import takes (PACER_IMPORT_MAX_BYTES)")],
-                    file.filename or "upload",
-                )
-            out.write(chunk)
-    return path
-
-
 @router.post("/{year}/import", dependencies=[Depends(upload_form), Depends(protect)])
 def import_upload(request: Request, viewer: CurrentViewer, db: Db, form: Upload, year: Year) -> Response:
     unit_code, upload = form[0][:64], form[1]
@@ -188,7 +172,7 @@ def import_upload(request: Request, viewer: CurrentViewer, db: Db, form: Upload,
         if upload is None or not upload.filename:
             raise ValidationFailed([Problem("choose an Excel file (.xlsx) to upload")], "upload")
         with tempfile.TemporaryDirectory() as folder:
-            report = excel.import_workbook(db, _stored(upload, folder), viewer.actor)
+            report = excel.import_workbook(db, stored_upload(upload, folder), viewer.actor)
     except ValidationFailed as exc:
         db.rollback()
         grid = build_grid(db, viewer.actor, year, unit_code)

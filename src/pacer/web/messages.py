@@ -8,6 +8,7 @@ from pacer.web.messages_meetings import MEETING_MESSAGES
 from pacer.web.messages_monitor import MONITOR_MESSAGES
 from pacer.web.messages_submissions import SUBMISSION_MESSAGES
 from pacer.web.messages_tasks import TASK_MESSAGES
+from pacer.web.messages_upload import UPLOAD_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # chrome
@@ -391,3 +392,4 @@ MESSAGES.update(LIBRARY_MESSAGES)
 MESSAGES.update(MEETING_MESSAGES)
 MESSAGES.update(SUBMISSION_MESSAGES)
 MESSAGES.update(TASK_MESSAGES)
+MESSAGES.update(UPLOAD_MESSAGES)
