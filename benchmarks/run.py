@@ -18,7 +18,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from benchmarks.common import RESULTS, machine
 
-SECTIONS = ("engine", "group_indicators", "collection_import", "web", "meeting_extract", "monitor")
+SECTIONS = ("engine", "group_indicators", "collection_import", "web", "meeting_extract", "monitor", "followup_board")
 
 
 def main() -> None:

@@ -117,3 +117,13 @@ def test_the_bulletin_of_a_unit_holds_only_its_subtree(signed_in, session, data)
     assert len(got["overdue"]) == 1
     assert got["closed"] == []
     assert signed_in("alice").get("/tasks/bulletin?node=B").status_code == 404
+
+
+def test_the_board_form_sent_with_empty_fields_is_read_as_no_filter(signed_in, data):  # noqa: F811
+    web = signed_in("grace")
+    empty = web.get("/tasks/board?meeting=&requirement=&unit=&owner=&status=&kind=&within=&overdue=true&lang=en")
+    assert empty.status_code == 200
+    assert tasks_on(empty.text) == ["in_progress", "in_progress"]
+    bad = web.get("/tasks/board?within=soon")
+    assert bad.status_code == 422
+    assert "within" in bad.text

@@ -143,7 +143,7 @@ def get_bulletin(
     """Completion and on-time rates by unit and department for the period, with the overdue and
     newly closed tasks (definitions on the bulletin's page)."""
     period = bulletins.parse_period(start, to, date.today())
-    b = bulletins.bulletin(db, viewer.actor, period, node or None)
+    b = bulletins.bulletin(db, viewer.actor, period, node or None, listed=0)
     lang = viewer.user.language
     units = [GroupOut(key=u.code, name=u.name(lang), **TallyOut.of(v).model_dump()) for u, v in b.units]
     departments = [GroupOut(key=k, name=n, **TallyOut.of(v).model_dump()) for k, n, v in b.departments]
@@ -156,7 +156,7 @@ def get_bulletin(
             "total": TallyOut.of(b.figures.total),
             "units": units,
             "departments": departments,
-            "overdue": [i.id for i in b.overdue],
-            "closed": [i.id for i in b.closed],
+            "overdue": b.figures.overdue,
+            "closed": b.figures.closed,
         }
     )

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from pacer.auth.deps import CurrentViewer
+from pacer.errors import Problem, ValidationFailed
 from pacer.kit.xlsx import XLSX
 from pacer.tasks import board as service
 from pacer.tasks import bulletin as bulletins
@@ -25,7 +26,7 @@ from pacer.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
-Id = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+Number = Annotated[str | None, Query(max_length=10)]  # a form's field: empty when not filled in
 Text = Annotated[str | None, Query(max_length=64)]
 Day = Annotated[str | None, Query(max_length=10, alias="from")]
 To = Annotated[str | None, Query(max_length=10)]
@@ -37,17 +38,18 @@ def board_page(
     request: Request,
     viewer: CurrentViewer,
     db: Db,
-    meeting: Id = None,
-    requirement: Id = None,
+    meeting: Number = None,
+    requirement: Number = None,
     unit: Text = None,
     owner: Text = None,
     status: Text = None,
     kind: Text = None,
-    within: Annotated[int | None, Query(ge=0, le=service.MAX_WITHIN)] = None,
+    within: Number = None,
     overdue: Annotated[bool, Query()] = False,
     offset: Offset = 0,
 ) -> Response:
-    ask = board_ask(meeting, requirement, unit, owner, status, kind, within, overdue)
+    numbers = form_numbers(meeting=meeting, requirement=requirement, within=within)
+    ask = board_ask(numbers["meeting"], numbers["requirement"], unit, owner, status, kind, numbers["within"], overdue)
     shown = service.board(db, viewer.actor, ask, PAGE, offset)
     context = {
         "board": shown,
@@ -93,7 +95,7 @@ def bulletin_page(
     request: Request, viewer: CurrentViewer, db: Db, start: Day = None, to: To = None, node: Node = None
 ) -> Response:
     period = bulletins.parse_period(start, to, date.today())
-    shown = bulletins.bulletin(db, viewer.actor, period, node or None)
+    shown = bulletins.bulletin(db, viewer.actor, period, node or None, bulletins.LISTED)
     query = f"from={period.start}&to={period.end}&node={shown.node.code}"
     context = {
         "bulletin": shown,
@@ -104,6 +106,19 @@ def bulletin_page(
         "state_word": state_words(lang_of(request)),
     }
     return render(request, "tasks/bulletin.html", context)
+
+
+def form_numbers(**fields: str | None) -> dict[str, int | None]:
+    """A form's number fields: empty is none, anything but a whole number is refused naming it."""
+    out: dict[str, int | None] = {}
+    problems = []
+    for name, value in fields.items():
+        if value and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
+            problems.append(Problem(f"{value!r} is not a whole number", field=name))
+        out[name] = int(value) if value and not problems else None
+    if problems:
+        raise ValidationFailed(problems, "board")
+    return out
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:

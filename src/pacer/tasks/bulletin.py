@@ -52,8 +52,8 @@ class Bulletin:
     figures: calc.Figures
     units: list[tuple[Unit, calc.Tally]]  # by unit, in code order
     departments: list[tuple[str, str, calc.Tally]]  # by department: account, name, tally
-    overdue: list[Item]  # most days late first
-    closed: list[Item]  # latest closed first
+    overdue: list[Item]  # most days late first (the first ``listed`` of figures.overdue)
+    closed: list[Item]  # latest closed first (the first ``listed`` of figures.closed)
 
 
 def parse_period(start: str | None, end: str | None, today: date) -> calc.Period:
@@ -122,7 +122,11 @@ def _rolled_up(tree: dict[int, int | None], node_id: int, unit_id: int) -> int:
     return at
 
 
-def bulletin(session: Session, actor: Actor, period: calc.Period, node_code: str | None = None) -> Bulletin:
+def bulletin(
+    session: Session, actor: Actor, period: calc.Period, node_code: str | None = None, listed: int | None = None
+) -> Bulletin:
+    """The bulletin below the node; ``listed``: how many overdue and closed tasks to read in full
+    (None: all of them, for the exports)."""
     tree = tree_on(session, period.today)
     node, below = _node(session, actor, node_code, tree)
     columns = (Task.id, Task.unit_id, Task.issuer, WorkflowItem.state, Task.original_deadline, Task.closed_on)
@@ -144,9 +148,16 @@ def bulletin(session: Session, actor: Actor, period: calc.Period, node_code: str
     by_department = sorted(
         ((str(k), names.get(str(k), str(k)), v) for k, v in figures.by_department.items()), key=_name
     )
-    overdue = sorted(items(session, figures.overdue, period.today), key=lambda i: (-i.late_days, i.id))
-    closed = sorted(items(session, figures.closed, period.today), key=lambda i: (i.closed_on or period.end, i.id))
-    return Bulletin(period, node, figures, by_unit, by_department, overdue, closed[::-1])
+    # most days late first (the earliest original deadline), latest closed first; only the
+    # listed ones are read in full
+    by_id = {f.task_id: f for f in facts}
+    figures.overdue.sort(key=lambda i: (by_id[i].original_deadline, i))
+    figures.closed.sort(key=lambda i: (by_id[i].closed_on or period.end, i), reverse=True)
+    late, closed = figures.overdue[:listed], figures.closed[:listed]
+    details = {i.id: i for i in items(session, late + closed, period.today)}
+    return Bulletin(
+        period, node, figures, by_unit, by_department, [details[i] for i in late], [details[i] for i in closed]
+    )
 
 
 def _code(pair: tuple[Unit, calc.Tally]) -> str:
