@@ -1,8 +1,8 @@
 """Run every benchmark and assemble benchmarks/RESULTS.md: `python benchmarks/run.py`.
 
 Each benchmark module writes its own section to benchmarks/results/<name>.md; this script runs
-them in order (engine, group_indicators, collection_import, web, meeting_extract) and puts the sections together
-under a header naming the machine.
+them in order (engine, group_indicators, collection_import, web, meeting_extract, monitor,
+followup_board) and puts the sections together under a header naming the machine.
 """
 
 from __future__ import annotations
