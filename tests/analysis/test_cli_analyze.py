@@ -154,8 +154,9 @@ def test_the_cockpit_prints_the_group_key_indicators_in_chinese_by_default(demo)
 
 
 def test_the_cockpit_in_english_defaults_to_the_latest_month(demo):
+    # the demo's last month (2026-10) is still being reported: the latest complete month is shown
     out = run("--lang", "en").stdout
-    assert "2026-10" in out
+    assert "2026-09" in out
     assert "Operating revenue" in out
     assert "Completion" in out
     assert "Remaining" in out
@@ -362,12 +363,12 @@ def test_the_outlook_in_every_format(demo, lang):
 def test_the_history_in_every_format(demo, lang):
     out = run("history", "--indicator", "total_profit", "--unit", "G01", "--lang", lang).stdout
     assert "2025-01" in out
-    assert "2026-10" in out
+    assert "2026-09" in out  # 2026-10 is still being reported
     doc = as_json("history", "--indicator", "revenue", "--period", "2026-06", "--months", "4")
     assert [r["period"] for r in doc["rows"]] == ["2026-03", "2026-04", "2026-05", "2026-06"]
     lines = list(csv.DictReader(io.StringIO(run("history", "--indicator", "revenue", "--format", "csv").stdout)))
-    assert len(lines) == 22
-    assert lines[-1]["period"] == "2026-10"
+    assert len(lines) == 21
+    assert lines[-1]["period"] == "2026-09"
 
 
 # -- bad input ---------------------------------------------------------------------------------------

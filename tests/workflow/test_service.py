@@ -116,6 +116,24 @@ def test_my_queue_holds_what_i_may_act_on_only(session, org, item):
     assert repository.queue(session, org.unit_reporter, [REVIEW], 10, 0) == (0, [])
 
 
+WITHDRAWABLE = registry.register(
+    Workflow(
+        name="test_withdrawable",
+        states=("draft", "withdrawn"),
+        initial="draft",
+        terminal=frozenset({"withdrawn"}),
+        transitions=(Transition("withdraw", frozenset({"draft"}), "withdrawn", "accept", "above", awaits=False),),
+    )
+)
+
+
+def test_a_side_verb_puts_the_item_in_no_ones_queue_and_sends_no_reminder(session, org):
+    item = service.start(session, WITHDRAWABLE, "A1/x", org.A1.id, org.unit_reporter, ("撤回", "Withdraw"), "/w/1")
+    assert service.verbs_for(session, WITHDRAWABLE, item, org.hq_analyst)  # hq may still take it
+    assert repository.queue(session, org.hq_analyst, [WITHDRAWABLE], 10, 0) == (0, [])
+    assert service.next_actors(session, WITHDRAWABLE, item) == set()
+
+
 # -- deadlines -----------------------------------------------------------------------------------
 
 

@@ -35,12 +35,10 @@ STEPS = {
     "accepted": ("submit", "approve", "accept"),
     "returned": ("submit", "return"),
 }
-RETURNED_BECAUSE = (
-    "利润总额与上月差异较大，请核实并补充偏差原因。"
-    "Total profit moved a lot from last month: please check it and explain."
-)
-SITUATION = "生产经营平稳。Operations were steady."
-EXPLAINED = "演示数据：波动来自订单交付节奏。Demo figures: the change follows the timing of deliveries."
+# what the demo's people write, in their own language
+RETURNED_BECAUSE = "利润总额与上月差异较大，请核实并补充偏差原因。"
+SITUATION = "生产经营平稳。"
+EXPLAINED = "演示数据：波动来自订单交付节奏。"
 OWN_UNIT = "G0101"  # the demo accounts' unit: its reporter lina, its approver zhaoqiang
 
 

@@ -119,7 +119,7 @@ class _Say:
             code,
             cell,
             tuple(values.items()),
-            f"{level_zh}【{rule_zh}】{name_zh}（{code}）{'' if cell == code else '，' + cell}：{zh}",
+            f"{level_zh}【{rule_zh}】{name_zh}{'' if cell == code else '（' + cell + '）'}：{zh}",
             f"{level_en} [{rule_en}] {code} ({name_en}){'' if cell == code else ', ' + cell}: {en}",
         )
 

@@ -37,7 +37,7 @@ SUBMISSION_MESSAGES: dict[str, tuple[str, str]] = {
     "sub.derived_label": ("{name}（自动计算）", "{name} (computed)"),
     "sub.none_assigned": ("此单位本月没有需要填报的指标。", "No indicator is assigned to this unit for the month."),
     "sub.help": (
-        "Tab / Shift+Tab 在单元格间移动，回车或上下方向键在同一列上下移动；可粘贴从 Excel 复制的一列数字"
+        "制表键 / 上档键+制表键在单元格间移动，回车或上下方向键在同一列上下移动；可粘贴从 Excel 复制的一列数字"
         "（如 1,234.5、全角数字、(1,234) 表示负数），从当前单元格起向下填入。计算指标随填报自动更新。",
         "Tab / Shift+Tab move between cells, Enter and the up and down arrows move within the column; a column"
         " copied from Excel (1,234.5, full-width digits, (1,234) for a negative) pastes into this cell and the"

@@ -96,7 +96,7 @@ def queue(
     session: Session, actor: Actor, workflows: Iterable[Workflow], limit: int, offset: int
 ) -> tuple[int, list[WorkflowItem]]:
     """(total, one page of) the open items awaiting a verb the actor may take, soonest due first."""
-    pairs = [(w, t) for w in workflows for t in w.transitions]
+    pairs = [(w, t) for w in workflows for t in w.transitions if t.awaits]
     if actor.is_system:
         condition: ColumnElement[bool] = or_(
             false(), *(and_(WorkflowItem.workflow == w.name, WorkflowItem.state.in_(t.sources)) for w, t in pairs)

@@ -126,6 +126,8 @@ def next_actors(session: Session, workflow: Workflow, item: WorkflowItem) -> set
     chain = repository.ancestors(session, item.unit_id)
     users: set[int] = set()
     for t in workflow.verbs_from(item.state):
+        if not t.awaits:
+            continue
         users |= repository.holders(session, [t.action], chain if t.on == "unit" else chain[1:])
     return users
 
@@ -141,11 +143,12 @@ def _tell_concerned(
     zh_verb, en_verb = workflow.verb_label(transition.verb, "zh"), workflow.verb_label(transition.verb, "en")
     user = session.get(User, actor.user_id) if actor.user_id else None
     who = user.display_name if user else actor.username
+    who_zh = "系统" if actor.is_system else who
     message = Message(
         kind="workflow",
         title_zh=f"{item.title_zh}：{zh_state}",
         title_en=f"{item.title_en}: {en_state}",
-        body_zh=f"{who} 执行了「{zh_verb}」。" + (f"原因：{reason}" if reason else ""),
+        body_zh=f"{who_zh} 执行了「{zh_verb}」。" + (f"原因：{reason}" if reason else ""),
         body_en=f"{who}: {en_verb}." + (f" Reason: {reason}" if reason else ""),
         link=item.link,
     )

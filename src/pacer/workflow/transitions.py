@@ -28,6 +28,9 @@ class Transition:
     on: On = "unit"
     reason_required: bool = False
     label: tuple[str, str] = ("", "")  # (中文, English) of the button
+    # False for a side verb (cancel, merge …): possible, but nobody is waited for to take it, so
+    # it puts the item in no one's queue and sends them no reminder
+    awaits: bool = True
 
 
 class InvalidTransition(Conflict):
