@@ -285,6 +285,10 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("submissions", "submit"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "junk"]]),
     ("submissions", "approve"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "junk"]]),
     ("submissions", "accept"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "junk"]]),
+    ("submissions", "explain"): (
+        ["G", "2026-01", "yoy_jump:revenue", "新合同投产"],
+        [["NOPE", "2026-01", "revenue", "x"], ["G", "junk", "revenue", "x"], ["G", "2026-01", "nope:x", "x"]],
+    ),
     ("submissions", "return"): (
         ["G", "2026-01", "--reason", "why"],
         [["NOPE", "2026-01", "--reason", "why"], ["G", "junk"]],
