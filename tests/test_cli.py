@@ -277,10 +277,6 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
         [["--period", "soon"], ["--period", "2026-01", "--node", "NOPE"], ["--period", "2026-01", "--lang", "fr"]],
     ),
     ("submissions", "show"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "2026-13"]]),
-    ("submissions", "explain"): (
-        ["G", "2026-01", "yoy_jump:revenue", "a large contract"],
-        [["NOPE", "2026-01", "yoy_jump:revenue", "x"], ["G", "2026-13", "yoy_jump:revenue", "x"]],
-    ),
     ("submissions", "save"): (["G", "2026-01", "{csv}"], [["G", "2026-01", "{missing}"], ["NOPE", "2026-01", "{csv}"]]),
     ("submissions", "submit"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "junk"]]),
     ("submissions", "approve"): (["G", "2026-01"], [["NOPE", "2026-01"], ["G", "junk"]]),
