@@ -137,3 +137,10 @@ def test_after_an_internal_error_the_clients_next_requests_work(served, method):
             assert me.json()["display_name"] == "Grace"
             assert client.put("/api/me/language", json={"language": "en"}, headers=headers).status_code == 200
             assert client.get("/api/me", headers=headers).json()["language"] == "en"
+
+
+def test_a_nul_character_in_a_unit_code_is_refused_not_a_server_error(api, figures, session):
+    # PostgreSQL cannot hold NUL in text; SQLite finds no such unit: either way no 500
+    body = {"title": "t", "held_on": "2026-07-01", "kind": "other", "attendee_units": ["G\x00"]}
+    answer = api.post("/api/meetings", json=body, headers=bearer(session, "grace"))
+    assert answer.status_code in (404, 422), answer.text

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -64,6 +65,14 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 422, message, details)
 
 
+async def data_error(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold: PostgreSQL refuses a NUL character in any text, which no
+    form or API field can carry meaningfully; anything else is unexpected."""
+    if "NUL" in str(exc):
+        return error_response(request, 422, "a text field holds a NUL (0x00) character, which cannot be stored")
+    return await unexpected_error(request, exc)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     # Logged by the server; the client gets the usual shape without internals.
     return error_response(request, 500, "internal error; the details are in the server log")
@@ -72,5 +81,6 @@ async def unexpected_error(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected_error)
     app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(DataError, data_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
