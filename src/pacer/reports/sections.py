@@ -1,0 +1,126 @@
+"""The overall situation (key-indicator table and summary) and the indicator sections: revenue and
+profit, the two funds, cash flow, R&D, investment and civil industry, each with a chart and a
+drafted paragraph. A section whose indicators the group's library does not hold is left out."""
+
+from __future__ import annotations
+
+from pacer.reports.figures import Context
+from pacer.reports.model import Block, Cell, Paragraph, Section, Table
+
+# (section key, indicators, charts: (chart name, indicator)); the first indicator of a section leads
+TOPICS: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (
+    (
+        "revenue_profit",
+        ("revenue", "total_profit", "net_profit", "profit_margin"),
+        (("cumulative", "revenue"), ("trend", "total_profit")),
+    ),
+    ("two_funds", ("two_funds", "accounts_receivable", "inventory"), (("trend", "two_funds"),)),
+    (
+        "cash",
+        ("operating_cash_flow", "cash_from_sales", "cash_collection_ratio", "operating_cash_ratio"),
+        (("trend", "operating_cash_flow"),),
+    ),
+    ("rd", ("rd_expense", "rd_intensity"), (("trend", "rd_expense"),)),
+    (
+        "investment",
+        ("investment_actual", "investment_plan", "investment_completion"),
+        (("cumulative", "investment_actual"),),
+    ),
+    ("civil", ("civil_revenue", "civil_revenue_share"), (("cumulative", "civil_revenue"),)),
+)
+SUMMARY_CODES = ("revenue", "total_profit")
+
+
+def overall(ctx: Context) -> Section:
+    """The summary paragraph (revenue and profit) and the key-indicator table."""
+    sentences = [ctx.sentence(c) for c in ctx.known(SUMMARY_CODES)]
+    blocks: list[Block] = [Paragraph(" ".join(s for s in sentences if s))] if any(sentences) else []
+    if ctx.key_codes:
+        blocks.append(key_table(ctx))
+    return Section("overall", ctx.w("section.overall"), tuple(blocks))
+
+
+def key_table(ctx: Context) -> Table:
+    """Value (the span and the year to date), YoY, target tiers, completion, time progress, gap, status."""
+    span = ctx.has_span
+    columns = [ctx.w("col.indicator"), ctx.w("col.unit")]
+    if span:
+        columns += [ctx.span_label, ctx.w("col.span_yoy")]
+    columns += [ctx.w("col.ytd"), ctx.w("col.ytd_yoy" if span else "col.yoy")]
+    columns += [ctx.w(f"col.{k}") for k in ("ensure", "strive", "completion", "time_progress", "gap", "status")]
+    rows = []
+    for code in ctx.key_codes:
+        row = ctx.rows.get(code)
+        if row is None:
+            continue
+        ref = ctx.ref(code)
+        cells = [Cell(ref.name), Cell(ref.display.label)]
+        if span:
+            srow = ctx.span_rows.get(code)
+            cells += (
+                [ctx.amount_cell(code, srow.value), ctx.change_cell(code, srow.yoy)] if srow else [Cell("—"), Cell("—")]
+            )
+        cells += [
+            ctx.amount_cell(code, row.ytd),
+            ctx.change_cell(code, row.yoy),
+            ctx.amount_cell(code, row.target_ensure),
+            ctx.amount_cell(code, row.target_strive),
+            ctx.percent_cell(row.completion_pct),
+            ctx.percent_cell(row.time_progress_pct),
+            ctx.gap_cell(row.gap_pp),
+            ctx.status_cell(row.status),
+        ]
+        rows.append(tuple(cells))
+    align = ("left", "left", *(("right",) * (len(columns) - 3)), "left")
+    return Table("key", ctx.w("table.key"), tuple(columns), tuple(rows), align, ctx.w("note.gap"))  # type: ignore[arg-type]  # literals
+
+
+def indicators(ctx: Context) -> Section | None:
+    """One sub-section per topic the library holds."""
+    subs = [s for s in (topic(ctx, *t) for t in TOPICS) if s is not None]
+    return Section("indicators", ctx.w("section.indicators"), (), tuple(subs)) if subs else None
+
+
+def topic(ctx: Context, key: str, codes: tuple[str, ...], chart_list: tuple[tuple[str, str], ...]) -> Section | None:
+    held = [c for c in ctx.known(codes) if c in ctx.rows and ctx.rows[c].ytd is not None]
+    if not held:
+        return None
+    text = " ".join(s for s in (ctx.sentence(c) for c in held) if s)
+    blocks: list[Block] = [Paragraph(text)]
+    blocks.append(_topic_table(ctx, key, held))
+    for name, code in chart_list:
+        if code in held:
+            blocks.append(ctx.chart(name, code, f"{key}.{name}.{code}"))
+    return Section(key, ctx.w(f"section.{key}"), tuple(blocks))
+
+
+def _topic_table(ctx: Context, key: str, codes: list[str]) -> Table:
+    """The section's indicators: year to date, last year, YoY, ensure target, completion, status."""
+    columns = (
+        ctx.w("col.indicator"),
+        ctx.w("col.unit"),
+        ctx.w("col.ytd"),
+        ctx.w("col.last_year"),
+        ctx.w("col.yoy"),
+        ctx.w("col.ensure"),
+        ctx.w("col.completion"),
+        ctx.w("col.status"),
+    )
+    rows = []
+    for code in codes:
+        row = ctx.rows[code]
+        ref = ctx.ref(code)
+        rows.append(
+            (
+                Cell(ref.name),
+                Cell(ref.display.label),
+                ctx.amount_cell(code, row.ytd),
+                ctx.amount_cell(code, row.ytd_last_year),
+                ctx.change_cell(code, row.yoy),
+                ctx.amount_cell(code, row.target_ensure),
+                ctx.percent_cell(row.completion_pct),
+                ctx.status_cell(row.status),
+            )
+        )
+    align = ("left", "left", "right", "right", "right", "right", "right", "left")
+    return Table(f"{key}.table", ctx.w(f"section.{key}"), columns, tuple(rows), align)  # type: ignore[arg-type]  # literals

@@ -1,0 +1,104 @@
+"""The reports' own words: headings, column names and labels, key -> (中文, English)."""
+
+from __future__ import annotations
+
+WORDS: dict[str, tuple[str, str]] = {
+    # titles
+    "economic.title": ("{unit}{period}经济运行分析报告", "{unit}: economic operation analysis, {period}"),
+    "economic.subtitle": ("数据截至 {month}", "Figures to {month}"),
+    "span.month": ("{year}年{month}月", "{month_name} {year}"),
+    "span.quarter": ("{year}年第{quarter}季度", "Q{quarter} {year}"),
+    "span.quarter_to": ("{year}年第{quarter}季度（截至{month}月）", "Q{quarter} {year} (to {month_name})"),
+    "span.half.1": ("{year}年上半年", "first half of {year}"),
+    "span.half.2": ("{year}年下半年", "second half of {year}"),
+    "span.half_to.1": ("{year}年上半年（截至{month}月）", "first half of {year} (to {month_name})"),
+    "span.half_to.2": ("{year}年下半年（截至{month}月）", "second half of {year} (to {month_name})"),
+    "span.year": ("{year}年度", "the year {year}"),
+    "span.year_to": ("{year}年1-{month}月", "January to {month_name} {year}"),
+    "column.span.month": ("本月", "Month"),
+    "column.span.quarter": ("本季度", "Quarter"),
+    "column.span.half": ("本半年", "Half year"),
+    # sections
+    "section.overall": ("总体情况", "Overall situation"),
+    "section.indicators": ("主要指标分析", "Indicator analysis"),
+    "section.revenue_profit": ("营业收入与利润", "Revenue and profit"),
+    "section.two_funds": ("两金", "Receivables and inventory (two funds)"),
+    "section.cash": ("现金流", "Cash flow"),
+    "section.rd": ("研发投入", "Research and development"),
+    "section.investment": ("投资", "Investment"),
+    "section.civil": ("民品产业", "Civil industry"),
+    "section.units": ("单位对比", "Comparison of units"),
+    "section.followup": ("会议要求落实情况", "Follow-up of meeting requirements"),
+    "section.problems": ("存在的问题", "Problems"),
+    "section.outlook": ("预测与展望", "Outlook"),
+    "section.measures": ("下一步措施与工作计划", "Countermeasures and work plan"),
+    # narrative blocks
+    "narrative.problems": ("存在的问题", "Problems"),
+    "narrative.countermeasures": ("措施建议", "Countermeasures"),
+    "narrative.plan": ("工作计划", "Work plan"),
+    "draft.problems.none": (
+        "各项关键指标均符合时间进度要求，未发现明显滞后。",
+        "Every key indicator is in line with time progress; nothing is markedly behind.",
+    ),
+    "draft.problems.lead": (
+        "以下指标滞后于目标进度，需重点关注：",
+        "These indicators lag their targets and need attention:",
+    ),
+    "draft.countermeasures": (
+        "（请填写针对上述问题的措施建议。）",
+        "(Write the countermeasures for the problems above.)",
+    ),
+    "draft.plan": ("（请填写下一阶段的重点工作计划。）", "(Write the work plan for the next period.)"),
+    # the key-indicator table
+    "table.key": ("关键指标完成情况", "Key indicators"),
+    "col.indicator": ("指标", "Indicator"),
+    "col.unit": ("单位", "Unit"),
+    "col.ytd": ("本年累计", "Year to date"),
+    "col.yoy": ("同比", "YoY"),
+    "col.last_year": ("上年同期", "Same period last year"),
+    "col.span_yoy": ("同比", "YoY"),
+    "col.ytd_yoy": ("累计同比", "YTD YoY"),
+    "col.ensure": ("确保目标", "Ensure target"),
+    "col.strive": ("力争目标", "Strive target"),
+    "col.completion": ("完成率", "Completion"),
+    "col.time_progress": ("时间进度", "Time progress"),
+    "col.gap": ("差距", "Gap"),
+    "col.status": ("状态", "Status"),
+    "note.gap": (
+        "完成率为本年累计占年度确保目标的比例；差距为完成率与时间进度之差（个百分点，越低越好的指标方向相反）。",
+        "Completion is the year to date as a share of the annual ensure target; the gap is completion less "
+        "time progress in pp (reversed for indicators where lower is better).",
+    ),
+}
+
+
+def word(lang: str, key: str, **values: object) -> str:
+    zh, en = WORDS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**values) if values else text
+
+
+MONTHS_EN = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+CHINESE_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def numbered(lang: str, index: int, heading: str, level: int = 1) -> str:
+    """A heading numbered the way a Chinese report numbers it: 一、 then （一）; 1. then 1.1 in English."""
+    if lang == "zh":
+        n = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
+        return f"{n}、{heading}" if level == 1 else f"（{n}）{heading}"
+    return f"{index + 1}. {heading}"
