@@ -349,6 +349,20 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
             ["--indicator", "revenue", "--unit", "NOPE"],
         ],
     ),
+    ("report", "economic"): (
+        ["--period", "2026-06", "--format", "html", "--output", "{dir}/r.html"],
+        [
+            ["--period", "2026-13", "--format", "html"],
+            ["--period", "1999-01", "--format", "html"],
+            ["--period", "2026-06", "--format", "rtf"],
+            ["--period", "2026-06", "--format", "html", "--span", "week"],
+            ["--period", "2026-06", "--format", "html", "--unit", "NOPE"],
+            ["--period", "2026-06", "--format", "html", "--as", "nobody"],
+            ["--period", "2026-06", "--format", "pdf", "--template", "{csv}"],
+            ["--period", "2026-06", "--format", "docx", "--template", "{missing}"],
+            ["--period", "2026-06", "--format", "docx", "--template", "{csv}", "--output", "{dir}/r.docx"],
+        ],
+    ),
     ("analyze", "outlook"): ([], [["--period", "2026-12"], ["--unit", "NOPE"], ["--set", "nope"]]),
     ("analyze", "history"): (
         ["--indicator", "revenue"],

@@ -19,6 +19,7 @@ from pacer.cli import (
     indicators,
     meetings,
     org,
+    report,
     serve,
     submissions,
     summary,
@@ -56,6 +57,7 @@ FEATURES = (
     analyze,
     workflow,
     meetings,
+    report,
 )
 for feature in FEATURES:
     feature.register(app)

@@ -25,7 +25,7 @@ from pacer.auth.permissions import Actor
 from pacer.cockpit.scope import open_scope
 from pacer.errors import DomainError
 from pacer.kit import periods
-from pacer.reports import sections
+from pacer.reports import sections, units
 from pacer.reports.figures import Context
 from pacer.reports.model import Report, Section
 from pacer.reports.words import MONTHS_EN, numbered, word
@@ -87,11 +87,13 @@ def build_economic(
     steps: list[tuple[str, Callable[[Context], Section | None]]] = [
         ("overall", sections.overall),
         ("indicators", sections.indicators),
+        ("units", units.comparison),
     ]
     for i, (name, make) in enumerate(steps):
         tell(0.05 + 0.9 * i / len(steps), name)
         parts.append(make(ctx))
-    numbered_sections = _numbered(request.lang, [p for p in parts if p is not None])
+    problems, measures = units.narratives(ctx)
+    numbered_sections = _numbered(request.lang, [p for p in [*parts, problems, measures] if p is not None])
     unit = scope.unit(scope.node)
     label = span_label(request.lang, request.span, scope.year, scope.month)
     report = Report(

@@ -40,4 +40,16 @@ def render(
         from pacer.reports.render.html import html_bytes
 
         return html_bytes(report, lang, tell)
+    if fmt == "pdf":
+        from pacer.reports.render.pdf import pdf_bytes
+
+        return pdf_bytes(report, lang, tell)
+    if fmt == "docx":
+        from pacer.reports.render.docx import docx_bytes
+
+        return docx_bytes(report, lang, template, tell)
+    if fmt == "xlsx":
+        from pacer.reports.render.xlsx import xlsx_bytes
+
+        return xlsx_bytes(report)
     raise DomainError(f"format: '{fmt}' is not available yet", 422)
