@@ -77,6 +77,8 @@ FILL = {
     "meeting_id": ["1"],
     "file_id": ["1"],
     "requirement_id": ["1"],  # the fixture's requirement (set there)
+    "indicator_code": ["revenue"],
+    "period": ["2025-06"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 

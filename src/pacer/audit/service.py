@@ -17,7 +17,8 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from pacer.models import AuditEntry
+from pacer.audit.subject import subject_of
+from pacer.models import AuditEntry, Unit
 from pacer.models.base import utcnow
 
 
@@ -30,8 +31,17 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     note: str = "",
+    *,
+    unit_id: int | None = None,
 ) -> None:
+    """One row; what it is about (unit, indicator, month) is read from ``entity`` and ``key``,
+    and ``unit_id`` names the unit when the key does not (a workflow item, a task)."""
     _in_commit_order(session)
+    about = subject_of(entity, key)
+    unit: Any = unit_id
+    if unit is None and about.unit_code is not None:
+        # looked up inside the INSERT: no read ahead of the write (SQLite upgrades no snapshot)
+        unit = select(Unit.id).where(Unit.code == about.unit_code).scalar_subquery()
     session.add(
         AuditEntry(
             actor=actor,
@@ -42,6 +52,9 @@ def record(
             after=after,
             note=note,
             at=utcnow(),
+            unit_id=unit,
+            indicator=about.indicator,
+            period=about.period,
         )
     )
 
@@ -52,11 +65,34 @@ def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
         return
     _in_commit_order(session)
     now = utcnow()
+    about = [subject_of(row["entity"], row["entity_key"]) for row in rows]
+    codes = {a.unit_code for a in about if a.unit_code is not None}
+    ids = _unit_ids(session, codes)
     # Core's executemany on the table: no ORM bookkeeping per row (an import audits 300,000)
     session.connection().execute(
         insert(cast(Table, AuditEntry.__table__)),
-        [{"note": "", "before": None, "after": None, "at": now, **row} for row in rows],
+        [
+            {
+                "note": "",
+                "before": None,
+                "after": None,
+                "at": now,
+                "unit_id": ids.get(a.unit_code) if a.unit_code is not None else None,
+                "indicator": a.indicator,
+                "period": a.period,
+                **row,
+            }
+            for row, a in zip(rows, about, strict=True)
+        ],
     )
+
+
+def _unit_ids(session: Session, codes: set[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    if len(codes) > 500:  # an import of many units: every unit, rather than a very long IN list
+        return dict(session.execute(select(Unit.code, Unit.id)).tuples().all())
+    return dict(session.execute(select(Unit.code, Unit.id).where(Unit.code.in_(codes))).tuples().all())
 
 
 # the advisory lock key of the audit trail (any fixed 64-bit number; "PACERAUD" in ASCII)

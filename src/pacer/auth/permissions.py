@@ -30,12 +30,16 @@ READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONF
     "configure",  # the group's configuration: indicators, units of measure, categories
 )
 
+AUDIT = "audit"  # read the audit trail: HQ for the group, a unit's approvers for their subtree
+
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    "group_admin": frozenset({READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONFIGURE}),
-    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS, CONFIGURE}),
+    "group_admin": frozenset(
+        {READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONFIGURE, AUDIT}
+    ),
+    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS, CONFIGURE, AUDIT}),
     "supervisor": frozenset({READ, SUPERVISE}),
     "unit_reporter": frozenset({READ, REPORT}),
-    "unit_approver": frozenset({READ, APPROVE}),
+    "unit_approver": frozenset({READ, APPROVE, AUDIT}),
     "quality_engineer": frozenset({READ, QUALITY}),
     "viewer": frozenset({READ}),
 }

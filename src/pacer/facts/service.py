@@ -268,6 +268,7 @@ def _store(
                 "entity_key": f"{f.unit.code}/{f.indicator.code}/{periods.format_period(f.period)}",
                 "before": None if old is None else {"value": format_scaled(old, f.indicator.scale)},
                 "after": {"value": format_scaled(new, f.indicator.scale)},
+                "note": source[-200:],
             }
         )
     repository.upsert_facts(session, writes)

@@ -3,6 +3,7 @@
 from pacer.models.assignments import EFFECTS, SELECTORS, IndicatorAssignment
 from pacer.models.auth import ROLES, ApiToken, IdempotencyKey, LoginAttempt, RoleGrant, User, WebSession
 from pacer.models.base import Base
+from pacer.models.calendar import GroupSetting, ReportingDeadline
 from pacer.models.figures import (
     SUBMISSION_STATES,
     TARGET_BASES,
@@ -68,6 +69,7 @@ __all__ = [
     "Base",
     "EliminationEntry",
     "Fact",
+    "GroupSetting",
     "IdempotencyKey",
     "Indicator",
     "IndicatorAssignment",
@@ -85,6 +87,7 @@ __all__ = [
     "PeriodLock",
     "Person",
     "ProgressReport",
+    "ReportingDeadline",
     "Requirement",
     "RoleGrant",
     "StoredFile",

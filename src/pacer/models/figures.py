@@ -162,7 +162,12 @@ class AuditEntry(Base):
     """Append-only: database triggers refuse UPDATE and DELETE on this table."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_key"),)
+    __table_args__ = (
+        Index("ix_audit_entity", "entity", "entity_key"),
+        Index("ix_audit_subject", "unit_id", "indicator", "period"),
+        Index("ix_audit_actor", "actor"),
+        Index("ix_audit_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -173,3 +178,8 @@ class AuditEntry(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+    # what the change is about, read from the entity's key when written (pacer.audit.subject):
+    # the unit (a plain number: the trail outlives nothing it names), the indicator's code, YYYYMM
+    unit_id: Mapped[int | None] = mapped_column(Integer)
+    indicator: Mapped[str | None] = mapped_column(String(64))
+    period: Mapped[int | None] = mapped_column(Integer)

@@ -58,7 +58,7 @@ def monitor(
     matrix = assignment_matrix(session, period)
     reporting = {u for u in units if matrix.get(u)}
     states = repo.states(session, actor, period)
-    monitored = board(period, root, units, levels, reporting, states, due_at(period), now or utcnow())
+    monitored = board(period, root, units, levels, reporting, states, due_at(period, None, session), now or utcnow())
     above: list[UnitIn] = []
     parent = units[root].parent_id
     while parent is not None and parent in units and len(above) < len(units):

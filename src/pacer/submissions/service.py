@@ -88,8 +88,13 @@ class Found:
         return f"{self.unit.code} {month} 月报" if language == "zh" else self.name
 
 
-def due_at(period: int, day: int | None = None) -> datetime:
-    """When ``period``'s submission is due: the reporting day of the next month, end of day UTC."""
+def due_at(period: int, day: int | None = None, session: Session | None = None) -> datetime:
+    """When ``period``'s submission is due: the reporting calendar's deadline when a session is
+    given (a day moved by hand), else the reporting day of the next month; end of day UTC."""
+    if session is not None and day is None:
+        from pacer.calendar.service import due_at as calendar_due_at
+
+        return calendar_due_at(session, period)
     following = periods.add_months(period, 1)
     chosen = day or get_settings().reporting_day
     return datetime.combine(date(following // 100, following % 100, chosen), time(23, 59), UTC)
@@ -279,7 +284,9 @@ def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
         month = periods.format_period(period)
         title = (f"月报：{unit.code} {unit.name_zh} {month}", f"Monthly report: {unit.code} {unit.name_en}, {month}")
         link = f"/submissions/{unit.code}/{month}"
-        item = workflow.start(session, SUBMISSION, f"{unit.code}/{month}", unit.id, actor, title, link, due_at(period))
+        item = workflow.start(
+            session, SUBMISSION, f"{unit.code}/{month}", unit.id, actor, title, link, due_at(period, None, session)
+        )
         sub.workflow_item_id, sub.state = item.id, item.state
         session.flush()
     return _found(session, actor, unit, sub)

@@ -245,7 +245,16 @@ def _report(
     task.percent = percent
     if milestone is not None and milestone.done_on is None:
         milestone.done_on = now.date()
-    record(session, actor.username, "task.progress", "task", str(task.id), before, {"percent": percent})
+    record(
+        session,
+        actor.username,
+        "task.progress",
+        "task",
+        str(task.id),
+        before,
+        {"percent": percent},
+        unit_id=task.unit_id,
+    )
     issuer = workflow_repository.user_ids(session, [task.issuer])
     notify(session, issuer, _progress_message(task, percent, milestone))
     session.flush()

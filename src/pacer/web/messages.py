@@ -1,6 +1,7 @@
 """Interface strings: key -> (中文, English). Templates call ``t(key)``."""
 
 from pacer.analysis import STATUS_WORDS, Status
+from pacer.web.messages_audit import AUDIT_MESSAGES
 from pacer.web.messages_board import BOARD_MESSAGES
 from pacer.web.messages_flow import FLOW_MESSAGES
 from pacer.web.messages_library import LIBRARY_MESSAGES
@@ -313,6 +314,7 @@ MESSAGES.update(
 MESSAGES.update(FLOW_MESSAGES)
 MESSAGES.update(MONITOR_MESSAGES)
 MESSAGES.update(BOARD_MESSAGES)
+MESSAGES.update(AUDIT_MESSAGES)
 
 MESSAGES.update(
     {

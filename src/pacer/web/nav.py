@@ -57,7 +57,15 @@ SECTIONS = (
             Entry("nav.proposals", "/target-proposals", HQ | {"unit_approver"}),
         ),
     ),
-    Section("nav.section.admin", (Entry("nav.admin", "/admin/users", frozenset({"group_admin"})),)),
+    Section(
+        "nav.section.admin",
+        (
+            Entry("nav.admin", "/admin/users", frozenset({"group_admin"})),
+            Entry("nav.audit", "/audit", HQ | {"unit_approver"}),
+            Entry("nav.periods", "/admin/periods", HQ),
+            Entry("nav.settings", "/admin/settings", frozenset({"group_admin"})),
+        ),
+    ),
 )
 
 

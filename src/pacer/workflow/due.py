@@ -43,6 +43,7 @@ def run_due(session: Session, now: datetime, policy: Policy) -> dict[str, int]:
                 f"{item.workflow}/{item.entity_key}",
                 {"escalation_level": item.escalation_level},
                 {"escalation_level": step.level},
+                unit_id=item.unit_id,
             )
             item.escalation_level = step.level
         counts[step.kind] += 1

@@ -56,7 +56,16 @@ def start(
     session.add(item)
     session.flush()
     _history(session, item, "create", None, actor, now, "")
-    record(session, actor.username, f"{workflow.name}.create", AUDIT_ENTITY, _key(item), None, _state(item))
+    record(
+        session,
+        actor.username,
+        f"{workflow.name}.create",
+        AUDIT_ENTITY,
+        _key(item),
+        None,
+        _state(item),
+        unit_id=item.unit_id,
+    )
     return item
 
 
@@ -92,7 +101,17 @@ def apply(
     before = _state(item)
     _move(session, item, transition.target, now)
     _history(session, item, verb, before["state"], actor, now, reason)
-    record(session, actor.username, f"{workflow.name}.{verb}", AUDIT_ENTITY, _key(item), before, _state(item), reason)
+    record(
+        session,
+        actor.username,
+        f"{workflow.name}.{verb}",
+        AUDIT_ENTITY,
+        _key(item),
+        before,
+        _state(item),
+        reason,
+        unit_id=item.unit_id,
+    )
     _tell_concerned(session, workflow, item, transition, actor, reason)
     session.flush()
     return item
@@ -117,7 +136,9 @@ def set_due(session: Session, workflow: Workflow, item: WorkflowItem, due_at: da
     before = {"due_at": item.due_at.isoformat() if item.due_at else None}
     item.due_at, item.escalation_level = due_at, 0
     after = {"due_at": due_at.isoformat() if due_at else None}
-    record(session, actor.username, f"{workflow.name}.due", AUDIT_ENTITY, _key(item), before, after)
+    record(
+        session, actor.username, f"{workflow.name}.due", AUDIT_ENTITY, _key(item), before, after, unit_id=item.unit_id
+    )
     session.flush()
 
 

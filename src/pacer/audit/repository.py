@@ -1,0 +1,85 @@
+"""Every read of the audit trail, through the one visibility rule.
+
+An actor who may read the trail at every root of today's tree (HQ granted at the group) reads
+all of it, the group-wide rows (definitions, users, settings, the calendar) included; anyone
+else reads the rows about units in their subtrees only (``restrict`` on the row's unit), never a
+row about no unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import cast
+
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from pacer.audit.query import AuditAsk
+from pacer.auth.permissions import AUDIT, Actor, restrict
+from pacer.models import AuditEntry, Unit
+from pacer.org.repository import roots_on, subtree_select
+
+
+def group_wide(session: Session, actor: Actor) -> bool:
+    if actor.is_system:
+        return True
+    granted = set(actor.roots_for(AUDIT))
+    roots = {unit.id for unit in roots_on(session, date.today())}
+    return bool(granted) and roots <= granted
+
+
+def visible(session: Session, actor: Actor, stmt: Select[tuple[AuditEntry]]) -> Select[tuple[AuditEntry]]:
+    if group_wide(session, actor):
+        return stmt
+    # rows about no unit (None) are never in a subtree, so they stay out
+    return restrict(stmt, actor, cast("ColumnElement[int]", AuditEntry.unit_id), AUDIT)
+
+
+def search(session: Session, actor: Actor, ask: AuditAsk, unit_id: int | None, limit: int) -> list[AuditEntry]:
+    """Newest first, the rows passing ``ask``, below its cursor; ``limit`` of them."""
+    stmt = select(AuditEntry)
+    if unit_id is not None:
+        stmt = stmt.where(AuditEntry.unit_id.in_(subtree_select([unit_id], date.today())))
+    if ask.indicator:
+        stmt = stmt.where(AuditEntry.indicator == ask.indicator)
+    if ask.period:
+        stmt = stmt.where(AuditEntry.period == ask.period)
+    if ask.person:
+        stmt = stmt.where(AuditEntry.actor == ask.person)
+    if ask.kind:
+        stmt = stmt.where(AuditEntry.entity == ask.kind)
+    if ask.since is not None:
+        stmt = stmt.where(AuditEntry.at >= ask.since)
+    if ask.until is not None:
+        stmt = stmt.where(AuditEntry.at < ask.until)
+    if ask.before:
+        stmt = stmt.where(AuditEntry.id < ask.before)
+    stmt = visible(session, actor, stmt).order_by(AuditEntry.id.desc()).limit(limit)
+    return list(session.scalars(stmt))
+
+
+def about_figure(session: Session, actor: Actor, unit_id: int, indicator: str, period: int) -> list[AuditEntry]:
+    """Oldest first: the figure's own rows and its unit-month's (the submission's saves, verbs,
+    explanations), as far as the actor may read them."""
+    stmt = select(AuditEntry).where(
+        AuditEntry.unit_id == unit_id,
+        AuditEntry.period == period,
+        (AuditEntry.indicator == indicator) | AuditEntry.indicator.is_(None),
+    )
+    return list(session.scalars(visible(session, actor, stmt).order_by(AuditEntry.id)))
+
+
+def unit_by_code(session: Session, actor: Actor, code: str) -> Unit | None:
+    """A unit whose trail the actor may read (None: unknown or out of sight, alike)."""
+    stmt = select(Unit).where(Unit.code == code)
+    if not group_wide(session, actor):
+        stmt = restrict(stmt, actor, Unit.id, AUDIT)
+    return session.scalar(stmt)
+
+
+def unit_codes(session: Session, ids: Sequence[int]) -> dict[int, Unit]:
+    """The units the rows shown name (ids already read through the rule)."""
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(set(ids))))}
