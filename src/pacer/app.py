@@ -44,12 +44,8 @@ def routers() -> tuple[APIRouter, ...]:
     """Every feature's pages and API, in the order their paths must be tried."""
     from pacer.admin import api as admin_api
     from pacer.admin import pages as admin_pages
-    from pacer.audit import api as audit_api
-    from pacer.audit import pages as audit_pages
     from pacer.auth import api as auth_api
     from pacer.auth import pages as auth_pages
-    from pacer.calendar import api as calendar_api
-    from pacer.calendar import pages as calendar_pages
     from pacer.cockpit import api as cockpit_api
     from pacer.cockpit import pages as cockpit_pages
     from pacer.indicators import api as indicators_api
@@ -97,12 +93,19 @@ def routers() -> tuple[APIRouter, ...]:
         targets_api.router,
         tasks_api.router,
         indicators_api.router,
-        audit_pages.router,
-        audit_api.router,
-        calendar_pages.router,
-        calendar_api.router,
+        *administration_routers(),
         vendor.router,
     )
+
+
+def administration_routers() -> tuple[APIRouter, ...]:
+    """The audit trail, the reporting calendar and the group's settings."""
+    from pacer.audit import api as audit_api
+    from pacer.audit import pages as audit_pages
+    from pacer.calendar import api as calendar_api
+    from pacer.calendar import pages as calendar_pages
+
+    return (audit_pages.router, audit_api.router, calendar_pages.router, calendar_api.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
