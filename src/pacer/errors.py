@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 class DomainError(Exception):
     status: int = 400
+    # the reader's language when the refusal has been given its words in it (see Problem.said)
+    language: str | None = None
 
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
@@ -38,10 +40,21 @@ class Problem:
     cell: str | None = None  # a workbook's cell, e.g. "F7"
     zh: str = ""  # the message in Chinese, for pages in Chinese (``message`` is English)
 
+    def text(self, lang: str) -> str:
+        """The message alone in ``lang`` (English when it has no Chinese words)."""
+        return self.zh if lang == "zh" and self.zh else self.message
+
     def said(self, lang: str) -> str:
         """The problem in ``lang``, with where it is."""
         if lang == "zh" and self.zh:
-            return f"{self.field}：{self.zh}" if self.field else self.zh
+            where = [f"工作表 {self.sheet}"] if self.sheet else []
+            if self.cell:
+                where.append(f"单元格 {self.cell}")
+            elif self.row is not None:
+                where.append(f"第 {self.row} 行")
+            if self.field:
+                where.append(f"{self.field}")
+            return f"{'，'.join(where)}：{self.zh}" if where else self.zh
         return str(self)
 
     def __str__(self) -> str:

@@ -58,7 +58,9 @@ def test_two_puts_of_one_version_the_second_gets_409_and_the_first_stays(client,
     assert client.put(URL, headers=alice, json=ours).status_code == 200
     conflict = client.put(URL, headers=alice, json=theirs)
     assert conflict.status_code == 409
-    assert "reload it and try again" in conflict.json()["error"]["message"]
+    assert "请重新载入后再试" in conflict.json()["error"]["message"]  # in alice's language
+    again = client.put(f"{URL}?lang=en", headers=alice, json=theirs)
+    assert "reload it and try again" in again.json()["error"]["message"]
     assert client.get(URL, headers=alice).json()["figures"][0]["value"] == "10.00"
     assert client.put(URL, headers=alice, json={"figures": first["figures"]}).status_code == 428
 

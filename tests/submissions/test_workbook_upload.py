@@ -6,6 +6,7 @@ cell, and the database is left exactly as it was."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -21,6 +22,7 @@ from tests.facts import test_workbook_corpus as corpus
 from tests.facts.workbooks import fill, row_of, template
 from tests.webclient import page_token, set_passwords
 
+CJK = re.compile("[\u4e00-\u9fff]")
 MONTH = "2025-01"
 PAGE = f"/submissions/A1/{MONTH}"
 # the corpus's cases that are about the file itself (the others name a unit, month or actor)
@@ -87,9 +89,10 @@ def test_a_warning_from_an_upload_names_its_cell(alice, session, org, tmp_path):
     assert f"A1!F{row_of(path, 'A1', 'revenue')}" in check.message_zh
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)
 def test_a_bad_workbook_is_refused_on_a_page_naming_where_and_stores_nothing(
-    case, alice, session, org, tmp_path, monkeypatch
+    case, lang, alice, session, org, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("PACER_IMPORT_MAX_BYTES", "200000")
     get_settings.cache_clear()
@@ -97,12 +100,19 @@ def test_a_bad_workbook_is_refused_on_a_page_naming_where_and_stores_nothing(
         path, _, (sheet, cell, words) = case(session, org, tmp_path)
         session.commit()
         before = counts(session)
-        refused = upload(alice, path)
+        refused = upload(alice, path, url=f"{PAGE}/upload?lang={lang}")
     finally:
         get_settings.cache_clear()
     assert refused.status_code == 422, refused.text[:300]
-    assert words in refused.text.replace("&#39;", "'")
-    row = refused.text.split(words.split("'")[0])[0].rsplit("<tr>", 1)[-1]
+    table = refused.text.split('data-testid="upload-problem-table"')[1].split("</tbody>")[0]
+    rows = table.split("<tr>")[2:]  # after the header's
+    if lang == "en":
+        assert words in table.replace("&#39;", "'")
+        row = table.split(words.split("'")[0])[0].rsplit("<tr>", 1)[-1]
+    else:  # every problem in Chinese, where it is as in English
+        assert words not in table.replace("&#39;", "'")
+        assert all(CJK.search(r.rsplit("<td>", 1)[-1]) for r in rows), rows
+        row = next(r for r in rows if f"<td>{sheet or ''}</td>" in r and (not cell or f"<td>{cell}</td>" in r))
     assert f"<td>{sheet or ''}</td>" in row
     if cell:
         assert f"<td>{cell}</td>" in row
@@ -112,13 +122,18 @@ def test_a_bad_workbook_is_refused_on_a_page_naming_where_and_stores_nothing(
 def test_a_template_of_another_unit_month_or_version_is_refused_naming_it(alice, session, org, tmp_path):
     before = counts(session)
     other_unit = fill(template(session, tmp_path, unit="B1", name="b1.xlsx"), "B1", {"revenue": 1})
-    assert "unknown unit" in upload(alice, other_unit).text  # not alice's: told as unknown
+    assert "unknown unit" in upload(alice, other_unit, url=f"{PAGE}/upload?lang=en").text  # not alice's: unknown
+    assert "未知单位“B1”" in upload(alice, other_unit).text  # in alice's language
     other_month = fill(template(session, tmp_path, name="jan.xlsx"), "A1", {"revenue": 1})
-    refused = upload(alice, other_month, url="/submissions/A1/2025-02/upload")
+    refused = upload(alice, other_month, url="/submissions/A1/2025-02/upload?lang=en")
     assert refused.status_code == 422
     assert "a template of 2025-01, not 2025-02" in refused.text
+    assert (
+        "这是 2025-01 的模板，不是 2025-02 的" in upload(alice, other_month, url="/submissions/A1/2025-02/upload").text
+    )
     old = corpus.another_version(session, org, tmp_path)[0]
-    assert "version &#39;pacer-facts/0&#39;" in upload(alice, old).text
+    assert "version &#39;pacer-facts/0&#39;" in upload(alice, old, url=f"{PAGE}/upload?lang=en").text
+    assert "模板版本为“pacer-facts/0”" in upload(alice, old).text
     assert counts(session) == before
 
 

@@ -217,7 +217,8 @@ def _rule_problems(
         at = {f.indicator.code: f.row for f in rows}
         for finding in check({f.indicator.code: monthly[f.row] for f in rows}, found[key]):
             if finding.severity == ERROR:
-                problems.append(Problem(finding.message(language), at.get(finding.indicator), "value"))
+                row = at.get(finding.indicator)
+                problems.append(Problem(finding.message(language), row, "value", zh=finding.message_zh))
             elif warnings is not None:
                 unit = rows[0].unit.code
                 where = f"{unit} {periods.format_period(key[1])}"

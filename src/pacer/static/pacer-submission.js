@@ -252,7 +252,8 @@
 
   Grid.prototype.put = function (path, payload) {
     var csrf = this.form.querySelector("input[name=csrf_token]").value;
-    return fetch(this.form.getAttribute("data-api") + path, {
+    var lang = encodeURIComponent(this.form.getAttribute("data-lang") || "");  // refusals in the page's language
+    return fetch(this.form.getAttribute("data-api") + path + "?lang=" + lang, {
       method: "PUT",
       credentials: "same-origin",
       headers: {"Content-Type": "application/json", "If-Match": '"' + this.version + '"', "X-CSRF-Token": csrf},

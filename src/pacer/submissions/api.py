@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from pacer.auth.deps import CurrentViewer, Viewer, protect
@@ -19,9 +19,11 @@ from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Row
 from pacer.submissions import service
+from pacer.submissions.said import in_language as _in  # in the caller's language
 from pacer.web.deps import Db
 from pacer.web.idempotency import Idempotency, Idempotent
 from pacer.web.pagination import Page, Paging
+from pacer.web.templating import lang_of
 from pacer.workflow.schemas import EventOut
 
 router = APIRouter(prefix="/api/submissions", tags=["submissions"], dependencies=[Depends(protect)])
@@ -170,6 +172,7 @@ def _out(found: service.Found, lang: str, response: Response) -> SubmissionOut:
 
 @router.get("")
 def list_submissions(
+    request: Request,
     viewer: CurrentViewer,
     db: Db,
     paging: Paging,
@@ -177,9 +180,10 @@ def list_submissions(
     state: Annotated[str | None, Query(max_length=16, description="Only this state.")] = None,
 ) -> Page[SummaryOut]:
     """The submissions of the units the caller sees, newest month first."""
-    chosen = _month(period) if period else None
-    total, rows = service.submissions(db, viewer.actor, chosen, state, paging.limit, paging.offset)
-    lang = viewer.user.language
+    lang = lang_of(request)
+    with _in(lang):
+        chosen = _month(period) if period else None
+        total, rows = service.submissions(db, viewer.actor, chosen, state, paging.limit, paging.offset)
     items = [
         SummaryOut(
             unit_code=u.code,
@@ -197,27 +201,36 @@ def list_submissions(
 
 @router.get("/{unit_code}/{month}")
 def get_submission(
-    unit_code: UnitCode, month: Month, viewer: CurrentViewer, db: Db, response: Response
+    request: Request, unit_code: UnitCode, month: Month, viewer: CurrentViewer, db: Db, response: Response
 ) -> SubmissionOut:
     """One unit-month: figures, narrative, state, version (also the ETag), history, the caller's verbs."""
-    return _out(service.get(db, viewer.actor, unit_code, _month(month)), viewer.user.language, response)
+    lang = lang_of(request)
+    with _in(lang):
+        return _out(service.get(db, viewer.actor, unit_code, _month(month)), lang, response)
 
 
 def _once(
-    idem: Idempotency, db: Db, viewer: Viewer, response: Response, work: Callable[[str], service.Found]
+    request: Request,
+    idem: Idempotency,
+    db: Db,
+    viewer: Viewer,
+    response: Response,
+    work: Callable[[str], service.Found],
 ) -> Response | SubmissionOut:
     """Make the call once: a retry with its ``Idempotency-Key`` gets the first response again."""
     replay = idem.replayed(db, viewer.user.id)
     if replay is not None:
         return replay
-    lang = viewer.user.language
-    out = _out(work(lang), lang, response)
+    lang = lang_of(request)
+    with _in(lang):
+        out = _out(work(lang), lang, response)
     idem.remember(db, viewer.user.id, out.model_dump(mode="json"), 200, response.headers.get("ETag"))
     return out
 
 
 @router.put("/{unit_code}/{month}", response_model=SubmissionOut)
 def save_submission(
+    request: Request,
     unit_code: UnitCode,
     month: Month,
     body: SaveIn,
@@ -230,11 +243,13 @@ def save_submission(
     """Save a draft's figures (all of them; omitted: kept), narrative and explanations of the
     warnings, as the unit's reporter. The version read is required (``If-Match`` or ``version``;
     0 for a month not yet saved). With an ``Idempotency-Key`` a retry stores nothing twice."""
-    version = _required_version(if_match, body.version)
+    with _in(lang_of(request)):
+        version, period = _required_version(if_match, body.version), _month(month)
     rows = None if body.figures is None else [Row(n, f.model_dump()) for n, f in enumerate(body.figures, start=1)]
     narrative = body.narrative.model_dump(exclude_none=True)
-    period, notes = _month(month), body.explanations
+    notes = body.explanations
     return _once(
+        request,
         idem,
         db,
         viewer,
@@ -247,6 +262,7 @@ def save_submission(
 
 @router.put("/{unit_code}/{month}/explanations", response_model=SubmissionOut)
 def explain_warnings(
+    request: Request,
     unit_code: UnitCode,
     month: Month,
     body: ExplainIn,
@@ -258,8 +274,10 @@ def explain_warnings(
 ) -> Response | SubmissionOut:
     """Give the written explanations of warnings by ``rule:indicator`` (or indicator code); an
     empty text withdraws one. The version read is required, as for a save."""
-    version, period = _required_version(if_match, body.version), _month(month)
+    with _in(lang_of(request)):
+        version, period = _required_version(if_match, body.version), _month(month)
     return _once(
+        request,
         idem,
         db,
         viewer,
@@ -270,6 +288,7 @@ def explain_warnings(
 
 @router.post("/{unit_code}/{month}/verbs/{verb}", response_model=SubmissionOut)
 def take_verb(
+    request: Request,
     unit_code: UnitCode,
     month: Month,
     verb: Annotated[str, Path(max_length=32, description="submit, approve, accept, return or reopen")],
@@ -282,8 +301,10 @@ def take_verb(
 ) -> Response | SubmissionOut:
     """Take a verb; return and reopen need a reason; a version given (``If-Match`` or ``version``) must be current.
     With an ``Idempotency-Key`` a retry gets the first response and takes the verb once."""
-    version, period = _version(if_match, body.version), _month(month)
+    with _in(lang_of(request)):
+        version, period = _version(if_match, body.version), _month(month)
     return _once(
+        request,
         idem,
         db,
         viewer,

@@ -17,6 +17,7 @@ from pacer.kit.tabular import Row
 from pacer.submissions import repository, service, view
 from pacer.submissions.entry import stored_text
 from pacer.submissions.grid import EntryGrid, build_entry_grid
+from pacer.submissions.said import in_language, localize
 from pacer.submissions.workflow import SUBMISSION
 from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.i18n import translate
@@ -74,7 +75,8 @@ def grid_page(
     month: Month,
     saved: Annotated[bool, Query()] = False,
 ) -> Response:
-    grid = build_entry_grid(db, viewer.actor, analysis, unit_code, _month(request, month))
+    with in_language(lang_of(request)):
+        grid = build_entry_grid(db, viewer.actor, analysis, unit_code, _month(request, month))
     return _page(request, grid, saved=saved)
 
 
@@ -117,7 +119,8 @@ def save(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnaly
     """Save the typed figures and narrative (the form's way, without the script)."""
     unit_code, month = _where(form)
     period, lang = _month(request, month), lang_of(request)
-    grid = build_entry_grid(db, viewer.actor, analysis, unit_code, period)
+    with in_language(lang):
+        grid = build_entry_grid(db, viewer.actor, analysis, unit_code, period)
     rows, refused = _posted_rows(grid, form, lang)
     narrative = {f: form[f][:20_000] for f in service.NARRATIVE if f in form}
     version = form.get("version", "")
@@ -138,11 +141,12 @@ def save(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnaly
         if notes:
             service.explain(db, viewer.actor, grid.unit.code, period, notes, None, lang)
     except DomainError as exc:
+        localize(exc, lang)
         if exc.status in (401, 403, 404):
             raise
         db.rollback()
         grid = build_entry_grid(db, viewer.actor, analysis, unit_code, period)
-        by_line, loose = view.problems_by_line(exc, rows, refused)
+        by_line, loose = view.problems_by_line(exc, rows, refused, lang)
         conflict = isinstance(exc, service.VersionConflict)
         return _page(
             request, grid, exc.status, posted=form, refusal=exc, line_problems=by_line, loose=loose, conflict=conflict
@@ -174,10 +178,11 @@ def take_verb(
             lang,
         )
     except DomainError as exc:
+        localize(exc, lang)
         if exc.status in (401, 403, 404):
             raise
         db.rollback()
         grid = build_entry_grid(db, viewer.actor, analysis, unit_code, period)
         problems: list[Problem] = exc.problems if isinstance(exc, ValidationFailed) else [Problem(exc.message)]
-        return _page(request, grid, exc.status, refusal=exc, loose=[p.message for p in problems])
+        return _page(request, grid, exc.status, refusal=exc, loose=[p.text(lang) for p in problems])
     return RedirectResponse(f"/submissions/{found.unit.code}/{periods.format_period(period)}", status_code=303)

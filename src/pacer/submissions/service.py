@@ -161,7 +161,7 @@ def save_figures(
     if found.state not in EDITABLE:
         raise Conflict(f"{name} is {found.state}: only a draft or a returned one can be changed")
     _refuse_locked(session, found, language)
-    parsed = None if rows is None else _checked(session, actor, found, list(rows), problems or Problems())
+    parsed = None if rows is None else _checked(session, actor, found, list(rows), problems or Problems(), language)
     before = _snapshot(session, found.submission)
     _bump(session, found, expected_version)
     if parsed is not None:
@@ -293,7 +293,7 @@ def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
 
 
 def _checked(
-    session: Session, actor: Actor, found: Found, rows: list[Row], problems: Problems
+    session: Session, actor: Actor, found: Found, rows: list[Row], problems: Problems, language: str = "en"
 ) -> list[SubmissionFigure]:
     """The rows as staged figures, checked by the facts import's own rules (tried, then undone)."""
     if problems:
@@ -303,7 +303,7 @@ def _checked(
     as_facts = [_fact_row(found, r.number, r.get("indicator_code"), r.get("value"), r.get("basis")) for r in rows]
     savepoint = session.begin_nested()
     try:
-        import_facts(session, as_facts, actor, source=found.name)
+        import_facts(session, as_facts, actor, source=found.name, language=language)
     finally:
         savepoint.rollback()
     indicators = {i.code: i for i in session.scalars(select(Indicator))}

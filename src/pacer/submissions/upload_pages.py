@@ -16,6 +16,7 @@ from pacer.errors import Conflict, DomainError, Problem, ValidationFailed
 from pacer.kit import periods
 from pacer.kit.xlsx import XLSX
 from pacer.submissions import workbook
+from pacer.submissions.said import in_language, localize
 from pacer.web.deps import Db
 from pacer.web.templating import lang_of, render
 from pacer.web.uploads import stored_upload
@@ -43,8 +44,9 @@ def _month(text: str) -> int:
 
 @router.get("/{unit_code}/{month}/template.xlsx", name="submission_template")
 def submission_template(request: Request, viewer: CurrentViewer, db: Db, unit_code: UnitCode, month: Month) -> Response:
-    period = _month(month)
-    data = workbook.template(db, viewer.actor, unit_code, period, lang_of(request))
+    with in_language(lang_of(request)):
+        period = _month(month)
+        data = workbook.template(db, viewer.actor, unit_code, period, lang_of(request))
     name = f"figures-{unit_code}-{periods.format_period(period)}.xlsx"
     return Response(data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -53,15 +55,16 @@ def submission_template(request: Request, viewer: CurrentViewer, db: Db, unit_co
 def submission_upload(
     request: Request, viewer: CurrentViewer, db: Db, form: Upload, unit_code: UnitCode, month: Month
 ) -> Response:
-    period, (upload, version) = _month(month), form
     lang = lang_of(request)
-    workbook.reporting_unit(db, viewer.actor, unit_code)  # before the file is read
+    with in_language(lang):
+        period, (upload, version) = _month(month), form
+        workbook.reporting_unit(db, viewer.actor, unit_code)  # before the file is read
     source = upload.filename if upload is not None and upload.filename else "upload"
     try:
         if upload is None or not upload.filename:
             raise ValidationFailed([Problem(_choose(lang))], "upload")
         if version and not version.isdigit():
-            raise ValidationFailed([Problem(f"'{version[:20]}' is not a version", field="version")], "upload")
+            raise ValidationFailed([Problem(f"'{version[:20]}' is not a version", field="version")], source)
         with tempfile.TemporaryDirectory() as folder:
             path = stored_upload(upload, folder)
             found = workbook.save_workbook(
@@ -69,12 +72,13 @@ def submission_upload(
             )
     except (ValidationFailed, Conflict) as exc:
         db.rollback()
+        localize(exc, lang)
         failed = exc if isinstance(exc, ValidationFailed) else ValidationFailed([Problem(exc.message)], source)
         context = {
             "unit_code": unit_code,
             "month": periods.format_period(period),
             "source": failed.source,
-            "problems": failed.problems,
+            "problems": [(p, p.text(lang)) for p in failed.problems],
             "more": failed.more,
         }
         return render(request, "submissions/upload.html", context, exc.status)

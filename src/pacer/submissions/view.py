@@ -57,10 +57,10 @@ def data_of(line: Line) -> str:
 
 
 def problems_by_line(
-    exc: DomainError, rows: list[Row], refused: Mapping[str, list[str]]
+    exc: DomainError, rows: list[Row], refused: Mapping[str, list[str]], lang: str = "en"
 ) -> tuple[dict[str, list[str]], list[str]]:
     """A refused save's problems beside the lines they concern (by the row each figure was
-    sent as), and those of no line."""
+    sent as), and those of no line, in ``lang`` where they have its words."""
     by_line = {code: list(messages) for code, messages in refused.items()}
     loose: list[str] = []
     codes = {row.number: row.get("indicator_code") for row in rows}
@@ -68,9 +68,9 @@ def problems_by_line(
     for problem in problems:
         code = codes.get(problem.row or 0)
         if code:
-            by_line.setdefault(code, []).append(problem.message)
+            by_line.setdefault(code, []).append(problem.text(lang))
         else:
-            loose.append(str(problem))
+            loose.append(problem.said(lang))
     if not problems and not refused:
         loose.append(exc.message)
     return by_line, loose

@@ -36,13 +36,36 @@ AppSettings = Annotated[Settings, Depends(get_settings_dep)]
 
 
 def language_of(request: Request, user: User | None) -> str:
-    """``?lang=`` for this request, else the user's choice, else the site default."""
+    """``?lang=`` for this request, else (an API call's) the first language of Accept-Language
+    Pacer speaks, else the user's choice, else the site default."""
     asked = request.query_params.get("lang")
     if asked in LANGUAGES:
         return asked
+    if request.url.path.startswith("/api/"):
+        accepted = accepted_language(request.headers.get("accept-language", ""))
+        if accepted is not None:
+            return accepted
     if user is not None and user.language in LANGUAGES:
         return user.language
     return get_settings_dep(request).language
+
+
+def accepted_language(header: str) -> str | None:
+    """The language of an Accept-Language header Pacer speaks that it rates highest (``zh-CN``
+    is zh), None when it names neither."""
+    ranked = []
+    for position, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:7])
+            except ValueError:
+                weight = 0.0
+        if primary in LANGUAGES and weight > 0:
+            ranked.append((-weight, position, primary))
+    return min(ranked)[2] if ranked else None
 
 
 def client_ip(request: Request) -> str:

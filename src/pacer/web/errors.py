@@ -38,12 +38,15 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     details: list[dict[str, object]] | None = None
     message = exc.message
     if isinstance(exc, ValidationFailed):
+        # a refusal given its words in the reader's language says it in that language
+        lang = exc.language or "en"
         details = []
         for p in exc.problems:
-            detail: dict[str, object] = {"message": p.message, "field": p.field, "row": p.row}
+            detail: dict[str, object] = {"message": p.text(lang), "field": p.field, "row": p.row}
             detail |= {"sheet": p.sheet, "cell": p.cell} | ({"message_zh": p.zh} if p.zh else {})
+            detail |= {"message_en": p.message} if exc.language else {}
             details.append(detail)
-        message = "; ".join(str(p) for p in exc.problems)
+        message = "; ".join(p.said(lang) for p in exc.problems)
     return error_response(request, exc.status, message, details)
 
 
