@@ -21,6 +21,7 @@ from pacer.cli import (
     org,
     report,
     serve,
+    spc,
     submissions,
     summary,
     target_rounds,
@@ -58,6 +59,7 @@ FEATURES = (
     workflow,
     meetings,
     report,
+    spc,
 )
 for feature in FEATURES:
     feature.register(app)

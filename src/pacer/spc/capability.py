@@ -51,7 +51,8 @@ def _family(prefix: str, center: float, sigma: float, spec: tuple[float | None, 
     one, two = stats.norm.ppf(1 - alpha), stats.norm.ppf(1 - alpha / 2)
     lower = (center - lsl) / (3 * sigma) if lsl is not None else None
     upper = (usl - center) / (3 * sigma) if usl is not None else None
-    out: dict[str, Interval | None] = {f"{prefix}": None, f"{prefix}l": None, f"{prefix}u": None, f"{prefix}m": None}
+    names = (prefix, f"{prefix}l", f"{prefix}u", f"{prefix}k", f"{prefix}m")
+    out: dict[str, Interval | None] = dict.fromkeys(names)
     if lower is not None:
         out[f"{prefix}l"] = _normal_interval(lower, n, one)
     if upper is not None:
