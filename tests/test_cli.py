@@ -13,6 +13,9 @@ from pacer.cli import app
 from pacer.config import get_settings
 from pacer.models import AuditEntry, Fact, Unit, User
 from tests.factories import write_csv
+from tests.spc.reference import reference_dir
+
+SPC_REFERENCE = reference_dir()
 
 runner = CliRunner()
 
@@ -325,6 +328,24 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
         [str(Path(__file__).parent / "meetings" / "articles" / "zh_01_yishi.txt")],
         [["{missing}"], ["{dir}"], ["{csv}"], ["{csv}", "--format", "xml"]],
     ),
+    ("spc", "chart"): (
+        [str(SPC_REFERENCE / "antifreeze.csv"), "--chart", "imr", "--value", "water_ppm", "--format", "json"],
+        [
+            ["{missing}", "--chart", "imr", "--value", "value"],
+            ["{csv}", "--chart", "imr", "--value", "nope"],
+            ["{csv}", "--chart", "xbar-r", "--value", "value", "--size", "2"],
+            ["{csv}", "--chart", "pie", "--value", "value"],
+            ["{csv}", "--chart", "imr", "--value", "unit_code"],
+        ],
+    ),
+    ("spc", "capability"): (
+        [str(SPC_REFERENCE / "antifreeze.csv"), "--value", "water_ppm", "--lsl", "2", "--usl", "3.2"],
+        [
+            ["{missing}", "--value", "value", "--lsl", "0"],
+            ["{csv}", "--value", "value"],
+            ["{csv}", "--value", "value", "--usl", "9"],
+        ],
+    ),
     ("users", "list"): ([], [["--bogus"]]),
     ("users", "add"): (
         ["newcomer", "--display-name", "N"],
@@ -376,7 +397,7 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
 
 
 # Commands that read only the files they are given.
-NO_DATABASE = {("meetings", "extract")}
+NO_DATABASE = {("meetings", "extract"), ("spc", "chart"), ("spc", "capability")}
 
 
 def test_every_command_is_listed_with_its_bad_input():
