@@ -27,7 +27,9 @@ from pacer.errors import DomainError
 from pacer.kit import periods
 from pacer.reports import sections, units
 from pacer.reports.figures import Context
+from pacer.reports.followup import followup
 from pacer.reports.model import Report, Section
+from pacer.reports.outlook import outlook
 from pacer.reports.words import MONTHS_EN, numbered, word
 
 if TYPE_CHECKING:
@@ -88,12 +90,15 @@ def build_economic(
         ("overall", sections.overall),
         ("indicators", sections.indicators),
         ("units", units.comparison),
+        ("follow-up", followup),
     ]
     for i, (name, make) in enumerate(steps):
         tell(0.05 + 0.9 * i / len(steps), name)
         parts.append(make(ctx))
     problems, measures = units.narratives(ctx)
-    numbered_sections = _numbered(request.lang, [p for p in [*parts, problems, measures] if p is not None])
+    tell(0.95, "outlook")
+    ahead = outlook(ctx)
+    numbered_sections = _numbered(request.lang, [p for p in [*parts, problems, ahead, measures] if p is not None])
     unit = scope.unit(scope.node)
     label = span_label(request.lang, request.span, scope.year, scope.month)
     report = Report(

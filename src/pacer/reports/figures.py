@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from pacer.analysis import Change, CockpitRow, SpanRow, Status, Value, wording
+from pacer.analysis import Change, CockpitRow, DisplayScale, SpanRow, Status, Value, wording
 from pacer.cockpit import charts
 from pacer.cockpit import format as fmt
 from pacer.cockpit.schemas import IndicatorRef
@@ -109,10 +110,20 @@ class Context:
 
     def change_cell(self, code: str, c: Change) -> Cell:
         ref = self.ref(code)
-        out = fmt.change(c, ref.display, self.lang, ref.direction, self.scope.scale_of(code))
+        scale = self.scope.scale_of(code)
+        out = fmt.change(c, ref.display, self.lang, ref.direction, scale)
         tone = "" if out.good is None else "good" if out.good else "bad"
         number = Decimal(repr(c.percent)) if c.percent is not None else out.change
-        return Cell(out.text, number, tone)
+        # the terminal's compact words (+0.15pp, 减亏0.50亿元): a table's column stays narrow
+        shown = DisplayScale(
+            ref.display.unit,
+            Fraction(wording.exact(ref.display.divisor)),
+            ref.display.symbol_zh,
+            ref.display.symbol_en,
+            ref.display.decimals,
+            ref.display.percent,
+        )
+        return Cell(wording.change(c, self.lang, shown, scale), number, tone)
 
     def percent_cell(self, x: float | None) -> Cell:
         return Cell(wording.percent(x, 1), None if x is None else Decimal(repr(x)))

@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 NARRATIVE_KEYS = ("problems", "countermeasures", "plan")
-Align = Literal["left", "right"]
 
 
 @dataclass(frozen=True)
@@ -38,7 +37,7 @@ class Table:
     caption: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
-    align: tuple[Align, ...] = ()
+    align: tuple[str, ...] = ()  # "left" or "right" per column
     note: str = ""
 
     def column(self, name: str) -> list[Cell]:

@@ -290,3 +290,79 @@ def span_clause(f: Figure, lang: str) -> str:
     else:
         what = amount(v, f, lang)
     return f"; in the {f.name.lower()}, {what}, {yoy_phrase(f, lang)}."
+
+
+# -- the outlook ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A year-end forecast on the display scale: the point, its 80 % interval, the ensure
+    target and the chance of reaching it (percent)."""
+
+    name: str
+    unit: str
+    point: Decimal
+    low: Decimal | None
+    high: Decimal | None
+    target: Decimal | None
+    share: float | None  # point as % of the ensure target
+    chance: float | None
+    decimals: int = 2
+    percent: bool = False
+
+
+def forecast_sentence(f: Forecast, lang: str) -> str:
+    """ "按目前趋势，预计全年营业收入 380.00 亿元（80% 区间 370.00–390.00 亿元），为确保目标的 94.4%，
+    达成确保目标的可能性约 12%。\" """
+    zh = _zh(lang)
+    fig = Figure(
+        f.name, f.point, f.unit, Change(ChangeKind.NO_DATA, None, None, None), percent=f.percent, decimals=f.decimals
+    )
+    point = amount(f.point, fig, lang)
+    band = ""
+    if f.low is not None and f.high is not None:
+        low, high = num(f.low, f.decimals), amount(f.high, fig, lang)
+        band = f"（80% 区间 {low}–{high}）" if zh else f" (80% interval {low}–{high})"
+    out = (
+        f"按目前趋势，预计全年{f.name} {point}{band}"
+        if zh
+        else f"On current trends, {f.name} should close the year at {point}{band}"
+    )
+    if f.share is not None:
+        out += f"，为确保目标的 {pct(f.share)}" if zh else f", {pct(f.share)} of the ensure target"
+    if f.chance is not None:
+        chance = wording.percent(f.chance, 0)
+        out += f"，达成确保目标的可能性约 {chance}" if zh else f"; the chance of reaching it is about {chance}"
+    return out + ("。" if zh else ".")
+
+
+def need_sentence(
+    name: str, unit: str, remaining: Decimal, monthly: Decimal | None, months_left: int, growth: Change, lang: str
+) -> str:
+    """What the rest of the year needs to reach the ensure target (values on the display scale)."""
+    zh = _zh(lang)
+    fig = Figure(name, remaining, unit, growth)
+    if remaining <= 0 or _rounds_to_zero(remaining, 2):
+        return f"{name}已完成全年确保目标。" if zh else f"{name} has already reached its ensure target for the year."
+    rest = amount(remaining, fig, lang)
+    if monthly is None or months_left <= 0:
+        return (
+            f"{name}距全年确保目标尚差 {rest}。" if zh else f"{name} ends the year {rest} short of its ensure target."
+        )
+    each = amount(monthly, fig, lang)
+    if zh:
+        text = f"{name}完成全年确保目标尚需 {rest}，后 {months_left} 个月月均需完成 {each}"
+    else:
+        text = (
+            f"To reach its ensure target, {name} needs {rest} more: {each} a month over the last {months_left} months"
+        )
+    if growth.kind is ChangeKind.PERCENT and growth.percent is not None:
+        more = growth.percent >= 0
+        size = pct(growth.percent)
+        text += (
+            f"，较上年同期{'增长' if more else '下降'} {size}"
+            if zh
+            else f", {size} {'more' if more else 'less'} than the same months last year"
+        )
+    return text + ("。" if zh else ".")

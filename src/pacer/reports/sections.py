@@ -72,7 +72,7 @@ def key_table(ctx: Context) -> Table:
         ]
         rows.append(tuple(cells))
     align = ("left", "left", *(("right",) * (len(columns) - 3)), "left")
-    return Table("key", ctx.w("table.key"), tuple(columns), tuple(rows), align, ctx.w("note.gap"))  # type: ignore[arg-type]  # literals
+    return Table("key", ctx.w("table.key"), tuple(columns), tuple(rows), align, ctx.w("note.gap"))
 
 
 def indicators(ctx: Context) -> Section | None:
@@ -123,4 +123,4 @@ def _topic_table(ctx: Context, key: str, codes: list[str]) -> Table:
             )
         )
     align = ("left", "left", "right", "right", "right", "right", "right", "left")
-    return Table(f"{key}.table", ctx.w(f"section.{key}"), columns, tuple(rows), align)  # type: ignore[arg-type]  # literals
+    return Table(f"{key}.table", ctx.w(f"section.{key}"), columns, tuple(rows), align)

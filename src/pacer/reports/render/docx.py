@@ -134,6 +134,7 @@ def _table(doc: Any, table: Table) -> None:
     cap = doc.add_paragraph(table.caption, style=_style(doc, "Caption", "Normal"))
     cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
     out = doc.add_table(rows=1, cols=len(table.columns))
+    out.autofit = False
     style = _style(doc, "Table Grid")
     if style is not None:
         out.style = style
@@ -151,5 +152,27 @@ def _table(doc: Any, table: Table) -> None:
                 run.font.color.rgb = TONES[value.tone]
             if table.align and table.align[i] == "right":
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for column, width in zip(out.columns, _widths(table), strict=True):
+        column.width = width  # the grid, which LibreOffice reads
+        for cell in column.cells:  # the cells, which Word reads
+            cell.width = width
     if table.note:
         doc.add_paragraph(table.note, style=_style(doc, "Caption", "Normal"))
+    else:
+        doc.add_paragraph("", style=_style(doc, "Normal"))
+
+
+def _width(text: str) -> int:
+    """Roughly how wide ``text`` prints: a CJK character as two Latin ones."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _widths(table: Table, total_cm: float = 16.0) -> list[Any]:
+    """Column widths in proportion to their widest text (a header counts half: it may wrap),
+    so that names stay on one line and figures never wrap."""
+    sizes = []
+    for i, name in enumerate(table.columns):
+        widest = max([_width(row[i].text) for row in table.rows] + [_width(name) // 2, 4]) + 2
+        sizes.append(min(widest, 40))
+    total = sum(sizes)
+    return [Cm(total_cm * w / total) for w in sizes]

@@ -1,0 +1,82 @@
+"""The follow-up of meeting requirements (会议要求落实情况), from the supervision bulletin of the
+follow-up module: tasks due this year to the report's month, completed and on time, overdue, by
+unit. Left out when no task below the node is in sight (the report never breaks without them).
+
+The tasks' states are as they are today: a report of a past month counts a task closed since
+then as closed."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from decimal import Decimal
+
+from pacer.reports.figures import Context
+from pacer.reports.model import Block, Cell, Paragraph, Section, Table
+from pacer.tasks import bulletin_calc as calc
+from pacer.tasks.bulletin import Bulletin, bulletin
+
+LISTED = 10
+
+
+def followup(ctx: Context, today: date | None = None) -> Section | None:
+    scope = ctx.scope
+    end = date(scope.year, scope.month, calendar.monthrange(scope.year, scope.month)[1])
+    period = calc.Period(date(scope.year, 1, 1), end, min(today or date.today(), end))
+    b = bulletin(scope.db, scope.actor, period, scope.unit(scope.node).code, listed=LISTED)
+    total = b.figures.total
+    if total.empty:
+        return None
+    summary = ctx.w(
+        "followup.summary",
+        end=end.isoformat(),
+        due=total.due,
+        completed=total.completed,
+        rate=calc.shown(total.completion_rate),
+        on_time=calc.shown(total.on_time_rate),
+        overdue=total.overdue,
+    )
+    blocks: list[Block] = [Paragraph(summary)]
+    if b.units:
+        blocks.append(_by_unit(ctx, b))
+    if b.overdue:
+        blocks.append(_overdue(ctx, b))
+    return Section("followup", ctx.w("section.followup"), tuple(blocks))
+
+
+def _by_unit(ctx: Context, b: Bulletin) -> Table:
+    keys = (
+        "col.unit_name",
+        "followup.due",
+        "followup.completed",
+        "followup.rate",
+        "followup.on_time",
+        "followup.overdue",
+    )
+    rows = tuple(
+        (
+            Cell(unit.name(ctx.lang)),
+            _n(t.due),
+            _n(t.completed),
+            Cell(calc.shown(t.completion_rate)),
+            Cell(calc.shown(t.on_time_rate)),
+            _n(t.overdue),
+        )
+        for unit, t in b.units
+    )
+    align = ("left", "right", "right", "right", "right", "right")
+    return Table("followup.units", ctx.w("followup.by_unit"), tuple(ctx.w(k) for k in keys), rows, align)
+
+
+def _overdue(ctx: Context, b: Bulletin) -> Table:
+    keys = ("followup.task", "col.unit_name", "followup.deadline", "followup.late_days")
+    rows = tuple(
+        (Cell(i.title), Cell(i.unit.name(ctx.lang)), Cell(i.original_deadline.isoformat()), _n(i.late_days))
+        for i in b.overdue
+    )
+    caption = ctx.w("followup.overdue_list", count=len(b.overdue))
+    return Table("followup.overdue", caption, tuple(ctx.w(k) for k in keys), rows, ("left", "left", "right", "right"))
+
+
+def _n(x: int) -> Cell:
+    return Cell(str(x), Decimal(x))

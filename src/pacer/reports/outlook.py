@@ -1,0 +1,97 @@
+"""The outlook: each key indicator's year-end forecast against its targets, what the rest of the
+year needs to reach the ensure target, and the cockpit's outlook chart."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pacer.analysis import wording
+from pacer.cockpit import service
+from pacer.cockpit.schemas import OutlookRow
+from pacer.reports import narrative
+from pacer.reports.figures import Context
+from pacer.reports.model import Block, Cell, Paragraph, Section, Table
+
+
+def _d(x: float | None) -> Decimal | None:
+    return None if x is None else Decimal(repr(x))
+
+
+def outlook(ctx: Context) -> Section | None:
+    rows = [r for r in service.outlook(ctx.scope) if r.point is not None and r.indicator.code in ctx.key_codes]
+    if not rows or ctx.scope.month == 12:
+        return None
+    sentences = [s for s in (_forecast(ctx, r) for r in rows) if s] + _needs(ctx)
+    blocks: list[Block] = [Paragraph(" ".join(sentences))] if sentences else []
+    keys = ("col.indicator", "col.unit", "col.ytd", "col.forecast", "col.interval", "col.ensure")
+    columns = tuple(ctx.w(k) for k in (*keys, "col.forecast_share", "col.chance"))
+    align = ("left", "left", "right", "right", "right", "right", "right", "right")
+    table = Table("outlook", ctx.w("table.outlook"), columns, tuple(_row(ctx, r) for r in rows), align)
+    blocks += [table, ctx.chart("outlook", None, "outlook.chart")]
+    return Section("outlook", ctx.w("section.outlook"), tuple(blocks))
+
+
+def _share(r: OutlookRow, percent: bool) -> float | None:
+    """The forecast as a share of the ensure target (not for a ratio: it compares in points)."""
+    if r.point is None or not r.target_ensure or r.target_ensure <= 0 or percent:
+        return None
+    return 100 * r.point / r.target_ensure
+
+
+def _forecast(ctx: Context, r: OutlookRow) -> str:
+    code = r.indicator.code
+    ref = ctx.ref(code)
+    d = ref.display
+    point, low, high = (ctx.shown(code, _d(x)) for x in (r.point, r.low, r.high))
+    if point is None or not r.target_ensure or ref.direction != "higher":
+        return ""
+    target = ctx.shown(code, _d(r.target_ensure))
+    f = narrative.Forecast(
+        ref.name, d.label, point, low, high, target, _share(r, d.percent), _pct(r.p_ensure), d.decimals, d.percent
+    )
+    return narrative.forecast_sentence(f, ctx.lang)
+
+
+def _row(ctx: Context, r: OutlookRow) -> tuple[Cell, ...]:
+    code = r.indicator.code
+    d = ctx.ref(code).display
+    low, high = ctx.shown(code, _d(r.low)), ctx.shown(code, _d(r.high))
+    band = f"{wording.number(low, d.decimals)}–{wording.number(high, d.decimals)}" if low and high else "—"
+    chance = _pct(r.p_ensure)
+    return (
+        Cell(ctx.ref(code).name),
+        Cell(d.label),
+        ctx.amount_cell(code, _d(r.ytd)),
+        ctx.amount_cell(code, _d(r.point)),
+        Cell(band),
+        ctx.amount_cell(code, _d(r.target_ensure)),
+        ctx.percent_cell(_share(r, d.percent)),
+        Cell(wording.percent(chance, 0), _d(chance)),
+    )
+
+
+def _pct(p: float | None) -> float | None:
+    """A chance (0..1) in percent."""
+    return None if p is None else 100 * p
+
+
+def _needs(ctx: Context) -> list[str]:
+    out = []
+    for code in ctx.key_codes:
+        row = ctx.rows.get(code)
+        if row is None or not row.needs or ctx.ref(code).direction != "higher" or row.time_progress_pct is None:
+            continue
+        need = row.needs[0]
+        if need.tier != "ensure":
+            continue
+        ref = ctx.ref(code)
+        remaining = ctx.shown(code, need.remaining)
+        monthly = ctx.shown(code, need.monthly_average)
+        if remaining is None:
+            continue
+        out.append(
+            narrative.need_sentence(
+                ref.name, ref.display.label, remaining, monthly, 12 - ctx.scope.month, need.implied_growth, ctx.lang
+            )
+        )
+    return out

@@ -1,0 +1,73 @@
+"""The sections that appear with their data: follow-up of meeting requirements, outlook, units."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pacer.auth.permissions import SYSTEM, load_actor
+from pacer.reports import EconomicRequest, Paragraph, build_economic, render
+from pacer.tasks import service
+from pacer.tasks.validation import TaskPlan
+from tests.factories import create_user
+
+
+def _report(session, analysis, actor=SYSTEM, unit=None, lang="zh"):
+    return build_economic(session, actor, EconomicRequest(unit, "2025-06", "half", lang), analysis=analysis)
+
+
+def _task(session, supervisor, unit_code: str, title: str) -> None:
+    plan = TaskPlan(
+        unit_code=unit_code,
+        title=title,
+        owner="alice" if unit_code == "A1" else "bob",
+        deadline=date(2025, 5, 31),
+        assigned_on=date(2025, 1, 10),
+        deliverables="方案",
+    )
+    service.create(session, supervisor, plan, today=date(2025, 1, 10))
+
+
+def test_without_tasks_there_is_no_follow_up_section_and_nothing_breaks(session, analysis):
+    keys = [s.key for s in _report(session, analysis).sections]
+    assert keys == ["overall", "indicators", "units", "problems", "outlook", "measures"]
+
+
+def test_tasks_due_in_the_year_give_the_follow_up_section_by_unit_with_the_overdue(session, analysis):
+    supervisor = create_user(session, "sue", [("supervisor", _unit(session, "G"))])
+    _task(session, supervisor, "A1", "两金压降 10%")
+    _task(session, supervisor, "B1", "扭亏增盈专项")
+    report = _report(session, analysis)
+    section = report.section("followup")
+    assert section is not None
+    assert section.heading == "四、会议要求落实情况"
+    summary = section.blocks[0]
+    assert isinstance(summary, Paragraph)
+    assert "本年到期的督办事项 2 项，已办结 0 项" in summary.text
+    assert "逾期未办结 2 项" in summary.text
+    overdue = next(t for t in report.tables() if t.key == "followup.overdue")
+    assert sorted(r[0].text for r in overdue.rows) == ["两金压降 10%", "扭亏增盈专项"]
+    # a viewer of A sees A's task only, and no sibling's
+    victor = load_actor(session, "victor")
+    own = _report(session, analysis, actor=victor)
+    titles = [r[0].text for t in own.tables() if t.key == "followup.overdue" for r in t.rows]
+    assert titles == ["两金压降 10%"]
+    assert "扭亏增盈" not in own.to_json()
+
+
+def test_the_outlook_says_what_the_rest_of_the_year_needs(session, analysis):
+    report = _report(session, analysis, lang="en")
+    outlook = report.section("outlook")
+    assert outlook is not None
+    text = outlook.blocks[0].text
+    assert "To reach its ensure target, Operating revenue needs" in text
+    assert "a month over the last 6 months" in text
+    assert any(t.key == "outlook" for t in report.tables())
+    assert render(report, "html").count(b"data:image/png") == len(report.charts())
+
+
+def _unit(session, code):
+    from sqlalchemy import select
+
+    from pacer.models import Unit
+
+    return session.scalars(select(Unit).where(Unit.code == code)).one()
