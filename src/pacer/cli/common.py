@@ -4,7 +4,8 @@ resolution, the database checks and one-transaction file imports, and the option
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import Enum
 from functools import wraps
@@ -15,12 +16,14 @@ import click
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
 from pacer.config import get_settings
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import DomainError
 from pacer.kit import periods
+from pacer.kit.progress import Report
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -40,6 +43,30 @@ _consoles: dict[str, Console] = {"out": Console(), "err": Console(stderr=True)}
 def console() -> Console:
     """The standard output console of the running command."""
     return _consoles["out"]
+
+
+_STAGES = {"read": ("读取", "Reading"), "store": ("写入", "Storing")}
+
+
+@contextmanager
+def progress_bar(lang: str) -> Iterator[Report | None]:
+    """A bar per stage of a long import on standard error when it is a terminal (gone once
+    done); None elsewhere, so piped output and scripts see only the result."""
+    err = _consoles["err"]
+    if not err.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                zh, en = _STAGES.get(stage, (stage, stage))
+                tasks[stage] = bar.add_task(zh if lang == "zh" else en, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield report
 
 
 def open_consoles() -> None:

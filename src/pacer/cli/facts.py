@@ -18,6 +18,7 @@ from pacer.cli.common import (
     import_file,
     language,
     period,
+    progress_bar,
     reports_errors,
 )
 from pacer.db import unit_of_work
@@ -57,16 +58,21 @@ def facts_import(
 
     warnings: list[Problem] = []
     lang = get_settings().language
-    if all(f.suffix.lower() == ".xlsx" for f in files):
-        wanted = None if month is None else period("--period", month)
-        books = partial(import_workbook_files, unit=unit, period=wanted, language=lang, warnings=warnings)
-        import_file("Figures", lambda session, _, by: books(session, files, by), files[0], as_user)
-    elif len(files) > 1:
+    workbooks = all(f.suffix.lower() == ".xlsx" for f in files)
+    if not workbooks and len(files) > 1:
         raise DomainError("several files are imported together when each is a workbook (.xlsx); give one CSV file")
-    elif unit is not None or month is not None:
+    if not workbooks and (unit is not None or month is not None):
         raise DomainError("--unit and --period apply to a workbook (.xlsx) only")
-    else:
-        import_file("Figures", partial(import_facts_file, language=lang, warnings=warnings), files[0], as_user)
+    wanted = None if month is None else period("--period", month)
+    with progress_bar(lang) as report:  # on a terminal only
+        if workbooks:
+            books = partial(
+                import_workbook_files, unit=unit, period=wanted, language=lang, warnings=warnings, progress=report
+            )
+            import_file("Figures", lambda session, _, by: books(session, files, by), files[0], as_user)
+        else:
+            rows = partial(import_facts_file, language=lang, warnings=warnings, progress=report)
+            import_file("Figures", rows, files[0], as_user)
     heading = "警告（需要说明）" if lang == "zh" else "Warnings (each needs an explanation)"
     if warnings:
         console().print(f"{heading}: {len(warnings)}")

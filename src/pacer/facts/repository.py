@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Table, func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from pacer.kit.progress import Report
 from pacer.models import Fact, PeriodLock, Submission
 
 LOCKED_STATES = ("accepted",)
@@ -41,7 +42,10 @@ def submissions_for(session: Session, keys: Iterable[tuple[int, int]]) -> dict[t
     return found
 
 
-def upsert_facts(session: Session, rows: list[dict[str, int | None]]) -> None:
+def upsert_facts(session: Session, rows: list[dict[str, int | None]], progress: Report | None = None) -> None:
+    """Insert or update ``rows`` in chunks; ``progress`` is told after each (stage ``store``)."""
+    if progress is not None:
+        progress("store", 0, len(rows))
     if not rows:
         return
     dialect = session.get_bind().dialect.name
@@ -55,6 +59,8 @@ def upsert_facts(session: Session, rows: list[dict[str, int | None]]) -> None:
     connection = session.connection()  # Core's executemany: no ORM bookkeeping per row
     for chunk in range(0, len(rows), 5000):
         connection.execute(stmt, rows[chunk : chunk + 5000])
+        if progress is not None:
+            progress("store", min(chunk + 5000, len(rows)), len(rows))
 
 
 def count_facts(connection: Connection | Session) -> int:

@@ -19,6 +19,7 @@ from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_
 from pacer.indicators.assignment_service import unassigned_problems
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
+from pacer.kit.progress import Report, counted, data_lines
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
 from pacer.models import Indicator, Submission, Unit
 from pacer.models.base import utcnow
@@ -47,10 +48,14 @@ def import_facts_file(
     today: date | None = None,
     language: str = "en",
     warnings: list[Problem] | None = None,
+    progress: Report | None = None,
 ) -> dict[str, int]:
+    """Import a CSV file of figures; ``progress`` is told how many of its rows are read, then stored."""
     problems = Problems()
     rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL, problems)
-    return import_facts(session, rows, actor, today, str(path), problems, language, warnings)
+    if progress is not None:
+        rows = counted(rows, "read", data_lines(path), progress)
+    return import_facts(session, rows, actor, today, str(path), problems, language, warnings, progress)
 
 
 def import_facts(
@@ -62,10 +67,12 @@ def import_facts(
     problems: Problems | None = None,
     language: str = "en",
     warnings: list[Problem] | None = None,
+    progress: Report | None = None,
 ) -> dict[str, int]:
     """Import ``rows``; after the rows' own checks, the validation rules run on each unit's
     month: their errors are problems (in ``language``), their warnings are added to ``warnings``
-    (they do not stop the import; the submission workflow asks for their explanations)."""
+    (they do not stop the import; the submission workflow asks for their explanations).
+    ``progress`` is told how many figures are stored."""
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, today, problems)
     if not problems:
@@ -76,7 +83,7 @@ def import_facts(
         raise problems.failure(source)
     if not parsed:
         raise ValidationFailed([Problem("no rows: nothing to import")], source)
-    return _store(session, parsed, monthly, actor, source)
+    return _store(session, parsed, monthly, actor, source, progress)
 
 
 def _parse(
@@ -227,7 +234,12 @@ def _rule_problems(
 
 
 def _store(
-    session: Session, parsed: list[FactRow], monthly: dict[int, int], actor: Actor, source: str
+    session: Session,
+    parsed: list[FactRow],
+    monthly: dict[int, int],
+    actor: Actor,
+    source: str,
+    progress: Report | None = None,
 ) -> dict[str, int]:
     keys = {(f.unit.id, f.period) for f in parsed}
     subs = repository.submissions_for(session, keys)
@@ -272,7 +284,7 @@ def _store(
                 "note": source[-200:],
             }
         )
-    repository.upsert_facts(session, writes)
+    repository.upsert_facts(session, writes, progress)
     record_many(session, audit)
     for unit_month in keys:
         subs[unit_month].updated_at = utcnow()

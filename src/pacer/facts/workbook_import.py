@@ -52,6 +52,7 @@ from pacer.facts.template import (
     template_indicators_of,
 )
 from pacer.kit import periods
+from pacer.kit.progress import Report, counted
 from pacer.kit.tabular import MAX_CELL_CHARS, Problems, Row
 from pacer.kit.workbook import cell_text, check_workbook, column_letter
 from pacer.models import Indicator, Unit
@@ -66,8 +67,7 @@ _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 @dataclass(frozen=True)
 class Book:
-    """One workbook as read: how problems name it ('' when it is the only one), the cells that
-    hold a formula, every sheet's cells from A1 and its merged ranges, by sheet name."""
+    """A workbook read: its name in problems ('' if alone), formula cells, cells, merged ranges by sheet."""
 
     label: str
     formulas: dict[str, set[str]]
@@ -119,9 +119,8 @@ def import_workbook_file(
     language: str = "en",
     warnings: list[Problem] | None = None,
 ) -> dict[str, int]:
-    """Import the figures of a filled template; ``unit`` and ``period``, when given, are what the
-    template must be for (an upload for one unit's month takes no other). The validation rules'
-    warnings are added to ``warnings``, named by sheet and cell."""
+    """Import the figures of a filled template; ``unit`` and ``period``, when given, are what it must be
+    for (an upload for one unit's month takes no other); the rules' warnings go to ``warnings``."""
     return import_workbook_files(session, [path], actor, today, unit, period, language, warnings)
 
 
@@ -134,13 +133,14 @@ def import_workbook_files(
     period: int | None = None,
     language: str = "en",
     warnings: list[Problem] | None = None,
+    progress: Report | None = None,
 ) -> dict[str, int]:
-    """:func:`import_workbook_file` of several filled templates as one import and one
-    transaction: a problem in any stores nothing, and each is named by workbook, sheet and cell."""
-    rows, names, problems, source = workbook_rows(session, actor, paths, unit, period)
+    """:func:`import_workbook_file` of several as one import and one transaction (a problem in any stores
+    nothing, each named by workbook, sheet and cell); ``progress``: workbooks read, figures stored."""
+    rows, names, problems, source = workbook_rows(session, actor, paths, unit, period, progress=progress)
     noted: list[Problem] = []
     try:  # the cells' problems go along, so the rows' own are found too: every problem at once
-        return import_facts(session, rows, actor, today, source, problems, language, noted)
+        return import_facts(session, rows, actor, today, source, problems, language, noted, progress)
     except ValidationFailed as exc:
         raise ValidationFailed([locate(p, names) for p in exc.problems], exc.source, exc.more) from None
     finally:
@@ -149,15 +149,15 @@ def import_workbook_files(
 
 
 def workbook_rows(
-    session: Session, actor: Actor, paths: Sequence[Path], unit: str | None, period: int | None, source: str = ""
-) -> tuple[list[Row], list[str], Problems, str]:
+    session: Session, actor: Actor, paths: Sequence[Path], unit: str | None, period: int | None,
+    source: str = "", progress: Report | None = None) -> tuple[list[Row], list[str], Problems, str]:  # fmt: skip
     """The rows of filled templates (sheet i's row r is ``i * ROW_SPAN + r``), the sheets' names
     for :func:`locate`, the cells' problems and the source; no template asked for: refused."""
     if not paths:
         raise ValidationFailed([Problem("no workbook given: nothing to import")], "workbooks")
     source = source or (paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks")
     books = [read_workbook(path, source if len(paths) == 1 else path.name, f"[{path.name}]" if len(paths) > 1 else "")
-             for path in paths]  # fmt: skip
+             for path in counted(paths, "read", len(paths), progress, 1)]  # fmt: skip
     problems = Problems()
     stamps, wanted = _stamps(session, actor, books, problems, unit, period)
     rows: list[Row] = []
