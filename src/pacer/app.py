@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
@@ -84,6 +85,7 @@ def routers() -> tuple[APIRouter, ...]:
         tasks_pages.router,
         round_pages.router,
         meetings_pages.router,
+        *_jobs_and_reports(),
         meetings_api.router,
         inbox_api.router,
         round_api.router,
@@ -108,6 +110,16 @@ def administration_routers() -> tuple[APIRouter, ...]:
     return (audit_pages.router, audit_api.router, calendar_pages.router, calendar_api.router)
 
 
+def _jobs_and_reports() -> tuple[APIRouter, ...]:
+    from pacer.jobs import api as jobs_api
+    from pacer.jobs import pages as jobs_pages
+    from pacer.reports import pages as reports_pages
+    from pacer.reports import record_pages
+
+    # a record's pages before /reports' own
+    return (jobs_pages.router, record_pages.router, reports_pages.router, jobs_api.router)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = PacerApp(
@@ -121,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db_engine = get_engine(settings)
     app.state.session_factory = session_factory(app.state.db_engine)
+    app.state.jobs = _job_runner(app.state.session_factory, settings)
     app.mount("/static/docs", StaticFiles(directory=SWAGGER), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in routers():
@@ -128,6 +141,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     _add_home_and_docs(app)
     return app
+
+
+def _job_runner(factory: Any, settings: Settings) -> Any:
+    """The background jobs' runner: threads that start with the first job this process queues
+    (or with ``pacer serve``), none when PACER_JOBS_WORKERS is 0."""
+    from pacer.jobs.runner import ThreadRunner, transactions
+
+    return ThreadRunner(transactions(factory), settings.jobs_workers, settings.jobs_poll_seconds)
 
 
 def _add_home_and_docs(app: FastAPI) -> None:

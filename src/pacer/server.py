@@ -87,6 +87,7 @@ def create_served_app() -> FastAPI:
             logger=logging.getLogger("uvicorn.error"),
         )
         warmer.start()
+        a.state.jobs.start()
         ticker = _start_ticker(a)
         try:
             async with inner(a) as state:
@@ -95,6 +96,7 @@ def create_served_app() -> FastAPI:
             if ticker is not None:
                 ticker.cancel()
             await asyncio.to_thread(warmer.stop)
+            await asyncio.to_thread(a.state.jobs.stop)
 
     app.router.lifespan_context = lifespan
     app.add_middleware(AdmissionLimit, in_flight=in_flight)

@@ -79,6 +79,8 @@ FILL = {
     "requirement_id": ["1"],  # the fixture's requirement (set there)
     "indicator_code": ["revenue"],
     "period": ["2025-06"],
+    "job_id": ["1"],  # the fixture's report job of A (set there)
+    "record_id": ["1"],  # the fixture's report record of A (set there)
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
@@ -121,12 +123,28 @@ def group(figures, session, app, monkeypatch):
     plan = TaskPlan(UNITS["A1"][0], "Task of A1", "alice", date(2027, 6, 30), co_unit_codes=(UNITS["A2"][0],))
     task = tasks.create(session, SYSTEM, plan, today=date(2026, 1, 5))
     monkeypatch.setitem(FILL, "task_id", [str(task.id)])
+    _a_report_of_a(session, figures, monkeypatch)
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()
     analysis = build(session.connection())
     app.dependency_overrides[get_analysis_dep] = lambda: analysis
     return figures
+
+
+def _a_report_of_a(session, figures, monkeypatch) -> None:
+    """A finished report job of A asked by victor, with its file, and A's report record: their
+    titles and the file name A, which viewers outside A must never see."""
+    from pacer.auth.permissions import load_actor
+    from pacer.jobs.runner import run_pending, savepoints
+    from pacer.reports import generate, record
+
+    fields = {"kind": "bulletin", "unit": UNITS["A"][0], "period": "2025-09", "span": "month", "format": "docx"}
+    job = generate.start(session, load_actor(session, "victor"), fields | {"lang": "en"}, None, date.today())
+    run_pending(savepoints(session))
+    rec = record.open_record(session, SYSTEM, UNITS["A"][0], "bulletin", "2025-09", "month")
+    monkeypatch.setitem(FILL, "job_id", [str(job.id)])
+    monkeypatch.setitem(FILL, "record_id", [str(rec.id)])
 
 
 def routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -17,6 +17,7 @@ from pacer.cli import (
     eliminations,
     facts,
     indicators,
+    jobs,
     meetings,
     org,
     report,
@@ -60,6 +61,7 @@ FEATURES = (
     meetings,
     report,
     spc,
+    jobs,
 )
 for feature in FEATURES:
     feature.register(app)

@@ -113,3 +113,24 @@ def remove(session: Session, actor: Actor, file_id: int, owner: str, action: str
 def follow(session: Session, owner: str, unit_id: int) -> None:
     """The owner's files move with it when it moves to another unit."""
     repository.move(session, owner, unit_id)
+
+
+def keep(
+    session: Session, *, owner: str, unit_id: int, filename: str, content_type: str, content: bytes, by: str
+) -> StoredFile:
+    """Store a file Pacer made itself (a generated report): no upload checks, no size limit, the
+    type is the one Pacer gives it. The caller has checked the owner's permission. Flushes."""
+    stored = StoredFile(
+        owner=owner,
+        unit_id=unit_id,
+        filename=safe_name(filename),
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=by,
+    )
+    session.add(stored)
+    session.flush()
+    session.add(StoredFileContent(file_id=stored.id, content=content))
+    session.flush()
+    return stored

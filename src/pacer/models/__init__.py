@@ -43,6 +43,7 @@ from pacer.models.indicators import (
     IndicatorVersion,
     MeasureUnit,
 )
+from pacer.models.jobs import JOB_STATES, Job, ReportRecord, ReportVersion
 from pacer.models.notifications import Notification, OutboxMail
 from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
 from pacer.models.target_rounds import TargetProposal, TargetProposalRow
@@ -52,6 +53,7 @@ __all__ = [
     "AGENDA_KINDS",
     "ATTENDANCE_ROLES",
     "EFFECTS",
+    "JOB_STATES",
     "LEADER_ROLES",
     "MEETING_KINDS",
     "MEETING_MODES",
@@ -77,6 +79,7 @@ __all__ = [
     "IndicatorSet",
     "IndicatorSetMember",
     "IndicatorVersion",
+    "Job",
     "LoginAttempt",
     "MeasureUnit",
     "Meeting",
@@ -88,6 +91,8 @@ __all__ = [
     "Person",
     "ProgressReport",
     "ReportingDeadline",
+    "ReportRecord",
+    "ReportVersion",
     "Requirement",
     "RoleGrant",
     "StoredFile",

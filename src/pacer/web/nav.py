@@ -48,6 +48,7 @@ SECTIONS = (
             Entry("nav.bulletin", "/tasks/bulletin"),
         ),
     ),
+    Section("nav.section.reports", (Entry("nav.reports", "/reports"), Entry("nav.jobs", "/jobs"))),
     Section(
         "nav.section.configuration",
         (

@@ -11,7 +11,12 @@ import importlib
 from pacer.errors import DomainError
 from pacer.workflow.transitions import Workflow
 
-DEFINITIONS = ("pacer.targets.round_flow", "pacer.submissions.workflow", "pacer.tasks.workflow")
+DEFINITIONS = (
+    "pacer.targets.round_flow",
+    "pacer.submissions.workflow",
+    "pacer.tasks.workflow",
+    "pacer.reports.flow",
+)
 _WORKFLOWS: dict[str, Workflow] = {}
 
 

@@ -1,0 +1,95 @@
+"""``pacer jobs``: the background jobs (reports …) — list them, show one, and run the queued ones
+(and the schedules) where no web server does."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from pacer.cli.common import AsUser, actor, console, ensure_schema, group, reports_errors
+from pacer.db import unit_of_work
+
+commands = group("Background jobs: list, show, run the queued ones.")
+JobId = Annotated[int, typer.Argument(help="The job's number.", min=1, max=2**31 - 1)]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(commands, name="jobs")
+
+
+@commands.command("list")
+@reports_errors
+def jobs_list(
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+    as_user: AsUser = None,
+) -> None:
+    """The jobs asked for by you (--as; the system's by default), newest first."""
+    from pacer.jobs import repository
+    from pacer.jobs.schemas import job_out
+
+    ensure_schema()
+    by = actor(as_user)
+    with unit_of_work() as session:
+        total, rows = repository.mine(session, by, limit)
+        stored = repository.files_of(session, [j for j, _ in rows])
+        items = [job_out(j, u, stored.get(j.result_file_id or 0), "en") for j, u in rows]
+    if as_json:
+        typer.echo(json.dumps([i.model_dump(mode="json") for i in items], ensure_ascii=False, indent=2))
+        return
+    for i in items:
+        line = (
+            f"#{i.id:<6} {i.state:8} {round(i.progress * 100):>3}% {i.unit_code:10} {i.period:8} {i.kind:14} {i.title}"
+        )
+        console().print(line, highlight=False)
+    console().print(f"{total} job(s).")
+
+
+@commands.command("show")
+@reports_errors
+def jobs_show(job_id: JobId, as_user: AsUser = None) -> None:
+    """One job of a unit you see: its parameters, state, progress, error and file."""
+    from pacer.jobs import repository
+    from pacer.jobs.schemas import job_out
+
+    ensure_schema()
+    by = actor(as_user)
+    with unit_of_work() as session:
+        job = repository.one(session, by, job_id)
+        out = job_out(
+            job,
+            repository.unit_of(session, job),
+            repository.files_of(session, [job]).get(job.result_file_id or 0),
+            "en",
+        )
+        document = out.model_dump(mode="json") | {"parameters": job.parameters}
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@commands.command("work")
+@reports_errors
+def jobs_work(
+    once: Annotated[bool, typer.Option("--once", help="Run what is queued now, then stop.")] = False,
+) -> None:
+    """Run the queued jobs and queue the scheduled ones (the group's monthly report), here;
+    with --once until none is left, else until interrupted."""
+    import time
+
+    from pacer.config import get_settings
+    from pacer.db import get_engine, session_factory
+    from pacer.jobs.runner import fail_stale, run_pending, run_schedules, transactions
+
+    ensure_schema()
+    tx = transactions(session_factory(get_engine()))
+    fail_stale(tx)
+    while True:
+        queued = run_schedules(tx)
+        ran = run_pending(tx)
+        for job_id, state in ran:
+            console().print(f"job #{job_id}: {state}", highlight=False)
+        if once:
+            console().print(f"{queued} job(s) scheduled, {len(ran)} run.")
+            return
+        time.sleep(get_settings().jobs_poll_seconds)

@@ -1,0 +1,83 @@
+"""Every kind of job by name, and the schedules that queue jobs by themselves.
+
+A feature declares its kinds in a module listed in ``DEFINITIONS`` (strings: the jobs package
+imports no feature), imported on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from pacer.errors import DomainError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from pacer.jobs.context import JobContext
+
+DEFINITIONS: tuple[str, ...] = ("pacer.reports.jobs",)
+
+
+@dataclass(frozen=True)
+class Output:
+    """What a job produced: the file kept as its result."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: tuple[str, str]  # (中文, English)
+    work: Callable[[JobContext], Output | None]
+    # the work writes to the database in its own transaction (an import); such a job's progress
+    # is committed only at its end on SQLite, whose one writer is the job itself meanwhile
+    writes: bool = False
+
+    def title(self, lang: str) -> str:
+        return self.label[0] if lang == "zh" else self.label[1]
+
+
+# a schedule: given a writer's session and the moment, queue the jobs now due (each once)
+Schedule = Callable[["Session", datetime], list[Any]]
+_KINDS: dict[str, Kind] = {}
+_SCHEDULES: dict[str, Schedule] = {}
+
+
+def register(kind: Kind) -> Kind:
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def register_schedule(name: str, schedule: Schedule) -> Schedule:
+    _SCHEDULES[name] = schedule
+    return schedule
+
+
+def _load() -> None:
+    for module in DEFINITIONS:
+        importlib.import_module(module)
+
+
+def get(name: str) -> Kind:
+    _load()
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise DomainError(f"no kind of job '{name}'", status=404) from None
+
+
+def all_kinds() -> list[Kind]:
+    _load()
+    return [_KINDS[name] for name in sorted(_KINDS)]
+
+
+def schedules() -> list[tuple[str, Schedule]]:
+    _load()
+    return sorted(_SCHEDULES.items())

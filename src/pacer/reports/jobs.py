@@ -1,0 +1,85 @@
+"""Reports made in the background: the kinds of job that generate them (the supervision
+bulletin, the economic-operation report, the meeting pack) and the monthly schedule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pacer.files import repository as files
+from pacer.jobs.context import JobContext
+from pacer.jobs.kinds import Kind, Output, register, register_schedule
+from pacer.reports import MEDIA_TYPES, Report, drawn, pack, record, render
+from pacer.reports.narrative_docx import with_narrative
+from pacer.reports.schedule import monthly_report
+from pacer.tasks.bulletin_export import docx_bytes, xlsx_bytes
+
+MEDIA = MEDIA_TYPES
+STEP = {
+    "figures": ("正在汇总数据", "Drawing the figures"),
+    "render": ("正在生成文件", "Writing the file"),
+    "units": ("正在编写各单位简报", "Writing the units' briefs"),
+}
+
+
+def step(ctx: JobContext, key: str) -> str:
+    pair = STEP[key]
+    return pair[0] if ctx.lang == "zh" else pair[1]
+
+
+def filename(kind: str, p: dict[str, Any], code: str) -> str:
+    return f"{kind}-{code}-{p['period']}-{p['span']}-{p['lang']}.{p['fmt']}"
+
+
+def bulletin_work(ctx: JobContext) -> Output:
+    p = ctx.parameters
+    ctx.progress(0.05, step(ctx, "figures"))
+    b = drawn.bulletin(ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"])
+    ctx.progress(0.5, step(ctx, "render"))
+    texts, _version = record.for_generation(ctx.session, b.node.id, "bulletin", p["period"], p["span"])
+    docx = p["fmt"] != "xlsx"
+    body = with_narrative(docx_bytes(b, ctx.lang), texts, ctx.lang) if docx else xlsx_bytes(b, ctx.lang)
+    ctx.progress(0.95, step(ctx, "render"))
+    return Output(filename("bulletin", p, b.node.code), body, MEDIA[p["fmt"]])
+
+
+def template_of(ctx: JobContext) -> bytes | None:
+    file_id = ctx.parameters.get("template_file_id")
+    return files.content(ctx.session, int(file_id)) if file_id else None
+
+
+def economic_work(ctx: JobContext) -> Output:
+    p = ctx.parameters
+    report = _economic(ctx, p)
+    body = render(report, p["fmt"], ctx.lang, template_of(ctx), progress=ctx.part(0.6, 1.0))
+    return Output(filename("economic", p, report.unit_code), body, MEDIA[p["fmt"]])
+
+
+def _economic(ctx: JobContext, p: dict[str, Any]) -> Report:
+    """The report with its narrative: an approved version's, frozen with its figures, when the
+    report is approved (and kept in this language); else drawn now with the texts written."""
+    texts, version = record.for_generation(ctx.session, ctx.unit_id, "economic", p["period"], p["span"])
+    frozen = version.figures if version is not None else {}
+    if frozen.get("kind") == "economic" and frozen.get("lang") == ctx.lang:
+        ctx.progress(0.3, step(ctx, "figures"))
+        return Report.from_json(json.dumps(frozen["report"]))
+    report = drawn.economic_report(
+        ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"], ctx.lang, ctx.part(0.0, 0.6)
+    )
+    return report.with_narrative(texts) if texts else report
+
+
+def meeting_pack_work(ctx: JobContext) -> Output:
+    p = ctx.parameters
+    group = _economic(ctx, p)
+    ctx.progress(0.3, step(ctx, "units"))
+    combined = pack.meeting_pack(ctx.session, ctx.actor, group, p, ctx.part(0.3, 0.8))
+    body = render(combined, p["fmt"], ctx.lang, template_of(ctx), progress=ctx.part(0.8, 1.0))
+    return Output(filename("meeting-pack", p, group.unit_code), body, MEDIA[p["fmt"]])
+
+
+BULLETIN = register(Kind("bulletin", ("督办通报", "Supervision bulletin"), bulletin_work))
+ECONOMIC = register(Kind("economic", ("经济运行分析报告", "Economic operation report"), economic_work))
+MEETING_PACK = register(Kind("meeting_pack", ("会议材料", "Meeting pack"), meeting_pack_work))
+REPORT_KINDS = ("economic", "meeting_pack", "bulletin")
+register_schedule("monthly_report", monthly_report)
