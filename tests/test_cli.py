@@ -260,6 +260,9 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("targets", "accept"): (["1"], [["999"], ["x"]]),
     ("targets", "return"): (["1", "--reason", "why"], [["999", "--reason", "why"]]),
     ("workflow", "tick"): ([], [["--now", "junk"]]),
+    ("jobs", "list"): ([], [["--limit", "0"], ["--as", "nobody"]]),
+    ("jobs", "show"): (["1"], [["0"], ["x"], ["999999"]]),
+    ("jobs", "work"): (["--once"], [["--bogus"]]),
     ("tasks", "list"): ([], [["--unit", "NOPE"], ["--as", "nobody"], ["--format", "pdf"]]),
     ("tasks", "show"): (["1"], [["999999"], ["x"]]),
     ("tasks", "create"): (
