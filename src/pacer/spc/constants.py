@@ -105,12 +105,16 @@ def factors(n: int, constants: Constants = "exact") -> dict[str, float]:
 
 
 def table(sizes: np.ndarray, name: Literal["d2", "d3", "c4"], constants: Constants = "exact") -> np.ndarray:
-    """One constant for each entry of an integer array of subgroup sizes (NaN where n < 2)."""
+    """One constant for each entry of an integer array of subgroup sizes (NaN where n < 2), by a
+    lookup table indexed by size, so the cost is linear in the number of entries."""
     sizes = np.asarray(sizes, dtype=np.int64)
-    out = np.full(sizes.shape, np.nan)
-    for n in np.unique(sizes):
+    if sizes.size == 0:
+        return np.empty(sizes.shape)
+    largest = int(sizes.max())
+    lookup = np.full(largest + 1, np.nan)
+    for n in np.flatnonzero(np.bincount(np.clip(sizes, 0, None), minlength=largest + 1)):
         if n >= 2:
-            out[sizes == n] = (
+            lookup[n] = (
                 d2_of(int(n), constants) if name == "d2" else d3_of(int(n), constants) if name == "d3" else c4(int(n))
             )
-    return out
+    return np.asarray(lookup[np.clip(sizes, 0, None)])
