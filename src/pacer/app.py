@@ -106,8 +106,17 @@ def administration_routers() -> tuple[APIRouter, ...]:
     from pacer.audit import pages as audit_pages
     from pacer.calendar import api as calendar_api
     from pacer.calendar import pages as calendar_pages
+    from pacer.group_settings import api as settings_api
+    from pacer.group_settings import pages as settings_pages
 
-    return (audit_pages.router, audit_api.router, calendar_pages.router, calendar_api.router)
+    return (
+        audit_pages.router,
+        audit_api.router,
+        calendar_pages.router,
+        calendar_api.router,
+        settings_pages.router,
+        settings_api.router,
+    )
 
 
 def _jobs_and_reports() -> tuple[APIRouter, ...]:

@@ -116,3 +116,14 @@ def test_a_figure_s_history_has_every_value_who_when_and_from_which_file(session
     assert values == [("system", None, "100.00", "a.csv"), ("grace", "100.00", "120.00", "a2.csv")]
     with pytest.raises(NotFound):
         trail.figure_history(session, changes.hq_analyst, "A1", "no_such_indicator", 202503)
+
+
+def test_the_page_shows_what_changed_key_by_key():
+    from pacer.audit.shown import diff_text
+
+    before = {"version": 1, "figures": {"revenue": "1 monthly", "cost": "2 monthly"}, "situation": ""}
+    after = {"version": 2, "figures": {"revenue": "3 monthly", "cost": "2 monthly", "new": "4 monthly"}}
+    assert diff_text(before, after) == (
+        "version: 1 → 2; figures.revenue: 1 monthly → 3 monthly; figures.new: — → 4 monthly"
+    )
+    assert diff_text(None, {"state": "draft"}) == "state: draft"

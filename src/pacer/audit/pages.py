@@ -61,6 +61,7 @@ def audit_page(
         "page": page,
         "kinds": [(k, shown.kind_word(lang, k)) for k in KINDS],
         "cells": lambda line: shown.cells(line, lang),
+        "diff": shown.diff_text,
         "query": ask.query(),
         "next_query": ask.query(page.next_before) if page.next_before else None,
         "month": periods.format_period(ask.period) if ask.period else "",

@@ -28,6 +28,31 @@ def _compact(value: object) -> str:
     return str(value)
 
 
+def diff_text(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """What changed between two states, key by key (one level into a dict of values, such as a
+    submission's figures): ``key: old → new``; a created or removed record: its state."""
+    if not before or not after:
+        return change_text(after or before)
+    parts: list[str] = []
+    for key in [*before, *(k for k in after if k not in before)]:
+        old, new = before.get(key), after.get(key)
+        if old == new or _shown(old) == _shown(new):
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            parts += [f"{key}.{k}: {_shown(old.get(k))} → {_shown(new.get(k))}" for k in _changed(old, new)]
+        else:
+            parts.append(f"{key}: {_shown(old)} → {_shown(new)}")
+    return "; ".join(parts)
+
+
+def _changed(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    return [k for k in [*old, *(k for k in new if k not in old)] if old.get(k) != new.get(k)]
+
+
+def _shown(value: object) -> str:
+    return "—" if value is None or value == "" else _compact(value)
+
+
 def kind_word(lang: str, entity: str) -> str:
     word = translate(lang, f"audit.kind.{entity}")
     return entity if word == f"audit.kind.{entity}" else word

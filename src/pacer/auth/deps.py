@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from pacer.auth import sessions, tokens
 from pacer.auth.permissions import Actor
+from pacer.group_settings import service as group_settings
 from pacer.models import RoleGrant, User, WebSession
 from pacer.notifications.service import unread_count
 from pacer.web import csrf
@@ -51,6 +52,8 @@ def _bearer(request: Request) -> str | None:
 def optional_viewer(request: Request, db: Db) -> Viewer | None:
     if hasattr(request.state, "viewer"):
         return cast("Viewer | None", request.state.viewer)  # set below: the request state is untyped
+    # the group's settings in force (its name on the pages' header, its default language)
+    request.state.site = group_settings.current(db, request.app.state.settings)
     viewer = None
     raw = _bearer(request)
     if raw is not None:

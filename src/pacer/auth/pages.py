@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 from pacer.auth import service, sessions, tokens
 from pacer.auth.deps import CurrentViewer, MaybeViewer, protect
 from pacer.errors import ValidationFailed
+from pacer.group_settings import service as group_settings
 from pacer.web import csrf
 from pacer.web.deps import AppSettings, Db, client_ip
 from pacer.web.i18n import translate
@@ -64,6 +65,7 @@ def login(
             {"next": _safe_next(next), "username": username, "error": error},
             status_code=401,
         )
+    settings = group_settings.applied(db, settings)  # the sign-in lifetime the group set
     sign_in = sessions.start_session(db, user, settings, client_ip(request), request.headers.get("user-agent", ""))
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(

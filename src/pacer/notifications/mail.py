@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.config import Settings
 from pacer.db import unit_of_work
+from pacer.group_settings import service as group_settings
 from pacer.models import OutboxMail
 from pacer.models.base import utcnow
 
@@ -32,10 +33,12 @@ class Sent:
 
 
 def send_outbox(factory: sessionmaker[Session], settings: Settings) -> Sent:
-    """Send what waits (oldest first, one batch); nothing when SMTP is not configured."""
-    if not settings.smtp_host:
-        return Sent()
+    """Send what waits (oldest first, one batch); nothing when SMTP is not configured (the group's
+    settings in the database, else the environment's)."""
     with unit_of_work(factory=factory, writes=True) as session:
+        settings = group_settings.applied(session, settings)
+        if not settings.smtp_host:
+            return Sent()
         # rows locked while they are sent, so that two servers never send the same e-mail
         pending = list(
             session.scalars(

@@ -47,7 +47,9 @@ def language_of(request: Request, user: User | None) -> str:
             return accepted
     if user is not None and user.language in LANGUAGES:
         return user.language
-    return get_settings_dep(request).language
+    site = getattr(request.state, "site", None)  # the group's settings, once read for the request
+    language = getattr(site, "language", None)
+    return language if language in LANGUAGES else get_settings_dep(request).language
 
 
 def accepted_language(header: str) -> str | None:

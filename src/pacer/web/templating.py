@@ -59,6 +59,7 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
         "nav": nav.shown(request.app.routes, viewer.roles, request.url.path) if viewer else None,
         "csrf_token": csrf.token_for(request),
         "url_with": partial(url_with, request),
+        "site": getattr(request.state, "site", None),  # the group's settings (name, logo), when read
         **(context or {}),
     }
     response = templates.TemplateResponse(request, name, ctx, status_code=status_code)
