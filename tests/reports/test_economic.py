@@ -32,7 +32,7 @@ def test_a_bad_request_is_refused_naming_the_field():
 def test_the_html_file_is_self_contained_with_its_charts_inline(session, analysis):
     report = build_economic(session, SYSTEM, EconomicRequest(None, "2025-06", "half", "en"), analysis=analysis)
     page = render(report, "html").decode()
-    assert page.count('src="data:image/png;base64,') == len(report.charts()) > 0
+    assert page.count('src="data:image/svg+xml;base64,') == len(report.charts()) > 0
     assert "http://" not in page
     assert "https://" not in page
     assert isinstance(report.tables()[0], Table)

@@ -62,7 +62,7 @@ def test_the_outlook_says_what_the_rest_of_the_year_needs(session, analysis):
     assert "To reach its ensure target, Operating revenue needs" in text
     assert "a month over the last 6 months" in text
     assert any(t.key == "outlook" for t in report.tables())
-    assert render(report, "html").count(b"data:image/png") == len(report.charts())
+    assert render(report, "html").count(b"data:image/svg+xml") == len(report.charts())
 
 
 def _unit(session, code):

@@ -1,4 +1,4 @@
-"""The report as one self-contained HTML file: its styles inline, charts as inline images
+"""The report as one self-contained HTML file: its styles inline, charts as inline SVG images
 (``data:`` URLs), nothing fetched from anywhere."""
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def html_bytes(report: Report, lang: str, tell: Callable[[float, str], None]) ->
     pictures: dict[str, str] = {}
     for i, chart in enumerate(charts):
         tell(i / max(len(charts), 1) * 0.9, "charts")
-        pictures[chart.key] = "data:image/png;base64," + base64.b64encode(image(chart.spec, "png")).decode()
+        pictures[chart.key] = "data:image/svg+xml;base64," + base64.b64encode(image(chart.spec, "svg")).decode()
     page = _env.get_template("reports/report.html").render(
         report=report,
         lang=lang,
