@@ -13,7 +13,7 @@ for the half year to June 2026:
 4. the obvious alternative for the PDF: the Word file converted by LibreOffice headless
    (`soffice --convert-to pdf`), driving an office suite, where it is installed.
 
-Results go to benchmarks/results/report.md.
+Results go to benchmarks/results/report-GROUP.md, and both groups' to benchmarks/results/report.md.
 """
 
 from __future__ import annotations
@@ -144,7 +144,10 @@ def write(group: str, r: dict[str, object]) -> None:
         "",
     ]
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "report.md").write_text("\n".join(lines), encoding="utf-8")
+    (RESULTS / f"report-{group}.md").write_text("\n".join(lines), encoding="utf-8")
+    # the section RESULTS.md is assembled from: both groups, each as last measured
+    parts = [RESULTS / f"report-{g}.md" for g in GOAL]
+    (RESULTS / "report.md").write_text("\n".join(p.read_text(encoding="utf-8") for p in parts if p.exists()))
     print("\n".join(lines))
 
 
