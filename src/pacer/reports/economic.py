@@ -125,7 +125,7 @@ def _numbered(lang: str, parts: list[Section]) -> list[Section]:
     out = []
     for i, s in enumerate(parts):
         subs = tuple(
-            Section(sub.key, numbered(lang, j, sub.heading, 2), sub.blocks, sub.sections)
+            Section(sub.key, numbered(lang, j, sub.heading, 2, i), sub.blocks, sub.sections)
             for j, sub in enumerate(s.sections)
         )
         out.append(Section(s.key, numbered(lang, i, s.heading), s.blocks, subs))

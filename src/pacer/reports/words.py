@@ -130,9 +130,10 @@ MONTHS_EN = (
 CHINESE_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 
 
-def numbered(lang: str, index: int, heading: str, level: int = 1) -> str:
-    """A heading numbered the way a Chinese report numbers it: 一、 then （一）; 1. then 1.1 in English."""
+def numbered(lang: str, index: int, heading: str, level: int = 1, parent: int = 0) -> str:
+    """A heading numbered the way a Chinese report numbers it: 一、 then （一）; 1. then 1.1 in
+    English (``parent``: the index of the section a sub-section is in)."""
     if lang == "zh":
         n = CHINESE_NUMERALS[index] if index < len(CHINESE_NUMERALS) else str(index + 1)
         return f"{n}、{heading}" if level == 1 else f"（{n}）{heading}"
-    return f"{index + 1}. {heading}"
+    return f"{index + 1}. {heading}" if level == 1 else f"{parent + 1}.{index + 1} {heading}"

@@ -49,7 +49,8 @@ def _preamble(report: Report, lang: str) -> list[str]:
         "#show heading.where(level: 1): set text(size: 14pt)",
         "#show heading.where(level: 2): set text(size: 12pt)",
         "#show heading: it => block(above: 1.2em, below: 0.7em, it)",
-        f'#align(center, text(font: {_fonts(SANS)}, size: 18pt, weight: "bold", {s(report.title)}))',
+        f'#{{ set par(justify: false); align(center, text(font: {_fonts(SANS)}, size: 18pt, weight: "bold", '
+        f"{s(report.title)})) }}",
         f"#align(center, text(size: 10.5pt, fill: luma(90), {s(report.subtitle)}))",
         "#v(0.8em)",
     ]
