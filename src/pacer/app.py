@@ -101,13 +101,15 @@ def routers() -> tuple[APIRouter, ...]:
 
 
 def administration_routers() -> tuple[APIRouter, ...]:
-    """The audit trail, the reporting calendar and the group's settings."""
+    """The audit trail, the reporting calendar, the group's settings and the org tree."""
     from pacer.audit import api as audit_api
     from pacer.audit import pages as audit_pages
     from pacer.calendar import api as calendar_api
     from pacer.calendar import pages as calendar_pages
     from pacer.group_settings import api as settings_api
     from pacer.group_settings import pages as settings_pages
+    from pacer.org import api as org_api
+    from pacer.org import pages as org_pages
 
     return (
         audit_pages.router,
@@ -116,6 +118,8 @@ def administration_routers() -> tuple[APIRouter, ...]:
         calendar_api.router,
         settings_pages.router,
         settings_api.router,
+        org_pages.router,
+        org_api.router,
     )
 
 

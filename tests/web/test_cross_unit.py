@@ -81,6 +81,7 @@ FILL = {
     "period": ["2025-06"],
     "job_id": ["1"],  # the fixture's report job of A (set there)
     "record_id": ["1"],  # the fixture's report record of A (set there)
+    "person_id": ["1"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 

@@ -51,12 +51,13 @@ from pacer.analysis.core.inputs import (
 )
 from pacer.analysis.core.measures import TimeBasis
 from pacer.analysis.core.outlook import OutlookMethod
+from pacer.analysis.core.tree import Tree
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
 from pacer.analysis.load.definitions import units_from_rows
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
 from pacer.analysis.serve.completeness import Missing, assigned_at, default_period, incomplete, missing_figures
 from pacer.analysis.serve.engine import Engine
-from pacer.analysis.serve.service import Analysis, change_marker, get_analysis
+from pacer.analysis.serve.service import Analysis, change_marker, get_analysis, restructured
 from pacer.analysis.shown import wording
 from pacer.analysis.shown.display import (
     DisplayScale,
@@ -110,6 +111,7 @@ __all__ = [
     "Targets",
     "Thresholds",
     "TimeBasis",
+    "Tree",
     "TreeHistory",
     "TreeSegment",
     "UnitOfMeasure",
@@ -131,6 +133,7 @@ __all__ = [
     "largest_remainder",
     "missing_figures",
     "off_track_rows",
+    "restructured",
     "still_reported",
     "to_display",
     "units_from_rows",

@@ -22,7 +22,7 @@ UNIT_KINDS = (
     "center",
     "elimination",
 )
-LEADER_ROLES = ("main_leader", "in_charge")
+LEADER_ROLES = ("main_leader", "finance_head", "in_charge")
 
 
 class Unit(Base):
@@ -75,7 +75,7 @@ class Person(Base):
 
 
 class UnitLeader(Base):
-    """A unit's main leader (主要领导) or a leader in charge (分管领导) of a portfolio."""
+    """A unit's main leader (主要领导), finance head (财务负责人) or a leader in charge (分管领导) of a portfolio."""
 
     __tablename__ = "unit_leader"
 

@@ -62,6 +62,9 @@ SECTIONS = (
         "nav.section.admin",
         (
             Entry("nav.admin", "/admin/users", frozenset({"group_admin"})),
+            Entry("nav.org", "/admin/org"),
+            Entry("nav.people", "/admin/people"),
+            Entry("nav.eliminations", "/admin/eliminations", HQ | {"unit_reporter"}),
             Entry("nav.audit", "/audit", HQ | {"unit_approver"}),
             Entry("nav.periods", "/admin/periods", HQ),
             Entry("nav.settings", "/admin/settings", frozenset({"group_admin"})),

@@ -297,6 +297,12 @@ def _month_starting(day: date, first_year: int) -> int:
     return index if day.day == 1 else index + 1
 
 
+def tree_history(parentage: Sequence[Any], unit_ids: np.ndarray, first_year: int, n_months: int) -> TreeHistory:
+    """The engine's trees over its months from parentage rows (``unit_id``, ``parent_id``,
+    ``valid_from``, ``valid_to``) of the units ``unit_ids`` (in node order), as :func:`load` builds them."""
+    return _tree_history(parentage, _index(unit_ids), len(unit_ids), first_year, n_months)
+
+
 def _tree_history(
     parentage: Sequence[Row[Any]], unit_ix: np.ndarray, n: int, first_year: int, n_months: int
 ) -> TreeHistory:

@@ -27,13 +27,16 @@ import copy
 import gc
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Connection, func, select
 from sqlalchemy import Engine as DbEngine
 
+from pacer.analysis.core.cube import EliminationBook
+from pacer.analysis.core.inputs import Eliminations
 from pacer.analysis.load import source
 from pacer.analysis.load.source import EngineData
 from pacer.analysis.serve.engine import Engine
@@ -41,7 +44,9 @@ from pacer.kit import periods
 from pacer.models import AuditEntry, EliminationEntry, Fact, Indicator, Submission
 
 # Audit entities that do not reach the engine (visibility is read per request, not cached).
-UNRELATED_ENTITIES = frozenset({"user", "role_grant", "api_token", "submission", "workflow_item"})
+UNRELATED_ENTITIES = frozenset(
+    {"user", "role_grant", "api_token", "submission", "workflow_item", "unit_leader", "person"}
+)
 # Audit entities replayed unit-month by unit-month.
 REPLAYED_ENTITIES = frozenset({"fact", "elimination"})
 # Past this many audit rows since the marker, a rebuild is cheaper than replaying them.
@@ -81,6 +86,36 @@ def build(connection: Connection, columnar: bool = False, marker: int = 0) -> An
 
 def change_marker(connection: Connection) -> int:
     return int(connection.scalar(select(func.coalesce(func.max(AuditEntry.id), 0))) or 0)
+
+
+def restructured(analysis: Analysis, parentage: Sequence[Any]) -> Engine:
+    """An engine over the same figures, targets and eliminations as ``analysis``, under the org
+    tree that ``parentage`` rows describe (``unit_id``, ``parent_id``, ``valid_from``,
+    ``valid_to``): the figures as a restructuring would leave them. Rows of units the engine
+    does not hold (a unit created since, which has no figures) are left out."""
+    live, data = analysis.engine, analysis.data
+    known = analysis.node_of_id
+    rows = [r for r in parentage if r.unit_id in known and (r.parent_id is None or r.parent_id in known)]
+    tree = source.tree_history(rows, data.unit_ids, live.first_year, live.n_months)
+    return Engine(
+        data.units,
+        tree,
+        data.indicators,
+        live.facts,
+        live.targets,
+        live.first_year,
+        thresholds=live.thresholds,
+        reference_years=live.reference_years,
+        grid=live.grid,
+        eliminations=_entries(live.eliminations),
+    )
+
+
+def _entries(book: EliminationBook) -> Eliminations:
+    """The elimination entries a book holds, one per node, indicator and month."""
+    k, r, t = np.nonzero(book.values)
+    nodes = np.asarray(book.nodes, dtype=np.int64)
+    return Eliminations(nodes[k], r.astype(np.int64), t.astype(np.int64), book.values[k, r, t].astype(np.int64))
 
 
 # -- incremental updates ---------------------------------------------------------------------------
