@@ -108,6 +108,8 @@ def administration_routers() -> tuple[APIRouter, ...]:
     from pacer.calendar import pages as calendar_pages
     from pacer.group_settings import api as settings_api
     from pacer.group_settings import pages as settings_pages
+    from pacer.eliminations import api as eliminations_api
+    from pacer.eliminations import pages as eliminations_pages
     from pacer.org import api as org_api
     from pacer.org import pages as org_pages
 
@@ -120,6 +122,8 @@ def administration_routers() -> tuple[APIRouter, ...]:
         settings_api.router,
         org_pages.router,
         org_api.router,
+        eliminations_pages.router,
+        eliminations_api.router,
     )
 
 

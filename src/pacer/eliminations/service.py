@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from pacer.audit.service import record_many
 from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.eliminations import repository
+from pacer.eliminations.pairs import pair_problems
 from pacer.eliminations.repository import Placements
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts.rows import lock_problems, parse_figure, past_period, visible_unit
@@ -90,6 +91,8 @@ def _parse(
         counterparty = row.get("counterparty")
         if len(counterparty) > COUNTERPARTY_LENGTH:
             problems.append(Problem(f"longer than {COUNTERPARTY_LENGTH} characters", row.number, "counterparty"))
+        elif 0 < period <= now:
+            problems += pair_problems(row.number, counterparty, period, units, placements)
         if len(problems) > before or unit is None or indicator is None or value is None:
             continue
         key = (unit.code, indicator.code, period, counterparty)
