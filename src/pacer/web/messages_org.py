@@ -13,6 +13,7 @@ ORG_MESSAGES: dict[str, tuple[str, str]] = {
     "org.line": ("军民品线", "Military/civil line"),
     "org.line.military": ("军品", "military"),
     "org.line.civil": ("民品", "civil"),
+    "org.line.dual": ("军民两用", "dual-use"),
     "org.level": ("层级", "Level"),
     "org.filter": ("查询", "Search"),
     "org.clear": ("清除条件", "Clear"),
@@ -31,6 +32,7 @@ ORG_MESSAGES: dict[str, tuple[str, str]] = {
     "org.main_leader": ("主要领导", "Main leader"),
     "org.finance_head": ("财务负责人", "Finance head"),
     "org.in_charge": ("分管领导", "Leader in charge"),
+    "org.leader_is": ("{role}：{names}", "{role}: {names}"),
     "org.role.main_leader": ("主要领导", "Main leader"),
     "org.role.finance_head": ("财务负责人", "Finance head"),
     "org.role.in_charge": ("分管领导", "Leader in charge"),
@@ -130,11 +132,9 @@ ORG_MESSAGES: dict[str, tuple[str, str]] = {
     "elim.save": ("保存", "Save"),
     "elim.upload": ("上传文件", "Upload a file"),
     "elim.upload_help": (
-        "CSV 或 Excel（.xlsx）文件，列与命令行 pacer eliminations import 相同：unit_code, indicator_code, "
-        "period, value，可选 counterparty, description；或以 seller_code, buyer_code 两列代替 unit_code 按单位对录入。",
-        "A CSV or Excel (.xlsx) file with the columns of pacer eliminations import: unit_code, "
-        "indicator_code, period, value, optionally counterparty, description; or seller_code and "
-        "buyer_code instead of unit_code, per pair of units.",
+        "表格文件，列与命令行导入（{command}）相同：{columns}；也可用 {pair} 两列代替 {unit}，按单位对录入。",
+        "A CSV or Excel file with the columns of {command}: {columns}; or {pair} instead of {unit}, "
+        "per pair of units.",
     ),
     "elim.file": ("文件", "File"),
     "elim.saved": (
