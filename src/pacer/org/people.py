@@ -149,7 +149,7 @@ def set_leader(
                         portfolio_zh=portfolio_zh.strip(), portfolio_en=portfolio_en.strip())  # fmt: skip
     session.add(leader)
     record(session, actor.username, "unit_leader.set", "unit_leader", unit.code, None,
-           {"role": role, "person": person.name_zh, "valid_from": valid_from.isoformat()})  # fmt: skip
+           {"role": role, "person": person.name_zh, "valid_from": valid_from.isoformat()}, unit_id=unit.id)  # fmt: skip
     session.flush()
     return leader
 
@@ -183,5 +183,5 @@ def end_leader(session: Session, actor: Actor, unit_code: str, leader_id: int, v
                       f"任期自 {leader.valid_from} 开始：结束日期须晚于该日")  # fmt: skip
     leader.valid_to = valid_to
     record(session, actor.username, "unit_leader.end", "unit_leader", unit.code, None,
-           {"role": leader.role, "valid_to": valid_to.isoformat()})  # fmt: skip
+           {"role": leader.role, "valid_to": valid_to.isoformat()}, unit_id=unit.id)  # fmt: skip
     session.flush()

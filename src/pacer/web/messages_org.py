@@ -133,8 +133,7 @@ ORG_MESSAGES: dict[str, tuple[str, str]] = {
     "elim.upload": ("上传文件", "Upload a file"),
     "elim.upload_help": (
         "表格文件，列与命令行导入（{command}）相同：{columns}；也可用 {pair} 两列代替 {unit}，按单位对录入。",
-        "A CSV or Excel file with the columns of {command}: {columns}; or {pair} instead of {unit}, "
-        "per pair of units.",
+        "A CSV or Excel file with the columns of {command}: {columns}; or {pair} instead of {unit}, per pair of units.",
     ),
     "elim.file": ("文件", "File"),
     "elim.saved": (
