@@ -7,8 +7,8 @@ from pacer.web.messages_flow import FLOW_MESSAGES
 from pacer.web.messages_library import LIBRARY_MESSAGES
 from pacer.web.messages_meetings import MEETING_MESSAGES
 from pacer.web.messages_monitor import MONITOR_MESSAGES
-from pacer.web.messages_reports import REPORT_MESSAGES
 from pacer.web.messages_org import ORG_MESSAGES
+from pacer.web.messages_reports import REPORT_MESSAGES
 from pacer.web.messages_submissions import SUBMISSION_MESSAGES
 from pacer.web.messages_tasks import TASK_MESSAGES
 from pacer.web.messages_upload import UPLOAD_MESSAGES
