@@ -106,10 +106,10 @@ def administration_routers() -> tuple[APIRouter, ...]:
     from pacer.audit import pages as audit_pages
     from pacer.calendar import api as calendar_api
     from pacer.calendar import pages as calendar_pages
-    from pacer.group_settings import api as settings_api
-    from pacer.group_settings import pages as settings_pages
     from pacer.eliminations import api as eliminations_api
     from pacer.eliminations import pages as eliminations_pages
+    from pacer.group_settings import api as settings_api
+    from pacer.group_settings import pages as settings_pages
     from pacer.org import api as org_api
     from pacer.org import pages as org_pages
 
