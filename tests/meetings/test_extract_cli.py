@@ -100,11 +100,11 @@ def test_a_file_it_cannot_use_is_refused_on_one_line(tmp_path, content, lang, me
 
 
 def test_an_unsupported_file_type_and_a_folder_are_refused(tmp_path):
-    docx = tmp_path / "minutes.docx"
-    docx.write_bytes(b"PK\x03\x04")
-    result = run(str(docx), "--lang", "en")
+    doc = tmp_path / "minutes.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    result = run(str(doc), "--lang", "en")
     assert_one_line_error(result)
-    assert "unsupported file type .docx" in result.stderr
+    assert "unsupported file type .doc: save it as .docx" in " ".join(result.stderr.split())
     result = run(str(tmp_path), "--lang", "zh")
     assert_one_line_error(result)
     assert "不是文件" in result.stderr

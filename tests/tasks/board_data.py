@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from pacer.models import Unit, WorkflowItem
 from pacer.models.followup import Meeting, Milestone, Requirement, Task
-from tests.factories import create_user
+from tests.factories import create_unit, create_user
 
 
 @dataclass
@@ -36,6 +36,7 @@ def add_task(
     owner: str = "alice",
     issuer: str = "sam",
     closed: int | None = None,
+    department: Unit | None = None,
 ) -> Task:
     """A task whose days are counted from ``today`` (negative: before it)."""
     item = WorkflowItem(workflow="task", entity_key=f"board/{name}", unit_id=unit.id, state=state)
@@ -49,6 +50,7 @@ def add_task(
         title=name,
         owner=owner,
         issuer=issuer,
+        department_id=department.id if department else None,
         assigned_on=today + timedelta(days=assigned),
         deadline=today + timedelta(days=original if deadline is None else deadline),
         original_deadline=today + timedelta(days=original),
@@ -64,6 +66,7 @@ def followup(session: Session, org, today: date) -> Followup:
     """Meeting M (at G) with requirements 1 and 2; tasks of A, A1, A2 and B1 issued by sam (HQ
     supervision) and one by hannah."""
     create_user(session, "sam", [("supervisor", org.G)])
+    ops = create_unit(session, "OPS", org.G, kind="department", name_zh="运营管理部", name_en="Operations Department")
     meeting = Meeting(
         unit_id=org.G.id, kind="semiannual_conference", title="年中工作会", held_on=today - timedelta(days=70),
         created_by="sam",
@@ -77,16 +80,17 @@ def followup(session: Session, org, today: date) -> Followup:
     t = {
         # extended to after today, but late against its original deadline
         "late": add_task(session, "两金压降方案", org.A1, "in_progress", today=today, original=-10, deadline=20,
-                         requirement=r1),
-        "soon": add_task(session, "应收账款清收", org.A1, "accepted", today=today, original=5, requirement=r1),
+                         requirement=r1, department=ops),
+        "soon": add_task(session, "应收账款清收", org.A1, "accepted", today=today, original=5, requirement=r1,
+                       department=ops),
         "done": add_task(session, "存货盘点", org.A2, "verified", today=today, original=-1, closed=-3,
-                         requirement=r1, owner="amy"),
+                         requirement=r1, owner="amy", department=ops),
         "b1": add_task(session, "质量提升计划", org.B1, "assigned", today=today, original=40, requirement=r2,
-                       owner="bob"),
+                       owner="bob", department=ops),
         "gap": add_task(session, "利润缺口追赶", org.B1, "in_progress", today=today, original=-5, kind="gap",
-                        owner="bob", issuer="hannah"),
+                        owner="bob", issuer="hannah", department=org.G),
         "reported": add_task(session, "质量体系认证", org.A, "completion_reported", today=today, original=-2,
-                             requirement=r2, owner="victor"),
+                             requirement=r2, owner="victor", department=ops),
         "cancelled": add_task(session, "巡视整改一", org.A1, "cancelled", today=today, original=-20,
                               kind="rectification", closed=-25),
     }  # fmt: skip

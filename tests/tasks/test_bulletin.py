@@ -41,9 +41,11 @@ def test_rates_by_second_level_unit_and_by_department(session, data):
         "A": (3, 1, 1, 1, 1, "33.3%", "100.0%"),
         "B": (1, 0, 0, 1, 0, "0.0%", "—"),
     }
-    assert [(key, name, figures(t)) for key, name, t in b.departments] == [
-        ("hannah", "Hannah", (1, 0, 0, 1, 0, "0.0%", "—")),
-        ("sam", "Sam", (3, 1, 1, 1, 1, "33.3%", "100.0%")),
+    # by the supervising department (a unit): the HQ department, and the group for the task
+    # issued without one
+    assert [(d.code, figures(t)) for d, t in b.departments] == [
+        ("G", (1, 0, 0, 1, 0, "0.0%", "—")),
+        ("OPS", (3, 1, 1, 1, 1, "33.3%", "100.0%")),
     ]
     assert figures(b.figures.total) == (4, 1, 1, 2, 1, "25.0%", "100.0%")
     assert [(i.title, i.late_days) for i in b.overdue] == [("两金压降方案", 10), ("利润缺口追赶", 5)]

@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
 @commands.command("extract")
 @reports_errors
 def meetings_extract(
-    file: Annotated[Path, typer.Argument(help="The article: .txt or .md (UTF-8 or GB18030) or .html.")],
+    file: Annotated[Path, typer.Argument(help="The article: .docx (Word), .txt or .md (UTF-8 or GB18030) or .html.")],
     fmt: Annotated[ExtractFormat, typer.Option("--format", help="table (default) or json.")] = ExtractFormat.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="zh or en (default: PACER_LANGUAGE).")] = None,
 ) -> None:

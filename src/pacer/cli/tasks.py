@@ -126,6 +126,8 @@ def tasks_create(
     parent: Annotated[int | None, typer.Option(help="Make it a sub-task of this task.")] = None,
     indicator: Annotated[str | None, typer.Option(help="The indicator it should move.")] = None,
     goal: Annotated[str, typer.Option(help="What the indicator should come to.")] = "",
+    source: Annotated[str, typer.Option(help="For a rectification: the inspection or audit it answers.")] = "",
+    department: Annotated[str | None, typer.Option(help="The supervising department's unit code.")] = None,
     lang: Lang = None,
     as_user: AsUser = None,
 ) -> None:
@@ -152,6 +154,8 @@ def tasks_create(
         requirement_id=requirement,
         indicator_code=indicator,
         indicator_goal=goal,
+        source=source,
+        department_code=department,
     )
     by = actor(as_user)
     with unit_of_work(writes=True, queue=True) as session:

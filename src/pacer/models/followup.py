@@ -136,7 +136,11 @@ class Task(Base):
     an extension. ``issuer`` (a username) signs it off; the owner never may."""
 
     __tablename__ = "task"
-    __table_args__ = (Index("ix_task_unit_deadline", "unit_id", "deadline"),)
+    __table_args__ = (
+        Index("ix_task_unit_deadline", "unit_id", "deadline"),
+        # the bulletin counts by lead unit and department from this index alone
+        Index("ix_task_bulletin", "unit_id", "department_id", "original_deadline", "closed_on", "workflow_item_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workflow_item_id: Mapped[int | None] = mapped_column(ForeignKey("workflow_item.id"), unique=True)
@@ -149,6 +153,9 @@ class Task(Base):
     deliverables: Mapped[str] = mapped_column(Text, default="")
     owner: Mapped[str] = mapped_column(String(64))  # username of the person responsible
     issuer: Mapped[str] = mapped_column(String(64))  # username of whoever assigned it and signs it off
+    # the supervising department (督办部门) it is issued on behalf of: an HQ functional department
+    # (a unit of kind ``department``) where the org has them, else the issuing unit
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     assigned_on: Mapped[date] = mapped_column(Date)
     deadline: Mapped[date] = mapped_column(Date)
     original_deadline: Mapped[date] = mapped_column(Date)

@@ -6,13 +6,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from starlette.responses import Response
 
 from pacer.auth.deps import CurrentViewer, protect
-from pacer.errors import NotFound
+from pacer.errors import NotFound, Problem, ValidationFailed
+from pacer.files import service as stored_files
+from pacer.files.responses import download, upload_bytes
 from pacer.tasks import chart, lifecycle, repository, service
 from pacer.tasks.repository import TaskFilter
-from pacer.tasks.schemas import ProgressIn, TaskIn, TaskOut, TaskSummaryOut, VerbIn, summary_out, task_out
+from pacer.tasks.schemas import EVIDENCE_MAX, ProgressIn, TaskIn, TaskOut, TaskSummaryOut, VerbIn, summary_out, task_out
+from pacer.tasks.validation import TEXT_LIMIT
 from pacer.tasks.workflow import TASK
 from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.pagination import Page, Paging
@@ -116,3 +120,38 @@ def report_progress(task_id: RowId, body: ProgressIn, viewer: CurrentViewer, db:
     lang = viewer.user.language
     lifecycle.report_progress(db, viewer.actor, task_id, body.percent, body.narrative, body.milestone_id, lang)
     return get_task(task_id, viewer, db)
+
+
+@router.post("/{task_id}/progress/with-evidence", status_code=201)
+def report_progress_with_evidence(
+    task_id: RowId,
+    viewer: CurrentViewer,
+    db: Db,
+    percent: Annotated[int, Form(ge=0, le=100)],
+    narrative: Annotated[str, Form(max_length=TEXT_LIMIT)] = "",
+    milestone_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    evidence: Annotated[
+        list[UploadFile], File(description=f"Up to {EVIDENCE_MAX} files, each within PACER_UPLOAD_MAX_BYTES.")
+    ] = [],  # noqa: B006  (FastAPI's default for no file)
+) -> TaskOut:
+    """The owner's progress report with its evidence, as ``multipart/form-data``: the fields of
+    the JSON report and the files as ``evidence`` (the same checks as the page's: size, type by
+    content, a safe name). A refused file stores neither it nor the report."""
+    lang = viewer.user.language
+    given = [f for f in evidence if f.filename]
+    if len(given) > EVIDENCE_MAX:
+        raise ValidationFailed([Problem(f"at most {EVIDENCE_MAX} files with one report", field="evidence")])
+    files = [upload_bytes(f, f"evidence[{n}]") for n, f in enumerate(given, start=1)]
+    lifecycle.report_progress(db, viewer.actor, task_id, percent, narrative, milestone_id, lang, evidence=files)
+    return get_task(task_id, viewer, db)
+
+
+@router.get("/{task_id}/evidence/{file_id}")
+def evidence_file(task_id: RowId, file_id: RowId, viewer: CurrentViewer, db: Db) -> Response:
+    """A progress report's evidence file, as an attachment, to whoever sees the task."""
+    view = service.get(db, viewer.actor, task_id)
+    for report_id, stored in view.evidence.items():
+        if any(f.id == file_id for f in stored):
+            found = stored_files.found(db, viewer.actor, file_id, lifecycle.evidence_owner(report_id))
+            return download(found, stored_files.content(db, found))
+    raise NotFound(f"no file {file_id} of task #{task_id}")

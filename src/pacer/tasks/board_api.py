@@ -116,7 +116,7 @@ class TallyOut(BaseModel):
 
 
 class GroupOut(TallyOut):
-    key: str = Field(description="The unit's code, or the department's account.")
+    key: str = Field(description="The unit's or the department's code (empty: department not set).")
     name: str
 
 
@@ -146,7 +146,10 @@ def get_bulletin(
     b = bulletins.bulletin(db, viewer.actor, period, node or None, listed=0)
     lang = viewer.user.language
     units = [GroupOut(key=u.code, name=u.name(lang), **TallyOut.of(v).model_dump()) for u, v in b.units]
-    departments = [GroupOut(key=k, name=n, **TallyOut.of(v).model_dump()) for k, n, v in b.departments]
+    departments = [
+        GroupOut(key=d.code if d else "", name=bulletins.department_name(d, lang), **TallyOut.of(v).model_dump())
+        for d, v in b.departments
+    ]
     return BulletinOut.model_validate(
         {
             "from": period.start,

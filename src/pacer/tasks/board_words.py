@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 
 from pacer.tasks.board import BoardAsk
-from pacer.tasks.bulletin import Bulletin, Item
+from pacer.tasks.bulletin import Bulletin, Item, department_name
 from pacer.tasks.bulletin_calc import Tally, shown
 from pacer.tasks.workflow import TASK
 from pacer.web.i18n import translate
@@ -54,7 +54,7 @@ def tables(b: Bulletin, lang: str) -> list[tuple[str, list[str], list[list[Cell]
     word = state_words(lang)
     total = [t("bulletin.total"), *tally_cells(b.figures.total)]
     units = [[u.name(lang), *tally_cells(v)] for u, v in b.units] + [total]
-    departments = [[name, *tally_cells(v)] for _, name, v in b.departments] + [total]
+    departments = [[department_name(d, lang), *tally_cells(v)] for d, v in b.departments] + [total]
     item_cols = ["id", "task", "unit", "owner", "status", "original", "deadline"]
 
     def item(i: Item, *more: Cell) -> list[Cell]:

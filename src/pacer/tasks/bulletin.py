@@ -4,27 +4,33 @@ unit and by department, the overdue list and the newly closed items (definitions
 
 - **By unit**: a task's lead unit rolled up to the level right below the node (below the group:
   the second level); a task of the node itself stays with the node.
-- **By department**: the issuing side, i.e. the account that issued the task and signs it off
-  (in practice the supervising department's account), shown by its display name.
+- **By department**: the task's supervising department (督办部门), a unit: an HQ functional
+  department (a unit of kind ``department``) where the org has them, else the issuing unit; set
+  when the task is assigned (named, or the issuer's own), shown by its name in either language.
+  Tasks without one (assigned before it was recorded, outside a meeting) are counted as "not set".
 
-Set-based: the units the viewer sees, the tree, one query of the tasks' facts, one of the issuers'
-names and one of the listed tasks' details, whatever the number of tasks.
+Set-based (:mod:`pacer.tasks.bulletin_query`): the units the viewer sees, the tree, one grouped
+query of the tallies, one of the overdue and one of the newly closed tasks' ids, one of the
+departments' names and one of the listed tasks' details, whatever the number of tasks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
 from pacer.errors import NotFound, Problem, ValidationFailed
-from pacer.models import Unit, User, WorkflowItem
+from pacer.models import Unit, WorkflowItem
 from pacer.models.followup import Task
 from pacer.org.repository import tree_on
 from pacer.tasks import bulletin_calc as calc
+from pacer.tasks import bulletin_query as query
+from pacer.web.i18n import translate
 
 MAX_DAYS = 3660
 LISTED = 200  # the page lists this many overdue and closed tasks; the exports list them all
@@ -51,7 +57,7 @@ class Bulletin:
     node: Unit
     figures: calc.Figures
     units: list[tuple[Unit, calc.Tally]]  # by unit, in code order
-    departments: list[tuple[str, str, calc.Tally]]  # by department: account, name, tally
+    departments: list[tuple[Unit | None, calc.Tally]]  # by department (None: not set), in code order
     overdue: list[Item]  # most days late first (the first ``listed`` of figures.overdue)
     closed: list[Item]  # latest closed first (the first ``listed`` of figures.closed)
 
@@ -129,30 +135,17 @@ def bulletin(
     (None: all of them, for the exports)."""
     tree = tree_on(session, period.today)
     node, below = _node(session, actor, node_code, tree)
-    columns = (Task.id, Task.unit_id, Task.issuer, WorkflowItem.state, Task.original_deadline, Task.closed_on)
-    stmt = select(*columns).join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
-    relevant = or_(Task.original_deadline <= period.end, and_(Task.closed_on >= period.start))
-    stmt = restrict(stmt.where(Task.unit_id.in_(sorted(below)), relevant), actor, Task.unit_id, READ)
-    rows = session.execute(stmt).tuples().all()
-    up: dict[int, int] = {}
-    facts = []
-    for task_id, unit_id, issuer, state, original, closed_on in rows:
-        group = up.get(unit_id)
-        if group is None:
-            group = up[unit_id] = _rolled_up(tree, node.id, unit_id)
-        facts.append(calc.Fact(task_id, group, issuer, state, original, closed_on))
-    figures = calc.figures(period, facts)
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(list(figures.by_unit))))}
-    names = _names(session, {str(k) for k in figures.by_department})
+    unit_key: dict[int, Hashable] = {u: _rolled_up(tree, node.id, u) for u in below}
+    scope = query.Scope(actor, sorted(below), period)
+    figures = query.figures(session, scope, unit_key, Task.department_id)
+    ids = {k for k in [*figures.by_unit, *figures.by_department] if isinstance(k, int)}
+    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))}
     by_unit = sorted(((units[k], v) for k, v in figures.by_unit.items() if isinstance(k, int)), key=_code)
     by_department = sorted(
-        ((str(k), names.get(str(k), str(k)), v) for k, v in figures.by_department.items()), key=_name
+        ((units[k] if isinstance(k, int) else None, v) for k, v in figures.by_department.items()), key=_department
     )
     # most days late first (the earliest original deadline), latest closed first; only the
     # listed ones are read in full
-    by_id = {f.task_id: f for f in facts}
-    figures.overdue.sort(key=lambda i: (by_id[i].original_deadline, i))
-    figures.closed.sort(key=lambda i: (by_id[i].closed_on or period.end, i), reverse=True)
     late, closed = figures.overdue[:listed], figures.closed[:listed]
     details = {i.id: i for i in items(session, late + closed, period.today)}
     return Bulletin(
@@ -164,13 +157,13 @@ def _code(pair: tuple[Unit, calc.Tally]) -> str:
     return pair[0].code
 
 
-def _name(triple: tuple[str, str, calc.Tally]) -> tuple[str, str]:
-    return triple[1], triple[0]
+def _department(pair: tuple[Unit | None, calc.Tally]) -> tuple[bool, str]:
+    return pair[0] is None, pair[0].code if pair[0] else ""
 
 
-def _names(session: Session, usernames: set[str]) -> dict[str, str]:
-    stmt = select(User.username, User.display_name).where(User.username.in_(sorted(usernames)))
-    return {u: name or u for u, name in session.execute(stmt).tuples()}
+def department_name(unit: Unit | None, lang: str) -> str:
+    """A department's name in the language shown; "not set" for tasks without one."""
+    return unit.name(lang) if unit is not None else translate(lang, "bulletin.no_department")
 
 
 def items(session: Session, ids: list[int], today: date) -> list[Item]:

@@ -34,6 +34,7 @@ class PlanForm(BaseModel):
     indicator_code: str = Field(default="", max_length=64)
     indicator_goal: str = Field(default="", max_length=200)
     source: str = Field(default="", max_length=200)
+    department_code: str = Field(default="", max_length=32)
 
     def plan(self, lang: str) -> TaskPlan:
         """The plan; milestone lines that cannot be read are refused first, each named."""
@@ -54,7 +55,8 @@ class PlanForm(BaseModel):
             requirement_id=self.requirement_id,
             indicator_code=self.indicator_code.strip() or None,
             indicator_goal=self.indicator_goal,
-            source=self.source,
+            source=self.source.strip(),
+            department_code=self.department_code.strip() or None,
         )
 
 

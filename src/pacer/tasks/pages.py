@@ -17,6 +17,7 @@ from pacer.files.responses import download, upload_bytes
 from pacer.tasks import chart, lifecycle, repository, service
 from pacer.tasks.forms import PlanForm, new_form_values, problems_of
 from pacer.tasks.repository import TaskFilter
+from pacer.tasks.schemas import EVIDENCE_MAX
 from pacer.tasks.workflow import NEEDS_DATE, NEEDS_TASK, TASK
 from pacer.web import charts
 from pacer.web.deps import CurrentAnalysis, Db
@@ -26,7 +27,7 @@ from pacer.web.templating import lang_of, render
 router = APIRouter(prefix="/tasks", include_in_schema=False)
 Protected = [Depends(protect)]
 PER_PAGE = 50
-MAX_EVIDENCE = 10  # files with one progress report
+MAX_EVIDENCE = EVIDENCE_MAX  # files with one progress report
 Code = Annotated[str | None, Query(max_length=64)]
 OptionalId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 

@@ -9,11 +9,11 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from pacer.auth.permissions import READ, Actor, restrict
+from pacer.auth.permissions import READ, SUPERVISE, Actor, restrict
 from pacer.errors import NotFound
 from pacer.models import Indicator, IndicatorVersion, StoredFile, Unit, User, WorkflowItem
-from pacer.models.followup import Milestone, ProgressReport, Requirement, Task, TaskCoUnit
-from pacer.org.repository import subtree_select
+from pacer.models.followup import Meeting, Milestone, ProgressReport, Requirement, Task, TaskCoUnit
+from pacer.org.repository import subtree_select, tree_on
 from pacer.tasks.workflow import CLOSED, COMPLETION_REPORTED
 
 Row = tuple[Task, Unit, WorkflowItem]
@@ -150,6 +150,32 @@ def indicator_by_code(session: Session, code: str) -> Indicator | None:
 
 def requirement(session: Session, requirement_id: int) -> Requirement | None:
     return session.get(Requirement, requirement_id)
+
+
+def supervising_units(session: Session, actor: Actor) -> list[Unit]:
+    """The units where the actor holds a grant to supervise: departments first, then by depth of
+    the tree and code (the group before its units)."""
+    ids = actor.roots_for(SUPERVISE)
+    if not ids:
+        return []
+    tree = tree_on(session, date.today())
+    units = session.scalars(select(Unit).where(Unit.id.in_(ids)))
+    return sorted(units, key=lambda u: (u.kind != "department", _depth(tree, u.id), u.code))
+
+
+def _depth(tree: dict[int, int | None], unit_id: int) -> int:
+    n, at = 0, tree.get(unit_id)
+    while at is not None and n < 100:
+        n, at = n + 1, tree.get(at)
+    return n
+
+
+def meeting_unit(session: Session, requirement_id: int) -> Unit | None:
+    """The unit that held the requirement's meeting."""
+    stmt = (
+        select(Unit).join(Meeting, Meeting.unit_id == Unit.id).join(Requirement, Requirement.meeting_id == Meeting.id)
+    )
+    return session.scalar(stmt.where(Requirement.id == requirement_id))
 
 
 def indicator_name(session: Session, indicator_id: int, lang: str) -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from pacer.models import Unit, WorkflowItem
-from pacer.models.followup import Task
+from pacer.models.followup import ProgressReport, Task
 from pacer.tasks.service import TaskView
 from pacer.tasks.validation import TEXT_LIMIT, TITLE_LIMIT, MilestonePlan, TaskPlan, overdue_days
 from pacer.tasks.workflow import TASK
@@ -34,7 +34,12 @@ class TaskIn(BaseModel):
     parent_id: int | None = Field(default=None, ge=1, le=2**31 - 1, description="A sub-task of this task.")
     indicator_code: str | None = Field(default=None, max_length=64)
     indicator_goal: str = Field(default="", max_length=200)
-    source: str = Field(default="", max_length=200)
+    source: str = Field(
+        default="", max_length=200, description="Where it comes from: for a rectification, the inspection or audit."
+    )
+    department: str | None = Field(
+        default=None, max_length=32, description="The supervising department's unit code (default: the issuer's)."
+    )
 
     def plan(self) -> TaskPlan:
         return TaskPlan(
@@ -52,6 +57,7 @@ class TaskIn(BaseModel):
             indicator_code=self.indicator_code or None,
             indicator_goal=self.indicator_goal,
             source=self.source,
+            department_code=self.department or None,
         )
 
 
@@ -93,6 +99,17 @@ class MilestoneOut(BaseModel):
     done_on: date | None
 
 
+EVIDENCE_MAX = 10  # files with one progress report
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str = Field(description="Where its bytes are downloaded.")
+
+
 class ProgressOut(BaseModel):
     id: int
     reported_by: str
@@ -100,6 +117,7 @@ class ProgressOut(BaseModel):
     percent: int
     milestone_id: int | None
     narrative: str
+    evidence: list[EvidenceOut] = Field(default_factory=list)
 
 
 class TaskOut(TaskSummaryOut):
@@ -113,6 +131,8 @@ class TaskOut(TaskSummaryOut):
     indicator_code: str | None
     indicator_goal: str
     source: str
+    department_code: str | None = Field(description="The supervising department's unit code.")
+    department_name: str | None
     milestones: list[MilestoneOut]
     progress: list[ProgressOut]
     history: list[EventOut]
@@ -154,9 +174,26 @@ def task_out(view: TaskView, lang: str, today: date) -> TaskOut:
         indicator_code=view.indicator.code if view.indicator else None,
         indicator_goal=t.indicator_goal,
         source=t.source,
+        department_code=view.department.code if view.department else None,
+        department_name=view.department.name(lang) if view.department else None,
         milestones=[MilestoneOut.model_validate(m, from_attributes=True) for m in view.milestones],
-        progress=[ProgressOut.model_validate(p, from_attributes=True) for p in view.progress],
+        progress=[_progress_out(view, p) for p in view.progress],
         history=[EventOut.model_validate(e, from_attributes=True) for e in view.history],
         children=[summary_out(c, u, i, lang, today) for c, u, i in view.children],
         verbs=[v.verb for v in view.verbs],
     )
+
+
+def _progress_out(view: TaskView, report: ProgressReport) -> ProgressOut:
+    out = ProgressOut.model_validate(report, from_attributes=True)
+    out.evidence = [
+        EvidenceOut(
+            id=f.id,
+            filename=f.filename,
+            content_type=f.content_type,
+            size=f.size,
+            url=f"/api/tasks/{view.task.id}/evidence/{f.id}",
+        )
+        for f in view.evidence.get(report.id, [])
+    ]
+    return out

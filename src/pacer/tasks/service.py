@@ -39,6 +39,7 @@ class Resolved:
     owner_id: int
     co_units: list[Unit]
     indicator: Indicator | None
+    department: Unit | None
 
 
 def _resolve(session: Session, actor: Actor, plan: TaskPlan, lang: str, problems: list[Problem]) -> Resolved | None:
@@ -68,9 +69,25 @@ def _resolve(session: Session, actor: Actor, plan: TaskPlan, lang: str, problems
         problems.append(Problem(say(lang, "indicator_unknown", code=plan.indicator_code), field="indicator"))
     if plan.requirement_id is not None and not _sees_requirement(session, actor, plan.requirement_id):
         problems.append(Problem(f"no requirement #{plan.requirement_id}", field="requirement_id"))
+    department = _department(session, actor, plan, lang, problems)
     if unit is None or owner is None:
         return None
-    return Resolved(unit, owner.id, co_units, indicator)
+    return Resolved(unit, owner.id, co_units, indicator, department)
+
+
+def _department(session: Session, actor: Actor, plan: TaskPlan, lang: str, problems: list[Problem]) -> Unit | None:
+    """The supervising department named (a unit the actor sees), else the issuer's: of the units
+    where the actor supervises, a department (an HQ functional department) first, else the
+    highest; else the unit holding the requirement's meeting."""
+    if plan.department_code:
+        found = repository.unit_by_code(session, actor, plan.department_code)
+        if found is None:
+            problems.append(Problem(say(lang, "unit_unknown", code=plan.department_code), field="department"))
+        return found
+    own = repository.supervising_units(session, actor)
+    if own:
+        return own[0]
+    return repository.meeting_unit(session, plan.requirement_id) if plan.requirement_id else None
 
 
 def _reports_for(session: Session, username: str, unit_id: int) -> bool:
@@ -116,6 +133,7 @@ def create(
         deliverables=plan.deliverables,
         owner=plan.owner,
         issuer=actor.username,
+        department_id=_department_id(resolved, parent, plan),
         assigned_on=assigned_on,
         deadline=plan.deadline,
         original_deadline=plan.deadline,
@@ -135,6 +153,13 @@ def create(
     start_workflow(session, actor, task, resolved.unit, now)
     notify(session, [resolved.owner_id], _assigned_message(task, resolved.unit))
     return task
+
+
+def _department_id(resolved: Resolved, parent: Task | None, plan: TaskPlan) -> int | None:
+    """A sub-task stays with its parent's department unless one was named for it."""
+    if parent is not None and parent.department_id is not None and not plan.department_code:
+        return parent.department_id
+    return resolved.department.id if resolved.department else None
 
 
 def start_workflow(session: Session, actor: Actor, task: Task, unit: Unit, now: datetime | None = None) -> None:
@@ -211,6 +236,7 @@ class TaskView:
     indicator: Indicator | None
     overdue_days: int
     evidence: dict[int, list[StoredFile]]  # progress report id -> its files
+    department: Unit | None = None  # the supervising department
 
 
 def verbs_for(session: Session, actor: Actor, task: Task, item: WorkflowItem) -> list[Transition]:
@@ -239,4 +265,5 @@ def get(session: Session, actor: Actor, task_id: int, today: date | None = None)
         indicator=session.get(Indicator, task.indicator_id) if task.indicator_id else None,
         overdue_days=overdue_days(task.original_deadline, task.closed_on, today or date.today()),
         evidence=evidence,
+        department=session.get(Unit, task.department_id) if task.department_id else None,
     )

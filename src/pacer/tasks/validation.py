@@ -17,6 +17,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "title_long": ("事项名称不能超过 {limit} 个字", "the title is longer than {limit} characters"),
     "text_long": ("内容不能超过 {limit} 个字", "longer than {limit} characters"),
     "kind_unknown": ("未知的事项类型“{kind}”", "unknown kind '{kind}'"),
+    "source_missing": (
+        "整改事项须写明所整改的巡视、检查或审计（来源）",
+        "a rectification item names the inspection or audit it answers (source)",
+    ),
     "deadline_before_assigned": (
         "截止日期 {deadline} 早于交办日期 {assigned}",
         "the deadline {deadline} is before the assignment date {assigned}",
@@ -106,6 +110,7 @@ class TaskPlan:
     indicator_code: str | None = None
     indicator_goal: str = ""
     source: str = ""
+    department_code: str | None = None  # the supervising department; default: the issuer's
 
 
 def plan_problems(plan: TaskPlan, assigned_on: date, lang: str) -> list[Problem]:
@@ -120,6 +125,8 @@ def plan_problems(plan: TaskPlan, assigned_on: date, lang: str) -> list[Problem]
             out.append(Problem(say(lang, "text_long", limit=TEXT_LIMIT), field=name))
     if plan.kind not in TASK_KINDS:
         out.append(Problem(say(lang, "kind_unknown", kind=plan.kind), field="kind"))
+    elif plan.kind == "rectification" and not plan.source.strip():
+        out.append(Problem(say(lang, "source_missing"), field="source"))
     if plan.deadline < assigned_on:
         out.append(
             Problem(

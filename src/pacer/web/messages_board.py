@@ -117,10 +117,12 @@ BOARD_MESSAGES: dict[str, tuple[str, str]] = {
         "By unit: the lead unit rolled up to the level right below the unit shown (below the group: the second level).",
     ),
     "bulletin.def.department": (
-        "按部门：交办并负责验收销号的账号（即督办部门），以其显示名称列示。",
-        "By department: the account that issued the task and signs it off (the supervising "
-        "department), by its display name.",
+        "按部门：事项的督办部门（有总部职能部门的按职能部门，否则按交办单位），交办时指定或取交办人所在部门；未记录的列为“未指定”。",
+        "By department: the task's supervising department (an HQ functional department where the "
+        "group has them, else the issuing unit), named when it is assigned or the issuer's own; "
+        "tasks without one are shown as “not set”.",
     ),
+    "bulletin.no_department": ("未指定", "not set"),
     "bulletin.def.none": ("无可计算的分母时显示“—”。", "A rate with nothing to divide by shows “—”."),
     "bulletin.summary": ("总体情况", "Overall"),
     "bulletin.by_unit": ("分单位完成情况", "By unit"),

@@ -87,7 +87,7 @@ MEETING_MESSAGES: dict[str, tuple[str, str]] = {
         "the meeting record and its numbered requirements for you to check, edit and confirm.",
     ),
     "meetings.article_text": ("报道全文", "The article's text"),
-    "meetings.article_file": ("或上传文件（.txt、.md、.html）", "Or upload a file (.txt, .md, .html)"),
+    "meetings.article_file": ("或上传文件（.docx、.txt、.md、.html）", "Or upload a file (.docx, .txt, .md, .html)"),
     "meetings.propose": ("生成建议", "Propose"),
     "meetings.proposal": ("请核对建议的会议记录", "Check the proposed meeting record"),
     "meetings.proposal_hint": (

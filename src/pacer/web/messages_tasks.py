@@ -45,6 +45,15 @@ TASK_MESSAGES: dict[str, tuple[str, str]] = {
     "tasks.description": ("工作内容", "Description"),
     "tasks.deliverables": ("工作成果", "Deliverables"),
     "tasks.source": ("来源", "Source"),
+    "tasks.source_help": (
+        "巡视、检查或审计整改事项须写明所整改的巡视、检查或审计",
+        "For a rectification: the inspection or audit it answers (required)",
+    ),
+    "tasks.department": ("督办部门", "Supervising department"),
+    "tasks.department_help": (
+        "督办部门的单位代码；不填则为交办人所在部门或单位",
+        "The department's unit code; empty: the issuer's own department or unit",
+    ),
     "tasks.requirement": ("会议要求", "Requirement"),
     "tasks.parent": ("上级事项", "Parent task"),
     "tasks.successor": ("后续事项", "Continued as"),

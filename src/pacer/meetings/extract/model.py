@@ -24,8 +24,12 @@ WORDS: dict[str, tuple[str, str]] = {
     "binary": ("不是文本文件（二进制内容）", "not a text file (binary content)"),
     "encoding": ("文件既不是 UTF-8 也不是 GB18030 文本", "the file is neither UTF-8 nor GB18030 text"),
     "unsupported": (
-        "不支持的文件类型 {suffix}：请另存为 .txt、.md 或 .html",
-        "unsupported file type {suffix}: save it as .txt, .md or .html",
+        "不支持的文件类型 {suffix}：请另存为 .docx、.txt、.md 或 .html",
+        "unsupported file type {suffix}: save it as .docx, .txt, .md or .html",
+    ),
+    "not_docx": (
+        "文件不是可读取的 Word 文档（.docx）",
+        "the file is not a Word document (.docx) that can be read",
     ),
 }
 

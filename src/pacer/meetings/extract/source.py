@@ -7,10 +7,11 @@ import re
 from html.parser import HTMLParser
 
 from pacer.meetings.extract.model import ArticleError
+from pacer.meetings.extract.word import WORD_SUFFIXES, docx_text
 
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | WORD_SUFFIXES
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Elements that begin a new line of text; script and style hold no text of the article.
 _BLOCKS = frozenset(
@@ -51,6 +52,8 @@ def article_text(data: bytes, suffix: str = ".txt") -> str:
         raise ArticleError("unsupported", suffix=suffix)
     if not data.strip():
         raise ArticleError("empty")
+    if suffix in WORD_SUFFIXES:
+        return docx_text(data)
     text = decode(data)
     if suffix in HTML_SUFFIXES:
         text = html_text(text)

@@ -1,0 +1,78 @@
+"""The supervision bulletin's figures counted in the database: the definitions of
+:mod:`pacer.tasks.bulletin_calc` as SQL conditions, summed per lead unit and issuing department
+in one grouped query, and the overdue and newly closed tasks' ids in one query each, in the order
+the lists show them. No task row is read whole."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from pacer.auth.permissions import READ, Actor, restrict
+from pacer.models import WorkflowItem
+from pacer.models.followup import Task
+from pacer.tasks.bulletin_calc import WITHDRAWN, Figures, Period, Tally
+from pacer.tasks.workflow import CLOSED, COMPLETION_REPORTED, VERIFIED
+
+COUNTS = ("due", "completed", "on_time", "overdue", "closed")
+
+
+def conditions(period: Period) -> dict[str, ColumnElement[bool]]:
+    """Each definition of the bulletin as a condition on a task and its workflow item."""
+    state, original, closed = WorkflowItem.state, Task.original_deadline, Task.closed_on
+    due = and_(state.not_in(sorted(WITHDRAWN)), original >= period.start, original <= period.end)
+    completed = and_(due, state == VERIFIED, closed.is_not(None), closed <= period.end)
+    return {
+        "due": due,
+        "completed": completed,
+        "on_time": and_(completed, closed <= original),
+        "overdue": and_(
+            state.not_in(sorted(CLOSED | {COMPLETION_REPORTED})), original <= period.end, original < period.today
+        ),
+        "closed": and_(state == VERIFIED, closed.is_not(None), closed >= period.start, closed <= period.end),
+    }
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The tasks a bulletin looks at: lead units among ``unit_ids``, as ``actor`` sees them."""
+
+    actor: Actor
+    unit_ids: list[int]
+    period: Period
+
+    def where(self, stmt: Select[Any]) -> Select[Any]:
+        p = self.period
+        relevant = or_(Task.original_deadline <= p.end, Task.closed_on >= p.start)
+        stmt = stmt.join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
+        return restrict(stmt.where(Task.unit_id.in_(self.unit_ids), relevant), self.actor, Task.unit_id, READ)
+
+
+def figures(session: Session, scope: Scope, unit_key: dict[int, Hashable], department: Any) -> Figures:
+    """The tallies overall, by unit (a lead unit's key in ``unit_key``: the unit it rolls up to)
+    and by department (the ``department`` column's value), with the overdue and newly closed ids."""
+    conds = conditions(scope.period)
+    sums = [func.sum(case((conds[k], 1), else_=0)) for k in COUNTS]
+    stmt = scope.where(select(Task.unit_id, department, *sums)).group_by(Task.unit_id, department)
+    out = Figures()
+    for unit_id, dept, *counts in session.execute(stmt).tuples():
+        tally = Tally(*(int(n or 0) for n in counts))
+        for target in (out.total, out.by_unit.setdefault(unit_key[unit_id], Tally())):
+            _add(target, tally)
+        _add(out.by_department.setdefault(dept, Tally()), tally)
+    out.by_unit = {k: v for k, v in out.by_unit.items() if not v.empty}
+    out.by_department = {k: v for k, v in out.by_department.items() if not v.empty}
+    late = scope.where(select(Task.id)).where(conds["overdue"])
+    out.overdue = list(session.scalars(late.order_by(Task.original_deadline, Task.id)))
+    closed = scope.where(select(Task.id)).where(conds["closed"])
+    out.closed = list(session.scalars(closed.order_by(Task.closed_on.desc(), Task.id.desc())))
+    return out
+
+
+def _add(into: Tally, more: Tally) -> None:
+    for k in COUNTS:
+        setattr(into, k, getattr(into, k) + getattr(more, k))
