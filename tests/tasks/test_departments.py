@@ -11,13 +11,14 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 
+from pacer.auth.permissions import load_actor
 from pacer.errors import ValidationFailed
 from pacer.tasks import service
 from pacer.tasks.board import BoardAsk, board
-from pacer.tasks.bulletin import bulletin, department_name, parse_period
+from pacer.tasks.bulletin import bulletin, department_code, department_name, parse_period
 from pacer.tasks.bulletin_export import xlsx_bytes
 from tests.factories import create_unit, create_user
-from tests.tasks.conftest import TODAY, plan
+from tests.tasks.conftest import DEADLINE, TODAY, plan
 from tests.webclient import page_token
 
 
@@ -63,7 +64,7 @@ def test_the_bulletin_names_departments_in_both_languages_and_counts_one_without
     session.flush()
     day = TODAY + timedelta(days=10)
     b = bulletin(session, supervisor, parse_period(str(TODAY), str(day), day))
-    assert [(d.code if d else None, t.due, t.overdue) for d, t in b.departments] == [("OPS", 1, 1), (None, 1, 1)]
+    assert [(department_code(d), t.due, t.overdue) for d, t in b.departments] == [("OPS", 1, 1), ("", 1, 1)]
     assert [department_name(d, "zh") for d, _ in b.departments] == ["运营管理部", "未指定"]
     assert [department_name(d, "en") for d, _ in b.departments] == ["Operations Department", "not set"]
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(b, "en")))
@@ -111,3 +112,14 @@ def test_a_rectification_item_is_assigned_on_the_form_and_shown_with_its_source(
     refused = grace.post("/tasks", data=data | {"source": "", "csrf_token": page_token(grace, "/tasks/new")})
     assert refused.status_code == 422
     assert "整改事项须写明所整改的巡视、检查或审计" in refused.text
+
+
+def test_a_department_outside_the_viewers_units_is_counted_but_not_named(session, org, supervisor, ops):
+    task = service.create(session, supervisor, plan(department_code="OPS", milestones=()), today=TODAY)
+    alice = load_actor(session, "alice")  # reports for A1: sees neither OPS nor the group
+    day = DEADLINE + timedelta(days=1)
+    b = bulletin(session, alice, parse_period(str(TODAY), str(day), day))
+    assert [(department_name(d, "zh"), t.due) for d, t in b.departments] == [("上级督办部门", 1)]
+    assert [department_name(d, "en") for d, _ in b.departments] == ["a department above"]
+    assert service.get(session, alice, task.id).department is None
+    assert service.get(session, supervisor, task.id).department == ops

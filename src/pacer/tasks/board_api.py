@@ -116,7 +116,9 @@ class TallyOut(BaseModel):
 
 
 class GroupOut(TallyOut):
-    key: str = Field(description="The unit's or the department's code (empty: department not set).")
+    key: str = Field(
+        description="The unit's or the department's code (empty: not set, or a department above the caller's units)."
+    )
     name: str
 
 
@@ -147,7 +149,9 @@ def get_bulletin(
     lang = viewer.user.language
     units = [GroupOut(key=u.code, name=u.name(lang), **TallyOut.of(v).model_dump()) for u, v in b.units]
     departments = [
-        GroupOut(key=d.code if d else "", name=bulletins.department_name(d, lang), **TallyOut.of(v).model_dump())
+        GroupOut(
+            key=bulletins.department_code(d), name=bulletins.department_name(d, lang), **TallyOut.of(v).model_dump()
+        )
         for d, v in b.departments
     ]
     return BulletinOut.model_validate(

@@ -7,7 +7,9 @@ unit and by department, the overdue list and the newly closed items (definitions
 - **By department**: the task's supervising department (督办部门), a unit: an HQ functional
   department (a unit of kind ``department``) where the org has them, else the issuing unit; set
   when the task is assigned (named, or the issuer's own), shown by its name in either language.
-  Tasks without one (assigned before it was recorded, outside a meeting) are counted as "not set".
+  Tasks without one (assigned before it was recorded, outside a meeting) are counted as "not set";
+  a department outside the viewer's units is not named: its tasks are counted together as "a
+  department above".
 
 Set-based (:mod:`pacer.tasks.bulletin_query`): the units the viewer sees, the tree, one grouped
 query of the tallies, one of the overdue and one of the newly closed tasks' ids, one of the
@@ -33,6 +35,8 @@ from pacer.tasks import bulletin_query as query
 from pacer.web.i18n import translate
 
 MAX_DAYS = 3660
+NOT_SET, ABOVE = "bulletin.no_department", "bulletin.department_above"  # departments not named
+Department = Unit | str  # a unit, or why it is not named (NOT_SET, ABOVE)
 LISTED = 200  # the page lists this many overdue and closed tasks; the exports list them all
 
 
@@ -57,7 +61,7 @@ class Bulletin:
     node: Unit
     figures: calc.Figures
     units: list[tuple[Unit, calc.Tally]]  # by unit, in code order
-    departments: list[tuple[Unit | None, calc.Tally]]  # by department (None: not set), in code order
+    departments: list[tuple[Department, calc.Tally]]  # by department in code order, then the unnamed
     overdue: list[Item]  # most days late first (the first ``listed`` of figures.overdue)
     closed: list[Item]  # latest closed first (the first ``listed`` of figures.closed)
 
@@ -86,7 +90,9 @@ def parse_period(start: str | None, end: str | None, today: date) -> calc.Period
     return calc.Period(first, last, today)
 
 
-def _node(session: Session, actor: Actor, code: str | None, tree: dict[int, int | None]) -> tuple[Unit, set[int]]:
+def _node(
+    session: Session, actor: Actor, code: str | None, tree: dict[int, int | None]
+) -> tuple[Unit, set[int], set[int]]:
     """The node (default: the highest unit the viewer sees) and the ids of its subtree."""
     seen = {u.id: u for u in session.scalars(restrict(select(Unit), actor, Unit.id, READ))}
     if code is not None:
@@ -107,7 +113,7 @@ def _node(session: Session, actor: Actor, code: str | None, tree: dict[int, int 
         for child in children.get(todo.pop(), []):
             below.add(child)
             todo.append(child)
-    return node, below & set(seen)
+    return node, below & set(seen), set(seen)
 
 
 def _depth(tree: dict[int, int | None], unit_id: int) -> int:
@@ -134,16 +140,14 @@ def bulletin(
     """The bulletin below the node; ``listed``: how many overdue and closed tasks to read in full
     (None: all of them, for the exports)."""
     tree = tree_on(session, period.today)
-    node, below = _node(session, actor, node_code, tree)
+    node, below, seen = _node(session, actor, node_code, tree)
     unit_key: dict[int, Hashable] = {u: _rolled_up(tree, node.id, u) for u in below}
     scope = query.Scope(actor, sorted(below), period)
     figures = query.figures(session, scope, unit_key, Task.department_id)
     ids = {k for k in [*figures.by_unit, *figures.by_department] if isinstance(k, int)}
     units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))}
     by_unit = sorted(((units[k], v) for k, v in figures.by_unit.items() if isinstance(k, int)), key=_code)
-    by_department = sorted(
-        ((units[k] if isinstance(k, int) else None, v) for k, v in figures.by_department.items()), key=_department
-    )
+    by_department = _departments(figures.by_department, units, seen)
     # most days late first (the earliest original deadline), latest closed first; only the
     # listed ones are read in full
     late, closed = figures.overdue[:listed], figures.closed[:listed]
@@ -157,13 +161,29 @@ def _code(pair: tuple[Unit, calc.Tally]) -> str:
     return pair[0].code
 
 
-def _department(pair: tuple[Unit | None, calc.Tally]) -> tuple[bool, str]:
-    return pair[0] is None, pair[0].code if pair[0] else ""
+def _departments(
+    tallies: dict[Hashable, calc.Tally], units: dict[int, Unit], seen: set[int]
+) -> list[tuple[Department, calc.Tally]]:
+    """The departments the viewer sees by code, then those above them together, then "not set"."""
+    named: list[tuple[Department, calc.Tally]] = []
+    unnamed = {ABOVE: calc.Tally(), NOT_SET: calc.Tally()}
+    for key, tally in tallies.items():
+        if isinstance(key, int) and key in seen:
+            named.append((units[key], tally))
+        else:
+            query.add(unnamed[ABOVE if isinstance(key, int) else NOT_SET], tally)
+    named.sort(key=lambda pair: pair[0].code if isinstance(pair[0], Unit) else "")
+    return named + [(k, v) for k, v in unnamed.items() if not v.empty]
 
 
-def department_name(unit: Unit | None, lang: str) -> str:
-    """A department's name in the language shown; "not set" for tasks without one."""
-    return unit.name(lang) if unit is not None else translate(lang, "bulletin.no_department")
+def department_name(department: Department, lang: str) -> str:
+    """A department's name in the language shown; "not set", or "a department above" for one
+    outside the viewer's units."""
+    return department.name(lang) if isinstance(department, Unit) else translate(lang, department)
+
+
+def department_code(department: Department) -> str:
+    return department.code if isinstance(department, Unit) else ""
 
 
 def items(session: Session, ids: list[int], today: date) -> list[Item]:

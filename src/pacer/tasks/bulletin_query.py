@@ -62,8 +62,8 @@ def figures(session: Session, scope: Scope, unit_key: dict[int, Hashable], depar
     for unit_id, dept, *counts in session.execute(stmt).tuples():
         tally = Tally(*(int(n or 0) for n in counts))
         for target in (out.total, out.by_unit.setdefault(unit_key[unit_id], Tally())):
-            _add(target, tally)
-        _add(out.by_department.setdefault(dept, Tally()), tally)
+            add(target, tally)
+        add(out.by_department.setdefault(dept, Tally()), tally)
     out.by_unit = {k: v for k, v in out.by_unit.items() if not v.empty}
     out.by_department = {k: v for k, v in out.by_department.items() if not v.empty}
     late = scope.where(select(Task.id)).where(conds["overdue"])
@@ -73,6 +73,6 @@ def figures(session: Session, scope: Scope, unit_key: dict[int, Hashable], depar
     return out
 
 
-def _add(into: Tally, more: Tally) -> None:
+def add(into: Tally, more: Tally) -> None:
     for k in COUNTS:
         setattr(into, k, getattr(into, k) + getattr(more, k))

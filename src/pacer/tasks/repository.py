@@ -136,6 +136,11 @@ def unit_by_code(session: Session, actor: Actor, code: str) -> Unit | None:
     return session.scalar(restrict(select(Unit).where(Unit.code == code), actor, Unit.id, READ))
 
 
+def seen_unit(session: Session, actor: Actor, unit_id: int) -> Unit | None:
+    """A unit the actor sees (None: out of sight, not named)."""
+    return session.scalar(restrict(select(Unit).where(Unit.id == unit_id), actor, Unit.id, READ))
+
+
 def units_by_code(session: Session, codes: Collection[str]) -> dict[str, Unit]:
     return {u.code: u for u in session.scalars(select(Unit).where(Unit.code.in_(set(codes))))}
 

@@ -265,5 +265,5 @@ def get(session: Session, actor: Actor, task_id: int, today: date | None = None)
         indicator=session.get(Indicator, task.indicator_id) if task.indicator_id else None,
         overdue_days=overdue_days(task.original_deadline, task.closed_on, today or date.today()),
         evidence=evidence,
-        department=session.get(Unit, task.department_id) if task.department_id else None,
+        department=repository.seen_unit(session, actor, task.department_id) if task.department_id else None,
     )

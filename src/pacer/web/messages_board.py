@@ -123,6 +123,7 @@ BOARD_MESSAGES: dict[str, tuple[str, str]] = {
         "tasks without one are shown as “not set”.",
     ),
     "bulletin.no_department": ("未指定", "not set"),
+    "bulletin.department_above": ("上级督办部门", "a department above"),
     "bulletin.def.none": ("无可计算的分母时显示“—”。", "A rate with nothing to divide by shows “—”."),
     "bulletin.summary": ("总体情况", "Overall"),
     "bulletin.by_unit": ("分单位完成情况", "By unit"),
