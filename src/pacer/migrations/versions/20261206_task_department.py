@@ -1,7 +1,7 @@
 """tasks: the supervising department (a unit), and an index the bulletin counts from
 
 Revision ID: 20261206_task_department
-Revises: 20261206_audit_calendar_settings
+Revises: 20261206_jobs_reports
 Create Date: 2026-12-06 09:20:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_task_department"
-down_revision: str | None = "20261206_audit_calendar_settings"
+down_revision: str | None = "20261206_jobs_reports"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
