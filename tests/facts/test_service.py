@@ -105,11 +105,23 @@ def test_a_locked_period_is_refused(session, org, tmp_path):
         import_facts_file(session, write_csv(tmp_path / "f.csv", HEADER, "A1,revenue,2024-12,1,"), today=TODAY)
 
 
-def test_an_accepted_submission_is_locked(session, org, tmp_path):
-    session.add(Submission(unit_id=org.A1.id, period=202501, state="accepted"))
+def test_a_submission_accepted_through_the_workflow_is_locked_and_hqs_accepted_load_is_not(session, org, tmp_path):
+    from pacer.models import WorkflowItem
+
+    item = WorkflowItem(workflow="submission", entity_key="A1/2025-01", unit_id=org.A1.id, state="accepted")
+    session.add(item)
+    session.flush()
+    session.add(Submission(unit_id=org.A1.id, period=202501, state="accepted", workflow_item_id=item.id))
+    session.add(Submission(unit_id=org.A2.id, period=202501, state="accepted"))  # HQ's load
     session.flush()
     with pytest.raises(ValidationFailed, match="accepted and locked"):
         import_facts_file(session, write_csv(tmp_path / "f.csv", HEADER, "A1,revenue,2025-01,1,"), today=TODAY)
+    assert (
+        import_facts_file(session, write_csv(tmp_path / "g.csv", HEADER, "A2,revenue,2025-01,1,"), today=TODAY)[
+            "created"
+        ]
+        == 1
+    )
 
 
 def test_duplicate_rows_in_one_file_are_refused(session, org, tmp_path):

@@ -96,12 +96,13 @@ class _Dated(Protocol):
 
 def lock_problems(session: Session, parsed: Sequence[_Dated]) -> list[Problem]:
     """A problem for each row whose month is locked, or whose unit's submission for that month
-    is accepted (figures and eliminations alike can no longer change there)."""
+    has been accepted through the workflow (figures and eliminations alike can no longer change
+    there until HQ reopens it); HQ's accepted load locks nothing (HQ loads it again to correct it)."""
     locked = repository.locked_periods(session, {f.period for f in parsed})
     accepted = {
         key
         for key, sub in repository.submissions_for(session, {(f.unit.id, f.period) for f in parsed}).items()
-        if sub.state in repository.LOCKED_STATES
+        if sub.state in repository.LOCKED_STATES and sub.workflow_item_id is not None
     }
     problems = []
     for f in parsed:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record_many
-from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
+from pacer.auth.permissions import ACCEPT, REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
 from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
@@ -28,6 +28,7 @@ from pacer.submissions.rule_context import contexts
 from pacer.submissions.rules import ERROR, check
 
 FACT_COLUMNS = ("unit_code", "indicator_code", "period", "value")
+ACCEPTED = "accepted"  # the state of HQ's load (see _loaded_months)
 FACT_OPTIONAL = ("basis",)
 
 
@@ -91,7 +92,7 @@ def _parse(
 ) -> list[FactRow]:
     units = {u.code: u for u in session.scalars(select(Unit))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
-    allowed = visible_unit_ids(session, actor, REPORT)
+    allowed = _loaders_units(session, actor)
     now = periods.current_month(today)
     parsed: list[FactRow] = []
     seen: dict[tuple[str, str, int], int] = {}
@@ -233,6 +234,48 @@ def _rule_problems(
     return sorted(problems, key=lambda p: p.row or 0)
 
 
+def _loaders_units(session: Session, actor: Actor) -> set[int] | None:
+    """The units whose figures ``actor`` may load: those it reports for and, HQ, those whose
+    month it may accept (None: all)."""
+    reporting, accepting = visible_unit_ids(session, actor, REPORT), visible_unit_ids(session, actor, ACCEPT)
+    return None if reporting is None or accepting is None else reporting | accepting
+
+
+def _loaded_months(
+    session: Session, parsed: list[FactRow], actor: Actor, source: str
+) -> dict[tuple[int, int], Submission]:
+    """Each unit-month's submission row, made if missing. HQ's load (the system's, or of one who
+    may accept the unit's month) is an accepted load: a month outside the submission workflow is
+    marked accepted, in the audit trail with who loaded it from what; a month in the workflow
+    keeps its state (its acceptance replaces these figures). A unit's own load leaves a draft."""
+    units = {f.unit.id: f.unit for f in parsed}
+    keys = sorted({(f.unit.id, f.period) for f in parsed})
+    subs = repository.submissions_for(session, keys)
+    accepting = visible_unit_ids(session, actor, ACCEPT)
+    audit = []
+    for unit_id, period in keys:
+        sub = subs.get((unit_id, period))
+        hq = accepting is None or unit_id in accepting
+        if sub is None:
+            sub = subs[(unit_id, period)] = Submission(unit_id=unit_id, period=period, state="draft", version=0)
+            session.add(sub)
+        elif not hq or sub.workflow_item_id is not None:
+            continue
+        before = None if sub.id is None else {"state": sub.state, "source": sub.source}
+        sub.source = source[-200:]
+        if hq:
+            sub.state = ACCEPTED
+            key = f"{units[unit_id].code}/{periods.format_period(period)}"
+            after = {"state": ACCEPTED, "source": sub.source}
+            audit.append(
+                {"actor": actor.username, "action": "submission.load", "entity": "submission", "entity_key": key}
+                | {"before": before, "after": after}
+            )
+    session.flush()
+    record_many(session, audit)
+    return subs
+
+
 def _store(
     session: Session,
     parsed: list[FactRow],
@@ -242,11 +285,7 @@ def _store(
     progress: Report | None = None,
 ) -> dict[str, int]:
     keys = {(f.unit.id, f.period) for f in parsed}
-    subs = repository.submissions_for(session, keys)
-    for unit_id, period in sorted(keys - set(subs)):
-        subs[(unit_id, period)] = sub = Submission(unit_id=unit_id, period=period, state="draft", source=source[-200:])
-        session.add(sub)
-    session.flush()
+    subs = _loaded_months(session, parsed, actor, source)
     before = repository.facts_for(
         session,
         {f.unit.id for f in parsed},

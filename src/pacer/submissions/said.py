@@ -102,6 +102,10 @@ _TABLE: tuple[tuple[str, str], ...] = (
     (r"'(?P<c>.*)' is not in this template", "“{c}”不在此模板中"),
     (r"'(?P<c>.*)' is listed twice \(also row (?P<r>\d+)\)", "“{c}”出现两次（另见第 {r} 行）"),
     # submissions and their workflow
+    (
+        r"(?P<u>\S+)'s submission for (?P<m>\S+) is HQ's accepted load: .*",
+        "{u} {m} 月报是总部导入并已接受的数据：由总部导入更正后的数据",
+    ),
     (r"(?P<u>\S+)'s submission for (?P<m>\S+)", "{u} {m} 月报"),
     (
         r"(?P<t_what>.+) is at version (?P<s>\d+), not (?P<g>\d+): .*",

@@ -42,7 +42,7 @@ from pacer.models import (
 )
 from pacer.models.base import utcnow
 from pacer.submissions import checks, repository
-from pacer.submissions.workflow import EDITABLE, RETURNS, SUBMISSION
+from pacer.submissions.workflow import ACCEPTED, EDITABLE, RETURNS, SUBMISSION
 from pacer.workflow import repository as workflow_repository
 from pacer.workflow import service as workflow
 from pacer.workflow.transitions import Transition
@@ -280,6 +280,9 @@ def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
         sub = Submission(unit_id=unit.id, period=period, state="draft", source="submission", version=0)
         session.add(sub)
         session.flush()
+    if sub.workflow_item_id is None and sub.state == ACCEPTED:
+        said = f"{unit.code}'s submission for {periods.format_period(period)}"
+        raise Conflict(f"{said} is HQ's accepted load: HQ loads corrected figures with 'pacer facts import'")
     if sub.workflow_item_id is None:
         month = periods.format_period(period)
         title = (f"月报：{unit.code} {unit.name_zh} {month}", f"Monthly report: {unit.code} {unit.name_en}, {month}")
