@@ -113,7 +113,13 @@ def _reporter(tx: Transactions, job_id: int, writes: bool) -> Callable[[float, s
 
 
 def _done(session: Session, job_id: int, unit_id: int, who: str, output: kinds.Output | None) -> None:
-    values: dict[str, object] = {"state": DONE, "progress": 1.0, "finished_at": utcnow(), "updated_at": utcnow()}
+    values: dict[str, object] = {
+        "state": DONE,
+        "progress": 1.0,
+        "message": "",
+        "finished_at": utcnow(),
+        "updated_at": utcnow(),
+    }
     if output is not None:
         stored = files.keep(
             session,
