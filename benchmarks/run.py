@@ -28,6 +28,7 @@ SECTIONS = (
     "followup_board",
     "spc",
     "report",
+    "meeting_pack",
 )
 
 

@@ -39,14 +39,25 @@ def brief(report: Report) -> Section:
         replace(b, key=f"{b.key}-{report.unit_code}") if isinstance(b, Table) else b
         for b in (overall.blocks if overall else ())
     )
-    return Section(f"brief-{report.unit_code}", f"{report.unit_name}（{report.unit_code}）", blocks)
+    name = (
+        f"{report.unit_name}（{report.unit_code}）"
+        if report.lang == "zh"
+        else f"{report.unit_name} ({report.unit_code})"
+    )
+    return Section(f"brief-{report.unit_code}", name, blocks)
 
 
 def meeting_pack(
-    session: Session, actor: Actor, group: Report, p: dict[str, Any], progress: Callable[[float, str], None]
+    session: Session,
+    actor: Actor,
+    group: Report,
+    p: dict[str, Any],
+    progress: Callable[[float, str], None],
+    units: list[Unit] | None = None,
 ) -> Report:
-    """The group's report with the briefs appended as its last section."""
-    units = reporting_units(session, actor, group.unit_code)
+    """The group's report with the briefs appended as its last section (of ``units``, by
+    default the reporting units below the group's node)."""
+    units = reporting_units(session, actor, group.unit_code) if units is None else units
     briefs = []
     for i, unit in enumerate(units):
         report = drawn.economic_report(session, actor, unit.code, p["period"], p["span"], p["lang"])
