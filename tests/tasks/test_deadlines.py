@@ -94,3 +94,21 @@ def test_the_list_puts_late_tasks_first_and_filters_by_unit_person_and_state(ses
     assert ids(owner) == [early.id, task.id]  # alice sees A1 only
     total, page = repository.tasks(session, supervisor, TaskFilter(), 1, 1, day)
     assert (total, [t.id for t, _, _ in page]) == (3, [later.id])
+
+
+def test_reminders_go_to_the_owner_and_the_co_units_contacts_not_to_everyone_above(session, org, supervisor, owner):
+    made = service.create(session, supervisor, plan(co_unit_codes=("A2",)), today=TODAY)
+    contact = create_user(session, "cora", [("unit_reporter", org.A2)])
+    above = create_user(session, "abe", [("unit_reporter", org.A)])  # may report for A1 too
+    grace = org.group_admin
+    lifecycle.act(session, owner, made.id, "accept")
+    assert run_due(session, at(DEADLINE - timedelta(days=2)), POLICY)["remind"] == 1
+    assert run_due(session, at(DEADLINE + timedelta(days=1)), POLICY)["overdue"] == 1
+    assert kinds(session, owner) == ["remind", "overdue"]
+    assert kinds(session, contact) == ["remind", "overdue"]
+    told = [k for who in (above, grace, supervisor) for k in kinds(session, who) if k in ("remind", "overdue")]
+    assert told == []
+    leader = main_leader(session, org.A1, "lin")
+    assert run_due(session, at(DEADLINE + timedelta(days=3)), POLICY)["escalate"] == 1
+    assert kinds(session, leader) == ["escalate"]
+    assert kinds(session, contact) == ["remind", "overdue"]

@@ -10,7 +10,12 @@ hold: nobody signs off their own work.
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy import select
+
 from pacer.auth.permissions import REPORT, SUPERVISE
+from pacer.models.followup import Task, TaskCoUnit
 from pacer.workflow.registry import register
 from pacer.workflow.transitions import Transition, Workflow
 
@@ -25,6 +30,22 @@ OWNER_VERBS = frozenset({"accept", "start", "report_completion", "request_extens
 # verbs that take more than a reason: a new deadline, or the task merged into
 NEEDS_DATE = frozenset({"request_extension", "carry_over"})
 NEEDS_TASK = frozenset({"merge"})
+
+
+def reminded(session: Any, item: Any) -> set[int]:
+    """A task's reminders and overdue notice go to its owner and to the co-units' contacts (who
+    report for a co-unit by a grant on it), not to everyone with rights above them."""
+    from pacer.workflow.repository import holders, user_ids
+
+    task = session.scalar(select(Task).where(Task.workflow_item_id == item.id))
+    if task is None:
+        return set()
+    co_units = session.scalars(select(TaskCoUnit.unit_id).where(TaskCoUnit.task_id == task.id))
+    contacts: set[int] = set()
+    for unit_id in co_units:
+        contacts |= holders(session, [REPORT], [unit_id])
+    return user_ids(session, [task.owner]) | contacts
+
 
 TASK = register(
     Workflow(
@@ -96,6 +117,7 @@ TASK = register(
             ),
         ),
         label=("督办事项", "Supervised task"),
+        reminded=reminded,
         state_labels={
             ASSIGNED: ("已交办", "assigned"),
             ACCEPTED: ("已接收", "accepted"),

@@ -73,11 +73,13 @@ def _sent(session: Session, items: dict[int, WorkflowItem]) -> set[tuple[int, st
 
 
 def _recipients(session: Session, item: WorkflowItem, step: Step, tree: dict[int, int | None]) -> set[int]:
-    """Reminders and the overdue notice go to whoever may act; an escalation to the main leader
-    of the unit ``step.level - 1`` levels above the item's (first the item's own unit's), and to
-    the approvers and administrators ``step.level`` levels above it (none above the root)."""
+    """Reminders and the overdue notice go to whom the workflow names (else whoever may act); an
+    escalation to the main leader of the unit ``step.level - 1`` levels above the item's (first
+    the item's own unit's), and to the approvers and administrators ``step.level`` levels above
+    it (none above the root)."""
     if step.kind != "escalate":
-        return next_actors(session, registry.get(item.workflow), item)
+        workflow = registry.get(item.workflow)
+        return workflow.reminded(session, item) if workflow.reminded else next_actors(session, workflow, item)
     chain = repository.ancestors(session, item.unit_id, tree)
     if step.level > len(chain):
         return set()

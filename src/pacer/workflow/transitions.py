@@ -7,8 +7,9 @@ zeroing, a report's approval, a statement's signing, a target proposal) declares
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from pacer.errors import Conflict, DomainError
 
@@ -62,6 +63,9 @@ class Workflow:
     transitions: tuple[Transition, ...]
     label: tuple[str, str] = ("", "")
     state_labels: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # who is reminded before the due date and told the overdue notice: (session, item) -> user
+    # ids; None: whoever may act next. Escalations always go up the tree.
+    reminded: Callable[[Any, Any], set[int]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         problems = []
