@@ -127,3 +127,19 @@ def test_the_page_shows_what_changed_key_by_key():
         "version: 1 → 2; figures.revenue: 1 monthly → 3 monthly; figures.new: — → 4 monthly"
     )
     assert diff_text(None, {"state": "draft"}) == "state: draft"
+
+
+def test_a_large_subtree_read_newest_first_finds_the_same_rows(session, changes, monkeypatch):
+    from pacer.audit import repository
+
+    approver = create_user(session, "amy", [("unit_approver", changes.A)])
+    asks = [AuditAsk(), AuditAsk(unit="A"), AuditAsk(unit="G", kind="fact"), AuditAsk(indicator="revenue")]
+    few = [keys(trail.search(session, approver, a)) for a in asks] + [
+        keys(trail.search(session, changes.hq_analyst, a)) for a in asks
+    ]
+    monkeypatch.setattr(repository, "DENSE", 0)  # every subtree counts as large
+    many = [keys(trail.search(session, approver, a)) for a in asks] + [
+        keys(trail.search(session, changes.hq_analyst, a)) for a in asks
+    ]
+    assert many == few
+    assert few[0] == ["A1/revenue/2025-03", "A1/revenue/2025-03"]
