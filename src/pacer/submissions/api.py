@@ -104,6 +104,8 @@ class SubmissionOut(SummaryOut):
     narrative: Narrative
     history: list[EventOut]
     verbs: list[str]  # what the caller may do now
+    # earlier months of the year whose latest figures the checks used, not yet accepted (YYYY-MM)
+    provisional_months: list[str]
 
 
 def _month(text: str) -> int:
@@ -167,6 +169,7 @@ def _out(found: service.Found, lang: str, response: Response) -> SubmissionOut:
             for e in found.history
         ],
         verbs=[t.verb for t in found.verbs],
+        provisional_months=[periods.format_period(p) for p in found.provisional],
     )
 
 

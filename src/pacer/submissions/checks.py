@@ -15,7 +15,7 @@ from pacer.auth.permissions import Actor
 from pacer.errors import Problem, ValidationFailed
 from pacer.models import Indicator, Submission, SubmissionCheck, SubmissionFigure, Unit
 from pacer.models.base import utcnow
-from pacer.submissions import repository, rule_config
+from pacer.submissions import earlier, repository, rule_config
 from pacer.submissions.rule_context import build_context
 from pacer.submissions.rules import ERROR, WARNING, Finding, RuleContext, check
 
@@ -43,7 +43,8 @@ def refresh(
     stored = {c.key: c for c in repository.checks(session, sub.id)}
     if cells is None:
         cells = {c.indicator: c.cell for c in stored.values() if c.cell and c.cell != c.indicator}
-    context = build_context(session, actor, unit, sub.period, rule_config.configured())
+    pending = earlier.pending(session, unit.id, sub.period)  # earlier months not yet accepted
+    context = build_context(session, actor, unit, sub.period, rule_config.configured(), pending)
     findings = check(monthly(repository.figures(session, sub.id), context), context, cells=cells)
     kept: list[SubmissionCheck] = []
     for finding in findings:

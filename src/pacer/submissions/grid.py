@@ -23,7 +23,7 @@ from pacer.errors import NotFound
 from pacer.indicators.assignment_service import reported_indicators
 from pacer.indicators.formula import FormulaError, parse
 from pacer.models import Indicator, IndicatorCategory, MeasureUnit, SubmissionCheck, Unit
-from pacer.submissions import checks, repository, rule_config, service
+from pacer.submissions import checks, earlier, repository, rule_config, service
 from pacer.submissions.entry import EntryUnit, FormulaTree, entry_unit, formula_tree, typed_text
 from pacer.submissions.rule_context import contexts
 from pacer.submissions.rule_derived import computed
@@ -75,6 +75,7 @@ class EntryGrid:
     found: Found | None  # None: nothing saved yet
     categories: list[Category]
     may_report: bool
+    provisional: list[int] = field(default_factory=list)  # earlier months used, not yet accepted
 
     @property
     def findings(self) -> list[SubmissionCheck]:
@@ -106,7 +107,8 @@ def build_entry_grid(session: Session, actor: Actor, analysis: Analysis, unit_co
     found = None
     if repository.submission(session, unit.id, period) is not None:
         found = service.get(session, actor, unit.code, period)
-    context = contexts(session, actor, [(unit, period)], rule_config.configured())[(unit.id, period)]
+    pending = earlier.pending(session, unit.id, period)  # earlier months not yet accepted
+    context = contexts(session, actor, [(unit, period)], rule_config.configured(), pending)[(unit.id, period)]
     reported = reported_indicators(session, unit, period)
     lines = _lines(session, context, reported)
     figures = found.figures if found else []
@@ -121,7 +123,8 @@ def build_entry_grid(session: Session, actor: Actor, analysis: Analysis, unit_co
     _compare(analysis, unit.id, period, lines)
     reporters = visible_unit_ids(session, actor, REPORT)
     may_report = reporters is None or unit.id in reporters
-    return EntryGrid(unit, period, found, _by_category(session, lines), may_report)
+    provisional = found.provisional if found else earlier.provisional(session, unit.id, period)
+    return EntryGrid(unit, period, found, _by_category(session, lines), may_report, provisional)
 
 
 def month_figures(saved: dict[str, tuple[int, str]], context: RuleContext) -> dict[str, int]:

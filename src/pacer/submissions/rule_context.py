@@ -225,10 +225,18 @@ def contexts(
     return out
 
 
-def build_context(session: Session, actor: Actor, unit: Unit, period: int, config: RuleConfig = DEFAULT) -> RuleContext:
-    """The rules' context of one unit's month; ``actor`` must see the unit."""
+def build_context(
+    session: Session,
+    actor: Actor,
+    unit: Unit,
+    period: int,
+    config: RuleConfig = DEFAULT,
+    pending: Mapping[Key, int] | None = None,
+) -> RuleContext:
+    """The rules' context of one unit's month (``pending`` figures before stored ones); ``actor``
+    must see the unit."""
     require(session, actor, READ, unit.id)
-    return contexts(session, actor, [(unit, period)], config)[(unit.id, period)]
+    return contexts(session, actor, [(unit, period)], config, pending)[(unit.id, period)]
 
 
 def _codes(

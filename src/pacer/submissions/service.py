@@ -41,7 +41,7 @@ from pacer.models import (
     WorkflowItem,
 )
 from pacer.models.base import utcnow
-from pacer.submissions import checks, repository
+from pacer.submissions import checks, earlier, repository
 from pacer.submissions.workflow import ACCEPTED, EDITABLE, RETURNS, SUBMISSION
 from pacer.workflow import repository as workflow_repository
 from pacer.workflow import service as workflow
@@ -74,6 +74,7 @@ class Found:
     history: list[WorkflowEvent]
     verbs: list[Transition]
     checks: list[SubmissionCheck]
+    provisional: list[int]  # earlier months of the year whose figures it is checked against, not yet accepted
 
     @property
     def state(self) -> str:
@@ -131,7 +132,7 @@ def _found(session: Session, actor: Actor, unit: Unit, sub: Submission) -> Found
     history = workflow_repository.history(session, item.id) if item else []
     verbs = workflow.verbs_for(session, SUBMISSION, item, actor) if item else []
     figures, found = repository.figures(session, sub.id), repository.checks(session, sub.id)
-    return Found(sub, unit, item, figures, history, verbs, found)
+    return Found(sub, unit, item, figures, history, verbs, found, earlier.provisional(session, unit.id, sub.period))
 
 
 def save_figures(
@@ -176,15 +177,8 @@ def save_figures(
     checks.refresh(session, actor, unit, found.submission, cells if parsed is not None else None)
     if explanations:
         checks.explain(session, actor, found.submission, explanations, found.title(language), language)
-    record(
-        session,
-        actor.username,
-        "submission.save",
-        AUDIT_ENTITY,
-        _key(found),
-        before,
-        _snapshot(session, found.submission),
-    )
+    after = _snapshot(session, found.submission)
+    record(session, actor.username, "submission.save", AUDIT_ENTITY, _key(found), before, after)
     return _found(session, actor, unit, found.submission)
 
 
@@ -304,6 +298,7 @@ def _checked(
     if not rows:
         raise ValidationFailed([Problem("no figures: nothing to save")], found.name)
     as_facts = [_fact_row(found, r.number, r.get("indicator_code"), r.get("value"), r.get("basis")) for r in rows]
+    as_facts += earlier.rows(session, found.unit.code, earlier.pending(session, found.unit.id, found.submission.period))
     savepoint = session.begin_nested()
     try:
         import_facts(session, as_facts, actor, source=found.name, language=language)

@@ -105,6 +105,7 @@ def context(request: Request, grid: EntryGrid, lang: str) -> dict[str, Any]:
         "grid": grid,
         "month": month,
         "previous": periods.format_period(periods.add_months(grid.period, -1)),
+        "provisional_months": ", ".join(periods.format_period(p) for p in grid.provisional),
         "following": periods.format_period(periods.add_months(grid.period, 1)),
         "flow": SUBMISSION,
         "findings": findings,

@@ -51,6 +51,11 @@ SUBMISSION_MESSAGES: dict[str, tuple[str, str]] = {
     "sub.save": ("保存", "Save"),
     "sub.saving": ("正在保存……", "Saving…"),
     "sub.saved": ("已保存（版本 {n}）。", "Saved (version {n})."),
+    "sub.provisional": (
+        "{months} 的月报尚未接受：本月的累计数按其最新保存的数据核对，接受须按月份顺序。",
+        "{months} not yet accepted: this month's year-to-date figures are checked against their latest saved "
+        "figures; months are accepted in order.",
+    ),
     "sub.refused": ("未保存，请修改以下问题：", "Not saved; please correct the following:"),
     "sub.conflict": (
         "未保存：此报表在您打开后已被他人修改。对方的内容没有被覆盖；请记下您的修改，重新加载页面后再录入。",
