@@ -3,6 +3,7 @@ scoped to the tasks of the units the caller sees."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,9 +14,19 @@ from pacer.auth.deps import CurrentViewer, protect
 from pacer.errors import NotFound, Problem, ValidationFailed
 from pacer.files import service as stored_files
 from pacer.files.responses import download, upload_bytes
-from pacer.tasks import chart, lifecycle, repository, service
+from pacer.tasks import chart, lifecycle, recovery, repository, service
 from pacer.tasks.repository import TaskFilter
-from pacer.tasks.schemas import EVIDENCE_MAX, ProgressIn, TaskIn, TaskOut, TaskSummaryOut, VerbIn, summary_out, task_out
+from pacer.tasks.schemas import (
+    EVIDENCE_MAX,
+    ProgressIn,
+    RecoveryOut,
+    TaskIn,
+    TaskOut,
+    TaskSummaryOut,
+    VerbIn,
+    summary_out,
+    task_out,
+)
 from pacer.tasks.validation import TEXT_LIMIT
 from pacer.tasks.workflow import TASK
 from pacer.web.deps import CurrentAnalysis, Db
@@ -102,6 +113,17 @@ def task_chart(
     if trend is None:
         raise NotFound(f"task #{task_id} has no indicator with figures")
     return chart.spec(trend, lang)
+
+
+@router.get("/{task_id}/recovery")
+def task_recovery(task_id: RowId, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis) -> RecoveryOut:
+    """Did the task's indicator recover: its status before the task, when it closed and now."""
+    view = service.get(db, viewer.actor, task_id)
+    code = view.indicator.code if view.indicator else None
+    found = recovery.of_task(analysis, view.task, code)
+    if found is None or code is None:
+        raise NotFound(f"task #{task_id} has no indicator with figures")
+    return RecoveryOut.model_validate({"indicator_code": code, **asdict(found)})
 
 
 @router.post("/{task_id}/verbs/{verb}")

@@ -15,12 +15,13 @@ from pacer.errors import Problem, ValidationFailed
 from pacer.kit.xlsx import XLSX
 from pacer.tasks import board as service
 from pacer.tasks import bulletin as bulletins
+from pacer.tasks import recovery
 from pacer.tasks.board_words import DEFINITIONS, DOCX, board_ask, state_words
 from pacer.tasks.bulletin_calc import shown as shown_rate
 from pacer.tasks.bulletin_export import docx_bytes, xlsx_bytes
 from pacer.tasks.roadmap_layout import BarIn, layout
 from pacer.tasks.workflow import CLOSED
-from pacer.web.deps import Db
+from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.params import MAX_ID, Offset, RowId
 from pacer.web.templating import lang_of, render
 
@@ -92,7 +93,13 @@ def roadmap_page(request: Request, viewer: CurrentViewer, db: Db, requirement_id
 
 @router.get("/tasks/bulletin")
 def bulletin_page(
-    request: Request, viewer: CurrentViewer, db: Db, start: Day = None, to: To = None, node: Node = None
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    analysis: CurrentAnalysis,
+    start: Day = None,
+    to: To = None,
+    node: Node = None,
 ) -> Response:
     period = bulletins.parse_period(start, to, date.today())
     shown = bulletins.bulletin(db, viewer.actor, period, node or None, bulletins.LISTED)
@@ -104,6 +111,7 @@ def bulletin_page(
         "rate": shown_rate,
         "definitions": DEFINITIONS,
         "state_word": state_words(lang_of(request)),
+        "recovery": recovery.of_tasks(db, analysis, [i.id for i in shown.closed]),
     }
     return render(request, "tasks/bulletin.html", context)
 

@@ -14,7 +14,7 @@ from pacer.auth.permissions import SUPERVISE, visible_unit_ids
 from pacer.errors import DomainError, NotFound
 from pacer.files import service as stored_files
 from pacer.files.responses import download, upload_bytes
-from pacer.tasks import chart, lifecycle, repository, service
+from pacer.tasks import chart, lifecycle, recovery, repository, service
 from pacer.tasks.forms import PlanForm, new_form_values, problems_of
 from pacer.tasks.repository import TaskFilter
 from pacer.tasks.schemas import EVIDENCE_MAX
@@ -111,6 +111,7 @@ def _page(request: Request, viewer: CurrentViewer, db: Db, analysis: Any, task_i
     lang = lang_of(request)
     view = service.get(db, viewer.actor, task_id)
     trend = chart.task_trend(db, analysis, view, lang)
+    recovered = recovery.of_task(analysis, view.task, view.indicator.code if view.indicator else None)
     context = {
         "v": view,
         "flow": TASK,
@@ -120,6 +121,7 @@ def _page(request: Request, viewer: CurrentViewer, db: Db, analysis: Any, task_i
         "may_report": viewer.user.username == view.task.owner and view.item.state in lifecycle.PROGRESS_STATES,
         "can_decompose": _supervises(db, viewer) and view.item.state not in TASK.terminal,
         "trend": trend,
+        "recovery": recovered,
         "problems": [],
         "today": date.today(),
     }

@@ -197,3 +197,18 @@ def _progress_out(view: TaskView, report: ProgressReport) -> ProgressOut:
         for f in view.evidence.get(report.id, [])
     ]
     return out
+
+
+class JudgedOut(BaseModel):
+    period: str = Field(description="YYYY-MM")
+    status: str | None = Field(description="on_track, watch, off_track, or null when not judged")
+
+
+class RecoveryOut(BaseModel):
+    """Did the task's indicator recover (see :mod:`pacer.tasks.recovery`)."""
+
+    indicator_code: str
+    before: JudgedOut | None = Field(description="The last month before the task was assigned.")
+    at_close: JudgedOut | None = Field(description="The month the task was closed.")
+    now: JudgedOut | None = Field(description="The latest month with figures.")
+    verdict: str = Field(description="recovered, not_recovered, held, slipped, open or unjudged")
