@@ -2,7 +2,8 @@
 
 Each benchmark module writes its own section to benchmarks/results/<name>.md; this script runs
 them in order (engine, group_indicators, collection_import, web, meeting_extract, monitor,
-followup_board, spc, report, audit_search) and puts the sections together under a header naming the machine.
+entry_grid, followup_board, spc, report, meeting_pack, audit_search) and puts the sections
+together under a header naming the machine.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ SECTIONS = (
     "web",
     "meeting_extract",
     "monitor",
+    "entry_grid",
     "followup_board",
     "spc",
     "report",
