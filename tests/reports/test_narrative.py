@@ -162,3 +162,36 @@ def test_the_span_is_added_to_the_year_to_date_sentence():
     assert span_clause(Figure("Quarter", Decimal("90.1"), "RMB 100m", span.change), "en") == (
         "; in the quarter, 90.10 RMB 100m, down 2.0% year on year."
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "inside"),
+    [
+        ("Operating revenue", "operating revenue"),
+        ("Total Profit", "total profit"),
+        ("R&D expense", "R&D expense"),
+        ("EBITDA margin", "EBITDA margin"),
+        ("营业收入", "营业收入"),
+    ],
+)
+def test_an_indicator_s_name_is_lower_cased_mid_sentence_in_english_acronyms_kept(name, inside):
+    from pacer.reports.narrative import need_sentence
+
+    flat = Change(ChangeKind.NO_DATA, None, None, None)
+    en = need_sentence(name, "RMB 100m", Decimal("20"), Decimal("5"), 4, flat, "en")
+    assert (
+        en == f"To reach its ensure target, {inside} needs 20.00 RMB 100m more: 5.00 RMB 100m a month over the last "
+        "4 months."
+    )
+    assert need_sentence(name, "RMB 100m", Decimal("0"), None, 4, flat, "en").startswith(f"{name} has already")
+
+
+def test_the_forecast_names_the_indicator_in_lower_case_mid_sentence():
+    from pacer.reports.narrative import Forecast, forecast_sentence
+
+    f = Forecast("Operating revenue", "RMB 100m", Decimal("380"), None, None, Decimal("400"), 95.0, None)
+    assert forecast_sentence(f, "en") == (
+        "On current trends, operating revenue should close the year at 380.00 RMB 100m, 95.0% of the ensure target."
+    )
+    zh = Forecast("营业收入", "亿元", Decimal("380"), None, None, Decimal("400"), 95.0, None)
+    assert forecast_sentence(zh, "zh") == "按目前趋势，预计全年营业收入 380.00 亿元，为确保目标的 95.0%。"

@@ -59,7 +59,7 @@ def test_the_outlook_says_what_the_rest_of_the_year_needs(session, analysis):
     outlook = report.section("outlook")
     assert outlook is not None
     text = outlook.blocks[0].text
-    assert "To reach its ensure target, Operating revenue needs" in text
+    assert "To reach its ensure target, operating revenue needs" in text
     assert "a month over the last 6 months" in text
     assert any(t.key == "outlook" for t in report.tables())
     assert render(report, "html").count(b"data:image/svg+xml") == len(report.charts())

@@ -31,14 +31,15 @@ READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONF
 )
 
 AUDIT = "audit"  # read the audit trail: HQ for the group, a unit's approvers for their subtree
+AUTHOR = "author"  # write and submit a unit's reports: HQ's planning and finance analysts, unit reporters
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "group_admin": frozenset(
-        {READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONFIGURE, AUDIT}
+        {READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONFIGURE, AUDIT, AUTHOR}
     ),
-    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS, CONFIGURE, AUDIT}),
+    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS, CONFIGURE, AUDIT, AUTHOR}),
     "supervisor": frozenset({READ, SUPERVISE}),
-    "unit_reporter": frozenset({READ, REPORT}),
+    "unit_reporter": frozenset({READ, REPORT, AUTHOR}),
     "unit_approver": frozenset({READ, APPROVE, AUDIT}),
     "quality_engineer": frozenset({READ, QUALITY}),
     "viewer": frozenset({READ}),

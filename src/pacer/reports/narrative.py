@@ -57,6 +57,16 @@ def _zh(lang: str) -> bool:
     return lang == "zh"
 
 
+def inline(name: str, lang: str) -> str:
+    """An indicator's name as it reads mid-sentence: in English its capitalised words lower-cased
+    ("Operating revenue" -> "operating revenue"), acronyms kept ("R&D expense", "EBITDA")."""
+    if _zh(lang):
+        return name
+    return " ".join(
+        w[0].lower() + w[1:] if len(w) > 1 and w[0].isupper() and w[1:].islower() else w for w in name.split(" ")
+    )
+
+
 def num(x: Decimal | float | None, decimals: int) -> str:
     return wording.number(x, decimals)
 
@@ -327,7 +337,7 @@ def forecast_sentence(f: Forecast, lang: str) -> str:
     out = (
         f"按目前趋势，预计全年{f.name} {point}{band}"
         if zh
-        else f"On current trends, {f.name} should close the year at {point}{band}"
+        else f"On current trends, {inline(f.name, lang)} should close the year at {point}{band}"
     )
     if f.share is not None:
         out += f"，为确保目标的 {pct(f.share)}" if zh else f", {pct(f.share)} of the ensure target"
@@ -354,8 +364,9 @@ def need_sentence(
     if zh:
         text = f"{name}完成全年确保目标尚需 {rest}，后 {months_left} 个月月均需完成 {each}"
     else:
+        what = inline(name, lang)
         text = (
-            f"To reach its ensure target, {name} needs {rest} more: {each} a month over the last {months_left} months"
+            f"To reach its ensure target, {what} needs {rest} more: {each} a month over the last {months_left} months"
         )
     if growth.kind is ChangeKind.PERCENT and growth.percent is not None:
         more = growth.percent >= 0

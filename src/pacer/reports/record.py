@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record as audit
-from pacer.auth.permissions import READ, REPORT, Actor, require, restrict
-from pacer.errors import Conflict, NotFound, Problem, ValidationFailed
+from pacer.auth.permissions import AUTHOR, READ, Actor, require, restrict
+from pacer.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
 from pacer.models import ReportRecord, ReportVersion, Unit, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
 from pacer.reports import drawn
@@ -82,7 +82,7 @@ def open_record(session: Session, actor: Actor, unit_code: str, kind: str, perio
     found = session.scalar(stmt)
     if found is not None:
         return found
-    require(session, actor, REPORT, unit.id)
+    require(session, actor, AUTHOR, unit.id)
     item = workflow.start(
         session, REPORT_FLOW, f"{unit.code}/{kind}/{period}/{span}", unit.id, actor, title(unit, kind, period, span)
     )
@@ -112,9 +112,16 @@ def get(session: Session, actor: Actor, record_id: int) -> tuple[ReportRecord, U
 
 def shown(session: Session, actor: Actor, record_id: int) -> Shown:
     rec, unit, item = get(session, actor, record_id)
-    verbs = workflow.verbs_for(session, REPORT_FLOW, item, actor)
+    history = flow_repository.history(session, item.id)
+    verbs = [t for t in workflow.verbs_for(session, REPORT_FLOW, item, actor) if not _own(t.verb, history, actor)]
     editable = item.state == DRAFT and workflow.may(session, actor, REPORT_FLOW.verb("submit"), item)
-    return Shown(rec, unit, item, versions(session, rec.id), flow_repository.history(session, item.id), verbs, editable)
+    return Shown(rec, unit, item, versions(session, rec.id), history, verbs, editable)
+
+
+def _own(verb: str, history: list[WorkflowEvent], actor: Actor) -> bool:
+    """Whether ``verb`` would have ``actor`` approve a version they submitted themselves."""
+    submits = [e.actor for e in history if e.verb == "submit"]
+    return verb == "approve" and bool(submits) and submits[-1] == actor.username and not actor.is_system
 
 
 def versions(session: Session, record_id: int) -> list[ReportVersion]:
@@ -131,7 +138,7 @@ def edit(session: Session, actor: Actor, record_id: int, texts: dict[str, str]) 
     rec, _unit, item = get(session, actor, record_id)
     if item.state != DRAFT:
         raise Conflict(f"the report is {REPORT_FLOW.state_label(item.state, 'en')}: re-open or return it to edit it")
-    require(session, actor, REPORT, rec.unit_id)
+    require(session, actor, AUTHOR, rec.unit_id)
     problems = [Problem(f"at most {MAX_TEXT:,} characters", field=k) for k, v in texts.items() if len(v) > MAX_TEXT]
     problems += [Problem("not a narrative block", field=k[:40]) for k in texts if k not in NARRATIVE_KEYS]
     if problems:
@@ -148,6 +155,8 @@ def edit(session: Session, actor: Actor, record_id: int, texts: dict[str, str]) 
 def act(session: Session, actor: Actor, record_id: int, verb: str, reason: str = "") -> ReportRecord:
     """Take a verb; approving freezes the narrative and the figures as a new version."""
     rec, unit, item = get(session, actor, record_id)
+    if _own(verb, flow_repository.history(session, item.id), actor):
+        raise Forbidden("the author of a report does not approve it: another reviewer does")
     workflow.apply(session, REPORT_FLOW, item, verb, actor, reason)
     if item.state == APPROVED:
         _freeze(session, actor, rec, unit)

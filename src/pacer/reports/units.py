@@ -12,6 +12,7 @@ from pacer.cockpit.service import bridge
 from pacer.errors import DomainError
 from pacer.reports.figures import Context
 from pacer.reports.model import Block, Cell, Narrative, Paragraph, Section, Table
+from pacer.reports.narrative import inline
 
 LAGGING_LISTED = 15
 
@@ -46,8 +47,12 @@ def comparison(ctx: Context) -> Section | None:
             ctx.w("col.gap"),
             ctx.w("col.status"),
         )
-        caption = ctx.w("table.ranking", name=ranked.indicator.name)
-        blocks.append(Paragraph(_ranking_sentence(ctx, ranked.indicator.name, [r.unit.name for r in ranked.rows])))
+        caption = ctx.w("table.ranking", name=inline(ranked.indicator.name, ctx.lang))
+        blocks.append(
+            Paragraph(
+                _ranking_sentence(ctx, inline(ranked.indicator.name, ctx.lang), [r.unit.name for r in ranked.rows])
+            )
+        )
         blocks.append(
             Table("ranking", caption, columns, rows, ("right", "left", "right", "right", "right", "right", "left"))
         )
@@ -116,7 +121,7 @@ def _contribution(ctx: Context, code: str) -> list[Block]:
         ctx.w("col.change"),
         ctx.w("col.share"),
     )
-    caption = ctx.w("table.contribution", name=b.indicator.name, unit=d.label)
+    caption = ctx.w("table.contribution", name=inline(b.indicator.name, ctx.lang), unit=d.label)
     return [
         Table("contribution", caption, columns, tuple(rows), ("left", "right", "right", "right", "right")),
         ctx.chart("bridge", code, f"units.bridge.{code}"),
