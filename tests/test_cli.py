@@ -168,6 +168,38 @@ def test_users_add_and_list(database_url, tmp_path):
     assert "ROLE@UNIT_CODE" in bad.output
 
 
+def test_the_calendar_and_the_settings_are_kept_from_the_terminal_and_audited(database_url):
+    run("periods", "lock", "2026-05")
+    assert "2026-05  locked" in run("periods", "list", "--year", "2026").output
+    run("periods", "reopen", "2026-05", "--reason", "a late correction")
+    run("periods", "deadline", "2026-05", "2026-06-10")
+    listed = run("periods", "list", "--year", "2026").output.splitlines()
+    may = next(line for line in listed if line.startswith("2026-05"))
+    assert "reopened" in may
+    assert "due 2026-06-10 (moved)" in may
+    assert "(moved)" not in next(line for line in listed if line.startswith("2026-04"))
+    assert (
+        "Settings changed: time_basis, money_scale."
+        in run("settings", "set", "money_scale=wan", "time_basis=seasonal").output
+    )
+    shown = run("settings", "show").output
+    assert "money_scale     wan" in shown
+    assert "time_basis      seasonal" in shown
+    assert "Nothing changed." in run("settings", "set", "money_scale=wan").output
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        trail = conn.execute(select(AuditEntry.action, AuditEntry.entity_key, AuditEntry.note).order_by(AuditEntry.id))
+        actions = [tuple(row) for row in trail]
+    engine.dispose()
+    assert actions[-5:] == [
+        ("period.lock", "2026-05", ""),
+        ("period.reopen", "2026-05", "a late correction"),
+        ("period.deadline", "2026-05", ""),
+        ("setting.update", "time_basis", ""),
+        ("setting.update", "money_scale", ""),
+    ]
+
+
 def test_commands_on_an_empty_database_say_what_to_do(tmp_path, monkeypatch):
     from pacer.config import get_settings
 
@@ -386,6 +418,21 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
             ["--period", "2026-06", "--format", "docx", "--template", "{missing}"],
             ["--period", "2026-06", "--format", "docx", "--template", "{csv}", "--output", "{dir}/r.docx"],
         ],
+    ),
+    ("periods", "list"): ([], [["--year", "20"], ["--year", "x"]]),
+    ("periods", "lock"): (["2026-05"], [["2026-13"], ["2026-05", "--as", "nobody"]]),
+    ("periods", "reopen"): (
+        ["2026-05", "--reason", "a late correction"],
+        [["2026-05", "--reason", "not locked"], ["2026-05", "--reason", " "], ["2026-05"], ["May", "--reason", "x"]],
+    ),
+    ("periods", "deadline"): (
+        ["2026-05", "2026-06-10"],
+        [["2026-05", "2026-06-31"], ["2026-05", "2026-09-10"], ["2026-5x", "2026-06-10"]],
+    ),
+    ("settings", "show"): ([], [["--bogus"]]),
+    ("settings", "set"): (
+        ["money_scale=wan"],
+        [["money_scale=zzz"], ["nope=1"], ["money_scale"], ["session_hours=0", "time_basis=linear"], []],
     ),
     ("analyze", "outlook"): ([], [["--period", "2026-12"], ["--unit", "NOPE"], ["--set", "nope"]]),
     ("analyze", "history"): (

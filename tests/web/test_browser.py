@@ -200,6 +200,7 @@ LATIN_ALLOWED = re.compile(r"^(Pacer|API|JSON|Excel|English|G\d*|pp)$")
 PAGES = (
     "/cockpit/G",
     "/cockpit/G01",
+    "/cockpit/G01?eliminations=before",
     "/cockpit/G0101",
     "/cockpit/G/indicators/revenue",
     "/cockpit/G01/indicators/rd_intensity",

@@ -16,6 +16,7 @@ from pacer.cockpit import format as fmt
 from pacer.cockpit import ranking as ranks
 from pacer.cockpit.cache import cached
 from pacer.cockpit.scope import Scope, open_scope, top_roots
+from pacer.eliminations import board as eliminations_board
 from pacer.kit.xlsx import XLSX
 from pacer.web import i18n
 from pacer.web.deps import CurrentAnalysis, Db
@@ -24,6 +25,9 @@ from pacer.web.templating import lang_of, render, render_fragment
 router = APIRouter(prefix="/cockpit", include_in_schema=False)
 Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; default: the latest month")]
 Code = Annotated[str | None, Query(max_length=64)]
+Before = Annotated[
+    Literal["before"] | None, Query(description="'before': also the consolidated figures before eliminations")
+]
 
 
 @router.get("")
@@ -46,6 +50,7 @@ def cockpit(
     period: Period = None,
     rank: Code = None,
     bridge: Code = None,
+    eliminations: Before = None,
 ) -> Response:
     scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.cockpit(scope, rank, bridge)
@@ -64,8 +69,18 @@ def cockpit(
             "off_track_displays": fmt.common_displays(view.off_track, scope.measures, scope.scale_of, scope.lang),
             "incomplete": incomplete(analysis, scope.period),
             "can_assign": visible_unit_ids(db, viewer.actor, SUPERVISE) != set(),
+            "is_parent": bool(scope.children),
+            "before": before_eliminations(scope) if eliminations and scope.children else None,
         },
     )
+
+
+def before_eliminations(scope: Scope) -> list[tuple[schemas.IndicatorRef, eliminations_board.Consolidated]]:
+    """The node's consolidated figures before and after the eliminations booked on it and below,
+    from the engine as the eliminations page reads them: (indicator, figures)."""
+    codes = [code for code, _, _ in eliminations_board.eliminated_indicators(scope.db)]
+    rows = eliminations_board.consolidated(scope.analysis, scope.analysis.unit_id(scope.node), scope.period, codes)
+    return [(scope.indicator(row.code, None), row) for row in rows]
 
 
 def tables_html(scope: Scope, view: schemas.CockpitOut) -> tuple[Markup | None, Markup | None]:

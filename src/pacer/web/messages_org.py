@@ -144,4 +144,8 @@ ORG_MESSAGES: dict[str, tuple[str, str]] = {
     "elim.consolidated": ("合并数（抵销前 / 抵销后）", "Consolidated (before / after eliminations)"),
     "elim.gross": ("抵销前", "Before eliminations"),
     "elim.net": ("抵销后", "After eliminations"),
+    "cockpit.show_before": ("查看抵销前合并数", "Show figures before eliminations"),
+    "cockpit.hide_before": ("隐藏抵销前合并数", "Hide figures before eliminations"),
+    "cockpit.before_title": ("合并数：抵销前与抵销后", "Consolidated figures before and after eliminations"),
+    "cockpit.before_none": ("本月没有需抵销的指标数据。", "No eliminated indicator has figures this month."),
 }
