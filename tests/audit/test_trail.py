@@ -145,3 +145,26 @@ def test_a_large_subtree_read_newest_first_finds_the_same_rows(session, changes,
     ]
     assert many == few
     assert few[0].count("A1/revenue/2025-03") == 2
+
+
+def test_a_unit_dissolved_before_today_stays_in_the_trail_of_the_subtree_it_was_last_in(session, changes, tmp_path):
+    from pacer.models import UnitParentage
+    from tests.factories import create_unit
+
+    gone = create_unit(session, "A9", changes.A, dissolved_on=date(2025, 12, 31))
+    csv = write_csv(tmp_path / "a9.csv", HEADER, "A9,revenue,2025-03,5,monthly")
+    import_facts_file(session, csv, today=TODAY)
+    held = session.query(UnitParentage).filter(UnitParentage.unit_id == gone.id).one()
+    held.valid_to = date(2026, 1, 1)  # dissolved: in no tree from 2026 on
+    session.flush()
+    amy = create_user(session, "amy", [("unit_approver", changes.A)])
+    bob = create_user(session, "bert", [("unit_approver", changes.B)])
+    assert "A9/revenue/2025-03" in keys(trail.search(session, amy, AuditAsk()))
+    assert "A9/revenue/2025-03" in keys(trail.search(session, amy, AuditAsk(unit="A9")))
+    history = trail.figure_history(session, amy, "A9", "revenue", 202503)
+    assert (history.current, len(history.steps)) == ("5.00", 1)
+    # nobody beyond: the subtree that never held it sees none of it
+    assert "A9/revenue/2025-03" not in keys(trail.search(session, bob, AuditAsk()))
+    assert keys(trail.search(session, bob, AuditAsk(unit="A9"))) == []
+    with pytest.raises(NotFound):
+        trail.figure_history(session, bob, "A9", "revenue", 202503)

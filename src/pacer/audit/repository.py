@@ -3,7 +3,9 @@
 An actor who may read the trail at every root of today's tree (HQ granted at the group) reads
 all of it, the group-wide rows (definitions, users, settings, the calendar) included; anyone
 else reads the rows about units in their subtrees only (``restrict`` on the row's unit), never a
-row about no unit.
+row about no unit. A unit dissolved before today is in no subtree of today's tree: its rows are
+read by those whose subtrees held it on its last day (the tree it was last in, as today's tree is
+for the units that remain).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import cast
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.audit.query import AuditAsk
-from pacer.auth.permissions import AUDIT, Actor, restrict, visible_unit_ids
+from pacer.auth.permissions import AUDIT, Actor, restrict, visible_unit_ids, visible_units
 from pacer.models import AuditEntry, Unit
 from pacer.org.repository import roots_on, subtree_select
 
@@ -48,8 +50,24 @@ def visible(
     if group_wide(session, actor):
         return stmt
     many = newest and len(visible_unit_ids(session, actor, AUDIT) or ()) > DENSE
-    # rows about no unit (None) are never in a subtree, so they stay out
-    return restrict(stmt, actor, _unit_column(many), AUDIT)
+    gone = dissolved_in_sight(session, actor)
+    if not gone:
+        # rows about no unit (None) are never in a subtree, so they stay out
+        return restrict(stmt, actor, _unit_column(many), AUDIT)
+    column = _unit_column(many)
+    return stmt.where(or_(column.in_(visible_units(actor, AUDIT)), column.in_(gone)))
+
+
+def dissolved_in_sight(session: Session, actor: Actor) -> list[int]:
+    """The units dissolved before today that were in the actor's audit subtrees on their last day."""
+    today = date.today()
+    last_days: dict[date, set[int]] = {}
+    for unit_id, last in session.execute(select(Unit.id, Unit.dissolved_on).where(Unit.dissolved_on < today)):
+        last_days.setdefault(last, set()).add(unit_id)
+    seen: set[int] = set()
+    for last, ids in last_days.items():
+        seen |= ids & (visible_unit_ids(session, actor, AUDIT, last) or ids)
+    return sorted(seen)
 
 
 def search(session: Session, actor: Actor, ask: AuditAsk, unit_id: int | None, limit: int) -> list[AuditEntry]:
@@ -92,7 +110,8 @@ def unit_by_code(session: Session, actor: Actor, code: str) -> Unit | None:
     """A unit whose trail the actor may read (None: unknown or out of sight, alike)."""
     stmt = select(Unit).where(Unit.code == code)
     if not group_wide(session, actor):
-        stmt = restrict(stmt, actor, Unit.id, AUDIT)
+        gone = dissolved_in_sight(session, actor)
+        stmt = stmt.where(or_(Unit.id.in_(visible_units(actor, AUDIT)), Unit.id.in_(gone)))
     return session.scalar(stmt)
 
 
