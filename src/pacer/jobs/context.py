@@ -34,7 +34,8 @@ class JobContext:
         return lang if lang in ("zh", "en") else "zh"
 
     def progress(self, fraction: float, message: str = "") -> None:
-        """How far the work got (0–1) and what it is doing, in the job's language."""
+        """How far the work got (0–1) and what it is doing: a step's key, which pages show in
+        their language from the kind's ``steps`` (other text shows as it is)."""
         now = time.monotonic()
         if fraction < 1 and now - self._last < PROGRESS_EVERY:
             return

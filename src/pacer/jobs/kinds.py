@@ -7,8 +7,8 @@ imports no feature), imported on first use.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,8 @@ class Kind:
     # the work writes to the database in its own transaction (an import); such a job's progress
     # is committed only at its end on SQLite, whose one writer is the job itself meanwhile
     writes: bool = False
+    # the words of its progress steps: the work reports a step's key, pages show it in their language
+    steps: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     def title(self, lang: str) -> str:
         return self.label[0] if lang == "zh" else self.label[1]
@@ -71,6 +73,15 @@ def get(name: str) -> Kind:
         return _KINDS[name]
     except KeyError:
         raise DomainError(f"no kind of job '{name}'", status=404) from None
+
+
+def said(kind: str, message: str, lang: str) -> str:
+    """A job's progress message in ``lang``: a step's key in its kind's words, other text as it is
+    (a unit's code, a number)."""
+    _load()
+    found = _KINDS.get(kind)
+    words = found.steps.get(message) if found else None
+    return message if words is None else words[0 if lang == "zh" else 1]
 
 
 def all_kinds() -> list[Kind]:

@@ -10,6 +10,7 @@ from pacer.auth.deps import CurrentViewer
 from pacer.files import responses
 from pacer.files import service as files
 from pacer.jobs import repository, service
+from pacer.jobs.kinds import said
 from pacer.web.deps import Db
 from pacer.web.params import Offset, RowId
 from pacer.web.templating import render
@@ -22,7 +23,7 @@ PAGE = 50
 def jobs_page(request: Request, viewer: CurrentViewer, db: Db, offset: Offset = 0) -> Response:
     total, rows = repository.mine(db, viewer.actor, PAGE, offset)
     stored = repository.files_of(db, [j for j, _ in rows])
-    context = {"rows": rows, "files": stored, "total": total, "offset": offset, "page": PAGE}
+    context = {"rows": rows, "files": stored, "total": total, "offset": offset, "page": PAGE, "said": said}
     return render(request, "jobs/list.html", context)
 
 
@@ -31,7 +32,7 @@ def job_page(request: Request, viewer: CurrentViewer, db: Db, job_id: RowId) -> 
     job = repository.one(db, viewer.actor, job_id)
     unit = repository.unit_of(db, job)
     stored = repository.files_of(db, [job])
-    return render(request, "jobs/job.html", {"job": job, "unit": unit, "files": stored})
+    return render(request, "jobs/job.html", {"job": job, "unit": unit, "files": stored, "said": said})
 
 
 @router.get("/{job_id}/file")

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from pacer.jobs.kinds import said
 from pacer.models import Job, StoredFile, Unit
 
 
@@ -44,7 +45,7 @@ def job_out(job: Job, unit: Unit, stored: StoredFile | None, lang: str) -> JobOu
         period=job.period,
         state=job.state,
         progress=round(job.progress, 4),
-        message=job.message,
+        message=said(job.kind, job.message, lang),
         error=job.error,
         requested_by=job.requested_by,
         created_at=job.created_at,

@@ -15,16 +15,22 @@ from pacer.reports.schedule import monthly_report
 from pacer.tasks.bulletin_export import docx_bytes, xlsx_bytes
 
 MEDIA = MEDIA_TYPES
-STEP = {
+# the words of every progress step the reports' jobs report (keys; a unit's code shows as it is)
+STEPS = {
     "figures": ("正在汇总数据", "Drawing the figures"),
+    "overall": ("正在编写总体情况", "Writing the overall situation"),
+    "indicators": ("正在分析各项指标", "Analysing the indicators"),
+    "units": ("正在比较各单位", "Comparing the units"),
+    "follow-up": ("正在汇总督办事项", "Gathering the follow-up"),
+    "outlook": ("正在预测全年", "Forecasting the year"),
+    "done": ("数据已就绪", "Figures ready"),
+    "briefs": ("正在编写各单位简报", "Writing the units' briefs"),
     "render": ("正在生成文件", "Writing the file"),
-    "units": ("正在编写各单位简报", "Writing the units' briefs"),
+    "charts": ("正在绘制图表", "Drawing the charts"),
+    "docx": ("正在生成 Word 文件", "Writing the Word file"),
+    "html": ("正在生成网页文件", "Writing the HTML file"),
+    "pdf": ("正在生成 PDF 文件", "Writing the PDF file"),
 }
-
-
-def step(ctx: JobContext, key: str) -> str:
-    pair = STEP[key]
-    return pair[0] if ctx.lang == "zh" else pair[1]
 
 
 def filename(kind: str, p: dict[str, Any], code: str) -> str:
@@ -33,13 +39,13 @@ def filename(kind: str, p: dict[str, Any], code: str) -> str:
 
 def bulletin_work(ctx: JobContext) -> Output:
     p = ctx.parameters
-    ctx.progress(0.05, step(ctx, "figures"))
+    ctx.progress(0.05, "figures")
     b = drawn.bulletin(ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"])
-    ctx.progress(0.5, step(ctx, "render"))
+    ctx.progress(0.5, "render")
     texts, _version = record.for_generation(ctx.session, b.node.id, "bulletin", p["period"], p["span"])
     docx = p["fmt"] != "xlsx"
     body = with_narrative(docx_bytes(b, ctx.lang), texts, ctx.lang) if docx else xlsx_bytes(b, ctx.lang)
-    ctx.progress(0.95, step(ctx, "render"))
+    ctx.progress(0.95, "render")
     return Output(filename("bulletin", p, b.node.code), body, MEDIA[p["fmt"]])
 
 
@@ -61,7 +67,7 @@ def _economic(ctx: JobContext, p: dict[str, Any]) -> Report:
     texts, version = record.for_generation(ctx.session, ctx.unit_id, "economic", p["period"], p["span"])
     frozen = version.figures if version is not None else {}
     if frozen.get("kind") == "economic" and frozen.get("lang") == ctx.lang:
-        ctx.progress(0.3, step(ctx, "figures"))
+        ctx.progress(0.3, "figures")
         return Report.from_json(json.dumps(frozen["report"]))
     report = drawn.economic_report(
         ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"], ctx.lang, ctx.part(0.0, 0.6)
@@ -72,14 +78,14 @@ def _economic(ctx: JobContext, p: dict[str, Any]) -> Report:
 def meeting_pack_work(ctx: JobContext) -> Output:
     p = ctx.parameters
     group = _economic(ctx, p)
-    ctx.progress(0.3, step(ctx, "units"))
+    ctx.progress(0.3, "briefs")
     combined = pack.meeting_pack(ctx.session, ctx.actor, group, p, ctx.part(0.3, 0.8))
     body = render(combined, p["fmt"], ctx.lang, template_of(ctx), progress=ctx.part(0.8, 1.0))
     return Output(filename("meeting-pack", p, group.unit_code), body, MEDIA[p["fmt"]])
 
 
-BULLETIN = register(Kind("bulletin", ("督办通报", "Supervision bulletin"), bulletin_work))
-ECONOMIC = register(Kind("economic", ("经济运行分析报告", "Economic operation report"), economic_work))
-MEETING_PACK = register(Kind("meeting_pack", ("会议材料", "Meeting pack"), meeting_pack_work))
+BULLETIN = register(Kind("bulletin", ("督办通报", "Supervision bulletin"), bulletin_work, steps=STEPS))
+ECONOMIC = register(Kind("economic", ("经济运行分析报告", "Economic operation report"), economic_work, steps=STEPS))
+MEETING_PACK = register(Kind("meeting_pack", ("会议材料", "Meeting pack"), meeting_pack_work, steps=STEPS))
 REPORT_KINDS = ("economic", "meeting_pack", "bulletin")
 register_schedule("monthly_report", monthly_report)

@@ -21,7 +21,9 @@
 
   function poll(box) {
     var id = box.getAttribute("data-job");
-    fetch("/api/jobs/" + id, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    // the page's language, so a running step's words match the page
+    var lang = (document.documentElement.lang || "").indexOf("zh") === 0 ? "zh" : "en";
+    fetch("/api/jobs/" + id + "?lang=" + lang, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (job) {
         if (!job) return;
