@@ -66,13 +66,22 @@ def _economic(ctx: JobContext, p: dict[str, Any]) -> Report:
     report is approved (and kept in this language); else drawn now with the texts written."""
     texts, version = record.for_generation(ctx.session, ctx.unit_id, "economic", p["period"], p["span"])
     frozen = version.figures if version is not None else {}
-    if frozen.get("kind") == "economic" and frozen.get("lang") == ctx.lang:
+    kept = _frozen(frozen, ctx.lang) if frozen.get("kind") == "economic" else None
+    if kept is not None:
         ctx.progress(0.3, "figures")
-        return Report.from_json(json.dumps(frozen["report"]))
+        return Report.from_json(json.dumps(kept))
     report = drawn.economic_report(
         ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"], ctx.lang, ctx.part(0.0, 0.6)
     )
     return report.with_narrative(texts) if texts else report
+
+
+def _frozen(figures: dict[str, Any], lang: str) -> Any:
+    """The approved report in ``lang``: frozen in both languages (or, in a version approved
+    before that, in Chinese only)."""
+    if "reports" in figures:
+        return figures["reports"].get(lang)
+    return figures.get("report") if figures.get("lang") == lang else None
 
 
 def meeting_pack_work(ctx: JobContext) -> Output:

@@ -179,10 +179,13 @@ def _freeze(session: Session, actor: Actor, rec: ReportRecord, unit: Unit) -> Re
 def _figures(session: Session, actor: Actor, rec: ReportRecord, unit: Unit, texts: dict[str, str]) -> dict[str, Any]:
     if rec.kind == "bulletin":
         return drawn.bulletin_figures(drawn.bulletin(session, actor, unit.code, rec.period, rec.span))
-    report = drawn.economic_report(session, actor, unit.code, rec.period, rec.span, "zh")
     written = {k: v for k, v in texts.items() if v}
-    report = report.with_narrative(written) if written else report
-    return {"kind": "economic", "lang": "zh", "report": json.loads(report.to_json())}
+    frozen: dict[str, Any] = {}
+    for lang in ("zh", "en"):  # both languages, so a file in either uses the approved figures
+        report = drawn.economic_report(session, actor, unit.code, rec.period, rec.span, lang)
+        report = report.with_narrative(written) if written else report
+        frozen[lang] = json.loads(report.to_json())
+    return {"kind": "economic", "reports": frozen}
 
 
 def for_generation(
