@@ -106,9 +106,15 @@ def test_a_unit_outside_the_tree_that_month_is_refused(session, org, tmp_path):
     assert state(session) == before
 
 
-def test_locked_periods_and_accepted_submissions_are_refused(session, org, tmp_path):
+def test_locked_periods_and_submissions_accepted_through_the_workflow_are_refused(session, org, tmp_path):
+    from pacer.models import WorkflowItem
+
     session.add(PeriodLock(period=202501))
-    session.add(Submission(unit_id=org.A.id, period=202502, state="accepted"))
+    item = WorkflowItem(workflow="submission", entity_key="A/2025-02", unit_id=org.A.id, state="accepted")
+    session.add(item)
+    session.flush()
+    session.add(Submission(unit_id=org.A.id, period=202502, state="accepted", workflow_item_id=item.id))
+    session.add(Submission(unit_id=org.B.id, period=202503, state="accepted"))  # HQ's load locks nothing
     session.flush()
     before = state(session)
     path = write_csv(
@@ -120,6 +126,8 @@ def test_locked_periods_and_accepted_submissions_are_refused(session, org, tmp_p
     assert "locked" in caught.value.problems[0].message
     assert "accepted" in caught.value.problems[1].message
     assert state(session) == before
+    path = write_csv(tmp_path / "f.csv", HEADER, "B,revenue,2025-03,1,,")
+    assert import_eliminations_file(session, path, today=TODAY)["created"] == 1
 
 
 def test_a_user_who_cannot_see_the_consolidating_unit_is_refused(session, org, tmp_path):
