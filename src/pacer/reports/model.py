@@ -82,6 +82,7 @@ class Section:
     heading: str
     blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
+    new_page: bool = False  # printed from the top of a new page (a meeting pack's unit brief)
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -171,6 +172,7 @@ def _section(raw: dict[str, Any]) -> Section:
         heading=raw["heading"],
         blocks=tuple(_block(b) for b in raw["blocks"]),
         sections=tuple(_section(s) for s in raw["sections"]),
+        new_page=bool(raw.get("new_page", False)),
     )
 
 

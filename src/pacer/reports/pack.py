@@ -33,7 +33,7 @@ def reporting_units(session: Session, actor: Actor, node_code: str) -> list[Unit
 
 
 def brief(report: Report) -> Section:
-    """A unit's page: its report's overall section under the unit's name."""
+    """A unit's page: its report's overall section under the unit's name, from the top of a page."""
     overall = report.section("overall") or (report.sections[0] if report.sections else None)
     blocks = tuple(
         replace(b, key=f"{b.key}-{report.unit_code}") if isinstance(b, Table) else b
@@ -44,7 +44,7 @@ def brief(report: Report) -> Section:
         if report.lang == "zh"
         else f"{report.unit_name} ({report.unit_code})"
     )
-    return Section(f"brief-{report.unit_code}", name, blocks)
+    return Section(f"brief-{report.unit_code}", name, blocks, new_page=True)
 
 
 def meeting_pack(
@@ -66,4 +66,6 @@ def meeting_pack(
     if not briefs:
         return group
     heading = BRIEFS[0] if p["lang"] == "zh" else BRIEFS[1]
-    return replace(group, sections=(*group.sections, Section("briefs", heading, (), tuple(briefs))))
+    # the heading on the first brief's page; every brief starts a page of its own
+    briefs[0] = replace(briefs[0], new_page=False)
+    return replace(group, sections=(*group.sections, Section("briefs", heading, (), tuple(briefs), new_page=True)))

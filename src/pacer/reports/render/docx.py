@@ -98,6 +98,8 @@ def docx_bytes(report: Report, lang: str, template: bytes | None, tell: Callable
 
 
 def _section(doc: Any, section: Section, level: int, lang: str, chart_done: Callable[[], None]) -> None:
+    if section.new_page:
+        doc.add_page_break()
     doc.add_paragraph(section.heading, style=_style(doc, f"Heading {level}", "Heading 1"))
     for block in section.blocks:
         if isinstance(block, Paragraph):

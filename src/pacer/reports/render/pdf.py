@@ -80,7 +80,8 @@ def _table(t: Table) -> list[str]:
 
 
 def _section(sec: Section, level: int, lang: str, files: dict[str, str]) -> list[str]:
-    out = [f"#heading(level: {level}, {s(sec.heading)})"]
+    out = ["#pagebreak(weak: true)"] if sec.new_page else []
+    out.append(f"#heading(level: {level}, {s(sec.heading)})")
     for b in sec.blocks:
         if isinstance(b, Paragraph):
             out.append(f"#par({s(b.text)})")
