@@ -130,11 +130,12 @@ def administration_routers() -> tuple[APIRouter, ...]:
 def _jobs_and_reports() -> tuple[APIRouter, ...]:
     from pacer.jobs import api as jobs_api
     from pacer.jobs import pages as jobs_pages
+    from pacer.reports import api as reports_api
     from pacer.reports import pages as reports_pages
     from pacer.reports import record_pages
 
     # a record's pages before /reports' own
-    return (jobs_pages.router, record_pages.router, reports_pages.router, jobs_api.router)
+    return (jobs_pages.router, record_pages.router, reports_pages.router, jobs_api.router, reports_api.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
