@@ -22,13 +22,19 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
     return config
 
 
+def _writer(engine: Engine) -> Engine:
+    """The engine whose transactions take SQLite's write lock at BEGIN, waiting their turn behind
+    another process (a server still shutting down) rather than failing when it has written."""
+    return engine.execution_options(sqlite_write=True)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    with engine.begin() as connection:
+    with _writer(engine).begin() as connection:
         command.upgrade(alembic_config(connection=connection), revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    with engine.begin() as connection:
+    with _writer(engine).begin() as connection:
         command.downgrade(alembic_config(connection=connection), revision)
 
 
@@ -45,7 +51,7 @@ def reset(engine: Engine) -> None:
     """
     from pacer.models import Base
 
-    with engine.begin() as connection:
+    with _writer(engine).begin() as connection:
         present = set(inspect(connection).get_table_names())
         ours = set(Base.metadata.tables) | {"alembic_version"}
         reflected = MetaData()

@@ -88,7 +88,7 @@ def load_demo(
         if reset:  # only now that the group could be generated: bad input drops nothing
             drop_schema(engine)
             upgrade(engine)
-        with engine.connect() as conn, bulk_mode(conn), conn.begin():
+        with engine.execution_options(sqlite_write=True).connect() as conn, bulk_mode(conn), conn.begin():
             _refuse_non_empty(conn)
             session = Session(bind=conn)
             sync_library(session)
