@@ -6,6 +6,8 @@ numpy, SQLite one prepared statement in primary-key order inside one transaction
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -14,7 +16,9 @@ import numpy as np
 from rich.progress import Progress
 from sqlalchemy import Connection, text
 
+from pacer.db import SQLITE_BUSY_SECONDS
 from pacer.demo.generator import DemoGroup
+from pacer.errors import Conflict
 
 
 def _driver(conn: Connection) -> Any:
@@ -39,12 +43,29 @@ def bulk_mode(conn: Connection) -> Iterator[None]:
     # A rollback journal only copies pages that existed before the load (almost none); WAL
     # would write every new page twice.
     raw.execute("PRAGMA foreign_keys=OFF")
-    raw.execute("PRAGMA journal_mode=DELETE")
+    _leave_wal(raw, time.monotonic() + SQLITE_BUSY_SECONDS)
     try:
         yield
     finally:
         raw.execute("PRAGMA journal_mode=WAL")
         raw.execute("PRAGMA foreign_keys=ON")
+
+
+def _leave_wal(raw: Any, deadline: float) -> None:
+    """Leaving WAL needs the database to itself: wait while another process still has it open
+    (a server shutting down as ``make demo`` starts again), then say who holds it."""
+    while True:
+        try:
+            raw.execute("PRAGMA journal_mode=DELETE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            if time.monotonic() > deadline:
+                raise Conflict(
+                    "the database file is in use by another process (a running 'pacer serve'?): stop it and try again"
+                ) from None
+            time.sleep(0.2)
 
 
 def _fact_columns(
