@@ -6,7 +6,9 @@ server) to run the same suite on PostgreSQL.
 
 from __future__ import annotations
 
+import gc
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
@@ -35,6 +38,37 @@ def _admin_execute(statement: str) -> None:
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(statement))
     admin.dispose()
+
+
+def _copy_template(template: str, name: str) -> None:
+    """CREATE DATABASE … TEMPLATE, which PostgreSQL refuses while anyone is connected to the
+    template. A session an earlier test dropped without closing is closed by collecting it; a
+    connection still open after that is named in the failure, so the test that kept it is found."""
+    gc.collect()
+    for attempt in range(20):
+        try:
+            _admin_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+            return
+        except OperationalError as error:
+            if "is being accessed by other users" not in str(error) or attempt == 19:
+                raise OperationalError(
+                    f"{error.statement} [held by: {_sessions_on(template)}]", error.params, error.orig
+                ) from error
+            time.sleep(0.25)
+
+
+def _sessions_on(database: str) -> str:
+    admin = make_engine(str(make_url(SERVER_URL).set(database="postgres")))
+    with admin.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT application_name, state, backend_start, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": database},
+        ).all()
+    admin.dispose()
+    return "; ".join(" | ".join(str(v) for v in row) for row in rows) or "nobody now"
 
 
 def _migrated(url: str) -> None:
@@ -70,7 +104,7 @@ def fresh_database(template_url: str, tmp_path: Path) -> Iterator[str]:
     if SERVER_URL:
         template = make_url(template_url).database
         name = f"pacer_t_{uuid.uuid4().hex[:10]}"
-        _admin_execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        _copy_template(template, name)
         yield str(make_url(SERVER_URL).set(database=name))
         _engine_for.cache_clear()
         _admin_execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -33,7 +33,9 @@ def set_passwords(session: Session, *usernames: str) -> None:
 
 
 @pytest.fixture
-def app(session: Session, engine: Engine) -> FastAPI:
+def app(session: Session, engine: Engine) -> Iterator[FastAPI]:
+    """The app on the test's session. Its own engine and job threads point at the template, so
+    they are closed after the test: PostgreSQL copies a template only while nobody is connected."""
     app = create_app(settings_for(engine.url.render_as_string(hide_password=False)))
 
     def db_override() -> Iterator[Session]:
@@ -45,7 +47,9 @@ def app(session: Session, engine: Engine) -> FastAPI:
             raise
 
     app.dependency_overrides[get_db] = db_override
-    return app
+    yield app
+    app.state.jobs.stop()
+    app.state.db_engine.dispose()
 
 
 @pytest.fixture
