@@ -96,8 +96,16 @@ def routers() -> tuple[APIRouter, ...]:
         tasks_api.router,
         indicators_api.router,
         *administration_routers(),
+        *quality_routers(),
         vendor.router,
     )
+
+
+def quality_routers() -> tuple[APIRouter, ...]:
+    """Quality problems and their zeroing."""
+    from pacer.quality import api as quality_api
+
+    return (quality_api.router,)
 
 
 def administration_routers() -> tuple[APIRouter, ...]:

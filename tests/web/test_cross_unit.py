@@ -82,6 +82,9 @@ FILL = {
     "job_id": ["1"],  # the fixture's report job of A (set there)
     "record_id": ["1"],  # the fixture's report record of A (set there)
     "person_id": ["1"],
+    "problem_id": ["1"],  # the fixture's quality problem of A1 (set there)
+    "check_id": ["1"],  # its check at A2 (set there)
+    "criterion": ["locate"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
@@ -125,6 +128,7 @@ def group(figures, session, app, monkeypatch):
     task = tasks.create(session, SYSTEM, plan, today=date(2026, 1, 5))
     monkeypatch.setitem(FILL, "task_id", [str(task.id)])
     _a_report_of_a(session, figures, monkeypatch)
+    _a_quality_problem_of_a1(session, monkeypatch)
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()
@@ -146,6 +150,20 @@ def _a_report_of_a(session, figures, monkeypatch) -> None:
     rec = record.open_record(session, SYSTEM, UNITS["A"][0], "bulletin", "2025-09", "month")
     monkeypatch.setitem(FILL, "job_id", [str(job.id)])
     monkeypatch.setitem(FILL, "record_id", [str(rec.id)])
+
+
+def _a_quality_problem_of_a1(session, monkeypatch) -> None:
+    """A quality problem of A1 with a sister check at A2 (now under B): A1's viewers see the
+    problem, not the check at A2."""
+    from pacer.quality import service as quality
+    from pacer.quality import sisters
+    from pacer.quality.validation import ProblemPlan
+
+    plan = ProblemPlan(UNITS["A1"][0], "Problem of A1", "test", "minor", date.today(), owner="grace")
+    problem = quality.open_problem(session, SYSTEM, plan, attachments=[("a.txt", b"A1")])
+    (check,) = sisters.spawn_checks(session, SYSTEM, problem.id, [UNITS["A2"][0]])
+    monkeypatch.setitem(FILL, "problem_id", [str(problem.id)])
+    monkeypatch.setitem(FILL, "check_id", [str(check.id)])
 
 
 def routes(app: FastAPI) -> list[tuple[str, str]]:

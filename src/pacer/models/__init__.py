@@ -46,6 +46,7 @@ from pacer.models.indicators import (
 from pacer.models.jobs import JOB_STATES, Job, ReportRecord, ReportVersion
 from pacer.models.notifications import Notification, OutboxMail
 from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
+from pacer.models.quality import QualityProblem, SisterCheck, ZeroingCriterion
 from pacer.models.target_rounds import TargetProposal, TargetProposalRow
 from pacer.models.workflow import WorkflowEvent, WorkflowItem, WorkflowReminder
 
@@ -90,11 +91,13 @@ __all__ = [
     "PeriodLock",
     "Person",
     "ProgressReport",
+    "QualityProblem",
     "ReportRecord",
     "ReportVersion",
     "ReportingDeadline",
     "Requirement",
     "RoleGrant",
+    "SisterCheck",
     "StoredFile",
     "StoredFileContent",
     "Submission",
@@ -113,4 +116,5 @@ __all__ = [
     "WorkflowEvent",
     "WorkflowItem",
     "WorkflowReminder",
+    "ZeroingCriterion",
 ]

@@ -16,6 +16,7 @@ DEFINITIONS = (
     "pacer.submissions.workflow",
     "pacer.tasks.workflow",
     "pacer.reports.flow",
+    "pacer.quality.workflow",
 )
 _WORKFLOWS: dict[str, Workflow] = {}
 
