@@ -1,36 +1,33 @@
-"""Spark and DuckDB agree on one data set (runs where the optional extra ``spark`` is installed,
-with Java 17; PySpark in local mode)."""
+"""Spark and the embedded engines agree on one data set (PySpark in local mode with two threads,
+Java 17; PySpark is in the ``test`` extra, so the suite always runs this)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from pacer.spc.data.columnar import subgroup_table, summarize
+from pacer.spc.data.compiled import subgroup_table_compiled
+from pacer.spc.data.spark import session, subgroup_table_spark
 from tests.spc.test_columnar import _write
+from tests.spc.test_compiled import SPECS, _same_table, _sorted_copy
 
-pytest.importorskip("pyspark", reason="the optional extra 'spark' (PySpark) is not installed")
 
-
-def test_spark_and_duckdb_give_the_same_statistics_limits_and_violations(tmp_path: Path):
-    from pacer.spc.data.spark import session, subgroup_table_spark
-
-    measurements, specs, _ = _write(tmp_path)
-    spark = session()
+def test_spark_and_the_embedded_engines_give_the_same_statistics_limits_and_violations(tmp_path: Path):
+    unsorted, specs, _ = _write(tmp_path)
+    measurements = _sorted_copy(unsorted, tmp_path)
+    spark = session("local[2]")
     try:
         by_spark = subgroup_table_spark(spark, measurements, specs)
     finally:
         spark.stop()
-    by_duckdb = subgroup_table(measurements, specs)
-    assert by_spark.characteristic.tolist() == by_duckdb.characteristic.tolist()
-    for name in ("n", "below", "above"):
-        assert np.array_equal(getattr(by_spark, name), getattr(by_duckdb, name)), name
-    for name in ("mean", "range", "sd"):
-        assert np.allclose(getattr(by_spark, name), getattr(by_duckdb, name), rtol=1e-12, atol=0), name
-    limits = {"lsl": np.array([4.6, 4.5, 4.7]), "usl": np.array([5.5, 5.4, 5.3])}
-    a, b = summarize(by_spark, limits, phase1=40), summarize(by_duckdb, limits, phase1=40)
+    by_kernel = subgroup_table_compiled(measurements, specs, "characteristic", "subgroup", "value")
+    assert by_kernel is not None  # the default engine's single pass, not DuckDB
+    _same_table(by_spark, by_kernel)
+    _same_table(by_spark, subgroup_table(unsorted, specs, engine="duckdb"))
+    a, b = summarize(by_spark, SPECS, phase1=40), summarize(by_kernel, SPECS, phase1=40)
     assert np.allclose(a.xbar_ucl, b.xbar_ucl, rtol=1e-12)
     assert {k: v.tolist() for k, v in a.violations.items()} == {k: v.tolist() for k, v in b.violations.items()}
+    assert sum(v.sum() for v in a.violations.values()) > 0  # the shifted characteristics broke rules
     assert np.allclose(a.capability["Cpk"], b.capability["Cpk"], rtol=1e-12)

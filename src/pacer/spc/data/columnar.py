@@ -1,27 +1,35 @@
-"""Every characteristic at once: subgroup statistics from Parquet in one DuckDB pass, then limits,
-run rules and capability for all characteristics together, vectorised in numpy.
+"""Every characteristic at once: subgroup statistics from Parquet in one pass, then limits, run
+rules and capability for all characteristics together.
 
 The measurements are rows (characteristic, subgroup, value); the specifications rows
-(characteristic, lsl, usl[, target]). One query groups the measurements by characteristic and
-subgroup (size, mean, range, SD and the values out of specification), ordered so that each
-characteristic's subgroups are contiguous; everything after that is array arithmetic over all
-characteristics' points together: a characteristic's phase I is its first ``phase1`` subgroups (all
-when None), sigma within is R̄/d2 per subgroup size, X̄ and R limits are per point, the run rules are
-evaluated over all series at once (windows never cross from one characteristic to the next), and
-the capability indices come with the same confidence intervals as :mod:`pacer.spc.capability`.
+(characteristic, lsl, usl[, target]). The subgroup statistics (size, mean, range, SD and the values
+out of specification), ordered so that each characteristic's subgroups are contiguous, come from
+one of two engines: ``compiled`` (the default: one compiled pass over a file stored sorted by
+characteristic and subgroup, :mod:`.compiled`; any other file goes to DuckDB) or ``duckdb`` (one
+query that groups and sorts). Everything after that runs over all characteristics' points together
+in compiled loops (:mod:`.kernels`): a characteristic's phase I is its first ``phase1`` subgroups
+(all when None), sigma within is R̄/d2 per subgroup size, X̄ and R limits are per point, the run
+rules are evaluated over all series at once (windows never cross from one characteristic to the
+next), and the capability indices come with the same confidence intervals as
+:mod:`pacer.spc.capability`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import numpy as np
 from scipy import stats
 
 from pacer.spc.constants import Constants, table
-from pacer.spc.rules import WESTERN_ELECTRIC, Rule, evaluate
+from pacer.spc.data import kernels
+from pacer.spc.rules import WESTERN_ELECTRIC, Rule
+
+Engine = Literal["compiled", "duckdb"]
+ENGINES: tuple[Engine, ...] = ("compiled", "duckdb")
 
 QUERY = """
 SELECT m.{char} AS characteristic, m.{sub} AS subgroup, count(*) AS n, avg(m.{val}) AS mean,
@@ -54,8 +62,18 @@ def subgroup_table(
     subgroup: str = "subgroup",
     value: str = "value",
     threads: int | None = None,
+    engine: Engine = "compiled",
 ) -> SubgroupTable:
-    """One DuckDB pass over the measurements (and the specifications, when given)."""
+    """One pass over the measurements (and the specifications, when given): compiled over a
+    file sorted by characteristic and subgroup, else (or with ``engine="duckdb"``) by DuckDB."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown SPC engine {engine!r}: use {' or '.join(ENGINES)}")
+    if engine == "compiled":
+        from pacer.spc.data.compiled import subgroup_table_compiled
+
+        found = subgroup_table_compiled(measurements, specs, characteristic, subgroup, value)
+        if found is not None:
+            return found
     con = duckdb.connect()
     try:
         if threads:
@@ -104,13 +122,11 @@ class Summary:
     observed_pct: tuple[np.ndarray, np.ndarray]
 
 
-def _segments(table_: SubgroupTable) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _starts(table_: SubgroupTable) -> np.ndarray:
     key = table_.characteristic
-    change = np.flatnonzero(key[1:] != key[:-1]) + 1
-    starts = np.concatenate(([0], change))
-    lengths = np.diff(np.concatenate((starts, [key.size])))
-    seg = np.repeat(np.arange(starts.size), lengths)
-    return starts, seg, np.arange(key.size) - starts[seg]
+    if key.size == 0:
+        return np.empty(0, np.int64)
+    return np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1)).astype(np.int64)
 
 
 def summarize(
@@ -125,41 +141,29 @@ def summarize(
 ) -> Summary:
     """Limits, rules and capability of every characteristic in ``t``. ``specs`` holds lsl, usl and
     target arrays aligned with the characteristics in their sorted order."""
-    starts, seg, pos = _segments(t)
-    use = pos < phase1 if phase1 else np.ones(pos.size, dtype=bool)
-    d2, d3 = table(t.n, "d2", constants), table(t.n, "d3", constants)
-    count = np.bincount(seg, weights=use, minlength=starts.size)
-    weight = np.bincount(seg, weights=np.where(use, t.n, 0), minlength=starts.size)
-    center = np.bincount(seg, weights=np.where(use, t.n * t.mean, 0.0), minlength=starts.size) / weight
-    sigma = np.bincount(seg, weights=np.where(use, t.range / d2, 0.0), minlength=starts.size) / count
-    s_point, c_point = sigma[seg] / np.sqrt(t.n), center[seg]
-    xbar_lcl, xbar_ucl = c_point - nsigmas * s_point, c_point + nsigmas * s_point
-    r_center, r_sigma = d2 * sigma[seg], d3 * sigma[seg]
-    r_lcl, r_ucl = np.maximum(r_center - nsigmas * r_sigma, 0.0), r_center + nsigmas * r_sigma
-    flags = evaluate(rules, t.mean, c_point, s_point, xbar_lcl, xbar_ucl, pos)
-    flags["R"] = (t.range > r_ucl) | (t.range < r_lcl)
-    violations = {
-        name: np.bincount(seg, weights=f, minlength=starts.size).astype(np.int64) for name, f in flags.items()
+    starts = _starts(t)
+    sizes = np.arange(int(t.n.max()) + 1 if t.n.size else 1)
+    d2, d3 = table(sizes, "d2", constants), table(sizes, "d3", constants)
+    center, sigma = kernels.phase1_standard(starts, t.n, t.mean, t.range, d2, int(phase1 or 0))
+    limits, z, beyond, r_out, pos = kernels.per_point(starts, t.n, t.mean, t.range, d2, d3, center, sigma, nsigmas)
+    flags = {
+        rule.name: kernels.rule_flags(kernels.RULE_KINDS[rule.kind], rule.k, rule.m, rule.zone, z, t.mean, beyond, pos)
+        for rule in rules
     }
-    cap, expected, observed = _capability(t, seg, starts.size, sigma, specs, level)
+    flags["R"] = r_out
+    violations = {name: kernels.count_per(starts, f) for name, f in flags.items()}
+    cap, expected, observed = _capability(t, starts, sigma, specs, level)
     return Summary(
-        t.characteristic[starts], starts, center, sigma, xbar_lcl, xbar_ucl, r_center, r_ucl, r_lcl,
+        t.characteristic[starts], starts, center, sigma, limits[0], limits[1], limits[2], limits[3], limits[4],
         flags, violations, cap, expected, observed,
     )  # fmt: skip
 
 
 def _capability(
-    t: SubgroupTable, seg: np.ndarray, count: int, sigma: np.ndarray, specs: dict[str, np.ndarray] | None, level: float
+    t: SubgroupTable, starts: np.ndarray, sigma: np.ndarray, specs: dict[str, np.ndarray] | None, level: float
 ) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    n = np.bincount(seg, weights=t.n, minlength=count)
-    grand = np.bincount(seg, weights=t.n * t.mean, minlength=count) / n
-    within = np.nan_to_num((t.n - 1) * t.sd * t.sd)
-    between = t.n * (t.mean - grand[seg]) ** 2
-    overall = np.sqrt(
-        (np.bincount(seg, weights=within, minlength=count) + np.bincount(seg, weights=between, minlength=count))
-        / (n - 1)
-    )
-    nan = np.full(count, np.nan)
+    n, grand, overall, below, above = kernels.capability_sums(starts, t.n, t.mean, t.sd, t.below, t.above)
+    nan = np.full(starts.size, np.nan)
     lsl, usl = (specs or {}).get("lsl", nan), (specs or {}).get("usl", nan)
     target = (specs or {}).get("target", (lsl + usl) / 2)
     alpha = 1 - level
@@ -167,10 +171,7 @@ def _capability(
         "Pp", grand, overall, lsl, usl, target, n, alpha
     )
     expected = (100 * stats.norm.cdf((lsl - grand) / sigma), 100 * stats.norm.sf((usl - grand) / sigma))
-    observed = (
-        100 * np.bincount(seg, weights=t.below, minlength=count) / n,
-        100 * np.bincount(seg, weights=t.above, minlength=count) / n,
-    )
+    observed = (100 * below / n, 100 * above / n)
     return out, expected, observed
 
 

@@ -1,7 +1,7 @@
 """The columnar path's subgroup statistics computed by Apache Spark (PySpark), for data that
 outgrows one machine: the same statistics as :func:`pacer.spc.data.columnar.subgroup_table`, in the
 same order, so :func:`~pacer.spc.data.columnar.summarize` takes either. PySpark is an optional
-extra (``pip install 'pacer[spark]'``); without it this module refuses on one line."""
+extra (``pip install 'pacer[spark]'``, Java 17); without it this module refuses on one line."""
 
 from __future__ import annotations
 
@@ -61,17 +61,17 @@ def subgroup_table_spark(
         )
         .orderBy(characteristic, subgroup)
     )
-    rows = grouped.collect()
+    table = grouped.toArrow()  # the ordered result as Arrow batches, not row objects
 
-    def column(name: str, dtype: Any) -> np.ndarray:
-        return np.array([r[name] for r in rows], dtype=dtype)
+    def column(name: str, dtype: Any = None) -> np.ndarray:
+        return np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=dtype)
 
     return SubgroupTable(
-        characteristic=np.array([r[characteristic] for r in rows]),
+        characteristic=column(characteristic),
         n=column("n", np.int64),
         mean=column("mean", float),
         range=column("range", float),
-        sd=np.array([np.nan if r["sd"] is None else r["sd"] for r in rows], dtype=float),
+        sd=column("sd", float),  # NaN for a subgroup of one
         below=column("below", np.int64),
         above=column("above", np.int64),
     )

@@ -1,0 +1,166 @@
+"""The columnar path's default engine: subgroup statistics in one compiled pass (numba, see
+:mod:`.kernels`) over a Parquet file stored sorted by characteristic and subgroup, read with pyarrow
+(memory-mapped, one row group at a time: no copy of the whole columns is ever made).
+
+The result is the same :class:`~pacer.spc.data.columnar.SubgroupTable` DuckDB gives. A file that
+does not suit the single pass (rows not sorted, an empty cell, a NaN value, a characteristic with
+two specification rows, a column that is not there) gives None, and the caller lets DuckDB group
+it (and name what is wrong).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pacer.spc.data import kernels
+
+if TYPE_CHECKING:  # columnar imports this module when it runs
+    from pacer.spc.data.columnar import SubgroupTable
+
+# Up to this many rows, room for one subgroup per row is reserved (only what is written is
+# touched); past it the subgroups are counted in a first pass over the keys.
+RESERVE_ROWS = 1 << 28
+
+Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+class _Keys:
+    """A key column as integers in the key's own order: integers as they are, anything else
+    (text, dates …) as its rank among the column's distinct values."""
+
+    def __init__(self, column: pa.ChunkedArray | None = None) -> None:
+        self.distinct: pa.Array | None = None
+        if column is not None and not pa.types.is_integer(column.type):
+            self.distinct = pc.unique(column).sort()
+
+    def codes(self, column: Any) -> Any:
+        return column if self.distinct is None else pc.index_in(column, value_set=self.distinct)
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        if self.distinct is None:
+            return codes
+        return np.asarray(self.distinct.to_numpy(zero_copy_only=False)[codes])
+
+
+def subgroup_table_compiled(
+    measurements: Path,
+    specs: Path | None,
+    characteristic: str,
+    subgroup: str,
+    value: str,
+    reserve_rows: int = RESERVE_ROWS,
+) -> SubgroupTable | None:
+    """Every subgroup's statistics in one pass, or None when the file needs DuckDB's grouping."""
+    from pacer.spc.data.columnar import SubgroupTable
+
+    columns = [characteristic, subgroup, value]
+    try:
+        file = pq.ParquetFile(measurements, memory_map=True)
+    except (OSError, pa.ArrowException):
+        return None
+    schema = file.schema_arrow
+    if any(schema.get_field_index(c) < 0 for c in columns) or not _numeric(schema.field(value).type):
+        return None
+    table: pa.Table | None = None
+    chars = _Keys()
+    if not all(pa.types.is_integer(schema.field(c).type) for c in columns[:2]):
+        table = file.read(columns)
+        chars, subs = _Keys(table.column(characteristic)), _Keys(table.column(subgroup))
+        table = pa.table([chars.codes(table.column(characteristic)), subs.codes(table.column(subgroup)),
+                          table.column(value)], names=["c", "s", "v"])  # fmt: skip
+
+    def batches() -> Iterator[Batch | None]:
+        return _row_groups(file, columns) if table is None else _batches(table.to_batches())
+
+    limits = _limits(specs, chars)
+    if limits is None:
+        return None
+    rows = file.metadata.num_rows
+    capacity = rows if rows <= reserve_rows else _count(batches())
+    if capacity < 0:
+        return None
+    acc, key, out = np.zeros(8), np.zeros(7, np.int64), None
+    for batch in batches():
+        if batch is None:
+            return None
+        if batch[0].size == 0:
+            continue
+        if out is None:
+            out = kernels.allocate(capacity, batch[0])
+        if kernels.subgroup_stats(*batch, *limits, acc, key, *out) < 0:
+            return None
+    if out is None:
+        out = kernels.allocate(0, np.empty(0, schema.field(characteristic).type.to_pandas_dtype()))
+    kernels.finish(acc, key, *out)
+    size = int(key[kernels.NEXT])
+    out_key, out_i, out_f = out[0][:size], out[1][:, :size], out[2][:, :size]
+    return SubgroupTable(
+        characteristic=chars.decode(out_key), n=out_i[0], mean=out_f[0], range=out_f[1], sd=out_f[2],
+        below=out_i[1], above=out_i[2],
+    )  # fmt: skip
+
+
+def _numeric(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_floating(kind) or pa.types.is_integer(kind))
+
+
+def _row_groups(file: pq.ParquetFile, columns: list[str]) -> Iterator[Batch | None]:
+    for i in range(file.num_row_groups):
+        yield from _batches(file.read_row_group(i, columns=columns).to_batches())
+
+
+def _batches(batches: list[pa.RecordBatch]) -> Iterator[Batch | None]:
+    """The columns of each batch as arrays (no copy), None for a batch with an empty cell."""
+    for batch in batches:
+        if any(batch.column(i).null_count for i in range(3)):
+            yield None
+            return
+        value = batch.column(2)
+        if value.type != pa.float64():
+            value = pc.cast(value, pa.float64())
+        yield batch.column(0).to_numpy(), batch.column(1).to_numpy(), value.to_numpy()
+
+
+def _count(batches: Iterator[Batch | None]) -> int:
+    """How many subgroups there are (-1 when the rows are not sorted or a cell is empty)."""
+    last, total = np.zeros(3, np.int64), 0
+    for batch in batches:
+        found = -1 if batch is None else kernels.count_subgroups(batch[0], batch[1], last)
+        if found < 0:
+            return -1
+        total += found
+    return total
+
+
+def _limits(specs: Path | None, chars: _Keys) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The specification limits by characteristic (as key numbers, sorted), or None when a
+    characteristic has two rows (DuckDB's join then counts its values twice)."""
+    if specs is None:
+        return np.empty(0, np.int64), np.empty(0), np.empty(0)
+    try:
+        table = pq.read_table(specs, columns=["characteristic", "lsl", "usl"])
+    except (OSError, KeyError, pa.ArrowException):
+        return None
+    codes: Any = chars.codes(table.column("characteristic"))
+    keep = pc.is_valid(codes)
+    table, codes = table.filter(keep), codes.filter(keep)
+    if not pa.types.is_integer(codes.type):
+        return None
+    keys = np.asarray(codes.to_numpy(), dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    if keys.size > 1 and bool((keys[1:] == keys[:-1]).any()):
+        return None
+
+    def column(name: str) -> np.ndarray:
+        array = pc.cast(table.column(name), pa.float64()).to_numpy(zero_copy_only=False)
+        return np.asarray(array, dtype=float)[order]
+
+    return keys, column("lsl"), column("usl")
