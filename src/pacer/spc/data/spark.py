@@ -23,6 +23,7 @@ def session(master: str = "local[2]") -> Any:
         SparkSession.builder.master(master)
         .appName("pacer-spc")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "4")
         .getOrCreate()
     )
