@@ -662,3 +662,27 @@ def test_a_demo_database_is_served_beyond_loopback_only_once_its_published_passw
         run("users", "set-password", name, "--password", f"own-{name}-secret")
     run("serve", "--host", "0.0.0.0")
     assert served == ["127.0.0.1", "0.0.0.0"]
+
+
+def test_the_summary_and_analyze_read_the_group_s_time_basis_and_money_scale(database_url):
+    import json
+
+    run("demo", "--reset", "--units", "10", "--years", "2", "--as-of", "2026-06", "--no-summary")
+    before = run("summary", "--as-of", "2026-05", "--lang", "en").stdout
+    assert "amounts in RMB 100m; time progress 41.7%" in before
+    assert json.loads(run("analyze", "--period", "2026-05", "--format", "json").stdout)["time_basis"] == "linear"
+    run("settings", "set", "money_scale=wan", "time_basis=seasonal")
+    after = run("summary", "--as-of", "2026-05", "--lang", "zh").stdout
+    assert "金额单位：万元" in after
+    assert "时间进度 41.7%" not in after  # last year's shape, not five twelfths
+    doc = json.loads(run("analyze", "--period", "2026-05", "--format", "json").stdout)
+    assert doc["time_basis"] == "seasonal"
+    assert (
+        json.loads(run("analyze", "--period", "2026-05", "--time-basis", "linear", "--format", "json").stdout)[
+            "time_basis"
+        ]
+        == "linear"
+    )
+    table = run("analyze", "--period", "2026-05", "--lang", "en").stdout
+    assert "RMB 10k" in table
+    assert "RMB 100m" not in table

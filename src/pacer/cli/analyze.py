@@ -14,6 +14,7 @@ from pacer.cli.common import AsUser, Language, actor, console, ensure_schema, gr
 from pacer.config import get_settings
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import DomainError
+from pacer.group_settings.service import current
 from pacer.kit import periods
 
 commands = group(
@@ -71,9 +72,13 @@ SetOpt = Annotated[str | None, typer.Option("--set", help="Indicator set (defaul
 IndicatorOpt = Annotated[str, typer.Option("--indicator", help="Indicator code (see 'pacer indicators list').")]
 FormatOpt = Annotated[OutputFormat | None, typer.Option("--format", help="table (default), json or csv.")]
 LangOpt = Annotated[Language | None, typer.Option("--lang", help="zh or en (default: PACER_LANGUAGE).")]
-ScaleOpt = Annotated[MoneyScale | None, typer.Option("--scale", help="Money in yi (亿元, default) or wan (万元).")]
+ScaleOpt = Annotated[
+    MoneyScale | None,
+    typer.Option("--scale", help="Money in yi (亿元) or wan (万元) (default: the group's money_scale setting)."),
+]
 BasisOpt = Annotated[
-    TimeBasisChoice | None, typer.Option("--time-basis", help="Time progress: linear (default) or seasonal.")
+    TimeBasisChoice | None,
+    typer.Option("--time-basis", help="Time progress: linear or seasonal (default: the group's time_basis setting)."),
 ]
 RestateOpt = Annotated[
     bool | None,
@@ -98,9 +103,13 @@ def _analyze(command: str, opts: dict[str, Any], **args: Any) -> None:
     ensure_schema()
     by = actor(opts.get("as_user"))
     language = (opts.get("lang") or Language(get_settings().language)).value
-    money = DisplayUnit.WAN_YUAN if opts.get("scale") is MoneyScale.wan else DisplayUnit.YI_YUAN
     analysis = get_analysis(get_engine())
     with unit_of_work() as session:
+        group = current(session)  # the group's settings stand where an option is not given
+        scale = opts.get("scale") or MoneyScale(group.money_scale)
+        money = DisplayUnit.WAN_YUAN if scale is MoneyScale.wan else DisplayUnit.YI_YUAN
+        if "time_basis" in args and args["time_basis"] is None:
+            args["time_basis"] = group.time_basis
         scope = open_scope(session, by, analysis, opts.get("unit"), opts.get("period"), language, money)
         doc = BUILDERS[command](scope, **args)
     fmt = opts.get("format") or OutputFormat.table
@@ -160,7 +169,7 @@ def analyze(
         "cockpit",
         opts,
         set_code=set_code or "key",
-        time_basis=(time_basis or TimeBasisChoice.linear).value,
+        time_basis=time_basis.value if time_basis else None,
         restate=bool(restate),
     )
 
@@ -207,7 +216,7 @@ def analyze_rank(
         measure=measure.value,
         level=level,
         restate=bool(opts["restate"]),
-        time_basis=(opts["time_basis"] or TimeBasisChoice.linear).value,
+        time_basis=opts["time_basis"].value if opts["time_basis"] else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import overload
@@ -24,8 +25,18 @@ _WORDS: dict[ChangeKind, tuple[str, str]] = {
 }
 
 
-def display_for(unit: UnitOfMeasure, magnitude: float | Decimal | None, lang: str, scale: int = 2) -> Display:
-    """The scale of the unit's dimension for a column whose largest value is ``magnitude``."""
+MONEY = "money"  # the dimension the group's money scale applies to
+MONEY_CAPS = {"wan": Decimal(10_000)}  # 万元 at most; "yi": as large as the figures reach (亿元)
+
+
+def display_for(
+    unit: UnitOfMeasure, magnitude: float | Decimal | None, lang: str, scale: int = 2, money_scale: str = "yi"
+) -> Display:
+    """The scale of the unit's dimension for a column whose largest value is ``magnitude``; money
+    no larger than the group's money scale allows."""
+    cap = MONEY_CAPS.get(money_scale) if unit.dimension == MONEY else None
+    if cap is not None and unit.ladder:
+        unit = replace(unit, ladder=tuple(s for s in unit.ladder if s.factor <= cap) or unit.ladder[:1])
     d = choose(unit, magnitude, scale)
     return Display(
         label=d.label_in(lang),
@@ -122,7 +133,11 @@ def ranking_shown(ranking: schemas.Ranking) -> tuple[list[str], str | None, str 
 
 
 def common_displays(
-    rows: list[schemas.OffTrackRow], units: Mapping[str, UnitOfMeasure], scale_of: Callable[[str], int], lang: str
+    rows: list[schemas.OffTrackRow],
+    units: Mapping[str, UnitOfMeasure],
+    scale_of: Callable[[str], int],
+    lang: str,
+    money_scale: str = "yi",
 ) -> list[Display]:
     """Each row's display in a list mixing indicators: one scale per unit of measure (and stored
     decimals), so a column never switches between 亿元 and 万元 (or t and kt) within a unit."""
@@ -132,5 +147,7 @@ def common_displays(
         for x in (r.ytd, r.target_ensure):
             if x is not None:
                 biggest[key] = max(biggest.get(key, Decimal(0)), abs(wording.exact(x)))
-    shared = {(c, s): display_for(units[c], size, lang, s) for (c, s), size in biggest.items() if c in units}
+    shared = {
+        (c, s): display_for(units[c], size, lang, s, money_scale) for (c, s), size in biggest.items() if c in units
+    }
     return [shared.get(key, r.indicator.display) for key, r in zip(keys, rows, strict=True)]

@@ -66,7 +66,9 @@ def cockpit(
             "key": key,
             "ranking_html": ranking_html,
             "bridge_html": bridge_html,
-            "off_track_displays": fmt.common_displays(view.off_track, scope.measures, scope.scale_of, scope.lang),
+            "off_track_displays": fmt.common_displays(
+                view.off_track, scope.measures, scope.scale_of, scope.lang, scope.money_scale
+            ),
             "incomplete": incomplete(analysis, scope.period),
             "can_assign": visible_unit_ids(db, viewer.actor, SUPERVISE) != set(),
             "is_parent": bool(scope.children),

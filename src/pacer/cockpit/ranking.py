@@ -30,7 +30,9 @@ def ranking(scope: Scope, code: str | None = None) -> schemas.Ranking | None:
 
 
 def _ranking(scope: Scope, code: str) -> schemas.Ranking:
-    ranked = scope.engine.rank(code, scope.year, scope.month, nodes=scope.children, measure="completion")
+    ranked = scope.engine.rank(
+        code, scope.year, scope.month, nodes=scope.children, measure="completion", time_basis=scope.time_basis
+    )
     if all(r.measure is None for r in ranked.rows):
         ranked = scope.engine.rank(code, scope.year, scope.month, nodes=scope.children, measure="ytd")
     biggest = max((abs(r.ytd.number) for r in ranked.rows if r.ytd), default=None)
@@ -109,12 +111,12 @@ def off_track(scope: Scope) -> list[schemas.OffTrackRow]:
         # the unit itself first (its tiles and this list must agree), then its children
         engine, codes = scope.engine, scope.key_codes
         own = off_track_rows(
-            engine.measures([scope.node], scope.year, scope.month, codes),
+            engine.measures([scope.node], scope.year, scope.month, codes, time_basis=scope.time_basis),
             engine.catalog,
             engine.catalog.indices(codes),
             np.arange(1),
         )
-        rows = [*own, *engine.off_track(scope.node, scope.year, scope.month, codes)]
+        rows = [*own, *engine.off_track(scope.node, scope.year, scope.month, codes, time_basis=scope.time_basis)]
         return [
             (
                 r.node,

@@ -1,8 +1,8 @@
 """The cockpit's scope: one node the viewer may see, at one month, in one language.
 
-A scope knows what decides its answers (the key they are cached under: the node, month, language
-and the units ever below the node that the viewer does not see), the indicators shown, the
-node's children and the months to choose from.
+A scope knows what decides its answers (the key they are cached under: the node, month, language,
+the group's time-progress basis and money scale, and the units ever below the node that the viewer
+does not see), the indicators shown, the node's children and the months to choose from.
 """
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from functools import cached_property
 
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Analysis, Engine, UnitOfMeasure, default_period
+from pacer.analysis import Analysis, Engine, TimeBasis, UnitOfMeasure, default_period
 from pacer.auth.permissions import Actor, visible_unit_ids
 from pacer.cockpit import format as fmt
 from pacer.cockpit import repository, schemas
 from pacer.cockpit.cache import cached
 from pacer.errors import NotFound
+from pacer.group_settings.service import current as group_settings
 from pacer.indicators.service import IndicatorRow, list_indicators
 from pacer.kit import periods
 
@@ -37,6 +38,8 @@ class Scope:
     month: int
     lang: str
     visible: frozenset[int] | None  # node indices; None: everything
+    time_basis: TimeBasis = "linear"  # the group's settings (``group_settings``)
+    money_scale: str = "yi"  # yi: money up to 亿元 as the figures reach it; wan: at most 万元
 
     @property
     def engine(self) -> Engine:
@@ -69,7 +72,7 @@ class Scope:
     def key(self, *parts: object) -> tuple[object, ...]:
         """A cache key for an answer about this node, month and language as this viewer may see it:
         every unit such an answer can name is ever below the node, so the hidden ones are part of it."""
-        return (self.node, self.year, self.month, self.lang, self.hidden, *parts)
+        return (self.node, self.year, self.month, self.lang, self.time_basis, self.money_scale, self.hidden, *parts)
 
     @cached_property
     def indicators(self) -> dict[str, IndicatorRow]:
@@ -113,7 +116,7 @@ class Scope:
             unit=unit.code,
             kind=row.kind,
             direction=row.direction,
-            display=fmt.display_for(unit, magnitude, self.lang, self.scale_of(code)),
+            display=fmt.display_for(unit, magnitude, self.lang, self.scale_of(code), self.money_scale),
             measure=fmt.measure_out(unit),
         )
 
@@ -140,7 +143,14 @@ def open_scope(
     visible = visible_nodes(db, actor, analysis)
     node = _node(db, actor, analysis, unit_code, visible)
     year, month = _period(analysis, period)
-    return Scope(db, actor, analysis, node, year, month, lang, visible)
+    basis, money = shown_as(db)
+    return Scope(db, actor, analysis, node, year, month, lang, visible, basis, money)
+
+
+def shown_as(db: Session) -> tuple[TimeBasis, str]:
+    """The group's time-progress basis and money scale, as its settings say today."""
+    group = group_settings(db)
+    return ("seasonal" if group.time_basis == "seasonal" else "linear"), group.money_scale
 
 
 def visible_nodes(db: Session, actor: Actor, analysis: Analysis) -> frozenset[int] | None:

@@ -34,7 +34,7 @@ def tiles(scope: Scope, codes: list[str] | None = None) -> list[schemas.Tile]:
     codes = codes or scope.key_codes
 
     def make() -> list[schemas.Tile]:
-        cockpit = scope.engine.cockpit(scope.node, scope.year, scope.month, codes)
+        cockpit = scope.engine.cockpit(scope.node, scope.year, scope.month, codes, time_basis=scope.time_basis)
         return [_tile(scope, row) for row in cockpit.rows]
 
     return cached(scope.analysis, scope.key("tiles", tuple(codes)), make)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from pacer.analysis import Analysis, change_marker, default_period, get_analysis
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit import cache, pages, service
-from pacer.cockpit.scope import Scope
+from pacer.cockpit.scope import Scope, shown_as
 
 log = logging.getLogger("pacer.cockpit")
 # The walk stops once this share of the cache's bound is used, leaving the rest to requests.
@@ -55,8 +55,8 @@ def node_order(analysis: Analysis) -> list[int]:
 
 def warm_node(db: Session, analysis: Analysis, node: int, year: int, month: int, lang: str) -> None:
     """Compute and keep what the cockpit page and ``/api/cockpit`` answer for ``node`` at the
-    month in ``lang``, for a viewer who sees every child."""
-    scope = Scope(db, SYSTEM, analysis, node, year, month, lang, None)
+    month in ``lang``, for a viewer who sees every child, as the group's settings show it."""
+    scope = Scope(db, SYSTEM, analysis, node, year, month, lang, None, *shown_as(db))
     view = service.cockpit(scope)
     pages.tables_html(scope, view)
 

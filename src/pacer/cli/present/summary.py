@@ -13,6 +13,7 @@ from pacer.analysis import (
     CockpitRow,
     DisplayUnit,
     Status,
+    TimeBasis,
     Value,
     breakdown,
     get_analysis,
@@ -23,6 +24,7 @@ from pacer.analysis import (
 from pacer.cli.present.scope import resolve_period
 from pacer.db import get_engine, unit_of_work
 from pacer.errors import NotFound
+from pacer.group_settings.service import current
 from pacer.kit import periods
 from pacer.models import Indicator, IndicatorVersion
 
@@ -62,6 +64,14 @@ TEXT = {
 }
 
 
+def _group_settings() -> tuple[TimeBasis, DisplayUnit]:
+    """The group's time-progress basis and money scale (``pacer settings``)."""
+    with unit_of_work() as session:
+        group = current(session)
+    basis: TimeBasis = "seasonal" if group.time_basis == "seasonal" else "linear"
+    return basis, DisplayUnit.WAN_YUAN if group.money_scale == "wan" else DisplayUnit.YI_YUAN
+
+
 def _names(language: str) -> dict[str, str]:
     with unit_of_work() as session:
         rows = session.execute(
@@ -72,11 +82,11 @@ def _names(language: str) -> dict[str, str]:
         return {code: (zh if language == "zh" else en) for code, zh, en in rows}
 
 
-def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> list[str]:
+def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None, money: DisplayUnit) -> list[str]:
     if code in RATIOS:
         value = wording.percent(row.ytd.number if row.ytd else None, 2)
         return [value, wording.change(row.yoy, language)]
-    cells = [wording.number(shown, 2), wording.change(row.yoy, language)]
+    cells = [wording.number(shown, 2), wording.change(row.yoy, language, money)]
     if code in ("revenue", "total_profit"):
         text = f"{wording.percent(row.completion_pct)} {wording.gap(row.gap_pp)}".strip()
         style = STATUS_STYLE.get(row.status) if row.status else None
@@ -85,7 +95,7 @@ def _cells(row: CockpitRow, code: str, language: str, shown: Decimal | None) -> 
 
 
 def _shown_amounts(
-    node_row: CockpitRow, child_rows: list[CockpitRow], additive: bool
+    node_row: CockpitRow, child_rows: list[CockpitRow], additive: bool, money: DisplayUnit
 ) -> tuple[Decimal | None, list[Decimal | None], Decimal | None]:
     """``(total, children, own line)`` rounded so that the children shown and the node's own line
     (its own figures less the eliminations booked on it) add up to the total shown; the own
@@ -96,11 +106,11 @@ def _shown_amounts(
     if whole is None or len(present) < len(values) or not additive:
 
         def alone(v: Value | None) -> Decimal | None:
-            return None if v is None else to_display(v.scaled, v.scale)
+            return None if v is None else to_display(v.scaled, v.scale, money)
 
         return alone(whole), [alone(v) for v in values], None
     parts = [v.scaled for v in present]
-    total, shown = breakdown([*parts, whole.scaled - sum(parts)], whole.scale)
+    total, shown = breakdown([*parts, whole.scaled - sum(parts)], whole.scale, money)
     return total, [*shown[:-1]], shown[-1]
 
 
@@ -115,18 +125,19 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
     if code not in index:
         raise NotFound(f"unknown unit '{code}'")
     node = index[code]
-    cockpit = engine.cockpit(node, year, month, COLUMNS)
+    basis, money = _group_settings()
+    cockpit = engine.cockpit(node, year, month, COLUMNS, time_basis=basis)
     text, names = TEXT[language], _names(language)
     unit_names = {r.code: (r.name_zh if language == "zh" else r.name_en) for r in data.unit_rows}
     progress = wording.percent(cockpit.row("revenue").time_progress_pct)
-    kids = [engine.cockpit(child, year, month, COLUMNS) for child in cockpit.children]
-    shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids], c not in RATIOS) for c in COLUMNS}
+    kids = [engine.cockpit(child, year, month, COLUMNS, time_basis=basis) for child in cockpit.children]
+    shown = {c: _shown_amounts(cockpit.row(c), [k.row(c) for k in kids], c not in RATIOS, money) for c in COLUMNS}
     labels = [f"[bold]{unit_names[code]}[/]"] + ["  " + unit_names[data.units.codes[k.node]] for k in kids]
     rows = [cockpit, *kids]
 
     def cells(c: str) -> list[list[str]]:
         amounts = [shown[c][0], *shown[c][1]]
-        out = [_cells(r.row(c), c, language, amounts[i]) for i, r in enumerate(rows)]
+        out = [_cells(r.row(c), c, language, amounts[i], money) for i, r in enumerate(rows)]
         if has_own:  # the remainder, so that the lines shown add up to the total shown
             own = shown[c][2]
             blank = len(out[0]) - 1
@@ -141,7 +152,7 @@ def render_summary(console: Console, as_of: str | None, unit_code: str | None, l
         name=unit_names[code],
         period=periods.format_period(period),
         progress=progress,
-        amounts=wording.unit_label(DisplayUnit.YI_YUAN, language),
+        amounts=wording.unit_label(money, language),
     )
     _print_title(console, title, analysis, period, language)
     # A wide terminal gets one table; a narrow one a table per indicator, so nothing is cut.
