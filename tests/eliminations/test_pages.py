@@ -134,6 +134,15 @@ def test_an_uploaded_workbook_or_csv_is_stored_and_a_bad_cell_is_named(figures, 
     assert _booked(session)[-1] == ("G", "B1→A1", 300)
 
 
+def test_an_hq_analyst_enters_a_pair_in_the_grid(figures, signed_in, session):
+    hannah = signed_in("hannah")
+    page = hannah.get("/admin/eliminations?lang=en")
+    assert 'name="seller_code_1"' in page.text  # the grid is offered
+    saved = hannah.post("/admin/eliminations", data={**GRID, "csrf_token": page_token(hannah)})
+    assert saved.status_code == 303, saved.text
+    assert _booked(session) == [("A", "A1→A2", 10_000)]
+
+
 def test_only_those_who_report_for_the_consolidating_unit_enter_eliminations(figures, signed_in, session):
     alice = signed_in("alice")  # reports for A1 only: A, where the pair is booked, reads as unknown
     page = alice.post("/admin/eliminations?lang=en", data={**GRID, "csrf_token": page_token(alice)})

@@ -19,7 +19,7 @@ from pacer.eliminations.service import import_eliminations_file
 from pacer.errors import ValidationFailed
 from pacer.facts.service import import_facts_file
 from pacer.models import AuditEntry, EliminationEntry, PeriodLock, Submission
-from tests.factories import create_unit, indicator, write_csv
+from tests.factories import create_unit, create_user, indicator, write_csv
 
 HEADER = "unit_code,indicator_code,period,value,counterparty,description"
 FACTS = "unit_code,indicator_code,period,value,basis"
@@ -139,6 +139,23 @@ def test_a_user_who_cannot_see_the_consolidating_unit_is_refused(session, org, t
         assert caught.value.problems[0].field == "unit_code"
         assert "unknown unit 'A'" in caught.value.problems[0].message
     assert state(session) == before
+
+
+def test_hq_analysts_enter_eliminations_within_the_subtrees_they_are_granted(session, org, tmp_path):
+    at_a = write_csv(tmp_path / "a.csv", HEADER, "A,revenue,2025-01,1,A1→A2,")
+    assert import_eliminations_file(session, at_a, org.hq_analyst, TODAY) == {"rows": 1, "created": 1}
+    analyst_of_b = create_user(session, "bianca", [("hq_analyst", org.B)])
+    before = state(session)
+    with pytest.raises(ValidationFailed) as caught:
+        import_eliminations_file(session, write_csv(tmp_path / "b.csv", HEADER, "A,revenue,2025-02,1,,"), analyst_of_b)
+    assert "unknown unit 'A'" in caught.value.problems[0].message  # outside B's subtree: as if unknown
+    assert state(session) == before
+    at_b = write_csv(tmp_path / "c.csv", HEADER, "B,revenue,2025-02,2,,")
+    assert import_eliminations_file(session, at_b, analyst_of_b, TODAY) == {"rows": 1, "created": 1}
+    assert session.scalars(select(EliminationEntry.created_by).order_by(EliminationEntry.id)).all() == [
+        "hannah",
+        "bianca",
+    ]
 
 
 def test_the_analysis_takes_the_eliminations_off_the_consolidating_unit_and_its_ancestors(session, org, tmp_path):

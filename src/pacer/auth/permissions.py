@@ -32,14 +32,30 @@ READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONF
 
 AUDIT = "audit"  # read the audit trail: HQ for the group, a unit's approvers for their subtree
 AUTHOR = "author"  # write and submit a unit's reports: HQ's planning and finance analysts, unit reporters
+# enter the intra-group amounts eliminated at a consolidating unit: those who report its figures and
+# HQ's planning and finance analysts, each within the subtrees granted
+ELIMINATE = "eliminate"
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
     "group_admin": frozenset(
-        {READ, REPORT, APPROVE, ACCEPT, SET_TARGETS, SUPERVISE, QUALITY, ADMINISTER, CONFIGURE, AUDIT, AUTHOR}
+        {
+            READ,
+            REPORT,
+            APPROVE,
+            ACCEPT,
+            SET_TARGETS,
+            SUPERVISE,
+            QUALITY,
+            ADMINISTER,
+            CONFIGURE,
+            AUDIT,
+            AUTHOR,
+            ELIMINATE,
+        }
     ),
-    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS, CONFIGURE, AUDIT, AUTHOR}),
+    "hq_analyst": frozenset({READ, ACCEPT, SET_TARGETS, CONFIGURE, AUDIT, AUTHOR, ELIMINATE}),
     "supervisor": frozenset({READ, SUPERVISE}),
-    "unit_reporter": frozenset({READ, REPORT, AUTHOR}),
+    "unit_reporter": frozenset({READ, REPORT, AUTHOR, ELIMINATE}),
     "unit_approver": frozenset({READ, APPROVE, AUDIT}),
     "quality_engineer": frozenset({READ, QUALITY}),
     "viewer": frozenset({READ}),

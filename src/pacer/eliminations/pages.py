@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pacer.analysis import default_period
 from pacer.auth.deps import CurrentViewer, protect
-from pacer.auth.permissions import REPORT
+from pacer.auth.permissions import ELIMINATE
 from pacer.eliminations import board
 from pacer.errors import Problem, ValidationFailed
 from pacer.kit import periods
@@ -60,7 +60,7 @@ def _page(
         "indicators": indicators,
         "names": {c: (zh if lang == "zh" else en) for c, zh, en in indicators},
         "grid": range(1, GRID_ROWS + 1),
-        "may_enter": bool(viewer.actor.roots_for(REPORT)),
+        "may_enter": bool(viewer.actor.roots_for(ELIMINATE)),
         "problems": [p.said(lang) for p in problems],
         "today": date.today(),
         **more,

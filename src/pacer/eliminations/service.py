@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record_many
-from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
+from pacer.auth.permissions import ELIMINATE, SYSTEM, Actor, visible_unit_ids
 from pacer.eliminations import repository
 from pacer.eliminations.pairs import pair_problems
 from pacer.eliminations.repository import Placements
@@ -77,7 +77,7 @@ def _parse(
 ) -> list[EntryRow]:
     units = {u.code: u for u in session.scalars(select(Unit))}
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
-    allowed = visible_unit_ids(session, actor, REPORT)
+    allowed = visible_unit_ids(session, actor, ELIMINATE)
     placements = Placements(session)
     now = periods.current_month(today)
     parsed: list[EntryRow] = []
