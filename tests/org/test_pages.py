@@ -3,6 +3,7 @@ with their preview, leaders and the people directory, each within the viewer's s
 
 from __future__ import annotations
 
+import html
 from datetime import date
 
 from sqlalchemy import select
@@ -65,6 +66,37 @@ def test_hq_previews_then_saves_a_move_through_the_pages(figures, signed_in, ses
     assert [s["parent_code"] for s in history["spans"]] == ["A", "B"]
     assert history["changes"][0]["action"] == "unit.move"
     assert history["changes"][0]["reason"] == "A2 joins B"
+
+
+def test_hq_changes_a_unit_s_kind_and_tags_through_the_pages(figures, signed_in, session):
+    hannah = signed_in("hannah")
+    figures.A1.tags = {"line": "military"}
+    session.flush()
+    form = hannah.get("/admin/org/restructure?kind=reclassify&code=A1&lang=en").text
+    assert '<option value="institute" selected>' in form  # the unit's kind and tags, to edit
+    assert 'name="tags" value="line=military"' in form
+    change = {"kind": "reclassify", "code": "A1", "effective": "2025-06-01", "reason": "spun off",
+              "unit_kind": "company", "tags": "line=civil; listed=yes"}  # fmt: skip
+    shown = hannah.post(
+        "/admin/org/restructure?lang=zh", data={**change, "action": "preview", "csrf_token": page_token(hannah)}
+    )
+    assert shown.status_code == 200, shown.text
+    assert 'data-testid="preview-none"' in shown.text  # the tree does not move: no figure either
+    assert figures.A1.kind == "institute"
+    bad = hannah.post(
+        "/admin/org/restructure?lang=en",
+        data={**change, "tags": "listed", "action": "save", "csrf_token": page_token(hannah)},
+    )
+    assert bad.status_code == 422
+    assert "'listed' is not key=value" in html.unescape(bad.text)
+    saved = hannah.post("/admin/org/restructure", data={**change, "action": "save", "csrf_token": page_token(hannah)})
+    assert saved.status_code == 303
+    assert (figures.A1.kind, figures.A1.tags) == ("company", {"line": "civil", "listed": "yes"})
+    for lang, words in (("zh", "调整类型和标签"), ("en", "kind and tags changed")):
+        page = hannah.get(f"/admin/org/A1?lang={lang}").text
+        assert words in page
+        assert "listed=yes" in page
+    assert signed_in("victor").get("/admin/org/restructure?kind=reclassify&code=A1").status_code == 403
 
 
 def test_a_refused_restructuring_names_the_field_in_the_page_and_the_api(figures, signed_in, session):

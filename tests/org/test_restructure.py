@@ -149,6 +149,30 @@ def test_create_and_rename_are_audited_with_their_reason(group, session):
     assert unit.name_en == "New Works 2"
 
 
+def test_a_unit_s_kind_and_tags_change_with_a_reason_audited_and_a_preview_that_moves_no_figure(group, session):
+    hq = load_actor(session, "hannah")
+    change = Restructuring("reclassify", "A2", date(2025, 9, 1), "now a company", unit_kind="company",
+                           tags={"line": "civil", "listed": "yes"})  # fmt: skip
+    served = build(session.connection())
+    previewed = preview(session, hq, change, served)
+    assert (previewed.period, previewed.lines) == (202512, ())
+    assert (group.A2.kind, group.A2.tags) == ("factory", {})  # the preview stored nothing
+    restructure.apply(session, hq, change)
+    assert (group.A2.kind, group.A2.tags) == ("company", {"line": "civil", "listed": "yes"})
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "unit.reclassify")).one()
+    assert (entry.entity_key, entry.note) == ("A2", "now a company")
+    assert (entry.before["kind"], entry.before["tags"]) == ("factory", {})
+    assert (entry.after["kind"], entry.after["tags"]) == ("company", {"line": "civil", "listed": "yes"})
+    again = Restructuring("reclassify", "A2", date(2025, 10, 1), "x", unit_kind="company",
+                          tags={"line": "civil", "listed": "yes"})  # fmt: skip
+    with pytest.raises(ValidationFailed, match="already has this kind and these tags"):
+        restructure.apply(session, hq, again)
+    dropped = Restructuring("reclassify", "A2", date(2025, 10, 1), "delisted", unit_kind="company",
+                            tags={"line": "civil"})  # fmt: skip
+    restructure.apply(session, hq, dropped)
+    assert group.A2.tags == {"line": "civil"}
+
+
 BAD = [
     (Restructuring("move", "A", date(2025, 6, 1), "x", parent_code="A1"), "effective", "cycle", None),
     (Restructuring("merge", "A1", date(2025, 6, 1), "x", into_code="A1"), "into_code", "itself", None),
@@ -159,6 +183,12 @@ BAD = [
     (Restructuring("move", "A2", date(1899, 6, 1), "x", parent_code="B"), "effective", "before 'A2' existed", None),
     (Restructuring("move", "G", date(2025, 6, 1), "x", parent_code="B"), "code", "top of the tree", None),
     (Restructuring("dissolve", "A", date(2025, 6, 1), "x"), "code", "still has 2 unit(s)", None),
+    (Restructuring("reclassify", "A2", date(2025, 6, 1), "x", unit_kind="castle"), "unit_kind", "unknown kind", None),
+    (Restructuring("reclassify", "A2", date(2025, 6, 1), "x", unit_kind="company", tags={"a;b": "c"}), "tags",
+     "is not a tag", None),
+    (Restructuring("reclassify", "A2", date(2025, 6, 1), "x", unit_kind="company"), "effective", "locked", 202507),
+    (Restructuring("reclassify", "A2", date(1899, 6, 1), "x", unit_kind="company"), "effective",
+     "before 'A2' existed", None),
 ]  # fmt: skip
 
 

@@ -3,6 +3,7 @@ their preview, and the people directory."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from typing import Annotated, Any
 
@@ -11,7 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import Actor
-from pacer.errors import Forbidden, Problem, ValidationFailed
+from pacer.errors import Forbidden, NotFound, Problem, ValidationFailed
 from pacer.models import LEADER_ROLES, UNIT_KINDS
 from pacer.org import directory, people, restructure
 from pacer.org.directory import Filters
@@ -23,7 +24,7 @@ from pacer.web.templating import lang_of, render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 Protected = [Depends(protect)]
-FIELDS = ("kind", "code", "effective", "reason", "parent_code", "into_code", "name_zh", "name_en", "unit_kind")
+FIELDS = ("kind", "code", "effective", "reason", "parent_code", "into_code", "name_zh", "name_en", "unit_kind", "tags")
 
 
 def _date(text: str | None, field: str) -> date | None:
@@ -89,6 +90,10 @@ def _form(request: Request, viewer: CurrentViewer, db: Db, values: dict[str, str
 @router.get("/org/restructure")
 def restructure_form(request: Request, viewer: CurrentViewer, db: Db, kind: str = "move", code: str = "") -> Response:
     values = {"kind": kind if kind in KINDS else "move", "code": code[:64], "effective": date.today().isoformat()}
+    if values["kind"] == "reclassify" and code:  # the unit's kind and tags as they are, to edit
+        with suppress(NotFound):  # a unit out of sight: an empty form, as for an unknown code
+            current = directory.visible_unit(db, viewer.actor, code[:64])
+            values |= {"unit_kind": current.kind, "tags": "; ".join(f"{k}={v}" for k, v in current.tags.items())}
     return _form(request, viewer, db, values)
 
 
@@ -103,6 +108,7 @@ def _change(values: dict[str, str]) -> Restructuring:
         values.get("name_zh", ""),
         values.get("name_en", ""),
         values.get("unit_kind", ""),
+        restructure.parse_tags(values.get("tags", "")),
     )
 
 

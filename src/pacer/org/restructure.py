@@ -1,6 +1,7 @@
-"""Restructurings of the org tree with an effective date: create a unit, rename it, move it under
-another parent, merge it into another unit, dissolve it. Each one is checked (one clear message,
-nothing stored), needs a reason and is audited; callers own the transaction.
+"""Restructurings of the org tree with an effective date: create a unit, rename it, change its
+kind and tags, move it under another parent, merge it into another unit, dissolve it. Each one is
+checked (one clear message, nothing stored), needs a reason and is audited; callers own the
+transaction.
 
 Parentage rows hold from ``valid_from`` (inclusive) to ``valid_to`` (exclusive), so a change
 effective on a day closes the row in force and opens another from that day. A unit dissolved
@@ -26,8 +27,9 @@ from pacer.models import UNIT_KINDS, PeriodLock, Unit, UnitParentage
 from pacer.org import repository
 from pacer.org.validation import _CODE, NAME_LENGTH
 
-KINDS = ("create", "rename", "move", "merge", "dissolve")
+KINDS = ("create", "rename", "reclassify", "move", "merge", "dissolve")
 REASON_LENGTH = 2000
+TAG_LENGTH = 64
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ def apply(session: Session, actor: Actor, change: Restructuring) -> Unit:
     held = _placement(session, unit, effective)
     if change.kind == "rename":
         return _rename(session, actor, change, unit, effective)
+    if change.kind == "reclassify":
+        return _reclassify(session, actor, change, unit, effective)
     if held.parent_id is None:
         raise refuse("code", f"'{unit.code}' is the top of the tree: it cannot move, merge or dissolve",
                      f"{unit.code} 是组织树的顶层单位，不能调整隶属、合并或撤销")  # fmt: skip
@@ -191,9 +195,7 @@ def _create(session: Session, actor: Actor, change: Restructuring, on: date) -> 
                      f"“{code[:40]}”不是有效的单位编码（字母、数字、_ . -，最多 32 位）")  # fmt: skip
     if session.scalar(select(Unit.id).where(Unit.code == code)) is not None:
         raise refuse("code", f"duplicate code: unit '{code}' already exists", f"编码重复：单位 {code} 已存在")
-    if change.unit_kind not in UNIT_KINDS:
-        raise refuse("unit_kind", f"unknown kind '{change.unit_kind}' (one of {', '.join(UNIT_KINDS)})",
-                     f"未知的单位类型“{change.unit_kind}”")  # fmt: skip
+    _check_kind(change)
     name_zh, name_en = _names(change)
     parent = _parent(session, actor, change.parent_code, "parent_code", on)
     _check_rights(session, actor, parent)
@@ -217,6 +219,44 @@ def _rename(session: Session, actor: Actor, change: Restructuring, unit: Unit, o
     unit.name_zh, unit.name_en = name_zh, name_en
     record(session, actor.username, "unit.rename", "unit", unit.code, before, snapshot(unit, parent_code, on),
            change.reason)  # fmt: skip
+    session.flush()
+    return unit
+
+
+def _check_kind(change: Restructuring) -> None:
+    if change.unit_kind not in UNIT_KINDS:
+        raise refuse("unit_kind", f"unknown kind '{change.unit_kind}' (one of {', '.join(UNIT_KINDS)})",
+                     f"未知的单位类型“{change.unit_kind}”")  # fmt: skip
+    for key, value in change.tags.items():
+        if not key.strip() or len(key) > TAG_LENGTH or len(value) > TAG_LENGTH or "=" in key or ";" in key + value:
+            raise refuse("tags", f"'{key[:40]}={value[:40]}' is not a tag (key=value, at most {TAG_LENGTH} "
+                         "characters each, no ';')", f"“{key[:40]}={value[:40]}”不是有效的标签（键=值，各不超过 "
+                         f"{TAG_LENGTH} 个字符，不含“;”）")  # fmt: skip
+
+
+def parse_tags(text: str) -> dict[str, str]:
+    """``key=value; key=value`` as a dict; a part without ``=`` is refused naming it."""
+    tags: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        key, sep, value = part.partition("=")
+        if not sep or not key.strip():
+            raise refuse("tags", f"'{part[:40]}' is not key=value", f"“{part[:40]}”不是“键=值”")
+        tags[key.strip()] = value.strip()
+    return tags
+
+
+def _reclassify(session: Session, actor: Actor, change: Restructuring, unit: Unit, on: date) -> Unit:
+    """The unit's kind and tags (all of them: a tag left out is removed)."""
+    _check_rights(session, actor, unit)
+    _check_kind(change)
+    parent_code = _code_of(session, repository.tree_on(session, on).get(unit.id))
+    before = {**snapshot(unit, parent_code, on), "tags": dict(unit.tags)}
+    if (unit.kind, {k: str(v) for k, v in unit.tags.items()}) == (change.unit_kind, change.tags):
+        raise refuse("unit_kind", f"'{unit.code}' already has this kind and these tags",
+                     f"{unit.code} 的类型和标签未改变")  # fmt: skip
+    unit.kind, unit.tags = change.unit_kind, dict(change.tags)
+    after = {**snapshot(unit, parent_code, on), "tags": dict(unit.tags)}
+    record(session, actor.username, "unit.reclassify", "unit", unit.code, before, after, change.reason)
     session.flush()
     return unit
 

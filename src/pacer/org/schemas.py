@@ -27,7 +27,7 @@ class UnitNodeOut(BaseModel):
 
 
 class RestructuringIn(BaseModel):
-    kind: str = Field(description="create, rename, move, merge or dissolve")
+    kind: str = Field(description="create, rename, reclassify (kind and tags), move, merge or dissolve")
     code: str = Field(max_length=64, description="the unit (the new unit's code for create)")
     effective: date | None = Field(description="the first day the change holds")
     reason: str = Field(max_length=2000)
@@ -35,8 +35,10 @@ class RestructuringIn(BaseModel):
     into_code: str = Field("", max_length=64, description="merge: the unit that absorbs it")
     name_zh: str = Field("", max_length=200, description="create, rename")
     name_en: str = Field("", max_length=200, description="create, rename")
-    unit_kind: str = Field("", max_length=32, description="create: the unit's kind")
-    tags: dict[str, str] = Field(default_factory=dict, description="create: key=value tags")
+    unit_kind: str = Field("", max_length=32, description="create, reclassify: the unit's kind")
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="create, reclassify: key=value tags (reclassify: all of them)"
+    )
 
     def change(self) -> Restructuring:
         return Restructuring(
