@@ -167,6 +167,55 @@ def test_leaders_are_set_and_escalations_find_the_main_leader(figures, signed_in
     assert [u["main_leader"] for u in tree if u["code"] == "A"] == [["李总"]]  # today's, in grace's language
 
 
+def test_a_leader_s_term_is_ended_on_a_date_from_the_page_and_the_api_audited(figures, signed_in, session):
+    wang, li = Person(name_zh="王总", name_en="Wang"), Person(name_zh="李总", name_en="Li")
+    session.add_all([wang, li])
+    session.flush()
+    term = UnitLeader(unit_id=figures.A.id, person_id=wang.id, role="finance_head", valid_from=date(2025, 1, 1))
+    other = UnitLeader(unit_id=figures.A.id, person_id=li.id, role="main_leader", valid_from=date(2025, 1, 1))
+    session.add_all([term, other])
+    session.flush()
+    grace = signed_in("grace")
+    for lang, words in (("zh", "结束任期"), ("en", "End the term")):
+        assert words in grace.get(f"/admin/org/A?lang={lang}").text
+    too_early = grace.post(
+        f"/admin/org/A/leaders/{term.id}/end?lang=en", data={"valid_to": "2024-12-31", "csrf_token": page_token(grace)}
+    )
+    assert too_early.status_code == 422
+    assert "the term began on 2025-01-01: it must end later" in too_early.text
+    assert (
+        "任期自 2025-01-01 开始"
+        in grace.post(
+            f"/admin/org/A/leaders/{term.id}/end?lang=zh",
+            data={"valid_to": "2024-12-31", "csrf_token": page_token(grace)},
+        ).text
+    )
+    assert term.valid_to is None
+    ended = grace.post(
+        f"/admin/org/A/leaders/{term.id}/end", data={"valid_to": "2025-09-01", "csrf_token": page_token(grace)}
+    )
+    assert ended.status_code == 303
+    assert (term.valid_to, other.valid_to) == (date(2025, 9, 1), None)
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "unit_leader.end")).one()
+    assert (entry.actor, entry.entity_key, entry.before["valid_to"], entry.after["valid_to"]) == (
+        "grace", "A", None, "2025-09-01")  # fmt: skip
+    later = grace.post(f"/api/admin/org/units/A/leaders/{term.id}/end", json={"valid_to": "2025-10-01"},
+                       headers=_headers(grace))  # fmt: skip
+    assert later.status_code == 422  # a term is not extended past its end
+    api = grace.post(f"/api/admin/org/units/A/leaders/{other.id}/end", json={"valid_to": "2025-08-01"},
+                     headers=_headers(grace))  # fmt: skip
+    assert api.status_code == 200, api.text
+    assert api.json()["valid_to"] == "2025-08-01"
+    victor = signed_in("victor")  # reads A, administers nothing
+    refused = victor.post(f"/api/admin/org/units/A/leaders/{other.id}/end", json={"valid_to": "2025-07-01"},
+                          headers=_headers(victor))  # fmt: skip
+    assert refused.status_code == 403
+    bob = signed_in("bob")  # A is outside his subtree: as if it did not exist
+    assert bob.post(f"/admin/org/A/leaders/{other.id}/end", data={"valid_to": "2025-07-01",
+                    "csrf_token": page_token(bob)}).status_code == 404  # fmt: skip
+    assert other.valid_to == date(2025, 8, 1)
+
+
 def test_only_administrators_set_leaders_and_a_unit_user_reads_its_own_people(figures, signed_in, session):
     person = Person(name_zh="张", name_en="Zhang")
     session.add(person)

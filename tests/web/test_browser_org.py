@@ -62,3 +62,20 @@ def test_a_unit_user_sees_its_subtree_only(browser, server):  # noqa: F811
     approver.screenshot(path=ARTIFACTS / "org-unit-user-en.png", full_page=True)
     assert _axe_violations(approver) == []
     approver.context.close()
+
+
+def test_an_administrator_ends_a_leader_s_term_from_the_unit_s_page(browser, server):  # noqa: F811
+    admin = _page(browser, server, "admin")
+    for lang, person, day in (("en", "Zhou Xiaoming", "2025-11-01"), ("zh", "李志强", "2025-12-01")):
+        admin.goto(f"/admin/org/G01?lang={lang}")
+        row = admin.locator("[data-testid=leaders] tbody tr", has_text=person)
+        row.locator("input[name=valid_to]").fill(day)
+        row.locator("button").click()
+        admin.wait_for_url("**/admin/org/G01?saved=1")
+        admin.goto(f"/admin/org/G01?lang={lang}")
+        row = admin.locator("[data-testid=leaders] tbody tr", has_text=person)
+        assert day in row.inner_text()
+        assert row.locator("form").count() == 0  # a term that has ended offers nothing more to end
+        admin.screenshot(path=ARTIFACTS / f"org-term-ended-{lang}.png", full_page=True)
+        assert _axe_violations(admin) == []
+    admin.context.close()

@@ -85,6 +85,7 @@ FILL = {
     "problem_id": ["1"],  # the fixture's quality problem of A1 (set there)
     "check_id": ["1"],  # its check at A2 (set there)
     "criterion": ["locate"],
+    "leader_id": ["1"],  # the fixture's leader of A (set there)
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
@@ -129,12 +130,26 @@ def group(figures, session, app, monkeypatch):
     monkeypatch.setitem(FILL, "task_id", [str(task.id)])
     _a_report_of_a(session, figures, monkeypatch)
     _a_quality_problem_of_a1(session, monkeypatch)
+    _a_leader_of_a(session, figures, monkeypatch)
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()
     analysis = build(session.connection())
     app.dependency_overrides[get_analysis_dep] = lambda: analysis
     return figures
+
+
+def _a_leader_of_a(session, figures, monkeypatch) -> None:
+    """A leader in charge at A: ending the term is A's business, out of sight elsewhere."""
+    from pacer.models import Person, UnitLeader
+
+    person = Person(name_zh="甲", name_en="Jia")
+    session.add(person)
+    session.flush()
+    leader = UnitLeader(unit_id=figures.A.id, person_id=person.id, role="in_charge", valid_from=date(2025, 1, 1))
+    session.add(leader)
+    session.flush()
+    monkeypatch.setitem(FILL, "leader_id", [str(leader.id)])
 
 
 def _a_report_of_a(session, figures, monkeypatch) -> None:

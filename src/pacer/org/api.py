@@ -17,6 +17,7 @@ from pacer.org.directory import Filters, Node
 from pacer.org.preview import Preview, preview
 from pacer.org.schemas import (
     ChangeOut,
+    LeaderEndIn,
     LeaderIn,
     LeaderOut,
     PersonIn,
@@ -166,6 +167,13 @@ def set_leader(unit_code: str, body: LeaderIn, viewer: CurrentViewer, db: Db) ->
     (the previous main leader's or finance head's term ends that day)."""
     leader = people.set_leader(db, viewer.actor, unit_code, body.role, body.person_id, body.valid_from,
                                body.portfolio_zh, body.portfolio_en)  # fmt: skip
+    return leader_out(leader, db.get_one(Person, leader.person_id), viewer.user.language)
+
+
+@router.post("/org/units/{unit_code}/leaders/{leader_id}/end")
+def end_leader(unit_code: str, leader_id: RowId, body: LeaderEndIn, viewer: CurrentViewer, db: Db) -> LeaderOut:
+    """End a leader's term on a date (the first day they no longer hold it); audited."""
+    leader = people.end_leader(db, viewer.actor, unit_code, leader_id, body.valid_to)
     return leader_out(leader, db.get_one(Person, leader.person_id), viewer.user.language)
 
 

@@ -169,6 +169,23 @@ def set_leader(
     return RedirectResponse(f"/admin/org/{unit_code}", status_code=303)
 
 
+@router.post("/org/{unit_code}/leaders/{leader_id}/end", dependencies=Protected)
+def end_leader(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    unit_code: str,
+    leader_id: RowId,
+    valid_to: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
+    try:
+        people.end_leader(db, viewer.actor, unit_code, leader_id, _date(valid_to, "valid_to"))
+    except ValidationFailed as exc:
+        db.rollback()
+        return _unit_page(request, viewer, db, unit_code, problems=exc.problems)
+    return RedirectResponse(f"/admin/org/{unit_code}?saved=1", status_code=303)
+
+
 @router.get("/people")
 def people_page(request: Request, viewer: CurrentViewer, db: Db) -> Response:
     return _people_page(request, viewer, db)

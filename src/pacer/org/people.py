@@ -169,7 +169,8 @@ def _end_terms(session: Session, unit: Unit, role: str, start: date) -> None:
         term.valid_to = start
 
 
-def end_leader(session: Session, actor: Actor, unit_code: str, leader_id: int, valid_to: date | None) -> None:
+def end_leader(session: Session, actor: Actor, unit_code: str, leader_id: int, valid_to: date | None) -> UnitLeader:
+    """End a leader's term on ``valid_to`` (the first day they no longer hold it), audited."""
     unit = visible_unit(session, actor, unit_code)
     if not may_restructure(session, actor, {unit.id}):
         raise Forbidden("only group administrators and HQ analysts set unit leaders")
@@ -181,7 +182,17 @@ def end_leader(session: Session, actor: Actor, unit_code: str, leader_id: int, v
     if leader.valid_from is not None and valid_to <= leader.valid_from:
         raise _refuse("valid_to", f"the term began on {leader.valid_from}: it must end later",
                       f"任期自 {leader.valid_from} 开始：结束日期须晚于该日")  # fmt: skip
+    if leader.valid_to is not None and leader.valid_to <= valid_to:
+        raise _refuse("valid_to", f"the term already ended on {leader.valid_to}",
+                      f"该任期已于 {leader.valid_to} 结束")  # fmt: skip
+    person = session.get_one(Person, leader.person_id)
+    before = {"role": leader.role, "person": person.name_zh, "valid_to": _iso(leader.valid_to)}
     leader.valid_to = valid_to
-    record(session, actor.username, "unit_leader.end", "unit_leader", unit.code, None,
-           {"role": leader.role, "valid_to": valid_to.isoformat()}, unit_id=unit.id)  # fmt: skip
+    record(session, actor.username, "unit_leader.end", "unit_leader", unit.code, before,
+           {**before, "valid_to": valid_to.isoformat()}, unit_id=unit.id)  # fmt: skip
     session.flush()
+    return leader
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -111,6 +111,10 @@ class LeaderIn(BaseModel):
     portfolio_en: str = Field("", max_length=200)
 
 
+class LeaderEndIn(BaseModel):
+    valid_to: date | None = Field(description="the first day the person no longer holds the role")
+
+
 class PersonIn(BaseModel):
     name_zh: str = Field("", max_length=100)
     name_en: str = Field("", max_length=100)

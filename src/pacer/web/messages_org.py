@@ -96,6 +96,8 @@ ORG_MESSAGES: dict[str, tuple[str, str]] = {
     "org.valid_from": ("任职起", "From"),
     "org.valid_to": ("任职止", "Until"),
     "org.set_leader": ("登记领导", "Set a leader"),
+    "org.end_term": ("结束任期", "End the term"),
+    "org.end_term_on": ("{person}（{role}）任期结束日期", "End date of {person}'s term as {role}"),
     "org.set_leader_help": (
         "登记新的主要领导或财务负责人时，前任任期于当日结束。督办事项逐级升级时提醒主要领导（需在人员名录中关联其用户）。",
         "A new main leader or finance head ends the previous one's term that day. Escalations of "
