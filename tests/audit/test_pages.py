@@ -45,6 +45,24 @@ def test_hq_searches_the_trail_and_downloads_it(session, org, signed_in):
     assert history["steps"][0]["source"] == "march.csv"
 
 
+def test_the_download_holds_the_whole_search_whichever_page_it_was_asked_from(session, org, signed_in):
+    _figures(session, org)
+    newest = session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.entity == "fact"))
+    hq = signed_in("hannah")
+    older = hq.get(f"/audit?kind=fact&period=2025-03&before={newest}&lang=en").text
+    assert older.count("/revenue/2025-03</") == 1  # the page after the newest row: one row left
+    book = openpyxl.load_workbook(io.BytesIO(hq.get(f"/audit.xlsx?kind=fact&period=2025-03&before={newest}").content))
+    keys = sorted(row[4] for row in book.active.iter_rows(min_row=2, values_only=True))
+    assert keys == ["A1/revenue/2025-03", "B1/revenue/2025-03"]
+    unit_a = openpyxl.load_workbook(io.BytesIO(hq.get(f"/audit.xlsx?kind=fact&unit=A&before={newest}").content))
+    assert [row[4] for row in unit_a.active.iter_rows(min_row=2, values_only=True)] == ["A1/revenue/2025-03"]
+    for path in ("/audit", "/audit.xlsx"):
+        refused = hq.get(f"{path}?before=x1&period=2025-13&lang=en")
+        assert refused.status_code == 422, path
+        assert "is not a row id" in refused.text, path
+        assert "is not a month" in refused.text, path
+
+
 def test_an_approver_s_pages_hold_their_subtree_only(session, org, signed_in):
     _figures(session, org)
     create_user(session, "amy", [("unit_approver", org.A)])

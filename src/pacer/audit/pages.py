@@ -3,9 +3,10 @@ download) and one figure's history, ``/audit/figure/<unit>/<indicator>/<YYYY-MM>
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.responses import Response
 
 from pacer.audit import shown, trail
@@ -26,34 +27,31 @@ To = Annotated[str | None, Query(max_length=10)]
 Cursor = Annotated[str | None, Query(max_length=12)]
 
 
-def _ask(
-    unit: Text = None,
-    indicator: Text = None,
-    period: Text = None,
-    person: Text = None,
-    kind: Text = None,
-    start: Day = None,
-    to: To = None,
-    before: Cursor = None,
-) -> AuditAsk:
-    return parse_ask(unit, indicator, period, person, kind, start, to, before)
+@dataclass(frozen=True)
+class TrailQuery:
+    """The search of the trail as the page's query string gives it, for the page and its download."""
+
+    unit: Text = None
+    indicator: Text = None
+    period: Text = None
+    person: Text = None
+    kind: Text = None
+    start: Day = None
+    to: To = None
+    before: Cursor = None  # the page's cursor
+
+    def ask(self) -> AuditAsk:
+        """The search; every bad field named at once (a bad cursor too), nothing searched."""
+        return parse_ask(self.unit, self.indicator, self.period, self.person, self.kind, self.start, self.to,
+                         self.before)  # fmt: skip
+
+
+Trail = Annotated[TrailQuery, Depends()]
 
 
 @router.get("/audit")
-def audit_page(
-    request: Request,
-    viewer: CurrentViewer,
-    db: Db,
-    unit: Text = None,
-    indicator: Text = None,
-    period: Text = None,
-    person: Text = None,
-    kind: Text = None,
-    start: Day = None,
-    to: To = None,
-    before: Cursor = None,
-) -> Response:
-    ask = _ask(unit, indicator, period, person, kind, start, to, before)
+def audit_page(request: Request, viewer: CurrentViewer, db: Db, q: Trail) -> Response:
+    ask = q.ask()
     page = trail.search(db, viewer.actor, ask, PAGE)
     lang = lang_of(request)
     context = {
@@ -70,19 +68,9 @@ def audit_page(
 
 
 @router.get("/audit.xlsx")
-def audit_xlsx(
-    request: Request,
-    viewer: CurrentViewer,
-    db: Db,
-    unit: Text = None,
-    indicator: Text = None,
-    period: Text = None,
-    person: Text = None,
-    kind: Text = None,
-    start: Day = None,
-    to: To = None,
-) -> Response:
-    ask = _ask(unit, indicator, period, person, kind, start, to)
+def audit_xlsx(request: Request, viewer: CurrentViewer, db: Db, q: Trail) -> Response:
+    # the whole search, whichever page it was asked from: the cursor pages the screen, not the file
+    ask = replace(q.ask(), before=None)
     lines = trail.every_line(db, viewer.actor, ask, EXPORT_CAP)
     body = shown.xlsx_bytes(lines, lang_of(request))
     return Response(body, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="audit.xlsx"'})
