@@ -1,7 +1,7 @@
 """The audit trail's search over a year of the benchmark group's history: goal ≤ 200 ms.
 
-`python benchmarks/audit_search.py [--database sqlite|postgresql|both]` (also run by `make
-benchmark`) builds the 1,000-unit demo group with ten years of figures into
+`python benchmarks/audit_search.py [--database sqlite|postgresql|both | --postgres]` (also run by
+`make benchmark`) builds the 1,000-unit demo group with ten years of figures into
 benchmarks/data/audit.db and the PostgreSQL database pacer_bench_audit, then writes those years'
 history into the audit trail as collection would have left it: one ``fact.set`` row per figure
 (a tenth of them corrected once more later), and per unit-month the submission's create, submit,
@@ -9,7 +9,8 @@ approve and accept. It measures (median of 20 after a warm-up) the search
 (:func:`pacer.audit.trail.search`, a page of 50, newest first) as the group administrator and as
 an approver of a second-level unit, each question against the obvious plain-SQL query that reads
 the rows' keys (``entity_key LIKE …``) instead of the unit, indicator and month columns, and the
-JSON API ``/api/audit`` in process. Results go to benchmarks/results/audit_search.md.
+JSON API ``/api/audit`` in process. Results go to benchmarks/results/audit_search.md (a run on one
+database keeps the other's figures from the section before).
 """
 
 from __future__ import annotations
@@ -19,10 +20,8 @@ import datetime
 import os
 import re
 import secrets
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,20 @@ sys.path.insert(0, str(HERE.parent))
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from benchmarks.common import DATA, RESULTS, _create_postgres_database, machine
+from benchmarks.common import (
+    DATA,
+    RESULTS,
+    _create_postgres_database,
+    add_database_options,
+    chosen_databases,
+    kept_lines,
+    load_average,
+    machine,
+    met,
+    section_head,
+    table,
+    timed,
+)
 from pacer.db import make_engine
 from pacer.demo.loader import DEMO_PASSWORD, load_demo
 from pacer.migrate import downgrade, is_initialised, upgrade
@@ -101,16 +113,6 @@ def build(url: str) -> dict[str, Any]:
         rows = conn.scalar(text("SELECT count(*) FROM audit_entry"))
     engine.dispose()
     return {"rows": rows, "build_s": time.perf_counter() - started}
-
-
-def _timed(fn: Callable[[], object], runs: int) -> list[float]:
-    fn()
-    out = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        out.append(1000 * (time.perf_counter() - t0))
-    return out
 
 
 def _plain(session: Session, where: str, params: dict[str, Any]) -> list[Any]:
@@ -236,15 +238,15 @@ def measure(url: str, runs: int) -> dict[str, Any]:
                     "name": name,
                     "rows": len(found.lines),
                     "plain_rows": len(plain),
-                    "service_ms": _timed(lambda a=actor, k=ask: trail.search(session, a, k, 50), runs),
-                    "plain_ms": _timed(lambda w=where, p=params: _plain(session, w, p), max(3, runs // 4)),
+                    "service": timed(lambda a=actor, k=ask: trail.search(session, a, k, 50), runs),
+                    "plain": timed(lambda w=where, p=params: _plain(session, w, p), max(3, runs // 4)),
                 }
             )
             session.expunge_all()
         unit, indicator, period = q["figure"]
         history = trail.figure_history(session, q["hq"], unit, indicator, period)
         out["history_steps"] = len(history.steps)
-        out["history_ms"] = _timed(lambda: trail.figure_history(session, q["hq"], unit, indicator, period), runs)
+        out["history"] = timed(lambda: trail.figure_history(session, q["hq"], unit, indicator, period), runs)
     engine.dispose()
     app = create_app(Settings(database_url=url, environment="production", secret_key=secrets.token_hex(16)))
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
@@ -253,44 +255,43 @@ def measure(url: str, runs: int) -> dict[str, Any]:
         assert client.post("/login", data=form).status_code == 303
         api = f"/api/audit?unit={out['second']}"
         assert client.get(api).status_code == 200
-        out["api_ms"] = _timed(lambda: client.get(api), runs)
-        out["page_ms"] = _timed(lambda: client.get("/audit"), runs)
+        out["api"] = timed(lambda: client.get(api), runs)
+        out["page"] = timed(lambda: client.get("/audit"), runs)
     return out
 
 
-def report(results: dict[str, dict[str, Any]], runs: int) -> str:
-    lines = [
-        "## The audit trail's search over ten years of the group's history",
-        "",
-        f"Command: `python benchmarks/audit_search.py`. Run {datetime.datetime.now():%Y-%m-%d %H:%M}; "
-        f"load average {'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end.",
-        "",
-        "| database | question (a page of 50, newest first) | goal | measured | met? | plain SQL on the keys |",
-        "|---|---|---|---|---|---|",
-    ]
+def _rows(name: str, r: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for c in r["cases"]:
+        service, plain = c["service"], c["plain"]
+        rows.append([name, f"{c['name']} ({c['rows']} rows)", f"<= {GOAL_MS:.0f} ms",
+                     f"median {service.median:.1f} ms, max {service.max:.1f} ms", met(service.median, GOAL_MS),
+                     f"median {plain.median:.1f} ms ({c['plain_rows']} rows)"])  # fmt: skip
+    for what, key in (
+        (f"one figure's history ({r['history_steps']} steps)", "history"),
+        ("`/api/audit?unit=…` in process (sign-in, JSON)", "api"),
+        ("the page `/audit` in process", "page"),
+    ):
+        ms = r[key].median
+        rows.append([name, what, f"<= {GOAL_MS:.0f} ms", f"median {ms:.1f} ms", met(ms, GOAL_MS), "—"])
+    return rows
+
+
+def report(results: dict[str, dict[str, Any]], runs: int, earlier: Path) -> str:
+    """The section: the databases measured now, and those of an earlier section at ``earlier`` kept."""
+    kept = kept_lines(earlier, list(results))
+    rows = [row for name, r in results.items() for row in _rows(name, r)]
+    header = ["database", "question (a page of 50, newest first)", "goal", "measured", "met?", "plain SQL on the keys"]
+    lines = section_head("The audit trail's search over ten years of the group's history",
+                         "python benchmarks/audit_search.py [--postgres]")  # fmt: skip
+    lines += [*_ordered(table(header, rows) + [k for k in kept if k.startswith("|")]), "", "### Details", ""]
+    details = [k for k in kept if k.startswith("-")]
     for name, r in results.items():
-        for c in r["cases"]:
-            ms, plain = statistics.median(c["service_ms"]), statistics.median(c["plain_ms"])
-            lines.append(
-                f"| {name} | {c['name']} ({c['rows']} rows) | <= {GOAL_MS:.0f} ms | median {ms:.1f} ms, "
-                f"max {max(c['service_ms']):.1f} ms | {'yes' if ms <= GOAL_MS else '**no**'} | "
-                f"median {plain:.1f} ms ({c['plain_rows']} rows) |"
-            )
-        history, api, page = (statistics.median(r[k]) for k in ("history_ms", "api_ms", "page_ms"))
-        lines += [
-            f"| {name} | one figure's history ({r['history_steps']} steps) | <= {GOAL_MS:.0f} ms | median "
-            f"{history:.1f} ms | {'yes' if history <= GOAL_MS else '**no**'} | — |",
-            f"| {name} | `/api/audit?unit=…` in process (sign-in, JSON) | <= {GOAL_MS:.0f} ms | median {api:.1f} ms | "
-            f"{'yes' if api <= GOAL_MS else '**no**'} | — |",
-            f"| {name} | the page `/audit` in process | <= {GOAL_MS:.0f} ms | median {page:.1f} ms | "
-            f"{'yes' if page <= GOAL_MS else '**no**'} | — |",
-        ]
-    lines += ["", "### Details", ""]
-    for name, r in results.items():
-        lines.append(
+        details.append(
             f"- {name}: {r['rows']:,} audit rows; the approver's subtree ({r['second']}) holds {r['subtree_units']} "
-            f"units; built in {r['build_s']:.0f} s."
+            f"units; built in {r['build_s']:.0f} s; measured {r['at']}, load average {r['load']} at the end."
         )
+    lines += sorted(details, key=lambda d: not d.startswith("- SQLite"))
     lines += [
         "- The history: one `fact.set` row per figure of the ten years (a tenth corrected once more) and per "
         "unit-month the submission's create, submit, approve and accept, written as collection leaves them.",
@@ -306,22 +307,28 @@ def report(results: dict[str, dict[str, Any]], runs: int) -> str:
     return "\n".join(lines)
 
 
+def _ordered(table_lines: list[str]) -> list[str]:
+    """The table's head, then SQLite's rows, then PostgreSQL's."""
+    head, rows = table_lines[:2], table_lines[2:]
+    return head + sorted(rows, key=lambda row: not row.startswith("| SQLite |"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    add_database_options(parser)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--reuse", action="store_true", help="measure the group built by an earlier run")
     args = parser.parse_args()
-    urls = {"SQLite": SQLITE_URL, "PostgreSQL": POSTGRES_URL}
-    chosen = urls if args.database == "both" else {k: v for k, v in urls.items() if k.lower() == args.database}
     results = {}
-    for name, url in chosen.items():
+    for name, url in chosen_databases(args, SQLITE_URL, POSTGRES_URL).items():
         built = {"rows": 0, "build_s": 0.0} if args.reuse else build(url)
         results[name] = {**built, **measure(url, args.runs)}
+        results[name] |= {"at": f"{datetime.datetime.now():%Y-%m-%d %H:%M}", "load": load_average()}
         print(f"{name}: measured", file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "audit_search.md").write_text(report(results, args.runs), encoding="utf-8")
-    print(f"wrote {RESULTS / 'audit_search.md'}")
+    section = RESULTS / "audit_search.md"
+    section.write_text(report(results, args.runs, section), encoding="utf-8")
+    print(f"wrote {section}")
 
 
 if __name__ == "__main__":

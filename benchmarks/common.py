@@ -1,18 +1,26 @@
 """What every benchmark shares: the benchmark group (built once per database, in a process of
-its own, and reused while its parameters match) and running a measurement in a fresh process.
-Peak memory: benchmarks/memory.py."""
+its own, and reused while its parameters match), running a measurement in a fresh process, and
+the harness of a measurement in this process (timed runs with their CPU time, SQL statements
+counted, the load average, the databases asked for, a section's table). Peak memory:
+benchmarks/memory.py."""
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from pacer.db import make_engine
@@ -125,6 +133,114 @@ def in_child(script: Path | str, *args: str) -> dict[str, Any]:
     last; its progress and errors go to this process's standard error."""
     out = subprocess.run([sys.executable, str(script), *args], check=True, stdout=subprocess.PIPE, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# -- a measurement in this process ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Wall times (ms) of repeated runs and the process's CPU times (ms) of the same runs."""
+
+    wall: tuple[float, ...]
+    cpu: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu)
+
+    @property
+    def max(self) -> float:
+        return max(self.wall)
+
+    @property
+    def p99(self) -> float:
+        ordered = sorted(self.wall)
+        return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], object], runs: int) -> Timing:
+    """``runs`` calls of ``fn`` after one warm-up call, each timed (wall and this process's CPU)."""
+    fn()
+    wall, cpu = [], []
+    for _ in range(runs):
+        t0, c0 = time.perf_counter(), time.process_time()
+        fn()
+        wall.append(1000 * (time.perf_counter() - t0))
+        cpu.append(1000 * (time.process_time() - c0))
+    return Timing(tuple(wall), tuple(cpu))
+
+
+def statements(engine: Engine, fn: Callable[[], object]) -> int:
+    """How many SQL statements one call of ``fn`` sends through ``engine``."""
+    seen = [0]
+
+    def count(*_: object) -> None:
+        seen[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen[0]
+
+
+def load_average() -> str:
+    """The load average over 1, 5 and 15 minutes, as ``6.6/10.1/12.5``."""
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def met(value: float, goal: float) -> str:
+    """The "met?" cell of a table: at most the goal."""
+    return "yes" if value <= goal else "**no**"
+
+
+def add_database_options(parser: argparse.ArgumentParser) -> None:
+    """``--database sqlite|postgresql|both`` (default both) and ``--postgres`` (PostgreSQL only)."""
+    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL only (as --database postgresql)")
+
+
+def chosen_databases(args: argparse.Namespace, sqlite_url: str, postgres_url: str) -> dict[str, str]:
+    """The databases the options ask for, by name (``SQLite``, ``PostgreSQL``), to their URLs."""
+    urls = {"SQLite": sqlite_url, "PostgreSQL": postgres_url}
+    choice = "postgresql" if args.postgres else args.database
+    return urls if choice == "both" else {k: v for k, v in urls.items() if k.lower() == choice}
+
+
+def section_head(title: str, command: str) -> list[str]:
+    """A section's title and its line naming the command, the time and the load average."""
+    return [
+        f"## {title}",
+        "",
+        f"Command: `{command}`. Run {datetime.datetime.now():%Y-%m-%d %H:%M}; load average {load_average()} "
+        "at the end.",
+        "",
+    ]
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
+    """A markdown table."""
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows),
+    ]
+
+
+def kept_lines(path: Path, measured: Sequence[str], known: Sequence[str] = ("SQLite", "PostgreSQL")) -> list[str]:
+    """The table rows (``| NAME |``) and details (``- NAME:``) of the databases not measured this time
+    in an earlier section at ``path``, so that measuring one database keeps the other's figures."""
+    if not path.exists():
+        return []
+    others = [name for name in known if name not in measured]
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines for n in others if line.startswith((f"| {n} |", f"- {n}:"))]
 
 
 if __name__ == "__main__":

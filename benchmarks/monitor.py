@@ -1,6 +1,6 @@
 """The reporting monitor for 1,000 units: goal ≤ 200 ms server time.
 
-`python benchmarks/monitor.py [--database sqlite|postgresql|both]` (also run by `make benchmark`)
+`python benchmarks/monitor.py [--database sqlite|postgresql|both | --postgres]` (also run by `make benchmark`)
 builds a 1,000-unit demo group with one year of figures (the monitor reads the tree, the
 submissions and the rules of who reports what, not the figures) into benchmarks/data/monitor.db
 and the PostgreSQL database pacer_bench_monitor, and gives its October 2026 every status: a
@@ -24,20 +24,30 @@ import datetime
 import os
 import re
 import secrets
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.orm import Session
 
-from benchmarks.common import DATA, RESULTS, _create_postgres_database, machine
+from benchmarks.common import (
+    DATA,
+    RESULTS,
+    _create_postgres_database,
+    add_database_options,
+    chosen_databases,
+    machine,
+    met,
+    section_head,
+    statements,
+    table,
+    timed,
+)
 from pacer.db import make_engine
 from pacer.demo.loader import DEMO_PASSWORD, load_demo
 from pacer.migrate import downgrade, is_initialised, upgrade
@@ -125,37 +135,6 @@ def per_unit(session: Session, actor: Any, period: int) -> dict[str, int]:
     return counts
 
 
-CPU: dict[int, list[float]] = {}  # id of a list of wall times -> the CPU times of the same runs
-
-
-def _timed(fn: Callable[[], object], runs: int) -> list[float]:
-    """Wall times (ms) of ``runs`` calls after a warm-up; the process's CPU times of the same
-    calls in ``CPU`` (the app runs in this process: TestClient, no network)."""
-    fn()
-    out, cpu = [], []
-    for _ in range(runs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        out.append(1000 * (time.perf_counter() - t0))
-        cpu.append(1000 * (time.process_time() - c0))
-    CPU[id(out)] = cpu
-    return out
-
-
-def _statements(engine, fn: Callable[[], object]) -> int:
-    seen = [0]
-
-    def count(*_: object) -> None:
-        seen[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return seen[0]
-
-
 def measure(url: str, runs: int) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
@@ -171,14 +150,13 @@ def measure(url: str, runs: int) -> dict[str, Any]:
         board = monitor.monitor(session, actor, PERIOD)
         out["reporting"], out["late"] = board.totals.total, board.totals.late
         out["by_status"] = dict(board.totals.by_status)
-        out["service_ms"] = _timed(lambda: monitor.monitor(session, actor, PERIOD), runs)
-        out["service_cpu_ms"] = CPU[id(out["service_ms"])]
-        out["service_sql"] = _statements(engine, lambda: monitor.monitor(session, actor, PERIOD))
+        out["service"] = timed(lambda: monitor.monitor(session, actor, PERIOD), runs)
+        out["service_sql"] = statements(engine, lambda: monitor.monitor(session, actor, PERIOD))
         slow = per_unit(session, actor, PERIOD)
         assert slow["late"] == board.totals.late, (slow, board.totals)
         assert all(slow.get(s, 0) == n for s, n in board.totals.by_status.items()), (slow, board.totals)
-        out["per_unit_ms"] = _timed(lambda: per_unit(session, actor, PERIOD), 3)
-        out["per_unit_sql"] = _statements(engine, lambda: per_unit(session, actor, PERIOD))
+        out["per_unit"] = timed(lambda: per_unit(session, actor, PERIOD), 3)
+        out["per_unit_sql"] = statements(engine, lambda: per_unit(session, actor, PERIOD))
     engine.dispose()
     app = create_app(Settings(database_url=url, environment="production", secret_key=secrets.token_hex(16)))
     with TestClient(app, base_url="https://testserver", follow_redirects=False) as client:
@@ -190,46 +168,33 @@ def measure(url: str, runs: int) -> dict[str, Any]:
         assert first.status_code == 200, first.text[:500]
         out["page_rows"] = first.text.count("<tr data-unit=")
         out["page_kb"] = len(first.content) / 1024
-        out["page_ms"] = _timed(lambda: client.get(page), runs)
-        out["page_cpu_ms"] = CPU[id(out["page_ms"])]
+        out["page"] = timed(lambda: client.get(page), runs)
         late = page + "&status=late"
         out["late_rows"] = client.get(late).text.count("<tr data-unit=")
-        out["late_ms"] = _timed(lambda: client.get(late), runs)
-        out["late_cpu_ms"] = CPU[id(out["late_ms"])]
+        out["late_page"] = timed(lambda: client.get(late), runs)
     return out
 
 
-def _p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+def _rows(name: str, r: dict[str, Any]) -> list[list[str]]:
+    page, late, service, slow = r["page"], r["late_page"], r["service"], r["per_unit"]
+    goal = f"<= {GOAL_MS:.0f} ms"
+    return [
+        [name, "the page `/submissions/monitor`, group node (server time)", goal,
+         f"median {page.median:.1f} ms (CPU {page.cpu_median:.1f} ms), p99 {page.p99:.1f} ms",
+         met(page.median, GOAL_MS)],
+        [name, f"the page, late units only ({r['late_rows']} rows)", goal,
+         f"median {late.median:.1f} ms (CPU {late.cpu_median:.1f} ms)", met(late.median, GOAL_MS)],
+        [name, "the service `monitor.monitor`", goal, f"median {service.median:.1f} ms (CPU "
+         f"{service.cpu_median:.1f} ms), {r['service_sql']} SQL statements", met(service.median, GOAL_MS)],
+        [name, "one unit at a time (the obvious way)", "—", f"median {slow.median:.0f} ms, {r['per_unit_sql']:,} SQL "
+         f"statements: {slow.median / service.median:.0f}x the service", "—"],
+    ]  # fmt: skip
 
 
 def report(results: dict[str, dict[str, Any]], runs: int) -> str:
-    lines = [
-        "## The reporting monitor for 1,000 units",
-        "",
-        f"Command: `python benchmarks/monitor.py`. Run {datetime.datetime.now():%Y-%m-%d %H:%M}; "
-        f"load average {'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end.",
-        "",
-        "| database | question | goal | measured | met? |",
-        "|---|---|---|---|---|",
-    ]
-    for name, r in results.items():
-        service, page, slow = (statistics.median(r[k]) for k in ("service_ms", "page_ms", "per_unit_ms"))
-        page_cpu, service_cpu = statistics.median(r["page_cpu_ms"]), statistics.median(r["service_cpu_ms"])
-        late, late_cpu = statistics.median(r["late_ms"]), statistics.median(r["late_cpu_ms"])
-        lines += [
-            f"| {name} | the page `/submissions/monitor`, group node (server time) | <= {GOAL_MS:.0f} ms | "
-            f"median {page:.1f} ms (CPU {page_cpu:.1f} ms), p99 {_p99(r['page_ms']):.1f} ms | "
-            f"{'yes' if page <= GOAL_MS else '**no**'} |",
-            f"| {name} | the page, late units only ({r['late_rows']} rows) | <= {GOAL_MS:.0f} ms | "
-            f"median {late:.1f} ms (CPU {late_cpu:.1f} ms) | {'yes' if late <= GOAL_MS else '**no**'} |",
-            f"| {name} | the service `monitor.monitor` | <= {GOAL_MS:.0f} ms | median {service:.1f} ms "
-            f"(CPU {service_cpu:.1f} ms), {r['service_sql']} SQL statements | "
-            f"{'yes' if service <= GOAL_MS else '**no**'} |",
-            f"| {name} | one unit at a time (the obvious way) | — | median {slow:.0f} ms, {r['per_unit_sql']:,} SQL "
-            f"statements: {slow / service:.0f}x the service | — |",
-        ]
+    lines = section_head("The reporting monitor for 1,000 units", "python benchmarks/monitor.py")
+    rows = [row for name, r in results.items() for row in _rows(name, r)]
+    lines += table(["database", "question", "goal", "measured", "met?"], rows)
     lines += ["", "### Details", ""]
     for name, r in results.items():
         statuses = ", ".join(f"{k} {v}" for k, v in r["by_status"].items())
@@ -258,17 +223,15 @@ def report(results: dict[str, dict[str, Any]], runs: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    add_database_options(parser)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="measure the group built by an earlier run")
     args = parser.parse_args()
-    urls = {"SQLite": SQLITE_URL, "PostgreSQL": POSTGRES_URL}
-    chosen = urls if args.database == "both" else {k: v for k, v in urls.items() if k.lower() == args.database}
     results = {}
-    for name, url in chosen.items():
+    for name, url in chosen_databases(args, SQLITE_URL, POSTGRES_URL).items():
         built = {"units": UNITS, "build_s": 0.0} if args.reuse else build(url)
         results[name] = {**built, **measure(url, args.runs)}
-        print(f"{name}: {results[name]['service_ms'][0]:.1f} ms (first service run)", file=sys.stderr)
+        print(f"{name}: {results[name]['service'].wall[0]:.1f} ms (first service run)", file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "monitor.md").write_text(report(results, args.runs), encoding="utf-8")
     print(f"wrote {RESULTS / 'monitor.md'}")
