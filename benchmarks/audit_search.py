@@ -287,9 +287,10 @@ def report(results: dict[str, dict[str, Any]], runs: int, earlier: Path) -> str:
     lines += [*_ordered(table(header, rows) + [k for k in kept if k.startswith("|")]), "", "### Details", ""]
     details = [k for k in kept if k.startswith("-")]
     for name, r in results.items():
+        built = f"built in {r['build_s']:.0f} s" if r["build_s"] else "the group built by an earlier run (--reuse)"
         details.append(
             f"- {name}: {r['rows']:,} audit rows; the approver's subtree ({r['second']}) holds {r['subtree_units']} "
-            f"units; built in {r['build_s']:.0f} s; measured {r['at']}, load average {r['load']} at the end."
+            f"units; {built}; measured {r['at']}, load average {r['load']} at the end."
         )
     lines += sorted(details, key=lambda d: not d.startswith("- SQLite"))
     lines += [
