@@ -52,9 +52,8 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
         _a_submitted_proposal(engine)
         engine.dispose()
         port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(settings_for(url)), host="127.0.0.1", port=port, log_level="warning")
-        )
+        app = create_app(settings_for(url))
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         deadline = time.monotonic() + 20
@@ -64,6 +63,8 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
         yield f"http://127.0.0.1:{port}"
         server.should_exit = True
         thread.join(10)
+        app.state.jobs.stop()  # the job threads a test started, before their database is dropped
+        app.state.db_engine.dispose()
         assert make_url(url)  # the private database is dropped by fresh_database
 
 
