@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from pacer.config import get_settings
 from pacer.db import _engine_for, make_engine
+from pacer.indicators import memo
 from pacer.migrate import upgrade
 
 SERVER_URL = os.environ.get("PACER_TEST_DATABASE_URL")
@@ -121,6 +122,14 @@ def engine(database_template: str) -> Iterator[Engine]:
     engine = make_engine(database_template, poolclass=NullPool)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _forget_the_library() -> Iterator[None]:
+    """What is kept of the library between requests is per process and database; a test's
+    rolled-back rows (some written without an audit row, by factories) must not reach the next."""
+    yield
+    memo.clear()
 
 
 @pytest.fixture

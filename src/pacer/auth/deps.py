@@ -73,7 +73,8 @@ def optional_viewer(request: Request, db: Db) -> Viewer | None:
     return viewer
 
 
-def current_viewer(request: Request, viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
+async def current_viewer(request: Request, viewer: Annotated[Viewer | None, Depends(optional_viewer)]) -> Viewer:
+    # async: no I/O here, so no hop to a worker thread (each hop waits for a core on a busy machine)
     if viewer is None:
         raise sessions.NotAuthenticated("sign in first")
     return viewer

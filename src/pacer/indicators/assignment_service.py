@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 from pacer.auth.permissions import READ, Actor, require, visible_unit_ids
 from pacer.errors import NotFound, Problem
 from pacer.indicators import assignment_repository as repo
-from pacer.indicators.assignment_calc import Rule, available_derived, breakpoints, resolve
+from pacer.indicators.assignment_calc import Catalogue, Rule, UnitInfo, available_derived, breakpoints, resolve
 
 # the write side lives in its own module; re-exported so callers use one service
 from pacer.indicators.assignment_write import AssignmentIn, assign, close
+from pacer.indicators.memo import Memo, current
 from pacer.kit import periods
 from pacer.models import IndicatorAssignment, Unit
 
@@ -49,12 +50,13 @@ def reported_indicators(session: Session, unit: Unit, period: int) -> list[str]:
     return reported_indicators_of(session, [unit.id], period)[unit.id]
 
 
-def reported_indicators_of(session: Session, unit_ids: Iterable[int], period: int) -> dict[int, list[str]]:
-    """:func:`reported_indicators` of many units at once (unit id -> codes): one read of the
-    rules, units and library, one decision per distinct set of rules."""
-    known = repo.codes(session)
-    catalogue = repo.catalogue(session, period // 100, known)
-    resolved = resolve(repo.rules(session, period), repo.units(session, unit_ids), catalogue, period)
+def reported_indicators_of(
+    session: Session, unit_ids: Iterable[int], period: int, memo: Memo | None = None
+) -> dict[int, list[str]]:
+    """:func:`reported_indicators` of many units at once (unit id -> codes): the units read, the
+    rules and library as kept in ``memo`` (read when they changed), one decision per distinct set
+    of rules."""
+    catalogue, resolved = _resolved(session, unit_ids, period, memo)
     in_order: dict[frozenset[str], list[str]] = {}
     out: dict[int, list[str]] = {}
     for unit_id, mine in resolved.items():
@@ -62,6 +64,27 @@ def reported_indicators_of(session: Session, unit_ids: Iterable[int], period: in
             in_order[mine] = [c for c in catalogue.reported if c in mine]
         out[unit_id] = list(in_order[mine])
     return out
+
+
+def known_codes(session: Session, memo: Memo | None = None) -> repo.Codes:
+    """The indicators' ids and codes, as kept while the library stays as it is."""
+    return (memo or current(session)).get(("codes",), lambda: repo.codes(session))
+
+
+def catalogue_of(session: Session, year: int, memo: Memo | None = None) -> Catalogue:
+    """The resolver's view of the library in ``year``, as kept while the library stays as it is."""
+    memo = memo or current(session)
+    return memo.get(("catalogue", year), lambda: repo.catalogue(session, year, known_codes(session, memo)))
+
+
+def _resolved(
+    session: Session, unit_ids: Iterable[int] | None, period: int, memo: Memo | None
+) -> tuple[Catalogue, dict[int, frozenset[str]]]:
+    memo = memo or current(session)
+    catalogue = catalogue_of(session, period // 100, memo)
+    rules: list[Rule] = memo.get(("rules", period), lambda: repo.rules(session, period))
+    units: list[UnitInfo] = repo.units(session, unit_ids)  # kind and tags: read afresh
+    return catalogue, resolve(rules, units, catalogue, period)
 
 
 def available_indicators(session: Session, unit: Unit, period: int) -> list[str]:
@@ -82,14 +105,14 @@ def required_missing(session: Session, actor: Actor, unit: Unit, period: int) ->
 
 
 def assignment_matrix(
-    session: Session, period: int, unit_ids: Iterable[int] | None = None
+    session: Session, period: int, unit_ids: Iterable[int] | None = None, memo: Memo | None = None
 ) -> dict[int, frozenset[int]]:
     """Unit id -> ids of the reported indicators it reports in ``period``, for every unit (or
-    ``unit_ids``): one read of the rules, units and library, one decision per distinct set of
-    rules (a thousand units of a few kinds cost a few)."""
-    known = repo.codes(session)
-    catalogue = repo.catalogue(session, period // 100, known)
-    resolved = resolve(repo.rules(session, period), repo.units(session, unit_ids), catalogue, period)
+    ``unit_ids``): the units read, the rules and library as kept in ``memo``, one decision per
+    distinct set of rules (a thousand units of a few kinds cost a few)."""
+    memo = memo or current(session)
+    known = known_codes(session, memo)
+    _, resolved = _resolved(session, unit_ids, period, memo)
     as_ids: dict[frozenset[str], frozenset[int]] = {}
     out: dict[int, frozenset[int]] = {}
     for unit_id, codes in resolved.items():

@@ -46,7 +46,7 @@ def sync_library(session: Session, library: Library | None = None, actor: str = 
     ids = {code: row.id for code, row in existing.items()}
     for set_spec in library.sets.values():
         if _upgradable(sets.get(set_spec.code)):
-            write_set(session, sets.get(set_spec.code), set_spec, ids)
+            write_set(session, sets.get(set_spec.code), set_spec, ids, actor=actor)
     session.flush()
     return {"indicators": len(library.indicators), "changed": changed, "sets": len(library.sets)}
 
@@ -163,8 +163,16 @@ def write_indicator(
 
 
 def write_set(
-    session: Session, row: IndicatorSet | None, spec: IndicatorSetSpec, ids: dict[str, int], origin: str = "builtin"
+    session: Session,
+    row: IndicatorSet | None,
+    spec: IndicatorSetSpec,
+    ids: dict[str, int],
+    origin: str = "builtin",
+    actor: str = "system",
 ) -> IndicatorSet:
+    """Create or rewrite a set with its members; audited when it changes (who reports what
+    follows the sets, so cached readers must learn of it)."""
+    before = None if row is None else _set_state(session, row)
     if row is None:
         row = IndicatorSet(code=spec.code, origin=origin)
         session.add(row)
@@ -182,7 +190,28 @@ def write_set(
         )
         for position, member in enumerate(spec.members)
     )
+    session.flush()
+    after = _set_state(session, row)
+    if after != before:
+        action = "indicator_set.create" if before is None else "indicator_set.update"
+        record(session, actor, action, "indicator_set", spec.code, before, after)
     return row
+
+
+def _set_state(session: Session, row: IndicatorSet) -> dict[str, Any]:
+    members = session.execute(
+        select(Indicator.code, IndicatorSetMember.from_year, IndicatorSetMember.to_year)
+        .join(Indicator, Indicator.id == IndicatorSetMember.indicator_id)
+        .where(IndicatorSetMember.set_id == row.id)
+        .order_by(IndicatorSetMember.position)
+    ).all()
+    return {
+        "name_zh": row.name_zh,
+        "name_en": row.name_en,
+        "description_zh": row.description_zh,
+        "description_en": row.description_en,
+        "members": [[code, start, end] for code, start, end in members],
+    }
 
 
 def _update(session: Session, row: Any, fields: dict[str, Any], actor: str, entity: str, code: str) -> bool:

@@ -34,7 +34,7 @@ def apply_changes(session: Session, stored: Library, incoming: Library, changes:
             )
     session.flush()
     _apply_indicators(session, incoming, touched, actor)
-    _apply_sets(session, incoming, touched)
+    _apply_sets(session, incoming, touched, actor)
     _remove(session, stored, [c for c in changes if c.action == "removed"], actor)
     session.flush()
 
@@ -53,12 +53,12 @@ def _apply_indicators(session: Session, incoming: Library, touched: set[tuple[st
     session.flush()
 
 
-def _apply_sets(session: Session, incoming: Library, touched: set[tuple[str, str]]) -> None:
+def _apply_sets(session: Session, incoming: Library, touched: set[tuple[str, str]], actor: str) -> None:
     rows = {row.code: row for row in repository.sets(session)}
     ids = {row.code: row.id for row in repository.indicators(session)}
     for spec in incoming.sets.values():
         if ("set", spec.code) in touched:
-            row = write_set(session, rows.get(spec.code), spec, ids, origin="group")
+            row = write_set(session, rows.get(spec.code), spec, ids, origin="group", actor=actor)
             _customize(row)
 
 

@@ -164,6 +164,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_entry"
     __table_args__ = (
         Index("ix_audit_entity", "entity", "entity_key"),
+        Index("ix_audit_entity_id", "entity", "id"),  # the newest row of an entity (pacer.indicators.memo)
         Index("ix_audit_subject", "unit_id", "indicator", "period"),
         Index("ix_audit_actor", "actor"),
         Index("ix_audit_at", "at"),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import Actor
 from pacer.errors import Problem, ValidationFailed
-from pacer.models import Indicator, Submission, SubmissionCheck, SubmissionFigure, Unit
+from pacer.models import Submission, SubmissionCheck, Unit
 from pacer.models.base import utcnow
 from pacer.submissions import earlier, repository, rule_config
 from pacer.submissions.rule_context import build_context
@@ -22,7 +22,7 @@ from pacer.submissions.rules import ERROR, WARNING, Finding, RuleContext, check
 MAX_EXPLANATION = 4000
 
 
-def monthly(figures: Sequence[tuple[Indicator, SubmissionFigure]], context: RuleContext) -> dict[str, int]:
+def monthly(figures: Sequence[repository.Staged], context: RuleContext) -> dict[str, int]:
     """The staged figures in the rules' stored form: a year-to-date flow less the earlier months."""
     out = {}
     for ind, fig in figures:

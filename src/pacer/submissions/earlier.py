@@ -38,10 +38,11 @@ def provisional(session: Session, unit_id: int, period: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def pending(session: Session, unit_id: int, period: int) -> dict[Key, int]:
+def pending(session: Session, unit_id: int, period: int, months: list[int] | None = None) -> dict[Key, int]:
     """The provisional months' figures as months' amounts (a year-to-date flow less the months
-    before it, each of those by its own latest figure), by (unit id, indicator id, month)."""
-    months = provisional(session, unit_id, period)
+    before it, each of those by its own latest figure), by (unit id, indicator id, month);
+    ``months``: the provisional months, when the caller has read them."""
+    months = provisional(session, unit_id, period) if months is None else months
     if not months:
         return {}
     stmt = (

@@ -14,17 +14,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.analysis import Analysis, Window, evaluate_windows
-from pacer.auth.permissions import REPORT, Actor, visible_unit_ids
+from pacer.auth.permissions import REPORT, Actor
 from pacer.errors import NotFound
-from pacer.indicators.assignment_service import reported_indicators
-from pacer.indicators.formula import FormulaError, parse
-from pacer.models import Indicator, IndicatorCategory, MeasureUnit, SubmissionCheck, Unit
+from pacer.indicators.assignment_service import catalogue_of
+from pacer.indicators.memo import current
+from pacer.models import SubmissionCheck, Unit
 from pacer.submissions import checks, earlier, repository, rule_config, service
-from pacer.submissions.entry import EntryUnit, FormulaTree, entry_unit, formula_tree, typed_text
+from pacer.submissions.entry import EntryUnit, FormulaTree, typed_text
+from pacer.submissions.grid_layout import Section, layout
 from pacer.submissions.rule_context import contexts
 from pacer.submissions.rule_derived import computed
 from pacer.submissions.rules import RuleContext
@@ -100,17 +100,25 @@ class EntryGrid:
 
 
 def build_entry_grid(session: Session, actor: Actor, analysis: Analysis, unit_code: str, period: int) -> EntryGrid:
-    """The grid of ``unit_code``'s month ``period`` (404 when the actor may not see the unit)."""
+    """The grid of ``unit_code``'s month ``period`` (404 when the actor may not see the unit).
+
+    The library's part (definitions, what the unit reports, the lines' layout) is kept while the
+    library stays as it is; what is read each time is the unit, its submission, the figures
+    around the month, and whether the viewer may report for the unit."""
     unit = repository.unit(session, actor, unit_code)
     if unit is None:
         raise NotFound("no such unit among those you may see")
-    found = None
-    if repository.submission(session, unit.id, period) is not None:
-        found = service.get(session, actor, unit.code, period)
-    pending = earlier.pending(session, unit.id, period)  # earlier months not yet accepted
-    context = contexts(session, actor, [(unit, period)], rule_config.configured(), pending)[(unit.id, period)]
-    reported = reported_indicators(session, unit, period)
-    lines = _lines(session, context, reported)
+    memo = current(session)
+    months = earlier.provisional(session, unit.id, period)  # earlier months not yet accepted
+    stored = repository.submission_with_item(session, unit.id, period)
+    found = service.found_of(session, actor, unit, stored[0], months) if stored else None
+    pending = earlier.pending(session, unit.id, period, months)
+    config = rule_config.configured()
+    context = contexts(session, actor, [(unit, period)], config, pending, memo=memo)[(unit.id, period)]
+    catalogue = catalogue_of(session, period // 100, memo)
+    reported = [c for c in catalogue.reported if c in context.required]
+    categories = _categories(layout(session, memo, period // 100, context.indicators, reported), context)
+    lines = {line.code: line for c in categories for line in c.lines}
     figures = found.figures if found else []
     for ind, fig in figures:
         line = lines.get(ind.code)
@@ -121,14 +129,12 @@ def build_entry_grid(session: Session, actor: Actor, analysis: Analysis, unit_co
         if code in lines:
             lines[code].derived = value
     _compare(analysis, unit.id, period, lines)
-    reporters = visible_unit_ids(session, actor, REPORT)
-    may_report = reporters is None or unit.id in reporters
-    provisional = found.provisional if found else earlier.provisional(session, unit.id, period)
-    return EntryGrid(unit, period, found, _by_category(session, lines), may_report, provisional)
+    may_report = repository.may(session, actor, REPORT, unit.id)
+    return EntryGrid(unit, period, found, categories, may_report, months)
 
 
 def month_figures(saved: dict[str, tuple[int, str]], context: RuleContext) -> dict[str, int]:
-    """Saved figures as the rules take them: a year-to-date flow's less its months before."""
+    """Saved figures as the rules take them: a year-to-date flow less its months before."""
     out = {}
     for code, (value, basis) in saved.items():
         ind = context.indicators.get(code)
@@ -137,51 +143,32 @@ def month_figures(saved: dict[str, tuple[int, str]], context: RuleContext) -> di
     return out
 
 
-def _lines(session: Session, context: RuleContext, reported: list[str]) -> dict[str, Line]:
-    measures = {m.code: m for m in session.scalars(select(MeasureUnit))}
-    units = dict(session.execute(select(Indicator.code, Indicator.unit)).tuples().all())
-    wanted = [c for c in reported if c in context.indicators]
-    have = set(wanted)
-    for code, ind in context.indicators.items():
-        if ind.kind == "derived" and ind.formula:
-            try:
-                refs = parse(ind.formula).references
-            except FormulaError:
-                continue
-            if refs and refs <= have:
-                wanted.append(code)
-    out: dict[str, Line] = {}
-    for code in wanted:
-        ind = context.indicators[code]
-        basis = {"stock": "balance", "derived": "derived"}.get(ind.kind, ind.reporting or "monthly")
-        out[code] = Line(
-            code,
-            ind.name_zh,
-            ind.name_en,
-            ind.kind,
-            basis,
-            ind.scale,
-            entry_unit(units.get(code, ""), measures),
-            ytd_before=context.ytd_before.get(code, 0),
-            opening=context.last_december.get(code),
-            formula=formula_tree(ind.formula) if ind.kind == "derived" and ind.formula else None,
+def _categories(sections: tuple[Section, ...], context: RuleContext) -> list[Category]:
+    """The layout's lines with this unit-month's figures around them (the rules' context)."""
+    ytd, opening = context.ytd_before, context.last_december
+    return [
+        Category(
+            section.code,
+            section.name_zh,
+            section.name_en,
+            [
+                Line(
+                    s.code,
+                    s.name_zh,
+                    s.name_en,
+                    s.kind,
+                    s.basis,
+                    s.scale,
+                    s.unit,
+                    ytd_before=ytd.get(s.code, 0),
+                    opening=opening.get(s.code),
+                    formula=s.formula,
+                )
+                for s in section.lines
+            ],
         )
-    return out
-
-
-def _by_category(session: Session, lines: dict[str, Line]) -> list[Category]:
-    of = dict(session.execute(select(Indicator.code, Indicator.category)).tuples().all())
-    cats = {c.code: c for c in session.scalars(select(IndicatorCategory).order_by(IndicatorCategory.position))}
-    out: dict[str, Category] = {
-        code: Category(code, c.name_zh, c.name_en) for code, c in cats.items() if code in set(of.values())
-    }
-    for line in lines.values():
-        code = of.get(line.code, "")
-        category = out.get(code) or out.setdefault(code, Category(code, code, code))
-        category.lines.append(line)
-    for category in out.values():
-        category.lines.sort(key=lambda x: x.kind == "derived")  # stable: library order, derived last
-    return [c for c in out.values() if c.lines]
+        for section in sections
+    ]
 
 
 def _windows(year_index: int, month: int) -> list[Window]:

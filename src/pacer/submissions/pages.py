@@ -61,7 +61,9 @@ def month_list(
 
 
 def _page(request: Request, grid: EntryGrid, status: int = 200, **extra: Any) -> Response:
-    context = view.context(request, grid, lang_of(request)) | extra
+    lang = lang_of(request)
+    context = view.context(request, grid, lang) | extra
+    context["sections"] = view.shown(grid, lang, context["findings"], context["posted"], context["line_problems"])
     return render(request, "submissions/grid.html", context, status_code=status)
 
 

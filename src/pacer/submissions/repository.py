@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -12,22 +14,60 @@ from pacer.submissions.rules import RULES
 Listed = tuple[Submission, Unit, WorkflowItem | None]
 
 
+@dataclass(frozen=True, slots=True)
+class StagedIndicator:
+    """What a staged figure's reader needs of its indicator."""
+
+    code: str
+    kind: str
+    scale: int
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFigure:
+    value: int  # scaled
+    basis: str
+
+
+Staged = tuple[StagedIndicator, StagedFigure]
+
+
 def unit(session: Session, actor: Actor, code: str) -> Unit | None:
     return session.scalar(restrict(select(Unit).where(Unit.code == code), actor, Unit.id, READ))
+
+
+def may(session: Session, actor: Actor, action: str, unit_id: int) -> bool:
+    """Whether ``actor`` may take ``action`` on the unit: one row read through the visibility rule."""
+    return session.scalar(restrict(select(Unit.id).where(Unit.id == unit_id), actor, Unit.id, action)) is not None
 
 
 def submission(session: Session, unit_id: int, period: int) -> Submission | None:
     return session.scalar(select(Submission).where(Submission.unit_id == unit_id, Submission.period == period))
 
 
-def figures(session: Session, submission_id: int) -> list[tuple[Indicator, SubmissionFigure]]:
+def submission_with_item(session: Session, unit_id: int, period: int) -> tuple[Submission, WorkflowItem | None] | None:
+    """A unit-month's submission with its workflow item, in one read."""
     stmt = (
-        select(Indicator, SubmissionFigure)
+        select(Submission, WorkflowItem)
+        .outerjoin(WorkflowItem, WorkflowItem.id == Submission.workflow_item_id)
+        .where(Submission.unit_id == unit_id, Submission.period == period)
+    )
+    row = session.execute(stmt).tuples().first()
+    return None if row is None else (row[0], row[1])
+
+
+def figures(session: Session, submission_id: int) -> list[Staged]:
+    """A submission's staged figures by indicator code, read as plain values (no objects)."""
+    stmt = (
+        select(Indicator.code, Indicator.kind, Indicator.scale, SubmissionFigure.value, SubmissionFigure.basis)
         .join(SubmissionFigure, SubmissionFigure.indicator_id == Indicator.id)
         .where(SubmissionFigure.submission_id == submission_id)
         .order_by(Indicator.code)
     )
-    return list(session.execute(stmt).tuples())
+    return [
+        (StagedIndicator(code, kind, scale), StagedFigure(value, basis))
+        for code, kind, scale, value, basis in session.execute(stmt).tuples()
+    ]
 
 
 def checks(session: Session, submission_id: int) -> list[SubmissionCheck]:

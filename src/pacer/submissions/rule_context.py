@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, require, restrict
 from pacer.indicators.assignment_service import assignment_matrix
+from pacer.indicators.memo import Memo, current
 from pacer.kit import periods
 from pacer.models import Fact, Indicator, IndicatorVersion, MeasureUnit, Unit
 from pacer.org.repository import tree_on
@@ -28,36 +30,44 @@ Key = tuple[int, int, int]  # unit id, indicator id, period
 CONSOLIDATED_TAG = ("reports", "consolidated")
 
 
-def definitions(session: Session, year: int) -> tuple[dict[str, IndicatorDef], dict[int, str]]:
-    """Every indicator's definition in force in ``year`` by code, and the codes by id."""
+def definitions(
+    session: Session, year: int, memo: Memo | None = None
+) -> tuple[dict[str, IndicatorDef], dict[int, str]]:
+    """Every indicator's definition in force in ``year`` by code, and the codes by id: read once
+    while the library stays as it is (shared: not to be changed by the caller)."""
+    return (memo or current(session)).get(("definitions", year), lambda: _definitions(session, year))
+
+
+def _definitions(session: Session, year: int) -> tuple[dict[str, IndicatorDef], dict[int, str]]:
+    ind, version, unit = Indicator, IndicatorVersion, MeasureUnit
+    columns: list[Any] = [ind.code, ind.kind, ind.scale, ind.reporting, ind.never_negative, ind.direction]
+    columns += [ind.band_low, ind.band_high, version.name_zh, version.name_en, version.formula]
+    columns += [unit.code.label("measure"), unit.percent, unit.additive, unit.dimension, unit.symbol_zh, unit.symbol_en]
     stmt = (
-        select(Indicator, IndicatorVersion, MeasureUnit)
-        .join(IndicatorVersion, IndicatorVersion.indicator_id == Indicator.id)
-        .outerjoin(MeasureUnit, MeasureUnit.code == Indicator.unit)
-        .where(
-            IndicatorVersion.from_year <= year,
-            or_(IndicatorVersion.to_year.is_(None), IndicatorVersion.to_year >= year),
-        )
+        select(*columns)
+        .join(version, version.indicator_id == ind.id)
+        .outerjoin(unit, unit.code == ind.unit)
+        .where(version.from_year <= year, or_(version.to_year.is_(None), version.to_year >= year))
     )
     out: dict[str, IndicatorDef] = {}
-    for ind, version, unit in session.execute(stmt).tuples():
-        out[ind.code] = IndicatorDef(
-            code=ind.code,
-            name_zh=version.name_zh,
-            name_en=version.name_en,
-            kind=ind.kind,
-            scale=ind.scale,
-            reporting=ind.reporting,
-            percent=bool(unit and unit.percent),
-            additive=bool(unit is None or unit.additive),
-            dimension=unit.dimension if unit else "",
-            never_negative=ind.never_negative,
-            direction=ind.direction,
-            band_low=ind.band_low,
-            band_high=ind.band_high,
-            formula=version.formula,
-            symbol_zh=unit.symbol_zh if unit else "",
-            symbol_en=unit.symbol_en if unit else "",
+    for r in session.execute(stmt):
+        out[r.code] = IndicatorDef(
+            code=r.code,
+            name_zh=r.name_zh,
+            name_en=r.name_en,
+            kind=r.kind,
+            scale=r.scale,
+            reporting=r.reporting,
+            percent=bool(r.measure and r.percent),
+            additive=bool(r.measure is None or r.additive),
+            dimension=r.dimension or "",
+            never_negative=r.never_negative,
+            direction=r.direction,
+            band_low=r.band_low,
+            band_high=r.band_high,
+            formula=r.formula,
+            symbol_zh=r.symbol_zh or "",
+            symbol_en=r.symbol_en or "",
         )
     ids = dict(session.execute(select(Indicator.id, Indicator.code)).tuples().all())
     return out, ids
@@ -184,6 +194,7 @@ def contexts(
     config: RuleConfig = DEFAULT,
     pending: Mapping[Key, int] | None = None,
     with_required: bool = True,
+    memo: Memo | None = None,
 ) -> dict[tuple[int, int], RuleContext]:
     """The rules' context of each (unit, period) in ``wanted``, by (unit id, period); figures
     ``actor`` cannot see count as absent. ``pending`` figures (by unit id, indicator id,
@@ -192,13 +203,14 @@ def contexts(
     if not wanted:
         return {}
     pending = pending or {}
+    memo = memo or current(session)
     consolidated = [(u, p) for u, p in wanted if reports_consolidated(u, config)]
     children = _children(session, consolidated) if consolidated else {}
-    years = {year: definitions(session, year) for year in {p // 100 for _, p in wanted}}
+    years = {year: definitions(session, year, memo) for year in {p // 100 for _, p in wanted}}
     required: dict[int, dict[int, frozenset[int]]] = {}
     if with_required:
         for period in sorted({p for _, p in wanted}):
-            required[period] = assignment_matrix(session, period, {u.id for u, p in wanted if p == period})
+            required[period] = assignment_matrix(session, period, {u.id for u, p in wanted if p == period}, memo)
     around: dict[int, dict[int, _Around]] = {}
     months: dict[int, dict[int, dict[int, int]]] = {}
     for period in {p for _, p in wanted}:

@@ -70,7 +70,7 @@ class Found:
     submission: Submission
     unit: Unit
     item: WorkflowItem | None
-    figures: list[tuple[Indicator, SubmissionFigure]]
+    figures: list[repository.Staged]
     history: list[WorkflowEvent]
     verbs: list[Transition]
     checks: list[SubmissionCheck]
@@ -124,15 +124,21 @@ def get(session: Session, actor: Actor, unit_code: str, period: int) -> Found:
     sub = repository.submission(session, unit.id, period)
     if sub is None:
         raise NotFound(f"{unit.code} has no submission for {periods.format_period(period)}")
-    return _found(session, actor, unit, sub)
+    return found_of(session, actor, unit, sub)
 
 
-def _found(session: Session, actor: Actor, unit: Unit, sub: Submission) -> Found:
+def found_of(
+    session: Session, actor: Actor, unit: Unit, sub: Submission, provisional: list[int] | None = None
+) -> Found:
+    """``sub`` of ``unit`` (which ``actor`` sees) with what its faces show; ``provisional``: its
+    earlier months not yet accepted, when the caller has read them."""
     item = session.get(WorkflowItem, sub.workflow_item_id) if sub.workflow_item_id else None
     history = workflow_repository.history(session, item.id) if item else []
     verbs = workflow.verbs_for(session, SUBMISSION, item, actor) if item else []
-    figures, found = repository.figures(session, sub.id), repository.checks(session, sub.id)
-    return Found(sub, unit, item, figures, history, verbs, found, earlier.provisional(session, unit.id, sub.period))
+    figures, checked = repository.figures(session, sub.id), repository.checks(session, sub.id)
+    if provisional is None:
+        provisional = earlier.provisional(session, unit.id, sub.period)
+    return Found(sub, unit, item, figures, history, verbs, checked, provisional)
 
 
 def save_figures(
@@ -179,7 +185,7 @@ def save_figures(
         checks.explain(session, actor, found.submission, explanations, found.title(language), language)
     after = _snapshot(session, found.submission)
     record(session, actor.username, "submission.save", AUDIT_ENTITY, _key(found), before, after)
-    return _found(session, actor, unit, found.submission)
+    return found_of(session, actor, unit, found.submission)
 
 
 def explain(
@@ -206,7 +212,7 @@ def explain(
     session.flush()
     after = _snapshot(session, found.submission)
     record(session, actor.username, "submission.explain", AUDIT_ENTITY, _key(found), before, after)
-    return _found(session, actor, unit, found.submission)
+    return found_of(session, actor, unit, found.submission)
 
 
 def act(
@@ -241,7 +247,7 @@ def act(
     if verb == "accept":
         workflow.set_due(session, SUBMISSION, found.item, None, actor)
     session.flush()
-    return _found(session, actor, found.unit, found.submission)
+    return found_of(session, actor, found.unit, found.submission)
 
 
 def submissions(
@@ -286,7 +292,7 @@ def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
         )
         sub.workflow_item_id, sub.state = item.id, item.state
         session.flush()
-    return _found(session, actor, unit, sub)
+    return found_of(session, actor, unit, sub)
 
 
 def _checked(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from pacer.kit import periods
 from pacer.kit.numbers import to_decimal
 from pacer.kit.tabular import Row
 from pacer.models import SubmissionCheck
-from pacer.submissions.grid import EntryGrid, Line
+from pacer.submissions.grid import Category, EntryGrid, Line
 from pacer.submissions.service import NARRATIVE
 from pacer.submissions.workflow import SUBMISSION
 from pacer.web.i18n import translate
@@ -53,6 +54,75 @@ def data_of(line: Line) -> str:
             "formula": line.formula,
         },
         separators=(",", ":"),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A line as its row shows it, every figure already in words: the page's loop over 300
+    lines then only places text (a template call per cell would cost more than the figures)."""
+
+    code: str
+    kind: str
+    name: str
+    basis: str
+    symbol: str
+    data: str  # data_of(line)
+    css: str
+    value: str  # the input's text: what was posted, else the saved figure as typed
+    shown: str  # the saved figure (or a derived line's value) in words
+    last_year: str
+    last_month: str
+    ytd_before: str
+    ytd_now: str
+    targets: str
+    findings: list[SubmissionCheck]
+    problems: list[str]
+
+
+def shown(
+    grid: EntryGrid,
+    lang: str,
+    findings: Mapping[str, list[SubmissionCheck]],
+    posted: Mapping[str, str],
+    problems: Mapping[str, list[str]],
+) -> list[tuple[Category, list[Shown]]]:
+    """Each category with its lines as shown in ``lang``."""
+    bases = {b: translate(lang, f"sub.basis.{b}") for b in ("ytd", "monthly", "balance", "derived")}
+    return [(c, [_shown(line, lang, bases, findings, posted, problems) for line in c.lines]) for c in grid.categories]
+
+
+def _shown(
+    line: Line,
+    lang: str,
+    bases: Mapping[str, str],
+    findings: Mapping[str, list[SubmissionCheck]],
+    posted: Mapping[str, str],
+    problems: Mapping[str, list[str]],
+) -> Shown:
+    code, mine, bad = line.code, findings.get(line.code, []), problems.get(line.code, [])
+    css = ("derived" if line.kind == "derived" else "") + (
+        " has-problem" if bad or any(f.severity == "error" for f in mine) else ""
+    )
+    ensure, strive = line.targets.get("ensure"), line.targets.get("strive")
+    targeted = ensure is not None or strive is not None
+    return Shown(
+        code=code,
+        kind=line.kind,
+        name=line.name(lang),
+        basis=bases.get(line.basis) or translate(lang, f"sub.basis.{line.basis}"),
+        symbol=line.unit.symbol(lang),
+        data=data_of(line),
+        css=css,
+        value=posted.get(f"v.{code}", line.value),
+        shown=number(line, line.derived if line.kind == "derived" else line.saved),
+        last_year=number(line, line.compared.get("last_year")),
+        last_month=number(line, line.compared.get("last_month")),
+        ytd_before=number(line, line.compared.get("ytd_before")) if line.kind == "flow" else "",
+        ytd_now=ytd_now(line),
+        targets=f"{number(line, ensure)} / {number(line, strive)}" if targeted else "",
+        findings=mine,
+        problems=bad,
     )
 
 
