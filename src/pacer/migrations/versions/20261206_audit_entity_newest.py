@@ -1,7 +1,7 @@
 """the newest audit row of an entity found by an index look-up (the configuration's marker)
 
 Revision ID: 20261206_audit_entity_newest
-Revises: 20261206_task_department
+Revises: 20261206_quality_problems
 Create Date: 2026-12-06 13:10:00
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "20261206_audit_entity_newest"
-down_revision: str | None = "20261206_task_department"
+down_revision: str | None = "20261206_quality_problems"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
