@@ -257,6 +257,10 @@ BEFORE = [
 ]
 
 
+def _ratio(r: dict[str, Any]) -> float:
+    return statistics.median(r["page_ms"]) / max(statistics.median(r["page_cpu_ms"]), 1e-9)
+
+
 def _p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
@@ -311,6 +315,11 @@ def report(results: dict[str, dict[str, Any]], runs: int) -> str:
         "- The plain-SQL reads fetch only the figures the page shows (the unit, what it reports, the indicators, "
         "the month's figures, five comparison windows summed by the database, the year's targets): no rules, no "
         "derived indicators, no page. Both give the same lines and saved figures (checked).",
+        "- Wall time over CPU time, the page's medians: "
+        + ", ".join(f"{n} {_ratio(r):.1f}x" for n, r in results.items())
+        + ". Near 1x (SQLite; PostgreSQL adds its server's work) the wall time is the server's; far above it, the "
+        "wall time measures the machine's load (waiting for a core), and the goal is read from the CPU time until a "
+        "quiet re-run.",
         *BREAKDOWN,
         *BEFORE,
         f"- Medians of {runs} runs after a warm-up, as the group administrator; wall time in process, no network. "
