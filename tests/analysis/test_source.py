@@ -223,3 +223,16 @@ def test_a_copy_read_stopped_early_leaves_the_engine_usable(committed, monkeypat
     batches.close()
     with committed.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM fact")).scalar()
+
+
+def test_a_database_without_indicators_loads_as_empty(session) -> None:
+    """A group that has not set up its indicators yet (pages that read the engine still open)."""
+    from sqlalchemy import delete
+
+    from pacer.models import Indicator, IndicatorVersion
+
+    session.execute(delete(IndicatorVersion))
+    session.execute(delete(Indicator))
+    create_unit(session, "G")
+    loaded = source.load(session.connection(), columnar=False)
+    assert loaded.facts.values.shape[1] == 0

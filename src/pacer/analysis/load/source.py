@@ -104,7 +104,8 @@ def load(conn: Connection, columnar: bool = False, today: date | None = None) ->
         batches = columnar_read.fact_batches(url, _fact_queries(unit_ids))
     else:
         batches = _fact_rows(conn)
-    dense = DenseFacts(unit_ix, np.where(ind_ix >= 0, rep_pos[ind_ix], -1), len(reported))
+    # an id that is no indicator's (-1) reads the -1 appended: none, even without indicators
+    dense = DenseFacts(unit_ix, np.append(rep_pos, -1)[ind_ix], len(reported))
     for batch in batches:
         dense.add(*batch)
     if dense.first_year is not None:
