@@ -87,20 +87,56 @@ def test_the_workbook_opens_and_holds_every_table(session, data):
     b = bulletin(session, load_actor(session, "sam"), PERIOD)
     book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(b, "zh")))
     assert book.sheetnames == ["总体", "分单位", "分部门", "逾期事项", "期内销号"]
+    summary = [[c.value for c in row if c.value is not None] for row in book["总体"].iter_rows()]
+    assert summary[0][0].startswith("督办通报")
+    assert summary[3][:3] == ["期内应完成", "已完成", "完成率"]
+    assert summary[4] == [4, 1, "25.0%", 1, "100.0%", 2, 1]  # the overall figures, numbers as numbers
+    assert summary[6] == ["口径说明"]
+    assert any("完成率 = " in row[0] for row in summary[7:])
+    assert book["总体"]["A4"].font.b
+    assert book["总体"]["A1"].font.sz == 13
     units = [[c.value for c in row] for row in book["分单位"].iter_rows()]
     assert units[0][:3] == ["单位", "期内应完成", "已完成"]
     assert units[1] == [org_name(b, "A"), 3, 1, "33.3%", 1, "100.0%", 1, 1]
     assert units[-1][0] == "合计"
     assert units[-1][1:4] == [4, 1, "25.0%"]
+    assert book["分单位"].freeze_panes == "A2"
+    assert book["分单位"]["A1"].font.b
+    departments = [[c.value for c in row] for row in book["分部门"].iter_rows()]
+    assert [r[0] for r in departments[1:]] == [d.name("zh") for d, _ in b.departments] + ["合计"]
     overdue = [[c.value for c in row] for row in book["逾期事项"].iter_rows()]
+    late = b.overdue[0]
+    assert overdue[1] == [
+        late.id,
+        "两金压降方案",
+        late.unit.name("zh"),
+        late.owner,
+        "办理中",  # in progress
+        str(late.original_deadline),
+        str(late.deadline),
+        10,
+    ]
     assert [r[1] for r in overdue[1:]] == ["两金压降方案", "利润缺口追赶"]
-    assert overdue[1][-1] == 10
-    summary = [c.value for c in book["总体"]["A"]]
-    assert any("完成率 = " in str(v) for v in summary)
+    assert [r[-1] for r in overdue[1:]] == [10, 5]
+    closed = [[c.value for c in row] for row in book["期内销号"].iter_rows()]
+    assert [r[1] for r in closed[1:]] == ["存货盘点"]
+    assert closed[1][-2:] == [str(b.closed[0].closed_on), "是"]
 
 
-def org_name(b, code: str) -> str:
-    return next(u.name("zh") for u, _ in b.units if u.code == code)
+def test_the_english_workbook_is_in_english(session, data):
+    b = bulletin(session, load_actor(session, "sam"), PERIOD)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(b, "en")))
+    assert book.sheetnames == ["Overall", "By unit", "By department", "Overdue", "Newly closed"]
+    units = [[c.value for c in row] for row in book["By unit"].iter_rows()]
+    assert units[0][:3] == ["Unit", "Due", "Completed"]
+    assert units[1] == [org_name(b, "A", "en"), 3, 1, "33.3%", 1, "100.0%", 1, 1]
+    assert units[-1][0] == "Total"
+    closed = [[c.value for c in row] for row in book["Newly closed"].iter_rows()]
+    assert closed[1][-1] == "Yes"
+
+
+def org_name(b, code: str, lang: str = "zh") -> str:
+    return next(u.name(lang) for u, _ in b.units if u.code == code)
 
 
 def test_the_word_document_opens_with_its_tables_and_a_chinese_font(session, data):

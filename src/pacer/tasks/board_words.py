@@ -4,7 +4,7 @@ downloads in both formats)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from pacer.tasks.board import BoardAsk
@@ -47,7 +47,7 @@ def tally_cells(t: Tally) -> list[Cell]:
     return [t.due, t.completed, shown(t.completion_rate), t.on_time, shown(t.on_time_rate), t.overdue, t.closed]
 
 
-def tables(b: Bulletin, lang: str) -> list[tuple[str, list[str], list[list[Cell]]]]:
+def tables(b: Bulletin, lang: str) -> list[tuple[str, list[str], Sequence[Sequence[Cell]]]]:
     """(sheet or section title, headings, rows) of every table the bulletin holds."""
     t = partial(translate, lang)
     rates = [t(f"bulletin.col.{k}") for k in RATE_KEYS]
@@ -57,8 +57,9 @@ def tables(b: Bulletin, lang: str) -> list[tuple[str, list[str], list[list[Cell]
     departments = [[department_name(d, lang), *tally_cells(v)] for d, v in b.departments] + [total]
     item_cols = ["id", "task", "unit", "owner", "status", "original", "deadline"]
 
-    def item(i: Item, *more: Cell) -> list[Cell]:
-        return [
+    def item(i: Item, *more: Cell) -> Sequence[Cell]:
+        # a tuple of plain values: thousands of them in an export, none kept by the collector
+        return (
             i.id,
             i.title,
             i.unit.name(lang),
@@ -67,7 +68,7 @@ def tables(b: Bulletin, lang: str) -> list[tuple[str, list[str], list[list[Cell]
             str(i.original_deadline),
             str(i.deadline),
             *more,
-        ]
+        )
 
     yes_no = (t("bulletin.no"), t("bulletin.yes"))
     closed_cols = [t(f"bulletin.col.{k}") for k in (*item_cols, "closed_on", "timely")]

@@ -11,9 +11,10 @@ unit and by department, the overdue list and the newly closed items (definitions
   a department outside the viewer's units is not named: its tasks are counted together as "a
   department above".
 
-Set-based (:mod:`pacer.tasks.bulletin_query`): the units the viewer sees, the tree, one grouped
-query of the tallies, one of the overdue and one of the newly closed tasks' ids, one of the
-departments' names and one of the listed tasks' details, whatever the number of tasks.
+Set-based (:mod:`pacer.tasks.bulletin_query`): the units the viewer sees (which name the units and
+departments), the tree, one grouped query of the tallies, one of the overdue and one of the newly
+closed tasks (their ids for the page and the API, then the first ones' details; every detail at
+once for the exports), as plain columns, whatever the number of tasks.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from operator import itemgetter
+from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
@@ -40,9 +44,9 @@ Department = Unit | str  # a unit, or why it is not named (NOT_SET, ABOVE)
 LISTED = 200  # the page lists this many overdue and closed tasks; the exports list them all
 
 
-@dataclass(frozen=True)
-class Item:
-    """A listed task: what the overdue and newly closed lists show."""
+class Item(NamedTuple):
+    """A listed task: what the overdue and newly closed lists show (a tuple: exports list
+    thousands)."""
 
     id: int
     title: str
@@ -92,8 +96,9 @@ def parse_period(start: str | None, end: str | None, today: date) -> calc.Period
 
 def _node(
     session: Session, actor: Actor, code: str | None, tree: dict[int, int | None]
-) -> tuple[Unit, set[int], set[int]]:
-    """The node (default: the highest unit the viewer sees) and the ids of its subtree."""
+) -> tuple[Unit, set[int], dict[int, Unit]]:
+    """The node (default: the highest unit the viewer sees), the ids of its subtree and the units
+    the viewer sees by id."""
     seen = {u.id: u for u in session.scalars(restrict(select(Unit), actor, Unit.id, READ))}
     if code is not None:
         found = [u for u in seen.values() if u.code == code]
@@ -113,7 +118,7 @@ def _node(
         for child in children.get(todo.pop(), []):
             below.add(child)
             todo.append(child)
-    return node, below & set(seen), set(seen)
+    return node, below & set(seen), seen
 
 
 def _depth(tree: dict[int, int | None], unit_id: int) -> int:
@@ -144,32 +149,31 @@ def bulletin(
     unit_key: dict[int, Hashable] = {u: _rolled_up(tree, node.id, u) for u in below}
     scope = query.Scope(actor, sorted(below), period)
     figures = query.figures(session, scope, unit_key, Task.department_id)
-    ids = {k for k in [*figures.by_unit, *figures.by_department] if isinstance(k, int)}
-    units = {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(sorted(ids))))}
-    by_unit = sorted(((units[k], v) for k, v in figures.by_unit.items() if isinstance(k, int)), key=_code)
-    by_department = _departments(figures.by_department, units, seen)
-    # most days late first (the earliest original deadline), latest closed first; only the
-    # listed ones are read in full
-    late, closed = figures.overdue[:listed], figures.closed[:listed]
-    details = {i.id: i for i in items(session, late + closed, period.today)}
-    return Bulletin(
-        period, node, figures, by_unit, by_department, [details[i] for i in late], [details[i] for i in closed]
-    )
+    by_unit = sorted(((seen[k], v) for k, v in figures.by_unit.items() if isinstance(k, int)), key=_code)
+    by_department = _departments(figures.by_department, seen)
+    columns = _columns(period)
+    if listed is None:  # every listed task in full: read with the lists
+        late, closed = query.lists(session, scope, columns, partial(item, period.today, seen))
+        figures.overdue, figures.closed = [i.id for i in late], [i.id for i in closed]
+    else:  # every id (the API gives them), the first ``listed`` in full
+        figures.overdue, figures.closed = query.lists(session, scope, (Task.id,), itemgetter(0))
+        first = figures.overdue[:listed] + figures.closed[:listed]
+        details = {i.id: i for i in map(partial(item, period.today, seen), _details(session, columns, first))}
+        late, closed = [details[i] for i in figures.overdue[:listed]], [details[i] for i in figures.closed[:listed]]
+    return Bulletin(period, node, figures, by_unit, by_department, late, closed)
 
 
 def _code(pair: tuple[Unit, calc.Tally]) -> str:
     return pair[0].code
 
 
-def _departments(
-    tallies: dict[Hashable, calc.Tally], units: dict[int, Unit], seen: set[int]
-) -> list[tuple[Department, calc.Tally]]:
+def _departments(tallies: dict[Hashable, calc.Tally], seen: dict[int, Unit]) -> list[tuple[Department, calc.Tally]]:
     """The departments the viewer sees by code, then those above them together, then "not set"."""
     named: list[tuple[Department, calc.Tally]] = []
     unnamed = {ABOVE: calc.Tally(), NOT_SET: calc.Tally()}
     for key, tally in tallies.items():
         if isinstance(key, int) and key in seen:
-            named.append((units[key], tally))
+            named.append((seen[key], tally))
         else:
             query.add(unnamed[ABOVE if isinstance(key, int) else NOT_SET], tally)
     named.sort(key=lambda pair: pair[0].code if isinstance(pair[0], Unit) else "")
@@ -186,18 +190,39 @@ def department_code(department: Department) -> str:
     return department.code if isinstance(department, Unit) else ""
 
 
-def items(session: Session, ids: list[int], today: date) -> list[Item]:
-    """The listed tasks' details (already seen through the visibility rule), in batches."""
-    out: list[Item] = []
-    for i in range(0, len(ids), 5000):
-        columns = (Task.id, Task.title, Unit, Task.owner, WorkflowItem.state, Task.original_deadline, Task.deadline)
-        stmt = (
-            select(*columns, Task.closed_on)
-            .join(Unit, Unit.id == Task.unit_id)
-            .join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
-            .where(Task.id.in_(ids[i : i + 5000]))
-        )
-        for row in session.execute(stmt).tuples():
-            late = max(((row[7] or today) - row[5]).days, 0)
-            out.append(Item(*row, late))
-    return out
+def _columns(period: calc.Period) -> tuple[Any, ...]:
+    """What a listed task shows."""
+    return (
+        Task.id,
+        Task.title,
+        Task.unit_id,
+        Task.owner,
+        WorkflowItem.state,
+        Task.original_deadline,
+        Task.deadline,
+        Task.closed_on,
+    )
+
+
+def _details(session: Session, columns: tuple[Any, ...], ids: list[int]) -> list[Row[Any]]:
+    """Listed tasks' details by id (already seen through the visibility rule)."""
+    stmt = select(*columns).join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
+    return [
+        row for i in range(0, len(ids), 5000) for row in session.execute(stmt.where(Task.id.in_(ids[i : i + 5000])))
+    ]
+
+
+def item(today: date, units: dict[int, Unit], row: Row[Any]) -> Item:
+    """A listed task from a row of :func:`_columns`; its lead unit is among ``units``."""
+    id_, title, unit_id, owner, state, original, deadline, closed = row
+    return Item(
+        id_,
+        title,
+        units[unit_id],
+        owner,
+        state,
+        original,
+        deadline,
+        closed,
+        max(((closed or today) - original).days, 0),
+    )

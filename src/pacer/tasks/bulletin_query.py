@@ -1,15 +1,15 @@
 """The supervision bulletin's figures counted in the database: the definitions of
 :mod:`pacer.tasks.bulletin_calc` as SQL conditions, summed per lead unit and issuing department
-in one grouped query, and the overdue and newly closed tasks' ids in one query each, in the order
-the lists show them. No task row is read whole."""
+in one grouped query, and the overdue and newly closed tasks in one query each, in the order the
+lists show them, as the columns asked. No task row is read whole."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
@@ -18,6 +18,7 @@ from pacer.models.followup import Task
 from pacer.tasks.bulletin_calc import WITHDRAWN, Figures, Period, Tally
 from pacer.tasks.workflow import CLOSED, COMPLETION_REPORTED, VERIFIED
 
+T = TypeVar("T")
 COUNTS = ("due", "completed", "on_time", "overdue", "closed")
 
 
@@ -54,7 +55,7 @@ class Scope:
 
 def figures(session: Session, scope: Scope, unit_key: dict[int, Hashable], department: Any) -> Figures:
     """The tallies overall, by unit (a lead unit's key in ``unit_key``: the unit it rolls up to)
-    and by department (the ``department`` column's value), with the overdue and newly closed ids."""
+    and by department (the ``department`` column's value); the lists are left to :func:`lists`."""
     conds = conditions(scope.period)
     sums = [func.sum(case((conds[k], 1), else_=0)) for k in COUNTS]
     stmt = scope.where(select(Task.unit_id, department, *sums)).group_by(Task.unit_id, department)
@@ -66,11 +67,21 @@ def figures(session: Session, scope: Scope, unit_key: dict[int, Hashable], depar
         add(out.by_department.setdefault(dept, Tally()), tally)
     out.by_unit = {k: v for k, v in out.by_unit.items() if not v.empty}
     out.by_department = {k: v for k, v in out.by_department.items() if not v.empty}
-    late = scope.where(select(Task.id)).where(conds["overdue"])
-    out.overdue = list(session.scalars(late.order_by(Task.original_deadline, Task.id)))
-    closed = scope.where(select(Task.id)).where(conds["closed"])
-    out.closed = list(session.scalars(closed.order_by(Task.closed_on.desc(), Task.id.desc())))
     return out
+
+
+def lists(
+    session: Session, scope: Scope, columns: Sequence[Any], make: Callable[[Row[Any]], T]
+) -> tuple[list[T], list[T]]:
+    """The overdue tasks (earliest original deadline first) and the newly closed ones (latest
+    first), ``make`` of each row of ``columns``, one query each."""
+    conds = conditions(scope.period)
+    late = scope.where(select(*columns)).where(conds["overdue"])
+    closed = scope.where(select(*columns)).where(conds["closed"])
+    return (
+        [make(row) for row in session.execute(late.order_by(Task.original_deadline, Task.id))],
+        [make(row) for row in session.execute(closed.order_by(Task.closed_on.desc(), Task.id.desc()))],
+    )
 
 
 def add(into: Tally, more: Tally) -> None:
