@@ -15,7 +15,7 @@ def _report(session, analysis, actor=SYSTEM, unit=None, lang="zh"):
     return build_economic(session, actor, EconomicRequest(unit, "2025-06", "half", lang), analysis=analysis)
 
 
-def _task(session, supervisor, unit_code: str, title: str) -> None:
+def _task(session, supervisor, unit_code: str, title: str):
     plan = TaskPlan(
         unit_code=unit_code,
         title=title,
@@ -24,7 +24,7 @@ def _task(session, supervisor, unit_code: str, title: str) -> None:
         assigned_on=date(2025, 1, 10),
         deliverables="方案",
     )
-    service.create(session, supervisor, plan, today=date(2025, 1, 10))
+    return service.create(session, supervisor, plan, today=date(2025, 1, 10))
 
 
 def test_without_tasks_there_is_no_follow_up_section_and_nothing_breaks(session, analysis):
@@ -52,6 +52,41 @@ def test_tasks_due_in_the_year_give_the_follow_up_section_by_unit_with_the_overd
     titles = [r[0].text for t in own.tables() if t.key == "followup.overdue" for r in t.rows]
     assert titles == ["两金压降 10%"]
     assert "扭亏增盈" not in own.to_json()
+
+
+def _done(session, supervisor, task, reported: date, verified: date) -> None:
+    """The owner's verbs and the sign-off, each recorded at noon of its day."""
+    from datetime import UTC, datetime, time
+
+    from pacer.tasks import lifecycle
+
+    owner = load_actor(session, task.owner)
+    steps = [(owner, "accept", date(2025, 1, 12)), (owner, "start", date(2025, 1, 13))]
+    steps += [(owner, "report_completion", reported), (supervisor, "verify", verified)]
+    for actor, verb, day in steps:
+        lifecycle.act(session, actor, task.id, verb, now=datetime.combine(day, time(12), UTC))
+
+
+def test_a_past_report_counts_a_task_closed_after_its_end_as_overdue_then(session, analysis):
+    supervisor = create_user(session, "sue", [("supervisor", _unit(session, "G"))])
+    early = _task(session, supervisor, "A1", "两金压降 10%")
+    late = _task(session, supervisor, "A1", "存货清理")
+    _done(session, supervisor, early, date(2025, 5, 20), date(2025, 5, 25))  # within the half year
+    _done(session, supervisor, late, date(2025, 8, 1), date(2025, 8, 10))  # after June's end
+    section = _report(session, analysis).section("followup")
+    assert section is not None
+    summary = section.blocks[0].text
+    # at the end of June: both due, one signed off (on time), the other still open and overdue
+    assert "本年到期的督办事项 2 项，已办结 1 项" in summary
+    assert "逾期未办结 1 项" in summary
+    overdue = next(t for t in _report(session, analysis).tables() if t.key == "followup.overdue")
+    assert [(r[0].text, r[3].text) for r in overdue.rows] == [("存货清理", "30")]  # May 31 to June 30
+    # the report of August, drawn after both were signed off, has nothing overdue
+    august = build_economic(session, SYSTEM, EconomicRequest(None, "2025-08", "month", "zh"), analysis=analysis)
+    later = august.section("followup")
+    assert later is not None
+    assert "已办结 2 项" in later.blocks[0].text
+    assert not any(t.key == "followup.overdue" for t in august.tables())
 
 
 def test_the_outlook_says_what_the_rest_of_the_year_needs(session, analysis):

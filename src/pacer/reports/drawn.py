@@ -26,9 +26,11 @@ def kinds_available() -> tuple[str, ...]:
 
 
 def bulletin(session: Session, actor: Actor, unit_code: str | None, period: str, span: str) -> bulletins.Bulletin:
-    """The bulletin of the span's days, as of its last day (or today, in the month under way)."""
+    """The bulletin of the span's days, as of its last day (the tasks' states as they stood
+    then), or of today in the month under way."""
     start, end = days(period, span)
-    return bulletins.bulletin(session, actor, Period(start, end, min(end, date.today())), unit_code)
+    today = date.today()
+    return bulletins.bulletin(session, actor, Period(start, end, min(end, today), as_of=end < today), unit_code)
 
 
 def economic_report(

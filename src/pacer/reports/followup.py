@@ -2,8 +2,8 @@
 follow-up module: tasks due this year to the report's month, completed and on time, overdue, by
 unit. Left out when no task below the node is in sight (the report never breaks without them).
 
-The tasks' states are as they are today: a report of a past month counts a task closed since
-then as closed."""
+A report of a past month shows the tasks as they stood at its end: each task's state read from
+its workflow history as of that day, so a task closed since counts as open (and overdue) then."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ LISTED = 10
 def followup(ctx: Context, today: date | None = None) -> Section | None:
     scope = ctx.scope
     end = date(scope.year, scope.month, calendar.monthrange(scope.year, scope.month)[1])
-    period = calc.Period(date(scope.year, 1, 1), end, min(today or date.today(), end))
+    today = today or date.today()
+    period = calc.Period(date(scope.year, 1, 1), end, min(today, end), as_of=end < today)
     b = bulletin(scope.db, scope.actor, period, scope.unit(scope.node).code, listed=LISTED)
     total = b.figures.total
     if total.empty:

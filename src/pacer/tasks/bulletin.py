@@ -191,13 +191,13 @@ def department_code(department: Department) -> str:
 
 
 def _columns(period: calc.Period) -> tuple[Any, ...]:
-    """What a listed task shows."""
+    """What a listed task shows, its state as the bulletin counts it."""
     return (
         Task.id,
         Task.title,
         Task.unit_id,
         Task.owner,
-        WorkflowItem.state,
+        query.state_of(period),
         Task.original_deadline,
         Task.deadline,
         Task.closed_on,
@@ -213,8 +213,10 @@ def _details(session: Session, columns: tuple[Any, ...], ids: list[int]) -> list
 
 
 def item(today: date, units: dict[int, Unit], row: Row[Any]) -> Item:
-    """A listed task from a row of :func:`_columns`; its lead unit is among ``units``."""
+    """A listed task from a row of :func:`_columns`; its lead unit is among ``units``. Closed
+    after the day the bulletin is drawn on, it was not closed then."""
     id_, title, unit_id, owner, state, original, deadline, closed = row
+    closed = closed if closed is None or closed <= today else None
     return Item(
         id_,
         title,

@@ -14,6 +14,8 @@ Definitions (also written on the page and in the exports):
   carried over, nor waiting for verification) and past its original deadline, which fell on or
   before the period's end.
 - **Newly closed**: verified within the period, whatever its deadline.
+- **As of a day** (a report of a past month): each task's state is the one it held at the end of
+  the day the bulletin is drawn on, from its workflow history; a task closed since counts as open.
 
 A rate with nothing to divide by is shown as "—". Rates are kept as tenths of a percent, rounded
 half up, so that the page, the workbook and the document show the same figure.
@@ -46,9 +48,14 @@ class Fact:
 
 @dataclass(frozen=True)
 class Period:
+    """The days a bulletin covers and the day it is drawn on. ``as_of``: the tasks' states as
+    they stood at the end of ``today`` (read from their workflow history), not as they are now:
+    what a report of a past month shows."""
+
     start: date
     end: date
     today: date
+    as_of: bool = False
 
     def due(self, f: Fact) -> bool:
         return f.state not in WITHDRAWN and self.start <= f.original_deadline <= self.end

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.models import WorkflowItem
+from pacer.models import WorkflowEvent, WorkflowItem
 from pacer.models.followup import Task
 from pacer.tasks.bulletin_calc import WITHDRAWN, Figures, Period, Tally
 from pacer.tasks.workflow import CLOSED, COMPLETION_REPORTED, VERIFIED
@@ -22,9 +23,27 @@ T = TypeVar("T")
 COUNTS = ("due", "completed", "on_time", "overdue", "closed")
 
 
+def state_of(period: Period) -> ColumnElement[Any]:
+    """A task's state: now, or (``period.as_of``) at the end of ``period.today``: the state its
+    first verb taken after that day started from, else (no verb since) the state now."""
+    if not period.as_of:
+        return WorkflowItem.state.expression
+    cutoff = datetime.combine(period.today + timedelta(days=1), time(), UTC)
+    later = aliased(WorkflowEvent)
+    first = (
+        select(later.from_state)
+        .where(later.item_id == WorkflowItem.id, later.at >= cutoff, later.from_state.is_not(None))
+        .order_by(later.at, later.id)
+        .limit(1)
+        .correlate(WorkflowItem)
+        .scalar_subquery()
+    )
+    return func.coalesce(first, WorkflowItem.state)
+
+
 def conditions(period: Period) -> dict[str, ColumnElement[bool]]:
     """Each definition of the bulletin as a condition on a task and its workflow item."""
-    state, original, closed = WorkflowItem.state, Task.original_deadline, Task.closed_on
+    state, original, closed = state_of(period), Task.original_deadline, Task.closed_on
     due = and_(state.not_in(sorted(WITHDRAWN)), original >= period.start, original <= period.end)
     completed = and_(due, state == VERIFIED, closed.is_not(None), closed <= period.end)
     return {
@@ -49,6 +68,8 @@ class Scope:
     def where(self, stmt: Select[Any]) -> Select[Any]:
         p = self.period
         relevant = or_(Task.original_deadline <= p.end, Task.closed_on >= p.start)
+        if p.as_of:  # not a task assigned since
+            relevant = and_(relevant, Task.assigned_on <= p.today)
         stmt = stmt.join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
         return restrict(stmt.where(Task.unit_id.in_(self.unit_ids), relevant), self.actor, Task.unit_id, READ)
 
