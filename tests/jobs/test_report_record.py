@@ -90,6 +90,48 @@ def test_files_made_while_approved_carry_the_approved_text(session, org, people,
     assert "APPROVED-PROBLEMS" not in text
 
 
+def _sheet(session, actor, job_id, name: str) -> list[list]:
+    import openpyxl
+
+    _job, stored = result(session, actor, job_id)
+    book = openpyxl.load_workbook(io.BytesIO(files.content(session, stored)))
+    return [[c.value for c in row] for row in book[name].iter_rows()]
+
+
+def test_a_bulletin_made_while_approved_shows_the_figures_frozen_with_it(session, org, people, tx):
+    from sqlalchemy import select
+
+    from pacer.models import WorkflowItem
+    from pacer.models.followup import Task
+
+    rita, ann, victor = people["rita"], people["ann"], people["victor"]
+    rec = record.open_record(session, rita, "A", "bulletin", MONTH, "year")
+    record.act(session, rita, rec.id, "submit")
+    record.act(session, ann, rec.id, "approve")
+    frozen = record.versions(session, rec.id)[0].figures
+    # after the approval, the overdue task is signed off
+    late = session.scalars(select(Task).where(Task.title == "两金压降方案")).one()
+    session.get(WorkflowItem, late.workflow_item_id).state = "verified"
+    late.closed_on = date.today()
+    session.flush()
+    fields = {"kind": "bulletin", "unit": "A", "period": MONTH, "span": "year", "format": "xlsx", "lang": "zh"}
+    job = generate.start(session, victor, fields, None, date.today())
+    run_pending(tx)
+    summary = _sheet(session, victor, job.id, "总体")[4]
+    total = frozen["total"]
+    assert summary[:2] == [total["due"], total["completed"]]
+    assert summary[5] == total["overdue"] == 1  # as approved: the late task is still overdue
+    assert [r[1] for r in _sheet(session, victor, job.id, "逾期事项")[1:]] == ["两金压降方案"]
+    assert "两金压降方案" not in [r[1] for r in _sheet(session, victor, job.id, "期内销号")[1:]]
+    # re-opened, the file follows the data: the task is closed, no longer overdue
+    record.act(session, ann, rec.id, "reopen", "更正")
+    again = generate.start(session, victor, fields, None, date.today())
+    run_pending(tx)
+    assert "两金压降方案" not in [r[1] for r in _sheet(session, victor, again.id, "逾期事项")[1:]]
+    assert "两金压降方案" in [r[1] for r in _sheet(session, victor, again.id, "期内销号")[1:]]
+    assert _sheet(session, victor, again.id, "总体")[4][5] == 0
+
+
 def test_a_record_is_out_of_sight_outside_its_subtree(session, org, people):
     rec = record.open_record(session, people["rita"], "A", "bulletin", MONTH, "month")
     with pytest.raises(NotFound):
