@@ -1,5 +1,5 @@
 """``pacer jobs``: the background jobs (reports …) — list them, show one, and run the queued ones
-(and the schedules) where no web server does."""
+where no web server does (the workflow tick queues the scheduled ones)."""
 
 from __future__ import annotations
 
@@ -73,23 +73,22 @@ def jobs_show(job_id: JobId, as_user: AsUser = None) -> None:
 def jobs_work(
     once: Annotated[bool, typer.Option("--once", help="Run what is queued now, then stop.")] = False,
 ) -> None:
-    """Run the queued jobs and queue the scheduled ones (the group's monthly report), here;
-    with --once until none is left, else until interrupted."""
+    """Run the queued jobs here (the workflow tick queues the scheduled ones); with --once until
+    none is left, else until interrupted."""
     import time
 
     from pacer.config import get_settings
     from pacer.db import get_engine, session_factory
-    from pacer.jobs.runner import fail_stale, run_pending, run_schedules, transactions
+    from pacer.jobs.runner import fail_stale, run_pending, transactions
 
     ensure_schema()
     tx = transactions(session_factory(get_engine()))
     fail_stale(tx)
     while True:
-        queued = run_schedules(tx)
         ran = run_pending(tx)
         for job_id, state in ran:
             console().print(f"job #{job_id}: {state}", highlight=False)
         if once:
-            console().print(f"{queued} job(s) scheduled, {len(ran)} run.")
+            console().print(f"{len(ran)} job(s) run.")
             return
         time.sleep(get_settings().jobs_poll_seconds)

@@ -32,7 +32,8 @@ def _moment(text: str) -> datetime:
 def workflow_tick(
     now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO 8601, UTC unless given).")] = None,
 ) -> None:
-    """Send the reminders, overdue notices and escalations due, then the e-mails waiting."""
+    """Send the reminders, overdue notices and escalations due, queue the scheduled jobs due (the
+    group's monthly report), then send the e-mails waiting."""
     from pacer.config import get_settings
     from pacer.db import get_engine, session_factory
     from pacer.workflow.jobs import tick
@@ -41,4 +42,5 @@ def workflow_tick(
     at = _moment(now) if now else None
     done = tick(session_factory(get_engine()), get_settings(), at)
     steps = ", ".join(f"{kind} {n}" for kind, n in done.steps.items())
-    console().print(f"Workflow tick: {steps}; e-mails sent {done.mail.sent}, failed {done.mail.failed}")
+    mail = f"e-mails sent {done.mail.sent}, failed {done.mail.failed}"
+    console().print(f"Workflow tick: {steps}; scheduled jobs queued {done.scheduled}; {mail}")

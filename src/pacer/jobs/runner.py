@@ -176,14 +176,13 @@ def fail_stale(tx: Transactions, now: datetime | None = None) -> int:
 
 class ThreadRunner:
     """``workers`` threads claiming queued jobs; they start on :meth:`start` or the first
-    :meth:`wake`, poll every ``poll_seconds`` and run the schedules every minute."""
+    :meth:`wake` and poll every ``poll_seconds`` (the workflow tick queues the scheduled ones)."""
 
     def __init__(self, tx: Transactions, workers: int = 2, poll_seconds: float = 2.0) -> None:
         self.tx, self.workers, self.poll = tx, workers, poll_seconds
         self._wake, self._stop = threading.Event(), threading.Event()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
-        self._scheduled_at: datetime | None = None
 
     def start(self) -> None:
         with self._lock:
@@ -212,8 +211,6 @@ class ThreadRunner:
     def _loop(self, n: int) -> None:
         while not self._stop.is_set():
             try:
-                if n == 0:
-                    self._schedule()
                 job_id = claim_next(self.tx)
                 if job_id is not None:
                     execute(self.tx, job_id)
@@ -222,9 +219,3 @@ class ThreadRunner:
                 log.exception("the job runner could not reach the database")
             self._wake.wait(self.poll)
             self._wake.clear()
-
-    def _schedule(self) -> None:
-        now = utcnow()
-        if self._scheduled_at is None or now - self._scheduled_at >= timedelta(minutes=1):
-            self._scheduled_at = now
-            run_schedules(self.tx, now)

@@ -1,6 +1,8 @@
 """The group's monthly report, queued by itself once the month's reports were due: after the
-reporting day of the next month (``PACER_REPORTING_DAY``, end of day UTC), once per month,
-whichever runner or command notices first (the job's ``once_key`` makes a second one impossible).
+month's deadline in the group's reporting calendar (a day moved by hand, else the reporting day
+of the next month, ``PACER_REPORTING_DAY``; end of day UTC), once per month. The workflow tick
+(``pacer workflow tick``, and ``pacer serve`` periodically) queues it, whichever server or
+command ticks first (the job's ``once_key`` makes a second one impossible).
 ``PACER_REPORT_MONTHLY`` names its format (empty: none)."""
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import SYSTEM
+from pacer.calendar.service import due_at
 from pacer.config import get_settings
 from pacer.jobs import repository
 from pacer.jobs.service import Asked, enqueue
@@ -18,15 +21,14 @@ from pacer.models import Job
 from pacer.org.repository import roots_on
 from pacer.reports import drawn, record
 from pacer.reports.ask import FORMATS
-from pacer.submissions.service import due_at
 from pacer.workflow.deadlines import as_utc
 
 
-def month_due(now: datetime, day: int) -> int:
-    """The latest month whose reports were due before ``now``."""
+def month_due(session: Session, now: datetime) -> int:
+    """The latest month whose reports were due before ``now``, by the reporting calendar."""
     now = as_utc(now)
     month = periods.add_months(periods.current_month(now.date()), -1)
-    return month if now > due_at(month, day) else periods.add_months(month, -1)
+    return month if now > due_at(session, month) else periods.add_months(month, -1)
 
 
 def monthly_report(session: Session, now: datetime) -> list[Job]:
@@ -38,7 +40,7 @@ def monthly_report(session: Session, now: datetime) -> list[Job]:
     kind = "economic" if "economic" in drawn.kinds_available() else "bulletin"
     if fmt not in FORMATS[kind]:
         fmt = FORMATS[kind][0]
-    month = periods.format_period(month_due(now, settings.reporting_day))
+    month = periods.format_period(month_due(session, now))
     queued = []
     for root in roots_on(session, as_utc(now).date()):
         key = f"monthly/{kind}/{root.code}/{month}"

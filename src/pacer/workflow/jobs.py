@@ -1,4 +1,5 @@
-"""The periodic tick: deadline steps in one transaction, then the e-mails after it committed."""
+"""The periodic tick: deadline steps in one transaction, the jobs the schedules say are due (the
+group's monthly report), then the e-mails after it committed."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.config import Settings
 from pacer.db import unit_of_work
+from pacer.jobs.runner import run_schedules, transactions
 from pacer.models.base import utcnow
 from pacer.notifications.mail import Sent, send_outbox
 from pacer.workflow.deadlines import Policy
@@ -21,6 +23,7 @@ from pacer.workflow.due import run_due
 class Ticked:
     steps: dict[str, int]
     mail: Sent
+    scheduled: int = 0  # jobs queued
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -28,9 +31,11 @@ def policy_of(settings: Settings) -> Policy:
 
 
 def tick(factory: sessionmaker[Session], settings: Settings, now: datetime | None = None) -> Ticked:
+    now = now or utcnow()
     with unit_of_work(factory=factory, writes=True, queue=True) as session:
-        steps = run_due(session, now or utcnow(), policy_of(settings))
-    return Ticked(steps, send_outbox(factory, settings))
+        steps = run_due(session, now, policy_of(settings))
+    scheduled = run_schedules(transactions(factory), now)  # each schedule in a transaction of its own
+    return Ticked(steps, send_outbox(factory, settings), scheduled)
 
 
 async def tick_forever(factory: sessionmaker[Session], settings: Settings, log: logging.Logger) -> None:
