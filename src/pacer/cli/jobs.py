@@ -1,5 +1,5 @@
-"""``pacer jobs``: the background jobs (reports …) — list them, show one, and run the queued ones
-where no web server does (the workflow tick queues the scheduled ones)."""
+"""``pacer jobs``: the background jobs (reports …) — list them, show one, run the queued ones
+where no web server does, and delete the finished ones past their keeping."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 from pacer.cli.common import AsUser, actor, console, ensure_schema, group, reports_errors
 from pacer.db import unit_of_work
 
-commands = group("Background jobs: list, show, run the queued ones.")
+commands = group("Background jobs: list, show, run the queued ones, clean up the old ones.")
 JobId = Annotated[int, typer.Argument(help="The job's number.", min=1, max=2**31 - 1)]
 
 
@@ -92,3 +92,25 @@ def jobs_work(
             console().print(f"{len(ran)} job(s) run.")
             return
         time.sleep(get_settings().jobs_poll_seconds)
+
+
+@commands.command("clean")
+@reports_errors
+def jobs_clean(
+    older_than: Annotated[
+        int | None, typer.Option(min=1, max=36_500, help="Days (default: PACER_JOBS_KEEP_DAYS).")
+    ] = None,
+    now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO 8601, UTC unless given).")] = None,
+) -> None:
+    """Delete the jobs finished more than --older-than days ago with their files, each audited."""
+    from pacer.cli.workflow import moment
+    from pacer.config import get_settings
+    from pacer.jobs.cleanup import clean
+    from pacer.models.base import utcnow
+
+    ensure_schema()
+    days = older_than if older_than is not None else get_settings().jobs_keep_days
+    with unit_of_work(writes=True) as session:
+        deleted = clean(session, days, moment(now) if now else utcnow())
+    kept = f"older than {days} days" if days else "none: PACER_JOBS_KEEP_DAYS is 0"
+    console().print(f"{deleted} finished job(s) deleted ({kept}).", highlight=False)

@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(commands, name="workflow")
 
 
-def _moment(text: str) -> datetime:
+def moment(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -33,14 +33,16 @@ def workflow_tick(
     now: Annotated[str | None, typer.Option(help="Act as if it were this moment (ISO 8601, UTC unless given).")] = None,
 ) -> None:
     """Send the reminders, overdue notices and escalations due, queue the scheduled jobs due (the
-    group's monthly report), then send the e-mails waiting."""
+    group's monthly report), delete the finished jobs past PACER_JOBS_KEEP_DAYS, then send the
+    e-mails waiting."""
     from pacer.config import get_settings
     from pacer.db import get_engine, session_factory
     from pacer.workflow.jobs import tick
 
     ensure_schema()
-    at = _moment(now) if now else None
+    at = moment(now) if now else None
     done = tick(session_factory(get_engine()), get_settings(), at)
     steps = ", ".join(f"{kind} {n}" for kind, n in done.steps.items())
     mail = f"e-mails sent {done.mail.sent}, failed {done.mail.failed}"
-    console().print(f"Workflow tick: {steps}; scheduled jobs queued {done.scheduled}; {mail}")
+    jobs = f"scheduled jobs queued {done.scheduled}, finished jobs deleted {done.cleaned}"
+    console().print(f"Workflow tick: {steps}; {jobs}; {mail}")

@@ -1,5 +1,6 @@
 """The periodic tick: deadline steps in one transaction, the jobs the schedules say are due (the
-group's monthly report), then the e-mails after it committed."""
+group's monthly report), the finished jobs past their keeping deleted, then the e-mails after it
+committed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.config import Settings
 from pacer.db import unit_of_work
+from pacer.jobs.cleanup import clean
 from pacer.jobs.runner import run_schedules, transactions
 from pacer.models.base import utcnow
 from pacer.notifications.mail import Sent, send_outbox
@@ -24,6 +26,7 @@ class Ticked:
     steps: dict[str, int]
     mail: Sent
     scheduled: int = 0  # jobs queued
+    cleaned: int = 0  # finished jobs deleted with their files
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -35,7 +38,9 @@ def tick(factory: sessionmaker[Session], settings: Settings, now: datetime | Non
     with unit_of_work(factory=factory, writes=True, queue=True) as session:
         steps = run_due(session, now, policy_of(settings))
     scheduled = run_schedules(transactions(factory), now)  # each schedule in a transaction of its own
-    return Ticked(steps, send_outbox(factory, settings), scheduled)
+    with unit_of_work(factory=factory, writes=True) as session:
+        cleaned = clean(session, settings.jobs_keep_days, now)
+    return Ticked(steps, send_outbox(factory, settings), scheduled, cleaned)
 
 
 async def tick_forever(factory: sessionmaker[Session], settings: Settings, log: logging.Logger) -> None:
