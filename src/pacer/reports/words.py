@@ -76,8 +76,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "followup.summary": (
         "截至 {end}，本年到期的督办事项 {due} 项，已办结 {completed} 项，办结率 {rate}，按期办结率 {on_time}；"
         "逾期未办结 {overdue} 项。",
-        "To {end}, {due} supervised tasks fell due this year and {completed} were completed (completion rate "
-        "{rate}, on time {on_time}); {overdue} are overdue.",
+        "Supervised tasks due this year to {end}: {due}; completed: {completed} (completion rate {rate}, "
+        "on time {on_time}); overdue: {overdue}.",
     ),
     "followup.due": ("到期", "Due"),
     "followup.completed": ("办结", "Completed"),
