@@ -104,8 +104,9 @@ def routers() -> tuple[APIRouter, ...]:
 def quality_routers() -> tuple[APIRouter, ...]:
     """Quality problems and their zeroing."""
     from pacer.quality import api as quality_api
+    from pacer.quality import pages as quality_pages
 
-    return (quality_api.router,)
+    return (quality_pages.router, quality_api.router)
 
 
 def administration_routers() -> tuple[APIRouter, ...]:

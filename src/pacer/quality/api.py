@@ -4,16 +4,16 @@ pages, scoped to the problems of the units the caller sees."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from starlette.responses import Response
 
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.errors import NotFound, Problem, ValidationFailed
 from pacer.files import service as stored_files
 from pacer.files.responses import download, upload_bytes
-from pacer.quality import repository, service, sisters, zeroing
+from pacer.quality import chart, pareto, repository, service, sisters, zeroing
 from pacer.quality.repository import ProblemFilter
 from pacer.quality.schemas import (
     ATTACHMENTS_MAX,
@@ -21,10 +21,14 @@ from pacer.quality.schemas import (
     CheckOut,
     ChecksIn,
     EvidenceIn,
+    ParetoBarOut,
+    ParetoOut,
     ProblemIn,
     ProblemOut,
     ProblemSummaryOut,
+    SeriesOut,
     SignIn,
+    TrendOut,
     VerbIn,
     check_out,
     problem_out,
@@ -36,6 +40,7 @@ from pacer.quality.workflow import PROBLEM
 from pacer.web.deps import Db
 from pacer.web.pagination import Page, Paging
 from pacer.web.params import MAX_ID, RowId
+from pacer.web.templating import lang_of
 
 router = APIRouter(prefix="/api/quality", tags=["quality"], dependencies=[Depends(protect)])
 Verb = Annotated[str, Path(max_length=32, description=", ".join(t.verb for t in PROBLEM.transitions))]
@@ -171,14 +176,48 @@ def decide_check(
 @router.get("/problems/{problem_id}/files/{file_id}")
 def problem_file(problem_id: RowId, file_id: RowId, viewer: CurrentViewer, db: Db) -> Response:
     """An attachment or evidence file of the problem, as an attachment, to whoever sees it."""
-    view = service.get(db, viewer.actor, problem_id)
-    owners = {f.id: service.attachment_owner(problem_id) for f in view.attachments}
-    for criterion_id, stored in view.evidence.items():
-        owners |= {f.id: service.evidence_owner(criterion_id) for f in stored}
-    if file_id not in owners:
-        raise NotFound(f"no file {file_id} of quality problem #{problem_id}")
-    found = stored_files.found(db, viewer.actor, file_id, owners[file_id])
+    owner = service.file_owner(db, viewer.actor, problem_id, file_id)
+    found = stored_files.found(db, viewer.actor, file_id, owner)
     return download(found, stored_files.content(db, found))
+
+
+Year = Annotated[int | None, Query(ge=2000, le=2100, description="Default: this year.")]
+UnitCode = Annotated[str | None, Query(max_length=32, description="A unit's code (default: the highest you see).")]
+By = Annotated[str, Query(max_length=16, description=", ".join(pareto.BY))]
+
+
+@router.get("/pareto")
+def pareto_of(viewer: CurrentViewer, db: Db, unit: UnitCode = None, by: By = "cause", year: Year = None) -> ParetoOut:
+    """The unit subtree's problems found in the year, by cause, stage or supplier, largest first."""
+    found = pareto.pareto_of(db, viewer.actor, unit, by, year or date.today().year, viewer.user.language)
+    bars = [ParetoBarOut.model_validate(b, from_attributes=True) for b in found.bars]
+    return ParetoOut(unit_code=found.unit.code, year=found.year, by=found.by, total=found.total, bars=bars)
+
+
+@router.get("/pareto/chart")
+def pareto_chart(
+    viewer: CurrentViewer, db: Db, request: Request, unit: UnitCode = None, by: By = "cause", year: Year = None
+) -> dict[str, Any]:
+    """The Pareto chart as a Vega-Lite specification."""
+    lang = lang_of(request)
+    return chart.pareto_spec(pareto.pareto_of(db, viewer.actor, unit, by, year or date.today().year, lang), lang)
+
+
+@router.get("/trend")
+def trend_of(viewer: CurrentViewer, db: Db, unit: UnitCode = None, year: Year = None) -> TrendOut:
+    """Problems found per month at each unit directly below the unit (and at the unit itself)."""
+    found = pareto.trend_of(db, viewer.actor, unit, year or date.today().year)
+    lang = viewer.user.language
+    series = [SeriesOut(unit_code=s.unit.code, unit_name=s.unit.name(lang), counts=s.counts) for s in found.series]
+    return TrendOut(unit_code=found.unit.code, year=found.year, series=series)
+
+
+@router.get("/trend/chart")
+def trend_chart(
+    viewer: CurrentViewer, db: Db, request: Request, unit: UnitCode = None, year: Year = None
+) -> dict[str, Any]:
+    """The trend chart as a Vega-Lite specification."""
+    return chart.trend_spec(pareto.trend_of(db, viewer.actor, unit, year or date.today().year), lang_of(request))
 
 
 def _files(uploads: list[UploadFile], field: str) -> list[tuple[str, bytes]]:

@@ -188,3 +188,30 @@ def problem_out(view: ProblemView, lang: str) -> ProblemOut:
         history=[EventOut.model_validate(e, from_attributes=True) for e in view.history],
         verbs=[v.verb for v in view.verbs],
     )
+
+
+class ParetoBarOut(BaseModel):
+    key: str = Field(description="The cause, stage or supplier; empty when not determined.")
+    label: str
+    count: int
+    cumulative_share: float = Field(description="Share of all problems in this bar and the ones before it, 0–1.")
+
+
+class ParetoOut(BaseModel):
+    unit_code: str
+    year: int
+    by: str
+    total: int
+    bars: list[ParetoBarOut]
+
+
+class SeriesOut(BaseModel):
+    unit_code: str
+    unit_name: str
+    counts: list[int] = Field(description="Problems found in January … December.")
+
+
+class TrendOut(BaseModel):
+    unit_code: str
+    year: int
+    series: list[SeriesOut]

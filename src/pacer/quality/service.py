@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import QUALITY, Actor, load_actor, visible_unit_ids
-from pacer.errors import Conflict, Forbidden, Problem
+from pacer.errors import Conflict, Forbidden, NotFound, Problem
 from pacer.files import service as files
 from pacer.models import StoredFile, Unit, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
@@ -23,7 +23,7 @@ from pacer.notifications.service import Message, notify
 from pacer.quality import repository
 from pacer.quality.validation import ProblemPlan, SignalSource, plan_problems, refused, source_problems
 from pacer.quality.words import CRITERIA, both, say
-from pacer.quality.workflow import DONE, PROBLEM, role_allows
+from pacer.quality.workflow import CHECK, DONE, PROBLEM, role_allows
 from pacer.workflow import repository as workflow_repository
 from pacer.workflow import service as workflow
 from pacer.workflow.transitions import Transition
@@ -198,6 +198,7 @@ class ProblemView:
     checks: list[repository.CheckRow]
     history: list[WorkflowEvent]
     verbs: list[Transition]
+    check_verbs: dict[int, list[Transition]]  # sister check id -> the verbs the viewer may take
 
 
 def verbs_for(session: Session, actor: Actor, problem: QualityProblem, item: WorkflowItem) -> list[Transition]:
@@ -208,6 +209,7 @@ def verbs_for(session: Session, actor: Actor, problem: QualityProblem, item: Wor
 
 def get(session: Session, actor: Actor, problem_id: int) -> ProblemView:
     problem, unit, item = repository.problem(session, actor, problem_id)
+    checks = repository.checks(session, actor, problem.id)
     criteria = repository.criteria(session, problem.id)
     evidence: dict[int, list[StoredFile]] = {c.id: [] for c in criteria}
     for f in repository.files_of(session, actor, [evidence_owner(c.id) for c in criteria]):
@@ -219,7 +221,31 @@ def get(session: Session, actor: Actor, problem_id: int) -> ProblemView:
         criteria=criteria,
         evidence=evidence,
         attachments=files.listed(session, actor, attachment_owner(problem.id)),
-        checks=list(repository.checks(session, actor, problem.id)),
+        checks=checks,
         history=workflow_repository.history(session, item.id),
         verbs=verbs_for(session, actor, problem, item),
+        check_verbs={c.id: _check_verbs(session, actor, c.answered_by, i) for c, _, i in checks},
     )
+
+
+def _check_verbs(session: Session, actor: Actor, answered_by: str, item: WorkflowItem) -> list[Transition]:
+    """A check's verbs the viewer may take; whoever answered it does not confirm or reopen it."""
+    allowed = workflow.verbs_for(session, CHECK, item, actor)
+    return [t for t in allowed if t.verb == "answer" or actor.username != answered_by]
+
+
+def manages(session: Session, actor: Actor, unit_id: int) -> bool:
+    """Whether the actor manages quality at the unit."""
+    allowed = visible_unit_ids(session, actor, QUALITY)
+    return allowed is None or unit_id in allowed
+
+
+def file_owner(session: Session, actor: Actor, problem_id: int, file_id: int) -> str:
+    """The owner name of one of the problem's files (an attachment or evidence) the actor sees."""
+    view = get(session, actor, problem_id)
+    owners = {f.id: attachment_owner(problem_id) for f in view.attachments}
+    for criterion_id, stored in view.evidence.items():
+        owners |= {f.id: evidence_owner(criterion_id) for f in stored}
+    if file_id not in owners:
+        raise NotFound(f"no file {file_id} of quality problem #{problem_id}")
+    return owners[file_id]

@@ -8,6 +8,7 @@ from pacer.web.messages_library import LIBRARY_MESSAGES
 from pacer.web.messages_meetings import MEETING_MESSAGES
 from pacer.web.messages_monitor import MONITOR_MESSAGES
 from pacer.web.messages_org import ORG_MESSAGES
+from pacer.web.messages_quality import QUALITY_MESSAGES
 from pacer.web.messages_reports import REPORT_MESSAGES
 from pacer.web.messages_submissions import SUBMISSION_MESSAGES
 from pacer.web.messages_tasks import TASK_MESSAGES
@@ -395,6 +396,5 @@ MESSAGES.update(
 MESSAGES.update(LIBRARY_MESSAGES)
 MESSAGES.update(MEETING_MESSAGES)
 MESSAGES.update(SUBMISSION_MESSAGES)
-MESSAGES.update(TASK_MESSAGES)
-MESSAGES.update(UPLOAD_MESSAGES)
-MESSAGES.update(REPORT_MESSAGES | ORG_MESSAGES)
+MESSAGES.update(TASK_MESSAGES | UPLOAD_MESSAGES)
+MESSAGES.update(REPORT_MESSAGES | ORG_MESSAGES | QUALITY_MESSAGES)

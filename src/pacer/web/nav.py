@@ -48,6 +48,10 @@ SECTIONS = (
             Entry("nav.bulletin", "/tasks/bulletin"),
         ),
     ),
+    Section(
+        "nav.section.quality",
+        (Entry("nav.problems", "/quality/problems"), Entry("nav.pareto", "/quality/pareto")),
+    ),
     Section("nav.section.reports", (Entry("nav.reports", "/reports"), Entry("nav.jobs", "/jobs"))),
     Section(
         "nav.section.configuration",
