@@ -1,4 +1,4 @@
-"""The supervision bulletin as an Excel workbook (``kit.xlsx_stream``, for thousands of rows) and as a
+"""The supervision bulletin as an Excel workbook (the one workbook writer, ``kit.xlsx``) and as a
 Word document (python-docx), in the viewer's language, with every table the page shows and the
 complete overdue and closed lists. The document names a CJK font for East Asian text in every
 style it uses, so that Chinese renders in Word and LibreOffice alike."""
@@ -13,8 +13,9 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from xlsxwriter.worksheet import Worksheet
 
-from pacer.kit.xlsx_stream import HEAD, TITLE, Sheet, workbook_bytes
+from pacer.kit import xlsx
 from pacer.tasks.board_words import DEFINITIONS, RATE_KEYS, Cell, tables, tally_cells
 from pacer.tasks.bulletin import Bulletin
 from pacer.web.i18n import translate
@@ -29,27 +30,40 @@ def _title(b: Bulletin, lang: str) -> str:
 
 
 def xlsx_bytes(b: Bulletin, lang: str) -> bytes:
-    """One sheet for the overall figures and definitions, then one per table (written as rows of
-    text and numbers: an export of every overdue and closed task runs to tens of thousands of
-    cells)."""
+    """One sheet for the overall figures and definitions, then one per table (an export of every
+    overdue and closed task runs to tens of thousands of cells)."""
     t = partial(translate, lang)
-    summary: list[list[Cell]] = [
-        [_title(b, lang)],
-        [t("bulletin.as_of", today=b.period.today)],
-        [],
-        [t(f"bulletin.col.{k}") for k in RATE_KEYS],
-        tally_cells(b.figures.total),
-        [],
-        [t("bulletin.definitions")],
-    ]
-    summary += [[t(f"bulletin.def.{key}")] for key in DEFINITIONS]
-    sheets = [Sheet(t("bulletin.sheet.summary"), summary, {0: TITLE, 3: HEAD, 6: TITLE}, [16] * 7)]
+    out = io.BytesIO()
+    book = xlsx.writer(out)
+    head, _ = xlsx.header_formats(book)
+    bold = book.add_format({"bold": True, "font_size": 13})
+    sheet = book.add_worksheet(t("bulletin.sheet.summary"))
+    sheet.set_column(0, 6, 16)
+    sheet.write_string(0, 0, _title(b, lang), bold)
+    sheet.write_string(1, 0, t("bulletin.as_of", today=b.period.today))
+    sheet.write_row(3, 0, [t(f"bulletin.col.{k}") for k in RATE_KEYS], head)
+    _row(sheet, 4, tally_cells(b.figures.total))
+    sheet.write_string(6, 0, t("bulletin.definitions"), bold)
+    for i, key in enumerate(DEFINITIONS):
+        sheet.write_string(7 + i, 0, t(f"bulletin.def.{key}"))
     for title, columns, rows in tables(b, lang):
-        widths = [
-            40 if c == 1 and len(columns) > 8 else max(12, min(30, len(n) * 2 + 4)) for c, n in enumerate(columns)
-        ]
-        sheets.append(Sheet(title, [columns, *rows], {0: HEAD}, widths, frozen=1))
-    return workbook_bytes(sheets)
+        ws = book.add_worksheet(title[:31])
+        ws.write_row(0, 0, columns, head)
+        ws.freeze_panes(1, 0)
+        for c, name in enumerate(columns):
+            ws.set_column(c, c, 40 if c == 1 and len(columns) > 8 else max(12, min(30, len(name) * 2 + 4)))
+        for r, row in enumerate(rows, start=1):
+            _row(ws, r, row)
+    book.close()
+    return out.getvalue()
+
+
+def _row(sheet: Worksheet, r: int, row: Sequence[Cell]) -> None:
+    for c, value in enumerate(row):
+        if isinstance(value, int):
+            sheet.write_number(r, c, value)
+        else:
+            sheet.write_string(r, c, value)
 
 
 def _cjk(style_element: object) -> None:
