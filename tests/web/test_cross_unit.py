@@ -86,6 +86,8 @@ FILL = {
     "check_id": ["1"],  # its check at A2 (set there)
     "criterion": ["locate"],
     "leader_id": ["1"],  # the fixture's leader of A (set there)
+    "characteristic_id": ["1"],  # the fixture's characteristic of A1 (set there)
+    "subgroup": ["1"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
@@ -131,6 +133,7 @@ def group(figures, session, app, monkeypatch):
     _a_report_of_a(session, figures, monkeypatch)
     _a_quality_problem_of_a1(session, monkeypatch)
     _a_leader_of_a(session, figures, monkeypatch)
+    _a_characteristic_of_a1(session, monkeypatch)
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()
@@ -179,6 +182,23 @@ def _a_quality_problem_of_a1(session, monkeypatch) -> None:
     (check,) = sisters.spawn_checks(session, SYSTEM, problem.id, [UNITS["A2"][0]])
     monkeypatch.setitem(FILL, "problem_id", [str(problem.id)])
     monkeypatch.setitem(FILL, "check_id", [str(check.id)])
+
+
+def _a_characteristic_of_a1(session, monkeypatch) -> None:
+    """A characteristic of A1 with a chart out of control and an excluded point: its pages and
+    answers name A1, which viewers outside A1 must never see."""
+    from pacer.characteristics import service as characteristics
+    from pacer.characteristics.schemas import CharacteristicIn, SubgroupIn
+
+    fields = {"unit_code": UNITS["A1"][0], "code": "C", "name_zh": "C", "name_en": "C", "product": "P",
+              "lsl": 0.0, "usl": 20.0, "subgroup_size": 2, "chart": "xbar-r", "phase1_last": 10}  # fmt: skip
+    c = characteristics.create(session, SYSTEM, CharacteristicIn.model_validate(fields))
+    sent = [SubgroupIn(values=[10.0 + (i % 3) / 10, 10.2 - (i % 2) / 10]) for i in range(12)] + [
+        SubgroupIn(values=[15.0, 15.2])
+    ]
+    characteristics.add(session, SYSTEM, c.id, sent)
+    characteristics.exclude(session, SYSTEM, c.id, 2, "a cause")
+    monkeypatch.setitem(FILL, "characteristic_id", [str(c.id)])
 
 
 def routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -47,6 +47,7 @@ from pacer.models.jobs import JOB_STATES, Job, ReportRecord, ReportVersion
 from pacer.models.notifications import Notification, OutboxMail
 from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
 from pacer.models.quality import QualityProblem, SisterCheck, ZeroingCriterion
+from pacer.models.spc import SPC_CHARTS, SPC_RULE_SETS, Characteristic, ExcludedPoint, Measurement
 from pacer.models.target_rounds import TargetProposal, TargetProposalRow
 from pacer.models.workflow import WorkflowEvent, WorkflowItem, WorkflowReminder
 
@@ -61,6 +62,8 @@ __all__ = [
     "ORIGINS",
     "ROLES",
     "SELECTORS",
+    "SPC_CHARTS",
+    "SPC_RULE_SETS",
     "SUBMISSION_STATES",
     "TARGET_BASES",
     "TARGET_TIERS",
@@ -70,7 +73,9 @@ __all__ = [
     "ApiToken",
     "AuditEntry",
     "Base",
+    "Characteristic",
     "EliminationEntry",
+    "ExcludedPoint",
     "Fact",
     "GroupSetting",
     "IdempotencyKey",
@@ -83,6 +88,7 @@ __all__ = [
     "Job",
     "LoginAttempt",
     "MeasureUnit",
+    "Measurement",
     "Meeting",
     "MeetingAttendance",
     "Milestone",

@@ -10,6 +10,7 @@ from pacer.web.messages_monitor import MONITOR_MESSAGES
 from pacer.web.messages_org import ORG_MESSAGES
 from pacer.web.messages_quality import QUALITY_MESSAGES
 from pacer.web.messages_reports import REPORT_MESSAGES
+from pacer.web.messages_spc import SPC_MESSAGES
 from pacer.web.messages_submissions import SUBMISSION_MESSAGES
 from pacer.web.messages_tasks import TASK_MESSAGES
 from pacer.web.messages_upload import UPLOAD_MESSAGES
@@ -396,5 +397,4 @@ MESSAGES.update(
 MESSAGES.update(LIBRARY_MESSAGES)
 MESSAGES.update(MEETING_MESSAGES)
 MESSAGES.update(SUBMISSION_MESSAGES)
-MESSAGES.update(TASK_MESSAGES | UPLOAD_MESSAGES)
-MESSAGES.update(REPORT_MESSAGES | ORG_MESSAGES | QUALITY_MESSAGES)
+MESSAGES.update(TASK_MESSAGES | UPLOAD_MESSAGES | REPORT_MESSAGES | ORG_MESSAGES | QUALITY_MESSAGES | SPC_MESSAGES)

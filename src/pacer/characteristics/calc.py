@@ -1,0 +1,108 @@
+"""A stored characteristic's chart and capability from its values. Pure: arrays in, core out.
+
+Subgroups are numbered from 1 without gaps (the service refuses anything else), so a subgroup's
+number is its point's index on the chart. Capability counts every value of the subgroups not
+excluded; sigma within is the chart's (frozen when the limits are frozen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from pacer.spc import (
+    Capability,
+    Chart,
+    Standard,
+    Subgroups,
+    capability,
+    cusum_chart,
+    ewma_chart,
+    imr_chart,
+    overall_sd,
+    rule_set,
+    xbar_chart,
+)
+
+LAMBDA, K, H = 0.2, 0.5, 5.0  # EWMA weight and CUSUM reference and decision interval, in sigmas
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What of a characteristic decides its chart."""
+
+    chart: str
+    rules: str
+    lsl: float | None
+    usl: float | None
+    target: float | None
+    phase1_last: int | None
+    frozen: Standard | None
+
+
+@dataclass(frozen=True)
+class Result:
+    chart: Chart
+    capability: Capability | None
+    signals: dict[int, list[str]]  # point -> names of the rules it broke, over every panel
+    out_of_control: list[int]  # signalled points that are not excluded
+    sizes: np.ndarray  # values per subgroup
+
+
+def matrix(subgroup: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Values ordered by subgroup (from 1, no gaps) as one row per subgroup, NaN-padded."""
+    count = int(subgroup.max()) if subgroup.size else 0
+    sizes = np.bincount(subgroup - 1, minlength=count)
+    out = np.full((count, int(sizes.max()) if count else 0), np.nan)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    position = np.arange(subgroup.size) - np.repeat(starts, sizes)
+    out[subgroup - 1, position] = values
+    return out
+
+
+def phase1(setup: Setup, count: int) -> tuple[int, int]:
+    return 1, min(setup.phase1_last or count, count)
+
+
+def compute(setup: Setup, values: np.ndarray, excluded: tuple[int, ...] = ()) -> Result:
+    """The chart of ``values`` (one row per subgroup) and its capability; ValueError when the
+    core refuses (too few points, no phase I point left)."""
+    groups = Subgroups.from_matrix(values)
+    common = {"phase1": phase1(setup, len(groups)), "exclude": excluded, "standard": setup.frozen}
+    rules = rule_set(setup.rules)
+    if setup.chart in ("xbar-r", "xbar-s"):
+        spread: Literal["R", "S"] = "R" if setup.chart == "xbar-r" else "S"
+        chart = xbar_chart(groups, spread, rules=rules, **common)  # type: ignore[arg-type]  # keys match the signature
+    elif setup.chart == "imr":
+        chart = imr_chart(groups.mean, rules=rules, **common)  # type: ignore[arg-type]  # keys match the signature
+    elif setup.chart == "ewma":
+        chart = ewma_chart(groups, LAMBDA, **common)  # type: ignore[arg-type]  # keys match the signature
+    else:
+        chart = cusum_chart(groups, K, H, **common)  # type: ignore[arg-type]  # keys match the signature
+    signals: dict[int, list[str]] = {}
+    for panel in chart.panels:
+        for rule, points in panel.violations.items():
+            for point in points:
+                signals.setdefault(point, []).append(rule if len(chart.panels) == 1 else f"{panel.name}:{rule}")
+    out = sorted(p for p in signals if not chart.excluded[p - 1])
+    return Result(chart, _capability(setup, groups, values, chart), signals, out, groups.n)
+
+
+def _capability(setup: Setup, groups: Subgroups, values: np.ndarray, chart: Chart) -> Capability | None:
+    if setup.lsl is None and setup.usl is None:
+        return None
+    use = ~chart.excluded
+    kept = values[use]
+    kept = kept[~np.isnan(kept)]
+    overall, n = overall_sd(groups, use)
+    try:
+        return capability(
+            n=n, center=float(kept.mean()), sigma_within=chart.standard.sigma, sigma_overall=overall,
+            lsl=setup.lsl, usl=setup.usl, target=setup.target,
+            below=int(np.sum(kept < setup.lsl)) if setup.lsl is not None else None,
+            above=int(np.sum(kept > setup.usl)) if setup.usl is not None else None,
+        )  # fmt: skip
+    except ValueError:
+        return None  # too few values, or none that vary: the page says capability is not known yet

@@ -1,0 +1,97 @@
+"""What the characteristics' API takes and returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+Name = Field(min_length=1, max_length=200)
+
+
+class CharacteristicIn(BaseModel):
+    unit_code: str = Field(min_length=1, max_length=32, description="The unit the characteristic belongs to.")
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name_zh: str = Name
+    name_en: str = Name
+    product: str = Field(min_length=1, max_length=200, description="The product (or part) measured.")
+    measure_unit: str = Field(default="", max_length=32, description="Unit of measure of the values, e.g. mm.")
+    lsl: float | None = Field(default=None, description="Lower specification limit.")
+    usl: float | None = Field(default=None, description="Upper specification limit.")
+    target: float | None = Field(default=None, description="Target (nominal) value.")
+    subgroup_size: int = Field(ge=1, le=100)
+    chart: str = Field(max_length=16, description="xbar-r, xbar-s, imr, ewma or cusum.")
+    rules: str = Field(default="we", max_length=16, description="Run rules: we, nelson or none.")
+    phase1_last: int | None = Field(default=None, ge=2, le=10**6, description="Subgroups 1..N calibrate the limits.")
+
+
+class UnitOut(BaseModel):
+    code: str
+    name: str
+
+
+class FrozenOut(BaseModel):
+    center: float
+    sigma: float
+    at: datetime | None
+
+
+class CharacteristicOut(BaseModel):
+    id: int
+    unit: UnitOut
+    code: str
+    name: str
+    name_zh: str
+    name_en: str
+    product: str
+    measure_unit: str
+    lsl: float | None
+    usl: float | None
+    target: float | None
+    subgroup_size: int
+    chart: str
+    rules: str
+    phase1_last: int | None
+    frozen: FrozenOut | None
+    subgroups: int
+
+
+class SubgroupIn(BaseModel):
+    subgroup: int | None = Field(default=None, ge=1, le=10**7, description="Its number; default: the next one.")
+    values: list[float] = Field(min_length=1, max_length=100)
+
+
+class MeasurementsIn(BaseModel):
+    subgroups: list[SubgroupIn] = Field(min_length=1, max_length=100_000)
+
+
+class StoredOut(BaseModel):
+    added: int = Field(description="Subgroups stored.")
+    first: int
+    last: int
+
+
+class ExclusionIn(BaseModel):
+    subgroup: int = Field(ge=1, le=10**7)
+    reason: str = Field(min_length=3, max_length=2000, description="The assignable cause found.")
+
+
+class ExclusionOut(BaseModel):
+    subgroup: int
+    reason: str
+    excluded_by: str
+    excluded_at: datetime
+
+
+class FreezeIn(BaseModel):
+    phase1_last: int | None = Field(default=None, ge=2, le=10**6, description="Default: the characteristic's.")
+
+
+class ChartOut(BaseModel):
+    characteristic: CharacteristicOut
+    chart: dict[str, Any] | None = Field(description="Centre, limits per point, statistics, violations.")
+    capability: dict[str, Any] | None = Field(description="Indices with confidence intervals, % out of spec.")
+    signals: dict[str, list[str]] = Field(description="Point (subgroup) -> rules it broke.")
+    out_of_control: list[int] = Field(description="Signalled subgroups that are not excluded.")
+    exclusions: list[ExclusionOut]

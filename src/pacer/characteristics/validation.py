@@ -1,0 +1,106 @@
+"""What a characteristic and a batch of measurements must be. Pure: no I/O.
+
+New measurements continue the stored ones: the first new subgroup is the one after the last
+stored, numbers rise by one, a subgroup comes once with exactly the characteristic's subgroup
+size, and every value is a finite number. Each refusal names the row (a file) or the item (the
+API) and says what is wrong in both languages; nothing of a refused batch is stored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pacer.errors import Problem
+from pacer.models import SPC_CHARTS, SPC_RULE_SETS
+
+MAX_PROBLEMS = 20
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One subgroup as sent: its number, its values and where it was (file row or API item)."""
+
+    subgroup: int
+    values: tuple[float, ...]
+    row: int | None = None  # the file row of its first value
+    field: str | None = None  # the API item, e.g. "subgroups[3]"
+
+
+def spec_problems(
+    chart: str, rules: str, size: int, limits: tuple[float | None, float | None, float | None]
+) -> list[Problem]:
+    lsl, usl, target = limits
+    out = []
+    if chart not in SPC_CHARTS:
+        out.append(Problem(f"unknown chart {chart!r}: use {', '.join(SPC_CHARTS)}", field="chart",
+                           zh=f"未知的控制图“{chart}”，可用：{', '.join(SPC_CHARTS)}"))  # fmt: skip
+    if rules not in SPC_RULE_SETS:
+        out.append(Problem(f"unknown rule set {rules!r}: use we, nelson or none", field="rules",
+                           zh=f"未知的判异规则“{rules}”，可用：we、nelson、none"))  # fmt: skip
+    if chart in ("xbar-r", "xbar-s") and size < 2:
+        out.append(Problem(f"the {chart} chart needs subgroups of at least 2 values", field="subgroup_size",
+                           zh=f"{chart} 控制图的子组容量至少为 2"))  # fmt: skip
+    if chart == "imr" and size != 1:
+        out.append(Problem("the imr chart plots single values: subgroup size 1", field="subgroup_size",
+                           zh="单值-移动极差图的子组容量为 1"))  # fmt: skip
+    for name, value in (("lsl", lsl), ("usl", usl), ("target", target)):
+        if value is not None and not math.isfinite(value):
+            out.append(Problem(f"{value} is not a finite number", field=name, zh=f"{value} 不是有限数"))
+    if lsl is not None and usl is not None and lsl >= usl:
+        out.append(Problem(f"the lower specification limit {lsl:g} is not below the upper {usl:g}", field="lsl",
+                           zh=f"规格下限 {lsl:g} 不小于规格上限 {usl:g}"))  # fmt: skip
+    elif target is not None and not ((lsl is None or lsl <= target) and (usl is None or target <= usl)):
+        out.append(Problem(f"the target {target:g} is outside the specification limits", field="target",
+                           zh=f"目标值 {target:g} 不在规格限之内"))  # fmt: skip
+    return out
+
+
+def _said(item: Incoming, en: str, zh: str) -> Problem:
+    return Problem(en, row=item.row, field=item.field, zh=zh)
+
+
+def _where(item: Incoming | None) -> tuple[str, str]:
+    if item is None:
+        return "", ""
+    return (f"row {item.row}", f"第 {item.row} 行") if item.row else (item.field or "", item.field or "")
+
+
+def _item_problems(item: Incoming, expected: int, last: int, size: int) -> list[Problem]:
+    n, out = item.subgroup, []
+    if n <= last:
+        out.append(_said(item, f"subgroup {n} is already stored (subgroups 1–{last} are); send only new ones",
+                         f"子组 {n} 已经存储（已有子组 1–{last}），只需发送新的子组"))  # fmt: skip
+    elif n != expected:
+        out.append(_said(item, f"subgroup {expected} is missing: subgroup {n} comes after {expected - 1}",
+                         f"缺少子组 {expected}：子组 {expected - 1} 之后是子组 {n}"))  # fmt: skip
+    if len(item.values) != size:
+        count = len(item.values)
+        out.append(_said(item, f"subgroup {n} has {count} value(s); this characteristic's subgroups have {size}",
+                         f"子组 {n} 有 {count} 个值，本特性的子组容量为 {size}"))  # fmt: skip
+    bad = [v for v in item.values if not math.isfinite(v)]
+    if bad:
+        out.append(_said(item, f"subgroup {n}: {bad[0]} is not a finite number", f"子组 {n}：{bad[0]} 不是有限数"))
+    return out
+
+
+def batch_problems(batch: list[Incoming], last: int, size: int) -> list[Problem]:
+    """Every problem of ``batch`` against the ``last`` stored subgroup and the subgroup ``size``."""
+    if not batch:
+        return [Problem("no measurements were sent", zh="没有收到测量值")]
+    out: list[Problem] = []
+    seen: dict[int, Incoming] = {}
+    expected = last + 1
+    for item in batch:
+        if item.subgroup in seen:
+            at, at_zh = _where(seen[item.subgroup])
+            n = item.subgroup
+            out.append(_said(item, f"subgroup {n} appears again (first at {at}): a duplicate or rows out of order",
+                             f"子组 {n} 重复出现（首次在{at_zh}）：重复或行顺序错乱"))  # fmt: skip
+            continue
+        seen[item.subgroup] = item
+        out += _item_problems(item, expected, last, size)
+        expected = max(expected, item.subgroup) + 1
+        if len(out) >= MAX_PROBLEMS:
+            break
+    return out[:MAX_PROBLEMS]

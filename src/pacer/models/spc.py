@@ -1,0 +1,78 @@
+"""Statistical process control on stored data: characteristics, their measurements and the
+phase I points removed for an assignable cause.
+
+A characteristic belongs to a unit and is seen through the one visibility rule on that column.
+Measurements are narrow rows (characteristic, subgroup, position, value) keyed in plotting order,
+so a chart reads one characteristic's values as one ordered range scan straight into arrays.
+Phase I is the first ``phase1_last`` subgroups (all when None); freezing stores the standard
+(centre, sigma) those points give, and every later point is judged against it until a revision.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pacer.models.base import Base, utcnow
+
+SPC_CHARTS = ("xbar-r", "xbar-s", "imr", "ewma", "cusum")
+SPC_RULE_SETS = ("we", "nelson", "none")
+
+
+class Characteristic(Base):
+    """A measured characteristic of a product (特性): its specification and how it is charted."""
+
+    __tablename__ = "spc_characteristic"
+    __table_args__ = (UniqueConstraint("unit_id", "code"), Index("ix_spc_characteristic_unit_id", "unit_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(64))
+    name_zh: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    product: Mapped[str] = mapped_column(String(200))
+    measure_unit: Mapped[str] = mapped_column(String(32), default="")
+    lsl: Mapped[float | None] = mapped_column(Double)
+    usl: Mapped[float | None] = mapped_column(Double)
+    target: Mapped[float | None] = mapped_column(Double)
+    subgroup_size: Mapped[int] = mapped_column(Integer)
+    chart: Mapped[str] = mapped_column(String(16))
+    rules: Mapped[str] = mapped_column(String(16), default="we")
+    phase1_last: Mapped[int | None] = mapped_column(Integer)
+    frozen_center: Mapped[float | None] = mapped_column(Double)
+    frozen_sigma: Mapped[float | None] = mapped_column(Double)
+    frozen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+class Measurement(Base):
+    """One measured value: the ``position``-th value of subgroup ``subgroup`` (both from 1)."""
+
+    __tablename__ = "spc_measurement"
+
+    characteristic_id: Mapped[int] = mapped_column(
+        ForeignKey("spc_characteristic.id", ondelete="CASCADE"), primary_key=True
+    )
+    subgroup: Mapped[int] = mapped_column(Integer, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[float] = mapped_column(Double)
+
+
+class ExcludedPoint(Base):
+    """A phase I subgroup left out of the calibration for an assignable cause, and why."""
+
+    __tablename__ = "spc_excluded_point"
+
+    characteristic_id: Mapped[int] = mapped_column(
+        ForeignKey("spc_characteristic.id", ondelete="CASCADE"), primary_key=True
+    )
+    subgroup: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reason: Mapped[str] = mapped_column(Text)
+    excluded_by: Mapped[str] = mapped_column(String(64))
+    excluded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
