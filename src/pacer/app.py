@@ -102,11 +102,13 @@ def routers() -> tuple[APIRouter, ...]:
 
 
 def quality_routers() -> tuple[APIRouter, ...]:
-    """Quality problems and their zeroing."""
+    """Quality problems and their zeroing; statistical process control on stored characteristics."""
+    from pacer.characteristics import api as characteristics_api
+    from pacer.characteristics import pages as characteristics_pages
     from pacer.quality import api as quality_api
     from pacer.quality import pages as quality_pages
 
-    return (quality_pages.router, quality_api.router)
+    return (quality_pages.router, quality_api.router, characteristics_pages.router, characteristics_api.router)
 
 
 def administration_routers() -> tuple[APIRouter, ...]:

@@ -50,7 +50,11 @@ SECTIONS = (
     ),
     Section(
         "nav.section.quality",
-        (Entry("nav.problems", "/quality/problems"), Entry("nav.pareto", "/quality/pareto")),
+        (
+            Entry("nav.problems", "/quality/problems"),
+            Entry("nav.pareto", "/quality/pareto"),
+            Entry("nav.spc", "/spc"),
+        ),
     ),
     Section("nav.section.reports", (Entry("nav.reports", "/reports"), Entry("nav.jobs", "/jobs"))),
     Section(

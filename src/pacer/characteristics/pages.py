@@ -1,0 +1,163 @@
+"""The characteristics' pages: a unit's quality dashboard (its subtree's characteristics, those
+out of control first) and a characteristic's page (its chart with limits and signals, capability
+with confidence intervals, the points excluded and why, and the forms that upload measurements,
+freeze the limits and exclude a point). The same service as the API; a refused change shows the
+page again with its problems in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from starlette.datastructures import UploadFile
+from starlette.responses import RedirectResponse, Response
+
+from pacer.auth.deps import CurrentViewer, protect
+from pacer.auth.permissions import READ
+from pacer.characteristics import chart, service, shown
+from pacer.errors import DomainError, NotFound, Problem, ValidationFailed
+from pacer.files import responses
+from pacer.models import Unit
+from pacer.web import charts
+from pacer.web.deps import Db
+from pacer.web.templating import lang_of, render
+
+router = APIRouter(prefix="/spc", include_in_schema=False)
+Protected = [Depends(protect)]
+CharacteristicId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Subgroup = Annotated[int, Path(ge=1, le=10**7)]
+
+
+async def posted(request: Request) -> dict[str, str]:
+    found = await request.form()
+    return {k: str(v)[:4000] for k, v in found.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+async def uploaded(request: Request) -> UploadFile | None:
+    found = (await request.form()).get("file")
+    return found if isinstance(found, UploadFile) else None
+
+
+Posted = Annotated[dict[str, str], Depends(posted)]
+
+
+@router.get("")
+def home(viewer: CurrentViewer, db: Db) -> Response:
+    """The dashboard of the viewer's first granted unit."""
+    roots = viewer.actor.roots_for(READ)
+    if not roots:
+        raise NotFound("no unit in view")
+    return RedirectResponse(f"/spc/units/{db.get_one(Unit, roots[0]).code}", status_code=303)
+
+
+@router.get("/units/{unit_code}")
+def dashboard(request: Request, viewer: CurrentViewer, db: Db, unit_code: str) -> Response:
+    unit, lines = service.dashboard(db, viewer.actor, unit_code)
+    out = sum(1 for line in lines if line.out_of_control)
+    return render(request, "characteristics/dashboard.html", {"unit": unit, "lines": lines, "out": out})
+
+
+def _page(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: int, problems: list[Problem]) -> Response:
+    c, lang = service.get(db, viewer.actor, characteristic_id), lang_of(request)
+    trouble = ""
+    try:
+        found = service.result(db, c)
+    except DomainError as exc:
+        found, trouble = None, exc.message
+    context = {
+        "c": c, "out": shown.chart_out(db, c, found, lang), "trouble": trouble,
+        "may_change": service.may_change(db, viewer.actor, c), "problems": [p.said(lang) for p in problems],
+        "done": request.query_params.get("stored", ""),
+    }  # fmt: skip
+    return render(request, "characteristics/characteristic.html", context, 422 if problems else 200)
+
+
+@router.get("/characteristics/{characteristic_id}")
+def characteristic(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId) -> Response:
+    return _page(request, viewer, db, characteristic_id, [])
+
+
+@router.get("/characteristics/{characteristic_id}/chart.svg")
+def chart_image(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId) -> Response:
+    c = service.get(db, viewer.actor, characteristic_id)
+    try:
+        found = service.result(db, c)
+    except DomainError:
+        found = None
+    body = charts.to_svg({**chart.spec(c, found, lang_of(request)), "width": 640})
+    return Response(body, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"})
+
+
+def _change(
+    request: Request, viewer: CurrentViewer, db: Db, characteristic_id: int, action: Callable[[], Any], anchor: str
+) -> Response:
+    """Run a change; back to the page (at ``anchor``), or the page with the problems."""
+    try:
+        done = action()
+    except ValidationFailed as exc:
+        db.rollback()
+        return _page(request, viewer, db, characteristic_id, exc.problems)
+    query = f"?stored={done[1]}-{done[2]}" if isinstance(done, tuple) else ""
+    return RedirectResponse(f"/spc/characteristics/{characteristic_id}{query}#{anchor}", status_code=303)
+
+
+def _number(values: dict[str, str], name: str, zh: str) -> int:
+    text = values.get(name, "").strip()
+    if not text.isdigit():
+        raise ValidationFailed([Problem(f"give a whole number, not '{text}'", field=name, zh=f"{zh}须为整数")])
+    return int(text)
+
+
+@router.post("/characteristics/{characteristic_id}/measurements", dependencies=[Depends(uploaded), *Protected])
+def upload(
+    request: Request,
+    viewer: CurrentViewer,
+    db: Db,
+    characteristic_id: CharacteristicId,
+    file: Annotated[UploadFile | None, Depends(uploaded)],
+) -> Response:
+    def store() -> tuple[int, int, int]:
+        if file is None or not file.filename:
+            raise ValidationFailed([Problem("choose a file to upload", field="file", zh="请选择要上传的文件")])
+        service.for_change(db, viewer.actor, characteristic_id)
+        return service.upload(db, viewer.actor, characteristic_id, *responses.upload_bytes(file))
+
+    return _change(request, viewer, db, characteristic_id, store, "chart")
+
+
+@router.post("/characteristics/{characteristic_id}/freeze", dependencies=Protected)
+def freeze(
+    request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, values: Posted
+) -> Response:
+    def act() -> object:
+        last = _number(values, "phase1_last", "第一阶段末子组") if values.get("phase1_last") else None
+        return service.freeze(db, viewer.actor, characteristic_id, last)
+
+    return _change(request, viewer, db, characteristic_id, act, "limits")
+
+
+@router.post("/characteristics/{characteristic_id}/thaw", dependencies=Protected)
+def thaw(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId) -> Response:
+    return _change(request, viewer, db, characteristic_id, lambda: service.thaw(db, viewer.actor, characteristic_id), "limits")
+
+
+@router.post("/characteristics/{characteristic_id}/exclusions", dependencies=Protected)
+def exclude(
+    request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, values: Posted
+) -> Response:
+    def act() -> object:
+        reason = values.get("reason", "").strip()
+        if len(reason) < 3:
+            raise ValidationFailed([Problem("say what the assignable cause was", field="reason", zh="请说明可查明的原因")])
+        return service.exclude(db, viewer.actor, characteristic_id, _number(values, "subgroup", "子组"), reason)
+
+    return _change(request, viewer, db, characteristic_id, act, "exclusions")
+
+
+@router.post("/characteristics/{characteristic_id}/exclusions/{subgroup}/restore", dependencies=Protected)
+def restore(
+    request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, subgroup: Subgroup
+) -> Response:
+    action = lambda: service.restore(db, viewer.actor, characteristic_id, subgroup)  # noqa: E731  (read once)
+    return _change(request, viewer, db, characteristic_id, action, "exclusions")

@@ -1,0 +1,78 @@
+"""The characteristic's page and the unit's quality dashboard, in both languages, and the page's
+forms: upload, freeze, exclude with a reason (refusals shown on the page, nothing stored)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from pacer.auth.permissions import load_actor
+from pacer.characteristics import service
+from pacer.models import ExcludedPoint, Measurement
+from tests.characteristics.conftest import as_subgroups, in_control
+from tests.webclient import page_token, set_passwords
+
+
+def test_the_page_shows_the_chart_signals_and_capability_with_intervals(signed_in, bore, session):
+    service.add(session, load_actor(session, "quinn"), bore.id, as_subgroups(in_control(3, seed=3, mean=11.0)))
+    page = signed_in("victor").get(f"/spc/characteristics/{bore.id}?lang=en")
+    assert page.status_code == 200
+    html = page.text
+    assert 'data-spec="/api/spc/characteristics/' in html
+    assert "Out of control" in html  # the shifted subgroups 26–28
+    assert 'data-point="26"' in html
+    assert 'data-index="Cpk"' in html
+    assert "95% confidence interval" in html
+    assert 'data-testid="upload"' not in html  # a viewer changes nothing
+    zh = signed_in("victor").get(f"/spc/characteristics/{bore.id}?lang=zh").text
+    assert "失控" in zh
+    assert "过程能力" in zh
+
+
+def test_the_chart_draws_as_an_image_and_as_a_specification(signed_in, bore):
+    victor = signed_in("victor")
+    svg = victor.get(f"/spc/characteristics/{bore.id}/chart.svg?lang=zh")
+    assert svg.status_code == 200
+    assert svg.text.lstrip().startswith("<svg")
+    spec = victor.get(f"/api/spc/characteristics/{bore.id}/chart?lang=en").json()
+    assert [len(p["data"]["values"]) for p in spec["vconcat"]] == [25, 25]
+
+
+def test_the_dashboard_lists_characteristics_out_of_control_first(signed_in, bore, session, org):
+    from pacer.characteristics.schemas import CharacteristicIn
+
+    quinn = load_actor(session, "quinn")
+    fields = {"unit_code": "A2", "code": "AAA", "name_zh": "平面度", "name_en": "Flatness", "product": "Lid",
+              "usl": 0.5, "subgroup_size": 1, "chart": "imr"}  # fmt: skip
+    service.create(session, quinn, CharacteristicIn.model_validate(fields))
+    service.add(session, quinn, bore.id, as_subgroups(in_control(3, seed=3, mean=11.0)))
+    html = signed_in("victor").get("/spc/units/A?lang=en").text
+    assert html.index('data-code="BORE-D"') < html.index('data-code="AAA"')
+    assert "Out of control 1 / 2" in html
+    assert "No data yet" in html
+    assert signed_in("bob").get("/spc/units/A").status_code == 404
+
+
+def test_an_engineer_uploads_freezes_and_excludes_from_the_page(app, bore, session, org, client):
+    from tests.webclient import sign_in
+
+    set_passwords(session, "quinn")
+    quinn = sign_in(client, "quinn")
+    token = page_token(quinn, f"/spc/characteristics/{bore.id}")
+    csv = "subgroup,value\n" + "".join(f"26,{10 + i / 10}\n" for i in range(5))
+    done = quinn.post(f"/spc/characteristics/{bore.id}/measurements", data={"csrf_token": token},
+                      files={"file": ("more.csv", csv.encode(), "text/csv")})  # fmt: skip
+    assert done.status_code == 303
+    bad = quinn.post(f"/spc/characteristics/{bore.id}/measurements?lang=zh", data={"csrf_token": token},
+                     files={"file": ("bad.csv", b"subgroup,value\n27,abc\n", "text/csv")})  # fmt: skip
+    assert bad.status_code == 422
+    assert "第 2 行" in bad.text
+    assert "value" in bad.text
+    assert session.scalar(select(func.count()).select_from(Measurement)) == 130
+    assert quinn.post(f"/spc/characteristics/{bore.id}/freeze", data={"csrf_token": token}).status_code == 303
+    refused = quinn.post(f"/spc/characteristics/{bore.id}/exclusions", data={"csrf_token": token, "subgroup": "4"})
+    assert refused.status_code == 422
+    ok = quinn.post(f"/spc/characteristics/{bore.id}/exclusions",
+                    data={"csrf_token": token, "subgroup": "4", "reason": "gauge not zeroed"})  # fmt: skip
+    assert ok.status_code == 303
+    assert session.scalar(select(ExcludedPoint.reason)) == "gauge not zeroed"
+    assert "gauge not zeroed" in quinn.get(f"/spc/characteristics/{bore.id}").text
