@@ -139,7 +139,9 @@ def freeze(
 
 @router.post("/characteristics/{characteristic_id}/thaw", dependencies=Protected)
 def thaw(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId) -> Response:
-    return _change(request, viewer, db, characteristic_id, lambda: service.thaw(db, viewer.actor, characteristic_id), "limits")
+    return _change(
+        request, viewer, db, characteristic_id, lambda: service.thaw(db, viewer.actor, characteristic_id), "limits"
+    )
 
 
 @router.post("/characteristics/{characteristic_id}/exclusions", dependencies=Protected)
@@ -149,7 +151,9 @@ def exclude(
     def act() -> object:
         reason = values.get("reason", "").strip()
         if len(reason) < 3:
-            raise ValidationFailed([Problem("say what the assignable cause was", field="reason", zh="请说明可查明的原因")])
+            raise ValidationFailed(
+                [Problem("say what the assignable cause was", field="reason", zh="请说明可查明的原因")]
+            )
         return service.exclude(db, viewer.actor, characteristic_id, _number(values, "subgroup", "子组"), reason)
 
     return _change(request, viewer, db, characteristic_id, act, "exclusions")
