@@ -1,7 +1,8 @@
 """A characteristic's control chart in a real browser, in Chinese and in English: defined and fed
 through the API, its chart drawn with limits and signals, a phase I point excluded for its cause,
-the limits frozen, a file uploaded, and the unit's quality dashboard listing it out of control;
-every page passes axe-core's WCAG 2.1 AA rules."""
+the limits frozen, a file uploaded, a signal opening a quality problem that the chart then links,
+and the unit's quality dashboard listing it out of control with the problem counted; every page
+passes axe-core's WCAG 2.1 AA rules."""
 
 from __future__ import annotations
 
@@ -37,6 +38,12 @@ def test_a_quality_engineer_reads_and_revises_a_control_chart(browser, server): 
     page.screenshot(path=ARTIFACTS / "spc-characteristic-zh.png", full_page=True)
     assert _axe_violations(page) == []
 
+    page.locator("[data-testid=signals] tr[data-point='30'] [data-testid=open-problem]").click()
+    page.wait_for_selector("[data-testid=signals] tr[data-point='30'] [data-testid=problem-link]")
+    _wait_for_charts(page)
+    page.screenshot(path=ARTIFACTS / "spc-problem-opened-zh.png", full_page=True)
+    assert _axe_violations(page) == []
+
     page.fill("[data-testid=exclude] input[name=subgroup]", "3")
     page.fill("[data-testid=exclude] input[name=reason]", "量具未归零")
     page.click("[data-testid=exclude] button")
@@ -60,6 +67,7 @@ def test_a_quality_engineer_reads_and_revises_a_control_chart(browser, server): 
     page.click("a[href^='/spc/units/']")
     page.wait_for_selector("[data-testid=characteristics]")
     assert "Out of control" in page.locator("tr[data-code='BORE-D']").inner_text()
+    assert "Opened from a chart signal 1" in page.locator("[data-testid=problem-counts]").inner_text()
     page.screenshot(path=ARTIFACTS / "spc-dashboard-en.png", full_page=True)
     assert _axe_violations(page) == []
     page.goto(page.url.replace("lang=en", "lang=zh"))

@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from pacer.auth.deps import CurrentViewer, protect
-from pacer.characteristics import chart, repository, service, shown
+from pacer.characteristics import chart, repository, service, shown, signals
 from pacer.characteristics.schemas import (
     CharacteristicIn,
     CharacteristicOut,
@@ -21,6 +21,7 @@ from pacer.characteristics.schemas import (
     ExclusionOut,
     FreezeIn,
     MeasurementsIn,
+    ProblemOpenedOut,
     StoredOut,
 )
 from pacer.errors import Problem, ValidationFailed
@@ -51,14 +52,16 @@ def create_characteristic(viewer: CurrentViewer, db: Db, body: CharacteristicIn)
 def get_characteristic(viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId) -> ChartOut:
     """The characteristic with its chart (limits per point, violations), signals and capability."""
     c = service.get(db, viewer.actor, characteristic_id)
-    return shown.chart_out(db, c, service.result(db, c), viewer.user.language)
+    links = signals.linked(db, viewer.actor, c)
+    return shown.chart_out(db, c, service.result(db, c), viewer.user.language, links)
 
 
 @router.get("/characteristics/{characteristic_id}/chart")
 def chart_spec(viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, lang: str = "") -> dict[str, Any]:
     """The chart as a Vega-Lite specification (the page draws it)."""
     c = service.get(db, viewer.actor, characteristic_id)
-    return chart.spec(c, service.result(db, c), lang if lang in ("zh", "en") else viewer.user.language)
+    links = {p: signals.problem_link(i) for p, i in signals.linked(db, viewer.actor, c).items()}
+    return chart.spec(c, service.result(db, c), lang if lang in ("zh", "en") else viewer.user.language, links)
 
 
 @router.post("/characteristics/{characteristic_id}/measurements", status_code=201)
@@ -119,3 +122,12 @@ def restore(viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, 
     """Put an excluded point back into the calibration."""
     service.restore(db, viewer.actor, characteristic_id, subgroup)
     return Response(status_code=204)
+
+
+@router.post("/characteristics/{characteristic_id}/signals/{subgroup}/problem", status_code=201)
+def open_problem(
+    viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, subgroup: Subgroup
+) -> ProblemOpenedOut:
+    """Open a quality problem from the signal at this subgroup (one per signal); the chart links it."""
+    problem = signals.open_from_signal(db, viewer.actor, characteristic_id, subgroup, viewer.user.language)
+    return ProblemOpenedOut(problem_id=problem.id, link=signals.problem_link(problem.id))

@@ -68,6 +68,10 @@ def _panel(found: calc.Result, index: int, lang: str, links: dict[int, str], pha
                          {"field": "state", "title": translate(lang, "spc.status")},
                          {"field": "rules", "title": translate(lang, "spc.rule")}]}},
     ]  # fmt: skip
+    layers.append({"transform": [{"filter": "datum.link != null"}],
+                   "mark": {"type": "point", "size": 220, "filled": False, "strokeWidth": 2, "color": COLORS["signal"],
+                            "aria": False},
+                   "encoding": {"x": x, "y": {"field": "statistic", **y}, "href": {"field": "link"}}})  # fmt: skip
     if phase1_last < count:
         layers.append({"data": {"values": [{"at": phase1_last + 0.5}]},
                        "mark": {"type": "rule", "color": "#5c6b7a", "strokeDash": [2, 2]},

@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import READ
-from pacer.characteristics import chart, service, shown
+from pacer.characteristics import chart, service, shown, signals
 from pacer.errors import DomainError, NotFound, Problem, ValidationFailed
 from pacer.files import responses
 from pacer.models import Unit
@@ -55,7 +55,10 @@ def home(viewer: CurrentViewer, db: Db) -> Response:
 def dashboard(request: Request, viewer: CurrentViewer, db: Db, unit_code: str) -> Response:
     unit, lines = service.dashboard(db, viewer.actor, unit_code)
     out = sum(1 for line in lines if line.out_of_control)
-    return render(request, "characteristics/dashboard.html", {"unit": unit, "lines": lines, "out": out})
+    counts = signals.counts(db, viewer.actor, unit.id)
+    return render(
+        request, "characteristics/dashboard.html", {"unit": unit, "lines": lines, "out": out, "counts": counts}
+    )
 
 
 def _page(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: int, problems: list[Problem]) -> Response:
@@ -66,7 +69,7 @@ def _page(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: in
     except DomainError as exc:
         found, trouble = None, exc.message
     context = {
-        "c": c, "out": shown.chart_out(db, c, found, lang), "trouble": trouble,
+        "c": c, "out": shown.chart_out(db, c, found, lang, signals.linked(db, viewer.actor, c)), "trouble": trouble,
         "may_change": service.may_change(db, viewer.actor, c), "problems": [p.said(lang) for p in problems],
         "done": request.query_params.get("stored", ""),
     }  # fmt: skip
@@ -85,7 +88,8 @@ def chart_image(request: Request, viewer: CurrentViewer, db: Db, characteristic_
         found = service.result(db, c)
     except DomainError:
         found = None
-    body = charts.to_svg({**chart.spec(c, found, lang_of(request)), "width": 640})
+    links = {p: signals.problem_link(i) for p, i in signals.linked(db, viewer.actor, c).items()}
+    body = charts.to_svg({**chart.spec(c, found, lang_of(request), links), "width": 640})
     return Response(body, media_type="image/svg+xml", headers={"Cache-Control": "private, no-store"})
 
 
@@ -165,3 +169,12 @@ def restore(
 ) -> Response:
     action = lambda: service.restore(db, viewer.actor, characteristic_id, subgroup)  # noqa: E731  (read once)
     return _change(request, viewer, db, characteristic_id, action, "exclusions")
+
+
+@router.post("/characteristics/{characteristic_id}/signals/{subgroup}/problem", dependencies=Protected)
+def open_problem(
+    request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, subgroup: Subgroup
+) -> Response:
+    lang = lang_of(request)
+    action = lambda: signals.open_from_signal(db, viewer.actor, characteristic_id, subgroup, lang)  # noqa: E731  (read once)
+    return _change(request, viewer, db, characteristic_id, action, "signals")

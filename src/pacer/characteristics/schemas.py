@@ -95,3 +95,9 @@ class ChartOut(BaseModel):
     signals: dict[str, list[str]] = Field(description="Point (subgroup) -> rules it broke.")
     out_of_control: list[int] = Field(description="Signalled subgroups that are not excluded.")
     exclusions: list[ExclusionOut]
+    problems: dict[str, int] = Field(description="Point (subgroup) -> the quality problem opened from it.")
+
+
+class ProblemOpenedOut(BaseModel):
+    problem_id: int
+    link: str

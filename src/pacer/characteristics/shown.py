@@ -32,7 +32,9 @@ def characteristic_out(session: Session, c: Characteristic, lang: str) -> Charac
     )  # fmt: skip
 
 
-def chart_out(session: Session, c: Characteristic, found: calc.Result | None, lang: str) -> ChartOut:
+def chart_out(
+    session: Session, c: Characteristic, found: calc.Result | None, lang: str, problems: dict[int, int]
+) -> ChartOut:
     chart = cap = None
     if found is not None:
         count = len(found.chart.phase1)
@@ -49,4 +51,5 @@ def chart_out(session: Session, c: Characteristic, found: calc.Result | None, la
             ExclusionOut(subgroup=e.subgroup, reason=e.reason, excluded_by=e.excluded_by, excluded_at=e.excluded_at)
             for e in service.exclusions(session, c)
         ],
+        problems={str(k): v for k, v in sorted(problems.items())},
     )
