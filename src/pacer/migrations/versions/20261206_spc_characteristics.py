@@ -1,7 +1,7 @@
 """spc: characteristics, their measurements and the points excluded for an assignable cause
 
 Revision ID: 20261206_spc_characteristics
-Revises: 20261206_quality_problems
+Revises: 20261206_audit_entity_newest
 Create Date: 2026-12-06 13:00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_spc_characteristics"
-down_revision: str | None = "20261206_quality_problems"
+down_revision: str | None = "20261206_audit_entity_newest"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
