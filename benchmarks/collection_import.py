@@ -40,7 +40,7 @@ from typing import Any
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.common import DATA, GROUP, RESULTS, SQLITE_URL, ensure_group, in_child
+from benchmarks.common import DATA, GROUP, POSTGRES_URL, RESULTS, SQLITE_URL, ensure_group, in_child
 from benchmarks.memory import peak_mib
 
 GOAL_S = 15.0
@@ -129,6 +129,8 @@ def write_workbooks(url: str, folder: Path, units: int) -> dict[str, Any]:
         cells: dict[int, dict[str, str]] = {}
         rows = 0
         for unit in chosen:
+            if unit.id not in sheets:
+                continue  # a unit that reports nothing itself has no template
             typed: dict[str, str] = {}
             for r, line in enumerate(sheets[unit.id].lines, start=HEADER_ROW + 1):
                 if (unit.id, line.indicator.id) not in figures:
@@ -197,7 +199,7 @@ def measure_child(url: str, folder: str, what: str) -> None:
         "cpu_s": _cpu() - cpu,
         "import_cpu_s": stored_cpu - cpu,
         "engine_cpu_s": _cpu() - stored_cpu,
-        "rebuilt": after.data is not before.data and after.engine.n_months != before.engine.n_months,
+        "rebuilt": after.engine.catalog is not before.engine.catalog,  # a catch-up keeps the indicator catalog
         "months": [before.engine.n_months, after.engine.n_months],
         "shown": _check_engine(after, url, period),
         "peak_mib": peak_mib(),
@@ -276,7 +278,8 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
     lines = [
         "## A month's collection: 1,000 unit workbooks imported",
         "",
-        f"The benchmark group ({GROUP['units']:,} units, 35 M facts) in SQLite; {u['files']:,} filled templates of "
+        f"The benchmark group ({GROUP['units']:,} units, 35 M facts) in {r.get('database', 'SQLite')}; "
+        f"{u['files']:,} filled templates of "
         f"{_month()}, one per unit, written by `pacer facts template`'s writer with the value column typed in: "
         f"{r['written']['rows']:,} figures ({counts}; the 9 units above the reporting ones, the group and its "
         "second-level units, have no figures of their own in this group, so their workbooks are read and come "
@@ -376,8 +379,13 @@ def _month() -> str:
 
 def _engine_words(run: dict[str, Any]) -> str:
     months = run["months"]
-    if months[1] != months[0]:
-        how = f"rebuilt from the database (a new month: {months[0]} -> {months[1]} months)"
+    if run["rebuilt"]:
+        how = f"rebuilt from the database ({months[0]} -> {months[1]} months)"
+    elif months[1] != months[0]:
+        how = (
+            f"grown by the new month without a rebuild ({months[0]} -> {months[1]} months: its arrays extended, "
+            "the imported unit-months read back and their month recomputed)"
+        )
     else:
         how = "caught up incrementally (each imported unit-month applied to its ancestors)"
     shown = "shows" if run["shown"] else "does **not** show"
@@ -398,6 +406,20 @@ def _remove(name: str) -> None:
         (DATA / f"{name}{suffix}").unlink(missing_ok=True)
 
 
+def _pg_copy(source: str, name: str) -> str:
+    """A fresh copy of the group's PostgreSQL database (the import writes into it)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(make_url(source).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        if name != make_url(source).database:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{make_url(source).database}"'))
+    admin.dispose()
+    return make_url(source).set(database=name).render_as_string(hide_password=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=GROUP["units"], help="import the first N units' workbooks")
@@ -408,6 +430,8 @@ def main() -> None:
         help="reuse the workbooks of the last run (same --units) instead of writing them",
     )
     parser.add_argument("--measure", nargs=3, metavar=("URL", "FOLDER", "WHAT"), help=argparse.SUPPRESS)
+    parser.add_argument("--postgres", action="store_true", help=f"import into PostgreSQL ({POSTGRES_URL})")
+    parser.add_argument("--no-hq", action="store_true", help="leave out the HQ workbook of a sheet per unit")
     parser.add_argument("--report-only", action="store_true", help=f"only write the report again ({LAST_RUN.name})")
     args = parser.parse_args()
     if args.measure:
@@ -430,21 +454,32 @@ def main() -> None:
     if args.only_write:
         _remove("collection.db")
         return
+    if args.postgres:
+        _remove("collection.db")
+        print(f"group: {ensure_group(POSTGRES_URL)}", flush=True)
+        url = _pg_copy(POSTGRES_URL, "pacer_collection_run")
+    result["database"] = "PostgreSQL" if args.postgres else "SQLite"
     result["units"] = in_child(__file__, "--measure", url, str(WORK), "units")
-    print(f"units: {result['units']}", flush=True)
-    if result["written"]["hq"]:
-        url = _copy(source, "collection.db")
+    print(f"units: {json.dumps(result['units'])}", flush=True)
+    if result["written"]["hq"] and not args.no_hq:
+        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, "collection.db")
         result["hq"] = in_child(__file__, "--measure", url, str(WORK), "hq")
-        print(f"hq: {result['hq']}", flush=True)
+        print(f"hq: {json.dumps(result['hq'])}", flush=True)
+    if args.postgres:
+        _pg_copy(url, "pacer_collection_run")  # dropped
     _remove("collection.db")
     command = "python benchmarks/collection_import.py" + (
         f" --units {args.units}" if args.units != GROUP["units"] else ""
     )
     at = f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
-    LAST_RUN.write_text(json.dumps({"r": result, "command": command, "at": at}), encoding="utf-8")
+    command += " --postgres" if args.postgres else ""
+    suffix = "-postgres" if args.postgres else ""
+    LAST_RUN.with_stem(LAST_RUN.stem + suffix).write_text(
+        json.dumps({"r": result, "command": command, "at": at}), encoding="utf-8"
+    )
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "collection_import.md").write_text(report(result, command, at), encoding="utf-8")
-    print(f"wrote {RESULTS / 'collection_import.md'}")
+    (RESULTS / f"collection_import{suffix}.md").write_text(report(result, command, at), encoding="utf-8")
+    print(f"wrote {RESULTS / f'collection_import{suffix}.md'}")
 
 
 if __name__ == "__main__":

@@ -175,17 +175,3 @@ def test_a_target_change_rebuilds_the_engine(demo, builds, tmp_path):
     after = service.get_analysis(demo)
     assert len(builds) == 2
     assert after.engine is not before.engine
-
-
-def test_figures_for_a_month_the_engine_does_not_hold_rebuild_it(demo, builds):
-    before = service.get_analysis(demo)
-    with unit_of_work(demo) as session:
-        import_facts(
-            session,
-            # a unit whose October was accepted (its year to date is complete)
-            [Row(2, {"unit_code": "G0103", "indicator_code": "revenue", "period": "2026-11", "value": "100.00"})],
-        )
-    after = service.get_analysis(demo)
-    assert len(builds) == 2
-    assert after.data.last_period == 202611
-    assert before.data.last_period == 202610

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from typing import cast
 
 from sqlalchemy import Connection, Table, func, select, tuple_
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from pacer.kit import bulk
 from pacer.kit.progress import Report
 from pacer.models import Fact, PeriodLock, Submission
 
@@ -42,25 +42,23 @@ def submissions_for(session: Session, keys: Iterable[tuple[int, int]]) -> dict[t
     return found
 
 
-def upsert_facts(session: Session, rows: list[dict[str, int | None]], progress: Report | None = None) -> None:
-    """Insert or update ``rows`` in chunks; ``progress`` is told after each (stage ``store``)."""
+FACT_COLUMNS = ("unit_id", "indicator_id", "period", "value", "submission_id")
+_STORED_AT_ONCE = 50_000  # figures per bulk write (``progress`` is told after each)
+
+
+def upsert_facts(
+    session: Session, rows: list[tuple[int, int, int, int, int | None]], progress: Report | None = None
+) -> None:
+    """Insert or update ``rows`` (in the order of ``FACT_COLUMNS``) by the database's bulk
+    write; ``progress`` is told after each part (stage ``store``)."""
     if progress is not None:
         progress("store", 0, len(rows))
-    if not rows:
-        return
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     table = cast(Table, Fact.__table__)
-    stmt = insert(table)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[table.c.unit_id, table.c.indicator_id, table.c.period],
-        set_={"value": stmt.excluded.value, "submission_id": stmt.excluded.submission_id},
-    )
-    connection = session.connection()  # Core's executemany: no ORM bookkeeping per row
-    for chunk in range(0, len(rows), 5000):
-        connection.execute(stmt, rows[chunk : chunk + 5000])
+    connection = session.connection()
+    for chunk in range(0, len(rows), _STORED_AT_ONCE):
+        bulk.upsert_rows(connection, table, FACT_COLUMNS, FACT_COLUMNS[:3], rows[chunk : chunk + _STORED_AT_ONCE])
         if progress is not None:
-            progress("store", min(chunk + 5000, len(rows)), len(rows))
+            progress("store", min(chunk + _STORED_AT_ONCE, len(rows)), len(rows))
 
 
 def count_facts(connection: Connection | Session) -> int:

@@ -293,34 +293,28 @@ def _store(
         min(f.period for f in parsed) if parsed else 0,
         max(f.period for f in parsed) if parsed else 0,
     )
-    writes: list[dict[str, int | None]] = []
+    writes: list[tuple[int, int, int, int, int | None]] = []
     audit = []
     counts: defaultdict[str, int] = defaultdict(int)
+    note, months = source[-200:], {key: periods.format_period(key[1]) for key in keys}
     for f in parsed:
-        key = (f.unit.id, f.indicator.id, f.period)
+        unit, indicator = f.unit, f.indicator
+        key = (unit.id, indicator.id, f.period)
         new, old = monthly[f.row], before.get(key)
         if old == new:
             counts["unchanged"] += 1
             continue
         counts["created" if old is None else "updated"] += 1
-        writes.append(
-            {
-                "unit_id": f.unit.id,
-                "indicator_id": f.indicator.id,
-                "period": f.period,
-                "value": new,
-                "submission_id": subs[(f.unit.id, f.period)].id,
-            }
-        )
+        writes.append((*key, new, subs[(key[0], f.period)].id))
         audit.append(
             {
                 "actor": actor.username,
                 "action": "fact.set",
                 "entity": "fact",
-                "entity_key": f"{f.unit.code}/{f.indicator.code}/{periods.format_period(f.period)}",
-                "before": None if old is None else {"value": format_scaled(old, f.indicator.scale)},
-                "after": {"value": format_scaled(new, f.indicator.scale)},
-                "note": source[-200:],
+                "entity_key": f"{unit.code}/{indicator.code}/{months[(key[0], f.period)]}",
+                "before": None if old is None else {"value": format_scaled(old, indicator.scale)},
+                "after": {"value": format_scaled(new, indicator.scale)},
+                "note": note,
             }
         )
     repository.upsert_facts(session, writes, progress)

@@ -73,6 +73,14 @@ class EliminationBook:
     def __len__(self) -> int:
         return len(self.nodes)
 
+    def resized(self, n_months: int) -> EliminationBook:
+        """A copy over the first ``n_months`` months (months added at the end hold no entry)."""
+        book = EliminationBook(self.values.shape[1], n_months)
+        book.nodes, book._row = list(self.nodes), dict(self._row)
+        book.values = np.zeros((len(self.nodes), self.values.shape[1], n_months), dtype=np.int64)
+        book.values[:, :, : min(n_months, self.values.shape[2])] = self.values[:, :, :n_months]
+        return book
+
     def at(self, node: int, month: int) -> Int64Array:
         """Every reported indicator's eliminations at ``node`` in ``month``."""
         k = self._row.get(node)
@@ -124,36 +132,56 @@ class Cube:
     def n_months(self) -> int:
         return self.timeline.n_months
 
+    def resized(self, facts: Facts, timeline: TreeTimeline, eliminations: EliminationBook) -> Cube:
+        """A cube over ``facts`` (this cube's facts resized, see :meth:`Facts.resized`) holding
+        this cube's aggregates for the months both have; the months added are not computed until
+        :meth:`refresh` is called on them. Shares nothing it changes with this cube."""
+        cube = Cube.__new__(Cube)
+        cube.facts, cube.timeline, cube.eliminations = facts, timeline, eliminations
+        cube.is_flow, cube.flows, cube.stocks = self.is_flow, self.flows, self.stocks
+        n, r, t = facts.shape
+        cube.ytd, cube.seen = np.zeros((n, r, t), dtype=np.int64), np.zeros((n, r, t), dtype=self.seen.dtype)
+        kept = min(t, self.n_months)
+        cube.ytd[:, :, :kept], cube.seen[:, :, :kept] = self.ytd[:, :, :kept], self.seen[:, :, :kept]
+        return cube
+
     def rebuild(self) -> None:
         """Recompute every aggregate from the facts."""
+        self.refresh(0, self.n_months)
+
+    def refresh(self, first: int, stop: int) -> None:
+        """Recompute the aggregates of months ``first..stop-1`` from the facts and the book,
+        as :meth:`rebuild` does; the months before ``first`` must be current, and ``stop`` must
+        close a calendar year (or be the last month) when a flow changed before it."""
+        lead = 1 if first % 12 else 0  # a flow's year to date goes on from the month before
         for r0 in range(0, self.ytd.shape[1], _CHUNK):
             cols = np.s_[:, r0 : r0 + _CHUNK]
-            for start, stop, tree in self.timeline.spans():
-                months = (*cols, np.s_[start:stop])
+            for start, end, tree in self.timeline.spans(first, stop - 1):
+                months = (*cols, np.s_[start:end])
                 _roll_up(self.ytd[months], self.facts.values[months], tree)
                 _roll_up(self.seen[months], self.facts.present[months], tree)
-            flows = self.is_flow[cols[1]]
-            _accumulate_years(self.ytd[cols], flows)
-            _accumulate_years(self.seen[cols], flows)
-        self._subtract_eliminations()
+            flows, block = self.is_flow[cols[1]], (*cols, np.s_[first - lead : stop])
+            _accumulate_years(self.ytd[block], flows, first - lead)
+            _accumulate_years(self.seen[block], flows, first - lead)
+        self._subtract_eliminations(first, stop)
 
-    def _subtract_eliminations(self) -> None:
-        """Take every elimination entry off its node and the node's ancestors in the tree of
-        its month, through a block that holds those ancestors only."""
+    def _subtract_eliminations(self, first: int, stop: int) -> None:
+        """Take every elimination entry of months ``first..stop-1`` off its node and the node's
+        ancestors in the tree of its month, through a block that holds those ancestors only."""
         book = self.eliminations
         row: dict[int, int] = {}
         moves: list[tuple[int, int, int, int]] = []  # (ancestor row, book row, start, stop)
-        for start, stop, tree in self.timeline.spans():
+        for start, end, tree in self.timeline.spans(first, stop - 1):
             for k, node in enumerate(book.nodes):
-                moves += [(row.setdefault(a, len(row)), k, start, stop) for a in tree.path_to_root(node)]
+                moves += [(row.setdefault(a, len(row)), k, start - first, end - first) for a in tree.path_to_root(node)]
         if not row:
             return
-        lost = np.zeros((len(row), self.ytd.shape[1], self.n_months), dtype=np.int64)
-        for i, k, start, stop in moves:
-            lost[i, :, start:stop] += book.values[k, :, start:stop]
-        _accumulate_years(lost, self.is_flow)
+        lost = np.zeros((len(row), self.ytd.shape[1], stop - first), dtype=np.int64)
+        for i, k, start, end in moves:
+            lost[i, :, start:end] += book.values[k, :, first + start : first + end]
+        _accumulate_years(lost, self.is_flow, first)
         ancestors = np.fromiter(row, dtype=np.int64, count=len(row))
-        self.ytd[ancestors] -= lost
+        self.ytd[ancestors, :, first:stop] -= lost
 
     def apply(self, unit: int, month: int, values: Int64Array, present: BoolArray) -> tuple[Int64Array, Int64Array]:
         """Replace one unit-month of reported figures and update every ancestor by the delta.
@@ -226,11 +254,12 @@ def _roll_up(out: np.ndarray, own: np.ndarray, tree: Tree) -> None:
         out[step.parents] += np.add.reduceat(out[step.children], step.starts, axis=0)
 
 
-def _accumulate_years(block: np.ndarray, flows: BoolArray) -> None:
-    """Turn the flow columns of ``[units, indicators, months]`` into year-to-date sums."""
+def _accumulate_years(block: np.ndarray, flows: BoolArray, first: int = 0) -> None:
+    """Turn the flow columns of ``[units, indicators, months]``, whose first month is month
+    ``first``, into year-to-date sums (the block's first month is taken as complete)."""
     if not flows.any():
         return
     cols = slice(None) if flows.all() else np.flatnonzero(flows)
     for t in range(1, block.shape[2]):
-        if t % 12:
+        if (first + t) % 12:
             block[:, cols, t] += block[:, cols, t - 1]

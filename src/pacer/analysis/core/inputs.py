@@ -237,6 +237,14 @@ class Facts:
         n, r, t = self.values.shape
         return n, r, t
 
+    def resized(self, n_months: int) -> Facts:
+        """A copy over the first ``n_months`` months (months added at the end are absent)."""
+        n, r, t = self.shape
+        values, present = np.zeros((n, r, n_months), dtype=np.int64), np.zeros((n, r, n_months), dtype=bool)
+        values[:, :, : min(t, n_months)] = self.values[:, :, :n_months]
+        present[:, :, : min(t, n_months)] = self.present[:, :, :n_months]
+        return Facts(values, present)
+
 
 @dataclass(frozen=True, eq=False)
 class Eliminations:

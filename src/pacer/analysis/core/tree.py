@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -99,6 +100,7 @@ class TreeTimeline:
 
     def __init__(self, history: TreeHistory, n_months: int, restate: bool = False) -> None:
         segments: tuple[TreeSegment, ...] = history.segments
+        self.segment_starts: list[int] = [s.first_month for s in segments]
         if restate:
             last = segments[-1]
             segments = (TreeSegment(0, last.parent, last.active),)
@@ -110,6 +112,16 @@ class TreeTimeline:
     @property
     def latest(self) -> Tree:
         return self.trees[-1]
+
+    def resized(self, history: TreeHistory, n_months: int) -> TreeTimeline:
+        """The timeline of ``history`` over ``n_months`` months, reusing this one's trees when
+        ``history`` cuts the months into the same segments as the history it was made from (as
+        when months are added before the next change of the tree)."""
+        if [s.first_month for s in history.segments] != self.segment_starts:
+            return TreeTimeline(history, n_months, self.restated)
+        timeline = copy.copy(self)
+        timeline.n_months = n_months
+        return timeline
 
     def index_at(self, month: int) -> int:
         return bisect.bisect_right(self.starts, month) - 1

@@ -325,6 +325,16 @@ def _tree_history(
     return TreeHistory(tuple(segments))
 
 
+def targets_of(
+    conn: Connection, unit_ids: np.ndarray, indicator_ids: np.ndarray, first_year: int, last_year: int
+) -> Targets:
+    """The current targets of the units ``unit_ids`` (in node order) and the indicators
+    ``indicator_ids`` (in the engine's order) from ``first_year`` through the year after
+    ``last_year``, as :func:`load` reads them."""
+    unit_ix, ind_ix = _index(unit_ids), _index(indicator_ids)
+    return _targets(conn, unit_ix, ind_ix, len(unit_ids), len(indicator_ids), first_year, last_year)
+
+
 def _targets(
     conn: Connection, unit_ix: np.ndarray, ind_ix: np.ndarray, n_units: int, n_ind: int, first_year: int, last_year: int
 ) -> Targets:

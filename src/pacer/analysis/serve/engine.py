@@ -33,12 +33,13 @@ from pacer.analysis.core.measures import (
     period_measures,
     ranking_keys,
 )
-from pacer.analysis.core.tree import Tree, TreeTimeline
+from pacer.analysis.core.tree import TreeTimeline
 from pacer.analysis.core.windows import Span, Window, evaluate_windows
 from pacer.analysis.serve.cockpit import LEAN_CHILDREN, Cockpit, Ranking, child_ranks, ranking_of, ranks_on
+from pacer.analysis.serve.keeping import KeptCurrent
 
 
-class Engine:
+class Engine(KeptCurrent):
     """Pure, in-memory analysis over a group's figures (see the module docstring).
 
     The engine owns ``facts`` (``apply`` writes into them) and the elimination entries
@@ -80,64 +81,6 @@ class Engine:
         self.eliminations = EliminationBook.of(eliminations, r, t)
         self._cubes = {False: Cube(facts, TreeTimeline(tree_history, t), self._is_flow, self.eliminations)}
         self._generation = 0  # counts changes to the figures (apply, rebuild)
-
-    # -- structure -----------------------------------------------------------------------------
-
-    @property
-    def n_months(self) -> int:
-        return self.facts.shape[2]
-
-    def cube(self, restate: bool = False) -> Cube:
-        if restate not in self._cubes:
-            timeline = TreeTimeline(self.tree_history, self.n_months, restate=True)
-            self._cubes[restate] = Cube(self.facts, timeline, self._is_flow, self.eliminations)
-        return self._cubes[restate]
-
-    def month_index(self, year: int, month: int) -> int:
-        t = 12 * (year - self.first_year) + month - 1
-        if not (1 <= month <= 12 and 0 <= t < self.n_months):
-            raise ValueError(f"no figures for {year}-{month:02d}")
-        return t
-
-    def tree(self, year: int, month: int, restate: bool = False) -> Tree:
-        return self.cube(restate).timeline.tree_at(self.month_index(year, month))
-
-    def children(self, node: int, year: int, month: int, restate: bool = False) -> list[int]:
-        return [int(k) for k in self.tree(year, month, restate).children(node)]
-
-    # -- keeping current -----------------------------------------------------------------------
-
-    def apply(self, unit: int, year: int, month: int, values: Int64Array, present: np.ndarray) -> None:
-        """Accept one unit-month of reported figures (one per reported indicator, scaled) and
-        bring every ancestor's aggregates up to date in every cube built so far."""
-        t = self.month_index(year, month)
-        self._generation += 1
-        dv, dc = self._cubes[False].apply(unit, t, values, present)
-        for restate, cube in self._cubes.items():
-            if restate:
-                cube.propagate(unit, t, dv, dc)
-
-    def eliminate(self, unit: int, year: int, month: int, values: Int64Array) -> None:
-        """Replace ``unit``'s elimination entries of one month (their sum per reported
-        indicator, scaled; zero where there is none) and bring every ancestor up to date in
-        every cube built so far."""
-        t = self.month_index(year, month)
-        values = np.asarray(values, dtype=np.int64)
-        if values.shape != (self.catalog.n_reported,):
-            raise ValueError("eliminate: one value per reported indicator")
-        if not 0 <= unit < len(self.units):
-            raise IndexError("eliminate: unit out of range")
-        self._generation += 1
-        delta = self.eliminations.replace(unit, t, values)
-        if delta.any():
-            for cube in self._cubes.values():
-                cube.eliminate(unit, t, delta)
-
-    def rebuild(self) -> None:
-        """Recompute every aggregate from the facts."""
-        self._generation += 1
-        for cube in self._cubes.values():
-            cube.rebuild()
 
     # -- questions -----------------------------------------------------------------------------
 

@@ -6,13 +6,14 @@ highest id is a cheap change marker: one indexed query per request decides wheth
 the cached engine is still current. When it is not, the audit rows written since the engine's
 marker say what changed:
 
-- only figures (entity ``fact``) and elimination entries (entity ``elimination``) of units,
-  months and indicators the engine already holds: each touched unit-month is read back from the
-  fact or elimination table and applied with :meth:`Engine.apply` or :meth:`Engine.eliminate`,
-  which bring every ancestor up to date (the same result as a rebuild, exactly);
+- only figures (entity ``fact``) and elimination entries (entity ``elimination``) of units the
+  engine holds, in its months or later ones: the engine is grown by the months that arrived
+  (its arrays extended, the month's tree, assignment and targets read), each touched unit-month
+  is read back from the fact or elimination table, and :meth:`Engine.replace_months` recomputes
+  the months they change (the same result as a rebuild, exactly);
 - only users, grants or tokens: nothing the engine holds, so only the marker moves;
-- anything else (the org tree, targets, indicators, a new month or unit, a very large import):
-  the engine is rebuilt from the database.
+- anything else (the org tree, targets, indicators, a new unit, a change of more unit-months
+  than reading them back is worth): the engine is rebuilt from the database.
 
 Changes go to a copy of the engine that replaces the cached one when complete, so a reader
 holding the previous :class:`Analysis` never sees a half-applied change. The marker is read
@@ -23,11 +24,9 @@ every process compares markers with the database rather than listening for its o
 
 from __future__ import annotations
 
-import copy
 import gc
 import threading
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -39,18 +38,9 @@ from pacer.analysis.core.cube import EliminationBook
 from pacer.analysis.core.inputs import Eliminations
 from pacer.analysis.load import source
 from pacer.analysis.load.source import EngineData
+from pacer.analysis.serve import replay
 from pacer.analysis.serve.engine import Engine
-from pacer.kit import periods
-from pacer.models import AuditEntry, EliminationEntry, Fact, Indicator, Submission
-
-# Audit entities that do not reach the engine (visibility is read per request, not cached).
-UNRELATED_ENTITIES = frozenset(
-    {"user", "role_grant", "api_token", "submission", "workflow_item", "unit_leader", "person"}
-)
-# Audit entities replayed unit-month by unit-month.
-REPLAYED_ENTITIES = frozenset({"fact", "elimination"})
-# Past this many audit rows since the marker, a rebuild is cheaper than replaying them.
-MAX_REPLAY_ROWS = 50_000
+from pacer.models import AuditEntry, Indicator, Submission
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,125 +113,30 @@ def _entries(book: EliminationBook) -> Eliminations:
 
 def catch_up(connection: Connection, analysis: Analysis, marker: int) -> Analysis | None:
     """``analysis`` brought up to ``marker`` by replaying the audit rows since its own marker,
-    or None when the changes need a rebuild. ``analysis`` itself is never modified."""
+    or None when the changes need a rebuild. ``analysis`` itself is never modified: the changes
+    go to a copy of its engine, grown by the months that arrived (see :mod:`.replay`)."""
     if marker == analysis.marker:
         return analysis
-    rows = connection.execute(
-        select(AuditEntry.entity, AuditEntry.entity_key)
-        .where(AuditEntry.id > analysis.marker, AuditEntry.id <= marker)
-        .order_by(AuditEntry.id)
-        .limit(MAX_REPLAY_ROWS + 1)
-    ).all()
-    if len(rows) > MAX_REPLAY_ROWS:
+    data, engine = analysis.data, analysis.engine
+    changes = replay.changes_since(connection, data, analysis.node_of_id, analysis.marker, marker)
+    if changes is None:
         return None
-    changes = [(entity, key) for entity, key in rows]
-    touched = _touched_unit_months(analysis, changes)
-    eliminated = _touched_unit_months(analysis, changes, "elimination")
-    if touched is None or eliminated is None:
-        return None
-    if not touched and not eliminated:
+    if not changes.figures and not changes.eliminations:
         return replace(analysis, marker=marker)
-    figures = _unit_month_figures(connection, analysis, touched)
-    entries = _unit_month_eliminations(connection, analysis, eliminated)
+    last = max([data.last_period, *(period for _, period in changes.figures)])
+    copied = replay.grown(connection, data, engine, last)
+    added = replay.entries_in(connection, analysis.node_of_id, data.last_period, last)
+    if copied is None or added is None:
+        return None
+    data, engine = copied
+    # entries of a month without figures stay out, as a build leaves them
+    eliminated = {(node, period) for node, period in changes.eliminations if period <= last} | added
+    figures = replay.figures_of(connection, data, engine, changes.figures)
+    entries = replay.eliminations_of(connection, data, engine, eliminated)
     if figures is None or entries is None:
         return None
-    engine = copy.deepcopy(analysis.engine)
-    for (node, period), (values, present) in figures.items():
-        engine.apply(node, period // 100, period % 100, values, present)
-    for (node, period), amounts in entries.items():
-        engine.eliminate(node, period // 100, period % 100, amounts)
-    return replace(analysis, engine=engine, marker=marker, data=replace(analysis.data, facts=engine.facts))
-
-
-def _touched_unit_months(
-    analysis: Analysis, rows: Iterable[tuple[str, str]], wanted: str = "fact"
-) -> set[tuple[int, int]] | None:
-    """(node, period) of every ``wanted`` row (figures, or elimination entries) in ``rows``;
-    None when a row is not one the engine can apply."""
-    data = analysis.data
-    index = data.unit_index()
-    first, last = data.first_year * 100 + 1, data.last_period
-    touched: set[tuple[int, int]] = set()
-    for entity, key in rows:
-        if entity in UNRELATED_ENTITIES or (entity in REPLAYED_ENTITIES and entity != wanted):
-            continue
-        if entity != wanted:
-            return None
-        parts = key.rsplit("/", 2)  # unit_code/indicator_code/YYYY-MM; a unit code may hold '/'
-        if len(parts) != 3:
-            return None
-        try:
-            period = periods.parse_period(parts[2])
-        except ValueError:
-            return None
-        node = index.get(parts[0])
-        if node is None or not first <= period <= last:
-            return None  # a new unit or a month outside the engine's time axis
-        touched.add((node, period))
-    return touched
-
-
-def _unit_month_figures(
-    connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] | None:
-    """Every reported figure of each touched unit-month as stored now, in the engine's layout."""
-    catalog = analysis.engine.catalog
-    position: dict[int, int] = {}
-    for ind_id, code in connection.execute(select(Indicator.id, Indicator.code)):
-        i = catalog.index.get(code)
-        if i is not None and catalog.reported_pos[i] >= 0:
-            position[ind_id] = int(catalog.reported_pos[i])
-    n = catalog.n_reported
-    out = {key: (np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)) for key in sorted(touched)}
-    by_period: dict[int, list[int]] = defaultdict(list)
-    for node, period in touched:
-        by_period[period].append(analysis.unit_id(node))
-    for period, unit_ids in by_period.items():
-        for start in range(0, len(unit_ids), 500):
-            stmt = select(Fact.unit_id, Fact.indicator_id, Fact.value).where(
-                Fact.period == period, Fact.unit_id.in_(unit_ids[start : start + 500])
-            )
-            for unit_id, ind_id, value in connection.execute(stmt):
-                pos = position.get(ind_id)
-                if pos is None:
-                    return None  # an indicator the engine does not know yet
-                values, present = out[(analysis.node_of_id[unit_id], period)]
-                values[pos], present[pos] = value, True
-    return out
-
-
-def _unit_month_eliminations(
-    connection: Connection, analysis: Analysis, touched: set[tuple[int, int]]
-) -> dict[tuple[int, int], np.ndarray] | None:
-    """Each touched unit-month's elimination entries as stored now, summed per reported
-    indicator configured for them (zero elsewhere)."""
-    if not touched:
-        return {}
-    catalog = analysis.engine.catalog
-    position: dict[int, int] = {}
-    for ind_id, code in connection.execute(select(Indicator.id, Indicator.code).where(Indicator.eliminated.is_(True))):
-        i = catalog.index.get(code)
-        if i is None or catalog.reported_pos[i] < 0:
-            return None  # an indicator the engine does not know yet
-        position[ind_id] = int(catalog.reported_pos[i])
-    out = {key: np.zeros(catalog.n_reported, dtype=np.int64) for key in sorted(touched)}
-    by_period: dict[int, list[int]] = defaultdict(list)
-    for node, period in touched:
-        by_period[period].append(analysis.unit_id(node))
-    for period, unit_ids in by_period.items():
-        for start in range(0, len(unit_ids), 500):
-            stmt = (
-                select(EliminationEntry.unit_id, EliminationEntry.indicator_id, func.sum(EliminationEntry.value))
-                .where(
-                    EliminationEntry.period == period,
-                    EliminationEntry.unit_id.in_(unit_ids[start : start + 500]),
-                    EliminationEntry.indicator_id.in_(list(position)),
-                )
-                .group_by(EliminationEntry.unit_id, EliminationEntry.indicator_id)
-            )
-            for unit_id, ind_id, value in connection.execute(stmt):
-                out[(analysis.node_of_id[unit_id], period)][position[ind_id]] = int(value)
-    return out
+    engine.replace_months(figures.units, figures.months, figures.values, figures.present, entries)
+    return replace(analysis, engine=engine, marker=marker, data=replace(data, facts=engine.facts))
 
 
 # -- the cache ---------------------------------------------------------------------------------------
