@@ -181,6 +181,7 @@ def test_summary_in_a_narrow_terminal_cuts_no_figure(demo_db):
 
 
 def test_summary_lines_add_up_to_the_total_with_the_groups_eliminations(demo_db):
+    from pacer.analysis import DisplayUnit
     from pacer.analysis.serve.service import build
     from pacer.cli.present.summary import _shown_amounts
 
@@ -194,7 +195,7 @@ def test_summary_lines_add_up_to_the_total_with_the_groups_eliminations(demo_db)
     cockpit = eng.cockpit(0, 2026, 9, ["revenue", "two_funds"])
     kids = [eng.cockpit(k, 2026, 9, ["revenue", "two_funds"]) for k in cockpit.children]
     for code in ("revenue", "two_funds"):
-        total, children, own = _shown_amounts(cockpit.row(code), [k.row(code) for k in kids], True)
+        total, children, own = _shown_amounts(cockpit.row(code), [k.row(code) for k in kids], True, DisplayUnit.YI_YUAN)
         assert own is not None
         assert own < 0
         assert total == sum(children) + own
