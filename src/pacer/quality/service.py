@@ -71,18 +71,9 @@ def open_problem(
         raise refused(problems, "quality problem", lang=lang)
     if source is not None and (taken := repository.from_signal(session, source.characteristic_id, source.point)):
         raise Conflict(say(lang, "source_taken", id=taken))
-    savepoint = session.begin_nested()
-    try:
+    with session.begin_nested():  # the problem and its files, or nothing
         problem = _store(session, actor, plan, unit, owner, source, now or utcnow())
-        for n, (filename, content) in enumerate(attachments, start=1):
-            files.save(
-                session, actor, owner=attachment_owner(problem.id), unit_id=unit.id, action=QUALITY,
-                filename=filename, content=content, field=f"attachments[{n}]",
-            )  # fmt: skip
-    except BaseException:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
+        _save_files(session, actor, problem, attachments, "attachments")
     return problem
 
 
@@ -172,17 +163,19 @@ def attach(session: Session, actor: Actor, problem_id: int, attachments: Sequenc
     problem, _, item = repository.problem(session, actor, problem_id)
     if item.state in DONE:
         raise Conflict(f"quality problem #{problem_id} is {item.state}: nothing is attached to it any more")
-    savepoint = session.begin_nested()
-    try:
-        for n, (filename, content) in enumerate(attachments, start=1):
-            files.save(
-                session, actor, owner=attachment_owner(problem.id), unit_id=problem.unit_id, action=QUALITY,
-                filename=filename, content=content, field=f"files[{n}]",
-            )  # fmt: skip
-    except BaseException:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
+    with session.begin_nested():
+        _save_files(session, actor, problem, attachments, "files")
+
+
+def _save_files(
+    session: Session, actor: Actor, problem: QualityProblem, attachments: Sequence[tuple[str, bytes]], field: str
+) -> None:
+    """The problem's attachments, each refusal naming ``field[n]`` as the request named it."""
+    for n, (filename, content) in enumerate(attachments, start=1):
+        files.save(
+            session, actor, owner=attachment_owner(problem.id), unit_id=problem.unit_id, action=QUALITY,
+            filename=filename, content=content, field=f"{field}[{n}]",
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
