@@ -166,6 +166,7 @@ class AuditEntry(Base):
         Index("ix_audit_entity", "entity", "entity_key"),
         Index("ix_audit_entity_id", "entity", "id"),  # the newest row of an entity (pacer.indicators.memo)
         Index("ix_audit_subject", "unit_id", "indicator", "period"),
+        Index("ix_audit_indicator_month", "indicator", "period", "id"),  # an indicator in a month, group-wide
         Index("ix_audit_actor", "actor"),
         Index("ix_audit_at", "at"),
     )
