@@ -45,6 +45,33 @@ WORDS: dict[str, tuple[str, str]] = {
         "grade bands must run from the highest minimum down, the last one at 0 points",
     ),
     "cap_range": ("封顶比例须在 100% 至 200% 之间", "the cap must lie between 100 % and 200 % of the weight"),
+    "code_missing": ("考核项缺少编码", "an item has no code"),
+    "kind_unknown": ("未知的考核项类别“{kind}”，可选：{allowed}", "unknown item kind '{kind}'; one of: {allowed}"),
+    "indicator_unknown": ("未知指标“{indicator}”", "unknown indicator '{indicator}'"),
+    "not_reported": (
+        "单位 {unit} 不填报指标“{indicator}”，不能作为考核项",
+        "unit {unit} does not report indicator '{indicator}', so it cannot be assessed on it",
+    ),
+    "measure_unknown": ("未知的考核口径“{measure}”，可选：{allowed}", "unknown measure '{measure}'; one of: {allowed}"),
+    "numbers": ("考核项中的数值须为整数", "the items' numbers must be whole numbers"),
+    "cascade_sum": (
+        "单位 {unit}：所属单位的{what}合计 {total}，应等于上级责任书的 {expected}",
+        "unit {unit}: its units' {what} add up to {total}, not the parent statement's {expected}",
+    ),
+    "cascade_missing": ("缺少单位 {unit} 的分解目标", "no cascaded targets for unit {unit}"),
+    "cascade_not_child": ("单位 {unit} 不是 {parent} 的下级单位", "unit {unit} is not a unit of {parent}"),
+    "no_issuer": (
+        "单位 {unit} 没有上级单位，无法向其下达责任书",
+        "unit {unit} has no unit above it to issue its statement",
+    ),
+    "unit_unknown": ("未知单位“{code}”", "unknown unit '{code}'"),
+    "domain_unknown": ("未知的责任书领域“{domain}”，可选：{allowed}", "unknown domain '{domain}'; one of: {allowed}"),
+    "statement_exists": (
+        "单位 {unit} {year} 年该领域已有责任书（编号 {id}），请修改该责任书",
+        "unit {unit} already has this domain's statement for {year} (no. {id}); change that one",
+    ),
+    "reason_needed": ("已下达或签订的责任书变更须说明原因", "a change to a statement issued or signed needs a reason"),
+    "adjust_reason": ("调整考核得分须书面说明原因", "an adjustment of a score needs a written reason"),
 }
 
 WHAT: dict[str, tuple[str, str]] = {
@@ -52,6 +79,8 @@ WHAT: dict[str, tuple[str, str]] = {
     "target": ("力争目标", "a strive target"),
     "bands": ("至少一个分档", "at least one band"),
     "growth": ("门槛增长率和目标增长率", "a threshold growth and a target growth"),
+    "threshold_total": ("门槛值", "thresholds"),
+    "target_total": ("力争目标", "strive targets"),
 }
 DIRECTIONS: dict[str, tuple[str, str]] = {
     "above": ("高于", "above"),

@@ -1,5 +1,15 @@
 """Every table, on one metadata (Alembic autogenerates against ``Base.metadata``)."""
 
+from pacer.models.assessment import (
+    ITEM_KINDS,
+    AssessmentAdjustment,
+    AssessmentResult,
+    Statement,
+    StatementEvent,
+    StatementItem,
+    StatementTemplate,
+    StatementVersion,
+)
 from pacer.models.assignments import EFFECTS, SELECTORS, IndicatorAssignment
 from pacer.models.auth import ROLES, ApiToken, IdempotencyKey, LoginAttempt, RoleGrant, User, WebSession
 from pacer.models.base import Base
@@ -55,6 +65,7 @@ __all__ = [
     "AGENDA_KINDS",
     "ATTENDANCE_ROLES",
     "EFFECTS",
+    "ITEM_KINDS",
     "JOB_STATES",
     "LEADER_ROLES",
     "MEETING_KINDS",
@@ -71,6 +82,8 @@ __all__ = [
     "UNIT_KINDS",
     "AgendaItem",
     "ApiToken",
+    "AssessmentAdjustment",
+    "AssessmentResult",
     "AuditEntry",
     "Base",
     "Characteristic",
@@ -104,6 +117,11 @@ __all__ = [
     "Requirement",
     "RoleGrant",
     "SisterCheck",
+    "Statement",
+    "StatementEvent",
+    "StatementItem",
+    "StatementTemplate",
+    "StatementVersion",
     "StoredFile",
     "StoredFileContent",
     "Submission",

@@ -17,6 +17,7 @@ DEFINITIONS = (
     "pacer.tasks.workflow",
     "pacer.reports.flow",
     "pacer.quality.workflow",
+    "pacer.assessment.workflow",
 )
 _WORKFLOWS: dict[str, Workflow] = {}
 
