@@ -1,7 +1,7 @@
 """assessment: responsibility statements, items, versions, templates, events, results
 
 Revision ID: 20261206_assessment
-Revises: 20261206_spc_characteristics
+Revises: 20261206_audit_indicator_month
 Create Date: 2026-12-06 16:16:51.595722
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261206_assessment"
-down_revision: str | None = "20261206_spc_characteristics"
+down_revision: str | None = "20261206_audit_indicator_month"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
