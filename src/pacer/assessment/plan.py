@@ -23,8 +23,9 @@ from typing import Any
 
 from pacer.assessment.rules import BP, Adjustment, Band, Grades, Item, Rule, Statement, Veto
 from pacer.assessment.validation import statement_problems
-from pacer.assessment.words import both
+from pacer.assessment.words import WHAT, both
 from pacer.errors import Problem
+from pacer.kit.numbers import format_scaled
 from pacer.models.assessment import ITEM_KINDS
 
 QUALITATIVE = ("task_completion", "task_on_time", "zeroing")
@@ -155,3 +156,39 @@ def content_problems(content: Content, context: Context) -> list[Problem]:
     except (TypeError, ValueError):
         return [_problem("numbers", "items")]
     return statement_problems(statement)
+
+
+def cascade_problems(parent: Content, children: Mapping[str, Content], context: Context) -> list[Problem]:
+    """Where the units' thresholds or strive targets of a linear item on an additive indicator
+    (a flow or a balance in an additive unit of measure) do not add up exactly to the parent
+    statement's: one problem per item and tier, naming the parent's unit."""
+    problems = []
+    for item in parent.items:
+        facts = context.indicators.get(str(item.get("indicator")))
+        if item.get("kind") != "quantitative" or item.get("rule") != "linear" or facts is None or not facts.additive:
+            continue
+        for tier, what in (("threshold", "threshold_total"), ("target", "target_total")):
+            values = [_value_of(child, str(item["code"]), tier) for child in children.values()]
+            expected = item.get(tier)
+            if expected is None or any(v is None for v in values):
+                continue  # a missing one is refused as a rule without its target
+            total = sum(v for v in values if v is not None)
+            if total != int(expected):
+                problems.append(_cascade_sum(str(item["code"]), what, total, int(expected), facts.scale, context))
+    return problems
+
+
+def _value_of(content: Content, code: str, tier: str) -> int | None:
+    found = next((i for i in content.items if i.get("code") == code), None)
+    return None if found is None else _int(found.get(tier))
+
+
+def _cascade_sum(code: str, what: str, total: int, expected: int, scale: int, context: Context) -> Problem:
+    zh_what, en_what = WHAT[what]
+    shown = {
+        "unit": context.unit_code,
+        "total": format_scaled(total, scale),
+        "expected": format_scaled(expected, scale),
+    }
+    en = both("cascade_sum", **shown, what=en_what)[0]
+    return Problem(en, field=code, zh=both("cascade_sum", **shown, what=zh_what)[1])

@@ -118,6 +118,10 @@ def indicator_ids(session: Session, codes: Iterable[str]) -> dict[str, int]:
     return dict(rows.tuples().all())
 
 
+def indicator_code_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Indicator.id, Indicator.code)).tuples().all())
+
+
 def targets(session: Session, unit_id: int, year: int, codes: Iterable[str]) -> dict[str, dict[str, int]]:
     """The unit's targets of record for the year: indicator code -> tier -> value."""
     stmt = (

@@ -62,7 +62,7 @@ def refused(problems: list[Problem], lang: str = "en") -> ValidationFailed:
     return failed
 
 
-def _one(key: str, where: str, **values: object) -> Problem:
+def problem(key: str, where: str, **values: object) -> Problem:
     en, zh = both(key, **values)
     return Problem(en, field=where, zh=zh)
 
@@ -114,7 +114,7 @@ def issuer_of(session: Session, unit: Unit, lang: str) -> int:
     """The unit a statement of ``unit`` is issued by: the one above it (today's tree)."""
     parent = repository.parent_of(session, unit.id, date.today())
     if parent is None:
-        raise refused([_one("no_issuer", "unit_code", unit=unit.code)], lang)
+        raise refused([problem("no_issuer", "unit_code", unit=unit.code)], lang)
     return parent
 
 
@@ -133,9 +133,9 @@ def draft(
     """A new statement of the unit for the year and domain, drafted by the issuing side."""
     unit = repository.unit_by_code(session, actor, unit_code)
     if unit is None:
-        raise refused([_one("unit_unknown", "unit_code", code=unit_code)], lang)
+        raise refused([problem("unit_unknown", "unit_code", code=unit_code)], lang)
     if domain not in DOMAINS:
-        raise refused([_one("domain_unknown", "domain", domain=domain, allowed=", ".join(DOMAINS))], lang)
+        raise refused([problem("domain_unknown", "domain", domain=domain, allowed=", ".join(DOMAINS))], lang)
     issuer = issuer_of(session, unit, lang)
     require(session, actor, SET_TARGETS, issuer)
     if (taken := repository.exists(session, unit.id, year, domain)) is not None:
@@ -177,7 +177,7 @@ def revise(
     content, _ = checked(session, unit, statement.year, content, lang)
     if item.state not in EDITABLE:
         if not reason.strip():
-            raise refused([_one("reason_needed", "reason")], lang)
+            raise refused([problem("reason_needed", "reason")], lang)
         workflow.apply(session, STATEMENT, item, "reopen", actor, reason)
     _store(session, actor, statement, unit, content, reason.strip(), item.state)
     return statement

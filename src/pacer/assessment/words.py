@@ -70,6 +70,15 @@ WORDS: dict[str, tuple[str, str]] = {
         "单位 {unit} {year} 年该领域已有责任书（编号 {id}），请修改该责任书",
         "unit {unit} already has this domain's statement for {year} (no. {id}); change that one",
     ),
+    "no_template": (
+        "没有“{domain}”领域、单位类型 {kind} 的责任书模板",
+        "no '{domain}' template for units of kind {kind}",
+    ),
+    "cascade_unsigned": ("责任书须经单位签订后方可分解", "a statement is cascaded once its unit has signed it"),
+    "cascade_exists": (
+        "单位 {unit} {year} 年该领域已有责任书",
+        "unit {unit} already has this domain's statement for {year}",
+    ),
     "reason_needed": ("已下达或签订的责任书变更须说明原因", "a change to a statement issued or signed needs a reason"),
     "adjust_reason": ("调整考核得分须书面说明原因", "an adjustment of a score needs a written reason"),
 }
