@@ -79,6 +79,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "单位 {unit} {year} 年该领域已有责任书",
         "unit {unit} already has this domain's statement for {year}",
     ),
+    "stage_unknown": (
+        "未知的考核阶段“{stage}”，可选：{allowed}",
+        "unknown assessment stage '{stage}'; one of: {allowed}",
+    ),
+    "result_unknown": ("没有编号为 {id} 的考核结果", "no assessment result {id}"),
     "reason_needed": ("已下达或签订的责任书变更须说明原因", "a change to a statement issued or signed needs a reason"),
     "adjust_reason": ("调整考核得分须书面说明原因", "an adjustment of a score needs a written reason"),
 }

@@ -1,0 +1,150 @@
+"""What a statement's items are scored on, read for many statements at once: indicator values
+from the analysis engine (year to date through the assessed month, and last year's same months
+for growth), the rates of follow-up tasks and quality zeroing over each unit's subtree, and the
+events bonuses, deductions and vetoes count.
+
+Rates are hundredths of a percent (95.00 % is 9500, the scale of a qualitative item). A rate
+over nothing (no task due, no problem found) counts as 100 %: nothing was missed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pacer.analysis import Analysis
+from pacer.assessment.scoring import Reading
+from pacer.auth.permissions import Actor, restrict
+from pacer.models import StatementEvent, Task, WorkflowItem
+from pacer.models.quality import QualityProblem
+from pacer.org.repository import tree_on
+from pacer.quality.workflow import CANCELLED as PROBLEM_CANCELLED
+from pacer.quality.workflow import CLOSED as PROBLEM_CLOSED
+from pacer.tasks.bulletin_calc import Fact, Period, Tally
+
+FULL_RATE = 10_000
+
+
+@dataclass(frozen=True)
+class Values:
+    """Year-to-date values of (unit id, indicator code) through a month, with last year's."""
+
+    now: dict[tuple[int, str], int]
+    before: dict[tuple[int, str], int]
+    month: int  # the month the values run through (the engine's latest when earlier)
+
+    def reading(self, unit_id: int, code: str) -> Reading:
+        return Reading(self.now.get((unit_id, code)), self.before.get((unit_id, code)))
+
+
+def indicator_values(
+    analysis: Analysis, unit_ids: Sequence[int], codes: Sequence[str], year: int, month: int
+) -> Values:
+    """One vectorised question to the engine for every unit and indicator; a unit or indicator
+    the engine does not hold, or a month it has no figures for yet, reads as no data."""
+    engine, data = analysis.engine, analysis.data
+    month = min(month, data.last_period % 100) if data.last_period // 100 == year else month
+    known = [c for c in dict.fromkeys(codes) if c in engine.catalog.index]
+    pairs = [(u, analysis.node(u)) for u in dict.fromkeys(unit_ids)]
+    nodes = [(u, n) for u, n in pairs if n is not None]
+    if not known or not nodes or year < data.first_year or year * 100 + 1 > data.last_period or month < 1:
+        return Values({}, {}, month)
+    measures = engine.measures([n for _, n in nodes], year, month, known)
+    now: dict[tuple[int, str], int] = {}
+    before: dict[tuple[int, str], int] = {}
+    for code in known:
+        col = measures.column(engine.catalog.index[code])
+        for row, (unit_id, _) in enumerate(nodes):
+            if measures.ytd.present[row, col]:
+                now[(unit_id, code)] = int(measures.ytd.scaled[row, col])
+            if measures.ytd_last_year.present[row, col]:
+                before[(unit_id, code)] = int(measures.ytd_last_year.scaled[row, col])
+    return Values(now, before, month)
+
+
+def _owners(tree: dict[int, int | None], units: set[int]) -> dict[int, list[int]]:
+    """For each unit of the tree, the assessed units at or above it (nearest first)."""
+    out: dict[int, list[int]] = {}
+    for unit in tree:
+        chain: list[int] = []
+        node: int | None = unit
+        seen: set[int] = set()
+        while node is not None and node not in seen:
+            seen.add(node)
+            if node in units:
+                chain.append(node)
+            node = tree.get(node)
+        if chain:
+            out[unit] = chain
+    return out
+
+
+def rate(done: int, of: int) -> int:
+    return FULL_RATE if of == 0 else (done * 2 * FULL_RATE + of) // (2 * of)
+
+
+@dataclass(frozen=True)
+class Followup:
+    """Per assessed unit (over its subtree): task completion and on-time rates, the zeroing rate
+    and the count of critical quality problems, in the assessed months."""
+
+    task_completion: dict[int, int]
+    task_on_time: dict[int, int]
+    zeroing: dict[int, int]
+    critical_problems: dict[int, int]
+
+
+def followup(session: Session, actor: Actor, unit_ids: Iterable[int], start: date, end: date) -> Followup:
+    """Tasks due (by their original deadline) and quality problems found from ``start`` to
+    ``end``, over each unit's subtree (today's tree), as the actor sees them."""
+    units = set(unit_ids)
+    owners = _owners(tree_on(session, date.today()), units)
+    period = Period(start, end, end)
+    tallies: dict[int, Tally] = defaultdict(Tally)
+    stmt = (
+        select(Task.id, Task.unit_id, WorkflowItem.state, Task.original_deadline, Task.closed_on)
+        .join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
+        .where(Task.original_deadline >= start, Task.original_deadline <= end)
+    )
+    for task_id, unit, state, deadline, closed in session.execute(restrict(stmt, actor, Task.unit_id)):
+        fact = Fact(task_id, unit, None, state, deadline, closed)
+        for owner in owners.get(unit, ()):
+            tallies[owner].add(period, fact)
+    found: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # counted, closed, critical
+    problems = (
+        select(QualityProblem.unit_id, WorkflowItem.state, QualityProblem.severity)
+        .join(WorkflowItem, WorkflowItem.id == QualityProblem.workflow_item_id)
+        .where(QualityProblem.found_on >= start, QualityProblem.found_on <= end)
+    )
+    for unit, state, severity in session.execute(restrict(problems, actor, QualityProblem.unit_id)):
+        for owner in owners.get(unit, ()):
+            counts = found[owner]
+            counts[0] += state != PROBLEM_CANCELLED
+            counts[1] += state == PROBLEM_CLOSED
+            counts[2] += severity == "critical"
+    return Followup(
+        {u: rate(tallies[u].completed, tallies[u].due) for u in units},
+        {u: rate(tallies[u].on_time, tallies[u].completed) for u in units},
+        {u: rate(found[u][1], found[u][0]) for u in units},
+        {u: found[u][2] for u in units},
+    )
+
+
+def recorded_events(
+    session: Session, statement_ids: Iterable[int], start: date, end: date
+) -> dict[int, dict[str, int]]:
+    """How many events each statement's items count, recorded by HQ within the period."""
+    stmt = select(StatementEvent.statement_id, StatementEvent.code).where(
+        StatementEvent.statement_id.in_(list(statement_ids)),
+        StatementEvent.occurred_on >= start,
+        StatementEvent.occurred_on <= end,
+    )
+    out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for statement_id, code in session.execute(stmt):
+        out[statement_id][code] += 1
+    return out
