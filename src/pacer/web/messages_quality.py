@@ -1,7 +1,6 @@
 """Interface strings of the quality problems' pages."""
 
 QUALITY_MESSAGES: dict[str, tuple[str, str]] = {
-    "nav.section.quality": ("质量", "Quality"),
     "nav.problems": ("质量问题", "Quality problems"),
     "nav.pareto": ("质量问题分析", "Problem analysis"),
     "quality.problems": ("质量问题", "Quality problems"),

@@ -1,7 +1,6 @@
 """Interface strings of the characteristics' pages (statistical process control)."""
 
 SPC_MESSAGES: dict[str, tuple[str, str]] = {
-    "nav.section.quality": ("质量", "Quality"),
     "nav.spc": ("过程控制", "Process control"),
     "spc.dashboard": ("{unit}的质量看板", "Quality dashboard of {unit}"),
     "spc.dashboard_intro": (
