@@ -114,7 +114,9 @@ def test_the_english_export_speaks_english(signed_in, figures):
     rows = _rows(signed_in("grace").get("/cockpit/G/ranking.xlsx?period=2025-06&lang=en").content)
     assert rows[0][:4] == ("Rank", "Unit", "Code", "Year to date (RMB 10k)")
     assert not [h for h in rows[0] if re.search(r"[\u4e00-\u9fff]", h)]
-    assert {r[8] for r in rows[1:] if r[0] is not None} <= {"on track", "watch", "off track", None}
+    status = rows[0].index("Status")
+    assert {r[status] for r in rows[1:] if r[0] is not None} <= {"on track", "watch", "off track", None}
+    assert not [c for r in rows[1:] for c in r if isinstance(c, str) and re.search(r"[\u4e00-\u9fff]", c)]
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from pacer.analysis.answers.checks import CheckCodes, CheckRow
 from pacer.analysis.answers.history import History
 from pacer.analysis.answers.outlook_table import Outlook
 from pacer.analysis.answers.results import (
+    BASES,
     BridgeLine,
     Change,
     ChangeKind,
@@ -72,6 +73,7 @@ from pacer.analysis.shown.display import (
 from pacer.analysis.shown.wording import STATUS_WORDS, bridge_line, still_reported
 
 __all__ = [
+    "BASES",
     "STATUS_WORDS",
     "Analysis",
     "Bridge",

@@ -93,6 +93,29 @@ def _unit(ref: schemas.IndicatorRef) -> str:
     return ref.display.label
 
 
+def _ranking_columns(ref: schemas.IndicatorRef, lang: str) -> list[Column]:
+    def t(key: str) -> str:
+        return translate(lang, key)
+
+    amount, unit = _decimals_format(ref.display.decimals), _unit(ref)
+    measure = t("cockpit.measure." + ref.kind)
+    return [
+        Column(t("cockpit.rank"), "0"),
+        Column(t("common.unit")),
+        Column(t("export.code")),
+        Column(f"{measure}（{unit}）" if lang == "zh" else f"{measure} ({unit})", amount),
+        Column(f"{t('cockpit.yoy')} (%)", "0.0"),
+        Column(t("cockpit.yoy")),
+        Column(f"{t('cockpit.completion')} (%)", "0.0"),
+        Column(f"{t('cockpit.time_progress')} (%)", "0.0"),
+        Column(t("settings.time_basis")),
+        Column(f"{t('cockpit.gap')} ({t('cockpit.pp')})", "+0.0;-0.0;0.0"),
+        Column(t("cockpit.status")),
+        Column(f"{t('tier.ensure')} ({unit})", amount),
+        Column(f"{t('tier.strive')} ({unit})", amount),
+    ]
+
+
 def ranking_rows(
     ranking: schemas.Ranking, lang: str, unit_name: str | None = None
 ) -> tuple[list[Column], list[list[object]], int]:
@@ -101,26 +124,8 @@ def ranking_rows(
     def t(key: str, **values: object) -> str:
         return translate(lang, key, **values)
 
-    ref, d = ranking.indicator, ranking.indicator.display
-    amount = _decimals_format(d.decimals)
-    columns = [
-        Column(t("cockpit.rank"), "0"),
-        Column(t("common.unit")),
-        Column(t("export.code")),
-        Column(
-            f"{t('cockpit.measure.' + ref.kind)}（{_unit(ref)}）"
-            if lang == "zh"
-            else f"{t('cockpit.measure.' + ref.kind)} ({_unit(ref)})",
-            amount,
-        ),
-        Column(f"{t('cockpit.yoy')} (%)", "0.0"),
-        Column(t("cockpit.yoy")),
-        Column(f"{t('cockpit.completion')} (%)", "0.0"),
-        Column(f"{t('cockpit.gap')} ({t('cockpit.pp')})", "+0.0;-0.0;0.0"),
-        Column(t("cockpit.status")),
-        Column(f"{t('tier.ensure')} ({_unit(ref)})", amount),
-        Column(f"{t('tier.strive')} ({_unit(ref)})", amount),
-    ]
+    d = ranking.indicator.display
+    columns = _ranking_columns(ranking.indicator, lang)
     rows: list[list[object]] = [
         [
             r.rank,
@@ -130,6 +135,8 @@ def ranking_rows(
             _pct(r.yoy.percent),
             r.yoy.text,
             _pct(r.completion_pct),
+            _pct(r.time_progress_pct),
+            t(f"basis.{r.time_basis}") if r.time_basis else None,
             _pct(r.gap_pp),
             status(r.status, lang),
             _scaled(r.target_ensure, d),
@@ -139,7 +146,7 @@ def ranking_rows(
     ]
     totals = 0
     if ranking.total is not None and ranking.own is not None:
-        blank: list[object] = [None] * 7
+        blank: list[object] = [None] * 9
         rows.append([None, t("cockpit.own_and_eliminations"), None, _scaled(ranking.own, d), *blank])
         rows.append(
             [

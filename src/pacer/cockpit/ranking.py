@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from pacer.analysis import Window, evaluate_windows, off_track_rows
+from pacer.analysis import BASES, Window, evaluate_windows, off_track_rows
 from pacer.cockpit import format as fmt
 from pacer.cockpit import schemas
 from pacer.cockpit.cache import cached
@@ -38,7 +38,7 @@ def _ranking(scope: Scope, code: str) -> schemas.Ranking:
     biggest = max((abs(r.ytd.number) for r in ranked.rows if r.ytd), default=None)
     ref = scope.indicator(code, biggest)
     trends = _trends(scope, code, scope.children)
-    targets, total = _targets_and_total(scope, code)
+    targets, total, progress = _targets_and_total(scope, code)
     rows = [
         schemas.RankRow(
             rank=r.rank,
@@ -51,6 +51,8 @@ def _ranking(scope: Scope, code: str) -> schemas.Ranking:
             trend=trends[r.node],
             target_ensure=targets[r.node][0],
             target_strive=targets[r.node][1],
+            time_progress_pct=progress[r.node][0],
+            time_basis=progress[r.node][1],
         )
         for r in ranked.rows
     ]
@@ -66,21 +68,28 @@ def _ranking(scope: Scope, code: str) -> schemas.Ranking:
     return schemas.Ranking(indicator=ref, measure=ranked.measure, rows=rows, total=total, own=own)
 
 
-def _targets_and_total(
-    scope: Scope, code: str
-) -> tuple[dict[int, tuple[Decimal | None, Decimal | None]], Decimal | None]:
-    """The children's ensure and strive targets, and the unit's own YTD, from one measure table."""
+Tiers = dict[int, tuple[Decimal | None, Decimal | None]]
+Progress = dict[int, tuple[float | None, str | None]]
+
+
+def _targets_and_total(scope: Scope, code: str) -> tuple[Tiers, Decimal | None, Progress]:
+    """The children's ensure and strive targets, the unit's own YTD, and each child's time
+    progress with the basis it was counted on, from one measure table."""
     nodes = [*scope.children, scope.node]
-    pm = scope.engine.measures(nodes, scope.year, scope.month, [code])
+    pm = scope.engine.measures(nodes, scope.year, scope.month, [code], time_basis=scope.time_basis)
     col, scale = pm.column(scope.engine.catalog.index[code]), scope.scale_of(code)
 
     def tier(i: int, k: int) -> Decimal | None:
         return to_decimal(int(pm.target_scaled[i, col, k]), scale) if pm.target_present[i, col, k] else None
 
+    def progress(i: int) -> tuple[float | None, str | None]:
+        share = float(pm.progress[i, col])
+        return (None, None) if share != share else (share * 100.0, BASES[int(pm.basis[i, col])])
+
     targets = {n: (tier(i, 0), tier(i, 1)) for i, n in enumerate(scope.children)}
     last = len(nodes) - 1
     total = to_decimal(int(pm.ytd.scaled[last, col]), scale) if pm.ytd.present[last, col] else None
-    return targets, total
+    return targets, total, {n: progress(i) for i, n in enumerate(scope.children)}
 
 
 def empty_ranking(scope: Scope, code: str | None = None) -> schemas.Ranking:

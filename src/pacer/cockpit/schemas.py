@@ -13,6 +13,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+BASIS_TEXT = (
+    "how time progress was counted: linear (months elapsed), phasing (the target's monthly phasing),"
+    " history (the unit's shape in past years); null where it does not apply (a balance or a ratio)"
+)
+
 
 class UnitRef(BaseModel):
     code: str
@@ -73,7 +78,7 @@ class Tile(BaseModel):
     completion_pct: float | None
     completion_strive_pct: float | None
     time_progress_pct: float | None
-    time_basis: str | None
+    time_basis: str | None = Field(description=BASIS_TEXT)
     gap_pp: float | None
     status: str | None = Field(description="on_track, watch, off_track, or null without a target")
 
@@ -89,6 +94,8 @@ class RankRow(BaseModel):
     trend: list[float | None] = Field(description="the last twelve months' own values, oldest first")
     target_ensure: Decimal | None = None
     target_strive: Decimal | None = None
+    time_progress_pct: float | None = None
+    time_basis: str | None = Field(default=None, description=BASIS_TEXT)
 
 
 class Ranking(BaseModel):
@@ -184,6 +191,7 @@ class CockpitOut(BaseModel):
     period_label: str
     ytd_label: str
     periods: list[str]
+    time_basis: str = Field(description="the group's time-progress setting: linear or seasonal")
     tiles: list[Tile]
     ranking: Ranking | None
     off_track: list[OffTrackRow]

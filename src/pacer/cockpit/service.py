@@ -202,6 +202,7 @@ def cockpit(scope: Scope, rank_code: str | None = None, bridge_code: str | None 
         period_label=i18n.period(scope.year, scope.month, scope.lang),
         ytd_label=i18n.ytd_label(scope.year, scope.month, scope.lang),
         periods=scope.period_choices(),
+        time_basis=scope.time_basis,
         tiles=tiles(scope),
         ranking=ranking(scope, rank_code),
         off_track=off_track(scope),

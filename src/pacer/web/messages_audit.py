@@ -113,8 +113,11 @@ AUDIT_MESSAGES: dict[str, tuple[str, str]] = {
     "settings.name_en": ("集团名称（英文）", "Group name (English)"),
     "settings.language": ("默认语言", "Default language"),
     "settings.time_basis": ("时间进度口径", "Time-progress basis"),
-    "settings.time_basis.linear": ("按月份平均", "Months elapsed"),
-    "settings.time_basis.seasonal": ("按上年季节规律", "Last year's seasonal shape"),
+    "settings.time_basis.linear": ("按已过月份", "Months elapsed"),
+    "settings.time_basis.seasonal": (
+        "按季节规律：目标有月度分解的按分解，否则按往年各月规律",
+        "Seasonal: the target's monthly phasing where it has one, else past years' monthly shape",
+    ),
     "settings.money_scale": ("金额单位", "Money scale"),
     "settings.money_scale.yi": ("亿元", "RMB 100 million (亿元)"),
     "settings.money_scale.wan": ("万元", "RMB 10 thousand (万元)"),

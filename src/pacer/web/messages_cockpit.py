@@ -62,9 +62,15 @@ COCKPIT_MESSAGES: dict[str, tuple[str, str]] = {
     "cockpit.missing_figures": ("尚缺：{names}", "missing: {names}"),
     "tier.ensure": ("确保", "Ensure"),
     "tier.strive": ("力争", "Strive"),
-    "basis.linear": ("按时间均衡", "linear"),
-    "basis.phasing": ("按目标分解", "target phasing"),
-    "basis.history": ("按历史季节性", "seasonal"),
+    # how a time progress was counted (the engine's basis of each figure)
+    "basis.linear": ("按已过月份", "months elapsed"),
+    "basis.phasing": ("按目标月度分解", "the target's monthly phasing"),
+    "basis.history": ("按往年各月规律", "past years' monthly shape"),
+    "cockpit.time_progress_on": ("时间进度（{basis}）", "Time progress ({basis})"),
+    "cockpit.time_basis_set": (
+        "时间进度口径（集团设置）：{basis}。",
+        "Time progress is counted by the group's setting: {basis}.",
+    ),
     "bridge.own": ("本级", "Own figures"),
     "bridge.eliminations": ("内部抵销", "Intra-group eliminations"),
     "bridge.outside": ("现不在您权限范围内的单位", "Units now outside your view"),
