@@ -130,3 +130,21 @@ def test_evidence_goes_with_a_progress_report_and_a_bad_file_stores_nothing(sign
     assert (got.status_code, got.content) == (200, "两金台账".encode())
     assert "attachment" in got.headers["content-disposition"]
     assert bob.get(f"/tasks/{task_id}/evidence/{file_id}").status_code == 404
+
+
+def test_a_progress_report_whose_empty_file_field_comes_as_text_is_stored_without_evidence(
+    signed_in, figures, session
+):
+    from pacer.models import StoredFile
+    from pacer.models.followup import ProgressReport
+
+    grace, alice = signed_in("grace"), signed_in("alice")
+    task_id = int(assign(grace).headers["location"].rsplit("/", 1)[1])
+    verb(alice, task_id, "accept")
+    empty_part = [("evidence", ("", b"", "application/octet-stream"))]  # what a browser sends
+    for files in (None, empty_part, [("other", ("note.txt", b"", "text/plain"))]):
+        data = {"csrf_token": page_token(alice), "percent": "20", "narrative": "无附件", "evidence": ""}
+        sent = alice.post(f"/tasks/{task_id}/progress", data=data, files=files)
+        assert sent.status_code == 303, sent.text
+    assert session.scalar(select(func.count()).select_from(ProgressReport)) == 3
+    assert session.scalar(select(func.count()).select_from(StoredFile)) == 0

@@ -88,3 +88,33 @@ def test_a_task_from_assignment_to_sign_off(browser, server, lang):  # noqa: F81
     problems += _checked(boss, "/tasks?unit=G0101", "unit", lang)
     boss.context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_progress_report_sent_without_a_file_is_stored(browser, server):  # noqa: F811
+    """The evidence field left empty: the browser sends it as a part with no file name and no
+    bytes, which is no file, not a bad request."""
+    boss = _page(browser, server, "zhanglei")
+    boss.goto("/tasks/new?kind=gap&unit=G0101&indicator=revenue&period=2025-09")
+    boss.fill("input[name=title]", "应收账款清收（无附件进展）")
+    boss.fill("input[name=owner]", "lina")
+    boss.fill("input[name=deadline]", DEADLINE.isoformat())
+    boss.click("[data-testid=assign]")
+    boss.wait_for_url(re.compile(r".*/tasks/\d+$"))
+    task = boss.url.rsplit("/", 1)[1]
+    boss.context.close()
+
+    owner = _page(browser, server, "lina")
+    owner.goto(f"/tasks/{task}")
+    owner.click("button[data-verb=accept]")
+    owner.wait_for_selector("[data-testid=progress-form]")
+    assert owner.locator("[data-testid=progress-form] input[type=file]").input_value() == ""
+    owner.fill("input[name=percent]", "40")
+    owner.fill("textarea[name=narrative]", "已清收 4 笔，未附材料")
+    with owner.expect_response(lambda r: r.url.endswith(f"/tasks/{task}/progress")) as sent:
+        owner.click("[data-testid=progress-form] button")
+    assert sent.value.status == 303, sent.value.status
+    assert "multipart/form-data" in (sent.value.request.header_value("content-type") or "")
+    assert b'name="evidence"; filename=""' in (sent.value.request.post_data_buffer or b"")
+    owner.wait_for_selector("text=已清收 4 笔，未附材料")
+    assert owner.locator("[data-testid=evidence]").count() == 0
+    owner.context.close()

@@ -7,16 +7,15 @@ from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from pydantic import BaseModel, Field, field_validator
-from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.responses import RedirectResponse, Response
 
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import QUALITY, visible_unit_ids
 from pacer.errors import DomainError, NotFound, ValidationFailed
 from pacer.files import service as stored_files
-from pacer.files.responses import download, upload_bytes
+from pacer.files.responses import FormUploads, chosen_uploads, download
 from pacer.models.quality import CAUSES, SEVERITIES, STAGES
 from pacer.quality import chart, pareto, repository, service, sisters, words, zeroing
 from pacer.quality.repository import ProblemFilter
@@ -31,8 +30,6 @@ from pacer.web.templating import lang_of, render
 router = APIRouter(prefix="/quality", include_in_schema=False)
 Protected = [Depends(protect)]
 PER_PAGE = 50
-# a file field left empty arrives as "" (no file name): such parts are no upload
-Uploads = Annotated[list[UploadFile | str], File()]
 TABLES = {"stage": words.STAGES, "severity": words.SEVERITIES, "cause": words.CAUSES, "track": words.TRACKS}
 
 
@@ -47,12 +44,6 @@ def labels(lang: str) -> dict[str, Callable[..., str]]:
 def _manages_quality(db: Db, viewer: CurrentViewer) -> bool:
     units = visible_unit_ids(db, viewer.actor, QUALITY)
     return units is None or bool(units)
-
-
-def _given(files: list[UploadFile | str], field: str) -> list[tuple[str, bytes]]:
-    """The files chosen (up to the limit), as (name, bytes) within the upload size limit."""
-    chosen = [f for f in files if isinstance(f, StarletteUpload) and f.filename][:ATTACHMENTS_MAX]
-    return [upload_bytes(f, f"{field}[{n}]") for n, f in enumerate(chosen, start=1)]
 
 
 def problems_of(exc: DomainError, lang: str) -> list[str]:
@@ -119,12 +110,14 @@ class ProblemForm(BaseModel):
 
 @router.post("/problems", dependencies=Protected)
 def create(
-    request: Request, viewer: CurrentViewer, db: Db, form: Annotated[ProblemForm, Form()], files: Uploads = []  # noqa: B006
+    request: Request, viewer: CurrentViewer, db: Db, form: Annotated[ProblemForm, Form()], files: FormUploads = []  # noqa: B006
 ) -> Response:  # fmt: skip
     lang = lang_of(request)
     try:
         plan = ProblemPlan(**form.model_dump())
-        problem = service.open_problem(db, viewer.actor, plan, attachments=_given(files, "files"), lang=lang)
+        problem = service.open_problem(
+            db, viewer.actor, plan, attachments=chosen_uploads(files, ATTACHMENTS_MAX, "files"), lang=lang
+        )
     except DomainError as exc:
         if exc.status in (401, 404):
             raise
@@ -171,10 +164,10 @@ def _done(request: Request, viewer: CurrentViewer, db: Db, problem_id: int, work
 @router.post("/problems/{problem_id}/criteria/{criterion}", dependencies=Protected)
 def write_evidence(
     request: Request, viewer: CurrentViewer, db: Db, problem_id: RowId, criterion: str,
-    text: Annotated[str, Form(max_length=TEXT_LIMIT + 1)] = "", evidence: Uploads = [],  # noqa: B006
+    text: Annotated[str, Form(max_length=TEXT_LIMIT + 1)] = "", evidence: FormUploads = [],  # noqa: B006
 ) -> Response:  # fmt: skip
     def work(lang: str) -> None:
-        given = _given(evidence, "evidence")
+        given = chosen_uploads(evidence, ATTACHMENTS_MAX, "evidence")
         zeroing.write_evidence(db, viewer.actor, problem_id, criterion[:32], text, given, lang)
 
     return _done(request, viewer, db, problem_id, work)
@@ -199,9 +192,9 @@ def take_verb(
 
 
 @router.post("/problems/{problem_id}/attachments", dependencies=Protected)
-def attach(request: Request, viewer: CurrentViewer, db: Db, problem_id: RowId, files: Uploads = []) -> Response:  # noqa: B006
+def attach(request: Request, viewer: CurrentViewer, db: Db, problem_id: RowId, files: FormUploads = []) -> Response:  # noqa: B006
     def work(lang: str) -> None:
-        service.attach(db, viewer.actor, problem_id, _given(files, "files"))
+        service.attach(db, viewer.actor, problem_id, chosen_uploads(files, ATTACHMENTS_MAX, "files"))
 
     return _done(request, viewer, db, problem_id, work)
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import SUPERVISE, visible_unit_ids
 from pacer.errors import DomainError, NotFound
 from pacer.files import service as stored_files
-from pacer.files.responses import download, upload_bytes
+from pacer.files.responses import FormUploads, chosen_uploads, download
 from pacer.tasks import chart, lifecycle, recovery, repository, service
 from pacer.tasks.forms import PlanForm, new_form_values, problems_of
 from pacer.tasks.repository import TaskFilter
@@ -181,13 +181,12 @@ def report_progress(
     percent: Annotated[int, Form(ge=0, le=100)],
     narrative: Annotated[str, Form(max_length=20_000)] = "",
     milestone_id: Annotated[str, Form(max_length=12)] = "",
-    evidence: Annotated[list[UploadFile], File()] = [],  # noqa: B006  (FastAPI's default for no file)
+    evidence: FormUploads = [],  # noqa: B006  (FastAPI's default for no file)
 ) -> Response:
     milestone = int(milestone_id) if milestone_id.isdigit() else None
     lang = lang_of(request)
     try:
-        given = [f for f in evidence[:MAX_EVIDENCE] if f.filename]
-        files = [upload_bytes(f, f"evidence[{n}]") for n, f in enumerate(given, start=1)]
+        files = chosen_uploads(evidence, MAX_EVIDENCE, "evidence")
         lifecycle.report_progress(db, viewer.actor, task_id, percent, narrative, milestone, lang, evidence=files)
     except DomainError as exc:
         return _refused(request, viewer, db, analysis, task_id, exc)
