@@ -292,6 +292,14 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("targets", "accept"): (["1"], [["999"], ["x"]]),
     ("targets", "return"): (["1", "--reason", "why"], [["999", "--reason", "why"]]),
     ("workflow", "tick"): ([], [["--now", "junk"]]),
+    ("quality", "figures"): (
+        ["--period", "2026-05", "--to", "2026-06"],
+        [
+            ["--period", "2026-13"],
+            ["--period", "2026-06", "--to", "2026-05"],
+            ["--period", "2026-06", "--as", "nobody"],
+        ],
+    ),
     ("jobs", "list"): ([], [["--limit", "0"], ["--as", "nobody"]]),
     ("jobs", "show"): (["1"], [["0"], ["x"], ["999999"]]),
     ("jobs", "work"): (["--once"], [["--bogus"]]),

@@ -180,6 +180,22 @@ def test_a_loss_target_is_judged_on_the_amount_due_by_now() -> None:
     assert status is StatusCode.ON_TRACK
 
 
+@pytest.mark.parametrize("progress", [1 / 12, 0.5, 1.0])
+def test_a_zero_defect_target_is_off_track_at_the_first_occurrence(progress: float) -> None:
+    assert judge(1.0, 0.0, progress, lower=True)[2] is StatusCode.OFF_TRACK
+    assert judge(0.0, 0.0, progress, lower=True)[2] is StatusCode.ON_TRACK
+
+
+def test_a_zero_defect_cap_on_a_level_is_off_track_at_any_open_problem() -> None:
+    assert judge(1.0, 0.0, np.nan, accumulates=False, lower=True)[2] is StatusCode.OFF_TRACK
+    assert judge(0.4, 0.0, np.nan, accumulates=False, lower=True, percent=True)[2] is StatusCode.OFF_TRACK
+    assert judge(0.0, 0.0, np.nan, accumulates=False, lower=True)[2] is StatusCode.ON_TRACK
+
+
+def test_a_zero_target_on_a_higher_is_better_indicator_is_not_a_zero_defect_target() -> None:
+    assert judge(3.0, 0.0, 0.5)[2] is not StatusCode.OFF_TRACK
+
+
 def test_nothing_is_judged_without_a_target() -> None:
     assert judge(5.0, np.nan)[2] is StatusCode.NONE
 

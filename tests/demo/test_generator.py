@@ -289,6 +289,15 @@ def test_passed_lots_never_exceed_inspected_ones(group: DemoGroup) -> None:
     assert 0.9 < passed.sum() / inspected.sum() < 1.0
 
 
+def test_problems_open_carry_over_those_found_less_those_closed(group: DemoGroup) -> None:
+    found = matrix(group, "quality_problems")[2]
+    closed = matrix(group, "quality_problems_closed")[2]
+    still_open = matrix(group, "quality_problems_open")[2]
+    assert (still_open[:, 1:] == still_open[:, :-1] + found[:, 1:] - closed[:, 1:]).mean() > 0.95
+    assert still_open.min() >= 0
+    assert 0 < closed.sum() <= found.sum()
+
+
 def test_civil_revenue_is_part_of_revenue(group: DemoGroup) -> None:
     assert (matrix(group, "civil_revenue")[2] <= matrix(group, "revenue")[2]).all()
 
@@ -602,8 +611,10 @@ def test_a_medium_group_has_the_expected_number_of_facts(medium: DemoGroup) -> N
     # Every leaf reports all 72 months except the created (from 2022) and the dissolved unit
     # (to June 2023).
     assert leaf_months == leaves * 72 - 12 - 42
-    assert (medium.facts.indicator < len(BASE_CODES) + 20).sum() == leaf_months * 40
-    filler = medium.facts.value[(medium.facts.indicator >= len(BASE_CODES)) & (medium.facts.indicator < 40)]
+    assert (medium.facts.indicator < len(BASE_CODES) + 20).sum() == leaf_months * (len(BASE_CODES) + 20)
+    filler = medium.facts.value[
+        (medium.facts.indicator >= len(BASE_CODES)) & (medium.facts.indicator < len(BASE_CODES) + 20)
+    ]
     assert filler.min() > 0
 
 

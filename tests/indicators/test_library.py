@@ -34,7 +34,7 @@ REPORTED_FLOWS_YUAN = [
     "investment_actual",
     "civil_revenue",
 ]
-REPORTED_FLOWS_COUNT = ["quality_problems", "inspected_lots", "passed_first_time_lots"]
+REPORTED_FLOWS_COUNT = ["quality_problems", "quality_problems_closed", "inspected_lots", "passed_first_time_lots"]
 REPORTED_STOCKS_YUAN = [
     "total_assets",
     "total_liabilities",
@@ -55,6 +55,11 @@ DERIVED = {
     "profit_margin": ("percent", "higher", "total_profit / revenue * 100"),
     "first_pass_yield": ("percent", "higher", "passed_first_time_lots / inspected_lots * 100"),
     "investment_completion": ("percent", "higher", "investment_actual / investment_plan * 100"),
+    "zeroing_rate": (
+        "percent",
+        "higher",
+        "quality_problems_closed / (opening(quality_problems_open) + quality_problems) * 100",
+    ),
     "civil_revenue_share": ("percent", "higher", "civil_revenue / revenue * 100"),
 }
 
@@ -167,7 +172,13 @@ def test_two_profits_four_ratios_is_the_set_of_2021_and_2022(library: Library) -
 
 def test_express_report_holds_every_reported_indicator(library: Library) -> None:
     assert library.sets["express_report"].members_for(2025) == library.reported()
-    assert set(library.reported()) == {*REPORTED_FLOWS_YUAN, *REPORTED_FLOWS_COUNT, *REPORTED_STOCKS_YUAN, "headcount"}
+    assert set(library.reported()) == {
+        *REPORTED_FLOWS_YUAN,
+        *REPORTED_FLOWS_COUNT,
+        *REPORTED_STOCKS_YUAN,
+        "headcount",
+        "quality_problems_open",
+    }
 
 
 @pytest.mark.parametrize(
@@ -190,7 +201,18 @@ def test_express_report_holds_every_reported_indicator(library: Library) -> None
             ],
         ),
         ("two_funds", ["accounts_receivable", "inventory", "two_funds"]),
-        ("quality", ["quality_problems", "inspected_lots", "passed_first_time_lots", "first_pass_yield"]),
+        (
+            "quality",
+            [
+                "quality_problems",
+                "quality_problems_closed",
+                "quality_problems_open",
+                "zeroing_rate",
+                "inspected_lots",
+                "passed_first_time_lots",
+                "first_pass_yield",
+            ],
+        ),
         ("investment", ["investment_plan", "investment_actual", "investment_completion"]),
     ],
 )
@@ -213,6 +235,8 @@ SAMPLE = {
     "civil_revenue": 133e8,
     "inspected_lots": 400,
     "passed_first_time_lots": 391,
+    "quality_problems": 12,
+    "quality_problems_closed": 10,
     "total_assets": 1250e8,
     "total_liabilities": 750e8,
     "owners_equity": 500e8,
@@ -220,7 +244,7 @@ SAMPLE = {
     "inventory": 70e8,
     "headcount": 19_500,
 }
-OPENING = {"owners_equity": 460e8, "headcount": 18_500}
+OPENING = {"owners_equity": 460e8, "headcount": 18_500, "quality_problems_open": 3}
 EXPECTED = {
     "two_funds": 160e8,
     "debt_to_asset_ratio": 60.0,
@@ -232,6 +256,7 @@ EXPECTED = {
     "profit_margin": 5.0,
     "gross_margin": 80 / 380 * 100,
     "first_pass_yield": 97.75,
+    "zeroing_rate": 10 / (3 + 12) * 100,  # closed / (open at the start of the year + registered)
     "investment_completion": 30.0,
     "civil_revenue_share": 35.0,
 }

@@ -21,6 +21,7 @@ from pacer.cli import (
     meetings,
     org,
     periods,
+    quality,
     report,
     serve,
     settings,
@@ -65,6 +66,7 @@ FEATURES = (
     meetings,
     report,
     spc,
+    quality,
     jobs,
 )
 for feature in FEATURES:

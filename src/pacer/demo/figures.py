@@ -190,11 +190,29 @@ def _quality(frame: Frame, revenue: Floats, trend: Floats) -> dict[str, Ints]:
     pass_rate = np.clip(frame.col("first_pass") * frame.lognoise("first_pass"), 0.5, 0.999)
     decline = (1 - frame.col("problems_decline")) ** age
     problems = frame.col("problems_per_100m") * trend * frame.active / YI * decline
+    found = rng.poisson(problems).astype(np.int64)
+    closed, still_open = _zeroing(found, frame.active)
     return {
-        "quality_problems": rng.poisson(problems).astype(np.int64),
+        "quality_problems": found,
+        "quality_problems_closed": closed,
         "inspected_lots": lots.astype(np.int64),
         "passed_first_time_lots": rng.binomial(lots, pass_rate).astype(np.int64),
+        "quality_problems_open": still_open,
     }
+
+
+def _zeroing(found: Ints, active: np.ndarray, share: float = 0.4) -> tuple[Ints, Ints]:
+    """Problems closed each month (about ``share`` of those open) and open at its end. Drawn
+    from a generator seeded by the problems found, so the figures drawn before stay as they were."""
+    rng = np.random.default_rng(found.ravel())
+    closed, still_open = np.zeros_like(found), np.zeros_like(found)
+    carried = np.zeros(found.shape[0], dtype=np.int64)
+    for t in range(found.shape[1]):
+        due = carried + found[:, t]
+        closed[:, t] = rng.binomial(due, share)
+        carried = np.where(active[:, t], due - closed[:, t], 0)
+        still_open[:, t] = carried
+    return closed, still_open
 
 
 def _headcount(frame: Frame, trend: Floats) -> Ints:

@@ -46,6 +46,7 @@ BASE_INDICATORS: tuple[BaseIndicator, ...] = (
     BaseIndicator("investment_actual", "flow", 2),
     BaseIndicator("civil_revenue", "flow", 2),
     BaseIndicator("quality_problems", "flow", 0),
+    BaseIndicator("quality_problems_closed", "flow", 0),
     BaseIndicator("inspected_lots", "flow", 0),
     BaseIndicator("passed_first_time_lots", "flow", 0),
     BaseIndicator("total_assets", "stock", 2),
@@ -55,6 +56,7 @@ BASE_INDICATORS: tuple[BaseIndicator, ...] = (
     BaseIndicator("inventory", "stock", 2),
     BaseIndicator("investment_plan", "stock", 2),
     BaseIndicator("headcount", "stock", 0),
+    BaseIndicator("quality_problems_open", "stock", 0),
 )
 BASE_CODES: tuple[str, ...] = tuple(i.code for i in BASE_INDICATORS)
 

@@ -26,6 +26,18 @@ def facts_for(
     return {(u, i, p): v for u, i, p, v in session.execute(stmt)}
 
 
+def fact_rows(
+    session: Session, unit_ids: Iterable[int], indicator_ids: Iterable[int], first: int, last: int
+) -> dict[tuple[int, int, int], tuple[int, int | None]]:
+    """(value, the submission it came with) of each stored fact, by key."""
+    stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value, Fact.submission_id).where(
+        Fact.unit_id.in_(list(unit_ids)),
+        Fact.indicator_id.in_(list(indicator_ids)),
+        Fact.period.between(first, last),
+    )
+    return {(u, i, p): (v, s) for u, i, p, v, s in session.execute(stmt)}
+
+
 def locked_periods(session: Session, periods: Iterable[int]) -> set[int]:
     return set(session.scalars(select(PeriodLock.period).where(PeriodLock.period.in_(list(periods)))))
 

@@ -21,6 +21,7 @@ class SettingsOut(BaseModel):
     language: str = Field(description="zh or en: the pages' language for those who chose none")
     time_basis: str = Field(description="linear or seasonal: how time progress is counted")
     money_scale: str = Field(description="yi (亿元) or wan (万元)")
+    quality_figures: str = Field(description="reported (units report them) or register (derived from the problems)")
     smtp_host: str
     smtp_port: int
     smtp_from: str
@@ -36,6 +37,7 @@ class SettingsIn(BaseModel):
     language: str | None = Field(None, max_length=8)
     time_basis: str | None = Field(None, max_length=16)
     money_scale: str | None = Field(None, max_length=8)
+    quality_figures: str | None = Field(None, max_length=16)
     smtp_host: str | None = Field(None, max_length=200)
     smtp_port: int | None = None
     smtp_from: str | None = Field(None, max_length=200)

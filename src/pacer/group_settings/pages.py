@@ -12,7 +12,7 @@ from pacer.auth.deps import CurrentViewer, protect
 from pacer.errors import DomainError, ValidationFailed
 from pacer.files.service import read_limited
 from pacer.group_settings import service
-from pacer.group_settings.spec import EDITABLE, LANGUAGES, MONEY_SCALES, TIME_BASES
+from pacer.group_settings.spec import EDITABLE, LANGUAGES, MONEY_SCALES, QUALITY_FIGURES, TIME_BASES
 from pacer.web.deps import AppSettings, Db
 from pacer.web.i18n import translate
 from pacer.web.templating import lang_of, render
@@ -41,6 +41,7 @@ def _page(
         "languages": LANGUAGES,
         "time_bases": TIME_BASES,
         "money_scales": MONEY_SCALES,
+        "quality_figures": QUALITY_FIGURES,
         "error": error,
         "notice": notice,
     }

@@ -11,6 +11,9 @@ from pacer.errors import Problem
 LANGUAGES = ("zh", "en")
 TIME_BASES = ("linear", "seasonal")  # time progress: months elapsed, or last year's shape
 MONEY_SCALES = ("yi", "wan")  # 亿元, 万元
+# where the quality problems' figures come from: units report them, or the problem register
+# (pacer.quality.figures) derives them
+QUALITY_FIGURES = ("reported", "register")
 MAX_NAME = 100
 
 
@@ -22,6 +25,7 @@ class GroupSettings:
     language: str = "zh"
     time_basis: str = "linear"
     money_scale: str = "yi"
+    quality_figures: str = "reported"
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_from: str = "pacer@localhost"
@@ -84,7 +88,12 @@ def parse(form: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
             values[key] = text
     if "smtp_from" in values and values["smtp_from"] and "@" not in values["smtp_from"]:
         problems.append(_problem("smtp_from", "the sender must be an e-mail address", "发件人须为电子邮件地址"))
-    for key, allowed in (("language", LANGUAGES), ("time_basis", TIME_BASES), ("money_scale", MONEY_SCALES)):
+    for key, allowed in (
+        ("language", LANGUAGES),
+        ("time_basis", TIME_BASES),
+        ("money_scale", MONEY_SCALES),
+        ("quality_figures", QUALITY_FIGURES),
+    ):
         if key in form:
             if form[key] not in allowed:
                 problems.append(

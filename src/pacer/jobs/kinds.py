@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from pacer.jobs.context import JobContext
 
-DEFINITIONS: tuple[str, ...] = ("pacer.reports.jobs",)
+DEFINITIONS: tuple[str, ...] = ("pacer.reports.jobs", "pacer.quality.jobs")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pacer.errors import NotFound
 from pacer.models import StoredFile, Unit, UnitParentage, User, WorkflowItem
 from pacer.models.quality import QualityProblem, SisterCheck, ZeroingCriterion
 from pacer.org.repository import parentage_on, subtree_select
-from pacer.quality.workflow import DONE
+from pacer.quality.workflow import CANCELLED, CLOSED, DONE
 
 Row = tuple[QualityProblem, Unit, WorkflowItem]
 CheckRow = tuple[SisterCheck, Unit, WorkflowItem]
@@ -175,3 +175,44 @@ def files_of(session: Session, actor: Actor, owners: Collection[str]) -> list[St
         return []
     stmt = select(StoredFile).where(StoredFile.owner.in_(list(owners))).order_by(StoredFile.id)
     return list(session.scalars(restrict(stmt, actor, StoredFile.unit_id, READ)))
+
+
+@dataclass(frozen=True)
+class MonthCounts:
+    found: int
+    closed: int
+    open: int  # at the month's end
+
+
+def month_counts(session: Session, actor: Actor, first: date, last: date, action: str) -> dict[int, MonthCounts]:
+    """Per unit (its own problems, not those below it): problems registered from ``first`` to
+    ``last``, closed in that span, and open at ``last``; withdrawn (cancelled) problems count in
+    none of them."""
+    state = WorkflowItem.state
+    kept = state != CANCELLED
+
+    def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    stmt = (
+        select(
+            QualityProblem.unit_id,
+            count(kept & QualityProblem.found_on.between(first, last)),
+            count((state == CLOSED) & QualityProblem.closed_on.between(first, last)),
+            count(kept & (QualityProblem.closed_on.is_(None) | (QualityProblem.closed_on > last))),
+        )
+        .join(WorkflowItem, WorkflowItem.id == QualityProblem.workflow_item_id)
+        .where(QualityProblem.found_on <= last)
+        .group_by(QualityProblem.unit_id)
+    )
+    rows = session.execute(restrict(stmt, actor, QualityProblem.unit_id, action)).all()
+    return {unit_id: MonthCounts(int(f), int(c), int(o)) for unit_id, f, c, o in rows}
+
+
+def units_in_month(session: Session, actor: Actor, first: date, last: date, action: str) -> list[Unit]:
+    """The units that exist in the span from ``first`` to ``last`` that the actor may ``action``."""
+    stmt = select(Unit).where(
+        (Unit.created_on.is_(None)) | (Unit.created_on <= last),
+        (Unit.dissolved_on.is_(None)) | (Unit.dissolved_on >= first),
+    )
+    return list(session.scalars(restrict(stmt, actor, Unit.id, action).order_by(Unit.code)))

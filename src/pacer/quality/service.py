@@ -20,7 +20,7 @@ from pacer.models import StoredFile, Unit, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
 from pacer.models.quality import QualityProblem, ZeroingCriterion
 from pacer.notifications.service import Message, notify
-from pacer.quality import repository
+from pacer.quality import figures, repository
 from pacer.quality.validation import ProblemPlan, SignalSource, plan_problems, refused, source_problems
 from pacer.quality.words import CRITERIA, both, say
 from pacer.quality.workflow import CHECK, DONE, PROBLEM, role_allows
@@ -74,6 +74,7 @@ def open_problem(
     with session.begin_nested():  # the problem and its files, or nothing
         problem = _store(session, actor, plan, unit, owner, source, now or utcnow())
         _save_files(session, actor, problem, attachments, "attachments")
+    figures.follow(session, unit.id, problem.found_on, today)
     return problem
 
 

@@ -22,7 +22,7 @@ from pacer.files import service as files
 from pacer.models import WorkflowItem
 from pacer.models.base import utcnow
 from pacer.models.quality import QualityProblem, ZeroingCriterion
-from pacer.quality import repository
+from pacer.quality import figures, repository
 from pacer.quality.service import due_at, evidence_owner
 from pacer.quality.validation import TEXT_LIMIT, refused
 from pacer.quality.words import both, criterion_name, say
@@ -167,6 +167,8 @@ def act(
         workflow.set_due(session, PROBLEM, item, due_at(problem.deadline), actor)
     if item.state in DONE:
         problem.closed_on = today
+        session.flush()
+        figures.follow(session, problem.unit_id, problem.found_on, today)
     session.flush()
     return problem
 

@@ -141,7 +141,9 @@ def judge(
     in pp, sign-flipped for lower-is-better caps, which equals completion - time progress when
     the target is positive and still reads sensibly for a loss target. A level's gap is its
     distance to the target in pp (percent units) or in % of the target, positive when better.
-    For a band, ``ensure`` and ``strive`` are the lower and upper bounds.
+    For a band, ``ensure`` and ``strive`` are the lower and upper bounds. A cap of zero on a
+    lower-is-better indicator is a zero-defect target ("零缺陷"): any occurrence is off track,
+    none is on track, whatever the time of year.
     """
     sign = np.where(lower, -1.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -168,6 +170,8 @@ def judge(
     # spending past a cap is off track however early in the year
     over_cap = running & lower & (value > ensure) & (status != StatusCode.NONE)
     status[over_cap] = StatusCode.OFF_TRACK
+    zero = np.broadcast_to(lower & ~band & (ensure == 0) & ~np.isnan(value), status.shape)
+    status[zero] = np.where(np.broadcast_to(value, status.shape)[zero] > 0, StatusCode.OFF_TRACK, StatusCode.ON_TRACK)
     return completion, completion_strive, gap, status
 
 
