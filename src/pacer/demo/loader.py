@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 from pacer.auth.passwords import hash_password
 from pacer.demo import in_progress
 from pacer.demo.bulk import bulk_mode, write_facts
+from pacer.demo.charts import load_charts
 from pacer.demo.followup import load_followup
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.demo.own_load import assign_sets, load_own_library
+from pacer.demo.quality import load_quality
 from pacer.demo.records import FactArrays
 from pacer.errors import Conflict
 from pacer.indicators.sync import sync_library
@@ -286,10 +288,12 @@ def _split(group: DemoGroup, month_in_progress: bool) -> tuple[dict[int, str], D
 
 
 def _finish(conn: Connection, session: Session, group: DemoGroup, states: dict[int, str], progress: Progress) -> int:
-    """Locks, the audit line, the follow-up records and the last month through the workflow,
-    unit by unit; how many facts are of record then."""
+    """Locks, the audit line, the follow-up and quality records and the last month through the
+    workflow, unit by unit; how many facts are of record then."""
     _locks_and_audit(conn, group)
     load_followup(session, group)
+    load_quality(session)
+    load_charts(session)
     if not states:
         return len(group.facts)
     task = progress.add_task("Reporting the last month through the workflow", total=None)

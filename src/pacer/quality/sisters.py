@@ -34,13 +34,14 @@ def spawn_checks(
 ) -> list[SisterCheck]:
     """A check at each unit named (default: every sister unit the actor manages quality at), due
     by ``deadline`` (default: the problem's). All or none: every refused unit is named."""
+    today = now.date() if now else date.today()
     problem, unit, item = repository.problem(session, actor, problem_id)
     require(session, actor, QUALITY, problem.unit_id)
     if item.state in DONE:
         raise Conflict(say(lang, "spread_state"))
     units = _units(session, actor, problem, unit, unit_codes, lang)
-    due = deadline or max(problem.deadline, date.today())
-    if due < date.today():
+    due = deadline or max(problem.deadline, today)
+    if due < today:
         en, zh = both("deadline_past", deadline=due)
         raise refused([Problem(en, field="deadline", zh=zh)], "sister checks", lang=lang)
     made = []
@@ -131,7 +132,13 @@ def answer(
 
 
 def decide(
-    session: Session, actor: Actor, check_id: int, verb: str, reason: str | None = None, lang: str = "en"
+    session: Session,
+    actor: Actor,
+    check_id: int,
+    verb: str,
+    reason: str | None = None,
+    lang: str = "en",
+    now: datetime | None = None,
 ) -> SisterCheck:
     """Confirm an answered check, or reopen it with a reason (by a unit above the one checked)."""
     check, _, item = repository.check(session, actor, check_id)
@@ -140,7 +147,7 @@ def decide(
         raise Conflict(f"'{verb}' is the checked unit's verb; use the answer")
     if actor.username == check.answered_by:
         raise Forbidden(say(lang, "sign_own"))
-    workflow.apply(session, CHECK, item, verb, actor, reason)
+    workflow.apply(session, CHECK, item, verb, actor, reason, now=now)
     if verb == "reopen":
         check.affected, check.answered_by, check.answered_at = None, "", None
     session.flush()
