@@ -132,9 +132,7 @@ def test_evidence_goes_with_a_progress_report_and_a_bad_file_stores_nothing(sign
     assert bob.get(f"/tasks/{task_id}/evidence/{file_id}").status_code == 404
 
 
-def test_a_progress_report_whose_empty_file_field_comes_as_text_is_stored_without_evidence(
-    signed_in, figures, session
-):
+def test_a_progress_report_whose_empty_file_field_comes_as_text_is_stored_without_evidence(signed_in, figures, session):
     from pacer.models import StoredFile
     from pacer.models.followup import ProgressReport
 
