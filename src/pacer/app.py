@@ -95,6 +95,7 @@ def routers() -> tuple[APIRouter, ...]:
         targets_api.router,
         tasks_api.router,
         indicators_api.router,
+        *commendation_routers(),
         *administration_routers(),
         *quality_routers(),
         vendor.router,
@@ -109,6 +110,14 @@ def quality_routers() -> tuple[APIRouter, ...]:
     from pacer.quality import pages as quality_pages
 
     return (quality_pages.router, quality_api.router, characteristics_pages.router, characteristics_api.router)
+
+
+def commendation_routers() -> tuple[APIRouter, ...]:
+    """The commendation register."""
+    from pacer.commendations import api as commendations_api
+    from pacer.commendations import pages as commendations_pages
+
+    return (commendations_pages.router, commendations_api.router)
 
 
 def administration_routers() -> tuple[APIRouter, ...]:

@@ -30,6 +30,7 @@ KINDS = (
     "task",
     "period",
     "setting",
+    "commendation",
 )
 
 

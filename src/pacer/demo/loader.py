@@ -23,6 +23,7 @@ from pacer.auth.passwords import hash_password
 from pacer.demo import in_progress
 from pacer.demo.bulk import bulk_mode, write_facts
 from pacer.demo.charts import load_charts
+from pacer.demo.commendations import load_commendations
 from pacer.demo.followup import load_followup
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.demo.own_load import assign_sets, load_own_library
@@ -294,6 +295,7 @@ def _finish(conn: Connection, session: Session, group: DemoGroup, states: dict[i
     load_followup(session, group)
     load_quality(session)
     load_charts(session)
+    load_commendations(session, group)
     if not states:
         return len(group.facts)
     task = progress.add_task("Reporting the last month through the workflow", total=None)

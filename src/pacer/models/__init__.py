@@ -14,6 +14,7 @@ from pacer.models.assignments import EFFECTS, SELECTORS, IndicatorAssignment
 from pacer.models.auth import ROLES, ApiToken, IdempotencyKey, LoginAttempt, RoleGrant, User, WebSession
 from pacer.models.base import Base
 from pacer.models.calendar import GroupSetting, ReportingDeadline
+from pacer.models.commendations import AWARD_CATEGORIES, RECIPIENTS, Award, Commendation
 from pacer.models.figures import (
     SUBMISSION_STATES,
     TARGET_BASES,
@@ -64,6 +65,7 @@ from pacer.models.workflow import WorkflowEvent, WorkflowItem, WorkflowReminder
 __all__ = [
     "AGENDA_KINDS",
     "ATTENDANCE_ROLES",
+    "AWARD_CATEGORIES",
     "EFFECTS",
     "ITEM_KINDS",
     "JOB_STATES",
@@ -71,6 +73,7 @@ __all__ = [
     "MEETING_KINDS",
     "MEETING_MODES",
     "ORIGINS",
+    "RECIPIENTS",
     "ROLES",
     "SELECTORS",
     "SPC_CHARTS",
@@ -85,8 +88,10 @@ __all__ = [
     "AssessmentAdjustment",
     "AssessmentResult",
     "AuditEntry",
+    "Award",
     "Base",
     "Characteristic",
+    "Commendation",
     "EliminationEntry",
     "ExcludedPoint",
     "Fact",

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import Actor
+from pacer.commendations import repository as commendations
 from pacer.errors import Forbidden, NotFound, Problem, ValidationFailed
 from pacer.models import LEADER_ROLES, UNIT_KINDS
 from pacer.org import directory, people, restructure
@@ -143,6 +144,7 @@ def _unit_page(request: Request, viewer: CurrentViewer, db: Db, unit_code: str, 
     context |= {"people": people.directory(db, viewer.actor) if context["may_change"] else []}
     context |= {"problems": [p.said(lang) for p in problems], "today": date.today(), **more}
     context["fields"] = directory.change_fields
+    context["commendations"] = commendations.of_unit(db, viewer.actor, h.unit.id)
     return render(request, "org/unit.html", context, 422 if problems else 200)
 
 

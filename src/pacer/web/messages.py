@@ -4,6 +4,7 @@ from pacer.web.messages_admin import ADMIN_MESSAGES
 from pacer.web.messages_audit import AUDIT_MESSAGES
 from pacer.web.messages_board import BOARD_MESSAGES
 from pacer.web.messages_cockpit import COCKPIT_MESSAGES
+from pacer.web.messages_commendations import COMMENDATION_MESSAGES
 from pacer.web.messages_flow import FLOW_MESSAGES
 from pacer.web.messages_library import LIBRARY_MESSAGES
 from pacer.web.messages_meetings import MEETING_MESSAGES
@@ -125,6 +126,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 for area in (
     ADMIN_MESSAGES,
     COCKPIT_MESSAGES,
+    COMMENDATION_MESSAGES,
     FLOW_MESSAGES,
     MONITOR_MESSAGES,
     BOARD_MESSAGES,

@@ -66,6 +66,7 @@ SECTIONS = (
             Entry("nav.proposals", "/target-proposals", HQ | {"unit_approver"}),
         ),
     ),
+    Section("nav.section.commendations", (Entry("nav.commendations", "/commendations"),)),
     Section(
         "nav.section.admin",
         (

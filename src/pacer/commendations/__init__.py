@@ -1,0 +1,1 @@
+"""The commendation register: named awards given in a year to units and to people."""
