@@ -12,10 +12,14 @@ benchmark group, end to end, with the read step compared against openpyxl's read
 3. in a fresh process: the engine is built first, as a running server holds it; then, timed,
    ``import_workbook_files`` over the 1,000 files (as ``pacer facts import *.xlsx`` runs it: read
    with python-calamine, every row and validation rule checked, stored in one transaction) and
-   the served engine brought up to date (``get_analysis``, which follows the change marker).
-   Then, in the same process and on the same files, the read step alone: the import's reader
-   (calamine and the formula scan) against openpyxl's read-only mode reading the same cells;
-4. the same import for one HQ workbook holding every unit as a sheet (``--subtree``'s template).
+   the served engine brought up to date (``get_analysis``, which follows the change marker); the
+   validation rules read the figures around the month from the served engine, as an import in
+   the serving process does. Then, in the same process and on the same files, the read step
+   alone: the import's reader (calamine and the formula scan) against openpyxl's read-only mode
+   reading the same cells;
+4. the same import with the rules' figures read from the database instead, as
+   ``pacer facts import`` in a process of its own does (``--no-db-rules`` leaves it out);
+5. the same import for one HQ workbook holding every unit as a sheet (``--subtree``'s template).
 
 Peak memory is the measuring process's own ``VmHWM`` (benchmarks/memory.py). `--units N`
 imports only the first N units' workbooks. Results: benchmarks/results/collection_import.md.
@@ -178,7 +182,7 @@ def measure_child(url: str, folder: str, what: str) -> None:
     from pacer.facts.workbook_import import import_workbook_files
 
     period = _period()
-    paths = sorted(Path(folder, "units").glob("*.xlsx")) if what == "units" else [Path(folder, "group.xlsx")]
+    paths = sorted(Path(folder, "units").glob("*.xlsx")) if what != "hq" else [Path(folder, "group.xlsx")]
     db = make_engine(url)
     before = get_analysis(db)
     build_peak = peak_mib()
@@ -186,7 +190,8 @@ def measure_child(url: str, folder: str, what: str) -> None:
     load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), _cpu()
     with unit_of_work(db, writes=True, queue=True) as session:
-        counts = import_workbook_files(session, paths, SYSTEM, today=_today(), language="zh")
+        served = None if what == "units-db" else before  # the rules' figures from the engine, or the database
+        counts = import_workbook_files(session, paths, SYSTEM, today=_today(), language="zh", analysis=served)
     stored, stored_cpu = time.perf_counter(), _cpu()
     after = get_analysis(db)
     done = time.perf_counter()
@@ -290,13 +295,20 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         "",
         "| question | goal | measured | met? |",
         "|---|---|---|---|",
-        f"| {u['files']:,} workbooks: read, validated, stored (one transaction), served engine current | "
+        f"| {u['files']:,} workbooks: read, validated, stored (one transaction), served engine current; the rules' "
+        f"figures around the month from the served engine (an import in the serving process) | "
         f"<= {GOAL_S:.0f} s | {_timed(u)} | {_met(u)} |",
         f"| read step: the import's reader (python-calamine) against openpyxl read-only, same files, same run | "
         f"faster | {read['import_reader']:.1f} s against {read['openpyxl']:.1f} s: "
         f"{read['openpyxl'] / read['import_reader']:.1f}x | "
         f"{'yes' if read['import_reader'] < read['openpyxl'] else '**no**'} |",
     ]
+    if r.get("units_db"):
+        db = r["units_db"]
+        lines.append(
+            "| the same, the rules' figures read from the database (`pacer facts import` in a process of its own, "
+            f"which serves no engine) | <= {GOAL_S:.0f} s | {_timed(db)} | {_met(db)} |"
+        )
     if hq:
         lines.append(
             f"| one HQ workbook of {r['written']['units']:,} sheets (one per unit), the same figures, end to end | "
@@ -432,6 +444,9 @@ def main() -> None:
     parser.add_argument("--measure", nargs=3, metavar=("URL", "FOLDER", "WHAT"), help=argparse.SUPPRESS)
     parser.add_argument("--postgres", action="store_true", help=f"import into PostgreSQL ({POSTGRES_URL})")
     parser.add_argument("--no-hq", action="store_true", help="leave out the HQ workbook of a sheet per unit")
+    parser.add_argument(
+        "--no-db-rules", action="store_true", help="leave out the import whose rules read the database, not the engine"
+    )
     parser.add_argument("--report-only", action="store_true", help=f"only write the report again ({LAST_RUN.name})")
     args = parser.parse_args()
     if args.measure:
@@ -461,6 +476,10 @@ def main() -> None:
     result["database"] = "PostgreSQL" if args.postgres else "SQLite"
     result["units"] = in_child(__file__, "--measure", url, str(WORK), "units")
     print(f"units: {json.dumps(result['units'])}", flush=True)
+    if not args.no_db_rules:
+        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, "collection.db")
+        result["units_db"] = in_child(__file__, "--measure", url, str(WORK), "units-db")
+        print(f"units, rules from the database: {json.dumps(result['units_db'])}", flush=True)
     if result["written"]["hq"] and not args.no_hq:
         url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, "collection.db")
         result["hq"] = in_child(__file__, "--measure", url, str(WORK), "hq")

@@ -20,24 +20,33 @@ with the SQL statements each sends, counted. Results go to benchmarks/results/en
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import re
 import secrets
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from benchmarks.common import DATA, RESULTS, _create_postgres_database, machine
+from benchmarks.common import (
+    DATA,
+    RESULTS,
+    Timing,
+    _create_postgres_database,
+    add_database_options,
+    chosen_databases,
+    machine,
+    met,
+    section_head,
+    statements,
+    table,
+    timed,
+)
 from pacer.db import make_engine
 from pacer.demo.loader import DEMO_PASSWORD, load_demo
 from pacer.migrate import downgrade, is_initialised, upgrade
@@ -148,36 +157,6 @@ def plain_sql(session: Session, unit_code: str, period: int) -> dict[str, Any]:
     return {"lines": len(rows), "saved": len(saved), "compared": compared, "targets": len(targets)}
 
 
-CPU: dict[int, list[float]] = {}  # id of a list of wall times -> the CPU times of the same runs
-
-
-def _timed(fn: Callable[[], object], runs: int) -> list[float]:
-    """Wall times (ms) of ``runs`` calls after a warm-up; the process's CPU times in ``CPU``."""
-    fn()
-    out, cpu = [], []
-    for _ in range(runs):
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        out.append(1000 * (time.perf_counter() - t0))
-        cpu.append(1000 * (time.process_time() - c0))
-    CPU[id(out)] = cpu
-    return out
-
-
-def _statements(engine, fn: Callable[[], object]) -> int:
-    seen = [0]
-
-    def count(*_: object) -> None:
-        seen[0] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return seen[0]
-
-
 def _service(url: str, code: str, runs: int, out: dict[str, Any]) -> None:
     from pacer.analysis.serve.service import get_analysis
     from pacer.auth.permissions import load_actor
@@ -199,15 +178,13 @@ def _service(url: str, code: str, runs: int, out: dict[str, Any]) -> None:
         out["reported_lines"] = sum(1 for line in lines if line.kind != "derived")
         out["grid_saved"] = sum(1 for line in lines if line.saved is not None)
         out["compared"] = sum(1 for line in lines if any(v is not None for v in line.compared.values()))
-        out["service_ms"] = _timed(grid, runs)
-        out["service_cpu_ms"] = CPU[id(out["service_ms"])]
-        out["service_sql"] = _statements(engine, grid)
+        out["service"] = timed(grid, runs)
+        out["service_sql"] = statements(engine, grid)
         plain = plain_sql(session, code, PERIOD)
         assert plain["lines"] == out["reported_lines"], (plain["lines"], out["reported_lines"])
         assert plain["saved"] == out["grid_saved"], (plain["saved"], out["grid_saved"])
-        out["plain_ms"] = _timed(lambda: plain_sql(session, code, PERIOD), runs)
-        out["plain_cpu_ms"] = CPU[id(out["plain_ms"])]
-        out["plain_sql"] = _statements(engine, lambda: plain_sql(session, code, PERIOD))
+        out["plain"] = timed(lambda: plain_sql(session, code, PERIOD), runs)
+        out["plain_sql"] = statements(engine, lambda: plain_sql(session, code, PERIOD))
     engine.dispose()
 
 
@@ -234,8 +211,7 @@ def measure(url: str, runs: int) -> dict[str, Any]:
         out["page_inputs"] = first.text.count('name="v.')
         assert out["page_inputs"] >= out["reported_lines"], (out["page_inputs"], out["reported_lines"])
         out["page_kb"] = len(first.content) / 1024
-        out["page_ms"] = _timed(lambda: client.get(page), runs)
-        out["page_cpu_ms"] = CPU[id(out["page_ms"])]
+        out["page"] = timed(lambda: client.get(page), runs)
     return out
 
 
@@ -258,41 +234,28 @@ BEFORE = [
 
 
 def _ratio(r: dict[str, Any]) -> float:
-    return statistics.median(r["page_ms"]) / max(statistics.median(r["page_cpu_ms"]), 1e-9)
+    page: Timing = r["page"]
+    return page.median / max(page.cpu_median, 1e-9)
 
 
-def _p99(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-
-
-def _rows(name: str, r: dict[str, Any]) -> list[str]:
-    page, service, plain = (statistics.median(r[k]) for k in ("page_ms", "service_ms", "plain_ms"))
-    page_cpu, service_cpu = statistics.median(r["page_cpu_ms"]), statistics.median(r["service_cpu_ms"])
-    plain_cpu = statistics.median(r["plain_cpu_ms"])
+def _rows(name: str, r: dict[str, Any]) -> list[list[str]]:
+    page, service, plain = r["page"], r["service"], r["plain"]
     return [
-        f"| {name} | the page `/submissions/{r['unit']}/2026-10` (server time) | <= {GOAL_MS:.0f} ms | "
-        f"median {page:.1f} ms (CPU {page_cpu:.1f} ms), p99 {_p99(r['page_ms']):.1f} ms | "
-        f"{'yes' if page <= GOAL_MS else '**no**'} |",
-        f"| {name} | the grid's service `build_entry_grid` | — | median {service:.1f} ms (CPU {service_cpu:.1f} ms), "
-        f"{r['service_sql']} SQL statements | — |",
-        f"| {name} | the plain-SQL reads of the figures shown (the obvious way) | — | median {plain:.1f} ms "
-        f"(CPU {plain_cpu:.1f} ms), {r['plain_sql']} SQL statements: {plain / service:.2f}x the service | — |",
-    ]
+        [name, f"the page `/submissions/{r['unit']}/2026-10` (server time)", f"<= {GOAL_MS:.0f} ms",
+         f"median {page.median:.1f} ms (CPU {page.cpu_median:.1f} ms), p99 {page.p99:.1f} ms",
+         met(page.median, GOAL_MS)],
+        [name, "the grid's service `build_entry_grid`", "—",
+         f"median {service.median:.1f} ms (CPU {service.cpu_median:.1f} ms), {r['service_sql']} SQL statements", "—"],
+        [name, "the plain-SQL reads of the figures shown (the obvious way)", "—",
+         f"median {plain.median:.1f} ms (CPU {plain.cpu_median:.1f} ms), {r['plain_sql']} SQL statements: "
+         f"{plain.median / service.median:.2f}x the service", "—"],
+    ]  # fmt: skip
 
 
-def report(results: dict[str, dict[str, Any]], runs: int) -> str:
-    lines = [
-        "## The entry grid of a unit reporting 300 indicators",
-        "",
-        f"Command: `python benchmarks/entry_grid.py`. Run {datetime.datetime.now():%Y-%m-%d %H:%M}; "
-        f"load average {'/'.join(f'{x:.1f}' for x in os.getloadavg())} at the end.",
-        "",
-        "| database | question | goal | measured | met? |",
-        "|---|---|---|---|---|",
-    ]
-    for name, r in results.items():
-        lines += _rows(name, r)
+def report(results: dict[str, dict[str, Any]], runs: int, command: str) -> str:
+    lines = section_head("The entry grid of a unit reporting 300 indicators", command)
+    rows = [row for name, r in results.items() for row in _rows(name, r)]
+    lines += table(["database", "question", "goal", "measured", "met?"], rows)
     lines += ["", "### Details", ""]
     for name, r in results.items():
         lines.append(
@@ -334,19 +297,19 @@ def report(results: dict[str, dict[str, Any]], runs: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    add_database_options(parser)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--reuse", action="store_true", help="measure the group built by an earlier run")
     args = parser.parse_args()
-    urls = {"SQLite": SQLITE_URL, "PostgreSQL": POSTGRES_URL}
-    chosen = urls if args.database == "both" else {k: v for k, v in urls.items() if k.lower() == args.database}
     results = {}
-    for name, url in chosen.items():
+    for name, url in chosen_databases(args, SQLITE_URL, POSTGRES_URL).items():
         built = reused(url) if args.reuse else build(url)
         results[name] = {**built, **measure(url, args.runs)}
-        print(f"{name}: {statistics.median(results[name]['page_ms']):.1f} ms (page, median)", file=sys.stderr)
+        page = results[name]["page"]
+        print(f"{name}: {page.median:.1f} ms (page, median; CPU {page.cpu_median:.1f} ms)", file=sys.stderr)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "entry_grid.md").write_text(report(results, args.runs), encoding="utf-8")
+    command = " ".join(["python benchmarks/entry_grid.py", *sys.argv[1:]])
+    (RESULTS / "entry_grid.md").write_text(report(results, args.runs, command), encoding="utf-8")
     print(f"wrote {RESULTS / 'entry_grid.md'}")
 
 

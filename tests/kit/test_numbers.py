@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pacer.kit.numbers import (
     FLOW_LIMIT,
@@ -12,6 +15,8 @@ from pacer.kit.numbers import (
     INT64_MAX,
     STOCK_LIMIT,
     TARGET_LIMIT,
+    format_scaled,
+    parse_decimal,
     parse_scaled,
 )
 from pacer.kit.periods import parse_period
@@ -134,3 +139,46 @@ def test_decimals_are_checked_exactly_beyond_decimal_arithmetics_28_digits():
         parse_scaled("1.000000000000000000000000000001", 2)
     assert parse_scaled("1.000000000000000000000000000000", 2) == 100
     assert parse_scaled("-0.00", 2) == 0
+
+
+# -- the integer reading and writing agree with exact decimal arithmetic ----------------------------
+
+
+def _by_decimal(text: str, scale: int) -> int:
+    """The figure ``text`` means at ``scale``, worked out in Decimal (ValueError when too precise)."""
+    exact = parse_decimal(text).scaleb(scale)
+    if exact != exact.to_integral_value():
+        raise ValueError("more than the scale's decimal places")
+    return int(exact)
+
+
+number_texts = st.from_regex(r"-?(?:[0-9]{1,3}(?:,[0-9]{3}){0,4}|[0-9]{1,16})(?:\.[0-9]{1,6})?", fullmatch=True)
+
+
+@given(number_texts, st.integers(0, 6))
+def test_a_number_is_read_as_decimal_arithmetic_reads_it(text, scale):
+    try:
+        expected = _by_decimal(text, scale)
+    except ValueError:
+        with pytest.raises(ValueError, match=re.escape(f"more than {scale} decimal place(s)")):
+            parse_scaled(text, scale)
+        return
+    if abs(expected) > INT64_MAX:
+        with pytest.raises(ValueError, match="out of range"):
+            parse_scaled(text, scale)
+        return
+    assert parse_scaled(text, scale) == expected
+
+
+@given(st.integers(-(10**18), 10**18), st.integers(0, 6))
+def test_a_figure_is_written_as_decimal_formatting_writes_it(scaled, scale):
+    written = format_scaled(scaled, scale)
+    assert written == f"{Decimal(scaled).scaleb(-scale):.{scale}f}"
+    assert parse_scaled(written, scale) == scaled
+
+
+@pytest.mark.parametrize(
+    ("text", "scale", "scaled"), [("1.50", 1, 15), ("-0", 2, 0), ("-0.000", 0, 0), ("12.300", 2, 1230)]
+)
+def test_zeros_past_the_scale_are_no_extra_precision(text, scale, scaled):
+    assert parse_scaled(text, scale) == scaled

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
-from pacer.audit.subject import subject_of
+from pacer.audit.subject import Subject, subject_of
 from pacer.kit import bulk
 from pacer.models import AuditEntry, Unit
 from pacer.models.base import utcnow
@@ -76,14 +76,42 @@ AUDIT_COLUMNS = (
 
 
 def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Bulk form for imports that change thousands of rows; same columns as ``record``."""
+    """Bulk form for imports that change thousands of rows; same columns as ``record``. A row may
+    give what it is about as ``subject`` (else read from its entity and key), and ``before`` and
+    ``after`` as :class:`pacer.kit.bulk.Json` text."""
+    _write(
+        session,
+        [
+            (
+                row["actor"],
+                row["action"],
+                row["entity"],
+                row["entity_key"],
+                row.get("before"),
+                row.get("after"),
+                row.get("note", ""),
+                row.get("subject") or subject_of(row["entity"], row["entity_key"]),
+            )
+            for row in rows
+        ],
+    )
+
+
+Change = tuple[str, Subject, Any, Any]  # key, what it is about, before, after
+
+
+def record_changes(session: Session, actor: str, action: str, entity: str, note: str, changes: list[Change]) -> None:
+    """:func:`record_many` of rows that differ only in key, subject, before and after (an
+    import's figures: hundreds of thousands, so no dict per row)."""
+    _write(session, [(actor, action, entity, key, before, after, note, about) for key, about, before, after in changes])
+
+
+def _write(session: Session, rows: list[tuple[str, str, str, str, Any, Any, str, Subject]]) -> None:
     if not rows:
         return
     _in_commit_order(session)
     now = utcnow()
-    about = [subject_of(row["entity"], row["entity_key"]) for row in rows]
-    codes = {a.unit_code for a in about if a.unit_code is not None}
-    ids = _unit_ids(session, codes)
+    ids = _unit_ids(session, {about.unit_code for *_, about in rows if about.unit_code is not None})
     # the database's bulk write (COPY on PostgreSQL): an import audits 300,000 rows
     bulk.insert_rows(
         session.connection(),
@@ -92,18 +120,12 @@ def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
         [
             (
                 now,
-                row["actor"],
-                row["action"],
-                row["entity"],
-                row["entity_key"],
-                row.get("before"),
-                row.get("after"),
-                row.get("note", ""),
-                ids.get(a.unit_code) if a.unit_code is not None else None,
-                a.indicator,
-                a.period,
+                *row[:7],
+                ids.get(about.unit_code) if about.unit_code is not None else None,
+                about.indicator,
+                about.period,
             )
-            for row, a in zip(rows, about, strict=True)
+            for *row, about in rows
         ],
     )
 

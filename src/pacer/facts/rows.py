@@ -14,7 +14,7 @@ from pacer.facts import repository
 from pacer.kit import periods
 from pacer.kit.numbers import FLOW_LIMIT, STOCK_LIMIT, check_range, format_scaled, parse_scaled
 from pacer.kit.tabular import ProblemSink, Row
-from pacer.models import Indicator, Unit
+from pacer.models import Unit
 
 # An indicator that is never negative (headcount, lots, problems: its definition says) is so
 # neither as a balance nor as a month's amount, so a year-to-date figure below the month before
@@ -22,12 +22,25 @@ from pacer.models import Indicator, Unit
 # sales.
 
 
-def figure_limit(indicator: Indicator) -> int:
+class Measured(Protocol):
+    """What a figure's checks read of its indicator (a mapped ``Indicator`` or a copy of it)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def scale(self) -> int: ...
+    @property
+    def never_negative(self) -> bool: ...
+
+
+def figure_limit(indicator: Measured) -> int:
     """The largest magnitude one stored figure of ``indicator`` may have (scaled units)."""
     return STOCK_LIMIT if indicator.kind == "stock" else FLOW_LIMIT
 
 
-def parse_figure(row: Row, field: str, indicator: Indicator, problems: ProblemSink, months: int = 1) -> int | None:
+def parse_figure(row: Row, field: str, indicator: Measured, problems: ProblemSink, months: int = 1) -> int | None:
     """The row's ``field`` as a figure of ``indicator`` (a sum of ``months`` months' amounts for a
     year-to-date flow), None with a problem when it is not a number, too precise, out of range,
     or negative where the indicator cannot be."""
@@ -42,7 +55,7 @@ def parse_figure(row: Row, field: str, indicator: Indicator, problems: ProblemSi
     return value
 
 
-def monthly_problem(value: int, indicator: Indicator, row: int, field: str = "value") -> Problem | None:
+def monthly_problem(value: int, indicator: Measured, row: int, field: str = "value") -> Problem | None:
     """A problem when a month's amount worked out from year-to-date figures is out of range or
     negative where the indicator cannot be."""
     try:
@@ -83,11 +96,18 @@ def past_period(row: Row, now: int, problems: ProblemSink) -> int:
     return period
 
 
+class _Coded(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def code(self) -> str: ...
+
+
 class _Dated(Protocol):
     """A parsed row of a unit's month."""
 
     @property
-    def unit(self) -> Unit: ...
+    def unit(self) -> _Coded: ...
     @property
     def period(self) -> int: ...
     @property

@@ -11,13 +11,16 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pacer.audit.service import record_many
+from pacer.analysis import Analysis
+from pacer.audit.service import Change, record_changes, record_many
+from pacer.audit.subject import Subject
 from pacer.auth.permissions import ACCEPT, REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
 from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
 from pacer.indicators.assignment_service import unassigned_problems
 from pacer.kit import periods
+from pacer.kit.bulk import Json
 from pacer.kit.numbers import format_scaled
 from pacer.kit.progress import Report, counted, data_lines
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
@@ -33,10 +36,37 @@ FACT_OPTIONAL = ("basis",)
 
 
 @dataclass(frozen=True, slots=True)
+class IndicatorRef:
+    """What an import reads of an indicator on every row, copied once from its database row (an
+    import checks hundreds of thousands of rows; a mapped attribute costs more to read)."""
+
+    id: int
+    code: str
+    kind: str
+    scale: int
+    reporting: str | None
+    never_negative: bool
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> IndicatorRef:
+        i = indicator
+        return cls(i.id, i.code, i.kind, i.scale, i.reporting, i.never_negative)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRef:
+    """A unit's id and code, read once per unit for the rows' checks; ``unit`` itself for the rules."""
+
+    id: int
+    code: str
+    unit: Unit
+
+
+@dataclass(frozen=True, slots=True)
 class FactRow:
     row: int
-    unit: Unit
-    indicator: Indicator
+    unit: UnitRef
+    indicator: IndicatorRef
     period: int
     value: int  # as given: a month's amount or year-to-date, per ``basis``
     basis: str
@@ -69,17 +99,19 @@ def import_facts(
     language: str = "en",
     warnings: list[Problem] | None = None,
     progress: Report | None = None,
+    analysis: Analysis | None = None,
 ) -> dict[str, int]:
     """Import ``rows``; after the rows' own checks, the validation rules run on each unit's
     month: their errors are problems (in ``language``), their warnings are added to ``warnings``
     (they do not stop the import; the submission workflow asks for their explanations).
-    ``progress`` is told how many figures are stored."""
+    ``progress`` is told how many figures are stored. The rules read the figures around each
+    month from ``analysis`` (the served engine) when it is current, else from the database."""
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, today, problems)
     if not problems:
         monthly = _to_monthly(session, parsed, problems)
     if not problems:
-        problems += _rule_problems(session, parsed, monthly, actor, language, warnings)
+        problems += _rule_problems(session, parsed, monthly, actor, language, warnings, analysis)
     if problems:
         raise problems.failure(source)
     if not parsed:
@@ -91,7 +123,8 @@ def _parse(
     session: Session, rows: Iterable[Row], actor: Actor, today: date | None, problems: Problems
 ) -> list[FactRow]:
     units = {u.code: u for u in session.scalars(select(Unit))}
-    indicators = {i.code: i for i in session.scalars(select(Indicator))}
+    indicators = {i.code: IndicatorRef.of(i) for i in session.scalars(select(Indicator))}
+    refs: dict[Unit, UnitRef] = {}
     allowed = _loaders_units(session, actor)
     now = periods.current_month(today)
     parsed: list[FactRow] = []
@@ -125,15 +158,16 @@ def _parse(
             value = parse_figure(row, "value", indicator, problems, months)
         if len(problems) > before or unit is None or indicator is None or value is None:
             continue  # each of these None has put its problem (checked first)
-        key = (unit.code, indicator.code, period)
+        ref = refs.get(unit) or refs.setdefault(unit, UnitRef(unit.id, unit.code, unit))
+        key = (ref.code, indicator.code, period)
         if key in seen:
             problems.append(Problem(f"the same unit, indicator and period as row {seen[key]}", row.number, "period"))
             continue
         seen[key] = row.number
-        parsed.append(FactRow(row.number, unit, indicator, period, value, basis))
+        parsed.append(FactRow(row.number, ref, indicator, period, value, basis))
     problems += lock_problems(session, parsed)
     problems += unassigned_problems(
-        session, ((f.row, f.unit, f.indicator.code, f.indicator.id, f.period) for f in parsed)
+        session, ((f.row, f.unit.id, f.unit.code, f.indicator.code, f.indicator.id, f.period) for f in parsed)
     )
     return parsed
 
@@ -211,6 +245,7 @@ def _rule_problems(
     actor: Actor,
     language: str,
     warnings: list[Problem] | None,
+    analysis: Analysis | None = None,
 ) -> list[Problem]:
     """The rules' errors on each unit's month in the file, at the rows they are about. Whether
     every required indicator is there is the submission's question, not a partial import's."""
@@ -218,8 +253,8 @@ def _rule_problems(
     for f in parsed:
         months[(f.unit.id, f.period)].append(f)
     pending = {(f.unit.id, f.indicator.id, f.period): monthly[f.row] for f in parsed}
-    wanted = [(rows[0].unit, period) for (_, period), rows in months.items()]
-    found = contexts(session, actor, wanted, rule_config.configured(), pending, with_required=False)
+    wanted = [(rows[0].unit.unit, period) for (_, period), rows in months.items()]
+    found = contexts(session, actor, wanted, rule_config.configured(), pending, with_required=False, analysis=analysis)
     problems: list[Problem] = []
     for key, rows in months.items():
         at = {f.indicator.code: f.row for f in rows}
@@ -294,32 +329,36 @@ def _store(
         max(f.period for f in parsed) if parsed else 0,
     )
     writes: list[tuple[int, int, int, int, int | None]] = []
-    audit = []
+    audit: list[Change] = []
     counts: defaultdict[str, int] = defaultdict(int)
     note, months = source[-200:], {key: periods.format_period(key[1]) for key in keys}
-    for f in parsed:
-        unit, indicator = f.unit, f.indicator
+    ids = {key: sub.id for key, sub in subs.items()}
+    # in the primary key's order: the database's index takes them in sequence
+    for f in sorted(parsed, key=lambda f: (f.unit.id, f.indicator.id, f.period)):
+        unit, indicator, month = f.unit, f.indicator, (f.unit.id, f.period)
         key = (unit.id, indicator.id, f.period)
         new, old = monthly[f.row], before.get(key)
         if old == new:
             counts["unchanged"] += 1
             continue
         counts["created" if old is None else "updated"] += 1
-        writes.append((*key, new, subs[(key[0], f.period)].id))
+        writes.append((*key, new, ids[month]))
         audit.append(
-            {
-                "actor": actor.username,
-                "action": "fact.set",
-                "entity": "fact",
-                "entity_key": f"{unit.code}/{indicator.code}/{months[(key[0], f.period)]}",
-                "before": None if old is None else {"value": format_scaled(old, indicator.scale)},
-                "after": {"value": format_scaled(new, indicator.scale)},
-                "note": note,
-            }
+            (
+                f"{unit.code}/{indicator.code}/{months[month]}",
+                Subject(unit.code, indicator.code, f.period),
+                None if old is None else _value_json(old, indicator.scale),
+                _value_json(new, indicator.scale),
+            )
         )
     repository.upsert_facts(session, writes, progress)
-    record_many(session, audit)
+    record_changes(session, actor.username, "fact.set", "fact", note, audit)
     for unit_month in keys:
         subs[unit_month].updated_at = utcnow()
     session.flush()
     return {"rows": len(parsed), **counts}
+
+
+def _value_json(scaled: int, scale: int) -> Json:
+    """An audit row's ``{"value": "1234.50"}``, written directly (a formatted figure needs no escaping)."""
+    return Json(f'{{"value": "{format_scaled(scaled, scale)}"}}')

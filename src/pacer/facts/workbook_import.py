@@ -32,12 +32,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import cast
 from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pacer.analysis import Analysis
 from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts.service import import_facts
@@ -63,6 +65,7 @@ MULTIPLIERS = ("万", "亿", "千", "百")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_UNREADABLE = (CalamineError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError, KeyError, ValueError, OSError)
 
 
 @dataclass(frozen=True)
@@ -134,13 +137,15 @@ def import_workbook_files(
     language: str = "en",
     warnings: list[Problem] | None = None,
     progress: Report | None = None,
+    analysis: Analysis | None = None,
 ) -> dict[str, int]:
     """:func:`import_workbook_file` of several as one import and one transaction (a problem in any stores
-    nothing, each named by workbook, sheet and cell); ``progress``: workbooks read, figures stored."""
+    nothing, each named by workbook, sheet and cell); ``progress``: workbooks read, figures stored;
+    ``analysis``: the served engine, if any (see :func:`pacer.facts.service.import_facts`)."""
     rows, names, problems, source = workbook_rows(session, actor, paths, unit, period, progress=progress)
     noted: list[Problem] = []
     try:  # the cells' problems go along, so the rows' own are found too: every problem at once
-        return import_facts(session, rows, actor, today, source, problems, language, noted, progress)
+        return import_facts(session, rows, actor, today, source, problems, language, noted, progress, analysis)
     except ValidationFailed as exc:
         raise ValidationFailed([locate(p, names) for p in exc.problems], exc.source, exc.more) from None
     finally:
@@ -210,21 +215,13 @@ def _read(path: Path, source: str) -> tuple[dict[str, set[str]], dict[str, list[
             merged: dict[str, list[str]] = {}
             for name in book.sheet_names:
                 sheet = book.get_sheet_by_name(name)
-                cells[name] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+                cells[name] = cast(list[list[object]], sheet.to_python(skip_empty_area=False))  # lists already
                 merged[name] = [
                     f"{column_letter(a[1])}{a[0] + 1}:{column_letter(b[1])}{b[0] + 1}"
                     for a, b in (sheet.merged_cell_ranges or [])
                     if b[0] >= HEADER_ROW - 1
                 ]
-    except (
-        CalamineError,
-        zipfile.BadZipFile,
-        zlib.error,
-        ElementTree.ParseError,
-        KeyError,
-        ValueError,
-        OSError,
-    ) as exc:
+    except _UNREADABLE as exc:
         why = str(exc).splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         message = f"the workbook cannot be read (damaged or truncated?): {why}"
         raise ValidationFailed([Problem(message)], source) from None
@@ -266,7 +263,9 @@ def _may_hold_formula(archive: zipfile.ZipFile, member: str) -> bool:
     with archive.open(member) as stream:
         tail = b""
         while chunk := stream.read(1 << 20):
-            if _FORMULA_TAG.search(tail + chunk):
+            seen = tail + chunk
+            # a plain substring search first: most sheets hold neither, and it is much faster
+            if (b"<f" in seen or b":f" in seen) and _FORMULA_TAG.search(seen):
                 return True
             tail = chunk[-64:]
     return False

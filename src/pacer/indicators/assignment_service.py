@@ -135,20 +135,20 @@ def unassigned(session: Session, wanted: Iterable[tuple[int, int, int]]) -> set[
     return {(u, i, p) for u, i, p in wanted if i not in matrices[p].get(u, frozenset())}
 
 
-def unassigned_problems(session: Session, figures: Iterable[tuple[int, Unit, str, int, int]]) -> list[Problem]:
-    """A problem for each figure (file row, unit, indicator code, indicator id, period) of an
-    indicator its unit is not assigned that month, named at its row's ``indicator_code``."""
+def unassigned_problems(session: Session, figures: Iterable[tuple[int, int, str, str, int, int]]) -> list[Problem]:
+    """A problem for each figure (file row, unit id, unit code, indicator code, indicator id,
+    period) of an indicator its unit is not assigned that month, named at its row's ``indicator_code``."""
     figures = list(figures)
-    outside = unassigned(session, [(unit.id, ind_id, period) for _, unit, _, ind_id, period in figures])
+    outside = unassigned(session, [(unit_id, ind_id, period) for _, unit_id, _, _, ind_id, period in figures])
     return [
         Problem(
-            f"unit '{unit.code}' does not report '{code}' in {periods.format_period(period)} "
+            f"unit '{unit_code}' does not report '{code}' in {periods.format_period(period)} "
             "(see 'pacer indicators assignments')",
             row,
             "indicator_code",
         )
-        for row, unit, code, ind_id, period in figures
-        if (unit.id, ind_id, period) in outside
+        for row, unit_id, unit_code, code, ind_id, period in figures
+        if (unit_id, ind_id, period) in outside
     ]
 
 

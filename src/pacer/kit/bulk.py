@@ -18,6 +18,10 @@ from sqlalchemy import Connection, Table
 Rows = Sequence[tuple[Any, ...]]
 
 
+class Json(str):
+    """A JSON column's value already written as JSON text: bound as it is, not encoded again."""
+
+
 def insert_rows(connection: Connection, table: Table, columns: Sequence[str], rows: Rows) -> None:
     """INSERT ``rows`` into ``table``."""
     if not rows:
@@ -57,7 +61,9 @@ def upsert_rows(connection: Connection, table: Table, columns: Sequence[str], ke
 
 
 def _bound(connection: Connection, table: Table, columns: Sequence[str], rows: Rows) -> Rows:
-    """``rows`` with each value converted as the column's type binds it (for the driver)."""
+    """``rows`` with each value converted as the column's type binds it (for the driver); a
+    :class:`Json` value is already converted. A value that is the same object as the row
+    before's (one time stamp, one actor for every row) is converted once."""
     processors: list[tuple[int, Callable[[Any], Any]]] = []
     for k, name in enumerate(columns):
         bind = table.c[name].type.bind_processor(connection.dialect)
@@ -65,13 +71,24 @@ def _bound(connection: Connection, table: Table, columns: Sequence[str], rows: R
             processors.append((k, bind))
     if not processors:
         return rows
+    last: list[tuple[Any, Any]] = [(_UNSEEN, None)] * len(processors)
     out = []
     for row in rows:
         values = list(row)
-        for k, process in processors:
-            values[k] = process(values[k])
+        for j, (k, process) in enumerate(processors):
+            value = values[k]
+            if type(value) is Json:
+                continue
+            seen, bound = last[j]
+            if value is not seen:
+                bound = process(value)
+                last[j] = (value, bound)
+            values[k] = bound
         out.append(tuple(values))
     return out
+
+
+_UNSEEN = object()
 
 
 def _executemany(connection: Connection, statement: str, rows: Rows) -> None:

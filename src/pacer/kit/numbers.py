@@ -16,7 +16,7 @@ below 2^63. Targets are compared with those sums and are bounded by ``TARGET_LIM
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 INT64_MAX = 2**63 - 1
 FLOW_LIMIT = 10**14  # a month's amount, in scaled units: 1,000,000,000,000.00 yuan at scale 2
@@ -36,6 +36,11 @@ def shown(text: str, width: int = 30) -> str:
 
 def parse_decimal(text: str) -> Decimal:
     """The number ``text`` writes in the one accepted format; ValueError saying why not."""
+    return Decimal(_checked(text).replace(",", ""))
+
+
+def _checked(text: str) -> str:
+    """``text`` stripped, once it is a number in the one accepted format; ValueError saying why not."""
     cleaned = text.strip()
     if not cleaned:
         raise ValueError("a number is needed")
@@ -47,27 +52,20 @@ def parse_decimal(text: str) -> Decimal:
         )
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(f"{shown(cleaned)} is not a number ({_FORMAT}; no '+', exponent, '_' or spaces)")
-    try:
-        return Decimal(cleaned.replace(",", ""))
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise ValueError(f"{shown(cleaned)} is not a number") from None
+    return cleaned
 
 
 def parse_scaled(text: str, scale: int, limit: int | None = None) -> int:
     """'1,234.5' at scale 2 -> 123450. Raises ValueError saying why: not a number, too precise,
     or beyond ``limit`` (in scaled units) either way."""
-    sign, digits, exponent = parse_decimal(text).as_tuple()
-    # in integers, exactly: Decimal arithmetic would round beyond 28 digits
-    magnitude, shift = int("".join(map(str, digits))), int(exponent) + scale
-    if shift < 0:
-        step: int = 10**-shift
-        magnitude, rest = divmod(magnitude, step)
-        if rest:
-            raise ValueError(f"{shown(text.strip())} has more than {scale} decimal place(s)")
-    else:
-        magnitude *= 10**shift
-    value = -magnitude if sign else magnitude
-    check_range(value, scale, limit, text.strip())
+    cleaned = _checked(text)
+    # in integers from the digits, exactly (an import reads hundreds of thousands: no Decimal)
+    whole, _, decimals = cleaned.lstrip("-").replace(",", "").partition(".")
+    if decimals[scale:].strip("0"):
+        raise ValueError(f"{shown(cleaned)} has more than {scale} decimal place(s)")
+    magnitude = int(whole + decimals[:scale].ljust(scale, "0"))
+    value = -magnitude if cleaned.startswith("-") else magnitude
+    check_range(value, scale, limit, cleaned)
     return value
 
 
@@ -85,4 +83,8 @@ def to_decimal(scaled: int, scale: int) -> Decimal:
 
 
 def format_scaled(scaled: int, scale: int) -> str:
-    return f"{to_decimal(scaled, scale):.{scale}f}"
+    """123450 at scale 2 -> '1234.50' (no thousands separators), in integers."""
+    if scale <= 0:
+        return f"{to_decimal(scaled, scale):.{scale}f}"
+    whole, part = divmod(abs(scaled), 10**scale)
+    return f"{'-' if scaled < 0 else ''}{whole}.{part:0{scale}d}"

@@ -29,7 +29,8 @@ class Row:
     values: dict[str, str]
 
     def get(self, field: str) -> str:
-        return csv_text((self.values.get(field) or "").strip())
+        value = (self.values.get(field) or "").strip()
+        return csv_text(value) if value.startswith("'") else value
 
 
 class ProblemSink(Protocol):
