@@ -367,11 +367,11 @@ def _sheet_rows(
         problems.append(Problem("the sheet's columns were changed: use the template as written",
                                 HEADER_ROW, None, label + sheet, f"A{HEADER_ROW}"))  # fmt: skip
         return
-    code_at, value_at = COLUMN_INDEX["indicator_code"], COLUMN_INDEX["value"]
+    code_at, value_at, width = COLUMN_INDEX["indicator_code"], COLUMN_INDEX["value"], len(COLUMNS)
     month = periods.format_period(stamp.period)
     seen: dict[str, int] = {}
     for number, raw in enumerate(table[HEADER_ROW:], start=HEADER_ROW + 1):
-        cells = list(raw) + [None] * (len(COLUMNS) - len(raw))
+        cells = raw if len(raw) >= width else list(raw) + [None] * (width - len(raw))
         code = cell_text(cells[code_at]).strip()
         if formulas:
             for field in ("value", "note"):
@@ -384,7 +384,7 @@ def _sheet_rows(
         except ValueError as exc:
             problems.append(_at(label, sheet, number, "value", str(exc)))
             continue
-        if not value or f"{LETTER['value']}{number}" in formulas:
+        if not value or (formulas and f"{LETTER['value']}{number}" in formulas):
             continue
         if not code:
             problems.append(_at(label, sheet, number, "value", "a value on a row without an indicator code"))

@@ -35,6 +35,8 @@ def column_letter(index: int) -> str:
 
 
 def cell_text(value: object) -> str:
+    if type(value) is str:  # the usual cell, first
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
