@@ -224,3 +224,12 @@ def test_quarter_half_and_year_spans_compare_with_the_same_span_last_year() -> N
     year = {r.code: r for r in e.span(GROUP, 2023, 6, "year")}
     assert year["revenue"].value.scaled == 360 * YI
     assert year["revenue"].yoy.kind is ChangeKind.NO_DATA
+
+
+def test_spans_of_several_nodes_answer_as_each_node_s_span() -> None:
+    e = group_engine(months=24)
+    nodes = [GROUP, ACADEMY, COMPANY]
+    together = e.spans(nodes, 2024, 6, "quarter", ["revenue", "total_profit", "debt_ratio"])
+    for node in nodes:
+        assert together[node] == e.span(node, 2024, 6, "quarter", ["revenue", "total_profit", "debt_ratio"])
+    assert together[ACADEMY][0].value.scaled == 100 * YI - 3 * (100 * YI // 6)

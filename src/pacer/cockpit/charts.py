@@ -12,6 +12,7 @@ from typing import Any, cast
 
 import altair as alt
 
+from pacer.analysis import Span
 from pacer.cockpit import schemas, service
 from pacer.cockpit.cache import cached
 from pacer.cockpit.scope import Scope
@@ -24,14 +25,16 @@ CHARTS = ("trend", "cumulative", "bridge", "outlook", "history")
 COLORS = {"this": "#b3261e", "last": "#8a98a8", "ensure": "#1b7f3b", "strive": "#0b5cad"}
 
 
-def spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:
+def spec(scope: Scope, name: str, code: str | None, span: Span = "ytd") -> dict[str, Any]:
     """The chart's specification, kept per engine version under the scope's key (which holds what
-    the viewer may not see: the bridge names units). Callers must not modify it."""
+    the viewer may not see: the bridge names units). Callers must not modify it. ``span``: the
+    months the bridge compares with the same months of last year (the other charts show months)."""
     if name not in CHARTS:
         raise NotFound(f"no chart '{name}'")
     if code is not None:
         scope.indicator(code, None)  # an unknown indicator is not found, whichever the chart
-    return cached(scope.analysis, scope.key("chart", name, code), lambda: _spec(scope, name, code))
+    span = span if name == "bridge" else "ytd"
+    return cached(scope.analysis, scope.key("chart", name, code, span), lambda: _spec(scope, name, code, span))
 
 
 def image(scope: Scope, name: str, code: str | None, fmt: str) -> bytes:
@@ -44,8 +47,14 @@ def image(scope: Scope, name: str, code: str | None, fmt: str) -> bytes:
     return cached(scope.analysis, scope.key("chart." + fmt, name, code), make)
 
 
-def _spec(scope: Scope, name: str, code: str | None) -> dict[str, Any]:
-    builders = {"trend": _trend, "cumulative": _cumulative, "bridge": _bridge, "outlook": _outlook, "history": _history}
+def _spec(scope: Scope, name: str, code: str | None, span: Span) -> dict[str, Any]:
+    builders: dict[str, Callable[[Scope, str], Drawing]] = {
+        "trend": _trend,
+        "cumulative": _cumulative,
+        "bridge": lambda s, c: _bridge(s, c, span),
+        "outlook": _outlook,
+        "history": _history,
+    }
     if name not in builders:
         raise NotFound(f"no chart '{name}'")
     chart = builders[name](scope, code or _default_code(scope))
@@ -174,7 +183,7 @@ def _cumulative(scope: Scope, code: str) -> Drawing:
 BRIDGE_STEPS = 10  # steps drawn one by one; the rest are one "other units" step
 
 
-def _bridge(scope: Scope, code: str) -> Drawing:
+def _bridge(scope: Scope, code: str, span: Span = "ytd") -> Drawing:
     """A waterfall from last year's figure to this year's, one step per child.
 
     The value axis spans the levels the waterfall passes through (not zero to the total), so a
@@ -183,12 +192,12 @@ def _bridge(scope: Scope, code: str) -> Drawing:
     cat = scope.engine.catalog
     wanted = code if cat.is_flow[cat.index[code]] or cat.is_derived[cat.index[code]] else None
     try:
-        b = service.bridge(scope, wanted)
+        b = service.bridge(scope, wanted, span)
     except DomainError:  # a derived indicator whose change cannot be split here
         b = None
     if b is None:
         return _drawn(alt.Chart(_data([])).mark_text().properties(title=_t(scope, "chart.no_bridge")))
-    rows = waterfall_rows(scope, b, bool(cat.is_lower[cat.index[b.indicator.code]]))
+    rows = waterfall_rows(scope, b, bool(cat.is_lower[cat.index[b.indicator.code]]), span)
     levels = [r[k] for r in rows if r["kind"] != "total" for k in ("start", "end")]
     levels += [rows[0]["end"], rows[-1]["end"]]
     lo, hi = min(levels), max(levels)
@@ -223,9 +232,11 @@ def _bridge(scope: Scope, code: str) -> Drawing:
     )
 
 
-def waterfall_rows(scope: Scope, b: schemas.Bridge, lower_is_better: bool) -> list[dict[str, Any]]:
+def waterfall_rows(scope: Scope, b: schemas.Bridge, lower_is_better: bool, span: Span = "ytd") -> list[dict[str, Any]]:
     """Start, one step per line (largest first, the smallest merged), end: each with its level
-    before and after, on the display scale, and its value as shown."""
+    before and after, on the display scale, and its value as shown. A span other than the year
+    to date names its ends "same period last year" and "this period"."""
+    ends = ("chart.last_year", "chart.this_year") if span == "ytd" else ("chart.span.last_year", "chart.span.this")
     from pacer.cockpit import format as fmt
 
     d = b.indicator.display
@@ -244,7 +255,7 @@ def waterfall_rows(scope: Scope, b: schemas.Bridge, lower_is_better: bool) -> li
     level = value(b.previous)
     rows = [
         {
-            "label": _t(scope, "chart.last_year"),
+            "label": _t(scope, ends[0]),
             "start": 0.0,
             "end": level,
             "top": level,
@@ -270,7 +281,7 @@ def waterfall_rows(scope: Scope, b: schemas.Bridge, lower_is_better: bool) -> li
     end = value(b.current)
     rows.append(
         {
-            "label": _t(scope, "chart.this_year"),
+            "label": _t(scope, ends[1]),
             "start": 0.0,
             "end": end,
             "top": end,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pacer.analysis import CockpitRow, Missing, missing_figures
+from pacer.analysis import CockpitRow, Missing, Span, missing_figures
 from pacer.cockpit import format as fmt
 from pacer.cockpit import repository, schemas
 from pacer.cockpit.cache import cached
@@ -62,8 +62,9 @@ def _tile(scope: Scope, row: CockpitRow) -> schemas.Tile:
     )
 
 
-def bridge(scope: Scope, code: str | None = None) -> schemas.Bridge | None:
-    """How each child moved the indicator against the same months of last year."""
+def bridge(scope: Scope, code: str | None = None, span: Span = "ytd") -> schemas.Bridge | None:
+    """How each child moved the indicator against the same months of last year (the year to
+    date, or the month, quarter or half ending at the scope's month)."""
     code = code or _first_flow(scope)
     if code is None or scope.year - 1 < scope.analysis.data.first_year:
         return None
@@ -71,13 +72,13 @@ def bridge(scope: Scope, code: str | None = None) -> schemas.Bridge | None:
         raise NotFound(f"no indicator '{code}'")
     # lines of units the viewer does not see are folded into one line (see ``Scope.key``)
     try:
-        return cached(scope.analysis, scope.key("bridge", code), lambda: _bridge(scope, code))
+        return cached(scope.analysis, scope.key("bridge", code, span), lambda: _bridge(scope, code, span))
     except ValueError as exc:  # a derived indicator of another shape, or a ratio without a value
         raise DomainError(str(exc).removeprefix("bridge: "), 422) from None
 
 
-def _bridge(scope: Scope, code: str) -> schemas.Bridge:
-    b = scope.engine.bridge(scope.node, scope.year, scope.month, code)
+def _bridge(scope: Scope, code: str, span: Span) -> schemas.Bridge:
+    b = scope.engine.bridge(scope.node, scope.year, scope.month, code, span)
     ref = scope.indicator(code, b.current.number)
     lines, hidden = [], [0, 0, 0]
     ratio = b.method == "ratio"  # a ratio's lines carry their own ratios, which do not add up

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
-from typing import Any
 
-from pacer.analysis import Change, CockpitRow, DisplayScale, SpanRow, Status, Value, wording
+from pacer.analysis import Change, CockpitRow, DisplayScale, Span, SpanRow, Status, Value, wording
 from pacer.cockpit import charts
 from pacer.cockpit import format as fmt
 from pacer.cockpit.schemas import IndicatorRef
@@ -25,6 +24,7 @@ from pacer.reports.words import word
 
 # how a negative value reads (see pacer.reports.narrative)
 SIGNS: dict[str, narrative.Sign] = {"total_profit": "profit", "net_profit": "profit", "operating_cash_flow": "cash"}
+SPAN_KINDS: dict[str, Span] = {"month": "month", "quarter": "quarter", "half": "half", "year": "ytd"}
 TONES = {Status.ON_TRACK: "good", Status.WATCH: "watch", Status.OFF_TRACK: "bad"}
 
 
@@ -79,8 +79,14 @@ class Context:
         return {r.code: r for r in s.engine.span(s.node, s.year, s.month, self.span_kind, self._wanted)}
 
     @property
-    def span_kind(self) -> Any:
-        return "ytd" if self.span == "year" else self.span
+    def span_kind(self) -> Span:
+        """The engine's name of the span: a year report is the year to date at its month."""
+        return SPAN_KINDS[self.span]
+
+    @property
+    def bridge_span(self) -> Span:
+        """The months a bridge compares with last year's: the span, or the year to date."""
+        return self.span_kind if self.has_span else "ytd"
 
     @property
     def has_span(self) -> bool:
@@ -185,6 +191,11 @@ class Context:
     def span_label(self) -> str:
         return self.w(f"column.span.{self.span}") if self.has_span else self.w("col.ytd")
 
+    @property
+    def span_phrase(self) -> str:
+        """The span as it reads mid-sentence: 本季度 / this quarter, 本年累计 / the year to date."""
+        return self.w(f"phrase.span.{self.span}") if self.has_span else self.w("phrase.ytd")
+
     def _change_shown(self, code: str, c: Change) -> Decimal | None:
         if c.change_scaled is None:
             return None
@@ -205,7 +216,7 @@ class Context:
     # -- charts --------------------------------------------------------------------------------
 
     def chart(self, name: str, code: str | None, key: str) -> Chart:
-        spec = charts.for_image(charts.spec(self.scope, name, code))
+        spec = charts.for_image(charts.spec(self.scope, name, code, self.bridge_span))
         title = spec.get("title")
         text = title.get("text", "") if isinstance(title, dict) else str(title or "")
         return Chart(key=key, title=text, spec=spec, description=text)

@@ -95,32 +95,43 @@ def topic(ctx: Context, key: str, codes: tuple[str, ...], chart_list: tuple[tupl
 
 
 def _topic_table(ctx: Context, key: str, codes: list[str]) -> Table:
-    """The section's indicators: year to date, last year, YoY, ensure target, completion, status."""
-    columns = (
-        ctx.w("col.indicator"),
-        ctx.w("col.unit"),
-        ctx.w("col.ytd"),
-        ctx.w("col.last_year"),
-        ctx.w("col.yoy"),
-        ctx.w("col.ensure"),
-        ctx.w("col.completion"),
-        ctx.w("col.status"),
-    )
+    """The section's indicators: the span (when not the year to date), against the same span last
+    year; the year to date (against last year's when there is no span), the ensure target, the
+    completion and the status."""
+    span = ctx.has_span
+    names = ["col.indicator", "col.unit"]
+    names += ["col.last_year", "col.span_yoy", "col.ytd"] if span else ["col.ytd", "col.last_year", "col.yoy"]
+    names += ["col.ensure", "col.completion", "col.status"]
+    columns = [ctx.w(k) for k in names]
+    if span:
+        columns.insert(2, ctx.span_label)
     rows = []
     for code in codes:
-        row = ctx.rows[code]
-        ref = ctx.ref(code)
-        rows.append(
-            (
-                Cell(ref.name),
-                Cell(ref.display.label),
+        row, ref = ctx.rows[code], ctx.ref(code)
+        cells = [Cell(ref.name), Cell(ref.display.label)]
+        if span:
+            srow = ctx.span_rows.get(code)
+            cells += (
+                [
+                    ctx.amount_cell(code, srow.value),
+                    ctx.amount_cell(code, srow.last_year),
+                    ctx.change_cell(code, srow.yoy),
+                ]
+                if srow
+                else [Cell("—")] * 3
+            )
+            cells.append(ctx.amount_cell(code, row.ytd))
+        else:
+            cells += [
                 ctx.amount_cell(code, row.ytd),
                 ctx.amount_cell(code, row.ytd_last_year),
                 ctx.change_cell(code, row.yoy),
-                ctx.amount_cell(code, row.target_ensure),
-                ctx.percent_cell(row.completion_pct),
-                ctx.status_cell(row.status),
-            )
-        )
-    align = ("left", "left", "right", "right", "right", "right", "right", "left")
-    return Table(f"{key}.table", ctx.w(f"section.{key}"), columns, tuple(rows), align)
+            ]
+        cells += [
+            ctx.amount_cell(code, row.target_ensure),
+            ctx.percent_cell(row.completion_pct),
+            ctx.status_cell(row.status),
+        ]
+        rows.append(tuple(cells))
+    align = ("left", "left", *(("right",) * (len(columns) - 3)), "left")
+    return Table(f"{key}.table", ctx.w(f"section.{key}"), tuple(columns), tuple(rows), align)

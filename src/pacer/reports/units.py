@@ -6,8 +6,9 @@ own report therefore never names a sibling."""
 
 from __future__ import annotations
 
-from pacer.analysis import Status, wording
+from pacer.analysis import SpanRow, Status, wording
 from pacer.cockpit.ranking import off_track, ranking
+from pacer.cockpit.schemas import Ranking, UnitRef
 from pacer.cockpit.service import bridge
 from pacer.errors import DomainError
 from pacer.reports.figures import Context
@@ -25,37 +26,7 @@ def comparison(ctx: Context) -> Section | None:
     blocks: list[Block] = []
     ranked = ranking(scope, code)
     if ranked is not None and ranked.rows:
-        d = ranked.indicator.display
-        rows = tuple(
-            (
-                Cell(str(r.rank) if r.rank else "—"),
-                Cell(r.unit.name),
-                ctx.amount_cell(code, r.ytd),
-                Cell(r.yoy.text, None, "" if r.yoy.good is None else "good" if r.yoy.good else "bad"),
-                ctx.percent_cell(r.completion_pct),
-                ctx.gap_cell(r.gap_pp),
-                ctx.status_cell(Status(r.status) if r.status else None),
-            )
-            for r in ranked.rows
-        )
-        columns = (
-            "#",
-            ctx.w("col.unit_name"),
-            f"{ctx.w('col.ytd')}（{d.label}）" if ctx.lang == "zh" else f"{ctx.w('col.ytd')} ({d.label})",
-            ctx.w("col.yoy"),
-            ctx.w("col.completion"),
-            ctx.w("col.gap"),
-            ctx.w("col.status"),
-        )
-        caption = ctx.w("table.ranking", name=inline(ranked.indicator.name, ctx.lang))
-        blocks.append(
-            Paragraph(
-                _ranking_sentence(ctx, inline(ranked.indicator.name, ctx.lang), [r.unit.name for r in ranked.rows])
-            )
-        )
-        blocks.append(
-            Table("ranking", caption, columns, rows, ("right", "left", "right", "right", "right", "right", "left"))
-        )
+        blocks += _span_ranking(ctx, code, ranked) if ctx.has_span else _ranking(ctx, code, ranked)
     lagging = _lagging(ctx)
     if lagging is not None:
         blocks.append(lagging)
@@ -63,9 +34,91 @@ def comparison(ctx: Context) -> Section | None:
     return Section("units", ctx.w("section.units"), tuple(blocks)) if blocks else None
 
 
-def _ranking_sentence(ctx: Context, name: str, units: list[str]) -> str:
+def _ranking(ctx: Context, code: str, ranked: Ranking) -> list[Block]:
+    """The children ranked on the year to date's completion (on the year to date without targets)."""
+    rows = tuple(
+        (
+            Cell(str(r.rank) if r.rank else "—"),
+            Cell(r.unit.name),
+            ctx.amount_cell(code, r.ytd),
+            Cell(r.yoy.text, None, "" if r.yoy.good is None else "good" if r.yoy.good else "bad"),
+            ctx.percent_cell(r.completion_pct),
+            ctx.gap_cell(r.gap_pp),
+            ctx.status_cell(Status(r.status) if r.status else None),
+        )
+        for r in ranked.rows
+    )
+    columns = (
+        "#",
+        ctx.w("col.unit_name"),
+        ctx.w("col.ytd"),
+        ctx.w("col.yoy"),
+        ctx.w("col.completion"),
+        ctx.w("col.gap"),
+        ctx.w("col.status"),
+    )
+    name = inline(ranked.indicator.name, ctx.lang)
+    caption = ctx.w("table.ranking", name=name, unit=ranked.indicator.display.label)
+    return [
+        Paragraph(_ranking_sentence(ctx, "units.leading", name, [r.unit.name for r in ranked.rows])),
+        Table("ranking", caption, columns, rows, ("right", "left", "right", "right", "right", "right", "left")),
+    ]
+
+
+def _span_ranking(ctx: Context, code: str, ranked: Ranking) -> list[Block]:
+    """The children ranked on the span's growth against the same span last year (better first as
+    the indicator's direction says; those without a percentage after, by their value), with
+    each one's year-to-date completion and status beside."""
+    scope = ctx.scope
+    spans = scope.engine.spans(scope.children, scope.year, scope.month, ctx.span_kind, [code])
+    ytd = {r.unit.code: r for r in ranked.rows}
+    sign = -1.0 if ranked.indicator.direction == "lower" else 1.0
+    units = [(scope.unit(n), spans[n][0]) for n in scope.children]
+
+    def key(item: tuple[UnitRef, SpanRow]) -> tuple[int, float, float]:
+        pct, value = item[1].yoy.percent, item[1].value
+        return (
+            pct is None,
+            -sign * (pct or 0.0),
+            -sign * (value.number if value is not None else float("-inf")),
+        )
+
+    units.sort(key=key)
+    rows = []
+    for i, (unit, s) in enumerate(units):
+        rank = next(j for j in range(i + 1) if key(units[j]) == key(units[i])) + 1
+        r = ytd.get(unit.code)
+        rows.append(
+            (
+                Cell(str(rank)),
+                Cell(unit.name),
+                ctx.amount_cell(code, s.value),
+                ctx.amount_cell(code, s.last_year),
+                ctx.change_cell(code, s.yoy),
+                ctx.percent_cell(r.completion_pct if r else None),
+                ctx.status_cell(Status(r.status) if r and r.status else None),
+            )
+        )
+    columns = (
+        "#",
+        ctx.w("col.unit_name"),
+        ctx.span_label,
+        ctx.w("col.last_year"),
+        ctx.w("col.span_yoy"),
+        ctx.w("col.ytd_completion"),
+        ctx.w("col.status"),
+    )
+    name = inline(ranked.indicator.name, ctx.lang)
+    caption = ctx.w("table.span_ranking", span=ctx.span_phrase, name=name, unit=ranked.indicator.display.label)
+    return [
+        Paragraph(_ranking_sentence(ctx, "units.leading_span", name, [u.name for u, _ in units])),
+        Table("ranking", caption, columns, tuple(rows), ("right", "left", "right", "right", "right", "right", "left")),
+    ]
+
+
+def _ranking_sentence(ctx: Context, key: str, name: str, units: list[str]) -> str:
     top = "、".join(units[:3]) if ctx.lang == "zh" else ", ".join(units[:3])
-    return ctx.w("units.leading", name=name, units=top, count=len(units))
+    return ctx.w(key, name=name, units=top, count=len(units), span=ctx.span_phrase)
 
 
 def _lagging(ctx: Context) -> Table | None:
@@ -94,7 +147,7 @@ def _lagging(ctx: Context) -> Table | None:
 
 def _contribution(ctx: Context, code: str) -> list[Block]:
     try:
-        b = bridge(ctx.scope, code)
+        b = bridge(ctx.scope, code, ctx.bridge_span)
     except DomainError:
         return []
     if b is None:
@@ -116,12 +169,13 @@ def _contribution(ctx: Context, code: str) -> list[Block]:
         )
     columns = (
         ctx.w("col.unit_name"),
-        ctx.w("col.ytd"),
+        ctx.span_label,
         ctx.w("col.last_year"),
         ctx.w("col.change"),
         ctx.w("col.share"),
     )
-    caption = ctx.w("table.contribution", name=inline(b.indicator.name, ctx.lang), unit=d.label)
+    name = inline(b.indicator.name, ctx.lang)
+    caption = ctx.w("table.contribution", name=name, unit=d.label, span=ctx.span_phrase)
     return [
         Table("contribution", caption, columns, tuple(rows), ("left", "right", "right", "right", "right")),
         ctx.chart("bridge", code, f"units.bridge.{code}"),

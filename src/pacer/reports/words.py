@@ -18,6 +18,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "column.span.month": ("本月", "Month"),
     "column.span.quarter": ("本季度", "Quarter"),
     "column.span.half": ("本半年", "Half year"),
+    "phrase.span.month": ("本月", "this month"),
+    "phrase.span.quarter": ("本季度", "this quarter"),
+    "phrase.span.half": ("本半年", "this half year"),
+    "phrase.ytd": ("本年累计", "the year to date"),
     # sections
     "section.overall": ("总体情况", "Overall situation"),
     "section.indicators": ("主要指标分析", "Indicator analysis"),
@@ -58,15 +62,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "col.unit_name": ("单位", "Unit"),
     "col.change": ("同比增减", "Change"),
     "col.share": ("贡献占比", "Share of change"),
-    "table.ranking": ("各单位{name}完成情况排名", "Units ranked on {name}"),
+    "table.ranking": ("各单位{name}完成情况排名（{unit}）", "Units ranked on {name} ({unit})"),
+    "table.span_ranking": (
+        "各单位{span}{name}同比增速排名（{unit}）",
+        "Units ranked on growth in {name}, {span} ({unit})",
+    ),
+    "col.ytd_completion": ("累计完成率", "YTD completion"),
     "table.lagging": ("滞后与需关注的单位指标", "Units' indicators off track or to watch"),
     "table.contribution": (
-        "各单位对{name}同比变动的贡献（{unit}）",
-        "Each unit's contribution to the change in {name} ({unit})",
+        "各单位对{span}{name}同比变动的贡献（{unit}）",
+        "Each unit's contribution to the change in {name}, {span} ({unit})",
     ),
     "units.leading": (
         "从{count}家单位看，{name}完成进度居前的是{units}。",
         "Of the {count} units, {units} lead on {name}.",
+    ),
+    "units.leading_span": (
+        "从{count}家单位看，{span}{name}同比增速居前的是{units}。",
+        "Of the {count} units, {units} lead on growth in {name} ({span}).",
     ),
     "col.forecast": ("年末预测", "Year-end forecast"),
     "col.interval": ("80%区间", "80% interval"),

@@ -2,6 +2,9 @@
 
 REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "nav.section.reports": ("报告", "Reports"),
+    # a bridge chart of a month, quarter or half: its two ends
+    "chart.span.last_year": ("上年同期", "Same period last year"),
+    "chart.span.this": ("本期", "This period"),
     "nav.reports": ("报告生成", "Reports"),
     "nav.jobs": ("后台任务", "Background jobs"),
     "jobs.title": ("后台任务", "Background jobs"),

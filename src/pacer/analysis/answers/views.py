@@ -146,11 +146,17 @@ def cockpit_rows(
 
 
 def span_rows(
-    columns: Int64Array, catalog: IndicatorCatalog, selected: Int64Array, current: Values, last_year: Values
+    columns: Int64Array,
+    catalog: IndicatorCatalog,
+    selected: Int64Array,
+    current: Values,
+    last_year: Values,
+    row: int = 0,
 ) -> tuple[SpanRow, ...]:
-    """Typed rows of one node (row 0) comparing a span with the same span last year."""
+    """Typed rows of one node (row ``row`` of the values) comparing a span with the same span
+    last year."""
     cols = np.searchsorted(columns, selected)
-    c = _Cells(columns, catalog, np.array([0]), cols)
+    c = _Cells(columns, catalog, np.array([row]), cols)
     ok = current.present & last_year.present
     code, change, pct = calc.classify_change(current.number, last_year.number, ok, catalog.is_percent[columns])
     scaled = np.where(ok, current.scaled - last_year.scaled, 0)

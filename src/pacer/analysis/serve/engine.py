@@ -128,6 +128,29 @@ class Engine(KeptCurrent):
         )
         return views.span_rows(columns, self.catalog, selected, now, before)
 
+    def spans(
+        self,
+        nodes: Sequence[int],
+        year: int,
+        month: int,
+        span: Span,
+        codes: Sequence[str] | None = None,
+        *,
+        restate: bool = False,
+    ) -> dict[int, tuple[SpanRow, ...]]:
+        """:meth:`span` of each of ``nodes``, in one pass over the cube."""
+        self.month_index(year, month)
+        yi, selected = year - self.first_year, self.catalog.indices(codes)
+        columns = self.catalog.closure(selected)
+        now, before = evaluate_windows(
+            self.cube(restate),
+            self.catalog,
+            np.asarray(nodes, dtype=np.int64),
+            columns,
+            [Window.span(yi, span, month), Window.span(yi - 1, span, month)],
+        )
+        return {n: views.span_rows(columns, self.catalog, selected, now, before, i) for i, n in enumerate(nodes)}
+
     def cockpit(
         self,
         node: int,
