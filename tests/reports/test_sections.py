@@ -46,6 +46,7 @@ def test_tasks_due_in_the_year_give_the_follow_up_section_by_unit_with_the_overd
     assert "逾期未办结 2 项" in summary.text
     overdue = next(t for t in report.tables() if t.key == "followup.overdue")
     assert sorted(r[0].text for r in overdue.rows) == ["两金压降 10%", "扭亏增盈专项"]
+    assert overdue.caption == "逾期未办结事项"  # all are listed: no "first 2"
     # a viewer of A sees A's task only, and no sibling's
     victor = load_actor(session, "victor")
     own = _report(session, analysis, actor=victor)
@@ -106,3 +107,30 @@ def _unit(session, code):
     from pacer.models import Unit
 
     return session.scalars(select(Unit).where(Unit.code == code)).one()
+
+
+def test_an_overdue_list_cut_short_says_how_many_it_shows(session, analysis):
+    from pacer.cockpit.scope import open_scope
+    from pacer.reports.figures import Context
+    from pacer.reports.followup import followup
+
+    supervisor = create_user(session, "sue", [("supervisor", _unit(session, "G"))])
+    _task(session, supervisor, "A1", "两金压降 10%")
+    _task(session, supervisor, "B1", "扭亏增盈专项")
+    ctx = Context(open_scope(session, SYSTEM, analysis, None, "2025-06", "en"), "half")
+    section = followup(ctx, today=date(2025, 7, 15), listed=1)
+    assert section is not None
+    overdue = next(b for b in section.blocks if getattr(b, "key", "") == "followup.overdue")
+    assert overdue.caption == "Overdue tasks (first 1)"
+    assert len(overdue.rows) == 1
+
+
+def test_the_summary_is_said_once_and_counts_the_key_indicators_by_status(session, analysis):
+    report = _report(session, analysis)
+    summary = report.section("overall").blocks[0].text
+    opening = report.section("revenue_profit").blocks[0]
+    assert "营业收入完成" in summary
+    assert "营业收入完成" not in getattr(opening, "text", "")
+    judged = [r[-1].text for r in next(t for t in report.tables() if t.key == "key").rows if r[-1].text != "—"]
+    on, watch, off = (judged.count(w) for w in ("正常", "关注", "滞后"))
+    assert f"在有目标的 {len(judged)} 项关键指标中，符合进度 {on} 项，需关注 {watch} 项，滞后 {off} 项。" in summary

@@ -209,7 +209,8 @@ class Context:
             return ""
         text = narrative.sentence(f, self.lang)
         span = self.span_figure(code)
-        if span is not None:
+        # a balance at the span's end is the year to date's: the span adds nothing to say
+        if span is not None and (span.value, span.change) != (f.value, f.change):
             text = text[:-1] + narrative.span_clause(span, self.lang)
         return text
 

@@ -19,12 +19,12 @@ from pacer.tasks.bulletin import Bulletin, bulletin
 LISTED = 10
 
 
-def followup(ctx: Context, today: date | None = None) -> Section | None:
+def followup(ctx: Context, today: date | None = None, listed: int = LISTED) -> Section | None:
     scope = ctx.scope
     end = date(scope.year, scope.month, calendar.monthrange(scope.year, scope.month)[1])
     today = today or date.today()
     period = calc.Period(date(scope.year, 1, 1), end, min(today, end), as_of=end < today)
-    b = bulletin(scope.db, scope.actor, period, scope.unit(scope.node).code, listed=LISTED)
+    b = bulletin(scope.db, scope.actor, period, scope.unit(scope.node).code, listed=listed)
     total = b.figures.total
     if total.empty:
         return None
@@ -75,7 +75,8 @@ def _overdue(ctx: Context, b: Bulletin) -> Table:
         (Cell(i.title), Cell(i.unit.name(ctx.lang)), Cell(i.original_deadline.isoformat()), _n(i.late_days))
         for i in b.overdue
     )
-    caption = ctx.w("followup.overdue_list", count=len(b.overdue))
+    listed, overdue = len(b.overdue), len(b.figures.overdue)
+    caption = ctx.w("followup.overdue_list", count=listed) if listed < overdue else ctx.w("followup.overdue_all")
     return Table("followup.overdue", caption, tuple(ctx.w(k) for k in keys), rows, ("left", "left", "right", "right"))
 
 

@@ -4,6 +4,7 @@ drafted paragraph. A section whose indicators the group's library does not hold 
 
 from __future__ import annotations
 
+from pacer.analysis import Status
 from pacer.reports.figures import Context
 from pacer.reports.model import Block, Cell, Paragraph, Section, Table
 
@@ -32,8 +33,21 @@ SUMMARY_CODES = ("revenue", "total_profit")
 
 
 def overall(ctx: Context) -> Section:
-    """The summary paragraph (revenue and profit) and the key-indicator table."""
+    """The summary paragraph (revenue and profit, and how many key indicators are on track) and
+    the key-indicator table."""
     sentences = [ctx.sentence(c) for c in ctx.known(SUMMARY_CODES)]
+    judged = [ctx.rows[c].status for c in ctx.key_codes if c in ctx.rows and ctx.rows[c].status is not None]
+    if judged:
+        counts = {s: sum(1 for j in judged if j is s) for s in Status}
+        sentences.append(
+            ctx.w(
+                "overall.status",
+                count=len(judged),
+                on=counts[Status.ON_TRACK],
+                watch=counts[Status.WATCH],
+                off=counts[Status.OFF_TRACK],
+            )
+        )
     blocks: list[Block] = [Paragraph(" ".join(s for s in sentences if s))] if any(sentences) else []
     if ctx.key_codes:
         blocks.append(key_table(ctx))
@@ -85,8 +99,10 @@ def topic(ctx: Context, key: str, codes: tuple[str, ...], chart_list: tuple[tupl
     held = [c for c in ctx.known(codes) if c in ctx.rows and ctx.rows[c].ytd is not None]
     if not held:
         return None
-    text = " ".join(s for s in (ctx.sentence(c) for c in held) if s)
-    blocks: list[Block] = [Paragraph(text)]
+    # the summary's sentences open the report; the section does not say them again
+    said = SUMMARY_CODES if key == TOPICS[0][0] else ()
+    text = " ".join(s for s in (ctx.sentence(c) for c in held if c not in said) if s)
+    blocks: list[Block] = [Paragraph(text)] if text else []
     blocks.append(_topic_table(ctx, key, held))
     for name, code in chart_list:
         if code in held:

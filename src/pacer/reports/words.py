@@ -53,6 +53,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "(Write the countermeasures for the problems above.)",
     ),
     "draft.plan": ("（请填写下一阶段的重点工作计划。）", "(Write the work plan for the next period.)"),
+    "overall.status": (
+        "在有目标的 {count} 项关键指标中，符合进度 {on} 项，需关注 {watch} 项，滞后 {off} 项。",
+        "Of the {count} key indicators judged against a target: on track {on}, to watch {watch}, off track {off}.",
+    ),
     # the key-indicator table
     "table.key": ("关键指标完成情况", "Key indicators"),
     "col.indicator": ("指标", "Indicator"),
@@ -102,6 +106,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "followup.deadline": ("原定期限", "Original deadline"),
     "followup.late_days": ("逾期天数", "Days late"),
     "followup.overdue_list": ("逾期未办结事项（前 {count} 项）", "Overdue tasks (first {count})"),
+    "followup.overdue_all": ("逾期未办结事项", "Overdue tasks"),
     "col.last_year": ("上年同期", "Same period last year"),
     "col.span_yoy": ("同比", "YoY"),
     "col.ytd_yoy": ("累计同比", "YTD YoY"),

@@ -22,11 +22,13 @@ from docx.shared import Cm, Pt, RGBColor
 from pacer.errors import DomainError
 from pacer.reports.model import Chart, Narrative, Paragraph, Report, Section, Table
 from pacer.reports.render.images import image
+from pacer.reports.render.layout import layout
 
 EAST_ASIAN_FONT = "SimSun"  # 宋体; LibreOffice maps it to a CJK font
 HEADING_EAST_ASIAN = "SimHei"  # 黑体
 LATIN_FONT = "Times New Roman"
 MARGIN_TWIPS = 57  # a table cell's left and right margin: 0.1 cm
+PAGE_CM = 16.0  # the width a table may take (Word's default page less its margins)
 DRAFT = {"zh": "【草稿，请修改】", "en": "[Draft: edit before sending] "}
 TONES = {"good": RGBColor(0x1B, 0x6B, 0x34), "bad": RGBColor(0xA5, 0x1D, 0x16), "watch": RGBColor(0x8A, 0x5A, 0x00)}
 
@@ -145,11 +147,14 @@ def _table(doc: Any, table: Table) -> None:
     if style is not None:
         out.style = style
     _narrow_margins(out)
-    points = 7.5 if len(table.columns) > 9 else 9
-    size = Pt(points)
+    shape = layout(table, 9, PAGE_CM, 2 * MARGIN_TWIPS * 2.54 / 1440 + 0.05)
+    size = Pt(shape.points)
     _heading_row(out.rows[0])
-    for cell, name in zip(out.rows[0].cells, table.columns, strict=True):
-        run = cell.paragraphs[0].add_run(name)
+    for cell, lines in zip(out.rows[0].cells, shape.headings, strict=True):
+        run = cell.paragraphs[0].add_run(lines[0])
+        for line in lines[1:]:
+            run.add_break()
+            run.add_text(line)
         run.bold, run.font.size = True, size
         cell.paragraphs[0].paragraph_format.keep_with_next = True  # never alone at a page's foot
     for row in table.rows:
@@ -162,19 +167,14 @@ def _table(doc: Any, table: Table) -> None:
                 run.font.color.rgb = TONES[value.tone]
             if table.align and table.align[i] == "right":
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for column, width in zip(out.columns, _widths(table, points), strict=True):
-        column.width = width  # the grid, which LibreOffice reads
+    for column, cm in zip(out.columns, shape.widths_cm, strict=True):
+        column.width = Cm(cm)  # the grid, which LibreOffice reads
         for cell in column.cells:  # the cells, which Word reads
-            cell.width = width
+            cell.width = Cm(cm)
     if table.note:
         doc.add_paragraph(table.note, style=_style(doc, "Caption", "Normal"))
     else:
         doc.add_paragraph("", style=_style(doc, "Normal"))
-
-
-def _width(text: str) -> int:
-    """Roughly how wide ``text`` prints: a CJK character as two Latin ones."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def _narrow_margins(table: Any) -> None:
@@ -193,31 +193,3 @@ def _heading_row(row: Any) -> None:
     props = row._tr.get_or_add_trPr()
     for tag in ("w:tblHeader", "w:cantSplit"):
         props.append(OxmlElement(tag))
-
-
-def _header_units(name: str, data: int) -> int:
-    """The width a column's heading asks for: on one line when that costs little (or it is one
-    word), else wrapped in two at a CJK character or between words, never inside a word."""
-    whole = _width(name)
-    cjk = any(ord(ch) > 0x2E80 for ch in name)
-    longest_word = 2 if cjk else max((_width(w) for w in name.split()), default=0)
-    if whole <= data + 2 or (" " not in name and not cjk):
-        return whole
-    return max(longest_word, (whole + 3) // 4 * 2)  # two lines, a CJK character being 2
-
-
-def _widths(table: Table, points: float = 9, total_cm: float = 16.0) -> list[Any]:
-    """Column widths that fit each column's widest text on one line (figures never wrap) and its
-    heading on one or two lines, plus the cells' margins; what is left goes to the columns in
-    proportion, what is missing is taken from the widest (the names, which may wrap)."""
-    unit_cm = points * 0.5 * 2.54 / 72  # a Latin character: half an em
-    pad = 2 * MARGIN_TWIPS * 2.54 / 1440 + 0.1
-    need = []
-    for i, name in enumerate(table.columns):
-        data = max([_width(row[i].text) for row in table.rows] + [2])
-        need.append(max(data, _header_units(name, data)) * unit_cm + pad)
-    if sum(need) <= total_cm:  # room to spare: shared out in proportion to the text
-        return [Cm(w + (total_cm - sum(need)) * w / sum(need)) for w in need]
-    widest = need.index(max(need))  # too wide: the names' column wraps first, down to half
-    need[widest] -= min(sum(need) - total_cm, need[widest] / 2)
-    return [Cm(w * min(1.0, total_cm / sum(need))) for w in need]

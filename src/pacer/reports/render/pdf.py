@@ -20,12 +20,15 @@ import typst
 from pacer.errors import DomainError
 from pacer.reports.model import Chart, Narrative, Paragraph, Report, Section, Table
 from pacer.reports.render.images import image
+from pacer.reports.render.layout import layout
 from pacer.web.charts import cjk_font_dir
 
 SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "SimSun")
 SANS = ("Noto Sans CJK SC", "Source Han Sans SC", "SimHei")
 TONES = {"good": 'rgb("#1b6b34")', "bad": 'rgb("#a51d16")', "watch": 'rgb("#8a5a00")'}
 DRAFT = {"zh": "草稿：请修改或补充", "en": "Draft: edit or complete"}
+PAGE_CM = 16.6  # A4 less the margins below
+INSET_PT = 3
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -57,18 +60,19 @@ def _preamble(report: Report, lang: str) -> list[str]:
 
 
 def _table(t: Table) -> list[str]:
-    size = "7pt" if len(t.columns) > 9 else "8.5pt"
+    shape = layout(t, 8.5, PAGE_CM, 2 * INSET_PT * 2.54 / 72 + 0.05)
     align = ", ".join("right" if a == "right" else "left" for a in (t.align or ("left",) * len(t.columns)))
     cells = []
     for row in t.rows:
         for cell in row:
             text = f"text({TONES[cell.tone]}, {s(cell.text)})" if cell.tone in TONES else s(cell.text)
             cells.append(f"[#{text}]")
-    header = ", ".join(f"[*#{s(c)}*]" for c in t.columns)
+    header = ", ".join("[*" + " #linebreak() ".join(f"#{s(line)}" for line in lines) + "*]" for lines in shape.headings)
+    widths = ", ".join(f"{w:.2f}cm" for w in shape.widths_cm)
     out = [
         f'#align(center, text(size: 9pt, weight: "bold", {s(t.caption)}))',
-        f"#{{ set text(size: {size}); set par(first-line-indent: 0em, justify: false); table(",
-        f"  columns: {len(t.columns)}, align: ({align},), inset: 3pt, stroke: 0.5pt + luma(140),",
+        f"#{{ set text(size: {shape.points}pt); set par(first-line-indent: 0em, justify: false); table(",
+        f"  columns: ({widths},), align: ({align},), inset: {INSET_PT}pt, stroke: 0.5pt + luma(140),",
         "  fill: (x, y) => if y == 0 { luma(235) },",
         f"  table.header({header}),",
         "  " + ", ".join(cells) + ",",

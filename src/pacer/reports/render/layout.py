@@ -1,0 +1,86 @@
+"""How a table is laid out on a printed page (Word and PDF alike): its font size, its column
+widths and its headings' lines. Pure, no I/O.
+
+Figures, units and statuses never wrap; a heading prints on one line, or on two split where a
+reader expects (时间/进度, "Time/progress"), never inside a word; only the columns of names wrap
+(indicators, units, task titles). When the table is still too wide, its font shrinks (down to
+:data:`SMALLEST`) before anything else is squeezed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pacer.reports.model import Table
+
+LATIN = 0.55  # a Latin character's width in em (digits and lower case, with some room)
+SMALLEST = 6.0  # points
+WRAPPING = 16  # a column of names wraps down to this many Latin characters' width
+
+
+@dataclass(frozen=True)
+class Layout:
+    points: float
+    widths_cm: tuple[float, ...]
+    headings: tuple[tuple[str, ...], ...]  # each column's heading, line by line
+
+
+def width(text: str) -> int:
+    """How wide ``text`` prints, in Latin characters: a CJK character counts two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _cjk(text: str) -> bool:
+    return any(ord(ch) > 0x2E80 for ch in text)
+
+
+def heading_lines(name: str, data: int) -> tuple[str, ...]:
+    """One line when that costs the column little (or the heading is one word), else two lines
+    split near the middle: between CJK characters, or between words."""
+    whole = width(name)
+    if whole <= data + 2 or (" " not in name and not _cjk(name)) or len(name) < 2:
+        return (name,)
+    if " " in name:
+        words = name.split(" ")
+        splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
+    else:
+        splits = [(name[:i], name[i:]) for i in range(1, len(name))]
+    return min(splits, key=lambda pair: (max(width(pair[0]), width(pair[1])), -width(pair[0])))
+
+
+def _wraps(table: Table, i: int, data: int) -> bool:
+    """A column of names: left-aligned text wider than a short label."""
+    left = not table.align or table.align[i] != "right"
+    return left and data > WRAPPING
+
+
+def layout(table: Table, points: float, total_cm: float, pad_cm: float) -> Layout:
+    """The table's font size, widths (summing to ``total_cm``) and headings' lines; ``pad_cm``:
+    a cell's left and right margins together."""
+    data = [max([width(row[i].text) for row in table.rows] + [2]) for i in range(len(table.columns))]
+    headings = tuple(heading_lines(name, d) for name, d in zip(table.columns, data, strict=True))
+    head = [max(width(line) for line in lines) for lines in headings]
+    ideal = [max(d, h) for d, h in zip(data, head, strict=True)]
+    least = [
+        max(h, min(d, WRAPPING)) if _wraps(table, i, d) else max(d, h)
+        for i, (d, h) in enumerate(zip(data, head, strict=True))
+    ]
+
+    def cm(units: list[int], size: float) -> list[float]:
+        em = size * 2.54 / 72
+        return [u * LATIN * em + pad_cm for u in units]
+
+    size = points
+    while size > SMALLEST and sum(cm(least, size)) > total_cm:
+        size -= 0.5
+    want = cm(ideal, size)
+    if sum(want) <= total_cm:  # room to spare: shared out in proportion to the text
+        spare = total_cm - sum(want)
+        return Layout(size, tuple(w + spare * w / sum(want) for w in want), headings)
+    floor = cm(least, size)
+    if sum(floor) >= total_cm:  # even the smallest print does not fit: everything in proportion
+        return Layout(size, tuple(w * total_cm / sum(floor) for w in floor), headings)
+    # the names' columns give up what is missing, in proportion to what each can give
+    give = [w - f for w, f in zip(want, floor, strict=True)]
+    short = (sum(want) - total_cm) / sum(give)
+    return Layout(size, tuple(w - g * short for w, g in zip(want, give, strict=True)), headings)
