@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pacer.reports.model import Table
 
-LATIN = 0.55  # a Latin character's width in em (digits and lower case, with some room)
+LATIN = 0.6  # an average Latin character's width in em, with some room
 SMALLEST = 6.0  # points
 WRAPPING = 16  # a column of names wraps down to this many Latin characters' width
 
@@ -25,16 +25,24 @@ class Layout:
     headings: tuple[tuple[str, ...], ...]  # each column's heading, line by line
 
 
-def width(text: str) -> int:
-    """How wide ``text`` prints, in Latin characters: a CJK character counts two."""
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+NARROW = frozenset("fijlrt.,;:'!|() -")
+BOLD = 1.1  # a heading is set in bold
+
+
+def width(text: str) -> float:
+    """How wide ``text`` prints, in average Latin characters: a CJK character counts two, a
+    capital or an m or w 1.4, a narrow letter or a space 0.6."""
+    return sum(
+        2.0 if ord(ch) > 0x2E80 else 1.4 if ch.isupper() or ch in "mwMW" else 0.6 if ch in NARROW else 1.0
+        for ch in text
+    )
 
 
 def _cjk(text: str) -> bool:
     return any(ord(ch) > 0x2E80 for ch in text)
 
 
-def heading_lines(name: str, data: int) -> tuple[str, ...]:
+def heading_lines(name: str, data: float) -> tuple[str, ...]:
     """One line when that costs the column little (or the heading is one word), else two lines
     split near the middle: between CJK characters, or between words."""
     whole = width(name)
@@ -48,27 +56,28 @@ def heading_lines(name: str, data: int) -> tuple[str, ...]:
     return min(splits, key=lambda pair: (max(width(pair[0]), width(pair[1])), -width(pair[0])))
 
 
-def _wraps(table: Table, i: int, data: int) -> bool:
+def _wraps(table: Table, i: int, data: float) -> bool:
     """A column of names: left-aligned text wider than a short label."""
     left = not table.align or table.align[i] != "right"
     return left and data > WRAPPING
 
 
-def layout(table: Table, points: float, total_cm: float, pad_cm: float) -> Layout:
+def layout(table: Table, points: float, total_cm: float, pad_cm: float, latin: float = LATIN) -> Layout:
     """The table's font size, widths (summing to ``total_cm``) and headings' lines; ``pad_cm``:
-    a cell's left and right margins together."""
-    data = [max([width(row[i].text) for row in table.rows] + [2]) for i in range(len(table.columns))]
+    a cell's left and right margins together; ``latin``: the font's average Latin character in
+    em."""
+    data = [max([width(row[i].text) for row in table.rows] + [2.0]) for i in range(len(table.columns))]
     headings = tuple(heading_lines(name, d) for name, d in zip(table.columns, data, strict=True))
-    head = [max(width(line) for line in lines) for lines in headings]
+    head = [BOLD * max(width(line) for line in lines) for lines in headings]
     ideal = [max(d, h) for d, h in zip(data, head, strict=True)]
     least = [
         max(h, min(d, WRAPPING)) if _wraps(table, i, d) else max(d, h)
         for i, (d, h) in enumerate(zip(data, head, strict=True))
     ]
 
-    def cm(units: list[int], size: float) -> list[float]:
+    def cm(units: list[float], size: float) -> list[float]:
         em = size * 2.54 / 72
-        return [u * LATIN * em + pad_cm for u in units]
+        return [u * latin * em + pad_cm for u in units]
 
     size = points
     while size > SMALLEST and sum(cm(least, size)) > total_cm:
