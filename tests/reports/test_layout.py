@@ -51,3 +51,11 @@ def test_a_narrow_table_keeps_its_size_and_shares_the_spare_room():
     assert shape.points == 9
     assert sum(shape.widths_cm) == pytest.approx(16.0)
     assert shape.widths_cm[0] > shape.widths_cm[1]
+
+
+def test_headings_split_only_when_the_table_would_not_fit_otherwise():
+    rows = ((Cell("人"), Cell("3"), Cell("37.5%")),)
+    narrow = layout(Table("t", "t", ("原因", "问题数", "累计占比"), rows, ("left", "right", "right")), 9, 16.0, 0.2)
+    assert narrow.headings == (("原因",), ("问题数",), ("累计占比",))
+    wide = layout(_key_table("RMB 100m", ["Operating revenue"]), 8.5, 16.6, 0.26)
+    assert ("Time", "progress") in wide.headings

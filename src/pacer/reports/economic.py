@@ -2,7 +2,8 @@
 analysis engine as the actor may see it.
 
 It follows the structure such reports use: overall situation -> indicator analysis -> unit
-comparison -> follow-up of meeting requirements (when there are tasks) -> problems -> outlook ->
+comparison -> follow-up of meeting requirements (when there are tasks) -> quality (when there are
+quality problems or control charts) -> problems -> outlook ->
 countermeasures and work plan. The narrative blocks (problems, countermeasures, plan) are drafts
 that people replace (:meth:`pacer.reports.model.Report.with_narrative`).
 
@@ -30,6 +31,7 @@ from pacer.reports.figures import Context
 from pacer.reports.followup import followup
 from pacer.reports.model import Report, Section
 from pacer.reports.outlook import outlook
+from pacer.reports.quality import quality
 from pacer.reports.words import MONTHS_EN, numbered, word
 
 if TYPE_CHECKING:
@@ -91,6 +93,7 @@ def build_economic(
         ("indicators", sections.indicators),
         ("units", units.comparison),
         ("follow-up", followup),
+        ("quality", quality),
     ]
     for i, (name, make) in enumerate(steps):
         tell(0.05 + 0.9 * i / len(steps), name)

@@ -107,6 +107,44 @@ WORDS: dict[str, tuple[str, str]] = {
     "followup.late_days": ("逾期天数", "Days late"),
     "followup.overdue_list": ("逾期未办结事项（前 {count} 项）", "Overdue tasks (first {count})"),
     "followup.overdue_all": ("逾期未办结事项", "Overdue tasks"),
+    "section.quality": ("质量情况", "Quality"),
+    "quality.span": (
+        "{span}发现质量问题 {found} 项（其中重大 {critical} 项、严重 {major} 项），归零 {closed} 项。",
+        "Quality problems in {span}: {found} found ({critical} critical, {major} major), {closed} closed by zeroing.",
+    ),
+    "quality.year": (
+        "截至 {end}，本年发现质量问题 {found} 项（其中重大 {critical} 项、严重 {major} 项），已归零 {closed} 项，"
+        "归零率 {rate}；尚未归零的问题 {open} 项，其中重大、严重问题 {severe} 项。",
+        "This year to {end}: {found} found ({critical} critical, {major} major), {closed} closed (zeroing rate "
+        "{rate}); {open} not yet closed, of which {severe} critical or major.",
+    ),
+    "quality.causes": (
+        "从原因看，本年问题最多的是“{top}”（{count} 项，占 {share}）。",
+        "By cause, most of this year's problems come from {top} ({count}, {share}).",
+    ),
+    "quality.cause_unknown": ("尚未定位", "not yet located"),
+    "quality.causes_table": ("本年质量问题原因分布（帕累托）", "This year's problems by cause (Pareto)"),
+    "quality.cause": ("原因", "Cause"),
+    "quality.count": ("问题数", "Problems"),
+    "quality.cumulative": ("累计占比", "Cumulative share"),
+    "quality.severe_table": ("尚未归零的重大、严重问题", "Critical and major problems not yet closed"),
+    "quality.severe_first": (
+        "尚未归零的重大、严重问题（前 {count} 项）",
+        "Critical and major problems not yet closed (first {count})",
+    ),
+    "quality.problem": ("问题", "Problem"),
+    "quality.severity": ("等级", "Severity"),
+    "quality.found_on": ("发现日期", "Found on"),
+    "quality.deadline": ("归零期限", "Deadline"),
+    "quality.spc": (
+        "统计过程控制方面，受控监测的关键特性 {count} 个，按目前数据失控 {out} 个。",
+        "Statistical process control: {out} of the {count} characteristics monitored {verb} out of control on the "
+        "data held now.",
+    ),
+    "quality.spc_table": ("失控的关键特性（按目前数据）", "Characteristics out of control (on the data held now)"),
+    "quality.characteristic": ("特性", "Characteristic"),
+    "quality.signals": ("失控点数", "Points out of control"),
+    "quality.cpk": ("Cpk", "Cpk"),
     "col.last_year": ("上年同期", "Same period last year"),
     "col.span_yoy": ("同比", "YoY"),
     "col.ytd_yoy": ("累计同比", "YTD YoY"),

@@ -67,7 +67,30 @@ def layout(table: Table, points: float, total_cm: float, pad_cm: float, latin: f
     a cell's left and right margins together; ``latin``: the font's average Latin character in
     em."""
     data = [max([width(row[i].text) for row in table.rows] + [2.0]) for i in range(len(table.columns))]
+    whole = tuple((name,) for name in table.columns)
+    fits = _shape(table, data, whole, points, total_cm, pad_cm, latin)
+    if fits.points == points and all(
+        w >= _cm(BOLD * width(name), points, pad_cm, latin)
+        for w, name in zip(fits.widths_cm, table.columns, strict=True)
+    ):
+        return fits  # every heading on one line at the size asked
     headings = tuple(heading_lines(name, d) for name, d in zip(table.columns, data, strict=True))
+    return _shape(table, data, headings, points, total_cm, pad_cm, latin)
+
+
+def _cm(units: float, size: float, pad_cm: float, latin: float) -> float:
+    return units * latin * size * 2.54 / 72 + pad_cm
+
+
+def _shape(
+    table: Table,
+    data: list[float],
+    headings: tuple[tuple[str, ...], ...],
+    points: float,
+    total_cm: float,
+    pad_cm: float,
+    latin: float,
+) -> Layout:
     head = [BOLD * max(width(line) for line in lines) for lines in headings]
     ideal = [max(d, h) for d, h in zip(data, head, strict=True)]
     least = [
@@ -76,8 +99,7 @@ def layout(table: Table, points: float, total_cm: float, pad_cm: float, latin: f
     ]
 
     def cm(units: list[float], size: float) -> list[float]:
-        em = size * 2.54 / 72
-        return [u * latin * em + pad_cm for u in units]
+        return [_cm(u, size, pad_cm, latin) for u in units]
 
     size = points
     while size > SMALLEST and sum(cm(least, size)) > total_cm:
