@@ -134,3 +134,28 @@ def test_the_summary_is_said_once_and_counts_the_key_indicators_by_status(sessio
     judged = [r[-1].text for r in next(t for t in report.tables() if t.key == "key").rows if r[-1].text != "—"]
     on, watch, off = (judged.count(w) for w in ("正常", "关注", "滞后"))
     assert f"在有目标的 {len(judged)} 项关键指标中，符合进度 {on} 项，需关注 {watch} 项，滞后 {off} 项。" in summary
+
+
+def test_a_past_bulletin_shows_the_deadline_a_task_had_then_not_the_one_it_has_now(session, analysis):
+    from datetime import UTC, datetime, time
+
+    from pacer.tasks import bulletin_calc, lifecycle
+    from pacer.tasks.bulletin import bulletin
+
+    supervisor = create_user(session, "sue", [("supervisor", _unit(session, "G"))])
+    task = _task(session, supervisor, "A1", "两金压降 10%")  # due 2025-05-31
+    owner = load_actor(session, "alice")
+    lifecycle.act(session, owner, task.id, "accept", now=datetime(2025, 1, 12, 12, tzinfo=UTC))
+    for asked, on in ((date(2025, 7, 31), date(2025, 5, 20)), (date(2025, 9, 30), date(2025, 7, 20))):
+        at = datetime.combine(on, time(12), UTC)
+        lifecycle.act(session, owner, task.id, "request_extension", "供应商延期", new_deadline=asked, now=at)
+        lifecycle.act(session, supervisor, task.id, "approve_extension", now=at)
+    assert task.deadline == date(2025, 9, 30)
+
+    def listed(day: date) -> dict[str, date]:
+        period = bulletin_calc.Period(date(2025, 1, 1), day, day, as_of=True)
+        return {i.title: i.deadline for i in bulletin(session, SYSTEM, period, "G").overdue}
+
+    assert listed(date(2025, 6, 30)) == {"两金压降 10%": date(2025, 7, 31)}  # once extended by then
+    assert listed(date(2025, 8, 31)) == {"两金压降 10%": date(2025, 9, 30)}
+    assert listed(date(2025, 5, 31)) == {}  # not yet past its original deadline

@@ -160,6 +160,9 @@ def bulletin(
         first = figures.overdue[:listed] + figures.closed[:listed]
         details = {i.id: i for i in map(partial(item, period.today, seen), _details(session, columns, first))}
         late, closed = [details[i] for i in figures.overdue[:listed]], [details[i] for i in figures.closed[:listed]]
+    if period.as_of:  # a past day: the deadlines the tasks had then
+        then = query.deadlines_then(session, [i.id for i in late + closed], period.today)
+        late, closed = ([i._replace(deadline=then[i.id]) for i in items] for items in (late, closed))
     return Bulletin(period, node, figures, by_unit, by_department, late, closed)
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.models import WorkflowEvent, WorkflowItem
+from pacer.models import AuditEntry, WorkflowEvent, WorkflowItem
 from pacer.models.followup import Task
 from pacer.tasks.bulletin_calc import WITHDRAWN, Figures, Period, Tally
 from pacer.tasks.workflow import CLOSED, COMPLETION_REPORTED, VERIFIED
@@ -108,3 +108,40 @@ def lists(
 def add(into: Tally, more: Tally) -> None:
     for k in COUNTS:
         setattr(into, k, getattr(into, k) + getattr(more, k))
+
+
+def deadlines_then(session: Session, ids: Sequence[int], day: date) -> dict[int, date]:
+    """Each task's deadline at the end of ``day``: as first set, moved by every extension approved
+    by then. The workflow's history says when an extension was approved; the audit trail of the
+    item's due date, written with it, says to what (its n-th move to a later due date is the n-th
+    approval: a return or a report of completion moves it from or to none)."""
+    cutoff = datetime.combine(day + timedelta(days=1), time(), UTC)
+    out: dict[int, date] = {}
+    for i in range(0, len(ids), 5000):
+        chunk = list(ids[i : i + 5000])
+        rows = session.execute(
+            select(Task.id, Task.original_deadline, WorkflowItem.id, WorkflowItem.workflow, WorkflowItem.entity_key)
+            .join(WorkflowItem, WorkflowItem.id == Task.workflow_item_id)
+            .where(Task.id.in_(chunk))
+        ).all()
+        keys = {f"{flow}/{key}": (task, item) for task, _, item, flow, key in rows}
+        approved: dict[int, list[datetime]] = {}
+        for item_id, at in session.execute(
+            select(WorkflowEvent.item_id, WorkflowEvent.at)
+            .where(WorkflowEvent.item_id.in_([r[2] for r in rows]), WorkflowEvent.verb == "approve_extension")
+            .order_by(WorkflowEvent.id)
+        ):
+            approved.setdefault(item_id, []).append(at if at.tzinfo else at.replace(tzinfo=UTC))
+        moved: dict[int, list[date]] = {}
+        for key, before, after in session.execute(
+            select(AuditEntry.entity_key, AuditEntry.before, AuditEntry.after)
+            .where(AuditEntry.entity == "workflow_item", AuditEntry.entity_key.in_(list(keys)))
+            .order_by(AuditEntry.id)
+        ):
+            old, new = (before or {}).get("due_at"), (after or {}).get("due_at")
+            if old and new and new > old:
+                moved.setdefault(keys[key][0], []).append(datetime.fromisoformat(new).date())
+        for task, original, item, _, _ in rows:
+            steps = zip(approved.get(item, []), moved.get(task, []), strict=False)
+            out[task] = max((new for at, new in steps if at < cutoff), default=original)
+    return out
