@@ -159,3 +159,37 @@ def test_a_past_bulletin_shows_the_deadline_a_task_had_then_not_the_one_it_has_n
     assert listed(date(2025, 6, 30)) == {"两金压降 10%": date(2025, 7, 31)}  # once extended by then
     assert listed(date(2025, 8, 31)) == {"两金压降 10%": date(2025, 9, 30)}
     assert listed(date(2025, 5, 31)) == {}  # not yet past its original deadline
+
+
+def test_a_bulletin_version_approved_before_its_rows_were_kept_is_redrawn_from_history_and_says_so(session, analysis):
+    from io import BytesIO
+
+    from docx import Document
+
+    from pacer.reports import drawn
+    from pacer.reports.narrative_docx import with_note
+    from pacer.tasks.bulletin_export import docx_bytes
+
+    supervisor = create_user(session, "sue", [("supervisor", _unit(session, "G"))])
+    task = _task(session, supervisor, "A1", "两金压降 10%")  # due May 31: overdue at the end of June
+    current = drawn.bulletin_figures(drawn.bulletin(session, SYSTEM, "G", "2025-06", "half"))
+    kept_then = ("kind", "unit", "from", "to", "as_of", "total", "by_unit", "overdue", "closed")
+    old = {k: current[k] for k in kept_then}  # what a version approved before rows were kept holds
+    _done(session, supervisor, task, date(2025, 8, 1), date(2025, 8, 10))  # closed since
+
+    redrawn, note = drawn.bulletin_of_version(session, SYSTEM, old, "zh")
+    assert [i.title for i in redrawn.overdue] == ["两金压降 10%"]  # as it stood on June 30
+    assert note == (
+        "说明：此版本审批时尚未保存通报明细，本文件据督办事项的历史记录，按 2025-06-30 当日的状态重新生成；"
+        "汇总数与审批时保存的一致。"
+    )
+    doc = Document(BytesIO(with_note(docx_bytes(redrawn, "zh"), note)))
+    assert doc.paragraphs[1].text == note  # under the title
+
+    old["total"] = {**old["total"], "due": 5}
+    _, differ = drawn.bulletin_of_version(session, SYSTEM, old, "en")
+    assert differ.endswith("Its totals differ from those kept at approval (then: due 5, completed 0, overdue 1).")
+
+    frozen, none = drawn.bulletin_of_version(session, SYSTEM, current, "zh")
+    assert none == ""
+    assert [i.title for i in frozen.overdue] == ["两金压降 10%"]

@@ -17,6 +17,7 @@ from pacer.models import Unit
 from pacer.reports import EconomicRequest, Report, build_economic
 from pacer.reports.ask import days
 from pacer.reports.render import Progress
+from pacer.reports.words import word
 from pacer.tasks import bulletin as bulletins
 from pacer.tasks.bulletin_calc import Figures, Period, Tally
 
@@ -110,3 +111,26 @@ def _unit(doc: list[str]) -> Unit:
 
 def sha256_of(document: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def bulletin_of_version(
+    session: Session, actor: Actor, figures: dict[str, Any], lang: str
+) -> tuple[bulletins.Bulletin, str] | None:
+    """The bulletin an approved version shows, and what the reader must know about it: the rows
+    frozen with it; or, for a version approved before its rows were kept, the bulletin redrawn
+    from the tasks' history as they stood on the day it was drawn, with a note saying so and
+    whether its totals are those the version kept. None: not an approved bulletin."""
+    if figures.get("kind") != "bulletin":
+        return None
+    frozen = frozen_bulletin(figures)
+    if frozen is not None:
+        return frozen, ""
+    day = date.fromisoformat
+    period = Period(day(figures["from"]), day(figures["to"]), day(figures["as_of"]), as_of=True)
+    b = bulletins.bulletin(session, actor, period, figures["unit"])
+    kept = figures.get("total") or {}
+    if kept == asdict(b.figures.total):
+        totals = word(lang, "bulletin.redrawn.same")
+    else:
+        totals = word(lang, "bulletin.redrawn.differ", **{k: kept.get(k, "—") for k in ("due", "completed", "overdue")})
+    return b, word(lang, "bulletin.redrawn", day=figures["as_of"], totals=totals)

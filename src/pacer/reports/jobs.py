@@ -10,7 +10,7 @@ from pacer.files import repository as files
 from pacer.jobs.context import JobContext
 from pacer.jobs.kinds import Kind, Output, register, register_schedule
 from pacer.reports import MEDIA_TYPES, Report, drawn, pack, record, render
-from pacer.reports.narrative_docx import with_narrative
+from pacer.reports.narrative_docx import with_narrative, with_note
 from pacer.reports.schedule import monthly_report
 from pacer.tasks.bulletin_export import docx_bytes, xlsx_bytes
 
@@ -42,12 +42,13 @@ def bulletin_work(ctx: JobContext) -> Output:
     ctx.progress(0.05, "figures")
     # an approved bulletin's files are written from the figures frozen with it
     texts, version = record.for_generation(ctx.session, ctx.unit_id, "bulletin", p["period"], p["span"])
-    b = drawn.frozen_bulletin(version.figures) if version is not None else None
-    if b is None:
-        b = drawn.bulletin(ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"])
+    kept = drawn.bulletin_of_version(ctx.session, ctx.actor, version.figures, ctx.lang) if version else None
+    b, note = kept or (drawn.bulletin(ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"]), "")
     ctx.progress(0.5, "render")
-    docx = p["fmt"] != "xlsx"
-    body = with_narrative(docx_bytes(b, ctx.lang), texts, ctx.lang) if docx else xlsx_bytes(b, ctx.lang)
+    if p["fmt"] == "xlsx":
+        body = xlsx_bytes(b, ctx.lang, note)
+    else:
+        body = with_note(with_narrative(docx_bytes(b, ctx.lang), texts, ctx.lang), note)
     ctx.progress(0.95, "render")
     return Output(filename("bulletin", p, b.node.code), body, MEDIA[p["fmt"]])
 

@@ -1,5 +1,5 @@
 """The narrative blocks (problems, countermeasures, plan) added at the end of a Word document
-that has no place of its own for them (the supervision bulletin)."""
+that has no place of its own for them (the supervision bulletin), and a note under its title."""
 
 from __future__ import annotations
 
@@ -25,6 +25,18 @@ def with_narrative(content: bytes, texts: dict[str, str], lang: str) -> bytes:
         for paragraph in (p.strip() for p in text.splitlines()):
             if paragraph:
                 doc.add_paragraph(paragraph)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def with_note(content: bytes, note: str) -> bytes:
+    """The document with ``note`` as a paragraph under its title (none: unchanged)."""
+    if not note:
+        return content
+    doc = Document(io.BytesIO(content))
+    paragraph = doc.add_paragraph(note)
+    doc.paragraphs[0]._p.addnext(paragraph._p)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

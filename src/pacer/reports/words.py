@@ -145,6 +145,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "quality.characteristic": ("特性", "Characteristic"),
     "quality.signals": ("失控点数", "Points out of control"),
     "quality.cpk": ("Cpk", "Cpk"),
+    "bulletin.redrawn": (
+        "说明：此版本审批时尚未保存通报明细，本文件据督办事项的历史记录，按 {day} 当日的状态重新生成；{totals}",
+        "Note: this version was approved before its rows were kept; this file is redrawn from the tasks' history "
+        "as they stood on {day}. {totals}",
+    ),
+    "bulletin.redrawn.same": ("汇总数与审批时保存的一致。", "Its totals match those kept at approval."),
+    "bulletin.redrawn.differ": (
+        "汇总数与审批时保存的不同（审批时：到期 {due} 项，办结 {completed} 项，逾期 {overdue} 项）。",
+        "Its totals differ from those kept at approval (then: due {due}, completed {completed}, overdue {overdue}).",
+    ),
     "col.last_year": ("上年同期", "Same period last year"),
     "col.span_yoy": ("同比", "YoY"),
     "col.ytd_yoy": ("累计同比", "YTD YoY"),

@@ -29,9 +29,10 @@ def _title(b: Bulletin, lang: str) -> str:
     return translate(lang, "bulletin.heading", unit=unit, start=b.period.start, end=b.period.end)
 
 
-def xlsx_bytes(b: Bulletin, lang: str) -> bytes:
-    """One sheet for the overall figures and definitions, then one per table (an export of every
-    overdue and closed task runs to tens of thousands of cells)."""
+def xlsx_bytes(b: Bulletin, lang: str, note: str = "") -> bytes:
+    """One sheet for the overall figures and definitions (and ``note``, what the reader must know
+    about them, under the date), then one per table (an export of every overdue and closed task
+    runs to tens of thousands of cells)."""
     t = partial(translate, lang)
     out = io.BytesIO()
     book = xlsx.writer(out)
@@ -41,6 +42,8 @@ def xlsx_bytes(b: Bulletin, lang: str) -> bytes:
     sheet.set_column(0, 6, 16)
     sheet.write_string(0, 0, _title(b, lang), bold)
     sheet.write_string(1, 0, t("bulletin.as_of", today=b.period.today))
+    if note:
+        sheet.write_string(2, 0, note)
     sheet.write_row(3, 0, [t(f"bulletin.col.{k}") for k in RATE_KEYS], head)
     _row(sheet, 4, tally_cells(b.figures.total))
     sheet.write_string(6, 0, t("bulletin.definitions"), bold)
