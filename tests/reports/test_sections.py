@@ -94,7 +94,9 @@ def test_the_outlook_says_what_the_rest_of_the_year_needs(session, analysis):
     report = _report(session, analysis, lang="en")
     outlook = report.section("outlook")
     assert outlook is not None
-    text = outlook.blocks[0].text
+    forecasts, needs = (b.text for b in outlook.blocks if isinstance(b, Paragraph))
+    assert forecasts.startswith("On current trends, operating revenue should close the year at")
+    text = needs
     assert "To reach its ensure target, operating revenue needs" in text
     assert "a month over the last 6 months" in text
     assert any(t.key == "outlook" for t in report.tables())

@@ -22,6 +22,7 @@ STEPS = {
     "indicators": ("正在分析各项指标", "Analysing the indicators"),
     "units": ("正在比较各单位", "Comparing the units"),
     "follow-up": ("正在汇总督办事项", "Gathering the follow-up"),
+    "quality": ("正在汇总质量情况", "Gathering the quality situation"),
     "outlook": ("正在预测全年", "Forecasting the year"),
     "done": ("数据已就绪", "Figures ready"),
     "briefs": ("正在编写各单位简报", "Writing the units' briefs"),

@@ -21,8 +21,9 @@ def outlook(ctx: Context) -> Section | None:
     rows = [r for r in service.outlook(ctx.scope) if r.point is not None and r.indicator.code in ctx.key_codes]
     if not rows or ctx.scope.month == 12:
         return None
-    sentences = [s for s in (_forecast(ctx, r) for r in rows) if s] + _needs(ctx)
-    blocks: list[Block] = [Paragraph(" ".join(sentences))] if sentences else []
+    # the forecasts, then what the rest of the year needs: a paragraph each
+    said = ([s for s in (_forecast(ctx, r) for r in rows) if s], _needs(ctx))
+    blocks: list[Block] = [Paragraph(" ".join(sentences)) for sentences in said if sentences]
     keys = ("col.indicator", "col.unit", "col.ytd", "col.forecast", "col.interval", "col.ensure")
     columns = tuple(ctx.w(k) for k in (*keys, "col.forecast_share", "col.chance"))
     align = ("left", "left", "right", "right", "right", "right", "right", "right")
