@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 from pacer.spc import WESTERN_ELECTRIC, Subgroups, capability, overall_sd, xbar_chart
 from pacer.spc.data.columnar import subgroup_table, summarize
@@ -66,3 +67,23 @@ def test_every_characteristic_at_once_equals_one_at_a_time(tmp_path: Path):
                    summary.capability[f"{name}_upper"][i]], [value, low, high], 1e-9, f"{code} {name}")  # fmt: skip
         close(summary.observed_pct[0][i], cap.observed_pct[0], 1e-12, "observed below")
         close(summary.expected_pct[1][i], cap.expected_pct[1], 1e-9, "expected above")
+
+
+def test_the_engine_is_the_settings_unless_one_is_named(monkeypatch):
+    from pacer.config import get_settings
+    from pacer.spc.data.columnar import chosen_engine
+
+    monkeypatch.setenv("PACER_SPC_ENGINE", "duckdb")
+    get_settings.cache_clear()
+    try:
+        assert chosen_engine() == "duckdb"
+        assert chosen_engine("compiled") == "compiled"
+        with pytest.raises(ValueError, match="unknown SPC engine 'pandas'"):
+            chosen_engine("pandas")
+        monkeypatch.setenv("PACER_SPC_ENGINE", "pandas")
+        get_settings.cache_clear()
+        with pytest.raises(ValueError, match="spc_engine"):
+            get_settings()
+    finally:
+        monkeypatch.delenv("PACER_SPC_ENGINE")
+        get_settings.cache_clear()

@@ -74,3 +74,38 @@ def test_a_quality_engineer_reads_and_revises_a_control_chart(browser, server): 
     page.goto(page.url.replace("lang=en", "lang=zh"))
     assert _axe_violations(page) == []
     page.context.close()
+
+
+def test_a_quality_engineer_defines_a_counted_characteristic_and_edits_it_on_pages(browser, server):  # noqa: F811
+    page = _page(browser, server, "admin")
+    page.goto("/spc?lang=zh")
+    page.click("[data-testid=define]")
+    page.wait_for_selector("[data-testid=characteristic-form]")
+    assert _axe_violations(page) == []
+    page.fill("input[name=code]", "SOLDER-P")
+    page.fill("input[name=name_zh]", "焊点不合格率")
+    page.fill("input[name=name_en]", "Solder joints rejected")
+    page.fill("input[name=product]", "Control board CB-1")
+    page.select_option("select[name=chart]", "p")
+    page.fill("input[name=subgroup_size]", "200")
+    page.fill("input[name=rule_counts]", "WE4=9")
+    page.fill("input[name=lsl]", "abc")
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=problems]")
+    assert "规格下限“abc”不是数字" in page.locator("[data-testid=problems]").inner_text()
+    page.screenshot(path=ARTIFACTS / "spc-define-refused-zh.png", full_page=True)
+    assert _axe_violations(page) == []
+    page.fill("input[name=lsl]", "")
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=spec]")
+    assert "p" in page.locator("[data-testid=spec]").inner_text()
+    page.goto(page.url.split("?")[0] + "/edit?lang=zh")
+    page.wait_for_selector("[data-testid=characteristic-form]")
+    assert page.locator("input[name=rule_counts]").input_value() == "WE4=9"
+    page.screenshot(path=ARTIFACTS / "spc-edit-zh.png", full_page=True)
+    assert _axe_violations(page) == []
+    page.fill("input[name=name_zh]", "焊点一次不合格率")
+    page.click("[data-testid=save]")
+    page.wait_for_selector("[data-testid=spec]")
+    assert "焊点一次不合格率" in page.locator("h1").inner_text()
+    page.context.close()

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.characteristics import chart, repository, service, shown, signals
 from pacer.characteristics.schemas import (
+    CharacteristicEdit,
     CharacteristicIn,
     CharacteristicOut,
     ChartOut,
@@ -45,6 +46,15 @@ def list_characteristics(viewer: CurrentViewer, db: Db, unit_code: str) -> list[
 def create_characteristic(viewer: CurrentViewer, db: Db, body: CharacteristicIn) -> CharacteristicOut:
     """Define a characteristic: product, unit of measure, specification, subgroup size, chart, rules."""
     c = service.create(db, viewer.actor, body)
+    return shown.characteristic_out(db, c, viewer.user.language)
+
+
+@router.patch("/characteristics/{characteristic_id}")
+def edit_characteristic(
+    viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, body: CharacteristicEdit
+) -> CharacteristicOut:
+    """Change a characteristic (fields left out stay); chart and subgroup size only before measurements."""
+    c = service.edit(db, viewer.actor, characteristic_id, body.model_dump(exclude_unset=True))
     return shown.characteristic_out(db, c, viewer.user.language)
 
 

@@ -13,10 +13,12 @@ from typing import Literal
 import numpy as np
 
 from pacer.spc import (
+    ATTRIBUTE_CHARTS,
     Capability,
     Chart,
     Standard,
     Subgroups,
+    attribute_chart,
     capability,
     cusum_chart,
     ewma_chart,
@@ -40,6 +42,7 @@ class Setup:
     target: float | None
     phase1_last: int | None
     frozen: Standard | None
+    rule_counts: dict[str, int] | None = None  # a rule's count changed from its set's
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Result:
     capability: Capability | None
     signals: dict[int, list[str]]  # point -> names of the rules it broke, over every panel
     out_of_control: list[int]  # signalled points that are not excluded
-    sizes: np.ndarray  # values per subgroup
+    sizes: np.ndarray  # values per subgroup; a counted characteristic's sample sizes
 
 
 def matrix(subgroup: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -66,12 +69,22 @@ def phase1(setup: Setup, count: int) -> tuple[int, int]:
     return 1, min(setup.phase1_last or count, count)
 
 
-def compute(setup: Setup, values: np.ndarray, excluded: tuple[int, ...] = ()) -> Result:
-    """The chart of ``values`` (one row per subgroup) and its capability; ValueError when the
-    core refuses (too few points, no phase I point left)."""
+def compute(
+    setup: Setup, values: np.ndarray, excluded: tuple[int, ...] = (), sizes: np.ndarray | None = None
+) -> Result:
+    """The chart of ``values`` (one row per subgroup; a counted characteristic's one count, out
+    of ``sizes``) and its capability; ValueError when the core refuses (too few points, no phase
+    I point left)."""
+    rules = rule_set(setup.rules, setup.rule_counts)
+    if setup.chart in ATTRIBUTE_CHARTS:
+        counts = values[:, 0]
+        sizes = np.ones_like(counts) if sizes is None else sizes
+        common = {"phase1": phase1(setup, counts.size), "exclude": excluded, "standard": setup.frozen}
+        chart = attribute_chart(setup.chart, counts, sizes, rules=rules, **common)  # type: ignore[arg-type]  # keys match the signature
+        signals = _signals(chart)
+        return Result(chart, None, signals, sorted(p for p in signals if not chart.excluded[p - 1]), sizes)
     groups = Subgroups.from_matrix(values)
     common = {"phase1": phase1(setup, len(groups)), "exclude": excluded, "standard": setup.frozen}
-    rules = rule_set(setup.rules)
     if setup.chart in ("xbar-r", "xbar-s"):
         spread: Literal["R", "S"] = "R" if setup.chart == "xbar-r" else "S"
         chart = xbar_chart(groups, spread, rules=rules, **common)  # type: ignore[arg-type]  # keys match the signature
@@ -81,13 +94,19 @@ def compute(setup: Setup, values: np.ndarray, excluded: tuple[int, ...] = ()) ->
         chart = ewma_chart(groups, LAMBDA, **common)  # type: ignore[arg-type]  # keys match the signature
     else:
         chart = cusum_chart(groups, K, H, **common)  # type: ignore[arg-type]  # keys match the signature
+    signals = _signals(chart)
+    out = sorted(p for p in signals if not chart.excluded[p - 1])
+    return Result(chart, _capability(setup, groups, values, chart), signals, out, groups.n)
+
+
+def _signals(chart: Chart) -> dict[int, list[str]]:
+    """Point -> names of the rules it broke, over every panel (named by panel when several)."""
     signals: dict[int, list[str]] = {}
     for panel in chart.panels:
         for rule, points in panel.violations.items():
             for point in points:
                 signals.setdefault(point, []).append(rule if len(chart.panels) == 1 else f"{panel.name}:{rule}")
-    out = sorted(p for p in signals if not chart.excluded[p - 1])
-    return Result(chart, _capability(setup, groups, values, chart), signals, out, groups.n)
+    return signals
 
 
 def _capability(setup: Setup, groups: Subgroups, values: np.ndarray, chart: Chart) -> Capability | None:

@@ -14,7 +14,8 @@ from pacer.web.charts import base_config
 from pacer.web.i18n import translate
 
 COLORS = {"in": "#1f5fa8", "signal": "#c0392b", "excluded": "#6b7785", "limit": "#b03a2e", "center": "#2e7d4f"}
-PANEL_NAMES = {"xbar": "X̄", "R": "R", "S": "S", "I": "I", "MR": "MR", "ewma": "EWMA", "upper": "C⁺", "lower": "C⁻"}
+PANEL_NAMES = {"xbar": "X̄", "R": "R", "S": "S", "I": "I", "MR": "MR", "ewma": "EWMA", "upper": "C⁺", "lower": "C⁻",
+               "p": "p", "np": "np", "c": "c", "u": "u"}  # fmt: skip
 
 
 def _num(value: float) -> float | None:

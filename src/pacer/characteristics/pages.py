@@ -10,15 +10,17 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
+from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import READ
-from pacer.characteristics import chart, service, shown, signals
+from pacer.characteristics import chart, form, service, shown, signals
+from pacer.characteristics.schemas import CharacteristicEdit, CharacteristicIn
 from pacer.errors import DomainError, NotFound, Problem, ValidationFailed
 from pacer.files import responses
-from pacer.models import Unit
+from pacer.models import SPC_CHARTS, SPC_RULE_SETS, Characteristic, Unit
 from pacer.web import charts
 from pacer.web.deps import Db
 from pacer.web.templating import lang_of, render
@@ -56,9 +58,9 @@ def dashboard(request: Request, viewer: CurrentViewer, db: Db, unit_code: str) -
     unit, lines = service.dashboard(db, viewer.actor, unit_code)
     out = sum(1 for line in lines if line.out_of_control)
     counts = signals.counts(db, viewer.actor, unit.id)
-    return render(
-        request, "characteristics/dashboard.html", {"unit": unit, "lines": lines, "out": out, "counts": counts}
-    )
+    context = {"unit": unit, "lines": lines, "out": out, "counts": counts,
+               "may_define": service.may_define(db, viewer.actor, unit)}  # fmt: skip
+    return render(request, "characteristics/dashboard.html", context)
 
 
 def _page(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: int, problems: list[Problem]) -> Response:
@@ -178,3 +180,76 @@ def open_problem(
     lang = lang_of(request)
     action = lambda: signals.open_from_signal(db, viewer.actor, characteristic_id, subgroup, lang)  # noqa: E731  (read once)
     return _change(request, viewer, db, characteristic_id, action, "signals")
+
+
+def _form_page(
+    request: Request, viewer: CurrentViewer, db: Db, unit: Unit, c: Characteristic | None, values: dict[str, Any],
+    problems: list[Problem],
+) -> Response:  # fmt: skip
+    lang = lang_of(request)
+    context = {
+        "unit": unit, "c": c, "form": values | {"rule_counts_text": values.get("rule_counts_text", "")},
+        "action": f"/spc/characteristics/{c.id}/edit" if c else f"/spc/units/{unit.code}/new",
+        "charts": SPC_CHARTS, "rule_sets": SPC_RULE_SETS, "problems": [p.said(lang) for p in problems],
+        "locked": c is not None and service.subgroups_stored(db, c) > 0,
+    }  # fmt: skip
+    return render(request, "characteristics/form.html", context, 422 if problems else 200)
+
+
+def _refusal(exc: DomainError | ValidationError) -> list[Problem]:
+    if isinstance(exc, ValidationError):
+        return form.pydantic_problems(exc)
+    if isinstance(exc, ValidationFailed):
+        return exc.problems
+    if exc.status in (403, 404):
+        raise exc
+    return [Problem(exc.message)]
+
+
+@router.get("/units/{unit_code}/new")
+def new_characteristic(request: Request, viewer: CurrentViewer, db: Db, unit_code: str) -> Response:
+    unit = service.unit_for_change(db, viewer.actor, unit_code)
+    values = {"chart": "xbar-r", "rules": "we", "subgroup_size": 5}
+    return _form_page(request, viewer, db, unit, None, values, [])
+
+
+@router.post("/units/{unit_code}/new", dependencies=Protected)
+def create_characteristic(request: Request, viewer: CurrentViewer, db: Db, unit_code: str, values: Posted) -> Response:
+    unit = service.unit_for_change(db, viewer.actor, unit_code)
+    fields, problems = form.fields(values, editing=False)
+    try:
+        if problems:
+            raise ValidationFailed(problems, "characteristic")
+        c = service.create(db, viewer.actor, CharacteristicIn.model_validate(fields | {"unit_code": unit.code}))
+    except (DomainError, ValidationError) as exc:
+        db.rollback()
+        shown_values = fields | {"rule_counts_text": values.get("rule_counts", "")}
+        return _form_page(request, viewer, db, unit, None, shown_values, _refusal(exc))
+    return RedirectResponse(f"/spc/characteristics/{c.id}?lang={lang_of(request)}", status_code=303)
+
+
+@router.get("/characteristics/{characteristic_id}/edit")
+def edit_form(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId) -> Response:
+    c = service.for_change(db, viewer.actor, characteristic_id)
+    values = {k: getattr(c, k) for k in (*form.TEXTS, *form.NUMBERS, *form.WHOLE)}
+    values["rule_counts_text"] = form.shown(c.rule_counts)
+    return _form_page(request, viewer, db, service.unit_of(db, c), c, values, [])
+
+
+@router.post("/characteristics/{characteristic_id}/edit", dependencies=Protected)
+def edit_characteristic(
+    request: Request, viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, values: Posted
+) -> Response:
+    c = service.for_change(db, viewer.actor, characteristic_id)
+    fields, problems = form.fields(values, editing=True)
+    try:
+        if problems:
+            raise ValidationFailed(problems, "characteristic")
+        changes = CharacteristicEdit.model_validate(fields).model_dump(exclude_unset=True)
+        service.edit(db, viewer.actor, characteristic_id, changes)
+    except (DomainError, ValidationError) as exc:
+        db.rollback()
+        c = service.for_change(db, viewer.actor, characteristic_id)
+        shown_values = fields | {"rule_counts_text": values.get("rule_counts", ""), "chart": c.chart}
+        return _form_page(request, viewer, db, service.unit_of(db, c), c, shown_values, _refusal(exc))
+    return RedirectResponse(f"/spc/characteristics/{characteristic_id}?lang={lang_of(request)}", status_code=303)

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.models import Characteristic, ExcludedPoint, Measurement, Unit
+from pacer.models import Characteristic, ExcludedPoint, Measurement, Subgroup, Unit
 from pacer.org.repository import subtree_select
 
 
@@ -65,6 +65,17 @@ def values(session: Session, characteristic_id: int) -> tuple[np.ndarray, np.nda
 def add_values(session: Session, rows: list[dict[str, object]]) -> None:
     if rows:
         session.execute(insert(Measurement), rows)
+
+
+def add_subgroups(session: Session, rows: list[dict[str, object]]) -> None:
+    if rows:
+        session.execute(insert(Subgroup), rows)
+
+
+def subgroups(session: Session, characteristic_id: int) -> list[Subgroup]:
+    """What is stored of the subgroups beside their values (sample size, time, batch), in order."""
+    stmt = select(Subgroup).where(Subgroup.characteristic_id == characteristic_id)
+    return list(session.scalars(stmt.order_by(Subgroup.subgroup)))
 
 
 def exclusions(session: Session, characteristic_id: int) -> list[ExcludedPoint]:

@@ -20,10 +20,33 @@ class CharacteristicIn(BaseModel):
     lsl: float | None = Field(default=None, description="Lower specification limit.")
     usl: float | None = Field(default=None, description="Upper specification limit.")
     target: float | None = Field(default=None, description="Target (nominal) value.")
-    subgroup_size: int = Field(ge=1, le=100)
-    chart: str = Field(max_length=16, description="xbar-r, xbar-s, imr, ewma or cusum.")
+    subgroup_size: int = Field(
+        ge=1, le=10**6, description="Values per subgroup (at most 100); a counted chart's default sample size."
+    )
+    chart: str = Field(max_length=16, description="xbar-r, xbar-s, imr, p, np, c, u, ewma or cusum.")
     rules: str = Field(default="we", max_length=16, description="Run rules: we, nelson or none.")
+    rule_counts: dict[str, int] | None = Field(
+        default=None, description="A rule's count changed from its set's, e.g. {\"N2\": 8}."
+    )
     phase1_last: int | None = Field(default=None, ge=2, le=10**6, description="Subgroups 1..N calibrate the limits.")
+
+
+class CharacteristicEdit(BaseModel):
+    """What may change of a characteristic (fields left out stay); its chart and subgroup size only
+    while it has no measurements."""
+
+    name_zh: str | None = Field(default=None, min_length=1, max_length=200)
+    name_en: str | None = Field(default=None, min_length=1, max_length=200)
+    product: str | None = Field(default=None, min_length=1, max_length=200)
+    measure_unit: str | None = Field(default=None, max_length=32)
+    lsl: float | None = None
+    usl: float | None = None
+    target: float | None = None
+    subgroup_size: int | None = Field(default=None, ge=1, le=10**6)
+    chart: str | None = Field(default=None, max_length=16)
+    rules: str | None = Field(default=None, max_length=16)
+    rule_counts: dict[str, int] | None = None
+    phase1_last: int | None = Field(default=None, ge=2, le=10**6)
 
 
 class UnitOut(BaseModel):
@@ -52,6 +75,7 @@ class CharacteristicOut(BaseModel):
     subgroup_size: int
     chart: str
     rules: str
+    rule_counts: dict[str, int] | None
     phase1_last: int | None
     frozen: FrozenOut | None
     subgroups: int
@@ -59,7 +83,11 @@ class CharacteristicOut(BaseModel):
 
 class SubgroupIn(BaseModel):
     subgroup: int | None = Field(default=None, ge=1, le=10**7, description="Its number; default: the next one.")
-    values: list[float] = Field(min_length=1, max_length=100)
+    values: list[float] = Field(default_factory=list, max_length=100, description="A measured characteristic's.")
+    count: float | None = Field(default=None, description="A counted (p, np, c, u) characteristic's count.")
+    size: float | None = Field(default=None, description="A counted characteristic's sample size; default: its own.")
+    measured_at: datetime | None = Field(default=None, description="When the subgroup was measured.")
+    batch: str = Field(default="", max_length=64, description="The batch (lot) it comes from.")
 
 
 class MeasurementsIn(BaseModel):

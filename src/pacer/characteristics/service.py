@@ -6,7 +6,9 @@ the characteristic's unit. Every change is audited. Flushes, never commits."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
@@ -15,7 +17,7 @@ from pacer.characteristics import calc, ingest, repository
 from pacer.characteristics.schemas import CharacteristicIn, SubgroupIn
 from pacer.characteristics.validation import Incoming, batch_problems, spec_problems
 from pacer.errors import Conflict, DomainError, NotFound, Problem, ValidationFailed
-from pacer.models import Characteristic, ExcludedPoint, Unit
+from pacer.models import SPC_ATTRIBUTE_CHARTS, Characteristic, ExcludedPoint, Unit
 from pacer.models.base import utcnow
 from pacer.spc import Standard
 
@@ -47,9 +49,24 @@ def unit_in_view(session: Session, actor: Actor, code: str) -> Unit:
     return found
 
 
+def unit_for_change(session: Session, actor: Actor, code: str) -> Unit:
+    """A unit in view where the actor manages quality (defines characteristics)."""
+    unit = unit_in_view(session, actor, code)
+    require(session, actor, QUALITY, unit.id)
+    return unit
+
+
+def unit_of(session: Session, c: Characteristic) -> Unit:
+    return repository.unit_of(session, c)
+
+
 def may_change(session: Session, actor: Actor, c: Characteristic) -> bool:
+    return may_define(session, actor, repository.unit_of(session, c))
+
+
+def may_define(session: Session, actor: Actor, unit: Unit) -> bool:
     try:
-        require(session, actor, QUALITY, c.unit_id)
+        require(session, actor, QUALITY, unit.id)
     except DomainError:
         return False
     return True
@@ -58,7 +75,8 @@ def may_change(session: Session, actor: Actor, c: Characteristic) -> bool:
 def create(session: Session, actor: Actor, body: CharacteristicIn) -> Characteristic:
     unit = unit_in_view(session, actor, body.unit_code)
     require(session, actor, QUALITY, unit.id)
-    problems = spec_problems(body.chart, body.rules, body.subgroup_size, (body.lsl, body.usl, body.target))
+    limits = (body.lsl, body.usl, body.target)
+    problems = spec_problems(body.chart, body.rules, body.subgroup_size, limits, body.rule_counts)
     if repository.by_code(session, unit.id, body.code) is not None:
         problems.append(Problem(f"{unit.code} already has a characteristic {body.code}", field="code",
                                 zh=f"{unit.code} 已有特性 {body.code}"))  # fmt: skip
@@ -71,8 +89,49 @@ def create(session: Session, actor: Actor, body: CharacteristicIn) -> Characteri
     return c
 
 
+SHAPING = ("chart", "subgroup_size")  # what the stored values were measured for
+
+
+def edit(session: Session, actor: Actor, characteristic_id: int, changes: dict[str, object]) -> Characteristic:
+    """Change some of a characteristic's fields (``changes``: name -> new value; the chart and
+    subgroup size only while nothing is stored), checked like a new one and audited. Frozen
+    limits are recalibrated when phase I changes (a revision)."""
+    c = for_change(session, actor, characteristic_id)
+    before = _spec(c) | {"name_zh": c.name_zh, "name_en": c.name_en}
+    wanted = {k: v for k, v in changes.items() if before.get(k) != v}
+    problems: list[Problem] = []
+    stored = repository.last_subgroup(session, c.id)
+    for name in SHAPING:
+        if name in wanted and stored:
+            problems.append(Problem(f"the {name.replace('_', ' ')} cannot change: {stored} subgroups are stored",
+                                    field=name, zh=f"已存储 {stored} 个子组，不能再改变{_ZH[name]}"))  # fmt: skip
+    after = before | wanted
+    limits = cast(tuple[float | None, float | None, float | None], (after["lsl"], after["usl"], after["target"]))
+    counts = cast(dict[str, int] | None, after["rule_counts"])
+    problems += spec_problems(
+        str(after["chart"]), str(after["rules"]), int(str(after["subgroup_size"])), limits, counts
+    )
+    if problems:
+        raise ValidationFailed(problems, "characteristic")
+    if not wanted:
+        return c
+    for name, value in wanted.items():
+        setattr(c, name, value)
+    session.flush()
+    unit = repository.unit_of(session, c)
+    record(session, actor.username, "spc.edit", ENTITY, _key(unit, c), {k: before[k] for k in wanted}, wanted,
+           unit_id=c.unit_id)  # fmt: skip
+    if "phase1_last" in wanted and c.frozen_center is not None:
+        _refreeze(session, actor, c, "spc.revise", f"phase I to subgroup {c.phase1_last}")
+    return c
+
+
+_ZH = {"chart": "控制图", "subgroup_size": "子组容量"}
+
+
 def _spec(c: Characteristic) -> dict[str, object]:
-    fields = ("product", "measure_unit", "lsl", "usl", "target", "subgroup_size", "chart", "rules", "phase1_last")
+    fields = ("product", "measure_unit", "lsl", "usl", "target", "subgroup_size", "chart", "rules", "rule_counts",
+              "phase1_last")  # fmt: skip
     return {f: getattr(c, f) for f in fields}
 
 
@@ -85,9 +144,12 @@ def add(session: Session, actor: Actor, characteristic_id: int, sent: list[Subgr
     c = for_change(session, actor, characteristic_id)
     last = repository.last_subgroup(session, c.id)
     batch, following = [], last + 1
+    counted = c.chart in SPC_ATTRIBUTE_CHARTS
     for i, item in enumerate(sent):
         number = item.subgroup if item.subgroup is not None else following
-        batch.append(Incoming(number, tuple(item.values), field=f"subgroups[{i}]"))
+        values = (item.count,) if counted and item.count is not None else tuple(item.values)
+        batch.append(Incoming(number, values, field=f"subgroups[{i}]", size=item.size,
+                              measured_at=item.measured_at, batch=item.batch.strip()))  # fmt: skip
         following = number + 1
     return _store(session, actor, c, batch, last, "api")
 
@@ -98,13 +160,15 @@ def upload(
     """A CSV or Parquet file's subgroups (its bytes already read within the upload limit)."""
     c = for_change(session, actor, characteristic_id)
     last = repository.last_subgroup(session, c.id)
-    return _store(session, actor, c, ingest.read(filename, content, last, c.subgroup_size), last, filename)
+    counted = c.chart in SPC_ATTRIBUTE_CHARTS
+    batch = ingest.read(filename, content, last, c.subgroup_size, counted)
+    return _store(session, actor, c, batch, last, filename)
 
 
 def _store(
     session: Session, actor: Actor, c: Characteristic, batch: list[Incoming], last: int, source: str
 ) -> tuple[int, int, int]:
-    problems = batch_problems(batch, last, c.subgroup_size)
+    problems = batch_problems(batch, last, c.subgroup_size, c.chart)
     if problems:
         raise ValidationFailed(problems, source)
     rows: list[dict[str, object]] = [
@@ -113,6 +177,13 @@ def _store(
         for p, v in enumerate(item.values, start=1)
     ]
     repository.add_values(session, rows)
+    counted = c.chart in SPC_ATTRIBUTE_CHARTS
+    repository.add_subgroups(session, [
+        {"characteristic_id": c.id, "subgroup": item.subgroup, "measured_at": item.measured_at, "batch": item.batch,
+         "size": (item.size if item.size is not None else float(c.subgroup_size)) if counted else None}
+        for item in batch
+        if counted or item.measured_at is not None or item.batch
+    ])  # fmt: skip
     first, end = batch[0].subgroup, batch[-1].subgroup
     unit = repository.unit_of(session, c)
     after = {"subgroups": [first, end], "values": len(rows), "source": source}
@@ -122,18 +193,32 @@ def _store(
 
 def setup(c: Characteristic) -> calc.Setup:
     frozen = Standard(c.frozen_center, c.frozen_sigma) if c.frozen_center is not None and c.frozen_sigma else None
-    return calc.Setup(c.chart, c.rules, c.lsl, c.usl, c.target, c.phase1_last, frozen)
+    return calc.Setup(c.chart, c.rules, c.lsl, c.usl, c.target, c.phase1_last, frozen, c.rule_counts or None)
+
+
+def _inputs(session: Session, c: Characteristic) -> tuple[np.ndarray, tuple[int, ...], np.ndarray | None] | None:
+    """The stored values (a row per subgroup), the excluded subgroups and, counted, the sample
+    sizes; None before there are any."""
+    subgroup, values = repository.values(session, c.id)
+    if subgroup.size == 0:
+        return None
+    excluded = tuple(e.subgroup for e in repository.exclusions(session, c.id))
+    sizes = None
+    if c.chart in SPC_ATTRIBUTE_CHARTS:
+        known = {s.subgroup: s.size for s in repository.subgroups(session, c.id)}
+        count = int(subgroup.max())
+        sizes = np.array([known.get(n) or float(c.subgroup_size) for n in range(1, count + 1)], dtype=float)
+    return calc.matrix(subgroup, values), excluded, sizes
 
 
 def result(session: Session, c: Characteristic) -> calc.Result | None:
     """The chart and capability of the stored values; None before there are any. A chart the
     core cannot draw yet (too few points) is a 422 saying why."""
-    subgroup, values = repository.values(session, c.id)
-    if subgroup.size == 0:
+    found = _inputs(session, c)
+    if found is None:
         return None
-    excluded = tuple(e.subgroup for e in repository.exclusions(session, c.id))
     try:
-        return calc.compute(setup(c), calc.matrix(subgroup, values), excluded)
+        return calc.compute(setup(c), *found)
     except ValueError as exc:
         raise DomainError(f"{c.code}: {exc}", 422) from None
 
@@ -144,13 +229,12 @@ def exclusions(session: Session, c: Characteristic) -> list[ExcludedPoint]:
 
 def _calibrate(session: Session, c: Characteristic) -> Standard:
     """The standard phase I gives now (its points less the excluded ones), ignoring frozen limits."""
-    subgroup, values = repository.values(session, c.id)
-    if subgroup.size == 0:
+    found = _inputs(session, c)
+    if found is None:
         raise DomainError(f"{c.code}: there are no measurements to calibrate on yet", 422)
-    excluded = tuple(e.subgroup for e in repository.exclusions(session, c.id))
     unfrozen = calc.Setup(c.chart, c.rules, c.lsl, c.usl, c.target, c.phase1_last, None)
     try:
-        return calc.compute(unfrozen, calc.matrix(subgroup, values), excluded).chart.standard
+        return calc.compute(unfrozen, *found).chart.standard
     except ValueError as exc:
         raise DomainError(f"{c.code}: {exc}", 422) from None
 

@@ -13,8 +13,8 @@ from pacer.characteristics.schemas import (
     FrozenOut,
     UnitOut,
 )
-from pacer.cli.present.spc import capability_document, chart_document
 from pacer.models import Characteristic
+from pacer.spc.documents import capability_document, chart_document
 
 
 def characteristic_out(session: Session, c: Characteristic, lang: str) -> CharacteristicOut:
@@ -28,6 +28,7 @@ def characteristic_out(session: Session, c: Characteristic, lang: str) -> Charac
         id=c.id, unit=UnitOut(code=unit.code, name=unit.name(lang)), code=c.code, name=c.name(lang),
         name_zh=c.name_zh, name_en=c.name_en, product=c.product, measure_unit=c.measure_unit, lsl=c.lsl,
         usl=c.usl, target=c.target, subgroup_size=c.subgroup_size, chart=c.chart, rules=c.rules,
+        rule_counts=c.rule_counts,
         phase1_last=c.phase1_last, frozen=frozen, subgroups=service.subgroups_stored(session, c),
     )  # fmt: skip
 

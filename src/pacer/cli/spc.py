@@ -97,8 +97,9 @@ def spc_chart(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Draw a control chart: centre line, limits per point, plotted statistics, rule violations."""
-    from pacer.cli.present.spc import chart_document, chart_table
+    from pacer.cli.present.spc import chart_table
     from pacer.spc.data.command import ChartRequest, run_chart
+    from pacer.spc.documents import chart_document
 
     request = ChartRequest(
         kind=chart.value, value=value, subgroup=subgroup, size=size, phase1=phase1, exclude=exclude,
@@ -130,8 +131,9 @@ def spc_capability(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Capability (Cp, Cpk, Cpm) and performance (Pp, Ppk, Ppm) with confidence intervals, % out of spec."""
-    from pacer.cli.present.spc import capability_document, capability_table
+    from pacer.cli.present.spc import capability_table
     from pacer.spc.data.command import run_capability
+    from pacer.spc.documents import capability_document
 
     cap, method = run_capability(
         file, value, spec=(lsl, usl, target), subgroup=subgroup, size=size,

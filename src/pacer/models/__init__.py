@@ -58,7 +58,15 @@ from pacer.models.jobs import JOB_STATES, Job, ReportRecord, ReportVersion
 from pacer.models.notifications import Notification, OutboxMail
 from pacer.models.org import LEADER_ROLES, UNIT_KINDS, Person, Unit, UnitLeader, UnitParentage
 from pacer.models.quality import QualityProblem, SisterCheck, ZeroingCriterion
-from pacer.models.spc import SPC_CHARTS, SPC_RULE_SETS, Characteristic, ExcludedPoint, Measurement
+from pacer.models.spc import (
+    SPC_ATTRIBUTE_CHARTS,
+    SPC_CHARTS,
+    SPC_RULE_SETS,
+    Characteristic,
+    ExcludedPoint,
+    Measurement,
+    Subgroup,
+)
 from pacer.models.target_rounds import TargetProposal, TargetProposalRow
 from pacer.models.workflow import WorkflowEvent, WorkflowItem, WorkflowReminder
 
@@ -76,6 +84,7 @@ __all__ = [
     "RECIPIENTS",
     "ROLES",
     "SELECTORS",
+    "SPC_ATTRIBUTE_CHARTS",
     "SPC_CHARTS",
     "SPC_RULE_SETS",
     "SUBMISSION_STATES",
@@ -129,6 +138,7 @@ __all__ = [
     "StatementVersion",
     "StoredFile",
     "StoredFileContent",
+    "Subgroup",
     "Submission",
     "SubmissionCheck",
     "SubmissionFigure",

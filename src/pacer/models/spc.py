@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Double, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pacer.models.base import Base, utcnow
 
-SPC_CHARTS = ("xbar-r", "xbar-s", "imr", "ewma", "cusum")
+SPC_CHARTS = ("xbar-r", "xbar-s", "imr", "p", "np", "c", "u", "ewma", "cusum")
+# counted characteristics: one count per subgroup (nonconforming units for p and np,
+# nonconformities for c and u) out of the subgroup's sample size
+SPC_ATTRIBUTE_CHARTS = ("p", "np", "c", "u")
 SPC_RULE_SETS = ("we", "nelson", "none")
 
 
@@ -40,6 +43,8 @@ class Characteristic(Base):
     subgroup_size: Mapped[int] = mapped_column(Integer)
     chart: Mapped[str] = mapped_column(String(16))
     rules: Mapped[str] = mapped_column(String(16), default="we")
+    # a rule's count changed from its set's, e.g. {"N2": 8} for eight in a row instead of nine
+    rule_counts: Mapped[dict[str, int] | None] = mapped_column(JSON)
     phase1_last: Mapped[int | None] = mapped_column(Integer)
     frozen_center: Mapped[float | None] = mapped_column(Double)
     frozen_sigma: Mapped[float | None] = mapped_column(Double)
@@ -62,6 +67,21 @@ class Measurement(Base):
     subgroup: Mapped[int] = mapped_column(Integer, primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[float] = mapped_column(Double)
+
+
+class Subgroup(Base):
+    """What is known of a subgroup beside its values: the sample size of a counted (attribute)
+    characteristic's subgroup, when it was measured and the batch (lot) it comes from."""
+
+    __tablename__ = "spc_subgroup"
+
+    characteristic_id: Mapped[int] = mapped_column(
+        ForeignKey("spc_characteristic.id", ondelete="CASCADE"), primary_key=True
+    )
+    subgroup: Mapped[int] = mapped_column(Integer, primary_key=True)
+    size: Mapped[float | None] = mapped_column(Double)
+    measured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    batch: Mapped[str] = mapped_column(String(64), default="")
 
 
 class ExcludedPoint(Base):

@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.errors import NotFound
+from pacer.kit.rows import one_seen
 from pacer.models import StoredFile, Unit, UnitParentage, User, WorkflowItem
 from pacer.models.quality import QualityProblem, SisterCheck, ZeroingCriterion
 from pacer.org.repository import parentage_on, subtree_select
@@ -93,10 +93,7 @@ def all_rows(session: Session, actor: Actor, f: ProblemFilter) -> list[Row]:
 
 def problem(session: Session, actor: Actor, problem_id: int) -> Row:
     """One problem the actor sees; any other is not found, as if it did not exist."""
-    found = session.execute(_base(actor).where(QualityProblem.id == problem_id)).tuples().one_or_none()
-    if found is None:
-        raise NotFound(f"no quality problem #{problem_id}")
-    return found
+    return one_seen(session, _base(actor).where(QualityProblem.id == problem_id), f"no quality problem #{problem_id}")
 
 
 def criteria(session: Session, problem_id: int) -> list[ZeroingCriterion]:
@@ -126,10 +123,7 @@ def all_checks(session: Session, problem_id: int) -> list[CheckRow]:
 
 def check(session: Session, actor: Actor, check_id: int) -> CheckRow:
     stmt = restrict(_checks().where(SisterCheck.id == check_id), actor, SisterCheck.unit_id, READ)
-    found = session.execute(stmt).tuples().one_or_none()
-    if found is None:
-        raise NotFound(f"no sister check #{check_id}")
-    return found
+    return one_seen(session, stmt, f"no sister check #{check_id}")
 
 
 def unit_by_code(session: Session, actor: Actor, code: str, action: str = READ) -> Unit | None:

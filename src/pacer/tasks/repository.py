@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, SUPERVISE, Actor, restrict
-from pacer.errors import NotFound
+from pacer.kit.rows import one_seen
 from pacer.models import Indicator, IndicatorVersion, StoredFile, Unit, User, WorkflowItem
 from pacer.models.followup import Meeting, Milestone, ProgressReport, Requirement, Task, TaskCoUnit
 from pacer.org.repository import subtree_select, tree_on
@@ -103,10 +103,7 @@ def tasks(
 
 def task(session: Session, actor: Actor, task_id: int) -> Row:
     """One task the actor sees; any other is not found, as if it did not exist."""
-    found = session.execute(_base(actor).where(Task.id == task_id)).tuples().one_or_none()
-    if found is None:
-        raise NotFound(f"no task #{task_id}")
-    return found
+    return one_seen(session, _base(actor).where(Task.id == task_id), f"no task #{task_id}")
 
 
 def milestones(session: Session, task_id: int) -> list[Milestone]:

@@ -24,12 +24,13 @@ import duckdb
 import numpy as np
 from scipy import stats
 
+from pacer.config import get_settings
 from pacer.spc.constants import Constants, table
 from pacer.spc.data import kernels
 from pacer.spc.rules import WESTERN_ELECTRIC, Rule
 
-Engine = Literal["compiled", "duckdb"]
-ENGINES: tuple[Engine, ...] = ("compiled", "duckdb")
+Engine = Literal["compiled", "duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("compiled", "duckdb", "spark")
 
 QUERY = """
 SELECT m.{char} AS characteristic, m.{sub} AS subgroup, count(*) AS n, avg(m.{val}) AS mean,
@@ -62,12 +63,17 @@ def subgroup_table(
     subgroup: str = "subgroup",
     value: str = "value",
     threads: int | None = None,
-    engine: Engine = "compiled",
+    engine: Engine | None = None,
 ) -> SubgroupTable:
     """One pass over the measurements (and the specifications, when given): compiled over a
-    file sorted by characteristic and subgroup, else (or with ``engine="duckdb"``) by DuckDB."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown SPC engine {engine!r}: use {' or '.join(ENGINES)}")
+    file sorted by characteristic and subgroup, else (or with ``engine="duckdb"``) by DuckDB, or
+    by Spark; the engine PACER_SPC_ENGINE names when none is given."""
+    engine = chosen_engine(engine)
+    columns = {"characteristic": characteristic, "subgroup": subgroup, "value": value}
+    if engine == "spark":
+        from pacer.spc.data.spark import session, subgroup_table_spark
+
+        return subgroup_table_spark(session(get_settings().spark_master), measurements, specs, **columns)
     if engine == "compiled":
         from pacer.spc.data.compiled import subgroup_table_compiled
 
@@ -95,6 +101,14 @@ def subgroup_table(
         below=np.asarray(result["below"], dtype=np.int64),
         above=np.asarray(result["above"], dtype=np.int64),
     )
+
+
+def chosen_engine(engine: str | None = None) -> Engine:
+    """``engine``, else the setting's (PACER_SPC_ENGINE); an unknown one is refused."""
+    chosen = engine or get_settings().spc_engine
+    if chosen not in ENGINES:
+        raise ValueError(f"unknown SPC engine {chosen!r}: use {', '.join(ENGINES)}")
+    return chosen  # type: ignore[return-value]  # checked against ENGINES just above
 
 
 def _quote(name: str) -> str:
