@@ -98,6 +98,7 @@ def routers() -> tuple[APIRouter, ...]:
         *commendation_routers(),
         *administration_routers(),
         *quality_routers(),
+        *assessment_routers(),
         vendor.router,
     )
 
@@ -118,6 +119,14 @@ def commendation_routers() -> tuple[APIRouter, ...]:
     from pacer.commendations import pages as commendations_pages
 
     return (commendations_pages.router, commendations_api.router)
+
+
+def assessment_routers() -> tuple[APIRouter, ...]:
+    """Responsibility statements, their signing and the assessment."""
+    from pacer.assessment import api as assessment_api
+    from pacer.assessment import pages as assessment_pages
+
+    return (assessment_pages.router, assessment_api.router)
 
 
 def administration_routers() -> tuple[APIRouter, ...]:

@@ -88,6 +88,9 @@ FILL = {
     "leader_id": ["1"],  # the fixture's leader of A (set there)
     "characteristic_id": ["1"],  # the fixture's characteristic of A1 (set there)
     "subgroup": ["1"],
+    "statement_id": ["1"],  # the fixture's statement of A1 (set there)
+    "result_id": ["1"],  # its year-end assessment (set there)
+    "stage": ["yearend"],
 }
 QUERY = "indicator=revenue&rank=revenue&bridge=revenue"
 
@@ -134,6 +137,7 @@ def group(figures, session, app, monkeypatch):
     _a_quality_problem_of_a1(session, monkeypatch)
     _a_leader_of_a(session, figures, monkeypatch)
     _a_characteristic_of_a1(session, monkeypatch)
+    _a_statement_of_a1(session, monkeypatch)
     create_user(session, "bianca", [("viewer", figures.B)])  # the moved unit's new second level
     set_passwords(session, "bianca")
     session.flush()
@@ -182,6 +186,23 @@ def _a_quality_problem_of_a1(session, monkeypatch) -> None:
     (check,) = sisters.spawn_checks(session, SYSTEM, problem.id, [UNITS["A2"][0]])
     monkeypatch.setitem(FILL, "problem_id", [str(problem.id)])
     monkeypatch.setitem(FILL, "check_id", [str(check.id)])
+
+
+def _a_statement_of_a1(session, monkeypatch) -> None:
+    """A1's responsibility statement for 2025, signed and scored: its pages, scorecard and
+    documents name A1, which viewers outside A1 must never see."""
+    from pacer.analysis.serve.service import build
+    from pacer.assessment import assess, service
+    from pacer.assessment.plan import Content
+
+    item = {"code": "revenue", "kind": "quantitative", "indicator": "revenue", "weight": 10_000, "rule": "linear"}
+    content = Content.of({"items": [item | {"threshold": 1, "target": 2}]})
+    statement = service.draft(session, SYSTEM, UNITS["A1"][0], 2025, "business", content)
+    for verb in ("issue", "sign"):
+        service.act(session, SYSTEM, statement.id, verb)
+    (result,) = assess.record_results(session, SYSTEM, build(session.connection()), 2025, "business", "yearend")
+    monkeypatch.setitem(FILL, "statement_id", [str(statement.id)])
+    monkeypatch.setitem(FILL, "result_id", [str(result.id)])
 
 
 def _a_characteristic_of_a1(session, monkeypatch) -> None:

@@ -58,7 +58,7 @@ from pacer.analysis.load.definitions import units_from_rows
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
 from pacer.analysis.serve.completeness import Missing, assigned_at, default_period, incomplete, missing_figures
 from pacer.analysis.serve.engine import Engine
-from pacer.analysis.serve.service import Analysis, change_marker, get_analysis, restructured
+from pacer.analysis.serve.service import Analysis, build, change_marker, get_analysis, restructured
 from pacer.analysis.shown import wording
 from pacer.analysis.shown.display import (
     DisplayScale,
@@ -125,6 +125,7 @@ __all__ = [
     "assigned_at",
     "breakdown",
     "bridge_line",
+    "build",
     "change_marker",
     "choose",
     "crossed_breakdown",

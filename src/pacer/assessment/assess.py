@@ -24,7 +24,15 @@ from pacer.assessment.service import content_of, problem, refused
 from pacer.assessment.workflow import SIGNED_STATES
 from pacer.audit.service import record, record_many
 from pacer.auth.permissions import SET_TARGETS, Actor, require, visible_unit_ids
-from pacer.models import AssessmentAdjustment, AssessmentResult, Statement, StatementItem, Unit, WorkflowItem
+from pacer.models import (
+    AssessmentAdjustment,
+    AssessmentResult,
+    Statement,
+    StatementEvent,
+    StatementItem,
+    Unit,
+    WorkflowItem,
+)
 from pacer.models.base import utcnow
 
 STAGE_MONTH = {"midyear": 6, "yearend": 12}
@@ -183,3 +191,26 @@ def adjust(
     )
     session.flush()
     return result
+
+
+def record_event(
+    session: Session, actor: Actor, statement_id: int, code: str, occurred_on: date, note: str, lang: str = "en"
+) -> StatementEvent:
+    """Something a bonus, deduction or veto of the statement counts (recorded by the issuing side)."""
+    statement, unit, _ = repository.statement(session, actor, statement_id)
+    require(session, actor, SET_TARGETS, statement.issuer_unit_id)
+    items = repository.items(session, [statement.id])[statement.id]
+    counted = {i.code for i in items if i.kind in ("bonus", "deduction", "veto") and i.measure == "events"}
+    if code not in counted:
+        raise refused([problem("event_item", "code", code=code, allowed=", ".join(sorted(counted)) or "—")], lang)
+    if not note.strip() or occurred_on.year != statement.year:
+        raise refused([problem("event_note", "note", year=statement.year)], lang)
+    event = StatementEvent(
+        statement_id=statement.id, code=code, occurred_on=occurred_on, note=note.strip(), recorded_by=actor.username
+    )
+    session.add(event)
+    after = {"code": code, "occurred_on": occurred_on.isoformat(), "note": note.strip()}
+    key = f"{unit.code}/{statement.year}/{statement.domain}"
+    record(session, actor.username, "statement.event", "statement", key, None, after, unit_id=unit.id)
+    session.flush()
+    return event

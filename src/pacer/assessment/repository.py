@@ -47,6 +47,11 @@ def unit_by_code(session: Session, actor: Actor, code: str) -> Unit | None:
     return session.scalar(restrict(select(Unit).where(Unit.code == code), actor, Unit.id))
 
 
+def visible_unit(session: Session, actor: Actor, unit_id: int) -> Unit | None:
+    """The unit if the actor sees it (an issuer above the viewer's subtree is not named)."""
+    return session.scalar(restrict(select(Unit).where(Unit.id == unit_id), actor, Unit.id))
+
+
 def statement(session: Session, actor: Actor, statement_id: int) -> Row:
     """One statement the actor sees; any other is not found, as if it did not exist."""
     found = session.execute(_base(actor).where(Statement.id == statement_id)).first()

@@ -84,6 +84,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "unknown assessment stage '{stage}'; one of: {allowed}",
     ),
     "result_unknown": ("没有编号为 {id} 的考核结果", "no assessment result {id}"),
+    "event_item": (
+        "“{code}”不是按事件计的加减分或否决项，可选：{allowed}",
+        "'{code}' is no item counting events; one of: {allowed}",
+    ),
+    "event_note": ("事件须写明经过，且发生在 {year} 年内", "an event needs what happened, on a day of {year}"),
     "reason_needed": ("已下达或签订的责任书变更须说明原因", "a change to a statement issued or signed needs a reason"),
     "adjust_reason": ("调整考核得分须书面说明原因", "an adjustment of a score needs a written reason"),
 }

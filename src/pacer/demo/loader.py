@@ -29,6 +29,7 @@ from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.demo.own_load import assign_sets, load_own_library
 from pacer.demo.quality import load_quality
 from pacer.demo.records import FactArrays
+from pacer.demo.statements import load_statements
 from pacer.errors import Conflict
 from pacer.indicators.sync import sync_library
 from pacer.kit import periods
@@ -296,6 +297,7 @@ def _finish(conn: Connection, session: Session, group: DemoGroup, states: dict[i
     load_quality(session)
     load_charts(session)
     load_commendations(session, group)
+    load_statements(session, group)
     if not states:
         return len(group.facts)
     task = progress.add_task("Reporting the last month through the workflow", total=None)

@@ -1,6 +1,7 @@
 """Interface strings: key -> (中文, English). Templates call ``t(key)``."""
 
 from pacer.web.messages_admin import ADMIN_MESSAGES
+from pacer.web.messages_assessment import ASSESSMENT_MESSAGES
 from pacer.web.messages_audit import AUDIT_MESSAGES
 from pacer.web.messages_board import BOARD_MESSAGES
 from pacer.web.messages_cockpit import COCKPIT_MESSAGES
@@ -141,5 +142,6 @@ for area in (
     ORG_MESSAGES,
     QUALITY_MESSAGES,
     SPC_MESSAGES,
+    ASSESSMENT_MESSAGES,
 ):
     MESSAGES.update(area)

@@ -56,6 +56,7 @@ SECTIONS = (
             Entry("nav.spc", "/spc"),
         ),
     ),
+    Section("nav.section.assessment", (Entry("nav.assessment", "/assessment"),)),
     Section("nav.section.reports", (Entry("nav.reports", "/reports"), Entry("nav.jobs", "/jobs"))),
     Section(
         "nav.section.configuration",
