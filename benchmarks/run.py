@@ -2,7 +2,8 @@
 
 Each benchmark module writes its own section to benchmarks/results/<name>.md; this script runs
 them in order (engine, group_indicators, collection_import, web, meeting_extract, monitor,
-entry_grid, followup_board, spc, report, meeting_pack, audit_search, demo_quality) and puts the sections
+entry_grid, followup_board, spc, report, meeting_pack, audit_search, demo_quality, assessment) and puts
+the sections
 together under a header naming the machine.
 """
 
@@ -33,6 +34,7 @@ SECTIONS = (
     "meeting_pack",
     "audit_search",
     "demo_quality",
+    "assessment",
 )
 
 

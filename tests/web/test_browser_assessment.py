@@ -1,0 +1,43 @@
+"""The assessment in a real browser, in Chinese and in English: HQ's analyst reads the demo's
+league table of the last full year, opens a unit's signed statement with its scorecard worked
+item by item and its what-if, adjusts the score with a reason, and reads the current year's
+mid-year table; every page passes axe-core's WCAG 2.1 AA rules. Screenshots go to
+test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.web.test_browser import ARTIFACTS, _axe_violations, _english_on, browser, server  # noqa: F401  (fixtures)
+from tests.web.test_browser_tasks import _page
+
+
+def _checked(page, path: str | None, name: str, lang: str) -> list[str]:
+    if path is not None:
+        page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")
+    page.screenshot(path=ARTIFACTS / f"assessment-{name}-{lang}.png", full_page=True)
+    return [f"{page.url}: {v}" for v in _axe_violations(page) + (_english_on(page) if lang == "zh" else [])]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hq_reads_the_league_table_and_a_scorecard_and_adjusts_it(browser, server, lang):  # noqa: F811
+    problems: list[str] = []
+    hq = _page(browser, server, "wangjing")
+    problems += _checked(hq, "/assessment?year=2024", "league", lang)
+    assert hq.locator("[data-testid=league] tbody tr").count() >= 5
+    hq.click("[data-testid=league] tbody tr:first-child th a")
+    hq.wait_for_url(re.compile(r".*/statements/\d+.*"))
+    problems += _checked(hq, None, "statement", lang)
+    assert hq.locator("[data-testid=working] tbody tr").count() >= 4
+    assert hq.locator("[data-testid=state][data-state=in_force]").count() == 1
+    hq.fill("input[name=change]", "2.5")
+    hq.fill("input[name=reason]", "承担重大专项任务" if lang == "zh" else "a major special project")
+    with hq.expect_navigation():
+        hq.click("form[action$='/adjust'] button")
+    assert hq.locator("[data-testid=adjustment]").count() >= 1
+    problems += _checked(hq, None, "adjusted", lang)
+    problems += _checked(hq, "/assessment?year=2025&stage=midyear&grading=forced", "midyear", lang)
+    hq.context.close()
+    assert not problems, "\n".join(problems)
