@@ -34,7 +34,9 @@ def test_hq_reads_the_league_table_and_a_scorecard_and_adjusts_it(browser, serve
     assert hq.locator("[data-testid=working] tbody tr").count() >= 4
     assert hq.locator("[data-testid=state][data-state=in_force]").count() == 1
     hq.fill("form[action$='/adjust'] input[name=change]", "2.5")
-    hq.fill("form[action$='/adjust'] input[name=reason]", "承担重大专项任务" if lang == "zh" else "a major special project")
+    hq.fill(
+        "form[action$='/adjust'] input[name=reason]", "承担重大专项任务" if lang == "zh" else "a major special project"
+    )
     with hq.expect_navigation():
         hq.click("form[action$='/adjust'] button")
     assert hq.locator("[data-testid=adjustment]").count() >= 1
