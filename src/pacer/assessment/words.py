@@ -17,8 +17,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_data": ("无数据，不得分", "no data: no points"),
     "not_active": ("考核期内单位尚未设立，不得分", "the unit did not exist in the period: no points"),
     "prorated": (
-        "单位年中设立，目标按 {months}/12 个月折算",
-        "unit created mid-year: targets prorated to {months}/12 months",
+        "按考核期内 {months} 个月，目标按 {months}/12 折算",
+        "{months} months in the period: targets prorated to {months}/12",
     ),
     "no_base": (
         "上年数为零或无上年数，无法计算增长率，不得分",
