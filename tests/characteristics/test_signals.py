@@ -71,3 +71,16 @@ def test_the_page_opens_the_problem_and_the_dashboard_counts_it(app, client, bor
     dashboard = quinn.get("/spc/units/A?lang=en").text
     assert "Open 1" in dashboard
     assert "Opened from a chart signal 1" in dashboard
+    assert "Zeroing criteria of the open problems signed off 0 / 10" in dashboard
+    assert "未归零问题的归零要素已签署 0 / 10" in quinn.get("/spc/units/A?lang=zh").text
+    from pacer.quality import zeroing
+    from pacer.quality.words import CRITERION_CODES
+    from tests.factories import create_user
+
+    rita = create_user(session, "rita", [("quality_engineer", org.A)])
+    owner = load_actor(session, problem.owner)
+    for code in CRITERION_CODES:
+        zeroing.write_evidence(session, owner, problem.id, code, "见分析报告")
+    zeroing.act(session, owner, problem.id, "submit")
+    zeroing.sign_off(session, rita, problem.id, "locate", "同意")
+    assert "signed off 1 / 10" in quinn.get("/spc/units/A?lang=en").text

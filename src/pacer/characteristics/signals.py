@@ -76,11 +76,15 @@ class Counts:
     open: int
     closed: int
     from_charts: int
+    signed: int = 0  # zeroing criteria signed off, of the open problems
+    criteria: int = 0  # their zeroing criteria
 
 
 def counts(session: Session, actor: Actor, unit_id: int) -> Counts:
-    """The problems of the unit's subtree the actor sees: open, closed, opened from a chart."""
+    """The problems of the unit's subtree the actor sees: open, closed, opened from a chart, and
+    the zeroing progress of the open ones (criteria signed off of all their criteria)."""
     rows = problems.all_rows(session, actor, problems.ProblemFilter(unit_id=unit_id))
     closed = sum(1 for _, _, item in rows if item.state in DONE)
     charted = sum(1 for p, _, _ in rows if p.source_characteristic_id is not None)
-    return Counts(len(rows) - closed, closed, charted)
+    signed, criteria = problems.signed_criteria(session, [p.id for p, _, item in rows if item.state not in DONE])
+    return Counts(len(rows) - closed, closed, charted, signed, criteria)

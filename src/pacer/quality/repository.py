@@ -210,3 +210,13 @@ def units_in_month(session: Session, actor: Actor, first: date, last: date, acti
         (Unit.dissolved_on.is_(None)) | (Unit.dissolved_on >= first),
     )
     return list(session.scalars(restrict(stmt, actor, Unit.id, action).order_by(Unit.code)))
+
+
+def signed_criteria(session: Session, problem_ids: Collection[int]) -> tuple[int, int]:
+    """(criteria signed off, criteria) of these problems: how far their zeroing has come."""
+    if not problem_ids:
+        return 0, 0
+    signed = func.coalesce(func.sum(case((ZeroingCriterion.signed_by != "", 1), else_=0)), 0)
+    stmt = select(signed, func.count()).where(ZeroingCriterion.problem_id.in_(list(problem_ids)))
+    done, total = session.execute(stmt).one()
+    return int(done), int(total)

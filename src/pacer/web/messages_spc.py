@@ -104,6 +104,10 @@ SPC_MESSAGES: dict[str, tuple[str, str]] = {
         "Measurements are stored: the chart and the subgroup size can no longer change.",
     ),
     "spc.save": ("保存", "Save"),
+    "spc.zeroing_progress": (
+        "未归零问题的归零要素已签署 {signed} / {total}",
+        "Zeroing criteria of the open problems signed off {signed} / {total}",
+    ),
     "spc.chart.xbar-r": ("均值-极差图（X̄-R）", "X̄-R (mean and range)"),
     "spc.chart.xbar-s": ("均值-标准差图（X̄-S）", "X̄-S (mean and standard deviation)"),
     "spc.chart.imr": ("单值-移动极差图（I-MR）", "I-MR (individuals and moving range)"),
