@@ -42,7 +42,10 @@ def test_hq_records_a_commendation_on_the_page_and_every_reader_sees_their_own(s
     assert 'data-unit="B1"' not in seen
     assert 'data-testid="commend-form"' not in seen  # readers do not record
     unit_page = victor.get("/admin/org/A1?lang=zh").text
-    assert 'data-testid="unit-commendations"' in unit_page
+    assert unit_page.count('data-testid="unit-commendations"') == 1  # in the page once, never in its title
+    title = unit_page[unit_page.index("<title>") : unit_page.index("</title>")]
+    assert "<section" not in title
+    assert "两优一先" not in title
     assert "2025 · 两优一先" in unit_page
     assert "该单位尚无表彰记录" in victor.get("/admin/org/A2?lang=zh").text
 
