@@ -12,6 +12,7 @@ from pacer.assessment.plan import Content
 from pacer.assessment.service import StatementView
 from pacer.assessment.whatif import WhatIf
 from pacer.models import AssessmentResult
+from pacer.workflow.schemas import EventOut
 
 Code = Annotated[str, Field(max_length=64)]
 Points = Annotated[int, Field(ge=-1_000_000, le=1_000_000, description="hundredths of a point")]
@@ -95,15 +96,6 @@ class VersionOut(BaseModel):
     changed_by: str
     changed_at: datetime
     content: dict[str, Any]
-
-
-class EventOut(BaseModel):
-    verb: str
-    from_state: str | None
-    to_state: str
-    actor: str
-    at: datetime
-    reason: str
 
 
 class StatementOut(BaseModel):
