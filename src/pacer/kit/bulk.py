@@ -9,7 +9,7 @@ copies into a temporary table, then inserts from it), elsewhere by the driver's 
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -47,15 +47,21 @@ def upsert_rows(connection: Connection, table: Table, columns: Sequence[str], ke
         marks = ", ".join("?" * len(columns))
         _executemany(connection, f"INSERT INTO {table.name} ({names}) VALUES ({marks}) {conflict}", rows)
         return
-    scratch = f"bulk_{uuid.uuid4().hex}"
+    # One scratch table per connection, table and columns, kept for the connection's life and
+    # emptied at every commit: a table created and dropped per call would hold its locks until the
+    # outer transaction ends, and a long transaction of many upserts would fill the lock table.
+    digest = hashlib.blake2b(f"{table.name}({names})".encode(), digest_size=8).hexdigest()
+    scratch = f"bulk_{digest}"
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg's, open
     try:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS SELECT {names} FROM {table.name} WITH NO DATA"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} ON COMMIT DELETE ROWS"
+            f" AS SELECT {names} FROM {table.name} WITH NO DATA"
         )
+        cursor.execute(f"TRUNCATE {scratch}")
         _copy(connection, f"{scratch} ({names})", rows)
         cursor.execute(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM {scratch} {conflict}")
-        cursor.execute(f"DROP TABLE {scratch}")
+        cursor.execute(f"TRUNCATE {scratch}")
     finally:
         cursor.close()
 

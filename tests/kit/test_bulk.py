@@ -1,0 +1,53 @@
+"""Bulk writes: an upsert replaces what it finds and adds what it does not, and many upserts in one
+long transaction (a request's savepoints inside a test's transaction, a long import) do not pile
+up locks until the database's lock table is full."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlalchemy import Table, select, text
+
+from pacer.kit import bulk
+from pacer.models import Fact, Indicator
+
+COLUMNS = ("unit_id", "indicator_id", "period", "value", "submission_id")
+
+
+def _revenue(session) -> int:
+    return session.scalar(select(Indicator.id).where(Indicator.code == "revenue"))
+
+
+def test_an_upsert_replaces_the_rows_it_finds_and_adds_the_others(session, org):
+    table = cast(Table, Fact.__table__)
+    revenue = _revenue(session)
+    connection = session.connection()
+    bulk.upsert_rows(connection, table, COLUMNS, COLUMNS[:3], [(org.A1.id, revenue, 202601, 10, None)])
+    bulk.upsert_rows(
+        connection,
+        table,
+        COLUMNS,
+        COLUMNS[:3],
+        [(org.A1.id, revenue, 202601, 11, None), (org.A1.id, revenue, 202602, 20, None)],
+    )
+    stored = session.execute(
+        select(Fact.period, Fact.value).where(Fact.unit_id == org.A1.id).order_by(Fact.period)
+    ).all()
+    assert [tuple(r) for r in stored] == [(202601, 11), (202602, 20)]
+
+
+def test_many_upserts_in_one_transaction_hold_a_bounded_number_of_locks(session, org):
+    table = cast(Table, Fact.__table__)
+    revenue = _revenue(session)
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    own_locks = text("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()")
+    counts = []
+    for k in range(60):
+        with session.begin_nested():  # what a request's commit is inside a test's transaction
+            bulk.upsert_rows(connection, table, COLUMNS, COLUMNS[:3], [(org.A1.id, revenue, 202601, k, None)])
+        if postgres:
+            counts.append(connection.scalar(own_locks))
+    assert session.scalar(select(Fact.value).where(Fact.unit_id == org.A1.id, Fact.period == 202601)) == 59
+    if postgres:  # a scratch table per call would add its locks on every call
+        assert counts[-1] == counts[9], counts
