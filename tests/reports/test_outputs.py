@@ -37,6 +37,32 @@ def test_every_figure_of_the_key_table_is_the_engine_s(session, analysis):
         assert row[key.columns.index("时间进度")].text == "50.0%"
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_table_of_a_quarter_report_prints_at_8_points_or_more(session, analysis, lang):
+    from pacer.reports.render import docx, pdf
+
+    report = build_economic(session, SYSTEM, EconomicRequest(None, "2025-08", "quarter", lang), analysis=analysis)
+    tables = {t.key: t for t in report.tables()}
+    # the quarter's figures are a table of their own beside the year to date's against the targets
+    assert len(tables["key"].columns) == 10
+    assert len(tables["key.span"].columns) == 5
+    for t in report.tables():
+        assert docx.table_layout(t).points >= 8, t.key
+        assert pdf.table_layout(t).points >= 8, t.key
+
+
+def test_a_word_chart_has_no_caption_repeating_its_title(session, analysis):
+    report = _group(session, analysis, lang="en")
+    doc = Document(io.BytesIO(render(report, "docx")))
+    texts = {p.text for p in doc.paragraphs}
+    assert report.charts()
+    for chart in report.charts():
+        assert chart.title
+        title = chart.spec["title"]
+        assert (title["text"] if isinstance(title, dict) else title) == chart.title  # the picture carries it
+        assert chart.title not in texts
+
+
 def test_profit_turned_from_a_loss_is_worded_in_the_unit_s_report(session, analysis):
     report = _group(session, analysis, unit="A1")
     text = " ".join(b.text for b in report.blocks() if hasattr(b, "text"))

@@ -40,6 +40,10 @@ class Context:
     def w(self, key: str, **values: object) -> str:
         return word(self.lang, key, **values)
 
+    def joined(self, sentences: list[str]) -> str:
+        """Sentences as one paragraph: Chinese runs them on, English puts a space between."""
+        return ("" if self.lang == "zh" else " ").join(s for s in sentences if s)
+
     # -- which indicators -----------------------------------------------------------------------
 
     def known(self, codes: tuple[str, ...] | list[str]) -> list[str]:

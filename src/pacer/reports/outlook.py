@@ -23,7 +23,7 @@ def outlook(ctx: Context) -> Section | None:
         return None
     # the forecasts, then what the rest of the year needs: a paragraph each
     said = ([s for s in (_forecast(ctx, r) for r in rows) if s], _needs(ctx))
-    blocks: list[Block] = [Paragraph(" ".join(sentences)) for sentences in said if sentences]
+    blocks: list[Block] = [Paragraph(ctx.joined(sentences)) for sentences in said if sentences]
     keys = ("col.indicator", "col.unit", "col.ytd", "col.forecast", "col.interval", "col.ensure")
     columns = tuple(ctx.w(k) for k in (*keys, "col.forecast_share", "col.chance"))
     align = ("left", "left", "right", "right", "right", "right", "right", "right")

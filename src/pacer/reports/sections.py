@@ -48,19 +48,20 @@ def overall(ctx: Context) -> Section:
                 off=counts[Status.OFF_TRACK],
             )
         )
-    blocks: list[Block] = [Paragraph(" ".join(s for s in sentences if s))] if any(sentences) else []
+    blocks: list[Block] = [Paragraph(ctx.joined(sentences))] if any(sentences) else []
     if ctx.key_codes:
         blocks.append(key_table(ctx))
+        if ctx.has_span:
+            blocks.append(key_span_table(ctx))
     return Section("overall", ctx.w("section.overall"), tuple(blocks))
 
 
 def key_table(ctx: Context) -> Table:
-    """Value (the span and the year to date), YoY, target tiers, completion, time progress, gap, status."""
-    span = ctx.has_span
-    columns = [ctx.w("col.indicator"), ctx.w("col.unit")]
-    if span:
-        columns += [ctx.span_label, ctx.w("col.span_yoy")]
-    columns += [ctx.w("col.ytd"), ctx.w("col.ytd_yoy" if span else "col.yoy")]
+    """The year to date against the target tiers: value, YoY, the tiers, completion, time
+    progress, gap and status. A span's own figures are a table of their own
+    (:func:`key_span_table`): twelve columns in one would print too small to read."""
+    columns = [ctx.w("col.indicator"), ctx.w("col.unit"), ctx.w("col.ytd")]
+    columns += [ctx.w("col.ytd_yoy" if ctx.has_span else "col.yoy")]
     columns += [ctx.w(f"col.{k}") for k in ("ensure", "strive", "completion", "time_progress", "gap", "status")]
     rows = []
     for code in ctx.key_codes:
@@ -68,25 +69,41 @@ def key_table(ctx: Context) -> Table:
         if row is None:
             continue
         ref = ctx.ref(code)
-        cells = [Cell(ref.name), Cell(ref.display.label)]
-        if span:
-            srow = ctx.span_rows.get(code)
-            cells += (
-                [ctx.amount_cell(code, srow.value), ctx.change_cell(code, srow.yoy)] if srow else [Cell("—"), Cell("—")]
+        rows.append(
+            (
+                Cell(ref.name),
+                Cell(ref.display.label),
+                ctx.amount_cell(code, row.ytd),
+                ctx.change_cell(code, row.yoy),
+                ctx.amount_cell(code, row.target_ensure),
+                ctx.amount_cell(code, row.target_strive),
+                ctx.percent_cell(row.completion_pct),
+                ctx.percent_cell(row.time_progress_pct),
+                ctx.gap_cell(row.gap_pp),
+                ctx.status_cell(row.status),
             )
-        cells += [
-            ctx.amount_cell(code, row.ytd),
-            ctx.change_cell(code, row.yoy),
-            ctx.amount_cell(code, row.target_ensure),
-            ctx.amount_cell(code, row.target_strive),
-            ctx.percent_cell(row.completion_pct),
-            ctx.percent_cell(row.time_progress_pct),
-            ctx.gap_cell(row.gap_pp),
-            ctx.status_cell(row.status),
-        ]
-        rows.append(tuple(cells))
+        )
     align = ("left", "left", *(("right",) * (len(columns) - 3)), "left")
     return Table("key", ctx.w("table.key"), tuple(columns), tuple(rows), align, ctx.w("note.gap"))
+
+
+def key_span_table(ctx: Context) -> Table:
+    """The key indicators over the span (the month, the quarter or half to date) against the same
+    months of last year."""
+    columns = (ctx.w("col.indicator"), ctx.w("col.unit"), ctx.span_label, ctx.w("col.last_year"), ctx.w("col.yoy"))
+    rows = []
+    for code in ctx.key_codes:
+        if code not in ctx.rows:
+            continue
+        ref, srow = ctx.ref(code), ctx.span_rows.get(code)
+        figures = (
+            [ctx.amount_cell(code, srow.value), ctx.amount_cell(code, srow.last_year), ctx.change_cell(code, srow.yoy)]
+            if srow
+            else [Cell("—")] * 3
+        )
+        rows.append((Cell(ref.name), Cell(ref.display.label), *figures))
+    caption = ctx.w("table.key_span", span=ctx.span_phrase)
+    return Table("key.span", caption, columns, tuple(rows), ("left", "left", "right", "right", "right"))
 
 
 def indicators(ctx: Context) -> Section | None:
@@ -101,7 +118,7 @@ def topic(ctx: Context, key: str, codes: tuple[str, ...], chart_list: tuple[tupl
         return None
     # the summary's sentences open the report; the section does not say them again
     said = SUMMARY_CODES if key == TOPICS[0][0] else ()
-    text = " ".join(s for s in (ctx.sentence(c) for c in held if c not in said) if s)
+    text = ctx.joined([ctx.sentence(c) for c in held if c not in said])
     blocks: list[Block] = [Paragraph(text)] if text else []
     blocks.append(_topic_table(ctx, key, held))
     for name, code in chart_list:

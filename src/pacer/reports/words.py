@@ -59,6 +59,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     # the key-indicator table
     "table.key": ("关键指标完成情况", "Key indicators"),
+    "table.key_span": ("关键指标{span}情况", "Key indicators {span}"),
     "col.indicator": ("指标", "Indicator"),
     "col.unit": ("单位", "Unit"),
     "col.ytd": ("本年累计", "Year to date"),

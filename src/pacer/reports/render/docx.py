@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 from pacer.errors import DomainError
 from pacer.reports.model import Chart, Narrative, Paragraph, Report, Section, Table
 from pacer.reports.render.images import image
-from pacer.reports.render.layout import layout
+from pacer.reports.render.layout import Layout, layout
 
 EAST_ASIAN_FONT = "SimSun"  # 宋体; LibreOffice maps it to a CJK font
 HEADING_EAST_ASIAN = "SimHei"  # 黑体
@@ -114,10 +114,7 @@ def _section(doc: Any, section: Section, level: int, lang: str, chart_done: Call
         elif isinstance(block, Chart):
             doc.add_picture(io.BytesIO(image(block.spec, "png")), width=Cm(15.5))
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            if block.title:  # the caption under the chart, on the same page
-                doc.paragraphs[-1].paragraph_format.keep_with_next = True
-                cap = doc.add_paragraph(block.title, style=_style(doc, "Caption", "Normal"))
-                cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            # the chart carries its title: no caption under it says it again
             chart_done()
         elif isinstance(block, Narrative):
             lines = [line for line in block.text.split("\n") if line.strip()] or [""]
@@ -148,7 +145,7 @@ def _table(doc: Any, table: Table) -> None:
     if style is not None:
         out.style = style
     _narrow_margins(out)
-    shape = layout(table, 9, PAGE_CM, 2 * MARGIN_TWIPS * 2.54 / 1440 + 0.05, latin=TIMES)
+    shape = table_layout(table)
     size = Pt(shape.points)
     _heading_row(out.rows[0])
     for cell, lines in zip(out.rows[0].cells, shape.headings, strict=True):
@@ -176,6 +173,11 @@ def _table(doc: Any, table: Table) -> None:
         doc.add_paragraph(table.note, style=_style(doc, "Caption", "Normal"))
     else:
         doc.add_paragraph("", style=_style(doc, "Normal"))
+
+
+def table_layout(table: Table) -> Layout:
+    """How ``table`` prints in the Word file: 9 pt, smaller only when it would not fit otherwise."""
+    return layout(table, 9, PAGE_CM, 2 * MARGIN_TWIPS * 2.54 / 1440 + 0.05, latin=TIMES)
 
 
 def _narrow_margins(table: Any) -> None:

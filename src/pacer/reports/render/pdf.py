@@ -20,7 +20,7 @@ import typst
 from pacer.errors import DomainError
 from pacer.reports.model import Chart, Narrative, Paragraph, Report, Section, Table
 from pacer.reports.render.images import image
-from pacer.reports.render.layout import layout
+from pacer.reports.render.layout import Layout, layout
 from pacer.web.charts import cjk_font_dir
 
 SERIF = ("Noto Serif CJK SC", "Source Han Serif SC", "SimSun")
@@ -59,8 +59,13 @@ def _preamble(report: Report, lang: str) -> list[str]:
     ]
 
 
+def table_layout(t: Table) -> Layout:
+    """How ``t`` prints in the PDF: 8.5 pt, smaller only when it would not fit otherwise."""
+    return layout(t, 8.5, PAGE_CM, 2 * INSET_PT * 2.54 / 72 + 0.05)
+
+
 def _table(t: Table) -> list[str]:
-    shape = layout(t, 8.5, PAGE_CM, 2 * INSET_PT * 2.54 / 72 + 0.05)
+    shape = table_layout(t)
     align = ", ".join("right" if a == "right" else "left" for a in (t.align or ("left",) * len(t.columns)))
     cells = []
     for row in t.rows:
