@@ -303,6 +303,7 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ("jobs", "list"): ([], [["--limit", "0"], ["--as", "nobody"]]),
     ("jobs", "show"): (["1"], [["0"], ["x"], ["999999"]]),
     ("jobs", "work"): (["--once"], [["--bogus"]]),
+    ("worker",): ([], [[], ["--bogus"]]),  # the embedded queue: no worker to run
     ("jobs", "clean"): ([], [["--older-than", "0"], ["--older-than", "x"], ["--now", "junk"]]),
     ("tasks", "list"): ([], [["--unit", "NOPE"], ["--as", "nobody"], ["--format", "pdf"]]),
     ("tasks", "show"): (["1"], [["999999"], ["x"]]),

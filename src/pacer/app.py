@@ -192,9 +192,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _job_runner(factory: Any, settings: Settings) -> Any:
     """The background jobs' runner: threads that start with the first job this process queues
-    (or with ``pacer serve``), none when PACER_JOBS_WORKERS is 0."""
+    (or with ``pacer serve``), none when PACER_JOBS_WORKERS is 0 or ``pacer worker`` processes
+    run the jobs (PACER_JOBS_QUEUE=procrastinate)."""
+    from pacer.jobs.queue import Doorbell
     from pacer.jobs.runner import ThreadRunner, transactions
 
+    if settings.jobs_queue == "procrastinate":
+        return Doorbell()
     return ThreadRunner(transactions(factory), settings.jobs_workers, settings.jobs_poll_seconds)
 
 

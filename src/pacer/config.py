@@ -173,6 +173,12 @@ class Settings(BaseSettings):
     """Days overdue after which an item escalates one level up the org tree, and again after each
     further such interval (0: never)."""
 
+    jobs_queue: Literal["embedded", "procrastinate"] = "embedded"
+    """Where background jobs wait and who runs them: embedded (threads in each web server process,
+    the workflow tick in the web server) or procrastinate (a queue in the PostgreSQL database,
+    each job queued in the transaction that asked for it; ``pacer worker`` processes, on any
+    machine, run the jobs and the workflow tick once per schedule; PostgreSQL only)."""
+
     jobs_workers: int = Field(default=2, ge=0, le=16)
     """Threads of each web server process that run background jobs (reports); 0: none, run
     ``pacer jobs work`` instead."""
@@ -217,6 +223,12 @@ class Settings(BaseSettings):
                 f"PACER_SECRET_KEY must be a private random value of {MIN_SECRET_LENGTH} characters "
                 "or more in production (or unset, to generate one)"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _queue_on_postgresql(self) -> Settings:
+        if self.jobs_queue == "procrastinate" and not self.database_url.startswith("postgresql"):
+            raise ValueError("PACER_JOBS_QUEUE=procrastinate needs a PostgreSQL PACER_DATABASE_URL")
         return self
 
     @property

@@ -104,11 +104,12 @@ def create_served_app() -> FastAPI:
 
 
 def _start_ticker(app: FastAPI) -> asyncio.Task[None] | None:
-    """The workflow's deadline steps and e-mails, every PACER_WORKFLOW_TICK_SECONDS (0: none)."""
+    """The workflow's deadline steps and e-mails, every PACER_WORKFLOW_TICK_SECONDS (0: none;
+    with the procrastinate queue, ``pacer worker`` runs it once per schedule for all servers)."""
     from pacer.workflow.jobs import tick_forever
 
     settings: Settings = app.state.settings
-    if settings.workflow_tick_seconds <= 0:
+    if settings.workflow_tick_seconds <= 0 or settings.jobs_queue == "procrastinate":
         return None
     return asyncio.create_task(
         tick_forever(app.state.session_factory, settings, logging.getLogger("uvicorn.error")),

@@ -17,6 +17,30 @@ JobId = Annotated[int, typer.Argument(help="The job's number.", min=1, max=2**31
 
 def register(app: typer.Typer) -> None:
     app.add_typer(commands, name="jobs")
+    app.command("worker")(worker)
+
+
+@reports_errors
+def worker(
+    name: Annotated[str | None, typer.Option(help="The worker's name in the queue and its logs.")] = None,
+) -> None:
+    """Run background jobs and the workflow tick from the PostgreSQL queue (PACER_JOBS_QUEUE=
+    procrastinate) until stopped; start as many as needed, on any machine."""
+    import logging
+
+    from pacer.config import get_settings
+    from pacer.errors import DomainError
+    from pacer.jobs.queue import run_worker
+
+    ensure_schema()
+    settings = get_settings()
+    if settings.jobs_queue != "procrastinate":
+        raise DomainError(
+            "PACER_JOBS_QUEUE is embedded: jobs run in the web server (or `pacer jobs work`); "
+            "set PACER_JOBS_QUEUE=procrastinate with a PostgreSQL database to run workers"
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    run_worker(settings, name)
 
 
 @commands.command("list")

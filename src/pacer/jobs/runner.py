@@ -2,9 +2,9 @@
 transaction, or mark it failed with the reason and keep nothing of it.
 
 :class:`ThreadRunner` is the embedded runner: a few threads in the web server (or in ``pacer jobs
-work``) polling the ``job`` table and woken when a job is queued in this process. Anything
-implementing :class:`Runner` can replace it (a PostgreSQL queue such as procrastinate, whose
-task would call :func:`execute` with the job's id).
+work``) polling the ``job`` table and woken when a job is queued in this process. With the
+PostgreSQL queue (:mod:`pacer.jobs.queue`) a worker's task claims the job it is handed
+(:func:`claim_one`) and calls :func:`execute`.
 """
 
 from __future__ import annotations
@@ -69,6 +69,13 @@ def claim_next(tx: Transactions, now: datetime | None = None) -> int | None:
             if repository.claim(session, job_id, now or utcnow()):
                 return job_id
     return None
+
+
+def claim_one(tx: Transactions, job_id: int, now: datetime | None = None) -> bool:
+    """Claim queued job ``job_id`` (a queue handed it to this runner); False when it is not
+    queued any more (another runner took it first, or it is gone)."""
+    with tx(True) as session:
+        return repository.claim(session, job_id, now or utcnow())
 
 
 def execute(tx: Transactions, job_id: int) -> str:

@@ -13,7 +13,7 @@ from pacer.audit.service import record
 from pacer.auth.permissions import READ, Actor, require
 from pacer.errors import NotFound
 from pacer.files import service as files
-from pacer.jobs import kinds, repository
+from pacer.jobs import kinds, queue, repository
 from pacer.jobs.repository import DONE
 from pacer.models import Job, StoredFile
 from pacer.models.base import utcnow
@@ -62,6 +62,7 @@ def enqueue(session: Session, actor: Actor, asked: Asked) -> Job:
     )
     session.add(job)
     session.flush()
+    queue.defer(session, job.id)  # committed with the job, or rolled back with it
     record(session, actor.username, "job.enqueue", "job", str(job.id), None, {"kind": asked.kind, **asked.parameters})
     return job
 

@@ -1,0 +1,188 @@
+"""The jobs' queue on PostgreSQL (procrastinate), for servers and workers on several machines.
+
+With ``PACER_JOBS_QUEUE=procrastinate`` the ``job`` table stays the record of every job (its
+state, progress, error and file, which the job pages and API read as before); procrastinate is
+the queue that hands each job to exactly one ``pacer worker``, on any machine:
+
+- :func:`defer` puts a procrastinate job naming the Pacer job in the queue on the connection of
+  the transaction that queued the Pacer job, so both are committed together or not at all;
+- the worker's task claims the Pacer job and runs it as the embedded runner does
+  (:func:`pacer.jobs.runner.execute`); a job someone else claimed first is left alone;
+- the workflow tick (deadline steps, reminders, escalation, the scheduled reports, the cleanup,
+  the e-mails) is a periodic task: every worker offers it, procrastinate queues it once per
+  moment of its schedule, and one worker runs it;
+- web servers then run no job threads and no tick of their own.
+
+With the default ``embedded`` queue nothing here is used: threads in the web server run the
+jobs (:class:`pacer.jobs.runner.ThreadRunner`).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import procrastinate
+from procrastinate.schema import SchemaManager
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from pacer.config import Settings, get_settings
+
+log = logging.getLogger("pacer.jobs")
+QUEUE = "pacer"
+RUN_JOB = "pacer.run_job"
+TICK = "pacer.workflow_tick"
+# the advisory lock taken while the queue's tables are created ("PACERPQS")
+SCHEMA_LOCK = 0x5041434552505153
+
+
+def enabled(settings: Settings | None = None) -> bool:
+    return (settings or get_settings()).jobs_queue == "procrastinate"
+
+
+def conninfo(database_url: str) -> str:
+    """The libpq address of a SQLAlchemy PostgreSQL URL (``postgresql+psycopg://…``)."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@lru_cache
+def _deferrer() -> procrastinate.App:
+    # Only ever used with the caller's own connection: its pool is never opened.
+    return procrastinate.App(connector=procrastinate.SyncPsycopgConnector())
+
+
+def defer(session: Session, job_id: int) -> None:
+    """Queue Pacer job ``job_id`` for a worker in the session's transaction (nothing with the
+    embedded queue, whose threads read the ``job`` table)."""
+    if not enabled():
+        return
+    connection = session.connection().connection.driver_connection
+    task = _deferrer().configure_task(RUN_JOB, queue=QUEUE, connection=connection)
+    task.defer(job_id=job_id)
+
+
+# -- the worker ------------------------------------------------------------------------------------
+
+
+def worker_app(settings: Settings) -> procrastinate.App:
+    """The procrastinate application of ``pacer worker``: the task running Pacer jobs and the
+    periodic workflow tick."""
+    from pacer.db import get_engine, session_factory
+
+    app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo(settings.database_url)))
+    factory = session_factory(get_engine(settings))
+
+    @app.task(name=RUN_JOB, queue=QUEUE)
+    def run_job(job_id: int) -> str:
+        from pacer.jobs.runner import claim_one, execute, transactions
+
+        tx = transactions(factory)
+        if not claim_one(tx, job_id):
+            return "taken"  # run already (a runner of the job table claimed it first)
+        return execute(tx, job_id)
+
+    if settings.workflow_tick_seconds > 0:
+
+        @app.periodic(cron=cron_every(settings.workflow_tick_seconds), periodic_id="tick")
+        @app.task(name=TICK, queue=QUEUE, queueing_lock=TICK)
+        def workflow_tick(timestamp: int) -> None:
+            from pacer.jobs.runner import fail_stale, transactions
+            from pacer.workflow.jobs import tick
+
+            moment = datetime.fromtimestamp(timestamp, UTC)
+            done = tick(factory, settings, moment)
+            fail_stale(transactions(factory))  # jobs of a worker that stopped while running them
+            log.info("workflow tick at %s: %s", moment.isoformat(), done)
+
+    return app
+
+
+def cron_every(seconds: int) -> str:
+    """A cron schedule close to "every ``seconds``" (a divisor of a minute or of an hour)."""
+    if seconds < 60:
+        step = next(s for s in range(max(seconds, 1), 61) if 60 % s == 0)
+        return f"* * * * * */{step}"  # croniter's sixth field: seconds
+    minutes = next(m for m in range(max(seconds // 60, 1), 61) if 60 % m == 0)
+    return "0 * * * *" if minutes == 60 else f"*/{minutes} * * * *"
+
+
+def run_worker(settings: Settings, name: str | None = None) -> None:
+    """Run queued jobs and the workflow tick until stopped (SIGINT or SIGTERM)."""
+    from pacer.db import get_engine, session_factory
+    from pacer.jobs import kinds
+    from pacer.jobs.runner import fail_stale, transactions
+    from pacer.workflow import jobs  # noqa: F401  (the tick's modules, loaded before the first tick)
+
+    kinds.all_kinds()  # every kind's modules loaded now rather than by the first job
+    ensure_schema(get_engine(settings))
+    fail_stale(transactions(session_factory(get_engine(settings))))
+    worker_app(settings).run_worker(
+        queues=[QUEUE],
+        name=name,
+        concurrency=1,
+        delete_jobs="successful",
+        fetch_job_polling_interval=settings.jobs_poll_seconds,
+    )
+
+
+# -- its tables --------------------------------------------------------------------------------------
+
+
+def has_schema(connection: Connection) -> bool:
+    return bool(connection.scalar(text("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")))
+
+
+def ensure_schema(engine: Engine) -> bool:
+    """Create procrastinate's tables and functions unless they are there (on PostgreSQL, with
+    the queue configured); whether they were created. Several processes starting at once agree:
+    the first creates them, the others find them."""
+    if engine.dialect.name != "postgresql":
+        return False
+    with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+        if has_schema(connection):
+            return False
+        sql = SchemaManager.get_schema()
+        # the schema is a script of many statements: psycopg runs it as one when given no parameters
+        connection.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
+    return True
+
+
+def reachable(settings: Settings | None = None) -> tuple[bool, str]:
+    """Whether the jobs' queue can take and hand out jobs now, and what to do when it cannot
+    (for ``pacer doctor``)."""
+    from pacer.db import get_engine
+
+    settings = settings or get_settings()
+    try:
+        with get_engine(settings).connect() as connection:
+            if not enabled(settings):
+                connection.execute(text("SELECT count(*) FROM job WHERE state = 'queued'"))
+                return True, "embedded queue: the web server's job threads read the job table"
+            if not has_schema(connection):
+                return False, "the queue's tables are missing: run `pacer db upgrade` or start `pacer worker`"
+            workers = connection.scalar(
+                text("SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '1 minute'")
+            )
+    except Exception as exc:  # any failure to reach the database is what the check reports
+        return False, f"the database holding the queue cannot be reached: {type(exc).__name__}: {exc}"[:500]
+    if not workers:
+        return False, "no `pacer worker` is running: queued jobs and the workflow tick wait for one"
+    return True, f"procrastinate queue: {workers} worker(s) running"
+
+
+class Doorbell:
+    """The web server's runner when workers elsewhere run the jobs: nothing to start or wake
+    (procrastinate tells the workers of each job it is given)."""
+
+    def start(self) -> None:
+        return None
+
+    def wake(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        return None
