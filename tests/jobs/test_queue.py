@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
@@ -32,6 +33,8 @@ from pacer.jobs.service import Asked, enqueue
 from pacer.models import Job, StoredFile, StoredFileContent
 from tests.conftest import SERVER_URL
 from tests.factories import create_unit, create_user
+from tests.web.test_bad_input import bearer
+from tests.webclient import set_passwords
 
 on_postgresql = pytest.mark.skipif(not SERVER_URL, reason="the procrastinate queue lives in PostgreSQL")
 SRC = Path(__file__).parents[2] / "src"
@@ -169,6 +172,13 @@ def test_a_committed_job_is_queued_with_it_and_run_by_a_worker(queued):
         content = session.get_one(StoredFileContent, stored.id).content
     assert (stored.filename, content) == ("queued.txt", b"made by a worker for alice")
     assert _queue_rows() == [{"status": "succeeded", "args": {"job_id": job_id}}]
+    with Session(get_engine()) as session:
+        set_passwords(session, "alice")
+        alice = bearer(session, "alice")
+    with TestClient(create_app(get_settings())) as client:  # the job's page and API, as with threads
+        shown = client.get(f"/api/jobs/{job_id}", headers=alice).json()
+        assert (shown["state"], shown["progress"], shown["file"]["name"]) == ("done", 1.0, "queued.txt")
+        assert client.get(shown["file"]["url"], headers=alice).content == b"made by a worker for alice"
 
 
 @on_postgresql
