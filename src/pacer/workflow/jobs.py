@@ -15,6 +15,7 @@ from pacer.config import Settings
 from pacer.db import unit_of_work
 from pacer.jobs.cleanup import clean
 from pacer.jobs.runner import run_schedules, transactions
+from pacer.kit.leader import Leadership
 from pacer.models.base import utcnow
 from pacer.notifications.mail import Sent, send_outbox
 from pacer.workflow.deadlines import Policy
@@ -44,10 +45,17 @@ def tick(factory: sessionmaker[Session], settings: Settings, now: datetime | Non
 
 
 async def tick_forever(factory: sessionmaker[Session], settings: Settings, log: logging.Logger) -> None:
-    """The web server's background tick, every PACER_WORKFLOW_TICK_SECONDS (cancelled at shutdown)."""
-    while True:
-        await asyncio.sleep(settings.workflow_tick_seconds)
-        try:
-            await asyncio.to_thread(tick, factory, settings)
-        except Exception:  # a database or SMTP server away for a while: the next tick tries again
-            log.exception("the workflow tick failed")
+    """The web server's background tick, every PACER_WORKFLOW_TICK_SECONDS (cancelled at
+    shutdown), in one process of all those serving the database: the one holding the tick's
+    lock (another takes it over when that one stops)."""
+    leader = Leadership(factory.kw["bind"], "workflow-tick")
+    try:
+        while True:
+            await asyncio.sleep(settings.workflow_tick_seconds)
+            try:
+                if await asyncio.to_thread(leader.held):
+                    await asyncio.to_thread(tick, factory, settings)
+            except Exception:  # a database or SMTP server away for a while: the next tick tries again
+                log.exception("the workflow tick failed")
+    finally:
+        leader.release()
