@@ -10,7 +10,8 @@ from pacer.analysis.serve.service import build
 from pacer.assessment import assess, service
 from pacer.errors import Forbidden, NotFound, ValidationFailed
 from pacer.models import AuditEntry
-from tests.assessment.conftest import YUAN, business
+from tests.assessment.conftest import LAST_MONTHS, YUAN, business, set_targets
+from tests.factories import create_monthly_facts
 
 YEAR = 2025
 
@@ -90,13 +91,64 @@ def test_the_league_table_ranks_assessed_units_first_and_grades_by_bands_or_dist
     assert league(session, org.other_reporter, YEAR, "business") == []
 
 
-def test_what_the_rest_of_the_year_is_worth_item_by_item(session, org, scene):
+def test_a_closed_year_offers_no_what_if(session, org, scene):
     from pacer.assessment.whatif import what_if
 
+    assert what_if(session, org.hq_analyst, build(session.connection()), scene.id) == []
+
+
+def _through_september(session, org, **changes):
+    """A's 2025 statement with figures to September only: the year is still being reported."""
+    months = LAST_MONTHS[:9]
+    create_monthly_facts(session, org.A1, {"revenue": 40_000, "total_profit": 6_000}, months)
+    create_monthly_facts(session, org.A2, {"revenue": 45_000, "total_profit": 1_500}, months)
+    for unit in (org.A1, org.A2):
+        create_monthly_facts(session, unit, {"total_assets": 1_000_000, "total_liabilities": 650_000}, months)
+    set_targets(session, org.A, "total_profit", 80_000 * YUAN, 100_000 * YUAN, year=YEAR)
+    return service.draft(session, org.hq_analyst, "A", YEAR, "business", business(**changes))
+
+
+def test_what_the_rest_of_the_year_is_worth_item_by_item(session, org):
+    from pacer.assessment.whatif import what_if
+
+    statement = _through_september(session, org)
     worth = {
-        w.code: (w.points, w.most, w.at_stake, w.needed)
-        for w in what_if(session, org.hq_analyst, build(session.connection()), scene.id)
+        w.code: (w.heading, w.points, w.most, w.at_stake, w.needed, w.met)
+        for w in what_if(session, org.hq_analyst, build(session.connection()), statement.id)
     }
-    assert worth["revenue"] == (4800, 4800, 0, 0 - 20_000 * YUAN)
-    assert worth["profit"] == (1500, 3000, 1500, 10_000 * YUAN)
-    assert worth["debt"] == (500, 1000, 500, None)
+    # 85,000 a month for nine months heads for 1,020,000: above the strive target, capped at 1.2
+    assert worth["revenue"] == (1_020_000 * YUAN, 4800, 4800, 0, 235_000 * YUAN, False)
+    assert worth["profit"] == (90_000 * YUAN, 1500, 3000, 1500, 32_500 * YUAN, False)
+    assert worth["debt"] == (6500, 500, 1000, 500, None, False)
+
+
+def test_a_strive_target_already_met_is_said_so_not_a_negative_amount(session, org):
+    from pacer.assessment.whatif import what_if
+
+    statement = _through_september(session, org, revenue={"threshold": 500_000 * YUAN, "target": 700_000 * YUAN})
+    [revenue] = [
+        w for w in what_if(session, org.hq_analyst, build(session.connection()), statement.id) if w.code == "revenue"
+    ]
+    assert (revenue.value, revenue.needed, revenue.met) == (765_000 * YUAN, 0, True)
+
+
+def test_the_mid_year_score_holds_flows_to_the_time_progress_of_their_targets_phasing(session, org, scene):
+    from pacer.auth.permissions import SYSTEM
+    from pacer.group_settings import service as group_settings
+    from pacer.models import Target
+
+    group_settings.save(session, SYSTEM, {"time_basis": "seasonal"})  # as the cockpit then judges elapsed time
+    backloaded = [600] * 5 + [1000] + [1000] * 6  # 40 % of the year's profit due by June
+    for target in session.scalars(select(Target).where(Target.unit_id == org.A.id, Target.year == YEAR)):
+        target.phasing_bp = backloaded
+    session.flush()
+    [result] = assess.record_results(session, org.hq_analyst, build(session.connection()), YEAR, "business", "midyear")
+    items = {i["code"]: i for i in result.working["items"]}
+    profit, revenue = items["profit"], items["revenue"]
+    # 45,000 so far against 40 % of 80,000 and of 100,000: at the strive tier's pace, full marks
+    assert (profit["value"], profit["threshold"], profit["target"]) == (45_000 * YUAN, 32_000 * YUAN, 40_000 * YUAN)
+    assert profit["points"] == 3000
+    assert "time progress through month 6, 40.0%" in profit["note"][0]
+    assert "时间进度 40.0%" in profit["note"][1]
+    # revenue has no phased target nor earlier years: held to half its year (linear)
+    assert (revenue["threshold"], revenue["target"]) == (450_000 * YUAN, 500_000 * YUAN)

@@ -81,11 +81,22 @@ def test_the_league_table_and_scorecard_pages_show_the_working_in_both_languages
         sign_in(c, "hannah")
         zh = c.get(f"/assessment?year={LAST_YEAR}&lang=zh")
         assert zh.status_code == 200
-        assert "2025 年度经营业绩考核" in zh.text
+        assert "<h1>2025年度经营业绩考核</h1>" in zh.text
         assert 'data-unit="A"' in zh.text
+        assert "<h1>Business performance assessment, 2025</h1>" in c.get(f"/assessment?year={LAST_YEAR}&lang=en").text
         en = c.get(f"/statements/{scored['statement_id']}?lang=en").text
+        assert "Unit A: business performance responsibility statement, 2025" in en
         assert "The working, item by item" in en
         assert "68.34" in en  # the total: 48 + 15 + 5 + 3.34 - 3
+        # money on the group's scale (万元 for figures of a million yuan), never in full yuan digits
+        revenue = en[en.index('data-item="revenue"') :].split("</tr>")[0]
+        assert ">RMB 10k<" in revenue
+        assert ">102.00<" in revenue  # 1,020,000 yuan
+        assert "1,020,000" not in en
+        # the year is closed: nothing is left to win, so no what-if; re-opening is worded as such
+        assert 'data-testid="what-if"' not in en
+        assert "Re-opening a statement for a change needs a reason" in en
+        assert "Returning needs a reason" not in en
         refused = c.post(
             f"/assessment/results/{scored['id']}/adjust?lang=zh",
             data={"statement_id": scored["statement_id"], "change": "5", "reason": " ", "csrf_token": page_token(c)},
@@ -110,14 +121,16 @@ def test_the_statement_downloads_as_word_and_the_league_table_as_excel(client, s
     word = client.get(f"/api/statements/{scored['statement_id']}/statement.docx?lang=zh", headers=hannah)
     assert word.status_code == 200
     text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
-    assert "2025 年度经营业绩责任书" in text
+    assert "2025年度经营业绩责任书" in text
     assert "单位A" in text
     cells = [c.text for t in Document(io.BytesIO(word.content)).tables for row in t.rows for c in row.cells]
     assert "营业收入" in cells
+    assert "90.00" in cells  # the revenue threshold, 900,000 yuan, in 万元
+    assert "万元" in cells
     book = client.get(f"/api/assessment/league.xlsx?year={LAST_YEAR}&lang=en", headers=hannah)
     sheet = load_workbook(io.BytesIO(book.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert any(row[:2] == ["A", "Unit A"] and "68.34" in row for row in values)
+    assert any(row[:4] == ["A", "Unit A", "-", "signed by the unit"] and "68.34" in row for row in values)
 
 
 def test_a_scorecard_across_the_subtree_is_not_found(client, session, org, scored):

@@ -107,7 +107,7 @@ def record_event(statement_id: RowId, body: EventIn, request: Request, viewer: C
 
 @router.get("/api/statements/{statement_id}/what-if")
 def what_if(statement_id: RowId, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis) -> list[WhatIfOut]:
-    """What the rest of the year is worth, item by item."""
+    """What the rest of the year is worth, item by item (empty once the year is closed)."""
     return [what_if_out(w) for w in whatif.what_if(db, viewer.actor, analysis, statement_id)]
 
 

@@ -65,7 +65,8 @@ def score(session: Session, actor: Actor, analysis: Analysis, rows: list[reposit
     facts = repository.indicator_facts(session)
     wanted = sorted({codes[i.indicator_id] for rows_ in items.values() for i in rows_ if i.indicator_id})
     unit_ids = [u.id for _, u, _ in rows]
-    values = readings.indicator_values(analysis, unit_ids, wanted, year, STAGE_MONTH[stage])
+    basis = readings.time_basis(session)
+    values = readings.indicator_values(analysis, unit_ids, wanted, year, STAGE_MONTH[stage], basis)
     through = values.month
     start, end = date(year, 1, 1), date(year, through, calendar.monthrange(year, through)[1])
     follow = readings.followup(session, actor, unit_ids, start, end)

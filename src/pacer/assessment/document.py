@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from pacer.assessment import repository, service
 from pacer.assessment.league import LeagueRow
-from pacer.assessment.service import DOMAINS, StatementView
+from pacer.assessment.service import StatementView, domain_title
+from pacer.assessment.shown import Shown, shown
 from pacer.assessment.words import RULES
 from pacer.assessment.workflow import STATEMENT
 from pacer.auth.permissions import Actor
@@ -20,7 +21,7 @@ from pacer.reports.model import Cell, Paragraph, Report, Section, Table
 from pacer.reports.render import render
 
 WORDS = {
-    "title": ("{year} 年度{domain}责任书", "{domain} responsibility statement, {year}"),
+    "title": ("{year}年度{domain}责任书", "{domain} responsibility statement, {year}"),
     "parties": (
         "签订双方：{issuer}（甲方）与 {unit}（乙方，主要负责人：{leader}）。",
         "Between {issuer} (the issuer) and {unit} (main leader: {leader}).",
@@ -39,11 +40,11 @@ WORDS = {
     ),
     "nobody": ("（未登记）", "(not recorded)"),
     "above": ("上级单位", "the unit above"),
-    "league": ("{year} 年度{domain}考核排名", "{domain} assessment, {year}: league table"),
+    "league": ("{year}年度{domain}考核排名", "{domain} assessment, {year}: league table"),
 }
 ITEM_COLUMNS = {
-    "zh": ("编码", "考核项", "指标或口径", "权重（分）", "计分规则", "门槛值", "力争目标"),
-    "en": ("Code", "Item", "Indicator or measure", "Weight", "Rule", "Threshold", "Strive target"),
+    "zh": ("编码", "考核项", "指标或口径", "权重（分）", "计分规则", "计量单位", "门槛值", "力争目标"),
+    "en": ("Code", "Item", "Indicator or measure", "Weight", "Rule", "Unit", "Threshold", "Strive target"),
 }
 ADJUST_COLUMNS = {
     "zh": ("编码", "事项", "类别", "每次分值", "上限 / 否决至"),
@@ -69,14 +70,13 @@ def points(value: int | None) -> str:
     return "—" if value is None else format_scaled(value, 2)
 
 
-def _figure(value: int | None, scale: int) -> str:
-    return "—" if value is None else format_scaled(value, scale)
-
-
-def statement_document(v: StatementView, lang: str, names: dict[str, str], scales: dict[int, int]) -> bytes:
-    """The statement as a Word document; ``names`` gives the issuer, unit and leader as shown."""
+def statement_document(
+    v: StatementView, lang: str, names: dict[str, str], scales: dict[int, int], figs: Shown, codes: dict[int, str]
+) -> bytes:
+    """The statement as a Word document; ``names`` gives the issuer, unit and leader as shown,
+    ``figs`` the figures' display scales (money on the group's money scale)."""
     s = v.statement
-    domain = _pick(DOMAINS[s.domain], lang)
+    domain = domain_title(s.domain, lang)
     rows, adjustments = [], []
     for item in v.items:
         name = (item.name_zh if lang == "zh" else item.name_en) or item.code
@@ -84,8 +84,10 @@ def statement_document(v: StatementView, lang: str, names: dict[str, str], scale
             scale = scales.get(item.indicator_id or 0, 2)
             rule = _pick((RULES[item.rule][0], RULES[item.rule][1]), lang) if item.rule in RULES else item.rule
             what = names.get(f"indicator:{item.indicator_id}", item.measure) if item.indicator_id else item.measure
-            held = [_figure(x, scale) for x in (item.threshold, item.target)]
-            rows.append(tuple(Cell(c) for c in (item.code, name, what, points(item.weight), rule, *held)))
+            code = codes.get(item.indicator_id) if item.indicator_id else None
+            held = [figs.figure(x, code, scale) for x in (item.threshold, item.target)]
+            cells = (item.code, name, what, points(item.weight), rule, figs.label(code), *held)
+            rows.append(tuple(Cell(c) for c in cells))
         else:
             limit = item.grade if item.kind == "veto" else points(item.limit)
             row = (
@@ -136,12 +138,12 @@ def league_workbook(rows: Sequence[LeagueRow], lang: str, year: int, domain: str
     for r in rows:
         final = r.result.final if r.result else None
         cells = (
-            r.unit.code, r.unit.name(lang), r.peer, r.state, points(final), r.grade or "—",
+            r.unit.code, r.unit.name(lang), r.peer, STATEMENT.state_label(r.state, lang), points(final), r.grade or "—",
             "—" if r.rank is None else f"{r.rank}/{r.of}", points(r.last_final),
             "—" if r.last_rank is None else str(r.last_rank), "—" if r.move is None else f"{r.move:+d}",
         )  # fmt: skip
         body.append(tuple(Cell(c) for c in cells))
-    title = say("league", lang, year=year, domain=_pick(DOMAINS[domain], lang))
+    title = say("league", lang, year=year, domain=domain_title(domain, lang))
     table = Table("league", title, LEAGUE_COLUMNS[lang], tuple(body))
     report = Report("league", title, "", lang, "", "", f"{year}-12", "year", (Section("league", title, (table,)),))
     return render(report, "xlsx", lang)
@@ -162,4 +164,11 @@ def document_of(session: Session, actor: Actor, statement_id: int, lang: str) ->
     names |= {f"indicator:{i}": code for i, code in codes.items()}
     facts = repository.indicator_facts(session)
     scales = {i: facts[c].scale for i, c in codes.items() if c in facts}
-    return statement_document(v, lang, names, scales), f"statement-{v.unit.code}-{s.year}-{s.domain}.docx"
+    held = [
+        (codes.get(i.indicator_id or 0), scales.get(i.indicator_id or 0, 2), x)
+        for i in v.items
+        for x in (i.threshold, i.target)
+    ]
+    figs = shown(session, lang, held)
+    document = statement_document(v, lang, names, scales, figs, codes)
+    return document, f"statement-{v.unit.code}-{s.year}-{s.domain}.docx"

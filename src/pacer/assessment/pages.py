@@ -9,14 +9,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from starlette.responses import RedirectResponse, Response
 
-from pacer.assessment import assess, league, repository, service, whatif
+from pacer.assessment import assess, league, readings, repository, service, whatif
 from pacer.assessment.document import points
+from pacer.assessment.shown import shown
 from pacer.assessment.words import RULES
 from pacer.assessment.workflow import STATEMENT
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import SET_TARGETS, visible_unit_ids
 from pacer.errors import DomainError, Problem, ValidationFailed
-from pacer.kit.numbers import format_scaled, parse_scaled
+from pacer.kit.numbers import parse_scaled
 from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.params import RowId
 from pacer.web.templating import lang_of, render
@@ -35,9 +36,10 @@ def _issues(db: Db, viewer: CurrentViewer) -> bool:
 def _helpers(lang: str) -> dict[str, Any]:
     return {
         "pts": points,
-        "fig": lambda value, scale: "—" if value is None else format_scaled(value, scale),
         "rule_name": lambda kind: RULES.get(kind, (kind, kind))[0 if lang == "zh" else 1],
         "domain_name": lambda code: service.DOMAINS.get(code, (code, code))[0 if lang == "zh" else 1],
+        # a title opens with the domain's name: capitalised in English
+        "domain_title": lambda code: service.domain_title(code, lang),
     }
 
 
@@ -75,16 +77,30 @@ def _page(
     results = {stage: repository.results(db, [statement_id], stage).get(statement_id) for stage in assess.STAGE_MONTH}
     stage = extra.pop("stage", None) or ("yearend" if results["yearend"] else "midyear")
     result = results.get(stage)
+    scales = {i: facts[c].scale for i, c in codes.items() if c in facts}
+    what_if = whatif.what_if(db, viewer.actor, analysis, statement_id)
+    indicator_of = {i.code: codes.get(i.indicator_id) if i.indicator_id else None for i in v.items}
+    figures = [
+        (codes.get(i.indicator_id or 0), scales.get(i.indicator_id or 0, 2), x)
+        for i in v.items
+        for x in (i.threshold, i.target)
+    ]
+    for w in result.working["items"] if result else []:
+        figures += [(indicator_of.get(w["code"]), w["scale"], w[k]) for k in ("value", "threshold", "target")]
+    figures += [(w.indicator, w.scale, x) for w in what_if for x in (w.value, w.heading, w.needed)]
     context = {
         "v": v,
         "flow": STATEMENT,
         "codes": codes,
-        "scales": {i: facts[c].scale for i, c in codes.items() if c in facts},
+        "scales": scales,
+        "indicator_of": indicator_of,
+        "figs": shown(db, lang, figures),
+        "open_month": readings.open_month(analysis, v.statement.year),
         "result": result,
         "stage": stage,
         "stages": assess.STAGE_MONTH,
         "adjustments": repository.adjustments(db, result.id) if result else [],
-        "what_if": whatif.what_if(db, viewer.actor, analysis, statement_id),
+        "what_if": what_if,
         "issues": _issues(db, viewer),
         "problems": [],
     }

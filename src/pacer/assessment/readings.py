@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Analysis
+from pacer.analysis import Analysis, TimeBasis
 from pacer.assessment.scoring import Reading
 from pacer.auth.permissions import Actor, restrict
+from pacer.group_settings.service import current as group_settings
 from pacer.models import StatementEvent, Task, WorkflowItem
 from pacer.models.quality import QualityProblem
 from pacer.org.repository import tree_on
@@ -32,21 +34,53 @@ FULL_RATE = 10_000
 
 @dataclass(frozen=True)
 class Values:
-    """Year-to-date values of (unit id, indicator code) through a month, with last year's."""
+    """Year-to-date values of (unit id, indicator code) through a month, with last year's and,
+    for a flow, the time progress at that month (the share of the year's target due by then)."""
 
     now: dict[tuple[int, str], int]
     before: dict[tuple[int, str], int]
     month: int  # the month the values run through (the engine's latest when earlier)
+    progress: dict[tuple[int, str], Fraction] = field(default_factory=dict)
 
     def reading(self, unit_id: int, code: str) -> Reading:
-        return Reading(self.now.get((unit_id, code)), self.before.get((unit_id, code)))
+        key = (unit_id, code)
+        return Reading(self.now.get(key), self.before.get(key), self.progress.get(key))
+
+
+def time_progress(share: float, month: int) -> Fraction | None:
+    """The engine's time progress as an exact share of the year: m/12 when linear, else (the
+    target's monthly phasing or the unit's seasonal profile) to a hundredth of a percent, as
+    the cockpit shows it; None for a level (NaN: a balance or ratio, elapsed time does not apply)."""
+    if share != share:  # NaN
+        return None
+    if abs(share - month / 12) < 1e-9:
+        return Fraction(month, 12)
+    return Fraction(round(share * FULL_RATE), FULL_RATE)
+
+
+def time_basis(session: Session) -> TimeBasis:
+    """The group's time-progress basis, as its settings say today (the cockpit's)."""
+    return "seasonal" if group_settings(session).time_basis == "seasonal" else "linear"
+
+
+def open_month(analysis: Analysis, year: int) -> int | None:
+    """The last month of ``year`` with figures while the year is still being reported (fewer
+    than twelve months in); None once it is closed or before its first figures."""
+    last = analysis.data.last_period
+    return last % 100 if last // 100 == year and last % 100 < 12 else None
 
 
 def indicator_values(
-    analysis: Analysis, unit_ids: Sequence[int], codes: Sequence[str], year: int, month: int
+    analysis: Analysis,
+    unit_ids: Sequence[int],
+    codes: Sequence[str],
+    year: int,
+    month: int,
+    time_basis: TimeBasis = "linear",
 ) -> Values:
     """One vectorised question to the engine for every unit and indicator; a unit or indicator
-    the engine does not hold, or a month it has no figures for yet, reads as no data."""
+    the engine does not hold, or a month it has no figures for yet, reads as no data. Time
+    progress is the cockpit's: the target's phasing where it has one, else ``time_basis``."""
     engine, data = analysis.engine, analysis.data
     month = min(month, data.last_period % 100) if data.last_period // 100 == year else month
     known = [c for c in dict.fromkeys(codes) if c in engine.catalog.index]
@@ -54,9 +88,10 @@ def indicator_values(
     nodes = [(u, n) for u, n in pairs if n is not None]
     if not known or not nodes or year < data.first_year or year * 100 + 1 > data.last_period or month < 1:
         return Values({}, {}, month)
-    measures = engine.measures([n for _, n in nodes], year, month, known)
+    measures = engine.measures([n for _, n in nodes], year, month, known, time_basis=time_basis)
     now: dict[tuple[int, str], int] = {}
     before: dict[tuple[int, str], int] = {}
+    progress: dict[tuple[int, str], Fraction] = {}
     for code in known:
         col = measures.column(engine.catalog.index[code])
         for row, (unit_id, _) in enumerate(nodes):
@@ -64,7 +99,10 @@ def indicator_values(
                 now[(unit_id, code)] = int(measures.ytd.scaled[row, col])
             if measures.ytd_last_year.present[row, col]:
                 before[(unit_id, code)] = int(measures.ytd_last_year.scaled[row, col])
-    return Values(now, before, month)
+            share = time_progress(float(measures.progress[row, col]), month)
+            if share is not None:
+                progress[(unit_id, code)] = share
+    return Values(now, before, month, progress)
 
 
 def _owners(tree: dict[int, int | None], units: set[int]) -> dict[int, list[int]]:

@@ -152,7 +152,8 @@ class WhatIfOut(BaseModel):
     points: int
     most: int
     at_stake: int
-    needed: int | None
+    needed: int | None = Field(description="what a flow still needs for its strive target (0 once met)")
+    met: bool = Field(description="the strive target is reached already")
 
 
 def statement_out(v: StatementView, codes: dict[int, str]) -> StatementOut:

@@ -6,10 +6,13 @@ is the sum of the points shown. What the rules do where a plain formula would no
 
 - **missing data**: an item without a value earns nothing, with the reason "no data" (HQ may
   adjust the score with a written reason; the rule never guesses a value);
-- **a unit created mid-year** (``Span.first`` > 1) and the **provisional mid-year score**
-  (``Span.through`` < 12): a prorated item's threshold, target and bands are held to
-  months / 12 of the annual figure (exactly, then shown at the item's scale); other items keep
-  theirs. A unit that did not exist in the period earns nothing on any item;
+- **the provisional mid-year score** (``Span.through`` < 12): a prorated item's threshold,
+  target and bands are held to the time progress at the month assessed (the reading's
+  ``progress``: the target's monthly phasing or the group's time basis, as the cockpit judges
+  completion against elapsed time; months / 12 when the reading has none);
+- **a unit created mid-year** (``Span.first`` > 1): a prorated item is held to months / 12 of
+  the annual figure (exactly, then shown at the item's scale); other items keep theirs. A unit
+  that did not exist in the period earns nothing on any item;
 - **growth without a base**: last year zero or missing (e.g. the unit is new) gives no growth
   rate, so the item earns nothing, with that reason;
 - **vetoes** cap the grade, whatever the points; bonuses and deductions are added after the
@@ -31,11 +34,13 @@ WHOLE_YEAR = Span()
 
 @dataclass(frozen=True)
 class Reading:
-    """An item's figure for the period (scaled, at the item's scale; None: not reported) and,
-    for growth rules, last year's figure for the same months."""
+    """An item's figure for the period (scaled, at the item's scale; None: not reported), for
+    growth rules last year's figure for the same months and, for a flow, the time progress at
+    the month assessed (the share of the year's target due by then; None: months / 12)."""
 
     value: int | None
     previous: int | None = None
+    progress: Fraction | None = None
 
 
 @dataclass(frozen=True)
@@ -96,8 +101,17 @@ def _band_share(x: Fraction, bands: tuple[tuple[Fraction, int], ...], lower: boo
     return Fraction(0)
 
 
-def _factor(item: Item, span: Span) -> Fraction:
-    return Fraction(span.months, MONTHS) if item.prorate else Fraction(1)
+def _factor(item: Item, span: Span, reading: Reading) -> Fraction:
+    if not item.prorate:
+        return Fraction(1)
+    if span.first == 1 and span.through < MONTHS and reading.progress is not None:
+        return reading.progress
+    return Fraction(span.months, MONTHS)
+
+
+def _by_progress(item: Item, span: Span, reading: Reading) -> bool:
+    """Whether the item's targets were held to the reading's time progress (not months / 12)."""
+    return item.prorate and span.first == 1 and span.through < MONTHS and reading.progress is not None
 
 
 def _result(item: Item, reading: Reading, share: Fraction, held: tuple[Fraction | None, Fraction | None]) -> ItemScore:
@@ -125,13 +139,17 @@ def score_item(item: Item, reading: Reading, span: Span = WHOLE_YEAR) -> ItemSco
     """``item``'s points for ``reading`` over ``span``, with the working."""
     score = _score(item, reading, span)
     if item.prorate and span.months not in (0, MONTHS) and score.threshold is not None:
-        en, zh = both("prorated", months=span.months)
+        if _by_progress(item, span, reading) and reading.progress is not None:
+            shown = f"{float(reading.progress * 100):.1f}%"  # as the cockpit shows time progress
+            en, zh = both("progress", through=span.through, progress=shown)
+        else:
+            en, zh = both("prorated", months=span.months)
         return replace(score, note=(f"{score.note[0]}; {en}", f"{score.note[1]}；{zh}"))
     return score
 
 
 def _score(item: Item, reading: Reading, span: Span) -> ItemScore:
-    rule, factor = item.rule, _factor(item, span)
+    rule, factor = item.rule, _factor(item, span, reading)
     if span.months == 0:
         return _nothing(item, reading, "not_active")
     if reading.value is None:

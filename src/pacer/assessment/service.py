@@ -37,6 +37,14 @@ DOMAINS: dict[str, tuple[str, str]] = {
     "quality": ("质量", "quality"),
     "safety": ("安全生产", "safety"),
 }
+
+
+def domain_title(code: str, lang: str) -> str:
+    """The domain's name opening a title: 经营业绩, Business performance."""
+    zh, en = DOMAINS.get(code, (code, code))
+    return zh if lang == "zh" else en[:1].upper() + en[1:]
+
+
 ITEM_COLUMNS = (
     "code",
     "kind",

@@ -20,6 +20,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "按考核期内 {months} 个月，目标按 {months}/12 折算",
         "{months} months in the period: targets prorated to {months}/12",
     ),
+    "progress": (
+        "目标按截至 {through} 月的时间进度 {progress} 折算",
+        "targets held to the time progress through month {through}, {progress}",
+    ),
     "no_base": (
         "上年数为零或无上年数，无法计算增长率，不得分",
         "last year is zero or missing: no growth rate, no points",

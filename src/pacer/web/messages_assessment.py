@@ -3,7 +3,7 @@
 ASSESSMENT_MESSAGES: dict[str, tuple[str, str]] = {
     "nav.section.assessment": ("考核", "Assessment"),
     "nav.assessment": ("考核排名", "League table"),
-    "assess.league_title": ("{year} 年度{domain}考核", "{domain} assessment, {year}"),
+    "assess.league_title": ("{year}年度{domain}考核", "{domain} assessment, {year}"),
     "assess.league_intro": (
         "按对标组（军品/民品、规模）排名，得分相同者名次并列；名次变化与上年年度考核相比。",
         "Ranked within peer groups (military or civil line, size); equal points share a rank; "
@@ -35,7 +35,7 @@ ASSESSMENT_MESSAGES: dict[str, tuple[str, str]] = {
     "assess.last_points": ("上年得分", "Last year"),
     "assess.movement": ("名次变化", "Movement"),
     "assess.none": ("本年度该领域没有您可查看的责任书。", "No statement of this year and domain that you may see."),
-    "assess.statement_title": ("{unit} {year} 年度{domain}责任书", "{unit}: {domain} statement, {year}"),
+    "assess.statement_title": ("{unit}{year}年度{domain}责任书", "{unit}: {domain} responsibility statement, {year}"),
     "assess.back": ("返回考核排名", "Back to the league table"),
     "assess.refused": ("未能完成，请修改：", "Nothing was changed; please correct:"),
     "assess.version": ("第 {version} 版", "Version {version}"),
@@ -66,10 +66,15 @@ ASSESSMENT_MESSAGES: dict[str, tuple[str, str]] = {
     "assess.not_scored": ("尚未计算该阶段的得分。", "Not scored at this stage yet."),
     "assess.what_if": ("剩余月份的分值", "What the rest of the year is worth"),
     "assess.what_if_intro": (
-        "按目前进度（流量指标按已过月份折算全年）推算年末得分；“尚可争取”为该项最高分与推算得分之差。",
-        "The year-end points at the present pace (a flow's months so far scaled to the year); "
-        "'at stake' is the item's most points less those.",
+        "数据截至 {month} 月。按目前进度推算年末得分（流量指标按本年累计与时间进度折算全年）；"
+        "“尚可争取”为该项最高分与推算得分之差。",
+        "Figures to month {month}. The year-end points at the present pace (a flow's year to date "
+        "scaled to the year by its time progress); 'at stake' is the item's most points less those.",
     ),
+    "assess.met": ("已达力争目标", "Strive target met"),
+    "assess.uom": ("计量单位", "Unit of measure"),
+    "assess.uom.points": ("分", "points"),
+    "assess.uom.events": ("次", "events"),
     "assess.so_far": ("本年累计", "So far"),
     "assess.heading": ("推算年末", "Heading for"),
     "assess.most": ("最高分", "Most"),

@@ -28,7 +28,16 @@ FLOW_MESSAGES: dict[str, tuple[str, str]] = {
     "flow.actions": ("可执行的操作", "What you can do"),
     "flow.no_actions": ("当前没有您可执行的操作。", "There is nothing for you to do here now."),
     "flow.reason": ("原因", "Reason"),
-    "flow.reason_help": ("退回必须填写原因。", "Returning needs a reason."),
+    "flow.reason_help": ("此操作须填写原因。", "This step needs a reason."),
+    "flow.reason_help.return": ("退回必须填写原因。", "Returning needs a reason."),
+    "flow.reason_help.reopen": ("重新打开必须填写原因。", "Re-opening needs a reason."),
+    "flow.reason_help.cancel": ("撤销必须填写原因。", "Cancelling needs a reason."),
+    "flow.reason_help.merge": ("合并必须填写原因。", "Merging needs a reason."),
+    "flow.reason_help.statement.reopen": (
+        "变更已下达或签订的责任书须填写原因，原因随版本记录保存，变更后须重新签订。",
+        "Re-opening a statement for a change needs a reason; it is kept with the version, and the "
+        "statement is signed again.",
+    ),
     "flow.verb": ("操作", "Action"),
     "flow.by": ("办理人", "By"),
     "flow.at": ("时间", "When"),
