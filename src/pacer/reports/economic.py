@@ -3,7 +3,8 @@ analysis engine as the actor may see it.
 
 It follows the structure such reports use: overall situation -> indicator analysis -> unit
 comparison -> follow-up of meeting requirements (when there are tasks) -> quality (when there are
-quality problems or control charts) -> problems -> outlook ->
+quality problems or control charts) -> commendations (a report of the year, when the year has
+any) -> problems -> outlook ->
 countermeasures and work plan. The narrative blocks (problems, countermeasures, plan) are drafts
 that people replace (:meth:`pacer.reports.model.Report.with_narrative`).
 
@@ -27,6 +28,7 @@ from pacer.cockpit.scope import open_scope
 from pacer.errors import DomainError
 from pacer.kit import periods
 from pacer.reports import sections, units
+from pacer.reports.commendations import commendations
 from pacer.reports.figures import Context
 from pacer.reports.followup import followup
 from pacer.reports.model import Report, Section
@@ -94,6 +96,7 @@ def build_economic(
         ("units", units.comparison),
         ("follow-up", followup),
         ("quality", quality),
+        ("commendations", commendations),
     ]
     for i, (name, make) in enumerate(steps):
         tell(0.05 + 0.9 * i / len(steps), name)

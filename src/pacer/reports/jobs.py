@@ -23,6 +23,7 @@ STEPS = {
     "units": ("正在比较各单位", "Comparing the units"),
     "follow-up": ("正在汇总督办事项", "Gathering the follow-up"),
     "quality": ("正在汇总质量情况", "Gathering the quality situation"),
+    "commendations": ("正在汇总表彰情况", "Gathering the commendations"),
     "outlook": ("正在预测全年", "Forecasting the year"),
     "done": ("数据已就绪", "Figures ready"),
     "briefs": ("正在编写各单位简报", "Writing the units' briefs"),
