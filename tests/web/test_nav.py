@@ -40,3 +40,12 @@ def test_the_current_section_is_the_one_holding_the_path_and_prefixes_do_not_lea
     ]
     # "/tasksfoo" is not under "/tasks"
     assert not any(current for _, _, current in nav.shown(routes, {"viewer"}, "/tasksfoo").sections)
+
+
+def test_the_commendation_register_is_a_page_of_the_assessment_and_a_statement_belongs_to_it() -> None:
+    routes = app_with("/assessment", "/commendations", "/statements/{statement_id}").routes
+    shown = nav.shown(routes, {"viewer"}, "/commendations")
+    assert [(s.key, current) for s, _, current in shown.sections] == [("nav.section.assessment", True)]
+    assert [(e.href, current) for e, current in shown.pages] == [("/assessment", False), ("/commendations", True)]
+    statement = nav.shown(routes, {"viewer"}, "/statements/12")
+    assert [(e.href, current) for e, current in statement.pages] == [("/assessment", True), ("/commendations", False)]

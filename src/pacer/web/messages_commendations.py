@@ -1,7 +1,6 @@
 """Interface strings of the commendation register."""
 
 COMMENDATION_MESSAGES: dict[str, tuple[str, str]] = {
-    "nav.section.commendations": ("表彰", "Commendations"),
     "nav.commendations": ("表彰名录", "Commendation register"),
     "commend.title": ("表彰名录", "Commendation register"),
     "commend.intro": (

@@ -17,9 +17,10 @@ class Entry:
     href: str
     roles: frozenset[str] | None = None  # None: everyone signed in
     below: tuple[str, ...] = ()  # paths under href that belong to another entry
+    also: tuple[str, ...] = ()  # other paths whose pages belong to this entry (a record's own page)
 
     def holds(self, path: str) -> bool:
-        inside = path == self.href or path.startswith(self.href.rstrip("/") + "/")
+        inside = any(path == p or path.startswith(p.rstrip("/") + "/") for p in (self.href, *self.also))
         return inside and not any(path.startswith(p) for p in self.below)
 
 
@@ -56,7 +57,10 @@ SECTIONS = (
             Entry("nav.spc", "/spc"),
         ),
     ),
-    Section("nav.section.assessment", (Entry("nav.assessment", "/assessment"),)),
+    Section(
+        "nav.section.assessment",
+        (Entry("nav.assessment", "/assessment", also=("/statements",)), Entry("nav.commendations", "/commendations")),
+    ),
     Section("nav.section.reports", (Entry("nav.reports", "/reports"), Entry("nav.jobs", "/jobs"))),
     Section(
         "nav.section.configuration",
@@ -67,7 +71,6 @@ SECTIONS = (
             Entry("nav.proposals", "/target-proposals", HQ | {"unit_approver"}),
         ),
     ),
-    Section("nav.section.commendations", (Entry("nav.commendations", "/commendations"),)),
     Section(
         "nav.section.admin",
         (
