@@ -32,6 +32,13 @@ def test_hq_reads_the_league_table_and_a_scorecard_and_adjusts_it(browser, serve
     hq.wait_for_url(re.compile(r".*/statements/\d+.*"))
     problems += _checked(hq, None, "statement", lang)
     assert hq.locator("[data-testid=working] tbody tr").count() >= 4
+    # the demo's year is being reported: what the rest of it is worth, never a negative amount
+    needed = hq.locator("[data-testid=what-if] tbody tr td:last-child").all_inner_texts()
+    assert needed
+    assert not [n for n in needed if n.strip().startswith(("-", "−"))]
+    working = hq.locator("[data-testid=working]").inner_text()
+    assert "亿元" in working or "RMB 100m" in working  # money on the group's scale, never in full yuan
+    assert not re.search(r"\d,\d{3},\d{3}", working)
     assert hq.locator("[data-testid=state][data-state=in_force]").count() == 1
     hq.fill("form[action$='/adjust'] input[name=change]", "2.5")
     hq.fill(
@@ -42,5 +49,19 @@ def test_hq_reads_the_league_table_and_a_scorecard_and_adjusts_it(browser, serve
     assert hq.locator("[data-testid=adjustment]").count() >= 1
     problems += _checked(hq, None, "adjusted", lang)
     problems += _checked(hq, "/assessment?year=2025&stage=midyear&grading=forced", "forced", lang)
+    # at 1280 px the main navigation keeps to one line; the register is a page of the assessment
+    hq.set_viewport_size({"width": 1280, "height": 900})
+    tops = hq.locator("header nav[aria-label] > a").evaluate_all(
+        "items => items.map(i => Math.round(i.getBoundingClientRect().top))"
+    )
+    assert len(set(tops)) == 1, tops
+    bar, link = (
+        hq.locator("header.topbar").bounding_box(),
+        hq.locator("header nav[aria-label] > a").first.bounding_box(),
+    )
+    assert bar["height"] < 2 * link["height"] + 16, (bar, link)  # the language, name and sign-out on it too
+    hq.click("nav.subnav a[href='/commendations']")
+    hq.wait_for_url("**/commendations**")
+    problems += _checked(hq, None, "commendations", lang)
     hq.context.close()
     assert not problems, "\n".join(problems)

@@ -12,12 +12,13 @@ from starlette.responses import RedirectResponse, Response
 from pacer.assessment import assess, league, readings, repository, service, whatif
 from pacer.assessment.document import points
 from pacer.assessment.shown import shown
-from pacer.assessment.words import RULES
+from pacer.assessment.words import MEASURES, PEERS, RULES
 from pacer.assessment.workflow import STATEMENT
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import SET_TARGETS, visible_unit_ids
 from pacer.errors import DomainError, Problem, ValidationFailed
 from pacer.kit.numbers import parse_scaled
+from pacer.web import i18n
 from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.params import RowId
 from pacer.web.templating import lang_of, render
@@ -37,6 +38,9 @@ def _helpers(lang: str) -> dict[str, Any]:
     return {
         "pts": points,
         "rule_name": lambda kind: RULES.get(kind, (kind, kind))[0 if lang == "zh" else 1],
+        "measure_name": lambda code: MEASURES.get(code, (code, code))[0 if lang == "zh" else 1],
+        "peer_name": lambda peer: "/".join(PEERS.get(p, (p, p))[0 if lang == "zh" else 1] for p in peer.split("/")),
+        "month_of": lambda through: i18n.period(through // 100, through % 100, lang),
         "domain_name": lambda code: service.DOMAINS.get(code, (code, code))[0 if lang == "zh" else 1],
         # a title opens with the domain's name: capitalised in English
         "domain_title": lambda code: service.domain_title(code, lang),

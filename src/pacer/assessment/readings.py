@@ -18,7 +18,7 @@ from fractions import Fraction
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Analysis, TimeBasis
+from pacer.analysis import Analysis, TimeBasis, default_period
 from pacer.assessment.scoring import Reading
 from pacer.auth.permissions import Actor, restrict
 from pacer.group_settings.service import current as group_settings
@@ -64,10 +64,10 @@ def time_basis(session: Session) -> TimeBasis:
 
 
 def open_month(analysis: Analysis, year: int) -> int | None:
-    """The last month of ``year`` with figures while the year is still being reported (fewer
-    than twelve months in); None once it is closed or before its first figures."""
-    last = analysis.data.last_period
-    return last % 100 if last // 100 == year and last % 100 < 12 else None
+    """The latest complete month of ``year`` (every unit reported; the cockpit's default month)
+    while the year is still being reported; None once its December is in, or before its figures."""
+    latest = default_period(analysis)
+    return latest % 100 if latest // 100 == year and latest % 100 < 12 else None
 
 
 def indicator_values(

@@ -52,7 +52,8 @@ def strive_gap(value: int | None, target: int | None, flow: bool, lower: bool) -
 def what_if(session: Session, actor: Actor, analysis: Analysis, statement_id: int) -> list[WhatIf]:
     """Item by item, for a statement of the year being reported; nothing once the year is closed."""
     statement, unit, _ = repository.statement(session, actor, statement_id)
-    if readings.open_month(analysis, statement.year) is None:
+    month = readings.open_month(analysis, statement.year)
+    if month is None:
         return []
     items = repository.items(session, [statement.id])[statement.id]
     codes = repository.indicator_code_by_id(session)
@@ -61,7 +62,7 @@ def what_if(session: Session, actor: Actor, analysis: Analysis, statement_id: in
     content = content_of(items, codes, statement.grades)
     wanted = [codes[i.indicator_id] for i in items if i.kind == "quantitative" and i.indicator_id]
     basis = readings.time_basis(session)
-    values = readings.indicator_values(analysis, [unit.id], wanted, statement.year, MONTHS, basis)
+    values = readings.indicator_values(analysis, [unit.id], wanted, statement.year, month, basis)
     out = []
     for raw in content.items:
         if raw["kind"] != "quantitative":

@@ -97,6 +97,21 @@ WORDS: dict[str, tuple[str, str]] = {
     "adjust_reason": ("调整考核得分须书面说明原因", "an adjustment of a score needs a written reason"),
 }
 
+MEASURES: dict[str, tuple[str, str]] = {
+    "task_completion": ("督办事项完成率", "task completion rate"),
+    "task_on_time": ("督办事项按期完成率", "tasks closed on time"),
+    "zeroing": ("质量问题归零率", "quality zeroing rate"),
+    "critical_problems": ("重大质量问题（项）", "critical quality problems"),
+    "events": ("集团记录的事件", "events recorded by HQ"),
+}
+PEERS: dict[str, tuple[str, str]] = {
+    "military": ("军品", "military"),
+    "civil": ("民品", "civil"),
+    "dual": ("军民两用", "dual-use"),
+    "large": ("大型", "large"),
+    "medium": ("中型", "medium"),
+    "small": ("小型", "small"),
+}
 WHAT: dict[str, tuple[str, str]] = {
     "threshold": ("门槛值", "a threshold"),
     "target": ("力争目标", "a strive target"),

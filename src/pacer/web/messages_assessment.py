@@ -66,11 +66,15 @@ ASSESSMENT_MESSAGES: dict[str, tuple[str, str]] = {
     "assess.not_scored": ("尚未计算该阶段的得分。", "Not scored at this stage yet."),
     "assess.what_if": ("剩余月份的分值", "What the rest of the year is worth"),
     "assess.what_if_intro": (
-        "数据截至 {month} 月。按目前进度推算年末得分（流量指标按本年累计与时间进度折算全年）；"
+        "数据截至 {month}。按目前进度推算年末得分（流量指标按本年累计与时间进度折算全年）；"
         "“尚可争取”为该项最高分与推算得分之差。",
-        "Figures to month {month}. The year-end points at the present pace (a flow's year to date "
+        "Figures to {month}. The year-end points at the present pace (a flow's year to date "
         "scaled to the year by its time progress); 'at stake' is the item's most points less those.",
     ),
+    "assess.per_event": ("每次 {points} 分，累计不超过 {limit} 分", "{points} points per event, {limit} at most"),
+    "assess.caps_grade": ("触发时等级不高于 {grade}", "when triggered, grade at most {grade}"),
+    "assess.vetoed": ("否决", "vetoed"),
+    "assess.vetoed_title": ("触发否决项，等级封顶", "a veto was triggered: the grade is capped"),
     "assess.met": ("已达力争目标", "Strive target met"),
     "assess.uom": ("计量单位", "Unit of measure"),
     "assess.uom.points": ("分", "points"),
