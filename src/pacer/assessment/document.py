@@ -12,7 +12,7 @@ from pacer.assessment import repository, service
 from pacer.assessment.league import LeagueRow
 from pacer.assessment.service import StatementView, domain_title
 from pacer.assessment.shown import Shown, shown
-from pacer.assessment.words import RULES
+from pacer.assessment.words import MEASURES, RULES
 from pacer.assessment.workflow import STATEMENT
 from pacer.auth.permissions import Actor
 from pacer.kit.numbers import format_scaled
@@ -46,6 +46,8 @@ ITEM_COLUMNS = {
     "zh": ("编码", "考核项", "指标或口径", "权重（分）", "计分规则", "计量单位", "门槛值", "力争目标"),
     "en": ("Code", "Item", "Indicator or measure", "Weight", "Rule", "Unit", "Threshold", "Strive target"),
 }
+ITEM_ALIGN = ("left", "left", "left", "right", "left", "left", "right", "right")
+ADJUST_ALIGN = ("left", "left", "left", "right", "right")
 ADJUST_COLUMNS = {
     "zh": ("编码", "事项", "类别", "每次分值", "上限 / 否决至"),
     "en": ("Code", "Item", "Kind", "Per event", "Limit / capped at"),
@@ -83,7 +85,8 @@ def statement_document(
         if item.kind in ("quantitative", "qualitative"):
             scale = scales.get(item.indicator_id or 0, 2)
             rule = _pick((RULES[item.rule][0], RULES[item.rule][1]), lang) if item.rule in RULES else item.rule
-            what = names.get(f"indicator:{item.indicator_id}", item.measure) if item.indicator_id else item.measure
+            measure = _pick(MEASURES.get(item.measure, (item.measure, item.measure)), lang)
+            what = names.get(f"indicator:{item.indicator_id}", item.measure) if item.indicator_id else measure
             code = codes.get(item.indicator_id) if item.indicator_id else None
             held = [figs.figure(x, code, scale) for x in (item.threshold, item.target)]
             cells = (item.code, name, what, points(item.weight), rule, figs.label(code), *held)
@@ -98,7 +101,7 @@ def statement_document(
                 limit,
             )
             adjustments.append(tuple(Cell(c) for c in row))
-    grades = "；".join(f"{g} ≥ {points(m)}" for g, m in s.grades)
+    grades = ("；" if lang == "zh" else "; ").join(f"{g} ≥ {points(m)}" for g, m in s.grades)
     history = [
         Paragraph(f"v{x.version} · {x.changed_at:%Y-%m-%d} · {x.changed_by}" + (f" · {x.reason}" if x.reason else ""))
         for x in v.versions
@@ -118,8 +121,12 @@ def statement_document(
             Section(
                 "state", say("state", lang, state=_state(v, lang), version=s.version).rstrip("。."), (Paragraph(""),)
             ),
-            Section("items", say("items", lang), (Table("items", "", ITEM_COLUMNS[lang], tuple(rows)),)),
-            Section("adjust", say("adjust", lang), (Table("adjust", "", ADJUST_COLUMNS[lang], tuple(adjustments)),)),
+            Section("items", say("items", lang), (Table("items", "", ITEM_COLUMNS[lang], tuple(rows), ITEM_ALIGN),)),
+            Section(
+                "adjust",
+                say("adjust", lang),
+                (Table("adjust", "", ADJUST_COLUMNS[lang], tuple(adjustments), ADJUST_ALIGN),),
+            ),
             Section("grades", say("grades", lang), (Paragraph(grades),)),
             Section("sign", say("sign", lang), tuple(Paragraph(line) for line in say("sign_text", lang).split("\n"))),
             Section("history", say("history", lang), tuple(history)),
