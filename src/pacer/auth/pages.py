@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
-from pacer.auth import service, sessions, tokens
+from pacer.auth import ldap, oidc, service, sessions, sso, tokens
 from pacer.auth.deps import CurrentViewer, MaybeViewer, protect
-from pacer.errors import ValidationFailed
+from pacer.auth.sso import SignInRefused
+from pacer.config import Settings
+from pacer.errors import NotFound, ValidationFailed
 from pacer.group_settings import service as group_settings
+from pacer.models import User
 from pacer.web import csrf
 from pacer.web.deps import AppSettings, Db, client_ip
 from pacer.web.i18n import translate
@@ -18,6 +22,7 @@ from pacer.web.params import RowId
 from pacer.web.templating import lang_of, render
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("pacer.auth")
 Protected = [Depends(protect)]
 
 
@@ -26,13 +31,56 @@ def _safe_next(target: str | None) -> str:
     return target if target and target.startswith("/") and not target.startswith("//") else "/cockpit"
 
 
+def _login_page(request: Request, next: str, username: str = "", status_code: int = 200, **extra: object) -> Response:
+    settings = request.app.state.settings
+    sso = {
+        "oidc_name": settings.oidc_provider_name if oidc.enabled(settings) else None,
+        "ldap": ldap.enabled(settings),
+    }
+    context = {"next": _safe_next(next), "username": username, **sso, **extra}
+    return render(request, "auth/login.html", context, status_code=status_code)
+
+
+def _throttled(request: Request, next: str, username: str, exc: sessions.Throttled) -> Response:
+    error = translate(lang_of(request), "login.throttled", minutes=exc.minutes)
+    refused = _login_page(request, next, username, 429, error=error)
+    refused.headers["Retry-After"] = str(exc.minutes * 60)
+    return refused
+
+
+def _sso_refused(request: Request, db: Db, next: str, username: str, key: str, exc: SignInRefused) -> Response:
+    """A failed provider sign-in: nothing of it is kept but the failed attempt, which counts
+    towards throttling like a wrong password."""
+    db.rollback()
+    sessions.record_failure(db, key, client_ip(request))
+    log.warning("sign-in refused for %s from %s: %s", key, client_ip(request), exc.message)
+    error = translate(lang_of(request), f"login.sso.{exc.reason}")
+    return _login_page(request, next, username, 401, error=error)
+
+
+def _signed_in(request: Request, db: Db, settings: Settings, user: User, next: str) -> Response:
+    settings = group_settings.applied(db, settings)  # the sign-in lifetime the group set
+    sign_in = sessions.start_session(db, user, settings, client_ip(request), request.headers.get("user-agent", ""))
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        sessions.SESSION_COOKIE,
+        sign_in.cookie_value,
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=csrf.secure_cookies(request),
+    )
+    response.delete_cookie(csrf.COOKIE)
+    return response
+
+
 @router.get("/login")
 def login_form(request: Request, viewer: MaybeViewer, next: str | None = None, notice: str | None = None) -> Response:
     if viewer is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     lang = lang_of(request)
     text = translate(lang, f"login.{notice}") if notice in ("signed_out", "expired") else None
-    return render(request, "auth/login.html", {"next": _safe_next(next), "username": "", "notice": text})
+    return _login_page(request, _safe_next(next), notice=text)
 
 
 @router.post("/login", dependencies=Protected)
@@ -47,36 +95,74 @@ def login(
     try:
         user = sessions.authenticate(db, username, password, client_ip(request), settings)
     except sessions.Throttled as exc:
-        error = translate(lang_of(request), "login.throttled", minutes=exc.minutes)
-        refused = render(
-            request,
-            "auth/login.html",
-            {"next": _safe_next(next), "username": username, "error": error},
-            status_code=429,
-        )
-        refused.headers["Retry-After"] = str(exc.minutes * 60)
-        return refused
+        return _throttled(request, next, username, exc)
+    except SignInRefused as exc:  # the directory is down, or its user may not sign in here
+        return _sso_refused(request, db, next, username, username.strip()[:64], exc)
     if user is None:
         # A normal return, so the failed attempt is committed and counts towards throttling.
         error = translate(lang_of(request), "login.failed")
-        return render(
-            request,
-            "auth/login.html",
-            {"next": _safe_next(next), "username": username, "error": error},
-            status_code=401,
-        )
-    settings = group_settings.applied(db, settings)  # the sign-in lifetime the group set
-    sign_in = sessions.start_session(db, user, settings, client_ip(request), request.headers.get("user-agent", ""))
-    response = RedirectResponse(_safe_next(next), status_code=303)
+        return _login_page(request, next, username, 401, error=error)
+    return _signed_in(request, db, settings, user, next)
+
+
+def _callback_url(request: Request, settings: Settings) -> str:
+    if settings.public_url:
+        return settings.public_url.rstrip("/") + "/login/oidc/callback"
+    return str(request.url_for("oidc_callback"))
+
+
+def _oidc_key(request: Request) -> str:
+    # Before the provider answers nobody is named: failures count per address.
+    return f"oidc@{client_ip(request)}"
+
+
+@router.get("/login/oidc")
+def oidc_start(request: Request, db: Db, settings: AppSettings, next: str | None = None) -> Response:
+    if not oidc.enabled(settings):
+        raise NotFound("OpenID Connect sign-in is not configured")
+    key = _oidc_key(request)
+    try:
+        sessions.check_open(db, key, client_ip(request), settings)
+        url, pending = oidc.start(settings, _callback_url(request, settings), _safe_next(next))
+    except sessions.Throttled as exc:
+        return _throttled(request, _safe_next(next), "", exc)
+    except SignInRefused as exc:
+        return _sso_refused(request, db, _safe_next(next), "", key, exc)
+    response = RedirectResponse(url, status_code=303)
     response.set_cookie(
-        sessions.SESSION_COOKIE,
-        sign_in.cookie_value,
-        max_age=settings.session_hours * 3600,
+        oidc.PENDING_COOKIE,
+        pending,
+        max_age=oidc.PENDING_SECONDS,
+        path="/login/oidc",
         httponly=True,
-        samesite="lax",
+        samesite="lax",  # sent on the provider's top-level redirect back
         secure=csrf.secure_cookies(request),
     )
-    response.delete_cookie(csrf.COOKIE)
+    return response
+
+
+@router.get("/login/oidc/callback")
+def oidc_callback(request: Request, db: Db, settings: AppSettings) -> Response:
+    if not oidc.enabled(settings):
+        raise NotFound("OpenID Connect sign-in is not configured")
+    key, ip = _oidc_key(request), client_ip(request)
+    params = dict(request.query_params.items())
+    next = "/cockpit"
+    try:
+        sessions.check_open(db, key, ip, settings)
+        identity, next = oidc.finish(
+            settings, _callback_url(request, settings), params, request.cookies.get(oidc.PENDING_COOKIE)
+        )
+        user = sso.user_for(db, identity, settings)
+    except sessions.Throttled as exc:
+        response = _throttled(request, next, "", exc)
+    except SignInRefused as exc:
+        response = _sso_refused(request, db, next, "", key, exc)
+    else:
+        sessions.record_attempt(db, key, ip, True)
+        sessions.record_attempt(db, user.username, ip, True)
+        response = _signed_in(request, db, settings, user, next)
+    response.delete_cookie(oidc.PENDING_COOKIE, path="/login/oidc")
     return response
 
 

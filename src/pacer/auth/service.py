@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
 from pacer.errors import Conflict, NotFound, Problem, ValidationFailed
-from pacer.models import ROLES, RoleGrant, Unit, User
+from pacer.models import ROLES, SIGN_INS, RoleGrant, Unit, User
 
 
 def parse_grant(text: str) -> tuple[str, str]:
@@ -27,13 +27,16 @@ def add_user(
     actor: str,
     email: str | None = None,
     language: str = "zh",
+    sign_in: str = "local",
 ) -> User:
+    if sign_in not in SIGN_INS:
+        raise ValidationFailed([Problem(f"sign-in must be one of {', '.join(SIGN_INS)}", field="sign_in")])
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user '{username}' already exists")
-    user = User(username=username, display_name=display_name, email=email, language=language)
+    user = User(username=username, display_name=display_name, email=email, language=language, sign_in=sign_in)
     session.add(user)
     session.flush()
-    record(session, actor, "user.create", "user", username, None, {"display_name": display_name})
+    record(session, actor, "user.create", "user", username, None, {"display_name": display_name, "sign_in": sign_in})
     for text in grants:
         grant_role(session, user, *parse_grant(text), actor=actor)
     return user

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
-from pacer.auth import passwords, repository
+from pacer.auth import ldap, passwords, repository, sso
 from pacer.config import Settings
 from pacer.errors import DomainError, Problem, ValidationFailed
 from pacer.models import LoginAttempt, User, WebSession
@@ -92,13 +92,20 @@ def authenticate(
             minutes=minutes_until(until, now),
         )
     user = repository.user_by_username(session, username)
-    ok = passwords.verify_password(user.password_hash if user else None, password)
-    ok = ok and user is not None and user.is_active
+    if ldap.enabled(settings) and (user is None or user.sign_in == "ldap"):
+        # The directory decides; a first sign-in links or creates the Pacer user. A refusal
+        # (SignInRefused) is the caller's to record with record_failure after rolling back.
+        identity = ldap.check(username, password, settings)
+        user = sso.user_for(session, identity, settings) if identity is not None else None
+        ok = user is not None
+    else:
+        ok = passwords.verify_password(user.password_hash if user else None, password)
+        ok = ok and user is not None and user.is_active and user.sign_in == "local"
     session.add(LoginAttempt(username=username, ip=ip, at=now, succeeded=ok))
     session.flush()
     if not ok or user is None:
         return None
-    if user.password_hash and passwords.needs_rehash(user.password_hash):
+    if user.sign_in == "local" and user.password_hash and passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     return user
 
@@ -160,8 +167,21 @@ def check_current_password(
 
 
 def record_failure(session: Session, username: str, ip: str, now: datetime | None = None) -> None:
-    session.add(LoginAttempt(username=username, ip=ip[:64], at=now or utcnow(), succeeded=False))
+    record_attempt(session, username, ip, False, now)
+
+
+def record_attempt(session: Session, username: str, ip: str, succeeded: bool, now: datetime | None = None) -> None:
+    session.add(LoginAttempt(username=username[:64], ip=ip[:64], at=now or utcnow(), succeeded=succeeded))
     session.flush()
+
+
+def check_open(session: Session, username: str, ip: str, settings: Settings, now: datetime | None = None) -> None:
+    """Refuse (Throttled) while ``username`` is locked out from ``ip``."""
+    now = now or utcnow()
+    until = locked_until(session, username[:64], ip[:64], settings, now)
+    if until is not None:
+        minutes = minutes_until(until, now)
+        raise Throttled(f"too many failed sign-ins; try again in {minutes} minutes", minutes=minutes)
 
 
 def change_password(

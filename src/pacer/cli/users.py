@@ -35,13 +35,16 @@ def users_add(
     username: str,
     display_name: Annotated[str, typer.Option(help="Name shown to others.")],
     grant: Annotated[list[str] | None, typer.Option(help="ROLE@UNIT_CODE, repeatable.")] = None,
+    sign_in: Annotated[
+        str, typer.Option(help="local (a password set with set-password), oidc or ldap (linked at the first sign-in).")
+    ] = "local",
 ) -> None:
     """Create a user with role grants (each scoped to a unit's subtree)."""
     from pacer.auth.service import add_user
 
     ensure_schema()
     with unit_of_work(writes=True, queue=True) as session:
-        add_user(session, username, display_name, grant or [], actor="system")
+        add_user(session, username, display_name, grant or [], actor="system", sign_in=sign_in)
     console().print(f"User {username} created.")
 
 

@@ -11,7 +11,7 @@ from pacer.models.assessment import (
     StatementVersion,
 )
 from pacer.models.assignments import EFFECTS, SELECTORS, IndicatorAssignment
-from pacer.models.auth import ROLES, ApiToken, IdempotencyKey, LoginAttempt, RoleGrant, User, WebSession
+from pacer.models.auth import ROLES, SIGN_INS, ApiToken, IdempotencyKey, LoginAttempt, RoleGrant, User, WebSession
 from pacer.models.base import Base
 from pacer.models.calendar import GroupSetting, ReportingDeadline
 from pacer.models.commendations import AWARD_CATEGORIES, RECIPIENTS, Award, Commendation
@@ -84,6 +84,7 @@ __all__ = [
     "RECIPIENTS",
     "ROLES",
     "SELECTORS",
+    "SIGN_INS",
     "SPC_ATTRIBUTE_CHARTS",
     "SPC_CHARTS",
     "SPC_RULE_SETS",

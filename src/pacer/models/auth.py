@@ -19,10 +19,13 @@ ROLES = (
     "quality_engineer",
     "viewer",
 )
+# How a user signs in: a password kept by Pacer, or an identity provider (OpenID Connect, LDAP).
+SIGN_INS = ("local", "oidc", "ldap")
 
 
 class User(Base):
     __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("sign_in", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -33,6 +36,10 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(5), default="zh")
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sign_in: Mapped[str] = mapped_column(String(8), default="local", server_default="local")
+    # The identity provider's permanent name for the user (OIDC subject, LDAP DN), set at the
+    # first sign-in through it; None while an administrator's pre-created account waits for it.
+    external_id: Mapped[str | None] = mapped_column(String(255))
 
     grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", lazy="raise")
 

@@ -87,6 +87,50 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "login.signed_out": ("您已退出。", "You have signed out."),
     "login.expired": ("登录已过期，请重新登录。", "Your session has expired; please sign in again."),
+    "login.with": ("使用 {name} 登录", "Sign in with {name}"),
+    "login.or": ("或", "or"),
+    "login.ldap_hint": (
+        "可使用单位目录（LDAP）账号和密码登录。",
+        "You can sign in with your directory (LDAP) username and password.",
+    ),
+    "login.sso.provider_unreachable": (
+        "暂时无法连接身份提供方，请稍后再试或联系管理员。",
+        "The identity provider cannot be reached; try again later or ask an administrator.",
+    ),
+    "login.sso.directory_unreachable": (
+        "暂时无法连接用户目录（LDAP），请稍后再试或联系管理员。",
+        "The user directory (LDAP) cannot be reached; try again later or ask an administrator.",
+    ),
+    "login.sso.provider_error": ("身份提供方拒绝了此次登录。", "The identity provider refused the sign-in."),
+    "login.sso.bad_state": (
+        "登录请求已失效或不是从本站发起的，请重新登录。",
+        "The sign-in expired or was not started here; please sign in again.",
+    ),
+    "login.sso.bad_nonce": (
+        "身份提供方的答复与本次登录不符，已拒绝。",
+        "The identity provider's answer does not match this sign-in; it was refused.",
+    ),
+    "login.sso.expired_token": (
+        "身份提供方的登录凭证已过期，请重新登录。",
+        "The identity provider's sign-in token has expired; please sign in again.",
+    ),
+    "login.sso.bad_token": (
+        "身份提供方的登录凭证无效（签名、签发方或接收方不符），已拒绝。",
+        "The identity provider's sign-in token is not valid (signature, issuer or audience); it was refused.",
+    ),
+    "login.sso.not_registered": (
+        "您尚未在本系统开通账户，请联系管理员。",
+        "You have no account here yet; ask an administrator to create one.",
+    ),
+    "login.sso.username_taken": (
+        "已有同名的其他账户，无法自动关联，请联系管理员。",
+        "Another account already has this username; ask an administrator to link yours.",
+    ),
+    "login.sso.no_username": (
+        "身份提供方没有提供可用的用户名，请联系管理员。",
+        "The identity provider gave no usable username; ask an administrator.",
+    ),
+    "login.sso.inactive": ("此账户已停用。", "This account is deactivated."),
     # account
     "account.title": ("我的账户", "My account"),
     "account.language": ("界面语言", "Interface language"),

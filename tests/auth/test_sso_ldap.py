@@ -1,0 +1,169 @@
+"""Signing in through LDAP against a real directory server the suite starts (ldaptor, in a
+process of its own on a loopback port): the service account finds the user, the user's bind
+checks the password."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from pacer.auth.sessions import SESSION_COOKIE
+from pacer.models import LoginAttempt, RoleGrant, User
+from tests.auth.sso_fixtures import sso_client
+from tests.factories import create_user
+from tests.webclient import PASSWORD, csrf_from, set_passwords
+
+DIRECTORY = """dn: dc=example,dc=org
+objectClass: dcObject
+objectClass: organization
+dc: example
+o: Example
+
+dn: ou=people,dc=example,dc=org
+objectClass: organizationalUnit
+ou: people
+
+dn: cn=pacer,ou=people,dc=example,dc=org
+objectClass: person
+cn: pacer
+sn: service
+userPassword: service-pw
+
+dn: uid=dave,ou=people,dc=example,dc=org
+objectClass: inetOrgPerson
+uid: dave
+cn: Dave Li
+sn: Li
+mail: dave@example.org
+userPassword: dave-pw
+
+"""
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    ldif = tmp_path_factory.mktemp("ldap") / "directory.ldif"
+    ldif.write_text(DIRECTORY)
+    server = Path(__file__).with_name("ldap_server.py")
+    process = subprocess.Popen([sys.executable, str(server), str(ldif)], stdout=subprocess.PIPE, text=True)
+    try:
+        port = process.stdout.readline().strip()
+        assert port.isdigit(), f"the LDAP server did not start: {port}"
+        yield f"ldap://127.0.0.1:{port}"
+    finally:
+        process.kill()
+        process.wait(10)
+
+
+def _ldap(url, **overrides):
+    return {
+        "ldap_url": url,
+        "ldap_bind_dn": "cn=pacer,ou=people,dc=example,dc=org",
+        "ldap_bind_password": "service-pw",
+        "ldap_base_dn": "ou=people,dc=example,dc=org",
+        "ldap_timeout_seconds": 3,
+        **overrides,
+    }
+
+
+@pytest.fixture
+def client(session, engine, directory):
+    yield from sso_client(session, engine, **_ldap(directory))
+
+
+def _post_login(client, username, password):
+    token = csrf_from(client.get("/login").text)
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def _user(session, username):
+    return session.scalar(select(User).where(User.username == username))
+
+
+def test_the_sign_in_page_says_directory_accounts_work(client):
+    assert "directory (LDAP) username and password" in client.get("/login?lang=en").text
+    assert "单位目录（LDAP）账号" in client.get("/login?lang=zh").text
+
+
+def test_a_directory_user_signs_in_and_gets_a_user_without_grants(client, session, org):
+    response = _post_login(client, "dave", "dave-pw")
+    assert response.status_code == 303, response.text
+    assert client.get("/account").status_code == 200
+    dave = _user(session, "dave")
+    assert (dave.sign_in, dave.external_id) == ("ldap", "uid=dave,ou=people,dc=example,dc=org")
+    assert (dave.display_name, dave.email) == ("Dave Li", "dave@example.org")
+    assert session.scalar(select(func.count()).where(RoleGrant.user_id == dave.id)) == 0
+
+
+def test_a_precreated_directory_user_is_linked_and_keeps_its_grants(session, engine, directory, org):
+    create_user(session, "dave", [("viewer", org.A)])
+    _user(session, "dave").sign_in = "ldap"
+    session.flush()
+    for client in sso_client(session, engine, **_ldap(directory, sso_new_users="existing")):
+        assert _post_login(client, "dave", "dave-pw").status_code == 303
+    assert _user(session, "dave").external_id == "uid=dave,ou=people,dc=example,dc=org"
+    assert session.scalar(select(func.count()).where(RoleGrant.user_id == _user(session, "dave").id)) == 1
+
+
+def test_a_wrong_directory_password_is_refused_and_counted(client, session, org):
+    refused = _post_login(client, "dave", "not-daves")
+    assert refused.status_code == 401
+    assert "用户名或密码不正确" in refused.text
+    assert SESSION_COOKIE not in client.cookies
+    assert _user(session, "dave") is None
+    failures = select(func.count()).where(LoginAttempt.username == "dave", LoginAttempt.succeeded.is_(False))
+    assert session.scalar(failures) == 1
+
+
+def test_an_empty_password_is_not_an_anonymous_bind(client, session, org):
+    assert _post_login(client, "dave", "").status_code == 401
+    assert _user(session, "dave") is None
+
+
+def test_a_user_the_directory_does_not_know_is_refused(client, session, org):
+    refused = _post_login(client, "nobody", "whatever")
+    assert refused.status_code == 401
+    assert "用户名或密码不正确" in refused.text
+
+
+def test_a_filter_injection_finds_nobody(client, session, org):
+    assert _post_login(client, "*", "dave-pw").status_code == 401
+    assert _post_login(client, "dave)(uid=*", "dave-pw").status_code == 401
+
+
+def test_repeated_wrong_passwords_lock_the_account(client, session, org):
+    for _ in range(5):
+        assert _post_login(client, "dave", "wrong-one").status_code == 401
+    assert _post_login(client, "dave", "dave-pw").status_code == 429
+
+
+def test_local_users_keep_their_passwords_beside_the_directory(client, session, org):
+    set_passwords(session, "alice")
+    assert _post_login(client, "alice", PASSWORD).status_code == 303
+    assert _user(session, "alice").sign_in == "local"
+
+
+def test_an_unreachable_directory_gives_a_message_not_an_error(session, engine, org):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for client in sso_client(session, engine, **_ldap(f"ldap://127.0.0.1:{port}")):
+        token = csrf_from(client.get("/login?lang=en").text)
+        refused = client.post("/login?lang=en", data={"username": "dave", "password": "dave-pw", "csrf_token": token})
+        assert refused.status_code == 401
+        assert "The user directory (LDAP) cannot be reached" in refused.text
+    failures = select(func.count()).where(LoginAttempt.username == "dave", LoginAttempt.succeeded.is_(False))
+    assert session.scalar(failures) == 1
+
+
+def test_a_refused_service_account_gives_a_message_not_an_error(session, engine, directory, org):
+    for client in sso_client(session, engine, **_ldap(directory, ldap_bind_password="wrong")):
+        refused = _post_login(client, "dave", "dave-pw")
+        assert refused.status_code == 401
+        assert "无法连接用户目录" in refused.text
