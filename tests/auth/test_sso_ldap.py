@@ -4,13 +4,19 @@ checks the password."""
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 from sqlalchemy import func, select
 
 from pacer.auth.sessions import SESSION_COOKIE
@@ -46,19 +52,59 @@ userPassword: dave-pw
 """
 
 
-@pytest.fixture(scope="module")
-def directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    ldif = tmp_path_factory.mktemp("ldap") / "directory.ldif"
+def _serve(folder: Path, *tls: Path) -> Iterator[str]:
+    ldif = folder / "directory.ldif"
     ldif.write_text(DIRECTORY)
     server = Path(__file__).with_name("ldap_server.py")
-    process = subprocess.Popen([sys.executable, str(server), str(ldif)], stdout=subprocess.PIPE, text=True)
+    command = [sys.executable, str(server), str(ldif), *map(str, tls)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         port = process.stdout.readline().strip()
         assert port.isdigit(), f"the LDAP server did not start: {port}"
-        yield f"ldap://127.0.0.1:{port}"
+        yield f"{'ldaps' if tls else 'ldap'}://127.0.0.1:{port}"
     finally:
         process.kill()
         process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from _serve(tmp_path_factory.mktemp("ldap"))
+
+
+def _self_signed(folder: Path, name: str) -> tuple[Path, Path]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / f"{name}.crt", folder / f"{name}.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file
+
+
+@pytest.fixture(scope="module")
+def tls_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
+    folder = tmp_path_factory.mktemp("ldaps")
+    cert, key = _self_signed(folder, "directory")
+    stranger, _ = _self_signed(folder, "stranger")
+    for url in _serve(folder, cert, key):
+        yield url, cert, stranger
 
 
 def _ldap(url, **overrides):
@@ -167,3 +213,19 @@ def test_a_refused_service_account_gives_a_message_not_an_error(session, engine,
         refused = _post_login(client, "dave", "dave-pw")
         assert refused.status_code == 401
         assert "无法连接用户目录" in refused.text
+
+
+def test_a_directory_user_signs_in_over_tls_with_the_servers_authority(session, engine, tls_directory, org):
+    url, authority, _ = tls_directory
+    for client in sso_client(session, engine, **_ldap(url, ldap_ca_file=str(authority))):
+        assert _post_login(client, "dave", "dave-pw").status_code == 303
+    assert _user(session, "dave").sign_in == "ldap"
+
+
+def test_a_tls_server_whose_certificate_nobody_vouches_for_gets_no_password(session, engine, tls_directory, org):
+    url, _, stranger = tls_directory
+    for client in sso_client(session, engine, **_ldap(url, ldap_ca_file=str(stranger))):
+        refused = _post_login(client, "dave", "dave-pw")
+        assert refused.status_code == 401
+        assert "无法连接用户目录" in refused.text
+    assert _user(session, "dave") is None
