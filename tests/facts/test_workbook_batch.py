@@ -72,3 +72,14 @@ def test_the_command_takes_several_workbooks_but_not_a_csv_among_them(tmp_path):
     result = CliRunner().invoke(app, ["facts", "import", str(tmp_path / "a.xlsx"), str(tmp_path / "b.csv")])
     assert result.exit_code != 0
     assert "several files are imported together when each is a workbook" in result.stderr
+
+
+def test_of_several_unreadable_workbooks_the_first_given_is_named(session, org, tmp_path):
+    # the workbooks are read side by side, but a problem is told in the order they were given
+    paths = books(session, tmp_path)
+    for path in paths:
+        path.write_bytes(path.read_bytes()[:100])
+    for order in (paths, paths[::-1]):
+        with pytest.raises(ValidationFailed) as failed:
+            import_workbook_files(session, order, org.group_admin)
+        assert failed.value.source == order[0].name

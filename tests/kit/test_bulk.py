@@ -51,3 +51,21 @@ def test_many_upserts_in_one_transaction_hold_a_bounded_number_of_locks(session,
     assert session.scalar(select(Fact.value).where(Fact.unit_id == org.A1.id, Fact.period == 202601)) == 59
     if postgres:  # a scratch table per call would add its locks on every call
         assert counts[-1] == counts[9], counts
+
+
+def test_a_roomy_cache_holds_while_its_writes_run_and_the_connections_own_size_comes_back(session, org):
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return  # PostgreSQL's server keeps its own buffers: nothing to set
+    size = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    with bulk.roomy_cache(connection, 4096):
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -4096
+        bulk.upsert_rows(
+            connection,
+            cast(Table, Fact.__table__),
+            COLUMNS,
+            COLUMNS[:3],
+            [(org.A1.id, _revenue(session), 202601, 7, None)],
+        )
+    assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == size
+    assert session.scalar(select(Fact.value).where(Fact.unit_id == org.A1.id)) == 7

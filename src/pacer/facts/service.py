@@ -19,7 +19,7 @@ from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
 from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
 from pacer.indicators.assignment_service import unassigned_problems
-from pacer.kit import periods
+from pacer.kit import bulk, periods
 from pacer.kit.bulk import Json
 from pacer.kit.numbers import format_scaled
 from pacer.kit.progress import Report, counted, data_lines
@@ -312,6 +312,18 @@ def _loaded_months(
 
 
 def _store(
+    session: Session,
+    parsed: list[FactRow],
+    monthly: dict[int, int],
+    actor: Actor,
+    source: str,
+    progress: Report | None = None,
+) -> dict[str, int]:
+    with bulk.roomy_cache(session.connection()):
+        return _stored(session, parsed, monthly, actor, source, progress)
+
+
+def _stored(
     session: Session,
     parsed: list[FactRow],
     monthly: dict[int, int],

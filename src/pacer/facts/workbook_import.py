@@ -23,12 +23,14 @@ How a value cell is read (the rules the README states):
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -60,6 +62,7 @@ from pacer.kit.workbook import cell_text, check_workbook, column_letter
 from pacer.models import Indicator, Unit
 
 COLUMN_INDEX = {c.code: i for i, c in enumerate(COLUMNS)}
+READERS = max(1, min(os.cpu_count() or 1, 4))  # threads reading several workbooks
 ROW_SPAN = 1 << 21  # more rows than a sheet has: sheet i's row r is import row i * ROW_SPAN + r
 MULTIPLIERS = ("万", "亿", "千", "百")
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -161,8 +164,7 @@ def workbook_rows(
     if not paths:
         raise ValidationFailed([Problem("no workbook given: nothing to import")], "workbooks")
     source = source or (paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks")
-    books = [read_workbook(path, source if len(paths) == 1 else path.name, f"[{path.name}]" if len(paths) > 1 else "")
-             for path in counted(paths, "read", len(paths), progress, 1)]  # fmt: skip
+    books = read_workbooks(paths, source, progress)
     problems = Problems()
     stamps, wanted = _stamps(session, actor, books, problems, unit, period)
     rows: list[Row] = []
@@ -197,6 +199,22 @@ def locate(problem: Problem, names: Sequence[str]) -> Problem:
     sheet, row = names[problem.row // ROW_SPAN], problem.row % ROW_SPAN
     cell = f"{LETTER[problem.field]}{row}" if problem.field in LETTER else None
     return replace(problem, row=row, sheet=sheet, cell=cell)
+
+
+def read_workbooks(paths: Sequence[Path], source: str, progress: Report | None = None) -> list[Book]:
+    """:func:`read_workbook` of each of ``paths``, in order (one alone is named ``source``, several
+    by their file names); the first that cannot be read, in that order, is refused. Several are
+    read by :data:`READERS` threads: python-calamine unpacks and parses a sheet with the
+    interpreter released, so two threads read on two cores what one reads on one."""
+    if len(paths) == 1:
+        return [read_workbook(paths[0], source)]
+    with ThreadPoolExecutor(min(READERS, len(paths))) as pool:
+        read = pool.map(lambda path: read_workbook(path, path.name, f"[{path.name}]"), paths)
+        try:
+            return list(counted(read, "read", len(paths), progress, 1))
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # the others are not read once one is refused
+            raise
 
 
 def read_workbook(path: Path, source: str, label: str = "") -> Book:
