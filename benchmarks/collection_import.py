@@ -8,7 +8,11 @@ benchmark group, end to end, with the read step compared against openpyxl's read
 2. writes one template per unit for the month after the group's last (``pacer facts template``'s
    writer, ``write_template``) and fills its value column with figures that pass the rules
    (last month's amounts and balances, year-to-date ones carried on): a month's collection as HQ
-   receives it. The figures go in as Excel writes a typed number. Not timed;
+   receives it. The figures go in as Excel writes a typed number. Not timed. The workbooks of the
+   last run are used again while the templates' stamp (each unit's template checksum: its
+   indicators, their basis and scale) is unchanged and written again when it changed
+   (``--rewrite`` writes them anyway); with ``--postgres`` the PostgreSQL group must ask for the
+   same templates (a group built by older code is refused: drop ``pacer_bench`` and run again);
 3. in a fresh process: the engine is built first, as a running server holds it; then, timed,
    ``import_workbook_files`` over the 1,000 files (as ``pacer facts import *.xlsx`` runs it: read
    with python-calamine, every row and validation rule checked, stored in one transaction) and
@@ -30,6 +34,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import hashlib
 import json
 import os
 import re
@@ -107,6 +112,27 @@ def _type_values(xml: bytes, values: dict[str, str]) -> bytes:
         return m.group(0) if value is None else m.group(0)[:-2] + f"><v>{value}</v></c>".encode()
 
     return re.sub(rb'<c r="([A-Z]+[0-9]+)"(?: s="[0-9]+")?/>', fill, xml)
+
+
+def templates_stamp(url: str, units: int) -> str:
+    """A digest of what the first ``units`` units' templates for the collected month ask for in the
+    group at ``url`` (each template's own checksum: unit, month, version, indicators with their basis
+    and scale): workbooks written under another stamp would be refused as out of date."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from pacer.db import make_engine
+    from pacer.facts.template import checksum, template_indicators_of
+    from pacer.models import Unit
+
+    period = _period()
+    db = make_engine(url)
+    with Session(db) as session:
+        chosen = list(session.scalars(select(Unit).order_by(Unit.id)))[:units]
+        wanted = template_indicators_of(session, ((unit, period) for unit in chosen))
+        sums = [f"{u.code}:{checksum(u.code, period, wanted.get((u.id, period), []))}" for u in chosen]
+    db.dispose()
+    return hashlib.sha256("|".join(sums).encode()).hexdigest()[:20]
 
 
 def write_workbooks(url: str, folder: Path, units: int) -> dict[str, Any]:
@@ -336,7 +362,8 @@ def _details(r: dict[str, Any], u: dict[str, Any], hq: dict[str, Any] | None, re
         f"- Peak memory of the measuring process (`VmHWM`): {u['peak_mib'] / 1024:.2f} GiB, of which the served "
         f"engine built before the import accounts for {u['build_peak_mib'] / 1024:.2f} GiB.",
         f"- Writing the {r['written']['units']:,} filled workbooks and the HQ workbook (not timed): "
-        f"{r['written']['seconds']:.0f} s.",
+        f"{r['written']['seconds']:.0f} s"
+        + (" (by an earlier run; they still fit the group's templates)." if r["written"].get("reused") else "."),
     ]
     if "import_cpu_s" in u:
         lines.append(
@@ -433,14 +460,29 @@ def _pg_copy(source: str, name: str) -> str:
     return make_url(source).set(database=name).render_as_string(hide_password=False)
 
 
+def _workbooks(url: str, units: int, rewrite: bool) -> dict[str, Any]:
+    """The filled workbooks: those of the last run while they fit the group (the same units, and the
+    templates' stamp unchanged: no indicator added, removed or changed since), else written again."""
+    marker = WORK / "written.json"
+    stamp = templates_stamp(url, units)
+    last = json.loads(marker.read_text()) if marker.exists() else {}
+    if not rewrite and last.get("units") == units and last.get("stamp") == stamp:
+        return {**last, "reused": True}
+    if last:
+        print("the workbooks of the last run no longer fit the group: writing them again", flush=True)
+    written = {**write_workbooks(url, WORK, units), "stamp": stamp}
+    marker.write_text(json.dumps(written))
+    return written
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--units", type=int, default=GROUP["units"], help="import the first N units' workbooks")
     parser.add_argument("--only-write", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--reuse",
+        "--rewrite",
         action="store_true",
-        help="reuse the workbooks of the last run (same --units) instead of writing them",
+        help="write the workbooks again even when those of the last run still fit the group",
     )
     parser.add_argument("--measure", nargs=3, metavar=("URL", "FOLDER", "WHAT"), help=argparse.SUPPRESS)
     parser.add_argument("--postgres", action="store_true", help=f"import into PostgreSQL ({POSTGRES_URL})")
@@ -461,10 +503,7 @@ def main() -> None:
     print(f"group: {ensure_group(SQLITE_URL)}", flush=True)
     source = Path(SQLITE_URL.removeprefix("sqlite:///"))
     url = _copy(source, "collection.db")
-    marker = WORK / "written.json"
-    reuse = args.reuse and marker.exists() and json.loads(marker.read_text())["units"] == args.units
-    written = json.loads(marker.read_text()) if reuse else write_workbooks(url, WORK, args.units)
-    marker.write_text(json.dumps(written))
+    written = _workbooks(url, args.units, args.rewrite)
     result: dict[str, Any] = {"load": load, "written": written}
     print(f"written: {result['written']}", flush=True)
     if args.only_write:
@@ -473,6 +512,11 @@ def main() -> None:
     if args.postgres:
         _remove("collection.db")
         print(f"group: {ensure_group(POSTGRES_URL)}", flush=True)
+        if templates_stamp(POSTGRES_URL, args.units) != written["stamp"]:
+            sys.exit(
+                f"the PostgreSQL group ({POSTGRES_URL}) asks for other indicators than the SQLite group the "
+                "workbooks were written from: it was built by older code; drop it (dropdb pacer_bench) and run again"
+            )
         url = _pg_copy(POSTGRES_URL, "pacer_collection_run")
     result["database"] = "PostgreSQL" if args.postgres else "SQLite"
     result["units"] = in_child(__file__, "--measure", url, str(WORK), "units")
