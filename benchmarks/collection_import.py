@@ -502,15 +502,17 @@ def main() -> None:
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"group: {ensure_group(SQLITE_URL)}", flush=True)
     source = Path(SQLITE_URL.removeprefix("sqlite:///"))
-    url = _copy(source, "collection.db")
+    # a copy of its own for each database's run, so that two runs side by side do not share one
+    scratch = "collection-postgres.db" if args.postgres else "collection.db"
+    url = _copy(source, scratch)
     written = _workbooks(url, args.units, args.rewrite)
     result: dict[str, Any] = {"load": load, "written": written}
     print(f"written: {result['written']}", flush=True)
     if args.only_write:
-        _remove("collection.db")
+        _remove(scratch)
         return
     if args.postgres:
-        _remove("collection.db")
+        _remove(scratch)
         print(f"group: {ensure_group(POSTGRES_URL)}", flush=True)
         if templates_stamp(POSTGRES_URL, args.units) != written["stamp"]:
             sys.exit(
@@ -522,16 +524,16 @@ def main() -> None:
     result["units"] = in_child(__file__, "--measure", url, str(WORK), "units")
     print(f"units: {json.dumps(result['units'])}", flush=True)
     if not args.no_db_rules:
-        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, "collection.db")
+        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, scratch)
         result["units_db"] = in_child(__file__, "--measure", url, str(WORK), "units-db")
         print(f"units, rules from the database: {json.dumps(result['units_db'])}", flush=True)
     if result["written"]["hq"] and not args.no_hq:
-        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, "collection.db")
+        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, scratch)
         result["hq"] = in_child(__file__, "--measure", url, str(WORK), "hq")
         print(f"hq: {json.dumps(result['hq'])}", flush=True)
     if args.postgres:
         _pg_copy(url, "pacer_collection_run")  # dropped
-    _remove("collection.db")
+    _remove(scratch)
     command = "python benchmarks/collection_import.py" + (
         f" --units {args.units}" if args.units != GROUP["units"] else ""
     )
