@@ -415,6 +415,17 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
             ["--indicator", "revenue", "--unit", "NOPE"],
         ],
     ),
+    ("report", "quality"): (
+        ["--period", "2026-06", "--format", "html", "--output", "{dir}/q.html"],
+        [
+            ["--period", "2026-13", "--format", "html"],
+            ["--period", "1999-01", "--format", "html"],
+            ["--period", "2026-06", "--format", "rtf"],
+            ["--period", "2026-06", "--format", "html", "--span", "week"],
+            ["--period", "2026-06", "--format", "html", "--unit", "NOPE"],
+            ["--period", "2026-06", "--format", "html", "--template", "{dir}/t.docx"],
+        ],
+    ),
     ("report", "economic"): (
         ["--period", "2026-06", "--format", "html", "--output", "{dir}/r.html"],
         [

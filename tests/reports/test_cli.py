@@ -61,3 +61,22 @@ def test_the_command_writes_the_report_in_the_format_asked(database_url, tmp_pat
     finally:
         service.clear()
         _engine_for.cache_clear()
+
+
+def test_the_quality_command_writes_the_quality_report(database_url, tmp_path):
+    _commit_group(database_url)
+    out = tmp_path / "q.html"
+    try:
+        args = ["report", "quality", "--period", "2025-06", "--span", "half", "--format", "html", "--lang", "en"]
+        result = runner.invoke(app, [*args, "--output", str(out)])
+        assert result.exit_code == 0, result.output
+        page = out.read_text(encoding="utf-8")
+        assert "Unit G: research and production quality, first half of 2025" in page
+        assert "no quality problem is recorded here or below" in page
+        bad = runner.invoke(app, ["report", "quality", "--period", "2025-13", "--format", "pdf"])
+        assert bad.exit_code != 0
+        assert "period" in bad.output
+        assert "Traceback" not in bad.output
+    finally:
+        service.clear()
+        _engine_for.cache_clear()

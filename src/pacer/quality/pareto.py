@@ -95,15 +95,15 @@ def trend_of(session: Session, actor: Actor, code: str | None, year: int) -> Tre
     units = {u.id: u for _, u, _ in rows}
     found = []
     for problem, at, _ in rows:
-        branch = _branch(tree, at.id, unit.id)
-        units.setdefault(branch, session.get(Unit, branch) or at)
-        found.append((str(branch), problem.found_on))
+        top = branch_below(tree, at.id, unit.id)
+        units.setdefault(top, session.get(Unit, top) or at)
+        found.append((str(top), problem.found_on))
     counts = calc.monthly(found, year)
     series = [Series(units[int(k)], v) for k, v in counts.items()]
     return Trend(unit, year, sorted(series, key=lambda s: s.unit.code))
 
 
-def _branch(tree: dict[int, int | None], unit_id: int, top: int) -> int:
+def branch_below(tree: dict[int, int | None], unit_id: int, top: int) -> int:
     """The unit directly below ``top`` whose subtree holds ``unit_id`` (``top`` itself for its own)."""
     at = unit_id
     while at != top and tree.get(at) not in (top, None):

@@ -15,6 +15,7 @@ LANGS = ("zh", "en")
 # the formats each kind of report is made in
 FORMATS: dict[str, tuple[str, ...]] = {
     "economic": ("docx", "pdf", "html", "xlsx"),
+    "quality": ("docx", "pdf", "html", "xlsx"),
     "meeting_pack": ("docx", "pdf"),
     "bulletin": ("docx", "xlsx"),
 }

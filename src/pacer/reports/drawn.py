@@ -24,7 +24,7 @@ from pacer.tasks.bulletin_calc import Figures, Period, Tally
 
 def kinds_available() -> tuple[str, ...]:
     """The kinds of report that can be made, in the order the form offers them."""
-    return ("economic", "meeting_pack", "bulletin")
+    return ("economic", "quality", "meeting_pack", "bulletin")
 
 
 def bulletin(session: Session, actor: Actor, unit_code: str | None, period: str, span: str) -> bulletins.Bulletin:
@@ -47,6 +47,31 @@ def economic_report(
     """The economic report as built from the engine now, as the actor sees it."""
     request = EconomicRequest(unit_code=unit_code, period=period, span=span, lang=lang)
     return build_economic(session, actor, request, progress=progress)
+
+
+def quality_report(
+    session: Session,
+    actor: Actor,
+    unit_code: str | None,
+    period: str,
+    span: str,
+    lang: str,
+    progress: Progress | None = None,
+) -> Report:
+    """The quality report as drawn now, as the actor sees it."""
+    from pacer.reports.quality_report import build_quality
+
+    request = EconomicRequest(unit_code=unit_code, period=period, span=span, lang=lang)
+    return build_quality(session, actor, request, progress=progress)
+
+
+def drawn_report(
+    session: Session, actor: Actor, kind: str, unit_code: str | None, period: str, span: str, lang: str,
+    progress: Progress | None = None,
+) -> Report:  # fmt: skip
+    """The economic or the quality report, as drawn now."""
+    make = quality_report if kind == "quality" else economic_report
+    return make(session, actor, unit_code, period, span, lang, progress)
 
 
 def bulletin_figures(b: bulletins.Bulletin) -> dict[str, Any]:

@@ -104,19 +104,19 @@ def build_economic(
     problems, measures = units.narratives(ctx)
     tell(0.95, "outlook")
     ahead = outlook(ctx)
-    numbered_sections = _numbered(request.lang, [p for p in [*parts, problems, ahead, measures] if p is not None])
+    numbered = numbered_sections(request.lang, [p for p in [*parts, problems, ahead, measures] if p is not None])
     unit = scope.unit(scope.node)
     label = span_label(request.lang, request.span, scope.year, scope.month)
     report = Report(
         kind="economic",
         title=word(request.lang, "economic.title", unit=unit.name, period=label),
-        subtitle=word(request.lang, "economic.subtitle", month=_month_label(request.lang, scope.year, scope.month)),
+        subtitle=word(request.lang, "economic.subtitle", month=month_label(request.lang, scope.year, scope.month)),
         lang=request.lang,
         unit_code=unit.code,
         unit_name=unit.name,
         period=periods.format_period(scope.period),
         span=request.span,
-        sections=tuple(numbered_sections),
+        sections=tuple(numbered),
         meta={"marker": str(analysis.marker)},
     )
     tell(1.0, "done")
@@ -127,7 +127,7 @@ def _period(request: EconomicRequest) -> int:
     return periods.parse_period(request.period)
 
 
-def _numbered(lang: str, parts: list[Section]) -> list[Section]:
+def numbered_sections(lang: str, parts: list[Section]) -> list[Section]:
     out = []
     for i, s in enumerate(parts):
         subs = tuple(
@@ -138,7 +138,7 @@ def _numbered(lang: str, parts: list[Section]) -> list[Section]:
     return out
 
 
-def _month_label(lang: str, year: int, month: int) -> str:
+def month_label(lang: str, year: int, month: int) -> str:
     return f"{year}年{month}月" if lang == "zh" else f"{MONTHS_EN[month - 1]} {year}"
 
 

@@ -32,6 +32,7 @@ TONES = {Status.ON_TRACK: "good", Status.WATCH: "watch", Status.OFF_TRACK: "bad"
 class Context:
     scope: Scope
     span: str  # month | quarter | half | year
+    extra: tuple[str, ...] = ()  # indicators asked for beyond the key ones and the sections' (quality's)
 
     @property
     def lang(self) -> str:
@@ -63,6 +64,7 @@ class Context:
         codes = list(self.key_codes)
         for _, topic_codes, _ in TOPICS:
             codes += [c for c in self.known(topic_codes) if c not in codes]
+        codes += [c for c in self.known(self.extra) if c not in codes]
         return codes
 
     @cached_property

@@ -78,9 +78,24 @@ def start(
         today,
     )
     if template is not None and asked.fmt != "docx":
-        raise ValidationFailed([Problem("a Word template is used for Word (.docx) output only", field="template")])
+        raise ValidationFailed(
+            [
+                Problem(
+                    "a Word template is used for Word (.docx) output only; for HTML, PDF or Excel leave it out",
+                    field="template",
+                    zh="集团 Word 模板只用于 Word（.docx）格式；生成网页、PDF 或 Excel 时请不要上传模板",
+                )
+            ]
+        )
     if template is not None and not template[0].lower().endswith(".docx"):
-        raise ValidationFailed([Problem(f"'{template[0][:80]}' is not a Word template (.docx)", field="template")])
+        name = template[0][:80]
+        raise ValidationFailed(
+            [
+                Problem(
+                    f"'{name}' is not a Word template (.docx)", field="template", zh=f"“{name}”不是 Word 模板（.docx）"
+                )
+            ]
+        )
     unit = node(session, actor, asked.unit_code, today)
     parameters = asked.parameters() | {"unit_code": unit.code}
     span = asked.span

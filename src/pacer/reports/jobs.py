@@ -67,17 +67,25 @@ def economic_work(ctx: JobContext) -> Output:
     return Output(filename("economic", p, report.unit_code), body, MEDIA[p["fmt"]])
 
 
-def _economic(ctx: JobContext, p: dict[str, Any]) -> Report:
-    """The report with its narrative: an approved version's, frozen with its figures, when the
-    report is approved (and kept in this language); else drawn now with the texts written."""
-    texts, version = record.for_generation(ctx.session, ctx.unit_id, "economic", p["period"], p["span"])
+def quality_work(ctx: JobContext) -> Output:
+    p = ctx.parameters
+    report = _economic(ctx, p, "quality")
+    body = render(report, p["fmt"], ctx.lang, template_of(ctx), progress=ctx.part(0.6, 1.0))
+    return Output(filename("quality", p, report.unit_code), body, MEDIA[p["fmt"]])
+
+
+def _economic(ctx: JobContext, p: dict[str, Any], kind: str = "economic") -> Report:
+    """The report (economic or quality) with its narrative: an approved version's, frozen with
+    its figures, when the report is approved (and kept in this language); else drawn now with the
+    texts written."""
+    texts, version = record.for_generation(ctx.session, ctx.unit_id, kind, p["period"], p["span"])
     frozen = version.figures if version is not None else {}
-    kept = _frozen(frozen, ctx.lang) if frozen.get("kind") == "economic" else None
+    kept = _frozen(frozen, ctx.lang) if frozen.get("kind") == kind else None
     if kept is not None:
         ctx.progress(0.3, "figures")
         return Report.from_json(json.dumps(kept))
-    report = drawn.economic_report(
-        ctx.session, ctx.actor, p["unit_code"], p["period"], p["span"], ctx.lang, ctx.part(0.0, 0.6)
+    report = drawn.drawn_report(
+        ctx.session, ctx.actor, kind, p["unit_code"], p["period"], p["span"], ctx.lang, ctx.part(0.0, 0.6)
     )
     return report.with_narrative(texts) if texts else report
 
@@ -101,6 +109,9 @@ def meeting_pack_work(ctx: JobContext) -> Output:
 
 BULLETIN = register(Kind("bulletin", ("督办通报", "Supervision bulletin"), bulletin_work, steps=STEPS))
 ECONOMIC = register(Kind("economic", ("经济运行分析报告", "Economic operation report"), economic_work, steps=STEPS))
+QUALITY = register(
+    Kind("quality", ("科研生产质量分析报告", "Research and production quality report"), quality_work, steps=STEPS)
+)
 MEETING_PACK = register(Kind("meeting_pack", ("会议材料", "Meeting pack"), meeting_pack_work, steps=STEPS))
-REPORT_KINDS = ("economic", "meeting_pack", "bulletin")
+REPORT_KINDS = ("economic", "quality", "meeting_pack", "bulletin")
 register_schedule("monthly_report", monthly_report)

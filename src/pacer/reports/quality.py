@@ -77,30 +77,30 @@ def quality(ctx: Context) -> Section | None:
         return None
     first, end = days(periods.format_period(scope.period), ctx.span)
     rows = repository.all_rows(scope.db, scope.actor, ProblemFilter(unit_id=unit.id, found_to=end))
-    lines = _charts(scope.db, scope.actor, unit)
+    lines = charts_below(scope.db, scope.actor, unit)
     if not rows and not lines:
         return None
     blocks: list[Block] = []
     if rows:
         t = tally(rows, first, end)
-        blocks.append(Paragraph(_summary(ctx, t, end)))
+        blocks.append(Paragraph(summary(ctx, t, end)))
         blocks += _causes(ctx, [r for r in rows if r[0].found_on.year == end.year and r[2].state != CANCELLED])
         if t.severe:
-            blocks.append(_severe(ctx, t.severe, end))
+            blocks.append(severe_table(ctx, t.severe, end))
     if lines:
-        blocks += _spc(ctx, lines)
+        blocks += spc_blocks(ctx, lines)
     return Section("quality", ctx.w("section.quality"), tuple(blocks))
 
 
-def _charts(session: Session, actor: Actor, unit: Unit) -> list[Line]:
+def charts_below(session: Session, actor: Actor, unit: Unit) -> list[Line]:
     return dashboard(session, actor, unit.code)[1]
 
 
-def _rate(part: int, whole: int) -> str:
+def rate(part: int, whole: int) -> str:
     return f"{Decimal(100 * part) / whole:.1f}%" if whole else "—"
 
 
-def _summary(ctx: Context, t: Tally, end: date) -> str:
+def summary(ctx: Context, t: Tally, end: date) -> str:
     """The span's problems (when the span is not the year to date), then the year's."""
     y = t.year
     year = ctx.w(
@@ -110,7 +110,7 @@ def _summary(ctx: Context, t: Tally, end: date) -> str:
         critical=y.critical,
         major=y.major,
         closed=y.closed,
-        rate=_rate(y.closed, y.found),
+        rate=rate(y.closed, y.found),
         open=t.still_open,
         severe=len(t.severe),
     )
@@ -137,13 +137,13 @@ def _causes(ctx: Context, year: list[Row]) -> list[Block]:
         (Cell(label(b.key)), Cell(str(b.count), Decimal(b.count)), ctx.percent_cell(100 * b.share(total))) for b in bars
     )
     top = bars[0]
-    text = ctx.w("quality.causes", top=label(top.key), count=top.count, share=_rate(top.count, total))
+    text = ctx.w("quality.causes", top=label(top.key), count=top.count, share=rate(top.count, total))
     columns = (ctx.w("quality.cause"), ctx.w("quality.count"), ctx.w("quality.cumulative"))
     table = Table("quality.causes", ctx.w("quality.causes_table"), columns, rows, ("left", "right", "right"))
     return [Paragraph(text), table]
 
 
-def _severe(ctx: Context, severe: list[Row], end: date) -> Table:
+def severe_table(ctx: Context, severe: list[Row], end: date) -> Table:
     rows = tuple(
         (
             Cell(p.title),
@@ -161,7 +161,7 @@ def _severe(ctx: Context, severe: list[Row], end: date) -> Table:
     )
 
 
-def _spc(ctx: Context, lines: list[Line]) -> list[Block]:
+def spc_blocks(ctx: Context, lines: list[Line]) -> list[Block]:
     out = [line for line in lines if line.out_of_control]
     text = ctx.w("quality.spc", count=len(lines), out=len(out), verb="is" if len(out) == 1 else "are")
     if not out:

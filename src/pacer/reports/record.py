@@ -25,10 +25,11 @@ from pacer.workflow import service as workflow
 from pacer.workflow.transitions import Transition
 
 NARRATIVE_KEYS = ("problems", "countermeasures", "plan")
-RECORD_KINDS = ("economic", "bulletin")
+RECORD_KINDS = ("economic", "quality", "bulletin")
 MAX_TEXT = 20_000
 KIND_TITLES = {
     "economic": ("经济运行分析报告", "Economic operation report"),
+    "quality": ("科研生产质量分析报告", "Research and production quality report"),
     "bulletin": ("督办通报", "Supervision bulletin"),
 }
 SPAN_WORDS = {
@@ -182,10 +183,10 @@ def _figures(session: Session, actor: Actor, rec: ReportRecord, unit: Unit, text
     written = {k: v for k, v in texts.items() if v}
     frozen: dict[str, Any] = {}
     for lang in ("zh", "en"):  # both languages, so a file in either uses the approved figures
-        report = drawn.economic_report(session, actor, unit.code, rec.period, rec.span, lang)
+        report = drawn.drawn_report(session, actor, rec.kind, unit.code, rec.period, rec.span, lang)
         report = report.with_narrative(written) if written else report
         frozen[lang] = json.loads(report.to_json())
-    return {"kind": "economic", "reports": frozen}
+    return {"kind": rec.kind, "reports": frozen}
 
 
 def for_generation(

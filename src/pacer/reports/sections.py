@@ -120,14 +120,14 @@ def topic(ctx: Context, key: str, codes: tuple[str, ...], chart_list: tuple[tupl
     said = SUMMARY_CODES if key == TOPICS[0][0] else ()
     text = ctx.joined([ctx.sentence(c) for c in held if c not in said])
     blocks: list[Block] = [Paragraph(text)] if text else []
-    blocks.append(_topic_table(ctx, key, held))
+    blocks.append(topic_table(ctx, key, held))
     for name, code in chart_list:
         if code in held:
             blocks.append(ctx.chart(name, code, f"{key}.{name}.{code}"))
     return Section(key, ctx.w(f"section.{key}"), tuple(blocks))
 
 
-def _topic_table(ctx: Context, key: str, codes: list[str]) -> Table:
+def topic_table(ctx: Context, key: str, codes: list[str]) -> Table:
     """The section's indicators: the span (when not the year to date), against the same span last
     year; the year to date (against last year's when there is no span), the ensure target, the
     completion and the status."""

@@ -58,6 +58,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Of the {count} key indicators judged against a target: on track {on}, to watch {watch}, off track {off}.",
     ),
     # the key-indicator table
+    "note.outlook_balance": (
+        "{names}为余额指标：本年累计栏为期末余额，年末预测为12月末余额，按往年规律含年末回款、交付带来的季节性回落。",
+        "{names} are balances: the year-to-date column is the latest balance and the forecast the December "
+        "balance, which follows past years' pattern (receivables collected and inventory delivered before the "
+        "year closes).",
+    ),
     "table.key": ("关键指标完成情况", "Key indicators"),
     "table.key_span": ("关键指标{span}情况", "Key indicators {span}"),
     "col.indicator": ("指标", "Indicator"),
@@ -146,6 +152,72 @@ WORDS: dict[str, tuple[str, str]] = {
     "quality.characteristic": ("特性", "Characteristic"),
     "quality.signals": ("失控点数", "Points out of control"),
     "quality.cpk": ("Cpk", "Cpk"),
+    # the analysis report on research and production quality
+    "quality_report.title": ("{unit}{period}科研生产质量分析报告", "{unit}: research and production quality, {period}"),
+    "section.quality_overall": ("质量总体情况", "Overall quality situation"),
+    "section.quality_indicators": ("质量指标", "Quality indicators"),
+    "section.quality_units": ("各单位质量情况", "Quality by unit"),
+    "section.quality_sources": ("质量问题原因分析", "Where the problems come from"),
+    "section.quality_severe": ("重大、严重质量问题", "Critical and major problems"),
+    "quality_report.reported": (
+        "质量指标为各单位填报数，统计口径可能与质量问题登记不同。",
+        "The quality indicators are the figures the units report; they may count differently from the problem "
+        "register above.",
+    ),
+    "section.spc": ("统计过程控制", "Statistical process control"),
+    "quality_report.none": (
+        "截至 {end}，本单位及所属单位未登记质量问题，也没有受控监测的关键特性。",
+        "To {end}, no quality problem is recorded here or below, and no characteristic is monitored.",
+    ),
+    "quality_report.zeroing": (
+        "目前仍未归零的问题，归零要素已确认 {signed} 项，共 {criteria} 项（{share}）。",
+        "Of the zeroing criteria of the problems still open today, {signed} of {criteria} are signed off ({share}).",
+    ),
+    "quality_report.units_table": ("各单位质量问题及归零情况", "Problems and zeroing by unit"),
+    "quality_report.span_found": ("{span}发现", "Found ({span})"),
+    "quality_report.span_closed": ("{span}归零", "Closed ({span})"),
+    "quality_report.year_found": ("本年发现", "Found this year"),
+    "quality_report.year_closed": ("其中已归零", "Of which closed"),
+    "quality_report.rate": ("归零率", "Zeroing rate"),
+    "quality_report.open": ("未归零", "Open"),
+    "quality_report.severe_open": ("其中重大、严重", "Critical or major open"),
+    "quality_report.cause": ("原因", "Cause"),
+    "quality_report.origin_stage": ("产生阶段", "Stage of origin"),
+    "quality_report.supplier": ("供应商", "Supplier"),
+    "quality_report.cause_table": ("本年质量问题原因分布（帕累托）", "This year's problems by cause (Pareto)"),
+    "quality_report.origin_stage_table": (
+        "本年质量问题产生阶段分布（帕累托）",
+        "This year's problems by stage of origin (Pareto)",
+    ),
+    "quality_report.supplier_table": ("本年质量问题供应商分布（帕累托）", "This year's problems by supplier (Pareto)"),
+    "quality_report.by.cause": (
+        "从原因看，本年问题最多的是“{top}”（{count} 项，占 {share}）。",
+        "By cause, most of this year's problems come from {top} ({count}, {share}).",
+    ),
+    "quality_report.by.origin_stage": (
+        "从产生阶段看，问题最多产生于“{top}”阶段（{count} 项，占 {share}）。",
+        "By stage of origin, most arise in {top} ({count}, {share}).",
+    ),
+    "quality_report.by.supplier": (
+        "从供应商看，问题最多的是{top}（{count} 项，占本年问题的 {share}）。",
+        "By supplier, most come from {top} ({count}, {share} of this year's problems).",
+    ),
+    "quality_report.draft.overdue": (
+        "{count} 项质量问题超过归零期限仍未归零。",
+        "{count} quality problems are past their zeroing deadline and still open.",
+    ),
+    "quality_report.draft.severe": (
+        "重大、严重质量问题尚有 {count} 项未归零。",
+        "{count} critical or major problems are not yet closed.",
+    ),
+    "quality_report.draft.cause": (
+        "“{cause}”是本年质量问题的主要原因（{count} 项），需举一反三。",
+        "{cause} is the leading cause of this year's problems ({count}): its lessons need applying across units.",
+    ),
+    "quality_report.draft.none": (
+        "本期未发现需重点关注的质量问题。",
+        "Nothing in this period's quality calls for particular attention.",
+    ),
     "bulletin.redrawn": (
         "说明：此版本审批时尚未保存通报明细，本文件据督办事项的历史记录，按 {day} 当日的状态重新生成；{totals}",
         "Note: this version was approved before its rows were kept; this file is redrawn from the tasks' history "

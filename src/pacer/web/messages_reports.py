@@ -46,6 +46,7 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
     "reports.refused": ("未能生成，请改正后重试：", "Not started; correct this and try again:"),
     "reports.kind": ("报告类型", "Report"),
     "reports.kind.economic": ("经济运行分析报告", "Economic operation report"),
+    "reports.kind.quality": ("科研生产质量分析报告", "Research and production quality report"),
     "reports.kind.meeting_pack": ("会议材料（集团报告及各单位简报）", "Meeting pack (group report and unit briefs)"),
     "reports.kind.bulletin": ("督办通报", "Supervision bulletin"),
     "reports.period": ("截至月份", "Up to month"),
