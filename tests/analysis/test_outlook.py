@@ -218,3 +218,27 @@ def test_series_of_different_lengths_fit_together_as_they_would_alone() -> None:
         assert together.alpha[i] == alone.alpha[0]
         assert together.gamma[i] == alone.gamma[0]
         assert np.allclose(hw.forecast(together, 65, 6)[i], hw.forecast(alone, 65, 6)[0], rtol=1e-9)
+
+
+def test_a_sum_of_balances_closes_the_year_at_a_balance_not_at_a_sum_of_months() -> None:
+    """Two funds (receivables + inventory): flat balances close the year where they stand; balances
+    that fall every December by a fifth close it a fifth lower, however high they stand mid-year."""
+    from .support import derived, total
+
+    months = 12 * 4 + 6  # 2020-01 .. 2024-06
+    dip = np.tile([1.0] * 11 + [0.8], 5)[:months]
+    values = np.zeros((3, 2, months), np.int64)
+    values[1, 0] = 90 * YI  # flat receivables
+    values[1, 1] = 60 * YI  # flat inventory
+    values[2, 0] = (100 * dip * YI).astype(np.int64)
+    values[2, 1] = (50 * dip * YI).astype(np.int64)
+    indicators = [stock("ar", "lower"), stock("inv", "lower"), derived("two", total("ar", "inv"), unit="yuan")]
+    e = engine([-1, 0, 0], indicators, values, first_year=2020)
+    rows = {(r.node, r.code): r for r in e.outlook([1, 2], 2024, 6).rows()}
+    flat = rows[(1, "two")]
+    assert flat.ytd == pytest.approx(150 * YI / 100)  # the June balance, in yuan
+    assert flat.point == pytest.approx(flat.ytd, rel=0.01)  # neither six more months nor twelve
+    dipping = rows[(2, "two")]
+    assert dipping.ytd == pytest.approx(150 * YI / 100)
+    assert dipping.point == pytest.approx(0.8 * dipping.ytd, rel=0.02)
+    assert dipping.point == pytest.approx(rows[(2, "ar")].point + rows[(2, "inv")].point)

@@ -195,3 +195,15 @@ def test_a_bulletin_version_approved_before_its_rows_were_kept_is_redrawn_from_h
     frozen, none = drawn.bulletin_of_version(session, SYSTEM, current, "zh")
     assert none == ""
     assert [i.title for i in frozen.overdue] == ["两金压降 10%"]
+
+
+def test_the_two_funds_close_the_year_at_their_balance_and_the_outlook_says_they_are_balances(session, analysis):
+    report = _report(session, analysis)
+    outlook = next(t for t in report.tables() if t.key == "outlook")
+    rows = {r[0].text: r for r in outlook.rows}
+    ytd, forecast = outlook.columns.index("本年累计"), outlook.columns.index("年末预测")
+    # every month's balance is the same in this group: the year closes where June stands
+    for name in ("两金", "应收账款", "存货"):
+        assert rows[name][forecast].number == rows[name][ytd].number
+    assert rows["营业收入"][forecast].number == 2 * rows["营业收入"][ytd].number  # a flow: twelve months
+    assert outlook.note.startswith("两金、应收账款、存货为余额指标")

@@ -27,7 +27,19 @@ def outlook(ctx: Context) -> Section | None:
     keys = ("col.indicator", "col.unit", "col.ytd", "col.forecast", "col.interval", "col.ensure")
     columns = tuple(ctx.w(k) for k in (*keys, "col.forecast_share", "col.chance"))
     align = ("left", "left", "right", "right", "right", "right", "right", "right")
-    table = Table("outlook", ctx.w("table.outlook"), columns, tuple(_row(ctx, r) for r in rows), align)
+    cat = ctx.scope.engine.catalog
+    # a balance's year to date is where it stands now, and its year end the December balance, which
+    # may well stand lower (receivables collected, inventory delivered before the year closes)
+    balances = [
+        r
+        for r in rows
+        if not cat.is_flow[cat.index[r.indicator.code]] and not ctx.ref(r.indicator.code).display.percent
+    ]
+    note = ""
+    if balances:
+        sep = "、" if ctx.lang == "zh" else ", "
+        note = ctx.w("note.outlook_balance", names=sep.join(ctx.ref(r.indicator.code).name for r in balances))
+    table = Table("outlook", ctx.w("table.outlook"), columns, tuple(_row(ctx, r) for r in rows), align, note)
     blocks += [table, ctx.chart("outlook", None, "outlook.chart")]
     return Section("outlook", ctx.w("section.outlook"), tuple(blocks))
 
