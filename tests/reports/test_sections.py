@@ -207,3 +207,21 @@ def test_the_two_funds_close_the_year_at_their_balance_and_the_outlook_says_they
         assert rows[name][forecast].number == rows[name][ytd].number
     assert rows["营业收入"][forecast].number == 2 * rows["营业收入"][ytd].number  # a flow: twelve months
     assert outlook.note.startswith("两金、应收账款、存货为余额指标")
+
+
+def test_a_month_a_unit_has_not_sent_is_said_before_any_figure(session, group):
+    from sqlalchemy import delete
+
+    from pacer.analysis.serve.service import build
+    from pacer.models import Fact
+
+    session.execute(delete(Fact).where(Fact.unit_id == group.B1.id, Fact.period == 202506))
+    analysis = build(session.connection())
+    report = build_economic(session, SYSTEM, EconomicRequest(None, "2025-06", "month", "zh"), analysis=analysis)
+    first = report.sections[0].blocks[0].text
+    assert (
+        first
+        == "说明：截至本报告生成时，1 家单位 2025-06 的数据尚未全部报送并受理（单位B1），以下数字不含其未受理部分。"
+    )
+    whole = build_economic(session, SYSTEM, EconomicRequest(None, "2025-05", "month", "zh"), analysis=analysis)
+    assert not whole.sections[0].blocks[0].text.startswith("说明")

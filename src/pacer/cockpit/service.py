@@ -177,6 +177,14 @@ def not_reported(scope: Scope) -> list[schemas.NotReported]:
     return sorted(out, key=lambda n: n.unit.code)
 
 
+def without_figures(scope: Scope) -> list[schemas.UnitRef]:
+    """Units of the subtree the viewer sees whose figures of the month are not all in the
+    engine (not reported, or reported and not yet accepted), by code: what a report of the month
+    leaves out."""
+    rows = cached(scope.analysis, ("missing", scope.node, scope.period), lambda: _missing(scope))
+    return sorted((scope.unit(m.node) for m in rows if scope.sees(m.node)), key=lambda u: u.code)
+
+
 def _named(scope: Scope, code: str) -> schemas.MissingIndicator:
     row = scope.indicators.get(code)
     name = code if row is None else row.name_zh if scope.lang == "zh" else row.name_en

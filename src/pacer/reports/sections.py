@@ -5,6 +5,7 @@ drafted paragraph. A section whose indicators the group's library does not hold 
 from __future__ import annotations
 
 from pacer.analysis import Status
+from pacer.cockpit import service
 from pacer.reports.figures import Context
 from pacer.reports.model import Block, Cell, Paragraph, Section, Table
 
@@ -30,6 +31,7 @@ TOPICS: tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (
     ("civil", ("civil_revenue", "civil_revenue_share"), (("cumulative", "civil_revenue"),)),
 )
 SUMMARY_CODES = ("revenue", "total_profit")
+LATE_NAMED = 5
 
 
 def overall(ctx: Context) -> Section:
@@ -49,11 +51,27 @@ def overall(ctx: Context) -> Section:
             )
         )
     blocks: list[Block] = [Paragraph(ctx.joined(sentences))] if any(sentences) else []
+    missing = not_reported(ctx)
+    if missing:
+        blocks.insert(0, Paragraph(missing))
     if ctx.key_codes:
         blocks.append(key_table(ctx))
         if ctx.has_span:
             blocks.append(key_span_table(ctx))
     return Section("overall", ctx.w("section.overall"), tuple(blocks))
+
+
+def not_reported(ctx: Context) -> str:
+    """What the reader must know first when units in sight still lack accepted figures of the
+    report's month: how many, and which (the first few); the figures leave them out."""
+    late = service.without_figures(ctx.scope)
+    if not late:
+        return ""
+    sep = "、" if ctx.lang == "zh" else ", "
+    names = sep.join(u.name for u in late[:LATE_NAMED])
+    more = ctx.w("overall.late_more") if len(late) > LATE_NAMED else ""
+    month = f"{ctx.scope.year}-{ctx.scope.month:02d}"
+    return ctx.w("overall.late", count=len(late), month=month, names=names + more)
 
 
 def key_table(ctx: Context) -> Table:

@@ -53,6 +53,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "(Write the countermeasures for the problems above.)",
     ),
     "draft.plan": ("（请填写下一阶段的重点工作计划。）", "(Write the work plan for the next period.)"),
+    "overall.late": (
+        "说明：截至本报告生成时，{count} 家单位 {month} 的数据尚未全部报送并受理（{names}），"
+        "以下数字不含其未受理部分。",
+        "Note: {count} units' figures for {month} are not yet all reported and accepted ({names}); the figures "
+        "below leave out what is not accepted.",
+    ),
+    "overall.late_more": ("等", " and others"),
     "overall.status": (
         "在有目标的 {count} 项关键指标中，符合进度 {on} 项，需关注 {watch} 项，滞后 {off} 项。",
         "Of the {count} key indicators judged against a target: on track {on}, to watch {watch}, off track {off}.",
