@@ -281,7 +281,8 @@ class Provider:
             return 400, f"invalid request: {error}", [("Content-Type", "text/plain")]
         if request.method == "GET":
             fields = "".join(f'<input type="hidden" name="{k}" value="{escape(v)}">' for k, v in request.args.items())
-            page = f'<form method="post">{fields}<input name="login"><input name="secret" type="password"></form>'
+            inputs = '<input name="login"><input name="secret" type="password"><button>Sign in</button>'
+            page = f'<form method="post">{fields}{inputs}</form>'
             return 200, page, [("Content-Type", "text/html")]
         account = self.accounts.get(request.form.get("login", ""))
         if account is None or not secrets.compare_digest(account.password, request.form.get("secret", "")):

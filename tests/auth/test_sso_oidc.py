@@ -85,7 +85,9 @@ def test_first_sign_in_creates_a_user_without_grants_and_signs_them_in(client, i
     assert response.status_code == 303, response.text
     assert response.headers["location"] == "/account"
     assert client.cookies.get(SESSION_COOKIE)
-    assert client.get("/account").status_code == 200
+    account = client.get("/account?lang=en")
+    assert "your password is managed there" in account.text
+    assert 'action="/account/password"' not in account.text
     carol = _user(session, "carol")
     assert (carol.sign_in, carol.external_id, carol.email) == ("oidc", "sub-carol", "carol@example.com")
     assert carol.display_name == "Carol Chen"
@@ -217,3 +219,16 @@ def test_an_sso_user_cannot_sign_in_with_a_password(client, idp, session, org):
     token = csrf_from(client.get("/login").text)
     refused = client.post("/login", data={"username": "carol", "password": PASSWORD, "csrf_token": token})
     assert refused.status_code == 401
+
+
+def test_the_user_pages_show_how_each_user_signs_in(client, idp, session, org):
+    from tests.webclient import set_passwords, sign_in
+
+    through_provider(client, idp.issuer, "carol", "carol-pw")
+    client.cookies.clear()
+    set_passwords(session, "grace")
+    sign_in(client, "grace")
+    listing = client.get("/admin/users?lang=en").text
+    assert "Single sign-on (OpenID Connect)" in listing
+    assert "Local password" in listing
+    assert "Single sign-on (OpenID Connect)" in client.get("/admin/users/carol?lang=en").text

@@ -88,6 +88,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.signed_out": ("您已退出。", "You have signed out."),
     "login.expired": ("登录已过期，请重新登录。", "Your session has expired; please sign in again."),
     "login.with": ("使用 {name} 登录", "Sign in with {name}"),
+    "account.password_elsewhere": (
+        "您通过{how}登录，密码由该处管理，不在本系统修改。",
+        "You sign in through {how}; your password is managed there, not here.",
+    ),
     "login.or": ("或", "or"),
     "login.ldap_hint": (
         "可使用单位目录（LDAP）账号和密码登录。",
