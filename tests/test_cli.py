@@ -398,6 +398,9 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
     ),
     ("users", "set-password"): (["nobody", "--password", "secret-pass"], [["nobody", "--password", "secret-pass"]]),
     ("serve",): ([], [["--port", "0"], ["--workers", "0"]]),
+    ("backup",): (["--output", "{dir}/pacer.backup"], [[], ["--output", "{csv}"], ["--output", "{missing}/x.backup"]]),
+    ("restore",): (["{csv}"], [["{missing}"], ["{csv}"], []]),
+    ("doctor",): ([], [["--bogus"], ["--json", "x"]]),
     ("analyze",): ([], [["--period", "2026-12"], ["--period", "2026-13"], ["--unit", "NOPE"], ["--set", "nope"]]),
     ("analyze", "rank"): (
         ["--indicator", "revenue"],
@@ -554,10 +557,14 @@ def test_every_command_on_a_database_it_cannot_use_fails_on_one_line(path, tmp_p
     if path in NO_DATABASE:
         assert result.exit_code == 0, result.output  # it reads a file and needs no database
         return
+    if path == ("doctor",):  # it reports what is wrong, the database among the rest
+        assert result.exit_code == 1, result.output
+        assert "PROBLEM database: postgresql+psycopg://nobody@127.0.0.1:1/none cannot be reached" in result.stdout
+        return
     assert_one_line_error(result)
     assert "127.0.0.1:1" in result.stderr
-    if path in (("db", "upgrade"), ("demo",)):
-        return  # these two build a database where there is none
+    if path in (("db", "upgrade"), ("demo",), ("restore",)):
+        return  # these build a database where there is none
     missing = tmp_path / "nowhere" / "pacer.db"
     result = _invoke_on(f"sqlite:///{missing}", args, monkeypatch)
     assert_one_line_error(result)

@@ -279,11 +279,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _safe_in_production(self) -> Settings:
-        if self.environment == "production" and not self.has_private_secret:
-            raise ValueError(
-                f"PACER_SECRET_KEY must be a private random value of {MIN_SECRET_LENGTH} characters "
-                "or more in production (or unset, to generate one)"
-            )
+        if self.environment == "production" and (unsafe := self.unsafe_for_production()):
+            raise ValueError("; ".join(message for _, message in unsafe))
         return self
 
     @model_validator(mode="after")
@@ -291,6 +288,30 @@ class Settings(BaseSettings):
         if self.jobs_queue == "procrastinate" and not self.database_url.startswith("postgresql"):
             raise ValueError("PACER_JOBS_QUEUE=procrastinate needs a PostgreSQL PACER_DATABASE_URL")
         return self
+
+    def unsafe_for_production(self) -> list[tuple[str, str]]:
+        """(variable, what is wrong and what to do) for each setting a production installation
+        must not run with; refused when PACER_ENVIRONMENT is production, told by ``pacer doctor``."""
+        unsafe = []
+        if not self.has_private_secret:
+            unsafe.append(
+                (
+                    "PACER_SECRET_KEY",
+                    f"PACER_SECRET_KEY must be a private random value of {MIN_SECRET_LENGTH} characters "
+                    "or more in production (or unset, to generate one)",
+                )
+            )
+        if self.cookie_secure is False:
+            unsafe.append(
+                ("PACER_COOKIE_SECURE", "PACER_COOKIE_SECURE must not be false in production (unset it, or true)")
+            )
+        if self.debug:
+            unsafe.append(("PACER_DEBUG", "PACER_DEBUG must be off in production (it shows tracebacks)"))
+        if self.echo_sql:
+            unsafe.append(
+                ("PACER_ECHO_SQL", "PACER_ECHO_SQL must be off in production (it logs every statement's values)")
+            )
+        return unsafe
 
     @property
     def has_private_secret(self) -> bool:

@@ -19,6 +19,7 @@ from pacer.cli import (
     indicators,
     jobs,
     meetings,
+    ops,
     org,
     periods,
     quality,
@@ -68,6 +69,7 @@ FEATURES = (
     spc,
     quality,
     jobs,
+    ops,
 )
 for feature in FEATURES:
     feature.register(app)

@@ -166,7 +166,7 @@ def group(help_text: str, no_args_is_help: bool = True) -> typer.Typer:
 # -- the database --------------------------------------------------------------------------------
 
 
-def _sqlite_path() -> Path | None:
+def sqlite_path() -> Path | None:
     """The file of a SQLite database URL (None for another database or an in-memory one)."""
     from sqlalchemy.engine import make_url
 
@@ -181,7 +181,7 @@ def ensure_schema() -> None:
     """Refuse to go on without a migrated database; never creates a database file."""
     from pacer.migrate import is_initialised
 
-    path = _sqlite_path()
+    path = sqlite_path()
     if path is not None and not path.exists():
         raise DomainError(
             f"no database at {path}: create one with 'pacer db upgrade' or 'pacer demo', or set PACER_DATABASE_URL"
@@ -192,7 +192,7 @@ def ensure_schema() -> None:
 
 def prepare_database() -> None:
     """Create the directory a SQLite database file goes in (for the commands that build one)."""
-    path = _sqlite_path()
+    path = sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
 
