@@ -75,7 +75,8 @@ def _table(t: Table) -> list[str]:
     header = ", ".join("[*" + " #linebreak() ".join(f"#{s(line)}" for line in lines) + "*]" for lines in shape.headings)
     widths = ", ".join(f"{w:.2f}cm" for w in shape.widths_cm)
     out = [
-        f'#align(center, text(size: 9pt, weight: "bold", {s(t.caption)}))',
+        # the caption sticks to its table: never alone at a page's foot
+        f'#block(sticky: true, width: 100%, align(center, text(size: 9pt, weight: "bold", {s(t.caption)})))',
         f"#{{ set text(size: {shape.points}pt); set par(first-line-indent: 0em, justify: false); table(",
         f"  columns: ({widths},), align: ({align},), inset: {INSET_PT}pt, stroke: 0.5pt + luma(140),",
         "  fill: (x, y) => if y == 0 { luma(235) },",
