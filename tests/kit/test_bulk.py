@@ -69,3 +69,19 @@ def test_a_roomy_cache_holds_while_its_writes_run_and_the_connections_own_size_c
         )
     assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == size
     assert session.scalar(select(Fact.value).where(Fact.unit_id == org.A1.id)) == 7
+
+
+def test_a_time_stamp_is_written_as_the_driver_writes_it(session, org):
+    from pacer.audit.service import AUDIT_COLUMNS
+    from pacer.models import AuditEntry
+    from pacer.models.base import utcnow
+
+    now = utcnow()
+    row = (now, "system", "fact.set", "fact", "A1/revenue/2026-01", None, None, "", org.A1.id, "revenue", 202601)
+    connection = session.connection()
+    bulk.insert_rows(connection, cast(Table, AuditEntry.__table__), AUDIT_COLUMNS, [row, row])
+    stored = session.scalars(select(AuditEntry.at).where(AuditEntry.entity_key == "A1/revenue/2026-01")).all()
+    assert [a.replace(tzinfo=None) for a in stored] == [now.replace(tzinfo=None)] * 2
+    if connection.dialect.name == "sqlite":  # the text SQLite's driver writes for a time stamp
+        raw = connection.exec_driver_sql("SELECT at FROM audit_entry WHERE entity_key = 'A1/revenue/2026-01'")
+        assert {r[0] for r in raw} == {now.isoformat(" ")}
