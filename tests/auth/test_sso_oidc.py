@@ -232,3 +232,19 @@ def test_the_user_pages_show_how_each_user_signs_in(client, idp, session, org):
     assert "Single sign-on (OpenID Connect)" in listing
     assert "Local password" in listing
     assert "Single sign-on (OpenID Connect)" in client.get("/admin/users/carol?lang=en").text
+
+
+def test_an_administrator_precreates_a_provider_user_on_the_users_page(client, idp, session, org):
+    from tests.webclient import page_token, set_passwords, sign_in
+
+    set_passwords(session, "grace")
+    sign_in(client, "grace")
+    form = {"username": "carol", "display_name": "Carol", "sign_in": "oidc", "role": "viewer", "unit_code": "A"}
+    created = client.post("/admin/users", data={**form, "csrf_token": page_token(client, "/admin/users")})
+    assert created.status_code == 303, created.text
+    carol = _user(session, "carol")
+    assert (carol.sign_in, carol.external_id, carol.password_hash) == ("oidc", None, None)
+    client.cookies.clear()
+    assert through_provider(client, idp.issuer, "carol", "carol-pw").status_code == 303
+    assert _user(session, "carol").external_id == "sub-carol"
+    assert session.scalar(select(func.count()).where(RoleGrant.user_id == carol.id)) == 1

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from pacer.admin import service
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.errors import DomainError
-from pacer.models import ROLES
+from pacer.models import ROLES, SIGN_INS
 from pacer.web.deps import Db
 from pacer.web.i18n import translate
 from pacer.web.params import Offset, RowId
@@ -28,7 +28,15 @@ def users(request: Request, viewer: CurrentViewer, db: Db, offset: Offset = 0, e
     return render(
         request,
         "admin/users.html",
-        {"rows": rows, "total": total, "offset": offset, "per_page": PER_PAGE, "roles": ROLES, "error": error},
+        {
+            "rows": rows,
+            "total": total,
+            "offset": offset,
+            "per_page": PER_PAGE,
+            "roles": ROLES,
+            "sign_ins": SIGN_INS,
+            "error": error,
+        },
     )
 
 
@@ -39,13 +47,14 @@ def create_user(
     db: Db,
     username: Annotated[str, Form()],
     display_name: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    password: Annotated[str, Form()] = "",
     language: Annotated[str, Form()] = "zh",
     role: Annotated[str, Form()] = "",
     unit_code: Annotated[str, Form()] = "",
+    sign_in: Annotated[str, Form()] = "local",
 ) -> Response:
     try:
-        service.create_user(db, viewer.actor, username, display_name, password, language, role, unit_code)
+        service.create_user(db, viewer.actor, username, display_name, password, language, role, unit_code, sign_in)
     except DomainError as exc:
         if exc.status == 403:
             raise
@@ -59,7 +68,15 @@ def _users_with_error(request: Request, viewer: CurrentViewer, db: Db, exc: Doma
     return render(
         request,
         "admin/users.html",
-        {"rows": rows, "total": total, "offset": 0, "per_page": PER_PAGE, "roles": ROLES, "error": exc.message},
+        {
+            "rows": rows,
+            "total": total,
+            "offset": 0,
+            "per_page": PER_PAGE,
+            "roles": ROLES,
+            "sign_ins": SIGN_INS,
+            "error": exc.message,
+        },
         status_code=exc.status,
     )
 

@@ -82,10 +82,12 @@ def create_user(
     language: str = "zh",
     role: str | None = None,
     unit_code: str | None = None,
+    sign_in: str = "local",
 ) -> User:
-    """A new user with an initial password. An administrator of a subtree must give the user a
-    role on a unit there at once: a user without grants is the whole group's administrators' to
-    manage."""
+    """A new user with an initial password, or one who signs in through OpenID Connect or LDAP
+    (no password; linked to the provider's identity at the first sign-in). An administrator of a
+    subtree must give the user a role on a unit there at once: a user without grants is the whole
+    group's administrators' to manage."""
     require_admin(actor)
     username = username.strip()
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
@@ -114,8 +116,11 @@ def create_user(
             source="user",
         )
     unit = _administered_unit(session, actor, role, unit_code) if role is not None and unit_code else None
-    user = service.add_user(session, username, display_name.strip(), [], actor=actor.username, language=language)
-    set_password(session, user, password, actor=actor.username)
+    user = service.add_user(
+        session, username, display_name.strip(), [], actor=actor.username, language=language, sign_in=sign_in
+    )
+    if sign_in == "local":
+        set_password(session, user, password, actor=actor.username)
     if role is not None and unit is not None:
         service.grant_role(session, user, role, unit.code, actor=actor.username)
     return user
