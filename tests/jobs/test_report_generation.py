@@ -84,7 +84,7 @@ def test_bad_fields_are_refused_each_by_name_and_nothing_is_queued(quiet_app, si
         files={"template": ("letterhead.docx", b"PK\x03\x04 not really", "application/octet-stream")},
     )  # fmt: skip
     assert template.status_code == 422
-    assert "Word (.docx) output only" in template.text
+    assert "集团 Word 模板只用于 Word（.docx）格式" in template.text  # a Chinese page says it in Chinese
     assert session.query(Job).count() == before
 
 
