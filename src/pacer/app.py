@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 
 from pacer.config import Settings, get_settings
 from pacer.db import get_engine, session_factory
+from pacer.ops import metrics, probes
 from pacer.web import errors, headers, vendor
 from pacer.web.i18n import translate
 from pacer.web.templating import lang_of
@@ -23,11 +24,13 @@ SWAGGER = Path(fastapi_offline.__file__).parent / "static"
 
 
 class PacerApp(FastAPI):
-    """The application with its security headers outermost, so that every answer carries them,
-    the server-error page included."""
+    """The application with its security headers and request id outermost, so that every answer
+    carries them, the server-error page included (and is logged and counted)."""
 
     def build_middleware_stack(self) -> ASGIApp:
-        return headers.SecurityHeaders(super().build_middleware_stack())
+        from pacer.ops.requests import RequestObserver
+
+        return headers.SecurityHeaders(RequestObserver(super().build_middleware_stack()))
 
 
 def docs_with_way_back(html: str, lang: str) -> str:
@@ -179,12 +182,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.db_engine = get_engine(settings)
+    metrics.watch_pool(app.state.db_engine)
     app.state.session_factory = session_factory(app.state.db_engine)
     app.state.jobs = _job_runner(app.state.session_factory, settings)
     app.mount("/static/docs", StaticFiles(directory=SWAGGER), name="docs-static")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in routers():
         app.include_router(router)
+    app.include_router(probes.router)  # /healthz, /readyz, /metrics
     errors.install(app)
     _add_home_and_docs(app)
     return app

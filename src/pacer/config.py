@@ -263,6 +263,14 @@ class Settings(BaseSettings):
     method: by the same username or by the same e-mail address. A local (password) account is
     never taken over."""
 
+    log_format: Literal["text", "json"] = "text"
+    """How ``pacer serve`` writes its logs on standard error: text lines, or JSON lines (one object
+    per record; a request's carries its id, method, path, status, duration and user)."""
+
+    metrics_token: str = ""
+    """A bearer token that lets its holder read ``/metrics`` from anywhere; empty (the default):
+    ``/metrics`` answers clients on the server's own machine (loopback) only."""
+
     @field_validator("language")
     @classmethod
     def _known_language(cls, value: str) -> str:

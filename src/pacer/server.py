@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -22,6 +23,8 @@ from pacer.config import MIN_SECRET_LENGTH, Settings, get_settings
 from pacer.db import make_engine
 from pacer.errors import DomainError
 from pacer.models import User
+from pacer.ops.metrics import MULTIPROCESS_DIR
+from pacer.ops.requests import logging_config
 from pacer.web.i18n import LANGUAGES
 
 log = logging.getLogger("pacer.web")
@@ -170,6 +173,8 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     # X-Forwarded-For and -Proto are believed from the configured proxies only: from anyone else
     # they would let a client choose the address sign-in throttling and the sessions record.
     proxies = settings.forwarded_allow_ips.strip()
+    if workers > 1:
+        share_metrics_between_workers()
     # With more than one worker uvicorn must import the app itself in each process, hence the
     # import string and factory flag rather than an app object.
     uvicorn.run(
@@ -180,5 +185,22 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
         workers=max(workers, 1),
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
-        log_level="info",
+        log_config=logging_config(settings.log_format),
+        access_log=False,  # each request's line is Pacer's own (pacer.ops.requests): with its id and user
     )
+
+
+def share_metrics_between_workers() -> None:
+    """prometheus_client's multiprocess mode: every worker writes its metrics to files in one
+    directory, read together by whichever worker answers /metrics. One the operator names in
+    PROMETHEUS_MULTIPROC_DIR is emptied first (values of an earlier run would be added in);
+    else a new one is made. The workers, started after this, inherit the variable."""
+    import tempfile
+    from pathlib import Path
+
+    named = os.environ.get(MULTIPROCESS_DIR)
+    if named:
+        for stale in Path(named).glob("*.db"):
+            stale.unlink()
+    else:
+        os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="pacer-metrics-")

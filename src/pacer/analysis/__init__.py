@@ -58,7 +58,7 @@ from pacer.analysis.load.definitions import units_from_rows
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
 from pacer.analysis.serve.completeness import Missing, assigned_at, default_period, incomplete, missing_figures
 from pacer.analysis.serve.engine import Engine
-from pacer.analysis.serve.service import Analysis, build, change_marker, get_analysis, restructured
+from pacer.analysis.serve.service import Analysis, build, change_marker, get_analysis, is_built, restructured
 from pacer.analysis.shown import wording
 from pacer.analysis.shown.display import (
     DisplayScale,
@@ -133,6 +133,7 @@ __all__ = [
     "evaluate_windows",
     "get_analysis",
     "incomplete",
+    "is_built",
     "largest_remainder",
     "missing_figures",
     "off_track_rows",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from pacer.jobs.repository import DONE, FAILED
 from pacer.jobs.service import owner
 from pacer.models import Job
 from pacer.models.base import utcnow
+from pacer.ops import metrics
 
 log = logging.getLogger("pacer.jobs")
 # a transaction: a session that commits when the block ends, rolls back if it raises
@@ -79,11 +81,18 @@ def claim_one(tx: Transactions, job_id: int, now: datetime | None = None) -> boo
 
 
 def execute(tx: Transactions, job_id: int) -> str:
-    """Run a claimed job to its end; its final state."""
+    """Run a claimed job to its end; its final state (counted and timed in the metrics)."""
+    started = time.perf_counter()
+    kind, state = _execute(tx, job_id)
+    metrics.job_ended(kind, state, time.perf_counter() - started)
+    return state
+
+
+def _execute(tx: Transactions, job_id: int) -> tuple[str, str]:
     with tx(False) as session:
         job = session.get(Job, job_id)
         if job is None:
-            return FAILED
+            return "unknown", FAILED
         kind_name, parameters, unit_id, who = job.kind, dict(job.parameters), job.unit_id, job.requested_by
     try:
         kind = kinds.get(kind_name)
@@ -101,8 +110,8 @@ def execute(tx: Transactions, job_id: int) -> str:
             log.exception("job %s (%s) failed", job_id, kind_name)
         with tx(True) as session:
             repository.end(session, job_id, {"state": FAILED, "error": reason(exc), "finished_at": utcnow()})
-        return FAILED
-    return DONE
+        return kind_name, FAILED
+    return kind_name, DONE
 
 
 def _actor(session: Session, username: str) -> Actor:

@@ -41,6 +41,7 @@ from pacer.analysis.load.source import EngineData
 from pacer.analysis.serve import replay
 from pacer.analysis.serve.engine import Engine
 from pacer.models import AuditEntry, Indicator, Submission
+from pacer.ops import metrics
 
 
 @dataclass(frozen=True, eq=False)
@@ -160,7 +161,8 @@ def get_analysis(db_engine: DbEngine) -> Analysis:
         with db_engine.connect() as conn:
             current = catch_up(conn, cached, marker) if cached is not None else None
             if current is None:
-                current = build(conn, columnar=_is_large(conn), marker=marker)
+                with metrics.engine_build() as built:
+                    built["analysis"] = current = build(conn, columnar=_is_large(conn), marker=marker)
                 # The engine's arrays live as long as the process: keep the collector off them.
                 gc.collect()
                 gc.freeze()
@@ -178,6 +180,11 @@ def _is_large(conn: Connection) -> bool:
     submissions = conn.scalar(select(func.count()).select_from(Submission)) or 0
     indicators = conn.scalar(select(func.count()).select_from(Indicator)) or 0
     return submissions * indicators >= COLUMNAR_FROM_FACTS
+
+
+def is_built(db_engine: DbEngine) -> bool:
+    """Whether this process holds an engine for this database (current or not)."""
+    return db_engine.url.render_as_string(hide_password=False) in _cache
 
 
 def clear() -> None:
