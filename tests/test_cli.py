@@ -113,6 +113,19 @@ def test_facts_import_good_and_bad(database_url, tmp_path):
     assert count(database_url, AuditEntry) == audit_rows
 
 
+def test_quality_yields_stores_a_files_step_yields_and_refuses_a_bad_file_whole(database_url, tmp_path):
+    run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG)))
+    header = "unit,month,product,step,entered,passed"
+    good = write_csv(tmp_path / "ok.csv", header, "A1,2025-03,舵机,1,100,90", "A1,2025-03,舵机,2,90,81")
+    assert "written 2" in run("quality", "yields", str(good)).output
+    assert count(database_url, Fact) == 2
+    bad = write_csv(tmp_path / "bad.csv", header, "A1,2025-04,舵机,1,100,90", "A1,2025-04,舵机,2,90,ninety")
+    result = run("quality", "yields", str(bad), ok=False)
+    assert result.exit_code == 2
+    assert "row 3, column passed: 'ninety' is not a whole number" in result.output
+    assert count(database_url, Fact) == 2
+
+
 def test_facts_import_as_a_reporter_of_another_unit_is_refused(database_url, tmp_path):
     run("org", "import", str(write_csv(tmp_path / "org.csv", *ORG, "B,二院,Second Academy,academy,G")))
     run("users", "add", "bob", "--display-name", "Bob", "--grant", "unit_reporter@B")
@@ -300,6 +313,7 @@ CASES: dict[tuple[str, ...], tuple[list[str], list[list[str]]]] = {
             ["--period", "2026-06", "--as", "nobody"],
         ],
     ),
+    ("quality", "yields"): (["{csv}"], [["{missing}"], ["{csv}"], ["{dir}"]]),
     ("jobs", "list"): ([], [["--limit", "0"], ["--as", "nobody"]]),
     ("jobs", "show"): (["1"], [["0"], ["x"], ["999999"]]),
     ("jobs", "work"): (["--once"], [["--bogus"]]),

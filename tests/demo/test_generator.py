@@ -28,11 +28,11 @@ from pacer.demo.targets import allocate, basis_points
 YI = 10**10  # 亿元 in fen
 LAST_FULL_YEAR, BASE_YEAR = 2025, 2024
 
-RATIOS = ("debt_to_asset_ratio", "rd_intensity")
+RATIOS = ("debt_to_asset_ratio", "rd_intensity", "first_pass_yield", "rolled_throughput_yield", "zeroing_rate")
 # The group's own reported indicators (group_indicators.yaml), after the fillers; its intensity's
 # targets are each node's own line, not a sum.
 OWN = ("launches", "launch_service_revenue", "output_value", "energy_use")
-LINES = (*RATIOS, "energy_intensity")
+LINES = (*RATIOS, "energy_intensity", "quality_problems")  # quality problems: zero defects
 
 
 @pytest.fixture(scope="module")
@@ -287,6 +287,14 @@ def test_passed_lots_never_exceed_inspected_ones(group: DemoGroup) -> None:
     assert (passed <= inspected).all()
     assert inspected.sum() > 0
     assert 0.9 < passed.sum() / inspected.sum() < 1.0
+
+
+def test_units_through_first_time_never_exceed_those_started(group: DemoGroup) -> None:
+    started = matrix(group, "rty_units_started")[2]
+    through = matrix(group, "rty_units_through")[2] / 100  # two decimals
+    assert (through <= started).all()
+    first_pass = matrix(group, "passed_first_time_lots")[2].sum() / matrix(group, "inspected_lots")[2].sum()
+    assert 0.7 < through.sum() / started.sum() < first_pass  # five steps roll below one inspection's yield
 
 
 def test_problems_open_carry_over_those_found_less_those_closed(group: DemoGroup) -> None:
@@ -548,7 +556,13 @@ def test_every_unit_has_hqs_lines_for_ratios(group: DemoGroup) -> None:
         assert {code: {v for (_, c), v in lines.items() if c == code} for code in RATIOS} == {
             "debt_to_asset_ratio": {6500},
             "rd_intensity": {1000},
+            "first_pass_yield": {9600},
+            "rolled_throughput_yield": {8500},
+            "zeroing_rate": {7000},
         }
+        zero = {t.unit_code: t.value for t in group.targets if (t.indicator_code, t.year) == ("quality_problems", year)}
+        assert zero.keys() == units
+        assert set(zero.values()) == {0}  # zero defects everywhere
 
 
 def test_phasing_is_twelve_shares_summing_to_exactly_10000(group: DemoGroup) -> None:

@@ -108,6 +108,8 @@ class TargetSpec:
     # HQ's line for a ratio, the same for every unit (a cap where lower is better), in
     # hundredths of a percent: 6500 is 65.00 %
     ratios: dict[str, int] = field(default_factory=dict)
+    # zero defects: a target of 0 for every unit on these lower-is-better counts
+    zero_defects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -275,6 +277,7 @@ def _targets(raw: Mapping[str, Any]) -> TargetSpec:
         caps={str(k): int(v) for k, v in (raw.get("caps") or {}).items()},
         rounding_yuan=int(raw.get("rounding_yuan", 1)),
         ratios={str(k): round(float(v) * 100) for k, v in (raw.get("ratios") or {}).items()},
+        zero_defects=tuple(str(code) for code in raw.get("zero_defects") or ()),
         reference_years=int(phasing.get("reference_years", 2)),
         exclude_years=tuple(int(y) for y in phasing.get("exclude_years") or ()),
     )
@@ -345,7 +348,7 @@ def _check_references(config: DemoConfig) -> None:
     problems += [f"unknown role {u.role!r}" for u in config.users if u.role not in ROLES]
     library = load_library()
     problems += config.own.problems(set(library.sets)) if config.own else []
-    unknown = set(config.targets.flows) | set(config.targets.caps)
+    unknown = set(config.targets.flows) | set(config.targets.caps) | set(config.targets.zero_defects)
     problems += [f"unknown target indicator {c!r}" for c in sorted(unknown - set(BASE_CODES))]
     ratios = {code for code, spec in library.indicators.items() if spec.is_derived and spec.unit == "percent"}
     problems += [

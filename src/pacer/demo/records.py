@@ -49,6 +49,8 @@ BASE_INDICATORS: tuple[BaseIndicator, ...] = (
     BaseIndicator("quality_problems_closed", "flow", 0),
     BaseIndicator("inspected_lots", "flow", 0),
     BaseIndicator("passed_first_time_lots", "flow", 0),
+    BaseIndicator("rty_units_started", "flow", 0),
+    BaseIndicator("rty_units_through", "flow", 2),
     BaseIndicator("total_assets", "stock", 2),
     BaseIndicator("total_liabilities", "stock", 2),
     BaseIndicator("owners_equity", "stock", 2),

@@ -51,7 +51,7 @@ def build_targets(
                 targets += _emit(config, org, grid, figures, context, code, tier, phasing)
         for code in config.targets.caps:
             targets += _emit(config, org, grid, figures, context, code, "ensure", None)
-        # a ratio's line is a policy, not a sum: every unit of the year's tree gets it
+        # a ratio's line (and zero defects) is a policy, not a sum: every unit of the year's tree gets it
         in_tree = rollup(context.present.astype(np.int64), org, context) > 0
         targets += [
             DemoTarget(
@@ -63,7 +63,7 @@ def build_targets(
                 growth_bp=None,
                 phasing_bp=None,
             )
-            for code, line in config.targets.ratios.items()
+            for code, line in [*config.targets.ratios.items(), *((c, 0) for c in config.targets.zero_defects)]
             for i in np.flatnonzero(in_tree)
         ]
     return targets

@@ -13,7 +13,8 @@ from pacer.auth.deps import CurrentViewer, protect
 from pacer.errors import NotFound, Problem, ValidationFailed
 from pacer.files import service as stored_files
 from pacer.files.responses import download, upload_bytes
-from pacer.quality import chart, pareto, repository, service, sisters, zeroing
+from pacer.kit import periods
+from pacer.quality import chart, pareto, repository, service, sisters, yields, zeroing
 from pacer.quality.repository import ProblemFilter
 from pacer.quality.schemas import (
     ATTACHMENTS_MAX,
@@ -28,8 +29,10 @@ from pacer.quality.schemas import (
     ProblemSummaryOut,
     SeriesOut,
     SignIn,
+    StepYieldsIn,
     TrendOut,
     VerbIn,
+    YieldsOut,
     check_out,
     problem_out,
     summary_out,
@@ -191,7 +194,10 @@ def pareto_of(viewer: CurrentViewer, db: Db, unit: UnitCode = None, by: By = "ca
     """The unit subtree's problems found in the year, by cause, stage or supplier, largest first."""
     found = pareto.pareto_of(db, viewer.actor, unit, by, year or date.today().year, viewer.user.language)
     bars = [ParetoBarOut.model_validate(b, from_attributes=True) for b in found.bars]
-    return ParetoOut(unit_code=found.unit.code, year=found.year, by=found.by, total=found.total, bars=bars)
+    return ParetoOut(
+        unit_code=found.unit.code, year=found.year, by=found.by, total=found.total, bars=bars,
+        unattributed=found.unattributed,
+    )  # fmt: skip
 
 
 @router.get("/pareto/chart")
@@ -226,3 +232,16 @@ def _files(uploads: list[UploadFile], field: str) -> list[tuple[str, bytes]]:
         zh = f"一次最多上传 {ATTACHMENTS_MAX} 个文件"
         raise ValidationFailed([Problem(f"at most {ATTACHMENTS_MAX} files at once", field=field, zh=zh)])
     return [upload_bytes(f, f"{field}[{n}]") for n, f in enumerate(given, start=1)]
+
+
+@router.post("/yields")
+def record_yields(body: StepYieldsIn, viewer: CurrentViewer, db: Db) -> YieldsOut:
+    """Process step yields per unit, month and product: the rolled throughput yield's figures."""
+    rows = [
+        yields.StepRow(i, r.unit, r.month, r.product, r.step, r.entered, r.passed)
+        for i, r in enumerate(body.rows, start=1)
+    ]
+    done = yields.record(db, viewer.actor, rows)
+    s = done.stored
+    months = [f"{code}/{periods.format_period(m)}" for code, m in done.months]
+    return YieldsOut(months=months, written=s.written, unchanged=s.unchanged, reported=s.reported, locked=s.locked)

@@ -49,7 +49,7 @@ def _indicators(session: Session) -> dict[str, Indicator]:
     found = {i.code: i for i in session.scalars(select(Indicator).where(Indicator.code.in_(CODES)))}
     missing = [code for code in CODES if code not in found]
     if missing:
-        raise DomainError(f"the indicator library has no {', '.join(missing)}: run 'pacer indicators sync'", 409)
+        raise DomainError(f"the indicator library has no {', '.join(missing)}: run 'pacer db upgrade'", 409)
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from pacer.models import StoredFile, Unit, WorkflowItem
 from pacer.models.quality import QualityProblem, SisterCheck
@@ -201,8 +201,9 @@ class ParetoOut(BaseModel):
     unit_code: str
     year: int
     by: str
-    total: int
+    total: int = Field(description="The problems counted in the bars.")
     bars: list[ParetoBarOut]
+    unattributed: int = Field(0, description="By supplier: the problems with no supplier named, left out of the bars.")
 
 
 class SeriesOut(BaseModel):
@@ -215,3 +216,28 @@ class TrendOut(BaseModel):
     unit_code: str
     year: int
     series: list[SeriesOut]
+
+
+class StepYieldIn(BaseModel):
+    """One process step of a product at a unit in a month."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit: str = Field(max_length=64, description="The unit's code.")
+    month: str = Field(max_length=7, description="YYYY-MM.")
+    product: str = Field(max_length=200)
+    step: int = Field(description="The step's number in the product's route, from 1.")
+    entered: int = Field(description="Units entering the step.")
+    passed: int = Field(description="Units passing it the first time (no rework, repair or scrap).")
+
+
+class StepYieldsIn(BaseModel):
+    rows: list[StepYieldIn] = Field(max_length=100_000)
+
+
+class YieldsOut(BaseModel):
+    months: list[str] = Field(description="The unit-months stored, as UNIT/YYYY-MM.")
+    written: int
+    unchanged: int
+    reported: int = Field(description="Figures left alone as the unit reported them itself.")
+    locked: int = Field(description="Figures left alone in a closed month.")
