@@ -7,6 +7,7 @@ import io
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from sqlalchemy import func, select
 
 from pacer.config import get_settings
@@ -43,8 +44,24 @@ def test_an_engineer_defines_a_characteristic_and_reads_the_cores_chart_of_its_d
     assert body["chart"]["panels"][0]["ucl"][0] == core.panel("xbar").ucl[0]
     assert body["characteristic"]["unit"]["code"] == "A1"
     assert body["characteristic"]["subgroups"] == 30
-    cpk = body["capability"]["indices"]["Cpk"]
+    one, two = body["capability"]["phase1"], body["capability"]["phase2"]
+    cpk = one["indices"]["Cpk"]
     assert cpk["lower"] < cpk["value"] < cpk["upper"]
+    # phase I: its 125 values, its own centre and sigma within (the chart's)
+    first, later = values[:25].ravel(), values[25:].ravel()
+    sigma = core.standard.sigma
+    assert (one["n"], one["n_within"]) == (125, 125)
+    assert one["center"] == pytest.approx(first.mean(), rel=1e-12)
+    assert one["sigma_within"] == pytest.approx(sigma, rel=1e-12)
+    assert one["sigma_overall"] == pytest.approx(first.std(ddof=1), rel=1e-12)
+    # phase II: Cp and Cpk with its own centre and phase I's sigma, Pp and Ppk with its own sigma
+    assert (two["n"], two["n_within"]) == (25, 125)
+    assert two["indices"]["Cp"]["value"] == pytest.approx(one["indices"]["Cp"]["value"], rel=1e-12)
+    worst = min(11.0 - later.mean(), later.mean() - 9.0)
+    assert two["indices"]["Cpk"]["value"] == pytest.approx(worst / (3 * sigma), rel=1e-9)
+    assert two["indices"]["Ppk"]["value"] == pytest.approx(worst / (3 * later.std(ddof=1)), rel=1e-9)
+    # the interval of phase II's Cp comes from phase I's 125 values, as its sigma does
+    assert two["indices"]["Cp"]["lower"] == pytest.approx(one["indices"]["Cp"]["lower"], rel=1e-12)
 
 
 def test_a_csv_and_a_parquet_file_continue_the_stored_subgroups(api_as, bore, session):

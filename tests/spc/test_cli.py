@@ -107,6 +107,36 @@ def test_capability_json_has_indices_with_intervals_and_shares_out_of_spec(tmp_p
     assert doc["indices"]["Cpm"] is not None
 
 
+def test_capability_with_a_phase_i_studies_phase_ii_under_phase_is_sigma(tmp_path: Path):
+    long = _long_pistonrings(tmp_path)
+    whole = json.loads(pacer("spc", "capability", long, "--value", "x", "--size", "5", "--lsl", "73.99",
+                             "--usl", "74.01", "--phase1", "1-25", "--format", "json"))  # fmt: skip
+    alone = long.with_name("phase1.csv")
+    alone.write_text("\n".join(long.read_text(encoding="utf-8").splitlines()[: 1 + 125]) + "\n", encoding="utf-8")
+    first = json.loads(pacer("spc", "capability", alone, "--value", "x", "--size", "5", "--lsl", "73.99",
+                             "--usl", "74.01", "--format", "json"))  # fmt: skip
+    assert whole["phase1"] == first  # phase I is the capability of its values alone
+    two = whole["phase2"]
+    later = np.array([float(v) for v in long.read_text(encoding="utf-8").splitlines()[1 + 125 :]])
+    assert (two["n"], two["n_within"]) == (later.size, 125)
+    assert two["sigma_within"] == first["sigma_within"]
+    worst = min(74.01 - later.mean(), later.mean() - 73.99)
+    assert two["indices"]["Cpk"]["value"] == pytest.approx(worst / (3 * first["sigma_within"]), rel=1e-9)
+    assert two["indices"]["Ppk"]["value"] == pytest.approx(worst / (3 * later.std(ddof=1)), rel=1e-9)
+    below, above = int(np.sum(later < 73.99)), int(np.sum(later > 74.01))
+    assert two["percent_out"]["observed"] == {
+        "below_lsl": 100 * below / later.size,
+        "above_usl": 100 * above / later.size,
+    }
+    table = pacer("spc", "capability", long, "--value", "x", "--size", "5", "--lsl", "73.99", "--usl", "74.01",
+                  "--phase1", "1-25")  # fmt: skip
+    for part in ("Phase I ", "Phase II", "of 125 values"):
+        assert part in table
+    refused = pacer("spc", "capability", long, "--value", "x", "--size", "5", "--lsl", "73.99", "--phase1", "1-99",
+                    code=2)  # fmt: skip
+    assert "phase I 1-99 is not within the 40 points" in refused
+
+
 def test_the_table_marks_phase_and_rules():
     output = pacer("spc", "chart", reference_dir() / "viscosity.csv", "--chart", "imr", "--value", "viscosity",
                    "--phase1", "1-20", "--exclude", "4")  # fmt: skip

@@ -1,8 +1,11 @@
 """A stored characteristic's chart and capability from its values. Pure: arrays in, core out.
 
 Subgroups are numbered from 1 without gaps (the service refuses anything else), so a subgroup's
-number is its point's index on the chart. Capability counts every value of the subgroups not
-excluded; sigma within is the chart's (frozen when the limits are frozen).
+number is its point's index on the chart. Capability is studied per phase: phase I (calibration)
+counts the values of its subgroups not excluded, with the chart's sigma within (computed from
+them, or frozen from them); phase II (monitoring) counts the later values, its C-indices with
+their centre and phase I's sigma within (the process judged against its frozen standard), its
+P-indices with their own overall sigma.
 """
 
 from __future__ import annotations
@@ -48,10 +51,18 @@ class Setup:
 @dataclass(frozen=True)
 class Result:
     chart: Chart
-    capability: Capability | None
+    capability: Capability | None  # phase I's
     signals: dict[int, list[str]]  # point -> names of the rules it broke, over every panel
     out_of_control: list[int]  # signalled points that are not excluded
     sizes: np.ndarray  # values per subgroup; a counted characteristic's sample sizes
+    capability_phase2: Capability | None = None  # None without phase II points
+
+    @property
+    def current(self) -> tuple[str, Capability | None]:
+        """The capability of the process as it runs now: phase II's once there is one."""
+        if self.capability_phase2 is not None:
+            return "II", self.capability_phase2
+        return "I", self.capability
 
 
 def matrix(subgroup: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -96,7 +107,8 @@ def compute(
         chart = cusum_chart(groups, K, H, **common)  # type: ignore[arg-type]  # keys match the signature
     signals = _signals(chart)
     out = sorted(p for p in signals if not chart.excluded[p - 1])
-    return Result(chart, _capability(setup, groups, values, chart), signals, out, groups.n)
+    one, two = _capabilities(setup, groups, values, chart)
+    return Result(chart, one, signals, out, groups.n, two)
 
 
 def _signals(chart: Chart) -> dict[int, list[str]]:
@@ -109,17 +121,31 @@ def _signals(chart: Chart) -> dict[int, list[str]]:
     return signals
 
 
-def _capability(setup: Setup, groups: Subgroups, values: np.ndarray, chart: Chart) -> Capability | None:
+def _capabilities(
+    setup: Setup, groups: Subgroups, values: np.ndarray, chart: Chart
+) -> tuple[Capability | None, Capability | None]:
+    """Phase I's and phase II's capability (None where unknown: no specification, too few
+    values, none that vary, no phase II)."""
     if setup.lsl is None and setup.usl is None:
-        return None
-    use = ~chart.excluded
+        return None, None
+    first = _study(setup, groups, values, chart.phase1 & ~chart.excluded, chart.standard.sigma, None)
+    later = ~chart.phase1
+    if not later.any():
+        return first, None
+    n_within = int(groups.n[chart.phase1 & ~chart.excluded].sum())
+    return first, _study(setup, groups, values, later, chart.standard.sigma, n_within)
+
+
+def _study(
+    setup: Setup, groups: Subgroups, values: np.ndarray, use: np.ndarray, sigma: float, n_within: int | None
+) -> Capability | None:
     kept = values[use]
     kept = kept[~np.isnan(kept)]
     overall, n = overall_sd(groups, use)
     try:
         return capability(
-            n=n, center=float(kept.mean()), sigma_within=chart.standard.sigma, sigma_overall=overall,
-            lsl=setup.lsl, usl=setup.usl, target=setup.target,
+            n=n, center=float(kept.mean()), sigma_within=sigma, sigma_overall=overall,
+            lsl=setup.lsl, usl=setup.usl, target=setup.target, n_within=n_within,
             below=int(np.sum(kept < setup.lsl)) if setup.lsl is not None else None,
             above=int(np.sum(kept > setup.usl)) if setup.usl is not None else None,
         )  # fmt: skip

@@ -119,7 +119,10 @@ class FreezeIn(BaseModel):
 class ChartOut(BaseModel):
     characteristic: CharacteristicOut
     chart: dict[str, Any] | None = Field(description="Centre, limits per point, statistics, violations.")
-    capability: dict[str, Any] | None = Field(description="Indices with confidence intervals, % out of spec.")
+    capability: dict[str, Any] | None = Field(
+        description="Per phase ('phase1', 'phase2'; null where there is none): indices with confidence intervals, "
+        "% out of spec; phase II's C-indices use phase I's sigma within."
+    )
     signals: dict[str, list[str]] = Field(description="Point (subgroup) -> rules it broke.")
     out_of_control: list[int] = Field(description="Signalled subgroups that are not excluded.")
     exclusions: list[ExclusionOut]

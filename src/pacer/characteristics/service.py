@@ -323,8 +323,9 @@ class Line:
     unit: Unit
     subgroups: int
     out_of_control: list[int] | None
-    cpk: float | None
+    cpk: float | None  # of the process as it runs now: phase II's once there is one
     trouble: str = ""  # why the chart cannot be drawn yet
+    cpk_phase: str = ""  # "I" or "II"
 
 
 def dashboard(session: Session, actor: Actor, unit_code: str) -> tuple[Unit, list[Line]]:
@@ -338,7 +339,9 @@ def dashboard(session: Session, actor: Actor, unit_code: str) -> tuple[Unit, lis
         except DomainError as exc:
             lines.append(Line(c, owner, count, None, None, exc.message))
             continue
-        cpk = found.capability.indices.get("Cpk") if found and found.capability else None
-        lines.append(Line(c, owner, count, found.out_of_control if found else None, cpk[0] if cpk else None))
+        phase, cap = found.current if found else ("", None)
+        cpk = cap.indices.get("Cpk") if cap else None
+        out = found.out_of_control if found else None
+        lines.append(Line(c, owner, count, out, cpk[0] if cpk else None, cpk_phase=phase if cpk else ""))
     lines.sort(key=lambda line: (not line.out_of_control, line.unit.code, line.characteristic.code))
     return unit, lines

@@ -14,7 +14,7 @@ from pacer.characteristics.schemas import (
     UnitOut,
 )
 from pacer.models import Characteristic
-from pacer.spc.documents import capability_document, chart_document
+from pacer.spc.documents import chart_document, phases_document
 
 
 def characteristic_out(session: Session, c: Characteristic, lang: str) -> CharacteristicOut:
@@ -40,8 +40,8 @@ def chart_out(
     if found is not None:
         count = len(found.chart.phase1)
         chart = chart_document(found.chart, [str(i) for i in range(1, count + 1)], found.sizes, c.rules)
-        method = found.chart.sigma_method
-        cap = capability_document(found.capability, method) if found.capability is not None else None
+        if found.capability is not None or found.capability_phase2 is not None:
+            cap = phases_document(found.capability, found.capability_phase2, found.chart.sigma_method)
     return ChartOut(
         characteristic=characteristic_out(session, c, lang),
         chart=chart,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -127,20 +127,29 @@ def spc_capability(
     size: Annotated[int | None, typer.Option("--size", help="Subgroups of N consecutive rows.")] = None,
     sigma: SigmaOpt = None,
     level: Annotated[float, typer.Option("--level", help="Confidence level of the intervals.")] = 0.95,
+    phase1: Annotated[
+        str | None,
+        typer.Option("--phase1", help="Points A-B are phase I; later ones phase II, studied with phase I's sigma."),
+    ] = None,
     constants: ConstantsOpt = Constants.exact,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Capability (Cp, Cpk, Cpm) and performance (Pp, Ppk, Ppm) with confidence intervals, % out of spec."""
     from pacer.cli.present.spc import capability_table
     from pacer.spc.data.command import run_capability
-    from pacer.spc.documents import capability_document
+    from pacer.spc.documents import capability_document, phases_document
 
-    cap, method = run_capability(
+    one, two, method = run_capability(
         file, value, spec=(lsl, usl, target), subgroup=subgroup, size=size,
-        sigma=sigma.value if sigma else None, level=level, constants=constants.value,
+        sigma=sigma.value if sigma else None, level=level, constants=constants.value, phase1=phase1,
     )  # fmt: skip
-    doc = capability_document(cap, method)
+    doc: dict[str, Any] = phases_document(one, two, method) if phase1 else capability_document(one, method)
     if fmt is Format.json:
         typer.echo(json.dumps(doc, ensure_ascii=False))
         return
-    console().print(capability_table(doc))
+    if not phase1:
+        console().print(capability_table(doc))
+        return
+    for name, part in doc.items():
+        if part is not None:
+            console().print(capability_table(part, title=f"Phase {'I' if name == 'phase1' else 'II'}"))

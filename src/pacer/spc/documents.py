@@ -59,6 +59,7 @@ def capability_document(cap: Capability, sigma_method: str) -> dict[str, Any]:
         "center": _num(cap.center),
         "sigma_within": _num(cap.sigma_within),
         "sigma_method": sigma_method,
+        "n_within": cap.n_within,
         "sigma_overall": _num(cap.sigma_overall),
         "lsl": cap.lsl,
         "usl": cap.usl,
@@ -69,4 +70,16 @@ def capability_document(cap: Capability, sigma_method: str) -> dict[str, Any]:
             "expected": {"below_lsl": cap.expected_pct[0], "above_usl": cap.expected_pct[1]},
             "observed": {"below_lsl": cap.observed_pct[0], "above_usl": cap.observed_pct[1]},
         },
+    }
+
+
+def phases_document(
+    phase1: Capability | None, phase2: Capability | None, sigma_method: str
+) -> dict[str, dict[str, Any] | None]:
+    """Capability of phase I (calibration) and of phase II (monitoring): phase II's C-indices
+    take its own centre and the sigma within frozen from phase I (``n_within`` its values), its
+    P-indices its own overall sigma; a phase without values (or capability) is ``null``."""
+    return {
+        "phase1": capability_document(phase1, sigma_method) if phase1 is not None else None,
+        "phase2": capability_document(phase2, sigma_method) if phase2 is not None else None,
     }

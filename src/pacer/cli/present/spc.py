@@ -31,10 +31,12 @@ def chart_table(doc: dict[str, Any]) -> list[Table]:
     return tables
 
 
-def capability_table(doc: dict[str, Any]) -> Table:
+def capability_table(doc: dict[str, Any], title: str = "") -> Table:
     level = f"{doc['confidence']:.0%}"
-    table = Table(title=f"n = {doc['n']} · centre {_fmt(doc['center'])} · sigma within {_fmt(doc['sigma_within'])} "
-                  f"({doc['sigma_method']}) · overall {_fmt(doc['sigma_overall'])}")  # fmt: skip
+    within = f"{doc['sigma_method']}" + (f", of {doc['n_within']} values" if doc["n_within"] != doc["n"] else "")
+    head = f"{title} · " if title else ""
+    table = Table(title=f"{head}n = {doc['n']} · centre {_fmt(doc['center'])} · sigma within "
+                  f"{_fmt(doc['sigma_within'])} ({within}) · overall {_fmt(doc['sigma_overall'])}")  # fmt: skip
     for column in ("index", "value", f"{level} lower", f"{level} upper"):
         table.add_column(column, justify="left" if column == "index" else "right")
     for name, value in doc["indices"].items():

@@ -145,24 +145,54 @@ def run_capability(
     sigma: str | None = None,
     level: float = 0.95,
     constants: str = "exact",
-) -> tuple[Capability, str]:
-    """Capability of every value in the file; sigma within from its subgroups (moving ranges when
-    the values are single)."""
+    phase1: str | None = None,
+) -> tuple[Capability, Capability | None, str]:
+    """Capability of the file's values, sigma within from their subgroups (moving ranges when the
+    values are single). With ``phase1`` (points A-B), the capability of phase I and that of the
+    later points (phase II, None when there are none): phase II's C-indices take its centre and
+    phase I's sigma within, as under frozen limits; its P-indices its own overall sigma."""
     lsl, usl, target = spec
     if lsl is None and usl is None:
         raise BadFile("give --lsl, --usl or both")
     if subgroup and size:
         raise BadFile("give either --subgroup or --size, not both")
+    span = _phase(phase1)
     folded = read_subgroups(path, value, subgroup=subgroup, size=size, spec=(lsl, usl))
     groups = folded.groups
     method = sigma or ("mr" if np.all(groups.n == 1) else "rbar")
-    use = np.ones(len(groups), dtype=bool)
+    first = np.ones(len(groups), dtype=bool)
     try:
-        within = sigma_within(groups, use, cast(Any, method), cast(Any, constants))
-        overall, n = overall_sd(groups, use)
-        center = float(np.sum(groups.n * groups.mean) / n)
-        cap = capability(n=n, center=center, sigma_within=within, sigma_overall=overall, lsl=lsl, usl=usl,
-                         target=target, below=folded.below, above=folded.above, level=level)  # fmt: skip
+        if span is not None:
+            if span[1] > len(groups):
+                raise ValueError(f"phase I {span[0]}-{span[1]} is not within the {len(groups)} points")
+            first[:] = False
+            first[span[0] - 1 : span[1]] = True
+        within = sigma_within(groups, first, cast(Any, method), cast(Any, constants))
+        study = _Study(folded, (lsl, usl, target), within, level)
+        one = study.of(first, None)
+        later = ~first
+        two = study.of(later, one.n) if span is not None and later.any() else None
     except ValueError as exc:
         raise DomainError(f"{path.name}: {exc}", 422) from None
-    return cap, method
+    return one, two, method
+
+
+@dataclass(frozen=True)
+class _Study:
+    """The values of a file and what every phase's capability shares."""
+
+    folded: Any  # measurements.Folded
+    spec: tuple[float | None, float | None, float | None]
+    within: float
+    level: float
+
+    def of(self, use: np.ndarray, n_within: int | None) -> Capability:
+        """Capability of the subgroups ``use``; ``n_within``: the values sigma within came from
+        (None: these)."""
+        groups, (lsl, usl, target) = self.folded.groups, self.spec
+        overall, n = overall_sd(groups, use)
+        center = float(np.sum(groups.n[use] * groups.mean[use]) / n)
+        below = int(self.folded.below_by[use].sum()) if self.folded.below_by is not None else None
+        above = int(self.folded.above_by[use].sum()) if self.folded.above_by is not None else None
+        return capability(n=n, center=center, sigma_within=self.within, sigma_overall=overall, lsl=lsl, usl=usl,
+                          target=target, below=below, above=above, level=self.level, n_within=n_within)  # fmt: skip

@@ -27,13 +27,18 @@ class Folded:
     values: int = 0
     below: int = 0
     above: int = 0
+    # values below / above the specification per subgroup (when a specification is given)
+    below_by: np.ndarray | None = None
+    above_by: np.ndarray | None = None
 
 
 @dataclass
 class _Fold:
     path: Path
     limit: int
+    spec: tuple[float | None, float | None] = (None, None)
     parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    outside: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     seen: dict[str, int] = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
@@ -62,6 +67,13 @@ class _Fold:
             sd = np.where(n > 1, np.sqrt(np.add.reduceat(dev * dev, starts) / (n - 1)), np.nan)
         rng = np.maximum.reduceat(values, starts) - np.minimum.reduceat(values, starts)
         self.parts.append((n, mean, rng, sd))
+        lsl, usl = self.spec
+        below = np.add.reduceat((values < lsl).astype(np.int64), starts) if lsl is not None else np.zeros_like(n)
+        above = np.add.reduceat((values > usl).astype(np.int64), starts) if usl is not None else np.zeros_like(n)
+        self.outside.append((below, above))
+
+    def outside_by(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.concatenate([b for b, _ in self.outside]), np.concatenate([a for _, a in self.outside])
 
     def result(self) -> Subgroups:
         if not self.parts:
@@ -84,7 +96,7 @@ def read_subgroups(
     one value per point. Values below/above ``spec`` are counted on the way."""
     if size is not None and size < 1:
         raise BadFile(f"--size {size}: a subgroup has at least one value")
-    fold = _Fold(path, limit)
+    fold = _Fold(path, limit, spec)
     carry: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     total = below = above = 0
     columns = [value] + ([subgroup] if subgroup else [])
@@ -109,7 +121,8 @@ def read_subgroups(
     groups = fold.result()
     if subgroup:
         _no_gaps(path, fold.names, fold.rows)
-    return Folded(groups, fold.names, fold.rows, total, below, above)
+    below_by, above_by = fold.outside_by()
+    return Folded(groups, fold.names, fold.rows, total, below, above, below_by, above_by)
 
 
 def _keys(path: Path, batch: Batch, subgroup: str | None, size: int | None, before: int, count: int) -> np.ndarray:
