@@ -15,7 +15,7 @@ from pacer.characteristics.schemas import CharacteristicIn, SubgroupIn
 from pacer.models import Characteristic
 from tests.factories import create_user
 from tests.web.test_bad_input import bearer
-from tests.webclient import app, client, signed_in  # noqa: F401  (fixtures)
+from tests.webclient import app, client, figures, signed_in  # noqa: F401  (fixtures)
 
 
 def spec(unit_code: str = "A1", **fields: object) -> CharacteristicIn:

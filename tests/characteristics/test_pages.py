@@ -76,3 +76,39 @@ def test_an_engineer_uploads_freezes_and_excludes_from_the_page(app, bore, sessi
     assert ok.status_code == 303
     assert session.scalar(select(ExcludedPoint.reason)) == "gauge not zeroed"
     assert "gauge not zeroed" in quinn.get(f"/spc/characteristics/{bore.id}").text
+
+
+def test_the_dashboard_and_the_cockpit_show_the_quality_indicators_against_zero_defects(
+    signed_in, figures, session, org
+):
+    from pacer.auth.permissions import SYSTEM
+    from pacer.models import Fact, Target
+    from pacer.quality import yields
+    from tests.factories import indicator
+
+    problems = indicator(session, "quality_problems")
+    session.add(Fact(unit_id=org.A1.id, indicator_id=problems.id, period=202503, value=2))
+    session.add(Fact(unit_id=org.B1.id, indicator_id=problems.id, period=202503, value=0))
+    for unit in (org.A, org.B):  # zero defects
+        session.add(Target(unit_id=unit.id, indicator_id=problems.id, year=2025, tier="ensure", value=0))
+    steps = [
+        ("A1", "2025-03", "舵机", 1, 100, 90),
+        ("A1", "2025-03", "舵机", 2, 90, 81),
+        ("A2", "2025-03", "壳体", 1, 300, 297),
+    ]
+    yields.record(session, SYSTEM, [yields.StepRow(i, *s) for i, s in enumerate(steps, start=1)])
+    session.flush()
+    victor = signed_in("victor")
+    html = victor.get("/spc/units/A?lang=en").text
+    tiles = html[html.index('data-testid="quality-indicators"') :]
+    assert 'class="tile status-off_track" data-testid="tile-quality_problems"' in tiles  # two problems: red
+    assert 'data-testid="tile-rolled_throughput_yield"' in tiles
+    assert "94.50" in tiles  # (81 + 297) of (100 + 300) started, not the mean of 81 % and 99 % (90 %)
+    assert 'data-testid="tile-first_pass_yield"' in tiles
+    cockpit = victor.get("/cockpit/A?lang=en").text
+    assert 'data-testid="quality-tiles"' in cockpit
+    assert 'class="tile status-off_track" data-testid="tile-quality_problems"' in cockpit
+    assert "94.50" in cockpit
+    other = signed_in("hannah").get("/spc/units/B?lang=en").text  # no problem at B: zero defects held
+    assert 'class="tile status-on_track" data-testid="tile-quality_problems"' in other
+    assert victor.get("/spc/units/B").status_code == 404

@@ -34,11 +34,15 @@ def test_a_problem_recorded_on_the_form_is_zeroed_on_its_page(signed_in, session
     assert 'data-testid="evidence-locate"' in page
     assert 'data-testid="sign-locate"' not in page
     assert "report.txt" in page
+    assert 'data-verb="submit"' not in page  # offered once every criterion has its evidence
     for code in CRITERION_CODES:
         assert post(quinn, f"{url}/criteria/{code}", {"text": f"{code} 证据"}).status_code == 303
     assert post(quinn, f"{url}/verbs/submit", {}).status_code == 303
     review = rita.get(url + "?lang=zh").text
     assert "审查中" in review
+    assert 'data-verb="return"' in review
+    assert 'data-verb="close"' not in review  # offered once every criterion is signed off
+    assert '<dd data-testid="owner">Quinn</dd>' in review  # the person's name, not the username
     assert 'data-testid="sign-rules"' in review
     assert 'data-testid="evidence-rules"' not in review
     assert 'data-testid="sign-locate"' not in quinn.get(url).text
@@ -48,6 +52,11 @@ def test_a_problem_recorded_on_the_form_is_zeroed_on_its_page(signed_in, session
     refused = post(rita, f"{url}/verbs/close?lang=en", {})
     assert refused.status_code == 422
     assert "Mechanism understood" in refused.text
+    for code in CRITERION_CODES[1:]:
+        assert post(rita, f"{url}/criteria/{code}/sign-off", {"note": "同意"}).status_code == 303
+    signed = rita.get(url + "?lang=en").text
+    assert 'data-verb="close"' in signed
+    assert "Rita · " in signed  # who signed off, by name
 
 
 def test_a_refused_problem_is_shown_on_the_form_in_chinese_and_nothing_is_stored(signed_in, session, org, reviewer):

@@ -61,7 +61,10 @@ def test_the_trend_counts_each_branch_below_the_unit(session, org, problems):
 def test_the_api_and_the_page_show_the_pareto_and_its_chart(client, session, org, problems, signed_in):
     gus = bearer(session, "gus")
     body = client.get(f"/api/quality/pareto?unit=G&by=supplier&year={YEAR}", headers=gus).json()
-    assert [(b["key"], b["count"]) for b in body["bars"]] == [("华东连接器厂", 1), ("", 4)]
+    # a problem with no supplier is no supplier's bar: only counted beside them
+    assert [(b["key"], b["count"]) for b in body["bars"]] == [("华东连接器厂", 1)]
+    assert (body["total"], body["unattributed"]) == (1, 4)
+    assert body["bars"][0]["cumulative_share"] == 1.0
     spec = client.get("/api/quality/pareto/chart?unit=G&by=origin_stage", headers=gus).json()
     assert spec["layer"][0]["mark"]["type"] == "bar"
     trend = client.get(f"/api/quality/trend?unit=A&year={YEAR}", headers=gus).json()
@@ -69,4 +72,5 @@ def test_the_api_and_the_page_show_the_pareto_and_its_chart(client, session, org
     assert client.get("/api/quality/pareto?by=colour", headers=gus).status_code == 422
     page = signed_in("victor").get(f"/quality/pareto?year={YEAR}&lang=en").text
     assert "Pareto of quality problems by cause" in page
+    assert "more with no supplier" in page
     assert "B1" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -14,6 +15,15 @@ from pacer.models import ApiToken, LoginAttempt, RoleGrant, Unit, User, WebSessi
 
 def user_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
+
+
+def display_names(session: Session, usernames: Collection[str]) -> dict[str, str]:
+    """Username -> the person's name, for the people a record names (who wrote, signed, acted)."""
+    wanted = [u for u in set(usernames) if u]
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.username, User.display_name).where(User.username.in_(wanted)))
+    return {username: name or username for username, name in rows}
 
 
 def session_with_user(session: Session, session_id: str, now: datetime) -> tuple[WebSession, User] | None:

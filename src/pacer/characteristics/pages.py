@@ -14,15 +14,20 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
+from pacer.analysis import Analysis
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import READ
+from pacer.auth.repository import display_names
 from pacer.characteristics import chart, form, service, shown, signals
 from pacer.characteristics.schemas import CharacteristicEdit, CharacteristicIn
+from pacer.cockpit import service as cockpit
+from pacer.cockpit.scope import open_scope
 from pacer.errors import DomainError, NotFound, Problem, ValidationFailed
 from pacer.files import responses
+from pacer.kit import periods
 from pacer.models import SPC_CHARTS, SPC_RULE_SETS, Characteristic, Unit
 from pacer.web import charts
-from pacer.web.deps import Db
+from pacer.web.deps import CurrentAnalysis, Db
 from pacer.web.templating import lang_of, render
 
 router = APIRouter(prefix="/spc", include_in_schema=False)
@@ -54,13 +59,24 @@ def home(viewer: CurrentViewer, db: Db) -> Response:
 
 
 @router.get("/units/{unit_code}")
-def dashboard(request: Request, viewer: CurrentViewer, db: Db, unit_code: str) -> Response:
+def dashboard(request: Request, viewer: CurrentViewer, db: Db, analysis: CurrentAnalysis, unit_code: str) -> Response:
     unit, lines = service.dashboard(db, viewer.actor, unit_code)
     out = sum(1 for line in lines if line.out_of_control)
     counts = signals.counts(db, viewer.actor, unit.id)
     context = {"unit": unit, "lines": lines, "out": out, "counts": counts,
                "may_define": service.may_define(db, viewer.actor, unit)}  # fmt: skip
-    return render(request, "characteristics/dashboard.html", context)
+    return render(request, "characteristics/dashboard.html", context | _indicators(request, viewer, db, analysis, unit))
+
+
+def _indicators(request: Request, viewer: CurrentViewer, db: Db, analysis: Analysis, unit: Unit) -> dict[str, Any]:
+    """The unit's quality indicators against their targets at the latest month, as the cockpit
+    shows them (none before there are figures)."""
+    try:
+        scope = open_scope(db, viewer.actor, analysis, unit.code, None, lang_of(request))
+    except NotFound:
+        return {"quality": [], "view": None}
+    view = {"unit": scope.unit(scope.node), "period": periods.format_period(scope.period)}
+    return {"quality": cockpit.quality_tiles(scope), "view": view}
 
 
 def _page(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: int, problems: list[Problem]) -> Response:
@@ -74,6 +90,7 @@ def _page(request: Request, viewer: CurrentViewer, db: Db, characteristic_id: in
         "c": c, "out": shown.chart_out(db, c, found, lang, signals.linked(db, viewer.actor, c)), "trouble": trouble,
         "may_change": service.may_change(db, viewer.actor, c), "problems": [p.said(lang) for p in problems],
         "done": request.query_params.get("stored", ""),
+        "names": display_names(db, [e.excluded_by for e in service.exclusions(db, c)]),
     }  # fmt: skip
     return render(request, "characteristics/characteristic.html", context, 422 if problems else 200)
 

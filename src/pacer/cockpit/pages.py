@@ -56,12 +56,14 @@ def cockpit(
     view = service.cockpit(scope, rank, bridge)
     roots = [scope.unit(n) for n in top_roots(db, viewer.actor, analysis)]
     key = [scope.indicator(c, None) for c in scope.key_codes]
+    quality = service.quality_tiles(scope)
     ranking_html, bridge_html = tables_html(scope, view)
     return render(
         request,
         "cockpit/cockpit.html",
         {
             "view": view,
+            "quality": quality,
             "roots": roots,
             "key": key,
             "ranking_html": ranking_html,

@@ -40,6 +40,25 @@ def tiles(scope: Scope, codes: list[str] | None = None) -> list[schemas.Tile]:
     return cached(scope.analysis, scope.key("tiles", tuple(codes)), make)
 
 
+# the quality indicators a unit's cockpit and quality dashboard show, where the library has them
+QUALITY_CODES = (
+    "quality_problems",
+    "quality_problems_closed",
+    "quality_problems_open",
+    "zeroing_rate",
+    "first_pass_yield",
+    "rolled_throughput_yield",
+)
+
+
+def quality_tiles(scope: Scope) -> list[schemas.Tile]:
+    """The quality indicators as tiles against their targets (a zero target on problems is zero
+    defects: off track at the first one)."""
+    known = set(scope.engine.catalog.codes)
+    codes = [c for c in QUALITY_CODES if c in known]
+    return tiles(scope, codes) if codes else []
+
+
 def _tile(scope: Scope, row: CockpitRow) -> schemas.Tile:
     ytd = row.ytd.number if row.ytd else None
     ref = scope.indicator(

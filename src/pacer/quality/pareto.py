@@ -35,6 +35,7 @@ class Pareto:
     by: str
     total: int
     bars: list[ParetoBar]
+    unattributed: int = 0  # problems left out: by supplier, those with no supplier named
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,15 @@ def pareto_of(session: Session, actor: Actor, code: str | None, by: str, year: i
     if by not in BY:
         raise DomainError(f"'{by}' is no grouping of problems; one of: {', '.join(BY)}", status=422)
     unit = unit_of(session, actor, code)
-    rows = _rows(session, actor, unit, year)
-    bars = calc.pareto(getattr(p, by) for p, _, _ in rows)
-    total = len(rows)
+    keys = [getattr(p, by) for p, _, _ in _rows(session, actor, unit, year)]
+    unattributed = 0
+    if by == "supplier":  # a problem with no supplier is not a supplier's: it is no bar of theirs
+        unattributed = keys.count("")
+        keys = [k for k in keys if k]
+    bars = calc.pareto(keys)
+    total = len(keys)
     shown = [ParetoBar(b.key, _label(by, b.key, lang), b.count, b.share(total)) for b in bars]
-    return Pareto(unit, year, by, total, shown)
+    return Pareto(unit, year, by, total, shown, unattributed)
 
 
 def _label(by: str, key: str, lang: str) -> str:

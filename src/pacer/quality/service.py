@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import QUALITY, Actor, load_actor, visible_unit_ids
+from pacer.auth.repository import display_names
 from pacer.errors import Conflict, Forbidden, NotFound, Problem
 from pacer.files import service as files
 from pacer.models import StoredFile, Unit, WorkflowEvent, WorkflowItem
@@ -23,7 +24,7 @@ from pacer.notifications.service import Message, notify
 from pacer.quality import figures, repository
 from pacer.quality.validation import ProblemPlan, SignalSource, plan_problems, refused, source_problems
 from pacer.quality.words import CRITERIA, both, say
-from pacer.quality.workflow import CHECK, DONE, PROBLEM, role_allows
+from pacer.quality.workflow import CHECK, CHECK_CONFIRMED, DONE, PROBLEM, role_allows
 from pacer.workflow import repository as workflow_repository
 from pacer.workflow import service as workflow
 from pacer.workflow.transitions import Transition
@@ -193,12 +194,34 @@ class ProblemView:
     history: list[WorkflowEvent]
     verbs: list[Transition]
     check_verbs: dict[int, list[Transition]]  # sister check id -> the verbs the viewer may take
+    names: dict[str, str]  # username -> the person's name, of everyone the page names
+
+    def name(self, username: str) -> str:
+        return self.names.get(username, username)
 
 
-def verbs_for(session: Session, actor: Actor, problem: QualityProblem, item: WorkflowItem) -> list[Transition]:
-    """The verbs the actor may take now: the state's, their grants', and their part."""
+def verbs_for(
+    session: Session, actor: Actor, problem: QualityProblem, item: WorkflowItem, criteria: list[ZeroingCriterion]
+) -> list[Transition]:
+    """The verbs the actor may take now: the state's, their grants', their part, and those the
+    zeroing is complete enough for (submit once every criterion has evidence; close once every
+    criterion is signed off and every sister check confirmed)."""
     allowed = workflow.verbs_for(session, PROBLEM, item, actor)
-    return [t for t in allowed if role_allows(t.verb, actor.username, problem.owner)]
+    return [
+        t
+        for t in allowed
+        if role_allows(t.verb, actor.username, problem.owner) and ready(session, problem, t.verb, criteria)
+    ]
+
+
+def ready(session: Session, problem: QualityProblem, verb: str, criteria: list[ZeroingCriterion]) -> bool:
+    """Whether the zeroing is complete enough for ``verb`` (what taking it checks)."""
+    if verb == "submit":
+        return all(c.evidence_by for c in criteria)
+    if verb == "close":
+        checks = repository.all_checks(session, problem.id)
+        return all(c.signed_by for c in criteria) and all(i.state == CHECK_CONFIRMED for _, _, i in checks)
+    return True
 
 
 def get(session: Session, actor: Actor, problem_id: int) -> ProblemView:
@@ -208,6 +231,9 @@ def get(session: Session, actor: Actor, problem_id: int) -> ProblemView:
     evidence: dict[int, list[StoredFile]] = {c.id: [] for c in criteria}
     for f in repository.files_of(session, actor, [evidence_owner(c.id) for c in criteria]):
         evidence[int(f.owner.split(":")[1])].append(f)
+    history = workflow_repository.history(session, item.id)
+    named = {problem.owner, problem.created_by, *(e.actor for e in history), *(c.answered_by for c, _, _ in checks)}
+    named |= {c.evidence_by for c in criteria} | {c.signed_by for c in criteria}
     return ProblemView(
         problem=problem,
         unit=unit,
@@ -216,9 +242,10 @@ def get(session: Session, actor: Actor, problem_id: int) -> ProblemView:
         evidence=evidence,
         attachments=files.listed(session, actor, attachment_owner(problem.id)),
         checks=checks,
-        history=workflow_repository.history(session, item.id),
-        verbs=verbs_for(session, actor, problem, item),
+        history=history,
+        verbs=verbs_for(session, actor, problem, item, criteria),
         check_verbs={c.id: _check_verbs(session, actor, c.answered_by, i) for c, _, i in checks},
+        names=display_names(session, named),
     )
 
 

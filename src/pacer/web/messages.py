@@ -59,6 +59,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "common.created": ("创建时间", "Created"),
     "common.actions": ("操作", "Actions"),
     "common.list_sep": ("、", ", "),
+    "common.colon": ("：", ": "),
+    "common.paren_open": ("（", " ("),
+    "common.paren_close": ("）", ")"),
     # errors
     "error.title": ("出错了", "Something went wrong"),
     "error.404": ("找不到该页面或您无权查看。", "Not found, or not yours to see."),

@@ -49,6 +49,8 @@ COCKPIT_MESSAGES: dict[str, tuple[str, str]] = {
     "cockpit.own_and_eliminations": ("本级及抵销", "Own and eliminations"),
     "cockpit.total": ("合计", "Total"),
     "cockpit.key": ("主要指标", "Key indicators"),
+    "cockpit.quality": ("质量", "Quality"),
+    "cockpit.quality_dashboard": ("质量看板 ›", "Quality dashboard ›"),
     "export.code": ("单位代码", "Code"),
     "cockpit.actual": ("实际值", "Actual"),
     "cockpit.measure.flow": ("本年累计", "Year to date"),

@@ -96,6 +96,7 @@ QUALITY_MESSAGES: dict[str, tuple[str, str]] = {
     "quality.count": ("问题数", "Problems"),
     "quality.share": ("累计占比", "Cumulative share"),
     "quality.unknown": ("未定", "not determined"),
+    "quality.no_supplier": ("另有 {n} 个问题不涉及供方", "{n} more with no supplier"),
     "quality.trend": ("各单位每月发现的问题数", "Problems found per unit and month"),
     "quality.month": ("月份", "Month"),
     "quality.table": ("数据表", "As a table"),

@@ -8,6 +8,12 @@ SPC_MESSAGES: dict[str, tuple[str, str]] = {
         "Characteristics of the unit and the units below it; those out of control first "
         "(a point not excluded broke a run rule).",
     ),
+    "spc.indicators": ("质量指标", "Quality indicators"),
+    "spc.indicators_intro": (
+        "本年累计，对照目标；质量问题数目标为零即零缺陷，出现一个即为红色。",
+        "Year to date against the targets; a target of zero problems is zero defects: red at the first one.",
+    ),
+    "spc.indicators_none": ("还没有质量指标数据。", "No quality indicator figures yet."),
     "spc.problems": ("质量问题", "Quality problems"),
     "spc.problems_open": ("未归零 {n}", "Open {n}"),
     "spc.problems_closed": ("已关闭 {n}", "Closed {n}"),
@@ -37,6 +43,7 @@ SPC_MESSAGES: dict[str, tuple[str, str]] = {
     "spc.no_data": ("尚无数据", "No data yet"),
     "spc.signals_at": ("失控点：{points}", "Signals at: {points}"),
     "spc.cpk": ("Cpk", "Cpk"),
+    "spc.cpk_now": ("Cpk（阶段）", "Cpk (phase)"),
     "spc.phase1": ("第一阶段", "Phase I"),
     "spc.phase1_range": ("第一阶段：子组 1–{last}", "Phase I: subgroups 1–{last}"),
     "spc.frozen": (
@@ -55,6 +62,20 @@ SPC_MESSAGES: dict[str, tuple[str, str]] = {
     "spc.state.excluded": ("已剔除", "Excluded"),
     "spc.chart_table": ("图中数据", "The chart's data"),
     "spc.capability": ("过程能力", "Capability"),
+    "spc.capability_phases": (
+        "第一阶段（判稳）以其未剔除的子组计算；第二阶段（监控）的 Cp、Cpk、Cpm 取本阶段均值与第一阶段的组内标准差"
+        "（冻结控制限所依据的过程标准差），Pp、Ppk、Ppm 取本阶段的总体标准差。",
+        "Phase I (calibration) from its subgroups not excluded; phase II (monitoring): Cp, Cpk and Cpm with its own "
+        "centre and phase I's sigma within (the process sigma of the frozen limits), Pp, Ppk and Ppm with its own "
+        "overall sigma.",
+    ),
+    "spc.cap.phase1": ("第一阶段（判稳）", "Phase I (calibration)"),
+    "spc.cap.phase2": ("第二阶段（监控）", "Phase II (monitoring)"),
+    "spc.values_n": ("数据个数", "Values"),
+    "spc.mean": ("均值", "Mean"),
+    "spc.sigma_within": ("组内标准差", "Sigma within"),
+    "spc.sigma_overall": ("总体标准差", "Overall sigma"),
+    "spc.sigma_of_phase1": ("第一阶段 {n} 个数据", "phase I, {n} values"),
     "spc.capability_none": (
         "需要规格限和至少两个有变化的值。",
         "Needs a specification limit and two values that vary.",

@@ -17,7 +17,15 @@ from pacer.web import csrf, i18n, nav
 
 TEMPLATES = Path(__file__).parents[1] / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
-templates.env.globals.update(fmt=i18n, version=package_version("pacer"))
+
+
+def written_in(text: str | None) -> Markup:
+    """The ``lang`` attribute of a text people wrote (a product, a reason) that is in Chinese,
+    so that an English page declares it as such (screen readers, translation); else nothing."""
+    return Markup(' lang="zh-CN"') if any("\u4e00" <= ch <= "\u9fff" for ch in text or "") else Markup("")
+
+
+templates.env.globals.update(fmt=i18n, version=package_version("pacer"), written_in=written_in)
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
 
