@@ -58,6 +58,7 @@ def warm_node(db: Session, analysis: Analysis, node: int, year: int, month: int,
     month in ``lang``, for a viewer who sees every child, as the group's settings show it."""
     scope = Scope(db, SYSTEM, analysis, node, year, month, lang, None, *shown_as(db))
     view = service.cockpit(scope)
+    service.quality_tiles(scope)
     pages.tables_html(scope, view)
 
 
