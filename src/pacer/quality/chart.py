@@ -29,7 +29,7 @@ def pareto_spec(found: Pareto, lang: str) -> dict[str, Any]:
     base: Any = alt.Chart(alt.Data(values=values))  # type: ignore[no-untyped-call]  # altair's Data is untyped
     # labels stay level under their bars; when they would run into each other, a word a line
     crowded = sum(len(label) * (1 if label.isascii() else 2) for label in order) > 40
-    wrap = {"labelExpr": "split(datum.label, ' ')", "labelLineHeight": 11} if crowded else {}
+    wrap: dict[str, Any] = {"labelExpr": "split(datum.label, ' ')", "labelLineHeight": 11} if crowded else {}
     axis = alt.Axis(labelAngle=0, labelLimit=120, labelFontSize=9 if crowded else 10, **wrap)
     x = alt.X("label:N", sort=order, title=None, axis=axis)
     bars = base.mark_bar(color=BAR).encode(x=x, y=alt.Y("count:Q", title=count), tooltip=["label:N", "count:Q"])
