@@ -263,7 +263,7 @@ def _reads(paths: list[Path]) -> dict[str, float]:
     from openpyxl import load_workbook
     from python_calamine import CalamineWorkbook
 
-    from pacer.facts.workbook_import import read_workbook
+    from pacer.facts.workbook_read import read_workbook
 
     def calamine(path: Path) -> None:
         with CalamineWorkbook.from_path(str(path)) as book:

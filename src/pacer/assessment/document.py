@@ -79,28 +79,7 @@ def statement_document(
     ``figs`` the figures' display scales (money on the group's money scale)."""
     s = v.statement
     domain = domain_title(s.domain, lang)
-    rows, adjustments = [], []
-    for item in v.items:
-        name = (item.name_zh if lang == "zh" else item.name_en) or item.code
-        if item.kind in ("quantitative", "qualitative"):
-            scale = scales.get(item.indicator_id or 0, 2)
-            rule = _pick((RULES[item.rule][0], RULES[item.rule][1]), lang) if item.rule in RULES else item.rule
-            measure = _pick(MEASURES.get(item.measure, (item.measure, item.measure)), lang)
-            what = names.get(f"indicator:{item.indicator_id}", item.measure) if item.indicator_id else measure
-            code = codes.get(item.indicator_id) if item.indicator_id else None
-            held = [figs.figure(x, code, scale) for x in (item.threshold, item.target)]
-            cells = (item.code, name, what, points(item.weight), rule, figs.label(code), *held)
-            rows.append(tuple(Cell(c) for c in cells))
-        else:
-            limit = item.grade if item.kind == "veto" else points(item.limit)
-            row = (
-                item.code,
-                name,
-                _pick(KINDS[item.kind], lang),
-                points(item.per_event) if item.kind != "veto" else "—",
-                limit,
-            )
-            adjustments.append(tuple(Cell(c) for c in row))
+    rows, adjustments = _item_rows(v, lang, names, scales, figs, codes)
     grades = ("；" if lang == "zh" else "; ").join(f"{g} ≥ {points(m)}" for g, m in s.grades)
     history = [
         Paragraph(f"v{x.version} · {x.changed_at:%Y-%m-%d} · {x.changed_by}" + (f" · {x.reason}" if x.reason else ""))
@@ -133,6 +112,35 @@ def statement_document(
         ),
     )
     return render(report, "docx", lang)
+
+
+def _item_rows(
+    v: StatementView, lang: str, names: dict[str, str], scales: dict[int, int], figs: Shown, codes: dict[int, str]
+) -> tuple[list[tuple[Cell, ...]], list[tuple[Cell, ...]]]:
+    """The statement's scored items and its bonus, deduction and veto items, as table rows."""
+    rows, adjustments = [], []
+    for item in v.items:
+        name = (item.name_zh if lang == "zh" else item.name_en) or item.code
+        if item.kind in ("quantitative", "qualitative"):
+            scale = scales.get(item.indicator_id or 0, 2)
+            rule = _pick((RULES[item.rule][0], RULES[item.rule][1]), lang) if item.rule in RULES else item.rule
+            measure = _pick(MEASURES.get(item.measure, (item.measure, item.measure)), lang)
+            what = names.get(f"indicator:{item.indicator_id}", item.measure) if item.indicator_id else measure
+            code = codes.get(item.indicator_id) if item.indicator_id else None
+            held = [figs.figure(x, code, scale) for x in (item.threshold, item.target)]
+            cells = (item.code, name, what, points(item.weight), rule, figs.label(code), *held)
+            rows.append(tuple(Cell(c) for c in cells))
+        else:
+            limit = item.grade if item.kind == "veto" else points(item.limit)
+            row = (
+                item.code,
+                name,
+                _pick(KINDS[item.kind], lang),
+                points(item.per_event) if item.kind != "veto" else "—",
+                limit,
+            )
+            adjustments.append(tuple(Cell(c) for c in row))
+    return rows, adjustments
 
 
 def _state(v: StatementView, lang: str) -> str:
