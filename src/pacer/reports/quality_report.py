@@ -37,9 +37,10 @@ from pacer.quality.workflow import CANCELLED
 from pacer.reports.ask import days
 from pacer.reports.economic import EconomicRequest, Progress, month_label, numbered_sections, span_label
 from pacer.reports.figures import Context
-from pacer.reports.model import Block, Cell, Chart, Narrative, Paragraph, Report, Section, Table
+from pacer.reports.model import Block, Cell, Chart, Paragraph, Report, Section, Table
 from pacer.reports.quality import charts_below, rate, severe_table, spc_blocks, summary, tally
 from pacer.reports.sections import topic_table
+from pacer.reports.units import narrative_sections
 
 # the library's quality set, as the engine answers it (left out when the library lacks them)
 QUALITY_CODES = ("quality_problems", "quality_problems_closed", "quality_problems_open", "zeroing_rate")
@@ -221,18 +222,7 @@ def _narratives(ctx: Context, rows: list[Row], first: date, end: date) -> tuple[
             cause, count = causes.most_common(1)[0]
             lines.append(ctx.w("quality_report.draft.cause", cause=_label(ctx, "cause", cause), count=count))
     text = "\n".join(f"{i + 1}. {line}" for i, line in enumerate(lines)) or ctx.w("quality_report.draft.none")
-    problems = Section(
-        "problems", ctx.w("section.problems"), (Narrative("problems", ctx.w("narrative.problems"), text),)
-    )
-    measures = Section(
-        "measures",
-        ctx.w("section.measures"),
-        (
-            Narrative("countermeasures", ctx.w("narrative.countermeasures"), ctx.w("draft.countermeasures")),
-            Narrative("plan", ctx.w("narrative.plan"), ctx.w("draft.plan")),
-        ),
-    )
-    return problems, measures
+    return narrative_sections(ctx, text)
 
 
 def _chart(spec: dict[str, object], key: str) -> Chart:

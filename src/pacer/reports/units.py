@@ -190,8 +190,14 @@ def narratives(ctx: Context) -> tuple[Section, Section]:
         text = "\n".join(lines)
     else:
         text = ctx.w("draft.problems.none")
-    problems = Section(
-        "problems", ctx.w("section.problems"), (Narrative("problems", ctx.w("narrative.problems"), text),)
+    return narrative_sections(ctx, text)
+
+
+def narrative_sections(ctx: Context, problems: str) -> tuple[Section, Section]:
+    """The problems section drafted as ``problems``, and the countermeasures and plan to write:
+    the narrative blocks every report puts on the approval workflow."""
+    drafted = Section(
+        "problems", ctx.w("section.problems"), (Narrative("problems", ctx.w("narrative.problems"), problems),)
     )
     measures = Section(
         "measures",
@@ -201,4 +207,4 @@ def narratives(ctx: Context) -> tuple[Section, Section]:
             Narrative("plan", ctx.w("narrative.plan"), ctx.w("draft.plan")),
         ),
     )
-    return problems, measures
+    return drafted, measures
