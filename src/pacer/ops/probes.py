@@ -39,7 +39,8 @@ async def healthz() -> Health:
     return Health(status="ok")
 
 
-@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}})
+# Out of the API's description: its 503 is an answer (not ready yet), not a server error.
+@router.get("/readyz", response_model=Readiness, responses={503: {"model": Readiness}}, include_in_schema=False)
 def readyz(request: Request) -> JSONResponse:
     """Whether this process can serve: database reachable, migrations current, engine built (503 if not)."""
     engine: Engine = request.app.state.db_engine
