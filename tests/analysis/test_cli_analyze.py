@@ -67,7 +67,7 @@ def readme_examples(invoke) -> str:
 
 
 def _readme_section() -> str:
-    return "### Examples" + README.split("### Examples", 1)[1].split("\n## Settings", 1)[0]
+    return "### Examples" + README.split("### Examples", 1)[1].split("\n## ", 1)[0]
 
 
 @pytest.fixture(scope="module")

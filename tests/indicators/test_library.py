@@ -34,7 +34,17 @@ REPORTED_FLOWS_YUAN = [
     "investment_actual",
     "civil_revenue",
 ]
-REPORTED_FLOWS_COUNT = ["quality_problems", "quality_problems_closed", "inspected_lots", "passed_first_time_lots"]
+# units through first time are expected units (units started x a product of step yields): the
+# fraction of a unit is kept, so that a group's yield is not bent by rounding each product's
+FRACTIONAL_COUNTS = {"rty_units_through"}
+REPORTED_FLOWS_COUNT = [
+    "quality_problems",
+    "quality_problems_closed",
+    "inspected_lots",
+    "passed_first_time_lots",
+    "rty_units_started",
+    "rty_units_through",
+]
 REPORTED_STOCKS_YUAN = [
     "total_assets",
     "total_liabilities",
@@ -74,7 +84,7 @@ def test_contract_flows_in_yuan_exist(library: Library, code: str) -> None:
 @pytest.mark.parametrize("code", REPORTED_FLOWS_COUNT)
 def test_contract_flows_in_counts_exist(library: Library, code: str) -> None:
     spec = library.indicators[code]
-    assert (spec.kind, spec.unit, spec.scale) == ("flow", "count", 0)
+    assert (spec.kind, spec.unit, spec.scale) == ("flow", "count", 2 if code in FRACTIONAL_COUNTS else 0)
 
 
 @pytest.mark.parametrize("code", REPORTED_STOCKS_YUAN)
@@ -106,7 +116,7 @@ def test_express_report_flows_are_year_to_date(library: Library) -> None:
 def test_scale_follows_the_unit(library: Library) -> None:
     expected = {"yuan": 2, "person": 0, "count": 0, "percent": 2, "yuan_per_person": 2}
     assert {code: spec.scale for code, spec in library.indicators.items()} == {
-        code: expected[spec.unit] for code, spec in library.indicators.items()
+        code: 2 if code in FRACTIONAL_COUNTS else expected[spec.unit] for code, spec in library.indicators.items()
     }
 
 
@@ -211,6 +221,9 @@ def test_express_report_holds_every_reported_indicator(library: Library) -> None
                 "inspected_lots",
                 "passed_first_time_lots",
                 "first_pass_yield",
+                "rty_units_started",
+                "rty_units_through",
+                "rolled_throughput_yield",
             ],
         ),
         ("investment", ["investment_plan", "investment_actual", "investment_completion"]),
@@ -235,6 +248,8 @@ SAMPLE = {
     "civil_revenue": 133e8,
     "inspected_lots": 400,
     "passed_first_time_lots": 391,
+    "rty_units_started": 1_200,
+    "rty_units_through": 1_053.36,  # units started x the product of its steps' first-pass yields
     "quality_problems": 12,
     "quality_problems_closed": 10,
     "total_assets": 1250e8,
@@ -256,6 +271,7 @@ EXPECTED = {
     "profit_margin": 5.0,
     "gross_margin": 80 / 380 * 100,
     "first_pass_yield": 97.75,
+    "rolled_throughput_yield": 87.78,  # 1,053.36 / 1,200
     "zeroing_rate": 10 / (3 + 12) * 100,  # closed / (open at the start of the year + registered)
     "investment_completion": 30.0,
     "civil_revenue_share": 35.0,
