@@ -49,29 +49,16 @@ def economic_report(
     return build_economic(session, actor, request, progress=progress)
 
 
-def quality_report(
-    session: Session,
-    actor: Actor,
-    unit_code: str | None,
-    period: str,
-    span: str,
-    lang: str,
-    progress: Progress | None = None,
-) -> Report:
-    """The quality report as drawn now, as the actor sees it."""
-    from pacer.reports.quality_report import build_quality
-
-    request = EconomicRequest(unit_code=unit_code, period=period, span=span, lang=lang)
-    return build_quality(session, actor, request, progress=progress)
-
-
 def drawn_report(
     session: Session, actor: Actor, kind: str, unit_code: str | None, period: str, span: str, lang: str,
     progress: Progress | None = None,
 ) -> Report:  # fmt: skip
-    """The economic or the quality report, as drawn now."""
-    make = quality_report if kind == "quality" else economic_report
-    return make(session, actor, unit_code, period, span, lang, progress)
+    """The economic or the quality report, as drawn now, as the actor sees it."""
+    from pacer.reports.quality_report import build_quality
+
+    build = build_quality if kind == "quality" else build_economic
+    request = EconomicRequest(unit_code=unit_code, period=period, span=span, lang=lang)
+    return build(session, actor, request, progress=progress)
 
 
 def bulletin_figures(b: bulletins.Bulletin) -> dict[str, Any]:
