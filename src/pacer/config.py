@@ -186,6 +186,11 @@ class Settings(BaseSettings):
     jobs_poll_seconds: float = Field(default=2.0, gt=0, le=3600)
     """How often an idle job runner looks for jobs queued by another process (seconds)."""
 
+    jobs_stalled_seconds: float = Field(default=30.0, ge=1, le=3600)
+    """With the procrastinate queue: a ``pacer worker`` silent this long (its heartbeat, sent every
+    third of it) is taken as stopped, and the job it was running is run again or failed, saying
+    why (seconds)."""
+
     jobs_keep_days: int = Field(default=90, ge=0)
     """Days a finished job and its file are kept; the workflow tick then deletes them, audited
     (0: kept for ever)."""

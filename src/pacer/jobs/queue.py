@@ -11,7 +11,11 @@ the queue that hands each job to exactly one ``pacer worker``, on any machine:
 - the workflow tick (deadline steps, reminders, escalation, the scheduled reports, the cleanup,
   the e-mails) is a periodic task: every worker offers it, procrastinate queues it once per
   moment of its schedule, and one worker runs it;
-- web servers then run no job threads and no tick of their own.
+- web servers then run no job threads and no tick of their own;
+- a worker that stops without ending its job (killed, its machine gone) leaves procrastinate's
+  row "doing": every worker sends a heartbeat, and a periodic sweep (:func:`recover_stalled`)
+  hands the job of a worker silent for ``PACER_JOBS_STALLED_SECONDS`` to another worker once,
+  and fails it with the reason the second time, in procrastinate's row and in Pacer's.
 
 With the default ``embedded`` queue nothing here is used: threads in the web server run the
 jobs (:class:`pacer.jobs.runner.ThreadRunner`).
@@ -19,15 +23,17 @@ jobs (:class:`pacer.jobs.runner.ThreadRunner`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from functools import lru_cache
 
 import procrastinate
+from procrastinate.jobs import Status
 from procrastinate.schema import SchemaManager
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.config import Settings, get_settings
 
@@ -35,6 +41,10 @@ log = logging.getLogger("pacer.jobs")
 QUEUE = "pacer"
 RUN_JOB = "pacer.run_job"
 TICK = "pacer.workflow_tick"
+STALLED = "pacer.stalled_jobs"
+RUNS = 2  # a job whose worker stopped while running it is run once more, then failed
+RUN_AGAIN = "run again: the worker running it stopped"
+STOPPED = "the worker running it stopped twice; ask for it again"
 # the advisory lock taken while the queue's tables are created ("PACERPQS")
 SCHEMA_LOCK = 0x5041434552505153
 
@@ -97,7 +107,52 @@ def worker_app(settings: Settings) -> procrastinate.App:
             fail_stale(transactions(factory))  # jobs of a worker that stopped while running them
             log.info("workflow tick at %s: %s", moment.isoformat(), done)
 
+    @app.periodic(cron=cron_every(round(settings.jobs_stalled_seconds)), periodic_id="stalled")
+    @app.task(name=STALLED, queue=QUEUE, queueing_lock=STALLED)
+    async def stalled_jobs(timestamp: int) -> None:
+        for job_id, outcome in await recover_stalled(app, factory, settings.jobs_stalled_seconds):
+            log.warning("job %s of a stopped worker: %s", job_id, outcome)
+
     return app
+
+
+async def recover_stalled(
+    app: procrastinate.App, factory: sessionmaker[Session], seconds: float
+) -> list[tuple[int, str]]:
+    """The jobs of workers silent for ``seconds``: each Pacer job is put back in the queue and its
+    procrastinate job retried, or, when it was retried already, both are failed saying why (a
+    tick or sweep of a stopped worker is failed: the next moment runs its own). (Pacer job id,
+    "retried" or "failed") for each."""
+    out: list[tuple[int, str]] = []
+    for job in await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=seconds):
+        if job.task_name != RUN_JOB:
+            await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+            continue
+        job_id, again = int(str(job.task_kwargs["job_id"])), job.attempts + 1 < RUNS
+        await asyncio.to_thread(_settle, factory, job_id, again)
+        if again:
+            await app.job_manager.retry_job(job)
+        else:
+            await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
+        out.append((job_id, "retried" if again else "failed"))
+    return out
+
+
+def _settle(factory: sessionmaker[Session], job_id: int, again: bool) -> None:
+    """Pacer's side of a stopped worker's job: queued again, or failed with the reason (a job
+    that is not running any more, ended before the worker stopped, is left as it is)."""
+    from pacer.db import unit_of_work
+    from pacer.jobs import repository
+    from pacer.models import Job
+    from pacer.models.base import utcnow
+
+    with unit_of_work(factory=factory, writes=True) as session:
+        if again:
+            repository.requeue(session, job_id, RUN_AGAIN, utcnow())
+            return
+        job = session.get(Job, job_id)
+        if job is not None and job.state == repository.RUNNING:
+            repository.end(session, job_id, {"state": repository.FAILED, "error": STOPPED, "finished_at": utcnow()})
 
 
 def cron_every(seconds: int) -> str:
@@ -125,6 +180,8 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
         concurrency=1,
         delete_jobs="successful",
         fetch_job_polling_interval=settings.jobs_poll_seconds,
+        update_heartbeat_interval=settings.jobs_stalled_seconds / 3,
+        stalled_worker_timeout=settings.jobs_stalled_seconds,
     )
 
 

@@ -77,6 +77,17 @@ def claim(session: Session, job_id: int, now: datetime) -> bool:
     return getattr(done, "rowcount", 0) == 1
 
 
+def requeue(session: Session, job_id: int, message: str, now: datetime) -> bool:
+    """Put a running job back in the queue (its runner stopped): False when it is not running."""
+    done = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == RUNNING)
+        .values(state=QUEUED, started_at=None, updated_at=now, progress=0.0, message=message)
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(done, "rowcount", 0) == 1
+
+
 def set_progress(session: Session, job_id: int, fraction: float, message: str, now: datetime) -> None:
     session.execute(
         update(Job)
