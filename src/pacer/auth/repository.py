@@ -60,6 +60,12 @@ def delete_expired_sessions(session: Session, now: datetime) -> None:
     session.execute(delete(WebSession).where(WebSession.expires_at <= now), execution_options=_NO_SYNC)
 
 
+def delete_attempts_before(session: Session, cutoff: datetime) -> int:
+    """Delete the sign-in attempts made before ``cutoff``; how many."""
+    result = session.execute(delete(LoginAttempt).where(LoginAttempt.at < cutoff), execution_options=_NO_SYNC)
+    return cast(CursorResult[Any], result).rowcount or 0
+
+
 def failure_streak(session: Session, username: str, ip: str | None, since: datetime) -> tuple[int, datetime | None]:
     """Failed sign-ins of ``username`` since ``since`` and after its last success — from ``ip``
     alone when given, else from every address: how many, and the latest."""

@@ -55,6 +55,12 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def prune_attempts(session: Session, now: datetime) -> int:
+    """Delete the sign-in attempts no lock rule reads any more (older than the known-address
+    window, the longest look back of :func:`locked_until`); how many. Run by the workflow tick."""
+    return repository.delete_attempts_before(session, now - timedelta(days=max(KNOWN_ADDRESS_DAYS, STREAK_HOURS / 24)))
+
+
 def locked_until(session: Session, username: str, ip: str, settings: Settings, now: datetime) -> datetime | None:
     """When the account's sign-in lock ends, or None when it is open.
 

@@ -1,6 +1,6 @@
 """The periodic tick: deadline steps in one transaction, the jobs the schedules say are due (the
-group's monthly report), the finished jobs past their keeping deleted, then the e-mails after it
-committed."""
+group's monthly report), the finished jobs past their keeping deleted, the sign-in attempts no
+lock rule reads any more deleted, then the e-mails after it committed."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from pacer.auth.sessions import prune_attempts
 from pacer.config import Settings
 from pacer.db import unit_of_work
 from pacer.jobs.cleanup import clean
@@ -28,6 +29,7 @@ class Ticked:
     mail: Sent
     scheduled: int = 0  # jobs queued
     cleaned: int = 0  # finished jobs deleted with their files
+    pruned: int = 0  # old sign-in attempts deleted
 
 
 def policy_of(settings: Settings) -> Policy:
@@ -41,7 +43,8 @@ def tick(factory: sessionmaker[Session], settings: Settings, now: datetime | Non
     scheduled = run_schedules(transactions(factory), now)  # each schedule in a transaction of its own
     with unit_of_work(factory=factory, writes=True) as session:
         cleaned = clean(session, settings.jobs_keep_days, now)
-    return Ticked(steps, send_outbox(factory, settings), scheduled, cleaned)
+        pruned = prune_attempts(session, now)
+    return Ticked(steps, send_outbox(factory, settings), scheduled, cleaned, pruned)
 
 
 async def tick_forever(factory: sessionmaker[Session], settings: Settings, log: logging.Logger) -> None:
