@@ -219,3 +219,17 @@ def test_a_huge_file_is_refused_where_it_exceeds_the_points_a_chart_can_show(tmp
     path.write_text("x\n" + "1.5\n" * 5_000, encoding="utf-8")
     with pytest.raises(BadFile, match="row 1002: more than 1,000 points"):
         read_subgroups(path, "x", limit=1_000, block_size=1 << 10)
+
+
+def test_a_header_with_spaces_around_its_names_is_read_by_them(tmp_path: Path):
+    path = tmp_path / "spaced.csv"
+    path.write_text("\ufeff sample , x \n1,1.0\n1,3.0\n2,2.0\n2,4.0\n", encoding="utf-8")
+    folded = read_subgroups(path, "x", subgroup="sample")
+    close(folded.groups.mean, np.array([2.0, 3.0]), 1e-12, "means")
+
+
+def test_a_column_named_twice_is_refused_naming_it(tmp_path: Path):
+    path = tmp_path / "twice.csv"
+    path.write_text("x,x\n1,2\n", encoding="utf-8")
+    with pytest.raises(BadFile, match="twice.csv: the column 'x' appears twice in row 1"):
+        read_subgroups(path, "x", size=1)

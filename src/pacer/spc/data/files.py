@@ -57,9 +57,14 @@ def batches(path: Path, columns: list[str], block_size: int = _BLOCK) -> Iterato
     missing = [c for c in columns if c not in present]
     if missing:
         raise BadFile(f"{path.name}: no column {missing[0]!r} (the file has {', '.join(present) or 'no columns'})")
+    twice = [c for c in columns if present.count(c) > 1]
+    if twice:
+        raise BadFile(f"{path.name}: the column {twice[0]!r} appears twice in row 1")
     try:
         yield from (
-            _csv_batches(path, columns, block_size) if suffix == ".csv" else _parquet_batches(path, columns, block_size)
+            _csv_batches(path, present, columns, block_size)
+            if suffix == ".csv"
+            else _parquet_batches(path, columns, block_size)
         )
     except (pa.ArrowInvalid, OSError, UnicodeDecodeError) as exc:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -75,10 +80,11 @@ def _parquet_columns(path: Path) -> list[str]:
         raise BadFile(f"{path.name} is not a readable Parquet file ({str(exc).splitlines()[0]})") from None
 
 
-def _csv_batches(path: Path, columns: list[str], block_size: int) -> Iterator[Batch]:
+def _csv_batches(path: Path, header: list[str], columns: list[str], block_size: int) -> Iterator[Batch]:
+    # the header as read (names trimmed, as they were checked), not as Arrow would name the columns
     reader = pacsv.open_csv(
         path,
-        read_options=pacsv.ReadOptions(block_size=block_size),
+        read_options=pacsv.ReadOptions(block_size=block_size, column_names=header, skip_rows=1),
         convert_options=pacsv.ConvertOptions(
             include_columns=columns,
             column_types=dict.fromkeys(columns, pa.string()),
