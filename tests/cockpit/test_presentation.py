@@ -242,3 +242,23 @@ def test_a_balance_is_not_called_year_to_date(signed_in, figures):
     assert "期末余额" in head
     assert "本年累计" not in head
     assert "1–6月" not in table[: table.index("</caption>")]  # captioned with the month, not the months
+
+
+def test_a_count_indicators_charts_tick_whole_numbers(signed_in, figures, session):
+    from pacer.models import Fact
+    from tests.factories import indicator
+
+    problems = indicator(session, "quality_problems")
+    session.add_all(
+        Fact(unit_id=figures.A1.id, indicator_id=problems.id, period=202500 + m, value=m % 2) for m in range(1, 7)
+    )
+    session.flush()
+    client = signed_in("grace")
+    for kind in ("trend", "history", "cumulative"):
+        chart = client.get(f"/api/cockpit/G/charts/{kind}?period=2025-06&indicator=quality_problems").json()
+        axis = chart["encoding"]["y"]["axis"]
+        assert (axis["tickMinStep"], axis["format"]) == (1, ",d"), kind
+        top = max(v["value"] for v in chart["data"]["values"])
+        assert 1 <= axis["tickCount"] <= max(top, 1), kind  # a short axis asks for no more ticks than whole steps
+    revenue = client.get("/api/cockpit/G/charts/trend?period=2025-06&indicator=revenue").json()
+    assert "axis" not in revenue["encoding"]["y"]

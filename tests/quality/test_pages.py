@@ -2,11 +2,14 @@
 forms, a reviewer's sign-off buttons, never both to one person), refusals shown on the page in
 the reader's language with nothing stored; a problem outside the viewer's subtrees is not found."""
 
+import re
+
 from sqlalchemy import func, select
 
 from pacer.models.quality import QualityProblem, ZeroingCriterion
+from pacer.quality import zeroing
 from pacer.quality.words import CRITERION_CODES
-from tests.quality.conftest import FOUND
+from tests.quality.conftest import FOUND, fill
 from tests.webclient import page_token, set_passwords
 
 FORM = {
@@ -84,3 +87,32 @@ def test_a_form_sent_with_its_empty_fields_records_the_problem(signed_in, sessio
     empty = {"deadline": "", "origin_stage": "", "cause": "", "owner": "", "supplier": "", "description": ""}
     made = post(rita, "/quality/problems", FORM | empty, files=[("files", ("", b"", "application/octet-stream"))])
     assert made.status_code == 303, made.text
+
+
+def _reason_fields(page: str) -> dict[str, tuple[str, str]]:
+    """Each verb form's reason field on a page: the verb of its button -> (the field's label,
+    the hint the field is described by)."""
+    out = {}
+    for form in re.findall(r"<form[^>]*/verbs/[^>]*>.*?</form>", page, re.S):
+        if 'name="reason"' not in form:
+            continue
+        verb = re.search(r'data-verb="([a-z_]+)"', form)[1]
+        label = re.search(r"<label>([^<]*)<input name=\"reason\"", form)[1]
+        described = re.search(r'name="reason"[^>]*aria-describedby="([^"]+)"', form)[1]
+        hint = re.search(rf'<span id="{described}"[^>]*>([^<]*)</span>', form)[1]
+        out[verb] = (label, hint)
+    return out
+
+
+def test_each_reason_field_says_which_verb_it_is_for(signed_in, session, org, owner, reviewer, problem):
+    fill(session, owner, problem)
+    zeroing.act(session, owner, problem.id, "submit")
+    set_passwords(session, "rita")
+    rita = signed_in("rita")
+    en = _reason_fields(rita.get(f"/quality/problems/{problem.id}?lang=en").text)
+    assert en == {
+        "return": ("Reason to return", "Returning needs a reason."),
+        "cancel": ("Reason to cancel", "Cancelling needs a reason."),
+    }
+    zh = _reason_fields(rita.get(f"/quality/problems/{problem.id}?lang=zh").text)
+    assert zh == {"return": ("退回原因", "退回必须填写原因。"), "cancel": ("撤销原因", "撤销必须填写原因。")}

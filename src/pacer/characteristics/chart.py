@@ -10,7 +10,7 @@ from typing import Any
 
 from pacer.characteristics import calc
 from pacer.models import Characteristic
-from pacer.web.charts import base_config
+from pacer.web.charts import base_config, count_axis
 from pacer.web.i18n import translate
 
 COLORS = {"in": "#1f5fa8", "signal": "#c0392b", "excluded": "#6b7785", "limit": "#b03a2e", "center": "#2e7d4f"}
@@ -48,8 +48,9 @@ def _line(x: dict[str, Any], y: dict[str, Any], field: str, color: str, dash: li
 def _panel(found: calc.Result, index: int, lang: str, links: dict[int, str], phase1_last: int) -> dict[str, Any]:
     name = PANEL_NAMES.get(found.chart.panels[index].name, found.chart.panels[index].name)
     count = found.chart.panels[index].statistic.size
+    last = max(count, 2)
     x = {"field": "point", "type": "quantitative", "title": translate(lang, "spc.point"),
-         "axis": {"tickMinStep": 1}, "scale": {"domain": [1, max(count, 2)], "nice": False}}  # fmt: skip
+         "axis": count_axis(last - 1, most=20), "scale": {"domain": [1, last], "nice": False}}  # fmt: skip
     y = {"type": "quantitative", "title": name, "scale": {"zero": False}}
     states = [translate(lang, f"spc.state.{s}") for s in ("in", "signal", "excluded")]
     layers: list[dict[str, Any]] = [

@@ -18,7 +18,7 @@ from pacer.cockpit.cache import cached
 from pacer.cockpit.scope import Scope
 from pacer.errors import DomainError, NotFound
 from pacer.web import charts as render_charts
-from pacer.web.charts import base_config
+from pacer.web.charts import base_config, count_axis
 from pacer.web.i18n import translate
 
 CHARTS = ("trend", "cumulative", "bridge", "outlook", "history")
@@ -110,9 +110,21 @@ def _title(scope: Scope, key: str, unit_label: str | None = None, **kw: object) 
     return out
 
 
-def _value_axis(ref: schemas.IndicatorRef) -> alt.Y:
-    """A value axis without a title; a ratio's axis fits its values instead of starting at zero."""
-    return alt.Y("value:Q", title=None, scale=alt.Scale(zero=not ref.display.percent, nice=True))
+def _value_axis(ref: schemas.IndicatorRef, rows: list[dict[str, Any]]) -> alt.Y:
+    """A value axis without a title; a ratio's axis fits its values instead of starting at zero;
+    the axis of whole numbers (problems, people) has whole-number ticks only."""
+    scale = alt.Scale(zero=not ref.display.percent, nice=True)
+    if _whole(ref):
+        values = [r["value"] for r in rows] or [0]
+        span = max(max(values), 0) - min(min(values), 0)
+        return alt.Y("value:Q", title=None, scale=scale, axis=alt.Axis(**count_axis(span, grouped=True)))
+    return alt.Y("value:Q", title=None, scale=scale)
+
+
+def _whole(ref: schemas.IndicatorRef) -> bool:
+    """Whether the indicator's values are shown as whole numbers of its own unit (counts)."""
+    d = ref.display
+    return d.decimals == 0 and d.divisor == 1 and not d.percent
 
 
 def _trend(scope: Scope, code: str) -> Drawing:
@@ -132,7 +144,7 @@ def _trend(scope: Scope, code: str) -> Drawing:
         .mark_line(point=True)
         .encode(
             x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
-            y=_value_axis(ref),
+            y=_value_axis(ref, rows),
             color=alt.Color(
                 "year:N",
                 title=None,
@@ -167,7 +179,7 @@ def _cumulative(scope: Scope, code: str) -> Drawing:
         .mark_line(point=alt.OverlayMarkDef(size=25))
         .encode(
             x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
-            y=_value_axis(ref),
+            y=_value_axis(ref, rows),
             color=alt.Color("series:N", title=None, scale=alt.Scale(domain=domain, range=colors)),
             strokeDash=alt.condition(
                 f"datum.series == '{names['ensure']}' || datum.series == '{names['strive']}'",
@@ -213,8 +225,11 @@ def _bridge(scope: Scope, code: str, span: Span = "ytd") -> Drawing:
         y=alt.Y("label:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=260))
     )
     scale = alt.Scale(domain=[floor, hi + 2 * pad], zero=False, nice=False, clamp=True)
+    ticks: dict[str, Any] = {"tickCount": 5, "labelOverlap": True, "labelFlush": True}
+    if _whole(b.indicator):
+        ticks |= count_axis(hi + 2 * pad - floor, grouped=True)
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("start:Q", title=None, scale=scale, axis=alt.Axis(tickCount=5, labelOverlap=True, labelFlush=True)),
+        x=alt.X("start:Q", title=None, scale=scale, axis=alt.Axis(**ticks)),
         x2="end:Q",
         color=alt.Color(
             "kind:N",
@@ -351,7 +366,7 @@ def _history(scope: Scope, code: str) -> Drawing:
         .mark_line(point=alt.OverlayMarkDef(size=20))
         .encode(
             x=alt.X("month:O", title=_t(scope, "chart.month"), axis=alt.Axis(labelAngle=0)),
-            y=_value_axis(ref),
+            y=_value_axis(ref, rows),
             color=alt.Color("year:N", title=None, scale=alt.Scale(domain=years, range=YEAR_COLORS[-len(years) :])),
             strokeWidth=alt.condition(f"datum.year == '{scope.year}'", alt.value(3), alt.value(1.5)),
             tooltip=[alt.Tooltip("year:N"), alt.Tooltip("month:O"), alt.Tooltip("value:Q", format=",.2f")],

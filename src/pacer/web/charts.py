@@ -80,6 +80,14 @@ def base_config() -> dict[str, Any]:
     }
 
 
+def count_axis(span: float, grouped: bool = False, most: int = 5) -> dict[str, Any]:
+    """An axis of whole numbers (problems, people) over a domain ``span`` wide: whole-number
+    ticks only. Vega's ``tickMinStep`` alone still gives 0.5 steps on a short domain (it caps
+    the tick count at span + 1, and three ticks over 0-2 step by 0.5), so the count asked for is
+    at most the span as well (and at most ``most``)."""
+    return {"tickMinStep": 1, "tickCount": max(1, min(most, int(span))), "format": ",d" if grouped else "d"}
+
+
 def to_svg(spec: dict[str, Any]) -> str:
     # The converter's JavaScript runtime is not reentrant; concurrent requests take turns.
     with _lock:
