@@ -143,3 +143,21 @@ def test_a_scorecard_across_the_subtree_is_not_found(client, session, org, score
         ).status_code
         == 404
     )
+
+
+def test_the_unit_page_lists_the_units_statements_in_both_languages(session, org, scored, served):
+    set_passwords(session, "hannah")
+    from fastapi.testclient import TestClient
+
+    with TestClient(served, follow_redirects=False) as c:
+        sign_in(c, "hannah")
+        en = c.get("/admin/org/A?lang=en").text
+        listed = en[en.index('data-testid="unit-statements"') :].split("</table>")[0]
+        assert f'<a href="/statements/{scored["statement_id"]}">{LAST_YEAR}</a>' in listed
+        assert "Business performance" in listed
+        assert "Responsibility statements" in en
+        zh = c.get("/admin/org/A?lang=zh").text
+        assert "经营业绩" in zh[zh.index('data-testid="unit-statements"') :].split("</table>")[0]
+        other = c.get("/admin/org/B?lang=en").text
+        assert "The unit has no responsibility statement." in other
+        assert 'data-testid="unit-statements"' not in other

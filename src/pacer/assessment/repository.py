@@ -85,6 +85,12 @@ def statements(
     return [r._tuple() for r in session.execute(stmt.order_by(Unit.code, Statement.domain))]
 
 
+def of_unit(session: Session, actor: Actor, unit_id: int) -> list[Row]:
+    """The unit's statements the actor sees, newest year first."""
+    stmt = _base(actor).where(Statement.unit_id == unit_id).order_by(Statement.year.desc(), Statement.domain)
+    return [r._tuple() for r in session.execute(stmt)]
+
+
 def items(session: Session, statement_ids: Iterable[int]) -> dict[int, list[StatementItem]]:
     """The items of each statement, in their places (the caller has found the statements)."""
     ids = list(statement_ids)

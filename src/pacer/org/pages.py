@@ -10,6 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from starlette.responses import RedirectResponse, Response
 
+from pacer.assessment import repository as statements
+from pacer.assessment.service import domain_title
+from pacer.assessment.workflow import STATEMENT
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.permissions import Actor
 from pacer.commendations import repository as commendations
@@ -145,6 +148,8 @@ def _unit_page(request: Request, viewer: CurrentViewer, db: Db, unit_code: str, 
     context |= {"problems": [p.said(lang) for p in problems], "today": date.today(), **more}
     context["fields"] = directory.change_fields
     context["commendations"] = commendations.of_unit(db, viewer.actor, h.unit.id)
+    context["statements"] = statements.of_unit(db, viewer.actor, h.unit.id)
+    context |= {"statement_flow": STATEMENT, "domain_title": domain_title}
     return render(request, "org/unit.html", context, 422 if problems else 200)
 
 

@@ -26,6 +26,9 @@ ASSESSMENT_MESSAGES: dict[str, tuple[str, str]] = {
         "Scores every signed statement again from the figures, tasks and quality records; "
         "adjustments already made are kept.",
     ),
+    "assess.of_unit": ("责任书", "Responsibility statements"),
+    "assess.of_unit_none": ("该单位尚无责任书。", "The unit has no responsibility statement."),
+    "assess.of_unit_caption": ("该单位各年度责任书及状态", "The unit's statements by year, with their state"),
     "assess.unit": ("单位", "Unit"),
     "assess.peer": ("对标组", "Peer group"),
     "assess.state": ("责任书状态", "Statement"),
