@@ -80,3 +80,25 @@ def test_a_new_engine_version_answers_afresh(signed_in, one_engine, session, app
         return next(Decimal(t["ytd"]) for t in tiles if t["indicator"]["code"] == "revenue")
 
     assert revenue(after) == revenue(before) + 1  # 100 at the stored scale of 2 decimals
+
+
+def test_answers_are_kept_across_a_change_the_engine_does_not_hold(figures, session):
+    """A new change marker over the same engine (a submission saved, a task's progress) keeps the
+    answers; a new engine (figures changed) answers afresh."""
+    from dataclasses import replace
+
+    from pacer.cockpit import cache
+
+    analysis = build(session.connection())
+    made: list[str] = []
+
+    def make(name: str):
+        return lambda: made.append(name) or name
+
+    assert cache.cached(analysis, ("question",), make("first")) == "first"
+    moved = replace(analysis, marker=analysis.marker + 1)
+    assert cache.cached(moved, ("question",), make("again")) == "first"
+    assert cache.size(moved) == cache.size(analysis) == 1
+    fresh = build(session.connection())
+    assert cache.cached(fresh, ("question",), make("fresh")) == "fresh"
+    assert made == ["first", "fresh"]

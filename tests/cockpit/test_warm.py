@@ -77,6 +77,16 @@ def test_the_walk_gives_up_for_a_newer_engine_version_or_when_stopped(analysis, 
     assert cache.size(analysis) == 0
 
 
+def test_the_walk_goes_on_through_changes_the_engine_does_not_hold(analysis, session):
+    from pacer.auth.service import add_user
+
+    add_user(session, "newcomer", "Newcomer", ["viewer@G"], actor="system")
+    session.flush()
+    assert change_marker(session.connection()) > analysis.marker  # a user and a grant, audited
+    assert warming.warm(session.connection(), analysis, ["zh"]) == len(warming.node_order(analysis))
+    assert cache.size(analysis) > 0
+
+
 def test_the_walk_leaves_room_in_the_cache(analysis, session, monkeypatch):
     monkeypatch.setattr(cache, "MAX_ENTRIES", 8)
     warming.warm(session.connection(), analysis, ["zh", "en"])

@@ -1,10 +1,15 @@
 """Answers kept per analysis engine version, so a repeated question costs a dictionary look-up.
 
-Every cached value belongs to one :class:`~pacer.analysis.Analysis` object: when the
-figures, targets, the org tree or the grants change, the analysis service hands out a new object
-and the old one's answers go with it (the map holds its keys weakly). Within one object a value
-is keyed by everything it depends on; answers that depend on what the viewer may see are keyed
-by the visible part (see ``service``), never by the user, and nothing here decides visibility.
+Every cached value belongs to one engine (``Analysis.engine``): when the figures, targets,
+eliminations, indicators or the org tree change, the analysis service hands out an analysis with
+a new engine and the old engine's answers go with it (the map holds its keys weakly). A change
+the engine does not hold (a submission saved, a verb, a task's progress, a grant: the audit
+entities :data:`pacer.analysis.serve.replay.UNRELATED_ENTITIES`) hands out a new analysis at the
+new change marker over the same engine, and the answers kept stay: with reporters saving and
+approvers approving all day, they would otherwise be computed afresh after every click. Within
+one engine a value is keyed by everything it depends on; answers that depend on what the viewer
+may see are keyed by the visible part (see ``service``; the grants are read per request), never
+by the user, and nothing here decides visibility.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from pacer.analysis import Analysis
+from pacer.analysis.serve.engine import Engine
 
 T = TypeVar("T")
 # Per engine version. Most answers are small (about 16 KB on average for the latest month of
@@ -45,15 +51,15 @@ class _Lru:
                 self.items.popitem(last=False)
 
 
-_caches: WeakKeyDictionary[Analysis, _Lru] = WeakKeyDictionary()
+_caches: WeakKeyDictionary[Engine, _Lru] = WeakKeyDictionary()
 _lock = threading.Lock()
 
 
 def _lru(analysis: Analysis) -> _Lru:
     with _lock:
-        lru = _caches.get(analysis)
+        lru = _caches.get(analysis.engine)
         if lru is None:
-            lru = _caches[analysis] = _Lru(MAX_ENTRIES)
+            lru = _caches[analysis.engine] = _Lru(MAX_ENTRIES)
         return lru
 
 
@@ -64,7 +70,6 @@ def cached(analysis: Analysis, key: Hashable, make: Callable[[], T]) -> T:
     equal, so the second simply replaces the first.
     """
     lru = _lru(analysis)
-    key = (analysis.marker, key)
     hit, value = lru.get(key)
     if hit:
         return cast(T, value)  # kept by make() under this key

@@ -10,7 +10,9 @@ Visibility is untouched: answers are computed with every child visible and kept 
 keys a request would use (``service``), so they serve exactly the viewers who see all of a
 node's children; a viewer who sees fewer has other keys and computes their own, as before. The
 walk yields to requests between nodes, stops when the engine version changes (the next version
-is walked instead) and leaves room in the cache for the answers requests add.
+is walked instead) and leaves room in the cache for the answers requests add. Changes the engine
+does not hold (submissions saved, verbs, tasks' progress) move the database's change marker
+without a new engine version: the walk goes on through them, and each engine is walked once.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session
 
 from pacer.analysis import Analysis, change_marker, default_period, get_analysis
+from pacer.analysis.serve import replay
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit import cache, pages, service
 from pacer.cockpit.scope import Scope, shown_as
@@ -79,7 +82,7 @@ def warm(
     year, month = divmod(default_period(analysis), 100)  # the month the cockpit opens on
     order = node_order(analysis)
     limit = int(CACHE_SHARE * cache.MAX_ENTRIES)
-    done, checked = 0, -math.inf
+    done, checked, seen = 0, -math.inf, analysis.marker
     for lang in langs:
         for node in order:
             time.sleep(PAUSE_S)
@@ -92,12 +95,26 @@ def warm(
             if time.monotonic() - checked >= CHECK_EVERY_S:
                 checked = time.monotonic()
                 with _connect(bind) as conn:
-                    if change_marker(conn) != analysis.marker:
-                        return done
+                    current = _same_engine_at(conn, analysis, seen)
+                if current is None:
+                    return done
+                seen = current
             with Session(bind) as db:
                 warm_node(db, analysis, node, year, month, lang)
             done += 1
     return done
+
+
+def _same_engine_at(conn: Connection, analysis: Analysis, seen: int) -> int | None:
+    """The database's change marker if the changes since ``seen`` leave the engine of
+    ``analysis`` as it is (none, or none the engine holds), else None: a newer engine version."""
+    marker = change_marker(conn)
+    if marker == seen:
+        return seen
+    changes = replay.changes_since(conn, analysis.data, analysis.node_of_id, seen, marker)
+    if changes is None or changes.figures or changes.eliminations:
+        return None
+    return marker
 
 
 def _connect(bind: DbEngine | Connection) -> AbstractContextManager[Connection]:
@@ -105,7 +122,8 @@ def _connect(bind: DbEngine | Connection) -> AbstractContextManager[Connection]:
 
 
 class Warmer:
-    """A background thread that walks each new engine version of a database once.
+    """A background thread that walks each new engine version of a database once (a new
+    change marker over the same engine is no new version: see the module docstring).
 
     It asks for the current engine (:func:`get_analysis`, which catches up or rebuilds when the
     figures changed) every ``poll`` seconds, and walks it when it is a version not walked yet.
@@ -134,15 +152,15 @@ class Warmer:
             self.thread.join(timeout)
 
     def _run(self) -> None:
-        walked: Analysis | None = None
+        walked: object = None  # the engine last walked
         failing = False
         while not self.stopping.is_set():
             try:
                 analysis = get_analysis(self.db_engine)
-                if analysis is not walked:
+                if analysis.engine is not walked:
                     started = time.perf_counter()
                     count = warm(self.db_engine, analysis, self.langs, stop=self.stopping.is_set, busy=self.busy)
-                    walked = analysis
+                    walked = analysis.engine
                     # The kept answers live as long as the engine version: keep the collector off
                     # them, or each full collection walks them all (hundreds of milliseconds on
                     # the benchmark group) while requests wait. They are freed by reference count

@@ -19,9 +19,30 @@ from pacer.analysis.serve.engine import Engine
 from pacer.kit import periods
 from pacer.models import AuditEntry, EliminationEntry, Fact, Indicator, UnitParentage
 
-# Audit entities that do not reach the engine (visibility is read per request, not cached).
+# Audit entities that do not reach the engine nor the cockpit's kept answers (visibility is read
+# per request, not cached): a new change marker over the same engine, its answers kept. Draft
+# figures wait in submissions until accepted, which writes ``fact`` rows.
 UNRELATED_ENTITIES = frozenset(
-    {"user", "role_grant", "api_token", "submission", "workflow_item", "unit_leader", "person"}
+    {
+        "user",
+        "role_grant",
+        "api_token",
+        "submission",
+        "workflow_item",
+        "unit_leader",
+        "person",
+        "task",
+        "job",
+        "report_record",
+        "quality_problem",
+        "quality_check",
+        "assessment",
+        "statement",
+        "statement_template",
+        "commendation",
+        "commendation_award",
+        "spc_characteristic",
+    }
 )
 # Audit entities replayed unit-month by unit-month.
 REPLAYED_ENTITIES = frozenset({"fact", "elimination"})
