@@ -279,7 +279,7 @@ LABELS = {
 
 
 def _write(args, rows, spark, jit, summary, load, data) -> None:  # type: ignore[no-untyped-def]
-    points = int(summary.starts.size and summary.xbar_ucl.size)
+    points = summary.points
     flagged = int(sum(v.sum() for k, v in summary.violations.items() if k != "R"))
     ours = rows[0][1]
     lines = [

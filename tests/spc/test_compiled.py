@@ -133,3 +133,24 @@ def test_compiled_rules_flag_the_points_the_core_flags(seed: int, count: int):
         for rule in rules:
             got = kernels.rule_flags(kernels.RULE_KINDS[rule.kind], rule.k, rule.m, rule.zone, z, stat, beyond, pos)
             assert got.tolist() == expected[rule.name].tolist(), (rule, np.flatnonzero(got != expected[rule.name]))
+
+
+def test_characteristics_shared_out_between_threads_give_what_one_thread_gives(tmp_path: Path, monkeypatch):
+    from pacer.spc.data import columnar
+
+    measurements, specs, _ = _write(tmp_path)
+    t = subgroup_table(measurements, specs, engine="duckdb")
+    one = summarize(t, SPECS, phase1=40, rules=NELSON)
+    monkeypatch.setattr(columnar, "SHARE_FROM", 1)
+    monkeypatch.setattr(columnar.os, "cpu_count", lambda: 3)
+    shared = summarize(t, SPECS, phase1=40, rules=NELSON)
+    assert shared.center.tolist() == one.center.tolist()
+    assert shared.sigma.tolist() == one.sigma.tolist()
+    assert {k: v.tolist() for k, v in shared.violations.items()} == {k: v.tolist() for k, v in one.violations.items()}
+    assert sum(v.sum() for v in one.violations.values()) > 0
+    for name in ("Cpk", "Ppk", "Cpm_lower"):
+        assert shared.capability[name].tolist() == one.capability[name].tolist(), name
+    # the counts per characteristic are those of the flags per point, worked out when asked for
+    ends = [*one.starts[1:], one.points]
+    for name, flags in one.flags.items():
+        assert [int(flags[a:b].sum()) for a, b in zip(one.starts, ends, strict=True)] == one.violations[name].tolist()

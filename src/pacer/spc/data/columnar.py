@@ -16,7 +16,11 @@ next), and the capability indices come with the same confidence intervals as
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -118,29 +122,79 @@ def _quote(name: str) -> str:
 @dataclass
 class Summary:
     """Per characteristic: its standard, capability and how many points broke each rule; per
-    point: the X̄ and R limits and the flags of every rule."""
+    point (worked out when first asked for, from the subgroup table): the X̄ and R limits and the
+    flags of every rule."""
 
     characteristics: np.ndarray
     starts: np.ndarray  # first subgroup of each characteristic in the point arrays
     center: np.ndarray
     sigma: np.ndarray
-    xbar_lcl: np.ndarray
-    xbar_ucl: np.ndarray
-    r_center: np.ndarray
-    r_ucl: np.ndarray
-    r_lcl: np.ndarray
-    flags: dict[str, np.ndarray]  # X̄ rules, and "R" for ranges beyond their limits
-    violations: dict[str, np.ndarray]  # per characteristic: how many points broke the rule
+    violations: dict[str, np.ndarray]  # per characteristic: how many points broke the rule (and "R")
     capability: dict[str, np.ndarray]  # Cp, Cpk, Pp, Ppk, Cpm …, with "_lower"/"_upper" bounds
     expected_pct: tuple[np.ndarray, np.ndarray]
     observed_pct: tuple[np.ndarray, np.ndarray]
+    table: SubgroupTable
+    rules: tuple[Rule, ...]
+    nsigmas: float
+    constants: Constants
+
+    @property
+    def points(self) -> int:
+        return int(self.table.n.size)
+
+    @cached_property
+    def _per_point(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        t = self.table
+        d2, d3 = _size_tables(t, self.constants)
+        found: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray] = kernels.per_point(
+            self.starts, t.n, t.mean, t.range, d2, d3, self.center, self.sigma, self.nsigmas
+        )
+        return found
+
+    @property
+    def xbar_lcl(self) -> np.ndarray:
+        return np.asarray(self._per_point[0][0])
+
+    @property
+    def xbar_ucl(self) -> np.ndarray:
+        return np.asarray(self._per_point[0][1])
+
+    @property
+    def r_center(self) -> np.ndarray:
+        return np.asarray(self._per_point[0][2])
+
+    @property
+    def r_ucl(self) -> np.ndarray:
+        return np.asarray(self._per_point[0][3])
+
+    @property
+    def r_lcl(self) -> np.ndarray:
+        return np.asarray(self._per_point[0][4])
+
+    @cached_property
+    def flags(self) -> dict[str, np.ndarray]:
+        """Per point, the X̄ rules' flags, and "R" for ranges beyond their limits."""
+        _, z, beyond, r_out, pos = self._per_point
+        out = {
+            rule.name: kernels.rule_flags(kernels.RULE_KINDS[rule.kind], rule.k, rule.m, rule.zone, z,
+                                          self.table.mean, beyond, pos)
+            for rule in self.rules
+        }  # fmt: skip
+        return out | {"R": r_out}
 
 
 def _starts(table_: SubgroupTable) -> np.ndarray:
     key = table_.characteristic
+    if key.dtype.kind in "iuf":
+        return np.asarray(kernels.starts_of(key), dtype=np.int64)
     if key.size == 0:
         return np.empty(0, np.int64)
     return np.concatenate(([0], np.flatnonzero(key[1:] != key[:-1]) + 1)).astype(np.int64)
+
+
+def _size_tables(t: SubgroupTable, constants: Constants) -> tuple[np.ndarray, np.ndarray]:
+    sizes = np.arange(int(t.n.max()) + 1 if t.n.size else 1)
+    return table(sizes, "d2", constants), table(sizes, "d3", constants)
 
 
 def summarize(
@@ -154,30 +208,56 @@ def summarize(
     level: float = 0.95,
 ) -> Summary:
     """Limits, rules and capability of every characteristic in ``t``. ``specs`` holds lsl, usl and
-    target arrays aligned with the characteristics in their sorted order."""
+    target arrays aligned with the characteristics in their sorted order. The characteristics are
+    shared out between threads (one per core), each going through its own one at a time."""
     starts = _starts(t)
-    sizes = np.arange(int(t.n.max()) + 1 if t.n.size else 1)
-    d2, d3 = table(sizes, "d2", constants), table(sizes, "d3", constants)
-    center, sigma = kernels.phase1_standard(starts, t.n, t.mean, t.range, d2, int(phase1 or 0))
-    limits, z, beyond, r_out, pos = kernels.per_point(starts, t.n, t.mean, t.range, d2, d3, center, sigma, nsigmas)
-    flags = {
-        rule.name: kernels.rule_flags(kernels.RULE_KINDS[rule.kind], rule.k, rule.m, rule.zone, z, t.mean, beyond, pos)
-        for rule in rules
-    }
-    flags["R"] = r_out
-    violations = {name: kernels.count_per(starts, f) for name, f in flags.items()}
-    cap, expected, observed = _capability(t, starts, sigma, specs, level)
-    return Summary(
-        t.characteristic[starts], starts, center, sigma, limits[0], limits[1], limits[2], limits[3], limits[4],
-        flags, violations, cap, expected, observed,
-    )  # fmt: skip
+    d2, d3 = _size_tables(t, constants)
+    count = starts.size
+    center, sigma = np.empty(count), np.empty(count)
+    counts, sums = np.zeros((len(rules) + 1, count), np.int64), np.empty((5, count))
+    kinds = np.array([kernels.RULE_KINDS[rule.kind] for rule in rules], np.int64)
+    ks, ms = np.array([r.k for r in rules], np.int64), np.array([r.m for r in rules], np.int64)
+    zones = np.array([r.zone for r in rules], float)
+
+    points = (t.n, t.mean, t.range, t.sd, t.below, t.above)
+    first_n = int(phase1 or 0)
+
+    def run(first: int, last: int) -> None:
+        kernels.characteristics(first, last, starts, *points, d2, d3, first_n, float(nsigmas), kinds, ks, ms, zones,
+                                center, sigma, counts, sums)  # fmt: skip
+
+    _shared_out(run, starts, t.n.size)
+    names = [rule.name for rule in rules] + ["R"]
+    violations = {name: counts[i] for i, name in enumerate(names)}
+    cap, expected, observed = _capability(sums, sigma, specs, level)
+    return Summary(t.characteristic[starts], starts, center, sigma, violations, cap, expected, observed, t, rules,
+                   nsigmas, constants)  # fmt: skip
+
+
+# Below this many subgroups one thread does it all.
+SHARE_FROM = 1 << 16
+
+
+def _shared_out(run: Callable[[int, int], None], starts: np.ndarray, points: int) -> None:
+    """``run`` over the characteristics, in parts of about as many points each, one thread a part
+    (the kernels release the GIL)."""
+    parts = max(1, min(os.cpu_count() or 1, points // SHARE_FROM, starts.size))
+    bounds = [0, *(int(np.searchsorted(starts, points * k // parts)) for k in range(1, parts)), starts.size]
+    if parts == 1:
+        run(0, starts.size)
+        return
+    with ThreadPoolExecutor(parts - 1) as pool:
+        others = [pool.submit(run, bounds[k], bounds[k + 1]) for k in range(1, parts)]
+        run(bounds[0], bounds[1])
+        for other in others:
+            other.result()
 
 
 def _capability(
-    t: SubgroupTable, starts: np.ndarray, sigma: np.ndarray, specs: dict[str, np.ndarray] | None, level: float
+    sums: np.ndarray, sigma: np.ndarray, specs: dict[str, np.ndarray] | None, level: float
 ) -> tuple[dict[str, np.ndarray], tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    n, grand, overall, below, above = kernels.capability_sums(starts, t.n, t.mean, t.sd, t.below, t.above)
-    nan = np.full(starts.size, np.nan)
+    n, grand, overall, below, above = sums
+    nan = np.full(sigma.size, np.nan)
     lsl, usl = (specs or {}).get("lsl", nan), (specs or {}).get("usl", nan)
     target = (specs or {}).get("target", (lsl + usl) / 2)
     alpha = 1 - level

@@ -1,6 +1,7 @@
 """The columnar path's default engine: subgroup statistics in one compiled pass (numba, see
 :mod:`.kernels`) over a Parquet file stored sorted by characteristic and subgroup, read with pyarrow
-(memory-mapped, one row group at a time: no copy of the whole columns is ever made).
+(memory-mapped, one row group at a time: no copy of the whole columns is ever made), the next row
+groups read by another thread while one is computed.
 
 The result is the same :class:`~pacer.spc.data.columnar.SubgroupTable` DuckDB gives. A file that
 does not suit the single pass (rows not sorted, an empty cell, a NaN value, a characteristic with
@@ -10,7 +11,12 @@ it (and name what is wrong).
 
 from __future__ import annotations
 
+import ctypes
+import mmap
+import sys
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +33,9 @@ if TYPE_CHECKING:  # columnar imports this module when it runs
 # Up to this many rows, room for one subgroup per row is reserved (only what is written is
 # touched); past it the subgroups are counted in a first pass over the keys.
 RESERVE_ROWS = 1 << 28
+
+# Row groups read ahead of the one being computed.
+READ_AHEAD = 2
 
 Batch = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -87,17 +96,26 @@ def subgroup_table_compiled(
     if capacity < 0:
         return None
     acc, key, out = np.zeros(8), np.zeros(7, np.int64), None
-    for batch in batches():
-        if batch is None:
-            return None
-        if batch[0].size == 0:
-            continue
-        if out is None:
-            out = kernels.allocate(capacity, batch[0])
-        if kernels.subgroup_stats(*batch, *limits, acc, key, *out) < 0:
-            return None
+    # no subgroup has more rows than the file: the counts take 4 bytes where that is room enough
+    counts = np.empty(0, np.int32 if rows < 2**31 else np.int64)
+    with ThreadPoolExecutor(1) as helper:
+        room: _Room | None = None
+        seen = 0
+        for batch in batches():
+            if batch is None:
+                return None
+            if batch[0].size == 0:
+                continue
+            if out is None:
+                out = kernels.allocate(capacity, batch[0], counts)
+                room = _Room(out, helper)
+            if kernels.subgroup_stats(*batch, *limits, acc, key, *out) < 0:
+                return None
+            seen += batch[0].size
+            if room is not None:
+                room.ahead(int(key[kernels.NEXT]), seen, batch[0].size)
     if out is None:
-        out = kernels.allocate(0, np.empty(0, schema.field(characteristic).type.to_pandas_dtype()))
+        out = kernels.allocate(0, np.empty(0, schema.field(characteristic).type.to_pandas_dtype()), counts)
     kernels.finish(acc, key, *out)
     size = int(key[kernels.NEXT])
     out_key, out_i, out_f = out[0][:size], out[1][:, :size], out[2][:, :size]
@@ -107,13 +125,66 @@ def subgroup_table_compiled(
     )  # fmt: skip
 
 
+class _Room:
+    """Makes the result's pages ahead of the pass, on another thread: the pages the next batches'
+    subgroups are expected to fill (at the rate of subgroups per row so far), in one call per part
+    (Linux's MADV_POPULATE_WRITE, which changes no content) rather than one page fault per page in
+    the pass. Elsewhere, or where the call fails, the pass makes its pages itself."""
+
+    def __init__(self, out: tuple[np.ndarray, np.ndarray, np.ndarray], helper: ThreadPoolExecutor) -> None:
+        self.rows = [out[0], *out[1], *out[2]]
+        self.capacity, self.made, self.helper, self.works = out[0].size, 0, helper, _madvise is not None
+
+    def ahead(self, written: int, rows: int, batch: int) -> None:
+        """After ``rows`` rows gave ``written`` subgroups, in batches of ``batch`` rows."""
+        if not self.works or rows == 0:
+            return
+        upto = min(self.capacity, written + (written * BATCHES_AHEAD * batch) // rows + _PAGE)
+        if upto > self.made:
+            self.helper.submit(self._make, max(self.made, written), upto)
+            self.made = upto
+
+    def _make(self, first: int, last: int) -> None:
+        for row in self.rows:
+            start = row.ctypes.data + first * row.itemsize
+            aligned = start - start % _PAGE
+            if _madvise is None or _madvise(aligned, row.ctypes.data + last * row.itemsize - aligned, 23) != 0:
+                self.works = False  # MADV_POPULATE_WRITE not known here: the pass makes its pages
+                return
+
+
+def _libc_madvise() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        call = ctypes.CDLL(None, use_errno=True).madvise
+    except (OSError, AttributeError):
+        return None
+    call.argtypes, call.restype = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int], ctypes.c_int
+    return call
+
+
+_madvise = _libc_madvise()
+_PAGE = mmap.PAGESIZE
+# Batches whose subgroups' pages are made ahead of the pass.
+BATCHES_AHEAD = 2
+
+
 def _numeric(kind: pa.DataType) -> bool:
     return bool(pa.types.is_floating(kind) or pa.types.is_integer(kind))
 
 
 def _row_groups(file: pq.ParquetFile, columns: list[str]) -> Iterator[Batch | None]:
-    for i in range(file.num_row_groups):
-        yield from _batches(file.read_row_group(i, columns=columns).to_batches())
+    """The row groups' batches, each row group read (by another thread) while the one before is
+    being computed."""
+    count = file.num_row_groups
+    with ThreadPoolExecutor(1) as reader:
+        ahead = deque(reader.submit(file.read_row_group, i, columns=columns) for i in range(min(READ_AHEAD, count)))
+        for i in range(count):
+            group = ahead.popleft().result()
+            if i + READ_AHEAD < count:
+                ahead.append(reader.submit(file.read_row_group, i + READ_AHEAD, columns=columns))
+            yield from _batches(group.to_batches())
 
 
 def _batches(batches: list[pa.RecordBatch]) -> Iterator[Batch | None]:

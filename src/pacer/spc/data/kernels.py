@@ -4,10 +4,13 @@ Reading: over measurements sorted by characteristic and subgroup, record batch b
 :func:`count_subgroups` checks the order and counts the subgroups, then :func:`subgroup_stats`
 computes every subgroup's size, mean, range, SD and values out of specification in one pass; a
 subgroup may run on from one batch into the next (its running sums are carried in ``acc`` and
-``key``). Summarising: :func:`phase1_standard`, :func:`per_point`, :func:`rule_flags`,
-:func:`count_per` and :func:`capability_sums` give what
-:func:`pacer.spc.data.columnar.summarize` reports, with the same arithmetic in the same order as
-the numpy formulation in :mod:`pacer.spc.rules` (checked by the tests).
+``key``). Summarising: :func:`characteristics` gives what
+:func:`pacer.spc.data.columnar.summarize` reports per characteristic (standard, rule counts,
+capability sums), one characteristic at a time in room of one characteristic's points, so that
+threads can share the characteristics out; :func:`per_point` and :func:`rule_flags` give the same
+per point over all characteristics, for a caller that wants the points. The rules follow the
+numpy formulation in :mod:`pacer.spc.rules` with the same arithmetic in the same order (checked by
+the tests).
 
 Compiled on first use and cached on disk (``cache=True``), so a later process loads them.
 """
@@ -114,11 +117,11 @@ def subgroup_stats(chars, subs, values, spec_keys, lsl, usl, acc, key, out_key, 
 
 
 @_compiled
-def allocate(capacity, sample):  # type: ignore[no-untyped-def]
-    """Room for ``capacity`` subgroups: characteristic (of ``sample``'s type); n, below, above;
-    mean, range, SD. Only the part written is ever touched, so room for one subgroup per row costs
-    no more than the subgroups found."""
-    return np.empty(capacity, sample.dtype), np.empty((3, capacity), np.int64), np.empty((3, capacity))
+def allocate(capacity, sample, counts):  # type: ignore[no-untyped-def]
+    """Room for ``capacity`` subgroups: characteristic (of ``sample``'s type); n, below, above (of
+    ``counts``' type); mean, range, SD. Only the part written is ever touched, so room for one
+    subgroup per row costs no more than the subgroups found."""
+    return np.empty(capacity, sample.dtype), np.empty((3, capacity), counts.dtype), np.empty((3, capacity))
 
 
 @_compiled
@@ -131,22 +134,38 @@ def finish(acc, key, out_key, out_i, out_f):  # type: ignore[no-untyped-def]
 
 
 @_compiled
-def phase1_standard(starts, n, mean, rng, d2_by_n, phase1):  # type: ignore[no-untyped-def]
-    """Each characteristic's centre (size-weighted mean of its phase I means) and sigma within
+def _standard(lo, hi, n, mean, rng, d2_by_n, phase1):  # type: ignore[no-untyped-def]
+    """One characteristic's centre (size-weighted mean of its phase I means) and sigma within
     (mean of R/d2) over its first ``phase1`` subgroups (all when ``phase1`` is 0)."""
-    count = starts.size
-    center, sigma = np.empty(count), np.empty(count)
-    for j in range(count):
-        end = starts[j + 1] if j + 1 < count else n.size
-        used, weight, total, ratios = 0.0, 0.0, 0.0, 0.0
-        for i in range(starts[j], end):
-            if phase1 == 0 or i - starts[j] < phase1:
-                used += 1.0
-                weight += n[i]
-                total += n[i] * mean[i]
-                ratios += rng[i] / d2_by_n[n[i]]
-        center[j], sigma[j] = total / weight, ratios / used
-    return center, sigma
+    used, weight, total, ratios = 0.0, 0.0, 0.0, 0.0
+    for i in range(lo, hi):
+        if phase1 == 0 or i - lo < phase1:
+            used += 1.0
+            weight += n[i]
+            total += n[i] * mean[i]
+            ratios += rng[i] / d2_by_n[n[i]]
+    return total / weight, ratios / used
+
+
+@_compiled
+def _points(lo, hi, at, n, mean, rng, d2_by_n, d3_by_n, center, sigma, nsigmas, limits, z, beyond, r_out, pos):  # type: ignore[no-untyped-def]
+    """One characteristic's points ``lo`` to ``hi``, written from index ``lo - at`` on (see
+    :func:`per_point`)."""
+    first = lo
+    for i in range(lo, hi):
+        s = sigma / np.sqrt(np.float64(n[i]))
+        lcl, ucl = center - nsigmas * s, center + nsigmas * s
+        r_center, r_sigma = d2_by_n[n[i]] * sigma, d3_by_n[n[i]] * sigma
+        r_ucl, r_lcl = r_center + nsigmas * r_sigma, r_center - nsigmas * r_sigma
+        r_lcl = r_lcl if (r_lcl != r_lcl or r_lcl > 0.0) else 0.0
+        o = i - at
+        limits[0, o], limits[1, o], limits[2, o], limits[3, o], limits[4, o] = lcl, ucl, r_center, r_ucl, r_lcl
+        z[o] = (mean[i] - center) / s
+        beyond[o] = mean[i] > ucl or mean[i] < lcl
+        r_out[o] = rng[i] > r_ucl or rng[i] < r_lcl
+        if i == lo or mean[i] != mean[i] or mean[i - 1] != mean[i - 1]:
+            first = i
+        pos[o] = i - first
 
 
 @_compiled
@@ -157,62 +176,43 @@ def per_point(starts, n, mean, rng, d2_by_n, d3_by_n, center, sigma, nsigmas):  
     size = n.size
     limits = np.empty((5, size))
     z, beyond, r_out, pos = np.empty(size), np.empty(size, np.bool_), np.empty(size, np.bool_), np.empty(size, np.int64)
-    first = 0
     for j in range(starts.size):
         end = starts[j + 1] if j + 1 < starts.size else size
-        for i in range(starts[j], end):
-            s = sigma[j] / np.sqrt(np.float64(n[i]))
-            lcl, ucl = center[j] - nsigmas * s, center[j] + nsigmas * s
-            r_center, r_sigma = d2_by_n[n[i]] * sigma[j], d3_by_n[n[i]] * sigma[j]
-            r_ucl, r_lcl = r_center + nsigmas * r_sigma, r_center - nsigmas * r_sigma
-            r_lcl = r_lcl if (r_lcl != r_lcl or r_lcl > 0.0) else 0.0
-            limits[0, i], limits[1, i], limits[2, i], limits[3, i], limits[4, i] = lcl, ucl, r_center, r_ucl, r_lcl
-            z[i] = (mean[i] - center[j]) / s
-            beyond[i] = mean[i] > ucl or mean[i] < lcl
-            r_out[i] = rng[i] > r_ucl or rng[i] < r_lcl
-            if i == starts[j] or mean[i] != mean[i] or (i > 0 and mean[i - 1] != mean[i - 1]):
-                first = i
-            pos[i] = i - first
+        _points(starts[j], end, 0, n, mean, rng, d2_by_n, d3_by_n, center[j], sigma[j], nsigmas, limits, z, beyond,
+                r_out, pos)  # fmt: skip
     return limits, z, beyond, r_out, pos
 
 
 @_compiled
-def _conditions(kind, zone, z, stat, pos):  # type: ignore[no-untyped-def]
+def _conditions(kind, zone, z, stat, pos, a, b, c):  # type: ignore[no-untyped-def]
     """The conditions a rule counts over its window, per point (the patterns of
-    :mod:`pacer.spc.rules`): zone: beyond +zone, beyond -zone; run: above, below the centre;
-    hug: within 1 sigma; mixture: beyond 1 sigma, above +1, below -1; trend: up, down; alternate: a
-    turn. A difference needs the point before in the same run, a turn the two before."""
-    size = z.size
-    a, b, c = np.zeros(size, np.bool_), np.zeros(size, np.bool_), np.zeros(size, np.bool_)
-    if kind == 1:
-        for i in range(size):
+    :mod:`pacer.spc.rules`), into ``a``, ``b``, ``c``: zone: beyond +zone, beyond -zone; run:
+    above, below the centre; hug: within 1 sigma; mixture: beyond 1 sigma, above +1, below -1;
+    trend: up, down; alternate: a turn. A difference needs the point before in the same run, a turn
+    the two before."""
+    for i in range(z.size):
+        a[i], b[i], c[i] = False, False, False
+        if kind == 1:
             a[i], b[i] = z[i] > zone, z[i] < -zone
-    elif kind == 2:
-        for i in range(size):
+        elif kind == 2:
             a[i], b[i] = z[i] > 0, z[i] < 0
-    elif kind == 3:
-        for i in range(size):
+        elif kind == 3:
             a[i] = abs(z[i]) <= 1
-    elif kind == 4:
-        for i in range(size):
+        elif kind == 4:
             a[i], b[i], c[i] = abs(z[i]) > 1, z[i] > 1, z[i] < -1
-    elif kind == 5:
-        for i in range(1, size):
-            d = stat[i] - stat[i - 1] if pos[i] >= 1 else np.nan
-            a[i], b[i] = d > 0, d < 0
-    elif kind == 6:
-        for i in range(2, size):
-            if pos[i] >= 2:
-                a[i] = (stat[i] - stat[i - 1]) * (stat[i - 1] - stat[i - 2]) < 0
-    return a, b, c
+        elif kind == 5:
+            if i >= 1:
+                d = stat[i] - stat[i - 1] if pos[i] >= 1 else np.nan
+                a[i], b[i] = d > 0, d < 0
+        elif kind == 6 and i >= 2 and pos[i] >= 2:
+            a[i] = (stat[i] - stat[i - 1]) * (stat[i - 1] - stat[i - 2]) < 0
 
 
 @_compiled
-def _windows(kind, k, m, width, a, b, c, pos, stat):  # type: ignore[no-untyped-def]
-    size = a.size
-    out = np.empty(size, np.bool_)
-    ca, cb, cc = 0, 0, 0
-    for i in range(size):
+def _windows(kind, k, m, width, a, b, c, pos, stat, out):  # type: ignore[no-untyped-def]
+    """Each point's flag into ``out``; how many points are flagged."""
+    ca, cb, cc, flagged = 0, 0, 0, 0
+    for i in range(a.size):
         ca, cb, cc = ca + a[i], cb + b[i], cc + c[i]
         if i >= width:
             ca, cb, cc = ca - a[i - width], cb - b[i - width], cc - c[i - width]
@@ -226,52 +226,107 @@ def _windows(kind, k, m, width, a, b, c, pos, stat):  # type: ignore[no-untyped-
         else:
             flag = full and ca == width
         out[i] = flag and stat[i] == stat[i]
-    return out
+        flagged += out[i]
+    return flagged
+
+
+@_compiled
+def _flags(kind, k, m, zone, z, stat, beyond, pos, a, b, c, out):  # type: ignore[no-untyped-def]
+    """One rule's flag per point into ``out`` (``a``, ``b``, ``c``: room for the conditions); how
+    many points are flagged."""
+    if kind == 0:
+        flagged = 0
+        for i in range(z.size):
+            out[i] = beyond[i] and stat[i] == stat[i]
+            flagged += out[i]
+        return flagged
+    width = k - 1 if kind == 5 else (k - 2 if kind == 6 else k)
+    _conditions(kind, zone, z, stat, pos, a, b, c)
+    return _windows(kind, k, m, width, a, b, c, pos, stat, out)
 
 
 def rule_flags(kind: int, k: int, m: int, zone: float, z: np.ndarray, stat: np.ndarray, beyond: np.ndarray,
                pos: np.ndarray) -> np.ndarray:  # fmt: skip
     """One rule's flag per point: the pattern completed over the last ``k`` points of one run
     (``pos``: each point's place in its run, see :func:`per_point`)."""
-    if kind == 0:
-        return np.asarray(beyond & (stat == stat))
-    width = k - 1 if kind == 5 else (k - 2 if kind == 6 else k)
-    a, b, c = _conditions(kind, float(zone), z, stat, pos)
-    return np.asarray(_windows(kind, k, m, width, a, b, c, pos, stat))
-
-
-@_compiled
-def count_per(starts, flags):  # type: ignore[no-untyped-def]
-    """How many points of each characteristic are flagged."""
-    out = np.zeros(starts.size, np.int64)
-    for j in range(starts.size):
-        end = starts[j + 1] if j + 1 < starts.size else flags.size
-        for i in range(starts[j], end):
-            out[j] += flags[i]
+    size = z.size
+    a, b, c, out = (np.empty(size, np.bool_) for _ in range(4))
+    _flags(kind, k, m, float(zone), z, stat, beyond, pos, a, b, c, out)
     return out
 
 
 @_compiled
-def capability_sums(starts, n, mean, sd, below, above):  # type: ignore[no-untyped-def]
-    """Per characteristic: values, grand mean, overall SD (within and between subgroups), values
-    below and above the specification."""
-    count = starts.size
-    values, grand, overall = np.zeros(count), np.zeros(count), np.zeros(count)
-    low, high = np.zeros(count), np.zeros(count)
-    for j in range(count):
-        end = starts[j + 1] if j + 1 < count else n.size
-        total = 0.0
-        for i in range(starts[j], end):
-            values[j] += n[i]
-            total += n[i] * mean[i]
-            low[j] += below[i]
-            high[j] += above[i]
-        grand[j] = total / values[j]
-        within, between = 0.0, 0.0
-        for i in range(starts[j], end):
-            w = (n[i] - 1) * sd[i] * sd[i]
-            within += 0.0 if w != w else min(w, _LARGEST)
-            d = mean[i] - grand[j]
-            between += n[i] * d * d
-        overall[j] = np.sqrt((within + between) / (values[j] - 1))
-    return values, grand, overall, low, high
+def characteristics(first, last, starts, n, mean, rng, sd, below, above, d2_by_n, d3_by_n, phase1, nsigmas, kinds,  # type: ignore[no-untyped-def]
+                    ks, ms, zones, center, sigma, counts, sums):  # fmt: skip
+    """Characteristics ``first`` to ``last`` one after the other, each over its own points in
+    room of one characteristic's size (nothing per point is kept): ``center``, ``sigma`` (see
+    :func:`_standard`); ``counts``: per rule (``kinds``, ``ks``, ``ms``, ``zones``) and then for R
+    beyond its limits, how many points are flagged; ``sums`` (see :func:`_capability`). Threads
+    may run it over disjoint ranges at once."""
+    size = n.size
+    longest = 0
+    for j in range(first, last):
+        end = starts[j + 1] if j + 1 < starts.size else size
+        longest = max(longest, end - starts[j])
+    limits = np.empty((5, longest))
+    z, beyond, r_out, pos = (
+        np.empty(longest),
+        np.empty(longest, np.bool_),
+        np.empty(longest, np.bool_),
+        np.empty(longest, np.int64),
+    )
+    a, b, c, out = (np.empty(longest, np.bool_), np.empty(longest, np.bool_), np.empty(longest, np.bool_),
+                    np.empty(longest, np.bool_))  # fmt: skip
+    for j in range(first, last):
+        lo = starts[j]
+        hi = starts[j + 1] if j + 1 < starts.size else size
+        span = hi - lo
+        center[j], sigma[j] = _standard(lo, hi, n, mean, rng, d2_by_n, phase1)
+        _points(lo, hi, lo, n, mean, rng, d2_by_n, d3_by_n, center[j], sigma[j], nsigmas, limits, z, beyond, r_out,
+                pos)  # fmt: skip
+        stat = mean[lo:hi]
+        for r in range(kinds.size):
+            counts[r, j] = _flags(kinds[r], ks[r], ms[r], zones[r], z[:span], stat, beyond[:span], pos[:span], a[:span],
+                                  b[:span], c[:span], out[:span])  # fmt: skip
+        flagged = 0
+        for i in range(span):
+            flagged += r_out[i]
+        counts[kinds.size, j] = flagged
+        _capability(j, lo, hi, n, mean, sd, below, above, sums)
+
+
+@_compiled
+def _capability(j, lo, hi, n, mean, sd, below, above, sums):  # type: ignore[no-untyped-def]
+    """One characteristic's rows of ``sums``: values, grand mean, overall SD (within and between
+    subgroups), values below and above the specification."""
+    values, total, low, high = 0.0, 0.0, 0.0, 0.0
+    for i in range(lo, hi):
+        values += n[i]
+        total += n[i] * mean[i]
+        low += below[i]
+        high += above[i]
+    grand = total / values
+    within, between = 0.0, 0.0
+    for i in range(lo, hi):
+        w = (n[i] - 1) * sd[i] * sd[i]
+        within += 0.0 if w != w else min(w, _LARGEST)
+        d = mean[i] - grand
+        between += n[i] * d * d
+    sums[0, j], sums[1, j], sums[2, j] = values, grand, np.sqrt((within + between) / (values - 1))
+    sums[3, j], sums[4, j] = low, high
+
+
+@_compiled
+def starts_of(key):  # type: ignore[no-untyped-def]
+    """Where each run of equal keys starts."""
+    count = 1 if key.size else 0
+    for i in range(1, key.size):
+        count += key[i] != key[i - 1]
+    out = np.empty(count, np.int64)
+    if key.size:
+        out[0], g = 0, 1
+        for i in range(1, key.size):
+            if key[i] != key[i - 1]:
+                out[g] = i
+                g += 1
+    return out
