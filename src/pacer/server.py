@@ -120,6 +120,12 @@ def _start_ticker(app: FastAPI) -> asyncio.Task[None] | None:
     )
 
 
+# How long uvicorn's process manager waits for a worker process to answer its health check
+# before it kills and replaces it. Its default, 5 s, is shorter than a new worker takes to import
+# Pacer on a busy machine (it answers only once the import is done): every worker was killed
+# before it started, again and again, and the server never served.
+WORKER_HEALTHCHECK_S = 120
+
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
@@ -183,6 +189,7 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
         host=host,
         port=port,
         workers=max(workers, 1),
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
         log_config=logging_config(settings.log_format),

@@ -65,6 +65,13 @@ def test_the_server_trusts_the_configured_proxies_to_name_the_client(monkeypatch
     assert call["port"] == 8123
 
 
+def test_a_worker_process_has_time_to_start_on_a_busy_machine(monkeypatch, tmp_path) -> None:
+    """uvicorn kills a worker that does not answer its health check in time; a new worker answers
+    only once it has imported Pacer, which takes more than uvicorn's default 5 s on a loaded
+    machine."""
+    assert _run(monkeypatch, tmp_path)["timeout_worker_healthcheck"] >= 60
+
+
 def test_by_default_the_server_believes_no_forwarded_header(monkeypatch, tmp_path) -> None:
     """Not even from a local client: otherwise anyone on the machine (or a proxy passing the
     header through) could name any address."""
