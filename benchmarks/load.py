@@ -663,7 +663,7 @@ class Browser:
 
 def ask_for_reports(base: str, plan: dict[str, Any], deadline: float) -> dict[str, Any]:
     """As the group administrator, ask for the reports the leaders download (each leader's
-    unit's economic-operation report in Excel, the group's in PDF too), made by `pacer worker`;
+    unit's economic-operation report in Excel), made by `pacer worker`;
     wait until each is done. The ids of those done, and why the others are not."""
     from benchmarks.common import GROUP
     from pacer.demo.loader import DEMO_PASSWORD
@@ -672,7 +672,7 @@ def ask_for_reports(base: str, plan: dict[str, Any], deadline: float) -> dict[st
     last = GROUP["as_of"]
     period = f"{last // 100}-{last % 100:02d}"
     homes = sorted({a["home"] for a in plan["accounts"]["leader"]})
-    asked = [(plan["top"], "pdf")] + [(home, "xlsx") for home in homes]
+    asked = [(home, "xlsx") for home in homes]
     ids: dict[int, str] = {}
     for unit, fmt in asked:
         form = {"kind": "economic", "unit": unit, "period": period, "span": "month", "format": fmt, "lang": "zh"}
