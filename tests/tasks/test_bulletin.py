@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import openpyxl
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from pacer.auth.permissions import load_actor
@@ -90,16 +91,17 @@ def test_the_workbook_opens_and_holds_every_table(session, data):
     summary = [[c.value for c in row if c.value is not None] for row in book["总体"].iter_rows()]
     assert summary[0][0].startswith("督办通报")
     assert summary[3][:3] == ["期内应完成", "已完成", "完成率"]
-    assert summary[4] == [4, 1, "25.0%", 1, "100.0%", 2, 1]  # the overall figures, numbers as numbers
+    assert summary[4] == [4, 1, 0.25, 1, 1.0, 2, 1]  # the overall figures, numbers as numbers
+    assert book["总体"]["C5"].number_format == "0.0%"  # a rate is a percentage
     assert summary[6] == ["口径说明"]
     assert any("完成率 = " in row[0] for row in summary[7:])
     assert book["总体"]["A4"].font.b
     assert book["总体"]["A1"].font.sz == 13
     units = [[c.value for c in row] for row in book["分单位"].iter_rows()]
     assert units[0][:3] == ["单位", "期内应完成", "已完成"]
-    assert units[1] == [org_name(b, "A"), 3, 1, "33.3%", 1, "100.0%", 1, 1]
+    assert units[1] == [org_name(b, "A"), 3, 1, 0.333, 1, 1.0, 1, 1]
     assert units[-1][0] == "合计"
-    assert units[-1][1:4] == [4, 1, "25.0%"]
+    assert units[-1][1:4] == [4, 1, 0.25]
     assert book["分单位"].freeze_panes == "A2"
     assert book["分单位"]["A1"].font.b
     departments = [[c.value for c in row] for row in book["分部门"].iter_rows()]
@@ -110,7 +112,7 @@ def test_the_workbook_opens_and_holds_every_table(session, data):
         late.id,
         "两金压降方案",
         late.unit.name("zh"),
-        late.owner,
+        "Alice",  # the owner by name, not by username (alice)
         "办理中",  # in progress
         str(late.original_deadline),
         str(late.deadline),
@@ -129,7 +131,11 @@ def test_the_english_workbook_is_in_english(session, data):
     assert book.sheetnames == ["Overall", "By unit", "By department", "Overdue", "Newly closed"]
     units = [[c.value for c in row] for row in book["By unit"].iter_rows()]
     assert units[0][:3] == ["Unit", "Due", "Completed"]
-    assert units[1] == [org_name(b, "A", "en"), 3, 1, "33.3%", 1, "100.0%", 1, 1]
+    assert units[1] == [org_name(b, "A", "en"), 3, 1, 0.333, 1, 1.0, 1, 1]
+    width = book["By unit"].column_dimensions["A"].width
+    assert width >= max(len(org_name(b, code, "en")) for code in ("A", "B"))  # no name cut short
+    overdue = [[c.value for c in row] for row in book["Overdue"].iter_rows()]
+    assert overdue[1][4] == "In progress"  # a state heads its cell
     assert units[-1][0] == "Total"
     closed = [[c.value for c in row] for row in book["Newly closed"].iter_rows()]
     assert closed[1][-1] == "Yes"
@@ -163,3 +169,17 @@ def test_the_english_word_document_is_in_english(session, data):
     doc = Document(io.BytesIO(docx_bytes(b, "en")))
     assert doc.paragraphs[0].text.startswith("Supervision bulletin")
     assert doc.tables[1].rows[0].cells[2].text == "Completed"
+
+
+def test_the_word_tables_fit_their_texts_and_keep_their_rows_whole(session, data):
+    b = bulletin(session, load_actor(session, "sam"), PERIOD)
+    doc = Document(io.BytesIO(docx_bytes(b, "en")))
+    overdue = doc.tables[3]
+    widths = [c.width.cm for c in overdue.rows[1].cells]
+    assert sum(widths) == pytest.approx(24.6, abs=0.05)
+    assert widths[0] < widths[2]  # the number is narrow, the unit's name has room
+    assert overdue.rows[1].cells[0].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT  # figures right
+    assert overdue.rows[1].cells[1].paragraphs[0].alignment != WD_ALIGN_PARAGRAPH.RIGHT
+    heading = overdue.rows[0]._tr.trPr
+    assert heading.find(qn("w:tblHeader")) is not None  # repeated on each page
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in overdue.rows)

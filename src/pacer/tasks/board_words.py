@@ -57,6 +57,9 @@ def tables(b: Bulletin, lang: str) -> list[tuple[str, list[str], Sequence[Sequen
     departments = [[department_name(d, lang), *tally_cells(v)] for d, v in b.departments] + [total]
     item_cols = ["id", "task", "unit", "owner", "status", "original", "deadline"]
 
+    def label(text: str) -> str:  # a state heads its cell: "In progress"
+        return text[:1].upper() + text[1:]
+
     def item(i: Item, *more: Cell) -> Sequence[Cell]:
         # a tuple of plain values: thousands of them in an export, none kept by the collector
         return (
@@ -64,7 +67,7 @@ def tables(b: Bulletin, lang: str) -> list[tuple[str, list[str], Sequence[Sequen
             i.title,
             i.unit.name(lang),
             i.owner,
-            word(i.state),
+            label(word(i.state)),
             str(i.original_deadline),
             str(i.deadline),
             *more,

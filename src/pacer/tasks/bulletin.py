@@ -26,12 +26,12 @@ from functools import partial
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
 from pacer.errors import NotFound, Problem, ValidationFailed
-from pacer.models import Unit, WorkflowItem
+from pacer.models import Unit, User, WorkflowItem
 from pacer.models.followup import Task
 from pacer.org.repository import tree_on
 from pacer.tasks import bulletin_calc as calc
@@ -51,7 +51,7 @@ class Item(NamedTuple):
     id: int
     title: str
     unit: Unit
-    owner: str
+    owner: str  # the owner's name (the username where no such user is kept)
     state: str
     original_deadline: date
     deadline: date
@@ -193,13 +193,16 @@ def department_code(department: Department) -> str:
     return department.code if isinstance(department, Unit) else ""
 
 
+_owner_name = select(User.display_name).where(User.username == Task.owner).scalar_subquery()
+
+
 def _columns(period: calc.Period) -> tuple[Any, ...]:
     """What a listed task shows, its state as the bulletin counts it."""
     return (
         Task.id,
         Task.title,
         Task.unit_id,
-        Task.owner,
+        func.coalesce(_owner_name, Task.owner),  # the owner by name, as a reader knows them
         query.state_of(period),
         Task.original_deadline,
         Task.deadline,
