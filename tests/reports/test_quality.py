@@ -5,6 +5,7 @@ control; only what the reader sees, and no section without quality data."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 import pytest
 
@@ -116,6 +117,9 @@ def test_characteristics_out_of_control_are_listed_with_their_points(session, an
     table = next(t for t in report.tables() if t.key == "quality.spc")
     assert [(r[0].text, r[1].text) for r in table.rows] == [("Unit A1", "Bore diameter")]
     assert int(table.rows[0][2].text) >= 1
+    assert table.align == ("left", "left", "right", "right")  # the points and the Cpk are figures
+    cpk = table.rows[0][3]
+    assert cpk.text == "—" or cpk.number == Decimal(cpk.text)  # a number in the workbook too
 
 
 def test_without_quality_data_there_is_no_quality_section(session, analysis):

@@ -71,6 +71,36 @@ def test_the_english_quality_report_says_the_same_in_english(session, analysis, 
     assert _table(report, "quality.cause").rows[0][0].text == "People"
 
 
+def test_the_english_quality_report_prints_severities_and_stages_as_labels(session, analysis, problems):  # noqa: F811
+    report = _report(session, analysis, lang="en")
+    severe = _table(report, "quality.severe")
+    assert [r[2].text for r in severe.rows] == ["Major"]  # a label, as it heads its cell
+    stages = _table(report, "quality.origin_stage")
+    assert all(r[0].text[:1].isupper() for r in stages.rows)
+    sources = report.section("sources")
+    assert sources is not None
+    said = [b.text for b in sources.blocks if isinstance(b, Paragraph)]
+    assert said[0].startswith("By cause, most of this year's problems come from people (2, ")  # mid-sentence
+
+
+def test_a_count_s_unit_column_names_its_unit(session, group, problems):  # noqa: F811
+    """The quality indicators are counts: their unit has no English symbol ("7 found"), yet the
+    table's unit column says what they count in."""
+    from pacer.analysis.serve.service import build
+    from pacer.models import Fact
+    from tests.factories import indicator
+
+    found = indicator(session, "quality_problems")
+    session.add_all(
+        Fact(unit_id=group.A1.id, indicator_id=found.id, period=202500 + m, value=2 + m % 3) for m in range(1, 7)
+    )
+    session.flush()
+    analysis = build(session.connection())
+    for lang, unit in (("en", "count"), ("zh", "个")):
+        table = _table(_report(session, analysis, lang=lang), "quality_indicators.table")
+        assert [r[1].text for r in table.rows] == [unit]
+
+
 def test_a_quality_report_with_no_quality_data_says_so_in_every_format(session, analysis):
     report = _report(session, analysis)
     assert [s.key for s in report.sections] == ["overall", "problems", "measures"]

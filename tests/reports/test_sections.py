@@ -96,6 +96,10 @@ def test_the_outlook_says_what_the_rest_of_the_year_needs(session, analysis):
     assert outlook is not None
     forecasts, needs = (b.text for b in outlook.blocks if isinstance(b, Paragraph))
     assert forecasts.startswith("On current trends, operating revenue should close the year at")
+    assert forecasts.count("On current trends") == 1  # said once for the paragraph
+    key = next(t for t in report.tables() if t.key == "key")
+    status = key.columns.index("Status")
+    assert {r[status].text for r in key.rows} <= {"On track", "Watch", "Off track", "—"}  # labels
     text = needs
     assert "To reach its ensure target, operating revenue needs" in text
     assert "a month over the last 6 months" in text

@@ -130,6 +130,13 @@ def label(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
     return (pair[0] if lang == "zh" else pair[1]) if pair else code
 
 
+def heading(table: dict[str, tuple[str, str]], code: str, lang: str) -> str:
+    """The label as it heads a table's row or cell or a chart's bar: "Critical", "Procurement /
+    supplier" (mid-sentence the label stays as :func:`label` gives it)."""
+    text = label(table, code, lang)
+    return text[:1].upper() + text[1:]
+
+
 def criterion_name(code: str, lang: str) -> str:
     for _, c, zh, en, _ in CRITERIA:
         if c == code:

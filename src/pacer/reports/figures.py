@@ -20,7 +20,7 @@ from pacer.cockpit.schemas import IndicatorRef
 from pacer.cockpit.scope import Scope
 from pacer.reports import narrative
 from pacer.reports.model import Cell, Chart
-from pacer.reports.words import word
+from pacer.reports.words import WORDS, word
 
 # how a negative value reads (see pacer.reports.narrative)
 SIGNS: dict[str, narrative.Sign] = {"total_profit": "profit", "net_profit": "profit", "operating_cash_flow": "cash"}
@@ -115,6 +115,14 @@ class Context:
             return None
         return fmt.shown(v.decimal if isinstance(v, Value) else v, self.ref(code).display)
 
+    def unit_cell(self, code: str) -> Cell:
+        """The unit column's cell: the display unit's symbol, or where it has none in the language
+        (a count reads "7" in an English sentence) the unit's word, so the column is never blank."""
+        d = self.ref(code).display
+        if d.label:
+            return Cell(d.label)
+        return Cell(self.w(f"unit.{d.unit}") if f"unit.{d.unit}" in WORDS else d.unit)
+
     def amount_cell(self, code: str, v: Value | Decimal | None) -> Cell:
         d = self.ref(code).display
         x = self.shown(code, v)
@@ -145,7 +153,8 @@ class Context:
         return Cell(wording.gap(x) or wording.DASH, None if x is None else Decimal(repr(x)), tone)
 
     def status_cell(self, s: Status | None) -> Cell:
-        return Cell(wording.status(s, self.lang) or wording.DASH, None, TONES.get(s, "") if s else "")
+        text = wording.status(s, self.lang)  # a label: "Off track" (the terminal's words are lower case)
+        return Cell(text[:1].upper() + text[1:] or wording.DASH, None, TONES.get(s, "") if s else "")
 
     # -- sentences -----------------------------------------------------------------------------
 

@@ -59,8 +59,8 @@ def _by_unit(ctx: Context, b: Bulletin) -> Table:
             Cell(unit.name(ctx.lang)),
             _n(t.due),
             _n(t.completed),
-            Cell(calc.shown(t.completion_rate)),
-            Cell(calc.shown(t.on_time_rate)),
+            _rate(t.completion_rate),
+            _rate(t.on_time_rate),
             _n(t.overdue),
         )
         for unit, t in b.units
@@ -78,6 +78,11 @@ def _overdue(ctx: Context, b: Bulletin) -> Table:
     listed, overdue = len(b.overdue), len(b.figures.overdue)
     caption = ctx.w("followup.overdue_list", count=listed) if listed < overdue else ctx.w("followup.overdue_all")
     return Table("followup.overdue", caption, tuple(ctx.w(k) for k in keys), rows, ("left", "left", "right", "right"))
+
+
+def _rate(tenths: int | None) -> Cell:
+    """A rate in tenths of a percent, shown as 66.7%, with its number (a percentage in Excel)."""
+    return Cell(calc.shown(tenths), None if tenths is None else Decimal(tenths).scaleb(-1))
 
 
 def _n(x: int) -> Cell:

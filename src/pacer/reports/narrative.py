@@ -67,6 +67,15 @@ def inline(name: str, lang: str) -> str:
     )
 
 
+def listed(names: list[str], lang: str) -> str:
+    """Indicators' names as a sentence lists them: 两金、应收账款、存货 / "Two funds, accounts
+    receivable and inventory" (the first as it starts the sentence, the rest mid-sentence)."""
+    if _zh(lang):
+        return "、".join(names)
+    shown = names[:1] + [inline(n, lang) for n in names[1:]]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def num(x: Decimal | float | None, decimals: int) -> str:
     return wording.number(x, decimals)
 
@@ -322,9 +331,10 @@ class Forecast:
     percent: bool = False
 
 
-def forecast_sentence(f: Forecast, lang: str) -> str:
+def forecast_sentence(f: Forecast, lang: str, first: bool = True) -> str:
     """ "按目前趋势，预计全年营业收入 380.00 亿元（80% 区间 370.00–390.00 亿元），为确保目标的 94.4%，
-    达成确保目标的可能性约 12%。\" """
+    达成确保目标的可能性约 12%。" The sentences after the ``first`` of a paragraph leave out
+    "按目前趋势" / "On current trends": said once, it holds for them all."""
     zh = _zh(lang)
     fig = Figure(
         f.name, f.point, f.unit, Change(ChangeKind.NO_DATA, None, None, None), percent=f.percent, decimals=f.decimals
@@ -334,17 +344,39 @@ def forecast_sentence(f: Forecast, lang: str) -> str:
     if f.low is not None and f.high is not None:
         low, high = num(f.low, f.decimals), amount(f.high, fig, lang)
         band = f"（80% 区间 {low}–{high}）" if zh else f" (80% interval {low}–{high})"
-    out = (
-        f"按目前趋势，预计全年{f.name} {point}{band}"
-        if zh
-        else f"On current trends, {inline(f.name, lang)} should close the year at {point}{band}"
-    )
+    if zh:
+        out = f"{'按目前趋势，' if first else ''}预计全年{f.name} {point}{band}"
+    else:
+        who = f"On current trends, {inline(f.name, lang)}" if first else f.name[:1].upper() + f.name[1:]
+        out = f"{who} should close the year at {point}{band}"
     if f.share is not None:
         out += f"，为确保目标的 {pct(f.share)}" if zh else f", {pct(f.share)} of the ensure target"
     if f.chance is not None:
-        chance = wording.percent(f.chance, 0)
-        out += f"，达成确保目标的可能性约 {chance}" if zh else f"; the chance of reaching it is about {chance}"
+        phrase = chance_phrase(f.chance, lang)
+        out += f"，达成确保目标的可能性{phrase}" if zh else f"; the chance of reaching it is {phrase}"
     return out + ("。" if zh else ".")
+
+
+def chance_phrase(chance: float, lang: str) -> str:
+    """A chance in percent as it reads in a sentence: "about 47%", but "under 1%" and "over 99%"
+    where the rounded figure would read as impossible or certain."""
+    zh = _zh(lang)
+    if chance < 0.5:
+        return "不足 1%" if zh else "under 1%"
+    if chance >= 99.5:
+        return "超过 99%" if zh else "over 99%"
+    return f"约 {wording.percent(chance, 0)}" if zh else f"about {wording.percent(chance, 0)}"
+
+
+def chance_cell_text(chance: float | None) -> str:
+    """A chance in percent in a table: "<1%" and ">99%" at the ends (see :func:`chance_phrase`)."""
+    if chance is None:
+        return wording.DASH
+    if chance < 0.5:
+        return "<1%"
+    if chance >= 99.5:
+        return ">99%"
+    return wording.percent(chance, 0)
 
 
 def need_sentence(

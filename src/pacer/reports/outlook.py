@@ -22,7 +22,9 @@ def outlook(ctx: Context) -> Section | None:
     if not rows or ctx.scope.month == 12:
         return None
     # the forecasts, then what the rest of the year needs: a paragraph each
-    said = ([s for s in (_forecast(ctx, r) for r in rows) if s], _needs(ctx))
+    forecasts = [f for f in (_forecast(ctx, r) for r in rows) if f is not None]
+    sentences = [narrative.forecast_sentence(f, ctx.lang, first=i == 0) for i, f in enumerate(forecasts)]
+    said = (sentences, _needs(ctx))
     blocks: list[Block] = [Paragraph(ctx.joined(sentences)) for sentences in said if sentences]
     keys = ("col.indicator", "col.unit", "col.ytd", "col.forecast", "col.interval", "col.ensure")
     columns = tuple(ctx.w(k) for k in (*keys, "col.forecast_share", "col.chance"))
@@ -37,8 +39,8 @@ def outlook(ctx: Context) -> Section | None:
     ]
     note = ""
     if balances:
-        sep = "、" if ctx.lang == "zh" else ", "
-        note = ctx.w("note.outlook_balance", names=sep.join(ctx.ref(r.indicator.code).name for r in balances))
+        names = [ctx.ref(r.indicator.code).name for r in balances]
+        note = ctx.w("note.outlook_balance", names=narrative.listed(names, ctx.lang))
     table = Table("outlook", ctx.w("table.outlook"), columns, tuple(_row(ctx, r) for r in rows), align, note)
     blocks += [table, ctx.chart("outlook", None, "outlook.chart")]
     return Section("outlook", ctx.w("section.outlook"), tuple(blocks))
@@ -51,18 +53,18 @@ def _share(r: OutlookRow, percent: bool) -> float | None:
     return 100 * r.point / r.target_ensure
 
 
-def _forecast(ctx: Context, r: OutlookRow) -> str:
+def _forecast(ctx: Context, r: OutlookRow) -> narrative.Forecast | None:
+    """The forecast a sentence is said of: an indicator's with an ensure target, higher better."""
     code = r.indicator.code
     ref = ctx.ref(code)
     d = ref.display
     point, low, high = (ctx.shown(code, _d(x)) for x in (r.point, r.low, r.high))
     if point is None or not r.target_ensure or ref.direction != "higher":
-        return ""
+        return None
     target = ctx.shown(code, _d(r.target_ensure))
-    f = narrative.Forecast(
+    return narrative.Forecast(
         ref.name, d.label, point, low, high, target, _share(r, d.percent), _pct(r.p_ensure), d.decimals, d.percent
     )
-    return narrative.forecast_sentence(f, ctx.lang)
 
 
 def _row(ctx: Context, r: OutlookRow) -> tuple[Cell, ...]:
@@ -73,13 +75,13 @@ def _row(ctx: Context, r: OutlookRow) -> tuple[Cell, ...]:
     chance = _pct(r.p_ensure)
     return (
         Cell(ctx.ref(code).name),
-        Cell(d.label),
+        ctx.unit_cell(code),
         ctx.amount_cell(code, _d(r.ytd)),
         ctx.amount_cell(code, _d(r.point)),
         Cell(band),
         ctx.amount_cell(code, _d(r.target_ensure)),
         ctx.percent_cell(_share(r, d.percent)),
-        Cell(wording.percent(chance, 0), _d(chance)),
+        Cell(narrative.chance_cell_text(chance), _d(chance)),
     )
 
 

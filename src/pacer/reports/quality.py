@@ -133,8 +133,13 @@ def _causes(ctx: Context, year: list[Row]) -> list[Block]:
     def label(key: str) -> str:
         return words.label(words.CAUSES, key, ctx.lang) if key else ctx.w("quality.cause_unknown")
 
+    def heading(key: str) -> str:  # a row's label reads as one: "Material", mid-sentence "material"
+        text = label(key)
+        return text[:1].upper() + text[1:]
+
     rows = tuple(
-        (Cell(label(b.key)), Cell(str(b.count), Decimal(b.count)), ctx.percent_cell(100 * b.share(total))) for b in bars
+        (Cell(heading(b.key)), Cell(str(b.count), Decimal(b.count)), ctx.percent_cell(100 * b.share(total)))
+        for b in bars
     )
     top = bars[0]
     text = ctx.w("quality.causes", top=label(top.key), count=top.count, share=rate(top.count, total))
@@ -148,7 +153,7 @@ def severe_table(ctx: Context, severe: list[Row], end: date) -> Table:
         (
             Cell(p.title),
             Cell(u.name_zh if ctx.lang == "zh" else u.name_en),
-            Cell(words.label(words.SEVERITIES, p.severity, ctx.lang)),
+            Cell(words.heading(words.SEVERITIES, p.severity, ctx.lang)),
             Cell(p.found_on.isoformat()),
             Cell(p.deadline.isoformat(), None, "bad" if p.deadline < end else ""),
         )
@@ -171,10 +176,11 @@ def spc_blocks(ctx: Context, lines: list[Line]) -> list[Block]:
             Cell(line.unit.name_zh if ctx.lang == "zh" else line.unit.name_en),
             Cell(line.characteristic.name_zh if ctx.lang == "zh" else line.characteristic.name_en),
             Cell(str(len(line.out_of_control or ())), Decimal(len(line.out_of_control or ()))),
-            Cell("—" if line.cpk is None else f"{line.cpk:.2f}"),
+            Cell("—") if line.cpk is None else Cell(f"{line.cpk:.2f}", Decimal(f"{line.cpk:.2f}")),
         )
         for line in out[:LISTED]
     )
     keys = ("col.unit_name", "quality.characteristic", "quality.signals", "quality.cpk")
-    table = Table("quality.spc", ctx.w("quality.spc_table"), tuple(ctx.w(k) for k in keys), rows)
+    columns = tuple(ctx.w(k) for k in keys)
+    table = Table("quality.spc", ctx.w("quality.spc_table"), columns, rows, ("left", "left", "right", "right"))
     return [Paragraph(text), table]

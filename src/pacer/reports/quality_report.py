@@ -179,8 +179,9 @@ def _sources(ctx: Context, node: Unit, rows: list[Row], end: date) -> Section | 
         total = len(year)
         shown = [ParetoBar(b.key, _label(ctx, by, b.key), b.count, b.share(total)) for b in bars]
         top = shown[0]
+        said = _label(ctx, by, top.key, heading=False)  # mid-sentence
         blocks.append(
-            Paragraph(ctx.w(f"quality_report.by.{by}", top=top.label, count=top.count, share=rate(top.count, total)))
+            Paragraph(ctx.w(f"quality_report.by.{by}", top=said, count=top.count, share=rate(top.count, total)))
         )
         rows_ = tuple((Cell(b.label), _n(b.count), ctx.percent_cell(100 * b.cumulative_share)) for b in shown[:LISTED])
         columns = (ctx.w(f"quality_report.{by}"), ctx.w("quality.count"), ctx.w("quality.cumulative"))
@@ -192,11 +193,16 @@ def _sources(ctx: Context, node: Unit, rows: list[Row], end: date) -> Section | 
     return Section("sources", ctx.w("section.quality_sources"), tuple(blocks))
 
 
-def _label(ctx: Context, by: str, key: str) -> str:
+def _label(ctx: Context, by: str, key: str, heading: bool = True) -> str:
+    """A cause's or stage's label (a supplier's name as it is): capitalised where it heads a
+    row, a bar or a sentence, as it is mid-sentence."""
     if not key:
-        return ctx.w("quality.cause_unknown")
-    text = words.label(STAGE_TABLES[by], key, ctx.lang) if by in STAGE_TABLES else key
-    return text[:1].upper() + text[1:]  # it heads a row and a bar
+        text = ctx.w("quality.cause_unknown")
+    elif by in STAGE_TABLES:
+        text = words.label(STAGE_TABLES[by], key, ctx.lang)
+    else:
+        text = key
+    return text[:1].upper() + text[1:] if heading else text
 
 
 def _severe(ctx: Context, rows: list[Row], first: date, end: date) -> Section | None:

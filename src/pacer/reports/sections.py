@@ -90,7 +90,7 @@ def key_table(ctx: Context) -> Table:
         rows.append(
             (
                 Cell(ref.name),
-                Cell(ref.display.label),
+                ctx.unit_cell(code),
                 ctx.amount_cell(code, row.ytd),
                 ctx.change_cell(code, row.yoy),
                 ctx.amount_cell(code, row.target_ensure),
@@ -119,7 +119,7 @@ def key_span_table(ctx: Context) -> Table:
             if srow
             else [Cell("—")] * 3
         )
-        rows.append((Cell(ref.name), Cell(ref.display.label), *figures))
+        rows.append((Cell(ref.name), ctx.unit_cell(code), *figures))
     caption = ctx.w("table.key_span", span=ctx.span_phrase)
     return Table("key.span", caption, columns, tuple(rows), ("left", "left", "right", "right", "right"))
 
@@ -159,7 +159,7 @@ def topic_table(ctx: Context, key: str, codes: list[str]) -> Table:
     rows = []
     for code in codes:
         row, ref = ctx.rows[code], ctx.ref(code)
-        cells = [Cell(ref.name), Cell(ref.display.label)]
+        cells = [Cell(ref.name), ctx.unit_cell(code)]
         if span:
             srow = ctx.span_rows.get(code)
             cells += (

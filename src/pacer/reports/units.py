@@ -6,6 +6,8 @@ own report therefore never names a sibling."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pacer.analysis import SpanRow, Status, wording
 from pacer.cockpit.ranking import off_track, ranking
 from pacer.cockpit.schemas import Ranking, UnitRef
@@ -38,7 +40,7 @@ def _ranking(ctx: Context, code: str, ranked: Ranking) -> list[Block]:
     """The children ranked on the year to date's completion (on the year to date without targets)."""
     rows = tuple(
         (
-            Cell(str(r.rank) if r.rank else "—"),
+            Cell(str(r.rank), Decimal(r.rank)) if r.rank else Cell("—"),
             Cell(r.unit.name),
             ctx.amount_cell(code, r.ytd),
             Cell(r.yoy.text, None, "" if r.yoy.good is None else "good" if r.yoy.good else "bad"),
@@ -90,7 +92,7 @@ def _span_ranking(ctx: Context, code: str, ranked: Ranking) -> list[Block]:
         r = ytd.get(unit.code)
         rows.append(
             (
-                Cell(str(rank)),
+                Cell(str(rank), Decimal(rank)),
                 Cell(unit.name),
                 ctx.amount_cell(code, s.value),
                 ctx.amount_cell(code, s.last_year),

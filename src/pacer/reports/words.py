@@ -235,6 +235,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "汇总数与审批时保存的不同（审批时：到期 {due} 项，办结 {completed} 项，逾期 {overdue} 项）。",
         "Its totals differ from those kept at approval (then: due {due}, completed {completed}, overdue {overdue}).",
     ),
+    # a unit's word where its symbol is empty (the unit column of a table is never blank)
+    "unit.count": ("个", "count"),
     "col.last_year": ("上年同期", "Same period last year"),
     "col.span_yoy": ("同比", "YoY"),
     "col.ytd_yoy": ("累计同比", "YTD YoY"),

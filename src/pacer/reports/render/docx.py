@@ -31,6 +31,7 @@ MARGIN_TWIPS = 57  # a table cell's left and right margin: 0.1 cm
 PAGE_CM = 16.0  # the width a table may take (Word's default page less its margins)
 TIMES = 0.52  # Times New Roman's average Latin character, in em (narrower than Noto Serif's)
 DRAFT = {"zh": "【草稿，请修改】", "en": "[Draft: edit before sending] "}
+NOTE = RGBColor(0x50, 0x50, 0x50)
 TONES = {"good": RGBColor(0x1B, 0x6B, 0x34), "bad": RGBColor(0xA5, 0x1D, 0x16), "watch": RGBColor(0x8A, 0x5A, 0x00)}
 
 
@@ -148,13 +149,16 @@ def _table(doc: Any, table: Table) -> None:
     shape = table_layout(table)
     size = Pt(shape.points)
     _heading_row(out.rows[0])
-    for cell, lines in zip(out.rows[0].cells, shape.headings, strict=True):
+    right = [bool(table.align) and table.align[i] == "right" for i in range(len(table.columns))]
+    for i, (cell, lines) in enumerate(zip(out.rows[0].cells, shape.headings, strict=True)):
         run = cell.paragraphs[0].add_run(lines[0])
         for line in lines[1:]:
             run.add_break()
             run.add_text(line)
         run.bold, run.font.size = True, size
         cell.paragraphs[0].paragraph_format.keep_with_next = True  # never alone at a page's foot
+        if right[i]:  # a heading stands over its figures
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for row in table.rows:
         cells = out.add_row().cells
         for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
@@ -163,14 +167,17 @@ def _table(doc: Any, table: Table) -> None:
             run.font.size = size
             if value.tone in TONES:
                 run.font.color.rgb = TONES[value.tone]
-            if table.align and table.align[i] == "right":
+            if right[i]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     for column, cm in zip(out.columns, shape.widths_cm, strict=True):
         column.width = Cm(cm)  # the grid, which LibreOffice reads
         for cell in column.cells:  # the cells, which Word reads
             cell.width = Cm(cm)
-    if table.note:
-        doc.add_paragraph(table.note, style=_style(doc, "Caption", "Normal"))
+    if table.note:  # a footnote to the table, in small grey print (a caption's style would head it)
+        note = doc.add_paragraph(style=_style(doc, "Normal"))
+        run = note.add_run(table.note)
+        run.font.size, run.font.color.rgb = Pt(8), NOTE
+        note.paragraph_format.space_before = Pt(2)
     else:
         doc.add_paragraph("", style=_style(doc, "Normal"))
 

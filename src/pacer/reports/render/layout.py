@@ -42,18 +42,35 @@ def _cjk(text: str) -> bool:
     return any(ord(ch) > 0x2E80 for ch in text)
 
 
+# a line never starts with these, nor ends with the opening ones (the rules of Chinese typesetting)
+CLOSING = frozenset("、，。；：！？）》」』”’%")
+OPENING = frozenset("（《「『“‘")
+SHORT = 6.0  # three CJK characters (未归零): split, each line would be a fragment
+
+
 def heading_lines(name: str, data: float) -> tuple[str, ...]:
-    """One line when that costs the column little (or the heading is one word), else two lines
-    split near the middle: between CJK characters, or between words."""
+    """One line when that costs the column little (or the heading is one word, or three CJK
+    characters at most), else two lines split near the middle: between CJK characters (after a
+    、 where there is one, never before a punctuation mark), or between words."""
     whole = width(name)
-    if whole <= data + 2 or (" " not in name and not _cjk(name)) or len(name) < 2:
+    if whole <= data + 2 or whole <= SHORT or (" " not in name and not _cjk(name)) or len(name) < 2:
         return (name,)
     if " " in name:
         words = name.split(" ")
         splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     else:
-        splits = [(name[:i], name[i:]) for i in range(1, len(name))]
-    return min(splits, key=lambda pair: (max(width(pair[0]), width(pair[1])), -width(pair[0])))
+        breaks = [i for i in range(1, len(name)) if name[i] not in CLOSING and name[i - 1] not in OPENING]
+        splits = [(name[:i], name[i:]) for i in breaks]
+    if not splits:
+        return (name,)
+
+    def cost(pair: tuple[str, str]) -> tuple[float, float]:
+        first, second = pair
+        if first[-1:] in CLOSING:  # a break after 、 reads as the heading's own pause: preferred
+            return max(width(first[:-1]), width(second)) - 1.0, -width(first)
+        return max(width(first), width(second)), -width(first)
+
+    return min(splits, key=cost)
 
 
 def _wraps(table: Table, i: int, data: float) -> bool:
@@ -69,13 +86,24 @@ def layout(table: Table, points: float, total_cm: float, pad_cm: float, latin: f
     data = [max([width(row[i].text) for row in table.rows] + [2.0]) for i in range(len(table.columns))]
     whole = tuple((name,) for name in table.columns)
     fits = _shape(table, data, whole, points, total_cm, pad_cm, latin)
-    if fits.points == points and all(
+    one_line = fits.points == points and all(
         w >= _cm(BOLD * width(name), points, pad_cm, latin)
         for w, name in zip(fits.widths_cm, table.columns, strict=True)
-    ):
-        return fits  # every heading on one line at the size asked
+    )
+    ideal = sum(_cm(max(d, BOLD * width(n)), points, pad_cm, latin) for d, n in zip(data, table.columns, strict=True))
+    if one_line and ideal <= total_cm:
+        return fits  # every heading on one line at the size asked, and no name wraps for it
     headings = tuple(heading_lines(name, d) for name, d in zip(table.columns, data, strict=True))
-    return _shape(table, data, headings, points, total_cm, pad_cm, latin)
+    split = _shape(table, data, headings, points, total_cm, pad_cm, latin)
+    # headings on one line only where splitting them would not give the names more room
+    if one_line and _names_cm(table, data, split) <= _names_cm(table, data, fits) + 0.05:
+        return fits
+    return split
+
+
+def _names_cm(table: Table, data: list[float], shape: Layout) -> float:
+    """The width the columns of names (those that wrap) get."""
+    return sum(w for i, w in enumerate(shape.widths_cm) if _wraps(table, i, data[i]))
 
 
 def _cm(units: float, size: float, pad_cm: float, latin: float) -> float:
