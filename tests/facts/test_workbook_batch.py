@@ -8,10 +8,19 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from pacer.errors import ValidationFailed
+from pacer.facts import workbook_read
 from pacer.facts.workbook_import import import_workbook_files
 from pacer.models import AuditEntry, Fact, Submission
 from tests.facts.test_workbook_template import figure
 from tests.facts.workbooks import fill, row_of, template
+
+
+@pytest.fixture(params=["threads", "processes"])
+def readers(request, monkeypatch):
+    """Several workbooks read by threads, and by worker processes (a month's collection of
+    hundreds): the import is the same either way."""
+    monkeypatch.setattr(workbook_read, "PROCESSES_FROM", 2 if request.param == "processes" else 10**6)
+    return request.param
 
 
 def counts(session):
@@ -24,7 +33,7 @@ def books(session, tmp_path, second=None):
     return [first, other]
 
 
-def test_each_units_workbook_is_stored_in_one_import(session, org, tmp_path):
+def test_each_units_workbook_is_stored_in_one_import(session, org, tmp_path, readers):
     before = counts(session)
     assert import_workbook_files(session, books(session, tmp_path), org.group_admin) == {"rows": 3, "created": 3}
     assert (figure(session, org.A1, "revenue"), figure(session, org.A2, "revenue")) == (1000, 2000)
@@ -33,7 +42,7 @@ def test_each_units_workbook_is_stored_in_one_import(session, org, tmp_path):
     assert [a - b for a, b in zip(counts(session), before, strict=True)] == [3, 2, 5]
 
 
-def test_a_problem_in_one_workbook_names_it_and_stores_nothing_of_any(session, org, tmp_path):
+def test_a_problem_in_one_workbook_names_it_and_stores_nothing_of_any(session, org, tmp_path, readers):
     paths = books(session, tmp_path, {"revenue": "12万"})
     before = counts(session)
     with pytest.raises(ValidationFailed) as failed:
@@ -74,7 +83,7 @@ def test_the_command_takes_several_workbooks_but_not_a_csv_among_them(tmp_path):
     assert "several files are imported together when each is a workbook" in result.stderr
 
 
-def test_of_several_unreadable_workbooks_the_first_given_is_named(session, org, tmp_path):
+def test_of_several_unreadable_workbooks_the_first_given_is_named(session, org, tmp_path, readers):
     # the workbooks are read side by side, but a problem is told in the order they were given
     paths = books(session, tmp_path)
     for path in paths:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from pacer.analysis.serve.service import build
 from pacer.auth.permissions import SYSTEM
 from pacer.facts.template import STAMP_SHEET, VERSION
-from pacer.facts.workbook_import import import_workbook_file, read_value
+from pacer.facts.workbook_import import import_workbook_file
+from pacer.facts.workbook_read import read_value
 from pacer.indicators.assignment_service import AssignmentIn, assign, reported_indicators
 from pacer.models import Fact, Indicator
 from tests.facts.workbooks import PERIOD, fill, template

@@ -23,10 +23,9 @@ How a value cell is read (the rules the README states):
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -37,7 +36,6 @@ from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts.service import import_facts
 from pacer.facts.template import (
-    COLUMNS,
     HEADER_ROW,
     LETTER,
     STAMP_COLUMNS,
@@ -46,16 +44,14 @@ from pacer.facts.template import (
     checksum,
     template_indicators_of,
 )
-from pacer.facts.workbook_read import Book, read_workbooks
+from pacer.facts.workbook_read import Book, SheetRows, read_workbooks
 from pacer.kit import periods
 from pacer.kit.progress import Report
-from pacer.kit.tabular import MAX_CELL_CHARS, Problems, Row
+from pacer.kit.tabular import Problems, Row
 from pacer.kit.workbook import cell_text, column_letter
 from pacer.models import Indicator, Unit
 
-COLUMN_INDEX = {c.code: i for i, c in enumerate(COLUMNS)}
 ROW_SPAN = 1 << 21  # more rows than a sheet has: sheet i's row r is import row i * ROW_SPAN + r
-MULTIPLIERS = ("万", "亿", "千", "百")
 
 
 @dataclass(frozen=True)
@@ -66,30 +62,6 @@ class Stamp:
     period: int
     book: Book
     checksum: str
-
-
-def read_value(raw: object) -> str:
-    """A value cell as the text the import parses ('' when empty); ValueError saying why not."""
-    if raw is None:
-        return ""
-    if isinstance(raw, bool):
-        raise ValueError("true/false is not a number")
-    if isinstance(raw, datetime | date | time | timedelta):
-        raise ValueError(f"a date or time ({cell_text(raw)}) is not a number: format the cell as a number")
-    if isinstance(raw, int | float):
-        return cell_text(raw)
-    text = unicodedata.normalize("NFKC", str(raw)).replace("\u2212", "-").strip()
-    if len(text) > MAX_CELL_CHARS:
-        raise ValueError(f"longer than {MAX_CELL_CHARS:,} characters")
-    if text.endswith(MULTIPLIERS):
-        raise ValueError(
-            f"'{text[:30]}' uses a multiplier ({text[-1]}): write the figure in full, in the unit of measure shown"
-        )
-    if text.startswith("(") and text.endswith(")"):  # the accountant's negative
-        inner = text[1:-1].strip()
-        if inner and not inner.startswith("-"):
-            return "-" + inner
-    return text
 
 
 def import_workbook_file(
@@ -146,19 +118,19 @@ def workbook_rows(
     stamps, wanted = _stamps(session, actor, books, problems, unit, period)
     rows: list[Row] = []
     for index, (stamp, book) in enumerate((s, s.book) for s in stamps):
-        if stamp.sheet not in book.cells:
+        if stamp.sheet not in book.sheets:
             problems.append(_at(book.label, STAMP_SHEET, stamp.row, "sheet",
                                 f"the workbook has no sheet '{stamp.sheet}'"))  # fmt: skip
             continue
         codes = {i.code for i in wanted[(stamp.unit.id, stamp.period)]}
-        found = _sheet_rows(stamp, book.cells[stamp.sheet], book.formulas.get(stamp.sheet, ()), codes, problems)
+        found = _sheet_rows(stamp, book.sheets[stamp.sheet], codes, problems)
         rows += (Row(index * ROW_SPAN + r.number, r.values) for r in found)
         problems += (Problem(f"merged cells ({r}): unmerge them", None, None, book.label + stamp.sheet, r)
                      for r in book.merged.get(stamp.sheet, ()))  # fmt: skip
     for book in books:
         listed = {s.sheet for s in stamps if s.book is book}
         problems += (Problem("the sheet is not part of the template: remove it", None, None, book.label + name)
-                     for name in book.cells if name not in listed and name != STAMP_SHEET and listed)  # fmt: skip
+                     for name in book.sheets if name not in listed and name != STAMP_SHEET and listed)  # fmt: skip
     if problems and not stamps:
         raise problems.failure(source)
     return rows, [s.book.label + s.sheet for s in stamps], problems, source
@@ -193,7 +165,7 @@ def _stamps(
     stamps: list[Stamp] = []
     seen: dict[tuple[str, int], str] = {}
     for book in books:
-        table = book.cells.get(STAMP_SHEET)
+        table = book.stamp
         if not table or [cell_text(c).strip() for c in table[0][: len(STAMP_COLUMNS)]] != list(STAMP_COLUMNS):
             problems.append(Problem(
                 "the workbook is not a figures template (no stamp): write one with 'pacer facts template'",
@@ -264,43 +236,34 @@ def _stamp(
     return Stamp(number, values.get("sheet", ""), unit, period, book, values.get("checksum", ""))
 
 
-def _sheet_rows(
-    stamp: Stamp, table: list[list[object]], formulas: set[str] | tuple[()], wanted: set[str], problems: Problems
-) -> Iterator[Row]:
+def _sheet_rows(stamp: Stamp, sheet: SheetRows, wanted: set[str], problems: Problems) -> Iterator[Row]:
     """The rows of one unit's sheet with a value, as the import's fields; problems named by cell."""
-    label, sheet = stamp.book.label, stamp.sheet
-    header = [cell_text(c).strip() for c in (table[HEADER_ROW - 1] if len(table) >= HEADER_ROW else [])]
-    if header[: len(COLUMNS)] != [c.code for c in COLUMNS]:
+    label, name = stamp.book.label, stamp.sheet
+    if not sheet.header:
         problems.append(Problem("the sheet's columns were changed: use the template as written",
-                                HEADER_ROW, None, label + sheet, f"A{HEADER_ROW}"))  # fmt: skip
+                                HEADER_ROW, None, label + name, f"A{HEADER_ROW}"))  # fmt: skip
         return
-    code_at, value_at, width = COLUMN_INDEX["indicator_code"], COLUMN_INDEX["value"], len(COLUMNS)
     month = periods.format_period(stamp.period)
+    unit = stamp.unit.code
     seen: dict[str, int] = {}
-    for number, raw in enumerate(table[HEADER_ROW:], start=HEADER_ROW + 1):
-        cells = raw if len(raw) >= width else list(raw) + [None] * (width - len(raw))
-        code = cell_text(cells[code_at]).strip()
-        if formulas:
-            for field in ("value", "note"):
-                if f"{LETTER[field]}{number}" in formulas:
-                    problems.append(
-                        _at(label, sheet, number, field, "a formula: type the figure itself (formulas are not read)")
-                    )
-        try:
-            value = read_value(cells[value_at])
-        except ValueError as exc:
-            problems.append(_at(label, sheet, number, "value", str(exc)))
+    for number, code, value, why, formulas in sheet.lines:
+        for field in formulas:
+            problems.append(
+                _at(label, name, number, field, "a formula: type the figure itself (formulas are not read)")
+            )
+        if why is not None:
+            problems.append(_at(label, name, number, "value", why))
             continue
-        if not value or (formulas and f"{LETTER['value']}{number}" in formulas):
+        if not value or "value" in formulas:
             continue
         if not code:
-            problems.append(_at(label, sheet, number, "value", "a value on a row without an indicator code"))
+            problems.append(_at(label, name, number, "value", "a value on a row without an indicator code"))
         elif code not in wanted:
-            problems.append(_at(label, sheet, number, "indicator_code", f"'{code[:40]}' is not in this template"))
+            problems.append(_at(label, name, number, "indicator_code", f"'{code[:40]}' is not in this template"))
         elif code in seen:
             problems.append(
-                _at(label, sheet, number, "indicator_code", f"'{code}' is listed twice (also row {seen[code]})")
+                _at(label, name, number, "indicator_code", f"'{code}' is listed twice (also row {seen[code]})")
             )
         else:
             seen[code] = number
-            yield Row(number, {"unit_code": stamp.unit.code, "indicator_code": code, "period": month, "value": value})
+            yield Row(number, {"unit_code": unit, "indicator_code": code, "period": month, "value": value})

@@ -1,59 +1,164 @@
 """Workbooks read for the figures import: each file checked before anything is unpacked, then its
 cells (python-calamine), its formula cells (from the sheets' XML, since calamine gives cached values
-only) and its merged ranges; several files on several threads."""
+only) and its merged ranges; each sheet's rows below the header come back as the few texts the
+import checks (indicator code, value as text or why it cannot be one, formulas), not as cells.
+Several files are read side by side: by worker processes when there are many (a month's
+collection), else by threads."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import posixpath
 import re
+import unicodedata
 import zipfile
 import zlib
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from pacer.errors import Problem, ValidationFailed
-from pacer.facts.template import HEADER_ROW
+from pacer.facts.template import COLUMNS, HEADER_ROW, LETTER, STAMP_SHEET
 from pacer.kit.progress import Report, counted
-from pacer.kit.workbook import check_workbook, column_letter
+from pacer.kit.tabular import MAX_CELL_CHARS
+from pacer.kit.workbook import cell_text, check_workbook, column_letter
 
-READERS = max(1, min(os.cpu_count() or 1, 4))  # threads reading several workbooks
+READERS = max(1, min(os.cpu_count() or 1, 4))  # threads or processes reading several workbooks
+# From this many workbooks on, they are read by worker processes: turning a sheet's cells into
+# Python objects and its rows into texts holds the interpreter, so threads share one core for it.
+# Fewer are read by threads (a process costs more to start than a few workbooks to read).
+PROCESSES_FROM = 16
+MULTIPLIERS = ("万", "亿", "千", "百")
+CODE_AT, VALUE_AT = (next(i for i, c in enumerate(COLUMNS) if c.code == f) for f in ("indicator_code", "value"))
+FORMULA_FIELDS = ("value", "note")  # the columns a formula is refused in, naming its cell
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _UNREADABLE = (CalamineError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError, KeyError, ValueError, OSError)
 
 
+class Line(NamedTuple):
+    """A row of a figures sheet below the header that the import looks at: one with a value, a
+    value that cannot be read (``why``), or a formula in a column that takes none (``formulas``:
+    those columns' fields)."""
+
+    number: int  # the sheet's row, 1-based
+    code: str  # the indicator code cell, as text
+    value: str  # the value cell as the text the import parses (see :func:`read_value`)
+    why: str | None  # why the value cell cannot be read, if it cannot
+    formulas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SheetRows:
+    """A sheet read as a figures sheet: whether its header row holds the template's columns, and
+    its lines (none when it does not)."""
+
+    header: bool
+    lines: list[Line]
+
+
 @dataclass(frozen=True)
 class Book:
-    """A workbook read: its name in problems ('' if alone), formula cells, cells, merged ranges by sheet."""
+    """A workbook read: its name in problems ('' if alone), the stamp sheet's cells (None without
+    one), every sheet's rows and merged ranges below the header, by sheet in the workbook's order."""
 
     label: str
-    formulas: dict[str, set[str]]
-    cells: dict[str, list[list[object]]]
+    stamp: list[list[object]] | None
+    sheets: dict[str, SheetRows]
     merged: dict[str, list[str]]
+
+
+def read_value(raw: object) -> str:
+    """A value cell as the text the import parses ('' when empty); ValueError saying why not."""
+    if raw is None:
+        return ""
+    if isinstance(raw, bool):
+        raise ValueError("true/false is not a number")
+    if isinstance(raw, datetime | date | time | timedelta):
+        raise ValueError(f"a date or time ({cell_text(raw)}) is not a number: format the cell as a number")
+    if isinstance(raw, int | float):
+        return cell_text(raw)
+    text = unicodedata.normalize("NFKC", str(raw)).replace("\u2212", "-").strip()
+    if len(text) > MAX_CELL_CHARS:
+        raise ValueError(f"longer than {MAX_CELL_CHARS:,} characters")
+    if text.endswith(MULTIPLIERS):
+        raise ValueError(
+            f"'{text[:30]}' uses a multiplier ({text[-1]}): write the figure in full, in the unit of measure shown"
+        )
+    if text.startswith("(") and text.endswith(")"):  # the accountant's negative
+        inner = text[1:-1].strip()
+        if inner and not inner.startswith("-"):
+            return "-" + inner
+    return text
+
+
+def sheet_rows(table: list[list[object]], formulas: set[str]) -> SheetRows:
+    """A sheet's cells as a figures sheet (see :class:`SheetRows`)."""
+    header = [cell_text(c).strip() for c in (table[HEADER_ROW - 1] if len(table) >= HEADER_ROW else [])]
+    if header[: len(COLUMNS)] != [c.code for c in COLUMNS]:
+        return SheetRows(False, [])
+    lines: list[Line] = []
+    width = len(COLUMNS)
+    for number, raw in enumerate(table[HEADER_ROW:], start=HEADER_ROW + 1):
+        cells = raw if len(raw) >= width else list(raw) + [None] * (width - len(raw))
+        marked = tuple(f for f in FORMULA_FIELDS if f"{LETTER[f]}{number}" in formulas) if formulas else ()
+        why = None
+        try:
+            value = read_value(cells[VALUE_AT])
+        except ValueError as exc:
+            value, why = "", str(exc)
+        if value or why is not None or marked:
+            lines.append(Line(number, cell_text(cells[CODE_AT]).strip(), value, why, marked))
+    return SheetRows(True, lines)
 
 
 def read_workbooks(paths: Sequence[Path], source: str, progress: Report | None = None) -> list[Book]:
     """:func:`read_workbook` of each of ``paths``, in order (one alone is named ``source``, several
     by their file names); the first that cannot be read, in that order, is refused. Several are
-    read by :data:`READERS` threads: python-calamine unpacks and parses a sheet with the
-    interpreter released, so two threads read on two cores what one reads on one."""
+    read by :data:`READERS` worker processes (from :data:`PROCESSES_FROM` workbooks on, where
+    processes can be forked) or threads."""
     if len(paths) == 1:
         return [read_workbook(paths[0], source)]
-    with ThreadPoolExecutor(min(READERS, len(paths))) as pool:
-        read = pool.map(lambda path: read_workbook(path, path.name, f"[{path.name}]"), paths)
+    with _readers(len(paths)) as pool:
+        read = pool.map(_read_named, paths, chunksize=4 if isinstance(pool, ProcessPoolExecutor) else 1)
         try:
-            return list(counted(read, "read", len(paths), progress, 1))
+            return list(counted(_raised(read), "read", len(paths), progress, 1))
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the others are not read once one is refused
             raise
+
+
+def _readers(count: int) -> Executor:
+    """Worker processes for many workbooks (forked: they start at once and need nothing sent
+    but the paths), else threads."""
+    workers = min(READERS, count)
+    if count >= PROCESSES_FROM and workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    return ThreadPoolExecutor(workers)
+
+
+def _read_named(path: Path) -> Book | ValidationFailed:
+    """One of several workbooks, named by its file name; a refusal is returned, not raised (it
+    comes back from a worker process as it is)."""
+    try:
+        return read_workbook(path, path.name, f"[{path.name}]")
+    except ValidationFailed as exc:
+        return exc
+
+
+def _raised(books: Iterator[Book | ValidationFailed]) -> Iterator[Book]:
+    for book in books:
+        if isinstance(book, ValidationFailed):
+            raise ValidationFailed(book.problems, book.source, book.more)
+        yield book
 
 
 def read_workbook(path: Path, source: str, label: str = "") -> Book:
@@ -63,8 +168,8 @@ def read_workbook(path: Path, source: str, label: str = "") -> Book:
     return Book(label, *_read(path, source))
 
 
-def _read(path: Path, source: str) -> tuple[dict[str, set[str]], dict[str, list[list[object]]], dict[str, list[str]]]:
-    """(sheet -> cells holding a formula, sheet -> its cells from A1, sheet -> merged ranges)."""
+def _read(path: Path, source: str) -> tuple[list[list[object]] | None, dict[str, SheetRows], dict[str, list[str]]]:
+    """(the stamp sheet's cells, sheet -> its rows, sheet -> merged ranges)."""
     try:
         formulas = _formula_cells(path)
         with CalamineWorkbook.from_path(str(path)) as book:
@@ -82,7 +187,8 @@ def _read(path: Path, source: str) -> tuple[dict[str, set[str]], dict[str, list[
         why = str(exc).splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         message = f"the workbook cannot be read (damaged or truncated?): {why}"
         raise ValidationFailed([Problem(message)], source) from None
-    return formulas, cells, merged
+    sheets = {name: sheet_rows(table, formulas.get(name, set())) for name, table in cells.items()}
+    return cells.get(STAMP_SHEET), sheets, merged
 
 
 def _formula_cells(path: Path) -> dict[str, set[str]]:
