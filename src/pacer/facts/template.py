@@ -78,18 +78,22 @@ def basis_of(indicator: Indicator) -> str:
     return "stock" if indicator.kind == "stock" else (indicator.reporting or "monthly")
 
 
-def checksum(unit_code: str, period: int, indicators: Sequence[Indicator]) -> str:
+def checksum(
+    unit_code: str, period: int, indicators: Sequence[Indicator], parts: dict[Indicator, str] | None = None
+) -> str:
     """A digest of what a sheet asks for: unit, month, version and each indicator's code, basis
-    and scale. A changed assignment or definition makes an older template out of date."""
-    text = "|".join(
-        [
-            unit_code,
-            periods.format_period(period),
-            VERSION,
-            *sorted(f"{i.code}:{basis_of(i)}:{i.scale}" for i in indicators),
-        ]
-    )
+    and scale. A changed assignment or definition makes an older template out of date. ``parts``
+    keeps each indicator's part across calls (an import checks a thousand sheets' digests)."""
+    parts = {} if parts is None else parts
+    text = "|".join([unit_code, periods.format_period(period), VERSION, *sorted(_part(i, parts) for i in indicators)])
     return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _part(indicator: Indicator, parts: dict[Indicator, str]) -> str:
+    part = parts.get(indicator)
+    if part is None:
+        part = parts[indicator] = f"{indicator.code}:{basis_of(indicator)}:{indicator.scale}"
+    return part
 
 
 def template_indicators(session: Session, unit: Unit, period: int) -> list[Indicator]:

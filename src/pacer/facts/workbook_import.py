@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import select
@@ -94,46 +95,90 @@ def import_workbook_files(
     """:func:`import_workbook_file` of several as one import and one transaction (a problem in any stores
     nothing, each named by workbook, sheet and cell); ``progress``: workbooks read, figures stored;
     ``analysis``: the served engine, if any (see :func:`pacer.facts.service.import_facts`)."""
-    rows, names, problems, source = workbook_rows(session, actor, paths, unit, period, progress=progress)
+    read = read_rows(session, actor, paths, unit, period, progress=progress)
     noted: list[Problem] = []
     try:  # the cells' problems go along, so the rows' own are found too: every problem at once
-        return import_facts(session, rows, actor, today, source, problems, language, noted, progress, analysis)
+        return import_facts(
+            session, read.rows, actor, today, read.source, read.problems, language, noted, progress, analysis
+        )
     except ValidationFailed as exc:
-        raise ValidationFailed([locate(p, names) for p in exc.problems], exc.source, exc.more) from None
+        raise ValidationFailed([locate(p, read.names) for p in exc.problems], exc.source, exc.more) from None
     finally:
         if warnings is not None:
-            warnings += (locate(p, names) for p in noted)
+            warnings += (locate(p, read.names) for p in noted)
+
+
+@dataclass(frozen=True)
+class Read:
+    """Filled templates as they are read: ``rows`` (sheet i's row r is ``i * ROW_SPAN + r``) come
+    while later workbooks are still being read; ``names`` (the sheets', for :func:`locate`) and
+    ``problems`` (the cells') are complete once ``rows`` is exhausted, which refuses an input of
+    no template asked for."""
+
+    source: str
+    rows: Iterator[Row]
+    names: list[str]
+    problems: Problems
+
+
+BOOKS_AT_ONCE = 50  # workbooks whose stamps are checked together (one resolution of what they report)
+
+
+def read_rows(
+    session: Session, actor: Actor, paths: Sequence[Path], unit: str | None, period: int | None,
+    source: str = "", progress: Report | None = None) -> Read:  # fmt: skip
+    """The rows of filled templates, read as they are asked for (see :class:`Read`)."""
+    if not paths:
+        raise ValidationFailed([Problem("no workbook given: nothing to import")], "workbooks")
+    source = source or (paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks")
+    names: list[str] = []
+    problems = Problems()
+    books = read_workbooks(paths, source, progress)
+    return Read(source, _rows(session, actor, books, (unit, period), names, problems, source), names, problems)
 
 
 def workbook_rows(
     session: Session, actor: Actor, paths: Sequence[Path], unit: str | None, period: int | None,
     source: str = "", progress: Report | None = None) -> tuple[list[Row], list[str], Problems, str]:  # fmt: skip
-    """The rows of filled templates (sheet i's row r is ``i * ROW_SPAN + r``), the sheets' names
-    for :func:`locate`, the cells' problems and the source; no template asked for: refused."""
-    if not paths:
-        raise ValidationFailed([Problem("no workbook given: nothing to import")], "workbooks")
-    source = source or (paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks")
-    books = read_workbooks(paths, source, progress)
-    problems = Problems()
-    stamps, wanted = _stamps(session, actor, books, problems, unit, period)
-    rows: list[Row] = []
-    for index, (stamp, book) in enumerate((s, s.book) for s in stamps):
-        if stamp.sheet not in book.sheets:
-            problems.append(_at(book.label, STAMP_SHEET, stamp.row, "sheet",
-                                f"the workbook has no sheet '{stamp.sheet}'"))  # fmt: skip
-            continue
-        codes = {i.code for i in wanted[(stamp.unit.id, stamp.period)]}
-        found = _sheet_rows(stamp, book.sheets[stamp.sheet], codes, problems)
-        rows += (Row(index * ROW_SPAN + r.number, r.values) for r in found)
-        problems += (Problem(f"merged cells ({r}): unmerge them", None, None, book.label + stamp.sheet, r)
-                     for r in book.merged.get(stamp.sheet, ()))  # fmt: skip
-    for book in books:
-        listed = {s.sheet for s in stamps if s.book is book}
-        problems += (Problem("the sheet is not part of the template: remove it", None, None, book.label + name)
-                     for name in book.sheets if name not in listed and name != STAMP_SHEET and listed)  # fmt: skip
-    if problems and not stamps:
+    """:func:`read_rows` read whole: the rows, the sheets' names, the cells' problems, the source."""
+    read = read_rows(session, actor, paths, unit, period, source, progress)
+    rows = list(read.rows)
+    return rows, read.names, read.problems, read.source
+
+
+def _rows(
+    session: Session,
+    actor: Actor,
+    books: Iterator[Book],
+    want: tuple[str | None, int | None],
+    names: list[str],
+    problems: Problems,
+    source: str,
+) -> Iterator[Row]:
+    units = {u.code: u for u in session.scalars(select(Unit))}
+    allowed = visible_unit_ids(session, actor, REPORT)
+    seen: dict[tuple[str, int], str] = {}
+    parts: dict[Indicator, str] = {}
+    while chunk := list(islice(books, BOOKS_AT_ONCE)):
+        stamps, wanted = _stamps(session, chunk, problems, want, (units, allowed, seen, parts))
+        for stamp in stamps:
+            index, book = len(names), stamp.book
+            names.append(book.label + stamp.sheet)
+            if stamp.sheet not in book.sheets:
+                problems.append(_at(book.label, STAMP_SHEET, stamp.row, "sheet",
+                                    f"the workbook has no sheet '{stamp.sheet}'"))  # fmt: skip
+                continue
+            codes = {i.code for i in wanted[(stamp.unit.id, stamp.period)]}
+            for r in _sheet_rows(stamp, book.sheets[stamp.sheet], codes, problems):
+                yield Row(index * ROW_SPAN + r.number, r.values)
+            problems += (Problem(f"merged cells ({r}): unmerge them", None, None, book.label + stamp.sheet, r)
+                         for r in book.merged.get(stamp.sheet, ()))  # fmt: skip
+        for book in chunk:
+            listed = {s.sheet for s in stamps if s.book is book}
+            problems += (Problem("the sheet is not part of the template: remove it", None, None, book.label + name)
+                         for name in book.sheets if name not in listed and name != STAMP_SHEET and listed)  # fmt: skip
+    if problems and not names:
         raise problems.failure(source)
-    return rows, [s.book.label + s.sheet for s in stamps], problems, source
 
 
 def _at(label: str, sheet: str, row: int, field: str, message: str) -> Problem:
@@ -152,18 +197,17 @@ def locate(problem: Problem, names: Sequence[str]) -> Problem:
 
 def _stamps(
     session: Session,
-    actor: Actor,
     books: Sequence[Book],
     problems: Problems,
-    want_unit: str | None,
-    want_period: int | None,
+    want: tuple[str | None, int | None],
+    known: tuple[dict[str, Unit], set[int] | None, dict[tuple[str, int], str], dict[Indicator, str]],
 ) -> tuple[list[Stamp], dict[tuple[int, int], list[Indicator]]]:
     """The stamps' rows whose unit, month, version and checksum hold (a problem for each other),
-    and the indicators each of their units reports that month, by (unit id, period)."""
-    units = {u.code: u for u in session.scalars(select(Unit))}
-    allowed = visible_unit_ids(session, actor, REPORT)
+    and the indicators each of their units reports that month, by (unit id, period). ``known``:
+    the units by code, those the actor may report for (None: all), the (unit code, month) of the
+    stamps seen so far, and the indicators' parts of a checksum."""
+    units, allowed, seen, parts = known
     stamps: list[Stamp] = []
-    seen: dict[tuple[str, int], str] = {}
     for book in books:
         table = book.stamp
         if not table or [cell_text(c).strip() for c in table[0][: len(STAMP_COLUMNS)]] != list(STAMP_COLUMNS):
@@ -175,7 +219,7 @@ def _stamps(
             values = dict(zip(STAMP_COLUMNS, (cell_text(c).strip() for c in raw), strict=False))
             if not any(values.values()):
                 continue
-            stamp = _stamp(number, values, units, allowed, problems, (want_unit, want_period), book)
+            stamp = _stamp(number, values, units, allowed, problems, want, book)
             if stamp is None:
                 continue
             key = (stamp.unit.code, stamp.period)
@@ -187,9 +231,9 @@ def _stamps(
             seen[key] = f"{book.label}{STAMP_SHEET} row {number}" if book.label else f"row {number}"
             stamps.append(stamp)
     wanted = template_indicators_of(session, ((s.unit, s.period) for s in stamps))
-    kept = []
+    kept: list[Stamp] = []
     for stamp in stamps:
-        if stamp.checksum != checksum(stamp.unit.code, stamp.period, wanted[(stamp.unit.id, stamp.period)]):
+        if stamp.checksum != checksum(stamp.unit.code, stamp.period, wanted[(stamp.unit.id, stamp.period)], parts):
             problems.append(Problem(
                 f"the template of {stamp.unit.code} for {periods.format_period(stamp.period)} no longer matches "
                 "the indicators the unit reports (or was altered): write a new one with 'pacer facts template'",

@@ -120,17 +120,18 @@ def sheet_rows(table: list[list[object]], formulas: set[str]) -> SheetRows:
     return SheetRows(True, lines)
 
 
-def read_workbooks(paths: Sequence[Path], source: str, progress: Report | None = None) -> list[Book]:
-    """:func:`read_workbook` of each of ``paths``, in order (one alone is named ``source``, several
+def read_workbooks(paths: Sequence[Path], source: str, progress: Report | None = None) -> Iterator[Book]:
+    """:func:`read_workbook` of each of ``paths``, yielded in order as read (one alone is named ``source``, several
     by their file names); the first that cannot be read, in that order, is refused. Several are
     read by :data:`READERS` worker processes (from :data:`PROCESSES_FROM` workbooks on, where
     processes can be forked) or threads."""
     if len(paths) == 1:
-        return [read_workbook(paths[0], source)]
+        yield read_workbook(paths[0], source)
+        return
     with _readers(len(paths)) as pool:
         read = pool.map(_read_named, paths, chunksize=4 if isinstance(pool, ProcessPoolExecutor) else 1)
         try:
-            return list(counted(_raised(read), "read", len(paths), progress, 1))
+            yield from counted(_raised(read), "read", len(paths), progress, 1)
         except BaseException:
             pool.shutdown(cancel_futures=True)  # the others are not read once one is refused
             raise

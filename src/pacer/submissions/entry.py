@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pacer.facts.workbook_import import read_value
+from pacer.facts.workbook_read import read_value
 from pacer.kit.numbers import parse_decimal, to_decimal
 from pacer.models import MeasureUnit
 
