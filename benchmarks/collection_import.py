@@ -56,6 +56,9 @@ GOAL_S = 15.0
 WORK = DATA / "collection"
 LAST_RUN = DATA / "collection-last-run.json"
 FIRST_SHEET = "xl/worksheets/sheet1.xml"  # a unit's template: its sheet, then the stamp
+# the PostgreSQL copy the import writes into, named after the group's database (two runs on two
+# groups, PACER_BENCH_POSTGRES_URL, do not drop each other's copy)
+PG_SCRATCH = f"{POSTGRES_URL.rsplit('/', 1)[-1].split('?')[0]}_collection_run"
 
 
 def _period() -> int:
@@ -519,20 +522,20 @@ def main() -> None:
                 f"the PostgreSQL group ({POSTGRES_URL}) asks for other indicators than the SQLite group the "
                 "workbooks were written from: it was built by older code; drop it (dropdb pacer_bench) and run again"
             )
-        url = _pg_copy(POSTGRES_URL, "pacer_collection_run")
+        url = _pg_copy(POSTGRES_URL, PG_SCRATCH)
     result["database"] = "PostgreSQL" if args.postgres else "SQLite"
     result["units"] = in_child(__file__, "--measure", url, str(WORK), "units")
     print(f"units: {json.dumps(result['units'])}", flush=True)
     if not args.no_db_rules:
-        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, scratch)
+        url = _pg_copy(POSTGRES_URL, PG_SCRATCH) if args.postgres else _copy(source, scratch)
         result["units_db"] = in_child(__file__, "--measure", url, str(WORK), "units-db")
         print(f"units, rules from the database: {json.dumps(result['units_db'])}", flush=True)
     if result["written"]["hq"] and not args.no_hq:
-        url = _pg_copy(POSTGRES_URL, "pacer_collection_run") if args.postgres else _copy(source, scratch)
+        url = _pg_copy(POSTGRES_URL, PG_SCRATCH) if args.postgres else _copy(source, scratch)
         result["hq"] = in_child(__file__, "--measure", url, str(WORK), "hq")
         print(f"hq: {json.dumps(result['hq'])}", flush=True)
     if args.postgres:
-        _pg_copy(url, "pacer_collection_run")  # dropped
+        _pg_copy(url, PG_SCRATCH)  # dropped
     _remove(scratch)
     command = "python benchmarks/collection_import.py" + (
         f" --units {args.units}" if args.units != GROUP["units"] else ""

@@ -139,8 +139,12 @@ def _stored(session: Session, actor: Actor, keys: Iterable[Key]) -> dict[Key, in
     keys = set(keys)
     if not keys:
         return {}
+    # the indicators named too, so that the primary key (unit, indicator, period) finds each figure
+    # instead of stepping through every month of each unit
     stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(
-        Fact.unit_id.in_(sorted({k[0] for k in keys})), Fact.period.in_(sorted({k[2] for k in keys}))
+        Fact.unit_id.in_(sorted({k[0] for k in keys})),
+        Fact.indicator_id.in_(sorted({k[1] for k in keys})),
+        Fact.period.in_(sorted({k[2] for k in keys})),
     )
     rows = session.execute(restrict(stmt, actor, Fact.unit_id)).tuples()
     return {(u, i, p): v for u, i, p, v in rows if (u, i, p) in keys}
@@ -153,8 +157,10 @@ def _month(
     period: int,
     pending: Mapping[Key, int],
     figures: EngineFigures | None = None,
+    indicator_ids: list[int] | None = None,
 ) -> dict[int, dict[int, int]]:
-    """Unit id -> indicator id -> its figure of ``period`` (stored, visible, ``pending`` over it)."""
+    """Unit id -> indicator id -> its figure of ``period`` (stored, visible, ``pending`` over it),
+    of ``indicator_ids`` (every indicator: named, so that the primary key finds each figure)."""
     out: dict[int, dict[int, int]] = {u: {} for u in unit_ids}
     if figures is not None:
         out = figures.month(unit_ids, period)
@@ -162,6 +168,8 @@ def _month(
         stmt = select(Fact.unit_id, Fact.indicator_id, Fact.value).where(
             Fact.unit_id.in_(sorted(unit_ids)), Fact.period == period
         )
+        if indicator_ids is not None:
+            stmt = stmt.where(Fact.indicator_id.in_(indicator_ids))
         for unit_id, ind_id, value in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples():
             out[unit_id][ind_id] = value
     for (unit_id, ind_id, at), value in pending.items():
@@ -207,7 +215,7 @@ def contexts(
         else:
             around[period] = _around(session, actor, units, period, pending, ids)
         below = {k for (_, p), ids in children.items() if p == period for k in ids}
-        months[period] = _month(session, actor, below, period, pending, figures)
+        months[period] = _month(session, actor, below, period, pending, figures, ids)
     out = {}
     for unit, period in wanted:
         defs, code_of = years[period // 100]
