@@ -135,6 +135,13 @@ class Settings(BaseSettings):
     """A YAML file whose ``rules:`` section sets the validation rules' thresholds and flags
     (``pacer.submissions.rule_config``); unset: the defaults."""
 
+    engine_snapshot_dir: str | None = None
+    """A directory (only this user may write to it) where the processes of a machine share one
+    analysis engine: the first to need it builds or updates it and writes it there, the others
+    map it (``pacer.analysis.serve.shared``). Unset: each process holds its own, except the
+    workers of ``pacer serve --workers N`` (N > 1), which share one under ``engines`` in the
+    data directory."""
+
     public_url: str = ""
     """The address users reach Pacer at (``https://pacer.example.com``), put before the links in
     e-mails; empty: e-mails carry the links' paths only."""

@@ -1,4 +1,5 @@
-"""Run the application under uvicorn; several workers share nothing but the database."""
+"""Run the application under uvicorn; several workers share the database and, on one machine,
+the analysis engine (:mod:`pacer.analysis.serve.shared`)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pacer.analysis import get_analysis
 from pacer.app import create_app
 from pacer.auth.passwords import verify_password
 from pacer.cockpit.warm import Warmer
-from pacer.config import MIN_SECRET_LENGTH, Settings, get_settings
+from pacer.config import MIN_SECRET_LENGTH, Settings, data_dir, get_settings
 from pacer.db import make_engine
 from pacer.errors import DomainError
 from pacer.models import User
@@ -181,6 +182,7 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
     proxies = settings.forwarded_allow_ips.strip()
     if workers > 1:
         share_metrics_between_workers()
+        share_engine_between_workers(settings)
     # With more than one worker uvicorn must import the app itself in each process, hence the
     # import string and factory flag rather than an app object.
     uvicorn.run(
@@ -195,6 +197,14 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
         log_config=logging_config(settings.log_format),
         access_log=False,  # each request's line is Pacer's own (pacer.ops.requests): with its id and user
     )
+
+
+def share_engine_between_workers(settings: Settings) -> None:
+    """The workers map one analysis engine instead of each building its own: under ``engines``
+    in the data directory unless PACER_ENGINE_SNAPSHOT_DIR names a directory. The workers,
+    started after this, inherit the variable."""
+    if not settings.engine_snapshot_dir:
+        os.environ["PACER_ENGINE_SNAPSHOT_DIR"] = str(data_dir() / "engines")
 
 
 def share_metrics_between_workers() -> None:

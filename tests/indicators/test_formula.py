@@ -21,6 +21,18 @@ def test_references_include_codes_inside_balance_functions() -> None:
     assert formula.text == "net_profit / avg(owners_equity) * 100 + opening(headcount)"
 
 
+def test_a_formula_pickles_as_its_text_and_evaluates_the_same_after() -> None:
+    import pickle
+
+    formula = parse("net_profit / avg(owners_equity) * 100")
+    back = pickle.loads(pickle.dumps(formula))
+    values = {"net_profit": np.array([10.0, 4.0]), "owners_equity": np.array([200.0, 0.0])}
+    opening = {"owners_equity": np.array([100.0, 0.0])}
+    assert back == formula
+    np.testing.assert_array_equal(back.evaluate(values, opening), formula.evaluate(values, opening))
+    assert back.evaluate(values, opening)[0] == pytest.approx(10.0 / 150.0 * 100)
+
+
 def test_a_plain_formula_has_no_balance_references() -> None:
     assert parse("rd_expense / revenue * 100").balance_references == frozenset()
 

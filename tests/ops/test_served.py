@@ -54,6 +54,7 @@ def served(database_url, tmp_path, free_tcp_port):
         "PACER_WORKFLOW_TICK_SECONDS": "0",
         "PACER_JOBS_WORKERS": "0",
         "PACER_ENVIRONMENT": "test",
+        "PACER_ENGINE_SNAPSHOT_DIR": str(tmp_path / "engines"),  # the workers' shared engine
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [sys.executable, "-c", "from pacer.cli import app; app()", "serve", "--port", str(free_tcp_port)]

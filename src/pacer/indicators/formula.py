@@ -54,6 +54,10 @@ class Formula:
     balance_references: frozenset[str]
     _compiled: _Node = field(repr=False, compare=False)
 
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        # pickled as its text (the compiled closures cannot be): a shared engine snapshot holds it
+        return parse, (self.text,)
+
     def evaluate(self, values: Inputs, opening: Inputs | None = None) -> np.ndarray:
         """Evaluate on ``values`` (and ``opening`` balances for ``avg``/``opening``).
 

@@ -118,7 +118,9 @@ class Cube:
         if self.eliminations.values.shape[1:] != (r, t):
             raise ValueError("cube: eliminations and facts disagree in size")
         # absent figures must not leak into sums; zeroing them once lets rollups skip the mask
-        np.putmask(facts.values, ~facts.present, 0)
+        # (facts mapped read-only from a snapshot were zeroed by the engine that wrote it)
+        if facts.values.flags.writeable:
+            np.putmask(facts.values, ~facts.present, 0)
         self.facts = facts
         self.timeline = timeline
         self.is_flow: BoolArray = np.asarray(is_flow, dtype=bool)

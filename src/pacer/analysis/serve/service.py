@@ -25,9 +25,12 @@ every process compares markers with the database rather than listening for its o
 from __future__ import annotations
 
 import gc
+import logging
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,10 +41,13 @@ from pacer.analysis.core.cube import EliminationBook
 from pacer.analysis.core.inputs import Eliminations
 from pacer.analysis.load import source
 from pacer.analysis.load.source import EngineData
-from pacer.analysis.serve import replay
+from pacer.analysis.serve import replay, shared
 from pacer.analysis.serve.engine import Engine
+from pacer.config import get_settings
 from pacer.models import AuditEntry, Indicator, Submission
 from pacer.ops import metrics
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -147,7 +153,9 @@ _lock = threading.Lock()
 
 
 def get_analysis(db_engine: DbEngine) -> Analysis:
-    """The current engine for this database: cached, caught up on new figures, or rebuilt."""
+    """The current engine for this database: cached, caught up on new figures, or rebuilt; with
+    the ``engine_snapshot_dir`` setting, one engine for the processes of the machine (see
+    :mod:`pacer.analysis.serve.shared`)."""
     key = db_engine.url.render_as_string(hide_password=False)
     with db_engine.connect() as conn:
         marker = change_marker(conn)
@@ -158,16 +166,103 @@ def get_analysis(db_engine: DbEngine) -> Analysis:
         cached = _cache.get(key)
         if cached is not None and cached.marker == marker:
             return cached
+        store = _store(db_engine)
         with db_engine.connect() as conn:
-            current = catch_up(conn, cached, marker) if cached is not None else None
-            if current is None:
-                with metrics.engine_build() as built:
-                    built["analysis"] = current = build(conn, columnar=_is_large(conn), marker=marker)
-                # The engine's arrays live as long as the process: keep the collector off them.
-                gc.collect()
-                gc.freeze()
+            if store is not None:
+                current = _from_store(conn, store, cached, marker)
+            else:
+                caught_up = catch_up(conn, cached, marker) if cached is not None else None
+                current = caught_up if caught_up is not None else _kept(_built(conn, marker))
         _cache[key] = current
         return current
+
+
+def _built(conn: Connection, marker: int) -> Analysis:
+    with metrics.engine_build() as built:
+        built["analysis"] = current = build(conn, columnar=_is_large(conn), marker=marker)
+    return current
+
+
+def _kept(analysis: Analysis) -> Analysis:
+    """The engine's arrays live as long as the process: keep the collector off them."""
+    gc.collect()
+    gc.freeze()
+    return analysis
+
+
+# -- one engine per machine ----------------------------------------------------------------------
+
+_stores: dict[tuple[str, str], shared.Store | None] = {}
+
+
+def _store(db_engine: DbEngine) -> shared.Store | None:
+    """Where this machine's processes share the engine of this database, or None (each process
+    holds its own: no directory set, or an in-memory database, which is the process's own)."""
+    root = get_settings().engine_snapshot_dir
+    url = db_engine.url
+    if not root:
+        return None
+    if url.get_backend_name() == "sqlite":
+        database = url.database
+        if database is None or database in ("", ":memory:") or "mode=memory" in str(url.query):
+            return None
+        identity = f"sqlite:{os.path.realpath(database)}"  # the same file, whatever the working directory
+    else:
+        identity = url.render_as_string(hide_password=True)
+    if (root, identity) not in _stores:
+        try:
+            _stores[(root, identity)] = shared.Store(root, identity)
+        except (OSError, shared.SnapshotError):
+            log.exception("the engine is not shared between processes")
+            _stores[(root, identity)] = None
+    return _stores[(root, identity)]
+
+
+def _mapped(path: Path) -> Analysis | None:
+    """The snapshot at ``path``, or None when it has been replaced meanwhile or is not whole."""
+    try:
+        analysis = shared.load(path)
+        if not isinstance(analysis, Analysis):
+            raise shared.SnapshotError(f"{path}: not an engine snapshot")
+    except FileNotFoundError:
+        return None
+    except Exception:  # never written whole by this version: set aside, the engine is made anew
+        log.exception("engine snapshot %s is not usable; it is removed", path)
+        path.unlink(missing_ok=True)
+        return None
+    return analysis
+
+
+def _from_store(conn: Connection, store: shared.Store, cached: Analysis | None, marker: int) -> Analysis:
+    """The engine at ``marker`` (or later) from this machine's snapshots: mapped when one is there,
+    else caught up or built by this process, under the machine-wide lock, and written for the
+    others. A snapshot that cannot be written (a full disk) leaves this process its own engine."""
+    found = store.newest(at_least=marker)
+    if found is not None and (mapped := _mapped(found[1])) is not None:
+        return _kept(mapped) if cached is None else mapped
+    with store.lock():
+        base = cached
+        found = store.newest()
+        if found is not None and (base is None or found[0] > base.marker):
+            mapped = _mapped(found[1])  # the lock keeps it there
+            if mapped is not None and found[0] >= marker:
+                return _kept(mapped) if cached is None else mapped
+            base = mapped or base
+        current = catch_up(conn, base, marker) if base is not None else None
+        rebuilt = current is None
+        if current is None:
+            current = _built(conn, marker)
+        elif base is not None and current.engine is base.engine:
+            return current  # only the marker moved: every process catches up as cheaply
+        try:
+            path = store.write(current, marker)
+        except OSError:
+            log.exception("the engine could not be shared through %s; this process keeps its own", store.dir)
+            return current
+        store.prune(path)
+        # this process's own copy is dropped for the mapped one the others share
+        current = _mapped(path) or current
+        return _kept(current) if rebuilt or cached is None else current
 
 
 # The column-wise read starts helper processes (about a second); it pays off only for big groups.
