@@ -231,5 +231,5 @@ def test_a_header_with_spaces_around_its_names_is_read_by_them(tmp_path: Path):
 def test_a_column_named_twice_is_refused_naming_it(tmp_path: Path):
     path = tmp_path / "twice.csv"
     path.write_text("x,x\n1,2\n", encoding="utf-8")
-    with pytest.raises(BadFile, match="twice.csv: the column 'x' appears twice in row 1"):
+    with pytest.raises(BadFile, match=r"twice\.csv: the column 'x' appears twice in row 1"):
         read_subgroups(path, "x", size=1)
