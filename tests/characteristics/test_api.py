@@ -168,3 +168,24 @@ def test_a_specification_that_cannot_hold_is_refused_in_both_languages(api_as):
     assert "subgroup size 1" in response.text
     zh = quinn.post(URL, json=spec(lsl=12.0).model_dump(), headers={"Accept-Language": "zh-CN"})
     assert zh.status_code == 422
+
+
+def test_the_api_takes_and_gives_the_product_and_a_reason_in_english_too(api_as, session):
+    quinn = api_as("quinn")
+    body = spec().model_dump() | {"code": "SEAL-T", "product": "液压泵 HP-3", "product_en": "HP-3 hydraulic pump"}
+    made = quinn.post("/api/spc/characteristics", json=body)
+    assert made.status_code == 201, made.text
+    c = made.json()
+    assert (c["product"], c["product_en"]) == ("液压泵 HP-3", "HP-3 hydraulic pump")
+    values = [{"values": row} for row in in_control(25).tolist()]
+    assert quinn.post(f"/api/spc/characteristics/{c['id']}/measurements", json={"subgroups": values}).status_code == 201
+    excluded = quinn.post(f"/api/spc/characteristics/{c['id']}/exclusions",
+                          json={"subgroup": 2, "reason": "量规未校零", "reason_en": "gauge not zeroed"})  # fmt: skip
+    assert excluded.status_code == 201, excluded.text
+    assert (excluded.json()["reason"], excluded.json()["reason_en"]) == ("量规未校零", "gauge not zeroed")
+    shown = quinn.get(f"/api/spc/characteristics/{c['id']}").json()
+    assert shown["exclusions"][0]["reason_en"] == "gauge not zeroed"
+    assert shown["characteristic"]["product_en"] == "HP-3 hydraulic pump"
+    edited = quinn.patch(f"/api/spc/characteristics/{c['id']}", json={"product_en": "HP-3 pump"})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["product_en"] == "HP-3 pump"

@@ -112,3 +112,40 @@ def test_the_dashboard_and_the_cockpit_show_the_quality_indicators_against_zero_
     other = signed_in("hannah").get("/spc/units/B?lang=en").text  # no problem at B: zero defects held
     assert 'class="tile status-on_track" data-testid="tile-quality_problems"' in other
     assert victor.get("/spc/units/B").status_code == 404
+
+
+def test_the_product_and_an_exclusions_reason_show_in_the_readers_language(app, org, session, client, engineer):
+    from tests.webclient import sign_in
+
+    set_passwords(session, "quinn")
+    quinn = sign_in(client, "quinn")
+    token = page_token(quinn, "/spc/units/A1/new")
+    form = {"csrf_token": token, "code": "SEAL-T", "name_zh": "密封圈厚度", "name_en": "Seal thickness",
+            "product": "液压泵 HP-3", "product_en": "HP-3 hydraulic pump", "measure_unit": "mm",
+            "lsl": "1.9", "usl": "2.1", "subgroup_size": "5", "chart": "xbar-r", "rules": "we"}  # fmt: skip
+    made = quinn.post("/spc/units/A1/new", data=form)
+    assert made.status_code == 303, made.text
+    url = made.headers["location"].split("?")[0]
+    c_id = int(url.rsplit("/", 1)[1])
+    service.add(session, load_actor(session, "quinn"), c_id, as_subgroups(in_control(25, mean=2.0)))
+    done = quinn.post(f"{url}/exclusions", data={"csrf_token": token, "subgroup": "3", "reason": "量规未校零",
+                                                 "reason_en": "gauge not zeroed"})  # fmt: skip
+    assert done.status_code == 303
+    en, zh = quinn.get(f"{url}?lang=en").text, quinn.get(f"{url}?lang=zh").text
+    assert "HP-3 hydraulic pump" in en
+    assert "液压泵 HP-3" not in en
+    assert "gauge not zeroed" in en
+    assert "量规未校零" not in en
+    assert "液压泵 HP-3" in zh
+    assert "HP-3 hydraulic pump" not in zh
+    assert "量规未校零" in zh
+    assert "gauge not zeroed" not in zh
+    dashboard = quinn.get("/spc/units/A1?lang=en").text
+    assert "HP-3 hydraulic pump" in dashboard
+    assert "液压泵" not in dashboard
+    edit = quinn.get(f"{url}/edit?lang=en").text
+    assert 'value="HP-3 hydraulic pump"' in edit  # the form keeps both names
+    # where no English name is given, the one there is shows in either language
+    plain = quinn.post(f"{url}/edit", data={"csrf_token": token, "product": "液压泵 HP-3", "product_en": ""})
+    assert plain.status_code == 303, plain.text
+    assert "液压泵 HP-3" in quinn.get(f"{url}?lang=en").text

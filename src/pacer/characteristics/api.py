@@ -123,8 +123,9 @@ def thaw(viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId) -> 
 @router.post("/characteristics/{characteristic_id}/exclusions", status_code=201)
 def exclude(viewer: CurrentViewer, db: Db, characteristic_id: CharacteristicId, body: ExclusionIn) -> ExclusionOut:
     """Remove a phase I point for an assignable cause; frozen limits are recalibrated (a revision)."""
-    p = service.exclude(db, viewer.actor, characteristic_id, body.subgroup, body.reason)
-    return ExclusionOut(subgroup=p.subgroup, reason=p.reason, excluded_by=p.excluded_by, excluded_at=p.excluded_at)
+    p = service.exclude(db, viewer.actor, characteristic_id, body.subgroup, body.reason, body.reason_en)
+    return ExclusionOut(subgroup=p.subgroup, reason=p.reason, reason_en=p.reason_en, excluded_by=p.excluded_by,
+                        excluded_at=p.excluded_at)  # fmt: skip
 
 
 @router.delete("/characteristics/{characteristic_id}/exclusions/{subgroup}", status_code=204)

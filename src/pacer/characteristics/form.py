@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from pacer.errors import Problem
 
-TEXTS = ("code", "name_zh", "name_en", "product", "measure_unit", "chart", "rules")
+TEXTS = ("code", "name_zh", "name_en", "product", "product_en", "measure_unit", "chart", "rules")
 NUMBERS = {"lsl": "规格下限", "usl": "规格上限", "target": "目标值"}
 WHOLE = {"subgroup_size": "子组容量", "phase1_last": "第一阶段末子组"}
 _COUNT = re.compile(r"\s*([A-Za-z]+[0-9]+)\s*=\s*([0-9]+)\s*")

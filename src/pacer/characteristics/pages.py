@@ -177,7 +177,8 @@ def exclude(
             raise ValidationFailed(
                 [Problem("say what the assignable cause was", field="reason", zh="请说明可查明的原因")]
             )
-        return service.exclude(db, viewer.actor, characteristic_id, _number(values, "subgroup", "子组"), reason)
+        subgroup, reason_en = _number(values, "subgroup", "子组"), values.get("reason_en", "").strip()[:2000]
+        return service.exclude(db, viewer.actor, characteristic_id, subgroup, reason, reason_en)
 
     return _change(request, viewer, db, characteristic_id, act, "exclusions")
 

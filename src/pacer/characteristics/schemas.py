@@ -15,7 +15,8 @@ class CharacteristicIn(BaseModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     name_zh: str = Name
     name_en: str = Name
-    product: str = Field(min_length=1, max_length=200, description="The product (or part) measured.")
+    product: str = Field(min_length=1, max_length=200, description="The product (or part) measured, in Chinese.")
+    product_en: str = Field(default="", max_length=200, description="Its name in English (English pages show it).")
     measure_unit: str = Field(default="", max_length=32, description="Unit of measure of the values, e.g. mm.")
     lsl: float | None = Field(default=None, description="Lower specification limit.")
     usl: float | None = Field(default=None, description="Upper specification limit.")
@@ -38,6 +39,7 @@ class CharacteristicEdit(BaseModel):
     name_zh: str | None = Field(default=None, min_length=1, max_length=200)
     name_en: str | None = Field(default=None, min_length=1, max_length=200)
     product: str | None = Field(default=None, min_length=1, max_length=200)
+    product_en: str | None = Field(default=None, max_length=200)
     measure_unit: str | None = Field(default=None, max_length=32)
     lsl: float | None = None
     usl: float | None = None
@@ -68,6 +70,7 @@ class CharacteristicOut(BaseModel):
     name_zh: str
     name_en: str
     product: str
+    product_en: str
     measure_unit: str
     lsl: float | None
     usl: float | None
@@ -102,14 +105,20 @@ class StoredOut(BaseModel):
 
 class ExclusionIn(BaseModel):
     subgroup: int = Field(ge=1, le=10**7)
-    reason: str = Field(min_length=3, max_length=2000, description="The assignable cause found.")
+    reason: str = Field(min_length=3, max_length=2000, description="The assignable cause found, as written.")
+    reason_en: str = Field(default="", max_length=2000, description="The same in English (English pages show it).")
 
 
 class ExclusionOut(BaseModel):
     subgroup: int
     reason: str
+    reason_en: str
     excluded_by: str
     excluded_at: datetime
+
+    def reason_in(self, lang: str) -> str:
+        """Why the point was excluded, in ``lang``: in English where that has been given."""
+        return self.reason_en if lang == "en" and self.reason_en else self.reason
 
 
 class FreezeIn(BaseModel):

@@ -130,8 +130,8 @@ _ZH = {"chart": "控制图", "subgroup_size": "子组容量"}
 
 
 def _spec(c: Characteristic) -> dict[str, object]:
-    fields = ("product", "measure_unit", "lsl", "usl", "target", "subgroup_size", "chart", "rules", "rule_counts",
-              "phase1_last")  # fmt: skip
+    fields = ("product", "product_en", "measure_unit", "lsl", "usl", "target", "subgroup_size", "chart", "rules",
+              "rule_counts", "phase1_last")  # fmt: skip
     return {f: getattr(c, f) for f in fields}
 
 
@@ -278,9 +278,12 @@ def thaw(session: Session, actor: Actor, characteristic_id: int) -> Characterist
     return c
 
 
-def exclude(session: Session, actor: Actor, characteristic_id: int, subgroup: int, reason: str) -> ExcludedPoint:
-    """Remove a phase I point for an assignable cause (given as ``reason``): a revision. Frozen
-    limits are recalibrated without it at once."""
+def exclude(
+    session: Session, actor: Actor, characteristic_id: int, subgroup: int, reason: str, reason_en: str = ""
+) -> ExcludedPoint:
+    """Remove a phase I point for an assignable cause (given as ``reason``, and in English as
+    ``reason_en`` where its writer gives it): a revision. Frozen limits are recalibrated without
+    it at once."""
     c = for_change(session, actor, characteristic_id)
     last = repository.last_subgroup(session, c.id)
     end = min(c.phase1_last or last, last)
@@ -289,11 +292,17 @@ def exclude(session: Session, actor: Actor, characteristic_id: int, subgroup: in
                                         zh=f"子组 {subgroup} 不是第一阶段的点（1–{end}）")], "exclusion")  # fmt: skip
     if repository.exclusion(session, c.id, subgroup) is not None:
         raise Conflict(f"subgroup {subgroup} is already excluded")
-    point = ExcludedPoint(characteristic_id=c.id, subgroup=subgroup, reason=reason.strip(), excluded_by=actor.username)
+    point = ExcludedPoint(
+        characteristic_id=c.id,
+        subgroup=subgroup,
+        reason=reason.strip(),
+        reason_en=reason_en.strip(),
+        excluded_by=actor.username,
+    )
     session.add(point)
     session.flush()
     unit = repository.unit_of(session, c)
-    after = {"excluded": subgroup, "reason": point.reason}
+    after = {"excluded": subgroup, "reason": point.reason} | ({"reason_en": point.reason_en} if point.reason_en else {})
     record(session, actor.username, "spc.exclude", ENTITY, _key(unit, c), None, after, point.reason, unit_id=c.unit_id)
     if c.frozen_center is not None:
         _refreeze(session, actor, c, "spc.revise", f"subgroup {subgroup} excluded: {point.reason}")

@@ -26,9 +26,9 @@ def characteristic_out(session: Session, c: Characteristic, lang: str) -> Charac
     )
     return CharacteristicOut(
         id=c.id, unit=UnitOut(code=unit.code, name=unit.name(lang)), code=c.code, name=c.name(lang),
-        name_zh=c.name_zh, name_en=c.name_en, product=c.product, measure_unit=c.measure_unit, lsl=c.lsl,
-        usl=c.usl, target=c.target, subgroup_size=c.subgroup_size, chart=c.chart, rules=c.rules,
-        rule_counts=c.rule_counts,
+        name_zh=c.name_zh, name_en=c.name_en, product=c.product, product_en=c.product_en,
+        measure_unit=c.measure_unit, lsl=c.lsl, usl=c.usl, target=c.target, subgroup_size=c.subgroup_size,
+        chart=c.chart, rules=c.rules, rule_counts=c.rule_counts,
         phase1_last=c.phase1_last, frozen=frozen, subgroups=service.subgroups_stored(session, c),
     )  # fmt: skip
 
@@ -49,7 +49,13 @@ def chart_out(
         signals={str(k): v for k, v in sorted(found.signals.items())} if found else {},
         out_of_control=found.out_of_control if found else [],
         exclusions=[
-            ExclusionOut(subgroup=e.subgroup, reason=e.reason, excluded_by=e.excluded_by, excluded_at=e.excluded_at)
+            ExclusionOut(
+                subgroup=e.subgroup,
+                reason=e.reason,
+                reason_en=e.reason_en,
+                excluded_by=e.excluded_by,
+                excluded_at=e.excluded_at,
+            )
             for e in service.exclusions(session, c)
         ],
         problems={str(k): v for k, v in sorted(problems.items())},

@@ -27,7 +27,19 @@ from pacer.demo.quality import LANG, QUALITY, People
 from pacer.models import Characteristic, QualityProblem, Unit, User
 from pacer.quality import zeroing
 
-SPEC_FIELDS = ("code", "name_zh", "name_en", "product", "measure_unit", "lsl", "usl", "target", "chart", "rules")
+SPEC_FIELDS = (
+    "code",
+    "name_zh",
+    "name_en",
+    "product",
+    "product_en",
+    "measure_unit",
+    "lsl",
+    "usl",
+    "target",
+    "chart",
+    "rules",
+)
 
 
 def load_charts(session: Session, path: Path = QUALITY) -> list[Characteristic]:
@@ -76,7 +88,7 @@ def _characteristic(session: Session, keeper: Actor, spec: dict[str, Any]) -> Ch
     service.add(session, keeper, c.id, _subgroups(values[:first]))
     service.freeze(session, keeper, c.id, first)
     if outlier := spec.get("outlier"):  # found afterwards: the limits are revised without it
-        service.exclude(session, keeper, c.id, int(outlier["at"]), outlier["reason"])
+        service.exclude(session, keeper, c.id, int(outlier["at"]), outlier["reason"], outlier.get("reason_en", ""))
     if spec.get("parquet"):
         service.upload(session, keeper, c.id, f"{c.code}-phase2.parquet", _parquet(values[first:], first))
     else:

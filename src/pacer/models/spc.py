@@ -35,7 +35,8 @@ class Characteristic(Base):
     code: Mapped[str] = mapped_column(String(64))
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200))
-    product: Mapped[str] = mapped_column(String(200))
+    product: Mapped[str] = mapped_column(String(200))  # as its people name it (in Chinese)
+    product_en: Mapped[str] = mapped_column(String(200), default="", server_default="")  # "": not translated
     measure_unit: Mapped[str] = mapped_column(String(32), default="")
     lsl: Mapped[float | None] = mapped_column(Double)
     usl: Mapped[float | None] = mapped_column(Double)
@@ -54,6 +55,10 @@ class Characteristic(Base):
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def product_in(self, lang: str) -> str:
+        """The product's name in ``lang``: its English one where it has been given."""
+        return self.product_en if lang == "en" and self.product_en else self.product
 
 
 class Measurement(Base):
@@ -93,6 +98,11 @@ class ExcludedPoint(Base):
         ForeignKey("spc_characteristic.id", ondelete="CASCADE"), primary_key=True
     )
     subgroup: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)  # as written (in Chinese, as a rule)
+    reason_en: Mapped[str] = mapped_column(Text, default="", server_default="")  # "": not translated
     excluded_by: Mapped[str] = mapped_column(String(64))
     excluded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def reason_in(self, lang: str) -> str:
+        """Why the point was excluded, in ``lang``: in English where that has been given."""
+        return self.reason_en if lang == "en" and self.reason_en else self.reason
