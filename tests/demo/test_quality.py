@@ -16,15 +16,16 @@ from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from pacer.auth.permissions import load_actor
+from pacer.auth.permissions import ACCEPT, SYSTEM, load_actor
 from pacer.characteristics import service as charts
 from pacer.characteristics import signals
 from pacer.cli import app
 from pacer.config import get_settings
 from pacer.demo.quality import QUALITY, READ_AFTER, People
-from pacer.models import AuditEntry, Characteristic, ExcludedPoint, Notification, User, WorkflowItem
+from pacer.kit import periods
+from pacer.models import AuditEntry, Characteristic, ExcludedPoint, Fact, Indicator, Notification, User, WorkflowItem
 from pacer.models.quality import QualityProblem, SisterCheck, ZeroingCriterion
-from pacer.quality import calc, pareto
+from pacer.quality import calc, figures, pareto, repository
 from pacer.quality.workflow import CHECK_CONFIRMED
 from tests.conftest import fresh_database
 
@@ -204,3 +205,35 @@ def test_quality_adds_few_unread_notifications_and_dates_them_when_they_were_sen
         sent = n.created_at.replace(tzinfo=UTC) if n.created_at.tzinfo is None else n.created_at
         assert sent <= now
         assert (n.read_at is None) == (sent.date() > now.date() - READ_AFTER)
+
+
+def test_the_quality_problem_figures_are_the_registers_counts(session):
+    """The cockpit's, the targets' and the quality report's figures of problems found, closed
+    and open are those of the register, unit by unit and month by month, and every problem the
+    register found before the month still being reported is counted at its unit."""
+    ids = dict(session.execute(select(Indicator.code, Indicator.id).where(Indicator.code.in_(figures.CODES))).all())
+    code_of = {v: k for k, v in ids.items()}
+    stored: dict[int, dict[tuple[int, str], int]] = {}
+    for unit_id, indicator_id, period, value in session.execute(
+        select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(Fact.indicator_id.in_(ids.values()))
+    ):
+        stored.setdefault(period, {})[(unit_id, code_of[indicator_id])] = value
+    assert min(stored) == 202601
+    assert max(stored) == 202610
+    for period, values in stored.items():
+        start = periods.first_day(period)
+        end = periods.first_day(periods.add_months(period, 1)) - timedelta(days=1)
+        counts = repository.month_counts(session, SYSTEM, start, end, ACCEPT)
+        for (unit_id, code), value in values.items():
+            c = counts.get(unit_id, repository.MonthCounts(0, 0, 0))
+            said = {figures.FOUND: c.found, figures.CLOSED: c.closed, figures.OPEN: c.open}[code]
+            assert value == said, (period, unit_id, code)
+    found = sum(v for p, values in stored.items() if p < 202610 for (_, c), v in values.items() if c == figures.FOUND)
+    registered = session.scalar(
+        select(func.count())
+        .select_from(QualityProblem)
+        .join(WorkflowItem, WorkflowItem.id == QualityProblem.workflow_item_id)
+        .where(QualityProblem.found_on.between(date(2026, 1, 1), date(2026, 9, 30)), WorkflowItem.state != "cancelled")
+    )
+    assert found == registered
+    assert registered > 0 or date.today() > date(2027, 9, 1)  # the register reaches into the figures' year

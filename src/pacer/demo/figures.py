@@ -184,7 +184,9 @@ def _investment(frame: Frame, trend: Floats, growth: Floats) -> dict[str, Ints]:
 
 
 def _quality(frame: Frame, revenue: Floats, trend: Floats) -> dict[str, Ints]:
-    """Lots inspected follow the month's output; problems follow size and become rarer."""
+    """Lots inspected follow the month's output; problems follow size and become rarer (drawn so
+    that the figures drawn after them stay as they were: the loader sets them to the problem
+    register's counts, :mod:`pacer.demo.quality_figures`)."""
     rng, age = frame.rng, (frame.grid.years - frame.grid.start_year)[None, :]
     lots = rng.poisson(frame.col("lots_per_100m") * revenue / YI)
     pass_rate = np.clip(frame.col("first_pass") * frame.lognoise("first_pass"), 0.5, 0.999)

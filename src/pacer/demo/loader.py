@@ -28,6 +28,7 @@ from pacer.demo.followup import load_followup
 from pacer.demo.generator import DemoConfig, DemoGroup, generate
 from pacer.demo.own_load import assign_sets, load_own_library
 from pacer.demo.quality import load_quality
+from pacer.demo.quality_figures import follow_register
 from pacer.demo.records import FactArrays
 from pacer.demo.statements import load_statements
 from pacer.errors import Conflict
@@ -290,12 +291,14 @@ def _split(group: DemoGroup, month_in_progress: bool) -> tuple[dict[int, str], D
 
 
 def _finish(conn: Connection, session: Session, group: DemoGroup, states: dict[int, str], progress: Progress) -> int:
-    """Locks, the audit line, the follow-up and quality records and the last month through the
-    workflow, unit by unit; how many facts are of record then."""
+    """Locks, the audit line, the follow-up and quality records (the quality problem figures
+    set to the register's counts) and the last month through the workflow, unit by unit; how
+    many facts are of record then."""
     _locks_and_audit(conn, group)
     load_followup(session, group)
     load_quality(session)
     load_charts(session)
+    follow_register(session, group)  # the quality problem figures are the register's counts
     load_commendations(session, group)
     load_statements(session, group)
     if not states:
