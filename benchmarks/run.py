@@ -2,7 +2,7 @@
 
 Each benchmark module writes its own section to benchmarks/results/<name>.md; this script runs
 them in order (engine, group_indicators, collection_import, web, meeting_extract, monitor,
-entry_grid, followup_board, spc, report, meeting_pack, audit_search, demo_quality, assessment) and puts
+entry_grid, followup_board, spc, report, meeting_pack, audit_search, demo_quality, assessment, hostile) and puts
 the sections
 together under a header naming the machine.
 """
@@ -35,6 +35,7 @@ SECTIONS = (
     "audit_search",
     "demo_quality",
     "assessment",
+    "hostile",
 )
 
 

@@ -35,6 +35,7 @@ from pacer.tasks import service as tasks
 from pacer.tasks.validation import TaskPlan
 from pacer.web.deps import get_analysis_dep
 from tests.factories import create_user, move_unit
+from tests.hostile import record
 from tests.tasks.board_data import followup
 from tests.web.test_bad_input import bearer
 from tests.webclient import page_token, set_passwords
@@ -294,6 +295,7 @@ def test_no_route_shows_a_unit_outside_the_viewers_subtrees(app, group, signed_i
     changes = sorted((r for r in all_routes if r[0] != "GET"), key=lambda r: r[1] in ("/login", "/logout"))
     problems: list[str] = []
     answered: Counter[str] = Counter()  # viewer -> answers with a body of units in view
+    tries: Counter[str] = Counter()
 
     for viewer in [WIDER, *(v for v in VISIBLE if v != WIDER)]:
         client, api = signed_in(viewer), bearer(session, viewer)
@@ -301,6 +303,7 @@ def test_no_route_shows_a_unit_outside_the_viewers_subtrees(app, group, signed_i
         for method, path in [*gets, *changes]:
             for url, unit in requests_for(method, path, viewer):
                 response = call(client, method, url, api, csrf)
+                tries[viewer] += 1
                 where = f"{viewer}: {method} {url} -> {response.status_code}"
                 # /readyz answers 503 while this process is not ready (here: no engine of its own
                 # built), which is its answer, not a server error
@@ -315,6 +318,8 @@ def test_no_route_shows_a_unit_outside_the_viewers_subtrees(app, group, signed_i
                 leaked = outside_units_in(text_of(response), viewer)
                 if leaked:
                     problems.append(f"{where} shows {leaked}")
+    tried = f"{len(all_routes)} routes as {len(VISIBLE)} viewers, each unit in and out of view, before and after a move"
+    record("cross-unit access", "every route, the fixture's ids", tried, sum(tries.values()), problems)
     assert not problems, "\n".join(problems[:30])
     # the answers were reached, not refused: every viewer with units saw them at every route
     assert all(answered[v] >= 40 for v in VISIBLE if VISIBLE[v]), answered

@@ -22,9 +22,10 @@ from schemathesis import GenerationMode
 from pacer.analysis.serve.service import build
 from pacer.cockpit.charts import CHARTS
 from pacer.web.deps import get_analysis_dep
+from tests.hostile import record, scaled
 from tests.web.test_bad_input import bearer
 
-EXAMPLES = 6  # generated cases per operation and generation mode
+EXAMPLES = scaled(6)  # generated cases per operation and generation mode
 PERIOD = "2025-06"
 REAL = {
     "unit_code": ["G", "A1"],
@@ -124,6 +125,16 @@ def test_no_operation_answers_a_server_error(app, figures, session, username, pa
             except Unsatisfiable:  # nothing to make invalid: an operation without parameters
                 if required:
                     raise
+    tried = f"{len(operations)} operations as {username}: " + ", ".join(
+        f"{n} x {k}" for k, n in sorted(seen.items(), key=str)
+    )
+    record(
+        "OpenAPI fuzzing (schemathesis)",
+        f"operations part {part + 1}/{PARTS} as {username}",
+        tried,
+        seen.total(),
+        failures,
+    )
     assert not failures, "\n".join(failures[:20])
     assert seen[200] >= 100 // PARTS, seen
     assert seen[401] == 0, seen  # the handlers were reached, as the caller
