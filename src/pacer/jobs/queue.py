@@ -120,14 +120,12 @@ async def recover_stalled(
     app: procrastinate.App, factory: sessionmaker[Session], seconds: float
 ) -> list[tuple[int, str]]:
     """The jobs of workers silent for ``seconds``: each Pacer job is put back in the queue and its
-    procrastinate job retried, or, when it was retried already, both are failed saying why (a
-    tick or sweep of a stopped worker is failed: the next moment runs its own). (Pacer job id,
-    "retried" or "failed") for each."""
+    procrastinate job retried, or, when it was retried already, both are failed saying why (the
+    workflow tick is left alone: the next moment runs its own). (Pacer job id, "retried" or
+    "failed") for each."""
     out: list[tuple[int, str]] = []
-    for job in await app.job_manager.get_stalled_jobs(queue=QUEUE, seconds_since_heartbeat=seconds):
-        if job.task_name != RUN_JOB:
-            await app.job_manager.finish_job(job, status=Status.FAILED, delete_job=False)
-            continue
+    stalled = await app.job_manager.get_stalled_jobs(queue=QUEUE, task_name=RUN_JOB, seconds_since_heartbeat=seconds)
+    for job in stalled:
         job_id, again = int(str(job.task_kwargs["job_id"])), job.attempts + 1 < RUNS
         await asyncio.to_thread(_settle, factory, job_id, again)
         if again:

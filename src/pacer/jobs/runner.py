@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.auth.permissions import SYSTEM, Actor, load_actor
@@ -174,6 +175,11 @@ def run_schedules(tx: Transactions, now: datetime | None = None) -> int:
         try:
             with tx(True) as session:
                 queued += len(schedule(session, now or utcnow()))
+        except IntegrityError as exc:
+            if "once_key" not in str(exc):
+                log.exception("schedule %s failed", name)
+            else:  # another process's tick queued the same scheduled job first
+                log.info("schedule %s: queued already by another process", name)
         except Exception:  # one schedule's failure must not stop the others; tried again later
             log.exception("schedule %s failed", name)
     return queued

@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -76,6 +76,49 @@ async def data_error(request: Request, exc: Exception) -> Response:
     return await unexpected_error(request, exc)
 
 
+# what a database says when the disk under it is full: SQLite's SQLITE_FULL, PostgreSQL's 53100
+DISK_FULL = ("database or disk is full", "No space left on device", "could not extend file")
+UNAVAILABLE = (
+    "connection refused",
+    "server closed the connection",
+    "terminating connection",
+    "the database system is shutting down",
+    "the database system is starting up",
+    "the database system is in recovery mode",
+    "connection failed",
+    "consuming input failed",
+    "connection is lost",
+)
+
+
+def storage_fault(exc: BaseException) -> tuple[int, str] | None:
+    """The status and words of a database that cannot store now (its disk full: 507) or cannot be
+    reached (stopped, restarting: 503); None for any other error. The transaction was rolled back:
+    nothing of the request was kept."""
+    said = str(getattr(exc, "orig", None) or exc)
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate == "53100" or any(words in said for words in DISK_FULL):
+        return 507, "the server's disk is full: nothing was saved; free space on it, then try again"
+    if getattr(exc, "connection_invalidated", False) or (sqlstate or "").startswith(("08", "57P")):
+        return 503, "the database cannot be reached now: nothing was saved; try again in a moment"
+    if any(words in said for words in UNAVAILABLE):
+        return 503, "the database cannot be reached now: nothing was saved; try again in a moment"
+    return None
+
+
+async def database_error(request: Request, exc: Exception) -> Response:
+    """A database that cannot store or be reached answers what happened, and that nothing was
+    kept, instead of an internal error; anything else is unexpected."""
+    fault = storage_fault(exc)
+    if fault is None:
+        return await unexpected_error(request, exc)
+    status, message = fault
+    response = error_response(request, status, message)
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     # Logged by the server; the client gets the usual shape without internals.
     return error_response(request, 500, "internal error; the details are in the server log")
@@ -85,5 +128,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected_error)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(DataError, data_error)
+    app.add_exception_handler(OperationalError, database_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -77,6 +77,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.413": ("提交的内容过大。", "What was sent is too large."),
     "error.422": ("请求参数有误，请检查后重试。", "A parameter of the request is not valid."),
     "error.500": ("服务器内部错误，详情已记入服务器日志。", "Internal error; the details are in the server log."),
+    "error.503": (
+        "暂时无法连接数据库，本次操作未保存任何内容，请稍后重试。",
+        "The database cannot be reached now; nothing was saved. Try again in a moment.",
+    ),
+    "error.507": (
+        "服务器磁盘已满，本次操作未保存任何内容；请管理员释放磁盘空间后重试。",
+        "The server's disk is full; nothing was saved. Once space is freed, try again.",
+    ),
     "error.home": ("返回首页", "Back to the start page"),
     # sign-in
     "login.title": ("登录", "Sign in"),
