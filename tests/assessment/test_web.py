@@ -155,6 +155,7 @@ def test_the_unit_page_lists_the_units_statements_in_both_languages(session, org
         listed = en[en.index('data-testid="unit-statements"') :].split("</table>")[0]
         assert f'<a href="/statements/{scored["statement_id"]}">{LAST_YEAR}</a>' in listed
         assert "Business performance" in listed
+        assert '<th scope="col">State</th>' in listed
         assert "Responsibility statements" in en
         zh = c.get("/admin/org/A?lang=zh").text
         assert "经营业绩" in zh[zh.index('data-testid="unit-statements"') :].split("</table>")[0]

@@ -28,6 +28,7 @@ ASSESSMENT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "assess.of_unit": ("责任书", "Responsibility statements"),
     "assess.of_unit_none": ("该单位尚无责任书。", "The unit has no responsibility statement."),
+    "assess.of_unit_state": ("状态", "State"),
     "assess.of_unit_caption": ("该单位各年度责任书及状态", "The unit's statements by year, with their state"),
     "assess.unit": ("单位", "Unit"),
     "assess.peer": ("对标组", "Peer group"),
