@@ -175,7 +175,7 @@ def test_the_span_is_added_to_the_year_to_date_sentence():
     ],
 )
 def test_an_indicator_s_name_is_lower_cased_mid_sentence_in_english_acronyms_kept(name, inside):
-    from pacer.reports.narrative import need_sentence
+    from pacer.reports.forecast_wording import need_sentence
 
     flat = Change(ChangeKind.NO_DATA, None, None, None)
     en = need_sentence(name, "RMB 100m", Decimal("20"), Decimal("5"), 4, flat, "en")
@@ -187,7 +187,7 @@ def test_an_indicator_s_name_is_lower_cased_mid_sentence_in_english_acronyms_kep
 
 
 def test_the_forecast_names_the_indicator_in_lower_case_mid_sentence():
-    from pacer.reports.narrative import Forecast, forecast_sentence
+    from pacer.reports.forecast_wording import Forecast, forecast_sentence
 
     f = Forecast("Operating revenue", "RMB 100m", Decimal("380"), None, None, Decimal("400"), 95.0, None)
     assert forecast_sentence(f, "en") == (

@@ -17,8 +17,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from pacer.models import Unit
 from pacer.quality.chart import trend_spec
 from pacer.quality.pareto import Series, Trend
+from pacer.reports.forecast_wording import Forecast, chance_cell_text, chance_phrase, forecast_sentence
 from pacer.reports.model import Cell, Paragraph, Report, Section, Table
-from pacer.reports.narrative import Forecast, chance_cell_text, chance_phrase, forecast_sentence, listed
+from pacer.reports.narrative import listed
 from pacer.reports.render import render
 from pacer.reports.render.layout import CLOSING, heading_lines, layout, width
 from pacer.reports.render.xlsx import figure, sheet_name

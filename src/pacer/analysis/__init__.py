@@ -58,6 +58,7 @@ from pacer.analysis.load.definitions import units_from_rows
 from pacer.analysis.serve.cockpit import Cockpit, Ranking
 from pacer.analysis.serve.completeness import Missing, assigned_at, default_period, incomplete, missing_figures
 from pacer.analysis.serve.engine import Engine
+from pacer.analysis.serve.replay import changes_since
 from pacer.analysis.serve.service import Analysis, build, change_marker, get_analysis, is_built, restructured
 from pacer.analysis.shown import wording
 from pacer.analysis.shown.display import (
@@ -127,6 +128,7 @@ __all__ = [
     "bridge_line",
     "build",
     "change_marker",
+    "changes_since",
     "choose",
     "crossed_breakdown",
     "default_period",

@@ -20,8 +20,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
-from pacer.analysis import Analysis
-from pacer.analysis.serve.engine import Engine
+from pacer.analysis import Analysis, Engine
 
 T = TypeVar("T")
 # Per engine version. Most answers are small (about 16 KB on average for the latest month of

@@ -30,8 +30,7 @@ from sqlalchemy import Connection
 from sqlalchemy import Engine as DbEngine
 from sqlalchemy.orm import Session
 
-from pacer.analysis import Analysis, change_marker, default_period, get_analysis
-from pacer.analysis.serve import replay
+from pacer.analysis import Analysis, change_marker, changes_since, default_period, get_analysis
 from pacer.auth.permissions import SYSTEM
 from pacer.cockpit import cache, pages, service
 from pacer.cockpit.scope import Scope, shown_as
@@ -111,7 +110,7 @@ def _same_engine_at(conn: Connection, analysis: Analysis, seen: int) -> int | No
     marker = change_marker(conn)
     if marker == seen:
         return seen
-    changes = replay.changes_since(conn, analysis.data, analysis.node_of_id, seen, marker)
+    changes = changes_since(conn, analysis.data, analysis.node_of_id, seen, marker)
     if changes is None or changes.figures or changes.eliminations:
         return None
     return marker

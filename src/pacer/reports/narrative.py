@@ -103,7 +103,7 @@ def amount(x: Decimal | None, f: Figure, lang: str) -> str:
     return f"{text} {f.unit}".rstrip() if _zh(lang) or f.unit else text
 
 
-def _rounds_to_zero(x: float | Decimal | None, decimals: int) -> bool:
+def rounds_to_zero(x: float | Decimal | None, decimals: int) -> bool:
     return x is None or wording.is_zero(x, decimals)
 
 
@@ -113,7 +113,7 @@ def _rounds_to_zero(x: float | Decimal | None, decimals: int) -> bool:
 def value_phrase(f: Figure, lang: str) -> str:
     """What the indicator reached: "营业收入完成 172.30 亿元", "利润总额亏损 3.20 亿元"."""
     v = f.value
-    negative = v is not None and v < 0 and not _rounds_to_zero(v, f.decimals)
+    negative = v is not None and v < 0 and not rounds_to_zero(v, f.decimals)
     if _zh(lang):
         if negative and f.sign == "profit":
             return f"{f.name}亏损 {amount(abs(v), f, lang)}" if v is not None else f.name
@@ -146,7 +146,7 @@ def yoy_phrase(f: Figure, lang: str) -> str:
 
 
 def _moved(x: float | None, size: str, f: Figure, lang: str, decimals: int = CHANGE_DECIMALS) -> str:
-    if _rounds_to_zero(x, decimals):
+    if rounds_to_zero(x, decimals):
         return "与上年同期持平" if _zh(lang) else "flat year on year"
     up = x is not None and x > 0
     lower = f.direction == "lower"
@@ -244,7 +244,7 @@ def progress_phrase(completion: float | None, time_progress: float | None, lower
         return ""
     diff = completion - time_progress
     zh = _zh(lang)
-    if _rounds_to_zero(diff, CHANGE_DECIMALS):
+    if rounds_to_zero(diff, CHANGE_DECIMALS):
         return "与时间进度持平" if zh else "in line with time progress"
     size = pp(diff, lang)
     if zh:
@@ -271,7 +271,7 @@ def _level(f: Figure, lang: str) -> str:
     )
     delta = f.value - f.target
     if f.percent:
-        if _rounds_to_zero(delta, RATIO_DECIMALS):
+        if rounds_to_zero(delta, RATIO_DECIMALS):
             return f"与{target}持平" if zh else f"level with {target}"
         size = pp(delta, lang, RATIO_DECIMALS)
         if zh:
@@ -304,108 +304,8 @@ def span_clause(f: Figure, lang: str) -> str:
     if _zh(lang):
         return f"；其中{value_phrase(f, lang)}，{yoy_phrase(f, lang)}。"
     v = f.value
-    if v is not None and v < 0 and f.sign in ("profit", "cash") and not _rounds_to_zero(v, f.decimals):
+    if v is not None and v < 0 and f.sign in ("profit", "cash") and not rounds_to_zero(v, f.decimals):
         what = ("a loss of " if f.sign == "profit" else "a net outflow of ") + amount(abs(v), f, lang)
     else:
         what = amount(v, f, lang)
     return f"; in the {f.name.lower()}, {what}, {yoy_phrase(f, lang)}."
-
-
-# -- the outlook ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Forecast:
-    """A year-end forecast on the display scale: the point, its 80 % interval, the ensure
-    target and the chance of reaching it (percent)."""
-
-    name: str
-    unit: str
-    point: Decimal
-    low: Decimal | None
-    high: Decimal | None
-    target: Decimal | None
-    share: float | None  # point as % of the ensure target
-    chance: float | None
-    decimals: int = 2
-    percent: bool = False
-
-
-def forecast_sentence(f: Forecast, lang: str, first: bool = True) -> str:
-    """ "按目前趋势，预计全年营业收入 380.00 亿元（80% 区间 370.00–390.00 亿元），为确保目标的 94.4%，
-    达成确保目标的可能性约 12%。" The sentences after the ``first`` of a paragraph leave out
-    "按目前趋势" / "On current trends": said once, it holds for them all."""
-    zh = _zh(lang)
-    fig = Figure(
-        f.name, f.point, f.unit, Change(ChangeKind.NO_DATA, None, None, None), percent=f.percent, decimals=f.decimals
-    )
-    point = amount(f.point, fig, lang)
-    band = ""
-    if f.low is not None and f.high is not None:
-        low, high = num(f.low, f.decimals), amount(f.high, fig, lang)
-        band = f"（80% 区间 {low}–{high}）" if zh else f" (80% interval {low}–{high})"
-    if zh:
-        out = f"{'按目前趋势，' if first else ''}预计全年{f.name} {point}{band}"
-    else:
-        who = f"On current trends, {inline(f.name, lang)}" if first else f.name[:1].upper() + f.name[1:]
-        out = f"{who} should close the year at {point}{band}"
-    if f.share is not None:
-        out += f"，为确保目标的 {pct(f.share)}" if zh else f", {pct(f.share)} of the ensure target"
-    if f.chance is not None:
-        phrase = chance_phrase(f.chance, lang)
-        out += f"，达成确保目标的可能性{phrase}" if zh else f"; the chance of reaching it is {phrase}"
-    return out + ("。" if zh else ".")
-
-
-def chance_phrase(chance: float, lang: str) -> str:
-    """A chance in percent as it reads in a sentence: "about 47%", but "under 1%" and "over 99%"
-    where the rounded figure would read as impossible or certain."""
-    zh = _zh(lang)
-    if chance < 0.5:
-        return "不足 1%" if zh else "under 1%"
-    if chance >= 99.5:
-        return "超过 99%" if zh else "over 99%"
-    return f"约 {wording.percent(chance, 0)}" if zh else f"about {wording.percent(chance, 0)}"
-
-
-def chance_cell_text(chance: float | None) -> str:
-    """A chance in percent in a table: "<1%" and ">99%" at the ends (see :func:`chance_phrase`)."""
-    if chance is None:
-        return wording.DASH
-    if chance < 0.5:
-        return "<1%"
-    if chance >= 99.5:
-        return ">99%"
-    return wording.percent(chance, 0)
-
-
-def need_sentence(
-    name: str, unit: str, remaining: Decimal, monthly: Decimal | None, months_left: int, growth: Change, lang: str
-) -> str:
-    """What the rest of the year needs to reach the ensure target (values on the display scale)."""
-    zh = _zh(lang)
-    fig = Figure(name, remaining, unit, growth)
-    if remaining <= 0 or _rounds_to_zero(remaining, 2):
-        return f"{name}已完成全年确保目标。" if zh else f"{name} has already reached its ensure target for the year."
-    rest = amount(remaining, fig, lang)
-    if monthly is None or months_left <= 0:
-        return (
-            f"{name}距全年确保目标尚差 {rest}。" if zh else f"{name} ends the year {rest} short of its ensure target."
-        )
-    each = amount(monthly, fig, lang)
-    if zh:
-        text = f"{name}完成全年确保目标尚需 {rest}，后 {months_left} 个月月均需完成 {each}"
-    else:
-        what = inline(name, lang)
-        text = (
-            f"To reach its ensure target, {what} needs {rest} more: {each} a month over the last {months_left} months"
-        )
-    if growth.kind is ChangeKind.PERCENT and growth.percent is not None:
-        more = growth.percent >= 0
-        size = pct(growth.percent)
-        text += (
-            f"，较上年同期{'增长' if more else '下降'} {size}"
-            if zh
-            else f", {size} {'more' if more else 'less'} than the same months last year"
-        )
-    return text + ("。" if zh else ".")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from pacer.analysis import wording
 from pacer.cockpit import service
 from pacer.cockpit.schemas import OutlookRow
-from pacer.reports import narrative
+from pacer.reports import forecast_wording, narrative
 from pacer.reports.figures import Context
 from pacer.reports.model import Block, Cell, Paragraph, Section, Table
 
@@ -23,7 +23,7 @@ def outlook(ctx: Context) -> Section | None:
         return None
     # the forecasts, then what the rest of the year needs: a paragraph each
     forecasts = [f for f in (_forecast(ctx, r) for r in rows) if f is not None]
-    sentences = [narrative.forecast_sentence(f, ctx.lang, first=i == 0) for i, f in enumerate(forecasts)]
+    sentences = [forecast_wording.forecast_sentence(f, ctx.lang, first=i == 0) for i, f in enumerate(forecasts)]
     said = (sentences, _needs(ctx))
     blocks: list[Block] = [Paragraph(ctx.joined(sentences)) for sentences in said if sentences]
     keys = ("col.indicator", "col.unit", "col.ytd", "col.forecast", "col.interval", "col.ensure")
@@ -53,7 +53,7 @@ def _share(r: OutlookRow, percent: bool) -> float | None:
     return 100 * r.point / r.target_ensure
 
 
-def _forecast(ctx: Context, r: OutlookRow) -> narrative.Forecast | None:
+def _forecast(ctx: Context, r: OutlookRow) -> forecast_wording.Forecast | None:
     """The forecast a sentence is said of: an indicator's with an ensure target, higher better."""
     code = r.indicator.code
     ref = ctx.ref(code)
@@ -62,7 +62,7 @@ def _forecast(ctx: Context, r: OutlookRow) -> narrative.Forecast | None:
     if point is None or not r.target_ensure or ref.direction != "higher":
         return None
     target = ctx.shown(code, _d(r.target_ensure))
-    return narrative.Forecast(
+    return forecast_wording.Forecast(
         ref.name, d.label, point, low, high, target, _share(r, d.percent), _pct(r.p_ensure), d.decimals, d.percent
     )
 
@@ -81,7 +81,7 @@ def _row(ctx: Context, r: OutlookRow) -> tuple[Cell, ...]:
         Cell(band),
         ctx.amount_cell(code, _d(r.target_ensure)),
         ctx.percent_cell(_share(r, d.percent)),
-        Cell(narrative.chance_cell_text(chance), _d(chance)),
+        Cell(forecast_wording.chance_cell_text(chance), _d(chance)),
     )
 
 
@@ -105,7 +105,7 @@ def _needs(ctx: Context) -> list[str]:
         if remaining is None:
             continue
         out.append(
-            narrative.need_sentence(
+            forecast_wording.need_sentence(
                 ref.name, ref.display.label, remaining, monthly, 12 - ctx.scope.month, need.implied_growth, ctx.lang
             )
         )

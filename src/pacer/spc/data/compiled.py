@@ -95,25 +95,13 @@ def subgroup_table_compiled(
     capacity = rows if rows <= reserve_rows else _count(batches())
     if capacity < 0:
         return None
-    acc, key, out = np.zeros(8), np.zeros(7, np.int64), None
+    acc, key = np.zeros(8), np.zeros(7, np.int64)
     # no subgroup has more rows than the file: the counts take 4 bytes where that is room enough
     counts = np.empty(0, np.int32 if rows < 2**31 else np.int64)
-    with ThreadPoolExecutor(1) as helper:
-        room: _Room | None = None
-        seen = 0
-        for batch in batches():
-            if batch is None:
-                return None
-            if batch[0].size == 0:
-                continue
-            if out is None:
-                out = kernels.allocate(capacity, batch[0], counts)
-                room = _Room(out, helper)
-            if kernels.subgroup_stats(*batch, *limits, acc, key, *out) < 0:
-                return None
-            seen += batch[0].size
-            if room is not None:
-                room.ahead(int(key[kernels.NEXT]), seen, batch[0].size)
+    try:
+        out = _one_pass(batches(), limits, capacity, counts, acc, key)
+    except _NeedsGrouping:
+        return None
     if out is None:
         out = kernels.allocate(0, np.empty(0, schema.field(characteristic).type.to_pandas_dtype()), counts)
     kernels.finish(acc, key, *out)
@@ -123,6 +111,40 @@ def subgroup_table_compiled(
         characteristic=chars.decode(out_key), n=out_i[0], mean=out_f[0], range=out_f[1], sd=out_f[2],
         below=out_i[1], above=out_i[2],
     )  # fmt: skip
+
+
+class _NeedsGrouping(Exception):
+    """The file does not suit the single pass (the caller lets DuckDB group it)."""
+
+
+def _one_pass(
+    batches: Iterator[Batch | None],
+    limits: tuple[np.ndarray, np.ndarray, np.ndarray],
+    capacity: int,
+    counts: np.ndarray,
+    acc: np.ndarray,
+    key: np.ndarray,
+) -> Any:
+    """The kernel over every batch into results allocated on the first (None for a file of no
+    rows), their pages made ahead of the pass on another thread."""
+    out = None
+    with ThreadPoolExecutor(1) as helper:
+        room: _Room | None = None
+        seen = 0
+        for batch in batches:
+            if batch is None:
+                raise _NeedsGrouping
+            if batch[0].size == 0:
+                continue
+            if out is None:
+                out = kernels.allocate(capacity, batch[0], counts)
+                room = _Room(out, helper)
+            if kernels.subgroup_stats(*batch, *limits, acc, key, *out) < 0:
+                raise _NeedsGrouping
+            seen += batch[0].size
+            if room is not None:
+                room.ahead(int(key[kernels.NEXT]), seen, batch[0].size)
+    return out
 
 
 class _Room:
