@@ -127,6 +127,13 @@ def _start_ticker(app: FastAPI) -> asyncio.Task[None] | None:
 # before it started, again and again, and the server never served.
 WORKER_HEALTHCHECK_S = 120
 
+# How long a kept-alive connection may stay idle before the server closes it. uvicorn's default,
+# 5 s, is shorter than the pause between two clicks: a client (a browser, or the reverse proxy's
+# pool of upstream connections, nginx's idle for up to 60 s) sending its next request on the
+# connection as the server closes it had it reset (ECONNRESET, a failed request), the more often
+# the busier the server. Longer than any proxy's idle time, the client always closes first.
+KEEP_ALIVE_S = 75
+
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
@@ -192,6 +199,7 @@ def run_server(host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> N
         port=port,
         workers=max(workers, 1),
         timeout_worker_healthcheck=WORKER_HEALTHCHECK_S,
+        timeout_keep_alive=KEEP_ALIVE_S,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
         log_config=logging_config(settings.log_format),

@@ -72,6 +72,13 @@ def test_a_worker_process_has_time_to_start_on_a_busy_machine(monkeypatch, tmp_p
     assert _run(monkeypatch, tmp_path)["timeout_worker_healthcheck"] >= 60
 
 
+def test_an_idle_connection_is_kept_longer_than_a_client_or_proxy_keeps_it(monkeypatch, tmp_path) -> None:
+    """A server closing a kept-alive connection as the client sends its next request on it resets
+    that request (uvicorn's default closes after 5 s idle, less than a pause between clicks);
+    nginx keeps an idle upstream connection for up to 60 s."""
+    assert _run(monkeypatch, tmp_path)["timeout_keep_alive"] > 60
+
+
 def test_by_default_the_server_believes_no_forwarded_header(monkeypatch, tmp_path) -> None:
     """Not even from a local client: otherwise anyone on the machine (or a proxy passing the
     header through) could name any address."""
