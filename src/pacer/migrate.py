@@ -49,6 +49,7 @@ def reset(engine: Engine) -> None:
     It does not depend on the downgrades, so a database whose schema is at a revision this
     version does not know, or half built, can still be reset.
     """
+    from pacer.jobs import queue_schema
     from pacer.models import Base
 
     with _writer(engine).begin() as connection:
@@ -59,3 +60,4 @@ def reset(engine: Engine) -> None:
         reflected.drop_all(connection)  # referring tables first
         if connection.dialect.name == "postgresql":
             connection.execute(text("DROP FUNCTION IF EXISTS audit_entry_append_only()"))
+            queue_schema.drop(connection)  # the jobs' queue, which the migrations made

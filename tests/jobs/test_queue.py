@@ -26,7 +26,7 @@ from pacer.auth.permissions import load_actor
 from pacer.cli import app as cli
 from pacer.config import Settings, get_settings
 from pacer.db import get_engine, session_factory, unit_of_work
-from pacer.jobs import queue
+from pacer.jobs import queue, queue_schema
 from pacer.jobs.kinds import Kind, Output, register
 from pacer.jobs.runner import ThreadRunner, run_pending, transactions
 from pacer.jobs.service import Asked, enqueue
@@ -67,8 +67,8 @@ def queued(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[int]:
     monkeypatch.setenv("PACER_JOBS_QUEUE", "procrastinate")
     monkeypatch.setenv("PACER_WORKFLOW_TICK_SECONDS", "0")
     get_settings.cache_clear()
-    assert queue.ensure_schema(get_engine()) is True
-    assert queue.ensure_schema(get_engine()) is False  # there already
+    with get_engine().connect() as conn:
+        assert queue.has_schema(conn)  # made by the migrations
     with Session(get_engine()) as session:
         unit = create_unit(session, "Q1")
         create_user(session, "alice", [("unit_reporter", unit)])
@@ -105,7 +105,7 @@ def test_an_embedded_job_is_queued_in_the_job_table_only_and_run_by_the_threads(
     with get_engine().connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM job WHERE state = 'queued'")) == 1
         if conn.dialect.name == "postgresql":
-            assert not queue.has_schema(conn)  # the embedded queue needs no table of procrastinate
+            assert conn.scalar(text("SELECT count(*) FROM procrastinate_jobs")) == 0  # the job table only
     runner = ThreadRunner(transactions(session_factory(get_engine())), workers=1)
     runner.wake()
     try:
@@ -200,9 +200,16 @@ def test_a_job_another_runner_took_first_is_left_alone_by_the_worker(queued):
 def test_the_queue_without_its_tables_is_reported_with_the_fix(database_url, monkeypatch):
     monkeypatch.setenv("PACER_JOBS_QUEUE", "procrastinate")
     get_settings.cache_clear()
+    with get_engine().begin() as conn:
+        queue_schema.drop(conn)
     ok, message = queue.reachable()
     assert not ok
     assert "pacer db upgrade" in message
+    result = CliRunner().invoke(cli, ["worker"])  # a worker does not make them behind the migrations' back
+    assert result.exit_code == 1
+    assert "run `pacer db upgrade`" in result.output
+    with get_engine().connect() as conn:
+        assert not queue.has_schema(conn)
     get_engine().dispose()
 
 

@@ -19,13 +19,10 @@ def register(app: typer.Typer) -> None:
 def db_upgrade() -> None:
     """Apply every migration and load the built-in indicator library."""
     from pacer.indicators.sync import sync_library
-    from pacer.jobs.queue import enabled, ensure_schema
     from pacer.migrate import upgrade
 
     prepare_database()
-    upgrade(get_engine())
-    if enabled():
-        ensure_schema(get_engine())  # the jobs' queue in the same database
+    upgrade(get_engine())  # on PostgreSQL with the jobs' queue's tables
     with unit_of_work(writes=True) as session:
         result = sync_library(session)
     console().print(f"Database ready at {safe_url()} ({result['indicators']} indicators, {result['sets']} sets).")

@@ -30,12 +30,12 @@ from functools import lru_cache
 
 import procrastinate
 from procrastinate.jobs import Status
-from procrastinate.schema import SchemaManager
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from pacer.config import Settings, get_settings
+from pacer.errors import DomainError
 
 log = logging.getLogger("pacer.jobs")
 QUEUE = "pacer"
@@ -45,8 +45,7 @@ STALLED = "pacer.stalled_jobs"
 RUNS = 2  # a job whose worker stopped while running it is run once more, then failed
 RUN_AGAIN = "run again: the worker running it stopped"
 STOPPED = "the worker running it stopped twice; ask for it again"
-# the advisory lock taken while the queue's tables are created ("PACERPQS")
-SCHEMA_LOCK = 0x5041434552505153
+MISSING = "the queue's tables are missing: run `pacer db upgrade` (the migrations make them)"
 
 
 def enabled(settings: Settings | None = None) -> bool:
@@ -67,11 +66,15 @@ def _deferrer() -> procrastinate.App:
 def defer(session: Session, job_id: int) -> None:
     """Queue Pacer job ``job_id`` for a worker in the session's transaction (nothing with the
     embedded queue, whose threads read the ``job`` table)."""
-    if not enabled():
-        return
-    connection = session.connection().connection.driver_connection
-    task = _deferrer().configure_task(RUN_JOB, queue=QUEUE, connection=connection)
-    task.defer(job_id=job_id)
+    if enabled():
+        defer_on(session.connection(), [job_id])
+
+
+def defer_on(connection: Connection, job_ids: list[int]) -> None:
+    """Queue Pacer jobs ``job_ids`` for a worker in the transaction of ``connection``."""
+    task = _deferrer().configure_task(RUN_JOB, queue=QUEUE, connection=connection.connection.driver_connection)
+    for job_id in job_ids:
+        task.defer(job_id=job_id)
 
 
 # -- the worker ------------------------------------------------------------------------------------
@@ -170,7 +173,9 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     from pacer.workflow import jobs  # noqa: F401  (the tick's modules, loaded before the first tick)
 
     kinds.all_kinds()  # every kind's modules loaded now rather than by the first job
-    ensure_schema(get_engine(settings))
+    with get_engine(settings).connect() as connection:
+        if not has_schema(connection):
+            raise DomainError(MISSING)
     fail_stale(transactions(session_factory(get_engine(settings))))
     worker_app(settings).run_worker(
         queues=[QUEUE],
@@ -183,27 +188,13 @@ def run_worker(settings: Settings, name: str | None = None) -> None:
     )
 
 
-# -- its tables --------------------------------------------------------------------------------------
+# -- its tables (made by the migrations: pacer.jobs.queue_schema) ----------------------------------
 
 
 def has_schema(connection: Connection) -> bool:
-    return bool(connection.scalar(text("SELECT to_regclass('procrastinate_jobs') IS NOT NULL")))
+    from pacer.jobs.queue_schema import present
 
-
-def ensure_schema(engine: Engine) -> bool:
-    """Create procrastinate's tables and functions unless they are there (on PostgreSQL, with
-    the queue configured); whether they were created. Several processes starting at once agree:
-    the first creates them, the others find them."""
-    if engine.dialect.name != "postgresql":
-        return False
-    with engine.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
-        if has_schema(connection):
-            return False
-        sql = SchemaManager.get_schema()
-        # the schema is a script of many statements: psycopg runs it as one when given no parameters
-        connection.connection.driver_connection.execute(sql)  # type: ignore[union-attr]
-    return True
+    return present(connection)
 
 
 def reachable(settings: Settings | None = None) -> tuple[bool, str]:
@@ -218,7 +209,7 @@ def reachable(settings: Settings | None = None) -> tuple[bool, str]:
                 connection.execute(text("SELECT count(*) FROM job WHERE state = 'queued'"))
                 return True, "embedded queue: the web server's job threads read the job table"
             if not has_schema(connection):
-                return False, "the queue's tables are missing: run `pacer db upgrade` or start `pacer worker`"
+                return False, MISSING
             workers = connection.scalar(
                 text("SELECT count(*) FROM procrastinate_workers WHERE last_heartbeat > now() - interval '1 minute'")
             )

@@ -24,6 +24,15 @@ it back. A row referring to another row of its own table (a task's parent or suc
 inserted with that column empty and the column set once the table's rows are in. PostgreSQL's
 sequences are moved past the restored ids.
 
+**Jobs.** The ``job`` table is Pacer's record of every job, queued ones included, and is
+backed up like any other; procrastinate's tables (PostgreSQL's queue) are not: they hold nothing
+the ``job`` table does not (one row per queued job, besides workers' heartbeats and the periodic
+tick's last moments, which workers remake), and a backup restores into SQLite as well, which has
+no such tables. A restore hands the queued jobs to the queue again: a job running when the backup
+was made is queued again (its work was not in the backup), and with ``PACER_JOBS_QUEUE=
+procrastinate`` each queued job is put in procrastinate's queue in the restore's transaction, so
+that a worker runs it; with the embedded queue the servers' threads find them in the ``job`` table.
+
 **The audit trail stays append-only.** Its triggers refuse UPDATE, DELETE (and TRUNCATE); a
 restore only INSERTs into it, into a table the restore itself has just created, so the triggers
 stay in force throughout and nothing is switched off. A restore into a database that already has
@@ -38,7 +47,7 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, inspect, select, text
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, func, inspect, select, text, update
 from sqlalchemy.types import Integer
 
 from pacer.errors import DomainError
@@ -175,7 +184,26 @@ def restore(engine: Engine, path: Path, progress: Progress | None = None) -> Sum
         summary = _insert_all(connection, path, header, progress)
         if connection.dialect.name == "postgresql":
             move_sequences(connection)
+        _queue_again(connection)
     return summary
+
+
+RESTORED = "run again: the backup was made while it ran"
+
+
+def _queue_again(connection: Connection) -> None:
+    """The restored jobs that were queued or running, in the queue again (see "Jobs" above)."""
+    from pacer.jobs import queue
+    from pacer.models import Job
+
+    connection.execute(
+        update(Job)
+        .where(Job.state == "running")
+        .values(state="queued", started_at=None, progress=0.0, message=RESTORED)
+    )
+    if queue.enabled() and connection.dialect.name == "postgresql":
+        waiting = connection.scalars(select(Job.id).where(Job.state == "queued").order_by(Job.id)).all()
+        queue.defer_on(connection, list(waiting))
 
 
 def _empty_seeded_tables(connection: Connection) -> None:
