@@ -22,7 +22,7 @@ from schemathesis import GenerationMode
 from pacer.analysis.serve.service import build
 from pacer.cockpit.charts import CHARTS
 from pacer.web.deps import get_analysis_dep
-from tests.hostile import record, scaled
+from tests.hostile import changed, record, row_counts, scaled
 from tests.web.test_bad_input import bearer
 
 EXAMPLES = scaled(6)  # generated cases per operation and generation mode
@@ -65,13 +65,16 @@ def test_no_operation_answers_a_server_error(app, figures, session, username, pa
             return f"500 ({type(exc).__name__}: {exc})"
 
     def check(case) -> None:
+        before = row_counts(session)
         status = call(case)
         if status == 401:  # a generated request revoked the caller's token: a new one, and again
             auth[0] = bearer(session, username)
+            before = row_counts(session)
             status = call(case)
         seen[status] += 1
-        if not isinstance(status, int) or status >= 500:
-            failures.append(f"{status}: {case.as_curl_command()}")
+        wrote = changed(before, row_counts(session)) if not isinstance(status, int) or status >= 400 else []
+        if not isinstance(status, int) or status >= 500 or wrote:
+            failures.append(f"{status} {wrote}: {case.as_curl_command()}")
 
     for operation in operations:
         names = [p.name for p in operation.path_parameters]
@@ -125,7 +128,7 @@ def test_no_operation_answers_a_server_error(app, figures, session, username, pa
             except Unsatisfiable:  # nothing to make invalid: an operation without parameters
                 if required:
                     raise
-    tried = f"{len(operations)} operations as {username}: " + ", ".join(
+    tried = f"{len(operations)} operations as {username}, every refused one's writes counted: " + ", ".join(
         f"{n} x {k}" for k, n in sorted(seen.items(), key=str)
     )
     record(
