@@ -264,24 +264,31 @@ def test_postgresql_stopped_mid_request_is_answered_503_and_started_again_serves
 
 
 class Served:
-    """``pacer serve`` on the test's database, in a process group of its own."""
+    """``pacer serve`` on the test's database, in a process group of its own; ``settings``
+    (environment variables) on top of the test's, ``preload`` a module imported before the app."""
 
-    def __init__(self, url: str, log: Path) -> None:
+    def __init__(self, url: str, log: Path, settings: dict[str, str] | None = None, preload: str = "") -> None:
         self.url, self.log, self.port = url, log, _free_port()
+        self.settings, self.preload = settings or {}, preload
         self.base = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        env = os.environ | {
-            "PACER_DATABASE_URL": self.url,
-            "PACER_WORKFLOW_TICK_SECONDS": "0",
-            "PACER_JOBS_WORKERS": "0",
-            "PACER_ENVIRONMENT": "test",
-            "PACER_SECRET_KEY": "test-secret-key",
-            "PYTHONPATH": str(SRC),
-        }
+        env = (
+            os.environ
+            | {
+                "PACER_DATABASE_URL": self.url,
+                "PACER_WORKFLOW_TICK_SECONDS": "0",
+                "PACER_JOBS_WORKERS": "0",
+                "PACER_ENVIRONMENT": "test",
+                "PACER_SECRET_KEY": "test-secret-key",
+                "PYTHONPATH": os.pathsep.join((str(SRC), str(SRC.parent))),
+            }
+            | self.settings
+        )
         env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-        command = [sys.executable, "-c", "from pacer.cli import app; app()", "serve", "--port", str(self.port)]
+        program = (f"import {self.preload}; " if self.preload else "") + "from pacer.cli import app; app()"
+        command = [sys.executable, "-c", program, "serve", "--port", str(self.port)]
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 [*command, "--workers", "1"], env=env, stdout=out, stderr=out, start_new_session=True

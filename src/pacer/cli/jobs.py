@@ -107,9 +107,9 @@ def jobs_work(
 
     ensure_schema()
     tx = transactions(session_factory(get_engine()))
-    fail_stale(tx)
     while True:
-        ran = run_pending(tx)
+        fail_stale(tx)  # jobs of a runner that was killed
+        ran = run_pending(tx, beat=True)
         for job_id, state in ran:
             console().print(f"job #{job_id}: {state}", highlight=False)
         if once:

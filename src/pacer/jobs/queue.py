@@ -90,12 +90,14 @@ def worker_app(settings: Settings) -> procrastinate.App:
 
     @app.task(name=RUN_JOB, queue=QUEUE)
     def run_job(job_id: int) -> str:
+        from pacer.jobs.lease import heartbeat
         from pacer.jobs.runner import claim_one, execute, transactions
 
         tx = transactions(factory)
         if not claim_one(tx, job_id):
             return "taken"  # run already (a runner of the job table claimed it first)
-        return execute(tx, job_id)
+        with heartbeat(tx, job_id):
+            return execute(tx, job_id)
 
     if settings.workflow_tick_seconds > 0:
 

@@ -66,12 +66,12 @@ def queued_ids(session: Session, limit: int) -> list[int]:
     return list(session.scalars(stmt))
 
 
-def claim(session: Session, job_id: int, now: datetime) -> bool:
-    """Move a queued job to running; False when another runner took it first."""
+def claim(session: Session, job_id: int, now: datetime, runner: str) -> bool:
+    """Move a queued job to running by ``runner``; False when another runner took it first."""
     done = session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == QUEUED)
-        .values(state=RUNNING, started_at=now, updated_at=now, progress=0.0)
+        .values(state=RUNNING, started_at=now, updated_at=now, progress=0.0, runner=runner)
         .execution_options(synchronize_session=False)
     )
     return getattr(done, "rowcount", 0) == 1
@@ -82,7 +82,7 @@ def requeue(session: Session, job_id: int, message: str, now: datetime) -> bool:
     done = session.execute(
         update(Job)
         .where(Job.id == job_id, Job.state == RUNNING)
-        .values(state=QUEUED, started_at=None, updated_at=now, progress=0.0, message=message)
+        .values(state=QUEUED, started_at=None, updated_at=now, progress=0.0, message=message, runner="")
         .execution_options(synchronize_session=False)
     )
     return getattr(done, "rowcount", 0) == 1
@@ -97,13 +97,34 @@ def set_progress(session: Session, job_id: int, fraction: float, message: str, n
     )
 
 
+def beat(session: Session, job_id: int, now: datetime) -> None:
+    """A running job's heartbeat: its runner still runs it."""
+    session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.state == RUNNING)
+        .values(updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def end(session: Session, job_id: int, values: dict[str, object]) -> None:
     session.execute(update(Job).where(Job.id == job_id).values(**values).execution_options(synchronize_session=False))
 
 
-def stale(session: Session, before: datetime) -> list[int]:
-    """Running jobs not heard of since ``before`` (their server stopped while they ran)."""
-    return list(session.scalars(select(Job.id).where(Job.state == RUNNING, Job.updated_at < before)))
+def running(session: Session) -> list[tuple[int, str, datetime]]:
+    """(id, runner, last heard of) of every running job."""
+    stmt = select(Job.id, Job.runner, Job.updated_at).where(Job.state == RUNNING).order_by(Job.id)
+    return list(session.execute(stmt).tuples())
+
+
+def end_running(session: Session, job_id: int, values: dict[str, object], heard: datetime | None = None) -> bool:
+    """End job ``job_id`` as ``values`` say if it still runs (and, with ``heard``, was not heard
+    of since); whether it was: a job failed as lost meanwhile stays failed."""
+    stmt = update(Job).where(Job.id == job_id, Job.state == RUNNING)
+    if heard is not None:
+        stmt = stmt.where(Job.updated_at <= heard)
+    done = session.execute(stmt.values(**values).execution_options(synchronize_session=False))
+    return getattr(done, "rowcount", 0) == 1
 
 
 def files_of(session: Session, jobs: Iterable[Job]) -> dict[int, StoredFile]:

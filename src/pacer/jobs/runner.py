@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
@@ -24,18 +24,20 @@ from pacer.auth.permissions import SYSTEM, Actor, load_actor
 from pacer.db import unit_of_work
 from pacer.errors import DomainError, ValidationFailed
 from pacer.files import service as files
-from pacer.jobs import kinds, repository
+from pacer.jobs import kinds, lease, repository
 from pacer.jobs.context import JobContext
 from pacer.jobs.repository import DONE, FAILED
 from pacer.jobs.service import owner
 from pacer.models import Job
 from pacer.models.base import utcnow
 from pacer.ops import metrics
+from pacer.workflow.deadlines import as_utc
 
 log = logging.getLogger("pacer.jobs")
 # a transaction: a session that commits when the block ends, rolls back if it raises
 Transactions = Callable[[bool], AbstractContextManager[Session]]
-STALE_AFTER = timedelta(minutes=30)  # a running job not heard of for this long is taken as lost
+SWEEP_SECONDS = 15.0  # how often a server's runner looks for jobs whose runner was killed
+STOPPED = "the server running the job stopped before it ended; ask for it again"
 
 
 class Runner(Protocol):
@@ -69,16 +71,16 @@ def claim_next(tx: Transactions, now: datetime | None = None) -> int | None:
     """The id of a queued job this runner now runs (oldest first), or None."""
     with tx(True) as session:
         for job_id in repository.queued_ids(session, 5):
-            if repository.claim(session, job_id, now or utcnow()):
+            if repository.claim(session, job_id, now or utcnow(), lease.me()):
                 return job_id
     return None
 
 
-def claim_one(tx: Transactions, job_id: int, now: datetime | None = None) -> bool:
+def claim_one(tx: Transactions, job_id: int, now: datetime | None = None, role: str = lease.QUEUE) -> bool:
     """Claim queued job ``job_id`` (a queue handed it to this runner); False when it is not
     queued any more (another runner took it first, or it is gone)."""
     with tx(True) as session:
-        return repository.claim(session, job_id, now or utcnow())
+        return repository.claim(session, job_id, now or utcnow(), lease.me(role))
 
 
 def execute(tx: Transactions, job_id: int) -> str:
@@ -106,11 +108,14 @@ def _execute(tx: Transactions, job_id: int) -> tuple[str, str]:
         if not kind.writes:
             with tx(True) as session:
                 _done(session, job_id, unit_id, who, output)
+    except Lost:
+        log.warning("job %s (%s) was failed as lost while it ran: nothing of its work is kept", job_id, kind_name)
+        return kind_name, FAILED
     except Exception as exc:  # any failure of the work: the job says why, nothing of it is kept
         if not isinstance(exc, DomainError):
             log.exception("job %s (%s) failed", job_id, kind_name)
         with tx(True) as session:
-            repository.end(session, job_id, {"state": FAILED, "error": reason(exc), "finished_at": utcnow()})
+            repository.end_running(session, job_id, {"state": FAILED, "error": reason(exc), "finished_at": utcnow()})
         return kind_name, FAILED
     return kind_name, DONE
 
@@ -148,7 +153,12 @@ def _done(session: Session, job_id: int, unit_id: int, who: str, output: kinds.O
             by=who,
         )
         values["result_file_id"] = stored.id
-    repository.end(session, job_id, values)
+    if not repository.end_running(session, job_id, values):
+        raise Lost(job_id)  # failed meanwhile by another process: the work and its file rolled back
+
+
+class Lost(Exception):
+    """The job was failed as lost (its runner taken for stopped) while its work went on."""
 
 
 def reason(exc: BaseException) -> str:
@@ -160,11 +170,16 @@ def reason(exc: BaseException) -> str:
     return f"internal error ({type(exc).__name__}): {exc}"[:2000]
 
 
-def run_pending(tx: Transactions, limit: int = 1000) -> list[tuple[int, str]]:
-    """Run queued jobs one after the other until none is left (or ``limit``): (id, final state)."""
+def run_pending(tx: Transactions, limit: int = 1000, beat: bool = False) -> list[tuple[int, str]]:
+    """Run queued jobs one after the other until none is left (or ``limit``): (id, final state).
+    ``beat``: each with its heartbeat (transactions of their own, not a test's savepoints)."""
     out: list[tuple[int, str]] = []
     while len(out) < limit and (job_id := claim_next(tx)) is not None:
-        out.append((job_id, execute(tx, job_id)))
+        if beat:
+            with lease.heartbeat(tx, job_id):
+                out.append((job_id, execute(tx, job_id)))
+        else:
+            out.append((job_id, execute(tx, job_id)))
     return out
 
 
@@ -186,14 +201,23 @@ def run_schedules(tx: Transactions, now: datetime | None = None) -> int:
 
 
 def fail_stale(tx: Transactions, now: datetime | None = None) -> int:
-    """Jobs left running by a server that stopped: failed, saying so."""
+    """Jobs left running by a runner that stopped (killed, its machine gone: :mod:`pacer.jobs.lease`):
+    failed, saying so; how many."""
     now = now or utcnow()
+    with tx(False) as session:
+        lost = [
+            (i, heard) for i, runner, heard in repository.running(session) if lease.lost(runner, as_utc(heard), now)
+        ]
+    if not lost:
+        return 0
+    failed = 0
     with tx(True) as session:
-        lost = repository.stale(session, now - STALE_AFTER)
-        for job_id in lost:
-            message = "the server stopped while the job ran; ask for it again"
-            repository.end(session, job_id, {"state": FAILED, "error": message, "finished_at": now})
-    return len(lost)
+        for job_id, heard in lost:
+            values = {"state": FAILED, "error": STOPPED, "finished_at": now, "updated_at": now}
+            if repository.end_running(session, job_id, values, heard):
+                log.warning("job %s: its runner stopped; failed", job_id)
+                failed += 1
+    return failed
 
 
 class ThreadRunner:
@@ -205,6 +229,7 @@ class ThreadRunner:
         self._wake, self._stop = threading.Event(), threading.Event()
         self._threads: list[threading.Thread] = []
         self._lock = threading.Lock()
+        self._swept = time.monotonic()
 
     def start(self) -> None:
         with self._lock:
@@ -233,9 +258,13 @@ class ThreadRunner:
     def _loop(self, n: int) -> None:
         while not self._stop.is_set():
             try:
+                if n == 0 and time.monotonic() - self._swept > SWEEP_SECONDS:
+                    self._swept = time.monotonic()
+                    fail_stale(self.tx)  # jobs of another server that was killed
                 job_id = claim_next(self.tx)
                 if job_id is not None:
-                    execute(self.tx, job_id)
+                    with lease.heartbeat(self.tx, job_id):
+                        execute(self.tx, job_id)
                     continue
             except Exception:  # a database away for a while: try again at the next poll
                 log.exception("the job runner could not reach the database")

@@ -45,8 +45,11 @@ class Job(Base):
     result_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # a running job's heartbeat too (pacer.jobs.lease)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the process running it ("embedded@machine:pid:start", pacer.jobs.lease), "" when none
+    runner: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
