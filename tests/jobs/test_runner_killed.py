@@ -122,10 +122,13 @@ def test_a_running_job_beats_and_another_machines_silent_one_is_failed(database_
         first = _job(job_id).updated_at
         _until(lambda: _job(job_id).updated_at > first, "the running job never beat")
         assert fail_stale(tx) == 0  # its runner, this process, runs it
-        # the same job as if run on another machine: beating, it is kept; silent a minute, failed
+        # the same job as if run on another machine: heard of 30 s ago, it is kept; silent a
+        # minute, failed
         with unit_of_work(get_engine(), writes=True) as session:
             session.get_one(Job, job_id).runner = "embedded@elsewhere:1:1"
         assert fail_stale(tx, utcnow() + timedelta(seconds=30)) == 0
+        monkeypatch.setattr(lease, "HEARTBEAT_SECONDS", 3600)  # silent from its next beat on
+        time.sleep(1)
         assert fail_stale(tx, utcnow() + timedelta(seconds=70)) == 1
         assert (_job(job_id).state, _job(job_id).error) == ("failed", STOPPED)
     finally:

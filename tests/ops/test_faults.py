@@ -1,12 +1,12 @@
-"""Faults, each staged for real: the disk under the data directory full, PostgreSQL stopped in
-mid-request and started again, a server killed (kill -9) in mid-upload and in mid-acceptance.
+"""Faults, each staged for real: PostgreSQL stopped in mid-request and started again, a server
+killed (kill -9) in mid-upload and in mid-acceptance (the disk under the database full:
+test_full_disk.py; a job's server killed: tests/jobs/test_runner_killed.py).
 After each: a clear answer while it lasts, nothing partial kept, every accepted figure and audit
 row there, and the same request working once the fault is gone."""
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import shutil
 import signal
@@ -23,7 +23,6 @@ import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from pacer.app import create_app
@@ -31,7 +30,7 @@ from pacer.db import make_engine
 from pacer.indicators.assignment_write import AssignmentIn, assign
 from pacer.jobs.queue import conninfo
 from pacer.kit.xlsx import XLSX
-from tests.conftest import SERVER_URL, Org, _migrated
+from tests.conftest import SERVER_URL, Org
 from tests.factories import create_user
 from tests.facts.workbooks import fill
 from tests.web.test_bad_input import bearer
@@ -71,70 +70,6 @@ def _counts(engine: Engine) -> dict[str, int]:
     tables = ("submission", "submission_figure", "fact", "audit_entry")
     with engine.connect() as conn:
         return {t: int(conn.scalar(text(f"SELECT count(*) FROM {t}")) or 0) for t in tables}
-
-
-# -- a full disk under the data directory ------------------------------------------------------------------
-
-
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A file system of its own, 16 MB, for the data directory: filled, it answers ENOSPC."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)], capture_output=True)
-    assert mounted.returncode == 0, f"a small file system cannot be mounted here: {mounted.stderr.decode()}"
-    try:
-        yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
-
-
-def _fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb") as out, pytest.raises(OSError, match="No space left") as full:  # noqa: PT012
-        while True:
-            out.write(b"\0" * 65536)
-            out.flush()
-    assert full.value.errno == errno.ENOSPC
-    return filler
-
-
-def test_a_full_disk_is_answered_with_507_keeps_the_database_and_works_again_once_freed(database_template, small_disk):
-    path = small_disk / "pacer.db"
-    if SERVER_URL:  # the PostgreSQL pass: the embedded database built here
-        _migrated(f"sqlite:///{path}")
-    else:
-        shutil.copyfile(make_url(database_template).database or "", path)
-    url = f"sqlite:///{path}"
-    people = _people(url)
-    engine = make_engine(url)
-    app = create_app(settings_for(url, jobs_workers=0, workflow_tick_seconds=0))
-    with TestClient(app) as client:
-        saved = client.put(URL, headers=people["alice"], json=_figures("10", 0))
-        assert saved.status_code == 200, saved.text
-        with engine.connect() as conn:  # the write-ahead log emptied: the next change needs new space
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        before = _counts(engine)
-        filler = _fill(small_disk)
-
-        refused = client.put(URL, headers=people["alice"], json=_figures("99", 1))
-        assert refused.status_code == 507, refused.text
-        assert refused.json()["error"]["message"] == (
-            "the server's disk is full: nothing was saved; free space on it, then try again"
-        )
-        read = client.get(URL, headers=people["alice"])
-        assert read.status_code == 200, read.text  # reading needs no space
-        assert read.json()["figures"][0]["value"] == "10.00"
-        assert _counts(engine) == before
-        with engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-
-        filler.unlink()  # space is back
-        again = client.put(URL, headers=people["alice"], json=_figures("99", 1))
-        assert again.status_code == 200, again.text
-        assert client.get(URL, headers=people["alice"]).json()["figures"][0]["value"] == "99.00"
-    app.state.db_engine.dispose()
-    engine.dispose()
 
 
 # -- PostgreSQL stopped in mid-request and started again ----------------------------------------------------

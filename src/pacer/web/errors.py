@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DataError, OperationalError
@@ -76,8 +77,12 @@ async def data_error(request: Request, exc: Exception) -> Response:
     return await unexpected_error(request, exc)
 
 
-# what a database says when the disk under it is full: SQLite's SQLITE_FULL, PostgreSQL's 53100
+# what a database says when the disk under it is full: SQLite's SQLITE_FULL, PostgreSQL's 53100;
+# or when it cannot write there (a file-size limit reached, a failing disk): SQLite's write errors,
+# PostgreSQL's 58030
 DISK_FULL = ("database or disk is full", "No space left on device", "could not extend file")
+WRITE_FAILED = ("SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE")
+DISK_FULL_SAID = "the server's disk is full or cannot be written: nothing was saved; free space on it, then try again"
 UNAVAILABLE = (
     "connection refused",
     "server closed the connection",
@@ -95,10 +100,11 @@ def storage_fault(exc: BaseException) -> tuple[int, str] | None:
     """The status and words of a database that cannot store now (its disk full: 507) or cannot be
     reached (stopped, restarting: 503); None for any other error. The transaction was rolled back:
     nothing of the request was kept."""
-    said = str(getattr(exc, "orig", None) or exc)
-    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    if sqlstate == "53100" or any(words in said for words in DISK_FULL):
-        return 507, "the server's disk is full: nothing was saved; free space on it, then try again"
+    orig = getattr(exc, "orig", None) or exc  # the driver's own error (a bulk COPY raises it unwrapped)
+    said, sqlstate = str(orig), getattr(orig, "sqlstate", None)
+    written = getattr(orig, "sqlite_errorname", "") in WRITE_FAILED or sqlstate == "58030"
+    if written or sqlstate == "53100" or any(words in said for words in DISK_FULL):
+        return 507, DISK_FULL_SAID
     if getattr(exc, "connection_invalidated", False) or (sqlstate or "").startswith(("08", "57P")):
         return 503, "the database cannot be reached now: nothing was saved; try again in a moment"
     if any(words in said for words in UNAVAILABLE):
@@ -129,5 +135,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(DataError, data_error)
     app.add_exception_handler(OperationalError, database_error)
+    app.add_exception_handler(psycopg.OperationalError, database_error)  # raised by the driver itself
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)

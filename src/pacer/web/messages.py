@@ -82,8 +82,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The database cannot be reached now; nothing was saved. Try again in a moment.",
     ),
     "error.507": (
-        "服务器磁盘已满，本次操作未保存任何内容；请管理员释放磁盘空间后重试。",
-        "The server's disk is full; nothing was saved. Once space is freed, try again.",
+        "服务器磁盘已满或无法写入，本次操作未保存任何内容；请管理员释放磁盘空间后重试。",
+        "The server's disk is full or cannot be written; nothing was saved. Once space is freed, try again.",
     ),
     "error.home": ("返回首页", "Back to the start page"),
     # sign-in
