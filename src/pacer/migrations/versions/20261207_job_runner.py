@@ -1,7 +1,7 @@
 """jobs: a running job names its runner (machine, process id, start time), so that others see it killed
 
 Revision ID: 20261207_job_runner
-Revises: 20261207_spc_english
+Revises: 20261207_jobs_queue_schema
 Create Date: 2026-12-07 04:30:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261207_job_runner"
-down_revision: str | None = "20261207_spc_english"
+down_revision: str | None = "20261207_jobs_queue_schema"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
