@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -111,6 +112,7 @@ def main() -> None:
         seen = run()
         out.append(f"- {label} ({time.perf_counter() - started:.0f} s): `{json.dumps(seen, ensure_ascii=False)}`")
         print(out[-1], flush=True)
+    out.append(f"\nLoad average (1/5/15 min) at the end: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}.")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "full_disk.md").write_text("\n".join(out) + "\n", encoding="utf-8")
 
