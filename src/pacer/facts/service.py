@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -106,8 +106,26 @@ def import_facts(
     (they do not stop the import; the submission workflow asks for their explanations).
     ``progress`` is told how many figures are stored. The rules read the figures around each
     month from ``analysis`` (the served engine) when it is current, else from the database."""
+    parsed, monthly = check_facts(session, rows, actor, today, source, problems, language, warnings, analysis)
+    return _store(session, parsed, monthly, actor, source, progress)
+
+
+def check_facts(
+    session: Session,
+    rows: Iterable[Row],
+    actor: Actor = SYSTEM,
+    today: date | None = None,
+    source: str = "facts",
+    problems: Problems | None = None,
+    language: str = "en",
+    warnings: list[Problem] | None = None,
+    analysis: Analysis | None = None,
+) -> tuple[list[FactRow], dict[int, int]]:
+    """Every check :func:`import_facts` makes of ``rows``, storing nothing: their problems
+    raised as one failure, else the rows parsed and each row's own-month amount."""
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, today, problems)
+    monthly: dict[int, int] = {}
     if not problems:
         monthly = _to_monthly(session, parsed, problems)
     if not problems:
@@ -116,13 +134,15 @@ def import_facts(
         raise problems.failure(source)
     if not parsed:
         raise ValidationFailed([Problem("no rows: nothing to import")], source)
-    return _store(session, parsed, monthly, actor, source, progress)
+    return parsed, monthly
 
 
 def _parse(
     session: Session, rows: Iterable[Row], actor: Actor, today: date | None, problems: Problems
 ) -> list[FactRow]:
-    units = {u.code: u for u in session.scalars(select(Unit))}
+    # the rows' own units when they are at hand (a submission's: one unit), else every unit
+    named = select(Unit) if not isinstance(rows, Sequence) else select(Unit).where(Unit.code.in_(_codes_of(rows)))
+    units = {u.code: u for u in session.scalars(named)}
     indicators = {i.code: IndicatorRef.of(i) for i in session.scalars(select(Indicator))}
     refs: dict[Unit, UnitRef] = {}
     allowed = _loaders_units(session, actor)
@@ -170,6 +190,10 @@ def _parse(
         session, ((f.row, f.unit.id, f.unit.code, f.indicator.code, f.indicator.id, f.period) for f in parsed)
     )
     return parsed
+
+
+def _codes_of(rows: Sequence[Row]) -> list[str]:
+    return sorted({row.get("unit_code") for row in rows})
 
 
 def _period(row: Row, now: int, unit: Unit | None, problems: ProblemSink) -> int:

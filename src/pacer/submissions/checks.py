@@ -47,9 +47,11 @@ def refresh(
     context = build_context(session, actor, unit, sub.period, rule_config.configured(), pending)
     findings = check(monthly(repository.figures(session, sub.id), context), context, cells=cells)
     kept: list[SubmissionCheck] = []
+    seen: set[str] = set()
     for finding in findings:
-        if any(k.key == finding.key for k in kept):
+        if finding.key in seen:
             continue  # one finding per rule and indicator
+        seen.add(finding.key)
         row = stored.pop(finding.key, None)
         if row is None:
             row = SubmissionCheck(submission_id=sub.id, rule=finding.rule, indicator=finding.indicator)

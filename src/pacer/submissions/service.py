@@ -27,7 +27,7 @@ from pacer.config import get_settings
 from pacer.errors import Conflict, DomainError, Forbidden, NotFound, Problem, ValidationFailed
 from pacer.facts import repository as facts_repository
 from pacer.facts.rows import parse_figure
-from pacer.facts.service import import_facts
+from pacer.facts.service import check_facts, import_facts
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Problems, Row, read_csv
@@ -298,18 +298,14 @@ def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
 def _checked(
     session: Session, actor: Actor, found: Found, rows: list[Row], problems: Problems, language: str = "en"
 ) -> list[SubmissionFigure]:
-    """The rows as staged figures, checked by the facts import's own rules (tried, then undone)."""
+    """The rows as staged figures, checked by the facts import's own checks (nothing stored)."""
     if problems:
         raise problems.failure(found.name)
     if not rows:
         raise ValidationFailed([Problem("no figures: nothing to save")], found.name)
     as_facts = [_fact_row(found, r.number, r.get("indicator_code"), r.get("value"), r.get("basis")) for r in rows]
     as_facts += earlier.rows(session, found.unit.code, earlier.pending(session, found.unit.id, found.submission.period))
-    savepoint = session.begin_nested()
-    try:
-        import_facts(session, as_facts, actor, source=found.name, language=language)
-    finally:
-        savepoint.rollback()
+    check_facts(session, as_facts, actor, source=found.name, language=language)
     indicators = {i.code: i for i in session.scalars(select(Indicator))}
     staged = []
     for row in rows:
