@@ -160,6 +160,8 @@ def administration_routers() -> tuple[APIRouter, ...]:
 
 
 def _jobs_and_reports() -> tuple[APIRouter, ...]:
+    from pacer.cockpit import outlook_job
+    from pacer.facts import import_pages
     from pacer.jobs import api as jobs_api
     from pacer.jobs import pages as jobs_pages
     from pacer.reports import api as reports_api
@@ -167,7 +169,8 @@ def _jobs_and_reports() -> tuple[APIRouter, ...]:
     from pacer.reports import record_pages
 
     # a record's pages before /reports' own
-    return (jobs_pages.router, record_pages.router, reports_pages.router, jobs_api.router, reports_api.router)
+    routers = (jobs_pages.router, record_pages.router, reports_pages.router, jobs_api.router, reports_api.router)
+    return (*routers, import_pages.router, outlook_job.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

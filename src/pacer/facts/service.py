@@ -80,13 +80,15 @@ def import_facts_file(
     language: str = "en",
     warnings: list[Problem] | None = None,
     progress: Report | None = None,
+    source: str = "",
 ) -> dict[str, int]:
-    """Import a CSV file of figures; ``progress`` is told how many of its rows are read, then stored."""
+    """Import a CSV file of figures; ``progress`` is told how many of its rows are read, then stored;
+    ``source``: what problems and the audit trail name it (default: the path)."""
     problems = Problems()
     rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL, problems)
     if progress is not None:
         rows = counted(rows, "read", data_lines(path), progress)
-    return import_facts(session, rows, actor, today, str(path), problems, language, warnings, progress)
+    return import_facts(session, rows, actor, today, source or str(path), problems, language, warnings, progress)
 
 
 def import_facts(

@@ -26,6 +26,9 @@ class JobContext:
     unit_id: int
     session: Session
     report: Callable[[float, str], None]  # writes (fraction, message) in its own transaction
+    # what the job's page says once it is done (a step's key, with values after "|"): an
+    # import's counts, where there is no file to show
+    summary: str = ""
     _last: float = field(default=0.0, repr=False)
 
     @property

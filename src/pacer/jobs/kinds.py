@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
     from pacer.jobs.context import JobContext
 
-DEFINITIONS: tuple[str, ...] = ("pacer.reports.jobs", "pacer.quality.jobs")
+DEFINITIONS: tuple[str, ...] = (
+    "pacer.reports.jobs",
+    "pacer.quality.jobs",
+    "pacer.facts.jobs",
+    "pacer.cockpit.outlook_job",
+)
 
 
 @dataclass(frozen=True)
@@ -77,11 +82,19 @@ def get(name: str) -> Kind:
 
 def said(kind: str, message: str, lang: str) -> str:
     """A job's progress message in ``lang``: a step's key in its kind's words, other text as it is
-    (a unit's code, a number)."""
+    (a unit's code, a number). ``key|a|b`` is the key's words with ``{0}``, ``{1}`` filled in by
+    ``a`` and ``b`` (whole numbers with thousands separators)."""
     _load()
     found = _KINDS.get(kind)
-    words = found.steps.get(message) if found else None
-    return message if words is None else words[0 if lang == "zh" else 1]
+    key, *values = message.split("|")
+    words = found.steps.get(key) if found else None
+    if words is None:
+        return message
+    shown = [f"{int(v):,}" if v.isdigit() else v for v in values]
+    try:
+        return words[0 if lang == "zh" else 1].format(*shown)
+    except IndexError:  # fewer values than the words ask for
+        return message
 
 
 def all_kinds() -> list[Kind]:

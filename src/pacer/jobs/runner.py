@@ -101,13 +101,15 @@ def _execute(tx: Transactions, job_id: int) -> tuple[str, str]:
         kind = kinds.get(kind_name)
         with tx(kind.writes) as session:
             actor = _actor(session, who)
-            ctx = JobContext(job_id, kind_name, parameters, actor, unit_id, session, _reporter(tx, job_id, kind.writes))
+            # SQLite has one writer, the job itself while it writes: its progress waits for its end
+            quiet = kind.writes and session.get_bind().dialect.name == "sqlite"
+            ctx = JobContext(job_id, kind_name, parameters, actor, unit_id, session, _reporter(tx, job_id, quiet))
             output = kind.work(ctx)
             if kind.writes:
-                _done(session, job_id, unit_id, who, output)
+                _done(session, job_id, unit_id, who, output, ctx.summary)
         if not kind.writes:
             with tx(True) as session:
-                _done(session, job_id, unit_id, who, output)
+                _done(session, job_id, unit_id, who, output, ctx.summary)
     except Lost:
         log.warning("job %s (%s) was failed as lost while it ran: nothing of its work is kept", job_id, kind_name)
         return kind_name, FAILED
@@ -124,21 +126,23 @@ def _actor(session: Session, username: str) -> Actor:
     return SYSTEM if username == SYSTEM.username else load_actor(session, username)
 
 
-def _reporter(tx: Transactions, job_id: int, writes: bool) -> Callable[[float, str], None]:
+def _reporter(tx: Transactions, job_id: int, quiet: bool) -> Callable[[float, str], None]:
     def report(fraction: float, message: str) -> None:
-        if writes:
-            return  # the job's own transaction holds the writes until it ends
+        if quiet:
+            return  # the job's own transaction holds SQLite's write lock until it ends
         with tx(True) as session:
             repository.set_progress(session, job_id, fraction, message, utcnow())
 
     return report
 
 
-def _done(session: Session, job_id: int, unit_id: int, who: str, output: kinds.Output | None) -> None:
+def _done(
+    session: Session, job_id: int, unit_id: int, who: str, output: kinds.Output | None, summary: str = ""
+) -> None:
     values: dict[str, object] = {
         "state": DONE,
         "progress": 1.0,
-        "message": "",
+        "message": summary[:300],
         "finished_at": utcnow(),
         "updated_at": utcnow(),
     }

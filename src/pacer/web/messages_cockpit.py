@@ -27,6 +27,11 @@ COCKPIT_MESSAGES: dict[str, tuple[str, str]] = {
     "cockpit.contribution": ("拉动（百分点）", "Contribution (pp)"),
     "cockpit.pp": ("百分点", "pp"),
     "cockpit.outlook": ("年末预测", "Year-end outlook"),
+    "cockpit.outlook_job": (
+        "全部指标和下属单位的年末预测（Excel）",
+        "Every indicator's outlook, this unit and each below (Excel)",
+    ),
+    "cockpit.outlook_job_note": ("在后台生成，完成后可下载", "made in the background, then ready to download"),
     "cockpit.forecast": ("预测值", "Forecast"),
     "cockpit.interval": ("80% 区间", "80 % interval"),
     "cockpit.p_ensure": ("完成确保概率", "P(ensure)"),

@@ -37,6 +37,7 @@ SECTIONS = (
         (
             Entry("nav.submissions", "/submissions", below=("/submissions/monitor",)),
             Entry("nav.monitor", "/submissions/monitor", HQ),
+            Entry("nav.import_figures", "/imports/figures", HQ),
         ),
     ),
     Section(
