@@ -4,7 +4,11 @@ the counts, or every problem by sheet and cell with nothing stored."""
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
 
 from pacer.files import repository as files
 from pacer.jobs.kinds import said
@@ -115,3 +119,44 @@ def test_a_steps_words_take_their_values():
     assert said("facts_import", "read|5000|297610", "en") == "Read 5,000 of 297,610"
     assert said("facts_import", "store|1|2", "zh") == "已保存 1 / 2 个数据"
     assert said("facts_import", "stored|1", "en") == "stored|1"  # too few values: shown as it is
+
+
+def test_the_bar_moves_while_the_import_runs_on_postgresql_and_at_its_end_on_sqlite(database_url, monkeypatch):
+    """What another connection reads of the job while its import's transaction is open: its
+    progress on PostgreSQL; on SQLite (the import holds the one write lock) nothing until the end."""
+    from pacer.auth.permissions import load_actor
+    from pacer.db import get_engine, session_factory, unit_of_work
+    from pacer.facts import import_pages
+    from pacer.jobs import runner
+    from tests.conftest import Org
+
+    with Session(get_engine()) as session:
+        Org(session)
+        session.commit()
+    seen: list[tuple[str, str]] = []
+    made = runner._reporter
+
+    def watched(transactions, job_id, quiet):
+        report = made(transactions, job_id, quiet)
+
+        def told(fraction: float, message: str) -> None:
+            report(fraction, message)
+            with get_engine().connect() as other:
+                seen.append(tuple(other.execute(select(Job.state, Job.message).where(Job.id == job_id)).one()))
+
+        return told
+
+    monkeypatch.setattr(runner, "_reporter", watched)
+    rows = "".join(f"A1,revenue,2024-{m:02d},{m}\n" for m in range(1, 13)).encode()
+    upload = UploadFile(io.BytesIO(b"unit_code,indicator_code,period,value\n" + rows), filename="year.csv")
+    with unit_of_work(writes=True) as session:
+        job_id = import_pages.start(session, load_actor(session, "grace"), upload, "en").id
+    assert runner.run_pending(runner.transactions(session_factory(get_engine()))) == [(job_id, "done")]
+    assert seen, "the import told no progress"
+    if get_engine().dialect.name == "postgresql":
+        assert seen[0] == ("running", "read|0|12")
+    else:
+        assert set(seen) == {("running", "")}
+    with Session(get_engine()) as session:
+        assert session.get_one(Job, job_id).message == "stored|12|12|0|0|0"
+    get_engine().dispose()
