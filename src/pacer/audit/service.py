@@ -102,8 +102,31 @@ Change = tuple[str, Subject, Any, Any]  # key, what it is about, before, after
 
 def record_changes(session: Session, actor: str, action: str, entity: str, note: str, changes: list[Change]) -> None:
     """:func:`record_many` of rows that differ only in key, subject, before and after (an
-    import's figures: hundreds of thousands, so no dict per row)."""
-    _write(session, [(actor, action, entity, key, before, after, note, about) for key, about, before, after in changes])
+    import's figures: hundreds of thousands, so no dict per row, and each row made once)."""
+    if not changes:
+        return
+    _in_commit_order(session)
+    now = utcnow()
+    ids = _unit_ids(session, {about.unit_code for _, about, _, _ in changes if about.unit_code is not None})
+    _insert(
+        session,
+        [
+            (
+                now,
+                actor,
+                action,
+                entity,
+                key,
+                before,
+                after,
+                note,
+                ids.get(about.unit_code),
+                about.indicator,
+                about.period,
+            )
+            for key, about, before, after in changes
+        ],
+    )
 
 
 def _write(session: Session, rows: list[tuple[str, str, str, str, Any, Any, str, Subject]]) -> None:
@@ -112,11 +135,8 @@ def _write(session: Session, rows: list[tuple[str, str, str, str, Any, Any, str,
     _in_commit_order(session)
     now = utcnow()
     ids = _unit_ids(session, {about.unit_code for *_, about in rows if about.unit_code is not None})
-    # the database's bulk write (COPY on PostgreSQL): an import audits 300,000 rows
-    bulk.insert_rows(
-        session.connection(),
-        cast(Table, AuditEntry.__table__),
-        AUDIT_COLUMNS,
+    _insert(
+        session,
         [
             (
                 now,
@@ -128,6 +148,12 @@ def _write(session: Session, rows: list[tuple[str, str, str, str, Any, Any, str,
             for *row, about in rows
         ],
     )
+
+
+def _insert(session: Session, rows: list[tuple[Any, ...]]) -> None:
+    """The rows (in the order of ``AUDIT_COLUMNS``) by the database's bulk write (COPY on
+    PostgreSQL): an import audits 300,000 rows."""
+    bulk.insert_rows(session.connection(), cast(Table, AuditEntry.__table__), AUDIT_COLUMNS, rows)
 
 
 def _unit_ids(session: Session, codes: set[str]) -> dict[str, int]:

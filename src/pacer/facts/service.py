@@ -19,7 +19,7 @@ from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
 from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
 from pacer.indicators.assignment_service import unassigned_problems
-from pacer.kit import bulk, periods
+from pacer.kit import bulk, collector, periods
 from pacer.kit.bulk import Json
 from pacer.kit.numbers import format_scaled
 from pacer.kit.progress import Report, counted, data_lines
@@ -107,9 +107,11 @@ def import_facts(
     month: their errors are problems (in ``language``), their warnings are added to ``warnings``
     (they do not stop the import; the submission workflow asks for their explanations).
     ``progress`` is told how many figures are stored. The rules read the figures around each
-    month from ``analysis`` (the served engine) when it is current, else from the database."""
-    parsed, monthly = check_facts(session, rows, actor, today, source, problems, language, warnings, analysis)
-    return _store(session, parsed, monthly, actor, source, progress)
+    month from ``analysis`` (the served engine) when it is current, else from the database. The
+    cyclic garbage collector is held off meanwhile (:mod:`pacer.kit.collector`)."""
+    with collector.paused():
+        parsed, monthly = check_facts(session, rows, actor, today, source, problems, language, warnings, analysis)
+        return _store(session, parsed, monthly, actor, source, progress)
 
 
 def check_facts(

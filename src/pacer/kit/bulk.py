@@ -92,7 +92,8 @@ def upsert_rows(connection: Connection, table: Table, columns: Sequence[str], ke
 def _bound(connection: Connection, table: Table, columns: Sequence[str], rows: Rows) -> Rows:
     """``rows`` with each value converted as the column's type binds it (for the driver); a
     :class:`Json` value is already converted. A value that is the same object as the row
-    before's (one time stamp, one actor for every row) is converted once."""
+    before's (one time stamp, one actor for every row) is converted once. Column by column: the
+    columns that need no conversion are not touched row by row."""
     processors: list[tuple[int, Callable[[Any], Any]]] = []
     for k, name in enumerate(columns):
         bind = table.c[name].type.bind_processor(connection.dialect)
@@ -102,20 +103,22 @@ def _bound(connection: Connection, table: Table, columns: Sequence[str], rows: R
             processors.append((k, bind))
     if not processors:
         return rows
-    last: list[tuple[Any, Any]] = [(_UNSEEN, None)] * len(processors)
+    values: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    for k, process in processors:
+        values[k] = _converted(values[k], process)
+    return list(zip(*values, strict=True))
+
+
+def _converted(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
     out = []
-    for row in rows:
-        values = list(row)
-        for j, (k, process) in enumerate(processors):
-            value = values[k]
-            if type(value) is Json:
-                continue
-            seen, bound = last[j]
-            if value is not seen:
-                bound = process(value)
-                last[j] = (value, bound)
-            values[k] = bound
-        out.append(tuple(values))
+    seen, bound = _UNSEEN, None
+    for value in values:
+        if type(value) is Json:
+            out.append(value)
+            continue
+        if value is not seen:
+            seen, bound = value, process(value)
+        out.append(bound)
     return out
 
 
