@@ -154,9 +154,15 @@ def _parse(
     parsed: list[FactRow] = []
     seen: dict[tuple[str, str, int], int] = {}
     good: dict[tuple[Unit, str], int] = {}  # a unit's month as written, once found good
+    visible: dict[str, Unit] = {}  # unit codes found and open to the actor
     for row in rows:
-        before = len(problems)
-        unit = visible_unit(row, units, allowed, problems)
+        before = problems.count
+        code = row.values.get("unit_code") or ""
+        unit = visible.get(code)
+        if unit is None:
+            unit = visible_unit(row, units, allowed, problems)
+            if unit is not None and code == row.get("unit_code"):
+                visible[code] = unit
         indicator = indicators.get(row.get("indicator_code"))
         if indicator is None:
             problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))
@@ -171,7 +177,7 @@ def _parse(
         period = good.get((unit, row.get("period")), 0) if unit is not None else 0
         if not period:
             period = _period(row, now, unit, problems)
-            if unit is not None and len(problems) == before:
+            if unit is not None and problems.count == before:
                 good[(unit, row.get("period"))] = period
         basis = row.get("basis") or (indicator.reporting if indicator else None) or "monthly"
         if basis not in ("monthly", "ytd"):
@@ -180,7 +186,7 @@ def _parse(
         if indicator is not None and basis in ("monthly", "ytd"):
             months = 12 if basis == "ytd" and indicator.kind == "flow" else 1
             value = parse_figure(row, "value", indicator, problems, months)
-        if len(problems) > before or unit is None or indicator is None or value is None:
+        if problems.count > before or unit is None or indicator is None or value is None:
             continue  # each of these None has put its problem (checked first)
         ref = refs.get(unit) or refs.setdefault(unit, UnitRef(unit.id, unit.code, unit))
         key = (ref.code, indicator.code, period)

@@ -26,6 +26,9 @@ HEADROOM_UNITS = 3_800  # 3,800 x 12 x 10^14 and 3,800 x 10^15 are both below 2^
 MAX_NUMBER_CHARS = 40
 
 _NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+# a figure as most are written: digits, a '-' before them, decimals after a '.'; no longer than
+# MAX_NUMBER_CHARS (what passes here passes every check of _checked)
+_PLAIN = re.compile(r"(-?)([0-9]{1,18})(?:\.([0-9]{1,20}))?")
 _FORMAT = "digits 0-9 with an optional leading '-', '.' before decimals and ',' between thousands only"
 
 
@@ -58,14 +61,22 @@ def _checked(text: str) -> str:
 def parse_scaled(text: str, scale: int, limit: int | None = None) -> int:
     """'1,234.5' at scale 2 -> 123450. Raises ValueError saying why: not a number, too precise,
     or beyond ``limit`` (in scaled units) either way."""
-    cleaned = _checked(text)
+    plain = _PLAIN.fullmatch(text)
+    if plain is not None:  # the usual figure, read without the checks it passes anyway
+        sign, whole, decimals = plain.group(1, 2, 3)
+        cleaned, decimals = text, decimals or ""
+    else:
+        cleaned = _checked(text)
+        sign = "-" if cleaned.startswith("-") else ""
+        whole, _, decimals = cleaned.lstrip("-").replace(",", "").partition(".")
     # in integers from the digits, exactly (an import reads hundreds of thousands: no Decimal)
-    whole, _, decimals = cleaned.lstrip("-").replace(",", "").partition(".")
     if decimals[scale:].strip("0"):
         raise ValueError(f"{shown(cleaned)} has more than {scale} decimal place(s)")
     magnitude = int(whole + decimals[:scale].ljust(scale, "0"))
-    value = -magnitude if cleaned.startswith("-") else magnitude
-    check_range(value, scale, limit, cleaned)
+    value = -magnitude if sign else magnitude
+    bound = INT64_MAX if limit is None else limit
+    if not -bound <= value <= bound:
+        check_range(value, scale, limit, cleaned)
     return value
 
 

@@ -47,8 +47,10 @@ class Problems:
         self.limit = limit
         self.kept: list[Problem] = []
         self.more = 0
+        self.count = 0  # kept and counted: ``len``, read as a plain attribute row by row
 
     def append(self, problem: Problem) -> None:
+        self.count += 1
         if len(self.kept) < self.limit:
             self.kept.append(problem)
         else:
@@ -60,7 +62,7 @@ class Problems:
         return self
 
     def __len__(self) -> int:
-        return len(self.kept) + self.more
+        return self.count
 
     def __iter__(self) -> Iterator[Problem]:
         return iter(self.kept)
