@@ -4,11 +4,12 @@ indicators come never changes what they find."""
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pacer.submissions.rules import check
+from pacer.submissions.rules import _jump, check
 from tests.submissions.test_rules import INDICATORS, context
 
 money = st.integers(min_value=0, max_value=10**12)
@@ -63,3 +64,24 @@ def test_the_order_of_the_indicators_changes_nothing(figures, last_year, rnd: ra
     items = list(figures.items())
     rnd.shuffle(items)
     assert check(dict(items), ctx) == check(figures, ctx)
+
+
+def _jump_by_division(now, before, limit):
+    """The year-on-year jump as its definition reads: the relative change, when beyond the limit."""
+    if before == 0:
+        return None
+    change = Decimal(now - before) / abs(Decimal(before))
+    return change if abs(change) > limit else None
+
+
+@given(
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.sampled_from([Decimal("0"), Decimal("0.3"), Decimal("0.5"), Decimal("1"), Decimal("0.333"), Decimal("2.75")]),
+)
+@settings(max_examples=500, deadline=None)
+def test_the_jump_read_in_integers_first_is_the_jump_by_division(now, before, limit):
+    assert _jump(now, before, limit) == _jump_by_division(now, before, limit)
+    edge = before + before * limit.as_integer_ratio()[0] // limit.as_integer_ratio()[1]  # on the limit, or next to it
+    for value in (edge - 1, edge, edge + 1):
+        assert _jump(value, before, limit) == _jump_by_division(value, before, limit)

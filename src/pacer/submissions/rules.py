@@ -269,6 +269,11 @@ def _jump(now: int, before: int, limit: Decimal) -> Decimal | None:
     """The relative change when it exceeds ``limit``; None otherwise or without a base."""
     if before == 0:
         return None
+    # exactly within the limit, in integers (the usual case: no Decimal division for it)
+    if limit.is_finite():
+        num, den = limit.as_integer_ratio()
+        if abs(now - before) * den <= num * abs(before):
+            return None
     change = Decimal(now - before) / abs(Decimal(before))
     return change if abs(change) > limit else None
 
