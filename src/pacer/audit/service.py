@@ -107,7 +107,9 @@ def record_changes(session: Session, actor: str, action: str, entity: str, note:
         return
     _in_commit_order(session)
     now = utcnow()
-    ids = _unit_ids(session, {about.unit_code for _, about, _, _ in changes if about.unit_code is not None})
+    # a subject about no unit (None) finds no id
+    codes = {about.unit_code for _, about, _, _ in changes if about.unit_code is not None}
+    ids: dict[str | None, int] = dict(_unit_ids(session, codes).items())
     _insert(
         session,
         [

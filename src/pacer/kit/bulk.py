@@ -110,7 +110,7 @@ def _bound(connection: Connection, table: Table, columns: Sequence[str], rows: R
 
 
 def _converted(values: Sequence[Any], process: Callable[[Any], Any]) -> list[Any]:
-    out = []
+    out: list[Any] = []
     seen, bound = _UNSEEN, None
     for value in values:
         if type(value) is Json:
