@@ -107,9 +107,8 @@ def import_facts(
     month: their errors are problems (in ``language``), their warnings are added to ``warnings``
     (they do not stop the import; the submission workflow asks for their explanations).
     ``progress`` is told how many figures are stored. The rules read the figures around each
-    month from ``analysis`` (the served engine) when it is current, else from the database. The
-    cyclic garbage collector is held off meanwhile (:mod:`pacer.kit.collector`)."""
-    with collector.paused():
+    month from ``analysis`` (the served engine) when it is current, else from the database."""
+    with collector.paused():  # the cyclic garbage collector held off meanwhile
         parsed, monthly = check_facts(session, rows, actor, today, source, problems, language, warnings, analysis)
         return _store(session, parsed, monthly, actor, source, progress)
 
@@ -157,8 +156,7 @@ def _parse(
     visible: dict[str, Unit] = {}  # unit codes found and open to the actor
     for row in rows:
         before = problems.count
-        code = row.values.get("unit_code") or ""
-        unit = visible.get(code)
+        unit = visible.get(code := row.values.get("unit_code") or "")
         if unit is None:
             unit = visible_unit(row, units, allowed, problems)
             if unit is not None and code == row.get("unit_code"):
@@ -167,13 +165,8 @@ def _parse(
         if indicator is None:
             problems.append(Problem(f"unknown indicator '{row.get('indicator_code')}'", row.number, "indicator_code"))
         elif indicator.kind == "derived":
-            problems.append(
-                Problem(
-                    f"'{indicator.code}' is derived from other indicators and is not reported",
-                    row.number,
-                    "indicator_code",
-                )
-            )
+            why = f"'{indicator.code}' is derived from other indicators and is not reported"
+            problems.append(Problem(why, row.number, "indicator_code"))
         period = good.get((unit, row.get("period")), 0) if unit is not None else 0
         if not period:
             period = _period(row, now, unit, problems)
@@ -256,14 +249,11 @@ def _to_monthly(session: Session, parsed: list[FactRow], problems: Problems) -> 
     for f in ytd_rows:
         prior = ytd(f.unit.id, f.indicator.id, f.period - 1)
         if prior is None:
-            problems.append(
-                Problem(
-                    f"a year-to-date value for {periods.format_period(f.period)} needs {f.unit.code}'s "
-                    f"'{f.indicator.code}' for every earlier month of {f.period // 100}",
-                    f.row,
-                    "value",
-                )
+            why = (
+                f"a year-to-date value for {periods.format_period(f.period)} needs {f.unit.code}'s "
+                f"'{f.indicator.code}' for every earlier month of {f.period // 100}"
             )
+            problems.append(Problem(why, f.row, "value"))
             continue
         monthly[f.row] = f.value - prior
         problem = monthly_problem(monthly[f.row], f.indicator, f.row)
