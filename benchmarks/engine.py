@@ -44,6 +44,7 @@ from benchmarks.common import DATA, GROUP, POSTGRES_URL, RESULTS, SQLITE_URL, en
 from benchmarks.memory import ChildPeaks, peak_mib
 from pacer.analysis.core.inputs import Facts, Targets, TreeHistory, Units
 from pacer.analysis.load import source
+from pacer.analysis.load.definitions import load_indicators, load_units
 from pacer.analysis.serve.engine import Engine
 from pacer.db import make_engine
 
@@ -394,7 +395,7 @@ def scale_child(units: int) -> None:
     db = make_engine(SQLITE_URL)
     with db.connect() as conn:
         # only the indicators and the months come from the database: no facts are read
-        indicators, _ = source._indicators(conn)
+        indicators, _ = load_indicators(conn, load_units(conn))
         first, last = conn.execute(text("SELECT min(period), max(period) FROM submission")).one()
     start = time.perf_counter()
     engine = synthetic(units, tuple(indicators), first // 100, last)

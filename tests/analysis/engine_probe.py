@@ -13,7 +13,8 @@ def fingerprint(analysis: Any) -> dict[str, object]:
     """The engine's arrays (hashed) and the group's revenue year to date in January 2025."""
     engine = analysis.engine
     cube = engine.cube()
-    arrays = {"ytd": cube.ytd, "seen": cube.seen, "facts": engine.facts.values, "present": engine.facts.present}
+    ytd, seen = cube.dense()
+    arrays = {"ytd": ytd, "seen": seen, "facts": engine.facts.values, "present": engine.facts.present}
     sums = {name: hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest() for name, a in arrays.items()}
     g = analysis.data.unit_index()["G"]
     rows = engine.measures([g], 2025, 1, ["revenue"]) if engine.n_months > 12 else None

@@ -58,8 +58,8 @@ def test_changed_eliminations_update_the_cached_engine_exactly_as_a_rebuild_woul
     with demo.connect() as conn:
         fresh = service.build(conn)
     for restate in (False, True):
-        assert np.array_equal(after.engine.cube(restate).ytd, fresh.engine.cube(restate).ytd)
-        assert np.array_equal(after.engine.cube(restate).seen, fresh.engine.cube(restate).seen)
+        assert np.array_equal(after.engine.cube(restate).dense()[0], fresh.engine.cube(restate).dense()[0])
+        assert np.array_equal(after.engine.cube(restate).dense()[1], fresh.engine.cube(restate).dense()[1])
         for year, month in ((2026, 5), (2026, 7), (2026, 10)):
             assert answers(after, year, month, restate) == answers(fresh, year, month, restate)
     group_after = after.engine.cockpit(0, 2026, 10, ["revenue"]).row("revenue")

@@ -39,7 +39,7 @@ class Attribution:
 def attribute(cube: Cube, node: int, r: int, window: Window, is_flow: bool) -> Attribution:
     """Split reported indicator ``r`` of ``node`` over ``window`` (inside one year) by child:
     flows sum the window's months, stocks take its last month."""
-    n = cube.ytd.shape[0]
+    n = cube.facts.shape[0]
     children = np.zeros(n, dtype=np.int64)
     if window.first < 0 or window.last >= cube.n_months:
         return Attribution(children, 0, 0, False)
@@ -53,25 +53,30 @@ def attribute(cube: Cube, node: int, r: int, window: Window, is_flow: bool) -> A
             own += int(cube.facts.values[node, r, start:stop].sum())
             eliminated += cube.eliminations.amount(node, r, start, stop)
     node_ix = np.array([node])
-    total = int(_span_amount(cube, node_ix, r, first, window.last + 1, is_flow)[0])
-    seen = _span_amount(cube, node_ix, r, first, window.last + 1, is_flow, cube.seen)[0]
+    total, seen = (int(a[0]) for a in _span_amounts(cube, node_ix, r, first, window.last + 1, is_flow))
     return Attribution(children, own, total, bool(seen > 0), eliminated)
 
 
-def _span_amount(
-    cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, is_flow: bool, source: np.ndarray | None = None
-) -> Int64Array:
+def _span_amount(cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, is_flow: bool) -> Int64Array:
     """Flow: the months ``start..stop-1`` (one year) of ``nodes``; stock: the last month."""
-    a = cube.ytd if source is None else source
-    end: Int64Array = a[nodes, r, stop - 1].astype(np.int64)
-    if is_flow and start % 12:
-        end -= a[nodes, r, start - 1]
-    return end
+    return _span_amounts(cube, nodes, r, start, stop, is_flow)[0]
+
+
+def _span_amounts(
+    cube: Cube, nodes: Int64Array, r: int, start: int, stop: int, is_flow: bool
+) -> tuple[Int64Array, Int64Array]:
+    """:func:`_span_amount` and the matching count of reporting units."""
+    before = is_flow and start % 12
+    ytd, seen = cube.points(nodes, np.array([r]), np.array([stop - 1, start - 1] if before else [stop - 1]))
+    amount, count = ytd[:, 0].astype(np.int64), seen[:, 0].astype(np.int64)
+    if before:
+        return amount[:, 0] - amount[:, 1], count[:, 0] - count[:, 1]
+    return amount[:, 0], count[:, 0]
 
 
 def was_child(cube: Cube, node: int, window: Window) -> np.ndarray:
     """Units that were a child of ``node`` in any month of ``window``."""
-    mask = np.zeros(cube.ytd.shape[0], dtype=bool)
+    mask = np.zeros(cube.facts.shape[0], dtype=bool)
     if window.first >= 0 and window.last < cube.n_months:
         for _, _, tree in cube.timeline.spans(window.first, window.last):
             mask[tree.children(node)] = True

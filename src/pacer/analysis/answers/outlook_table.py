@@ -215,8 +215,8 @@ def _opening(cube: Cube, catalog: IndicatorCatalog, nodes: Int64Array, i: int, l
     if not catalog.is_stock[i] or month < 0:
         return np.full(len(nodes), np.nan)
     r = int(catalog.reported_pos[i])
-    seen = cube.seen[nodes, r, month] > 0
-    return np.where(seen, cube.ytd[nodes, r, month] / catalog.unit_scale_factor[i], np.nan)
+    ytd, seen = cube.points(nodes, np.array([r]), np.array([month]))
+    return np.where(seen[:, 0, 0] > 0, ytd[:, 0, 0] / catalog.unit_scale_factor[i], np.nan)
 
 
 def _interval(draws: FloatArray, statistical: FloatArray) -> tuple[FloatArray, FloatArray]:

@@ -288,7 +288,7 @@ def _progress(
     if flows.size and y0 < yi and 12 * yi <= cube.n_months:
         rpos = catalog.reported_pos[columns[flows]]
         months = np.arange(12 * y0, 12 * yi)
-        ytd, seen = cube.points(nodes, None if 4 * len(rpos) >= cube.ytd.shape[1] else rpos, months)
+        ytd, seen = cube.points(nodes, None if 4 * len(rpos) >= cube.n_reported else rpos, months)
         if ytd.shape[1] != len(rpos):
             ytd, seen = ytd[:, rpos], seen[:, rpos]
         by_year = (len(nodes), len(rpos), yi - y0, 12)

@@ -130,9 +130,9 @@ def _read_reported(
         befores = [windows[w].first - 1 if windows[w].first % 12 else -1 for w in usable]
         months = np.unique(np.array(ends + befores))
         months = months[months >= 0]
-        everything = 4 * len(rpos) >= cube.ytd.shape[1]
+        everything = 4 * len(rpos) >= cube.n_reported
         ytd, seen = cube.points(nodes, None if everything else rpos, months)
-        if everything and not np.array_equal(rpos, np.arange(cube.ytd.shape[1])):
+        if everything and not np.array_equal(rpos, np.arange(cube.n_reported)):
             ytd, seen = ytd[:, rpos], seen[:, rpos]
         # [nodes, reported columns, usable windows] at each window's end ...
         at_end = np.searchsorted(months, ends)
@@ -242,8 +242,9 @@ class _Openings(Mapping[str, FloatArray]):
         r = int(cat.reported_pos[i])
         opening = np.array([win.opening for win in self._windows])
         known = (opening >= 0) & (opening < cube.n_months)
-        ix = (self._nodes[None, :], r, np.where(known, opening, 0)[:, None])  # [windows, nodes]
-        out = np.where(known[:, None] & (cube.seen[ix] > 0), cube.ytd[ix] / cat.unit_scale_factor[i], np.nan)
+        ytd, seen = cube.points(self._nodes, np.array([r]), np.where(known, opening, 0))
+        ytd, seen = ytd[:, 0].T, seen[:, 0].T  # [windows, nodes]
+        out = np.where(known[:, None] & (seen > 0), ytd / cat.unit_scale_factor[i], np.nan)
         return out.reshape(size)
 
 

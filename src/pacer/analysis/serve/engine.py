@@ -22,7 +22,8 @@ from pacer.analysis.answers.results import OffTrackRow, SpanRow
 from pacer.analysis.answers.views import Measure
 from pacer.analysis.core.calc import Thresholds
 from pacer.analysis.core.catalog import IndicatorCatalog
-from pacer.analysis.core.cube import Cube, EliminationBook
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.eliminations import EliminationBook
 from pacer.analysis.core.holt_winters import Grid
 from pacer.analysis.core.inputs import Eliminations, Facts, IndicatorDef, Int64Array, Targets, TreeHistory, Units
 from pacer.analysis.core.measures import (

@@ -12,7 +12,8 @@ from typing import Self
 import numpy as np
 
 from pacer.analysis.core.catalog import IndicatorCatalog
-from pacer.analysis.core.cube import Cube, EliminationBook
+from pacer.analysis.core.cube import Cube
+from pacer.analysis.core.eliminations import EliminationBook
 from pacer.analysis.core.inputs import BoolArray, Facts, Int64Array, Targets, TreeHistory, Units
 from pacer.analysis.core.tree import Tree, TreeTimeline
 

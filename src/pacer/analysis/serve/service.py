@@ -37,7 +37,7 @@ import numpy as np
 from sqlalchemy import Connection, func, select
 from sqlalchemy import Engine as DbEngine
 
-from pacer.analysis.core.cube import EliminationBook
+from pacer.analysis.core.eliminations import EliminationBook
 from pacer.analysis.core.inputs import Eliminations
 from pacer.analysis.load import source
 from pacer.analysis.load.source import EngineData

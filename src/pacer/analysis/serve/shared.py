@@ -46,7 +46,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"PACERSN1"
 _FOOTER = struct.Struct("<Q8s")  # where the pickled part starts, MAGIC
 _SMALL_ALIGN = 64  # arrays under a page are aligned to a cache line, the others to a page
