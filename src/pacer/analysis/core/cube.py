@@ -93,7 +93,7 @@ class Cube:
         cube.facts, cube.eliminations = facts, eliminations
         cube.is_flow, cube.flows, cube.stocks = self.is_flow, self.flows, self.stocks
         cube._arrange(timeline)
-        n, r, t = facts.shape
+        _, r, t = facts.shape
         p = len(cube.parents)
         cube.ytd, cube.seen = np.zeros((p, r, t), dtype=np.int64), np.zeros((p, r, t), dtype=self.seen.dtype)
         kept = min(t, self.n_months)
@@ -141,8 +141,8 @@ class Cube:
         for i, k, start, end in moves:
             lost[i, :, start:end] += book.values[k, :, first + start : first + end]
         accumulate_years(lost, self.is_flow, first)
-        rows = np.fromiter(at, dtype=np.int64, count=len(at))
-        self.ytd[rows, :, first:stop] -= lost
+        stored = np.fromiter(at, dtype=np.int64, count=len(at))
+        self.ytd[stored, :, first:stop] -= lost
 
     def apply(self, unit: int, month: int, values: Int64Array, present: BoolArray) -> tuple[Int64Array, Int64Array]:
         """Replace one unit-month of reported figures and update every ancestor by the delta.
@@ -222,7 +222,9 @@ class Cube:
         months]``): what a cube of every unit would store, for checking small groups."""
         return self.points(np.arange(self.facts.shape[0]), None, np.arange(self.n_months))
 
-    def _stored_monthly(self, rows: Int64Array, rpos: Int64Array, first: int, stop: int) -> tuple[Int64Array, BoolArray]:
+    def _stored_monthly(
+        self, rows: Int64Array, rpos: Int64Array, first: int, stop: int
+    ) -> tuple[Int64Array, BoolArray]:
         lead = 1 if first % 12 else 0  # the month before, to difference the first YTD
         ix = (rows[:, None], rpos[None, :], slice(first - lead, stop))
         ytd, seen = self.ytd[ix], self.seen[ix].astype(np.int64)
@@ -248,7 +250,9 @@ class Cube:
                 values[j, :, months] -= self.eliminations.values[k, cols, start:end]
         return values, present
 
-    def _leaf_points(self, units: Int64Array, rpos: Int64Array | None, months: Int64Array) -> tuple[Int64Array, np.ndarray]:
+    def _leaf_points(
+        self, units: Int64Array, rpos: Int64Array | None, months: Int64Array
+    ) -> tuple[Int64Array, np.ndarray]:
         """:meth:`points` of leaves, summed from their months: each year's months from January
         through the last month asked for."""
         wanted, where = np.unique(months, return_inverse=True)
