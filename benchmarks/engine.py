@@ -406,6 +406,17 @@ def scale_child(units: int) -> None:
     print(json.dumps(result))
 
 
+def questions_only() -> None:
+    """The engine questions at 1,000 units, without cold starts, plain SQL or 10,000 units."""
+    db = make_engine(SQLITE_URL)
+    with db.connect() as conn:
+        data = source.load(conn, columnar=True)
+    engine = build_engine(data)
+    engine.cube(restate=True)
+    year, month = divmod(data.last_period, 100)
+    print(json.dumps(engine_questions(engine, year, month, _key_codes(db, engine))))
+
+
 def _key_codes(db: Any, engine: Engine) -> list[str]:
     with db.connect() as conn:
         codes = (
@@ -768,7 +779,17 @@ def main() -> None:
     parser.add_argument("--skip-rowwise", action="store_true", help="skip the slow row-by-row cold starts")
     parser.add_argument("--skip-scale", action="store_true", help="skip the 10,000-unit run")
     parser.add_argument("--cold-start", nargs=2, metavar=("URL", "MODE"), help=argparse.SUPPRESS)
-    parser.add_argument("--scale", type=int, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--scale",
+        type=int,
+        metavar="UNITS",
+        help="only the in-memory group of UNITS units (10000 for the 10,000-unit section), in this process",
+    )
+    parser.add_argument(
+        "--questions-only",
+        action="store_true",
+        help="only the engine questions on the 1,000-unit group (loaded from SQLite, both views), as JSON",
+    )
     parser.add_argument("--prepare-sql", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument(
         "--report-only",
@@ -790,6 +811,9 @@ def main() -> None:
         return
     if args.scale:
         scale_child(args.scale)
+        return
+    if args.questions_only:
+        questions_only()
         return
     started = time.perf_counter()
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from pacer.analysis import TreeHistory, TreeSegment
+from pacer.analysis.core.planes import KEPT
 
 from .strategies import World
 from .test_eliminations import Case, naive
@@ -35,12 +36,12 @@ def case(entries: list[tuple[int, int, int, int]] | None = None) -> Case:
     return Case(World(history(), values, present, IS_FLOW), entries or [])
 
 
-def year_to_date(monthly: np.ndarray) -> np.ndarray:
+def year_to_date(monthly: np.ndarray, is_flow: np.ndarray = IS_FLOW) -> np.ndarray:
     """Flows summed from January, stocks as they are (what the cube's points hold)."""
     out = monthly.copy()
     for t in range(out.shape[2]):
         if t % 12:
-            out[:, IS_FLOW, t] += out[:, IS_FLOW, t - 1]
+            out[:, is_flow, t] += out[:, is_flow, t - 1]
     return out
 
 
@@ -126,3 +127,45 @@ def test_an_engine_grown_past_the_month_a_leaf_becomes_a_parent_equals_one_built
     )
     assert grown.cube().parents.tolist() == [0, 1, 2]
     assert_answers_the_walk(grown, c)
+
+
+def test_wide_reads_of_leaves_kept_as_month_planes_stay_exact_through_changes() -> None:
+    # 150 leaves x 170 indicators: wide enough for a read of every leaf to make month planes
+    n, r = 151, 170
+    rng = np.random.default_rng(17)
+    is_flow = np.arange(r) % 3 != 0
+    values = rng.integers(-(10**9), 10**9, size=(n, r, MONTHS), dtype=np.int64)
+    present = rng.random((n, r, MONTHS)) > 0.1
+    parent = np.r_[-1, np.zeros(n - 1, int)].astype(np.int32)
+    gone = np.ones(n, bool)
+    gone[5] = False  # leaf 5 leaves the group from month 15
+    tree = TreeHistory((TreeSegment(0, parent, np.ones(n, bool)), TreeSegment(15, parent, gone)))
+    c = Case(World(tree, values, present, is_flow), [(9, 0, 13, 700), (9, 1, 14, -30)])
+    e = c.engine()
+    leaves, months = np.arange(1, n), np.array([3, 11, 13, 14, 16, 23])
+
+    def expected() -> tuple[np.ndarray, np.ndarray]:
+        active = np.ones((n, 1, MONTHS), bool)
+        active[5, :, 15:] = False
+        own = np.where(present & active, values, 0)
+        for u, k, t, v in c.entries:
+            own[u, k, t] -= v
+        count = (present & active).astype(np.int64)
+        return year_to_date(own, is_flow)[leaves][..., months], year_to_date(count, is_flow)[leaves][..., months]
+
+    for _ in range(2):  # the first read makes the planes, the second reads them
+        ytd, seen = e.cube().points(leaves, None, months)
+        assert ytd.tolist() == expected()[0].tolist()
+        assert seen.tolist() == expected()[1].tolist()
+    assert all(e.cube()._planes.get(int(m)) is not None for m in months[-KEPT:])
+    e.apply(7, 2021, 2, np.full(r, 5, np.int64), np.ones(r, bool))  # into the planes of 13..23
+    values[7, :, 13], present[7, :, 13] = 5, True
+    e.eliminate(9, 2021, 3, np.r_[np.array([0, 0, 11]), np.zeros(r - 3, np.int64)])
+    c.entries[1:] = [(9, 2, 14, 11)]
+    e.apply(5, 2021, 5, np.full(r, 9, np.int64), np.ones(r, bool))  # outside the group: nothing
+    values[5, :, 16], present[5, :, 16] = 9, True
+    ytd, seen = e.cube().points(leaves, None, months)
+    assert ytd.tolist() == expected()[0].tolist()
+    assert seen.tolist() == expected()[1].tolist()
+    e.rebuild()  # drops the planes; they are made again
+    assert e.cube().points(leaves, None, months)[0].tolist() == expected()[0].tolist()

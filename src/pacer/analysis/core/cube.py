@@ -34,6 +34,7 @@ import numpy as np
 
 from pacer.analysis.core.eliminations import EliminationBook
 from pacer.analysis.core.inputs import BoolArray, Facts, Int64Array
+from pacer.analysis.core.planes import WORTH, Plane, Planes
 from pacer.analysis.core.rollup import Plan, accumulate_years, chunk_size, parents_of, roll_up
 from pacer.analysis.core.tree import TreeTimeline
 
@@ -75,6 +76,7 @@ class Cube:
         self.row: Int64Array = np.full(timeline.latest.n, -1, dtype=np.int64)
         self.row[self.parents] = np.arange(len(self.parents))
         self.plans = [Plan.of(tree, self.row) for tree in timeline.trees]
+        self._planes = Planes()
 
     @property
     def n_months(self) -> int:
@@ -110,6 +112,7 @@ class Cube:
         """Recompute the aggregates of months ``first..stop-1`` from the facts and the book,
         as :meth:`rebuild` does; the months before ``first`` must be current, and ``stop`` must
         close a calendar year (or be the last month) when a flow changed before it."""
+        self._planes.clear()
         if not len(self.parents):
             return
         lead = 1 if first % 12 else 0  # a flow's year to date goes on from the month before
@@ -174,6 +177,8 @@ class Cube:
         (a leaf reads its own facts and book): a flow's change runs on through December (it is
         in every later YTD of the year)."""
         rows = [int(self.row[a]) for a in self.timeline.tree_at(month).path_to_root(unit)]
+        if rows and rows[0] < 0:
+            self._planes.add(unit, month, dv, dc, self.is_flow)
         rows = [i for i in rows if i >= 0]
         if not rows:
             return
@@ -253,24 +258,52 @@ class Cube:
     def _leaf_points(
         self, units: Int64Array, rpos: Int64Array | None, months: Int64Array
     ) -> tuple[Int64Array, np.ndarray]:
-        """:meth:`points` of leaves, summed from their months: each year's months from January
-        through the last month asked for."""
+        """:meth:`points` of leaves, summed from their months (from January for a flow), or
+        gathered from the month's plane when the read is wide or the plane is at hand."""
         wanted, where = np.unique(months, return_inverse=True)
-        flows = self.is_flow if rpos is None else self.is_flow[rpos]
-        ytd = np.empty((len(units), len(flows), len(wanted)), dtype=np.int64)
+        width = self.n_reported if rpos is None else len(rpos)
+        ytd = np.empty((len(units), width, len(wanted)), dtype=np.int64)
         seen = np.empty(ytd.shape, dtype=self.seen.dtype)
-        for year in np.unique(wanted // 12).tolist():
-            picked = np.flatnonzero(wanted // 12 == year)
-            first, stop = 12 * year, int(wanted[picked[-1]]) + 1
-            values, present = self._own(units, rpos, first, stop)
-            counts = present.astype(self.seen.dtype)
-            at = wanted[picked] - first
-            for own, out, a in ((values, ytd, picked), (counts, seen, picked)):
-                summed = np.cumsum(own, axis=2, dtype=own.dtype)
-                if not flows.all():
-                    summed[:, ~flows] = own[:, ~flows]
-                out[:, :, a] = summed[:, :, at]
+        wide = len(units) * width >= WORTH
+        cells: tuple[Any, ...] = (units,) if rpos is None else (units[:, None], rpos[None, :])
+        for j, month in enumerate(wanted.tolist()):
+            plane = self._planes.get(month)
+            if plane is None and wide:
+                plane = self._planes.put(month, self._plane(month))
+            if plane is not None:
+                ytd[:, :, j], seen[:, :, j] = plane[0][cells], plane[1][cells]
+            else:
+                ytd[:, :, j], seen[:, :, j] = self._leaf_sums(units, rpos, month)
         return ytd[:, :, where], seen[:, :, where]
+
+    def _leaf_sums(self, units: Int64Array, rpos: Int64Array | None, month: int) -> Plane:
+        """The YTD and count of ``units`` (leaves) at ``month``, ``[units, rpos]``."""
+        flows = self.is_flow if rpos is None else self.is_flow[rpos]
+        values, present = self._own(units, rpos, month - month % 12 if flows.any() else month, month + 1)
+        ytd, counts = np.einsum("ijk->ij", values), np.einsum("ijk->ij", present.view(np.int8))
+        if not flows.all():
+            ytd[:, ~flows], counts[:, ~flows] = values[:, ~flows, -1], present[:, ~flows, -1]
+        return ytd, counts
+
+    def _plane(self, month: int) -> Plane:
+        """Every unit's YTD and count at ``month`` as a leaf's (a parent's row means nothing)."""
+        first, stocks = month - month % 12, ~self.is_flow
+        ytd = np.einsum("ijk->ij", self.facts.values[:, :, first : month + 1])
+        counts = np.einsum("ijk->ij", self.facts.present[:, :, first : month + 1].view(np.int8))
+        if stocks.any():
+            ytd[:, stocks], counts[:, stocks] = (
+                self.facts.values[:, stocks, month],
+                self.facts.present[:, stocks, month],
+            )
+        # a leaf outside the group in some of these months, or with eliminations: its own way
+        odd = np.zeros(len(ytd), dtype=bool)
+        odd[self.eliminations.nodes] = True
+        for _, _, tree in self.timeline.spans(first, month):
+            odd |= ~tree.active
+        odd &= self.row < 0
+        if odd.any():
+            ytd[odd], counts[odd] = self._leaf_sums(np.flatnonzero(odd), None, month)
+        return ytd, counts
 
 
 def _stored_points(
