@@ -61,7 +61,9 @@ class Planes:
                 counts[unit, cols] += dc[cols].astype(counts.dtype)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {}  # a snapshot carries no plane: each process makes its own
+        # a snapshot carries no plane: each process makes its own (a state that is not empty,
+        # so that unpickling calls __setstate__)
+        return {"held": None}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__()  # type: ignore[misc]
