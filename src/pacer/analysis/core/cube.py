@@ -59,7 +59,8 @@ class Cube:
         # absent figures must not leak into sums; zeroing them once lets rollups skip the mask
         # (facts mapped read-only from a snapshot were zeroed by the engine that wrote it)
         if facts.values.flags.writeable:
-            np.putmask(facts.values, ~facts.present, 0)
+            for u in range(0, n, 256):  # a few units at a time: no mask as large as the facts
+                np.putmask(facts.values[u : u + 256], ~facts.present[u : u + 256], 0)
         self.facts = facts
         self.is_flow: BoolArray = np.asarray(is_flow, dtype=bool)
         self.flows: Int64Array = np.flatnonzero(self.is_flow)
