@@ -82,10 +82,8 @@ def import_facts_file(
     progress: Report | None = None,
     source: str = "",
 ) -> dict[str, int]:
-    """Import a CSV file of figures; ``progress`` is told how many of its rows are read, then stored;
-    ``source``: what problems and the audit trail name it (default: the path)."""
-    problems = Problems()
-    rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL, problems)
+    """Import a CSV file of figures named ``source`` (default: its path); ``progress``: rows read, then stored."""
+    rows = read_csv(path, FACT_COLUMNS, FACT_OPTIONAL, problems := Problems())
     if progress is not None:
         rows = counted(rows, "read", data_lines(path), progress)
     return import_facts(session, rows, actor, today, source or str(path), problems, language, warnings, progress)
