@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from pacer.admin import service
-from pacer.admin.schemas import ActiveIn, EmailIn, GrantIn, PasswordResetIn, UserIn, UserOut
+from pacer.admin.schemas import ActiveIn, EmailIn, GrantIn, PasswordResetIn, SignInIn, UserIn, UserOut
 from pacer.auth.deps import CurrentViewer, protect
 from pacer.auth.schemas import GrantOut
 from pacer.web.deps import Db
@@ -23,6 +23,7 @@ def _out(row: service.UserRow, lang: str) -> UserOut:
         language=u.language,
         is_active=u.is_active,
         email=u.email,
+        sign_in=u.sign_in,
         grants=[
             GrantOut(id=g.id, role=g.role, unit_code=unit.code, unit_name=unit.name(lang)) for g, unit in row.grants
         ],
@@ -38,10 +39,12 @@ def list_users(viewer: CurrentViewer, db: Db, paging: Paging) -> Page[UserOut]:
 
 @router.post("/users", status_code=201)
 def create_user(body: UserIn, viewer: CurrentViewer, db: Db) -> UserOut:
-    """Create a user with an initial password (and, with role and unit_code, a first grant)."""
+    """Create a user with an initial password, or one who signs in through OpenID Connect or LDAP
+    (``sign_in``; no password), and, with role and unit_code, a first grant."""
     user = service.create_user(
-        db, viewer.actor, body.username, body.display_name, body.password, body.language, body.role, body.unit_code
-    )
+        db, viewer.actor, body.username, body.display_name, body.password, body.language, body.role, body.unit_code,
+        body.sign_in,
+    )  # fmt: skip
     return _out(service.get_user(db, viewer.actor, user.username), viewer.user.language)
 
 
@@ -81,4 +84,11 @@ def reset_password(username: str, body: PasswordResetIn, viewer: CurrentViewer, 
 def set_email(username: str, body: EmailIn, viewer: CurrentViewer, db: Db) -> UserOut:
     """Set the address a user's e-mail notifications go to (empty: none)."""
     service.set_email(db, viewer.actor, username, body.email)
+    return get_user(username, viewer, db)
+
+
+@router.put("/users/{username}/sign-in")
+def set_sign_in(username: str, body: SignInIn, viewer: CurrentViewer, db: Db) -> UserOut:
+    """Change how a user signs in (local with a new password, oidc or ldap); their sessions end."""
+    service.set_sign_in(db, viewer.actor, username, body.sign_in, body.password)
     return get_user(username, viewer, db)

@@ -13,7 +13,7 @@ from pacer.auth import repository, service
 from pacer.auth.permissions import ADMINISTER, Actor, visible_unit_ids
 from pacer.auth.sessions import end_sign_ins, set_password
 from pacer.errors import Conflict, Forbidden, NotFound, Problem, ValidationFailed
-from pacer.models import ROLES, RoleGrant, Unit, User
+from pacer.models import ROLES, SIGN_INS, RoleGrant, Unit, User
 from pacer.org.repository import roots_on
 
 
@@ -89,6 +89,7 @@ def create_user(
     subtree must give the user a role on a unit there at once: a user without grants is the whole
     group's administrators' to manage."""
     require_admin(actor)
+    _check_sign_in(sign_in, password)
     username = username.strip()
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
         raise ValidationFailed(
@@ -226,3 +227,28 @@ def set_email(session: Session, actor: Actor, username: str, email: str) -> None
     before, user.email = user.email, email or None
     record(session, actor.username, "user.email", "user", username, {"email": before}, {"email": user.email})
     session.flush()
+
+
+def set_sign_in(session: Session, actor: Actor, username: str, sign_in: str, password: str = "") -> None:
+    """How the user signs in from now on; audited. Moving to local takes a new password; moving to
+    OpenID Connect or LDAP drops the password and the link to any provider's identity (made anew at
+    the next sign-in through it). Their sessions end either way."""
+    user = get_user(session, actor, username).user
+    _check_sign_in(sign_in, password)
+    before = {"sign_in": user.sign_in, "linked": user.external_id is not None}
+    user.sign_in, user.external_id = sign_in, None
+    session.flush()
+    if sign_in == "local":
+        set_password(session, user, password, actor=actor.username)
+    else:
+        user.password_hash = None
+    end_sign_ins(session, user)
+    record(session, actor.username, "user.sign_in", "user", username, before, {"sign_in": sign_in, "linked": False})
+    session.flush()
+
+
+def _check_sign_in(sign_in: str, password: str) -> None:
+    if sign_in not in SIGN_INS:
+        raise ValidationFailed([Problem(f"sign-in must be one of {', '.join(SIGN_INS)}", field="sign_in")], "user")
+    if sign_in != "local" and password:
+        raise ValidationFailed([Problem(f"a user signing in by {sign_in} has no password", field="password")], "user")
