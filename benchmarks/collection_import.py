@@ -305,6 +305,16 @@ def _met(run: dict[str, Any]) -> str:
     return "**no**" + (" (its CPU time is within: the rest was waiting for cores other work held)" if within else "")
 
 
+def _load_words(u: dict[str, Any]) -> str:
+    """What the load average says about the wall times (two cores: above 2, other work waited for them)."""
+    if max(u["load"]) <= 2.5:
+        return ": the machine was otherwise quiet."
+    return (
+        ": the machine was shared with other work, so the wall times below are partly waiting for a core; "
+        "the CPU times say what the work itself costs."
+    )
+
+
 def report(r: dict[str, Any], command: str, at: str) -> str:
     u, hq = r["units"], r.get("hq")
     read = u["read"]
@@ -318,9 +328,8 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         f"{r['written']['rows']:,} figures ({counts}; the 9 units above the reporting ones, the group and its "
         "second-level units, have no figures of their own in this group, so their workbooks are read and come "
         f"back empty). Command: `{command}`. Run {at}; load average {r['load']} at the start, "
-        f"{u['load'][0]:.1f} when the timed part began and {u['load'][1]:.1f} when it ended, on 2 cores: the "
-        "machine was shared with other work throughout, so the wall times below are mostly waiting for a core; "
-        "the CPU times say what the work itself costs.",
+        f"{u['load'][0]:.1f} when the timed part began and {u['load'][1]:.1f} when it ended, "
+        f"on 2 cores{_load_words(u)}",
         "",
         "| question | goal | measured | met? |",
         "|---|---|---|---|",
@@ -549,6 +558,8 @@ def main() -> None:
     )
     at = f"{datetime.datetime.now():%Y-%m-%d %H:%M}"
     command += " --postgres" if args.postgres else ""
+    command += " --no-db-rules" if args.no_db_rules else ""
+    command += " --no-hq" if args.no_hq else ""
     suffix = "-postgres" if args.postgres else ""
     LAST_RUN.with_stem(LAST_RUN.stem + suffix).write_text(
         json.dumps({"r": result, "command": command, "at": at}), encoding="utf-8"
