@@ -193,7 +193,7 @@ def test_each_no_in_either_table_has_its_own_explanation():
     history = next(line for line in why if "history" in line)
     assert "fails only because of load" in history
     assert "load average 3.5" in history
-    assert any("full rebuild grows" in line for line in why)
+    assert any("full rebuild reads every fact once" in line for line in why)
     assert any("7.5 GiB" in line for line in why)
 
 
