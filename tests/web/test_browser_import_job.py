@@ -5,6 +5,8 @@ page, in Chinese and English."""
 
 from __future__ import annotations
 
+import re
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_reports import _english_on, _wait_done
 from tests.web.test_browser_round import _page
@@ -48,6 +50,8 @@ def test_figures_are_imported_as_a_job_with_their_result_on_its_page(browser, se
         error = admin.locator("[data-testid=job-error]").inner_text()
         assert error.startswith("bad.csv")
         assert "nope" in error
+        # asked in the page's language: the stored message is in it, whatever the account's own
+        assert bool(re.search(r"[\u4e00-\u9fff]", error)) == (lang == "zh"), error
         admin.screenshot(path=ARTIFACTS / f"import-failed-{lang}.png", full_page=True)
         assert _axe_violations(admin) == []
     admin.context.close()
