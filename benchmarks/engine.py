@@ -411,13 +411,19 @@ def scale_child(units: int) -> None:
 
 def questions_only() -> None:
     """The engine questions at 1,000 units, without cold starts, plain SQL or 10,000 units."""
+    db, data, engine = _loaded()
+    year, month = divmod(data.last_period, 100)
+    print(json.dumps(engine_questions(engine, year, month, _key_codes(db, engine))))
+
+
+def _loaded() -> tuple[Any, Any, Engine]:
+    """The benchmark group read from SQLite column-wise, its engine built with both views."""
     db = make_engine(SQLITE_URL)
     with db.connect() as conn:
         data = source.load(conn, columnar=True)
     engine = build_engine(data)
     engine.cube(restate=True)
-    year, month = divmod(data.last_period, 100)
-    print(json.dumps(engine_questions(engine, year, month, _key_codes(db, engine))))
+    return db, data, engine
 
 
 def _key_codes(db: Any, engine: Engine) -> list[str]:
@@ -840,11 +846,7 @@ def main() -> None:
         if not args.skip_rowwise:
             cold[name]["rows"] = cold_start(url, "rows")
             print(f"cold start {name} row by row: {cold[name]['rows']}", flush=True)
-    db = make_engine(SQLITE_URL)
-    with db.connect() as conn:
-        data = source.load(conn, columnar=True)
-    engine = build_engine(data)
-    engine.cube(restate=True)
+    db, data, engine = _loaded()
     year, month = divmod(data.last_period, 100)
     key = _key_codes(db, engine)
     sql = {name: sql_baseline(url, engine, data, year, month) if url else None for name, url in urls.items()}

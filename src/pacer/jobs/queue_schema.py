@@ -32,34 +32,33 @@ def create(connection: Connection) -> bool:
     return True
 
 
+# each kind of the queue's objects: how to find them by name in this schema, and how to drop one
+_QUEUE_OBJECTS = (
+    (
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE :like",
+        'DROP TABLE IF EXISTS "{name}" CASCADE',
+    ),
+    (
+        "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = current_schema() AND p.proname LIKE :like",
+        "DROP FUNCTION IF EXISTS {name} CASCADE",
+    ),
+    (
+        "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+        "WHERE n.nspname = current_schema() AND t.typname LIKE :like AND t.typtype IN ('e', 'c')",
+        'DROP TYPE IF EXISTS "{name}" CASCADE',
+    ),
+)
+
+
 def drop(connection: Connection) -> None:
     """Drop every object of the queue (its tables with their rows, types and functions)."""
     if connection.dialect.name != "postgresql":
         return
     like = {"like": PREFIX.replace("_", r"\_") + "%"}
-    tables = connection.scalars(
-        text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE :like"), like
-    ).all()
-    for table in tables:
-        connection.execute(text(f'DROP TABLE IF EXISTS "{table}" CASCADE'))
-    functions = connection.scalars(
-        text(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-            "WHERE n.nspname = current_schema() AND p.proname LIKE :like"
-        ),
-        like,
-    ).all()
-    for function in functions:
-        connection.execute(text(f"DROP FUNCTION IF EXISTS {function} CASCADE"))
-    types = connection.scalars(
-        text(
-            "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "WHERE n.nspname = current_schema() AND t.typname LIKE :like AND t.typtype IN ('e', 'c')"
-        ),
-        like,
-    ).all()
-    for name in types:
-        connection.execute(text(f'DROP TYPE IF EXISTS "{name}" CASCADE'))
+    for find, drop_one in _QUEUE_OBJECTS:
+        for name in connection.scalars(text(find), like).all():
+            connection.execute(text(drop_one.format(name=name)))
 
 
 def is_ours(name: str | None, type_: str) -> bool:
