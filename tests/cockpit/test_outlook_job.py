@@ -50,6 +50,8 @@ def test_the_outlook_of_every_unit_below_is_made_as_a_job(quiet_app, signed_in, 
     assert g_revenue[6] == round(expected.point, 2)
     assert g_revenue[9] == expected.method
     assert g_revenue[10] == round(expected.target_ensure, 2)
+    page = grace.get(f"/jobs/{job_id}?lang=zh").text
+    assert '<a href="/cockpit/G?period=2025-11">返回驾驶舱</a>' in page  # back to where it was asked for
 
 
 def test_a_viewer_of_one_academy_gets_its_units_only(quiet_app, signed_in, session, figures, tx, monkeypatch):  # noqa: F811

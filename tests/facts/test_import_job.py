@@ -39,6 +39,7 @@ def test_an_hq_workbook_of_a_sheet_per_unit_is_imported_by_a_job(quiet_app, sign
     page = grace.get("/imports/figures?lang=en")
     assert page.status_code == 200
     assert "Import monthly figures" in page.text
+    assert "Files up to 16 MiB." in page.text  # the limit as people read it (PACER_IMPORT_MAX_BYTES)
     asked = _send(grace, "hq.xlsx", book.read_bytes())
     assert asked.status_code == 303
     job_id = int(asked.headers["location"].rsplit("/", 1)[1])
@@ -53,7 +54,10 @@ def test_an_hq_workbook_of_a_sheet_per_unit_is_imported_by_a_job(quiet_app, sign
     shown = grace.get(f"/api/jobs/{job_id}?lang=en").json()
     assert (shown["state"], shown["progress"], shown["file"]) == ("done", 1.0, None)
     assert shown["message"] == "3 figures imported: 3 new, 0 changed, 0 unchanged; 0 warnings"
-    assert "3 figures imported" in grace.get(f"/jobs/{job_id}?lang=en").text
+    done = grace.get(f"/jobs/{job_id}?lang=en").text
+    assert "3 figures imported" in done
+    assert '<a href="/imports/figures">Import another file</a>' in done  # back where imports are asked for
+    assert "Generate a report" not in done
     assert "已导入 3 个数据" in grace.get(f"/jobs/{job_id}?lang=zh").text
 
 

@@ -5,7 +5,9 @@ asked for on the cockpit's outlook panel, queued as a job whose bar moves unit b
 from __future__ import annotations
 
 import io
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from sqlalchemy import select
@@ -87,7 +89,14 @@ def _write_row(sheet, line: int, scope: Scope, r, percent) -> None:  # type: ign
 
 
 TITLE = ("年末预测（各单位全部指标）", "Year-end outlook (every indicator, every unit)")
-OUTLOOK = register(Kind(KIND, TITLE, outlook_work, steps=STEPS))
+
+
+def _cockpit_of(parameters: Mapping[str, Any]) -> str:
+    """The cockpit page the outlook was asked from: its unit at its month."""
+    return f"/cockpit/{quote(parameters['unit_code'])}?period={parameters['period']}"
+
+
+OUTLOOK = register(Kind(KIND, TITLE, outlook_work, steps=STEPS, origin=_cockpit_of, origin_key="jobs.back_to_cockpit"))
 router = APIRouter(prefix="/cockpit", include_in_schema=False)
 
 

@@ -73,4 +73,14 @@ def _refusal(exc: ValidationFailed, lang: str, name: str) -> DomainError:
     return DomainError(head + ("；" if lang == "zh" else "; ").join(said), status=422)
 
 
-FACTS_IMPORT = register(Kind(KIND, ("数据导入", "Figures import"), import_work, writes=True, steps=STEPS))
+FACTS_IMPORT = register(
+    Kind(
+        KIND,
+        ("数据导入", "Figures import"),
+        import_work,
+        writes=True,
+        steps=STEPS,
+        origin=lambda _parameters: "/imports/figures",
+        origin_key="jobs.import_again",
+    )
+)

@@ -46,6 +46,10 @@ class Kind:
     writes: bool = False
     # the words of its progress steps: the work reports a step's key, pages show it in their language
     steps: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # where such a job is asked for, given its parameters, and the message naming that page: a
+    # job's page links back there ("import another file", "generate a report")
+    origin: Callable[[Mapping[str, Any]], str] = lambda _parameters: "/reports"
+    origin_key: str = "jobs.new_report"
 
     def title(self, lang: str) -> str:
         return self.label[0] if lang == "zh" else self.label[1]
@@ -78,6 +82,14 @@ def get(name: str) -> Kind:
         return _KINDS[name]
     except KeyError:
         raise DomainError(f"no kind of job '{name}'", status=404) from None
+
+
+def origin_of(kind: str, parameters: Mapping[str, Any]) -> tuple[str, str]:
+    """The page where a job of ``kind`` is asked for, and the message naming it; the reports
+    page for a kind no longer defined."""
+    _load()
+    found = _KINDS.get(kind)
+    return (found.origin(parameters), found.origin_key) if found else ("/reports", "jobs.new_report")
 
 
 def said(kind: str, message: str, lang: str) -> str:

@@ -10,7 +10,7 @@ from pacer.auth.deps import CurrentViewer
 from pacer.files import responses
 from pacer.files import service as files
 from pacer.jobs import repository, service
-from pacer.jobs.kinds import said
+from pacer.jobs.kinds import origin_of, said
 from pacer.web.deps import Db
 from pacer.web.params import Offset, RowId
 from pacer.web.templating import render
@@ -32,7 +32,9 @@ def job_page(request: Request, viewer: CurrentViewer, db: Db, job_id: RowId) -> 
     job = repository.one(db, viewer.actor, job_id)
     unit = repository.unit_of(db, job)
     stored = repository.files_of(db, [job])
-    return render(request, "jobs/job.html", {"job": job, "unit": unit, "files": stored, "said": said})
+    origin, origin_key = origin_of(job.kind, job.parameters)
+    context = {"job": job, "unit": unit, "files": stored, "said": said, "origin": origin, "origin_key": origin_key}
+    return render(request, "jobs/job.html", context)
 
 
 @router.get("/{job_id}/file")

@@ -80,3 +80,12 @@ def period(year: int, month: int, lang: str) -> str:
 
 def ytd_label(year: int, month: int, lang: str) -> str:
     return f"{year}年1–{month}月" if lang == "zh" else f"Jan–{MONTHS_EN[month - 1]} {year}"
+
+
+def file_size(n: int) -> str:
+    """A size limit as people read it: ``16 MiB``, ``512 KiB``; a size that is not a whole
+    number of any of them in bytes (``1,000,001 B``); the same symbols in both languages."""
+    for shift, symbol in ((30, "GiB"), (20, "MiB"), (10, "KiB")):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift:,} {symbol}"
+    return f"{n:,} B"

@@ -13,6 +13,8 @@ REPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "The background work you asked for, such as reports; progress shows by itself and the file is here once done.",
     ),
     "jobs.new_report": ("生成新报告", "Generate a report"),
+    "jobs.import_again": ("导入另一个文件", "Import another file"),
+    "jobs.back_to_cockpit": ("返回驾驶舱", "Back to the cockpit"),
     "jobs.refresh": ("刷新以查看最新进度", "Reload to see the latest progress"),
     "jobs.mine": ("我的任务（{total} 项）", "My jobs ({total})"),
     "jobs.none": ("您还没有发起任何后台任务。", "You have not asked for any background work yet."),

@@ -26,8 +26,8 @@ UPLOAD_MESSAGES: dict[str, tuple[str, str]] = {
         "stores nothing and is named by sheet and cell.",
     ),
     "imports.background": (
-        "导入在后台进行，页面显示进度和结果。文件上限 {limit} 字节。",
-        "The import runs in the background; its page shows the progress and the result. Files up to {limit} bytes.",
+        "导入在后台进行，页面显示进度和结果。文件上限 {limit}。",
+        "The import runs in the background; its page shows the progress and the result. Files up to {limit}.",
     ),
     "imports.file": ("文件", "File"),
     "imports.start": ("开始导入", "Start the import"),
