@@ -26,6 +26,8 @@ from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core.grants import OpenIDCode
+from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
 # Loopback http is what a test can serve; Authlib refuses it unless told this is not production.
@@ -143,6 +145,11 @@ class Provider:
         # "ok", or the fault to commit: expired, wrong_nonce, wrong_audience, wrong_issuer, foreign_key
         self.mode = "ok"
         self.issuer = ""
+        # RP-initiated logout: whether discovery names an end_session_endpoint, the addresses a
+        # client may be sent back to after it, and whom it signed out (the ID token hint's subject)
+        self.offers_logout = True
+        self.post_logout_uris: list[str] = []
+        self.signed_out: list[str] = []
         self.server = self._authorization_server()
 
     def add_account(self, username: str, password: str, email: str, name: str) -> Account:
@@ -252,6 +259,8 @@ class Provider:
             status, headers = 200, [("Content-Type", "application/json")]
         elif path == "/authorize":
             status, body, headers = self._authorize(request)
+        elif path == "/logout":
+            status, body, headers = self._logout(request)
         elif path == "/token":
             status, body, headers = self.server.create_token_response(request)
             body = json.dumps(body) if isinstance(body, dict) else body
@@ -272,7 +281,23 @@ class Provider:
             "code_challenge_methods_supported": ["S256"],
             "scopes_supported": ["openid", "profile", "email"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        }
+        } | ({"end_session_endpoint": f"{self.issuer}/logout"} if self.offers_logout else {})
+
+    def _logout(self, request: Request) -> tuple[int, str, list[tuple[str, str]]]:
+        """End the session of the ID token hint's subject (the hint must be a token this provider
+        signed for this client), then send the browser back where the client asked, if registered."""
+        args = request.args
+        try:
+            token = jwt.decode(args.get("id_token_hint", ""), self.key)
+        except JoseError as error:
+            return 400, f"invalid id_token_hint: {error}", [("Content-Type", "text/plain")]
+        if args.get("client_id") != CLIENT_ID or CLIENT_ID not in token.claims["aud"]:
+            return 400, "the hint was not issued to this client", [("Content-Type", "text/plain")]
+        back = args.get("post_logout_redirect_uri", "")
+        if back not in self.post_logout_uris:
+            return 400, "post_logout_redirect_uri not registered", [("Content-Type", "text/plain")]
+        self.signed_out.append(token.claims["sub"])
+        return 302, "", [("Location", back)]
 
     def _authorize(self, request: Request) -> tuple[int, str, list[tuple[str, str]]]:
         try:
@@ -312,9 +337,11 @@ class Running:
         self.thread.join(5)
 
 
-def start(redirect_uri: str) -> Running:
+def start(redirect_uri: str, post_logout_uri: str | None = None) -> Running:
     provider = Provider()
     provider.client.redirect_uris.append(redirect_uri)
+    if post_logout_uri:
+        provider.post_logout_uris.append(post_logout_uri)
     server = make_server("127.0.0.1", 0, provider, handler_class=_Quiet)
     provider.issuer = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -13,10 +13,12 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.base_client.sync_app import BaseApp, OAuth2Mixin
@@ -28,6 +30,7 @@ from requests import RequestException
 from pacer.auth.sso import Identity, SignInRefused
 from pacer.config import Settings
 
+log = logging.getLogger(__name__)
 PENDING_COOKIE = "pacer_oidc"
 PENDING_SECONDS = 600  # time to sign in at the provider
 
@@ -83,8 +86,11 @@ def start(settings: Settings, redirect_uri: str, next_path: str) -> tuple[str, s
     return created["url"], seal(settings.secret_key, pending)
 
 
-def finish(settings: Settings, redirect_uri: str, params: dict[str, str], cookie: str | None) -> tuple[Identity, str]:
-    """Check the provider's answer and its ID token; the identity and where to go next."""
+def finish(
+    settings: Settings, redirect_uri: str, params: dict[str, str], cookie: str | None
+) -> tuple[Identity, str, str]:
+    """Check the provider's answer and its ID token; the identity, where to go next and the ID
+    token as the provider sent it (the hint of whom to sign out there, later)."""
     pending = unseal(settings.secret_key, cookie or "")
     if pending is None:
         raise SignInRefused("bad_state", "no sign-in was started here, or it took too long")
@@ -117,7 +123,28 @@ def finish(settings: Settings, redirect_uri: str, params: dict[str, str], cookie
         raise SignInRefused(_reason(exc), str(exc)[:200]) from exc
     except (RequestException, OAuthError, RuntimeError) as exc:
         raise SignInRefused("provider_unreachable", str(exc)[:200]) from exc
-    return _identity(claims, settings), pending.next
+    return _identity(claims, settings), pending.next, str(token["id_token"])
+
+
+def end_session_url(settings: Settings, id_token: str, signed_out_url: str) -> str | None:
+    """Where to send a browser signing out of Pacer so that it signs out at the provider too
+    (OpenID Connect RP-Initiated Logout 1.0): the provider's ``end_session_endpoint`` with the ID
+    token as the hint and Pacer's signed-out page to come back to (to be registered at the
+    provider as a post-logout redirect URI). None when the provider offers no such endpoint or
+    cannot be reached: the sign-out is then Pacer's own, and is complete either way."""
+    try:
+        endpoint = client(settings).load_server_metadata().get("end_session_endpoint")
+    except (RequestException, OAuthError, ValueError) as exc:
+        log.warning("oidc_end_session_unavailable", extra={"reason": str(exc)[:200]})
+        return None
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    query = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": signed_out_url,
+        "client_id": settings.oidc_client_id,
+    }
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
 
 
 def _reason(exc: Exception) -> str:

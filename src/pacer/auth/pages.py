@@ -58,9 +58,12 @@ def _sso_refused(request: Request, db: Db, next: str, username: str, key: str, e
     return _login_page(request, next, username, 401, error=error)
 
 
-def _signed_in(request: Request, db: Db, settings: Settings, user: User, next: str) -> Response:
+def _signed_in(
+    request: Request, db: Db, settings: Settings, user: User, next: str, id_token: str | None = None
+) -> Response:
     settings = group_settings.applied(db, settings)  # the sign-in lifetime the group set
-    sign_in = sessions.start_session(db, user, settings, client_ip(request), request.headers.get("user-agent", ""))
+    agent = request.headers.get("user-agent", "")
+    sign_in = sessions.start_session(db, user, settings, client_ip(request), agent, id_token=id_token)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(
         sessions.SESSION_COOKIE,
@@ -106,9 +109,14 @@ def login(
 
 
 def _callback_url(request: Request, settings: Settings) -> str:
+    return _absolute(request, settings, "/login/oidc/callback")
+
+
+def _absolute(request: Request, settings: Settings, path: str) -> str:
+    """``path`` on Pacer as the provider must name it: under the public URL when one is set."""
     if settings.public_url:
-        return settings.public_url.rstrip("/") + "/login/oidc/callback"
-    return str(request.url_for("oidc_callback"))
+        return settings.public_url.rstrip("/") + path
+    return str(request.base_url).rstrip("/") + path
 
 
 def _oidc_key(request: Request) -> str:
@@ -150,7 +158,7 @@ def oidc_callback(request: Request, db: Db, settings: AppSettings) -> Response:
     next = "/cockpit"
     try:
         sessions.check_open(db, key, ip, settings)
-        identity, next = oidc.finish(
+        identity, next, id_token = oidc.finish(
             settings, _callback_url(request, settings), params, request.cookies.get(oidc.PENDING_COOKIE)
         )
         user = sso.user_for(db, identity, settings)
@@ -161,16 +169,22 @@ def oidc_callback(request: Request, db: Db, settings: AppSettings) -> Response:
     else:
         sessions.record_attempt(db, key, ip, True)
         sessions.record_attempt(db, user.username, ip, True)
-        response = _signed_in(request, db, settings, user, next)
+        response = _signed_in(request, db, settings, user, next, id_token)
     response.delete_cookie(oidc.PENDING_COOKIE, path="/login/oidc")
     return response
 
 
 @router.post("/logout", dependencies=Protected)
-def logout(viewer: CurrentViewer, db: Db) -> Response:
+def logout(request: Request, viewer: CurrentViewer, db: Db, settings: AppSettings) -> Response:
+    """End this sign-in; one made through OpenID Connect is then ended at the provider too, when
+    it offers that, which sends the browser back to the signed-out page."""
+    signed_out, provider = "/login?notice=signed_out", None
     if viewer.web_session is not None:
+        id_token = viewer.web_session.id_token
         sessions.end_session(db, viewer.web_session)
-    response = RedirectResponse("/login?notice=signed_out", status_code=303)
+        if id_token and oidc.enabled(settings):
+            provider = oidc.end_session_url(settings, id_token, _absolute(request, settings, signed_out))
+    response = RedirectResponse(provider or signed_out, status_code=303)
     response.delete_cookie(sessions.SESSION_COOKIE)
     return response
 

@@ -121,7 +121,13 @@ def minutes_until(until: datetime, now: datetime) -> int:
 
 
 def start_session(
-    session: Session, user: User, settings: Settings, ip: str = "", user_agent: str = "", now: datetime | None = None
+    session: Session,
+    user: User,
+    settings: Settings,
+    ip: str = "",
+    user_agent: str = "",
+    now: datetime | None = None,
+    id_token: str | None = None,
 ) -> SignIn:
     now = now or utcnow()
     repository.delete_expired_sessions(session, now)
@@ -134,6 +140,7 @@ def start_session(
         expires_at=now + timedelta(hours=settings.session_hours),
         ip=ip[:64],
         user_agent=user_agent[:300],
+        id_token=id_token,
     )
     session.add(web_session)
     session.flush()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pacer.models.base import Base, utcnow
@@ -71,6 +71,9 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(300), default="")
+    # the ID token of a sign-in through OpenID Connect: signing out sends it back to the provider
+    # as the hint of whom to sign out there (RP-initiated logout); None for other sign-ins
+    id_token: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class LoginAttempt(Base):
