@@ -52,16 +52,16 @@ userPassword: dave-pw
 """
 
 
-def _serve(folder: Path, *tls: Path) -> Iterator[str]:
+def _serve(folder: Path, *tls: Path, starttls: bool = False) -> Iterator[str]:
     ldif = folder / "directory.ldif"
     ldif.write_text(DIRECTORY)
     server = Path(__file__).with_name("ldap_server.py")
-    command = [sys.executable, str(server), str(ldif), *map(str, tls)]
+    command = [sys.executable, str(server), str(ldif), *map(str, tls), *(["starttls"] if starttls else [])]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     try:
         port = process.stdout.readline().strip()
         assert port.isdigit(), f"the LDAP server did not start: {port}"
-        yield f"{'ldaps' if tls else 'ldap'}://127.0.0.1:{port}"
+        yield f"{'ldaps' if tls and not starttls else 'ldap'}://127.0.0.1:{port}"
     finally:
         process.kill()
         process.wait(10)
@@ -104,6 +104,15 @@ def tls_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     cert, key = _self_signed(folder, "directory")
     stranger, _ = _self_signed(folder, "stranger")
     for url in _serve(folder, cert, key):
+        yield url, cert, stranger
+
+
+@pytest.fixture(scope="module")
+def starttls_directory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
+    folder = tmp_path_factory.mktemp("starttls")
+    cert, key = _self_signed(folder, "directory")
+    stranger, _ = _self_signed(folder, "stranger")
+    for url in _serve(folder, cert, key, starttls=True):
         yield url, cert, stranger
 
 
@@ -225,6 +234,43 @@ def test_a_directory_user_signs_in_over_tls_with_the_servers_authority(session, 
 def test_a_tls_server_whose_certificate_nobody_vouches_for_gets_no_password(session, engine, tls_directory, org):
     url, _, stranger = tls_directory
     for client in sso_client(session, engine, **_ldap(url, ldap_ca_file=str(stranger))):
+        refused = _post_login(client, "dave", "dave-pw")
+        assert refused.status_code == 401
+        assert "无法连接用户目录" in refused.text
+    assert _user(session, "dave") is None
+
+
+def test_a_directory_user_signs_in_over_starttls(session, engine, starttls_directory, org):
+    url, authority, _ = starttls_directory
+    assert url.startswith("ldap://")
+    # the server refuses any bind before StartTLS: a sign-in that works went under TLS
+    for client in sso_client(session, engine, **_ldap(url, ldap_start_tls=True, ldap_ca_file=str(authority))):
+        assert _post_login(client, "dave", "dave-pw").status_code == 303
+    assert _user(session, "dave").sign_in == "ldap"
+
+
+def test_without_starttls_such_a_directory_refuses_to_bind(session, engine, starttls_directory, org):
+    url, authority, _ = starttls_directory
+    for client in sso_client(session, engine, **_ldap(url, ldap_ca_file=str(authority))):
+        refused = _post_login(client, "dave", "dave-pw")
+        assert refused.status_code == 401
+        assert "无法连接用户目录" in refused.text
+    assert _user(session, "dave") is None
+
+
+def test_starttls_to_a_server_whose_certificate_nobody_vouches_for_sends_no_password(
+    session, engine, starttls_directory, org
+):
+    url, _, stranger = starttls_directory
+    for client in sso_client(session, engine, **_ldap(url, ldap_start_tls=True, ldap_ca_file=str(stranger))):
+        refused = _post_login(client, "dave", "dave-pw")
+        assert refused.status_code == 401
+        assert "无法连接用户目录" in refused.text
+    assert _user(session, "dave") is None
+
+
+def test_starttls_asked_of_a_directory_that_cannot_gets_no_password(session, engine, directory, org):
+    for client in sso_client(session, engine, **_ldap(directory, ldap_start_tls=True)):
         refused = _post_login(client, "dave", "dave-pw")
         assert refused.status_code == 401
         assert "无法连接用户目录" in refused.text
