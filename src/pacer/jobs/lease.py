@@ -3,7 +3,9 @@ machine, process id and start time) and a heartbeat (the job's ``updated_at``, r
 few seconds while it runs), so that any other process can tell a job whose runner was killed.
 
 - A runner on the same machine is asked directly: a process that is gone (or whose id now belongs
-  to a process started since) runs nothing; its job is lost at once.
+  to a process started since) runs nothing, and its job is lost at once; a process still there
+  still runs it, however long its heartbeat has been silent (a writing job on SQLite holds the
+  database's one write lock, so its heartbeat cannot be stored until it ends).
 - A runner on another machine is judged by its heartbeat: silent for :data:`LOST_AFTER`, its job
   is lost.
 - A job of a ``pacer worker`` (the PostgreSQL queue) is left to the queue, which retries it once
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("pacer.jobs")
 HEARTBEAT_SECONDS = 10.0  # how often a running job says it still runs
 LOST_AFTER = timedelta(seconds=60)  # a job of another machine's runner silent this long is lost
-SILENT_AFTER = timedelta(minutes=30)  # any running job silent this long is lost
+SILENT_AFTER = timedelta(minutes=30)  # a pacer worker's job silent this long is lost
 EMBEDDED, QUEUE = "embedded", "queue"  # a server's (or ``pacer jobs work``'s) runner; a ``pacer worker``
 
 
@@ -61,11 +63,9 @@ def _alive(pid: int, started: str) -> bool:
 
 def lost(runner: str, heard: datetime, now: datetime) -> bool:
     """Whether the job that ``runner`` runs, last heard of at ``heard``, is lost."""
-    if heard < now - SILENT_AFTER:
-        return True
     role, _, where = runner.partition("@")
-    if role == QUEUE:
-        return False  # the queue's own heartbeat and retry see to it
+    if role == QUEUE:  # the queue's own heartbeat and retry see to it, unless silent for long
+        return heard < now - SILENT_AFTER
     machine, _, process = where.partition(":")
     pid, _, started = process.partition(":")
     if machine == socket.gethostname() and pid.isdigit():
