@@ -10,7 +10,7 @@ from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  
 from tests.web.test_browser_round import _page
 
 # product and file-format names, and the month's pattern, are Latin on Chinese pages too
-ALLOWED = re.compile(r"^(Pacer|API|Word|PDF|Excel|docx|xlsx|html|pdf|YYYY-MM|YYYY|MM|G\d*|B|English)$")
+ALLOWED = re.compile(r"^(Pacer|API|Word|PDF|Excel|docx|xlsx|html|pdf|YYYY-MM|YYYY|MM|G\d*|B|KiB|MiB|GiB|English)$")
 
 
 def _english_on(page) -> list[str]:
