@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from pacer.errors import ValidationFailed
 from pacer.facts import workbook_read
-from pacer.facts.workbook_import import import_workbook_files
+from pacer.facts.workbook_import import import_workbook_files, workbook_rows
 from pacer.models import AuditEntry, Fact, Submission
 from tests.facts.test_workbook_template import figure
 from tests.facts.workbooks import fill, row_of, template
@@ -92,3 +92,18 @@ def test_of_several_unreadable_workbooks_the_first_given_is_named(session, org, 
         with pytest.raises(ValidationFailed) as failed:
             import_workbook_files(session, order, org.group_admin)
         assert failed.value.source == order[0].name
+
+
+def test_good_values_come_read_as_figures_and_the_others_are_named_by_the_import(session, org, tmp_path, readers):
+    paths = books(session, tmp_path, {"revenue": "1,234.5", "operating_cost": "1.234"})
+    rows, _, problems, _ = workbook_rows(session, org.group_admin, paths, None, None)
+    figures = {(r.values["unit_code"], r.values["indicator_code"]): r.figure for r in rows}
+    # read where the workbook was, as the import parses them; a value too precise is left to it
+    assert figures == {("A1", "revenue"): 1000, ("A1", "operating_cost"): 400, ("A2", "revenue"): 123450,
+                       ("A2", "operating_cost"): None}  # fmt: skip
+    assert not problems
+    with pytest.raises(ValidationFailed) as failed:
+        import_workbook_files(session, paths, org.group_admin)
+    [problem] = failed.value.problems
+    assert problem.message == "'1.234' has more than 2 decimal place(s)"
+    assert (problem.sheet, problem.cell) == ("[a2.xlsx]A2", f"F{row_of(paths[1], 'A2', 'operating_cost')}")

@@ -5,6 +5,7 @@ must not be locked."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -33,6 +34,15 @@ class Measured(Protocol):
     def scale(self) -> int: ...
     @property
     def never_negative(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReadRow(Row):
+    """A row whose value was read as its indicator's figure where the file was read (a workbook's
+    reading process): ``figure``, None when it is not a good one (:func:`parse_figure` then reads
+    the text and names the problem). The row has no ``basis``: its indicator's is meant."""
+
+    figure: int | None = None
 
 
 def figure_limit(indicator: Measured) -> int:

@@ -17,7 +17,7 @@ from pacer.audit.subject import Subject
 from pacer.auth.permissions import ACCEPT, REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
-from pacer.facts.rows import lock_problems, monthly_problem, parse_figure, past_period, visible_unit
+from pacer.facts.rows import ReadRow, lock_problems, monthly_problem, parse_figure, past_period, visible_unit
 from pacer.indicators.assignment_service import unassigned_problems
 from pacer.kit import bulk, collector, periods
 from pacer.kit.bulk import Json
@@ -176,7 +176,8 @@ def _parse(
         value = None
         if indicator is not None and basis in ("monthly", "ytd"):
             months = 12 if basis == "ytd" and indicator.kind == "flow" else 1
-            value = parse_figure(row, "value", indicator, problems, months)
+            value = row.figure if isinstance(row, ReadRow) else None  # read where the workbook was
+            value = parse_figure(row, "value", indicator, problems, months) if value is None else value
         if problems.count > before or unit is None or indicator is None or value is None:
             continue  # each of these None has put its problem (checked first)
         ref = refs.get(unit) or refs.setdefault(unit, UnitRef(unit.id, unit.code, unit))

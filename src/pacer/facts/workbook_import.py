@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from pacer.analysis import Analysis
 from pacer.auth.permissions import REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
+from pacer.facts.rows import ReadRow, figure_limit
 from pacer.facts.service import import_facts
 from pacer.facts.template import (
     HEADER_ROW,
@@ -45,7 +46,7 @@ from pacer.facts.template import (
     checksum,
     template_indicators_of,
 )
-from pacer.facts.workbook_read import Book, SheetRows, read_workbooks
+from pacer.facts.workbook_read import Book, Figures, SheetRows, read_workbooks
 from pacer.kit import periods
 from pacer.kit.progress import Report
 from pacer.kit.tabular import Problems, Row
@@ -133,7 +134,7 @@ def read_rows(
     source = source or (paths[0].name if len(paths) == 1 else f"{len(paths):,} workbooks")
     names: list[str] = []
     problems = Problems()
-    books = read_workbooks(paths, source, progress)
+    books = read_workbooks(paths, source, progress, _figures(session))
     return Read(source, _rows(session, actor, books, (unit, period), names, problems, source), names, problems)
 
 
@@ -169,8 +170,7 @@ def _rows(
                                     f"the workbook has no sheet '{stamp.sheet}'"))  # fmt: skip
                 continue
             codes = {i.code for i in wanted[(stamp.unit.id, stamp.period)]}
-            for r in _sheet_rows(stamp, book.sheets[stamp.sheet], codes, problems):
-                yield Row(index * ROW_SPAN + r.number, r.values)
+            yield from _sheet_rows(stamp, book.sheets[stamp.sheet], codes, problems, index * ROW_SPAN)
             problems += (Problem(f"merged cells ({r}): unmerge them", None, None, book.label + stamp.sheet, r)
                          for r in book.merged.get(stamp.sheet, ()))  # fmt: skip
         for book in chunk:
@@ -179,6 +179,16 @@ def _rows(
                          for name in book.sheets if name not in listed and name != STAMP_SHEET and listed)  # fmt: skip
     if problems and not names:
         raise problems.failure(source)
+
+
+def _figures(session: Session) -> Figures:
+    """What the reading processes need to read each reported indicator's values as its figures (a
+    workbook's row has no basis: its indicator's)."""
+    return {
+        i.code: (i.scale, figure_limit(i) * (12 if i.reporting == "ytd" and i.kind == "flow" else 1), i.never_negative)
+        for i in session.scalars(select(Indicator))
+        if i.kind != "derived"
+    }
 
 
 def _at(label: str, sheet: str, row: int, field: str, message: str) -> Problem:
@@ -280,8 +290,9 @@ def _stamp(
     return Stamp(number, values.get("sheet", ""), unit, period, book, values.get("checksum", ""))
 
 
-def _sheet_rows(stamp: Stamp, sheet: SheetRows, wanted: set[str], problems: Problems) -> Iterator[Row]:
-    """The rows of one unit's sheet with a value, as the import's fields; problems named by cell."""
+def _sheet_rows(stamp: Stamp, sheet: SheetRows, wanted: set[str], problems: Problems, offset: int = 0) -> Iterator[Row]:
+    """The rows of one unit's sheet with a value, as the import's fields (numbered from ``offset``);
+    problems named by cell."""
     label, name = stamp.book.label, stamp.sheet
     if not sheet.header:
         problems.append(Problem("the sheet's columns were changed: use the template as written",
@@ -290,7 +301,7 @@ def _sheet_rows(stamp: Stamp, sheet: SheetRows, wanted: set[str], problems: Prob
     month = periods.format_period(stamp.period)
     unit = stamp.unit.code
     seen: dict[str, int] = {}
-    for number, code, value, why, formulas in sheet.lines:
+    for number, code, value, why, formulas, figure in sheet.lines:
         for field in formulas:
             problems.append(
                 _at(label, name, number, field, "a formula: type the figure itself (formulas are not read)")
@@ -310,4 +321,5 @@ def _sheet_rows(stamp: Stamp, sheet: SheetRows, wanted: set[str], problems: Prob
             )
         else:
             seen[code] = number
-            yield Row(number, {"unit_code": unit, "indicator_code": code, "period": month, "value": value})
+            fields = {"unit_code": unit, "indicator_code": code, "period": month, "value": value}
+            yield ReadRow(offset + number, fields, figure)

@@ -1,8 +1,9 @@
 """Workbooks read for the figures import: each file checked before anything is unpacked, then its
 cells (python-calamine), its formula cells (from the sheets' XML, since calamine gives cached values
 only) and its merged ranges; each sheet's rows below the header come back as the few texts the
-import checks (indicator code, value as text or why it cannot be one, formulas), not as cells.
-Several files are read side by side: by worker processes when there are many (a month's
+import checks (indicator code, value as text or why it cannot be one, formulas), not as cells,
+a good value also as its indicator's figure (see :data:`Figures`), so that the import does not
+parse it again. Several files are read side by side: by worker processes when there are many (a month's
 collection), else by threads."""
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple, cast
 from xml.etree import ElementTree
@@ -26,6 +28,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts.template import COLUMNS, HEADER_ROW, LETTER, STAMP_SHEET
+from pacer.kit.numbers import parse_scaled
 from pacer.kit.progress import Report, counted
 from pacer.kit.tabular import MAX_CELL_CHARS
 from pacer.kit.workbook import cell_text, check_workbook, column_letter
@@ -41,6 +44,10 @@ FORMULA_FIELDS = ("value", "note")  # the columns a formula is refused in, namin
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# indicator code -> (scale, the largest magnitude of its figure, never negative): what reading a
+# value as the indicator's figure takes (:func:`pacer.facts.rows.parse_figure` with the limit of the
+# basis the indicator is reported on), given to the reading processes with the paths
+Figures = Mapping[str, tuple[int, int, bool]]
 _UNREADABLE = (CalamineError, zipfile.BadZipFile, zlib.error, ElementTree.ParseError, KeyError, ValueError, OSError)
 
 
@@ -54,6 +61,9 @@ class Line(NamedTuple):
     value: str  # the value cell as the text the import parses (see :func:`read_value`)
     why: str | None  # why the value cell cannot be read, if it cannot
     formulas: tuple[str, ...]
+    # the value as the figure of the indicator the code names, when it is a good one (None: the
+    # import reads the text, and says what is wrong with it)
+    figure: int | None = None
 
 
 @dataclass(frozen=True)
@@ -100,8 +110,9 @@ def read_value(raw: object) -> str:
     return text
 
 
-def sheet_rows(table: list[list[object]], formulas: set[str]) -> SheetRows:
-    """A sheet's cells as a figures sheet (see :class:`SheetRows`)."""
+def sheet_rows(table: list[list[object]], formulas: set[str], figures: Figures | None = None) -> SheetRows:
+    """A sheet's cells as a figures sheet (see :class:`SheetRows`); ``figures``: the indicators
+    whose values are read as figures here."""
     header = [cell_text(c).strip() for c in (table[HEADER_ROW - 1] if len(table) >= HEADER_ROW else [])]
     if header[: len(COLUMNS)] != [c.code for c in COLUMNS]:
         return SheetRows(False, [])
@@ -116,20 +127,38 @@ def sheet_rows(table: list[list[object]], formulas: set[str]) -> SheetRows:
         except ValueError as exc:
             value, why = "", str(exc)
         if value or why is not None or marked:
-            lines.append(Line(number, cell_text(cells[CODE_AT]).strip(), value, why, marked))
+            code = cell_text(cells[CODE_AT]).strip()
+            figure = _figure(value, figures.get(code)) if figures and value and why is None else None
+            lines.append(Line(number, code, value, why, marked, figure))
     return SheetRows(True, lines)
 
 
-def read_workbooks(paths: Sequence[Path], source: str, progress: Report | None = None) -> Iterator[Book]:
+def _figure(value: str, measured: tuple[int, int, bool] | None) -> int | None:
+    """``value`` as a figure of the indicator ``measured`` describes, None when it is not a good one
+    (the import then reads it again and names the problem)."""
+    if measured is None:
+        return None
+    scale, limit, never_negative = measured
+    try:
+        figure = parse_scaled(value, scale, limit)
+    except ValueError:
+        return None
+    return None if figure < 0 and never_negative else figure
+
+
+def read_workbooks(
+    paths: Sequence[Path], source: str, progress: Report | None = None, figures: Figures | None = None
+) -> Iterator[Book]:
     """:func:`read_workbook` of each of ``paths``, yielded in order as read (one alone is named ``source``, several
     by their file names); the first that cannot be read, in that order, is refused. Several are
     read by :data:`READERS` worker processes (from :data:`PROCESSES_FROM` workbooks on, where
     processes can be forked) or threads."""
     if len(paths) == 1:
-        yield read_workbook(paths[0], source)
+        yield read_workbook(paths[0], source, figures=figures)
         return
     with _readers(len(paths)) as pool:
-        read = pool.map(_read_named, paths, chunksize=4 if isinstance(pool, ProcessPoolExecutor) else 1)
+        chunk = 4 if isinstance(pool, ProcessPoolExecutor) else 1
+        read = pool.map(partial(_read_named, figures=figures), paths, chunksize=chunk)
         try:
             yield from counted(_raised(read), "read", len(paths), progress, 1)
         except BaseException:
@@ -146,11 +175,11 @@ def _readers(count: int) -> Executor:
     return ThreadPoolExecutor(workers)
 
 
-def _read_named(path: Path) -> Book | ValidationFailed:
+def _read_named(path: Path, figures: Figures | None = None) -> Book | ValidationFailed:
     """One of several workbooks, named by its file name; a refusal is returned, not raised (it
     comes back from a worker process as it is)."""
     try:
-        return read_workbook(path, path.name, f"[{path.name}]")
+        return read_workbook(path, path.name, f"[{path.name}]", figures)
     except ValidationFailed as exc:
         return exc
 
@@ -162,14 +191,16 @@ def _raised(books: Iterator[Book | ValidationFailed]) -> Iterator[Book]:
         yield book
 
 
-def read_workbook(path: Path, source: str, label: str = "") -> Book:
+def read_workbook(path: Path, source: str, label: str = "", figures: Figures | None = None) -> Book:
     """A workbook's cells, once the file passed :func:`check_workbook`; one that cannot be read
     is refused naming ``source``."""
     check_workbook(path, source)
-    return Book(label, *_read(path, source))
+    return Book(label, *_read(path, source, figures))
 
 
-def _read(path: Path, source: str) -> tuple[list[list[object]] | None, dict[str, SheetRows], dict[str, list[str]]]:
+def _read(
+    path: Path, source: str, figures: Figures | None
+) -> tuple[list[list[object]] | None, dict[str, SheetRows], dict[str, list[str]]]:
     """(the stamp sheet's cells, sheet -> its rows, sheet -> merged ranges)."""
     try:
         formulas = _formula_cells(path)
@@ -188,7 +219,7 @@ def _read(path: Path, source: str) -> tuple[list[list[object]] | None, dict[str,
         why = str(exc).splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
         message = f"the workbook cannot be read (damaged or truncated?): {why}"
         raise ValidationFailed([Problem(message)], source) from None
-    sheets = {name: sheet_rows(table, formulas.get(name, set())) for name, table in cells.items()}
+    sheets = {name: sheet_rows(table, formulas.get(name, set()), figures) for name, table in cells.items()}
     return cells.get(STAMP_SHEET), sheets, merged
 
 
