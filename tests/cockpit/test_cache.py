@@ -102,3 +102,56 @@ def test_answers_are_kept_across_a_change_the_engine_does_not_hold(figures, sess
     fresh = build(session.connection())
     assert cache.cached(fresh, ("question",), make("fresh")) == "fresh"
     assert made == ["first", "fresh"]
+
+
+def _raise_revenue(session, figures, app) -> None:
+    """B1's revenue of June 2025 up by 100, and a new engine over it, as a change of figures makes."""
+    from sqlalchemy import update
+
+    from pacer.models import Fact, Indicator
+
+    revenue_id = session.scalar(
+        Indicator.__table__.select().with_only_columns(Indicator.id).where(Indicator.code == "revenue")
+    )
+    session.execute(
+        update(Fact)
+        .where(Fact.unit_id == figures.B1.id, Fact.indicator_id == revenue_id, Fact.period == 202506)
+        .values(value=Fact.value + 10**6)
+    )
+    session.flush()
+    fresh = build(session.connection())
+    app.dependency_overrides[get_analysis_dep] = lambda: fresh
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/cockpit/G?period=2025-06&rank=revenue",
+        "/cockpit/G/indicators/revenue?period=2025-06",
+        "/cockpit/G/ranking.xlsx?period=2025-06&rank=revenue",
+        "/cockpit/G/indicators/revenue/export.xlsx?period=2025-06",
+    ],
+)
+def test_the_rendered_parts_and_files_kept_are_made_again_for_a_new_engine(signed_in, one_engine, session, app, path):
+    grace = signed_in("grace")
+    before = grace.get(path)
+    assert grace.get(path).content == before.content  # kept: the same bytes
+    _raise_revenue(session, one_engine, app)
+    after = grace.get(path)
+    assert before.status_code == after.status_code == 200
+    assert after.content != before.content
+
+
+def test_a_withdrawn_grant_holds_from_the_next_request(signed_in, one_engine, session):
+    from sqlalchemy import delete
+
+    from pacer.models import RoleGrant, User
+
+    victor = signed_in("victor")
+    assert victor.get("/cockpit/A?period=2025-06").status_code == 200
+    victor_id = session.scalar(User.__table__.select().with_only_columns(User.id).where(User.username == "victor"))
+    session.execute(delete(RoleGrant).where(RoleGrant.user_id == victor_id))
+    session.commit()  # as another request would (a refused request rolls back what is not)
+    assert victor.get("/cockpit/A?period=2025-06").status_code == 404
+    assert victor.get("/api/cockpit/A?period=2025-06").status_code == 404
+    assert victor.get("/cockpit/A/indicators/revenue?period=2025-06").status_code == 404

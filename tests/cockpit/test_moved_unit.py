@@ -85,6 +85,19 @@ def test_every_form_of_the_bridge_is_cut_to_the_viewer_after_a_wider_viewer_warm
     assert any(name in grace.get(path.format(period=period)).text for name in MOVED_NAMES)
 
 
+@pytest.mark.parametrize("path", ["/cockpit/A?period=2025-06", "/cockpit/A/indicators/revenue?period=2025-06"])
+def test_the_rendered_parts_kept_for_one_viewer_are_never_shown_to_another_who_sees_less(signed_in, moved, path):
+    """A2 was A's child in June: the ranking, the off-track list and the tiles' page parts name
+    it for the wider viewer only, whichever of them asked first."""
+    grace, victor = signed_in("grace"), signed_in("victor")
+    narrow_first = victor.get(path).text
+    wide = grace.get(path).text
+    narrow_again = victor.get(path).text
+    assert any(name in wide for name in MOVED_NAMES)
+    assert not any(name in narrow_first for name in MOVED_NAMES)
+    assert narrow_again == narrow_first
+
+
 def test_the_folded_line_is_named_in_both_languages(signed_in, moved):
     victor = signed_in("victor")
     zh = victor.get("/cockpit/A?period=2025-09&lang=zh").text

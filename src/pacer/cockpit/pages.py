@@ -25,6 +25,7 @@ from pacer.web.templating import lang_of, render, render_fragment
 router = APIRouter(prefix="/cockpit", include_in_schema=False)
 Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; default: the latest month")]
 Code = Annotated[str | None, Query(max_length=64)]
+AUDIT_READERS = frozenset({"group_admin", "hq_analyst", "unit_approver"})
 Before = Annotated[
     Literal["before"] | None, Query(description="'before': also the consolidated figures before eliminations")
 ]
@@ -56,23 +57,19 @@ def cockpit(
     view = service.cockpit(scope, rank, bridge)
     roots = [scope.unit(n) for n in top_roots(db, viewer.actor, analysis)]
     key = [scope.indicator(c, None) for c in scope.key_codes]
-    quality = service.quality_tiles(scope)
     ranking_html, bridge_html = tables_html(scope, view)
+    can_assign = visible_unit_ids(db, viewer.actor, SUPERVISE) != set()
     return render(
         request,
         "cockpit/cockpit.html",
         {
             "view": view,
-            "quality": quality,
             "roots": roots,
             "key": key,
             "ranking_html": ranking_html,
             "bridge_html": bridge_html,
-            "off_track_displays": fmt.common_displays(
-                view.off_track, scope.measures, scope.scale_of, scope.lang, scope.money_scale
-            ),
+            **parts_html(scope, view, can_assign),
             "incomplete": incomplete(analysis, scope.period),
-            "can_assign": visible_unit_ids(db, viewer.actor, SUPERVISE) != set(),
             "is_parent": bool(scope.children),
             "before": before_eliminations(scope) if eliminations and scope.children else None,
         },
@@ -112,6 +109,33 @@ def tables_html(scope: Scope, view: schemas.CockpitOut) -> tuple[Markup | None, 
     return ranking_html, bridge_html
 
 
+def parts_html(scope: Scope, view: schemas.CockpitOut, can_assign: bool) -> dict[str, Markup]:
+    """The tiles, the off-track list and the outlook of the cockpit page, rendered and kept like
+    the tables (:func:`tables_html`); the off-track list also by whether the viewer may assign a
+    task from it. What is the viewer's own (the CSRF token, the navigation, the units not
+    reported, which asks the database) stays out of them."""
+    lang = scope.lang
+
+    def tiles() -> Markup:
+        quality = service.quality_tiles(scope)
+        return render_fragment("cockpit/_tiles.html", lang, {"view": view, "quality": quality})
+
+    def off_track() -> Markup:
+        displays = fmt.common_displays(view.off_track, scope.measures, scope.scale_of, lang, scope.money_scale)
+        context = {"view": view, "off_track_displays": displays, "can_assign": can_assign}
+        return render_fragment("cockpit/_off_track.html", lang, context)
+
+    return {
+        "tiles_html": cached(scope.analysis, scope.key("tiles.html"), tiles),
+        "off_track_html": cached(scope.analysis, scope.key("off_track.html", can_assign), off_track),
+        "outlook_html": cached(
+            scope.analysis,
+            scope.key("outlook.html"),
+            lambda: render_fragment("cockpit/_outlook.html", lang, {"view": view}),
+        ),
+    }
+
+
 @router.get("/{unit_code}/ranking.xlsx")
 def ranking_export(
     request: Request,
@@ -123,9 +147,15 @@ def ranking_export(
     rank: Code = None,
 ) -> Response:
     scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
-    ranking = ranks.ranking(scope, rank) or ranks.empty_ranking(scope, rank)
-    body = export.ranking_workbook(scope.unit(scope.node), f"{scope.year}-{scope.month:02d}", ranking, scope.lang)
-    return _download(body, f"{unit_code}-{ranking.indicator.code}-{scope.year}{scope.month:02d}.xlsx")
+
+    def workbook() -> tuple[bytes, str]:
+        ranking = ranks.ranking(scope, rank) or ranks.empty_ranking(scope, rank)
+        month = f"{scope.year}-{scope.month:02d}"
+        return export.ranking_workbook(scope.unit(scope.node), month, ranking, scope.lang), ranking.indicator.code
+
+    # made from the ranking alone, so kept with it (see ``tables_html``)
+    body, code = cached(analysis, scope.key("ranking.xlsx", rank), workbook)
+    return _download(body, f"{unit_code}-{code}-{scope.year}{scope.month:02d}.xlsx")
 
 
 @router.get("/{unit_code}/indicators/{code}")
@@ -140,16 +170,22 @@ def indicator(
 ) -> Response:
     scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.indicator_page(scope, code)
-    return render(
-        request,
-        "cockpit/indicator.html",
-        {
+    # the trail is read by HQ and by approvers (pacer.audit); the months link to it for them
+    audit_reader = bool(viewer.roles & AUDIT_READERS)
+
+    def body() -> Markup:
+        context = {
             "view": view,
             "shown": fmt.ranking_shown(view.children),
             "unit_name": view.unit.name,
             "ytd_label": i18n.ytd_label(scope.year, scope.month, scope.lang),
-        },
-    )
+            "audit_reader": audit_reader,
+        }
+        return render_fragment("cockpit/_indicator.html", scope.lang, context)
+
+    # kept like the cockpit page's parts (:func:`tables_html`); the crumbs above it are the viewer's
+    body_html = cached(analysis, scope.key("indicator.html", code, audit_reader), body)
+    return render(request, "cockpit/indicator.html", {"view": view, "body_html": body_html})
 
 
 @router.get("/{unit_code}/indicators/{code}/export.xlsx")
@@ -163,10 +199,12 @@ def indicator_export(
     period: Period = None,
 ) -> Response:
     scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
-    page = service.indicator_page(scope, code)
-    return _download(
-        export.indicator_workbook(page, scope.lang), f"{unit_code}-{code}-{scope.year}{scope.month:02d}.xlsx"
+    body = cached(
+        analysis,
+        scope.key("indicator.xlsx", code),
+        lambda: export.indicator_workbook(service.indicator_page(scope, code), scope.lang),
     )
+    return _download(body, f"{unit_code}-{code}-{scope.year}{scope.month:02d}.xlsx")
 
 
 @router.get("/{unit_code}/charts/{name}.{fmt}")

@@ -266,7 +266,7 @@ def indicator_page(scope: Scope, code: str) -> schemas.IndicatorOut:
         periods=scope.period_choices(),
         tile=tile,
         children=children,
-        months=months(scope, code, tile.indicator),
+        months=cached(scope.analysis, scope.key("months", code), lambda: months(scope, code, tile.indicator)),
     )
 
 
