@@ -23,6 +23,7 @@ from sqlalchemy.pool import NullPool
 
 from pacer.config import get_settings
 from pacer.db import _engine_for, make_engine
+from pacer.group_settings import kept as kept_settings
 from pacer.indicators import memo
 from pacer.migrate import upgrade
 
@@ -126,10 +127,12 @@ def engine(database_template: str) -> Iterator[Engine]:
 
 @pytest.fixture(autouse=True)
 def _forget_the_library() -> Iterator[None]:
-    """What is kept of the library between requests is per process and database; a test's
-    rolled-back rows (some written without an audit row, by factories) must not reach the next."""
+    """What is kept of the library and of the settings between requests is per process and
+    database; a test's rolled-back rows (some written without an audit row, by factories) must not
+    reach the next."""
     yield
     memo.clear()
+    kept_settings.clear()
 
 
 @pytest.fixture

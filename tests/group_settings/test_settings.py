@@ -11,12 +11,12 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message as MessageHandler
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from pacer.auth.permissions import SYSTEM
 from pacer.db import make_engine, session_factory, unit_of_work
 from pacer.errors import Forbidden, ValidationFailed
-from pacer.group_settings import service
+from pacer.group_settings import kept, service
 from pacer.models import AuditEntry, GroupSetting, OutboxMail, StoredFile, User, WebSession
 from pacer.notifications.mail import send_outbox
 from pacer.notifications.service import Message, notify
@@ -160,3 +160,41 @@ def test_the_settings_page_refuses_a_bad_port_with_one_message(session, org, sig
     assert upload.status_code == 422
     assert "must be a PNG, JPEG or GIF" in upload.text
     assert signed_in("hannah").get("/admin/settings").status_code == 403
+
+
+def test_a_setting_changed_by_another_process_is_read_by_the_next_request(database_url):
+    env = settings_for("unused")
+    here = session_factory(make_engine(database_url))
+    with unit_of_work(factory=here) as session:
+        assert service.current(session, env).money_scale == "yi"  # kept for the next requests
+    elsewhere = session_factory(make_engine(database_url))  # another process's connections
+    with unit_of_work(factory=elsewhere, writes=True) as session:
+        service.save(session, SYSTEM, {"money_scale": "wan"})
+    with unit_of_work(factory=here) as session:
+        assert service.current(session, env).money_scale == "wan"
+
+
+def test_settings_changed_without_an_audit_row_to_mark_it_are_read_again_after_a_while(database_url, monkeypatch):
+    """Two changes committed out of the order of their audit ids leave the marker in place: what
+    is kept is read again after ``MAX_AGE`` seconds all the same."""
+    env = settings_for("unused")
+    engine = make_engine(database_url)
+    factory = session_factory(engine)
+    monkeypatch.setattr(kept, "MAX_AGE", 10**9)
+    with unit_of_work(factory=factory) as session:
+        assert service.current(session, env).money_scale == "yi"
+    with engine.begin() as connection:
+        connection.execute(insert(GroupSetting).values(key="money_scale", value="wan", updated_by="t"))
+    with unit_of_work(factory=factory) as session:
+        assert service.current(session, env).money_scale == "yi"  # the marker has not moved
+    monkeypatch.setattr(kept, "MAX_AGE", 0.0)
+    with unit_of_work(factory=factory) as session:
+        assert service.current(session, env).money_scale == "wan"
+
+
+def test_a_page_shows_a_setting_saved_after_the_settings_were_kept(session, org, signed_in):
+    grace = signed_in("grace")
+    assert "Quasar Group" not in grace.get("/account?lang=en").text
+    service.save(session, SYSTEM, {"name_en": "Quasar Group"})
+    session.flush()
+    assert "Quasar Group" in grace.get("/account?lang=en").text

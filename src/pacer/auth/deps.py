@@ -12,11 +12,13 @@ from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pacer.auth import sessions, tokens
+from pacer.auth import repository, sessions, tokens
 from pacer.auth.permissions import Actor
+from pacer.group_settings import kept
 from pacer.group_settings import service as group_settings
 from pacer.models import RoleGrant, User, WebSession
-from pacer.notifications.service import unread_count
+from pacer.models.base import utcnow
+from pacer.notifications.service import unread_column
 from pacer.web import csrf
 from pacer.web.deps import Db, language_of
 
@@ -52,21 +54,29 @@ def _bearer(request: Request) -> str | None:
 def optional_viewer(request: Request, db: Db) -> Viewer | None:
     if hasattr(request.state, "viewer"):
         return cast("Viewer | None", request.state.viewer)  # set below: the request state is untyped
-    # the group's settings in force (its name on the pages' header, its default language)
-    request.state.site = group_settings.current(db, request.app.state.settings)
-    viewer = None
+    env = request.app.state.settings
+    viewer: Viewer | None = None
     raw = _bearer(request)
+    cookie = request.cookies.get(sessions.SESSION_COOKIE) if raw is None else None
+    found, seen = None, None
+    if cookie:
+        # the session, its user, their grants (read afresh on every request: a grant withdrawn
+        # holds from the next request), their unread count and the settings' marker: one statement
+        found = repository.signed_in(
+            db, sessions.digest(cookie), utcnow(), unread_column(User.id), *kept.marker_columns()
+        )
+        seen = (found[3][1], found[3][2]) if found is not None else None
+    # the group's settings in force (its name on the pages' header, its default language)
+    request.state.site = group_settings.current(db, env, seen)
     if raw is not None:
-        user = tokens.resolve_token(db, raw, max_days=request.app.state.settings.token_max_days)
+        user = tokens.resolve_token(db, raw, max_days=env.token_max_days)
         if user is None:
             raise sessions.NotAuthenticated("the API token is not valid (unknown, revoked or expired)")
         viewer = Viewer(user, _actor_of(db, user), display_name=user.display_name)
-    elif cookie := request.cookies.get(sessions.SESSION_COOKIE):
-        found = sessions.resolve_session(db, cookie)
-        if found is not None:
-            web_session, user = found
-            unread = unread_count(db, user.id)
-            viewer = Viewer(user, _actor_of(db, user), web_session, user.display_name, web_session.csrf_token, unread)
+    elif found is not None:
+        web_session, user, grants, (unread, *_) = found
+        actor = Actor(username=user.username, user_id=user.id, grants=grants)
+        viewer = Viewer(user, actor, web_session, user.display_name, web_session.csrf_token, int(unread or 0))
     request.state.viewer = viewer
     if viewer is not None:
         request.state.lang = language_of(request, viewer.user)

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, CursorResult, Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import ADMINISTER, READ, Actor, Columns, restrict, visible_units
@@ -33,6 +33,25 @@ def session_with_user(session: Session, session_id: str, now: datetime) -> tuple
         .where(WebSession.id == session_id, WebSession.expires_at > now, User.is_active.is_(True))
     ).first()
     return (row[0], row[1]) if row else None
+
+
+def signed_in(
+    session: Session, session_id: str, now: datetime, *also: ColumnElement[Any]
+) -> tuple[WebSession, User, tuple[tuple[str, int], ...], tuple[Any, ...]] | None:
+    """A live session, its active user and the user's grants (role, unit id), with the values of
+    ``also`` (columns of the caller's: scalar subqueries, which may name ``User.id``), in one
+    statement: it runs on every request."""
+    rows = session.execute(
+        select(WebSession, User, RoleGrant.role, RoleGrant.unit_id, *also)
+        .join(User, User.id == WebSession.user_id)
+        .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
+        .where(WebSession.id == session_id, WebSession.expires_at > now, User.is_active.is_(True))
+        .order_by(RoleGrant.id)
+    ).all()
+    if not rows:
+        return None
+    grants = tuple((row[2], row[3]) for row in rows if row[2] is not None)
+    return rows[0][0], rows[0][1], grants, tuple(rows[0][4:])
 
 
 # SQLite hands datetimes back without a zone; evaluating a bulk delete in Python against loaded

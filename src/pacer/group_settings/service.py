@@ -9,7 +9,6 @@ from datetime import date
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
@@ -17,22 +16,22 @@ from pacer.auth.permissions import ADMINISTER, SYSTEM, Actor
 from pacer.config import Settings, get_settings
 from pacer.errors import Forbidden, NotFound, Problem, ValidationFailed
 from pacer.files import service as files
-from pacer.group_settings import spec
+from pacer.group_settings import kept, spec
+from pacer.group_settings.kept import ENTITY, Marker
 from pacer.group_settings.spec import GroupSettings, defaults, merged, parse
 from pacer.models import GroupSetting, StoredFile
 from pacer.models.base import utcnow
 from pacer.org.repository import roots_on
 
-ENTITY = "setting"
 LOGO_OWNER = "group:logo"
 LOGO_TYPES = ("png", "jpg", "jpeg", "gif")
 MAIL_TIMEOUT = 10
 
 
-def current(session: Session, env: Settings | None = None) -> GroupSettings:
-    """The settings in force: the stored ones over the environment's."""
-    stored = {row.key: row.value for row in session.scalars(select(GroupSetting))}
-    return merged(defaults(env or get_settings()), stored)
+def current(session: Session, env: Settings | None = None, seen: Marker | None = None) -> GroupSettings:
+    """The settings in force: the stored ones over the environment's. ``seen``: the
+    :func:`marker` as the caller read it in this transaction (by :func:`marker_columns`)."""
+    return merged(defaults(env or get_settings()), kept.stored(session, seen))
 
 
 def applied(session: Session, env: Settings) -> Settings:
@@ -63,6 +62,7 @@ def save(session: Session, actor: Actor, form: dict[str, str], env: Settings | N
 
 
 def _store(session: Session, actor: Actor, key: str, before: Any, after: Any) -> None:
+    kept.forget(session)
     row = session.get(GroupSetting, key)
     if row is None:
         session.add(GroupSetting(key=key, value=after, updated_by=actor.username))

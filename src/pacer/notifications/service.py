@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, ScalarSelect, func, select, update
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from pacer.config import get_settings
 from pacer.errors import NotFound
@@ -84,8 +84,14 @@ def inbox(session: Session, user_id: int, limit: int, offset: int) -> tuple[int,
 
 
 def unread_count(session: Session, user_id: int) -> int:
+    return int(session.scalar(select(unread_column(user_id))) or 0)
+
+
+def unread_column(user_id: int | ColumnElement[int] | QueryableAttribute[int]) -> ScalarSelect[int]:
+    """How many notifications of the user are not read yet, as a column of another statement
+    (``user_id`` may be a column of that statement's, such as ``User.id``)."""
     stmt = select(func.count()).select_from(Notification)
-    return int(session.scalar(stmt.where(Notification.user_id == user_id, Notification.read_at.is_(None))) or 0)
+    return stmt.where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery()
 
 
 def mark_read(session: Session, user_id: int, notification_id: int, now: datetime | None = None) -> Notification:
