@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.models import Unit, UnitParentage
 
+# The visibility rule puts the tree's statements into nearly every query: building them (SQLAlchemy
+# expressions, a recursive CTE) costs more CPU than running them, so each is built once per day
+# and grant set and shared (SQLAlchemy's statements are immutable: a query adding to one copies it).
+CACHED = 512
 
+
+@lru_cache(maxsize=CACHED)
 def parentage_on(on: date) -> ColumnElement[bool]:
     """The condition selecting the parentage rows in force on ``on``."""
     return and_(
@@ -27,6 +34,11 @@ def tree_on(session: Session, on: date) -> dict[int, int | None]:
 
 def subtree_select(root_ids: Iterable[int], on: date) -> Select[tuple[int]]:
     """Ids of the given units and all their descendants on ``on``, as one recursive query."""
+    return _subtree_select(tuple(root_ids), on)
+
+
+@lru_cache(maxsize=CACHED)
+def _subtree_select(root_ids: tuple[int, ...], on: date) -> Select[tuple[int]]:
     tree = select(Unit.id.label("id")).where(Unit.id.in_(list(root_ids))).cte("subtree", recursive=True)
     step = select(UnitParentage.unit_id).join(tree, UnitParentage.parent_id == tree.c.id).where(parentage_on(on))
     tree = tree.union(step)
