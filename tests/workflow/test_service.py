@@ -168,3 +168,28 @@ def test_a_new_due_date_starts_its_reminders_again_and_a_closed_item_gets_none(s
     service.apply(session, REVIEW, item, "accept", org.hq_analyst)
     service.set_due(session, REVIEW, item, DUE + timedelta(days=9), org.hq_analyst)
     assert run_due(session, DUE + timedelta(days=20), policy)["overdue"] == 0
+
+
+def test_a_units_chain_up_the_tree_is_its_branch_of_todays_tree_nearest_first(session, org):
+    from datetime import date
+
+    from pacer.org.repository import tree_on
+
+    tree = tree_on(session, date.today())
+    for unit in (org.A1, org.A, org.G, org.B1):
+        assert repository.ancestors(session, unit.id) == repository.ancestors(session, unit.id, tree)
+    assert repository.ancestors(session, org.A1.id) == [org.A1.id, org.A.id, org.G.id]
+    assert repository.ancestors(session, org.G.id) == [org.G.id]
+
+
+def test_everyone_concerned_by_a_verb_is_told_once_in_one_inbox_line_each(session, org, item):
+    approver_a = create_user(session, "amy", [("unit_approver", org.A)])
+    service.apply(session, REVIEW, item, "submit", org.unit_reporter)
+    # who may accept above A1 (HQ at G: the analyst and the administrator), not the one who acted
+    told = session.scalars(select(Notification.user_id).where(Notification.title_en == "Report A1: submitted"))
+    assert sorted(told) == sorted([org.hq_analyst.user_id, org.group_admin.user_id])
+    service.apply(session, REVIEW, item, "return", org.hq_analyst, "口径不一致")
+    told = session.scalars(select(Notification.user_id).where(Notification.title_en == "Report A1: returned"))
+    # who may submit again (the reporter, and the administrator, who holds every action) and who acted before
+    assert sorted(told) == sorted([org.unit_reporter.user_id, org.group_admin.user_id])
+    assert inbox_of(session, approver_a) == []

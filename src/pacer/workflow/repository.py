@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, false, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, ROLE_ACTIONS, Actor, restrict, visible_unit_ids
 from pacer.errors import NotFound
-from pacer.models import RoleGrant, UnitLeader, UnitParentage, User, WorkflowEvent, WorkflowItem
-from pacer.org.repository import parentage_on, tree_on
+from pacer.models import RoleGrant, Unit, UnitLeader, UnitParentage, User, WorkflowEvent, WorkflowItem
+from pacer.org.repository import parentage_on
 from pacer.workflow.transitions import Transition, Workflow
 
 
@@ -25,8 +26,10 @@ def item(session: Session, workflow: Workflow, item_id: int, actor: Actor) -> Wo
 
 
 def ancestors(session: Session, unit_id: int, tree: dict[int, int | None] | None = None) -> list[int]:
-    """The unit and the units above it, nearest first (today's tree)."""
-    tree = tree_on(session, date.today()) if tree is None else tree
+    """The unit and the units above it, nearest first (today's tree; ``tree``: a tree read
+    already, for many units at once)."""
+    if tree is None:
+        return _ancestors(session, unit_id)
     chain, seen = [unit_id], {unit_id}
     while (parent := tree.get(chain[-1])) is not None and parent not in seen:
         chain.append(parent)
@@ -34,24 +37,71 @@ def ancestors(session: Session, unit_id: int, tree: dict[int, int | None] | None
     return chain
 
 
+MAX_DEPTH = 64  # deeper than any group's tree: a cycle in bad data ends the walk up
+
+
+def _ancestors(session: Session, unit_id: int) -> list[int]:
+    """:func:`ancestors` of one unit by one recursive query up its own branch, rather than
+    reading the whole tree (a thousand rows) for the few units above it."""
+    chain: list[int] = []
+    for unit in session.scalars(_up(date.today()), {"unit": unit_id}):
+        if unit in chain:
+            break
+        chain.append(unit)
+    return chain
+
+
+@lru_cache(maxsize=8)
+def _up(on: date) -> Select[tuple[int]]:
+    """The units up from the one bound as ``unit``, nearest first (built once a day: see
+    :data:`pacer.org.repository.CACHED`)."""
+    start = select(bindparam("unit", type_=Integer).label("id"), literal(0, Integer).label("depth"))
+    up = start.cte("up", recursive=True)
+    step = (
+        select(UnitParentage.parent_id, up.c.depth + 1)
+        .join(up, UnitParentage.unit_id == up.c.id)
+        .where(parentage_on(on), UnitParentage.parent_id.is_not(None), up.c.depth < MAX_DEPTH)
+    )
+    up = up.union_all(step)
+    return select(up.c.id).order_by(up.c.depth)
+
+
 def unit_for(session: Session, transition: Transition, unit_id: int) -> int | None:
-    """The unit a verb's permission is checked on: the item's own, or its parent's."""
+    """The unit a verb's permission is checked on: the item's own, or its parent's (today's tree)."""
     if transition.on == "unit":
         return unit_id
-    chain = ancestors(session, unit_id)
-    return chain[1] if len(chain) > 1 else None
+    stmt = select(UnitParentage.parent_id).where(UnitParentage.unit_id == unit_id, parentage_on(date.today()))
+    parent = session.scalar(stmt)
+    return None if parent == unit_id else parent
+
+
+def may(session: Session, actor: Actor, action: str, unit_id: int) -> bool:
+    """Whether ``actor`` holds ``action`` on the unit: one row read through the visibility rule
+    (not every unit of the actor's subtrees)."""
+    if actor.is_system:
+        return True
+    return session.scalar(restrict(select(Unit.id).where(Unit.id == unit_id), actor, Unit.id, action)) is not None
 
 
 def holders(session: Session, actions: Iterable[str], unit_chain: list[int]) -> set[int]:
     """Ids of the users who may take one of ``actions`` on the first unit of ``unit_chain`` (the
     unit and those above it): a grant of a role with that action on any of them."""
-    roles = [role for role, can in ROLE_ACTIONS.items() if can & set(actions)]
-    if not roles or not unit_chain:
+    return holders_of(session, [(actions, unit_chain)])
+
+
+def holders_of(session: Session, wanted: Iterable[tuple[Iterable[str], list[int]]]) -> set[int]:
+    """:func:`holders` of each (actions, unit chain) in ``wanted``, together, in one query."""
+    conditions = []
+    for actions, unit_chain in wanted:
+        roles = [role for role, can in ROLE_ACTIONS.items() if can & set(actions)]
+        if roles and unit_chain:
+            conditions.append(and_(RoleGrant.role.in_(roles), RoleGrant.unit_id.in_(unit_chain)))
+    if not conditions:
         return set()
     stmt = (
         select(RoleGrant.user_id)
         .join(User, User.id == RoleGrant.user_id)
-        .where(RoleGrant.role.in_(roles), RoleGrant.unit_id.in_(unit_chain), User.is_active.is_(True))
+        .where(or_(*conditions), User.is_active.is_(True))
     )
     return set(session.scalars(stmt))
 
@@ -74,6 +124,12 @@ def main_leaders(session: Session, unit_id: int, on: date) -> set[int]:
 
 def user_ids(session: Session, usernames: Iterable[str]) -> set[int]:
     return set(session.scalars(select(User.id).where(User.username.in_(set(usernames)))))
+
+
+def actors_of(session: Session, item_id: int) -> set[int]:
+    """Ids of the users who took a verb on the item (its history's actors)."""
+    stmt = select(User.id).join(WorkflowEvent, WorkflowEvent.actor == User.username)
+    return set(session.scalars(stmt.where(WorkflowEvent.item_id == item_id)))
 
 
 def history(session: Session, item_id: int) -> list[WorkflowEvent]:

@@ -15,7 +15,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
-from pacer.auth.permissions import Actor, visible_unit_ids
+from pacer.auth.permissions import Actor
 from pacer.errors import Conflict, Forbidden
 from pacer.models import User, WorkflowEvent, WorkflowItem
 from pacer.models.base import utcnow
@@ -71,16 +71,24 @@ def start(
 
 def may(session: Session, actor: Actor, transition: Transition, item: WorkflowItem) -> bool:
     """Whether ``actor`` holds the verb's action on the unit it is checked on."""
-    unit = repository.unit_for(session, transition, item.unit_id)
-    allowed = visible_unit_ids(session, actor, transition.action)
-    if allowed is None:
+    if actor.is_system:
         return True
-    return unit is not None and unit in allowed
+    unit = repository.unit_for(session, transition, item.unit_id)
+    return unit is not None and repository.may(session, actor, transition.action, unit)
 
 
 def verbs_for(session: Session, workflow: Workflow, item: WorkflowItem, actor: Actor) -> list[Transition]:
-    """The verbs the item's state allows and the actor may take, in the table's order."""
-    return [t for t in workflow.verbs_from(item.state) if may(session, actor, t, item)]
+    """The verbs the item's state allows and the actor may take, in the table's order (each
+    action on each unit asked once: a state's verbs often share them)."""
+    asked: dict[tuple[str, str], bool] = {}
+    out = []
+    for t in workflow.verbs_from(item.state):
+        key = (t.action, t.on)
+        if key not in asked:
+            asked[key] = may(session, actor, t, item)
+        if asked[key]:
+            out.append(t)
+    return out
 
 
 def apply(
@@ -91,11 +99,14 @@ def apply(
     actor: Actor,
     reason: str | None = None,
     now: datetime | None = None,
+    *,
+    allowed: bool = False,
 ) -> WorkflowItem:
     """Take ``verb`` on ``item`` as ``actor``: refused (nothing changed) when the state does not
-    allow it, a required reason is missing, or the actor lacks its action on the unit."""
+    allow it, a required reason is missing, or the actor lacks its action on the unit
+    (``allowed``: the caller has just asked :func:`may` of this verb in this transaction)."""
     transition = workflow.transition(item.state, verb, reason)
-    if not may(session, actor, transition, item):
+    if not allowed and not may(session, actor, transition, item):
         raise Forbidden(f"not allowed to {verb} this {workflow.name} item")
     now, reason = now or utcnow(), (reason or "").strip()
     before = _state(item)
@@ -144,21 +155,18 @@ def set_due(session: Session, workflow: Workflow, item: WorkflowItem, due_at: da
 
 def next_actors(session: Session, workflow: Workflow, item: WorkflowItem) -> set[int]:
     """Users who may take a verb of the item's state (who its reminders go to)."""
+    awaited = [t for t in workflow.verbs_from(item.state) if t.awaits]
+    if not awaited:
+        return set()
     chain = repository.ancestors(session, item.unit_id)
-    users: set[int] = set()
-    for t in workflow.verbs_from(item.state):
-        if not t.awaits:
-            continue
-        users |= repository.holders(session, [t.action], chain if t.on == "unit" else chain[1:])
-    return users
+    return repository.holders_of(session, [([t.action], chain if t.on == "unit" else chain[1:]) for t in awaited])
 
 
 def _tell_concerned(
     session: Session, workflow: Workflow, item: WorkflowItem, transition: Transition, actor: Actor, reason: str
 ) -> None:
     """Whoever may act next, and whoever acted on the item before, but not the actor."""
-    earlier = {e.actor for e in repository.history(session, item.id)}
-    users = next_actors(session, workflow, item) | repository.user_ids(session, earlier)
+    users = next_actors(session, workflow, item) | repository.actors_of(session, item.id)
     users.discard(actor.user_id or -1)
     zh_state, en_state = workflow.state_label(item.state, "zh"), workflow.state_label(item.state, "en")
     zh_verb, en_verb = workflow.verb_label(transition.verb, "zh"), workflow.verb_label(transition.verb, "en")
