@@ -261,3 +261,28 @@ def test_a_draft_is_chased_after_the_reporting_day_and_an_accepted_month_is_not(
     service.act(session, org.group_admin, "B1", MONTH, "approve")
     service.act(session, org.hq_analyst, "B1", MONTH, "accept")
     assert run_due(session, late, Policy((3, 1), 0))["overdue"] == 0  # B1 accepted: nothing to chase
+
+
+def test_a_save_reads_the_figures_around_its_month_once_and_stores_what_it_checked(session, org, engine):
+    """The facts import's checks and the rules' findings share one context of the month."""
+    from sqlalchemy import event
+
+    from pacer.models import SubmissionFigure
+
+    around: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_):
+        if "GROUP BY fact.unit_id, fact.indicator_id" in statement:
+            around.append(statement)
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        found = service.save_figures(
+            session, org.unit_reporter, "A1", MONTH, figures("revenue=120.5", "total_profit=-3")
+        )
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(around) == 1
+    stored = session.execute(select(SubmissionFigure.value, SubmissionFigure.basis)).all()
+    assert sorted(stored) == [(-300, "ytd"), (12050, "ytd")]  # as these indicators are reported
+    assert [(i.code, f.value) for i, f in found.figures] == [("revenue", 12050), ("total_profit", -300)]

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from pacer.audit.subject import Subject
 from pacer.auth.permissions import ACCEPT, REPORT, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts import repository
+from pacer.facts.parsed import FactRow, IndicatorRef, UnitRef
 from pacer.facts.rows import ReadRow, lock_problems, monthly_problem, parse_figure, past_period, visible_unit
 from pacer.indicators.assignment_service import unassigned_problems
 from pacer.kit import bulk, collector, periods
@@ -24,52 +24,15 @@ from pacer.kit.bulk import Json
 from pacer.kit.numbers import format_scaled
 from pacer.kit.progress import Report, counted, data_lines
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
-from pacer.models import Indicator, Submission, Unit
+from pacer.models import Submission, Unit
 from pacer.models.base import utcnow
 from pacer.submissions import rule_config
 from pacer.submissions.rule_context import contexts
-from pacer.submissions.rules import ERROR, check
+from pacer.submissions.rules import ERROR, RuleContext, check
 
 FACT_COLUMNS = ("unit_code", "indicator_code", "period", "value")
 ACCEPTED = "accepted"  # the state of HQ's load (see _loaded_months)
 FACT_OPTIONAL = ("basis",)
-
-
-@dataclass(frozen=True, slots=True)
-class IndicatorRef:
-    """What an import reads of an indicator on every row, copied once from its database row (an
-    import checks hundreds of thousands of rows; a mapped attribute costs more to read)."""
-
-    id: int
-    code: str
-    kind: str
-    scale: int
-    reporting: str | None
-    never_negative: bool
-
-    @classmethod
-    def of(cls, indicator: Indicator) -> IndicatorRef:
-        i = indicator
-        return cls(i.id, i.code, i.kind, i.scale, i.reporting, i.never_negative)
-
-
-@dataclass(frozen=True, slots=True)
-class UnitRef:
-    """A unit's id and code, read once per unit for the rows' checks; ``unit`` itself for the rules."""
-
-    id: int
-    code: str
-    unit: Unit
-
-
-@dataclass(frozen=True, slots=True)
-class FactRow:
-    row: int
-    unit: UnitRef
-    indicator: IndicatorRef
-    period: int
-    value: int  # as given: a month's amount or year-to-date, per ``basis``
-    basis: str
 
 
 def import_facts_file(
@@ -121,16 +84,18 @@ def check_facts(
     language: str = "en",
     warnings: list[Problem] | None = None,
     analysis: Analysis | None = None,
+    given: Mapping[tuple[int, int], RuleContext] | None = None,
 ) -> tuple[list[FactRow], dict[int, int]]:
     """Every check :func:`import_facts` makes of ``rows``, storing nothing: their problems
-    raised as one failure, else the rows parsed and each row's own-month amount."""
+    raised as one failure, else the rows parsed and each row's own-month amount. ``given``: the
+    rules' context of unit-months (by unit id and period) the caller has built already."""
     problems = Problems() if problems is None else problems
     parsed = _parse(session, rows, actor, today, problems)
     monthly: dict[int, int] = {}
     if not problems:
         monthly = _to_monthly(session, parsed, problems)
     if not problems:
-        problems += _rule_problems(session, parsed, monthly, actor, language, warnings, analysis)
+        problems += _rule_problems(session, parsed, monthly, actor, language, warnings, analysis, given)
     if problems:
         raise problems.failure(source)
     if not parsed:
@@ -144,7 +109,7 @@ def _parse(
     # the rows' own units when they are at hand (a submission's: one unit), else every unit
     named = select(Unit) if not isinstance(rows, Sequence) else select(Unit).where(Unit.code.in_(_codes_of(rows)))
     units = {u.code: u for u in session.scalars(named)}
-    indicators = {i.code: IndicatorRef.of(i) for i in session.scalars(select(Indicator))}
+    indicators = IndicatorRef.every(session)
     refs: dict[Unit, UnitRef] = {}
     allowed = _loaders_units(session, actor)
     now = periods.current_month(today)
@@ -269,6 +234,7 @@ def _rule_problems(
     language: str,
     warnings: list[Problem] | None,
     analysis: Analysis | None = None,
+    given: Mapping[tuple[int, int], RuleContext] | None = None,
 ) -> list[Problem]:
     """The rules' errors on each unit's month in the file, at the rows they are about. Whether
     every required indicator is there is the submission's question, not a partial import's."""
@@ -276,8 +242,11 @@ def _rule_problems(
     for f in parsed:
         months[(f.unit.id, f.period)].append(f)
     pending = {(f.unit.id, f.indicator.id, f.period): monthly[f.row] for f in parsed}
-    wanted = [(rows[0].unit.unit, period) for (_, period), rows in months.items()]
-    found = contexts(session, actor, wanted, rule_config.configured(), pending, with_required=False, analysis=analysis)
+    found = dict(given or {})
+    wanted = [(rows[0].unit.unit, key[1]) for key, rows in months.items() if key not in found]
+    if wanted:
+        config = rule_config.configured()
+        found |= contexts(session, actor, wanted, config, pending, with_required=False, analysis=analysis)
     problems: list[Problem] = []
     for key, rows in months.items():
         at = {f.indicator.code: f.row for f in rows}

@@ -31,21 +31,33 @@ def monthly(figures: Sequence[repository.Staged], context: RuleContext) -> dict[
     return out
 
 
+def context(session: Session, actor: Actor, unit: Unit, period: int, pending: Mapping[earlier.Key, int]) -> RuleContext:
+    """The rules' context of the unit's month, ``pending`` (its earlier months not yet
+    accepted) laid over the stored figures; ``actor`` must see the unit."""
+    return build_context(session, actor, unit, period, rule_config.configured(), pending)
+
+
 def refresh(
     session: Session,
     actor: Actor,
     unit: Unit,
     sub: Submission,
     cells: Mapping[str, str] | None = None,
+    given: RuleContext | None = None,
+    figures: Sequence[repository.Staged] | None = None,
+    rows: Sequence[SubmissionCheck] | None = None,
 ) -> list[SubmissionCheck]:
     """Recompute the submission's findings; explanations of warnings that still hold are kept.
-    ``cells`` name where each figure came from (None: as the stored findings said)."""
-    stored = {c.key: c for c in repository.checks(session, sub.id)}
+    ``cells`` name where each figure came from (None: as the stored findings said). What the
+    caller has read already as it stands: ``given``, the month's :func:`context`; ``figures``,
+    the staged figures; ``rows``, the stored findings."""
+    stored = {c.key: c for c in (repository.checks(session, sub.id) if rows is None else rows)}
     if cells is None:
         cells = {c.indicator: c.cell for c in stored.values() if c.cell and c.cell != c.indicator}
-    pending = earlier.pending(session, unit.id, sub.period)  # earlier months not yet accepted
-    context = build_context(session, actor, unit, sub.period, rule_config.configured(), pending)
-    findings = check(monthly(repository.figures(session, sub.id), context), context, cells=cells)
+    if given is None:
+        given = context(session, actor, unit, sub.period, earlier.pending(session, unit.id, sub.period))
+    figures = repository.figures(session, sub.id) if figures is None else figures
+    findings = check(monthly(figures, given), given, cells=cells)
     kept: list[SubmissionCheck] = []
     seen: set[str] = set()
     for finding in findings:
@@ -79,10 +91,12 @@ def explain(
     notes: Mapping[str, str],
     name: str,
     language: str = "en",
-) -> list[SubmissionCheck]:
+    rows: Sequence[SubmissionCheck] | None = None,
+) -> Sequence[SubmissionCheck]:
     """Give (or, with empty text, withdraw) the explanations of warnings, by ``rule:indicator``
-    or by indicator code when one warning is on it. Each key must name a current warning."""
-    rows = repository.checks(session, sub.id)
+    or by indicator code when one warning is on it. Each key must name a current warning.
+    ``rows``: the submission's findings in order, when the caller has read them as they stand."""
+    rows = repository.checks(session, sub.id) if rows is None else rows
     problems: list[Problem] = []
     chosen: list[tuple[SubmissionCheck, str]] = []
     for key, text in notes.items():

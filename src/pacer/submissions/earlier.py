@@ -11,6 +11,8 @@ the import (it names the month still missing).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -70,8 +72,10 @@ def pending(session: Session, unit_id: int, period: int, months: list[int] | Non
     return out
 
 
-def rows(session: Session, unit_code: str, values: dict[Key, int]) -> list[Row]:
+def rows(session: Session, unit_code: str, values: Mapping[Key, int]) -> list[Row]:
     """``values`` as rows of a trial import (months' amounts), numbered after the month's own."""
+    if not values:
+        return []
     indicators = {i.id: i for i in session.scalars(select(Indicator).where(Indicator.id.in_({k[1] for k in values})))}
     out = []
     for n, ((_, ind_id, month), value) in enumerate(sorted(values.items()), start=ROWS_FROM):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
@@ -73,19 +74,26 @@ def figures(session: Session, submission_id: int) -> list[Staged]:
 def checks(session: Session, submission_id: int) -> list[SubmissionCheck]:
     """The rules' findings on a submission, in the order the rules report them."""
     stmt = select(SubmissionCheck).where(SubmissionCheck.submission_id == submission_id)
-    rows = list(session.scalars(stmt))
+    return in_order(session.scalars(stmt))
+
+
+def in_order(rows: Iterable[SubmissionCheck]) -> list[SubmissionCheck]:
+    """A submission's findings in the order the rules report them (then by indicator)."""
     order = list(RULES)
     return sorted(rows, key=lambda c: (order.index(c.rule) if c.rule in order else len(order), c.indicator))
 
 
-def replace_figures(session: Session, submission_id: int, rows: list[SubmissionFigure]) -> None:
+FigureRow = tuple[int, int, str]  # indicator id, value (scaled), basis
+
+
+def replace_figures(session: Session, submission_id: int, rows: list[FigureRow]) -> None:
     """The submission's staged figures replaced by ``rows`` (written as rows, in one statement:
     a grid's few hundred figures are not worth the unit of work's objects)."""
     session.execute(delete(SubmissionFigure).where(SubmissionFigure.submission_id == submission_id))
     if rows:
         values = [
-            {"submission_id": submission_id, "indicator_id": f.indicator_id, "value": f.value, "basis": f.basis}
-            for f in rows
+            {"submission_id": submission_id, "indicator_id": ind, "value": value, "basis": basis}
+            for ind, value, basis in rows
         ]
         session.execute(insert(SubmissionFigure), values)
     session.flush()

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.audit.service import record
@@ -26,28 +25,25 @@ from pacer.auth.permissions import REPORT, Actor, require
 from pacer.config import get_settings
 from pacer.errors import Conflict, DomainError, Forbidden, NotFound, Problem, ValidationFailed
 from pacer.facts import repository as facts_repository
-from pacer.facts.rows import parse_figure
-from pacer.facts.service import check_facts, import_facts
+from pacer.facts.service import import_facts
 from pacer.kit import periods
 from pacer.kit.numbers import format_scaled
 from pacer.kit.tabular import Problems, Row, read_csv
 from pacer.models import (
-    Indicator,
     Submission,
     SubmissionCheck,
-    SubmissionFigure,
     Unit,
     WorkflowEvent,
     WorkflowItem,
 )
 from pacer.models.base import utcnow
-from pacer.submissions import checks, earlier, repository
+from pacer.submissions import checks, earlier, repository, staging
+from pacer.submissions.staging import NARRATIVE as NARRATIVE  # the fields a save sets
 from pacer.submissions.workflow import ACCEPTED, EDITABLE, RETURNS, SUBMISSION
 from pacer.workflow import repository as workflow_repository
 from pacer.workflow import service as workflow
 from pacer.workflow.transitions import Transition
 
-NARRATIVE = ("situation", "problems", "deviations", "measures")
 FIGURE_COLUMNS = ("indicator_code", "value")
 FIGURE_OPTIONAL = ("basis",)
 AUDIT_ENTITY = "submission"
@@ -127,15 +123,33 @@ def get(session: Session, actor: Actor, unit_code: str, period: int) -> Found:
     return found_of(session, actor, unit, sub)
 
 
+def _bare(session: Session, actor: Actor, unit_code: str, period: int) -> Found:
+    """As :func:`get`, with the submission and its workflow item only (read together): what a
+    save or verb checks before it acts; what its faces show is read once, after it."""
+    unit = _unit(session, actor, unit_code)
+    read = repository.submission_with_item(session, unit.id, period)
+    if read is None:
+        raise NotFound(f"{unit.code} has no submission for {periods.format_period(period)}")
+    return Found(read[0], unit, read[1], [], [], [], [], [])
+
+
 def found_of(
-    session: Session, actor: Actor, unit: Unit, sub: Submission, provisional: list[int] | None = None
+    session: Session,
+    actor: Actor,
+    unit: Unit,
+    sub: Submission,
+    provisional: list[int] | None = None,
+    figures: list[repository.Staged] | None = None,
+    checked: list[SubmissionCheck] | None = None,
 ) -> Found:
-    """``sub`` of ``unit`` (which ``actor`` sees) with what its faces show; ``provisional``: its
-    earlier months not yet accepted, when the caller has read them."""
+    """``sub`` of ``unit`` (which ``actor`` sees) with what its faces show; ``provisional`` (its
+    earlier months not yet accepted), ``figures`` and ``checked`` (its staged figures and its
+    findings, in order) when the caller has read them as they now stand."""
     item = session.get(WorkflowItem, sub.workflow_item_id) if sub.workflow_item_id else None
     history = workflow_repository.history(session, item.id) if item else []
     verbs = workflow.verbs_for(session, SUBMISSION, item, actor) if item else []
-    figures, checked = repository.figures(session, sub.id), repository.checks(session, sub.id)
+    figures = repository.figures(session, sub.id) if figures is None else figures
+    checked = repository.checks(session, sub.id) if checked is None else checked
     if provisional is None:
         provisional = earlier.provisional(session, unit.id, sub.period)
     return Found(sub, unit, item, figures, history, verbs, checked, provisional)
@@ -164,28 +178,38 @@ def save_figures(
     unit = _unit(session, actor, unit_code)
     require(session, actor, REPORT, unit.id)
     found = _open(session, actor, unit, period)
-    name = found.name
+    name, sub = found.name, found.submission
     if found.state not in EDITABLE:
         raise Conflict(f"{name} is {found.state}: only a draft or a returned one can be changed")
     _refuse_locked(session, found, language)
-    parsed = None if rows is None else _checked(session, actor, found, list(rows), problems or Problems(), language)
-    before = _snapshot(session, found.submission)
+    months = earlier.provisional(session, unit.id, period)  # read once for the checks and the answer
+    pending = earlier.pending(session, unit.id, period, months)
+    context = checks.context(session, actor, unit, period, pending)  # for the import's checks and the rules'
+    parsed = None
+    if rows is not None:
+        rows, problems = list(rows), problems or Problems()
+        parsed = staging.checked(session, actor, name, unit, period, rows, problems, language, pending, context)
+    # the figures and findings as they stand, read once: the audit row's before, then kept up to date
+    figures, stored = repository.figures(session, sub.id), repository.checks(session, sub.id)
+    before = staging.snapshot(sub, figures, stored)
     _bump(session, found, expected_version)
     if parsed is not None:
-        repository.replace_figures(session, found.submission.id, parsed)
+        repository.replace_figures(session, sub.id, parsed)
+        figures = repository.figures(session, sub.id)
     unknown = sorted(set(narrative or {}) - set(NARRATIVE))
     if unknown:
         raise ValidationFailed([Problem(f"no narrative field '{f}'", field=f) for f in unknown], name)
     for field, text in (narrative or {}).items():
-        setattr(found.submission, field, text)
-    found.submission.updated_at = utcnow()
+        setattr(sub, field, text)
+    sub.updated_at = utcnow()
     session.flush()
-    checks.refresh(session, actor, unit, found.submission, cells if parsed is not None else None)
+    kept = checks.refresh(session, actor, unit, sub, cells if parsed is not None else None, context, figures, stored)
+    kept = repository.in_order(kept)
     if explanations:
-        checks.explain(session, actor, found.submission, explanations, found.title(language), language)
-    after = _snapshot(session, found.submission)
+        checks.explain(session, actor, sub, explanations, found.title(language), language, kept)
+    after = staging.snapshot(sub, figures, kept)
     record(session, actor.username, "submission.save", AUDIT_ENTITY, _key(found), before, after)
-    return found_of(session, actor, unit, found.submission)
+    return found_of(session, actor, unit, sub, months, figures, kept)
 
 
 def explain(
@@ -199,20 +223,22 @@ def explain(
 ) -> Found:
     """Give the written explanations of a draft's (or a returned one's) warnings as its
     reporter, by ``rule:indicator`` (or indicator code); empty text withdraws one."""
-    unit = _unit(session, actor, unit_code)
-    found = get(session, actor, unit_code, period)
+    found = _bare(session, actor, unit_code, period)
+    unit = found.unit
     require(session, actor, REPORT, unit.id)
     if found.state not in EDITABLE:
         raise Conflict(f"{found.name} is {found.state}: only a draft or a returned one can be changed")
     _refuse_locked(session, found, language)
-    before = _snapshot(session, found.submission)
+    sub = found.submission
+    figures, rows = repository.figures(session, sub.id), repository.checks(session, sub.id)  # read once
+    before = staging.snapshot(sub, figures, rows)
     _bump(session, found, expected_version)
-    checks.explain(session, actor, found.submission, notes, found.title(language), language)
-    found.submission.updated_at = utcnow()
+    checks.explain(session, actor, sub, notes, found.title(language), language, rows)
+    sub.updated_at = utcnow()
     session.flush()
-    after = _snapshot(session, found.submission)
+    after = staging.snapshot(sub, figures, rows)
     record(session, actor.username, "submission.explain", AUDIT_ENTITY, _key(found), before, after)
-    return found_of(session, actor, unit, found.submission)
+    return found_of(session, actor, unit, sub, None, figures, rows)
 
 
 def act(
@@ -228,7 +254,7 @@ def act(
     """Take a verb on a unit-month's submission. ``return`` is the unit approver's return of a
     submitted one or HQ's of a submitted or approved one, whichever the actor may take.
     Accepting loads the figures into ``fact`` (the analysis sees them) and clears the due date."""
-    found = get(session, actor, unit_code, period)
+    found = _bare(session, actor, unit_code, period)
     if found.item is None:
         raise Conflict(f"{found.name} was loaded from a file and has no workflow; save figures to start one")
     verb = _resolve(session, actor, found, verb)
@@ -237,17 +263,19 @@ def act(
         raise Forbidden(f"not allowed to {verb} {found.name}")
     _refuse_locked(session, found, language)
     _bump(session, found, expected_version)
+    shown: tuple[list[repository.Staged], list[SubmissionCheck]] = ([], [])
     if verb == "submit":
-        _refuse_unready(session, actor, found, language)
+        shown = _refuse_unready(session, actor, found, language)
     if verb == "accept":
         _load_facts(session, actor, found)
-    workflow.apply(session, SUBMISSION, found.item, verb, actor, reason)
+    workflow.apply(session, SUBMISSION, found.item, verb, actor, reason, allowed=True)
     found.submission.state = found.item.state
     found.submission.updated_at = utcnow()
     if verb == "accept":
         workflow.set_due(session, SUBMISSION, found.item, None, actor)
     session.flush()
-    return found_of(session, actor, found.unit, found.submission)
+    figures, checked = shown if verb == "submit" else (None, None)  # the findings a submit recomputed
+    return found_of(session, actor, found.unit, found.submission, None, figures, checked)
 
 
 def submissions(
@@ -275,7 +303,8 @@ def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
     """The unit-month's submission, made (with its workflow item) on its first save."""
     if not 190001 <= period <= 299912 or not 1 <= period % 100 <= 12:
         raise DomainError(f"'{period}' is not a month", status=422)
-    sub = repository.submission(session, unit.id, period)
+    read = repository.submission_with_item(session, unit.id, period)
+    sub, item = read if read is not None else (None, None)
     if sub is None:
         sub = Submission(unit_id=unit.id, period=period, state="draft", source="submission", version=0)
         session.add(sub)
@@ -292,60 +321,34 @@ def _open(session: Session, actor: Actor, unit: Unit, period: int) -> Found:
         )
         sub.workflow_item_id, sub.state = item.id, item.state
         session.flush()
-    return found_of(session, actor, unit, sub)
+    return Found(sub, unit, item, [], [], [], [], [])  # what a save checks; the rest is read after it
 
 
-def _checked(
-    session: Session, actor: Actor, found: Found, rows: list[Row], problems: Problems, language: str = "en"
-) -> list[SubmissionFigure]:
-    """The rows as staged figures, checked by the facts import's own checks (nothing stored)."""
-    if problems:
-        raise problems.failure(found.name)
-    if not rows:
-        raise ValidationFailed([Problem("no figures: nothing to save")], found.name)
-    as_facts = [_fact_row(found, r.number, r.get("indicator_code"), r.get("value"), r.get("basis")) for r in rows]
-    as_facts += earlier.rows(session, found.unit.code, earlier.pending(session, found.unit.id, found.submission.period))
-    check_facts(session, as_facts, actor, source=found.name, language=language)
-    indicators = {i.code: i for i in session.scalars(select(Indicator))}
-    staged = []
-    for row in rows:
-        indicator = indicators[row.get("indicator_code")]
-        basis = row.get("basis") or indicator.reporting or "monthly"
-        months = 12 if basis == "ytd" and indicator.kind == "flow" else 1
-        value = parse_figure(row, "value", indicator, problems, months)
-        if value is not None:
-            staged.append(
-                SubmissionFigure(submission_id=found.submission.id, indicator_id=indicator.id, value=value, basis=basis)
-            )
-    if problems:
-        raise problems.failure(found.name)
-    return staged
-
-
-def _fact_row(found: Found, number: int, code: str, value: str, basis: str) -> Row:
-    month = periods.format_period(found.submission.period)
-    cells = {"unit_code": found.unit.code, "indicator_code": code, "period": month, "value": value, "basis": basis}
-    return Row(number, cells)
-
-
-def _refuse_unready(session: Session, actor: Actor, found: Found, language: str) -> None:
+def _refuse_unready(
+    session: Session, actor: Actor, found: Found, language: str
+) -> tuple[list[repository.Staged], list[SubmissionCheck]]:
     """A submission goes up with no error left (a required indicator without a figure among
-    them) and every warning explained, the rules' findings recomputed now; each is named."""
-    rows = checks.refresh(session, actor, found.unit, found.submission)
+    them) and every warning explained, the rules' findings recomputed now; each is named.
+    Else its staged figures and its findings, in order."""
+    figures = repository.figures(session, found.submission.id)
+    rows = checks.refresh(session, actor, found.unit, found.submission, figures=figures)
     problems = checks.unready(rows, language)
     if problems:
         said = "不能提交" if language == "zh" else "cannot be submitted"
         raise ValidationFailed(problems, f"{found.title(language)} {said}")
+    return figures, repository.in_order(rows)
 
 
 def _load_facts(session: Session, actor: Actor, found: Found) -> None:
     """The accepted figures into ``fact``, on the acceptor's name (their right to accept has been
     checked; the import's own check is of the reporting right, which HQ need not hold)."""
-    if not found.figures:
+    figures = repository.figures(session, found.submission.id)
+    if not figures:
         return
+    unit, period = found.unit.code, found.submission.period
     rows = [
-        _fact_row(found, n, ind.code, format_scaled(fig.value, ind.scale), fig.basis)
-        for n, (ind, fig) in enumerate(found.figures, start=2)
+        staging.fact_row(unit, period, n, ind.code, format_scaled(fig.value, ind.scale), fig.basis)
+        for n, (ind, fig) in enumerate(figures, start=2)
     ]
     on_behalf = Actor(username=actor.username, user_id=actor.user_id, grants=actor.grants, is_system=True)
     import_facts(session, rows, on_behalf, source=found.name)
@@ -369,20 +372,6 @@ def _bump(session: Session, found: Found, expected: int | None) -> None:
         session.refresh(sub)
         raise VersionConflict(found.name, sub.version, given)
     sub.version = given + 1
-
-
-def _snapshot(session: Session, sub: Submission) -> dict[str, object]:
-    figures = {
-        ind.code: f"{format_scaled(fig.value, ind.scale)} {fig.basis}"
-        for ind, fig in repository.figures(session, sub.id)
-    }
-    notes = {c.key: c.explanation for c in repository.checks(session, sub.id) if c.explanation}
-    return {
-        "version": sub.version,
-        "figures": figures,
-        "explanations": notes,
-        **{f: getattr(sub, f) for f in NARRATIVE},
-    }
 
 
 def _unit(session: Session, actor: Actor, code: str) -> Unit:
