@@ -8,10 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pacer.analysis import TreeHistory
-from pacer.analysis.core.inputs import Facts, MonthRoom, months_with_room
 
 from .strategies import AMOUNT, World
-from .test_eliminations import FIRST_YEAR, Case, cases
+from .test_eliminations import Case, cases
 
 FAST = settings(max_examples=80, deadline=None)
 
@@ -103,60 +102,3 @@ def test_many_unit_months_replaced_at_once_equal_a_rebuild_with_them(case: Case,
     ).engine()
     assert_same_cubes(copy, rebuilt)
     assert_same_cubes(live, case.engine())  # the copy shares nothing that changed
-
-
-@FAST
-@given(cases(min_months=2), st.data())
-def test_an_engine_grown_into_its_spare_months_copies_no_figure_until_a_month_both_see_is_written(
-    case: Case, data
-) -> None:
-    world = case.world
-    held = data.draw(st.integers(max(1, world.n_months - 12), world.n_months - 1))
-    built = truncated(case, held).engine()
-    old = built.resized(held, built.tree_history, None)  # a copy: room through the next December
-    before = old.facts.values.copy()
-
-    grown = old.resized(world.n_months, world.history, None)
-    roomy = world.n_months <= months_with_room(held)
-    assert np.shares_memory(grown.facts.values, old.facts.values) == roomy
-    new_months = [(u, t) for u in range(world.n_units) for t in range(held, world.n_months)]
-    units = np.array([u for u, _ in new_months], dtype=np.int64)
-    months = np.array([t for _, t in new_months], dtype=np.int64)
-    grown.replace_months(
-        units,
-        months,
-        world.values[units, :, months].reshape(len(new_months), -1),
-        world.present[units, :, months].reshape(len(new_months), -1),
-        entries_by_unit_month(case, range(held, world.n_months)),
-    )
-    assert_same_cubes(grown, case.engine())
-    assert np.shares_memory(grown.facts.values, old.facts.values) == roomy  # only its own months written
-    assert np.array_equal(old.facts.values, before)
-
-    # a month both engines see: written into a copy, whichever engine writes it
-    r_n = len(world.is_flow)
-    old.apply(0, FIRST_YEAR, 1, np.full(r_n, 7, np.int64), np.ones(r_n, bool))
-    assert not np.shares_memory(grown.facts.values, old.facts.values)
-    assert_same_cubes(grown, case.engine())
-    assert old.facts.values[0, :, 0].tolist() == [7] * r_n
-    again = grown.resized(grown.n_months, grown.tree_history, None)
-    again.apply(0, FIRST_YEAR, 1, np.full(r_n, 9, np.int64), np.ones(r_n, bool))
-    assert not np.shares_memory(grown.facts.values, again.facts.values)
-    assert_same_cubes(grown, case.engine())
-
-
-def test_facts_grow_into_their_room_once() -> None:
-    room = MonthRoom.allocate(2, 3, 10)
-    facts = Facts.over(room)
-    assert room.values.shape == (2, 3, 12)
-    assert facts.shape == (2, 3, 10)
-    grown = facts.grown(12)
-    assert grown is not None
-    assert grown.shape == (2, 3, 12)
-    assert np.shares_memory(grown.values, facts.values)
-    assert facts.grown(11) is None  # handed to the facts grown first
-    assert grown.grown(13) is None  # beyond the room
-    copied = grown.resized(13)
-    assert copied.room is not None
-    assert copied.room.values.shape[2] == 24
-    assert not np.shares_memory(copied.values, grown.values)

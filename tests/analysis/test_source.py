@@ -46,20 +46,6 @@ def test_batches_land_in_their_cells_whatever_their_order() -> None:
     assert d.last_period == 202403
 
 
-def test_loaded_facts_have_room_through_the_december_after_their_last_month() -> None:
-    d = dense()
-    d.add(*cols((2, 1, 202403, 7)))
-    d.add(*cols((3, 1, 202312, 9)))
-    facts = d.facts(2023, 15)
-    assert facts.room is not None
-    assert facts.room.values.shape[2] == 24  # through December 2024
-    grown = facts.grown(24)
-    assert grown is not None
-    assert np.shares_memory(grown.values, facts.values)
-    assert grown.values[1, 0, 14] == 7
-    assert not grown.present[:, :, 15:].any()
-
-
 def test_facts_of_derived_indicators_and_unknown_units_are_ignored() -> None:
     d = dense()
     d.add(*cols((1, 3, 202401, 5), (4, 1, 202401, 6), (1, 1, 202401, 8)))

@@ -217,38 +217,14 @@ class IndicatorDef:
         return self.formula
 
 
-def months_with_room(n_months: int) -> int:
-    """The months a copy of facts over ``n_months`` months is allocated for: through the December
-    of the month after its last, so that the months of the rest of that year are accepted without
-    copying every unit's figures (see :meth:`Facts.grown`)."""
-    return (n_months // 12 + 1) * 12
-
-
-@dataclass(eq=False)
-class MonthRoom:
-    """Arrays over more months than the facts over them hold (``[units, reported, months]``):
-    ``used`` is the months of the facts grown furthest over them; the months after are zero and
-    seen by no one, so those facts may grow into them without a copy."""
-
-    values: Int64Array
-    present: BoolArray
-    used: int
-
-    @classmethod
-    def allocate(cls, n_units: int, n_reported: int, n_months: int) -> MonthRoom:
-        shape = (n_units, n_reported, months_with_room(n_months))
-        return cls(np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=bool), n_months)
-
-
 @dataclass(frozen=True, eq=False)
 class Facts:
     """Reported figures: ``values[unit, r, month]`` for the reported (flow and stock) indicators
     in the order they appear in the indicator list; flows are monthly amounts, stocks month-end
-    balances. ``room``: the arrays these are the first months of, when they have spare months."""
+    balances."""
 
     values: Int64Array
     present: BoolArray
-    room: MonthRoom | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if self.values.dtype != np.int64 or self.present.dtype != np.bool_:
@@ -256,49 +232,18 @@ class Facts:
         if self.values.shape != self.present.shape or self.values.ndim != 3:
             raise ValueError("facts: values and present must both be [units, reported, months]")
 
-    @classmethod
-    def over(cls, room: MonthRoom) -> Facts:
-        """The first ``room.used`` months of ``room``."""
-        return cls(room.values[:, :, : room.used], room.present[:, :, : room.used], room)
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        # the room's whole arrays, which are contiguous (a snapshot maps them), not the views of
-        # their first months, which pickle would copy into the pickled bytes
-        if self.room is None:
-            return (Facts, (self.values, self.present))
-        return (_facts_over, (self.room.values, self.room.present, self.shape[2]))
-
     @property
     def shape(self) -> tuple[int, int, int]:
         n, r, t = self.values.shape
         return n, r, t
 
     def resized(self, n_months: int) -> Facts:
-        """A copy over the first ``n_months`` months (months added at the end are absent), with
-        room for the rest of the year (see :func:`months_with_room`)."""
+        """A copy over the first ``n_months`` months (months added at the end are absent)."""
         n, r, t = self.shape
-        room = MonthRoom.allocate(n, r, n_months)
-        kept = min(t, n_months)
-        room.values[:, :, :kept] = self.values[:, :, :kept]
-        room.present[:, :, :kept] = self.present[:, :, :kept]
-        return Facts.over(room)
-
-    def grown(self, n_months: int) -> Facts | None:
-        """These facts over ``n_months`` months (at least as many as they hold), sharing their
-        arrays: the months added are absent. None when their room cannot take it: none, too few
-        months, handed already to facts grown from these, or mapped read-only from a snapshot.
-        The caller holds the engine's writer lock (the room is handed out once)."""
-        room, t = self.room, self.shape[2]
-        if room is None or room.used != t or not t <= n_months <= room.values.shape[2]:
-            return None
-        if not room.values.flags.writeable:
-            return None
-        room.used = n_months
-        return Facts.over(room)
-
-
-def _facts_over(values: Int64Array, present: BoolArray, n_months: int) -> Facts:
-    return Facts.over(MonthRoom(values, present, n_months))
+        values, present = np.zeros((n, r, n_months), dtype=np.int64), np.zeros((n, r, n_months), dtype=bool)
+        values[:, :, : min(t, n_months)] = self.values[:, :, :n_months]
+        present[:, :, : min(t, n_months)] = self.present[:, :, :n_months]
+        return Facts(values, present)
 
 
 @dataclass(frozen=True, eq=False)

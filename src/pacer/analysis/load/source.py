@@ -27,7 +27,6 @@ from pacer.analysis.core.inputs import (
     Eliminations,
     Facts,
     IndicatorDef,
-    MonthRoom,
     Targets,
     TreeHistory,
     TreeSegment,
@@ -137,26 +136,24 @@ class DenseFacts:
 
     Each batch is scattered straight into the dense arrays, so no more than one batch of columns
     is ever held; the month axis grows (rarely: it is set by the first batch) when a batch
-    reaches outside the months seen so far. The arrays run on through the December of the month
-    after the last (:func:`~pacer.analysis.core.inputs.months_with_room`): the engine grows into
-    those months without a copy. Facts of unknown units or derived indicators are ignored.
+    reaches outside the months seen so far. Facts of unknown units or derived indicators are
+    ignored.
     """
 
     def __init__(self, unit_ix: np.ndarray, rep_of_id: np.ndarray, n_reported: int) -> None:
         self._unit_ix, self._rep_of_id = unit_ix, rep_of_id
         self._n, self._r = int((unit_ix >= 0).sum()), n_reported
         self._first = 0  # absolute month (12 * year + month - 1) of month index 0
-        self._months = 0  # months seen; the arrays hold more (room)
         self._values = np.zeros((self._n, self._r, 0), dtype=np.int64)
         self._present = np.zeros((self._n, self._r, 0), dtype=bool)
 
     @property
     def first_year(self) -> int | None:
-        return self._first // 12 if self._months else None
+        return self._first // 12 if self._values.shape[2] else None
 
     @property
     def last_period(self) -> int:
-        last = self._first + self._months - 1
+        last = self._first + self._values.shape[2] - 1
         return (last // 12) * 100 + last % 12 + 1
 
     def add(self, unit_id: np.ndarray, indicator_id: np.ndarray, period: np.ndarray, value: np.ndarray) -> None:
@@ -184,26 +181,26 @@ class DenseFacts:
         self._present.reshape(-1)[flat] = True
 
     def _cover(self, low: int, high: int) -> None:
-        t = self._months
-        if t and self._first <= low and high < self._first + self._values.shape[2]:
-            self._months = max(t, high - self._first + 1)
+        t = self._values.shape[2]
+        if t and self._first <= low and high < self._first + t:
             return
         first = min(low, self._first) if t else low
         first -= first % 12  # month index 0 is a January
         last = max(high, self._first + t - 1) if t else high
-        room = MonthRoom.allocate(self._n, self._r, last - first + 1)
+        values = np.zeros((self._n, self._r, last - first + 1), dtype=np.int64)
+        present = np.zeros(values.shape, dtype=bool)
         if t:
             at = self._first - first
-            room.values[:, :, at : at + t] = self._values[:, :, :t]
-            room.present[:, :, at : at + t] = self._present[:, :, :t]
-        self._first, self._months, self._values, self._present = first, room.used, room.values, room.present
+            values[:, :, at : at + t] = self._values
+            present[:, :, at : at + t] = self._present
+        self._first, self._values, self._present = first, values, present
 
     def facts(self, first_year: int, n_months: int) -> Facts:
         """The arrays for months ``0..n_months-1`` from January of ``first_year``."""
         self._cover(12 * first_year, 12 * first_year + n_months - 1)
         at = self._first - 12 * first_year
-        if at == 0 and self._months == n_months:
-            return Facts.over(MonthRoom(self._values, self._present, n_months))
+        if at == 0 and self._values.shape[2] == n_months:
+            return Facts(self._values, self._present)
         return Facts(
             np.ascontiguousarray(self._values[:, :, -at : n_months - at]),
             np.ascontiguousarray(self._present[:, :, -at : n_months - at]),

@@ -31,9 +31,6 @@ class KeptCurrent:
     _is_flow: BoolArray
     _cubes: dict[bool, Cube]
     _generation: int  # counts changes to the figures (apply, rebuild, ...)
-    # months of the facts another engine sees too (grown from this one, or this one from it):
-    # copied before one of them is written (see :meth:`resized`)
-    _shared_months: int = 0
 
     # -- structure -----------------------------------------------------------------------------
 
@@ -66,7 +63,6 @@ class KeptCurrent:
         bring every ancestor's aggregates up to date in every cube built so far."""
         t = self.month_index(year, month)
         self._generation += 1
-        self._own_months(t)
         dv, dc = self._cubes[False].apply(unit, t, values, present)
         for restate, cube in self._cubes.items():
             if restate:
@@ -113,8 +109,6 @@ class KeptCurrent:
         if not all(0 <= m < t for m in changed) or not all(0 <= u < n for u in units.tolist()):
             raise IndexError("replace_months: unit or month out of range")
         self._generation += 1
-        if len(months):
-            self._own_months(int(months.min()))
         self.facts.values[units, :, months] = np.where(present, values, 0)
         self.facts.present[units, :, months] = present
         for (unit, month), amounts in entries.items():
@@ -129,17 +123,12 @@ class KeptCurrent:
     def resized(self, n_months: int, tree_history: TreeHistory, targets: Targets | None) -> Self:
         """A copy of this engine over ``n_months`` months, under ``tree_history`` (which must
         give the months this engine holds the trees it has) and with ``targets``; months added
-        hold no figures. Readers of this engine see nothing of what is done to the copy: the
-        copy's facts are this engine's arrays grown into their spare months when they have them
-        (a month's collection then copies no figure; the months both see are copied before
-        either engine writes into them), else a copy. A restated cube is kept when the latest
-        tree is unchanged (otherwise the copy builds it on first use)."""
+        hold no figures. The copy shares nothing that changes with this engine, so readers of
+        this one see nothing of what is done to the copy. A restated cube is kept when the
+        latest tree is unchanged (otherwise the copy builds it on first use)."""
         new = copy.copy(self)
         new.tree_history, new.targets, new._generation = tree_history, targets, self._generation + 1
-        grown = self.facts.grown(n_months) if n_months >= self.n_months else None
-        new.facts = grown or self.facts.resized(n_months)
-        new._shared_months = self.n_months if grown is not None else 0
-        self._shared_months = max(self._shared_months, new._shared_months)
+        new.facts = self.facts.resized(n_months)
         new.eliminations = self.eliminations.resized(n_months)
         new._cubes = {}
         for restate, cube in self._cubes.items():
@@ -150,16 +139,6 @@ class KeptCurrent:
             for c in new._cubes.values():
                 c.refresh(self.n_months, n_months)
         return new
-
-    def _own_months(self, first: int) -> None:
-        """Before figures of month index ``first`` or later are written: the facts copied if
-        that month is one another engine sees too."""
-        if first >= self._shared_months:
-            return
-        facts = self.facts.resized(self.n_months)
-        for cube in self._cubes.values():
-            cube.facts = facts
-        self.facts, self._shared_months = facts, 0
 
     def _entries(self, unit: int, values: Int64Array) -> Int64Array:
         values = np.asarray(values, dtype=np.int64)
