@@ -337,7 +337,7 @@ def engine_questions(engine: Engine, year: int, month: int, key: list[str], samp
     # a leaf's month of every reported indicator accepted; both views kept current
     leaf = int(max(active, key=lambda u: len(engine.cube().timeline.latest.path_to_root(u))))
     t = engine.month_index(year, month)
-    before = engine.facts.values[leaf, :, t].copy()
+    before = engine.facts.take(np.array([leaf]), None, slice(t, t + 1))[0, :, 0]
     present = np.ones(len(before), dtype=bool)
     flip = [before + 1, before]
     k = iter(range(10**9))
@@ -377,12 +377,12 @@ def synthetic(units: int, indicators: tuple[Any, ...], first_year: int, last_per
     parent = np.empty(units, dtype=np.int32)
     parent[0], parent[1:51] = -1, 0
     parent[51:] = 1 + (np.arange(units - 51) % 50)
-    values = rng.integers(0, 10**9, size=(units, n_rep, t), dtype=np.int64)
+    values = rng.integers(0, 10**9, size=(units, n_rep, t), dtype=np.int32)
     present = np.ones(values.shape, dtype=bool)
     year = last_period // 100
     targets = Targets.empty(units, len(indicators), year, 1)
     reported = np.array([i for i, d in enumerate(indicators) if d.kind != "derived"])
-    targets.values[:, reported, 0, 0] = values[:, :, -12:].sum(axis=2) * 11 // 10
+    targets.values[:, reported, 0, 0] = values[:, :, -12:].sum(axis=2, dtype=np.int64) * 11 // 10
     targets.present[:, reported, 0, 0] = True
     return Engine(
         Units(tuple(f"U{i:05d}" for i in range(units))),

@@ -75,7 +75,7 @@ def measure_child(url: str) -> None:
                 "derived": int(catalog.is_derived.sum()),
                 "group_defined": origin_group,
                 "facts": int(data.facts.present.sum()),
-                "months": int(data.facts.values.shape[2]),
+                "months": int(data.facts.shape[2]),
                 "peak_mib": peak_mib(),
                 "load": os.getloadavg()[0],
             }

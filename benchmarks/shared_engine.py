@@ -58,7 +58,7 @@ for line in sys.stdin:
     ready = time.perf_counter() - started
     e = a.engine
     digest = hashlib.sha256()
-    for array in (e.facts.values, e.facts.present, e.cube().ytd, e.cube().seen):
+    for array in (e.facts.narrow, e.facts.wide, e.facts.present, e.cube().ytd, e.cube().seen):
         digest.update(np.ascontiguousarray(array).sum(axis=(0, 1)).tobytes())  # every page read
     print(json.dumps({"ready_s": ready, "marker": a.marker, "digest": digest.hexdigest()}), flush=True)
 """

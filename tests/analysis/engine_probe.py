@@ -14,7 +14,7 @@ def fingerprint(analysis: Any) -> dict[str, object]:
     engine = analysis.engine
     cube = engine.cube()
     ytd, seen = cube.dense()
-    arrays = {"ytd": ytd, "seen": seen, "facts": engine.facts.values, "present": engine.facts.present}
+    arrays = {"ytd": ytd, "seen": seen, "facts": engine.facts.dense(), "present": engine.facts.present}
     sums = {name: hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest() for name, a in arrays.items()}
     g = analysis.data.unit_index()["G"]
     rows = engine.measures([g], 2025, 1, ["revenue"]) if engine.n_months > 12 else None

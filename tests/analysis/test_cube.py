@@ -101,7 +101,7 @@ def test_applying_submissions_one_by_one_equals_a_full_rebuild(case: tuple[World
     for unit, month, values, present in updates:
         dv, dc = live.apply(unit, month, values, present)
         restated.propagate(unit, month, dv, dc)
-    fresh = World(world.history, live.facts.values.copy(), live.facts.present.copy(), world.is_flow)
+    fresh = World(world.history, live.facts.dense(), live.facts.present.copy(), world.is_flow)
     rebuilt, rebuilt_restated = cube_of(fresh), cube_of(fresh, restate=True)
     assert np.array_equal(live.dense()[0], rebuilt.dense()[0])
     assert np.array_equal(live.dense()[1], rebuilt.dense()[1])
@@ -131,7 +131,7 @@ def test_figures_of_a_unit_outside_that_months_tree_are_kept_but_not_consolidate
     world = World(history, np.full((2, 1, 2), 10, np.int64), np.ones((2, 1, 2), bool), np.array([False]))
     cube = cube_of(world)
     assert cube.dense()[0][0, 0].tolist() == [10, 20]
-    assert cube.facts.values[1, 0, 0] == 10
+    assert cube.facts.dense()[1, 0, 0] == 10
 
 
 def test_a_tree_with_a_cycle_is_refused() -> None:

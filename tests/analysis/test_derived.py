@@ -238,7 +238,7 @@ def test_the_outlook_of_a_derived_ratio_is_the_formula_on_its_references_outlook
             assert getattr(both, field) == pytest.approx(getattr(rd, field) + getattr(revenue, field))
         assert ratio.method == "holt_winters"
         assert ratio.low < ratio.statistical < ratio.high
-        opening = e.facts.values[:, 2, 47].sum() if node == 0 else e.facts.values[1, 2, 47]
+        opening = e.facts.dense()[:, 2, 47].sum() if node == 0 else e.facts.dense()[1, 2, 47]
         roe = rows[node, "return_on_equity"]
         equity = rows[node, "equity"]
         assert roe.point == pytest.approx(rd.point / ((opening / 100 + equity.point) / 2) * 100)

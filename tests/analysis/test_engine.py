@@ -85,7 +85,7 @@ def test_apply_keeps_every_ancestor_current_in_both_views() -> None:
     live.cube(restate=True)
     live.apply(3, 2023, 6, np.array([7 * YI, 1 * YI]), np.array([True, False]))
     live.apply(3, 2024, 2, np.array([9 * YI, 4 * YI]), np.array([True, True]))
-    rebuilt = engine([-1] * 4, INDICATORS, live.facts.values, live.facts.present, history=history, first_year=2023)
+    rebuilt = engine([-1] * 4, INDICATORS, live.facts.dense(), live.facts.present, history=history, first_year=2023)
     for restate in (False, True):
         assert np.array_equal(live.cube(restate).dense()[0], rebuilt.cube(restate).dense()[0])
         assert np.array_equal(live.cube(restate).dense()[1], rebuilt.cube(restate).dense()[1])
@@ -94,7 +94,7 @@ def test_apply_keeps_every_ancestor_current_in_both_views() -> None:
 
 def test_rebuild_recomputes_from_the_facts() -> None:
     e = small_group()
-    e.facts.values[1, 0, 0] = 11 * YI
+    e.facts.record(np.array([1]), np.array([0]), np.array([0]), np.array([11 * YI]))
     e.rebuild()
     assert e.cockpit(0, 2023, 1).row("revenue").value.scaled == 36 * YI
 

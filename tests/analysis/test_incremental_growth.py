@@ -51,7 +51,7 @@ def assert_as_built(after, fresh) -> None:
     a, b = after.data, fresh.data
     assert a.last_period == b.last_period
     assert after.engine.n_months == fresh.engine.n_months
-    assert np.array_equal(a.facts.values, b.facts.values)
+    assert np.array_equal(a.facts.dense(), b.facts.dense())
     assert np.array_equal(a.facts.present, b.facts.present)
     assert [s.first_month for s in a.tree.segments] == [s.first_month for s in b.tree.segments]
     for x, y in zip(a.tree.segments, b.tree.segments, strict=True):

@@ -11,11 +11,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sqlalchemy import update
 
 from pacer.analysis.serve import shared
 from pacer.analysis.serve.service import Analysis, build, change_marker
+from pacer.models import Fact
 from tests.analysis.engine_probe import fingerprint
-from tests.factories import create_user
+from tests.factories import create_user, indicator
 from tests.webclient import app, figures  # noqa: F401  (fixtures)
 
 SRC = Path(__file__).parents[2] / "src"
@@ -139,6 +141,42 @@ def test_a_snapshot_maps_read_only_and_answers_as_the_engine_it_was_written_from
     r = mapped.engine.catalog.n_reported
     with pytest.raises(ValueError, match="read-only"):
         mapped.engine.apply(g, 2025, 6, np.zeros(r, dtype=np.int64), np.ones(r, dtype=bool))
+
+
+def test_a_snapshot_holds_figures_of_both_widths_and_a_copy_of_it_widens_more(figures, session, tmp_path):  # noqa: F811
+    # A1's revenue in June 2025 past int32: that unit and indicator are held wide, the rest narrow
+    session.execute(
+        update(Fact)
+        .where(
+            Fact.unit_id == figures.A1.id, Fact.period == 202506, Fact.indicator_id == indicator(session, "revenue").id
+        )
+        .values(value=5 * 10**12)
+    )
+    session.flush()
+    conn = session.connection()
+    analysis = build(conn, marker=change_marker(conn))
+    assert analysis.engine.facts.wide_unit.size == 1
+    path = shared.Store(tmp_path, "sqlite:/some.db").write(analysis, analysis.marker)
+    mapped = shared.load(path)
+    assert fingerprint(mapped) == fingerprint(analysis)
+    assert not mapped.engine.facts.wide.flags.writeable
+    assert not mapped.engine.facts.narrow.flags.writeable
+    g = analysis.data.unit_index()["G"]
+    assert mapped.engine.cockpit(g, 2025, 6).rows == analysis.engine.cockpit(g, 2025, 6).rows
+    # a catch-up works on a copy: a figure past int32 widens the copy, never the mapped engine
+    copy = mapped.engine.resized(mapped.engine.n_months, mapped.engine.tree_history, mapped.engine.targets)
+    a2, r = analysis.data.unit_index()["A2"], mapped.engine.catalog.n_reported
+    june = copy.cockpit(g, 2025, 6).row("revenue").value.scaled
+    revenue = int(copy.catalog.reported_pos[copy.catalog.index["revenue"]])
+    before = copy.facts.value(a2, revenue, copy.month_index(2025, 6))
+    big = np.full(r, 7 * 10**12, dtype=np.int64)
+    with pytest.raises(ValueError, match="read-only"):
+        mapped.engine.apply(a2, 2025, 6, big, np.ones(r, dtype=bool))
+    copy.apply(a2, 2025, 6, big, np.ones(r, dtype=bool))
+    assert copy.facts.wide_unit.size == 1 + r
+    assert copy.cockpit(g, 2025, 6).row("revenue").value.scaled == june - before + 7 * 10**12
+    assert mapped.engine.facts.wide_unit.size == 1
+    assert fingerprint(mapped) == fingerprint(analysis)
 
 
 def test_a_snapshot_not_written_whole_is_never_mapped(figures, session, tmp_path):  # noqa: F811

@@ -37,10 +37,10 @@ def test_batches_land_in_their_cells_whatever_their_order() -> None:
     d.add(*cols((2, 1, 202403, 7), (1, 2, 202401, 5)))
     d.add(*cols((3, 1, 202312, 9)))  # an earlier month than any so far: the month axis grows
     facts = d.facts(2023, 15)
-    assert facts.values.shape == (3, 2, 15)
-    assert facts.values[1, 0, 14] == 7
-    assert facts.values[0, 1, 12] == 5
-    assert facts.values[2, 0, 11] == 9
+    assert facts.shape == (3, 2, 15)
+    assert facts.dense()[1, 0, 14] == 7
+    assert facts.dense()[0, 1, 12] == 5
+    assert facts.dense()[2, 0, 11] == 9
     assert facts.present.sum() == 3
     assert d.first_year == 2023
     assert d.last_period == 202403
@@ -51,14 +51,14 @@ def test_facts_of_derived_indicators_and_unknown_units_are_ignored() -> None:
     d.add(*cols((1, 3, 202401, 5), (4, 1, 202401, 6), (1, 1, 202401, 8)))
     facts = d.facts(2024, 1)
     assert facts.present.sum() == 1
-    assert facts.values[0, 0, 0] == 8
+    assert facts.dense()[0, 0, 0] == 8
 
 
 def test_no_facts_give_empty_months_from_the_year_asked() -> None:
     d = dense()
     assert d.first_year is None
     facts = d.facts(2026, 4)
-    assert facts.values.shape == (3, 2, 4)
+    assert facts.shape == (3, 2, 4)
     assert not facts.present.any()
 
 
@@ -108,7 +108,7 @@ def test_a_columnar_read_leaves_the_sqlite_file_usable_in_this_process(demo_file
         writer.execute(text("UPDATE fact SET value = value WHERE period = 202610"))
     with demo_file.connect() as conn:
         rows_wise = source.load(conn, columnar=False)
-    assert np.array_equal(columnar.facts.values, rows_wise.facts.values)
+    assert np.array_equal(columnar.facts.dense(), rows_wise.facts.dense())
     assert np.array_equal(columnar.facts.present, rows_wise.facts.present)
 
 
@@ -194,7 +194,7 @@ def write_facts(engine, values: list[int], months: int = 60) -> None:
 def same_facts(engine) -> None:
     with engine.connect() as conn:
         rows, bulk = source.load(conn, columnar=False), source.load(conn, columnar=True)
-    assert np.array_equal(rows.facts.values, bulk.facts.values)
+    assert np.array_equal(rows.facts.dense(), bulk.facts.dense())
     assert np.array_equal(rows.facts.present, bulk.facts.present)
     assert (rows.first_year, rows.last_period) == (bulk.first_year, bulk.last_period)
 
@@ -235,4 +235,4 @@ def test_a_database_without_indicators_loads_as_empty(session) -> None:
     session.execute(delete(Indicator))
     create_unit(session, "G")
     loaded = source.load(session.connection(), columnar=False)
-    assert loaded.facts.values.shape[1] == 0
+    assert loaded.facts.shape[1] == 0

@@ -81,7 +81,7 @@ def test_the_engine_reads_the_same_figures_row_wise_and_column_wise(demo_db):
     with engine.connect() as conn:
         rows = source.load(conn, columnar=False)
         cols = source.load(conn, columnar=True)
-    assert np.array_equal(rows.facts.values, cols.facts.values)
+    assert np.array_equal(rows.facts.dense(), cols.facts.dense())
     assert np.array_equal(rows.facts.present, cols.facts.present)
     assert rows.units.codes == cols.units.codes
 

@@ -72,7 +72,7 @@ class EngineFigures:
     def __init__(self, analysis: Analysis, indicator_id_of: Mapping[str, int], visible: set[int] | None) -> None:
         engine = analysis.engine
         self._analysis, self._visible = analysis, visible
-        self._values, self._present = engine.facts.values, engine.facts.present
+        self._facts, self._present = engine.facts, engine.facts.present
         catalog = engine.catalog
         # the indicator id at each position of the reported axis (-1: an indicator the database lacks)
         self._ids = np.array([indicator_id_of.get(catalog.codes[i], -1) for i in catalog.reported], dtype=np.int64)
@@ -91,12 +91,12 @@ class EngineFigures:
     def _window(self, nodes: np.ndarray, first: int, last: int) -> tuple[np.ndarray, np.ndarray]:
         """Per node and reported indicator: the figures of months ``first..last`` summed, and
         whether any is present."""
-        a, b = max(self._month(first), 0), min(self._month(last), self._values.shape[2] - 1)
-        shape = (len(nodes), self._values.shape[1])
+        a, b = max(self._month(first), 0), min(self._month(last), self._facts.shape[2] - 1)
+        shape = (len(nodes), self._facts.shape[1])
         if a > b or not len(nodes):
             return np.zeros(shape, dtype=np.int64), np.zeros(shape, dtype=bool)
         present = self._present[nodes, :, a : b + 1]
-        values = np.where(present, self._values[nodes, :, a : b + 1], 0)
+        values = np.where(present, self._facts.take(nodes, None, slice(a, b + 1)), 0)
         return np.asarray(values.sum(axis=2)), np.asarray(present.any(axis=2))
 
     def _by_id(self, sums: np.ndarray, present: np.ndarray, row: int) -> dict[int, int]:
@@ -141,9 +141,9 @@ class EngineFigures:
             node, r, t = self._analysis.node(unit_id), position.get(ind_id), self._month(at)
             if self._visible is not None and unit_id not in self._visible:
                 continue
-            if node is None or r is None or not 0 <= t < self._values.shape[2] or not self._present[node, r, t]:
+            if node is None or r is None or not 0 <= t < self._facts.shape[2] or not self._present[node, r, t]:
                 continue
-            out[key] = int(self._values[node, r, t])
+            out[key] = self._facts.value(node, r, t)
         return out
 
 

@@ -50,7 +50,7 @@ def attribute(cube: Cube, node: int, r: int, window: Window, is_flow: bool) -> A
         if kids.size:
             children[kids] += _span_amount(cube, kids, r, start, stop, is_flow)
         if tree.active[node]:
-            own += int(cube.facts.values[node, r, start:stop].sum())
+            own += int(cube.facts.take(np.array([node]), np.array([r]), slice(start, stop)).sum())
             eliminated += cube.eliminations.amount(node, r, start, stop)
     node_ix = np.array([node])
     total, seen = (int(a[0]) for a in _span_amounts(cube, node_ix, r, first, window.last + 1, is_flow))

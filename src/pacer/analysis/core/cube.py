@@ -57,10 +57,7 @@ class Cube:
         if self.eliminations.values.shape[1:] != (r, t):
             raise ValueError("cube: eliminations and facts disagree in size")
         # absent figures must not leak into sums; zeroing them once lets rollups skip the mask
-        # (facts mapped read-only from a snapshot were zeroed by the engine that wrote it)
-        if facts.values.flags.writeable:
-            for u in range(0, n, 256):  # a few units at a time: no mask as large as the facts
-                np.putmask(facts.values[u : u + 256], ~facts.present[u : u + 256], 0)
+        facts.zero_absent()
         self.facts = facts
         self.is_flow: BoolArray = np.asarray(is_flow, dtype=bool)
         self.flows: Int64Array = np.flatnonzero(self.is_flow)
@@ -161,9 +158,9 @@ class Cube:
         if not (0 <= unit < self.facts.shape[0] and 0 <= month < self.n_months):
             raise IndexError("apply: unit or month out of range")
         new = np.where(present, values, 0)
-        dv = new - self.facts.values[unit, :, month]
+        dv = new - self.facts.take(np.array([unit]), None, slice(month, month + 1))[0, :, 0]
         dc = present.astype(np.int64) - self.facts.present[unit, :, month]
-        self.facts.values[unit, :, month] = new
+        self.facts.put(np.array([unit]), np.array([month]), new[None, :])
         self.facts.present[unit, :, month] = present
         self.propagate(unit, month, dv, dc)
         return dv, dc
@@ -244,7 +241,10 @@ class Cube:
         """Leaves' consolidated months ``first..stop-1``: their facts in the months they are
         active, less the eliminations booked on them; ``[units, rpos, months]``."""
         ix: tuple[Any, ...] = (units[:, None], rpos[None, :]) if rpos is not None else (units, slice(None))
-        values, present = self.facts.values[(*ix, slice(first, stop))], self.facts.present[(*ix, slice(first, stop))]
+        values, present = (
+            self.facts.take(units, rpos, slice(first, stop)),
+            self.facts.present[(*ix, slice(first, stop))],
+        )
         for start, end, tree in self.timeline.spans(first, stop - 1):
             months = slice(start - first, end - first)
             off = ~tree.active[units]
@@ -289,13 +289,10 @@ class Cube:
     def _plane(self, month: int) -> Plane:
         """Every unit's YTD and count at ``month`` as a leaf's (a parent's row means nothing)."""
         first, stocks = month - month % 12, ~self.is_flow
-        ytd = np.einsum("ijk->ij", self.facts.values[:, :, first : month + 1])
+        ytd = self.facts.year_to_date(first, month, self.is_flow)
         counts = np.einsum("ijk->ij", self.facts.present[:, :, first : month + 1].view(np.int8))
         if stocks.any():
-            ytd[:, stocks], counts[:, stocks] = (
-                self.facts.values[:, stocks, month],
-                self.facts.present[:, stocks, month],
-            )
+            counts[:, stocks] = self.facts.present[:, stocks, month]
         # a leaf outside the group in some of these months, or with eliminations: its own way
         odd = np.zeros(len(ytd), dtype=bool)
         odd[self.eliminations.nodes] = True

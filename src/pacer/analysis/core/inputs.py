@@ -5,7 +5,8 @@ Conventions shared by every input:
 - units are indexed ``0..n-1`` (every unit that ever existed; a node of the tree is a unit);
 - months are indexed ``0..T-1`` from January of ``first_year`` (``t = 12 * (year - first_year)
   + month - 1``);
-- reported amounts are exact ``int64`` scaled integers: ``value * 10**scale``;
+- reported amounts are exact scaled integers: ``value * 10**scale``, held as int32 where they
+  fit (see :mod:`pacer.analysis.core.facts`), summed in int64;
 - the engine takes ownership of the fact arrays: it zeroes values that are not present and
   ``apply`` writes into them, so a loader must not share them with anything else.
 """
@@ -20,6 +21,8 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
+
+from pacer.analysis.core.facts import Facts as Facts
 
 Kind = Literal["flow", "stock", "derived"]
 Direction = Literal["higher", "lower", "band"]
@@ -215,35 +218,6 @@ class IndicatorDef:
             if v.to_year is None or year <= v.to_year:
                 return v.formula
         return self.formula
-
-
-@dataclass(frozen=True, eq=False)
-class Facts:
-    """Reported figures: ``values[unit, r, month]`` for the reported (flow and stock) indicators
-    in the order they appear in the indicator list; flows are monthly amounts, stocks month-end
-    balances."""
-
-    values: Int64Array
-    present: BoolArray
-
-    def __post_init__(self) -> None:
-        if self.values.dtype != np.int64 or self.present.dtype != np.bool_:
-            raise TypeError("facts: values must be int64 and present bool")
-        if self.values.shape != self.present.shape or self.values.ndim != 3:
-            raise ValueError("facts: values and present must both be [units, reported, months]")
-
-    @property
-    def shape(self) -> tuple[int, int, int]:
-        n, r, t = self.values.shape
-        return n, r, t
-
-    def resized(self, n_months: int) -> Facts:
-        """A copy over the first ``n_months`` months (months added at the end are absent)."""
-        n, r, t = self.shape
-        values, present = np.zeros((n, r, n_months), dtype=np.int64), np.zeros((n, r, n_months), dtype=bool)
-        values[:, :, : min(t, n_months)] = self.values[:, :, :n_months]
-        present[:, :, : min(t, n_months)] = self.present[:, :, :n_months]
-        return Facts(values, present)
 
 
 @dataclass(frozen=True, eq=False)

@@ -78,13 +78,11 @@ def roll_up(ytd: np.ndarray, seen: np.ndarray, facts: Facts, plan: Plan, cols: s
     out_v, out_c = ytd[:, cols, months], seen[:, cols, months]
     out_v[...], out_c[...] = 0, 0
     if plan.own_rows.size:
-        out_v[plan.own_rows] = facts.values[plan.own_units, cols, months]
+        out_v[plan.own_rows] = facts.take(plan.own_units, cols, months)
         out_c[plan.own_rows] = facts.present[plan.own_units, cols, months]
     leaves = plan.leaves
     if leaves.children.size:
-        v = facts.values[leaves.children, cols, months]
-        out_v[leaves.parents] += np.add.reduceat(v, leaves.starts, axis=0)
-        del v
+        out_v[leaves.parents] += facts.group_sums(leaves.children, leaves.starts, cols, months)
         p = facts.present[leaves.children, cols, months]
         out_c[leaves.parents] += np.add.reduceat(p, leaves.starts, axis=0, dtype=out_c.dtype)
     for level in plan.levels:

@@ -144,16 +144,15 @@ class DenseFacts:
         self._unit_ix, self._rep_of_id = unit_ix, rep_of_id
         self._n, self._r = int((unit_ix >= 0).sum()), n_reported
         self._first = 0  # absolute month (12 * year + month - 1) of month index 0
-        self._values = np.zeros((self._n, self._r, 0), dtype=np.int64)
-        self._present = np.zeros((self._n, self._r, 0), dtype=bool)
+        self._facts = Facts(np.zeros((self._n, self._r, 0), dtype=np.int32), np.zeros((self._n, self._r, 0), bool))
 
     @property
     def first_year(self) -> int | None:
-        return self._first // 12 if self._values.shape[2] else None
+        return self._first // 12 if self._facts.shape[2] else None
 
     @property
     def last_period(self) -> int:
-        last = self._first + self._values.shape[2] - 1
+        last = self._first + self._facts.shape[2] - 1
         return (last // 12) * 100 + last % 12 + 1
 
     def add(self, unit_id: np.ndarray, indicator_id: np.ndarray, period: np.ndarray, value: np.ndarray) -> None:
@@ -172,39 +171,25 @@ class DenseFacts:
         table = (table // 100) * 12 + table % 100 - 1
         self._cover(int(table[0]), int(table[-1]))
         table -= self._first
-        flat = rows  # reuse the gathered rows: flat = (row * R + col) * T + month
-        flat *= self._r
-        flat += cols
-        flat *= self._values.shape[2]
-        flat += table[period - low]
-        self._values.reshape(-1)[flat] = value
-        self._present.reshape(-1)[flat] = True
+        self._facts.record(rows, cols, table[period - low], np.asarray(value, dtype=np.int64))
 
     def _cover(self, low: int, high: int) -> None:
-        t = self._values.shape[2]
+        t = self._facts.shape[2]
         if t and self._first <= low and high < self._first + t:
             return
         first = min(low, self._first) if t else low
         first -= first % 12  # month index 0 is a January
         last = max(high, self._first + t - 1) if t else high
-        values = np.zeros((self._n, self._r, last - first + 1), dtype=np.int64)
-        present = np.zeros(values.shape, dtype=bool)
-        if t:
-            at = self._first - first
-            values[:, :, at : at + t] = self._values
-            present[:, :, at : at + t] = self._present
-        self._first, self._values, self._present = first, values, present
+        self._facts = self._facts.moved(last - first + 1, self._first - first if t else 0)
+        self._first = first
 
     def facts(self, first_year: int, n_months: int) -> Facts:
         """The arrays for months ``0..n_months-1`` from January of ``first_year``."""
         self._cover(12 * first_year, 12 * first_year + n_months - 1)
         at = self._first - 12 * first_year
-        if at == 0 and self._values.shape[2] == n_months:
-            return Facts(self._values, self._present)
-        return Facts(
-            np.ascontiguousarray(self._values[:, :, -at : n_months - at]),
-            np.ascontiguousarray(self._present[:, :, -at : n_months - at]),
-        )
+        if at == 0 and self._facts.shape[2] == n_months:
+            return self._facts
+        return self._facts.moved(n_months, at)
 
 
 def load_eliminations(

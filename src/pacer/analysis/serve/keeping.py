@@ -109,7 +109,7 @@ class KeptCurrent:
         if not all(0 <= m < t for m in changed) or not all(0 <= u < n for u in units.tolist()):
             raise IndexError("replace_months: unit or month out of range")
         self._generation += 1
-        self.facts.values[units, :, months] = np.where(present, values, 0)
+        self.facts.put(units, months, np.where(present, values, 0))
         self.facts.present[units, :, months] = present
         for (unit, month), amounts in entries.items():
             self.eliminations.replace(unit, month, amounts)
