@@ -118,6 +118,11 @@ def test_a_job_left_running_by_a_stopped_server_fails_saying_so(session, org):
     claim_next(tx)
     job.updated_at = utcnow() - timedelta(hours=1)
     session.flush()
+    assert fail_stale(tx) == 0  # its runner, this process, still runs it, however long silent
+    session.refresh(job)
+    assert job.state == "running"
+    job.runner = "embedded@another-machine:4242:1"  # a server elsewhere, silent for an hour
+    session.flush()
     assert fail_stale(tx) == 1
     session.refresh(job)
     assert job.state == "failed"
