@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from pacer.analysis import incomplete
 from pacer.auth.deps import CurrentViewer
-from pacer.auth.permissions import SUPERVISE, visible_unit_ids
+from pacer.auth.permissions import AUDIT, SUPERVISE, visible_unit_ids
 from pacer.cockpit import charts, export, schemas, service
 from pacer.cockpit import format as fmt
 from pacer.cockpit import ranking as ranks
@@ -25,7 +25,6 @@ from pacer.web.templating import lang_of, render, render_fragment
 router = APIRouter(prefix="/cockpit", include_in_schema=False)
 Period = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM; default: the latest month")]
 Code = Annotated[str | None, Query(max_length=64)]
-AUDIT_READERS = frozenset({"group_admin", "hq_analyst", "unit_approver"})
 Before = Annotated[
     Literal["before"] | None, Query(description="'before': also the consolidated figures before eliminations")
 ]
@@ -170,8 +169,8 @@ def indicator(
 ) -> Response:
     scope = open_scope(db, viewer.actor, analysis, unit_code, period, lang_of(request))
     view = service.indicator_page(scope, code)
-    # the trail is read by HQ and by approvers (pacer.audit); the months link to it for them
-    audit_reader = bool(viewer.roles & AUDIT_READERS)
+    # the months link to the audit trail for those who may read it
+    audit_reader = bool(viewer.actor.roots_for(AUDIT))
 
     def body() -> Markup:
         context = {

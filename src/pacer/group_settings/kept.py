@@ -21,7 +21,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import URL, ScalarSelect, select
 from sqlalchemy.orm import Session
 
 from pacer.models import AuditEntry, GroupSetting
@@ -31,7 +31,7 @@ MAX_AGE = 5.0  # seconds
 SESSION_KEY = "pacer.group_settings"
 
 Marker = tuple[int | None, datetime | None]
-_kept: dict[str, tuple[Marker, float, dict[str, Any]]] = {}
+_kept: dict[URL, tuple[Marker, float, dict[str, Any]]] = {}
 _lock = threading.Lock()
 
 
@@ -54,7 +54,7 @@ def stored(session: Session, seen: Marker | None = None) -> dict[str, Any]:
     if within is not None:
         return dict(within)
     seen = marker(session) if seen is None else seen  # before the rows: never older rows at a newer marker
-    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    url = session.get_bind().engine.url
     now = time.monotonic()
     with _lock:
         kept = _kept.get(url)
