@@ -40,12 +40,13 @@ demo: install
 summary: install
 	PACER_DATABASE_URL=$(DEMO_DB) $(BIN)/pacer summary
 
-# The gates first (format, lint, types), then the suite on two cores and more.
+# The gates first (format, lint, types), then the suite on two cores and more (an idle worker
+# takes half of the busiest one's tests left).
 test: install $(AXE)
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/ruff check --quiet .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q -n auto
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 benchmark: install
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

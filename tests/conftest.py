@@ -10,7 +10,7 @@ import gc
 import os
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -33,6 +33,36 @@ SERVER_URL = os.environ.get("PACER_TEST_DATABASE_URL")
 # finds, never on how fast the machine produced them.
 settings.register_profile("pacer", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("pacer")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long-running tests first, in their order: the workers then share out the short tests at the
+    end and finish together. The PostgreSQL pass leaves out what the SQLite pass has answered for
+    both databases (`_sqlite_pass_only`)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if not SERVER_URL:
+        return
+    left_out = [item for item in items if _sqlite_pass_only(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not _sqlite_pass_only(item)]
+
+
+def _sqlite_pass_only(item: pytest.Item) -> bool:
+    """A test that reaches no database through the fixtures below (all stand on
+    `database_template`) gives the same answer on either. A browser test checks what a page shows
+    and does; the routes under it are tested on both databases, and a browser test whose flow
+    depends on the database says so (`pytest.mark.browser(postgresql=True)`)."""
+    if "database_template" not in getattr(item, "fixturenames", ()):
+        return True
+    browser = item.get_closest_marker("browser")
+    return browser is not None and not browser.kwargs.get("postgresql", False)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if SERVER_URL:
+        return "database: PostgreSQL; the tests that the SQLite pass answers for both are deselected here"
+    return "database: SQLite"
 
 
 def _admin_execute(statement: str) -> None:
@@ -155,6 +185,78 @@ def database_url(database_template: str, tmp_path: Path, monkeypatch: pytest.Mon
         get_settings.cache_clear()
         yield url
     get_settings.cache_clear()
+
+
+class DemoGroups:
+    """Demo groups loaded once per test process and way of loading; each test gets a private
+    copy (a file copy on SQLite, CREATE DATABASE … TEMPLATE on PostgreSQL), so a test may change
+    its group as it likes."""
+
+    def __init__(self, template_url: str, folder: Path) -> None:
+        self._template_url, self._folder = template_url, folder
+        self._made: dict[object, tuple[str, str]] = {}  # key -> (url, what loading it printed)
+        self._open: list[Iterator[str]] = []
+
+    def cli(self, *args: str) -> tuple[str, str]:
+        """The group `pacer demo --reset ARGS --no-summary` loads: its template's URL and output."""
+        return self.loaded(args, lambda url: _pacer_demo(url, args))
+
+    def loaded(self, key: object, load: Callable[[str], str | None]) -> tuple[str, str]:
+        """The template ``load(url)`` fills (once per ``key``): its URL and what ``load`` returned."""
+        if key not in self._made:
+            folder = self._folder / f"demo{len(self._made)}"
+            folder.mkdir()
+            databases = fresh_database(self._template_url, folder)
+            url = next(databases)
+            self._open.append(databases)
+            output = load(url) or ""
+            _forget_engines_of(url)
+            self._made[key] = (url, output)
+        return self._made[key]
+
+    def copy(self, template_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+        """A private copy of a template, made current for code that reads the settings."""
+        for url in fresh_database(template_url, tmp_path):
+            monkeypatch.setenv("PACER_DATABASE_URL", url)
+            get_settings.cache_clear()
+            yield url
+        get_settings.cache_clear()
+
+    def close(self) -> None:
+        for databases in self._open:
+            next(databases, None)  # fresh_database's own clean-up: the template is dropped
+
+
+def _pacer_demo(url: str, args: tuple[str, ...]) -> str:
+    from typer.testing import CliRunner
+
+    from pacer.cli import app
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PACER_DATABASE_URL", url)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(app, ["demo", "--reset", *args, "--no-summary"])
+    get_settings.cache_clear()
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _forget_engines_of(url: str) -> None:
+    """Close what this process holds open on ``url`` (PostgreSQL copies a template only while
+    nobody is connected to it)."""
+    from pacer.analysis.serve import service
+
+    for echo in (False, True):
+        _engine_for(url, echo).dispose()
+    _engine_for.cache_clear()
+    service.clear()
+
+
+@pytest.fixture(scope="session")
+def demo_groups(database_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoGroups]:
+    groups = DemoGroups(database_template, tmp_path_factory.mktemp("demo_groups"))
+    yield groups
+    groups.close()
 
 
 class Org:

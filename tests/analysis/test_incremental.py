@@ -22,12 +22,12 @@ CODES = ("revenue", "total_profit", "accounts_receivable", "inventory", "rd_expe
 
 
 @pytest.fixture
-def demo(database_url):
-    result = runner.invoke(app, ["demo", "--reset", "--years", "2", "--as-of", "2026-10", "--no-summary"])
-    assert result.exit_code == 0, result.output
-    service.clear()
-    yield get_engine()
-    service.clear()
+def demo(demo_groups, tmp_path, monkeypatch):
+    template, _ = demo_groups.cli("--years", "2", "--as-of", "2026-10")
+    for _url in demo_groups.copy(template, tmp_path, monkeypatch):
+        service.clear()
+        yield get_engine()
+        service.clear()
 
 
 @pytest.fixture

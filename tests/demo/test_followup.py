@@ -8,25 +8,22 @@ from datetime import UTC, date, datetime
 import pytest
 import yaml
 from sqlalchemy import create_engine, func, select
-from typer.testing import CliRunner
 
-from pacer.cli import app
 from pacer.demo.followup import ISSUER, MEETINGS
 from pacer.models import WorkflowEvent, WorkflowItem
 from pacer.models.followup import Meeting, Requirement, Task
 
-runner = CliRunner()
 FILE = yaml.safe_load(MEETINGS.read_text(encoding="utf-8"))
 
 
 @pytest.fixture
-def demo(database_url):
-    result = runner.invoke(app, ["demo", "--reset", "--years", "2", "--as-of", "2026-10", "--no-summary"])
-    assert result.exit_code == 0, result.output
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
+def demo(demo_groups, tmp_path, monkeypatch):
+    template, _ = demo_groups.cli("--years", "2", "--as-of", "2026-10")
+    for url in demo_groups.copy(template, tmp_path, monkeypatch):
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            yield conn
+        engine.dispose()
 
 
 def test_every_meeting_is_stored_with_its_requirements_numbered_per_speaker_and_tasks_in_their_states(demo):

@@ -19,12 +19,12 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def demo_db(database_url):
-    result = runner.invoke(app, ["demo", "--reset", "--years", "4", "--as-of", "2026-10", "--no-summary"])
-    assert result.exit_code == 0, result.output
-    engine = create_engine(database_url)
-    yield engine, result.output
-    engine.dispose()
+def demo_db(demo_groups, tmp_path, monkeypatch):
+    template, output = demo_groups.cli("--years", "4", "--as-of", "2026-10")
+    for url in demo_groups.copy(template, tmp_path, monkeypatch):
+        engine = create_engine(url)
+        yield engine, output
+        engine.dispose()
 
 
 def test_the_database_holds_exactly_what_the_generator_made(demo_db):

@@ -21,12 +21,12 @@ OWN = {"launches", "launch_service_revenue", "revenue_per_launch", "output_value
 
 
 @pytest.fixture
-def demo_db(database_url):
-    result = runner.invoke(app, ["demo", "--reset", "--years", "2", "--as-of", "2026-10", "--no-summary"])
-    assert result.exit_code == 0, result.output
-    engine = create_engine(database_url)
-    yield engine
-    engine.dispose()
+def demo_db(demo_groups, tmp_path, monkeypatch):
+    template, _ = demo_groups.cli("--years", "2", "--as-of", "2026-10")
+    for url in demo_groups.copy(template, tmp_path, monkeypatch):
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()
 
 
 def _reporters(conn, code: str) -> set[str]:

@@ -22,8 +22,10 @@ from sqlalchemy.engine import make_url
 from pacer.app import create_app
 from pacer.db import make_engine
 from pacer.demo.loader import DEMO_PASSWORD, load_demo
-from tests.conftest import fresh_database
+from tests.conftest import DemoGroups, fresh_database
 from tests.webclient import settings_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
@@ -43,14 +45,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(database_template: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A small demo group on a private database, served by uvicorn on a loopback port."""
+def server(demo_groups: DemoGroups, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A small demo group on a private database (a copy of one loaded once per test process),
+    served by uvicorn on a loopback port."""
     engine.dispose()  # PostgreSQL copies a template only while nobody is connected to it
-    for url in fresh_database(database_template, tmp_path_factory.mktemp("browser")):
-        engine = make_engine(url)
-        load_demo(engine, units=None, years=2, seed=7, as_of=202510)
-        _a_submitted_proposal(engine)
-        engine.dispose()
+    template, _ = demo_groups.loaded("browser", _load_demo)
+    for url in fresh_database(template, tmp_path_factory.mktemp("browser")):
         port = _free_port()
         app = create_app(settings_for(url))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -66,6 +66,13 @@ def server(database_template: str, engine: Engine, tmp_path_factory: pytest.Temp
         app.state.jobs.stop()  # the job threads a test started, before their database is dropped
         app.state.db_engine.dispose()
         assert make_url(url)  # the private database is dropped by fresh_database
+
+
+def _load_demo(url: str) -> None:
+    engine = make_engine(url)
+    load_demo(engine, units=None, years=2, seed=7, as_of=202510)
+    _a_submitted_proposal(engine)
+    engine.dispose()
 
 
 def _a_submitted_proposal(engine: Engine) -> None:
@@ -235,11 +242,27 @@ def _axe_violations(page) -> list[str]:
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `make test` (it runs `npm ci --prefix tests/web`)")
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_AA
+    )
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
         for v in result["violations"]
     ]
+
+
+def test_the_accessibility_check_names_what_it_is_for(browser):
+    """The check every page passes finds violations: an image without a text alternative and
+    faint text, each named with where it is."""
+    page = browser.new_page()
+    page.set_content(
+        '<html lang="en"><head><title>Check</title></head><body><main>'
+        '<img src="data:," id="bare"><p id="faint" style="color:#ccc;background:#fff">Faint</p></main></body></html>'
+    )
+    found = _axe_violations(page)
+    page.close()
+    assert any(v.startswith("image-alt") and "#bare" in v for v in found), found
+    assert any(v.startswith("color-contrast") and "#faint" in v for v in found), found
 
 
 def _english_on(page) -> list[str]:

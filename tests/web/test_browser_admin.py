@@ -3,8 +3,12 @@ group's settings in a real browser, in Chinese and English, with axe-core's WCAG
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _look(page, path: str, name: str, heading: str) -> None:

@@ -14,6 +14,8 @@ import pytest
 from tests.web.test_browser import ARTIFACTS, _axe_violations, _english_on, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_tasks import _page
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 def _checked(page, path: str | None, name: str, lang: str) -> list[str]:
     if path is not None:

@@ -3,8 +3,12 @@ in Chinese and English, over the demo's meetings and tasks; axe-core's WCAG 2.1 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def test_hq_filters_the_board_and_opens_a_roadmap_in_both_languages(browser, server):  # noqa: F811

@@ -10,6 +10,8 @@ import pytest
 from pacer.demo.loader import DEMO_PASSWORD
 from tests.web.test_browser import ARTIFACTS, _axe_violations, _english_on, browser, server  # noqa: F401  (fixtures)
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 def _signed_in(browser, base: str, username: str):  # noqa: F811
     context = browser.new_context(base_url=base, viewport={"width": 1366, "height": 900}, bypass_csp=True)

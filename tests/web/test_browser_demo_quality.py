@@ -12,6 +12,8 @@ from tests.web.test_browser import ARTIFACTS, _axe_violations, _wait_for_charts,
 from tests.web.test_browser_quality import _checked
 from tests.web.test_browser_tasks import _page
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 def _notation(page, path: str, name: str, lang: str) -> list[str]:
     """A page of control charts: axe-core's rules only, as its codes, chart kinds (imr), indices

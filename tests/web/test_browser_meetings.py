@@ -4,9 +4,13 @@ speaker's numbered requirements; every page passes axe-core's WCAG 2.1 AA rules.
 
 from __future__ import annotations
 
+import pytest
+
 from tests.meetings.test_extract_seeds import SEEDS
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _from_article(page, seed: str, title: str, lang: str) -> None:

@@ -3,8 +3,12 @@ with every status, drill-down into a unit, the late-only filter, and axe-core's 
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 MONITOR = "/submissions/monitor?period=2025-10"
 

@@ -4,8 +4,12 @@ axe-core's WCAG 2.1 AA rules on each, screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, _english_on, browser, server  # noqa: F401
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 PAGES = ("/admin/org", "/admin/org/G01", "/admin/people", "/admin/eliminations?unit=G01")
 

@@ -3,7 +3,11 @@ documentation works, and the browser reports no violation of the policy on any p
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _charts_drawn, _page, browser, server  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _watch(page) -> list[str]:

@@ -15,6 +15,8 @@ from pacer.quality.words import CRITERION_CODES
 from tests.web.test_browser import ARTIFACTS, _axe_violations, _english_on, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_tasks import _page
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 def _checked(page, path: str, name: str, lang: str) -> list[str]:
     page.goto(f"{path}{'&' if '?' in path else '?'}lang={lang}")

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from docx import Document
 from docx.shared import Pt
 
 from pacer.demo.loader import DEMO_PASSWORD
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_reports import _wait_done
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _page(browser, base: str, username: str):  # noqa: F811

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 # product and file-format names, and the month's pattern, are Latin on Chinese pages too
 ALLOWED = re.compile(r"^(Pacer|API|Word|PDF|Excel|docx|xlsx|html|pdf|YYYY-MM|YYYY|MM|G\d*|B|KiB|MiB|GiB|English)$")

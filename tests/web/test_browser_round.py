@@ -3,8 +3,12 @@ it with a reason from its page, and the proposer reads why in the timeline."""
 
 from __future__ import annotations
 
+import pytest
+
 from pacer.demo.loader import DEMO_PASSWORD
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _page(browser, base: str, username: str):  # noqa: F811

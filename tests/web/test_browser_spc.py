@@ -6,9 +6,13 @@ passes axe-core's WCAG 2.1 AA rules."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.characteristics.conftest import in_control, spec
 from tests.web.test_browser import ARTIFACTS, _axe_violations, _wait_for_charts, browser, server  # noqa: F401
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _a_characteristic(page) -> int:

@@ -18,6 +18,8 @@ from tests.conftest import fresh_database
 from tests.web.test_browser import ARTIFACTS, _axe_violations, _english_on, _free_port, browser  # noqa: F401
 from tests.webclient import settings_for
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 
 @pytest.fixture(scope="module")
 def sso_server(database_template: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:

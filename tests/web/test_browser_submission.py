@@ -7,8 +7,12 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser(postgresql=True)]
 
 # a unit whose October the demo has accepted: November's year to date builds on it
 URL = "/submissions/G0103/2025-11"

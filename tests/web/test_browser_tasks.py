@@ -12,6 +12,8 @@ import pytest
 from pacer.demo.loader import DEMO_PASSWORD
 from tests.web.test_browser import ARTIFACTS, _axe_violations, _english_on, browser, server  # noqa: F401  (fixtures)
 
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
 DEADLINE = date.today() + timedelta(days=60)
 
 

@@ -3,8 +3,12 @@ page naming the problem, in Chinese and English, that passes axe-core's WCAG 2.1
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.test_browser import ARTIFACTS, _axe_violations, browser, server  # noqa: F401  (fixtures)
 from tests.web.test_browser_round import _page
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 UPLOAD = "/submissions/G0101/2025-10/upload"
 

@@ -40,6 +40,8 @@ from tests.tasks.board_data import followup
 from tests.web.test_bad_input import bearer
 from tests.webclient import page_token, set_passwords
 
+pytestmark = pytest.mark.slow
+
 UNITS = {  # fixture name -> code, English name, Chinese name
     "G": ("QXG001", "Quasar Group", "类星集团"),
     "A": ("QXA001", "Aster Academy", "紫菀研究院"),

@@ -21,6 +21,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from pacer.auth.sessions import SESSION_COOKIE
@@ -31,6 +32,8 @@ from tests.web import test_cross_unit
 from tests.web.test_bad_input import bearer
 from tests.web.test_cross_unit import WIDER, requests_for, routes
 from tests.webclient import PASSWORD, csrf_from, page_token
+
+pytestmark = pytest.mark.slow
 
 group = test_cross_unit.group  # the cross-unit test's group, a fixture here too
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+
 from tests.hostile import changed, record, row_counts, scaled
 from tests.web import test_cross_unit
 from tests.web.test_bad_input import bearer
@@ -27,6 +29,8 @@ from tests.web.test_cross_unit import (
     text_of,
 )
 from tests.webclient import page_token
+
+pytestmark = pytest.mark.slow
 
 group = test_cross_unit.group  # the cross-unit test's group, a fixture here too
 

@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import String, Text, func, literal, update
 
 from pacer.analysis.serve.service import build
@@ -26,6 +27,8 @@ from tests.web import test_cross_unit
 from tests.web.test_bad_input import bearer
 from tests.web.test_cross_unit import UNITS, WIDER, call, requests_for, routes
 from tests.webclient import page_token
+
+pytestmark = pytest.mark.slow
 
 group = test_cross_unit.group  # the cross-unit test's group, a fixture here too
 
