@@ -14,6 +14,7 @@ from pythonjsonlogger.json import JsonFormatter
 from pacer.analysis.serve import service
 from pacer.app import create_app
 from pacer.auth.permissions import load_actor
+from pacer.db import make_engine
 from pacer.jobs.kinds import Kind, Output, register
 from pacer.jobs.runner import claim_next, execute, savepoints
 from pacer.jobs.service import Asked, enqueue
@@ -224,6 +225,28 @@ def test_the_engine_size_counts_its_arrays(figures, session):
     facts = array_bytes(analysis.engine.facts)
     assert facts >= 3 * 2 * 23 * 8  # three units, two indicators, 23 months of 8-byte values at least
     assert value("pacer_engine_bytes") >= facts + analysis.data.unit_ids.nbytes
+
+
+def test_connections_opened_before_the_pool_was_watched_are_counted_when_lent_and_never_below_zero(tmp_path):
+    """An engine already in use when an application is made on it (a command's, another app's):
+    its open connection is counted once it is lent, and closing it takes off only what was added."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'watched.db'}")
+    held = engine.connect()  # lent before the watch: its return is not counted
+    with engine.connect():
+        pass  # opened and returned before the watch: in the pool
+    opened, lent = (
+        value("pacer_db_pool_connections", state="open"),
+        value("pacer_db_pool_connections", state="checked_out"),
+    )
+    metrics.watch_pool(engine)
+    with engine.connect():
+        assert value("pacer_db_pool_connections", state="checked_out") == lent + 1
+        assert value("pacer_db_pool_connections", state="open") == opened + 1
+    held.close()
+    assert value("pacer_db_pool_connections", state="checked_out") == lent
+    engine.dispose()  # closes both: only the one counted is taken off
+    assert value("pacer_db_pool_connections", state="open") == opened
+    assert value("pacer_db_pool_connections", state="checked_out") == lent
 
 
 def test_the_pool_gauges_follow_connections_lent_and_returned(app, local):

@@ -139,7 +139,35 @@ def watch_pool(engine: Engine) -> None:
         return
     _watched.add(engine)
     opened, lent = POOL.labels("open"), POOL.labels("checked_out")
-    moves = {"connect": opened.inc, "close": opened.dec, "close_detached": opened.dec}
-    moves |= {"checkout": lent.inc, "checkin": lent.dec}
-    for name, move in moves.items():
-        event.listen(engine, name, lambda *_args, move=move: move())
+    # Each connection is counted by what the gauges saw of it: one opened before the engine was
+    # watched (by a command or another application on the same engine) is counted when it is
+    # first lent, and its closing or return is not taken off what was never added.
+    counted: set[int] = set()  # id() of the DBAPI connections counted open
+    out: set[int] = set()  # id() of the pool entries counted lent
+
+    def count_open(dbapi_connection: Any) -> None:
+        if dbapi_connection is not None and id(dbapi_connection) not in counted:
+            counted.add(id(dbapi_connection))
+            opened.inc()
+
+    def count_closed(dbapi_connection: Any, *_: Any) -> None:
+        if id(dbapi_connection) in counted:
+            counted.discard(id(dbapi_connection))
+            opened.dec()
+
+    def count_lent(dbapi_connection: Any, entry: Any, _proxy: Any) -> None:
+        count_open(dbapi_connection)
+        if id(entry) not in out:
+            out.add(id(entry))
+            lent.inc()
+
+    def count_returned(_dbapi_connection: Any, entry: Any) -> None:
+        if id(entry) in out:
+            out.discard(id(entry))
+            lent.dec()
+
+    event.listen(engine, "connect", lambda dbapi_connection, _entry: count_open(dbapi_connection))
+    event.listen(engine, "close", count_closed)
+    event.listen(engine, "close_detached", count_closed)
+    event.listen(engine, "checkout", count_lent)
+    event.listen(engine, "checkin", count_returned)
