@@ -739,7 +739,7 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
             )
     lines += [
         f"- Index added for plain SQL (a DBA's choice for these questions): `{SQL_INDEX.split(' ON ')[1]}`, covering; "
-        "the primary key is (unit_id, indicator_id, period); unit_parentage is indexed on parent_id. "
+        "the primary key is (unit_id, period, indicator_id); unit_parentage is indexed on parent_id. "
         "PostgreSQL after VACUUM ANALYZE (index-only scans), SQLite after ANALYZE.",
         "- The SQL answers today's tree (restated, 同口径); the engine's as-was cockpit of the group node "
         f"takes {e['group_all']:.2f} ms, its restated one {e['group_all_restated']:.2f} ms.",

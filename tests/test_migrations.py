@@ -63,3 +63,10 @@ def test_reset_drops_every_table_of_a_filled_database_and_leaves_others_alone(da
     upgrade(engine)
     assert "fact" in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_the_fact_table_is_keyed_by_unit_month_and_indicator(engine):
+    """A unit's month lies together in the key (SQLite stores the table in its order): a month's
+    collection writes a few pages per unit rather than a page per figure."""
+    key = inspect(engine).get_pk_constraint("fact")
+    assert key["constrained_columns"] == ["unit_id", "period", "indicator_id"]

@@ -86,7 +86,7 @@ def test_the_engine_is_asked_instead_of_the_database(session, group):
 def test_an_engine_behind_the_database_is_not_asked(session, group):
     analysis = _engine(session)
     revenue = indicator(session, "revenue").id
-    stored = session.get(Fact, (group.A1.id, revenue, 202601)) or Fact(
+    stored = session.get(Fact, {"unit_id": group.A1.id, "indicator_id": revenue, "period": 202601}) or Fact(
         unit_id=group.A1.id, indicator_id=revenue, period=202601, value=0
     )
     stored.value += 100_000  # changed after the engine was built, as every change is: audited

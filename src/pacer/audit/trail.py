@@ -94,7 +94,7 @@ def figure_history(session: Session, actor: Actor, unit_code: str, indicator_cod
     indicator = session.scalar(select(Indicator).where(Indicator.code == indicator_code))
     if indicator is None:
         raise NotFound(f"no indicator '{indicator_code}'")
-    fact = session.get(Fact, (unit.id, indicator.id, period))
+    fact = session.get(Fact, {"unit_id": unit.id, "indicator_id": indicator.id, "period": period})
     submission = session.get(Submission, fact.submission_id) if fact and fact.submission_id else None
     current = format_scaled(fact.value, indicator.scale) if fact else None
     rows = repository.about_figure(session, actor, unit.id, indicator.code, period)

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, text
 from pacer.db import SQLITE_BUSY_SECONDS
 from pacer.demo.generator import DemoGroup
 from pacer.errors import Conflict
+from pacer.models import Fact
 
 
 def _driver(conn: Connection) -> Any:
@@ -75,7 +76,7 @@ def _fact_columns(
     ind_ids = np.array([indicator_ids[c] for c in group.indicators], dtype=np.int64)[facts.indicator]
     unit_ids = facts.unit.astype(np.int64) + 1
     sub_ids = np.searchsorted(submission_keys, facts.unit.astype(np.int64) * 1_000_000 + facts.period) + 1
-    order = np.lexsort((facts.period, ind_ids, unit_ids))  # primary-key order
+    order = np.lexsort((ind_ids, facts.period, unit_ids))  # primary-key order: unit, month, indicator
     return unit_ids[order], ind_ids[order], facts.period[order].astype(np.int64), facts.value[order], sub_ids[order]
 
 
@@ -148,6 +149,7 @@ def _copy_postgresql(conn: Connection, columns: tuple[np.ndarray, ...], advance:
             copy.write(rows.tobytes())
             advance(len(u))
         copy.write((-1).to_bytes(2, "big", signed=True))
-    conn.execute(text("ALTER TABLE fact ADD CONSTRAINT pk_fact PRIMARY KEY (unit_id, indicator_id, period)"))
+    key = ", ".join(c.name for c in Fact.__table__.primary_key.columns)
+    conn.execute(text(f"ALTER TABLE fact ADD CONSTRAINT pk_fact PRIMARY KEY ({key})"))
     for name, definition in _FACT_KEYS.items():
         conn.execute(text(f"ALTER TABLE fact ADD CONSTRAINT {name} {definition}"))

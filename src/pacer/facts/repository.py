@@ -8,7 +8,7 @@ from typing import cast
 from sqlalchemy import Connection, Table, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from pacer.kit import bulk
+from pacer.kit import bulk, periods
 from pacer.kit.progress import Report
 from pacer.models import Fact, PeriodLock, Submission
 
@@ -21,7 +21,7 @@ def facts_for(
     stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(
         Fact.unit_id.in_(list(unit_ids)),
         Fact.indicator_id.in_(list(indicator_ids)),
-        Fact.period.between(first, last),
+        Fact.period.in_(periods.periods_between(first, last)),
     )
     return {(u, i, p): v for u, i, p, v in session.execute(stmt)}
 
@@ -33,7 +33,7 @@ def fact_rows(
     stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value, Fact.submission_id).where(
         Fact.unit_id.in_(list(unit_ids)),
         Fact.indicator_id.in_(list(indicator_ids)),
-        Fact.period.between(first, last),
+        Fact.period.in_(periods.periods_between(first, last)),
     )
     return {(u, i, p): (v, s) for u, i, p, v, s in session.execute(stmt)}
 

@@ -338,7 +338,7 @@ def _stored(
     note, months = source[-200:], {key: periods.format_period(key[1]) for key in keys}
     ids = {key: sub.id for key, sub in subs.items()}
     # in the primary key's order: the database's index takes them in sequence
-    for f in sorted(parsed, key=lambda f: (f.unit.id, f.indicator.id, f.period)):
+    for f in sorted(parsed, key=lambda f: (f.unit.id, f.period, f.indicator.id)):
         unit, indicator, month = f.unit, f.indicator, (f.unit.id, f.period)
         key = (unit.id, indicator.id, f.period)
         new, old = monthly[f.row], before.get(key)

@@ -9,7 +9,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pacer.models.base import Base, utcnow
@@ -88,8 +99,11 @@ class SubmissionCheck(Base):
 
 class Fact(Base):
     __tablename__ = "fact"
-    # The primary key is the read path (unit, indicator, period); SQLite stores it clustered.
-    __table_args__ = ({"sqlite_with_rowid": False},)
+    # The primary key is the read path (unit, period, indicator); SQLite stores it clustered. A
+    # unit's month lies together: a month's collection, the engine's catch-up and the rules read
+    # and write a few pages per unit, not a page per figure (with the indicator before the month,
+    # each figure of a new month landed on a page of its own).
+    __table_args__ = (PrimaryKeyConstraint("unit_id", "period", "indicator_id"), {"sqlite_with_rowid": False})
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True)
     indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), primary_key=True)

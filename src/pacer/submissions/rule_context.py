@@ -102,8 +102,8 @@ def _around(
 ) -> dict[int, Around]:
     """Unit id -> its figures around ``period`` (through the visibility rule), summed by the
     database, with ``pending`` laid over them: a thousand units' 22 months are 300,000 rows
-    read, not 6.6 million. Every indicator id is named, so the primary key (unit, indicator, period)
-    is searched for each month range rather than scanned through all of a unit's months."""
+    read, not 6.6 million. The primary key (unit, period, indicator) holds each unit's months
+    together: one range of it per unit."""
     year, month = periods.split(period)
     first, last = (year - 1) * 100 + 1, max(periods.add_months(period, -1), (year - 1) * 100 + 12)
     same, december = (year - 1) * 100 + month, (year - 1) * 100 + 12
@@ -139,8 +139,7 @@ def _stored(session: Session, actor: Actor, keys: Iterable[Key]) -> dict[Key, in
     keys = set(keys)
     if not keys:
         return {}
-    # the indicators named too, so that the primary key (unit, indicator, period) finds each figure
-    # instead of stepping through every month of each unit
+    # the unit, month and indicator all named: the primary key (unit, period, indicator) finds each figure
     stmt = select(Fact.unit_id, Fact.indicator_id, Fact.period, Fact.value).where(
         Fact.unit_id.in_(sorted({k[0] for k in keys})),
         Fact.indicator_id.in_(sorted({k[1] for k in keys})),
@@ -160,7 +159,7 @@ def _month(
     indicator_ids: list[int] | None = None,
 ) -> dict[int, dict[int, int]]:
     """Unit id -> indicator id -> its figure of ``period`` (stored, visible, ``pending`` over it),
-    of ``indicator_ids`` (every indicator: named, so that the primary key finds each figure)."""
+    of ``indicator_ids`` (None: every indicator)."""
     out: dict[int, dict[int, int]] = {u: {} for u in unit_ids}
     if figures is not None:
         out = figures.month(unit_ids, period)

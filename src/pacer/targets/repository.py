@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
+from pacer.kit import periods
 from pacer.models import Fact, Indicator, IndicatorSet, MeasureUnit, Target, Unit
 from pacer.org.repository import tree_on
 
@@ -60,7 +61,7 @@ def subtree_months(
         stmt = (
             select(Fact.unit_id, Fact.indicator_id, Fact.period, func.sum(Fact.value))
             .where(Fact.unit_id.in_(every[chunk : chunk + 900]), Fact.indicator_id.in_(indicator_ids))
-            .where(Fact.period.between(year * 100 + 1, year * 100 + 12))
+            .where(Fact.period.in_(periods.periods_between(year * 100 + 1, year * 100 + 12)))
             .group_by(Fact.unit_id, Fact.indicator_id, Fact.period)
         )
         for unit_id, ind_id, period, value in session.execute(stmt):

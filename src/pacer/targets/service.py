@@ -15,6 +15,7 @@ from pacer.audit.service import record
 from pacer.auth.permissions import SET_TARGETS, SYSTEM, Actor, visible_unit_ids
 from pacer.errors import Problem, ValidationFailed
 from pacer.facts.rows import visible_unit
+from pacer.kit import periods
 from pacer.kit.numbers import TARGET_LIMIT, check_range, format_scaled, parse_scaled
 from pacer.kit.tabular import Problems, ProblemSink, Row, read_csv
 from pacer.models import TARGET_BASES, TARGET_TIERS, Fact, Indicator, Target, Unit
@@ -196,7 +197,7 @@ def last_year_actual(session: Session, unit: Unit, indicator: Indicator, year: i
         Fact.unit_id.in_(members), Fact.indicator_id == indicator.id
     )
     if indicator.kind == "flow":
-        stmt = stmt.where(Fact.period.between(year * 100 + 1, year * 100 + 12))
+        stmt = stmt.where(Fact.period.in_(periods.periods_between(year * 100 + 1, year * 100 + 12)))
     else:
         stmt = stmt.where(Fact.period == year * 100 + 12)
     total, count = session.execute(stmt).one()

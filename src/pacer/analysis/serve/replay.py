@@ -193,9 +193,6 @@ def figures_of(
     position = _lookup_table(
         (ind_id, int(catalog.reported_pos[catalog.index[code]])) for ind_id, code in indicators if code in catalog.index
     )
-    # every indicator named, so that the primary key (unit, indicator, period) finds each figure
-    # of the month instead of stepping through every month of the unit's figures
-    every = [ind_id for ind_id, _ in indicators]
     keys = sorted(touched)
     out = MonthFigures(
         np.array([node for node, _ in keys], dtype=np.int64),
@@ -209,7 +206,6 @@ def figures_of(
             stmt = select(Fact.unit_id, Fact.indicator_id, Fact.value).where(
                 Fact.period == period,
                 Fact.unit_id.in_([unit_id for unit_id, _ in rows[start : start + _IN_LIST]]),
-                Fact.indicator_id.in_(every),
             )
             found = connection.execute(stmt).all()
             if not found:
