@@ -10,11 +10,11 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from rich.progress import Progress
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Table, text
 
 from pacer.db import SQLITE_BUSY_SECONDS
 from pacer.demo.generator import DemoGroup
@@ -149,7 +149,7 @@ def _copy_postgresql(conn: Connection, columns: tuple[np.ndarray, ...], advance:
             copy.write(rows.tobytes())
             advance(len(u))
         copy.write((-1).to_bytes(2, "big", signed=True))
-    key = ", ".join(c.name for c in Fact.__table__.primary_key.columns)
+    key = ", ".join(c.name for c in cast(Table, Fact.__table__).primary_key.columns)
     conn.execute(text(f"ALTER TABLE fact ADD CONSTRAINT pk_fact PRIMARY KEY ({key})"))
     for name, definition in _FACT_KEYS.items():
         conn.execute(text(f"ALTER TABLE fact ADD CONSTRAINT {name} {definition}"))
