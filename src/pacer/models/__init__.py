@@ -27,6 +27,7 @@ from pacer.models.figures import (
     SubmissionCheck,
     SubmissionFigure,
     Target,
+    keyed_entities,
 )
 from pacer.models.followup import (
     AGENDA_KINDS,
@@ -157,4 +158,5 @@ __all__ = [
     "WorkflowItem",
     "WorkflowReminder",
     "ZeroingCriterion",
+    "keyed_entities",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import Actor, restrict, visible_unit_ids
 from pacer.errors import NotFound
-from pacer.models import AuditEntry, Person, Unit, UnitLeader, UnitParentage
+from pacer.models import AuditEntry, Person, Unit, UnitLeader, UnitParentage, keyed_entities
 from pacer.org import repository
 
 HISTORY_LIMIT = 200
@@ -158,7 +158,7 @@ def history(session: Session, actor: Actor, code: str) -> History:
         spans.append(Span(r.valid_from, r.valid_to, None if outside else parent, outside))
     changes = session.scalars(
         select(AuditEntry)
-        .where(AuditEntry.entity.in_(("unit", "unit_leader")), AuditEntry.entity_key == unit.code)
+        .where(AuditEntry.entity.in_(("unit", "unit_leader")), AuditEntry.entity_key == unit.code, keyed_entities())
         .order_by(AuditEntry.id.desc())
         .limit(HISTORY_LIMIT)
     ).all()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.models import AuditEntry, RoleGrant, Submission, Unit, UnitParentage, User, WorkflowItem
+from pacer.models import AuditEntry, RoleGrant, Submission, Unit, UnitParentage, User, WorkflowItem, keyed_entities
 from pacer.org.repository import parentage_on, tree_on
 from pacer.submissions.monitor_calc import StateIn, UnitIn
 
@@ -66,6 +66,9 @@ def reminded_on(session: Session, keys: Iterable[str], day: str) -> set[str]:
     if not wanted:
         return set()
     stmt = select(AuditEntry.entity_key, AuditEntry.after).where(
-        AuditEntry.entity == REMIND_ENTITY, AuditEntry.entity_key.in_(wanted), AuditEntry.action == REMIND_ACTION
+        AuditEntry.entity == REMIND_ENTITY,
+        AuditEntry.entity_key.in_(wanted),
+        AuditEntry.action == REMIND_ACTION,
+        keyed_entities(),
     )
     return {key for key, after in session.execute(stmt) if (after or {}).get("day") == day}

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pacer.auth.permissions import READ, Actor, restrict
-from pacer.models import AuditEntry, WorkflowEvent, WorkflowItem
+from pacer.models import AuditEntry, WorkflowEvent, WorkflowItem, keyed_entities
 from pacer.models.followup import Task
 from pacer.tasks.bulletin_calc import WITHDRAWN, Figures, Period, Tally
 from pacer.tasks.workflow import CLOSED, COMPLETION_REPORTED, VERIFIED
@@ -135,7 +135,7 @@ def deadlines_then(session: Session, ids: Sequence[int], day: date) -> dict[int,
         moved: dict[int, list[date]] = {}
         for key, before, after in session.execute(
             select(AuditEntry.entity_key, AuditEntry.before, AuditEntry.after)
-            .where(AuditEntry.entity == "workflow_item", AuditEntry.entity_key.in_(list(keys)))
+            .where(AuditEntry.entity == "workflow_item", AuditEntry.entity_key.in_(list(keys)), keyed_entities())
             .order_by(AuditEntry.id)
         ):
             old, new = (before or {}).get("due_at"), (after or {}).get("due_at")
