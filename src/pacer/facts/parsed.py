@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,8 +41,9 @@ class UnitRef:
     unit: Unit
 
 
-@dataclass(frozen=True, slots=True)
-class FactRow:
+class FactRow(NamedTuple):
+    """A row as parsed (a tuple: an import makes one per figure, and a tuple is made the fastest)."""
+
     row: int
     unit: UnitRef
     indicator: IndicatorRef

@@ -44,6 +44,10 @@ class ReadRow(Row):
 
     figure: int | None = None
 
+    def get(self, field: str) -> str:
+        # the reader gives each field as stripped text, a cell's own (no CSV escape to undo)
+        return self.values.get(field) or ""
+
 
 def figure_limit(indicator: Measured) -> int:
     """The largest magnitude one stored figure of ``indicator`` may have (scaled units)."""

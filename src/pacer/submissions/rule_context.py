@@ -98,37 +98,41 @@ def _around(
     unit_ids: set[int],
     period: int,
     pending: Mapping[Key, int],
-    indicator_ids: list[int],
+    kinds: Mapping[str, list[int]],
 ) -> dict[int, Around]:
     """Unit id -> its figures around ``period`` (through the visibility rule), summed by the
     database, with ``pending`` laid over them: a thousand units' 22 months are 300,000 rows
-    read, not 6.6 million. The primary key (unit, period, indicator) holds each unit's months
-    together: one range of it per unit."""
+    read, not 6.6 million. ``kinds``: the indicator ids by kind. A flow's sums read its 21 months
+    before ``period`` (this year's and last year's up to the same month), a stock's balances its
+    two months of last year (the same month and December): what the rules compare each with, and
+    about half the rows the database would group if every indicator's 22 months were read."""
     year, month = periods.split(period)
     first, last = (year - 1) * 100 + 1, max(periods.add_months(period, -1), (year - 1) * 100 + 12)
     same, december = (year - 1) * 100 + month, (year - 1) * 100 + 12
-    columns = (
+    flows = (
         func.sum(case((Fact.period.between(year * 100 + 1, last), Fact.value))),
         func.sum(case((Fact.period.between(first, same), Fact.value))),
-        func.max(case((Fact.period == same, Fact.value))),
-        func.max(case((Fact.period == december, Fact.value))),
+    )
+    stocks = (func.max(case((Fact.period == same, Fact.value))), func.max(case((Fact.period == december, Fact.value))))
+    wanted = (
+        (kinds.get("flow", []), flows, Fact.period.between(first, last) & (Fact.period < period), (0, 1)),
+        (kinds.get("stock", []), stocks, Fact.period.in_(sorted({same, december})), (2, 3)),
     )
     out = {u: Around() for u in unit_ids}
     ordered = sorted(unit_ids)
-    for start in range(0, len(ordered), 500):
-        stmt = (
-            select(Fact.unit_id, Fact.indicator_id, *columns)
-            .where(Fact.unit_id.in_(ordered[start : start + 500]), Fact.indicator_id.in_(indicator_ids))
-            .where(Fact.period.between(first, last), Fact.period < period)
-            .group_by(Fact.unit_id, Fact.indicator_id)
-        )
-        for unit_id, ind_id, *values in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples():
-            around = out[unit_id]
-            for target, value in zip(
-                (around.ytd_before, around.ly_months, around.ly_same, around.ly_december), values, strict=True
-            ):
-                if value is not None:
-                    target[ind_id] = int(value)
+    for indicator_ids, columns, months, into in wanted:
+        for start in range(0, len(ordered) if indicator_ids else 0, 500):
+            stmt = (
+                select(Fact.unit_id, Fact.indicator_id, *columns)
+                .where(Fact.unit_id.in_(ordered[start : start + 500]), Fact.indicator_id.in_(indicator_ids), months)
+                .group_by(Fact.unit_id, Fact.indicator_id)
+            )
+            for unit_id, ind_id, *values in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples():
+                around = out[unit_id]
+                targets = (around.ytd_before, around.ly_months, around.ly_same, around.ly_december)
+                for at, value in zip(into, values, strict=True):
+                    if value is not None:
+                        targets[at][ind_id] = int(value)
     laid = laid_keys(pending, unit_ids, period)
     lay_over(out, period, pending, _stored(session, actor, laid), laid)
     return out
@@ -208,11 +212,12 @@ def contexts(
     months: dict[int, dict[int, dict[int, int]]] = {}
     figures = engine_figures(session, actor, analysis, _ids_of(years)) if analysis is not None else None
     for period in {p for _, p in wanted}:
-        ids, units = sorted(years[period // 100][1]), {u.id for u, p in wanted if p == period}
+        defs, code_of = years[period // 100]
+        ids, units = sorted(code_of), {u.id for u, p in wanted if p == period}
         if figures is not None:
             around[period] = figures.around(units, period, pending)
         else:
-            around[period] = _around(session, actor, units, period, pending, ids)
+            around[period] = _around(session, actor, units, period, pending, _by_kind(defs, code_of))
         below = {k for (_, p), ids in children.items() if p == period for k in ids}
         months[period] = _month(session, actor, below, period, pending, figures, ids)
     out = {}
@@ -231,6 +236,16 @@ def contexts(
             children_sum=None if kids is None else _sums(months[period], code_of, kids),
             config=config,
         )
+    return out
+
+
+def _by_kind(defs: Mapping[str, IndicatorDef], code_of: Mapping[int, str]) -> dict[str, list[int]]:
+    """The indicator ids of each kind, in order."""
+    out: dict[str, list[int]] = {}
+    for ind_id in sorted(code_of):
+        definition = defs.get(code_of[ind_id])
+        if definition is not None:
+            out.setdefault(definition.kind, []).append(ind_id)
     return out
 
 
