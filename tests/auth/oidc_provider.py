@@ -144,6 +144,7 @@ class Provider:
         self.client = Client([])
         # "ok", or the fault to commit: expired, wrong_nonce, wrong_audience, wrong_issuer, foreign_key
         self.mode = "ok"
+        self.jwks_reads = 0  # how often its keys were asked for
         self.issuer = ""
         # RP-initiated logout: whether discovery names an end_session_endpoint, the addresses a
         # client may be sent back to after it, and whom it signed out (the ID token hint's subject)
@@ -255,6 +256,7 @@ class Provider:
         if path == "/.well-known/openid-configuration":
             status, body, headers = 200, json.dumps(self.metadata()), [("Content-Type", "application/json")]
         elif path == "/jwks":
+            self.jwks_reads += 1
             body = json.dumps(KeySet([self.key]).as_dict(private=False))
             status, headers = 200, [("Content-Type", "application/json")]
         elif path == "/authorize":

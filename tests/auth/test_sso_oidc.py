@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from joserfc.jwk import RSAKey
 from sqlalchemy import func, select
 
+from pacer.auth import oidc
 from pacer.auth.sessions import SESSION_COOKIE
 from pacer.models import AuditEntry, LoginAttempt, RoleGrant, User
 from tests.auth import oidc_provider
@@ -30,6 +32,7 @@ def idp() -> Iterator[oidc_provider.Running]:
 @pytest.fixture(autouse=True)
 def _provider_behaves(idp):
     idp.provider.mode = "ok"
+    oidc._client.cache_clear()  # each test's client reads the provider's discovery and keys afresh
 
 
 def _oidc(idp, **overrides):
@@ -170,6 +173,33 @@ def test_a_bad_id_token_is_refused_with_a_clear_message(client, idp, session, or
     assert SESSION_COOKIE not in client.cookies
     assert _user(session, "carol") is None
     assert _failures(session) == 1
+
+
+def test_a_key_rotated_under_the_same_key_id_is_followed(client, idp, session, org):
+    assert through_provider(client, idp.issuer, "carol", "carol-pw").status_code == 303
+    read, kept = idp.provider.jwks_reads, idp.provider.key
+    idp.provider.key = RSAKey.generate_key(2048, parameters={"kid": "idp-1", "use": "sig", "alg": "RS256"})
+    try:
+        client.cookies.clear()
+        again = through_provider(client, idp.issuer, "carol", "carol-pw")
+        assert again.status_code == 303, again.text  # the kept keys failed; read again, the new one holds
+        assert idp.provider.jwks_reads == read + 1
+        client.cookies.clear()
+        assert through_provider(client, idp.issuer, "carol", "carol-pw").status_code == 303
+        assert idp.provider.jwks_reads == read + 1  # kept again
+    finally:
+        idp.provider.key = kept
+
+
+def test_forged_tokens_read_the_providers_keys_again_at_most_once_a_minute(client, idp, session, org):
+    idp.provider.mode = "foreign_key"  # signed under the provider's key id with another key
+    read = idp.provider.jwks_reads
+    for _ in range(3):
+        refused = through_provider(client, idp.issuer, "carol", "carol-pw")
+        assert refused.status_code == 401
+        assert "登录凭证无效" in refused.text
+    assert idp.provider.jwks_reads <= read + 2  # the first read, and once again after a bad signature
+    assert _user(session, "carol") is None
 
 
 def test_an_answer_with_a_changed_state_is_refused(client, idp, session, org):

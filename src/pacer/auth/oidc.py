@@ -24,7 +24,7 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.base_client.sync_app import BaseApp, OAuth2Mixin
 from authlib.integrations.base_client.sync_openid import OpenIDMixin
 from authlib.integrations.requests_client import OAuth2Session
-from joserfc.errors import JoseError
+from joserfc.errors import BadSignatureError, JoseError
 from requests import RequestException
 
 from pacer.auth.sso import Identity, SignInRefused
@@ -33,10 +33,15 @@ from pacer.config import Settings
 log = logging.getLogger(__name__)
 PENDING_COOKIE = "pacer_oidc"
 PENDING_SECONDS = 600  # time to sign in at the provider
+# A signature the kept keys do not verify makes the provider's JWKS be read again, at most this
+# often per configuration and process: a provider may rotate a key under the same key id, and a
+# stream of forged tokens must not become a stream of requests to the provider.
+KEYS_READ_AGAIN_SECONDS = 60.0
 
 
 class _Client(OAuth2Mixin, OpenIDMixin, BaseApp):  # type: ignore[misc]
     client_cls = OAuth2Session
+    keys_read_at: float | None = None  # when a bad signature last made it read the keys again
 
 
 @dataclass(frozen=True)
@@ -55,8 +60,9 @@ def enabled(settings: Settings) -> bool:
 
 @lru_cache(maxsize=4)
 def _client(issuer: str, client_id: str, client_secret: str, scopes: str, timeout: float) -> _Client:
-    # One per configuration and process: the discovery document and the JWKS are kept (a key
-    # the JWKS does not hold makes Authlib read it again, so the provider may rotate keys).
+    # One per configuration and process: the discovery document and the JWKS are kept (a key id
+    # the JWKS does not hold makes Authlib read it again; a signature its key under a known id
+    # does not verify makes :func:`_claims` read it again).
     return _Client(
         None,
         client_id=client_id,
@@ -108,22 +114,34 @@ def finish(
         raise SignInRefused("provider_unreachable", str(exc)[:200]) from exc
     if "id_token" not in token:
         raise SignInRefused("bad_token", "the provider sent no ID token")
+    options = {
+        "iss": {"essential": True, "values": [metadata.get("issuer", settings.oidc_issuer)]},
+        "aud": {"essential": True, "values": [settings.oidc_client_id]},
+        "exp": {"essential": True},
+    }
     try:
-        claims = app.parse_id_token(
-            token,
-            nonce=pending.nonce,
-            claims_options={
-                "iss": {"essential": True, "values": [metadata.get("issuer", settings.oidc_issuer)]},
-                "aud": {"essential": True, "values": [settings.oidc_client_id]},
-                "exp": {"essential": True},
-            },
-            leeway=60,
-        )
+        claims = _claims(app, token, pending.nonce, options)
     except (JoseError, ValueError) as exc:
         raise SignInRefused(_reason(exc), str(exc)[:200]) from exc
     except (RequestException, OAuthError, RuntimeError) as exc:
         raise SignInRefused("provider_unreachable", str(exc)[:200]) from exc
     return _identity(claims, settings), pending.next, str(token["id_token"])
+
+
+def _claims(app: _Client, token: dict[str, Any], nonce: str, options: dict[str, Any]) -> dict[str, Any]:
+    """The ID token's checked claims. A bad signature under the kept keys reads the provider's keys
+    again (once per :data:`KEYS_READ_AGAIN_SECONDS`) and checks once more: a provider that rotated
+    its key under the same key id is followed, a forged token is still refused."""
+    try:
+        return dict(app.parse_id_token(token, nonce=nonce, claims_options=options, leeway=60))
+    except BadSignatureError:
+        now = time.monotonic()
+        if app.keys_read_at is not None and now - app.keys_read_at < KEYS_READ_AGAIN_SECONDS:
+            raise
+        app.keys_read_at = now
+        app.fetch_jwk_set(force=True)
+        log.info("oidc_keys_read_again", extra={"issuer": app.server_metadata.get("issuer", "")})
+        return dict(app.parse_id_token(token, nonce=nonce, claims_options=options, leeway=60))
 
 
 def end_session_url(settings: Settings, id_token: str, signed_out_url: str) -> str | None:
