@@ -62,10 +62,19 @@ class Catalogue:
     reported: tuple[str, ...]
     references: Mapping[str, frozenset[str]] = field(default_factory=dict)
     sets: Mapping[str, Sequence[Member]] = field(default_factory=dict)
+    # each code's inputs once worked out (a catalogue is kept between requests, and every
+    # decision asks for the inputs of every indicator its rules name)
+    _inputs: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def inputs(self, code: str) -> frozenset[str]:
         """The reported indicators ``code`` stands for: itself, or what a derived one is
         computed from, through other derived ones."""
+        found = self._inputs.get(code)
+        if found is None:
+            found = self._inputs[code] = self._worked_out(code)
+        return found
+
+    def _worked_out(self, code: str) -> frozenset[str]:
         if code not in self.references:
             return frozenset({code})
         out: set[str] = set()

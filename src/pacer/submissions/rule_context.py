@@ -160,10 +160,8 @@ def _month(
     period: int,
     pending: Mapping[Key, int],
     figures: EngineFigures | None = None,
-    indicator_ids: list[int] | None = None,
 ) -> dict[int, dict[int, int]]:
-    """Unit id -> indicator id -> its figure of ``period`` (stored, visible, ``pending`` over it),
-    of ``indicator_ids`` (None: every indicator)."""
+    """Unit id -> indicator id -> its figure of ``period`` (stored, visible, ``pending`` over it)."""
     out: dict[int, dict[int, int]] = {u: {} for u in unit_ids}
     if figures is not None:
         out = figures.month(unit_ids, period)
@@ -171,8 +169,6 @@ def _month(
         stmt = select(Fact.unit_id, Fact.indicator_id, Fact.value).where(
             Fact.unit_id.in_(sorted(unit_ids)), Fact.period == period
         )
-        if indicator_ids is not None:
-            stmt = stmt.where(Fact.indicator_id.in_(indicator_ids))
         for unit_id, ind_id, value in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples():
             out[unit_id][ind_id] = value
     for (unit_id, ind_id, at), value in pending.items():
@@ -213,13 +209,13 @@ def contexts(
     figures = engine_figures(session, actor, analysis, _ids_of(years)) if analysis is not None else None
     for period in {p for _, p in wanted}:
         defs, code_of = years[period // 100]
-        ids, units = sorted(code_of), {u.id for u, p in wanted if p == period}
+        units = {u.id for u, p in wanted if p == period}
         if figures is not None:
             around[period] = figures.around(units, period, pending)
         else:
             around[period] = _around(session, actor, units, period, pending, _by_kind(defs, code_of))
         below = {k for (_, p), ids in children.items() if p == period for k in ids}
-        months[period] = _month(session, actor, below, period, pending, figures, ids)
+        months[period] = _month(session, actor, below, period, pending, figures)
     out = {}
     for unit, period in wanted:
         defs, code_of = years[period // 100]
