@@ -22,8 +22,8 @@
 
 Reported per route (Locust's records of the measured phase): requests, failures, throughput and
 p50/p95/p99; and the CPU time over the measured phase of the server (web workers, the job worker
-and the database's server processes for this database) and of the load generator, which shares
-the machine's cores. Results: benchmarks/results/load.md and load.json.
+and the whole PostgreSQL server, its ended backends included) and of the load generator, which
+shares the machine's cores. Results: benchmarks/results/load.md and load.json.
 
 This file is also the Locust file (Locust imports it under another name than ``__main__``).
 """
@@ -84,9 +84,12 @@ def percentile(values: list[float], q: float) -> float:
 # -- CPU time of processes, from /proc -----------------------------------------------------------
 
 
-def cpu_seconds(pgids: list[int], database: str) -> dict[str, float]:
+def cpu_seconds(pgids: list[int]) -> dict[str, float]:
     """CPU time (user + system) so far of the processes in the process groups ``pgids`` (the
-    server's) and of the PostgreSQL server processes serving ``database``."""
+    server's) and of the PostgreSQL server: every one of its processes, and the postmaster's
+    children that have ended (a backend whose connection closed during the run is reaped by the
+    postmaster, which then counts its CPU time among its children's: without it, the backends
+    that end between two readings drop out and the difference can even come out negative)."""
     tick = os.sysconf("SC_CLK_TCK")
     out = {"server": 0.0, "postgres": 0.0}
     for entry in os.scandir("/proc"):
@@ -99,9 +102,10 @@ def cpu_seconds(pgids: list[int], database: str) -> dict[str, float]:
             if int(fields[2]) in pgids:
                 out["server"] += used
             elif stat.split(" (", 1)[1].startswith("postgres"):
-                cmd = Path(entry.path, "cmdline").read_bytes().decode(errors="replace")
-                if f" {database} " in cmd:
-                    out["postgres"] += used
+                out["postgres"] += used
+                if not Path(entry.path, "cmdline").read_bytes().startswith(b"postgres:"):
+                    # the postmaster (its children retitle themselves "postgres: ..."): cutime, cstime
+                    out["postgres"] += (int(fields[13]) + int(fields[14])) / tick
         except (OSError, IndexError, ValueError):
             continue  # gone meanwhile
     return out
@@ -129,7 +133,7 @@ if __name__ != "__main__" and "locust" in sys.modules:
         _STATE["cpu"][label] = {
             "at": time.time(),
             "generator": _self_cpu(),
-            **cpu_seconds(PLAN["pgids"], PLAN["database"]),
+            **cpu_seconds(PLAN["pgids"]),
         }
 
     def _measure_for(environment: Any, seconds: float) -> None:
@@ -944,7 +948,8 @@ def report(args: argparse.Namespace, r: dict[str, Any]) -> str:
         f"- CPU time over the measured phase ({span:.0f} s, so {cores * span:.0f} core-seconds on {cores} cores): "
         "the server's processes (uvicorn and its web workers, `pacer worker`) "
         f"{cpu.get('server', float('nan')):.0f} s, "
-        f"PostgreSQL's processes for this database {cpu.get('postgres', float('nan')):.0f} s, the load generator "
+        "PostgreSQL (the whole server, its ended backends included) "
+        f"{cpu.get('postgres', float('nan')):.0f} s, the load generator "
         f"(Locust, one process) {cpu.get('generator', float('nan')):.0f} s. The load generator runs on the same "
         f"{cores} cores as the server and takes its share of them.",
         "- Percentiles: nearest rank over the measured phase's requests, per route and over all; response times "
