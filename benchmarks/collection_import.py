@@ -298,11 +298,16 @@ def _timed(run: dict[str, Any]) -> str:
     return f"{run['total_s']:.1f} s (import {run['import_s']:.1f} s, engine {run['engine_s']:.1f} s{cpu})"
 
 
-def _met(run: dict[str, Any]) -> str:
+def _met(run: dict[str, Any], database: str = "SQLite") -> str:
     if run["total_s"] <= GOAL_S:
         return "yes"
-    within = run.get("cpu_s", GOAL_S + 1) <= GOAL_S
-    return "**no**" + (" (its CPU time is within: the rest was waiting for cores other work held)" if within else "")
+    if run.get("cpu_s", GOAL_S + 1) > GOAL_S:
+        return "**no**"
+    if max(run.get("load", [0.0])) > (os.cpu_count() or 1):  # more work than cores: it waited for them
+        return "**no** (its CPU time is within: the rest was waiting for cores other work held)"
+    if database == "PostgreSQL":
+        return "**no** (this process's CPU time is within; the rest is the database server's own work)"
+    return "**no**"
 
 
 def _load_words(u: dict[str, Any]) -> str:
@@ -335,7 +340,7 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         "|---|---|---|---|",
         f"| {u['files']:,} workbooks: read, validated, stored (one transaction), served engine current; the rules' "
         f"figures around the month from the served engine (an import in the serving process) | "
-        f"<= {GOAL_S:.0f} s | {_timed(u)} | {_met(u)} |",
+        f"<= {GOAL_S:.0f} s | {_timed(u)} | {_met(u, r.get('database', 'SQLite'))} |",
         f"| read step: the import's reader (python-calamine) against openpyxl read-only, same files, same run | "
         f"faster | {read['import_reader']:.1f} s against {read['openpyxl']:.1f} s: "
         f"{read['openpyxl'] / read['import_reader']:.1f}x | "
@@ -345,12 +350,12 @@ def report(r: dict[str, Any], command: str, at: str) -> str:
         db = r["units_db"]
         lines.append(
             "| the same, the rules' figures read from the database (`pacer facts import` in a process of its own, "
-            f"which serves no engine) | <= {GOAL_S:.0f} s | {_timed(db)} | {_met(db)} |"
+            f"which serves no engine) | <= {GOAL_S:.0f} s | {_timed(db)} | {_met(db, r.get('database', 'SQLite'))} |"
         )
     if hq:
         lines.append(
             f"| one HQ workbook of {r['written']['units']:,} sheets (one per unit), the same figures, end to end | "
-            f"<= {GOAL_S:.0f} s | {_timed(hq)} | {_met(hq)} |"
+            f"<= {GOAL_S:.0f} s | {_timed(hq)} | {_met(hq, r.get('database', 'SQLite'))} |"
         )
     lines += _details(r, u, hq, read)
     return "\n".join(lines) + "\n"
