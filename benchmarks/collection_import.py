@@ -303,16 +303,22 @@ def _met(run: dict[str, Any], database: str = "SQLite") -> str:
         return "yes"
     if run.get("cpu_s", GOAL_S + 1) > GOAL_S:
         return "**no**"
-    if max(run.get("load", [0.0])) > (os.cpu_count() or 1):  # more work than cores: it waited for them
+    if not _quiet(run):
         return "**no** (its CPU time is within: the rest was waiting for cores other work held)"
     if database == "PostgreSQL":
         return "**no** (this process's CPU time is within; the rest is the database server's own work)"
     return "**no**"
 
 
+def _quiet(run: dict[str, Any]) -> bool:
+    """Whether the machine was otherwise quiet while ``run`` was timed (two cores: a load average
+    above 2 is other work waiting for them)."""
+    return max(run.get("load", [0.0])) <= 2.5
+
+
 def _load_words(u: dict[str, Any]) -> str:
-    """What the load average says about the wall times (two cores: above 2, other work waited for them)."""
-    if max(u["load"]) <= 2.5:
+    """What the load average says about the wall times."""
+    if _quiet(u):
         return ": the machine was otherwise quiet."
     return (
         ": the machine was shared with other work, so the wall times below are partly waiting for a core; "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import case, func, or_, select
@@ -29,6 +30,8 @@ from pacer.submissions.rules import IndicatorDef, RuleContext
 
 Key = tuple[int, int, int]  # unit id, indicator id, period
 CONSOLIDATED_TAG = ("reports", "consolidated")
+# the parts of :class:`Around` each kind's grouped read fills, in its columns' order
+FLOW_SUMS, STOCK_BALANCES = ("ytd_before", "ly_months"), ("ly_same", "ly_december")
 
 
 def definitions(
@@ -115,8 +118,8 @@ def _around(
     )
     stocks = (func.max(case((Fact.period == same, Fact.value))), func.max(case((Fact.period == december, Fact.value))))
     wanted = (
-        (kinds.get("flow", []), flows, Fact.period.between(first, last) & (Fact.period < period), (0, 1)),
-        (kinds.get("stock", []), stocks, Fact.period.in_(sorted({same, december})), (2, 3)),
+        (kinds.get("flow", []), flows, Fact.period.between(first, last) & (Fact.period < period), FLOW_SUMS),
+        (kinds.get("stock", []), stocks, Fact.period.in_(sorted({same, december})), STOCK_BALANCES),
     )
     out = {u: Around() for u in unit_ids}
     ordered = sorted(unit_ids)
@@ -128,11 +131,9 @@ def _around(
                 .group_by(Fact.unit_id, Fact.indicator_id)
             )
             for unit_id, ind_id, *values in session.execute(restrict(stmt, actor, Fact.unit_id)).tuples():
-                around = out[unit_id]
-                targets = (around.ytd_before, around.ly_months, around.ly_same, around.ly_december)
-                for at, value in zip(into, values, strict=True):
+                for name, value in zip(into, values, strict=True):
                     if value is not None:
-                        targets[at][ind_id] = int(value)
+                        getattr(out[unit_id], name)[ind_id] = int(value)
     laid = laid_keys(pending, unit_ids, period)
     lay_over(out, period, pending, _stored(session, actor, laid), laid)
     return out
@@ -213,7 +214,8 @@ def contexts(
         if figures is not None:
             around[period] = figures.around(units, period, pending)
         else:
-            around[period] = _around(session, actor, units, period, pending, _by_kind(defs, code_of))
+            kinds = memo.get(("kinds", period // 100), partial(_by_kind, defs, code_of))  # kept as the definitions are
+            around[period] = _around(session, actor, units, period, pending, kinds)
         below = {k for (_, p), ids in children.items() if p == period for k in ids}
         months[period] = _month(session, actor, below, period, pending, figures)
     out = {}
